@@ -1,0 +1,2 @@
+Console.WriteLine("FlashSale drill: not yet implemented");
+return 2;
