@@ -1,0 +1,105 @@
+using FlashSale.Common;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace FlashSale.Accounts;
+
+public static class AccountsApi
+{
+    public static RouteGroupBuilder MapAccounts(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1").WithTags("Accounts");
+        group.MapPost("/accounts", Register).WithName("Register")
+            .WithSummary("Creates a buyer account.").Accepts<CredentialsRequest>("application/json");
+        group.MapPost("/auth/token", IssueToken).WithName("IssueToken")
+            .WithSummary("Exchanges a username and password for a bearer token.").Accepts<CredentialsRequest>("application/json");
+        group.MapPost("/admin/tokens", MintSyntheticBuyers).WithName("MintSyntheticBuyers")
+            .WithSummary("Load testing only (Auth:SyntheticBuyers:Enabled): mints tokens for synthetic buyers.")
+            .Accepts<SyntheticTokensRequest>("application/json")
+            .RequireAuthorization(AuthSetup.AdminPolicy).WithTags("Admin");
+        return group;
+    }
+
+    private static async Task<Results<Created<AccountResponse>, ProblemHttpResult>> Register(HttpRequest request,
+        AccountService accounts, CancellationToken ct)
+    {
+        var body = await StrictJson.ReadAsync<CredentialsRequest>(request, ct);
+        if (body.Problem is not null)
+        {
+            return body.Problem;
+        }
+
+        var validation = body.Value!.Validate();
+        if (!validation.IsValid)
+        {
+            return ApiProblem.Validation(validation.Errors);
+        }
+
+        var account = await accounts.RegisterAsync(body.Value.Username, body.Value.Password, Roles.Buyer, ct);
+        if (account is null)
+        {
+            return ApiProblem.Create(StatusCodes.Status409Conflict, Reasons.UsernameTaken, "This username is taken.");
+        }
+
+        return TypedResults.Created($"/api/v1/accounts/{account.Id}",
+            new AccountResponse(account.Id, account.Username, account.Role, account.CreatedAt));
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueToken(HttpRequest request,
+        AccountService accounts, TokenIssuer tokens, CancellationToken ct)
+    {
+        var body = await StrictJson.ReadAsync<CredentialsRequest>(request, ct);
+        if (body.Problem is not null)
+        {
+            return body.Problem;
+        }
+
+        var validation = body.Value!.Validate();
+        var account = validation.IsValid ? await accounts.SignInAsync(body.Value.Username, body.Value.Password, ct) : null;
+        if (account is null)
+        {
+            // One answer for unknown user and wrong password: no account enumeration.
+            return ApiProblem.Create(StatusCodes.Status401Unauthorized, Reasons.InvalidCredentials,
+                "The username or password is wrong.");
+        }
+
+        var token = tokens.Issue(account.Id.ToString("D"), account.Username, account.Role);
+        return TypedResults.Ok(new TokenResponse(token.AccessToken, "Bearer", token.ExpiresAt));
+    }
+
+    private static async Task<Results<Ok<SyntheticTokensResponse>, ProblemHttpResult>> MintSyntheticBuyers(
+        HttpRequest request, TokenIssuer tokens, IOptions<AuthOptions> options, CancellationToken ct)
+    {
+        var settings = options.Value.SyntheticBuyers;
+        if (!settings.Enabled)
+        {
+            return ApiProblem.Create(StatusCodes.Status404NotFound, Reasons.FeatureDisabled,
+                "Synthetic buyers are disabled.", "Start the server with Auth__SyntheticBuyers__Enabled=true to mint load-test tokens.");
+        }
+
+        var body = await StrictJson.ReadAsync<SyntheticTokensRequest>(request, ct);
+        if (body.Problem is not null)
+        {
+            return body.Problem;
+        }
+
+        if (body.Value!.Count < 1 || body.Value.Count > settings.MaxPerRequest)
+        {
+            return ApiProblem.Validation("count", $"must be between 1 and {settings.MaxPerRequest}.");
+        }
+
+        // Random ids: synthetic buyers never collide with each other or with real accounts.
+        var minted = new List<SyntheticToken>(body.Value.Count);
+        DateTimeOffset expires = default;
+        for (var i = 0; i < body.Value.Count; i++)
+        {
+            var userId = Guid.NewGuid().ToString("D");
+            var username = $"synthetic-{userId[..8]}";
+            var token = tokens.Issue(userId, username, Roles.Buyer);
+            expires = token.ExpiresAt;
+            minted.Add(new SyntheticToken(userId, username, token.AccessToken));
+        }
+
+        return TypedResults.Ok(new SyntheticTokensResponse(minted, expires));
+    }
+}

@@ -1,0 +1,18 @@
+using System.Security.Claims;
+
+namespace FlashSale.Accounts;
+
+/// <summary>Claim names as they appear in the token: no inbound mapping to the long SOAP names.</summary>
+public static class AppClaims
+{
+    public const string Subject = "sub";
+    public const string Name = "name";
+    public const string Role = "role";
+
+    /// <summary>The caller's user id; only ever from the validated token or cookie, never from a body.</summary>
+    public static string UserId(this ClaimsPrincipal user) =>
+        user.FindFirstValue(Subject) ?? throw new InvalidOperationException("An authenticated principal without 'sub'.");
+
+    public static string DisplayName(this ClaimsPrincipal user) =>
+        user.FindFirstValue(Name) ?? user.FindFirstValue("preferred_username") ?? user.UserId();
+}

@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace FlashSale.Accounts;
+
+public sealed class AuthOptions
+{
+    public const string Section = "Auth";
+
+    [Required]
+    public string Issuer { get; set; } = "flashsale";
+
+    [Required]
+    public string Audience { get; set; } = "flashsale-api";
+
+    /// <summary>Lifetime of the tokens this server issues.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>An external OpenID Connect provider whose tokens are accepted too (optional).</summary>
+    public string? Authority { get; set; }
+
+    /// <summary>The audience the external provider's tokens must carry; required with <see cref="Authority"/>.</summary>
+    public string? ExternalAudience { get; set; }
+
+    public SyntheticBuyersOptions SyntheticBuyers { get; set; } = new();
+}
+
+/// <summary>Admin-only minting of buyer tokens for load tests. Off unless enabled.</summary>
+public sealed class SyntheticBuyersOptions
+{
+    public bool Enabled { get; set; }
+
+    [Range(1, 100_000)]
+    public int MaxPerRequest { get; set; } = 10_000;
+}
+
+public sealed class AdminOptions
+{
+    public const string Section = "Admin";
+
+    [Required]
+    public string Username { get; set; } = "admin";
+
+    /// <summary>When empty and no admin exists yet, a password is generated and printed once.</summary>
+    public string? Password { get; set; }
+}

@@ -1,0 +1,129 @@
+using FlashSale.Common;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace FlashSale.Accounts;
+
+public static class AuthSetup
+{
+    public const string Smart = "FlashSale";
+    public const string AdminPolicy = "admin";
+
+    /// <summary>
+    /// Bearer tokens for API clients, a cookie for the web pages, one policy scheme choosing
+    /// between them per request. Algorithms, issuer, audience and lifetime are all pinned.
+    /// </summary>
+    public static IServiceCollection AddFlashSaleAuth(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SigningKey>();
+        services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<PasswordHashing>();
+
+        services.AddAuthentication(Smart)
+            .AddPolicyScheme(Smart, "Bearer or cookie", o => o.ForwardDefaultSelector = SelectScheme)
+            .AddJwtBearer()
+            .AddCookie(o =>
+            {
+                o.Cookie.Name = "flashsale.auth";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.LoginPath = "/login";
+                o.AccessDeniedPath = "/login";
+                o.SlidingExpiration = true;
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                // An API call with a stale cookie gets a status, not a redirect to an HTML page.
+                o.Events.OnRedirectToLogin = ctx => ApiOrRedirect(ctx, StatusCodes.Status401Unauthorized);
+                o.Events.OnRedirectToAccessDenied = ctx => ApiOrRedirect(ctx, StatusCodes.Status403Forbidden);
+            });
+        services.AddSingleton<IConfigureOptions<JwtBearerOptions>, ConfigureJwtBearer>();
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin));
+        return services;
+    }
+
+    private static string SelectScheme(HttpContext context)
+    {
+        if (context.Request.Headers.Authorization.Count > 0)
+        {
+            return JwtBearerDefaults.AuthenticationScheme;
+        }
+
+        return context.Request.Cookies.ContainsKey("flashsale.auth") || !context.Request.Path.StartsWithSegments("/api")
+            ? CookieAuthenticationDefaults.AuthenticationScheme
+            : JwtBearerDefaults.AuthenticationScheme;
+    }
+
+    private static Task ApiOrRedirect(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+
+    private sealed class ConfigureJwtBearer(SigningKey key, IOptions<AuthOptions> auth) : IConfigureNamedOptions<JwtBearerOptions>
+    {
+        public void Configure(string? name, JwtBearerOptions options)
+        {
+            if (name != JwtBearerDefaults.AuthenticationScheme)
+            {
+                return;
+            }
+
+            var settings = auth.Value;
+            options.MapInboundClaims = false;
+            options.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuers = [settings.Issuer],
+                ValidAudiences = [settings.Audience],
+                IssuerSigningKeys = [key.Key],
+                ValidAlgorithms = [SecurityAlgorithms.HmacSha256, SecurityAlgorithms.RsaSha256, SecurityAlgorithms.EcdsaSha256],
+                ValidateIssuer = true,
+                ValidateAudience = true,
+                ValidateLifetime = true,
+                RequireExpirationTime = true,
+                RequireSignedTokens = true,
+                ValidateIssuerSigningKey = true,
+                ClockSkew = TimeSpan.FromSeconds(30),
+                NameClaimType = AppClaims.Name,
+                RoleClaimType = AppClaims.Role,
+            };
+            if (!string.IsNullOrWhiteSpace(settings.Authority))
+            {
+                // The provider's issuer and keys are merged with ours from its discovery document.
+                options.Authority = settings.Authority;
+                options.TokenValidationParameters.ValidAudiences = [settings.Audience, settings.ExternalAudience ?? settings.Audience];
+            }
+
+            options.Events = new JwtBearerEvents
+            {
+                OnChallenge = ctx => WriteProblem(ctx.HttpContext, ctx, StatusCodes.Status401Unauthorized, Reasons.Unauthorized,
+                    "Authentication is required: send a valid bearer token."),
+                OnForbidden = ctx => WriteForbidden(ctx.HttpContext),
+            };
+        }
+
+        public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
+
+        private static async Task WriteProblem(HttpContext http, JwtBearerChallengeContext ctx, int status, string reason, string title)
+        {
+            ctx.HandleResponse();
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            await ApiProblem.Create(status, reason, title, ctx.ErrorDescription).ExecuteAsync(http);
+        }
+
+        private static Task WriteForbidden(HttpContext http) =>
+            ApiProblem.Create(StatusCodes.Status403Forbidden, Reasons.Forbidden, "You may not do this.").ExecuteAsync(http);
+    }
+}

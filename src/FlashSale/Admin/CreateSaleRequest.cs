@@ -1,0 +1,55 @@
+using FlashSale.Common;
+using FlashSale.Sales;
+
+namespace FlashSale.Admin;
+
+public sealed record CreateSaleRequest(
+    string Sku,
+    string ProductName,
+    decimal Price,
+    int TotalStock,
+    DateTimeOffset StartsAt,
+    DateTimeOffset EndsAt,
+    string? Description = null,
+    string? Currency = null,
+    string? ImageUrl = null,
+    int PerUserLimit = 1)
+{
+    public const int MaxStock = 10_000_000;
+
+    public Validation Validate() => new Validation()
+        .Text(Sku, "sku", 1, 64)
+        .Require(Sku is null || Sku.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'), "sku",
+            "may contain only letters, digits, '-', '_' and '.'.")
+        .Text(ProductName, "productName", 1, 200)
+        .Text(Description, "description", 0, 4000, required: false)
+        .Require(Price >= 0 && Price <= 1_000_000_000m, "price", "must be between 0 and 1,000,000,000.")
+        .Require(decimal.Round(Price, 2) == Price, "price", "must have at most two decimals.")
+        .Require(Currency is null || (Currency.Length == 3 && Currency.All(char.IsAsciiLetterUpper)), "currency",
+            "must be a three-letter ISO 4217 code such as USD.")
+        .Text(ImageUrl, "imageUrl", 1, 2000, required: false)
+        .Require(ImageUrl is null || IsImageUrl(ImageUrl), "imageUrl", "must be an absolute http(s) URL or a path starting with '/'.")
+        .Require(TotalStock is >= 1 and <= MaxStock, "totalStock", $"must be between 1 and {MaxStock}.")
+        .Require(PerUserLimit is >= 1 and <= 1000, "perUserLimit", "must be between 1 and 1000.")
+        .Require(EndsAt > StartsAt, "endsAt", "must be after startsAt.");
+
+    public Sale ToSale(DateTimeOffset now) => new()
+    {
+        Id = Guid.NewGuid(),
+        Sku = Sku,
+        ProductName = ProductName,
+        Description = Description ?? "",
+        Price = Price,
+        Currency = Currency ?? "USD",
+        ImageUrl = ImageUrl,
+        TotalStock = TotalStock,
+        PerUserLimit = PerUserLimit,
+        StartsAt = StartsAt.ToUniversalTime(),
+        EndsAt = EndsAt.ToUniversalTime(),
+        CreatedAt = now,
+    };
+
+    private static bool IsImageUrl(string url) =>
+        (url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal))
+        || (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https");
+}

@@ -1,0 +1,28 @@
+namespace FlashSale.Common;
+
+public static class ProblemSetup
+{
+    /// <summary>
+    /// Every error the framework itself produces (unknown route, wrong method, failed binding,
+    /// unhandled exception) also comes out as problem+json with a reason.
+    /// </summary>
+    public static IServiceCollection AddFlashSaleProblems(this IServiceCollection services) =>
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            var status = ctx.ProblemDetails.Status ?? ctx.HttpContext.Response.StatusCode;
+            ctx.ProblemDetails.Extensions.TryAdd("reason", status switch
+            {
+                StatusCodes.Status400BadRequest => Reasons.ValidationFailed,
+                StatusCodes.Status401Unauthorized => Reasons.Unauthorized,
+                StatusCodes.Status403Forbidden => Reasons.Forbidden,
+                StatusCodes.Status404NotFound => Reasons.NotFound,
+                StatusCodes.Status405MethodNotAllowed => Reasons.MethodNotAllowed,
+                StatusCodes.Status413PayloadTooLarge => Reasons.PayloadTooLarge,
+                StatusCodes.Status415UnsupportedMediaType => Reasons.UnsupportedMediaType,
+                StatusCodes.Status429TooManyRequests => Reasons.RateLimited,
+                StatusCodes.Status503ServiceUnavailable => Reasons.Unavailable,
+                _ => status >= 500 ? Reasons.InternalError : Reasons.Conflict,
+            });
+            ctx.ProblemDetails.Extensions.Remove("exception");
+        });
+}

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FlashSale.Common;
+
+/// <summary>
+/// Reads request bodies strictly: unknown fields, duplicate properties, numbers as strings,
+/// missing required values and deep nesting are all 400s. Model binding in minimal APIs turns
+/// these into bare 400s (or exceptions in Development); reading here gives every caller the
+/// same problem+json with a reason, and the handler never sees a half-valid object.
+/// </summary>
+public static class StrictJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        NumberHandling = JsonNumberHandling.Strict,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+        MaxDepth = 8,
+    };
+
+    public static async Task<BodyResult<T>> ReadAsync<T>(HttpRequest request, CancellationToken ct)
+        where T : class
+    {
+        if (!request.HasJsonContentType())
+        {
+            return Fail<T>(ApiProblem.Create(StatusCodes.Status415UnsupportedMediaType, Reasons.UnsupportedMediaType,
+                "The body must be JSON.", "Send Content-Type: application/json."));
+        }
+
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, Options, ct);
+            return value is null
+                ? Fail<T>(InvalidJson("The body must be a JSON object, not null."))
+                : new BodyResult<T>(value, null);
+        }
+        catch (JsonException ex)
+        {
+            // The message names the path and position, never echoes the payload.
+            return Fail<T>(InvalidJson(Describe(ex)));
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Fail<T>(ApiProblem.Create(StatusCodes.Status413PayloadTooLarge, Reasons.PayloadTooLarge,
+                "The body is too large."));
+        }
+        catch (BadHttpRequestException ex)
+        {
+            return Fail<T>(ApiProblem.Create(ex.StatusCode, Reasons.InvalidJson, "The body could not be read."));
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Raised by System.Text.Json for invalid UTF-8 and similar malformed input.
+            return Fail<T>(InvalidJson(ex.Message));
+        }
+    }
+
+    private static ProblemHttpResult InvalidJson(string detail) =>
+        ApiProblem.Create(StatusCodes.Status400BadRequest, Reasons.InvalidJson, "The body is not valid JSON for this request.", detail);
+
+    private static string Describe(JsonException ex) =>
+        ex.Path is { Length: > 0 } path ? $"Invalid value at '{path}': {FirstSentence(ex.Message)}" : FirstSentence(ex.Message);
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(". Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..(cut + 1)] : message;
+    }
+
+    private static BodyResult<T> Fail<T>(ProblemHttpResult problem) where T : class => new(null, problem);
+}
+
+public readonly record struct BodyResult<T>(T? Value, ProblemHttpResult? Problem) where T : class;

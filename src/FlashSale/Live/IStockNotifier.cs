@@ -1,0 +1,17 @@
+namespace FlashSale.Live;
+
+/// <summary>
+/// Told by the ledger whenever a sale's stock or status may have changed. Implementations must
+/// return at once (the caller is on the purchase path) and coalesce.
+/// </summary>
+public interface IStockNotifier
+{
+    void StockChanged(Guid saleId);
+}
+
+public sealed class NoStockNotifier : IStockNotifier
+{
+    public void StockChanged(Guid saleId)
+    {
+    }
+}

@@ -1,0 +1,39 @@
+using FlashSale.Common;
+using FlashSale.Orders;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FlashSale.Purchasing;
+
+/// <summary>Maps a ledger outcome to its HTTP answer: one place decides every status and reason.</summary>
+public static class PurchaseResults
+{
+    public static Results<Created<OrderResponse>, Accepted<OrderResponse>, ProblemHttpResult> ToHttp(
+        PurchaseOutcome outcome, HttpContext context) => outcome switch
+    {
+        PurchaseOutcome.Confirmed c => TypedResults.Created(OrderLocation(c.Order.Id), OrderResponse.From(c.Order)),
+        PurchaseOutcome.Pending p => TypedResults.Accepted(OrderLocation(p.Order.Id),
+            OrderResponse.From(p.Order with { Status = OrderStatus.Pending })),
+        PurchaseOutcome.Rejected r => Rejected(r),
+        PurchaseOutcome.Unavailable u => ApiProblem.Unavailable(context, u.Detail),
+        _ => throw new InvalidOperationException("Unknown outcome."),
+    };
+
+    private static ProblemHttpResult Rejected(PurchaseOutcome.Rejected rejected) => rejected.Reason switch
+    {
+        PurchaseRejection.SaleNotFound => ApiProblem.NotFound(Reasons.SaleNotFound, "No sale has this id."),
+        PurchaseRejection.SaleNotStarted => Conflict(Reasons.SaleNotStarted, "The sale has not started.", rejected.Detail),
+        PurchaseRejection.SaleEnded => Conflict(Reasons.SaleEnded, "The sale has ended.", rejected.Detail),
+        PurchaseRejection.SoldOut => Conflict(Reasons.SoldOut, "Sold out.", rejected.Detail),
+        PurchaseRejection.LimitReached => Conflict(Reasons.LimitReached, "You have reached this sale's limit per buyer.", rejected.Detail),
+        PurchaseRejection.RequestInProgress => Conflict(Reasons.RequestInProgress, "A request with this Idempotency-Key is in progress.", rejected.Detail),
+        PurchaseRejection.QuantityOutOfRange => ApiProblem.Validation("quantity", rejected.Detail),
+        PurchaseRejection.IdempotencyKeyMismatch => ApiProblem.Create(StatusCodes.Status422UnprocessableEntity,
+            Reasons.IdempotencyKeyMismatch, "This Idempotency-Key was used with a different request.", rejected.Detail),
+        _ => throw new InvalidOperationException("Unknown rejection."),
+    };
+
+    private static ProblemHttpResult Conflict(string reason, string title, string detail) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, reason, title, detail);
+
+    public static string OrderLocation(Guid orderId) => $"/api/v1/me/orders/{orderId:D}";
+}

@@ -1,0 +1,71 @@
+using FlashSale.Accounts;
+using FlashSale.Common;
+using FlashSale.Orders;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FlashSale.Purchasing;
+
+public static class PurchasesApi
+{
+    public static RouteGroupBuilder MapPurchases(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/sales/{id}/purchases").WithTags("Purchasing").RequireAuthorization();
+        group.MapPost("/", Purchase).WithName("Purchase")
+            .WithSummary("Buys units of a sale. Safe to retry with the same Idempotency-Key.")
+            .Accepts<PurchaseRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapGet("/me", MyPurchases).WithName("MyPurchasesInSale").WithSummary("The caller's orders in one sale.");
+        return group;
+    }
+
+    private static async Task<Results<Created<OrderResponse>, Accepted<OrderResponse>, ProblemHttpResult>> Purchase(
+        string id, HttpContext context, IPurchaseLedger ledger, CancellationToken ct)
+    {
+        if (!RouteIds.TryParse(id, out var saleId))
+        {
+            return ApiProblem.NotFound(Reasons.SaleNotFound, "No sale has this id.");
+        }
+
+        string? key = null;
+        var keys = context.Request.Headers[IdempotencyKeys.Header];
+        if (keys.Count > 1 || (keys.Count == 1 && !IdempotencyKeys.IsValid(keys[0]!)))
+        {
+            return ApiProblem.Create(StatusCodes.Status400BadRequest, Reasons.InvalidIdempotencyKey,
+                "The Idempotency-Key header is not valid.", "Send one key of 1–100 characters: letters, digits, '-' or '_'.");
+        }
+        else if (keys.Count == 1)
+        {
+            key = keys[0];
+        }
+
+        var body = await StrictJson.ReadAsync<PurchaseRequest>(context.Request, ct);
+        if (body.Problem is not null)
+        {
+            return body.Problem;
+        }
+
+        var user = context.User;
+        var attempt = new PurchaseAttempt(saleId, user.UserId(), user.DisplayName(), body.Value!.Quantity, key);
+        // No cancellation token past this point: a decision, once started, is carried through even if the client leaves.
+        var outcome = await ledger.PurchaseAsync(attempt, CancellationToken.None);
+        return PurchaseResults.ToHttp(outcome, context);
+    }
+
+    private static async Task<Results<Ok<MySalePurchasesResponse>, ProblemHttpResult>> MyPurchases(string id,
+        HttpContext context, Sales.ISaleStore sales, IOrderStore orders, CancellationToken ct)
+    {
+        var sale = await Sales.SalesApi.FindAsync(id, sales, ct);
+        if (sale is null)
+        {
+            return Sales.SalesApi.SaleNotFound();
+        }
+
+        var mine = await orders.ListByUserAndSaleAsync(context.User.UserId(), sale.Id, ct);
+        var held = mine.Where(o => o.Status == OrderStatus.Confirmed).Sum(o => o.Quantity);
+        return TypedResults.Ok(new MySalePurchasesResponse(sale.Id, held, sale.PerUserLimit,
+            mine.Select(OrderResponse.From).ToList()));
+    }
+}

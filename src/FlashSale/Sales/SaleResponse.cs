@@ -1,0 +1,29 @@
+namespace FlashSale.Sales;
+
+public sealed record SaleResponse(
+    Guid Id,
+    string Sku,
+    string ProductName,
+    string Description,
+    decimal Price,
+    string Currency,
+    string? ImageUrl,
+    int TotalStock,
+    int RemainingStock,
+    int Sold,
+    int PerUserLimit,
+    DateTimeOffset StartsAt,
+    DateTimeOffset EndsAt,
+    SaleStatus Status,
+    DateTimeOffset ServerTime)
+{
+    public static SaleResponse From(Sale sale, StockLevel stock, DateTimeOffset now) => new(
+        sale.Id, sale.Sku, sale.ProductName, sale.Description, sale.Price, sale.Currency, sale.ImageUrl,
+        sale.TotalStock, stock.Remaining, stock.Sold, sale.PerUserLimit, sale.StartsAt, sale.EndsAt,
+        sale.StatusAt(now, stock.Remaining), now);
+}
+
+public sealed record SaleListResponse(IReadOnlyList<SaleResponse> Items, DateTimeOffset ServerTime);
+
+public sealed record StockResponse(Guid SaleId, int TotalStock, int RemainingStock, int Sold, SaleStatus Status,
+    DateTimeOffset ServerTime);

@@ -1,0 +1,210 @@
+using System.Collections.Concurrent;
+using FlashSale.Live;
+using FlashSale.Orders;
+using FlashSale.Purchasing;
+using FlashSale.Sales;
+
+namespace FlashSale.Storage.Embedded;
+
+/// <summary>
+/// The embedded purchase ledger: decisions in memory under a lock per sale, made durable by the
+/// group committer before anyone hears "yes". Rebuilt from SQLite at start.
+/// </summary>
+public sealed partial class EmbeddedLedger(
+    SqliteDatabase db,
+    GroupCommitter committer,
+    IOrderStore orders,
+    TimeProvider clock,
+    IStockNotifier notifier,
+    ILogger<EmbeddedLedger> log) : IPurchaseLedger
+{
+    private readonly ConcurrentDictionary<Guid, SaleBook> _books = new();
+
+    public async Task<PurchaseOutcome> PurchaseAsync(PurchaseAttempt attempt, CancellationToken ct)
+    {
+        if (!_books.TryGetValue(attempt.SaleId, out var book))
+        {
+            return new PurchaseOutcome.Rejected(PurchaseRejection.SaleNotFound, "No sale has this id.");
+        }
+
+        var now = clock.GetUtcNow();
+        // Sold-out short-circuit: the late crowd is answered without taking the lock. Attempts with
+        // a key still go through the book, which may hold their earlier answer.
+        if (book.SoldOut && attempt.IdempotencyKey is null && book.Sale.IsOpenAt(now)
+            && attempt.Quantity >= 1 && attempt.Quantity <= book.Sale.PerUserLimit)
+        {
+            return new PurchaseOutcome.Rejected(PurchaseRejection.SoldOut, "Sold out.");
+        }
+
+        Task<PurchaseOutcome> outcome;
+        lock (book.Gate)
+        {
+            switch (book.Decide(attempt, now))
+            {
+                case BookDecision.Final final:
+                    return final.Outcome;
+                case BookDecision.Replay replay:
+                    outcome = replay.Entry.Outcome ?? LoadPersistedAsync(replay.Entry, ct);
+                    break;
+                case BookDecision.Reserve reserve:
+                    outcome = CommitAsync(book, reserve.Order);
+                    if (reserve.Entry is not null)
+                    {
+                        reserve.Entry.Outcome = outcome;
+                    }
+
+                    break;
+                default:
+                    throw new InvalidOperationException("Unknown decision.");
+            }
+        }
+
+        return await outcome;
+    }
+
+    private async Task<PurchaseOutcome> CommitAsync(SaleBook book, Order order)
+    {
+        try
+        {
+            await committer.WriteAsync(new InsertOrder(order));
+            notifier.StockChanged(order.SaleId);
+            return new PurchaseOutcome.Confirmed(order);
+        }
+        catch (Exception ex)
+        {
+            // Not durable, so not sold: give the unit back and say 503 (G3, G4).
+            lock (book.Gate)
+            {
+                book.Release(order);
+            }
+
+            LogReleased(order.SaleId, order.Id, ex.Message);
+            return new PurchaseOutcome.Unavailable("The order could not be recorded; nothing was bought. Try again.");
+        }
+    }
+
+    private async Task<PurchaseOutcome> LoadPersistedAsync(KeyEntry entry, CancellationToken ct)
+    {
+        var order = await orders.FindAsync(entry.OrderId!.Value, ct);
+        return order is null
+            ? new PurchaseOutcome.Unavailable("The earlier order for this key could not be read.")
+            : new PurchaseOutcome.Confirmed(order with { Status = OrderStatus.Confirmed });
+    }
+
+    public Task<StockLevel> GetStockAsync(Sale sale, CancellationToken ct) =>
+        Task.FromResult(_books.TryGetValue(sale.Id, out var book)
+            ? new StockLevel(book.Sale.TotalStock, book.Remaining)
+            : new StockLevel(sale.TotalStock, sale.TotalStock));
+
+    public Task SaleChangedAsync(Sale sale, CancellationToken ct)
+    {
+        var book = _books.GetOrAdd(sale.Id, _ => new SaleBook(sale, sale.TotalStock));
+        lock (book.Gate)
+        {
+            book.Update(sale);
+        }
+
+        notifier.StockChanged(sale.Id);
+        return Task.CompletedTask;
+    }
+
+    public async Task<CancelOutcome> CancelAsync(Guid orderId, string cancelledBy, CancellationToken ct)
+    {
+        var order = await orders.FindAsync(orderId, ct);
+        if (order is null || !_books.TryGetValue(order.SaleId, out var book))
+        {
+            return new CancelOutcome.NotFound();
+        }
+
+        if (order.Status == OrderStatus.Cancelled)
+        {
+            return new CancelOutcome.Cancelled(order);
+        }
+
+        var at = clock.GetUtcNow();
+        int changed;
+        try
+        {
+            changed = await committer.WriteAsync(new CancelOrder(orderId, at, cancelledBy));
+        }
+        catch (Exception ex)
+        {
+            return new CancelOutcome.Unavailable(ex.Message);
+        }
+
+        // Only the cancel that changed the row returns the stock: concurrent cancels return it once.
+        if (changed == 1)
+        {
+            lock (book.Gate)
+            {
+                book.Return(order);
+            }
+
+            notifier.StockChanged(order.SaleId);
+        }
+
+        var current = await orders.FindAsync(orderId, ct);
+        return new CancelOutcome.Cancelled(current ?? order);
+    }
+
+    /// <summary>Rebuilds every sale's book from the record. Called once at start, before serving.</summary>
+    public void Load()
+    {
+        _books.Clear();
+        using var connection = db.Open();
+        using (var sales = connection.CreateCommand())
+        {
+            sales.CommandText = "SELECT id, sku, product_name, description, price_minor, currency, image_url, total_stock, per_user_limit, starts_at, ends_at, created_at FROM sales";
+            using var reader = sales.ExecuteReader();
+            while (reader.Read())
+            {
+                var sale = SqliteSaleStore.Read(reader);
+                _books[sale.Id] = new SaleBook(sale, sale.TotalStock);
+            }
+        }
+
+        using var rows = connection.CreateCommand();
+        rows.CommandText = "SELECT sale_id, user_id, quantity, idempotency_key, id, status FROM orders";
+        using var orderReader = rows.ExecuteReader();
+        var sold = new Dictionary<Guid, int>();
+        var count = 0;
+        while (orderReader.Read())
+        {
+            count++;
+            var saleId = SqliteValues.Guid(orderReader, 0);
+            if (!_books.TryGetValue(saleId, out var book))
+            {
+                continue;
+            }
+
+            var user = orderReader.GetString(1);
+            var quantity = orderReader.GetInt32(2);
+            var key = SqliteValues.NullableString(orderReader, 3);
+            var orderId = SqliteValues.Guid(orderReader, 4);
+            if ((OrderStatus)orderReader.GetInt32(5) == OrderStatus.Confirmed)
+            {
+                book.Restore(user, quantity, key, orderId);
+                sold[saleId] = sold.GetValueOrDefault(saleId) + quantity;
+            }
+            else if (key is not null)
+            {
+                book.RestoreKey(user, quantity, key, orderId);
+            }
+        }
+
+        foreach (var (saleId, units) in sold)
+        {
+            _books[saleId].SetSold(units);
+        }
+
+        LogLoaded(_books.Count, count);
+    }
+
+    internal bool TryGetBook(Guid saleId, out SaleBook book) => _books.TryGetValue(saleId, out book!);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Reservation {OrderId} in sale {SaleId} released: the write failed ({Error})")]
+    private partial void LogReleased(Guid saleId, Guid orderId, string error);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Ledger rebuilt from the record: {Sales} sales, {Orders} orders")]
+    private partial void LogLoaded(int sales, int orders);
+}

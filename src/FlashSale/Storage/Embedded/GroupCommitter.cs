@@ -1,0 +1,116 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace FlashSale.Storage.Embedded;
+
+/// <summary>
+/// Commits ledger writes to SQLite in batches: whatever queued while the previous commit was
+/// being fsynced goes into the next transaction. One fsync then serves a whole crowd, and each
+/// caller still learns only after its own write is on disk (G3).
+/// </summary>
+public sealed partial class GroupCommitter : IHostedService, IDisposable
+{
+    private readonly Channel<LedgerWrite> _queue = Channel.CreateUnbounded<LedgerWrite>(
+        new UnboundedChannelOptions { SingleReader = true });
+    private readonly SqliteDatabase _db;
+    private readonly int _maxBatch;
+    private readonly ILogger<GroupCommitter> _log;
+    private Task? _loop;
+
+    public GroupCommitter(SqliteDatabase db, IOptions<StorageOptions> options, ILogger<GroupCommitter> log)
+    {
+        _db = db;
+        _maxBatch = options.Value.MaxBatchSize;
+        _log = log;
+    }
+
+    /// <summary>Raised after every batch with its size and duration (for metrics).</summary>
+    public event Action<int, TimeSpan, bool>? BatchCommitted;
+
+    internal Task<int> WriteAsync(LedgerWrite write)
+    {
+        if (!_queue.Writer.TryWrite(write))
+        {
+            write.Fail(new InvalidOperationException("The store is shutting down."));
+        }
+
+        return write.Committed;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        // A dedicated thread: SQLite calls block, and the loop must not starve the thread pool.
+        _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning,
+            TaskScheduler.Default).Unwrap();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops taking writes and flushes what is queued, so a graceful stop loses nothing.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        if (_loop is not null)
+        {
+            await _loop.WaitAsync(cancellationToken);
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        using var connection = _db.OpenWriter();
+        var batch = new List<LedgerWrite>(_maxBatch);
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < _maxBatch && reader.TryRead(out var write))
+            {
+                batch.Add(write);
+            }
+
+            Commit(connection, batch);
+        }
+    }
+
+    private void Commit(SqliteConnection connection, List<LedgerWrite> batch)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var rows = new int[batch.Count];
+        try
+        {
+            using (var tx = connection.BeginTransaction())
+            {
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    rows[i] = batch[i].Apply(connection, tx);
+                }
+
+                tx.Commit();
+            }
+
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Succeed(rows[i]);
+            }
+
+            BatchCommitted?.Invoke(batch.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started), true);
+        }
+        catch (Exception ex)
+        {
+            // Nothing of this batch is durable: every caller is told, and each releases its reservation.
+            LogBatchFailed(batch.Count, ex);
+            foreach (var write in batch)
+            {
+                write.Fail(ex);
+            }
+
+            BatchCommitted?.Invoke(batch.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started), false);
+        }
+    }
+
+    public void Dispose() => _queue.Writer.TryComplete();
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Group commit of {Count} writes failed; the writes are released")]
+    private partial void LogBatchFailed(int count, Exception error);
+}

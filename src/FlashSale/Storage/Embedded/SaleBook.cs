@@ -1,0 +1,185 @@
+using FlashSale.Orders;
+using FlashSale.Purchasing;
+using FlashSale.Sales;
+
+namespace FlashSale.Storage.Embedded;
+
+/// <summary>
+/// The in-memory state of one sale: stock left, what each user holds, and the idempotency keys
+/// seen. Every method but the volatile reads must be called with <see cref="Gate"/> held; the
+/// decision itself is pure and fast, so one lock per sale is all the concurrency control needed.
+/// </summary>
+internal sealed class SaleBook(Sale sale, int remaining)
+{
+    private readonly Dictionary<string, int> _heldByUser = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string User, string Key), KeyEntry> _keys = [];
+    private volatile int _remaining = remaining;
+
+    public Lock Gate { get; } = new();
+
+    public Sale Sale { get; private set; } = sale;
+
+    /// <summary>Read without the lock by the sold-out short-circuit and stock queries.</summary>
+    public int Remaining => _remaining;
+
+    public bool SoldOut => _remaining <= 0;
+
+    public BookDecision Decide(PurchaseAttempt attempt, DateTimeOffset now)
+    {
+        var sale = Sale;
+        if (attempt.Quantity < 1 || attempt.Quantity > sale.PerUserLimit)
+        {
+            return Reject(PurchaseRejection.QuantityOutOfRange,
+                $"Quantity must be between 1 and {sale.PerUserLimit} for this sale.");
+        }
+
+        // A retry of an earlier attempt answers as that attempt did, even after the sale closed.
+        if (attempt.IdempotencyKey is { } key && _keys.TryGetValue((attempt.UserId, key), out var entry))
+        {
+            return entry.Quantity != attempt.Quantity
+                ? Reject(PurchaseRejection.IdempotencyKeyMismatch, "This Idempotency-Key was used with another body.")
+                : new BookDecision.Replay(entry);
+        }
+
+        if (now < sale.StartsAt)
+        {
+            return Reject(PurchaseRejection.SaleNotStarted, $"The sale starts at {sale.StartsAt:O}.");
+        }
+
+        if (now >= sale.EndsAt)
+        {
+            return Reject(PurchaseRejection.SaleEnded, $"The sale ended at {sale.EndsAt:O}.");
+        }
+
+        var held = _heldByUser.GetValueOrDefault(attempt.UserId);
+        if (held + attempt.Quantity > sale.PerUserLimit)
+        {
+            return Remember(attempt, Reject(PurchaseRejection.LimitReached,
+                $"You hold {held} of the {sale.PerUserLimit} allowed per buyer."));
+        }
+
+        if (_remaining < attempt.Quantity)
+        {
+            return Remember(attempt, Reject(PurchaseRejection.SoldOut,
+                _remaining == 0 ? "Sold out." : $"Only {_remaining} left."));
+        }
+
+        _remaining -= attempt.Quantity;
+        _heldByUser[attempt.UserId] = held + attempt.Quantity;
+        var order = new Order
+        {
+            Id = Guid.NewGuid(),
+            SaleId = sale.Id,
+            UserId = attempt.UserId,
+            Username = attempt.Username,
+            Quantity = attempt.Quantity,
+            UnitPrice = sale.Price,
+            Currency = sale.Currency,
+            PurchasedAt = now,
+            RemainingAfter = _remaining,
+            IdempotencyKey = attempt.IdempotencyKey,
+        };
+        KeyEntry? newEntry = null;
+        if (attempt.IdempotencyKey is { } newKey)
+        {
+            newEntry = new KeyEntry(attempt.Quantity);
+            _keys[(attempt.UserId, newKey)] = newEntry;
+        }
+
+        return new BookDecision.Reserve(order, newEntry);
+    }
+
+    /// <summary>Undoes a reservation whose write failed: the stock, the user's hold and the key.</summary>
+    public void Release(Order order)
+    {
+        Return(order);
+        if (order.IdempotencyKey is { } key)
+        {
+            _keys.Remove((order.UserId, key));
+        }
+    }
+
+    /// <summary>A cancelled order's stock returns and its buyer may buy again; its key still replays.</summary>
+    public void Return(Order order)
+    {
+        _remaining += order.Quantity;
+        var held = _heldByUser.GetValueOrDefault(order.UserId) - order.Quantity;
+        if (held > 0)
+        {
+            _heldByUser[order.UserId] = held;
+        }
+        else
+        {
+            _heldByUser.Remove(order.UserId);
+        }
+    }
+
+    /// <summary>Rebuild at start: a confirmed order from the record.</summary>
+    public void Restore(string userId, int quantity, string? key, Guid orderId)
+    {
+        _heldByUser[userId] = _heldByUser.GetValueOrDefault(userId) + quantity;
+        if (key is not null)
+        {
+            _keys[(userId, key)] = KeyEntry.Persisted(quantity, orderId);
+        }
+    }
+
+    /// <summary>Rebuild at start: a cancelled order still answers its key's replays.</summary>
+    public void RestoreKey(string userId, int quantity, string key, Guid orderId) =>
+        _keys[(userId, key)] = KeyEntry.Persisted(quantity, orderId);
+
+    /// <summary>A changed sale (admin): stock follows the new total, minus what is sold.</summary>
+    public void Update(Sale changed)
+    {
+        var sold = Sale.TotalStock - _remaining;
+        Sale = changed;
+        _remaining = Math.Max(0, changed.TotalStock - sold);
+    }
+
+    /// <summary>Reconciliation: the record says this many units are sold.</summary>
+    public void SetSold(int sold) => _remaining = Sale.TotalStock - sold;
+
+    public int HeldBy(string userId) => _heldByUser.GetValueOrDefault(userId);
+
+    private static BookDecision.Final Reject(PurchaseRejection reason, string detail) =>
+        new(new PurchaseOutcome.Rejected(reason, detail));
+
+    /// <summary>Decisions (sold out, limit) are remembered per key so a retry gets the same answer.</summary>
+    private BookDecision Remember(PurchaseAttempt attempt, BookDecision.Final decision)
+    {
+        if (attempt.IdempotencyKey is { } key)
+        {
+            _keys[(attempt.UserId, key)] = KeyEntry.Decided(attempt.Quantity, decision.Outcome);
+        }
+
+        return decision;
+    }
+}
+
+internal abstract record BookDecision
+{
+    private BookDecision() { }
+
+    public sealed record Final(PurchaseOutcome Outcome) : BookDecision;
+
+    public sealed record Replay(KeyEntry Entry) : BookDecision;
+
+    public sealed record Reserve(Order Order, KeyEntry? Entry) : BookDecision;
+}
+
+/// <summary>What an idempotency key stands for: a decision in flight, a decision made, or a stored order.</summary>
+internal sealed class KeyEntry(int quantity)
+{
+    public int Quantity { get; } = quantity;
+
+    /// <summary>Set by the ledger right after the reservation; completes when the write is committed.</summary>
+    public Task<PurchaseOutcome>? Outcome { get; set; }
+
+    /// <summary>For keys rebuilt from the record: the order to answer with.</summary>
+    public Guid? OrderId { get; private init; }
+
+    public static KeyEntry Persisted(int quantity, Guid orderId) => new(quantity) { OrderId = orderId };
+
+    public static KeyEntry Decided(int quantity, PurchaseOutcome outcome) =>
+        new(quantity) { Outcome = Task.FromResult(outcome) };
+}

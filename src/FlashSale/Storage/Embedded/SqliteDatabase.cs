@@ -1,0 +1,56 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace FlashSale.Storage.Embedded;
+
+/// <summary>Opens connections to the embedded database and keeps its schema current.</summary>
+public sealed class SqliteDatabase
+{
+    private readonly string _connectionString;
+
+    public SqliteDatabase(IOptions<StorageOptions> options)
+    {
+        var folder = Path.GetFullPath(options.Value.DataPath);
+        Directory.CreateDirectory(folder);
+        FilePath = Path.Combine(folder, "flashsale.db");
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = FilePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 10,
+        }.ToString();
+    }
+
+    public string FilePath { get; }
+
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        // busy_timeout: the group committer and the occasional admin write share one file.
+        Execute(connection, "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;");
+        return connection;
+    }
+
+    /// <summary>WAL with synchronous=FULL: a commit is on disk (fsync) before it returns (G3).</summary>
+    public SqliteConnection OpenWriter()
+    {
+        var connection = Open();
+        Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
+        return connection;
+    }
+
+    public void Migrate()
+    {
+        using var connection = OpenWriter();
+        SqliteMigrations.Apply(connection);
+    }
+
+    internal static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

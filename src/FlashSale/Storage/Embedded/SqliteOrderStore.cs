@@ -1,0 +1,84 @@
+using System.Globalization;
+using FlashSale.Orders;
+using Microsoft.Data.Sqlite;
+using static FlashSale.Storage.Embedded.SqliteValues;
+
+namespace FlashSale.Storage.Embedded;
+
+public sealed class SqliteOrderStore(SqliteDatabase db) : IOrderStore
+{
+    internal const string Columns =
+        "seq, id, sale_id, user_id, username, quantity, unit_price_minor, currency, purchased_at, remaining_after, idempotency_key, status, cancelled_at, cancelled_by";
+
+    public Task<IReadOnlyList<Order>> ListByUserAsync(string userId, CancellationToken ct) =>
+        Task.FromResult(Query($"SELECT {Columns} FROM orders WHERE user_id = $user ORDER BY seq DESC LIMIT 1000",
+            c => Add(c, "$user", userId)).Select(o => o.Order).ToList() as IReadOnlyList<Order>);
+
+    public Task<IReadOnlyList<Order>> ListByUserAndSaleAsync(string userId, Guid saleId, CancellationToken ct) =>
+        Task.FromResult(Query($"SELECT {Columns} FROM orders WHERE user_id = $user AND sale_id = $sale ORDER BY seq",
+            c =>
+            {
+                Add(c, "$user", userId);
+                Add(c, "$sale", Id(saleId));
+            }).Select(o => o.Order).ToList() as IReadOnlyList<Order>);
+
+    public Task<Order?> FindAsync(Guid orderId, CancellationToken ct) =>
+        Task.FromResult(Query($"SELECT {Columns} FROM orders WHERE id = $id", c => Add(c, "$id", Id(orderId)))
+            .Select(o => o.Order).FirstOrDefault());
+
+    public Task<OrderPage> ListBySaleAsync(Guid saleId, OrderPageRequest request, CancellationToken ct)
+    {
+        // Keyset pagination on seq: stable under concurrent inserts, O(page) at any depth.
+        long? after = long.TryParse(request.Cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var c) ? c : null;
+        var comparison = request.NewestFirst ? "<" : ">";
+        var direction = request.NewestFirst ? "DESC" : "ASC";
+        var rows = Query($"""
+            SELECT {Columns} FROM orders
+            WHERE sale_id = $sale {(after is null ? "" : $"AND seq {comparison} $after")}
+            ORDER BY seq {direction} LIMIT $limit
+            """,
+            command =>
+            {
+                Add(command, "$sale", Id(saleId));
+                Add(command, "$after", after);
+                Add(command, "$limit", request.Limit + 1);
+            });
+        var hasMore = rows.Count > request.Limit;
+        var page = rows.Take(request.Limit).ToList();
+        var next = hasMore ? page[^1].Seq.ToString(CultureInfo.InvariantCulture) : null;
+        return Task.FromResult(new OrderPage(page.Select(r => r.Order).ToList(), next));
+    }
+
+    private List<(long Seq, Order Order)> Query(string sql, Action<SqliteCommand> bind)
+    {
+        using var connection = db.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        bind(command);
+        using var reader = command.ExecuteReader();
+        var rows = new List<(long, Order)>();
+        while (reader.Read())
+        {
+            rows.Add((reader.GetInt64(0), Read(reader)));
+        }
+
+        return rows;
+    }
+
+    internal static Order Read(SqliteDataReader r) => new()
+    {
+        Id = SqliteValues.Guid(r, 1),
+        SaleId = SqliteValues.Guid(r, 2),
+        UserId = r.GetString(3),
+        Username = r.GetString(4),
+        Quantity = r.GetInt32(5),
+        UnitPrice = FromMinor(r.GetInt64(6)),
+        Currency = r.GetString(7),
+        PurchasedAt = FromMs(r.GetInt64(8)),
+        RemainingAfter = r.GetInt32(9),
+        IdempotencyKey = NullableString(r, 10),
+        Status = (OrderStatus)r.GetInt32(11),
+        CancelledAt = r.IsDBNull(12) ? null : FromMs(r.GetInt64(12)),
+        CancelledBy = NullableString(r, 13),
+    };
+}
