@@ -39,7 +39,8 @@ public sealed record CreateSaleRequest(
         Sku = Sku,
         ProductName = ProductName,
         Description = Description ?? "",
-        Price = Price,
+        // Normalised to cents as stored: 10.50 and 10.5 are the same price, and answers never change after a restart.
+        Price = Money.Normalize(Price),
         Currency = Currency ?? "USD",
         ImageUrl = ImageUrl,
         TotalStock = TotalStock,

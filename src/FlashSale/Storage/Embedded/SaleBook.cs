@@ -75,7 +75,8 @@ internal sealed class SaleBook(Sale sale, int remaining)
             Quantity = attempt.Quantity,
             UnitPrice = sale.Price,
             Currency = sale.Currency,
-            PurchasedAt = now,
+            // Millisecond precision: what the record keeps, so a replay after restart is byte-identical.
+            PurchasedAt = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds()),
             RemainingAfter = _remaining,
             IdempotencyKey = attempt.IdempotencyKey,
         };

@@ -12,7 +12,7 @@ internal static class SqliteValues
 
     public static long ToMinor(decimal amount) => (long)decimal.Round(amount * 100m, 0, MidpointRounding.ToEven);
 
-    public static decimal FromMinor(long minor) => minor / 100m;
+    public static decimal FromMinor(long minor) => minor / 100m;  // same form as Money.Normalize
 
     public static string Id(Guid id) => id.ToString("D");
 
