@@ -1,5 +1,6 @@
 using FlashSale.Live;
 using FlashSale.Storage.Embedded;
+using FlashSale.Storage.Redis;
 
 namespace FlashSale.Storage;
 
@@ -14,6 +15,7 @@ public static class StorageSetup
         return mode switch
         {
             StorageMode.Embedded => services.AddEmbeddedStorage(),
+            StorageMode.Distributed => services.AddDistributedStorage(configuration),
             _ => throw new InvalidOperationException($"Storage:Mode '{mode}' is not available in this build."),
         };
     }

@@ -1,0 +1,121 @@
+using FlashSale.Orders;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace FlashSale.Storage.Postgres;
+
+/// <summary>The writes of the distributed record: order batches from the persister, cancels, and the reads a rebuild needs.</summary>
+public sealed class PostgresOrderRecord(NpgsqlDataSource db)
+{
+    /// <summary>
+    /// Inserts a batch in one statement and one transaction. A row already there (a redelivered
+    /// outbox entry) changes nothing. Returns, per order id, whether it is now in the record;
+    /// false means a unique constraint refused it (the ledger and the record disagree).
+    /// </summary>
+    public async Task<Dictionary<Guid, bool>> InsertBatchAsync(IReadOnlyList<DecidedOrder> batch, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("""
+            WITH inserted AS (
+                INSERT INTO orders (id, sale_id, user_id, username, quantity, unit_price, currency, purchased_at,
+                                    remaining_after, idempotency_key, limit_one)
+                SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::numeric[], $7::text[],
+                                     $8::timestamptz[], $9::int[], $10::text[], $11::boolean[])
+                ON CONFLICT DO NOTHING
+                RETURNING id)
+            SELECT o.id FROM orders o WHERE o.id = ANY($1) UNION SELECT id FROM inserted
+            """);
+        var p = command.Parameters;
+        p.Add(new NpgsqlParameter { Value = batch.Select(b => b.Order.Id).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        p.Add(new NpgsqlParameter { Value = batch.Select(b => b.Order.SaleId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        p.Add(new NpgsqlParameter { Value = batch.Select(b => b.Order.UserId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        p.Add(new NpgsqlParameter { Value = batch.Select(b => b.Order.Username).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        p.Add(new NpgsqlParameter { Value = batch.Select(b => b.Order.Quantity).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        p.Add(new NpgsqlParameter { Value = batch.Select(b => b.Order.UnitPrice).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Numeric });
+        p.Add(new NpgsqlParameter { Value = batch.Select(b => b.Order.Currency).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        p.Add(new NpgsqlParameter { Value = batch.Select(b => b.Order.PurchasedAt.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        p.Add(new NpgsqlParameter { Value = batch.Select(b => b.Order.RemainingAfter).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        p.Add(new NpgsqlParameter { Value = batch.Select(b => (object?)b.Order.IdempotencyKey ?? DBNull.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        p.Add(new NpgsqlParameter { Value = batch.Select(b => b.LimitOne).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean });
+
+        // The statement's snapshot does not see its own CTE's rows in "orders", hence the UNION.
+        var present = new HashSet<Guid>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                present.Add(reader.GetGuid(0));
+            }
+        }
+
+        var missing = batch.Select(b => b.Order.Id).Where(id => !present.Contains(id)).ToArray();
+        if (missing.Length > 0)
+        {
+            // A row committed by another persister during this statement is invisible to its snapshot: look again.
+            await using var again = db.CreateCommand("SELECT id FROM orders WHERE id = ANY($1)");
+            again.Parameters.AddWithValue(missing);
+            await using var reader = await again.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                present.Add(reader.GetGuid(0));
+            }
+        }
+
+        return batch.ToDictionary(b => b.Order.Id, b => present.Contains(b.Order.Id));
+    }
+
+    /// <summary>Marks a confirmed order cancelled; 1 only for the cancel that changed the row.</summary>
+    public async Task<int> CancelAsync(Guid orderId, DateTimeOffset at, string by, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(
+            "UPDATE orders SET status = 2, cancelled_at = $2, cancelled_by = $3 WHERE id = $1 AND status = 0");
+        command.Parameters.AddWithValue(orderId);
+        command.Parameters.AddWithValue(at.UtcDateTime);
+        command.Parameters.AddWithValue(by);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<bool> ExistsAsync(Guid orderId, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT 1 FROM orders WHERE id = $1");
+        command.Parameters.AddWithValue(orderId);
+        return await command.ExecuteScalarAsync(ct) is not null;
+    }
+
+    /// <summary>Every order of a sale, for rebuilding its ledger state.</summary>
+    public async Task<IReadOnlyList<Order>> ListSaleOrdersAsync(Guid saleId, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand($"SELECT {PostgresOrderStore.Columns} FROM orders WHERE sale_id = $1 ORDER BY seq");
+        command.Parameters.AddWithValue(saleId);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var orders = new List<Order>();
+        while (await reader.ReadAsync(ct))
+        {
+            orders.Add(PostgresOrderStore.Read(reader));
+        }
+
+        return orders;
+    }
+
+    /// <summary>Confirmed units per sale, for reconciliation.</summary>
+    public async Task<Dictionary<Guid, int>> SoldBySaleAsync(CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT sale_id, SUM(quantity)::int FROM orders WHERE status = 0 GROUP BY sale_id");
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var sold = new Dictionary<Guid, int>();
+        while (await reader.ReadAsync(ct))
+        {
+            sold[reader.GetGuid(0)] = reader.GetInt32(1);
+        }
+
+        return sold;
+    }
+
+    public async Task PingAsync(CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT 1");
+        await command.ExecuteScalarAsync(ct);
+    }
+}
+
+/// <summary>An order the ledger decided, as carried by the outbox to the record.</summary>
+public sealed record DecidedOrder(Order Order, bool LimitOne);

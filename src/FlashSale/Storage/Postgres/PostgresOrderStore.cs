@@ -1,0 +1,74 @@
+using System.Globalization;
+using FlashSale.Orders;
+using Npgsql;
+
+namespace FlashSale.Storage.Postgres;
+
+public sealed class PostgresOrderStore(NpgsqlDataSource db) : IOrderStore
+{
+    internal const string Columns =
+        "seq, id, sale_id, user_id, username, quantity, unit_price, currency, purchased_at, remaining_after, idempotency_key, status, cancelled_at, cancelled_by";
+
+    public async Task<IReadOnlyList<Order>> ListByUserAsync(string userId, CancellationToken ct) =>
+        (await QueryAsync($"SELECT {Columns} FROM orders WHERE user_id = $1 ORDER BY seq DESC LIMIT 1000", ct, userId))
+        .Select(r => r.Order).ToList();
+
+    public async Task<IReadOnlyList<Order>> ListByUserAndSaleAsync(string userId, Guid saleId, CancellationToken ct) =>
+        (await QueryAsync($"SELECT {Columns} FROM orders WHERE user_id = $1 AND sale_id = $2 ORDER BY seq", ct, userId, saleId))
+        .Select(r => r.Order).ToList();
+
+    public async Task<Order?> FindAsync(Guid orderId, CancellationToken ct) =>
+        (await QueryAsync($"SELECT {Columns} FROM orders WHERE id = $1", ct, orderId)).Select(r => r.Order).FirstOrDefault();
+
+    public async Task<OrderPage> ListBySaleAsync(Guid saleId, OrderPageRequest request, CancellationToken ct)
+    {
+        // Keyset pagination on seq, as the embedded store: stable under concurrent inserts.
+        long? after = long.TryParse(request.Cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var c) ? c : null;
+        var comparison = request.NewestFirst ? "<" : ">";
+        var direction = request.NewestFirst ? "DESC" : "ASC";
+        var rows = after is null
+            ? await QueryAsync($"SELECT {Columns} FROM orders WHERE sale_id = $1 ORDER BY seq {direction} LIMIT $2", ct,
+                saleId, request.Limit + 1)
+            : await QueryAsync($"SELECT {Columns} FROM orders WHERE sale_id = $1 AND seq {comparison} $3 ORDER BY seq {direction} LIMIT $2", ct,
+                saleId, request.Limit + 1, after.Value);
+        var hasMore = rows.Count > request.Limit;
+        var page = rows.Take(request.Limit).ToList();
+        var next = hasMore ? page[^1].Seq.ToString(CultureInfo.InvariantCulture) : null;
+        return new OrderPage(page.Select(r => r.Order).ToList(), next);
+    }
+
+    private async Task<List<(long Seq, Order Order)>> QueryAsync(string sql, CancellationToken ct, params object[] args)
+    {
+        await using var command = db.CreateCommand(sql);
+        foreach (var arg in args)
+        {
+            command.Parameters.AddWithValue(arg);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var rows = new List<(long, Order)>();
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add((reader.GetInt64(0), Read(reader)));
+        }
+
+        return rows;
+    }
+
+    internal static Order Read(NpgsqlDataReader r) => new()
+    {
+        Id = r.GetGuid(1),
+        SaleId = r.GetGuid(2),
+        UserId = r.GetString(3),
+        Username = r.GetString(4),
+        Quantity = r.GetInt32(5),
+        UnitPrice = PgValues.Money(r.GetDecimal(6)),
+        Currency = r.GetString(7),
+        PurchasedAt = PgValues.Time(r, 8),
+        RemainingAfter = r.GetInt32(9),
+        IdempotencyKey = PgValues.NullableString(r, 10),
+        Status = r.GetInt16(11) == 2 ? OrderStatus.Cancelled : OrderStatus.Confirmed,
+        CancelledAt = PgValues.NullableTime(r, 12),
+        CancelledBy = PgValues.NullableString(r, 13),
+    };
+}

@@ -1,0 +1,42 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace FlashSale.Storage.Redis;
+
+public sealed class DistributedOptions
+{
+    public const string Section = "Distributed";
+
+    /// <summary>Prefix of the deployment-wide Redis keys (sale registry, commit channel).</summary>
+    [Required, RegularExpression("^[A-Za-z0-9_.-]{1,64}$")]
+    public string Namespace { get; set; } = "flashsale";
+
+    /// <summary>How long a decided purchase waits for its PostgreSQL commit before answering 202 pending.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan CommitWait { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often a waiting purchase looks in PostgreSQL itself when no commit notice came.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
+    public TimeSpan CommitPoll { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Most outbox entries written to PostgreSQL in one statement.</summary>
+    [Range(1, 10_000)]
+    public int PersisterBatchSize { get; set; } = 1000;
+
+    /// <summary>How often the persister reads every sale's outbox (its own decisions wake it at once).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.005", "00:00:10")]
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Outbox entries delivered to a consumer and not acknowledged for this long are claimed by another (XAUTOCLAIM).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan ClaimIdle { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a remembered rejection (sold_out, limit_reached) answers its key's retries.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan DecisionTtl { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>This instance's consumer name in the outbox group; default host-pid-random.</summary>
+    public string? ConsumerName { get; set; }
+
+    /// <summary>Test hook: the process kills itself after a PostgreSQL commit, before the XACK.</summary>
+    public bool CrashAfterCommit { get; set; }
+}

@@ -1,0 +1,320 @@
+using System.Collections.Concurrent;
+using FlashSale.Storage.Postgres;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace FlashSale.Storage.Redis;
+
+/// <summary>
+/// Moves decided orders from the sales' Redis outbox streams into PostgreSQL, in every instance:
+/// XREADGROUP (one consumer name per instance) → one multi-row INSERT … ON CONFLICT DO NOTHING
+/// → XACK + XDEL. An entry is acknowledged only after its commit, so a crash in between means a
+/// redelivery, which the primary key turns into a no-op. Entries left unacknowledged by a dead
+/// instance are claimed after <see cref="DistributedOptions.ClaimIdle"/> (XAUTOCLAIM).
+/// </summary>
+public sealed partial class OutboxPersister(
+    IConnectionMultiplexer redis,
+    PostgresOrderRecord record,
+    CommitWaiters waiters,
+    RecordHealth health,
+    IOptions<DistributedOptions> options,
+    ILogger<OutboxPersister> log) : BackgroundService
+{
+    private readonly DistributedOptions _options = options.Value;
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly ConcurrentDictionary<Guid, byte> _hot = new();
+    private readonly ConcurrentDictionary<Guid, StreamState> _streams = new();
+    private readonly string _consumer = options.Value.ConsumerName
+        ?? $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
+    private IReadOnlyList<Guid> _sales = [];
+    private DateTime _salesRead = DateTime.MinValue;
+    private DateTime _lastClaim = DateTime.MinValue;
+    private DateTime _lastPing = DateTime.MinValue;
+
+    /// <summary>This instance just appended to a sale's outbox: read it now rather than at the next sweep.</summary>
+    public void Wake(Guid saleId)
+    {
+        if (_hot.TryAdd(saleId, 0))
+        {
+            _wake.Release();
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await SubscribeAsync();
+        var lastSweep = DateTime.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _wake.WaitAsync(_options.SweepInterval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            try
+            {
+                if (!await RecordAnswersAsync(stoppingToken))
+                {
+                    await Task.Delay(250, stoppingToken);
+                    continue;
+                }
+
+                var targets = new HashSet<Guid>();
+                foreach (var sale in _hot.Keys)
+                {
+                    _hot.TryRemove(sale, out _);
+                    targets.Add(sale);
+                }
+
+                var now = DateTime.UtcNow;
+                if (now - lastSweep >= _options.SweepInterval)
+                {
+                    lastSweep = now;
+                    targets.UnionWith(await SalesAsync());
+                }
+
+                var claim = now - _lastClaim >= TimeSpan.FromTicks(Math.Max(_options.ClaimIdle.Ticks / 2, TimeSpan.FromMilliseconds(100).Ticks));
+                if (claim)
+                {
+                    _lastClaim = now;
+                }
+
+                await Task.WhenAll(targets.Select(sale => PumpAsync(sale, claim, stoppingToken)));
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
+            {
+                LogRedisFailed(ex.Message);
+                await Task.Delay(250, CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>While PostgreSQL is marked down, ping it; and check on it once a second anyway, so an idle instance notices too.</summary>
+    private async Task<bool> RecordAnswersAsync(CancellationToken ct)
+    {
+        var now = DateTime.UtcNow;
+        if (!health.IsDown && now - _lastPing < TimeSpan.FromSeconds(1))
+        {
+            return true;
+        }
+
+        _lastPing = now;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            await record.PingAsync(timeout.Token);
+            if (health.IsDown)
+            {
+                LogRecordBack();
+            }
+
+            health.MarkUp();
+            return true;
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            MarkRecordDown(ex);
+            return false;
+        }
+    }
+
+    private async Task<IReadOnlyList<Guid>> SalesAsync()
+    {
+        if (DateTime.UtcNow - _salesRead > TimeSpan.FromSeconds(1))
+        {
+            var members = await redis.GetDatabase().SetMembersAsync(RedisKeys.Registry(_options.Namespace));
+            _sales = members.Select(m => Guid.ParseExact(m.ToString(), "D")).ToList();
+            _salesRead = DateTime.UtcNow;
+        }
+
+        return _sales;
+    }
+
+    private async Task PumpAsync(Guid saleId, bool claim, CancellationToken ct)
+    {
+        var stream = _streams.GetOrAdd(saleId, _ => new StreamState());
+        if (!await stream.Gate.WaitAsync(0, ct))
+        {
+            return; // Already being pumped; that pass will see the new entries or the next will.
+        }
+
+        try
+        {
+            var db = redis.GetDatabase();
+            var key = RedisKeys.Outbox(saleId);
+            if (!stream.GroupReady)
+            {
+                await EnsureGroupAsync(db, key);
+                stream.GroupReady = true;
+            }
+
+            while (!ct.IsCancellationRequested)
+            {
+                StreamEntry[] entries;
+                try
+                {
+                    // After a failed write, our own delivered-but-unacknowledged entries come first ("0").
+                    entries = await db.StreamReadGroupAsync(key, RedisKeys.PersisterGroup, _consumer,
+                        stream.OwnPending ? "0-0" : StreamPosition.NewMessages, _options.PersisterBatchSize);
+                }
+                catch (RedisServerException ex) when (ex.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
+                {
+                    // The stream was lost with Redis state (flush, new cluster) and rebuilt: new group.
+                    await EnsureGroupAsync(db, key);
+                    continue;
+                }
+
+                if (entries.Length == 0 && stream.OwnPending)
+                {
+                    stream.OwnPending = false;
+                    continue;
+                }
+
+                if (entries.Length == 0 && claim)
+                {
+                    claim = false;
+                    var claimed = await db.StreamAutoClaimAsync(key, RedisKeys.PersisterGroup, _consumer,
+                        (long)_options.ClaimIdle.TotalMilliseconds, "0-0", _options.PersisterBatchSize);
+                    entries = claimed.ClaimedEntries;
+                    if (entries.Length > 0)
+                    {
+                        LogClaimed(entries.Length, saleId);
+                    }
+                }
+
+                if (entries.Length == 0)
+                {
+                    return;
+                }
+
+                if (!await PersistAsync(db, key, saleId, entries, ct))
+                {
+                    stream.OwnPending = true;
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            stream.Gate.Release();
+        }
+    }
+
+    private static async Task EnsureGroupAsync(IDatabase db, RedisKey key)
+    {
+        try
+        {
+            await db.StreamCreateConsumerGroupAsync(key, RedisKeys.PersisterGroup, "0-0", createStream: true);
+        }
+        catch (RedisServerException ex) when (ex.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
+        {
+        }
+    }
+
+    private async Task<bool> PersistAsync(IDatabase db, RedisKey key, Guid saleId, StreamEntry[] entries, CancellationToken ct)
+    {
+        var batch = entries.Select(e => OutboxEntry.Parse(saleId, e)).ToList();
+        Dictionary<Guid, bool> stored;
+        try
+        {
+            stored = await record.InsertBatchAsync(batch, ct);
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
+        {
+            MarkRecordDown(ex);
+            return false;
+        }
+
+        if (_options.CrashAfterCommit)
+        {
+            // Test hook: the worst moment to die — committed in PostgreSQL, not acknowledged in Redis.
+            Environment.FailFast("CrashAfterCommit test hook: committed, not acknowledged.");
+        }
+
+        var ids = entries.Select(e => e.Id).ToArray();
+        await db.StreamAcknowledgeAsync(key, RedisKeys.PersisterGroup, ids);
+        // Deleted once recorded: the stream's length is what is not yet in PostgreSQL.
+        await db.StreamDeleteAsync(key, ids);
+
+        foreach (var (orderId, ok) in stored)
+        {
+            if (!ok)
+            {
+                LogRefused(orderId, saleId);
+            }
+
+            waiters.Complete(orderId, ok);
+        }
+
+        var notice = string.Join(',', stored.Select(s => s.Value ? s.Key.ToString("N") : "!" + s.Key.ToString("N")));
+        await redis.GetSubscriber().PublishAsync(RedisKeys.Committed(_options.Namespace), notice);
+        return true;
+    }
+
+    private async Task SubscribeAsync()
+    {
+        try
+        {
+            await redis.GetSubscriber().SubscribeAsync(RedisKeys.Committed(_options.Namespace), (_, message) =>
+            {
+                foreach (var item in message.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    var refused = item[0] == '!';
+                    if (Guid.TryParseExact(refused ? item[1..] : item, "N", out var id))
+                    {
+                        waiters.Complete(id, !refused);
+                    }
+                }
+            });
+        }
+        catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
+        {
+            // The subscription is restored by the multiplexer on reconnect; the poll covers the gap.
+            LogRedisFailed(ex.Message);
+        }
+    }
+
+    private void MarkRecordDown(Exception ex)
+    {
+        if (!health.IsDown)
+        {
+            LogRecordDown(ex.Message);
+        }
+
+        health.MarkDown();
+    }
+
+    private sealed class StreamState
+    {
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        public bool GroupReady { get; set; }
+
+        /// <summary>True at start (a previous life of this consumer name) and after a failed write.</summary>
+        public bool OwnPending { get; set; } = true;
+    }
+
+    [LoggerMessage(EventId = 4201, Level = LogLevel.Warning, Message = "Persister: Redis failed ({Error})")]
+    private partial void LogRedisFailed(string error);
+
+    [LoggerMessage(EventId = 4202, Level = LogLevel.Error, Message = "PostgreSQL is not answering ({Error}); new purchases are refused until it does")]
+    private partial void LogRecordDown(string error);
+
+    [LoggerMessage(EventId = 4203, Level = LogLevel.Information, Message = "PostgreSQL answers again; pending orders are being recorded")]
+    private partial void LogRecordBack();
+
+    [LoggerMessage(EventId = 4204, Level = LogLevel.Information, Message = "Claimed {Count} outbox entries of sale {SaleId} left by another instance")]
+    private partial void LogClaimed(int count, Guid saleId);
+
+    [LoggerMessage(EventId = 4205, Level = LogLevel.Error, Message = "Order {OrderId} of sale {SaleId} was refused by a record constraint; reconciliation will report the drift")]
+    private partial void LogRefused(Guid orderId, Guid saleId);
+}

@@ -1,0 +1,39 @@
+using StackExchange.Redis;
+
+namespace FlashSale.Storage.Redis;
+
+/// <summary>
+/// Every Redis key in one place. A sale's keys share the hash tag <c>{sale:&lt;id&gt;}</c>, so one
+/// script can touch them all on a Redis Cluster (one slot). Sale ids are unique everywhere; the
+/// few deployment-wide keys carry the namespace instead, so deployments can share a Redis.
+/// </summary>
+public static class RedisKeys
+{
+    public static string Tag(Guid saleId) => $"{{sale:{saleId:D}}}";
+
+    public static RedisKey Meta(Guid saleId) => Tag(saleId) + ":meta";
+
+    public static RedisKey Stock(Guid saleId) => Tag(saleId) + ":stock";
+
+    public static RedisKey Buyers(Guid saleId) => Tag(saleId) + ":buyers";
+
+    public static RedisKey Cancelled(Guid saleId) => Tag(saleId) + ":cancelled";
+
+    public static RedisKey Outbox(Guid saleId) => Tag(saleId) + ":outbox";
+
+    public static RedisKey RebuildLock(Guid saleId) => Tag(saleId) + ":rebuild";
+
+    /// <summary>What one buyer's Idempotency-Key stands for in one sale.</summary>
+    public static RedisKey Idempotency(Guid saleId, string userId, string key) => $"{Tag(saleId)}:key:{userId}:{key}";
+
+    /// <summary>Passed in the key slot of an attempt without a key: same slot, never read.</summary>
+    public static RedisKey NoIdempotency(Guid saleId) => Tag(saleId) + ":key:";
+
+    /// <summary>The set of sale ids with ledger state (not hash-tagged: the persister's list of outboxes).</summary>
+    public static RedisKey Registry(string ns) => $"{ns}:sales";
+
+    /// <summary>Pub/sub channel on which persisters announce committed order ids to every instance.</summary>
+    public static RedisChannel Committed(string ns) => RedisChannel.Literal($"{ns}:committed");
+
+    public const string PersisterGroup = "persister";
+}

@@ -1,0 +1,326 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using FlashSale.Live;
+using FlashSale.Orders;
+using FlashSale.Purchasing;
+using FlashSale.Sales;
+using FlashSale.Storage.Postgres;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using Order = FlashSale.Orders.Order;
+
+namespace FlashSale.Storage.Redis;
+
+/// <summary>
+/// The distributed purchase ledger: one Lua script per attempt decides on the sale's Redis keys
+/// and appends the order to the sale's outbox in the same atomic step; the answer then waits
+/// (bounded) until the persister has committed that order to PostgreSQL (G3).
+/// </summary>
+public sealed partial class RedisLedger(
+    IConnectionMultiplexer redis,
+    LedgerScripts scripts,
+    SaleStateBuilder state,
+    OutboxPersister persister,
+    CommitWaiters waiters,
+    RecordHealth health,
+    PostgresOrderRecord record,
+    IOrderStore orders,
+    TimeProvider clock,
+    IStockNotifier notifier,
+    IOptions<DistributedOptions> options,
+    ILogger<RedisLedger> log) : IPurchaseLedger
+{
+    private const string RecordDown = "Orders cannot be recorded right now; nothing was bought. Try again shortly.";
+    private const string LedgerDown = "The purchase ledger is unreachable; if this attempt carried an Idempotency-Key, retry with the same key to learn its outcome.";
+    private readonly ConcurrentDictionary<Guid, SoldOutMark> _soldOut = new();
+    private readonly DistributedOptions _options = options.Value;
+
+    public async Task<PurchaseOutcome> PurchaseAsync(PurchaseAttempt attempt, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var nowMs = now.ToUnixTimeMilliseconds();
+        // Sold-out short-circuit: the late crowd is answered in process for a moment.
+        if (attempt.IdempotencyKey is null && _soldOut.TryGetValue(attempt.SaleId, out var mark)
+            && Stopwatch.GetTimestamp() < mark.Until && nowMs < mark.EndsMs && attempt.Quantity >= 1 && attempt.Quantity <= mark.Limit)
+        {
+            return new PurchaseOutcome.Rejected(PurchaseRejection.SoldOut, "Sold out.");
+        }
+
+        if (health.IsDown)
+        {
+            // Fail closed before deciding: nobody could record the order (G3, G7).
+            return new PurchaseOutcome.Unavailable(RecordDown);
+        }
+
+        try
+        {
+            for (var attemptNo = 0; ; attemptNo++)
+            {
+                var orderId = Guid.NewGuid();
+                // Registered before deciding: this instance's persister may commit the order before the script's reply arrives.
+                var committed = waiters.Register(orderId);
+                string[] reply;
+                try
+                {
+                    reply = (string[])(await RunPurchaseAsync(attempt, nowMs, orderId))!;
+                }
+                catch
+                {
+                    waiters.Forget(orderId);
+                    throw;
+                }
+
+                if (reply[0] != "ok")
+                {
+                    waiters.Forget(orderId);
+                }
+
+                if (reply[0] == "missing" && attemptNo == 0)
+                {
+                    if (!await state.EnsureAsync(attempt.SaleId, ct))
+                    {
+                        return new PurchaseOutcome.Rejected(PurchaseRejection.SaleNotFound, "No sale has this id.");
+                    }
+
+                    continue;
+                }
+
+                return await ActOnAsync(attempt, reply, orderId, committed, nowMs, ct);
+            }
+        }
+        catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
+        {
+            LogRedisFailed(attempt.SaleId, ex.Message);
+            return new PurchaseOutcome.Unavailable(LedgerDown);
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
+        {
+            health.MarkDown();
+            return new PurchaseOutcome.Unavailable(RecordDown);
+        }
+    }
+
+    private Task<RedisResult> RunPurchaseAsync(PurchaseAttempt attempt, long nowMs, Guid orderId)
+    {
+        var sale = attempt.SaleId;
+        var key = attempt.IdempotencyKey;
+        return scripts.Purchase.EvaluateAsync(redis.GetDatabase(),
+            [
+                RedisKeys.Meta(sale), RedisKeys.Stock(sale), RedisKeys.Buyers(sale),
+                key is null ? RedisKeys.NoIdempotency(sale) : RedisKeys.Idempotency(sale, attempt.UserId, key),
+                RedisKeys.Outbox(sale),
+            ],
+            [
+                attempt.UserId, attempt.Username, attempt.Quantity, nowMs, orderId.ToString("D"), key is null ? 0 : 1,
+                (long)_options.DecisionTtl.TotalSeconds, key ?? "",
+            ]);
+    }
+
+    private async Task<PurchaseOutcome> ActOnAsync(PurchaseAttempt attempt, string[] reply, Guid orderId, Task<bool> committed,
+        long nowMs, CancellationToken ct)
+    {
+        switch (reply[0])
+        {
+            case "ok":
+                var order = NewOrder(attempt, orderId, nowMs, LedgerValues.Int(reply[1]), reply[2], reply[3]);
+                persister.Wake(attempt.SaleId);
+                notifier.StockChanged(attempt.SaleId);
+                return await AwaitRecordAsync(order, committed, checkFirst: false, ct);
+            case "replay":
+                return await ReplayAsync(attempt, reply[1], ct);
+            case "quantity":
+                return Reject(PurchaseRejection.QuantityOutOfRange, $"Quantity must be between 1 and {reply[1]} for this sale.");
+            case "not_started":
+                return Reject(PurchaseRejection.SaleNotStarted, $"The sale starts at {FromMs(reply[1]):O}.");
+            case "ended":
+                return Reject(PurchaseRejection.SaleEnded, $"The sale ended at {FromMs(reply[1]):O}.");
+            case "limit_reached":
+                return LimitReached(reply[1], reply[2]);
+            case "sold_out":
+                var remaining = LedgerValues.Int(reply[1]);
+                if (remaining == 0)
+                {
+                    _soldOut[attempt.SaleId] = new SoldOutMark(LedgerValues.Long(reply[3]), LedgerValues.Int(reply[2]),
+                        Stopwatch.GetTimestamp() + Stopwatch.Frequency / 2);
+                }
+
+                return SoldOut(remaining);
+            case "missing":
+                return new PurchaseOutcome.Unavailable("The sale's ledger state is being rebuilt. Try again.");
+            default:
+                throw new InvalidOperationException($"Unknown script verdict '{reply[0]}'.");
+        }
+    }
+
+    /// <summary>A retry with a known key: the first outcome again, or 422 for another body.</summary>
+    private async Task<PurchaseOutcome> ReplayAsync(PurchaseAttempt attempt, string stored, CancellationToken ct)
+    {
+        var parts = stored.Split('|');
+        if (LedgerValues.Int(parts[1]) != attempt.Quantity)
+        {
+            return Reject(PurchaseRejection.IdempotencyKeyMismatch, "This Idempotency-Key was used with another body.");
+        }
+
+        if (parts[0] == "R")
+        {
+            return parts[2] == "limit_reached" ? LimitReached(parts[3], parts[4]) : SoldOut(LedgerValues.Int(parts[3]));
+        }
+
+        var orderId = Guid.ParseExact(parts[2], "D");
+        var order = NewOrder(attempt, orderId, LedgerValues.Long(parts[3]), LedgerValues.Int(parts[4]), parts[5], parts[6]);
+        return await AwaitRecordAsync(order, waiters.Register(orderId), checkFirst: true, ct);
+    }
+
+    /// <summary>
+    /// Waits until the order is in PostgreSQL: the persister that wrote it tells this process
+    /// (in process, or over pub/sub from another instance); a slow poll of the record covers a
+    /// lost notice. Past <see cref="DistributedOptions.CommitWait"/> the answer is 202 pending.
+    /// </summary>
+    private async Task<PurchaseOutcome> AwaitRecordAsync(Order order, Task<bool> committed, bool checkFirst, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            if (checkFirst && !health.IsDown && await record.ExistsAsync(order.Id, ct))
+            {
+                return new PurchaseOutcome.Confirmed(order);
+            }
+
+            while (true)
+            {
+                var left = _options.CommitWait - Stopwatch.GetElapsedTime(started);
+                if (left <= TimeSpan.Zero)
+                {
+                    LogPending(order.SaleId, order.Id);
+                    return new PurchaseOutcome.Pending(order);
+                }
+
+                var done = await Task.WhenAny(committed, Task.Delay(left < _options.CommitPoll ? left : _options.CommitPoll, ct));
+                if (done == committed)
+                {
+                    return await committed
+                        ? new PurchaseOutcome.Confirmed(order)
+                        : new PurchaseOutcome.Unavailable("The record refused this order; nothing was bought.");
+                }
+
+                if (!health.IsDown && await ExistsQuietlyAsync(order.Id, ct))
+                {
+                    return new PurchaseOutcome.Confirmed(order);
+                }
+            }
+        }
+        finally
+        {
+            waiters.Forget(order.Id);
+        }
+    }
+
+    private async Task<bool> ExistsQuietlyAsync(Guid orderId, CancellationToken ct)
+    {
+        try
+        {
+            return await record.ExistsAsync(orderId, ct);
+        }
+        catch (Npgsql.NpgsqlException)
+        {
+            return false;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    public async Task<StockLevel> GetStockAsync(Sale sale, CancellationToken ct)
+    {
+        try
+        {
+            var db = redis.GetDatabase();
+            var stock = await db.StringGetAsync(RedisKeys.Stock(sale.Id));
+            if (stock.IsNull && await state.EnsureAsync(sale.Id, ct))
+            {
+                stock = await db.StringGetAsync(RedisKeys.Stock(sale.Id));
+            }
+
+            var total = await db.HashGetAsync(RedisKeys.Meta(sale.Id), "total");
+            return new StockLevel(total.IsNull ? sale.TotalStock : (int)total, stock.IsNull ? sale.TotalStock : (int)stock);
+        }
+        catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
+        {
+            // Reads degrade to the record (what is recorded as sold); purchases still fail closed.
+            var sold = (await record.SoldBySaleAsync(ct)).GetValueOrDefault(sale.Id);
+            return new StockLevel(sale.TotalStock, Math.Max(0, sale.TotalStock - sold));
+        }
+    }
+
+    public Task SaleChangedAsync(Sale sale, CancellationToken ct)
+    {
+        _soldOut.TryRemove(sale.Id, out _);
+        notifier.StockChanged(sale.Id);
+        return state.SaleChangedAsync(sale, ct);
+    }
+
+    public async Task<CancelOutcome> CancelAsync(Guid orderId, string cancelledBy, CancellationToken ct)
+    {
+        try
+        {
+            var order = await orders.FindAsync(orderId, ct);
+            if (order is null)
+            {
+                return new CancelOutcome.NotFound();
+            }
+
+            // The record first: if Redis then fails, the ledger under-sells until reconciliation —
+            // never the other way round. Returning the stock is keyed by order id, so a repeated
+            // cancel finishes an interrupted one and never returns the stock twice.
+            if (order.Status == OrderStatus.Confirmed)
+            {
+                await record.CancelAsync(orderId, clock.GetUtcNow(), cancelledBy, ct);
+            }
+
+            var sale = order.SaleId;
+            await scripts.Cancel.EvaluateAsync(redis.GetDatabase(),
+                [RedisKeys.Meta(sale), RedisKeys.Stock(sale), RedisKeys.Buyers(sale), RedisKeys.Cancelled(sale)],
+                [orderId.ToString("D"), order.UserId, order.Quantity]);
+            _soldOut.TryRemove(sale, out _);
+            notifier.StockChanged(sale);
+            return new CancelOutcome.Cancelled(await orders.FindAsync(orderId, ct) ?? order);
+        }
+        catch (Exception ex) when (ex is RedisException or RedisTimeoutException or Npgsql.NpgsqlException or TimeoutException)
+        {
+            return new CancelOutcome.Unavailable(ex.Message);
+        }
+    }
+
+    private static Order NewOrder(PurchaseAttempt attempt, Guid id, long ms, int remaining, string price, string currency) => new()
+    {
+        Id = id,
+        SaleId = attempt.SaleId,
+        UserId = attempt.UserId,
+        Username = attempt.Username,
+        Quantity = attempt.Quantity,
+        UnitPrice = LedgerValues.ParsePrice(price),
+        Currency = currency,
+        PurchasedAt = DateTimeOffset.FromUnixTimeMilliseconds(ms),
+        RemainingAfter = remaining,
+        IdempotencyKey = attempt.IdempotencyKey,
+    };
+
+    private static PurchaseOutcome.Rejected Reject(PurchaseRejection reason, string detail) => new(reason, detail);
+
+    private static PurchaseOutcome.Rejected LimitReached(string held, string limit) =>
+        Reject(PurchaseRejection.LimitReached, $"You hold {held} of the {limit} allowed per buyer.");
+
+    private static PurchaseOutcome.Rejected SoldOut(int remaining) =>
+        Reject(PurchaseRejection.SoldOut, remaining == 0 ? "Sold out." : $"Only {remaining} left.");
+
+    private static DateTimeOffset FromMs(string ms) => DateTimeOffset.FromUnixTimeMilliseconds(LedgerValues.Long(ms));
+
+    private readonly record struct SoldOutMark(long EndsMs, int Limit, long Until);
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Purchase in sale {SaleId} refused: Redis failed ({Error})")]
+    private partial void LogRedisFailed(Guid saleId, string error);
+
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "Order {OrderId} in sale {SaleId} answered pending: not committed in time")]
+    private partial void LogPending(Guid saleId, Guid orderId);
+}

@@ -1,0 +1,118 @@
+using FlashSale.Orders;
+using FlashSale.Sales;
+using FlashSale.Storage.Postgres;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace FlashSale.Storage.Redis;
+
+/// <summary>
+/// Rebuilds a sale's Redis state from PostgreSQL when it is missing (restart without persistence,
+/// FLUSHALL, a new cluster): stock = total − confirmed, buyers' holds, stored orders' keys. One
+/// instance rebuilds under a lock (SET NX); the others wait for it.
+/// </summary>
+public sealed partial class SaleStateBuilder(
+    IConnectionMultiplexer redis,
+    LedgerScripts scripts,
+    ISaleStore sales,
+    PostgresOrderRecord record,
+    IOptions<DistributedOptions> options,
+    ILogger<SaleStateBuilder> log)
+{
+    private static readonly TimeSpan LockTime = TimeSpan.FromSeconds(30);
+
+    /// <summary>Makes sure the sale's state exists in Redis; false when the record has no such sale.</summary>
+    public async Task<bool> EnsureAsync(Guid saleId, CancellationToken ct)
+    {
+        var db = redis.GetDatabase();
+        var deadline = DateTime.UtcNow + LockTime;
+        while (true)
+        {
+            if (await db.KeyExistsAsync(RedisKeys.Meta(saleId)))
+            {
+                return true;
+            }
+
+            var token = Guid.NewGuid().ToString("N");
+            if (await db.LockTakeAsync(RedisKeys.RebuildLock(saleId), token, LockTime))
+            {
+                try
+                {
+                    return await RebuildAsync(db, saleId, ct);
+                }
+                finally
+                {
+                    await db.LockReleaseAsync(RedisKeys.RebuildLock(saleId), token);
+                }
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Sale {saleId} is being rebuilt by another instance for too long.");
+            }
+
+            await Task.Delay(50, ct);
+        }
+    }
+
+    private async Task<bool> RebuildAsync(IDatabase db, Guid saleId, CancellationToken ct)
+    {
+        var sale = await sales.FindAsync(saleId, ct);
+        if (sale is null)
+        {
+            return false;
+        }
+
+        var orders = await record.ListSaleOrdersAsync(saleId, ct);
+        var confirmed = orders.Where(o => o.Status == OrderStatus.Confirmed).ToList();
+        var holds = confirmed.GroupBy(o => o.UserId, StringComparer.Ordinal).Select(g => (User: g.Key, Held: g.Sum(o => o.Quantity))).ToList();
+        var cancelled = orders.Where(o => o.Status == OrderStatus.Cancelled).Select(o => o.Id).ToList();
+        var keyed = orders.Where(o => o.IdempotencyKey is not null).ToList();
+        var sold = confirmed.Sum(o => o.Quantity);
+
+        var keys = new List<RedisKey>
+        {
+            RedisKeys.Meta(saleId), RedisKeys.Stock(saleId), RedisKeys.Buyers(saleId), RedisKeys.Cancelled(saleId),
+        };
+        keys.AddRange(keyed.Select(o => RedisKeys.Idempotency(saleId, o.UserId, o.IdempotencyKey!)));
+        var args = new List<RedisValue>(LedgerValues.SaleTerms(sale)) { Math.Max(0, sale.TotalStock - sold), holds.Count };
+        foreach (var (user, held) in holds)
+        {
+            args.Add(user);
+            args.Add(held);
+        }
+
+        args.Add(cancelled.Count);
+        args.AddRange(cancelled.Select(id => (RedisValue)id.ToString("D")));
+        args.AddRange(keyed.Select(o => (RedisValue)LedgerValues.KeyForOrder(o)));
+
+        var rebuilt = (int)await scripts.Rebuild.EvaluateAsync(db, [.. keys], [.. args]);
+        await db.SetAddAsync(RedisKeys.Registry(options.Value.Namespace), saleId.ToString("D"));
+        if (rebuilt == 1)
+        {
+            LogRebuilt(saleId, sale.TotalStock - sold, orders.Count);
+        }
+
+        return true;
+    }
+
+    /// <summary>A new or changed sale: its terms in Redis, stock following the new total.</summary>
+    public async Task SaleChangedAsync(Sale sale, CancellationToken ct)
+    {
+        var db = redis.GetDatabase();
+        var updated = (int)await scripts.Sale.EvaluateAsync(db, [RedisKeys.Meta(sale.Id), RedisKeys.Stock(sale.Id)],
+            LedgerValues.SaleTerms(sale));
+        if (updated == 0)
+        {
+            // No state yet: build it from the record (a new sale has no orders, so stock = total).
+            await EnsureAsync(sale.Id, ct);
+        }
+        else
+        {
+            await db.SetAddAsync(RedisKeys.Registry(options.Value.Namespace), sale.Id.ToString("D"));
+        }
+    }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Sale {SaleId} rebuilt in Redis from PostgreSQL: {Remaining} left, {Orders} orders")]
+    private partial void LogRebuilt(Guid saleId, int remaining, int orders);
+}

@@ -1,0 +1,62 @@
+-- One purchase attempt, decided atomically on one sale's keys (all in the hash tag {sale:<id>}).
+-- KEYS: 1 meta (hash) · 2 stock · 3 buyers (hash user -> held) · 4 idempotency key (string) · 5 outbox (stream)
+-- ARGV: 1 user id · 2 username · 3 quantity · 4 server time (unix ms) · 5 new order id · 6 has key (1/0)
+--       7 decision ttl (s) · 8 idempotency key text (or empty)
+-- Order: quantity range -> idempotency key -> window -> user limit -> stock -> reserve + outbox entry,
+-- the same rules as the embedded SaleBook. Every reply is an array of strings, the first the verdict.
+local meta = redis.call('HMGET', KEYS[1], 'total', 'limit', 'starts', 'ends', 'price', 'currency')
+if not meta[1] then
+  return {'missing'}
+end
+local limit = tonumber(meta[2])
+local qty = tonumber(ARGV[3])
+if qty < 1 or qty > limit then
+  return {'quantity', meta[2]}
+end
+
+local has_key = ARGV[6] == '1'
+if has_key then
+  -- A retry answers as the first attempt did, even after the sale closed.
+  local prior = redis.call('GET', KEYS[4])
+  if prior then
+    return {'replay', prior}
+  end
+end
+
+local now = tonumber(ARGV[4])
+if now < tonumber(meta[3]) then
+  return {'not_started', meta[3]}
+end
+if now >= tonumber(meta[4]) then
+  return {'ended', meta[4]}
+end
+
+local ttl = tonumber(ARGV[7])
+local held = tonumber(redis.call('HGET', KEYS[3], ARGV[1]) or '0')
+if held + qty > limit then
+  if has_key then
+    redis.call('SET', KEYS[4], 'R|' .. qty .. '|limit_reached|' .. held .. '|' .. limit, 'EX', ttl)
+  end
+  return {'limit_reached', tostring(held), meta[2]}
+end
+
+local stock = tonumber(redis.call('GET', KEYS[2]) or '0')
+if stock < qty then
+  if has_key then
+    redis.call('SET', KEYS[4], 'R|' .. qty .. '|sold_out|' .. stock .. '|', 'EX', ttl)
+  end
+  return {'sold_out', tostring(stock), meta[2], meta[4]}
+end
+
+local remaining = redis.call('DECRBY', KEYS[2], qty)
+redis.call('HINCRBY', KEYS[3], ARGV[1], qty)
+local limit_one = '0'
+if limit == 1 then limit_one = '1' end
+
+redis.call('XADD', KEYS[5], '*',
+  'o', ARGV[5], 'u', ARGV[1], 'n', ARGV[2], 'q', ARGV[3], 'p', meta[5], 'c', meta[6],
+  't', ARGV[4], 'r', tostring(remaining), 'k', ARGV[8] or '', 'l', limit_one)
+if has_key then
+  redis.call('SET', KEYS[4], 'O|' .. qty .. '|' .. ARGV[5] .. '|' .. ARGV[4] .. '|' .. remaining .. '|' .. meta[5] .. '|' .. meta[6])
+end
+return {'ok', tostring(remaining), meta[5], meta[6], limit_one}

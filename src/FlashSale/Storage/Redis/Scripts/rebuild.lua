@@ -1,0 +1,28 @@
+-- Rebuilds one sale's state from the record, unless another instance already did.
+-- KEYS: 1 meta · 2 stock · 3 buyers · 4 cancelled · 5.. idempotency keys of stored orders
+-- ARGV: 1 total · 2 limit · 3 starts · 4 ends · 5 price · 6 currency · 7 stock
+--       8 buyer count, then user, held pairs · then cancelled count, then order ids
+--       · then one value per idempotency key in KEYS[5..]
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return 0
+end
+redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
+redis.call('SET', KEYS[2], ARGV[7])
+local i = 8
+local buyers = tonumber(ARGV[i])
+for b = 1, buyers do
+  redis.call('HSET', KEYS[3], ARGV[i + 2 * b - 1], ARGV[i + 2 * b])
+end
+i = i + 2 * buyers + 1
+local cancelled = tonumber(ARGV[i])
+for c = 1, cancelled do
+  redis.call('SADD', KEYS[4], ARGV[i + c])
+end
+i = i + cancelled + 1
+for k = 5, #KEYS do
+  redis.call('SET', KEYS[k], ARGV[i + k - 5])
+end
+-- Meta last: purchases see the sale only when everything else is in place (one script: atomic anyway).
+redis.call('HSET', KEYS[1], 'total', ARGV[1], 'limit', ARGV[2], 'starts', ARGV[3], 'ends', ARGV[4],
+  'price', ARGV[5], 'currency', ARGV[6])
+return 1
