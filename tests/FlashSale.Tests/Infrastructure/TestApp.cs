@@ -6,23 +6,28 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace FlashSale.Tests.Infrastructure;
 
 /// <summary>
-/// The server for one test class: its own data folder (fresh SQLite, fresh signing key), a known
-/// admin password, synthetic buyers on. <c>realSocket</c> serves on a free port for tests
-/// that need real HTTP (concurrency, browsers, the drill).
+/// The server for one test class: its own storage (<see cref="TestStorage"/>: a fresh data folder,
+/// and for the distributed kinds its own PostgreSQL database and Redis namespace), a known admin
+/// password, synthetic buyers on. <c>realSocket</c> serves on a free port for tests that need
+/// real HTTP (concurrency, browsers, the drill). Pass <c>storage</c> to start a second server on
+/// the same storage (a restart); the app then leaves it to its owner.
 /// </summary>
 public sealed class TestApp : WebApplicationFactory<Program>
 {
     public const string AdminPassword = "admin-test-password-1";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly bool _ownsStorage;
 
-    public TestApp(bool realSocket = false, TimeProvider? clock = null, IDictionary<string, string?>? settings = null)
+    public TestApp(bool realSocket = false, TimeProvider? clock = null, IDictionary<string, string?>? settings = null,
+        StorageKind kind = StorageKind.Embedded, TestStorage? storage = null)
     {
-        DataPath = Path.Combine(Path.GetTempPath(), "flashsale-tests", Guid.NewGuid().ToString("N"));
+        _ownsStorage = storage is null;
+        Storage = storage ?? TestStorage.Create(kind);
+        DataPath = Storage.DataPath;
         Clock = clock;
-        _settings = new Dictionary<string, string?>
+        _settings = new Dictionary<string, string?>(Storage.Settings())
         {
-            ["Storage:DataPath"] = DataPath,
             ["Storage:SeedDemoData"] = "false",
             ["Admin:Password"] = AdminPassword,
             ["Auth:SyntheticBuyers:Enabled"] = "true",
@@ -39,6 +44,8 @@ public sealed class TestApp : WebApplicationFactory<Program>
     }
 
     public string DataPath { get; }
+
+    public TestStorage Storage { get; }
 
     public TimeProvider? Clock { get; }
 
@@ -59,13 +66,9 @@ public sealed class TestApp : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        try
+        if (_ownsStorage)
         {
-            Directory.Delete(DataPath, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held open by SQLite's pool: the temp folder is cleaned by the OS.
+            await Storage.DisposeAsync();
         }
     }
 }

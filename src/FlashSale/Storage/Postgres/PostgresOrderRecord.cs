@@ -69,7 +69,7 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db)
         await using var command = db.CreateCommand(
             "UPDATE orders SET status = 2, cancelled_at = $2, cancelled_by = $3 WHERE id = $1 AND status = 0");
         command.Parameters.AddWithValue(orderId);
-        command.Parameters.AddWithValue(at.UtcDateTime);
+        command.Parameters.AddWithValue(PgValues.Ms(at));
         command.Parameters.AddWithValue(by);
         return await command.ExecuteNonQueryAsync(ct);
     }

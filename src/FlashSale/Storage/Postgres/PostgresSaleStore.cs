@@ -45,9 +45,10 @@ public sealed class PostgresSaleStore(NpgsqlDataSource db) : ISaleStore
         p.AddWithValue((object?)sale.ImageUrl ?? DBNull.Value);
         p.AddWithValue(sale.TotalStock);
         p.AddWithValue(sale.PerUserLimit);
-        p.AddWithValue(sale.StartsAt.ToUniversalTime());
-        p.AddWithValue(sale.EndsAt.ToUniversalTime());
-        p.AddWithValue(sale.CreatedAt.ToUniversalTime());
+        // Millisecond precision, as the embedded store and the ledger keep it.
+        p.AddWithValue(PgValues.Ms(sale.StartsAt));
+        p.AddWithValue(PgValues.Ms(sale.EndsAt));
+        p.AddWithValue(PgValues.Ms(sale.CreatedAt));
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
