@@ -47,9 +47,18 @@ public static class DistributedStorageSetup
         // than queue commands while disconnected, and come back quickly after a restart.
         options.AbortOnConnectFail = false;
         options.BacklogPolicy = BacklogPolicy.FailFast;
-        options.ConnectTimeout = 2000;
-        options.AsyncTimeout = 2000;
-        options.SyncTimeout = 2000;
+        // Timeouts bound a hung Redis, not a dead one (FailFast answers that at once): generous
+        // enough for a CPU-starved host, overridable in the connection string.
+        if (!configuration.Contains("connectTimeout", StringComparison.OrdinalIgnoreCase))
+        {
+            options.ConnectTimeout = 2000;
+        }
+
+        if (!configuration.Contains("asyncTimeout", StringComparison.OrdinalIgnoreCase))
+        {
+            options.AsyncTimeout = 5000;
+            options.SyncTimeout = 5000;
+        }
         options.ReconnectRetryPolicy = new LinearRetry(500);
         return options;
     }

@@ -64,6 +64,12 @@ public sealed partial class RedisLedger(
                 {
                     reply = (string[])(await RunPurchaseAsync(attempt, nowMs, orderId))!;
                 }
+                catch (RedisTimeoutException ex)
+                {
+                    // Sent but unanswered: the script may have run. Its order, if any, reaches the record.
+                    LogRedisFailed(attempt.SaleId, ex.Message);
+                    return await ResolveUnansweredAsync(orderId, committed, ct);
+                }
                 catch
                 {
                     waiters.Forget(orderId);
@@ -212,6 +218,42 @@ public sealed partial class RedisLedger(
         finally
         {
             waiters.Forget(order.Id);
+        }
+    }
+
+    /// <summary>
+    /// A script that timed out may still have decided: look for its order as a waiting purchase
+    /// would. Found → 201 with the recorded order; not found in time → 503 (outcome unknown to
+    /// this request; a retry with the same Idempotency-Key learns it).
+    /// </summary>
+    private async Task<PurchaseOutcome> ResolveUnansweredAsync(Guid orderId, Task<bool> committed, CancellationToken ct)
+    {
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            while (Stopwatch.GetElapsedTime(started) < _options.CommitWait)
+            {
+                var done = await Task.WhenAny(committed, Task.Delay(_options.CommitPoll, ct));
+                if (done == committed && !await committed)
+                {
+                    break;
+                }
+
+                if (done == committed || (!health.IsDown && await ExistsQuietlyAsync(orderId, ct)))
+                {
+                    var order = await orders.FindAsync(orderId, ct);
+                    if (order is not null)
+                    {
+                        return new PurchaseOutcome.Confirmed(order);
+                    }
+                }
+            }
+
+            return new PurchaseOutcome.Unavailable(LedgerDown);
+        }
+        finally
+        {
+            waiters.Forget(orderId);
         }
     }
 

@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using FlashSale.Tests.Infrastructure;
+using Npgsql;
+
+namespace FlashSale.Tests.Distributed;
+
+/// <summary>
+/// G3/G7 with PostgreSQL gone: nothing is answered 201 that is not recorded; new attempts get 503
+/// (or 202 pending when decided just before the outage was noticed); pending orders land when it returns.
+/// </summary>
+public sealed class RecordOutageTests : IAsyncLifetime
+{
+    private TestStorage _storage = null!;
+    private TcpProxy _proxy = null!;
+    private TestApp _app = null!;
+
+    public Task InitializeAsync()
+    {
+        _storage = TestStorage.Create(StorageKind.Redis);
+        var target = new NpgsqlConnectionStringBuilder(_storage.PostgresConnectionString);
+        _proxy = new TcpProxy(target.Host!, target.Port);
+        var viaProxy = new NpgsqlConnectionStringBuilder(_storage.PostgresConnectionString) { Port = _proxy.Port, Timeout = 2 };
+        _app = new TestApp(storage: _storage, settings: new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = viaProxy.ConnectionString,
+            ["Distributed:CommitWait"] = "00:00:01",
+        });
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _proxy.DisposeAsync();
+        await _storage.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task PostgresDown_Attempts503OrPending_PendingOrdersLandWhenItReturns()
+    {
+        var admin = await Api.AsAdminAsync(_app.CreateClient());
+        var saleId = (await admin.CreateSaleAsync(stock: 50))["id"]!.GetValue<string>();
+        var buyers = await admin.MintBuyersAsync(40);
+        for (var i = 0; i < 3; i++)
+        {
+            using var bought = await admin.WithToken(buyers[i].Token).PurchaseAsync(saleId);
+            await Api.EnsureAsync(bought, HttpStatusCode.Created);
+        }
+
+        _proxy.Cut();
+
+        var pending = new ConcurrentBag<string>();
+        var statuses = await Task.WhenAll(Enumerable.Range(3, 20).Select(async i =>
+        {
+            using var response = await admin.WithToken(buyers[i].Token).PurchaseAsync(saleId, 1, $"outage-{i}");
+            if (response.StatusCode == HttpStatusCode.Accepted)
+            {
+                var order = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+                Assert.Equal("pending", order["status"]!.GetValue<string>());
+                pending.Add(order["orderId"]!.GetValue<string>());
+            }
+            else
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                Assert.NotNull(response.Headers.RetryAfter);
+            }
+
+            return response.StatusCode;
+        }));
+        Assert.DoesNotContain(HttpStatusCode.Created, statuses);
+
+        // Once the outage is known, attempts are refused before any decision.
+        await Task.Delay(1500);
+        using (var refused = await admin.WithToken(buyers[30].Token).PurchaseAsync(saleId))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        }
+
+        _proxy.Start();
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        long stored = 0;
+        while (DateTime.UtcNow < deadline)
+        {
+            stored = await _storage.ScalarAsync($"SELECT count(*) FROM orders WHERE sale_id = '{saleId}'");
+            if (stored == 3 + pending.Count)
+            {
+                break;
+            }
+
+            await Task.Delay(200);
+        }
+
+        Assert.Equal(3 + pending.Count, stored);
+        foreach (var id in pending)
+        {
+            Assert.Equal(1, await _storage.ScalarAsync($"SELECT count(*) FROM orders WHERE id = '{id}'"));
+        }
+
+        // Back to normal: a new attempt is confirmed, and the books balance.
+        HttpStatusCode status = 0;
+        for (var i = 0; i < 50 && status != HttpStatusCode.Created; i++)
+        {
+            using var response = await admin.WithToken(buyers[31].Token).PurchaseAsync(saleId, 1, "after-outage");
+            status = response.StatusCode;
+            if (status != HttpStatusCode.Created)
+            {
+                await Task.Delay(200);
+            }
+        }
+
+        Assert.Equal(HttpStatusCode.Created, status);
+        var stock = await admin.StockAsync(saleId);
+        Assert.Equal(stored + 1, stock["sold"]!.GetValue<int>());
+    }
+}

@@ -1,0 +1,75 @@
+using System.Net;
+using FlashSale.Tests.Infrastructure;
+
+namespace FlashSale.Tests.Distributed;
+
+/// <summary>G7: no decision without Redis — 503 + Retry-After while it is down; sales resume with the right stock after.</summary>
+public sealed class RedisOutageTests : IAsyncLifetime
+{
+    private readonly RedisServerProcess _redis = new();
+    private TestStorage _storage = null!;
+    private TestApp _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _redis.StartAsync();
+        _storage = TestStorage.Create(StorageKind.Redis, redisOverride: _redis.Address);
+        _app = new TestApp(storage: _storage);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _storage.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task RedisStoppedMidSale_503sAndNo2xx_RestartedSalesResumeWithCorrectStock()
+    {
+        var admin = await Api.AsAdminAsync(_app.CreateClient());
+        var saleId = (await admin.CreateSaleAsync(stock: 20))["id"]!.GetValue<string>();
+        var buyers = await admin.MintBuyersAsync(30);
+        for (var i = 0; i < 5; i++)
+        {
+            using var bought = await admin.WithToken(buyers[i].Token).PurchaseAsync(saleId);
+            await Api.EnsureAsync(bought, HttpStatusCode.Created);
+        }
+
+        await _redis.KillAsync();
+
+        var during = await Task.WhenAll(Enumerable.Range(5, 10).Select(async i =>
+        {
+            using var response = await admin.WithToken(buyers[i].Token).PurchaseAsync(saleId);
+            return (response.StatusCode, response.Headers.RetryAfter, Reason: await Api.ReasonAsync(response));
+        }));
+        Assert.All(during, r =>
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, r.StatusCode);
+            Assert.Equal("unavailable", r.Reason);
+            Assert.NotNull(r.RetryAfter);
+        });
+
+        await _redis.StartAsync();
+        // The multiplexer reconnects within a second or so; until then the answer stays 503.
+        HttpStatusCode status = 0;
+        for (var i = 0; i < 100 && status != HttpStatusCode.Created; i++)
+        {
+            using var response = await admin.WithToken(buyers[20].Token).PurchaseAsync(saleId);
+            status = response.StatusCode;
+            Assert.True(status is HttpStatusCode.Created or HttpStatusCode.ServiceUnavailable, $"unexpected {status}");
+            if (status != HttpStatusCode.Created)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        Assert.Equal(HttpStatusCode.Created, status);
+        var stock = await admin.StockAsync(saleId);
+        Assert.Equal(14, stock["remainingStock"]!.GetValue<int>());
+        Assert.Equal(6, (await admin.AllOrdersAsync(saleId)).Count);
+        // Buyers from before the outage still hold their unit.
+        using var again = await admin.WithToken(buyers[0].Token).PurchaseAsync(saleId);
+        Assert.Equal("limit_reached", await Api.ReasonAsync(again));
+    }
+}
