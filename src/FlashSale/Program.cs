@@ -1,6 +1,7 @@
 using FlashSale.Accounts;
 using FlashSale.Admin;
 using FlashSale.Common;
+using FlashSale.Operations;
 using FlashSale.Orders;
 using FlashSale.Purchasing;
 using FlashSale.Sales;
@@ -8,13 +9,20 @@ using FlashSale.Storage;
 using Microsoft.AspNetCore.DataProtection;
 using Scalar.AspNetCore;
 
-var builder = WebApplication.CreateBuilder(args);
+if (CommandLine.TryHandleInformational(args, Console.Out))
+{
+    return 0;
+}
+
+var builder = WebApplication.CreateBuilder(CommandLine.HostArguments(args));
 
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     // The largest legitimate body is an admin's sale (a few KiB); anything bigger is refused before it is read.
     kestrel.Limits.MaxRequestBodySize = builder.Configuration.GetValue("Kestrel:Limits:MaxRequestBodySize", 64 * 1024);
 });
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = builder.Configuration.GetValue("ShutdownTimeout", TimeSpan.FromSeconds(30)));
+builder.Logging.AddFlashSaleLogging(builder.Configuration);
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddFlashSaleProblems();
@@ -24,11 +32,17 @@ builder.Services.AddFlashSaleAuth(builder.Configuration);
 builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(
     Path.Combine(builder.Configuration["Storage:DataPath"] ?? "data", "keys")));
 builder.Services.AddSingleton<AccountService>();
+builder.Services.AddFlashSaleOperations();
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition =
-    System.Text.Json.Serialization.JsonIgnoreCondition.Never);
 
 var app = builder.Build();
+
+if (CommandLine.IsMigrate(args))
+{
+    await app.Services.GetRequiredService<IStoreInitializer>().MigrateAsync(CancellationToken.None);
+    Console.WriteLine("Migrations applied.");
+    return 0;
+}
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -37,7 +51,7 @@ app.UseAuthorization();
 
 app.MapOpenApi();
 app.MapScalarApiReference("/api-docs", o => o.WithTitle("FlashSale API"));
-app.MapGet("/health/live", () => TypedResults.Ok(new { status = "live" })).WithTags("Operations").ExcludeFromDescription();
+app.MapOperations();
 
 app.MapSales();
 app.MapPurchases();
@@ -45,8 +59,10 @@ app.MapMyOrders();
 app.MapAccounts();
 app.MapAdminSales();
 
+OperationsSetup.ConnectCommitMetrics(app.Services);
 await Startup.PrepareAsync(app.Services, app.Lifetime.ApplicationStopping);
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;
