@@ -14,6 +14,11 @@ if (CommandLine.TryHandleInformational(args, Console.Out))
     return 0;
 }
 
+if (await CommandLine.TryHealthCheckAsync(args, Console.Out) is { } healthExit)
+{
+    return healthExit;
+}
+
 var builder = WebApplication.CreateBuilder(CommandLine.HostArguments(args));
 
 builder.WebHost.ConfigureKestrel(kestrel =>

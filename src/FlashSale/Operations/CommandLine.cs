@@ -26,6 +26,8 @@ public static class CommandLine
                 Usage:
                   FlashSale [serve] [--Key=Value ...]   run the server (default)
                   FlashSale migrate [--Key=Value ...]   apply the store's schema migrations and exit
+                  FlashSale healthcheck [URL]           exit 0 when URL (default http://localhost:8080/health/ready)
+                                                        answers 200: for container health checks without curl
                   FlashSale --version                   print the version
                   FlashSale --help                      this text
 
@@ -37,6 +39,29 @@ public static class CommandLine
         }
 
         return false;
+    }
+
+    /// <summary>Runs <c>healthcheck [url]</c>; null when the arguments are not that command.</summary>
+    public static async Task<int?> TryHealthCheckAsync(string[] args, TextWriter output)
+    {
+        if (args.Length == 0 || args[0] != "healthcheck")
+        {
+            return null;
+        }
+
+        var url = args.Length > 1 ? args[1] : "http://localhost:8080/health/ready";
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        try
+        {
+            using var response = await http.GetAsync(new Uri(url));
+            output.WriteLine($"{url}: {(int)response.StatusCode}");
+            return response.IsSuccessStatusCode ? 0 : 1;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or UriFormatException)
+        {
+            output.WriteLine($"{url}: {ex.Message}");
+            return 1;
+        }
     }
 
     public static bool IsMigrate(string[] args) => args.Length > 0 && args[0] == "migrate";
