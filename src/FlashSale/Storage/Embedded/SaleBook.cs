@@ -24,7 +24,10 @@ internal sealed class SaleBook(Sale sale, int remaining)
 
     public bool SoldOut => _remaining <= 0;
 
-    public BookDecision Decide(PurchaseAttempt attempt, DateTimeOffset now)
+    /// <summary>True when the record held orders at start: their keys are looked up in the record, not kept in memory.</summary>
+    public bool HasRecordedOrders { get; private set; }
+
+    public BookDecision Decide(PurchaseAttempt attempt, DateTimeOffset now, RecordedKey? recorded = null)
     {
         var sale = Sale;
         if (attempt.Quantity < 1 || attempt.Quantity > sale.PerUserLimit)
@@ -34,6 +37,12 @@ internal sealed class SaleBook(Sale sale, int remaining)
         }
 
         // A retry of an earlier attempt answers as that attempt did, even after the sale closed.
+        if (attempt.IdempotencyKey is { } recordedKey && recorded is { } stored && !_keys.ContainsKey((attempt.UserId, recordedKey)))
+        {
+            // An order from before the last start: remember it like any other key from now on.
+            _keys[(attempt.UserId, recordedKey)] = KeyEntry.Persisted(stored.Quantity, stored.OrderId);
+        }
+
         if (attempt.IdempotencyKey is { } key && _keys.TryGetValue((attempt.UserId, key), out var entry))
         {
             return entry.Quantity != attempt.Quantity
@@ -115,19 +124,18 @@ internal sealed class SaleBook(Sale sale, int remaining)
         }
     }
 
-    /// <summary>Rebuild at start: a confirmed order from the record.</summary>
-    public void Restore(string userId, int quantity, string? key, Guid orderId)
+    /// <summary>
+    /// Rebuild at start: a confirmed order from the record. Its idempotency key stays in the
+    /// record (looked up on demand): a million keys need not be loaded before the server can start.
+    /// </summary>
+    public void Restore(string userId, int quantity)
     {
         _heldByUser[userId] = _heldByUser.GetValueOrDefault(userId) + quantity;
-        if (key is not null)
-        {
-            _keys[(userId, key)] = KeyEntry.Persisted(quantity, orderId);
-        }
+        HasRecordedOrders = true;
     }
 
-    /// <summary>Rebuild at start: a cancelled order still answers its key's replays.</summary>
-    public void RestoreKey(string userId, int quantity, string key, Guid orderId) =>
-        _keys[(userId, key)] = KeyEntry.Persisted(quantity, orderId);
+    /// <summary>Rebuild at start: the sale had orders (perhaps all cancelled) whose keys still replay.</summary>
+    public void MarkRecorded() => HasRecordedOrders = true;
 
     /// <summary>A changed sale (admin): stock follows the new total, minus what is sold.</summary>
     public void Update(Sale changed)
@@ -156,6 +164,9 @@ internal sealed class SaleBook(Sale sale, int remaining)
         return decision;
     }
 }
+
+/// <summary>An order found in the record by its idempotency key.</summary>
+internal readonly record struct RecordedKey(Guid OrderId, int Quantity);
 
 internal abstract record BookDecision
 {
