@@ -1,10 +1,12 @@
 using FlashSale.Accounts;
 using FlashSale.Admin;
 using FlashSale.Common;
+using FlashSale.Live;
 using FlashSale.Orders;
 using FlashSale.Purchasing;
 using FlashSale.Sales;
 using FlashSale.Storage;
+using FlashSale.Web;
 using Microsoft.AspNetCore.DataProtection;
 using Scalar.AspNetCore;
 
@@ -24,6 +26,7 @@ builder.Services.AddFlashSaleAuth(builder.Configuration);
 builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(
     Path.Combine(builder.Configuration["Storage:DataPath"] ?? "data", "keys")));
 builder.Services.AddSingleton<AccountService>();
+builder.Services.AddFlashSaleWeb();
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition =
     System.Text.Json.Serialization.JsonIgnoreCondition.Never);
@@ -32,18 +35,23 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseFlashSaleSecurityHeaders();
+app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseAntiforgery();
 
 app.MapOpenApi();
 app.MapScalarApiReference("/api-docs", o => o.WithTitle("FlashSale API"));
 app.MapGet("/health/live", () => TypedResults.Ok(new { status = "live" })).WithTags("Operations").ExcludeFromDescription();
 
 app.MapSales();
+app.MapSaleEvents();
 app.MapPurchases();
 app.MapMyOrders();
 app.MapAccounts();
 app.MapAdminSales();
+app.MapWebPages();
 
 await Startup.PrepareAsync(app.Services, app.Lifetime.ApplicationStopping);
 app.Run();
