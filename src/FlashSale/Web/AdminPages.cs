@@ -31,7 +31,7 @@ public static class AdminPages
         var days = stats.RevenueByDay.TakeLast(14)
             .Select(d => (d.Day.ToString("d MMM", CultureInfo.InvariantCulture), d.Revenue)).ToList();
         var top = stats.TopProducts.Select(p => H($"""
-            <li><a href="/admin/sales/{p.SaleId}">{p.ProductName}</a> <span class="muted">{Format.Number(p.Units)} units</span> <strong>{Format.Money(p.Revenue, p.Currency)}</strong></li>
+            <li><span><a href="/admin/sales/{p.SaleId}">{p.ProductName}</a> <span class="muted small">{Format.Number(p.Units)} units</span></span> <strong>{Format.Money(p.Revenue, p.Currency)}</strong></li>
             """)).ToList();
         var main = H($"""
             <div class="page-head">
@@ -50,7 +50,7 @@ public static class AdminPages
             <div class="two">
               <section class="panel" aria-labelledby="rev-h">
                 <h2 id="rev-h">Revenue by day</h2>
-                {Charts.Bars("revenue-chart", "Revenue by day", days, v => Format.Money(v, currency))}
+                {Charts.Bars("revenue-chart", "Revenue by day", days, v => Format.Money(v, currency), v => Format.Compact(v, currency))}
               </section>
               <section class="panel" aria-labelledby="top-h">
                 <h2 id="top-h">Top products</h2>
@@ -76,9 +76,9 @@ public static class AdminPages
             <tr>
               <td data-label="Product"><a href="/admin/sales/{r.Sale.Id}">{r.Sale.ProductName}</a><br><span class="muted small mono">{r.Sale.Sku}</span></td>
               <td data-label="Status"><span class="badge {Format.StatusCode(r.Status)}">{Format.Status(r.Status)}</span></td>
-              <td data-label="Sold" class="num">{Format.Number(r.Stock.Sold)} / {Format.Number(r.Stock.TotalStock)}</td>
+              <td data-label="Sold" class="num nowrap">{Format.Number(r.Stock.Sold)} / {Format.Number(r.Stock.TotalStock)}</td>
               <td data-label="Price" class="num">{Format.Money(r.Sale.Price, r.Sale.Currency)}</td>
-              <td data-label="Window">{Format.Utc(r.Sale.StartsAt)} →<br>{Format.Utc(r.Sale.EndsAt)}</td>
+              <td data-label="Window (UTC)" class="nowrap">{Format.Short(r.Sale.StartsAt)} →<br>{Format.Short(r.Sale.EndsAt)}</td>
               <td data-label="Actions" class="actions">
                 <a href="/admin/sales/{r.Sale.Id}/edit">Edit<span class="sr-only"> {r.Sale.ProductName}</span></a>
                 {AdminSaleForms.ActionButton(context, r.Sale, "end", "End now", r.Status is SaleStatus.Upcoming or SaleStatus.Active)}
@@ -90,7 +90,7 @@ public static class AdminPages
             <div class="table-wrap">
             <table class="table responsive">
               <caption class="sr-only">Every sale, newest first</caption>
-              <thead><tr><th scope="col">Product</th><th scope="col">Status</th><th scope="col" class="num">Sold</th><th scope="col" class="num">Price</th><th scope="col">Window</th><th scope="col">Actions</th></tr></thead>
+              <thead><tr><th scope="col">Product</th><th scope="col">Status</th><th scope="col" class="num">Sold</th><th scope="col" class="num">Price</th><th scope="col">Window (UTC)</th><th scope="col">Actions</th></tr></thead>
               <tbody>{body}</tbody>
             </table>
             </div>

@@ -8,12 +8,13 @@ public static class Charts
 {
     private const int Width = 640;
     private const int Height = 240;
-    private const int Left = 64;
+    private const int Left = 72;
     private const int Right = 16;
     private const int Top = 16;
     private const int Bottom = 36;
 
-    public static Html Bars(string id, string title, IReadOnlyList<(string Label, decimal Value)> bars, Func<decimal, string> format)
+    public static Html Bars(string id, string title, IReadOnlyList<(string Label, decimal Value)> bars, Func<decimal, string> format,
+        Func<decimal, string> axis)
     {
         if (bars.Count == 0)
         {
@@ -25,7 +26,7 @@ public static class Charts
         var plotH = Height - Top - Bottom;
         var slot = (double)plotW / bars.Count;
         var barW = Math.Min(56, slot * 0.7);
-        var parts = new List<Html> { Grid(max, format) };
+        var parts = new List<Html> { Grid(max, axis) };
         for (var i = 0; i < bars.Count; i++)
         {
             var (label, value) = bars[i];

@@ -11,6 +11,18 @@ public static class Format
         ? "$" + amount.ToString("#,0.00", Culture)
         : amount.ToString("#,0.00", Culture) + " " + currency;
 
+    /// <summary>Axis labels: $3.1k rather than $3,123.50.</summary>
+    public static string Compact(decimal amount, string currency)
+    {
+        var text = amount >= 1_000_000 ? (amount / 1_000_000).ToString("0.#", Culture) + "M"
+            : amount >= 1_000 ? (amount / 1_000).ToString("0.#", Culture) + "k"
+            : amount.ToString("0.##", Culture);
+        return currency == "USD" ? "$" + text : text + " " + currency;
+    }
+
+    /// <summary>Short UTC time for tables: the year only when it is not this one.</summary>
+    public static string Short(DateTimeOffset at) => at.UtcDateTime.ToString("d MMM, HH:mm", Culture);
+
     public static string Number(long value) => value.ToString("#,0", Culture);
 
     public static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", Culture);

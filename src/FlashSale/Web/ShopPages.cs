@@ -116,7 +116,7 @@ public static class ShopPages
     {
         if (context.User.Identity?.IsAuthenticated != true)
         {
-            return H($"""<p><a class="button" href="/login?returnUrl=/sales/{sale.Id}">Sign in to buy</a></p>""");
+            return H($"""<p><a class="button primary" href="/login?returnUrl=/sales/{sale.Id}">Sign in to buy</a></p>""");
         }
 
         var messages = Join(PurchaseMessages.All.Select(p => H($""" data-msg-{p.Key.Replace('_', '-')}="{p.Value.Text}" """)));
