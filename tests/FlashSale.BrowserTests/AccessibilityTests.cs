@@ -6,8 +6,12 @@ namespace FlashSale.BrowserTests;
 
 /// <summary>axe-core on every page, anonymous, as a buyer and as the admin: no serious or critical violation.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class AccessibilityTests(BrowserFixture fixture)
+public sealed class AccessibilityTests(BrowserFixture fixture) : IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => fixture.CloseContextsAsync();
+
     [Fact]
     public async Task EveryPage_HasNoSeriousOrCriticalAxeViolations()
     {

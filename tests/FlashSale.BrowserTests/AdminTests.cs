@@ -7,8 +7,12 @@ using static Microsoft.Playwright.Assertions;
 namespace FlashSale.BrowserTests;
 
 [Collection(BrowserCollection.Name)]
-public sealed class AdminTests(BrowserFixture fixture)
+public sealed class AdminTests(BrowserFixture fixture) : IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => fixture.CloseContextsAsync();
+
     [Fact]
     public async Task Admin_SignsIn_CreatesASale_SeesItInTheShop_AndStatsAndChartsAfterPurchases()
     {

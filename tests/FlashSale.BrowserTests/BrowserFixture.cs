@@ -9,6 +9,7 @@ namespace FlashSale.BrowserTests;
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
+    private readonly List<IBrowserContext> _contexts = [];
     private IPlaywright? _playwright;
 
     public TestApp App { get; } = new(realSocket: true, settings: new Dictionary<string, string?> { ["Storage:SeedDemoData"] = "true" });
@@ -47,7 +48,19 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
         // Generous: the machine is shared; the assertions that are about time say so themselves.
         context.SetDefaultTimeout(30_000);
+        _contexts.Add(context);
         return await context.NewPageAsync();
+    }
+
+    /// <summary>After each test: open pages keep their live streams (and the server's feeds) going otherwise.</summary>
+    public async Task CloseContextsAsync()
+    {
+        foreach (var context in _contexts)
+        {
+            await context.CloseAsync();
+        }
+
+        _contexts.Clear();
     }
 
     public async Task DisposeAsync()

@@ -6,8 +6,12 @@ namespace FlashSale.BrowserTests;
 
 /// <summary>The shop as a person sees it, on a laptop and on a phone (PNGs when FLASHSALE_SCREENSHOTS is set).</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class ScreenshotTests(BrowserFixture fixture)
+public sealed class ScreenshotTests(BrowserFixture fixture) : IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => fixture.CloseContextsAsync();
+
     [Fact]
     public async Task DemoShop_RendersEverySale_OnALaptopAndOnAPhone()
     {

@@ -8,8 +8,12 @@ using static Microsoft.Playwright.Assertions;
 namespace FlashSale.BrowserTests;
 
 [Collection(BrowserCollection.Name)]
-public sealed partial class ShopTests(BrowserFixture fixture)
+public sealed partial class ShopTests(BrowserFixture fixture) : IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => fixture.CloseContextsAsync();
+
     [Fact]
     public async Task Buyer_Registers_SeesCountdownAndStock_Buys_AndFindsTheOrderInMyOrders()
     {

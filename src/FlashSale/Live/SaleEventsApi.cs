@@ -26,7 +26,18 @@ public static class SaleEventsApi
             return SalesApi.SaleNotFound();
         }
 
-        using var subscriber = await hub.SubscribeAsync(sale.Id, ct);
+        FeedSubscriber subscriber;
+        try
+        {
+            subscriber = await hub.SubscribeAsync(sale.Id, ct);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // Deleted between the lookup and the first read.
+            return SalesApi.SaleNotFound();
+        }
+
+        using var _ = subscriber;
         var response = context.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache, no-transform";

@@ -72,6 +72,13 @@ internal sealed partial class SaleFeed
         try
         {
             await TickAsync(stop);
+            if (Current is null)
+            {
+                // The sale went away before the first read: subscribers are refused, not left waiting.
+                _ready.TrySetCanceled(stop);
+                return;
+            }
+
             _ready.TrySetResult();
             while (!stop.IsCancellationRequested)
             {
