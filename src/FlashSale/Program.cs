@@ -1,11 +1,13 @@
 using FlashSale.Accounts;
 using FlashSale.Admin;
 using FlashSale.Common;
+using FlashSale.Live;
 using FlashSale.Operations;
 using FlashSale.Orders;
 using FlashSale.Purchasing;
 using FlashSale.Sales;
 using FlashSale.Storage;
+using FlashSale.Web;
 using Microsoft.AspNetCore.DataProtection;
 using Scalar.AspNetCore;
 
@@ -38,6 +40,7 @@ builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(
     Path.Combine(builder.Configuration["Storage:DataPath"] ?? "data", "keys")));
 builder.Services.AddSingleton<AccountService>();
 builder.Services.AddFlashSaleOperations();
+builder.Services.AddFlashSaleWeb();
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
 
 var app = builder.Build();
@@ -51,18 +54,23 @@ if (CommandLine.IsMigrate(args))
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseFlashSaleSecurityHeaders();
+app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseAntiforgery();
 
 app.MapOpenApi();
 app.MapScalarApiReference("/api-docs", o => o.WithTitle("FlashSale API"));
 app.MapOperations();
 
 app.MapSales();
+app.MapSaleEvents();
 app.MapPurchases();
 app.MapMyOrders();
 app.MapAccounts();
 app.MapAdminSales();
+app.MapWebPages();
 
 OperationsSetup.ConnectCommitMetrics(app.Services);
 await Startup.PrepareAsync(app.Services, app.Lifetime.ApplicationStopping);

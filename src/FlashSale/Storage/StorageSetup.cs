@@ -9,7 +9,9 @@ public static class StorageSetup
     public static IServiceCollection AddFlashSaleStorage(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IStockNotifier, NoStockNotifier>();
+        services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SaleFeedHub>();
+        services.AddSingleton<IStockNotifier>(sp => sp.GetRequiredService<SaleFeedHub>());
         var mode = configuration.GetValue($"{StorageOptions.Section}:Mode", StorageMode.Embedded);
         return mode switch
         {

@@ -15,9 +15,12 @@ public sealed class TestApp : WebApplicationFactory<Program>
     public const string AdminPassword = "admin-test-password-1";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    public TestApp(bool realSocket = false, TimeProvider? clock = null, IDictionary<string, string?>? settings = null)
+    public TestApp(bool realSocket = false, TimeProvider? clock = null, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
+        _services = services;
         DataPath = Path.Combine(Path.GetTempPath(), "flashsale-tests", Guid.NewGuid().ToString("N"));
         Clock = clock;
         _settings = new Dictionary<string, string?>
@@ -53,6 +56,11 @@ public sealed class TestApp : WebApplicationFactory<Program>
         if (Clock is not null)
         {
             builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+        }
+
+        if (_services is not null)
+        {
+            builder.ConfigureServices(_services);
         }
     }
 
