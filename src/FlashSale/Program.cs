@@ -43,7 +43,11 @@ app.MapSales();
 app.MapPurchases();
 app.MapMyOrders();
 app.MapAccounts();
+app.MapLeaderboard();
 app.MapAdminSales();
+app.MapAdminOrders();
+app.MapAdminStats();
+app.MapAdminOps();
 
 await Startup.PrepareAsync(app.Services, app.Lifetime.ApplicationStopping);
 app.Run();
