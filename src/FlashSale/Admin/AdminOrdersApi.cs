@@ -22,7 +22,7 @@ public static class AdminOrdersApi
     }
 
     private static async Task<Results<Ok<AdminOrderPage>, ProblemHttpResult>> ListOrders(string id, ISaleStore sales,
-        IOrderStore orders, int? limit, string? cursor, string? order, CancellationToken ct)
+        IOrderStore orders, string? limit, string? cursor, string? order, CancellationToken ct)
     {
         var sale = await SalesApi.FindAsync(id, sales, ct);
         if (sale is null)
@@ -30,10 +30,9 @@ public static class AdminOrdersApi
             return SalesApi.SaleNotFound();
         }
 
-        var size = limit ?? 100;
-        if (size is < 1 or > 1000)
+        if (QueryLimit.TryParse(limit, 100, 1000, out var size) is { } invalid)
         {
-            return ApiProblem.Validation("limit", "must be between 1 and 1000.");
+            return invalid;
         }
 
         if (!IsOrder(order))

@@ -17,13 +17,12 @@ public static class LeaderboardApi
         return group;
     }
 
-    private static async Task<Results<Ok<LeaderboardResponse>, ProblemHttpResult>> GetLeaderboard(string id, int? limit,
+    private static async Task<Results<Ok<LeaderboardResponse>, ProblemHttpResult>> GetLeaderboard(string id, string? limit,
         ISaleStore sales, IOrderStore orders, TimeProvider clock, CancellationToken ct)
     {
-        var size = limit ?? DefaultLimit;
-        if (size is < 1 or > MaxLimit)
+        if (QueryLimit.TryParse(limit, DefaultLimit, MaxLimit, out var size) is { } invalid)
         {
-            return ApiProblem.Validation("limit", $"must be between 1 and {MaxLimit}.");
+            return invalid;
         }
 
         var sale = await SalesApi.FindAsync(id, sales, ct);
