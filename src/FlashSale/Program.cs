@@ -69,8 +69,12 @@ app.MapSaleEvents();
 app.MapPurchases();
 app.MapMyOrders();
 app.MapAccounts();
+app.MapLeaderboard();
 app.MapAdminSales();
 app.MapWebPages();
+app.MapAdminOrders();
+app.MapAdminStats();
+app.MapAdminOps();
 
 OperationsSetup.ConnectCommitMetrics(app.Services);
 await Startup.PrepareAsync(app.Services, app.Lifetime.ApplicationStopping);

@@ -25,6 +25,8 @@ public static class Reasons
     public const string UsernameTaken = "username_taken";
     public const string InvalidCredentials = "invalid_credentials";
     public const string SkuTaken = "sku_taken";
+    public const string SaleNotUpcoming = "sale_not_upcoming";
+    public const string SaleHasOrders = "sale_has_orders";
     public const string FeatureDisabled = "feature_disabled";
     public const string Conflict = "conflict";
     public const string InternalError = "internal_error";

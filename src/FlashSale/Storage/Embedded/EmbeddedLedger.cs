@@ -14,6 +14,7 @@ public sealed partial class EmbeddedLedger(
     SqliteDatabase db,
     GroupCommitter committer,
     IOrderStore orders,
+    ISaleStore sales,
     TimeProvider clock,
     IStockNotifier notifier,
     ILogger<EmbeddedLedger> log) : IPurchaseLedger
@@ -73,6 +74,7 @@ public sealed partial class EmbeddedLedger(
         try
         {
             await committer.WriteAsync(new InsertOrder(order));
+            book.EndChange();
             notifier.StockChanged(order.SaleId);
             return new PurchaseOutcome.Confirmed(order);
         }
@@ -83,6 +85,8 @@ public sealed partial class EmbeddedLedger(
             {
                 book.Release(order);
             }
+
+            book.EndChange();
 
             LogReleased(order.SaleId, order.Id, ex.Message);
             return new PurchaseOutcome.Unavailable("The order could not be recorded; nothing was bought. Try again.");
@@ -141,12 +145,21 @@ public sealed partial class EmbeddedLedger(
 
         var at = clock.GetUtcNow();
         int changed;
+        Task<int> write;
+        // Begun under the gate, so a reconciliation holding it sees either no cancel or an unsettled one.
+        lock (book.Gate)
+        {
+            book.BeginChange();
+            write = committer.WriteAsync(new CancelOrder(orderId, at, cancelledBy));
+        }
+
         try
         {
-            changed = await committer.WriteAsync(new CancelOrder(orderId, at, cancelledBy));
+            changed = await write;
         }
         catch (Exception ex)
         {
+            book.EndChange();
             return new CancelOutcome.Unavailable(ex.Message);
         }
 
@@ -160,6 +173,8 @@ public sealed partial class EmbeddedLedger(
 
             notifier.StockChanged(order.SaleId);
         }
+
+        book.EndChange();
 
         var current = await orders.FindAsync(orderId, ct);
         return new CancelOutcome.Cancelled(current ?? order);

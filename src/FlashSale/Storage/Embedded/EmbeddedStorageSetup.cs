@@ -1,4 +1,5 @@
 using FlashSale.Accounts;
+using FlashSale.Admin;
 using FlashSale.Orders;
 using FlashSale.Purchasing;
 using FlashSale.Sales;
@@ -16,6 +17,7 @@ public static class EmbeddedStorageSetup
         services.AddSingleton<ISaleStore, SqliteSaleStore>();
         services.AddSingleton<IOrderStore, SqliteOrderStore>();
         services.AddSingleton<IAccountStore, SqliteAccountStore>();
+        services.AddSingleton<IStatsStore, SqliteStatsStore>();
         services.AddSingleton<EmbeddedLedger>();
         services.AddSingleton<IPurchaseLedger>(sp => sp.GetRequiredService<EmbeddedLedger>());
         services.AddSingleton<IStoreInitializer, EmbeddedStoreInitializer>();

@@ -14,6 +14,7 @@ internal sealed class SaleBook(Sale sale, int remaining)
     private readonly Dictionary<string, int> _heldByUser = new(StringComparer.Ordinal);
     private readonly Dictionary<(string User, string Key), KeyEntry> _keys = [];
     private volatile int _remaining = remaining;
+    private int _unsettled;
 
     public Lock Gate { get; } = new();
 
@@ -27,9 +28,28 @@ internal sealed class SaleBook(Sale sale, int remaining)
     /// <summary>True when the record held orders at start: their keys are looked up in the record, not kept in memory.</summary>
     public bool HasRecordedOrders { get; private set; }
 
+    /// <summary>Taken out of trading before its record is deleted: every attempt answers sale_not_found.</summary>
+    public bool Withdrawn { get; private set; }
+
+    /// <summary>
+    /// Ledger changes decided but not yet fully applied (a reservation not yet committed, a cancel not yet
+    /// returned). While it is zero under <see cref="Gate"/>, the book and the record must agree exactly.
+    /// </summary>
+    public int Unsettled => Volatile.Read(ref _unsettled);
+
+    public void BeginChange() => Interlocked.Increment(ref _unsettled);
+
+    /// <summary>Called once the change is durable (or undone) and applied here; needs no lock.</summary>
+    public void EndChange() => Interlocked.Decrement(ref _unsettled);
+
     public BookDecision Decide(PurchaseAttempt attempt, DateTimeOffset now, RecordedKey? recorded = null)
     {
         var sale = Sale;
+        if (Withdrawn)
+        {
+            return Reject(PurchaseRejection.SaleNotFound, "No sale has this id.");
+        }
+
         if (attempt.Quantity < 1 || attempt.Quantity > sale.PerUserLimit)
         {
             return Reject(PurchaseRejection.QuantityOutOfRange,
@@ -75,6 +95,7 @@ internal sealed class SaleBook(Sale sale, int remaining)
 
         _remaining -= attempt.Quantity;
         _heldByUser[attempt.UserId] = held + attempt.Quantity;
+        BeginChange();
         var order = new Order
         {
             Id = Guid.NewGuid(),
@@ -142,7 +163,37 @@ internal sealed class SaleBook(Sale sale, int remaining)
     {
         var sold = Sale.TotalStock - _remaining;
         Sale = changed;
+        Withdrawn = false;
         _remaining = Math.Max(0, changed.TotalStock - sold);
+    }
+
+    /// <summary>Closes the book to purchases if nothing of it is sold or being sold.</summary>
+    public bool TryWithdraw()
+    {
+        if (_remaining != Sale.TotalStock || Unsettled != 0)
+        {
+            return false;
+        }
+
+        Withdrawn = true;
+        return true;
+    }
+
+    /// <summary>Closes the book unconditionally (reset).</summary>
+    public void Withdraw() => Withdrawn = true;
+
+    /// <summary>Reconciliation: the record's confirmed units per user replace the book's.</summary>
+    public void Rebuild(IReadOnlyDictionary<string, int> heldByUser)
+    {
+        _heldByUser.Clear();
+        var sold = 0;
+        foreach (var (user, units) in heldByUser)
+        {
+            _heldByUser[user] = units;
+            sold += units;
+        }
+
+        SetSold(sold);
     }
 
     /// <summary>Reconciliation: the record says this many units are sold.</summary>
