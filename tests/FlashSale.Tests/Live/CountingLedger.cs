@@ -22,4 +22,12 @@ public sealed class CountingLedger(IPurchaseLedger inner) : IPurchaseLedger
 
     public Task<CancelOutcome> CancelAsync(Guid orderId, string cancelledBy, CancellationToken ct) =>
         inner.CancelAsync(orderId, cancelledBy, ct);
+
+    public Task<bool> TryWithdrawSaleAsync(Sale sale, CancellationToken ct) => inner.TryWithdrawSaleAsync(sale, ct);
+
+    public Task SaleRemovedAsync(Guid saleId, CancellationToken ct) => inner.SaleRemovedAsync(saleId, ct);
+
+    public Task<IReadOnlyList<SaleReconciliation>> ReconcileAsync(CancellationToken ct) => inner.ReconcileAsync(ct);
+
+    public Task ResetAsync(CancellationToken ct) => inner.ResetAsync(ct);
 }
