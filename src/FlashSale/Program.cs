@@ -10,14 +10,10 @@ using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.WebHost.ConfigureKestrel(kestrel =>
-{
-    // The largest legitimate body is an admin's sale (a few KiB); anything bigger is refused before it is read.
-    kestrel.Limits.MaxRequestBodySize = builder.Configuration.GetValue("Kestrel:Limits:MaxRequestBodySize", 64 * 1024);
-});
-
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddFlashSaleProblems();
+// Hardening (#5): Kestrel and request limits (Limits:*), trusted proxies, security headers, rate limits, CSRF.
+builder.Services.AddFlashSaleHardening();
 builder.Services.AddFlashSaleStorage(builder.Configuration);
 builder.Services.AddFlashSaleAuth(builder.Configuration);
 // Cookie and antiforgery keys live with the data, so a restart does not sign everyone out.
@@ -30,9 +26,11 @@ builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnore
 
 var app = builder.Build();
 
+app.UseFlashSaleEdge(); // Hardening (#5): forwarded headers, security headers, URL and header size limits.
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
+app.UseFlashSaleRequestGuards(); // Hardening (#5): rate limits (need the user), CSRF check for cookie calls.
 app.UseAuthorization();
 
 app.MapOpenApi();
