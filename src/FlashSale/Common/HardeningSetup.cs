@@ -65,10 +65,16 @@ public static class HardeningSetup
 
     private static void ConfigureForwardedHeaders(ForwardedHeadersOptions forwarded, IOptions<NetworkOptions> network)
     {
-        forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-        // The framework trusts loopback by default; here only what configuration names is trusted.
+        // The framework trusts loopback by default, and trusts every peer when both lists are empty:
+        // with no trusted proxy configured, forwarded headers are not read at all.
+        forwarded.ForwardedHeaders = network.Value.TrustedProxies.Length == 0
+            ? ForwardedHeaders.None
+            : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
         forwarded.KnownProxies.Clear();
         forwarded.KnownIPNetworks.Clear();
+#pragma warning disable ASPDEPR005 // The obsolete list still holds 127.0.0.0/8 by default and is still consulted.
+        forwarded.KnownNetworks.Clear();
+#pragma warning restore ASPDEPR005
         // Unwrap as many hops as are trusted proxies, stopping at the first address that is not one.
         forwarded.ForwardLimit = null;
         foreach (var entry in network.Value.TrustedProxies)
