@@ -3,8 +3,9 @@ using Microsoft.Extensions.Options;
 namespace FlashSale.Common;
 
 /// <summary>
-/// The soft size limits on the request target and headers, answered with problem+json. Kestrel's
-/// own refusals (beyond the hard limits) are bare status lines that no middleware sees.
+/// The soft size limits on the request target and headers, and the body size declared by
+/// Content-Length, answered with problem+json before authentication or rate limits. Kestrel's own
+/// refusals (beyond the hard limits) are bare status lines that no middleware sees.
 /// </summary>
 public sealed class RequestLimitsMiddleware(RequestDelegate next, IOptions<RequestLimitsOptions> options)
 {
@@ -25,6 +26,15 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next, IOptions<Reque
             return ApiProblem.Create(StatusCodes.Status431RequestHeaderFieldsTooLarge, Reasons.HeadersTooLarge,
                 "The request headers are too large.",
                 $"At most {_limits.MaxRequestHeaderCount} fields and {_limits.MaxRequestHeadersSize} bytes.").ExecuteAsync(context);
+        }
+
+        if (request.ContentLength > _limits.MaxRequestBodySize)
+        {
+            // Refused before anyone reads it, and the connection closes: a body Kestrel cannot drain
+            // (it stops at the limit) would otherwise leave a kept-alive connection that dies under the next request.
+            context.Response.Headers.Connection = "close";
+            return ApiProblem.Create(StatusCodes.Status413PayloadTooLarge, Reasons.PayloadTooLarge, "The body is too large.",
+                $"At most {_limits.MaxRequestBodySize} bytes.").ExecuteAsync(context);
         }
 
         return next(context);
