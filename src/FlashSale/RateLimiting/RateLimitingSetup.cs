@@ -48,7 +48,7 @@ public static class RateLimitingSetup
         },
         ["purchase-per-user"] = new()
         {
-            Scope = RateLimitScope.User, Endpoints = ["Purchase"], PermitLimit = 10, Window = TimeSpan.FromMinutes(1),
+            Scope = RateLimitScope.User, Endpoints = ["Purchase"], PermitLimit = 30, Window = TimeSpan.FromMinutes(1),
         },
     };
 
