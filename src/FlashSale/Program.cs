@@ -23,16 +23,13 @@ if (await CommandLine.TryHealthCheckAsync(args, Console.Out) is { } healthExit)
 
 var builder = WebApplication.CreateBuilder(CommandLine.HostArguments(args));
 
-builder.WebHost.ConfigureKestrel(kestrel =>
-{
-    // The largest legitimate body is an admin's sale (a few KiB); anything bigger is refused before it is read.
-    kestrel.Limits.MaxRequestBodySize = builder.Configuration.GetValue("Kestrel:Limits:MaxRequestBodySize", 64 * 1024);
-});
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = builder.Configuration.GetValue("ShutdownTimeout", TimeSpan.FromSeconds(30)));
 builder.Logging.AddFlashSaleLogging(builder.Configuration);
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddFlashSaleProblems();
+// Kestrel and request limits (Limits:*), trusted proxies, security headers, rate limits, CSRF: docs/security.md.
+builder.Services.AddFlashSaleHardening();
 builder.Services.AddFlashSaleStorage(builder.Configuration);
 builder.Services.AddFlashSaleAuth(builder.Configuration);
 // Cookie and antiforgery keys live with the data, so a restart does not sign everyone out.
@@ -52,11 +49,14 @@ if (CommandLine.IsMigrate(args))
     return 0;
 }
 
+// First: the client address (trusted proxies only), security headers on every answer, URL and header limits.
+app.UseFlashSaleEdge();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseFlashSaleSecurityHeaders();
 app.UseStaticFiles();
 app.UseAuthentication();
+// After authentication (per-user rules need the user): rate limits, CSRF check for cookie-authenticated API calls.
+app.UseFlashSaleRequestGuards();
 app.UseAuthorization();
 app.UseAntiforgery();
 

@@ -17,6 +17,11 @@ public static class Reasons
     public const string IdempotencyKeyMismatch = "idempotency_key_mismatch";
     public const string InvalidIdempotencyKey = "invalid_idempotency_key";
     public const string RateLimited = "rate_limited";
+    // Hardening (#5): request size and time limits, CSRF.
+    public const string UriTooLong = "uri_too_long";
+    public const string HeadersTooLarge = "headers_too_large";
+    public const string RequestTimeout = "request_timeout";
+    public const string CsrfCheckFailed = "csrf_check_failed";
     public const string Unavailable = "unavailable";
     public const string Unauthorized = "unauthorized";
     public const string Forbidden = "forbidden";

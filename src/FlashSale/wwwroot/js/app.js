@@ -124,7 +124,11 @@
       fetch("/api/v1/sales/" + saleId + "/purchases", {
         method: "POST",
         credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "Idempotency-Key": keyField.value, "Accept": "application/json" },
+        headers: {
+          "Content-Type": "application/json", "Idempotency-Key": keyField.value, "Accept": "application/json",
+          // Cookie-authenticated API calls must say they come from script (CSRF check, docs/security.md).
+          "X-Requested-With": "fetch"
+        },
         body: JSON.stringify({ quantity: parseInt(quantityField.value, 10) || 1 })
       }).then(function (response) {
         if (response.status === 401) {
