@@ -7,7 +7,12 @@ namespace FlashSale.Tests.Drill;
 /// <summary>The drill's presets against the real embedded server over a real socket: every invariant verdict must pass.</summary>
 public sealed class DrillAgainstServerTests : IAsyncLifetime
 {
-    private readonly TestApp _app = new(realSocket: true);
+    // Every drill buyer shares the test's one client address: the per-IP rule would count 200
+    // buyers as one client. The seed preset under the default rules is RateLimitHttpTests' job.
+    private readonly TestApp _app = new(realSocket: true, settings: new Dictionary<string, string?>
+    {
+        ["RateLimiting:Rules:per-ip:PermitLimit"] = "1000000",
+    });
 
     public Task InitializeAsync()
     {

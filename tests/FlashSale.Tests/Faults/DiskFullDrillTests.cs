@@ -17,7 +17,7 @@ public sealed class DiskFullDrillTests : IAsyncLifetime
     {
         Assert.True(Environment.UserName == "root", "the disk-full drill mounts a tmpfs and must run as root (as CI does)");
         Directory.CreateDirectory(_mount);
-        await RunAsync("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", _mount);
+        await RunAsync("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", _mount);
     }
 
     public async Task DisposeAsync() => await RunAsync("umount", "-l", _mount);
@@ -25,7 +25,9 @@ public sealed class DiskFullDrillTests : IAsyncLifetime
     [Fact]
     public async Task FullDisk_Gives503sNotAcks_AndRecoversWhenSpaceReturns()
     {
-        await using var server = await ServerProcess.StartAsync(Path.Combine(_mount, "data"));
+        // Refuse purchases when less than 1 MiB is left (production default: 64 MiB).
+        await using var server = await ServerProcess.StartAsync(Path.Combine(_mount, "data"),
+            new Dictionary<string, string> { ["Storage__MinFreeBytes"] = "1048576", ["RateLimiting__Enabled"] = "false" });
         var admin = await Api.AsAdminAsync(server.CreateClient());
         var saleId = (await admin.CreateSaleAsync(stock: 100_000, perUserLimit: 1000))["id"]!.GetValue<string>();
         var buyers = await admin.MintBuyersAsync(50);
@@ -52,8 +54,15 @@ public sealed class DiskFullDrillTests : IAsyncLifetime
 
         // Space returns: the next purchase succeeds without a restart.
         await RunAsync("mount", "-o", "remount,size=64m", _mount);
-        using var recovered = await admin.WithToken(buyers[0].Token).PurchaseAsync(saleId, 1, Guid.NewGuid().ToString("N"));
-        Assert.Equal(HttpStatusCode.Created, recovered.StatusCode);
+        var recovered = HttpStatusCode.ServiceUnavailable;
+        for (var wait = 0; wait < 50 && recovered == HttpStatusCode.ServiceUnavailable; wait++)
+        {
+            await Task.Delay(100);
+            using var attempt = await admin.WithToken(buyers[0].Token).PurchaseAsync(saleId, 1, Guid.NewGuid().ToString("N"));
+            recovered = attempt.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.Created, recovered);
 
         await record.AssertHeldAsync(admin, saleId, 100_000, 1000);
         Assert.Equal(record.Acknowledged.Count + 1, (await admin.AllOrdersAsync(saleId)).Count);

@@ -13,6 +13,7 @@ namespace FlashSale.Storage.Embedded;
 public sealed partial class EmbeddedLedger(
     SqliteDatabase db,
     GroupCommitter committer,
+    WriteGate gate,
     IOrderStore orders,
     ISaleStore sales,
     TimeProvider clock,
@@ -46,7 +47,7 @@ public sealed partial class EmbeddedLedger(
         Task<PurchaseOutcome> outcome;
         lock (book.Gate)
         {
-            switch (book.Decide(attempt, now, recorded))
+            switch (book.Decide(attempt, now, recorded, gate.ClosedBecause()))
             {
                 case BookDecision.Final final:
                     return final.Outcome;
@@ -80,7 +81,8 @@ public sealed partial class EmbeddedLedger(
         }
         catch (Exception ex)
         {
-            // Not durable, so not sold: give the unit back and say 503 (G3, G4).
+            // Not durable, so not sold: give the unit back and say 503 (G3, G4); take no new purchase for a while.
+            gate.CommitFailed();
             lock (book.Gate)
             {
                 book.Release(order);

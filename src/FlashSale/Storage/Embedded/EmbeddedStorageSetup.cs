@@ -13,6 +13,7 @@ public static class EmbeddedStorageSetup
     {
         services.AddSingleton<SqliteDatabase>();
         services.AddSingleton<GroupCommitter>();
+        services.AddSingleton<WriteGate>();
         services.AddHostedService(sp => sp.GetRequiredService<GroupCommitter>());
         services.AddSingleton<ISaleStore, SqliteSaleStore>();
         services.AddSingleton<IOrderStore, SqliteOrderStore>();

@@ -42,7 +42,8 @@ internal sealed class SaleBook(Sale sale, int remaining)
     /// <summary>Called once the change is durable (or undone) and applied here; needs no lock.</summary>
     public void EndChange() => Interlocked.Decrement(ref _unsettled);
 
-    public BookDecision Decide(PurchaseAttempt attempt, DateTimeOffset now, RecordedKey? recorded = null)
+    public BookDecision Decide(PurchaseAttempt attempt, DateTimeOffset now, RecordedKey? recorded = null,
+        string? closedBecause = null)
     {
         var sale = Sale;
         if (Withdrawn)
@@ -91,6 +92,12 @@ internal sealed class SaleBook(Sale sale, int remaining)
         {
             return Remember(attempt, Reject(PurchaseRejection.SoldOut,
                 _remaining == 0 ? "Sold out." : $"Only {_remaining} left."));
+        }
+
+        if (closedBecause is not null)
+        {
+            // Everything says yes but the store cannot write: refuse before reserving anything.
+            return new BookDecision.Final(new PurchaseOutcome.Unavailable(closedBecause));
         }
 
         _remaining -= attempt.Quantity;
