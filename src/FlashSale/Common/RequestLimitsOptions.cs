@@ -49,4 +49,11 @@ public sealed class RequestLimitsOptions
     /// <summary>Open connections per instance, SSE streams included; 0 = unlimited.</summary>
     [Range(0, 1_000_000)]
     public long MaxConcurrentConnections { get; set; } = 10_000;
+
+    /// <summary>
+    /// Purchases being decided or committed at once per instance; beyond it a purchase is shed with
+    /// 503 + Retry-After before it is decided, so a flood cannot grow the commit queue without bound.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxPurchasesInFlight { get; set; } = 4096;
 }

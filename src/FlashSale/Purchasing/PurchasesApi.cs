@@ -23,7 +23,8 @@ public static class PurchasesApi
     }
 
     private static async Task<Results<Created<OrderResponse>, Accepted<OrderResponse>, ProblemHttpResult>> Purchase(
-        string id, HttpContext context, IPurchaseLedger ledger, FlashSaleMetrics metrics, CancellationToken ct)
+        string id, HttpContext context, IPurchaseLedger ledger, PurchaseAdmission admission, FlashSaleMetrics metrics,
+        CancellationToken ct)
     {
         if (!RouteIds.TryParse(id, out var saleId))
         {
@@ -46,6 +47,13 @@ public static class PurchasesApi
         if (body.Problem is not null)
         {
             return body.Problem;
+        }
+
+        using var ticket = admission.TryEnter();
+        if (ticket is null)
+        {
+            metrics.Purchase("shed", TimeSpan.Zero);
+            return ApiProblem.Unavailable(context, "Too many purchases at once; try again in a moment.");
         }
 
         var user = context.User;
