@@ -1,3 +1,4 @@
+using FlashSale.Operations;
 using System.Globalization;
 using System.Text;
 using FlashSale.Sales;
@@ -17,7 +18,7 @@ public static class SaleEventsApi
     }
 
     private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> Stream(string id, HttpContext context,
-        ISaleStore sales, SaleFeedHub hub, TimeProvider clock)
+        ISaleStore sales, SaleFeedHub hub, FlashSaleMetrics metrics, TimeProvider clock)
     {
         var ct = context.RequestAborted;
         var sale = await SalesApi.FindAsync(id, sales, ct);
@@ -38,6 +39,8 @@ public static class SaleEventsApi
         }
 
         using var _ = subscriber;
+        metrics.SseClientConnected();
+        using var counted = new Disconnect(metrics);
         var response = context.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache, no-transform";
@@ -88,5 +91,11 @@ public static class SaleEventsApi
         }
 
         return TypedResults.Empty;
+    }
+
+    /// <summary>Counts the stream closed however the handler ends (client gone, shutdown, sale deleted).</summary>
+    private sealed class Disconnect(FlashSaleMetrics metrics) : IDisposable
+    {
+        public void Dispose() => metrics.SseClientDisconnected();
     }
 }

@@ -1,3 +1,4 @@
+using FlashSale.Operations;
 using System.Globalization;
 using FlashSale.Accounts;
 using FlashSale.Common;
@@ -11,7 +12,7 @@ namespace FlashSale.RateLimiting;
 /// counts the request; the first that refuses answers 429 with Retry-After.
 /// </summary>
 public sealed partial class RateLimitMiddleware(RequestDelegate next, IRateLimiter limiter,
-    IOptions<RateLimitingOptions> options, ILogger<RateLimitMiddleware> logger)
+    IOptions<RateLimitingOptions> options, FlashSaleMetrics metrics, ILogger<RateLimitMiddleware> logger)
 {
     private readonly CompiledRule[] _rules = Compile(options.Value);
     private readonly string[] _exempt = options.Value.ExemptPaths;
@@ -73,6 +74,7 @@ public sealed partial class RateLimitMiddleware(RequestDelegate next, IRateLimit
     {
         var seconds = (int)Math.Clamp(Math.Ceiling(decision.RetryAfter.TotalSeconds), 1, int.MaxValue);
         LogRefused(logger, rule.Name, seconds);
+        metrics.RateLimited(rule.Name);
         ApiProblem.RetryAfter(context, seconds);
         await ApiProblem.Create(StatusCodes.Status429TooManyRequests, Reasons.RateLimited, "Too many requests.",
             string.Create(CultureInfo.InvariantCulture,
