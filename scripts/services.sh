@@ -173,6 +173,10 @@ start_cluster() {
     log "cluster: $running of ${#CLUSTER_PORTS[@]} nodes up or cluster not ok; restarting it fresh"
     stop_cluster >/dev/null
   fi
+  for p in "${CLUSTER_PORTS[@]}"; do # client port and cluster bus port (+10000) must be free
+    port_busy "$p" && die "cluster: port $p is already in use by another process"
+    port_busy $((p + 10000)) && die "cluster: bus port $((p + 10000)) is already in use by another process"
+  done
   rm -rf "$SVC/cluster"
   for p in "${CLUSTER_PORTS[@]}"; do
     start_redis_node "$p" "$SVC/cluster/$p" "cluster node $p" \

@@ -4,8 +4,11 @@
 #
 #   N passed, N failed, N skipped
 #
-# Exit status is non-zero when a test failed, the build failed, a test host crashed or hung,
-# or no test ran at all. Extra arguments go to `dotnet test`, e.g.
+# The whole solution is built first (Release), then tested with --no-build. Exit status is
+# non-zero when a test failed, the build failed, a test host crashed or hung, or no test ran.
+# In the summary line, a project that did not compile and a test whose host crashed or hung are
+# counted as failed, so the line never looks green when something broke. The full output is kept
+# in .services/dotnet-test.log. Extra arguments go to `dotnet test`, e.g.
 #
 #   scripts/test.sh --filter "FullyQualifiedName~Purchase"
 #
@@ -23,6 +26,15 @@ LOG="$LOG_DIR/dotnet-test.log"
 mkdir -p "$LOG_DIR"
 
 say() { printf '[test] %s\n' "$*"; }
+
+# One run at a time on this machine: the services use fixed ports, and a second run would share
+# (and then have stopped under it) the first run's services.
+LOCK=/tmp/flashsale-test.lock
+exec 9>"$LOCK"
+if ! flock -n 9; then
+  say "another scripts/test.sh is running on this machine; waiting for it (lock $LOCK)"
+  flock -w 1800 9 || { say "ERROR: gave up waiting for $LOCK"; printf '0 passed, 0 failed, 0 skipped\n'; exit 1; }
+fi
 
 # ---- services: start what is not running yet, and stop exactly that on exit
 started=()
@@ -60,7 +72,7 @@ done
 eval "$("${SERVICES[@]}" env)"
 export FLASHSALE_TEST_REDIS FLASHSALE_TEST_REDIS_CLUSTER FLASHSALE_TEST_POSTGRES FLASHSALE_TEST_CHROMIUM
 
-# ---- dotnet test
+# ---- dotnet build + dotnet test
 # Classic console output (the terminal logger prints no per-project "Passed!  - Failed: ..." line),
 # and no build processes that outlive the run: a lingering MSBuild node or compiler server would
 # inherit our stdout pipe and keep CI waiting.
@@ -70,18 +82,29 @@ export DOTNET_CLI_USE_MSBUILD_SERVER=0
 export UseSharedCompilation="${UseSharedCompilation:-false}"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-args=(test FlashSale.slnx -c Release)
+# Build the whole solution first (dotnet test alone compiles only test projects and what they
+# reference, so a broken tool project such as the drill would go unnoticed), then test without
+# rebuilding.
+say "dotnet build FlashSale.slnx -c Release"
+start_ts=$SECONDS
+dotnet build FlashSale.slnx -c Release 2>&1 | tee "$LOG"
+rc=${PIPESTATUS[0]}
+say "dotnet build exited with $rc after $((SECONDS - start_ts)) s"
+
+args=(test FlashSale.slnx -c Release --no-build)
 hang=${FLASHSALE_TEST_HANG_TIMEOUT:-5m}
 if [[ $hang != 0 ]]; then
   args+=(--blame-hang-timeout "$hang" --blame-hang-dump-type none)
 fi
 args+=("$@")
 
-say "dotnet ${args[*]}"
-start_ts=$SECONDS
-dotnet "${args[@]}" 2>&1 | tee "$LOG"
-rc=${PIPESTATUS[0]}
-say "dotnet test exited with $rc after $((SECONDS - start_ts)) s (full log: ${LOG#"$ROOT"/})"
+if ((rc == 0)); then
+  say "dotnet ${args[*]}"
+  start_ts=$SECONDS
+  dotnet "${args[@]}" 2>&1 | tee -a "$LOG"
+  rc=${PIPESTATUS[0]}
+  say "dotnet test exited with $rc after $((SECONDS - start_ts)) s (full log: ${LOG#"$ROOT"/})"
+fi
 
 # ---- sum the per-project summary lines, e.g.
 #   Passed!  - Failed:     0, Passed:     8, Skipped:     0, Total:     8, Duration: 41 ms - X.Tests.dll (net10.0)
@@ -116,16 +139,36 @@ if [[ -n $failed_tests ]]; then
   printf '%s\n' "$failed_tests"
 fi
 
+# A crashed or hung test host prints no summary line: count the tests it was running as failed.
+aborted_runs=$(grep -c 'Test Run Aborted' <<<"$clean" || true)
+if ((aborted_runs > 0)); then
+  culprits=$(awk '
+      /tests? running when the crash occurred:/ { grab = 1; next }
+      grab && /^[[:space:]]*$/ { grab = 0; next }
+      grab { sub(/^[[:space:]]*/, ""); print "  " $0 }
+    ' <<<"$clean" | sort -u)
+  n_culprits=$(grep -c . <<<"$culprits" || true)
+  ((n_culprits > aborted_runs)) || n_culprits=$aborted_runs
+  failed=$((failed + n_culprits))
+  say "ERROR: $aborted_runs test run(s) aborted (test host crashed, or a test exceeded the ${hang} hang timeout);"
+  say "       the other tests of that project were not counted; counted as failed:"
+  if [[ -n $culprits ]]; then printf '%s\n' "$culprits"; else echo "  (test host died before naming a test)"; fi
+fi
+
 status=0
 if ((rc != 0)); then
   status=1
-  if ((projects == 0)); then
-    errors=$(grep -E ': error [A-Z]+[0-9]*:|error MSB|error NU' <<<"$clean" | sed 's/^[[:space:]]*/  /' | sort -u | head -n 40 || true)
-    say "ERROR: build failed (or no test project ran); errors:"
-    [[ -n $errors ]] && printf '%s\n' "$errors"
+  # Build errors: "path(l,c): error CS0029: ... [/path/Project.csproj]". Each project that did not
+  # build is counted as one failure, so the summary line never looks green when code did not compile.
+  errors=$(grep -E ': error [A-Z]+[0-9]+:|error MSB[0-9]+|error NU[0-9]+' <<<"$clean" | sed 's/^[[:space:]]*/  /' | sort -u || true)
+  if [[ -n $errors ]]; then
+    broken=$(grep -oE '\[[^]]+\.(cs|fs|vb)proj[^]]*\]$' <<<"$errors" | sort -u | grep -c . || true)
+    ((broken > 0)) || broken=1
+    failed=$((failed + broken))
+    say "ERROR: build failed ($broken project(s), counted as failed):"
+    printf '%s\n' "$errors" | head -n 40
   elif ((failed == 0)); then
-    say "ERROR: dotnet test exited with $rc although no test reported failure (test host crash, hang timeout, or a project that never ran); see the log"
-    grep -E 'Test Run Aborted|aborted|crashed|hang' <<<"$clean" | sed 's/^[[:space:]]*/  /' | sort -u | head -n 20 || true
+    say "ERROR: dotnet test exited with $rc although no test reported a failure; see ${LOG#"$ROOT"/}"
   fi
 fi
 ((failed > 0)) && status=1

@@ -1,52 +1,84 @@
 using FlashSale.Accounts;
 using FlashSale.Admin;
 using FlashSale.Common;
+using FlashSale.Live;
+using FlashSale.Operations;
 using FlashSale.Orders;
 using FlashSale.Purchasing;
 using FlashSale.Sales;
 using FlashSale.Storage;
-using Microsoft.AspNetCore.DataProtection;
+using FlashSale.Web;
 using Scalar.AspNetCore;
 
-var builder = WebApplication.CreateBuilder(args);
-
-builder.WebHost.ConfigureKestrel(kestrel =>
+if (CommandLine.TryHandleInformational(args, Console.Out))
 {
-    // The largest legitimate body is an admin's sale (a few KiB); anything bigger is refused before it is read.
-    kestrel.Limits.MaxRequestBodySize = builder.Configuration.GetValue("Kestrel:Limits:MaxRequestBodySize", 64 * 1024);
-});
+    return 0;
+}
+
+if (await CommandLine.TryHealthCheckAsync(args, Console.Out) is { } healthExit)
+{
+    return healthExit;
+}
+
+var builder = WebApplication.CreateBuilder(CommandLine.HostArguments(args));
+
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = builder.Configuration.GetValue("ShutdownTimeout", TimeSpan.FromSeconds(30)));
+builder.Logging.AddFlashSaleLogging(builder.Configuration);
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddFlashSaleProblems();
+// Kestrel and request limits (Limits:*), trusted proxies, security headers, rate limits, CSRF: docs/security.md.
+builder.Services.AddFlashSaleHardening();
 builder.Services.AddFlashSaleStorage(builder.Configuration);
 builder.Services.AddFlashSaleAuth(builder.Configuration);
-// Cookie and antiforgery keys live with the data, so a restart does not sign everyone out.
-builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(
-    Path.Combine(builder.Configuration["Storage:DataPath"] ?? "data", "keys")));
+// Cookie and antiforgery keys: with the data (embedded) or in Redis (distributed: shared by every instance).
+builder.Services.AddFlashSaleDataProtection(builder.Configuration);
 builder.Services.AddSingleton<AccountService>();
+builder.Services.AddSingleton<PurchaseAdmission>();
+builder.Services.AddFlashSaleOperations();
+builder.Services.AddFlashSaleWeb();
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition =
-    System.Text.Json.Serialization.JsonIgnoreCondition.Never);
 
 var app = builder.Build();
 
+if (CommandLine.IsMigrate(args))
+{
+    await app.Services.GetRequiredService<IStoreInitializer>().MigrateAsync(CancellationToken.None);
+    Console.WriteLine("Migrations applied.");
+    return 0;
+}
+
+// First: the client address (trusted proxies only), security headers on every answer, URL and header limits.
+app.UseFlashSaleEdge();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseStaticFiles();
 app.UseAuthentication();
+// After authentication (per-user rules need the user): rate limits, CSRF check for cookie-authenticated API calls.
+app.UseFlashSaleRequestGuards();
 app.UseAuthorization();
+app.UseAntiforgery();
 
 app.MapOpenApi();
 app.MapScalarApiReference("/api-docs", o => o.WithTitle("FlashSale API"));
-app.MapGet("/health/live", () => TypedResults.Ok(new { status = "live" })).WithTags("Operations").ExcludeFromDescription();
+app.MapOperations();
 
 app.MapSales();
+app.MapSaleEvents();
 app.MapPurchases();
 app.MapMyOrders();
 app.MapAccounts();
+app.MapLeaderboard();
 app.MapAdminSales();
+app.MapWebPages();
+app.MapAdminOrders();
+app.MapAdminStats();
+app.MapAdminOps();
 
+OperationsSetup.ConnectCommitMetrics(app.Services);
 await Startup.PrepareAsync(app.Services, app.Lifetime.ApplicationStopping);
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

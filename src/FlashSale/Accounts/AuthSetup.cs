@@ -88,7 +88,10 @@ public static class AuthSetup
                 ValidIssuers = [settings.Issuer],
                 ValidAudiences = [settings.Audience],
                 IssuerSigningKeys = [key.Key],
-                ValidAlgorithms = [SecurityAlgorithms.HmacSha256, SecurityAlgorithms.RsaSha256, SecurityAlgorithms.EcdsaSha256],
+                // Our tokens are HS256 only; RS256/ES256 are admitted only for an external provider's keys (#5).
+                ValidAlgorithms = string.IsNullOrWhiteSpace(settings.Authority)
+                    ? [SecurityAlgorithms.HmacSha256]
+                    : [SecurityAlgorithms.HmacSha256, SecurityAlgorithms.RsaSha256, SecurityAlgorithms.EcdsaSha256],
                 ValidateIssuer = true,
                 ValidateAudience = true,
                 ValidateLifetime = true,

@@ -17,6 +17,11 @@ public static class Reasons
     public const string IdempotencyKeyMismatch = "idempotency_key_mismatch";
     public const string InvalidIdempotencyKey = "invalid_idempotency_key";
     public const string RateLimited = "rate_limited";
+    // Hardening (#5): request size and time limits, CSRF.
+    public const string UriTooLong = "uri_too_long";
+    public const string HeadersTooLarge = "headers_too_large";
+    public const string RequestTimeout = "request_timeout";
+    public const string CsrfCheckFailed = "csrf_check_failed";
     public const string Unavailable = "unavailable";
     public const string Unauthorized = "unauthorized";
     public const string Forbidden = "forbidden";
@@ -25,6 +30,8 @@ public static class Reasons
     public const string UsernameTaken = "username_taken";
     public const string InvalidCredentials = "invalid_credentials";
     public const string SkuTaken = "sku_taken";
+    public const string SaleNotUpcoming = "sale_not_upcoming";
+    public const string SaleHasOrders = "sale_has_orders";
     public const string FeatureDisabled = "feature_disabled";
     public const string Conflict = "conflict";
     public const string InternalError = "internal_error";

@@ -19,7 +19,33 @@ public interface IPurchaseLedger
 
     /// <summary>Cancels a confirmed order: its stock returns and the user may buy again. Idempotent.</summary>
     Task<CancelOutcome> CancelAsync(Guid orderId, string cancelledBy, CancellationToken ct);
+
+    /// <summary>
+    /// Takes a sale out of trading before its record is deleted. Atomically with the sale's purchase
+    /// decisions: true when no unit is sold or being sold, and from then on every attempt answers
+    /// <c>sale_not_found</c>; false (nothing changes) otherwise. If the record then refuses the delete,
+    /// <see cref="SaleChangedAsync"/> puts the sale back into trading unchanged.
+    /// </summary>
+    Task<bool> TryWithdrawSaleAsync(Sale sale, CancellationToken ct);
+
+    /// <summary>Forgets a sale whose record was deleted (after <see cref="TryWithdrawSaleAsync"/>).</summary>
+    Task SaleRemovedAsync(Guid saleId, CancellationToken ct);
+
+    /// <summary>
+    /// G4: for every sale in the record, compares the units the ledger counts as sold with the confirmed
+    /// orders in the system of record, at a moment when no decision for that sale is in flight, and
+    /// repairs the ledger from the record (sold, remaining and each buyer's holding). The record is never
+    /// changed. A sale that stays busy is reported with <c>Busy</c> and not repaired.
+    /// </summary>
+    Task<IReadOnlyList<SaleReconciliation>> ReconcileAsync(CancellationToken ct);
+
+    /// <summary>Development only: forgets every sale and order, in the ledger and in the record. Accounts stay.</summary>
+    Task ResetAsync(CancellationToken ct);
 }
+
+/// <summary>One sale's line in a reconciliation: <c>Drift = LedgerSold - RecordSold</c>.</summary>
+public sealed record SaleReconciliation(Guid SaleId, string Sku, int TotalStock, int RecordSold, int LedgerSold,
+    int Drift, bool Repaired, bool Busy);
 
 public abstract record CancelOutcome
 {

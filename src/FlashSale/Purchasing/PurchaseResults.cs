@@ -35,5 +35,25 @@ public static class PurchaseResults
     private static ProblemHttpResult Conflict(string reason, string title, string detail) =>
         ApiProblem.Create(StatusCodes.Status409Conflict, reason, title, detail);
 
+    /// <summary>The outcome as a metric tag: the reason for rejections, else created/pending/unavailable.</summary>
+    public static string OutcomeName(PurchaseOutcome outcome) => outcome switch
+    {
+        PurchaseOutcome.Confirmed => "created",
+        PurchaseOutcome.Pending => "pending",
+        PurchaseOutcome.Unavailable => Reasons.Unavailable,
+        PurchaseOutcome.Rejected { Reason: var reason } => reason switch
+        {
+            PurchaseRejection.SaleNotFound => Reasons.SaleNotFound,
+            PurchaseRejection.SaleNotStarted => Reasons.SaleNotStarted,
+            PurchaseRejection.SaleEnded => Reasons.SaleEnded,
+            PurchaseRejection.SoldOut => Reasons.SoldOut,
+            PurchaseRejection.LimitReached => Reasons.LimitReached,
+            PurchaseRejection.RequestInProgress => Reasons.RequestInProgress,
+            PurchaseRejection.IdempotencyKeyMismatch => Reasons.IdempotencyKeyMismatch,
+            _ => Reasons.ValidationFailed,
+        },
+        _ => "unknown",
+    };
+
     public static string OrderLocation(Guid orderId) => $"/api/v1/me/orders/{orderId:D}";
 }

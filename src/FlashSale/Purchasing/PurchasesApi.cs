@@ -1,5 +1,6 @@
 using FlashSale.Accounts;
 using FlashSale.Common;
+using FlashSale.Operations;
 using FlashSale.Orders;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -22,7 +23,8 @@ public static class PurchasesApi
     }
 
     private static async Task<Results<Created<OrderResponse>, Accepted<OrderResponse>, ProblemHttpResult>> Purchase(
-        string id, HttpContext context, IPurchaseLedger ledger, CancellationToken ct)
+        string id, HttpContext context, IPurchaseLedger ledger, PurchaseAdmission admission, FlashSaleMetrics metrics,
+        CancellationToken ct)
     {
         if (!RouteIds.TryParse(id, out var saleId))
         {
@@ -47,10 +49,19 @@ public static class PurchasesApi
             return body.Problem;
         }
 
+        using var ticket = admission.TryEnter();
+        if (ticket is null)
+        {
+            metrics.Purchase("shed", TimeSpan.Zero);
+            return ApiProblem.Unavailable(context, "Too many purchases at once; try again in a moment.");
+        }
+
         var user = context.User;
         var attempt = new PurchaseAttempt(saleId, user.UserId(), user.DisplayName(), body.Value!.Quantity, key);
         // No cancellation token past this point: a decision, once started, is carried through even if the client leaves.
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var outcome = await ledger.PurchaseAsync(attempt, CancellationToken.None);
+        metrics.Purchase(PurchaseResults.OutcomeName(outcome), System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return PurchaseResults.ToHttp(outcome, context);
     }
 

@@ -9,4 +9,34 @@ public interface ISaleStore
 
     /// <summary>Inserts a sale; false when the sku is taken (a unique constraint decides, not a lookup).</summary>
     Task<bool> TryCreateAsync(Sale sale, CancellationToken ct);
+
+    /// <summary>
+    /// Replaces every field of the sale with <paramref name="changed"/>'s (matched by id; <c>CreatedAt</c> is
+    /// kept) only while the sale has no order at all, confirmed or cancelled. The "no order" condition is
+    /// part of the same statement (<c>UPDATE … WHERE NOT EXISTS (orders of the sale)</c>), not a prior read.
+    /// </summary>
+    /// <returns><see cref="SaleWriteResult.Done"/>, <see cref="SaleWriteResult.NotFound"/>,
+    /// <see cref="SaleWriteResult.HasOrders"/>, or <see cref="SaleWriteResult.SkuTaken"/> (unique constraint).</returns>
+    Task<SaleWriteResult> TryUpdateAsync(Sale changed, CancellationToken ct);
+
+    /// <summary>
+    /// Ends a sale early: <c>ends_at = min(ends_at, at)</c> and <c>starts_at = min(starts_at, at)</c> (an upcoming
+    /// sale ended early never opens). Allowed with orders. Returns the sale as stored afterwards, or null.
+    /// </summary>
+    Task<Sale?> EndAsync(Guid id, DateTimeOffset at, CancellationToken ct);
+
+    /// <summary>
+    /// Deletes a sale only while it has no order at all (confirmed or cancelled: orders keep their
+    /// history). The condition is part of the delete statement.
+    /// </summary>
+    Task<SaleWriteResult> TryDeleteAsync(Guid id, CancellationToken ct);
+}
+
+/// <summary>The outcome of a conditional write to a sale.</summary>
+public enum SaleWriteResult
+{
+    Done,
+    NotFound,
+    HasOrders,
+    SkuTaken,
 }

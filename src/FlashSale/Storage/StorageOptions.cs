@@ -24,6 +24,17 @@ public sealed class StorageOptions
     [Range(1, 10_000)]
     public int MaxBatchSize { get; set; } = 1024;
 
+    /// <summary>
+    /// Below this much free space in the data folder, purchases are refused (503) before they are
+    /// decided: better to stop selling than to find out at commit time that the disk is full.
+    /// </summary>
+    [Range(0, long.MaxValue)]
+    public long MinFreeBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>After a failed commit, new purchases are refused for this long before one is tried again.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan FailureCooldown { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Seed the demo sales when the store holds no sale.</summary>
     public bool SeedDemoData { get; set; } = true;
 }

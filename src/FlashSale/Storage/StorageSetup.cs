@@ -1,4 +1,5 @@
 using FlashSale.Live;
+using Microsoft.AspNetCore.DataProtection;
 using FlashSale.Storage.Embedded;
 using FlashSale.Storage.Redis;
 
@@ -10,7 +11,9 @@ public static class StorageSetup
     public static IServiceCollection AddFlashSaleStorage(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IStockNotifier, NoStockNotifier>();
+        services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SaleFeedHub>();
+        services.AddSingleton<IStockNotifier>(sp => sp.GetRequiredService<SaleFeedHub>());
         var mode = configuration.GetValue($"{StorageOptions.Section}:Mode", StorageMode.Embedded);
         return mode switch
         {
@@ -18,5 +21,20 @@ public static class StorageSetup
             StorageMode.Distributed => services.AddDistributedStorage(configuration),
             _ => throw new InvalidOperationException($"Storage:Mode '{mode}' is not available in this build."),
         };
+    }
+
+    /// <summary>
+    /// Embedded: keys with the data, so a restart does not sign everyone out. Distributed: the storage
+    /// setup already keeps them in Redis, shared by every instance.
+    /// </summary>
+    public static IServiceCollection AddFlashSaleDataProtection(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (configuration.GetValue($"{StorageOptions.Section}:Mode", StorageMode.Embedded) != StorageMode.Distributed)
+        {
+            services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(
+                Path.Combine(configuration[$"{StorageOptions.Section}:DataPath"] ?? "data", "keys")));
+        }
+
+        return services;
     }
 }

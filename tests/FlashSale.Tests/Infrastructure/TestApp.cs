@@ -18,11 +18,13 @@ public sealed class TestApp : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _ownsStorage;
+    private readonly Action<IServiceCollection>? _services;
 
     public TestApp(bool realSocket = false, TimeProvider? clock = null, IDictionary<string, string?>? settings = null,
-        StorageKind kind = StorageKind.Embedded, TestStorage? storage = null)
+        StorageKind kind = StorageKind.Embedded, TestStorage? storage = null, Action<IServiceCollection>? services = null)
     {
         _ownsStorage = storage is null;
+        _services = services;
         Storage = storage ?? TestStorage.Create(kind);
         DataPath = Storage.DataPath;
         Clock = clock;
@@ -60,6 +62,11 @@ public sealed class TestApp : WebApplicationFactory<Program>
         if (Clock is not null)
         {
             builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+        }
+
+        if (_services is not null)
+        {
+            builder.ConfigureServices(_services);
         }
     }
 

@@ -7,7 +7,10 @@ namespace FlashSale.Tests.Storage;
 /// <summary>G3/G4: when the record cannot be written, the answer is 503 and the unit is released.</summary>
 public sealed class WriteFailureTests : IAsyncLifetime
 {
-    private readonly TestApp _app = new();
+    private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
+    private readonly TestApp _app;
+
+    public WriteFailureTests() => _app = new TestApp(clock: _clock);
     private Api _admin = null!;
 
     public async Task InitializeAsync() => _admin = await Api.AsAdminAsync(_app.CreateClient());
@@ -15,7 +18,7 @@ public sealed class WriteFailureTests : IAsyncLifetime
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
-    public async Task FailingCommit_Is503_StockReturns_AndTheNextAttemptSucceeds()
+    public async Task FailingCommit_Is503_StockReturns_AndAfterTheCooldownTheRetrySucceeds()
     {
         var saleId = (await _admin.CreateSaleAsync(stock: 1))["id"]!.GetValue<string>();
         var buyer = _admin.WithToken((await _admin.MintBuyersAsync(1))[0].Token);
@@ -29,6 +32,10 @@ public sealed class WriteFailureTests : IAsyncLifetime
         Assert.Equal(1, (await _admin.StockAsync(saleId))["remainingStock"]!.GetValue<int>());
 
         Execute("DROP TRIGGER fail_orders;");
+        // Right after a failed commit the store takes no purchase (cool-down), then tries again.
+        using var tooSoon = await buyer.PurchaseAsync(saleId, 1, "k-1");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, tooSoon.StatusCode);
+        _clock.Advance(TimeSpan.FromSeconds(3));
         using var retried = await buyer.PurchaseAsync(saleId, 1, "k-1");
         Assert.Equal(HttpStatusCode.Created, retried.StatusCode);
         Assert.Equal(0, (await _admin.StockAsync(saleId))["remainingStock"]!.GetValue<int>());

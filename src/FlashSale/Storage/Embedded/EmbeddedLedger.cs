@@ -13,7 +13,9 @@ namespace FlashSale.Storage.Embedded;
 public sealed partial class EmbeddedLedger(
     SqliteDatabase db,
     GroupCommitter committer,
+    WriteGate gate,
     IOrderStore orders,
+    ISaleStore sales,
     TimeProvider clock,
     IStockNotifier notifier,
     ILogger<EmbeddedLedger> log) : IPurchaseLedger
@@ -36,10 +38,16 @@ public sealed partial class EmbeddedLedger(
             return new PurchaseOutcome.Rejected(PurchaseRejection.SoldOut, "Sold out.");
         }
 
+        // Keys of orders from before the last start live in the record: look there first (an
+        // indexed read, outside the lock; such orders never change, so reading early is safe).
+        var recorded = attempt.IdempotencyKey is { } key && book.HasRecordedOrders
+            ? FindRecordedKey(attempt.SaleId, attempt.UserId, key)
+            : null;
+
         Task<PurchaseOutcome> outcome;
         lock (book.Gate)
         {
-            switch (book.Decide(attempt, now))
+            switch (book.Decide(attempt, now, recorded, gate.ClosedBecause()))
             {
                 case BookDecision.Final final:
                     return final.Outcome;
@@ -67,16 +75,20 @@ public sealed partial class EmbeddedLedger(
         try
         {
             await committer.WriteAsync(new InsertOrder(order));
+            book.EndChange();
             notifier.StockChanged(order.SaleId);
             return new PurchaseOutcome.Confirmed(order);
         }
         catch (Exception ex)
         {
-            // Not durable, so not sold: give the unit back and say 503 (G3, G4).
+            // Not durable, so not sold: give the unit back and say 503 (G3, G4); take no new purchase for a while.
+            gate.CommitFailed();
             lock (book.Gate)
             {
                 book.Release(order);
             }
+
+            book.EndChange();
 
             LogReleased(order.SaleId, order.Id, ex.Message);
             return new PurchaseOutcome.Unavailable("The order could not be recorded; nothing was bought. Try again.");
@@ -89,6 +101,18 @@ public sealed partial class EmbeddedLedger(
         return order is null
             ? new PurchaseOutcome.Unavailable("The earlier order for this key could not be read.")
             : new PurchaseOutcome.Confirmed(order with { Status = OrderStatus.Confirmed });
+    }
+
+    private RecordedKey? FindRecordedKey(Guid saleId, string userId, string key)
+    {
+        using var connection = db.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, quantity FROM orders WHERE sale_id = $sale AND user_id = $user AND idempotency_key = $key";
+        SqliteValues.Add(command, "$sale", SqliteValues.Id(saleId));
+        SqliteValues.Add(command, "$user", userId);
+        SqliteValues.Add(command, "$key", key);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? new RecordedKey(SqliteValues.Guid(reader, 0), reader.GetInt32(1)) : null;
     }
 
     public Task<StockLevel> GetStockAsync(Sale sale, CancellationToken ct) =>
@@ -123,12 +147,21 @@ public sealed partial class EmbeddedLedger(
 
         var at = clock.GetUtcNow();
         int changed;
+        Task<int> write;
+        // Begun under the gate, so a reconciliation holding it sees either no cancel or an unsettled one.
+        lock (book.Gate)
+        {
+            book.BeginChange();
+            write = committer.WriteAsync(new CancelOrder(orderId, at, cancelledBy));
+        }
+
         try
         {
-            changed = await committer.WriteAsync(new CancelOrder(orderId, at, cancelledBy));
+            changed = await write;
         }
         catch (Exception ex)
         {
+            book.EndChange();
             return new CancelOutcome.Unavailable(ex.Message);
         }
 
@@ -142,6 +175,8 @@ public sealed partial class EmbeddedLedger(
 
             notifier.StockChanged(order.SaleId);
         }
+
+        book.EndChange();
 
         var current = await orders.FindAsync(orderId, ct);
         return new CancelOutcome.Cancelled(current ?? order);
@@ -163,32 +198,30 @@ public sealed partial class EmbeddedLedger(
             }
         }
 
+        // Only what decisions need: who holds how much. Sale ids are matched as text, not parsed.
+        var byText = _books.Values.ToDictionary(b => SqliteValues.Id(b.Sale.Id), StringComparer.Ordinal);
         using var rows = connection.CreateCommand();
-        rows.CommandText = "SELECT sale_id, user_id, quantity, idempotency_key, id, status FROM orders";
+        rows.CommandText = "SELECT sale_id, user_id, quantity, status FROM orders";
         using var orderReader = rows.ExecuteReader();
         var sold = new Dictionary<Guid, int>();
         var count = 0;
         while (orderReader.Read())
         {
             count++;
-            var saleId = SqliteValues.Guid(orderReader, 0);
-            if (!_books.TryGetValue(saleId, out var book))
+            if (!byText.TryGetValue(orderReader.GetString(0), out var book))
             {
                 continue;
             }
 
-            var user = orderReader.GetString(1);
-            var quantity = orderReader.GetInt32(2);
-            var key = SqliteValues.NullableString(orderReader, 3);
-            var orderId = SqliteValues.Guid(orderReader, 4);
-            if ((OrderStatus)orderReader.GetInt32(5) == OrderStatus.Confirmed)
+            if ((OrderStatus)orderReader.GetInt32(3) == OrderStatus.Confirmed)
             {
-                book.Restore(user, quantity, key, orderId);
-                sold[saleId] = sold.GetValueOrDefault(saleId) + quantity;
+                var quantity = orderReader.GetInt32(2);
+                book.Restore(orderReader.GetString(1), quantity);
+                sold[book.Sale.Id] = sold.GetValueOrDefault(book.Sale.Id) + quantity;
             }
-            else if (key is not null)
+            else
             {
-                book.RestoreKey(user, quantity, key, orderId);
+                book.MarkRecorded();
             }
         }
 

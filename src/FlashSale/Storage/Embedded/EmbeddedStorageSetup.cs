@@ -1,4 +1,5 @@
 using FlashSale.Accounts;
+using FlashSale.Admin;
 using FlashSale.Orders;
 using FlashSale.Purchasing;
 using FlashSale.Sales;
@@ -12,14 +13,16 @@ public static class EmbeddedStorageSetup
     {
         services.AddSingleton<SqliteDatabase>();
         services.AddSingleton<GroupCommitter>();
+        services.AddSingleton<WriteGate>();
         services.AddHostedService(sp => sp.GetRequiredService<GroupCommitter>());
         services.AddSingleton<ISaleStore, SqliteSaleStore>();
         services.AddSingleton<IOrderStore, SqliteOrderStore>();
         services.AddSingleton<IAccountStore, SqliteAccountStore>();
+        services.AddSingleton<IStatsStore, SqliteStatsStore>();
         services.AddSingleton<EmbeddedLedger>();
         services.AddSingleton<IPurchaseLedger>(sp => sp.GetRequiredService<EmbeddedLedger>());
         services.AddSingleton<IStoreInitializer, EmbeddedStoreInitializer>();
-        services.AddSingleton<IReconciler, EmbeddedReconciler>();
+        services.AddSingleton<Operations.IStoreProbe, SqliteProbe>();
         return services;
     }
 }

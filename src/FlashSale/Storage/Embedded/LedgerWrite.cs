@@ -61,3 +61,22 @@ internal sealed class CancelOrder(Guid orderId, DateTimeOffset at, string by) : 
         return command.ExecuteNonQuery();
     }
 }
+
+/// <summary>Development reset: every order and sale, and the aggregates, in one transaction behind queued writes.</summary>
+internal sealed class WipeRecord : LedgerWrite
+{
+    public override int Apply(SqliteConnection connection, SqliteTransaction tx)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = """
+            DELETE FROM orders;
+            DELETE FROM sales;
+            DELETE FROM sale_totals;
+            DELETE FROM daily_totals;
+            DELETE FROM buyer_totals;
+            UPDATE stats_counters SET unique_buyers = 0;
+            """;
+        return command.ExecuteNonQuery();
+    }
+}

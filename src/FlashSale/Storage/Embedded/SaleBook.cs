@@ -14,6 +14,7 @@ internal sealed class SaleBook(Sale sale, int remaining)
     private readonly Dictionary<string, int> _heldByUser = new(StringComparer.Ordinal);
     private readonly Dictionary<(string User, string Key), KeyEntry> _keys = [];
     private volatile int _remaining = remaining;
+    private int _unsettled;
 
     public Lock Gate { get; } = new();
 
@@ -24,9 +25,32 @@ internal sealed class SaleBook(Sale sale, int remaining)
 
     public bool SoldOut => _remaining <= 0;
 
-    public BookDecision Decide(PurchaseAttempt attempt, DateTimeOffset now)
+    /// <summary>True when the record held orders at start: their keys are looked up in the record, not kept in memory.</summary>
+    public bool HasRecordedOrders { get; private set; }
+
+    /// <summary>Taken out of trading before its record is deleted: every attempt answers sale_not_found.</summary>
+    public bool Withdrawn { get; private set; }
+
+    /// <summary>
+    /// Ledger changes decided but not yet fully applied (a reservation not yet committed, a cancel not yet
+    /// returned). While it is zero under <see cref="Gate"/>, the book and the record must agree exactly.
+    /// </summary>
+    public int Unsettled => Volatile.Read(ref _unsettled);
+
+    public void BeginChange() => Interlocked.Increment(ref _unsettled);
+
+    /// <summary>Called once the change is durable (or undone) and applied here; needs no lock.</summary>
+    public void EndChange() => Interlocked.Decrement(ref _unsettled);
+
+    public BookDecision Decide(PurchaseAttempt attempt, DateTimeOffset now, RecordedKey? recorded = null,
+        string? closedBecause = null)
     {
         var sale = Sale;
+        if (Withdrawn)
+        {
+            return Reject(PurchaseRejection.SaleNotFound, "No sale has this id.");
+        }
+
         if (attempt.Quantity < 1 || attempt.Quantity > sale.PerUserLimit)
         {
             return Reject(PurchaseRejection.QuantityOutOfRange,
@@ -34,6 +58,12 @@ internal sealed class SaleBook(Sale sale, int remaining)
         }
 
         // A retry of an earlier attempt answers as that attempt did, even after the sale closed.
+        if (attempt.IdempotencyKey is { } recordedKey && recorded is { } stored && !_keys.ContainsKey((attempt.UserId, recordedKey)))
+        {
+            // An order from before the last start: remember it like any other key from now on.
+            _keys[(attempt.UserId, recordedKey)] = KeyEntry.Persisted(stored.Quantity, stored.OrderId);
+        }
+
         if (attempt.IdempotencyKey is { } key && _keys.TryGetValue((attempt.UserId, key), out var entry))
         {
             return entry.Quantity != attempt.Quantity
@@ -64,8 +94,15 @@ internal sealed class SaleBook(Sale sale, int remaining)
                 _remaining == 0 ? "Sold out." : $"Only {_remaining} left."));
         }
 
+        if (closedBecause is not null)
+        {
+            // Everything says yes but the store cannot write: refuse before reserving anything.
+            return new BookDecision.Final(new PurchaseOutcome.Unavailable(closedBecause));
+        }
+
         _remaining -= attempt.Quantity;
         _heldByUser[attempt.UserId] = held + attempt.Quantity;
+        BeginChange();
         var order = new Order
         {
             Id = Guid.NewGuid(),
@@ -115,26 +152,55 @@ internal sealed class SaleBook(Sale sale, int remaining)
         }
     }
 
-    /// <summary>Rebuild at start: a confirmed order from the record.</summary>
-    public void Restore(string userId, int quantity, string? key, Guid orderId)
+    /// <summary>
+    /// Rebuild at start: a confirmed order from the record. Its idempotency key stays in the
+    /// record (looked up on demand): a million keys need not be loaded before the server can start.
+    /// </summary>
+    public void Restore(string userId, int quantity)
     {
         _heldByUser[userId] = _heldByUser.GetValueOrDefault(userId) + quantity;
-        if (key is not null)
-        {
-            _keys[(userId, key)] = KeyEntry.Persisted(quantity, orderId);
-        }
+        HasRecordedOrders = true;
     }
 
-    /// <summary>Rebuild at start: a cancelled order still answers its key's replays.</summary>
-    public void RestoreKey(string userId, int quantity, string key, Guid orderId) =>
-        _keys[(userId, key)] = KeyEntry.Persisted(quantity, orderId);
+    /// <summary>Rebuild at start: the sale had orders (perhaps all cancelled) whose keys still replay.</summary>
+    public void MarkRecorded() => HasRecordedOrders = true;
 
     /// <summary>A changed sale (admin): stock follows the new total, minus what is sold.</summary>
     public void Update(Sale changed)
     {
         var sold = Sale.TotalStock - _remaining;
         Sale = changed;
+        Withdrawn = false;
         _remaining = Math.Max(0, changed.TotalStock - sold);
+    }
+
+    /// <summary>Closes the book to purchases if nothing of it is sold or being sold.</summary>
+    public bool TryWithdraw()
+    {
+        if (_remaining != Sale.TotalStock || Unsettled != 0)
+        {
+            return false;
+        }
+
+        Withdrawn = true;
+        return true;
+    }
+
+    /// <summary>Closes the book unconditionally (reset).</summary>
+    public void Withdraw() => Withdrawn = true;
+
+    /// <summary>Reconciliation: the record's confirmed units per user replace the book's.</summary>
+    public void Rebuild(IReadOnlyDictionary<string, int> heldByUser)
+    {
+        _heldByUser.Clear();
+        var sold = 0;
+        foreach (var (user, units) in heldByUser)
+        {
+            _heldByUser[user] = units;
+            sold += units;
+        }
+
+        SetSold(sold);
     }
 
     /// <summary>Reconciliation: the record says this many units are sold.</summary>
@@ -156,6 +222,9 @@ internal sealed class SaleBook(Sale sale, int remaining)
         return decision;
     }
 }
+
+/// <summary>An order found in the record by its idempotency key.</summary>
+internal readonly record struct RecordedKey(Guid OrderId, int Quantity);
 
 internal abstract record BookDecision
 {

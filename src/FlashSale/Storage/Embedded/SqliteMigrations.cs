@@ -50,6 +50,81 @@ internal static class SqliteMigrations
             created_at      INTEGER NOT NULL
         );
         """,
+        // Stats stay O(sales + days) however many orders there are: aggregates kept by triggers in the
+        // same transaction as the order write (the group commit), so they can never disagree with the
+        // record, even when a row is edited by hand. Only confirmed orders (status 0) count.
+        """
+        CREATE TABLE sale_totals (
+            sale_id         TEXT PRIMARY KEY,
+            units           INTEGER NOT NULL,
+            revenue_minor   INTEGER NOT NULL,
+            orders          INTEGER NOT NULL,
+            last_purchased_at INTEGER NOT NULL     -- with units = total_stock: the moment it sold out
+        );
+        CREATE TABLE daily_totals (
+            day             INTEGER PRIMARY KEY,   -- unix day (UTC) of purchased_at
+            units           INTEGER NOT NULL,
+            revenue_minor   INTEGER NOT NULL,
+            orders          INTEGER NOT NULL
+        );
+        CREATE TABLE buyer_totals (
+            user_id         TEXT PRIMARY KEY,
+            orders          INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE stats_counters (
+            id              INTEGER PRIMARY KEY CHECK (id = 1),
+            unique_buyers   INTEGER NOT NULL
+        );
+
+        CREATE TRIGGER orders_confirmed_insert AFTER INSERT ON orders WHEN NEW.status = 0
+        BEGIN
+            INSERT INTO sale_totals (sale_id, units, revenue_minor, orders, last_purchased_at)
+            VALUES (NEW.sale_id, NEW.quantity, NEW.quantity * NEW.unit_price_minor, 1, NEW.purchased_at)
+            ON CONFLICT (sale_id) DO UPDATE SET units = units + excluded.units,
+                revenue_minor = revenue_minor + excluded.revenue_minor, orders = orders + 1,
+                last_purchased_at = MAX(last_purchased_at, excluded.last_purchased_at);
+            INSERT INTO daily_totals (day, units, revenue_minor, orders)
+            VALUES (NEW.purchased_at / 86400000, NEW.quantity, NEW.quantity * NEW.unit_price_minor, 1)
+            ON CONFLICT (day) DO UPDATE SET units = units + excluded.units,
+                revenue_minor = revenue_minor + excluded.revenue_minor, orders = orders + 1;
+            UPDATE stats_counters SET unique_buyers = unique_buyers + 1
+            WHERE id = 1 AND NOT EXISTS (SELECT 1 FROM buyer_totals WHERE user_id = NEW.user_id AND orders > 0);
+            INSERT INTO buyer_totals (user_id, orders) VALUES (NEW.user_id, 1)
+            ON CONFLICT (user_id) DO UPDATE SET orders = orders + 1;
+        END;
+
+        CREATE TRIGGER orders_confirmed_cancel AFTER UPDATE OF status ON orders WHEN OLD.status = 0 AND NEW.status <> 0
+        BEGIN
+            UPDATE sale_totals SET units = units - OLD.quantity, revenue_minor = revenue_minor - OLD.quantity * OLD.unit_price_minor,
+                orders = orders - 1 WHERE sale_id = OLD.sale_id;
+            UPDATE daily_totals SET units = units - OLD.quantity, revenue_minor = revenue_minor - OLD.quantity * OLD.unit_price_minor,
+                orders = orders - 1 WHERE day = OLD.purchased_at / 86400000;
+            UPDATE buyer_totals SET orders = orders - 1 WHERE user_id = OLD.user_id;
+            UPDATE stats_counters SET unique_buyers = unique_buyers - 1
+            WHERE id = 1 AND EXISTS (SELECT 1 FROM buyer_totals WHERE user_id = OLD.user_id AND orders = 0);
+        END;
+
+        CREATE TRIGGER orders_confirmed_delete AFTER DELETE ON orders WHEN OLD.status = 0
+        BEGIN
+            UPDATE sale_totals SET units = units - OLD.quantity, revenue_minor = revenue_minor - OLD.quantity * OLD.unit_price_minor,
+                orders = orders - 1 WHERE sale_id = OLD.sale_id;
+            UPDATE daily_totals SET units = units - OLD.quantity, revenue_minor = revenue_minor - OLD.quantity * OLD.unit_price_minor,
+                orders = orders - 1 WHERE day = OLD.purchased_at / 86400000;
+            UPDATE buyer_totals SET orders = orders - 1 WHERE user_id = OLD.user_id;
+            UPDATE stats_counters SET unique_buyers = unique_buyers - 1
+            WHERE id = 1 AND EXISTS (SELECT 1 FROM buyer_totals WHERE user_id = OLD.user_id AND orders = 0);
+        END;
+
+        INSERT INTO sale_totals (sale_id, units, revenue_minor, orders, last_purchased_at)
+            SELECT sale_id, SUM(quantity), SUM(quantity * unit_price_minor), COUNT(*), MAX(purchased_at)
+            FROM orders WHERE status = 0 GROUP BY sale_id;
+        INSERT INTO daily_totals (day, units, revenue_minor, orders)
+            SELECT purchased_at / 86400000, SUM(quantity), SUM(quantity * unit_price_minor), COUNT(*)
+            FROM orders WHERE status = 0 GROUP BY purchased_at / 86400000;
+        INSERT INTO buyer_totals (user_id, orders)
+            SELECT user_id, COUNT(*) FROM orders WHERE status = 0 GROUP BY user_id;
+        INSERT INTO stats_counters (id, unique_buyers) SELECT 1, COUNT(*) FROM buyer_totals;
+        """,
     ];
 
     public static void Apply(SqliteConnection connection)

@@ -49,6 +49,29 @@ public sealed class SqliteOrderStore(SqliteDatabase db) : IOrderStore
         return Task.FromResult(new OrderPage(page.Select(r => r.Order).ToList(), next));
     }
 
+    public async IAsyncEnumerable<Order> StreamBySaleAsync(Guid saleId, bool newestFirst,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        // One reader over the index range: WAL gives it a stable snapshot while purchases go on.
+        await using var connection = db.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM orders WHERE sale_id = $sale ORDER BY seq {(newestFirst ? "DESC" : "ASC")}";
+        Add(command, "$sale", Id(saleId));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            yield return Read(reader);
+        }
+    }
+
+    public Task<IReadOnlyList<Order>> FirstConfirmedAsync(Guid saleId, int limit, CancellationToken ct) =>
+        Task.FromResult(Query($"SELECT {Columns} FROM orders WHERE sale_id = $sale AND status = 0 ORDER BY seq LIMIT $limit",
+            c =>
+            {
+                Add(c, "$sale", Id(saleId));
+                Add(c, "$limit", limit);
+            }).Select(o => o.Order).ToList() as IReadOnlyList<Order>);
+
     private List<(long Seq, Order Order)> Query(string sql, Action<SqliteCommand> bind)
     {
         using var connection = db.Open();

@@ -42,6 +42,75 @@ public sealed class SqliteSaleStore(SqliteDatabase db) : ISaleStore
             INSERT INTO sales ({Columns})
             VALUES ($id, $sku, $name, $description, $price, $currency, $image, $stock, $limit, $starts, $ends, $created)
             """;
+        Bind(command, sale);
+        try
+        {
+            command.ExecuteNonQuery();
+            return Task.FromResult(true);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT */)
+        {
+            return Task.FromResult(false);
+        }
+    }
+
+    public Task<SaleWriteResult> TryUpdateAsync(Sale changed, CancellationToken ct)
+    {
+        using var connection = db.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            UPDATE sales SET sku = $sku, product_name = $name, description = $description, price_minor = $price,
+                currency = $currency, image_url = $image, total_stock = $stock, per_user_limit = $limit,
+                starts_at = $starts, ends_at = $ends
+            WHERE id = $id AND NOT EXISTS (SELECT 1 FROM orders WHERE sale_id = $id)
+            """;
+        Bind(command, changed);
+        try
+        {
+            return Task.FromResult(command.ExecuteNonQuery() == 1 ? SaleWriteResult.Done : WhyNot(connection, changed.Id));
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT: the sku */)
+        {
+            return Task.FromResult(SaleWriteResult.SkuTaken);
+        }
+    }
+
+    public async Task<Sale?> EndAsync(Guid id, DateTimeOffset at, CancellationToken ct)
+    {
+        using (var connection = db.Open())
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = """
+                UPDATE sales SET ends_at = MIN(ends_at, $at), starts_at = MIN(starts_at, $at) WHERE id = $id
+                """;
+            Add(command, "$id", Id(id));
+            Add(command, "$at", ToMs(at));
+            command.ExecuteNonQuery();
+        }
+
+        return await FindAsync(id, ct);
+    }
+
+    public Task<SaleWriteResult> TryDeleteAsync(Guid id, CancellationToken ct)
+    {
+        using var connection = db.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM sales WHERE id = $id AND NOT EXISTS (SELECT 1 FROM orders WHERE sale_id = $id)";
+        Add(command, "$id", Id(id));
+        return Task.FromResult(command.ExecuteNonQuery() == 1 ? SaleWriteResult.Done : WhyNot(connection, id));
+    }
+
+    /// <summary>After a conditional write changed nothing: was the sale missing, or did it have orders?</summary>
+    private static SaleWriteResult WhyNot(SqliteConnection connection, Guid id)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM sales WHERE id = $id)";
+        Add(command, "$id", Id(id));
+        return Int(command.ExecuteScalar()) == 1 ? SaleWriteResult.HasOrders : SaleWriteResult.NotFound;
+    }
+
+    private static void Bind(SqliteCommand command, Sale sale)
+    {
         Add(command, "$id", Id(sale.Id));
         Add(command, "$sku", sale.Sku);
         Add(command, "$name", sale.ProductName);
@@ -54,15 +123,6 @@ public sealed class SqliteSaleStore(SqliteDatabase db) : ISaleStore
         Add(command, "$starts", ToMs(sale.StartsAt));
         Add(command, "$ends", ToMs(sale.EndsAt));
         Add(command, "$created", ToMs(sale.CreatedAt));
-        try
-        {
-            command.ExecuteNonQuery();
-            return Task.FromResult(true);
-        }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT */)
-        {
-            return Task.FromResult(false);
-        }
     }
 
     internal static Sale Read(SqliteDataReader r) => new()

@@ -110,6 +110,22 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db)
         return sold;
     }
 
+    /// <summary>Confirmed units of one sale (an index range scan on (sale_id, seq) over confirmed orders).</summary>
+    public async Task<int> SoldAsync(Guid saleId, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT COALESCE(SUM(quantity), 0)::int FROM orders WHERE sale_id = $1 AND status = 0");
+        command.Parameters.AddWithValue(saleId);
+        return (int)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>Development reset: every sale and order and their aggregates; accounts stay.</summary>
+    public async Task WipeAsync(CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(
+            "TRUNCATE orders, sales, sale_totals, daily_totals, buyer_totals; UPDATE stats_counters SET unique_buyers = 0;");
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
     public async Task PingAsync(CancellationToken ct)
     {
         await using var command = db.CreateCommand("SELECT 1");

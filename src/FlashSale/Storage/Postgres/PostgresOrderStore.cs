@@ -37,6 +37,25 @@ public sealed class PostgresOrderStore(NpgsqlDataSource db) : IOrderStore
         return new OrderPage(page.Select(r => r.Order).ToList(), next);
     }
 
+    public async IAsyncEnumerable<Order> StreamBySaleAsync(Guid saleId, bool newestFirst,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        // One reader over the index range, rows streamed as they arrive (the result is never buffered whole).
+        await using var command = db.CreateCommand(
+            $"SELECT {Columns} FROM orders WHERE sale_id = $1 ORDER BY seq {(newestFirst ? "DESC" : "ASC")}");
+        command.Parameters.AddWithValue(saleId);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            yield return Read(reader);
+        }
+    }
+
+    public async Task<IReadOnlyList<Order>> FirstConfirmedAsync(Guid saleId, int limit, CancellationToken ct) =>
+        // ix_orders_sale_confirmed: a range scan of (sale, seq) over confirmed orders only.
+        (await QueryAsync($"SELECT {Columns} FROM orders WHERE sale_id = $1 AND status = 0 ORDER BY seq LIMIT $2", ct, saleId, limit))
+        .Select(r => r.Order).ToList();
+
     private async Task<List<(long Seq, Order Order)>> QueryAsync(string sql, CancellationToken ct, params object[] args)
     {
         await using var command = db.CreateCommand(sql);

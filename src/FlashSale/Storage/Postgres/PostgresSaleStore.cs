@@ -8,6 +8,10 @@ public sealed class PostgresSaleStore(NpgsqlDataSource db) : ISaleStore
     private const string Columns =
         "id, sku, product_name, description, price, currency, image_url, total_stock, per_user_limit, starts_at, ends_at, created_at";
 
+    /// <summary>The columns <see cref="Read"/> expects, qualified by a table alias (for joins).</summary>
+    internal static string QualifiedColumns(string alias) =>
+        string.Join(", ", Columns.Split(", ").Select(c => $"{alias}.{c}"));
+
     public async Task<IReadOnlyList<Sale>> ListAsync(CancellationToken ct)
     {
         await using var command = db.CreateCommand($"SELECT {Columns} FROM sales ORDER BY starts_at, created_at");
@@ -35,6 +39,68 @@ public sealed class PostgresSaleStore(NpgsqlDataSource db) : ISaleStore
             INSERT INTO sales ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
             ON CONFLICT DO NOTHING
             """);
+        Bind(command, sale);
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    public async Task<SaleWriteResult> TryUpdateAsync(Sale changed, CancellationToken ct)
+    {
+        // The "no order" condition is part of the statement. An order inserted meanwhile holds a key-share
+        // lock on the sale (its foreign key), so the update waits for it and then sees it.
+        await using var command = db.CreateCommand("""
+            UPDATE sales SET sku = $2, product_name = $3, description = $4, price = $5, currency = $6, image_url = $7,
+                total_stock = $8, per_user_limit = $9, starts_at = $10, ends_at = $11
+            WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM orders WHERE sale_id = $1)
+            """);
+        Bind(command, changed);
+        command.Parameters.RemoveAt(11); // created_at is kept
+        try
+        {
+            return await command.ExecuteNonQueryAsync(ct) == 1 ? SaleWriteResult.Done : await WhyNotAsync(changed.Id, ct);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            return SaleWriteResult.SkuTaken;
+        }
+    }
+
+    public async Task<Sale?> EndAsync(Guid id, DateTimeOffset at, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand($"""
+            UPDATE sales SET ends_at = LEAST(ends_at, $2), starts_at = LEAST(starts_at, $2) WHERE id = $1
+            RETURNING {Columns}
+            """);
+        command.Parameters.AddWithValue(id);
+        command.Parameters.AddWithValue(PgValues.Ms(at));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? Read(reader) : null;
+    }
+
+    public async Task<SaleWriteResult> TryDeleteAsync(Guid id, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("DELETE FROM sales WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM orders WHERE sale_id = $1)");
+        command.Parameters.AddWithValue(id);
+        try
+        {
+            return await command.ExecuteNonQueryAsync(ct) == 1 ? SaleWriteResult.Done : await WhyNotAsync(id, ct);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            // An order committed while the delete waited: the foreign key refuses, as the condition would have.
+            return SaleWriteResult.HasOrders;
+        }
+    }
+
+    /// <summary>After a conditional write changed nothing: was the sale missing, or did it have orders?</summary>
+    private async Task<SaleWriteResult> WhyNotAsync(Guid id, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT EXISTS (SELECT 1 FROM sales WHERE id = $1)");
+        command.Parameters.AddWithValue(id);
+        return await command.ExecuteScalarAsync(ct) is true ? SaleWriteResult.HasOrders : SaleWriteResult.NotFound;
+    }
+
+    private static void Bind(NpgsqlCommand command, Sale sale)
+    {
         var p = command.Parameters;
         p.AddWithValue(sale.Id);
         p.AddWithValue(sale.Sku);
@@ -49,7 +115,6 @@ public sealed class PostgresSaleStore(NpgsqlDataSource db) : ISaleStore
         p.AddWithValue(PgValues.Ms(sale.StartsAt));
         p.AddWithValue(PgValues.Ms(sale.EndsAt));
         p.AddWithValue(PgValues.Ms(sale.CreatedAt));
-        return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
     internal static Sale Read(NpgsqlDataReader r) => new()

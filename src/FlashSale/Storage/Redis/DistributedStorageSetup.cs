@@ -1,8 +1,15 @@
 using FlashSale.Accounts;
+using FlashSale.Admin;
+using FlashSale.Live;
+using FlashSale.Operations;
 using FlashSale.Orders;
 using FlashSale.Purchasing;
 using FlashSale.Sales;
 using FlashSale.Storage.Postgres;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using StackExchange.Redis;
 
@@ -26,6 +33,7 @@ public static class DistributedStorageSetup
         services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(RedisConfiguration(redisConfig)));
         services.AddSingleton<ISaleStore, PostgresSaleStore>();
         services.AddSingleton<IOrderStore, PostgresOrderStore>();
+        services.AddSingleton<IStatsStore, PostgresStatsStore>();
         services.AddSingleton<IAccountStore, PostgresAccountStore>();
         services.AddSingleton<PostgresOrderRecord>();
         services.AddSingleton<LedgerScripts>();
@@ -35,8 +43,29 @@ public static class DistributedStorageSetup
         services.AddSingleton<OutboxPersister>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxPersister>());
         services.AddSingleton<IPurchaseLedger, RedisLedger>();
-        services.AddSingleton<IReconciler, DistributedReconciler>();
         services.AddSingleton<IStoreInitializer, DistributedStoreInitializer>();
+
+        // Readiness follows both stores; the outbox lag is a gauge.
+        services.AddSingleton<IStoreProbe, RedisProbe>();
+        services.AddSingleton<IStoreProbe, PostgresProbe>();
+        services.AddSingleton<OutboxLagMonitor>();
+        services.AddSingleton<IOutboxLag>(sp => sp.GetRequiredService<OutboxLagMonitor>());
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxLagMonitor>());
+
+        // Live feed across instances: a ledger change on any instance pokes every instance's hub.
+        services.AddSingleton<RedisStockRelay>();
+        services.Replace(ServiceDescriptor.Singleton<IStockNotifier>(sp => sp.GetRequiredService<RedisStockRelay>()));
+        services.AddHostedService(sp => sp.GetRequiredService<RedisStockRelay>());
+
+        // Rate limits counted in Redis, shared by all instances, under this deployment's namespace.
+        var ns = configuration[$"{DistributedOptions.Section}:{nameof(DistributedOptions.Namespace)}"] ?? new DistributedOptions().Namespace;
+        services.Configure<RedisRateLimiterOptions>(o => o.KeyPrefix = ns + ":");
+        services.AddRedisRateLimiter();
+
+        // Cookie and antiforgery keys shared by all instances: a cookie issued by one is read by every other.
+        services.AddDataProtection().SetApplicationName("FlashSale");
+        services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((o, redis) =>
+            o.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), $"{ns}:dataprotection-keys"));
         return services;
     }
 

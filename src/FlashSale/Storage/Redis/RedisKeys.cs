@@ -21,6 +21,9 @@ public static class RedisKeys
 
     public static RedisKey Outbox(Guid saleId) => Tag(saleId) + ":outbox";
 
+    /// <summary>Cancels between their record update and their ledger step: order id → expiry (unix ms).</summary>
+    public static RedisKey Cancelling(Guid saleId) => Tag(saleId) + ":cancelling";
+
     public static RedisKey RebuildLock(Guid saleId) => Tag(saleId) + ":rebuild";
 
     /// <summary>What one buyer's Idempotency-Key stands for in one sale.</summary>
@@ -34,6 +37,9 @@ public static class RedisKeys
 
     /// <summary>Pub/sub channel on which persisters announce committed order ids to every instance.</summary>
     public static RedisChannel Committed(string ns) => RedisChannel.Literal($"{ns}:committed");
+
+    /// <summary>Pub/sub channel on which instances announce sales whose stock changed (the live feed).</summary>
+    public static RedisChannel StockChanged(string ns) => RedisChannel.Literal($"{ns}:stock");
 
     public const string PersisterGroup = "persister";
 }

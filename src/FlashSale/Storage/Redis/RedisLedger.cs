@@ -25,6 +25,7 @@ public sealed partial class RedisLedger(
     RecordHealth health,
     PostgresOrderRecord record,
     IOrderStore orders,
+    ISaleStore sales,
     TimeProvider clock,
     IStockNotifier notifier,
     IOptions<DistributedOptions> options,
@@ -34,6 +35,9 @@ public sealed partial class RedisLedger(
     private const string LedgerDown = "The purchase ledger is unreachable; if this attempt carried an Idempotency-Key, retry with the same key to learn its outcome.";
     private readonly ConcurrentDictionary<Guid, SoldOutMark> _soldOut = new();
     private readonly DistributedOptions _options = options.Value;
+
+    /// <summary>How long a cancel may take between its record update and its ledger step before reconciliation stops waiting for it.</summary>
+    private static readonly TimeSpan CancelInFlight = TimeSpan.FromSeconds(30);
 
     public async Task<PurchaseOutcome> PurchaseAsync(PurchaseAttempt attempt, CancellationToken ct)
     {
@@ -151,6 +155,8 @@ public sealed partial class RedisLedger(
                 }
 
                 return SoldOut(remaining);
+            case "withdrawn":
+                return Reject(PurchaseRejection.SaleNotFound, "No sale has this id.");
             case "missing":
                 return new PurchaseOutcome.Unavailable("The sale's ledger state is being rebuilt. Try again.");
             default:
@@ -315,14 +321,18 @@ public sealed partial class RedisLedger(
             // The record first: if Redis then fails, the ledger under-sells until reconciliation —
             // never the other way round. Returning the stock is keyed by order id, so a repeated
             // cancel finishes an interrupted one and never returns the stock twice.
+            var sale = order.SaleId;
+            var db = redis.GetDatabase();
             if (order.Status == OrderStatus.Confirmed)
             {
+                // Announced first, so reconciliation waits for this cancel rather than calling it drift.
+                await db.SortedSetAddAsync(RedisKeys.Cancelling(sale), orderId.ToString("D"),
+                    DateTimeOffset.UtcNow.Add(CancelInFlight).ToUnixTimeMilliseconds());
                 await record.CancelAsync(orderId, clock.GetUtcNow(), cancelledBy, ct);
             }
 
-            var sale = order.SaleId;
-            await scripts.Cancel.EvaluateAsync(redis.GetDatabase(),
-                [RedisKeys.Meta(sale), RedisKeys.Stock(sale), RedisKeys.Buyers(sale), RedisKeys.Cancelled(sale)],
+            await scripts.Cancel.EvaluateAsync(db,
+                [RedisKeys.Meta(sale), RedisKeys.Stock(sale), RedisKeys.Buyers(sale), RedisKeys.Cancelled(sale), RedisKeys.Cancelling(sale)],
                 [orderId.ToString("D"), order.UserId, order.Quantity]);
             _soldOut.TryRemove(sale, out _);
             notifier.StockChanged(sale);

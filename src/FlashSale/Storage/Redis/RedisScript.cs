@@ -68,9 +68,13 @@ public sealed class LedgerScripts
 
     public RedisScript Reset { get; } = new("reset");
 
+    public RedisScript Withdraw { get; } = new("withdraw");
+
+    public RedisScript Measure { get; } = new("measure");
+
     public async Task LoadAsync(IConnectionMultiplexer redis)
     {
-        foreach (var script in new[] { Purchase, Cancel, Sale, Rebuild, Reset })
+        foreach (var script in new[] { Purchase, Cancel, Sale, Rebuild, Reset, Withdraw, Measure })
         {
             await script.LoadAsync(redis);
         }

@@ -1,6 +1,7 @@
 -- Returns a cancelled order's stock and its buyer's hold, once per order id.
--- KEYS: 1 meta · 2 stock · 3 buyers · 4 cancelled (set of order ids)
+-- KEYS: 1 meta · 2 stock · 3 buyers · 4 cancelled (set of order ids) · 5 cancelling (zset, see measure.lua)
 -- ARGV: 1 order id · 2 user id · 3 quantity
+redis.call('ZREM', KEYS[5], ARGV[1])
 if redis.call('EXISTS', KEYS[1]) == 0 then
   -- No state: the rebuild will read the cancellation from the record.
   return 'missing'

@@ -4,9 +4,13 @@
 --       7 decision ttl (s) · 8 idempotency key text (or empty)
 -- Order: quantity range -> idempotency key -> window -> user limit -> stock -> reserve + outbox entry,
 -- the same rules as the embedded SaleBook. Every reply is an array of strings, the first the verdict.
-local meta = redis.call('HMGET', KEYS[1], 'total', 'limit', 'starts', 'ends', 'price', 'currency')
+local meta = redis.call('HMGET', KEYS[1], 'total', 'limit', 'starts', 'ends', 'price', 'currency', 'withdrawn')
 if not meta[1] then
   return {'missing'}
+end
+if meta[7] then
+  -- Being deleted (withdraw.lua): as if it did not exist.
+  return {'withdrawn'}
 end
 local limit = tonumber(meta[2])
 local qty = tonumber(ARGV[3])

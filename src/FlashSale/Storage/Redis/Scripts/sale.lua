@@ -9,6 +9,7 @@ local sold = tonumber(old_total) - tonumber(redis.call('GET', KEYS[2]) or old_to
 local stock = tonumber(ARGV[1]) - sold
 if stock < 0 then stock = 0 end
 redis.call('SET', KEYS[2], stock)
+redis.call('HDEL', KEYS[1], 'withdrawn')
 redis.call('HSET', KEYS[1], 'total', ARGV[1], 'limit', ARGV[2], 'starts', ARGV[3], 'ends', ARGV[4],
   'price', ARGV[5], 'currency', ARGV[6])
 return 1

@@ -1,0 +1,56 @@
+using BenchmarkDotNet.Attributes;
+using FlashSale.Accounts;
+using FlashSale.Storage;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace FlashSale.Bench.Micro;
+
+/// <summary>
+/// What every authenticated purchase pays before any decision: validating FlashSale's own HS256
+/// bearer token with the server's real TokenValidationParameters (taken from its DI setup).
+/// </summary>
+public class JwtBenchmarks
+{
+    private ServiceProvider _services = null!;
+    private TokenHandler _handler = null!;
+    private TokenValidationParameters _parameters = null!;
+    private string[] _tokens = [];
+    private int _next;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Auth:SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(64)),
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddSingleton(TimeProvider.System);
+        services.AddLogging();
+        services.AddOptions<StorageOptions>();
+        services.AddFlashSaleAuth(configuration);
+        _services = services.BuildServiceProvider();
+
+        var bearer = _services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(JwtBearerDefaults.AuthenticationScheme);
+        _handler = bearer.TokenHandlers[0];
+        _parameters = bearer.TokenValidationParameters;
+        var issuer = _services.GetRequiredService<TokenIssuer>();
+        _tokens = [.. Enumerable.Range(0, BenchData.Buyers)
+            .Select(i => issuer.Issue(Guid.NewGuid().ToString("D"), $"synthetic-{i:x8}", Roles.Buyer).AccessToken)];
+    }
+
+    [Benchmark]
+    public async Task<bool> ValidateBearerToken()
+    {
+        var result = await _handler.ValidateTokenAsync(_tokens[_next++ % _tokens.Length], _parameters);
+        return result.IsValid ? true : throw new InvalidOperationException("Token rejected.", result.Exception);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _services.Dispose();
+}

@@ -1,0 +1,3 @@
+namespace FlashSale.Drill.Api;
+
+internal sealed record AdminOrdersPage(IReadOnlyList<AdminOrderDto> Items, string? NextCursor);

@@ -1,0 +1,140 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace FlashSale.Drill.Api;
+
+/// <summary>Typed client for the parts of the FlashSale API the drill uses. Every URL is built from the one base address.</summary>
+internal sealed class FlashSaleClient(HttpClient http, Uri baseUrl, TimeSpan requestTimeout)
+{
+    private readonly Uri _base = baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/");
+
+    public Uri BaseUrl => _base;
+
+    public Task<ApiCallResult<TokenResponse>> SignInAsync(string username, string password, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, "api/v1/auth/token", null,
+            JsonContent.Create(new TokenRequest(username, password), DrillJsonContext.Default.TokenRequest),
+            DrillJsonContext.Default.TokenResponse, ct);
+
+    public Task<ApiCallResult<MintTokensResponse>> MintBuyersAsync(string adminToken, int count, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, "api/v1/admin/tokens", adminToken,
+            JsonContent.Create(new MintTokensRequest(count), DrillJsonContext.Default.MintTokensRequest),
+            DrillJsonContext.Default.MintTokensResponse, ct);
+
+    public Task<ApiCallResult<SaleDto>> CreateSaleAsync(string adminToken, CreateSaleRequest sale, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, "api/v1/admin/sales", adminToken,
+            JsonContent.Create(sale, DrillJsonContext.Default.CreateSaleRequest), DrillJsonContext.Default.SaleDto, ct);
+
+    public Task<ApiCallResult<SaleDto>> GetSaleAsync(string saleId, CancellationToken ct) =>
+        SendAsync(HttpMethod.Get, $"api/v1/sales/{Uri.EscapeDataString(saleId)}", null, null,
+            DrillJsonContext.Default.SaleDto, ct);
+
+    public Task<ApiCallResult<StockDto>> GetStockAsync(string saleId, CancellationToken ct) =>
+        SendAsync(HttpMethod.Get, $"api/v1/sales/{Uri.EscapeDataString(saleId)}/stock", null, null,
+            DrillJsonContext.Default.StockDto, ct);
+
+    public Task<ApiCallResult<AdminOrdersPage>> GetOrdersPageAsync(string adminToken, string saleId, string? cursor,
+        CancellationToken ct)
+    {
+        var path = $"api/v1/admin/sales/{Uri.EscapeDataString(saleId)}/orders?limit=500&order=asc" +
+                   (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}");
+        return SendAsync(HttpMethod.Get, path, adminToken, null, DrillJsonContext.Default.AdminOrdersPage, ct);
+    }
+
+    /// <summary>Never throws for what the server or the network does; only when <paramref name="ct"/> is cancelled.</summary>
+    public async Task<PurchaseResult> PurchaseAsync(string buyerToken, string saleId, int quantity, string? idempotencyKey,
+        CancellationToken ct)
+    {
+        using var request = NewRequest(HttpMethod.Post, $"api/v1/sales/{Uri.EscapeDataString(saleId)}/purchases", buyerToken);
+        request.Content = JsonContent.Create(new PurchaseRequest(quantity), DrillJsonContext.Default.PurchaseRequest);
+        if (idempotencyKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(requestTimeout);
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
+            var status = (int)response.StatusCode;
+            var body = await response.Content.ReadAsByteArrayAsync(timeout.Token);
+            if (status is 201 or 202)
+            {
+                var order = TryParse(body, DrillJsonContext.Default.PurchaseResponse);
+                return new PurchaseResult(status, order is null ? "unparseable_body" : null, order?.OrderId, order?.Status, null);
+            }
+
+            var problem = TryParse(body, DrillJsonContext.Default.ProblemDto);
+            return new PurchaseResult(status, problem?.Reason, null, null, null);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return new PurchaseResult(0, null, null, null, "timeout");
+        }
+        catch (HttpRequestException e)
+        {
+            return new PurchaseResult(0, null, null, null, e.HttpRequestError.ToString());
+        }
+    }
+
+    private async Task<ApiCallResult<T>> SendAsync<T>(HttpMethod method, string path, string? bearer, HttpContent? content,
+        JsonTypeInfo<T> typeInfo, CancellationToken ct)
+        where T : class
+    {
+        using var request = NewRequest(method, path, bearer);
+        request.Content = content;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(requestTimeout);
+        try
+        {
+            using var response = await http.SendAsync(request, timeout.Token);
+            var body = await response.Content.ReadAsByteArrayAsync(timeout.Token);
+            var status = (int)response.StatusCode;
+            return status is >= 200 and < 300
+                ? new ApiCallResult<T>(status, TryParse(body, typeInfo), null)
+                : new ApiCallResult<T>(status, null, TryParse(body, DrillJsonContext.Default.ProblemDto));
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new DrillSetupException($"{method} {_base}{path} timed out after {requestTimeout.TotalSeconds:0.#}s.");
+        }
+        catch (HttpRequestException e)
+        {
+            throw new DrillSetupException(
+                $"Cannot reach {_base} ({e.HttpRequestError}: {e.Message}). Is the FlashSale server running there?", e);
+        }
+    }
+
+    private HttpRequestMessage NewRequest(HttpMethod method, string path, string? bearer)
+    {
+        var request = new HttpRequestMessage(method, new Uri(_base, path)) { Version = HttpVersion.Version11 };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        return request;
+    }
+
+    private static T? TryParse<T>(byte[] body, JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        if (body.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(body, typeInfo);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+namespace FlashSale.Drill.Api;
+
+internal sealed record ProblemDto(string? Type, string? Title, int? Status, string? Detail, string? Reason);

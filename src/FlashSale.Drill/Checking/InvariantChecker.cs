@@ -1,0 +1,34 @@
+using FlashSale.Drill.Load;
+
+namespace FlashSale.Drill.Checking;
+
+/// <summary>
+/// The proof: a pure function from what the clients saw and what the server holds to one verdict per
+/// invariant. No I/O, so every check can be driven by fabricated evidence in tests.
+/// </summary>
+internal static class InvariantChecker
+{
+    public static IReadOnlyList<Verdict> Check(IReadOnlyList<AttemptRecord> records, IReadOnlyList<SaleEvidence> sales,
+        Expectation? expectation = null)
+    {
+        var context = new CheckContext(records, sales, expectation);
+        List<Verdict> verdicts =
+        [
+            ServerErrorsCheck.Run(context),
+            DocumentedOutcomesCheck.Run(context),
+            AnsweredCheck.Run(context),
+            AcksAreOrdersCheck.Run(context),
+            PhantomOrdersCheck.Run(context),
+            IdempotencyCheck.Run(context),
+            AccountingCheck.Run(context),
+            OversellCheck.Run(context),
+            PerUserLimitCheck.Run(context),
+        ];
+        if (expectation is not null)
+        {
+            verdicts.Add(ExpectationCheck.Run(context, expectation));
+        }
+
+        return verdicts;
+    }
+}

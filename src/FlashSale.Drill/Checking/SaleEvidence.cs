@@ -1,0 +1,11 @@
+namespace FlashSale.Drill.Checking;
+
+/// <summary>
+/// What the server says about one sale after the flood. <see cref="PreexistingOrderIds"/> are orders that existed
+/// before the drill started (a reused <c>--sale</c>): they count toward stock and limits but need no client attempt.
+/// </summary>
+internal sealed record SaleEvidence(
+    SaleFacts Sale,
+    StockSnapshot Stock,
+    IReadOnlyList<ServerOrder> Orders,
+    IReadOnlySet<string> PreexistingOrderIds);

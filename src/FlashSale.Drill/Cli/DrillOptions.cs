@@ -1,0 +1,72 @@
+namespace FlashSale.Drill.Cli;
+
+/// <summary>
+/// Everything one drill run needs. Build one with <see cref="ForPreset"/> and adjust with <c>with</c>;
+/// <see cref="OptionsValidator"/> says what is wrong with it.
+/// </summary>
+public sealed record DrillOptions
+{
+    public Preset Preset { get; init; } = Preset.Custom;
+
+    /// <summary>The only address traffic is ever sent to.</summary>
+    public Uri Url { get; init; } = new("http://localhost:5000");
+
+    public bool AllowRemote { get; init; }
+    public string AdminUser { get; init; } = "admin";
+    public string? AdminPassword { get; init; }
+
+    /// <summary>Use this existing sale instead of creating fresh ones.</summary>
+    public string? SaleId { get; init; }
+
+    public int Sales { get; init; } = 1;
+    public int Users { get; init; } = 100;
+    public int Concurrency { get; init; } = 10;
+
+    /// <summary>Purchase attempts to make; null means bounded by <see cref="Duration"/> only.</summary>
+    public int? Requests { get; init; }
+
+    /// <summary>How long to flood; null means bounded by <see cref="Requests"/> (and <see cref="MaxFlood"/>).</summary>
+    public TimeSpan? Duration { get; init; }
+
+    public TimeSpan RampUp { get; init; }
+    public TimeSpan RampDown { get; init; }
+    public TimeSpan ThinkMin { get; init; }
+    public TimeSpan ThinkMax { get; init; }
+    public int Stock { get; init; } = 100;
+    public int Limit { get; init; } = 1;
+    public int QuantityMin { get; init; } = 1;
+    public int QuantityMax { get; init; } = 1;
+
+    /// <summary>Requests per attempt with the same Idempotency-Key (1–5); copies alternate sequential and parallel.</summary>
+    public int Retries { get; init; } = 1;
+
+    public bool NoKeys { get; init; }
+    public int Seed { get; init; } = 42;
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a 202 <c>pending</c> may take to become an order.</summary>
+    public TimeSpan PendingWait { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Flood cap when only a request count is given.</summary>
+    public TimeSpan MaxFlood { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Hard deadline for the whole run; null means flood time + 3 minutes.</summary>
+    public TimeSpan? Deadline { get; init; }
+
+    /// <summary>Where summary.json / summary.md go; null writes nothing.</summary>
+    public string? OutputDirectory { get; init; }
+
+    public bool Quiet { get; init; }
+
+    /// <summary>The longest the flood may run.</summary>
+    public TimeSpan FloodLimit => Duration ?? MaxFlood;
+
+    public TimeSpan EffectiveDeadline => Deadline ?? FloodLimit + TimeSpan.FromMinutes(3);
+
+    /// <summary>Safety net on the attempt count when a run is bounded by duration only.</summary>
+    public const int MaxAttempts = 10_000_000;
+
+    public int AttemptBudget => Requests ?? (Duration is null ? Users : MaxAttempts);
+
+    public static DrillOptions ForPreset(Preset preset) => PresetDefaults.For(preset);
+}

@@ -1,0 +1,51 @@
+namespace FlashSale.Drill.Cli;
+
+internal static class HelpText
+{
+    public const string Text = """
+        FlashSale drill: floods a sale, then proves the invariants against the server.
+
+        Usage: dotnet run --project src/FlashSale.Drill -c Release -- <preset> [options]
+
+        Presets
+          seed     50 buyers at once, one attempt each, 10 units: exactly 10 orders and 40 sold_out
+          crowd    1,000 virtual users ramping up and down over 30 s on 100 units, think time 0.5-1.5 s
+          soak     steady load for 2 min across 3 sales, quantity 1-2, each key sent twice
+          custom   every knob below (default: 100 users, 10 concurrent, one attempt per user)
+
+        Target
+          --url <url>             server base URL (default http://localhost:5000); only loopback unless
+          --allow-remote          ... this flag is given
+          --admin-user <name>     admin account (default admin)
+          --admin-password <pw>   admin password (default: env FLASHSALE_ADMIN_PASSWORD)
+          --sale <id>             use this existing sale instead of creating fresh ones
+
+        Load
+          --sales <n>             fresh sales to spread the load over (1..10)
+          --users <n>             buyer identities to mint (1..100000)
+          --concurrency <n>       virtual users / open connections (1..5000)
+          --requests <n>          purchase attempts in total (each attempt sends --retries requests)
+          --duration <t>          flood for this long (500ms, 30s, 2m, 1h)
+          --ramp-up <t>           bring virtual users in linearly over this time
+          --ramp-down <t>         take them out linearly over the last part of --duration
+          --think <t>[-<t>]       pause after each attempt, e.g. 500ms-1500ms
+          --stock <n>             units per fresh sale
+          --limit <n>             per-user limit of fresh sales
+          --quantity <n>[-<m>]    units per attempt, fixed or random in a range
+          --retries <n>           send each attempt's Idempotency-Key n times (1..5), alternately one
+                                  after another and all at once
+          --no-keys               send no Idempotency-Key at all
+          --seed <n>              random seed (quantities, think times)
+
+        Bounds and output
+          --timeout <t>           per-request timeout (default 30s)
+          --pending-wait <t>      how long a 202 pending may take to become an order (default 30s)
+          --deadline <t>          hard deadline for the whole run (default flood time + 3m)
+          --out <dir>             where summary JSON and Markdown go (default drill-results/)
+          --quiet                 no live display (CI, tests)
+          --help                  this text
+
+        Exit code: 0 every invariant holds, 1 an invariant is violated, 2 usage or connection error.
+        The server must run with Auth__SyntheticBuyers__Enabled=true so the drill can mint buyers.
+        """;
+}

@@ -1,0 +1,110 @@
+using System.Globalization;
+
+namespace FlashSale.Drill.Cli;
+
+/// <summary>Turns <c>&lt;preset&gt; [--option value | --option=value | --flag]…</c> into <see cref="DrillOptions"/>.</summary>
+internal static class OptionsParser
+{
+    public const string PasswordVariable = "FLASHSALE_ADMIN_PASSWORD";
+
+    private static readonly HashSet<string> Flags = ["--no-keys", "--quiet", "--allow-remote"];
+
+    // Seed asserts an exact outcome, so only knobs that keep it meaningful may change.
+    private static readonly HashSet<string> SeedAllows =
+    [
+        "--url", "--admin-user", "--admin-password", "--users", "--stock", "--concurrency", "--out", "--quiet",
+        "--allow-remote", "--timeout", "--deadline", "--seed", "--pending-wait",
+    ];
+
+    public static ParseOutcome Parse(IReadOnlyList<string> args, Func<string, string?> environment)
+    {
+        if (args.Any(a => a is "--help" or "-h" or "help"))
+        {
+            return ParseOutcome.Help();
+        }
+
+        if (args.Count == 0 || args[0].StartsWith('-'))
+        {
+            return ParseOutcome.Fail("Missing preset: expected one of seed, crowd, soak, custom (see --help).");
+        }
+
+        if (!Enum.TryParse<Preset>(args[0], ignoreCase: true, out var preset) || !Enum.IsDefined(preset) ||
+            int.TryParse(args[0], out _))
+        {
+            return ParseOutcome.Fail($"Unknown preset '{args[0]}': expected one of seed, crowd, soak, custom.");
+        }
+
+        var options = PresetDefaults.For(preset) with { OutputDirectory = "drill-results" };
+        var seen = new HashSet<string>();
+        for (var i = 1; i < args.Count; i++)
+        {
+            var (name, inlineValue) = SplitArgument(args[i]);
+            if (!name.StartsWith("--", StringComparison.Ordinal))
+            {
+                return ParseOutcome.Fail($"Unexpected argument '{args[i]}'.");
+            }
+
+            if (!seen.Add(name))
+            {
+                return ParseOutcome.Fail($"{name} given twice.");
+            }
+
+            string? value = null;
+            if (!Flags.Contains(name))
+            {
+                value = inlineValue ?? (i + 1 < args.Count ? args[++i] : null);
+                if (value is null)
+                {
+                    return ParseOutcome.Fail($"{name} needs a value.");
+                }
+            }
+            else if (inlineValue is not null)
+            {
+                return ParseOutcome.Fail($"{name} is a flag and takes no value.");
+            }
+
+            if (preset == Preset.Seed && !SeedAllows.Contains(name) && OptionSetter.IsKnown(name))
+            {
+                return ParseOutcome.Fail(
+                    $"{name} cannot be changed for the seed preset (one attempt per buyer, quantity 1); use 'custom'.");
+            }
+
+            var error = OptionSetter.Apply(ref options, name, value);
+            if (error is not null)
+            {
+                return ParseOutcome.Fail(error);
+            }
+        }
+
+        if (options.AdminPassword is null && environment(PasswordVariable) is { Length: > 0 } password)
+        {
+            options = options with { AdminPassword = password };
+        }
+
+        if (preset == Preset.Seed)
+        {
+            // One attempt per buyer, all at once.
+            options = options with { Requests = options.Users };
+            if (!seen.Contains("--concurrency"))
+            {
+                options = options with { Concurrency = options.Users };
+            }
+        }
+        else if (preset == Preset.Custom && seen.Contains("--duration") && !seen.Contains("--requests"))
+        {
+            options = options with { Requests = null };
+        }
+
+        var problems = OptionsValidator.Validate(options);
+        return problems.Count == 0 ? ParseOutcome.Run(options) : ParseOutcome.Fail(string.Join(Environment.NewLine, problems));
+    }
+
+    internal static bool TryParseInt(string text, out int value) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
+
+    private static (string Name, string? Value) SplitArgument(string arg)
+    {
+        var eq = arg.IndexOf('=', StringComparison.Ordinal);
+        return arg.StartsWith("--", StringComparison.Ordinal) && eq > 0 ? (arg[..eq], arg[(eq + 1)..]) : (arg, null);
+    }
+}

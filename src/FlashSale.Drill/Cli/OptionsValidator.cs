@@ -1,0 +1,54 @@
+namespace FlashSale.Drill.Cli;
+
+/// <summary>Every reason an options record cannot run, phrased for the person who typed it.</summary>
+public static class OptionsValidator
+{
+    public static IReadOnlyList<string> Validate(DrillOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        var problems = new List<string>();
+        void Require(bool ok, string message)
+        {
+            if (!ok)
+            {
+                problems.Add(message);
+            }
+        }
+
+        Require(o.Url.IsAbsoluteUri && o.Url.Scheme is "http" or "https", $"--url '{o.Url}' must be an absolute http(s) URL.");
+        Require(o.AllowRemote || !o.Url.IsAbsoluteUri || TargetGuard.IsLoopback(o.Url),
+            $"--url host '{(o.Url.IsAbsoluteUri ? o.Url.Host : o.Url)}' is not loopback (127.0.0.0/8, localhost, ::1); " +
+            "pass --allow-remote to flood another machine.");
+        Require(!string.IsNullOrEmpty(o.AdminPassword),
+            $"An admin password is required: --admin-password or the {OptionsParser.PasswordVariable} environment variable.");
+        Require(!string.IsNullOrWhiteSpace(o.AdminUser), "--admin-user must not be empty.");
+        Require(o.SaleId is null || o.SaleId.Length > 0, "--sale must not be empty.");
+        Require(o.Sales is >= 1 and <= 10, "--sales must be 1..10.");
+        Require(o.SaleId is null || o.Sales == 1, "--sale uses one existing sale; do not combine it with --sales.");
+        Require(o.Users is >= 1 and <= 100_000, "--users must be 1..100000.");
+        Require(o.Concurrency is >= 1 and <= 5_000, "--concurrency must be 1..5000.");
+        Require(o.Requests is null or (>= 1 and <= DrillOptions.MaxAttempts), $"--requests must be 1..{DrillOptions.MaxAttempts}.");
+        Require(o.Duration is null || (o.Duration >= TimeSpan.FromSeconds(1) && o.Duration <= TimeSpan.FromHours(24)),
+            "--duration must be between 1s and 24h.");
+        Require(o.RampUp >= TimeSpan.Zero && o.RampDown >= TimeSpan.Zero, "--ramp-up/--ramp-down must not be negative.");
+        Require((o.RampUp == TimeSpan.Zero && o.RampDown == TimeSpan.Zero) || o.Duration is not null,
+            "--ramp-up/--ramp-down need --duration.");
+        Require(o.Duration is null || o.RampUp + o.RampDown <= o.Duration,
+            "--ramp-up plus --ramp-down must fit inside --duration.");
+        Require(o.ThinkMin >= TimeSpan.Zero && o.ThinkMin <= o.ThinkMax && o.ThinkMax <= TimeSpan.FromMinutes(1),
+            "--think must be a range within 0..1m.");
+        Require(o.Stock is >= 1 and <= 10_000_000, "--stock must be 1..10000000.");
+        Require(o.Limit is >= 1 and <= 1_000_000, "--limit must be 1..1000000.");
+        Require(o.QuantityMin >= 1 && o.QuantityMin <= o.QuantityMax && o.QuantityMax <= 1000, "--quantity must be 1..1000.");
+        Require(o.SaleId is not null || o.QuantityMax <= o.Limit,
+            "--quantity must not exceed --limit (every attempt would be rejected).");
+        Require(o.Retries is >= 1 and <= 5, "--retries must be 1..5.");
+        Require(!(o.NoKeys && o.Retries > 1), "--retries replays an Idempotency-Key, so it cannot be combined with --no-keys.");
+        Require(o.RequestTimeout >= TimeSpan.FromMilliseconds(100) && o.RequestTimeout <= TimeSpan.FromMinutes(5),
+            "--timeout must be 100ms..5m.");
+        Require(o.PendingWait >= TimeSpan.Zero && o.PendingWait <= TimeSpan.FromMinutes(10), "--pending-wait must be 0..10m.");
+        Require(o.MaxFlood > TimeSpan.Zero, "The flood must be bounded in time.");
+        Require(o.EffectiveDeadline > o.FloodLimit, "--deadline must be longer than the flood (--duration).");
+        return problems;
+    }
+}

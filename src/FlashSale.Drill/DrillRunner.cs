@@ -1,0 +1,82 @@
+using FlashSale.Drill.Api;
+using FlashSale.Drill.Checking;
+using FlashSale.Drill.Cli;
+using FlashSale.Drill.Load;
+using FlashSale.Drill.Reporting;
+using FlashSale.Drill.Session;
+
+namespace FlashSale.Drill;
+
+/// <summary>
+/// Runs one drill: set up sales and buyers, flood, collect the server's evidence, check every invariant.
+/// This is the entry point for tests, e.g. <c>DrillRunner.RunAsync(DrillOptions.ForPreset(Preset.Seed) with { Url = …,
+/// AdminPassword = …, Quiet = true })</c> and assert <see cref="DrillReport.Passed"/>.
+/// </summary>
+public static class DrillRunner
+{
+    /// <param name="options">What to run; <see cref="DrillOptions.Url"/> is the only address requests go to.</param>
+    /// <param name="http">
+    /// Optional transport (e.g. a test server's client); its own BaseAddress is ignored in favour of
+    /// <see cref="DrillOptions.Url"/>. When null the drill builds its own pooled HTTP/1.1 client.
+    /// </param>
+    /// <param name="cancellationToken">Aborts the run.</param>
+    /// <exception cref="DrillSetupException">Invalid options, unreachable server, or the hard deadline passed.</exception>
+    public static Task<DrillReport> RunAsync(DrillOptions options, HttpClient? http = null, CancellationToken cancellationToken = default) =>
+        RunAsync(options, http, new LiveStats(), cancellationToken);
+
+    internal static async Task<DrillReport> RunAsync(DrillOptions options, HttpClient? http, LiveStats stats,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = OptionsValidator.Validate(options);
+        if (problems.Count > 0)
+        {
+            throw new DrillSetupException(string.Join(Environment.NewLine, problems));
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.EffectiveDeadline);
+        var ownClient = http is null ? DrillHttp.CreateClient(options) : null;
+        try
+        {
+            return await RunCoreAsync(options, new FlashSaleClient(http ?? ownClient!, options.Url, options.RequestTimeout), stats,
+                deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new DrillSetupException(
+                $"The drill passed its hard deadline of {DurationText.Format(options.EffectiveDeadline)} (raise it with --deadline).");
+        }
+        finally
+        {
+            ownClient?.Dispose();
+        }
+    }
+
+    private static async Task<DrillReport> RunCoreAsync(DrillOptions options, FlashSaleClient api, LiveStats stats, CancellationToken ct)
+    {
+        var startedAt = DateTimeOffset.UtcNow;
+        stats.Phase = "setting up: admin sign-in, sales, buyers";
+        var session = await DrillSetup.PrepareAsync(options, api, ct);
+
+        stats.Phase = "flooding";
+        var log = new ResponseLog();
+        var plan = new FloodPlan([.. session.Sales.Select(s => s.Id)], session.Buyers, session.RunTag);
+        var flood = await LoadRunner.RunAsync(options, api, plan, log, stats, ct);
+
+        stats.Phase = "checking: reading orders and stock";
+        var records = log.Snapshot();
+        var evidence = await EvidenceCollector.CollectAsync(api, session, records, options.PendingWait, ct);
+        var verdicts = InvariantChecker.Check(records, evidence, session.Expectation);
+
+        var skus = session.Sales.ToDictionary(s => s.Id, s => s.Sku, StringComparer.Ordinal);
+        var report = ReportBuilder.Build(options, startedAt, flood, stats, evidence, skus, verdicts);
+        if (options.OutputDirectory is { } directory)
+        {
+            report = report with { Files = await ReportWriter.WriteAsync(directory, report, records, ct) };
+        }
+
+        stats.Phase = report.Passed ? "done: all invariants hold" : "done: invariant violated";
+        return report;
+    }
+}

@@ -1,0 +1,27 @@
+namespace FlashSale.Drill.Load;
+
+/// <summary>
+/// One purchase request as the client saw it. An attempt (one <see cref="AttemptId"/>) sends 1–5 copies with the
+/// same key. <see cref="Status"/> 0 means no HTTP answer (<see cref="Error"/> says why). Times are microseconds
+/// since the flood started.
+/// </summary>
+internal sealed record AttemptRecord(
+    long Seq,
+    long AttemptId,
+    int Copy,
+    string SaleId,
+    string UserId,
+    string? IdempotencyKey,
+    int Quantity,
+    int Status,
+    string? Reason,
+    string? OrderId,
+    string? OrderStatus,
+    long StartMicros,
+    long EndMicros,
+    string? Error = null)
+{
+    public long LatencyMicros => EndMicros - StartMicros;
+    public bool IsSuccess => Status is 201 or 202;
+    public bool IsAnswered => Status != 0;
+}

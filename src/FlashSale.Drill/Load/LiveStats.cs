@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using HdrHistogram;
+
+namespace FlashSale.Drill.Load;
+
+/// <summary>Counters the virtual users bump and the live display reads; latency in microseconds.</summary>
+internal sealed class LiveStats
+{
+    // 1 µs .. 1 h at 3 significant digits.
+    private const long HighestMicros = 3_600_000_000;
+    private readonly ConcurrentDictionary<string, long> _outcomes = new(StringComparer.Ordinal);
+    private long _completed;
+    private long _inFlight;
+    private long _attempts;
+    private long _floodStart;
+
+    public LongConcurrentHistogram Latency { get; } = new(1, HighestMicros, 3);
+
+    private volatile string _phase = "starting";
+
+    public string Phase
+    {
+        get => _phase;
+        set => _phase = value;
+    }
+
+    public long Completed => Interlocked.Read(ref _completed);
+    public long InFlight => Interlocked.Read(ref _inFlight);
+    public long Attempts => Interlocked.Read(ref _attempts);
+
+    public TimeSpan FloodElapsed =>
+        Interlocked.Read(ref _floodStart) is var start and > 0 ? Stopwatch.GetElapsedTime(start) : TimeSpan.Zero;
+
+    public void StartFlood() => Interlocked.Exchange(ref _floodStart, Stopwatch.GetTimestamp());
+
+    public void AttemptStarted() => Interlocked.Increment(ref _attempts);
+
+    public void RequestStarted() => Interlocked.Increment(ref _inFlight);
+
+    public void RequestFinished(string outcome, long latencyMicros)
+    {
+        Interlocked.Decrement(ref _inFlight);
+        Interlocked.Increment(ref _completed);
+        _outcomes.AddOrUpdate(outcome, 1, static (_, n) => n + 1);
+        Latency.RecordValue(Math.Clamp(latencyMicros, 1, HighestMicros));
+    }
+
+    public IReadOnlyList<KeyValuePair<string, long>> Outcomes() =>
+        [.. _outcomes.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal)];
+}

@@ -1,0 +1,29 @@
+using FlashSale.Drill.Checking;
+using FlashSale.Drill.Cli;
+using FlashSale.Drill.Load;
+
+namespace FlashSale.Drill.Reporting;
+
+internal static class ReportBuilder
+{
+    public static DrillReport Build(DrillOptions o, DateTimeOffset startedAt, TimeSpan flood, LiveStats stats,
+        IReadOnlyList<SaleEvidence> evidence, IReadOnlyDictionary<string, string> skus, IReadOnlyList<Verdict> verdicts)
+    {
+        var seconds = Math.Max(flood.TotalSeconds, 1e-6);
+        return new DrillReport(
+            o.Preset.ToString().ToLowerInvariant(),
+            o.Url.ToString(),
+            startedAt,
+            Math.Round(flood.TotalSeconds, 3),
+            o.Users,
+            o.Concurrency,
+            stats.Attempts,
+            stats.Completed,
+            Math.Round(stats.Completed / seconds, 1),
+            LatencySummary.From(stats.Latency),
+            [.. stats.Outcomes().Select(p => new OutcomeCount(p.Key, p.Value))],
+            [.. evidence.Select(e => new SaleSummary(e.Sale.SaleId, skus.GetValueOrDefault(e.Sale.SaleId), e.Stock.TotalStock,
+                e.Stock.Sold, e.Stock.RemainingStock, e.Sale.PerUserLimit, e.Orders.Count))],
+            verdicts);
+    }
+}

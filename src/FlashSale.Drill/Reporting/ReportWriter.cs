@@ -1,0 +1,40 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using FlashSale.Drill.Load;
+
+namespace FlashSale.Drill.Reporting;
+
+/// <summary>Writes the summary as JSON and Markdown, and on failure every response as CSV for digging.</summary>
+internal static class ReportWriter
+{
+    public static async Task<IReadOnlyList<string>> WriteAsync(string directory, DrillReport report,
+        IReadOnlyList<AttemptRecord> records, CancellationToken ct)
+    {
+        Directory.CreateDirectory(directory);
+        var stem = Path.Combine(directory,
+            $"drill-{report.Preset}-{report.StartedAt.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
+        var files = new List<string> { stem + ".json", stem + ".md" };
+        await File.WriteAllTextAsync(files[0], JsonSerializer.Serialize(report, ReportJsonContext.Default.DrillReport), ct);
+        await File.WriteAllTextAsync(files[1], MarkdownReport.Render(report), ct);
+        if (!report.Passed)
+        {
+            files.Add(stem + "-responses.csv");
+            await File.WriteAllTextAsync(files[2], Csv(records), ct);
+        }
+
+        return files;
+    }
+
+    private static string Csv(IReadOnlyList<AttemptRecord> records)
+    {
+        var csv = new StringBuilder("seq,attempt,copy,sale,user,key,quantity,status,reason,order,order_status,start_us,latency_us,error\n");
+        foreach (var r in records)
+        {
+            csv.AppendLine(CultureInfo.InvariantCulture,
+                $"{r.Seq},{r.AttemptId},{r.Copy},{r.SaleId},{r.UserId},{r.IdempotencyKey},{r.Quantity},{r.Status},{r.Reason},{r.OrderId},{r.OrderStatus},{r.StartMicros},{r.LatencyMicros},{r.Error}");
+        }
+
+        return csv.ToString();
+    }
+}

@@ -1,0 +1,134 @@
+using FlashSale.Drill.Api;
+using FlashSale.Drill.Checking;
+using FlashSale.Drill.Cli;
+
+namespace FlashSale.Drill.Session;
+
+/// <summary>Signs in, creates (or looks up) the sales, mints the buyers, and waits for the sales to open.</summary>
+internal static class DrillSetup
+{
+    private const int MintBatch = 10_000;
+
+    public static async Task<DrillSession> PrepareAsync(DrillOptions o, FlashSaleClient api, CancellationToken ct)
+    {
+        var runTag = Guid.NewGuid().ToString("N")[..10];
+        var admin = await SignInAsync(o, api, ct);
+        var sales = o.SaleId is { } existing
+            ? [await GetSaleAsync(api, existing, ct)]
+            : await CreateSalesAsync(o, api, admin, runTag, ct);
+        var buyers = await MintAsync(o.Users, api, admin, ct);
+        var baseline = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
+        foreach (var sale in sales)
+        {
+            baseline[sale.Id] = o.SaleId is null
+                ? new HashSet<string>()
+                : (await EvidenceCollector.FetchOrdersAsync(api, admin, sale.Id, ct)).Select(x => x.OrderId).ToHashSet();
+        }
+
+        if (o.SaleId is null)
+        {
+            sales = await WaitUntilActiveAsync(api, sales, ct);
+        }
+
+        return new DrillSession(admin, sales, buyers, baseline, ExpectationFor(o, sales), runTag);
+    }
+
+    // Seed: one attempt of one unit per buyer, so exactly min(buyers, remaining) succeed and the rest are sold out.
+    private static Expectation? ExpectationFor(DrillOptions o, IReadOnlyList<SaleDto> sales)
+    {
+        if (o.Preset != Preset.Seed)
+        {
+            return null;
+        }
+
+        var successes = Math.Min(o.Users, sales[0].RemainingStock);
+        return new Expectation(successes, o.Users - successes);
+    }
+
+    private static async Task<string> SignInAsync(DrillOptions o, FlashSaleClient api, CancellationToken ct)
+    {
+        var result = await api.SignInAsync(o.AdminUser, o.AdminPassword ?? "", ct);
+        return result.IsSuccess
+            ? result.Body!.AccessToken
+            : throw new DrillSetupException(
+                $"Admin sign-in as '{o.AdminUser}' failed ({result.Describe()}). " +
+                $"Check --admin-user and --admin-password (or {OptionsParser.PasswordVariable}).");
+    }
+
+    private static async Task<SaleDto> GetSaleAsync(FlashSaleClient api, string saleId, CancellationToken ct)
+    {
+        var result = await api.GetSaleAsync(saleId, ct);
+        return result.IsSuccess ? result.Body! : throw new DrillSetupException($"Sale {saleId} cannot be read ({result.Describe()}).");
+    }
+
+    private static async Task<IReadOnlyList<SaleDto>> CreateSalesAsync(DrillOptions o, FlashSaleClient api, string admin,
+        string runTag, CancellationToken ct)
+    {
+        // Starts a moment from now so it is upcoming → active like a real sale; ends well after the flood.
+        var startsAt = DateTimeOffset.UtcNow.AddSeconds(1);
+        var endsAt = startsAt + o.EffectiveDeadline + TimeSpan.FromHours(1);
+        var sales = new List<SaleDto>();
+        for (var i = 1; i <= o.Sales; i++)
+        {
+            var preset = o.Preset.ToString().ToLowerInvariant();
+            var request = new CreateSaleRequest($"drill-{preset}-{runTag}-{i}", $"Drill {preset} #{i}",
+                "Created by the FlashSale drill.", 9.99m, "EUR", null, o.Stock, o.Limit, startsAt, endsAt);
+            var result = await api.CreateSaleAsync(admin, request, ct);
+            sales.Add(result.IsSuccess ? result.Body! : throw new DrillSetupException($"Creating a sale failed ({result.Describe()})."));
+        }
+
+        return sales;
+    }
+
+    private static async Task<IReadOnlyList<Buyer>> MintAsync(int count, FlashSaleClient api, string admin, CancellationToken ct)
+    {
+        var buyers = new List<Buyer>(count);
+        while (buyers.Count < count)
+        {
+            var batch = Math.Min(MintBatch, count - buyers.Count);
+            var result = await api.MintBuyersAsync(admin, batch, ct);
+            if (result.Status == 404 && result.Problem?.Reason == "feature_disabled")
+            {
+                throw new DrillSetupException(
+                    "The server does not mint synthetic buyers (404 feature_disabled). " +
+                    "Start it with Auth__SyntheticBuyers__Enabled=true to run the drill.");
+            }
+
+            if (!result.IsSuccess || result.Body!.Tokens.Count != batch)
+            {
+                throw new DrillSetupException($"Minting {batch} buyers failed ({result.Describe()}).");
+            }
+
+            buyers.AddRange(result.Body.Tokens.Select(t => new Buyer(t.UserId, t.Username, t.AccessToken)));
+        }
+
+        return buyers;
+    }
+
+    private static async Task<IReadOnlyList<SaleDto>> WaitUntilActiveAsync(FlashSaleClient api, IReadOnlyList<SaleDto> sales,
+        CancellationToken ct)
+    {
+        var waitUntil = DateTimeOffset.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            var current = new List<SaleDto>();
+            foreach (var sale in sales)
+            {
+                current.Add(await GetSaleAsync(api, sale.Id, ct));
+            }
+
+            if (current.All(s => s.Status == "active"))
+            {
+                return current;
+            }
+
+            if (DateTimeOffset.UtcNow > waitUntil || current.Any(s => s.Status is "ended" or "sold_out"))
+            {
+                var states = string.Join(", ", current.Select(s => $"{s.Id}: {s.Status}"));
+                throw new DrillSetupException($"The drill's sales did not open ({states}). Is the server's clock far off?");
+            }
+
+            await Task.Delay(100, ct);
+        }
+    }
+}

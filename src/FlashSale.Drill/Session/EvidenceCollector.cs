@@ -1,0 +1,88 @@
+using FlashSale.Drill.Api;
+using FlashSale.Drill.Checking;
+using FlashSale.Drill.Load;
+
+namespace FlashSale.Drill.Session;
+
+/// <summary>Reads what the server holds after the flood: every order (all pages) and the stock counters of each sale.</summary>
+internal static class EvidenceCollector
+{
+    private const int MaxPages = 100_000;
+
+    public static async Task<IReadOnlyList<SaleEvidence>> CollectAsync(FlashSaleClient api, DrillSession session,
+        IReadOnlyList<AttemptRecord> records, TimeSpan pendingWait, CancellationToken ct)
+    {
+        await WaitForPendingAsync(api, session, records, pendingWait, ct);
+        var evidence = new List<SaleEvidence>();
+        foreach (var sale in session.Sales)
+        {
+            var orders = await FetchOrdersAsync(api, session.AdminToken, sale.Id, ct);
+            var stock = await api.GetStockAsync(sale.Id, ct);
+            if (!stock.IsSuccess)
+            {
+                throw new DrillSetupException($"Reading the stock of sale {sale.Id} failed ({stock.Describe()}).");
+            }
+
+            evidence.Add(new SaleEvidence(
+                new SaleFacts(sale.Id, sale.TotalStock, sale.PerUserLimit),
+                new StockSnapshot(stock.Body!.TotalStock, stock.Body.RemainingStock, stock.Body.Sold),
+                orders,
+                session.Baseline.TryGetValue(sale.Id, out var before) ? before : new HashSet<string>()));
+        }
+
+        return evidence;
+    }
+
+    public static async Task<IReadOnlyList<ServerOrder>> FetchOrdersAsync(FlashSaleClient api, string adminToken, string saleId,
+        CancellationToken ct)
+    {
+        var orders = new List<ServerOrder>();
+        string? cursor = null;
+        for (var page = 0; page < MaxPages; page++)
+        {
+            var result = await api.GetOrdersPageAsync(adminToken, saleId, cursor, ct);
+            if (!result.IsSuccess)
+            {
+                throw new DrillSetupException($"Listing the orders of sale {saleId} failed ({result.Describe()}).");
+            }
+
+            orders.AddRange(result.Body!.Items.Select(o =>
+                new ServerOrder(o.OrderId, o.SaleId, o.UserId, o.Quantity, o.Status, o.IdempotencyKey)));
+            cursor = result.Body.NextCursor;
+            if (cursor is null)
+            {
+                return orders;
+            }
+        }
+
+        throw new DrillSetupException($"Listing the orders of sale {saleId} did not end after {MaxPages} pages.");
+    }
+
+    // A 202 is a promise: give its order the pending wait to show up confirmed; the checker judges what is there after.
+    private static async Task WaitForPendingAsync(FlashSaleClient api, DrillSession session, IReadOnlyList<AttemptRecord> records,
+        TimeSpan pendingWait, CancellationToken ct)
+    {
+        var pending = records.Where(r => r.Status == 202 && r.OrderId is not null)
+            .GroupBy(r => r.SaleId)
+            .ToDictionary(g => g.Key, g => g.Select(r => r.OrderId!).ToHashSet());
+        var until = DateTimeOffset.UtcNow + pendingWait;
+        while (pending.Count > 0 && DateTimeOffset.UtcNow < until)
+        {
+            foreach (var (saleId, ids) in pending.ToList())
+            {
+                var confirmed = (await FetchOrdersAsync(api, session.AdminToken, saleId, ct))
+                    .Where(o => o.IsConfirmed).Select(o => o.OrderId);
+                ids.ExceptWith(confirmed);
+                if (ids.Count == 0)
+                {
+                    pending.Remove(saleId);
+                }
+            }
+
+            if (pending.Count > 0)
+            {
+                await Task.Delay(500, ct);
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using FlashSale.Accounts;
+using FlashSale.Common;
+using FlashSale.Purchasing;
+using FlashSale.Sales;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FlashSale.Admin;
+
+public static class AdminOpsApi
+{
+    public static RouteGroupBuilder MapAdminOps(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/admin").WithTags("Admin").RequireAuthorization(AuthSetup.AdminPolicy);
+        group.MapPost("/reconcile", Reconcile).WithName("Reconcile")
+            .WithSummary("Recomputes every sale's sold units from the order records, reports drift and repairs the ledger.");
+        group.MapPost("/reset", Reset).WithName("Reset")
+            .WithSummary("Development only: wipes sales and orders and re-creates the demo sales.");
+        return group;
+    }
+
+    private static async Task<Ok<ReconcileResponse>> Reconcile(IPurchaseLedger ledger, TimeProvider clock)
+    {
+        // Carried through even if the client leaves: a half-done repair helps nobody.
+        var items = await ledger.ReconcileAsync(CancellationToken.None);
+        return TypedResults.Ok(new ReconcileResponse(clock.GetUtcNow(), items.Count, items.Count(i => i.Drift != 0),
+            items.Count(i => i.Repaired), items));
+    }
+
+    private static async Task<Results<Ok<SaleListResponse>, ProblemHttpResult>> Reset(IHostEnvironment environment,
+        ISaleStore sales, IPurchaseLedger ledger, TimeProvider clock)
+    {
+        if (!environment.IsDevelopment())
+        {
+            // Answered as if the route did not exist: production does not advertise a wipe.
+            return ApiProblem.NotFound(Reasons.NotFound, "Not found.");
+        }
+
+        await ledger.ResetAsync(CancellationToken.None);
+        await DemoSales.SeedIfEmptyAsync(sales, ledger, clock, CancellationToken.None);
+        var now = clock.GetUtcNow();
+        var items = new List<SaleResponse>();
+        foreach (var sale in await sales.ListAsync(CancellationToken.None))
+        {
+            items.Add(SaleResponse.From(sale, await ledger.GetStockAsync(sale, CancellationToken.None), now));
+        }
+
+        return TypedResults.Ok(new SaleListResponse(items, now));
+    }
+}
+
+public sealed record ReconcileResponse(DateTimeOffset CheckedAt, int Sales, int Drifted, int Repaired,
+    IReadOnlyList<SaleReconciliation> Items);

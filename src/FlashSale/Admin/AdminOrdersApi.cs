@@ -1,0 +1,94 @@
+using FlashSale.Accounts;
+using FlashSale.Common;
+using FlashSale.Orders;
+using FlashSale.Purchasing;
+using FlashSale.Sales;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FlashSale.Admin;
+
+public static class AdminOrdersApi
+{
+    public static RouteGroupBuilder MapAdminOrders(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/admin").WithTags("Admin").RequireAuthorization(AuthSetup.AdminPolicy);
+        group.MapGet("/sales/{id}/orders", ListOrders).WithName("ListSaleOrders")
+            .WithSummary("A sale's orders, a page at a time (cursor), in purchase order or newest first.");
+        group.MapGet("/sales/{id}/orders.csv", ExportOrders).WithName("ExportSaleOrders")
+            .WithSummary("Every order of a sale as CSV, streamed row by row.");
+        group.MapPost("/orders/{orderId}/cancel", CancelOrder).WithName("CancelOrder")
+            .WithSummary("Cancels an order: its stock returns and the buyer may buy again. Idempotent.");
+        return group;
+    }
+
+    private static async Task<Results<Ok<AdminOrderPage>, ProblemHttpResult>> ListOrders(string id, ISaleStore sales,
+        IOrderStore orders, string? limit, string? cursor, string? order, CancellationToken ct)
+    {
+        var sale = await SalesApi.FindAsync(id, sales, ct);
+        if (sale is null)
+        {
+            return SalesApi.SaleNotFound();
+        }
+
+        if (QueryLimit.TryParse(limit, 100, 1000, out var size) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (!IsOrder(order))
+        {
+            return BadOrder();
+        }
+
+        if (cursor is not null && (cursor.Length > 20 || !cursor.All(char.IsAsciiDigit)))
+        {
+            return ApiProblem.Validation("cursor", "is not a cursor this API returned.");
+        }
+
+        var page = await orders.ListBySaleAsync(sale.Id, new OrderPageRequest(size, cursor, order == "desc"), ct);
+        return TypedResults.Ok(new AdminOrderPage(page.Items.Select(AdminOrderResponse.From).ToList(), page.NextCursor));
+    }
+
+    private static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> ExportOrders(string id, string? order,
+        ISaleStore sales, IOrderStore orders, CancellationToken ct)
+    {
+        var sale = await SalesApi.FindAsync(id, sales, ct);
+        if (sale is null)
+        {
+            return SalesApi.SaleNotFound();
+        }
+
+        if (!IsOrder(order))
+        {
+            return BadOrder();
+        }
+
+        return TypedResults.Stream(
+            body => OrdersCsv.WriteAsync(body, orders.StreamBySaleAsync(sale.Id, order == "desc", ct), ct),
+            "text/csv; charset=utf-8", $"orders-{sale.Sku}.csv");
+    }
+
+    private static async Task<Results<Ok<AdminOrderResponse>, ProblemHttpResult>> CancelOrder(string orderId,
+        HttpContext context, IPurchaseLedger ledger)
+    {
+        if (!RouteIds.TryParse(orderId, out var id))
+        {
+            return OrderNotFound();
+        }
+
+        // No cancellation token: a cancel, once started, is carried through even if the client leaves.
+        return await ledger.CancelAsync(id, context.User.DisplayName(), CancellationToken.None) switch
+        {
+            CancelOutcome.Cancelled cancelled => TypedResults.Ok(AdminOrderResponse.From(cancelled.Order)),
+            CancelOutcome.Unavailable => ApiProblem.Unavailable(context, "The cancel could not be recorded; nothing changed. Try again."),
+            _ => OrderNotFound(),
+        };
+    }
+
+    private static bool IsOrder(string? order) => order is null or "asc" or "desc";
+
+    private static ProblemHttpResult BadOrder() =>
+        ApiProblem.Validation("order", "must be 'asc' (purchase order) or 'desc' (newest first).");
+
+    private static ProblemHttpResult OrderNotFound() => ApiProblem.NotFound(Reasons.OrderNotFound, "No order has this id.");
+}

@@ -1,0 +1,26 @@
+using FlashSale.Sales;
+
+namespace FlashSale.Admin;
+
+/// <summary>
+/// The shop's numbers from the system of record, counting <em>confirmed</em> orders only (cancelled ones are
+/// subtracted). One call must stay fast however many orders there are: implementations read maintained
+/// aggregates (per sale, per UTC day, distinct buyers) kept in the same transaction as the order writes,
+/// so the cost is O(sales + days), never a scan of the orders.
+/// </summary>
+public interface IStatsStore
+{
+    /// <summary>Totals, every sale's totals (sales without orders included, with zeros), and the UTC days
+    /// <paramref name="firstDay"/>..<paramref name="lastDay"/> that have confirmed orders (missing days have none).</summary>
+    Task<StatsData> GetAsync(DateOnly firstDay, DateOnly lastDay, CancellationToken ct);
+}
+
+public sealed record StatsData(StatsTotals Totals, IReadOnlyList<SaleTotals> Sales, IReadOnlyList<DayTotals> Days);
+
+/// <summary>Revenue is the sum of quantity × unit price over confirmed orders, in the sales' currencies.</summary>
+public sealed record StatsTotals(decimal Revenue, long Units, long Orders, long UniqueBuyers);
+
+/// <summary><paramref name="LastPurchasedAt"/>: the latest confirmed purchase; the sell-out moment when Units equals the stock.</summary>
+public sealed record SaleTotals(Sale Sale, int Units, decimal Revenue, int Orders, DateTimeOffset? LastPurchasedAt);
+
+public sealed record DayTotals(DateOnly Day, decimal Revenue, long Units, long Orders);

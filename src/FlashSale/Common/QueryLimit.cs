@@ -1,0 +1,24 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FlashSale.Common;
+
+/// <summary>
+/// A <c>limit</c> query parameter read by hand: a bound <c>int?</c> that fails to parse ("ten") becomes a
+/// framework exception (a 500 in Development), not our 400 with a reason.
+/// </summary>
+public static class QueryLimit
+{
+    public static ProblemHttpResult? TryParse(string? raw, int fallback, int max, out int limit)
+    {
+        limit = fallback;
+        if (raw is null)
+        {
+            return null;
+        }
+
+        return int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out limit) && limit >= 1 && limit <= max
+            ? null
+            : ApiProblem.Validation("limit", $"must be a whole number between 1 and {max}.");
+    }
+}

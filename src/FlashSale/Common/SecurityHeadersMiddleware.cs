@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace FlashSale.Common;
+
+/// <summary>
+/// Headers every response carries, set as the response starts so that error pages written later in
+/// the pipeline (exception handler, status code pages) get them too.
+/// </summary>
+public sealed class SecurityHeadersMiddleware(RequestDelegate next, IOptions<SecurityHeadersOptions> options, IHostEnvironment environment)
+{
+    private readonly SecurityHeadersOptions _options = options.Value;
+    private readonly bool _hsts = !environment.IsDevelopment();
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        context.Response.OnStarting(static state =>
+        {
+            var (self, ctx) = ((SecurityHeadersMiddleware, HttpContext))state;
+            self.Apply(ctx);
+            return Task.CompletedTask;
+        }, (this, context));
+        return next(context);
+    }
+
+    private void Apply(HttpContext context)
+    {
+        var headers = context.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers["Cross-Origin-Opener-Policy"] = "same-origin";
+        headers["Cross-Origin-Resource-Policy"] = "same-origin";
+        if (!headers.ContainsKey(HeaderNames.ContentSecurityPolicy))
+        {
+            headers.ContentSecurityPolicy = PolicyFor(context);
+        }
+
+        if (_hsts && context.Request.IsHttps)
+        {
+            headers.StrictTransportSecurity = "max-age=31536000";
+        }
+    }
+
+    private string PolicyFor(HttpContext context)
+    {
+        var html = context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true;
+        if (!html)
+        {
+            return _options.OtherPolicy;
+        }
+
+        return context.Request.Path.StartsWithSegments(_options.ApiDocsPath) ? _options.ApiDocsPolicy : _options.HtmlPolicy;
+    }
+}

@@ -1,0 +1,101 @@
+using FlashSale.Operations;
+using System.Globalization;
+using System.Text;
+using FlashSale.Sales;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FlashSale.Live;
+
+public static class SaleEventsApi
+{
+    public static RouteGroupBuilder MapSaleEvents(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/sales").WithTags("Sales");
+        group.MapGet("/{id}/events", Stream).WithName("SaleEvents")
+            .WithSummary("Live stock and status (Server-Sent Events): a snapshot, then changes; resumes with Last-Event-ID.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+        return group;
+    }
+
+    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> Stream(string id, HttpContext context,
+        ISaleStore sales, SaleFeedHub hub, FlashSaleMetrics metrics, TimeProvider clock)
+    {
+        var ct = context.RequestAborted;
+        var sale = await SalesApi.FindAsync(id, sales, ct);
+        if (sale is null)
+        {
+            return SalesApi.SaleNotFound();
+        }
+
+        FeedSubscriber subscriber;
+        try
+        {
+            subscriber = await hub.SubscribeAsync(sale.Id, ct);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // Deleted between the lookup and the first read.
+            return SalesApi.SaleNotFound();
+        }
+
+        using var _ = subscriber;
+        metrics.SseClientConnected();
+        using var counted = new Disconnect(metrics);
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache, no-transform";
+        // nginx and friends would otherwise buffer the stream.
+        response.Headers["X-Accel-Buffering"] = "no";
+        var body = response.Body;
+
+        var retry = (long)hub.Options.Retry.TotalMilliseconds;
+        await body.WriteAsync(Encoding.UTF8.GetBytes($"retry: {retry.ToString(CultureInfo.InvariantCulture)}\n\n"), ct);
+
+        // Resuming: the client has seen everything up to its id; the current state goes out only if newer.
+        var sent = long.TryParse(context.Request.Headers["Last-Event-ID"], NumberStyles.None, CultureInfo.InvariantCulture,
+            out var last) ? last : 0;
+        var current = subscriber.Current;
+        if (current.Version > sent)
+        {
+            await body.WriteAsync(current.Snapshot(clock.GetUtcNow()), ct);
+            sent = current.Version;
+        }
+
+        await body.FlushAsync(ct);
+        try
+        {
+            await foreach (var frame in subscriber.Frames.ReadAllAsync(ct))
+            {
+                switch (frame)
+                {
+                    case FeedFrame.Changed changed when changed.State.Version > sent:
+                        await body.WriteAsync(changed.State.Update, ct);
+                        sent = changed.State.Version;
+                        break;
+                    case FeedFrame.Heartbeat:
+                        await body.WriteAsync(FeedFrame.Heartbeat.Bytes, ct);
+                        break;
+                    case FeedFrame.Gone:
+                        await body.WriteAsync(FeedFrame.Gone.Bytes, ct);
+                        break;
+                    default:
+                        continue;
+                }
+
+                await body.FlushAsync(ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+
+        return TypedResults.Empty;
+    }
+
+    /// <summary>Counts the stream closed however the handler ends (client gone, shutdown, sale deleted).</summary>
+    private sealed class Disconnect(FlashSaleMetrics metrics) : IDisposable
+    {
+        public void Dispose() => metrics.SseClientDisconnected();
+    }
+}

@@ -1,0 +1,67 @@
+using System.Diagnostics.Metrics;
+
+namespace FlashSale.Operations;
+
+/// <summary>
+/// The server's own instruments (meter <c>FlashSale</c>), exported at <c>/metrics</c>. Names follow
+/// OpenTelemetry conventions; Prometheus sees them with dots as underscores and unit suffixes.
+/// </summary>
+public sealed class FlashSaleMetrics
+{
+    public const string MeterName = "FlashSale";
+
+    private readonly Counter<long> _purchases;
+    private readonly Histogram<double> _decision;
+    private readonly Histogram<double> _commit;
+    private readonly Histogram<long> _batch;
+    private readonly Counter<long> _rateLimited;
+    private readonly UpDownCounter<long> _sseClients;
+
+    public FlashSaleMetrics(IMeterFactory meters, IOutboxLag? outbox = null)
+    {
+        var meter = meters.Create(MeterName);
+        _purchases = meter.CreateCounter<long>("flashsale.purchases", "{attempt}",
+            "Purchase attempts by outcome (created, pending, sold_out, limit_reached, ...).");
+        _decision = meter.CreateHistogram<double>("flashsale.purchase.duration", "s",
+            "Time from a validated attempt to its answer, including the durable commit.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+        _commit = meter.CreateHistogram<double>("flashsale.commit.duration", "s",
+            "Time of one group commit (one transaction + fsync).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+        _batch = meter.CreateHistogram<long>("flashsale.commit.batch_size", "{write}",
+            "Writes per group commit.",
+            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024] });
+        _rateLimited = meter.CreateCounter<long>("flashsale.rate_limited", "{request}", "Requests refused by a rate-limit rule.");
+        _sseClients = meter.CreateUpDownCounter<long>("flashsale.sse.clients", "{connection}", "Open live-feed connections.");
+        if (outbox is not null)
+        {
+            // Distributed only: decided orders not yet in PostgreSQL (sampled once a second).
+            meter.CreateObservableGauge("flashsale.outbox.pending", () => outbox.Current.Pending, "{entry}",
+                "Orders decided in Redis and not yet recorded in PostgreSQL, over all sales.");
+            meter.CreateObservableGauge("flashsale.outbox.oldest_age", () => outbox.Current.OldestAge.TotalSeconds, "s",
+                "How long the oldest unrecorded order has waited for PostgreSQL (0 when none).");
+        }
+    }
+
+    private static readonly double[] LatencyBuckets =
+        [0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1, 2, 5];
+
+    public void Purchase(string outcome, TimeSpan elapsed)
+    {
+        var tag = new KeyValuePair<string, object?>("outcome", outcome);
+        _purchases.Add(1, tag);
+        _decision.Record(elapsed.TotalSeconds, tag);
+    }
+
+    public void Commit(int batchSize, TimeSpan elapsed, bool succeeded)
+    {
+        _commit.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("succeeded", succeeded));
+        _batch.Record(batchSize);
+    }
+
+    public void RateLimited(string rule) => _rateLimited.Add(1, new KeyValuePair<string, object?>("rule", rule));
+
+    public void SseClientConnected() => _sseClients.Add(1);
+
+    public void SseClientDisconnected() => _sseClients.Add(-1);
+}

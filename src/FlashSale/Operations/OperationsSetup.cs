@@ -1,0 +1,53 @@
+using FlashSale.Storage.Embedded;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
+
+namespace FlashSale.Operations;
+
+public static class OperationsSetup
+{
+    public const string ReadyTag = "ready";
+
+    public static IServiceCollection AddFlashSaleOperations(this IServiceCollection services)
+    {
+        services.AddSingleton<FlashSaleMetrics>();
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [ReadyTag]);
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(FlashSaleMetrics.MeterName)
+            .AddAspNetCoreInstrumentation()
+            .AddRuntimeInstrumentation()
+            .AddPrometheusExporter());
+        return services;
+    }
+
+    public static WebApplication MapOperations(this WebApplication app)
+    {
+        // Live: the process answers. Ready: it can take purchases (its store answers).
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag),
+            ResponseWriter = HealthResponse.WriteAsync,
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status200OK,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+
+    /// <summary>Wires the group committer's batches into the metrics once both exist.</summary>
+    public static void ConnectCommitMetrics(IServiceProvider services)
+    {
+        var committer = services.GetService<GroupCommitter>();
+        var metrics = services.GetRequiredService<FlashSaleMetrics>();
+        if (committer is not null)
+        {
+            committer.BatchCommitted += metrics.Commit;
+        }
+    }
+}

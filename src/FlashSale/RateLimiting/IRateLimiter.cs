@@ -1,0 +1,23 @@
+namespace FlashSale.RateLimiting;
+
+/// <summary>
+/// The rate-limit port: counts one request of a subject (a user, an address) against a rule and says
+/// whether it may go on. Process-local (<see cref="LocalRateLimiter"/>) or shared through Redis.
+/// Implementations are sliding-window counters: O(1) state per rule and subject, expiring.
+/// </summary>
+public interface IRateLimiter
+{
+    /// <exception cref="Exception">The backing store failed; the caller answers 503 (fails closed).</exception>
+    ValueTask<RateLimitDecision> AcquireAsync(RateLimitRule rule, string subject, CancellationToken ct);
+}
+
+/// <summary>A rule as the limiter sees it: a stable name (part of the storage key), a permit count and a window.</summary>
+public sealed record RateLimitRule(string Name, int PermitLimit, TimeSpan Window);
+
+/// <summary>Allowed, or refused with the time after which a retry can succeed.</summary>
+public readonly record struct RateLimitDecision(bool Allowed, TimeSpan RetryAfter)
+{
+    public static RateLimitDecision Allow { get; } = new(true, TimeSpan.Zero);
+
+    public static RateLimitDecision Refuse(TimeSpan retryAfter) => new(false, retryAfter);
+}

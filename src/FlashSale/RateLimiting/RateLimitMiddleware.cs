@@ -1,0 +1,112 @@
+using FlashSale.Operations;
+using System.Globalization;
+using FlashSale.Accounts;
+using FlashSale.Common;
+using Microsoft.Extensions.Options;
+
+namespace FlashSale.RateLimiting;
+
+/// <summary>
+/// Runs after authentication (a per-user rule needs the user) and before authorization, so an
+/// anonymous flood is counted per IP before it costs a 401. Every configured rule that applies
+/// counts the request; the first that refuses answers 429 with Retry-After.
+/// </summary>
+public sealed partial class RateLimitMiddleware(RequestDelegate next, IRateLimiter limiter,
+    IOptions<RateLimitingOptions> options, FlashSaleMetrics metrics, ILogger<RateLimitMiddleware> logger)
+{
+    private readonly CompiledRule[] _rules = Compile(options.Value);
+    private readonly string[] _exempt = options.Value.ExemptPaths;
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (_rules.Length == 0 || IsExempt(context.Request.Path))
+        {
+            await next(context);
+            return;
+        }
+
+        var endpointName = context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName;
+        foreach (var rule in _rules)
+        {
+            if (rule.Endpoints.Count > 0 && (endpointName is null || !rule.Endpoints.Contains(endpointName)))
+            {
+                continue;
+            }
+
+            var subject = rule.Scope switch
+            {
+                RateLimitScope.User => context.User.Identity?.IsAuthenticated == true ? "u:" + context.User.UserId() : null,
+                _ => ClientAddress.Subject(context),
+            };
+            if (subject is null)
+            {
+                continue;
+            }
+
+            RateLimitDecision decision;
+            try
+            {
+                decision = await limiter.AcquireAsync(rule.Rule, subject, context.RequestAborted);
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Fail closed (G7): without the counter there is no limit, and the limit is what protects the rest.
+                LogLimiterFailed(logger, ex, rule.Rule.Name);
+                await ApiProblem.Unavailable(context, "Rate limiting is unavailable.").ExecuteAsync(context);
+                return;
+            }
+
+            if (!decision.Allowed)
+            {
+                await RefuseAsync(context, rule.Rule, decision);
+                return;
+            }
+        }
+
+        await next(context);
+    }
+
+    private async Task RefuseAsync(HttpContext context, RateLimitRule rule, RateLimitDecision decision)
+    {
+        var seconds = (int)Math.Clamp(Math.Ceiling(decision.RetryAfter.TotalSeconds), 1, int.MaxValue);
+        LogRefused(logger, rule.Name, seconds);
+        metrics.RateLimited(rule.Name);
+        ApiProblem.RetryAfter(context, seconds);
+        await ApiProblem.Create(StatusCodes.Status429TooManyRequests, Reasons.RateLimited, "Too many requests.",
+            string.Create(CultureInfo.InvariantCulture,
+                $"At most {rule.PermitLimit} requests per {rule.Window} ('{rule.Name}'). Retry after {seconds} s."),
+            new Dictionary<string, object?> { ["rule"] = rule.Name, ["retryAfter"] = seconds }).ExecuteAsync(context);
+    }
+
+    private bool IsExempt(PathString path)
+    {
+        foreach (var prefix in _exempt)
+        {
+            if (path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static CompiledRule[] Compile(RateLimitingOptions options) => !options.Enabled ? [] :
+        options.Rules.Where(r => r.Value.Enabled)
+            .OrderBy(r => r.Value.Scope == RateLimitScope.Ip ? 0 : 1).ThenBy(r => r.Key, StringComparer.Ordinal)
+            .Select(r => new CompiledRule(new RateLimitRule(r.Key, r.Value.PermitLimit, r.Value.Window), r.Value.Scope,
+                r.Value.Endpoints.ToHashSet(StringComparer.Ordinal)))
+            .ToArray();
+
+    private sealed record CompiledRule(RateLimitRule Rule, RateLimitScope Scope, HashSet<string> Endpoints);
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Debug, Message = "Rate limit '{Rule}' refused a request; retry after {Seconds} s")]
+    private static partial void LogRefused(ILogger logger, string rule, int seconds);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Error, Message = "Rate limiter failed on rule '{Rule}'; answering 503")]
+    private static partial void LogLimiterFailed(ILogger logger, Exception exception, string rule);
+}

@@ -1,0 +1,44 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace FlashSale.RateLimiting;
+
+/// <summary>
+/// <c>RateLimiting</c> in configuration. Rules are keyed by name so one can be changed or switched
+/// off from the environment (<c>RateLimiting__Rules__per-ip__PermitLimit=10</c>). docs/security.md
+/// explains the defaults and how to express other systems' rules.
+/// </summary>
+public sealed class RateLimitingOptions
+{
+    public const string Section = "RateLimiting";
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Paths (prefix match) no rule counts: probes must see the server, not the limiter.</summary>
+    public string[] ExemptPaths { get; set; } = ["/health"];
+
+    public Dictionary<string, RateLimitRuleOptions> Rules { get; set; } = new(StringComparer.Ordinal);
+}
+
+public enum RateLimitScope
+{
+    /// <summary>Counted per authenticated user (<c>sub</c>); requests without a user are not counted.</summary>
+    User,
+    /// <summary>Counted per client address (IPv6 per /64), after trusted proxies are unwrapped.</summary>
+    Ip,
+}
+
+public sealed class RateLimitRuleOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    public RateLimitScope Scope { get; set; } = RateLimitScope.Ip;
+
+    /// <summary>Endpoint names (<c>WithName</c>) the rule counts; empty: every request.</summary>
+    public string[] Endpoints { get; set; } = [];
+
+    [Range(1, 1_000_000)]
+    public int PermitLimit { get; set; } = 100;
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+}

@@ -1,0 +1,78 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace FlashSale.RateLimiting;
+
+public static class RateLimitingSetup
+{
+    /// <summary>
+    /// The rules and the process-local limiter. A distributed deployment replaces the limiter with
+    /// <c>AddRedisRateLimiter</c> (before or after this call; this one only fills the gap).
+    /// </summary>
+    public static IServiceCollection AddFlashSaleRateLimiting(this IServiceCollection services)
+    {
+        services.AddOptions<RateLimitingOptions>().BindConfiguration(RateLimitingOptions.Section)
+            .PostConfigure(o =>
+            {
+                if (o.Rules.Count == 0)
+                {
+                    foreach (var (name, rule) in DefaultRules())
+                    {
+                        o.Rules[name] = rule;
+                    }
+                }
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RateLimitingOptions>, RulesValidation>();
+        services.TryAddSingleton<IRateLimiter, LocalRateLimiter>();
+        return services;
+    }
+
+    /// <summary>After UseAuthentication, before UseAuthorization.</summary>
+    public static IApplicationBuilder UseFlashSaleRateLimiting(this IApplicationBuilder app) =>
+        app.UseMiddleware<RateLimitMiddleware>();
+
+    /// <summary>
+    /// Used when configuration names no rule at all; appsettings.json spells out the same rules.
+    /// Per IP generous (one office or mobile NAT is many honest buyers), sign-in tighter (password
+    /// hashing is the costliest thing an anonymous caller can ask for), purchases per user tight
+    /// enough to stop a bot hammering with one account yet far above a person's clicks and retries.
+    /// </summary>
+    public static Dictionary<string, RateLimitRuleOptions> DefaultRules() => new(StringComparer.Ordinal)
+    {
+        ["per-ip"] = new() { Scope = RateLimitScope.Ip, PermitLimit = 1200, Window = TimeSpan.FromMinutes(1) },
+        ["auth-per-ip"] = new()
+        {
+            Scope = RateLimitScope.Ip, Endpoints = ["IssueToken", "Register"], PermitLimit = 60, Window = TimeSpan.FromMinutes(1),
+        },
+        ["purchase-per-user"] = new()
+        {
+            Scope = RateLimitScope.User, Endpoints = ["Purchase"], PermitLimit = 30, Window = TimeSpan.FromMinutes(1),
+        },
+    };
+
+    /// <summary>Data annotations do not reach into dictionary values; rule names become storage keys.</summary>
+    private sealed class RulesValidation : IValidateOptions<RateLimitingOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, RateLimitingOptions options)
+        {
+            var failures = new List<string>();
+            foreach (var (ruleName, rule) in options.Rules)
+            {
+                if (ruleName.Length is 0 or > 40 || !ruleName.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+                {
+                    failures.Add($"RateLimiting:Rules:{ruleName}: the name must be 1–40 of [A-Za-z0-9_-].");
+                }
+
+                var results = new List<ValidationResult>();
+                if (!Validator.TryValidateObject(rule, new ValidationContext(rule), results, validateAllProperties: true))
+                {
+                    failures.AddRange(results.Select(r => $"RateLimiting:Rules:{ruleName}: {r.ErrorMessage}"));
+                }
+            }
+
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using FlashSale.Purchasing;
+using FlashSale.Sales;
+using static FlashSale.Storage.Embedded.SqliteValues;
+
+namespace FlashSale.Storage.Embedded;
+
+/// <summary>The ledger's admin operations: withdraw before delete, reconciliation, development reset.</summary>
+public sealed partial class EmbeddedLedger
+{
+    private static readonly TimeSpan ReconcileWait = TimeSpan.FromSeconds(2);
+
+    public Task<bool> TryWithdrawSaleAsync(Sale sale, CancellationToken ct)
+    {
+        if (!_books.TryGetValue(sale.Id, out var book))
+        {
+            return Task.FromResult(true);
+        }
+
+        lock (book.Gate)
+        {
+            return Task.FromResult(book.TryWithdraw());
+        }
+    }
+
+    public Task SaleRemovedAsync(Guid saleId, CancellationToken ct)
+    {
+        _books.TryRemove(saleId, out _);
+        notifier.StockChanged(saleId);
+        return Task.CompletedTask;
+    }
+
+    public async Task<IReadOnlyList<SaleReconciliation>> ReconcileAsync(CancellationToken ct)
+    {
+        var report = new List<SaleReconciliation>();
+        foreach (var sale in await sales.ListAsync(ct))
+        {
+            // A sale the record has and the ledger lost is added first, then filled from the record below.
+            var book = _books.GetOrAdd(sale.Id, _ => new SaleBook(sale, sale.TotalStock));
+            report.Add(await ReconcileAsync(book, ct));
+        }
+
+        return report;
+    }
+
+    private async Task<SaleReconciliation> ReconcileAsync(SaleBook book, CancellationToken ct)
+    {
+        // A wait in real time, not sale time: the server clock may be faked.
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (true)
+        {
+            lock (book.Gate)
+            {
+                // With the gate held and nothing unsettled, no decision is in flight and none can start:
+                // the book and the committed record must agree exactly, so any difference is drift.
+                if (book.Unsettled == 0 || System.Diagnostics.Stopwatch.GetElapsedTime(started) >= ReconcileWait)
+                {
+                    var busy = book.Unsettled != 0;
+                    var held = ReadHoldings(book.Sale.Id);
+                    var recordSold = held.Values.Sum();
+                    var ledgerSold = book.Sale.TotalStock - book.Remaining;
+                    var drift = ledgerSold - recordSold;
+                    var repair = drift != 0 && !busy;
+                    if (repair)
+                    {
+                        book.Rebuild(held);
+                        LogRepaired(book.Sale.Id, ledgerSold, recordSold);
+                    }
+
+                    return new SaleReconciliation(book.Sale.Id, book.Sale.Sku, book.Sale.TotalStock, recordSold,
+                        ledgerSold, drift, repair, busy);
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(5), ct);
+        }
+    }
+
+    private Dictionary<string, int> ReadHoldings(Guid saleId)
+    {
+        using var connection = db.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT user_id, SUM(quantity) FROM orders WHERE sale_id = $sale AND status = 0 GROUP BY user_id";
+        Add(command, "$sale", Id(saleId));
+        using var reader = command.ExecuteReader();
+        var held = new Dictionary<string, int>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            held[reader.GetString(0)] = reader.GetInt32(1);
+        }
+
+        return held;
+    }
+
+    public async Task ResetAsync(CancellationToken ct)
+    {
+        // Closed under each gate first, so no order for a wiped sale can be queued behind the wipe.
+        foreach (var book in _books.Values)
+        {
+            lock (book.Gate)
+            {
+                book.Withdraw();
+            }
+        }
+
+        _books.Clear();
+        await committer.WriteAsync(new WipeRecord());
+        LogReset();
+    }
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Reconciliation repaired sale {SaleId}: ledger sold {LedgerSold}, record sold {RecordSold}")]
+    private partial void LogRepaired(Guid saleId, int ledgerSold, int recordSold);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Development reset: every sale and order was wiped")]
+    private partial void LogReset();
+}

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using FlashSale.Purchasing;
+using FlashSale.Sales;
+using StackExchange.Redis;
+
+namespace FlashSale.Storage.Redis;
+
+/// <summary>The distributed ledger's admin operations: withdraw before delete, reconciliation, development reset.</summary>
+public sealed partial class RedisLedger
+{
+    private static readonly TimeSpan ReconcileWait = TimeSpan.FromSeconds(2);
+
+    public async Task<bool> TryWithdrawSaleAsync(Sale sale, CancellationToken ct)
+    {
+        for (var attemptNo = 0; ; attemptNo++)
+        {
+            var verdict = (string?)await scripts.Withdraw.EvaluateAsync(redis.GetDatabase(),
+                [RedisKeys.Meta(sale.Id), RedisKeys.Stock(sale.Id), RedisKeys.Outbox(sale.Id)], ["0"]);
+            if (verdict == "missing" && attemptNo == 0)
+            {
+                // No state (lost, or never built): build it from the record, then decide on it.
+                if (!await state.EnsureAsync(sale.Id, ct))
+                {
+                    return true;
+                }
+
+                continue;
+            }
+
+            return verdict is "withdrawn" or "missing";
+        }
+    }
+
+    public async Task SaleRemovedAsync(Guid saleId, CancellationToken ct)
+    {
+        await ForgetAsync(redis.GetDatabase(), saleId);
+        _soldOut.TryRemove(saleId, out _);
+        notifier.StockChanged(saleId);
+    }
+
+    /// <summary>
+    /// G4, per sale in the record: the units Redis counts as sold (total − stock) against the confirmed
+    /// units in PostgreSQL, read when nothing is in flight (outbox empty, no cancel between its two steps)
+    /// and unchanged across the record read. A drifting sale is rebuilt from the record; <c>reset.lua</c>
+    /// re-checks the outbox atomically, so nothing decided and unrecorded is ever dropped.
+    /// </summary>
+    public async Task<IReadOnlyList<SaleReconciliation>> ReconcileAsync(CancellationToken ct)
+    {
+        var report = new List<SaleReconciliation>();
+        foreach (var sale in await sales.ListAsync(ct))
+        {
+            report.Add(await ReconcileAsync(sale, ct));
+        }
+
+        return report;
+    }
+
+    private async Task<SaleReconciliation> ReconcileAsync(Sale sale, CancellationToken ct)
+    {
+        var db = redis.GetDatabase();
+        var id = sale.Id;
+        await state.EnsureAsync(id, ct);
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            var before = await MeasureAsync(db, id);
+            var recordSold = await record.SoldAsync(id, ct);
+            var after = await MeasureAsync(db, id);
+            var settled = before == after && after.Unrecorded == 0 && after.Cancelling == 0;
+            if (settled || Stopwatch.GetElapsedTime(started) >= ReconcileWait)
+            {
+                var ledgerSold = after.Total < 0 || after.Stock < 0 ? 0 : after.Total - after.Stock;
+                var drift = ledgerSold - recordSold;
+                var repaired = false;
+                if (settled && drift != 0)
+                {
+                    var reset = (long)await scripts.Reset.EvaluateAsync(db,
+                        [RedisKeys.Meta(id), RedisKeys.Stock(id), RedisKeys.Buyers(id), RedisKeys.Cancelled(id), RedisKeys.Outbox(id)], []);
+                    if (reset == 1)
+                    {
+                        await state.EnsureAsync(id, ct);
+                        _soldOut.TryRemove(id, out _);
+                        notifier.StockChanged(id);
+                        LogRepaired(id, ledgerSold, recordSold);
+                        repaired = true;
+                    }
+                    else
+                    {
+                        settled = false;
+                    }
+                }
+
+                return new SaleReconciliation(id, sale.Sku, sale.TotalStock, recordSold, ledgerSold, drift, repaired, Busy: !settled);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), ct);
+        }
+    }
+
+    private async Task<LedgerReading> MeasureAsync(IDatabase db, Guid id)
+    {
+        var values = (long[])(await scripts.Measure.EvaluateAsync(db,
+            [RedisKeys.Meta(id), RedisKeys.Stock(id), RedisKeys.Outbox(id), RedisKeys.Cancelling(id)],
+            [DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()]))!;
+        return new LedgerReading((int)values[0], (int)values[1], values[2], values[3]);
+    }
+
+    /// <summary>Development only: every sale closed in Redis first, then the record wiped, then the Redis state dropped.</summary>
+    public async Task ResetAsync(CancellationToken ct)
+    {
+        var db = redis.GetDatabase();
+        var known = (await db.SetMembersAsync(RedisKeys.Registry(_options.Namespace)))
+            .Select(m => Guid.ParseExact(m.ToString(), "D")).ToList();
+        foreach (var id in known)
+        {
+            await scripts.Withdraw.EvaluateAsync(db, [RedisKeys.Meta(id), RedisKeys.Stock(id), RedisKeys.Outbox(id)], ["1"]);
+        }
+
+        await record.WipeAsync(ct);
+        foreach (var id in known)
+        {
+            await ForgetAsync(db, id);
+            notifier.StockChanged(id);
+        }
+
+        _soldOut.Clear();
+        LogReset();
+    }
+
+    private async Task ForgetAsync(IDatabase db, Guid id)
+    {
+        // One hash tag: one slot, so one DEL even on a cluster. Idempotency keys of a sale without
+        // orders are remembered refusals only; they expire by themselves.
+        await db.KeyDeleteAsync([
+            RedisKeys.Meta(id), RedisKeys.Stock(id), RedisKeys.Buyers(id), RedisKeys.Cancelled(id),
+            RedisKeys.Cancelling(id), RedisKeys.Outbox(id),
+        ]);
+        await db.SetRemoveAsync(RedisKeys.Registry(_options.Namespace), id.ToString("D"));
+    }
+
+    private readonly record struct LedgerReading(int Total, int Stock, long Unrecorded, long Cancelling);
+
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Warning, Message = "Reconciliation repaired sale {SaleId}: the ledger said {LedgerSold} sold, the record {RecordSold}")]
+    private partial void LogRepaired(Guid saleId, int ledgerSold, int recordSold);
+
+    [LoggerMessage(EventId = 4104, Level = LogLevel.Warning, Message = "Development reset: every sale and order was wiped")]
+    private partial void LogReset();
+}

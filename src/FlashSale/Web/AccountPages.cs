@@ -1,0 +1,118 @@
+using System.Security.Claims;
+using FlashSale.Accounts;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using static FlashSale.Web.Html;
+
+namespace FlashSale.Web;
+
+/// <summary>Register, sign in and sign out with the same accounts as the API; the web pages get a cookie.</summary>
+public static class AccountPages
+{
+    public static IEndpointRouteBuilder MapAccountPages(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/login", (HttpContext c, string? returnUrl) => Form(c, SignInMode, returnUrl, null, null)).ExcludeFromDescription();
+        routes.MapPost("/login", SignIn).ExcludeFromDescription();
+        routes.MapGet("/register", (HttpContext c, string? returnUrl) => Form(c, RegisterMode, returnUrl, null, null)).ExcludeFromDescription();
+        routes.MapPost("/register", Register).ExcludeFromDescription();
+        routes.MapPost("/logout", SignOut).WithMetadata(new RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
+        return routes;
+    }
+
+    private const string SignInMode = "login";
+    private const string RegisterMode = "register";
+
+    private static async Task<Results<RedirectHttpResult, ContentHttpResult>> SignIn([FromForm] CredentialsForm form,
+        HttpContext context, AccountService accounts, CancellationToken ct)
+    {
+        var request = new CredentialsRequest(form.Username ?? "", form.Password ?? "");
+        var account = request.Validate().IsValid ? await accounts.SignInAsync(request.Username, request.Password, ct) : null;
+        if (account is null)
+        {
+            return Form(context, SignInMode, form.ReturnUrl, form.Username, "The username or password is wrong.", 401);
+        }
+
+        await SignInCookieAsync(context, account);
+        return TypedResults.LocalRedirect(SafeReturn(form.ReturnUrl, account));
+    }
+
+    private static async Task<Results<RedirectHttpResult, ContentHttpResult>> Register([FromForm] CredentialsForm form,
+        HttpContext context, AccountService accounts, CancellationToken ct)
+    {
+        var request = new CredentialsRequest(form.Username ?? "", form.Password ?? "");
+        var validation = request.Validate();
+        if (!validation.IsValid)
+        {
+            var errors = string.Join(" ", validation.Errors.Select(e => $"{Capital(e.Key)} {string.Join(" ", e.Value)}"));
+            return Form(context, RegisterMode, form.ReturnUrl, form.Username, errors, 400);
+        }
+
+        var account = await accounts.RegisterAsync(request.Username, request.Password, Roles.Buyer, ct);
+        if (account is null)
+        {
+            return Form(context, RegisterMode, form.ReturnUrl, form.Username, "This username is taken. Choose another.", 409);
+        }
+
+        await SignInCookieAsync(context, account);
+        return TypedResults.LocalRedirect(SafeReturn(form.ReturnUrl, account));
+    }
+
+    private static async Task<RedirectHttpResult> SignOut(HttpContext context, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        return TypedResults.LocalRedirect("/");
+    }
+
+    private static Task SignInCookieAsync(HttpContext context, Account account)
+    {
+        var identity = new ClaimsIdentity(
+        [
+            new Claim(AppClaims.Subject, account.Id.ToString("D")),
+            new Claim(AppClaims.Name, account.Username),
+            new Claim(AppClaims.Role, account.Role),
+        ], CookieAuthenticationDefaults.AuthenticationScheme, AppClaims.Name, AppClaims.Role);
+        return context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+    }
+
+    /// <summary>Only a path on this site: an open redirect would make the sign-in page a phishing tool.</summary>
+    private static string SafeReturn(string? returnUrl, Account account) =>
+        returnUrl is { Length: > 0 } url && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'))
+            ? url
+            : account.Role == Roles.Admin ? "/admin" : "/";
+
+    private static ContentHttpResult Form(HttpContext context, string mode, string? returnUrl, string? username,
+        string? error, int status = 200)
+    {
+        var register = mode == RegisterMode;
+        var title = register ? "Create an account" : "Sign in";
+        var other = register
+            ? H($"""Already have an account? <a href="/login">Sign in</a>""")
+            : H($"""New here? <a href="/register">Create an account</a>""");
+        var main = H($"""
+            <section class="narrow">
+              <h1>{title}</h1>
+              {When(error is not null, H($"""<p class="flash error" role="alert" id="form-error">{error}</p>"""))}
+              <form method="post" action="/{mode}" class="stack">
+                {Layout.Antiforgery(context)}
+                <input type="hidden" name="returnUrl" value="{returnUrl ?? ""}">
+                <label for="username">Username</label>
+                <input id="username" name="username" autocomplete="username" required minlength="3" maxlength="32" value="{username ?? ""}"{(error is null ? Html.Empty : Raw(" aria-describedby=\"form-error\""))}>
+                <label for="password">Password</label>
+                <input id="password" name="password" type="password" autocomplete="{(register ? "new-password" : "current-password")}" required minlength="8" maxlength="128"{(register ? Raw(" aria-describedby=\"password-hint\"") : Html.Empty)}>
+                {When(register, H($"""<p id="password-hint" class="muted small">At least 8 characters.</p>"""))}
+                <button type="submit" class="button primary">{title}</button>
+              </form>
+              <p>{other}</p>
+            </section>
+            """);
+        return Layout.Page(context, title, main, status: status);
+    }
+
+    private static string Capital(string field) => field.Length == 0 ? field : char.ToUpperInvariant(field[0]) + field[1..];
+}
+
+public sealed record CredentialsForm(string? Username, string? Password, string? ReturnUrl);

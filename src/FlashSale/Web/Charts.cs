@@ -1,0 +1,108 @@
+using System.Globalization;
+using static FlashSale.Web.Html;
+
+namespace FlashSale.Web;
+
+/// <summary>Charts as inline SVG drawn on the server: no library, no script, readable by screen readers.</summary>
+public static class Charts
+{
+    private const int Width = 640;
+    private const int Height = 240;
+    private const int Left = 72;
+    private const int Right = 16;
+    private const int Top = 16;
+    private const int Bottom = 36;
+
+    public static Html Bars(string id, string title, IReadOnlyList<(string Label, decimal Value)> bars, Func<decimal, string> format,
+        Func<decimal, string> axis)
+    {
+        if (bars.Count == 0)
+        {
+            return H($"""<p class="empty">No sales yet: the chart appears with the first order.</p>""");
+        }
+
+        var max = Math.Max(bars.Max(b => b.Value), 1m);
+        var plotW = Width - Left - Right;
+        var plotH = Height - Top - Bottom;
+        var slot = (double)plotW / bars.Count;
+        var barW = Math.Min(56, slot * 0.7);
+        var parts = new List<Html> { Grid(max, axis) };
+        for (var i = 0; i < bars.Count; i++)
+        {
+            var (label, value) = bars[i];
+            var h = (double)(value / max) * plotH;
+            var x = Left + (i * slot) + ((slot - barW) / 2);
+            var y = Top + plotH - h;
+            parts.Add(H($"""
+                <rect class="bar" x="{N(x)}" y="{N(y)}" width="{N(barW)}" height="{N(h)}" rx="3"><title>{label}: {format(value)}</title></rect>
+                <text class="axis" x="{N(x + (barW / 2))}" y="{Height - 14}" text-anchor="middle">{label}</text>
+                """));
+        }
+
+        var summary = string.Join(", ", bars.Select(b => $"{b.Label}: {format(b.Value)}"));
+        return Svg(id, title, summary, parts);
+    }
+
+    /// <summary>The sell-out curve: cumulative units over time, as a step line up to the stock line.</summary>
+    public static Html Steps(string id, string title, IReadOnlyList<SellPoint> points, int totalStock)
+    {
+        if (points.Count < 2)
+        {
+            return H($"""<p class="empty">No units sold yet: the curve appears with the first order.</p>""");
+        }
+
+        var start = points[0].At;
+        var span = Math.Max((points[^1].At - start).TotalSeconds, 1);
+        var max = Math.Max(totalStock, points[^1].UnitsSold);
+        var plotW = Width - Left - Right;
+        var plotH = Height - Top - Bottom;
+        double X(DateTimeOffset at) => Left + ((at - start).TotalSeconds / span * plotW);
+        double Y(int units) => Top + plotH - ((double)units / max * plotH);
+        var path = new System.Text.StringBuilder($"M{N(X(start))},{N(Y(0))}");
+        var previous = 0;
+        foreach (var point in points.Skip(1))
+        {
+            path.Append(CultureInfo.InvariantCulture, $" L{N(X(point.At))},{N(Y(previous))} L{N(X(point.At))},{N(Y(point.UnitsSold))}");
+            previous = point.UnitsSold;
+        }
+
+        var stockY = Y(totalStock);
+        var parts = new List<Html>
+        {
+            Grid(max, v => Format.Number((long)v)),
+            H($"""<line class="limit" x1="{Left}" x2="{Width - Right}" y1="{N(stockY)}" y2="{N(stockY)}"/>"""),
+            H($"""<text class="axis" x="{Width - Right}" y="{N(stockY - 6)}" text-anchor="end">stock {Format.Number(totalStock)}</text>"""),
+            H($"""<path class="line" d="{path.ToString()}"/>"""),
+            H($"""<text class="axis" x="{Left}" y="{Height - 14}">{Format.Utc(start)}</text>"""),
+            H($"""<text class="axis" x="{Width - Right}" y="{Height - 14}" text-anchor="end">+{Format.Duration(points[^1].At - start)}</text>"""),
+        };
+        var summary = $"{Format.Number(points[^1].UnitsSold)} of {Format.Number(totalStock)} units sold within {Format.Duration(points[^1].At - start)} of the start.";
+        return Svg(id, title, summary, parts);
+    }
+
+    private static Html Grid(decimal max, Func<decimal, string> format)
+    {
+        var plotH = Height - Top - Bottom;
+        var lines = new List<Html>();
+        for (var i = 0; i <= 4; i++)
+        {
+            var y = Top + plotH - (plotH * i / 4.0);
+            lines.Add(H($"""
+                <line class="grid" x1="{Left}" x2="{Width - Right}" y1="{N(y)}" y2="{N(y)}"/>
+                <text class="axis" x="{Left - 8}" y="{N(y + 4)}" text-anchor="end">{format(max * i / 4)}</text>
+                """));
+        }
+
+        return Join(lines);
+    }
+
+    private static Html Svg(string id, string title, string summary, IEnumerable<Html> parts) => H($"""
+        <svg class="chart" id="{id}" viewBox="0 0 {Width} {Height}" role="img" aria-labelledby="{id}-title {id}-desc" preserveAspectRatio="xMidYMid meet">
+          <title id="{id}-title">{title}</title>
+          <desc id="{id}-desc">{summary}</desc>
+          {parts}
+        </svg>
+        """);
+
+    private static string N(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,76 @@
+using FlashSale.Accounts;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
+using static FlashSale.Web.Html;
+
+namespace FlashSale.Web;
+
+/// <summary>The page frame: header with navigation and the signed-in user, the flash message, the script.</summary>
+public static class Layout
+{
+    public static ContentHttpResult Page(HttpContext context, string title, Html main, Flash? flash = null, int status = 200)
+    {
+        var user = context.User;
+        var signedIn = user.Identity?.IsAuthenticated == true;
+        var nav = signedIn
+            ? H($"""
+                <a href="/orders">My orders</a>
+                {When(user.IsInRole(Roles.Admin), H($"""<a href="/admin">Dashboard</a>"""))}
+                <form method="post" action="/logout" class="inline">
+                  {Antiforgery(context)}
+                  <button type="submit" class="link">Sign out <span class="muted">({user.DisplayName()})</span></button>
+                </form>
+                """)
+            : H($"""
+                <a href="/login">Sign in</a>
+                <a href="/register" class="button small">Register</a>
+                """);
+        var page = H($"""
+            <!doctype html>
+            <html lang="en">
+            <head>
+              <meta charset="utf-8">
+              <meta name="viewport" content="width=device-width, initial-scale=1">
+              <title>{title} · FlashSale</title>
+              <link rel="stylesheet" href="/css/site.css">
+              <link rel="icon" href="/images/favicon.svg" type="image/svg+xml">
+              <script src="/js/app.js" defer></script>
+            </head>
+            <body>
+              <a class="skip" href="#main">Skip to content</a>
+              <header class="top">
+                <a class="brand" href="/"><span aria-hidden="true">⚡</span> FlashSale</a>
+                <nav aria-label="Account">{nav}</nav>
+              </header>
+              <main id="main" tabindex="-1">
+                {FlashBox(flash)}
+                {main}
+              </main>
+              <footer class="foot">Prices include tax. Stock is live; the server's clock decides when a sale opens.</footer>
+            </body>
+            </html>
+            """);
+        return TypedResults.Content(page.Value, "text/html; charset=utf-8", statusCode: status);
+    }
+
+    /// <summary>The hidden antiforgery field every form post carries.</summary>
+    public static Html Antiforgery(HttpContext context)
+    {
+        var tokens = context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
+        return H($"""<input type="hidden" name="{tokens.FormFieldName}" value="{tokens.RequestToken}">""");
+    }
+
+    public static Html FlashBox(Flash? flash) => flash is null
+        ? H($"""<div id="flash" class="flash" role="status" aria-live="polite" hidden></div>""")
+        : H($"""<div id="flash" class="flash {flash.Kind}" role="status" aria-live="polite">{flash.Text}</div>""");
+}
+
+/// <summary>A one-line message after a redirect: <c>ok</c>, <c>warn</c> or <c>error</c>.</summary>
+public sealed record Flash(string Kind, string Text)
+{
+    public static Flash Ok(string text) => new("ok", text);
+
+    public static Flash Warn(string text) => new("warn", text);
+
+    public static Flash Error(string text) => new("error", text);
+}

@@ -1,0 +1,158 @@
+using FlashSale.Accounts;
+using FlashSale.Common;
+using FlashSale.Orders;
+using FlashSale.Purchasing;
+using FlashSale.Sales;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using static FlashSale.Web.Html;
+
+namespace FlashSale.Web;
+
+/// <summary>The shop: every sale on the home page, one sale with its buy button, the buy form post.</summary>
+public static class ShopPages
+{
+    public static IEndpointRouteBuilder MapShopPages(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/", Home).ExcludeFromDescription();
+        routes.MapGet("/sales/{id}", Product).ExcludeFromDescription();
+        routes.MapPost("/sales/{id}/buy", Buy).RequireAuthorization().ExcludeFromDescription();
+        return routes;
+    }
+
+    private static async Task<ContentHttpResult> Home(HttpContext context, ISaleStore sales, IPurchaseLedger ledger,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var all = (await sales.ListAsync(ct)).OrderBy(s => s.EndsAt <= now).ThenBy(s => s.StartsAt).ToList();
+        var cards = new List<Html>(all.Count);
+        foreach (var sale in all)
+        {
+            var stock = await ledger.GetStockAsync(sale, ct);
+            cards.Add(Card(sale, stock, now));
+        }
+
+        var main = H($"""
+            <section class="hero">
+              <h1>Flash sales</h1>
+              <p>Limited stock, one moment. When a countdown reaches zero, the sale opens for everyone at once.</p>
+            </section>
+            {(cards.Count == 0 ? H($"""<p class="empty">No sales yet. Come back soon.</p>""") : H($"""<ul class="grid" role="list">{cards}</ul>"""))}
+            """);
+        return Layout.Page(context, "Shop", main);
+    }
+
+    private static Html Card(Sale sale, StockLevel stock, DateTimeOffset now)
+    {
+        var status = sale.StatusAt(now, stock.Remaining);
+        return H($"""
+            <li class="card" data-sale="{sale.Id}" data-starts-at="{Format.Iso(sale.StartsAt)}" data-ends-at="{Format.Iso(sale.EndsAt)}" data-server-time="{Format.Iso(now)}" data-status="{Format.StatusCode(status)}">
+              <a class="card-link" href="/sales/{sale.Id}">
+                {Image(sale, "card-img")}
+                <span class="card-body">
+                  <span class="badge {Format.StatusCode(status)}" data-role="status">{Format.Status(status)}</span>
+                  <span class="card-title">{sale.ProductName}</span>
+                  <span class="price">{Format.Money(sale.Price, sale.Currency)}</span>
+                  <span class="countdown" data-role="countdown">{Format.Countdown(sale, now)}</span>
+                  {StockBar(sale.Id, stock)}
+                </span>
+              </a>
+            </li>
+            """);
+    }
+
+    internal static Html Image(Sale sale, string css) => sale.ImageUrl is null
+        ? H($"""<span class="{css} placeholder" aria-hidden="true">{sale.ProductName[..1]}</span>""")
+        : H($"""<img class="{css}" src="{sale.ImageUrl}" alt="" width="320" height="240">""");
+
+    internal static Html StockBar(Guid saleId, StockLevel stock) => H($"""
+        <span class="stock">
+          <progress id="bar-{saleId}" max="{stock.TotalStock}" value="{stock.Remaining}" data-role="bar" aria-label="Stock left"></progress>
+          <span data-role="left"><strong data-role="remaining">{Format.Number(stock.Remaining)}</strong> of {Format.Number(stock.TotalStock)} left</span>
+        </span>
+        """);
+
+    private static async Task<Results<ContentHttpResult, NotFound<string>>> Product(string id, string? m,
+        HttpContext context, ISaleStore sales, IPurchaseLedger ledger, IOrderStore orders, TimeProvider clock, CancellationToken ct)
+    {
+        var sale = await SalesApi.FindAsync(id, sales, ct);
+        if (sale is null)
+        {
+            return TypedResults.NotFound("No sale has this id.");
+        }
+
+        var stock = await ledger.GetStockAsync(sale, ct);
+        var now = clock.GetUtcNow();
+        var status = sale.StatusAt(now, stock.Remaining);
+        var held = 0;
+        if (context.User.Identity?.IsAuthenticated == true)
+        {
+            held = (await orders.ListByUserAndSaleAsync(context.User.UserId(), sale.Id, ct))
+                .Where(o => o.Status != OrderStatus.Cancelled).Sum(o => o.Quantity);
+        }
+
+        var main = H($"""
+            <article class="product" data-sale="{sale.Id}" data-starts-at="{Format.Iso(sale.StartsAt)}" data-ends-at="{Format.Iso(sale.EndsAt)}" data-server-time="{Format.Iso(now)}" data-status="{Format.StatusCode(status)}" data-live="/api/v1/sales/{sale.Id}/events">
+              {Image(sale, "product-img")}
+              <div class="product-info">
+                <p><a href="/">← All sales</a></p>
+                <h1>{sale.ProductName}</h1>
+                <p class="muted">SKU {sale.Sku}</p>
+                <p class="lead">{sale.Description}</p>
+                <p class="price big">{Format.Money(sale.Price, sale.Currency)}</p>
+                <p><span class="badge {Format.StatusCode(status)}" data-role="status">{Format.Status(status)}</span>
+                   <span class="countdown" data-role="countdown" role="timer" aria-live="off">{Format.Countdown(sale, now)}</span></p>
+                <p class="muted small">Opens {Format.Utc(sale.StartsAt)} · closes {Format.Utc(sale.EndsAt)} · limit {sale.PerUserLimit} per buyer</p>
+                {StockBar(sale.Id, stock)}
+                <p class="sr-only" aria-live="polite" data-role="announce"></p>
+                {BuyForm(context, sale, status, held)}
+              </div>
+            </article>
+            """);
+        return Layout.Page(context, sale.ProductName, main, PurchaseMessages.Find(m));
+    }
+
+    private static Html BuyForm(HttpContext context, Sale sale, SaleStatus status, int held)
+    {
+        if (context.User.Identity?.IsAuthenticated != true)
+        {
+            return H($"""<p><a class="button primary" href="/login?returnUrl=/sales/{sale.Id}">Sign in to buy</a></p>""");
+        }
+
+        var messages = Join(PurchaseMessages.All.Select(p => H($""" data-msg-{p.Key.Replace('_', '-')}="{p.Value.Text}" """)));
+        var quantity = sale.PerUserLimit == 1
+            ? H($"""<input type="hidden" name="quantity" value="1">""")
+            : H($"""
+                <label for="quantity">Quantity</label>
+                <input id="quantity" name="quantity" type="number" min="1" max="{sale.PerUserLimit}" value="1" inputmode="numeric">
+                """);
+        var disabled = status != SaleStatus.Active || held >= sale.PerUserLimit;
+        return H($"""
+            <form method="post" action="/sales/{sale.Id}/buy" class="buy" data-role="buy" data-held="{held}" data-limit="{sale.PerUserLimit}"{messages}>
+              {Layout.Antiforgery(context)}
+              <input type="hidden" name="key" value="{Guid.NewGuid():N}">
+              {quantity}
+              <button type="submit" class="button primary" data-role="buy-button"{(disabled ? Raw(" disabled") : Html.Empty)}>Buy now</button>
+              {When(held > 0, H($"""<p class="muted small">You hold {held} of {sale.PerUserLimit}.</p>"""))}
+            </form>
+            """);
+    }
+
+    private static async Task<RedirectHttpResult> Buy(string id, [FromForm] BuyForm form, HttpContext context,
+        IPurchaseLedger ledger)
+    {
+        if (!RouteIds.TryParse(id, out var saleId))
+        {
+            return TypedResults.LocalRedirect("/");
+        }
+
+        var key = form.Key is { } k && IdempotencyKeys.IsValid(k) ? k : null;
+        var user = context.User;
+        var attempt = new PurchaseAttempt(saleId, user.UserId(), user.DisplayName(), form.Quantity ?? 1, key);
+        // As on the API: once started, a decision is carried through even if the browser leaves.
+        var outcome = await ledger.PurchaseAsync(attempt, CancellationToken.None);
+        return TypedResults.LocalRedirect($"/sales/{saleId}?m={PurchaseMessages.Code(outcome)}");
+    }
+}
+
+public sealed record BuyForm(string? Key, int? Quantity);

@@ -1,0 +1,173 @@
+// FlashSale pages: countdowns on the server's clock, live stock over Server-Sent Events, and a
+// buy button that answers without a reload. Everything here is an enhancement: without it the
+// pages still show the truth and buying works as a plain form post.
+(function () {
+  "use strict";
+
+  var offset = 0; // server clock minus this browser's clock, in ms
+  var labels = { upcoming: "Upcoming", active: "On sale", sold_out: "Sold out", ended: "Ended" };
+
+  function serverNow() { return Date.now() + offset; }
+
+  function syncClock(serverTime) {
+    var t = Date.parse(serverTime);
+    if (!isNaN(t)) { offset = t - Date.now(); }
+  }
+
+  function duration(ms) {
+    var s = Math.max(0, Math.floor(ms / 1000));
+    var d = Math.floor(s / 86400), h = Math.floor(s % 86400 / 3600), m = Math.floor(s % 3600 / 60), sec = s % 60;
+    if (d > 0) { return d + " d " + h + " h"; }
+    if (h > 0) { return h + " h " + m + " min"; }
+    if (m > 0) { return m + " min " + sec + " s"; }
+    return sec + " s";
+  }
+
+  function part(root, role) { return root.querySelector('[data-role="' + role + '"]'); }
+
+  // One sale on the page: a card on the home page or the product page.
+  function Sale(root) {
+    this.root = root;
+    this.startsAt = Date.parse(root.dataset.startsAt);
+    this.endsAt = Date.parse(root.dataset.endsAt);
+    this.serverStatus = root.dataset.status;
+    var remaining = part(root, "remaining");
+    this.remaining = remaining ? parseInt(remaining.textContent.replace(/\D/g, ""), 10) : 1;
+    this.form = part(root, "buy");
+    this.busy = false;
+  }
+
+  Sale.prototype.status = function () {
+    var now = serverNow();
+    if (now < this.startsAt) { return "upcoming"; }
+    if (now >= this.endsAt) { return "ended"; }
+    if (this.remaining <= 0 || this.serverStatus === "sold_out") { return "sold_out"; }
+    return "active";
+  };
+
+  Sale.prototype.render = function () {
+    var status = this.status(), now = serverNow();
+    var countdown = part(this.root, "countdown");
+    if (countdown) {
+      countdown.textContent = status === "upcoming" ? "Starts in " + duration(this.startsAt - now)
+        : status === "ended" ? "Ended" : "Ends in " + duration(this.endsAt - now);
+    }
+    var badge = part(this.root, "status");
+    if (badge && this.root.dataset.status !== status) {
+      badge.className = "badge " + status;
+      badge.textContent = labels[status];
+      var announce = part(this.root, "announce");
+      if (announce) { announce.textContent = labels[status]; }
+    }
+    this.root.dataset.status = status;
+    if (this.form) {
+      var held = parseInt(this.form.dataset.held, 10) || 0, limit = parseInt(this.form.dataset.limit, 10) || 1;
+      part(this.form, "buy-button").disabled = this.busy || status !== "active" || held >= limit;
+    }
+  };
+
+  Sale.prototype.apply = function (data) {
+    syncClock(data.serverTime);
+    this.startsAt = Date.parse(data.startsAt);
+    this.endsAt = Date.parse(data.endsAt);
+    this.serverStatus = data.status;
+    this.remaining = data.remainingStock;
+    var remaining = part(this.root, "remaining"), bar = part(this.root, "bar");
+    if (remaining) { remaining.textContent = data.remainingStock.toLocaleString("en-US"); }
+    if (bar) { bar.max = data.totalStock; bar.value = data.remainingStock; }
+    this.render();
+  };
+
+  Sale.prototype.listen = function (url) {
+    var self = this;
+    var source = new EventSource(url);
+    function onState(e) { self.apply(JSON.parse(e.data)); }
+    source.addEventListener("snapshot", onState);
+    source.addEventListener("stock", onState);
+    source.addEventListener("gone", function () {
+      source.close();
+      flash("error", "This sale has been removed.");
+    });
+  };
+
+  function flash(kind, text) {
+    var box = document.getElementById("flash");
+    if (!box) { return; }
+    box.hidden = false;
+    box.className = "flash " + kind;
+    box.textContent = text;
+  }
+
+  function newKey() {
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+
+  // The buy button: the JSON API with an Idempotency-Key, so a retry after a lost answer never buys twice.
+  Sale.prototype.enableBuy = function () {
+    var self = this, form = this.form;
+    if (!form || !window.fetch) { return; }
+    var saleId = this.root.dataset.sale;
+    function message(code) {
+      var text = form.getAttribute("data-msg-" + code.replace(/_/g, "-"));
+      var kind = code === "bought" ? "ok" : code === "unavailable" || code === "sale_not_found" ? "error" : "warn";
+      flash(kind, text || "Something went wrong. Please try again.");
+    }
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      if (self.busy) { return; }
+      self.busy = true;
+      self.render();
+      var quantityField = form.elements.namedItem("quantity");
+      var keyField = form.elements.namedItem("key");
+      fetch("/api/v1/sales/" + saleId + "/purchases", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {
+          "Content-Type": "application/json", "Idempotency-Key": keyField.value, "Accept": "application/json",
+          // Cookie-authenticated API calls must say they come from script (CSRF check, docs/security.md).
+          "X-Requested-With": "fetch"
+        },
+        body: JSON.stringify({ quantity: parseInt(quantityField.value, 10) || 1 })
+      }).then(function (response) {
+        if (response.status === 401) {
+          window.location.href = "/login?returnUrl=" + encodeURIComponent(window.location.pathname);
+          return null;
+        }
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          if (response.status === 201 || response.status === 202) {
+            form.dataset.held = (parseInt(form.dataset.held, 10) || 0) + body.quantity;
+            message("bought");
+          } else {
+            message(body.reason || (response.status === 429 ? "rate_limited" : "unavailable"));
+          }
+          // A decided request gets a fresh key; a 503 keeps it so the retry is the same purchase.
+          if (response.status !== 503 && body.reason !== "request_in_progress") {
+            keyField.value = newKey();
+          }
+        });
+      }).catch(function () {
+        message("unavailable");
+      }).then(function () {
+        self.busy = false;
+        self.render();
+      });
+    });
+  };
+
+  function start() {
+    var roots = document.querySelectorAll("[data-starts-at]");
+    if (roots.length === 0) { return; }
+    syncClock(roots[0].dataset.serverTime);
+    var sales = Array.prototype.map.call(roots, function (root) { return new Sale(root); });
+    sales.forEach(function (sale) {
+      if (sale.root.dataset.live && window.EventSource) { sale.listen(sale.root.dataset.live); }
+      sale.enableBuy();
+      sale.render();
+    });
+    setInterval(function () { sales.forEach(function (sale) { sale.render(); }); }, 250);
+  }
+
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+})();

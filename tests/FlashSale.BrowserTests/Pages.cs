@@ -1,0 +1,48 @@
+using Microsoft.Playwright;
+
+namespace FlashSale.BrowserTests;
+
+/// <summary>What a person does on the pages, in one place.</summary>
+public static class Pages
+{
+    public static string NewUsername() => "buyer-" + Guid.NewGuid().ToString("N")[..10];
+
+    public static async Task RegisterAsync(IPage page, string username, string password = "correct-horse-1")
+    {
+        await page.GotoAsync("/register");
+        await page.GetByLabel("Username").FillAsync(username);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create an account" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/register", StringComparison.Ordinal));
+    }
+
+    public static async Task SignInAsync(IPage page, string username, string password)
+    {
+        await page.GotoAsync("/login");
+        await page.GetByLabel("Username").FillAsync(username);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+    }
+
+    public static ILocator BuyButton(IPage page) => page.GetByRole(AriaRole.Button, new() { Name = "Buy now" });
+
+    public static ILocator Status(IPage page) => page.Locator(".product [data-role=status]");
+
+    public static ILocator Remaining(IPage page) => page.Locator(".product [data-role=remaining]");
+
+    public static ILocator Flash(IPage page) => page.Locator("#flash");
+
+    /// <summary>Screenshots for the docs, only when FLASHSALE_SCREENSHOTS names a folder.</summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        var folder = Environment.GetEnvironmentVariable("FLASHSALE_SCREENSHOTS");
+        if (string.IsNullOrEmpty(folder))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(folder);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+    }
+}

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.RegularExpressions;
+using FlashSale.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace FlashSale.BrowserTests;
+
+[Collection(BrowserCollection.Name)]
+public sealed partial class ShopTests(BrowserFixture fixture) : IAsyncLifetime
+{
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => fixture.CloseContextsAsync();
+
+    [Fact]
+    public async Task Buyer_Registers_SeesCountdownAndStock_Buys_AndFindsTheOrderInMyOrders()
+    {
+        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 3))["id"]!.GetValue<string>();
+        var page = await fixture.NewPageAsync();
+        await Pages.RegisterAsync(page, Pages.NewUsername());
+
+        await page.GotoAsync($"/sales/{saleId}");
+        await Expect(page.Locator(".product [data-role=countdown]")).ToHaveTextAsync(EndsIn());
+        await Expect(Pages.Remaining(page)).ToHaveTextAsync("3");
+        await Expect(Pages.Status(page)).ToHaveTextAsync("On sale");
+
+        await Pages.BuyButton(page).ClickAsync();
+        await Expect(Pages.Flash(page)).ToContainTextAsync("You got it");
+        await Expect(Pages.Remaining(page)).ToHaveTextAsync("2");
+        await Expect(Pages.BuyButton(page)).ToBeDisabledAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "My orders" }).ClickAsync();
+        var rows = page.Locator("table tbody tr");
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(rows.First).ToContainTextAsync("Test product");
+        await Expect(rows.First).ToContainTextAsync("Confirmed");
+    }
+
+    [Fact]
+    public async Task LastUnitTakenByAnotherBuyer_PageShowsSoldOut_WithinTwoSeconds_WithoutReload()
+    {
+        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 1))["id"]!.GetValue<string>();
+        var page = await fixture.NewPageAsync();
+        await Pages.RegisterAsync(page, Pages.NewUsername());
+        await page.GotoAsync($"/sales/{saleId}");
+        await Expect(Pages.BuyButton(page)).ToBeEnabledAsync();
+        await page.WaitForTimeoutAsync(300); // the live feed is connected
+
+        var other = (await fixture.Admin.MintBuyersAsync(1))[0];
+        using var response = await fixture.Admin.WithToken(other.Token).PurchaseAsync(saleId);
+        await Api.EnsureAsync(response, HttpStatusCode.Created);
+        var clock = Stopwatch.StartNew();
+
+        await Expect(Pages.Status(page)).ToHaveTextAsync("Sold out", new() { Timeout = 2000 });
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"sold out shown after {clock.Elapsed}");
+        await Expect(Pages.Remaining(page)).ToHaveTextAsync("0");
+        await Expect(Pages.BuyButton(page)).ToBeDisabledAsync();
+    }
+
+    [Fact]
+    public async Task UpcomingSale_ButtonDisabledUntilTheCountdownEnds_ThenEnabledWithoutReload()
+    {
+        var startsAt = DateTimeOffset.UtcNow.AddSeconds(4);
+        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 5, startsAt: startsAt))["id"]!.GetValue<string>();
+        var page = await fixture.NewPageAsync();
+        await Pages.RegisterAsync(page, Pages.NewUsername());
+        await page.GotoAsync($"/sales/{saleId}");
+
+        await Expect(Pages.Status(page)).ToHaveTextAsync("Upcoming");
+        await Expect(page.Locator(".product [data-role=countdown]")).ToHaveTextAsync(StartsIn());
+        await Expect(Pages.BuyButton(page)).ToBeDisabledAsync();
+        var navigations = 0;
+        page.FrameNavigated += (_, _) => navigations++;
+
+        await Expect(Pages.BuyButton(page)).ToBeEnabledAsync(new() { Timeout = 8000 });
+        Assert.True(DateTimeOffset.UtcNow >= startsAt.AddMilliseconds(-300), "enabled before the start");
+        await Expect(Pages.Status(page)).ToHaveTextAsync("On sale");
+        Assert.Equal(0, navigations);
+
+        await Pages.BuyButton(page).ClickAsync();
+        await Expect(Pages.Flash(page)).ToContainTextAsync("You got it");
+    }
+
+    [Fact]
+    public async Task WithoutJavaScript_BuyingIsAPlainFormPost_WithAMessageForEachOutcome()
+    {
+        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 2))["id"]!.GetValue<string>();
+        var page = await fixture.NewPageAsync(javaScript: false);
+        await Pages.RegisterAsync(page, Pages.NewUsername());
+        await page.GotoAsync($"/sales/{saleId}");
+        await Expect(page.Locator(".product [data-role=countdown]")).ToHaveTextAsync(EndsIn());
+
+        await Pages.BuyButton(page).ClickAsync();
+        await page.WaitForURLAsync(new Regex("m=bought"));
+        await Expect(Pages.Flash(page)).ToContainTextAsync("You got it");
+        await Expect(Pages.Remaining(page)).ToHaveTextAsync("1");
+        await Expect(Pages.BuyButton(page)).ToBeDisabledAsync();
+
+        await page.GotoAsync("/orders");
+        await Expect(page.Locator("table tbody tr")).ToHaveCountAsync(1);
+
+        // The last unit goes elsewhere; a second buyer without JavaScript is told it is sold out.
+        var other = await fixture.NewPageAsync(javaScript: false);
+        await Pages.RegisterAsync(other, Pages.NewUsername());
+        await other.GotoAsync($"/sales/{saleId}");
+        using var response = await fixture.Admin.WithToken((await fixture.Admin.MintBuyersAsync(1))[0].Token).PurchaseAsync(saleId);
+        await Api.EnsureAsync(response, HttpStatusCode.Created);
+        await Pages.BuyButton(other).ClickAsync();
+        await Expect(Pages.Flash(other)).ToContainTextAsync("Sold out");
+    }
+
+    [Fact]
+    public async Task SignOut_ReturnsToTheShop_AndMyOrdersAsksToSignIn()
+    {
+        var page = await fixture.NewPageAsync();
+        await Pages.RegisterAsync(page, Pages.NewUsername());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await page.GotoAsync("/orders");
+        await Expect(page).ToHaveURLAsync(new Regex("/login"));
+    }
+
+    [GeneratedRegex(@"^Ends in \d")]
+    private static partial Regex EndsIn();
+
+    [GeneratedRegex(@"^Starts in \d")]
+    private static partial Regex StartsIn();
+}

@@ -1,0 +1,107 @@
+using FlashSale.Drill.Api;
+using FlashSale.Drill.Cli;
+
+namespace FlashSale.Drill.Tests;
+
+/// <summary>The whole pipeline (setup, flood, evidence, checks) against an in-memory fake of the API.</summary>
+public sealed class DrillRunnerTests
+{
+    private static DrillOptions Seed => DrillOptions.ForPreset(Preset.Seed) with { AdminPassword = "pw", Quiet = true };
+
+    [Fact]
+    public async Task FiftyBuyersForTenUnits_ExactlyTenSucceed()
+    {
+        var server = new FakeFlashSaleServer();
+        using var http = new HttpClient(server);
+
+        var report = await DrillRunner.RunAsync(Seed, http, TestContext.Token);
+
+        Assert.True(report.Passed, string.Join("\n", report.Verdicts.Select(v => $"{v.Id}: {v.Detail} {string.Join("; ", v.Examples)}")));
+        Assert.Equal(50, report.Requests);
+        Assert.Contains(report.Outcomes, o => o is { Outcome: "201", Count: 10 });
+        Assert.Contains(report.Outcomes, o => o is { Outcome: "409 sold_out", Count: 40 });
+        Assert.All(server.Requested, u => Assert.Equal("localhost:5000", u.Authority));
+    }
+
+    [Fact]
+    public async Task RetriesWithQuantitiesAndSeveralSales_Pass()
+    {
+        using var http = new HttpClient(new FakeFlashSaleServer());
+        var options = DrillOptions.ForPreset(Preset.Custom) with
+        {
+            AdminPassword = "pw", Users = 30, Concurrency = 8, Requests = 120, Sales = 2, Stock = 50, Limit = 3,
+            QuantityMin = 1, QuantityMax = 2, Retries = 3,
+        };
+
+        var report = await DrillRunner.RunAsync(options, http, TestContext.Token);
+
+        Assert.True(report.Passed, string.Join("\n", report.Verdicts.Select(v => $"{v.Id}: {v.Detail} {string.Join("; ", v.Examples)}")));
+        Assert.Equal(360, report.Requests);
+        Assert.Equal(2, report.Sales.Count);
+    }
+
+    [Fact]
+    public async Task AnOversellingServer_Fails()
+    {
+        using var http = new HttpClient(new FakeFlashSaleServer(FakeServerBug.Oversell));
+
+        var report = await DrillRunner.RunAsync(Seed, http, TestContext.Token);
+
+        Assert.False(report.Passed);
+        Assert.Equal(1, report.ExitCode);
+        Assert.Contains(report.Verdicts, v => v is { Id: "no-oversell", Passed: false });
+    }
+
+    [Fact]
+    public async Task AServerThatLosesOrders_Fails()
+    {
+        using var http = new HttpClient(new FakeFlashSaleServer(FakeServerBug.LoseEveryThirdOrder));
+
+        var report = await DrillRunner.RunAsync(Seed, http, TestContext.Token);
+
+        Assert.Contains(report.Verdicts, v => v is { Id: "acks-are-orders", Passed: false });
+    }
+
+    [Fact]
+    public async Task SyntheticBuyersDisabled_SaysHowToEnableThem()
+    {
+        using var http = new HttpClient(new FakeFlashSaleServer(FakeServerBug.SyntheticBuyersDisabled));
+
+        var error = await Assert.ThrowsAsync<DrillSetupException>(() => DrillRunner.RunAsync(Seed, http, TestContext.Token));
+
+        Assert.Contains("Auth__SyntheticBuyers__Enabled=true", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WrongAdminPassword_IsASetupError()
+    {
+        using var http = new HttpClient(new FakeFlashSaleServer());
+
+        var error = await Assert.ThrowsAsync<DrillSetupException>(() =>
+            DrillRunner.RunAsync(Seed with { AdminPassword = "nope" }, http, TestContext.Token));
+
+        Assert.Contains("--admin-password", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RemoteUrl_IsRefusedBeforeAnyRequest()
+    {
+        var server = new FakeFlashSaleServer();
+        using var http = new HttpClient(server);
+
+        await Assert.ThrowsAsync<DrillSetupException>(() =>
+            DrillRunner.RunAsync(Seed with { Url = new Uri("http://example.com") }, http, TestContext.Token));
+
+        Assert.Empty(server.Requested);
+    }
+
+    [Fact]
+    public async Task NothingListening_IsASetupError()
+    {
+        var options = Seed with { Url = new Uri("http://127.0.0.1:9"), RequestTimeout = TimeSpan.FromSeconds(2) };
+
+        var error = await Assert.ThrowsAsync<DrillSetupException>(() => DrillRunner.RunAsync(options, null, TestContext.Token));
+
+        Assert.Contains("Cannot reach", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,174 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace FlashSale.Drill.Tests;
+
+/// <summary>
+/// An in-memory stand-in for the FlashSale API, enough to drive the whole drill pipeline without the real server,
+/// with switchable bugs so the drill must notice them.
+/// </summary>
+internal sealed class FakeFlashSaleServer(FakeServerBug bug = FakeServerBug.None) : HttpMessageHandler
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, JsonObject> _sales = [];
+    private readonly Dictionary<string, List<JsonObject>> _orders = [];
+    private readonly Dictionary<string, (int Status, string Body)> _replays = [];
+    private int _users;
+    private int _purchases;
+
+    public List<Uri> Requested { get; } = [];
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var body = request.Content is null ? null : JsonNode.Parse(await request.Content.ReadAsStringAsync(cancellationToken));
+        var token = request.Headers.Authorization?.Parameter;
+        var path = request.RequestUri!.AbsolutePath.TrimStart('/').Split('/');
+        lock (_gate)
+        {
+            Requested.Add(request.RequestUri);
+            var (status, json) = Route(request.Method.Method, path, request.RequestUri.Query, body, token,
+                request.Headers.TryGetValues("Idempotency-Key", out var keys) ? keys.Single() : null);
+            return new HttpResponseMessage((HttpStatusCode)status)
+            {
+                Content = new StringContent(json, Encoding.UTF8, status >= 400 ? "application/problem+json" : "application/json"),
+            };
+        }
+    }
+
+    private (int, string) Route(string method, string[] p, string query, JsonNode? body, string? token, string? key) =>
+        (method, Template(p)) switch
+        {
+            ("POST", "auth/token") => body!["password"]!.GetValue<string>() == "pw"
+                ? (200, """{"accessToken":"admin-token","tokenType":"Bearer","expiresAt":"2030-01-01T00:00:00Z"}""")
+                : Problem(401, "invalid_credentials"),
+            ("POST", "admin/tokens") => Mint(body!["count"]!.GetValue<int>()),
+            ("POST", "admin/sales") => CreateSale(body!.AsObject()),
+            ("GET", "sales/{id}") => _sales.TryGetValue(p[3], out var s) ? (200, Sale(s).ToJsonString()) : Problem(404, "sale_not_found"),
+            ("GET", "sales/{id}/stock") => (200, Stock(p[3])),
+            ("POST", "sales/{id}/purchases") => Purchase(p[3], token!, key, body!["quantity"]!.GetValue<int>()),
+            ("GET", "admin/sales/{id}/orders") => Orders(p[4], query),
+            _ => Problem(404, "not_found"),
+        };
+
+    // "api/v1/sales/123/stock" → "sales/{id}/stock"; "api/v1/admin/sales/123/orders" → "admin/sales/{id}/orders".
+    private static string Template(string[] p)
+    {
+        var rest = p.Skip(2).ToArray();
+        var idAt = rest.Length > 1 && rest[0] == "sales" ? 1 : rest.Length > 2 && rest[1] == "sales" ? 2 : -1;
+        if (idAt > 0)
+        {
+            rest[idAt] = "{id}";
+        }
+
+        return string.Join('/', rest);
+    }
+
+    private (int, string) Mint(int count)
+    {
+        if (bug == FakeServerBug.SyntheticBuyersDisabled)
+        {
+            return Problem(404, "feature_disabled");
+        }
+
+        var tokens = new JsonArray();
+        for (var i = 0; i < count; i++)
+        {
+            var id = ++_users;
+            tokens.Add(new JsonObject { ["userId"] = $"u{id}", ["username"] = $"buyer{id}", ["accessToken"] = $"t-u{id}" });
+        }
+
+        return (200, new JsonObject { ["tokens"] = tokens, ["expiresAt"] = "2030-01-01T00:00:00Z" }.ToJsonString());
+    }
+
+    private (int, string) CreateSale(JsonObject request)
+    {
+        var id = Guid.NewGuid().ToString();
+        var sale = (JsonObject)request.DeepClone();
+        sale["id"] = id;
+        sale["remainingStock"] = sale["totalStock"]!.GetValue<int>();
+        _sales[id] = sale;
+        _orders[id] = [];
+        return (201, Sale(sale).ToJsonString());
+    }
+
+    private static JsonObject Sale(JsonObject sale)
+    {
+        var copy = (JsonObject)sale.DeepClone();
+        var remaining = sale["remainingStock"]!.GetValue<int>();
+        copy["sold"] = sale["totalStock"]!.GetValue<int>() - remaining;
+        copy["status"] = DateTimeOffset.UtcNow < sale["startsAt"]!.GetValue<DateTimeOffset>() ? "upcoming"
+            : remaining <= 0 ? "sold_out" : "active";
+        copy["serverTime"] = DateTimeOffset.UtcNow;
+        return copy;
+    }
+
+    private string Stock(string saleId)
+    {
+        var sale = _sales[saleId];
+        var total = sale["totalStock"]!.GetValue<int>();
+        var remaining = sale["remainingStock"]!.GetValue<int>();
+        return new JsonObject
+        {
+            ["saleId"] = saleId, ["totalStock"] = total, ["remainingStock"] = remaining, ["sold"] = total - remaining,
+            ["status"] = "active", ["serverTime"] = DateTimeOffset.UtcNow,
+        }.ToJsonString();
+    }
+
+    private (int, string) Purchase(string saleId, string token, string? key, int quantity)
+    {
+        var user = token["t-".Length..];
+        if (key is not null && _replays.TryGetValue($"{saleId}/{user}/{key}", out var replay))
+        {
+            return replay;
+        }
+
+        var sale = _sales[saleId];
+        var held = _orders[saleId].Where(o => o["userId"]!.GetValue<string>() == user).Sum(o => o["quantity"]!.GetValue<int>());
+        var remaining = sale["remainingStock"]!.GetValue<int>();
+        (int, string) outcome;
+        if (held + quantity > sale["perUserLimit"]!.GetValue<int>())
+        {
+            outcome = Problem(409, "limit_reached");
+        }
+        else if (remaining < quantity && bug != FakeServerBug.Oversell)
+        {
+            outcome = Problem(409, "sold_out");
+        }
+        else
+        {
+            sale["remainingStock"] = remaining - quantity;
+            var order = new JsonObject
+            {
+                ["orderId"] = Guid.NewGuid().ToString(), ["saleId"] = saleId, ["userId"] = user, ["username"] = "b",
+                ["quantity"] = quantity, ["status"] = "confirmed", ["idempotencyKey"] = key,
+            };
+            if (!(bug == FakeServerBug.LoseEveryThirdOrder && ++_purchases % 3 == 0))
+            {
+                _orders[saleId].Add(order);
+            }
+
+            outcome = (201, order.ToJsonString());
+        }
+
+        if (key is not null)
+        {
+            _replays[$"{saleId}/{user}/{key}"] = outcome;
+        }
+
+        return outcome;
+    }
+
+    private (int, string) Orders(string saleId, string query)
+    {
+        var cursor = query.Split('&').FirstOrDefault(q => q.StartsWith("cursor=", StringComparison.Ordinal))?["cursor=".Length..];
+        var from = cursor is null ? 0 : int.Parse(cursor, System.Globalization.CultureInfo.InvariantCulture);
+        var all = _orders[saleId];
+        var page = all.Skip(from).Take(7).Select(o => (JsonNode)o.DeepClone()).ToArray();
+        var next = from + page.Length < all.Count ? (from + page.Length).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        return (200, new JsonObject { ["items"] = new JsonArray(page), ["nextCursor"] = next }.ToJsonString());
+    }
+
+    private static (int, string) Problem(int status, string reason) =>
+        (status, new JsonObject { ["type"] = "about:blank", ["title"] = reason, ["status"] = status, ["reason"] = reason }.ToJsonString());
+}

@@ -1,0 +1,9 @@
+namespace FlashSale.Drill.Tests;
+
+internal enum FakeServerBug
+{
+    None,
+    Oversell,
+    LoseEveryThirdOrder,
+    SyntheticBuyersDisabled,
+}

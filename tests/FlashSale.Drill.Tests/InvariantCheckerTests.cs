@@ -1,0 +1,238 @@
+using FlashSale.Drill.Checking;
+
+namespace FlashSale.Drill.Tests;
+
+public sealed class InvariantCheckerTests
+{
+    [Fact]
+    public void CleanRun_EveryInvariantPasses()
+    {
+        var verdicts = Scenario.Clean().Check(new Expectation(10, 5));
+
+        Assert.All(verdicts, v => Assert.True(v.Passed, $"{v.Id}: {v.Detail} {string.Join("; ", v.Examples)}"));
+        Assert.Contains(verdicts, v => v.Id == "expected-outcome");
+    }
+
+    [Fact]
+    public void LostAck_A201WhoseOrderIsMissing_IsDetected()
+    {
+        var s = Scenario.Clean();
+        s.Orders.RemoveAll(o => o.OrderId == "order-3");
+        s.Stock = new StockSnapshot(10, 1, 9);
+
+        var verdicts = s.Check();
+
+        var lost = Assert.Single(verdicts, v => v.Id == "acks-are-orders");
+        Assert.False(lost.Passed);
+        Assert.Contains(lost.Examples, e => e.Contains("lost ack", StringComparison.Ordinal) && e.Contains("order-3", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void PhantomOrder_NeverAttempted_IsDetected()
+    {
+        var s = Scenario.Clean();
+        s.Sale = s.Sale with { TotalStock = 11 };
+        s.Stock = new StockSnapshot(11, 0, 11);
+        s.Orders.Add(new ServerOrder("order-ghost", Scenario.SaleId, "user-nobody", 1, ServerOrder.Confirmed, "key-ghost"));
+
+        Assert.Equal(["no-phantom-orders"], Scenario.Failed(s.Check()));
+    }
+
+    [Fact]
+    public void OrderOfATimedOutAttempt_IsNotAPhantom()
+    {
+        var s = Scenario.Clean();
+        s.Sale = s.Sale with { TotalStock = 11 };
+        s.Stock = new StockSnapshot(11, 0, 11);
+        s.Records.Add(Scenario.Record(20, "user-20", "key-20", 0, error: "timeout", start: 500));
+        s.Orders.Add(new ServerOrder("order-20", Scenario.SaleId, "user-20", 1, ServerOrder.Confirmed, "key-20"));
+
+        Assert.Equal(["all-answered"], Scenario.Failed(s.Check()));
+    }
+
+    [Fact]
+    public void UserOverTheLimit_IsDetected()
+    {
+        var s = Scenario.Clean();
+        // user-0 buys a second unit with another key; stock had room for it.
+        s.Sale = s.Sale with { TotalStock = 11 };
+        s.Stock = new StockSnapshot(11, 0, 11);
+        s.Records.Add(Scenario.Record(20, "user-0", "key-extra", 201, orderId: "order-extra", start: 500));
+        s.Orders.Add(new ServerOrder("order-extra", Scenario.SaleId, "user-0", 1, ServerOrder.Confirmed, "key-extra"));
+
+        var failed = Scenario.Failed(s.Check());
+
+        Assert.Equal(["per-user-limit"], failed);
+    }
+
+    [Fact]
+    public void SoldPlusRemainingNotTotal_IsDetected()
+    {
+        var s = Scenario.Clean();
+        s.Stock = new StockSnapshot(10, 1, 10);
+
+        Assert.Equal(["accounting"], Scenario.Failed(s.Check()));
+    }
+
+    [Fact]
+    public void CounterDisagreeingWithOrders_IsDetected()
+    {
+        var s = Scenario.Clean();
+        s.Stock = new StockSnapshot(10, 1, 9);
+
+        Assert.Equal(["accounting"], Scenario.Failed(s.Check()));
+    }
+
+    [Fact]
+    public void Oversell_IsDetected()
+    {
+        var s = Scenario.Clean();
+        s.Records.Add(Scenario.Record(20, "user-20", "key-20", 201, orderId: "order-20", start: 500));
+        s.Orders.Add(new ServerOrder("order-20", Scenario.SaleId, "user-20", 1, ServerOrder.Confirmed, "key-20"));
+        s.Stock = new StockSnapshot(10, -1, 11);
+
+        Assert.Contains("no-oversell", Scenario.Failed(s.Check()));
+    }
+
+    [Fact]
+    public void ServerError_IsDetected()
+    {
+        var s = Scenario.Clean();
+        s.Records.Add(Scenario.Record(20, "user-20", "key-20", 500, reason: "internal_error", start: 500));
+
+        var failed = Scenario.Failed(s.Check());
+
+        Assert.Contains("no-5xx", failed);
+        Assert.DoesNotContain("acks-are-orders", failed);
+    }
+
+    [Fact]
+    public void Documented503_IsNotAServerError()
+    {
+        var s = Scenario.Clean();
+        s.Records.Add(Scenario.Record(20, "user-20", "key-20", 503, reason: "unavailable", start: 500));
+
+        Assert.Empty(Scenario.Failed(s.Check()));
+    }
+
+    [Theory]
+    [InlineData(409, "out_of_stock")]
+    [InlineData(418, null)]
+    [InlineData(400, "sold_out")]
+    [InlineData(200, null)]
+    public void UndocumentedOutcome_IsDetected(int status, string? reason)
+    {
+        var s = Scenario.Clean();
+        s.Records.Add(Scenario.Record(20, "user-20", "key-20", status, reason: reason, start: 500));
+
+        Assert.Equal(["documented-outcomes"], Scenario.Failed(s.Check()));
+    }
+
+    [Fact]
+    public void A201WithoutConfirmedStatus_IsUndocumented()
+    {
+        var s = Scenario.Clean();
+        s.Records[0] = s.Records[0] with { OrderStatus = "pending" };
+
+        Assert.Contains("documented-outcomes", Scenario.Failed(s.Check()));
+    }
+
+    [Fact]
+    public void ReplayWithADifferentOrderId_IsDetected()
+    {
+        var s = Scenario.Clean();
+        s.Records.Add(Scenario.Record(0, "user-0", "key-0", 201, orderId: "order-other", start: 100, copy: 2));
+
+        var failed = Scenario.Failed(s.Check());
+
+        Assert.Contains("idempotent-replays", failed);
+        Assert.Contains("acks-are-orders", failed); // order-other is not on the server either
+    }
+
+    [Fact]
+    public void ReplayAnsweredSoldOutAfterTheOrder_IsDetected()
+    {
+        var s = Scenario.Clean();
+        s.Records.Add(Scenario.Record(0, "user-0", "key-0", 409, reason: "sold_out", start: 100, copy: 2));
+
+        Assert.Equal(["idempotent-replays"], Scenario.Failed(s.Check()));
+    }
+
+    [Fact]
+    public void ConsistentReplaysAndInProgress_Pass()
+    {
+        var s = Scenario.Clean();
+        s.Records.Add(Scenario.Record(0, "user-0", "key-0", 409, reason: "request_in_progress", start: 1, copy: 2));
+        s.Records.Add(Scenario.Record(0, "user-0", "key-0", 201, orderId: "order-0", start: 100, copy: 3));
+        s.Records.Add(Scenario.Record(10, "user-10", "key-10", 409, reason: "sold_out", start: 200, copy: 2));
+
+        Assert.Empty(Scenario.Failed(s.Check()));
+    }
+
+    [Fact]
+    public void OneKeyBoughtTwice_IsDetected()
+    {
+        var s = Scenario.Clean();
+        s.Sale = s.Sale with { TotalStock = 11, PerUserLimit = 2 };
+        s.Stock = new StockSnapshot(11, 0, 11);
+        s.Orders.Add(new ServerOrder("order-dup", Scenario.SaleId, "user-0", 1, ServerOrder.Confirmed, "key-0"));
+
+        Assert.Equal(["idempotent-replays"], Scenario.Failed(s.Check()));
+    }
+
+    [Fact]
+    public void PendingThatNeverConfirmed_IsDetected()
+    {
+        var s = Scenario.Clean();
+        s.Records[0] = Scenario.Record(0, "user-0", "key-0", 202, orderId: "order-0");
+        s.Orders[0] = s.Orders[0] with { Status = ServerOrder.Pending };
+        s.Stock = new StockSnapshot(10, 1, 9);
+
+        Assert.Contains("acks-are-orders", Scenario.Failed(s.Check()));
+    }
+
+    [Fact]
+    public void PendingThatBecameConfirmed_Passes()
+    {
+        var s = Scenario.Clean();
+        s.Records[0] = Scenario.Record(0, "user-0", "key-0", 202, orderId: "order-0");
+
+        Assert.Empty(Scenario.Failed(s.Check()));
+    }
+
+    [Fact]
+    public void WrongExpectedCount_IsDetected()
+    {
+        var failed = Scenario.Failed(Scenario.Clean().Check(new Expectation(11, 4)));
+
+        Assert.Equal(["expected-outcome"], failed);
+    }
+
+    [Fact]
+    public void PreexistingOrders_NeedNoAttempt()
+    {
+        var s = Scenario.Clean();
+        s.Sale = s.Sale with { TotalStock = 11 };
+        s.Stock = new StockSnapshot(11, 0, 11);
+        s.Orders.Add(new ServerOrder("order-old", Scenario.SaleId, "someone", 1, ServerOrder.Confirmed, null));
+        s.Preexisting.Add("order-old");
+
+        Assert.Empty(Scenario.Failed(s.Check()));
+    }
+
+    [Fact]
+    public void KeylessOrderOfALostAnswer_IsNotAPhantom_ButASecondOneIs()
+    {
+        var s = Scenario.Clean();
+        s.Sale = s.Sale with { TotalStock = 12, PerUserLimit = 2 };
+        s.Stock = new StockSnapshot(12, 0, 12);
+        s.Records.Add(Scenario.Record(20, "user-20", null, 0, error: "timeout", start: 500));
+        s.Orders.Add(new ServerOrder("order-20a", Scenario.SaleId, "user-20", 1, ServerOrder.Confirmed, null));
+        s.Orders.Add(new ServerOrder("order-20b", Scenario.SaleId, "user-20", 1, ServerOrder.Confirmed, null));
+
+        var phantom = Assert.Single(s.Check(), v => v.Id == "no-phantom-orders");
+
+        Assert.False(phantom.Passed);
+        Assert.Single(phantom.Examples);
+    }
+}

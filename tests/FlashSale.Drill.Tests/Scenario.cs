@@ -1,0 +1,52 @@
+using FlashSale.Drill.Checking;
+using FlashSale.Drill.Load;
+
+namespace FlashSale.Drill.Tests;
+
+/// <summary>
+/// A fabricated, clean run: 15 buyers, one attempt each, on a sale of 10 units with limit 1 — ten 201s whose
+/// orders are on the server, five 409 sold_out. Tests plant one violation and expect exactly that check to fail.
+/// </summary>
+internal sealed class Scenario
+{
+    public const string SaleId = "sale-1";
+
+    public List<AttemptRecord> Records { get; } = [];
+    public List<ServerOrder> Orders { get; } = [];
+    public StockSnapshot Stock { get; set; } = new(10, 0, 10);
+    public SaleFacts Sale { get; set; } = new(SaleId, 10, 1);
+    public HashSet<string> Preexisting { get; } = [];
+
+    public static Scenario Clean()
+    {
+        var s = new Scenario();
+        for (var i = 0; i < 15; i++)
+        {
+            var user = $"user-{i}";
+            var key = $"key-{i}";
+            if (i < 10)
+            {
+                var order = $"order-{i}";
+                s.Records.Add(Record(i, user, key, 201, orderId: order, start: i * 10));
+                s.Orders.Add(new ServerOrder(order, SaleId, user, 1, ServerOrder.Confirmed, key));
+            }
+            else
+            {
+                s.Records.Add(Record(i, user, key, 409, reason: "sold_out", start: i * 10));
+            }
+        }
+
+        return s;
+    }
+
+    public static AttemptRecord Record(long attempt, string user, string? key, int status, string? reason = null,
+        string? orderId = null, long start = 0, int copy = 1, int quantity = 1, string? error = null) =>
+        new(attempt * 10 + copy, attempt, copy, SaleId, user, key, quantity, status, reason, orderId,
+            status switch { 201 => "confirmed", 202 => "pending", _ => null }, start, start + 5, error);
+
+    public IReadOnlyList<Verdict> Check(Expectation? expectation = null) =>
+        InvariantChecker.Check(Records, [new SaleEvidence(Sale, Stock, Orders, Preexisting)], expectation);
+
+    public static IReadOnlyList<string> Failed(IReadOnlyList<Verdict> verdicts) =>
+        [.. verdicts.Where(v => !v.Passed).Select(v => v.Id)];
+}

@@ -1,0 +1,78 @@
+using System.Net;
+using FlashSale.Admin;
+using FlashSale.Tests.Infrastructure;
+
+namespace FlashSale.Tests.Admin;
+
+/// <summary>The CSV export: header plus one row per order, streamed, safe to open in a spreadsheet.</summary>
+public sealed class OrdersCsvTests : IAsyncLifetime
+{
+    private readonly TestApp _app = new(realSocket: true);
+    private Api _admin = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app.StartServer();
+        _admin = await Api.AsAdminAsync(_app.CreateClient());
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task Export_IsHeaderPlusOneRowPerOrder_StreamedAsCsv()
+    {
+        var (saleId, _, orderIds) = await _admin.SaleWithOrdersAsync(stock: 30, buyers: 25, price: 12.5m);
+        using (var cancel = await _admin.PostEmptyAsync($"/api/v1/admin/orders/{orderIds[3]}/cancel"))
+        {
+            Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        }
+
+        using var response = await _admin.SendAsync(HttpMethod.Get, $"/api/v1/admin/sales/{saleId}/orders.csv", configure:
+            r => r.Version = HttpVersion.Version11);
+
+        await Api.EnsureAsync(response, HttpStatusCode.OK);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
+        // Written as it is read: no Content-Length known up front, so the body is chunked.
+        Assert.True(response.Headers.TransferEncodingChunked);
+        var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(OrdersCsv.Header, lines[0]);
+        Assert.Equal(26, lines.Length);
+        Assert.Equal(orderIds, lines.Skip(1).Select(l => l.Split(',')[0]));   // purchase order by default
+        Assert.All(lines.Skip(1), l => Assert.Equal(13, l.Split(',').Length));
+        var cancelled = Assert.Single(lines, l => l.Contains(",cancelled,", StringComparison.Ordinal));
+        Assert.StartsWith(orderIds[3], cancelled, StringComparison.Ordinal);
+        Assert.Contains(",1,12.50,12.50,USD,", lines[1], StringComparison.Ordinal);
+
+        using var newest = await _admin.GetAsync($"/api/v1/admin/sales/{saleId}/orders.csv?order=desc");
+        var newestIds = (await newest.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries)
+            .Skip(1).Select(l => l.Split(',')[0]);
+        Assert.Equal(Enumerable.Reverse(orderIds), newestIds);
+    }
+
+    [Fact]
+    public async Task Export_UnknownSaleOrBadOrder_IsAProblem()
+    {
+        var saleId = (await _admin.CreateSaleAsync(stock: 1)).Id();
+        using var unknown = await _admin.GetAsync($"/api/v1/admin/sales/{Guid.NewGuid()}/orders.csv");
+        using var badOrder = await _admin.GetAsync($"/api/v1/admin/sales/{saleId}/orders.csv?order=random");
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("sale_not_found", await Api.ReasonAsync(unknown));
+        Assert.Equal(HttpStatusCode.BadRequest, badOrder.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("alice", "alice")]
+    [InlineData("=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\"")]
+    [InlineData("+1-555", "'+1-555")]
+    [InlineData("-2+3", "'-2+3")]
+    [InlineData("@SUM(A1)", "'@SUM(A1)")]
+    [InlineData("\tcmd", "'\tcmd")]
+    [InlineData("a,b", "\"a,b\"")]
+    [InlineData("line\nbreak", "\"line\nbreak\"")]
+    [InlineData("", "")]
+    [InlineData(null, "")]
+    public void Cell_NeutralisesFormulasAndQuotesSeparators(string? value, string expected) =>
+        Assert.Equal(expected, OrdersCsv.Cell(value));
+}

@@ -1,0 +1,90 @@
+using System.Net;
+using FlashSale.Tests.Infrastructure;
+
+namespace FlashSale.Tests.Admin;
+
+/// <summary>G4: reconciliation finds drift between the ledger and the order records and repairs the ledger.</summary>
+public sealed class ReconcileTests : IAsyncLifetime
+{
+    private readonly TestApp _app = new();
+    private Api _admin = null!;
+
+    public async Task InitializeAsync() => _admin = await Api.AsAdminAsync(_app.CreateClient());
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task NoDrift_ReportsEverySaleClean()
+    {
+        var (saleId, _, _) = await _admin.SaleWithOrdersAsync(stock: 5, buyers: 3);
+
+        var report = await (await _admin.PostEmptyAsync("/api/v1/admin/reconcile")).ReadJsonAsync();
+
+        Assert.Equal(0, report.Int("drifted"));
+        var line = Assert.Single(report["items"]!.AsArray());
+        Assert.Equal(saleId, line!["saleId"]!.GetValue<string>());
+        Assert.Equal(3, line.Int("recordSold"));
+        Assert.Equal(3, line.Int("ledgerSold"));
+        Assert.False(line["repaired"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task OrderDeletedAndOrderInsertedByHand_AreFoundAndRepairedFromTheRecord()
+    {
+        var (drained, _, drainedOrders) = await _admin.SaleWithOrdersAsync(stock: 5, buyers: 3);
+        var (padded, _, _) = await _admin.SaleWithOrdersAsync(stock: 5, buyers: 1);
+        var (clean, _, _) = await _admin.SaleWithOrdersAsync(stock: 5, buyers: 2);
+        var lost = drainedOrders[0];
+
+        // Drift by hand: one order row vanishes from a sale, two appear in another.
+        _app.Sql($"DELETE FROM orders WHERE id = '{lost}'");
+        _app.Sql($"""
+            INSERT INTO orders (id, sale_id, user_id, username, quantity, unit_price_minor, currency, purchased_at, remaining_after, status)
+            VALUES ('{Guid.NewGuid()}', '{padded}', 'hand-1', 'hand-1', 1, 1000, 'USD', 0, 0, 0),
+                   ('{Guid.NewGuid()}', '{padded}', 'hand-2', 'hand-2', 1, 1000, 'USD', 0, 0, 0)
+            """);
+
+        using var response = await _admin.PostEmptyAsync("/api/v1/admin/reconcile");
+
+        await Api.EnsureAsync(response, HttpStatusCode.OK);
+        var report = await response.ReadJsonAsync();
+        Assert.Equal(2, report.Int("drifted"));
+        Assert.Equal(2, report.Int("repaired"));
+        var lines = report["items"]!.AsArray().ToDictionary(l => l!["saleId"]!.GetValue<string>(), l => l!);
+        Assert.Equal((2, 3, 1, true), Line(lines[drained]));
+        Assert.Equal((3, 1, -2, true), Line(lines[padded]));
+        Assert.Equal((2, 2, 0, false), Line(lines[clean]));
+
+        // The ledger now answers from the record: stock, and the limit of the user whose order vanished.
+        Assert.Equal(3, (await _admin.StockAsync(drained)).Int("remainingStock"));
+        Assert.Equal(2, (await _admin.StockAsync(padded)).Int("remainingStock"));
+        var again = await (await _admin.PostEmptyAsync("/api/v1/admin/reconcile")).ReadJsonAsync();
+        Assert.Equal(0, again.Int("drifted"));
+        var stats = await _admin.GetJsonAsync("/api/v1/admin/stats");
+        Assert.Equal(2 + 3 + 2, stats["totals"]!["units"]!.GetValue<long>());   // the aggregates follow the record too
+    }
+
+    [Fact]
+    public async Task AfterRepair_TheBuyerWhoseOrderVanished_MayBuyAgain()
+    {
+        var (saleId, buyers, orderIds) = await _admin.SaleWithOrdersAsync(stock: 5, buyers: 1);
+        _app.Sql($"DELETE FROM orders WHERE id = '{orderIds[0]}'");
+        var buyer = _admin.WithToken(buyers[0].Token);
+        using (var refused = await buyer.PurchaseAsync(saleId))
+        {
+            Assert.Equal("limit_reached", await Api.ReasonAsync(refused));
+        }
+
+        using var reconcile = await _admin.PostEmptyAsync("/api/v1/admin/reconcile");
+        using var bought = await buyer.PurchaseAsync(saleId);
+
+        Assert.Equal(HttpStatusCode.OK, reconcile.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, bought.StatusCode);
+        var stock = await _admin.StockAsync(saleId);
+        Assert.Equal(5, stock.Int("sold") + stock.Int("remainingStock"));
+        Assert.Equal(1, stock.Int("sold"));
+    }
+
+    private static (int RecordSold, int LedgerSold, int Drift, bool Repaired) Line(System.Text.Json.Nodes.JsonNode line) =>
+        (line.Int("recordSold"), line.Int("ledgerSold"), line.Int("drift"), line["repaired"]!.GetValue<bool>());
+}

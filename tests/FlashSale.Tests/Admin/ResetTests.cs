@@ -1,0 +1,50 @@
+using System.Net;
+using FlashSale.Tests.Infrastructure;
+
+namespace FlashSale.Tests.Admin;
+
+/// <summary>The development reset: wipes sales and orders and re-creates the demo sales; absent elsewhere.</summary>
+public sealed class ResetTests
+{
+    [Fact]
+    public async Task InDevelopment_WipesSalesAndOrders_AndReseedsTheDemo()
+    {
+        await using var app = new TestApp();
+        var admin = await Api.AsAdminAsync(app.CreateClient());
+        var (saleId, _, _) = await admin.SaleWithOrdersAsync(stock: 3, buyers: 2);
+
+        using var response = await admin.PostEmptyAsync("/api/v1/admin/reset");
+
+        await Api.EnsureAsync(response, HttpStatusCode.OK);
+        var sales = (await admin.GetJsonAsync("/api/v1/sales"))["items"]!.AsArray();
+        Assert.Equal(4, sales.Count);
+        Assert.Contains(sales, s => s!["sku"]!.GetValue<string>() == "IPHONE-15-PRO");
+        Assert.All(sales, s => Assert.Equal(0, s.Int("sold")));
+        using var gone = await admin.GetAsync($"/api/v1/sales/{saleId}");
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        var stats = await admin.GetJsonAsync("/api/v1/admin/stats");
+        Assert.Equal(0, stats["totals"]!["orders"]!.GetValue<long>());
+        Assert.Equal(0, stats["totals"]!["uniqueBuyers"]!.GetValue<long>());
+
+        // The demo sales trade at once: the ledger knows them.
+        var iphone = sales.First(s => s!["sku"]!.GetValue<string>() == "IPHONE-15-PRO")!["id"]!.GetValue<string>();
+        var buyer = admin.WithToken((await admin.MintBuyersAsync(1))[0].Token);
+        using var bought = await buyer.PurchaseAsync(iphone);
+        Assert.Equal(HttpStatusCode.Created, bought.StatusCode);
+    }
+
+    [Fact]
+    public async Task OutsideDevelopment_Is404_AndWipesNothing()
+    {
+        await using var app = new TestApp(settings: new Dictionary<string, string?> { ["environment"] = "Production" });
+        var admin = await Api.AsAdminAsync(app.CreateClient());
+        var saleId = (await admin.CreateSaleAsync(stock: 3)).Id();
+
+        using var response = await admin.PostEmptyAsync("/api/v1/admin/reset");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("not_found", await Api.ReasonAsync(response));
+        using var still = await admin.GetAsync($"/api/v1/sales/{saleId}");
+        Assert.Equal(HttpStatusCode.OK, still.StatusCode);
+    }
+}

@@ -1,0 +1,175 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using FlashSale.Sales;
+using FlashSale.Tests.Infrastructure;
+
+namespace FlashSale.Tests.Admin;
+
+/// <summary>Stats and the leaderboard agree with an independent count over the orders after a concurrent burst.</summary>
+public sealed class StatsAndLeaderboardTests : IAsyncLifetime
+{
+    private readonly TestApp _app = new(realSocket: true);
+    private Api _admin = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app.StartServer();
+        _admin = await Api.AsAdminAsync(_app.CreateClient());
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task AfterAConcurrentBurstAndCancels_StatsMatchTheOrders()
+    {
+        var a = (await _admin.CreateSaleAsync(stock: 20, price: 10m)).Id();
+        var b = (await _admin.CreateSaleAsync(stock: 15, perUserLimit: 2, price: 25.5m)).Id();
+        var c = (await _admin.CreateSaleAsync(stock: 500, price: 3m)).Id();
+        var untouched = (await _admin.CreateSaleAsync(stock: 5, price: 1m)).Id();
+        var buyers = await _admin.MintBuyersAsync(60);
+        var random = new Random(20261124);
+        var plan = buyers.SelectMany(buyer => new[] { (buyer, a, 1), (buyer, b, random.Next(1, 3)) }
+            .Concat(random.Next(3) == 0 ? [(buyer, c, 1)] : [])).OrderBy(_ => random.Next()).ToList();
+
+        using var gate = new SemaphoreSlim(32);
+        var results = await Task.WhenAll(plan.Select(async p =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                using var response = await _admin.WithToken(p.buyer.Token).PurchaseAsync(p.Item2, p.Item3);
+                return response.StatusCode;
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+        Assert.DoesNotContain(results, s => (int)s >= 500);
+        foreach (var order in (await _admin.AllOrdersAsync(a)).Take(2))
+        {
+            using var cancelled = await _admin.PostEmptyAsync($"/api/v1/admin/orders/{order["orderId"]!.GetValue<string>()}/cancel");
+            Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        }
+
+        var orders = new Dictionary<string, List<JsonObject>>();
+        foreach (var id in new[] { a, b, c, untouched })
+        {
+            orders[id] = (await _admin.AllOrdersAsync(id)).Where(o => o["status"]!.GetValue<string>() == "confirmed").ToList();
+        }
+
+        var all = orders.Values.SelectMany(o => o).ToList();
+        var stats = await _admin.GetJsonAsync("/api/v1/admin/stats");
+
+        var totals = stats["totals"]!;
+        Assert.Equal(all.Sum(o => o["total"]!.GetValue<decimal>()), totals["revenue"]!.GetValue<decimal>());
+        Assert.Equal(all.Sum(o => o["quantity"]!.GetValue<int>()), totals["units"]!.GetValue<long>());
+        Assert.Equal(all.Count, totals["orders"]!.GetValue<long>());
+        Assert.Equal(all.Select(o => o["userId"]!.GetValue<string>()).Distinct().Count(), totals["uniqueBuyers"]!.GetValue<long>());
+
+        var perSale = stats["sales"]!.AsArray().ToDictionary(s => s!["saleId"]!.GetValue<string>(), s => s!);
+        foreach (var (id, confirmed) in orders)
+        {
+            var line = perSale[id];
+            var total = line.Int("totalStock");
+            var sold = confirmed.Sum(o => o["quantity"]!.GetValue<int>());
+            Assert.Equal(sold, line.Int("sold"));
+            Assert.Equal(total - sold, line.Int("remaining"));
+            Assert.Equal(decimal.Round(sold * 100m / total, 2), line["sellThroughPercent"]!.GetValue<decimal>());
+            Assert.Equal(confirmed.Sum(o => o["total"]!.GetValue<decimal>()), line["revenue"]!.GetValue<decimal>());
+            var stock = await _admin.StockAsync(id);
+            Assert.Equal(stock.Int("sold"), sold);   // the ledger agrees with the record
+            if (sold == total)
+            {
+                var last = confirmed.Max(o => o["purchasedAt"]!.GetValue<DateTimeOffset>());
+                Assert.Equal(last, line["soldOutAt"]!.GetValue<DateTimeOffset>());
+                Assert.Equal((last - line["startsAt"]!.GetValue<DateTimeOffset>()).TotalSeconds,
+                    line["timeToSellOutSeconds"]!.GetValue<double>(), 3);
+            }
+            else
+            {
+                Assert.Null(line["soldOutAt"]);
+                Assert.Null(line["timeToSellOutSeconds"]);
+            }
+        }
+
+        Assert.Equal(15, perSale[b].Int("sold"));   // 60 buyers want 15 units: B sells out
+        Assert.Equal(18, perSale[a].Int("sold"));   // 20 sold, 2 cancelled
+
+        var expectedByUnits = orders.Where(o => o.Value.Count > 0)
+            .Select(o => (Id: o.Key, Units: o.Value.Sum(x => x["quantity"]!.GetValue<int>()), Revenue: o.Value.Sum(x => x["total"]!.GetValue<decimal>())))
+            .ToList();
+        var byUnits = stats["topProducts"]!["byUnits"]!.AsArray().Select(p => p!["saleId"]!.GetValue<string>()).ToList();
+        var byRevenue = stats["topProducts"]!["byRevenue"]!.AsArray().Select(p => p!["saleId"]!.GetValue<string>()).ToList();
+        Assert.Equal(expectedByUnits.OrderByDescending(s => s.Units).ThenByDescending(s => s.Revenue).Select(s => s.Id), byUnits);
+        Assert.Equal(expectedByUnits.OrderByDescending(s => s.Revenue).ThenByDescending(s => s.Units).Select(s => s.Id), byRevenue);
+        Assert.DoesNotContain(untouched, byUnits);
+
+        var days = stats["revenueByDay"]!.AsArray();
+        Assert.Equal(7, days.Count);
+        Assert.Equal(DateOnly.FromDateTime(stats["serverTime"]!.GetValue<DateTimeOffset>().UtcDateTime),
+            DateOnly.Parse(days[^1]!["date"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(totals["revenue"]!.GetValue<decimal>(), days.Sum(d => d!["revenue"]!.GetValue<decimal>()));
+        Assert.Equal(all.Count, days.Sum(d => d!["orders"]!.GetValue<long>()));
+
+        var leaderboard = await _admin.Anonymous().GetJsonAsync($"/api/v1/sales/{b}/leaderboard?limit=100");
+        var entries = leaderboard["items"]!.AsArray();
+        Assert.Equal(orders[b].Count, entries.Count);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            Assert.Equal(i + 1, entries[i].Int("rank"));
+            Assert.Equal(NameMask.Mask(orders[b][i]["username"]!.GetValue<string>()), entries[i]!["buyer"]!.GetValue<string>());
+            Assert.Equal(orders[b][i]["quantity"]!.GetValue<int>(), entries[i].Int("quantity"));
+            Assert.Equal(orders[b][i]["purchasedAt"]!.GetValue<DateTimeOffset>(), entries[i]!["purchasedAt"]!.GetValue<DateTimeOffset>());
+        }
+
+        var top = await _admin.Anonymous().GetJsonAsync($"/api/v1/sales/{a}/leaderboard");
+        Assert.Equal(orders[a].Take(10).Select(o => NameMask.Mask(o["username"]!.GetValue<string>())),
+            top["items"]!.AsArray().Select(e => e!["buyer"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Stats_OnAnEmptyShop_AreZeros()
+    {
+        var stats = await _admin.GetJsonAsync("/api/v1/admin/stats");
+
+        Assert.Equal(0, stats["totals"]!["orders"]!.GetValue<long>());
+        Assert.Equal(0m, stats["totals"]!["revenue"]!.GetValue<decimal>());
+        Assert.Empty(stats["topProducts"]!["byUnits"]!.AsArray());
+        Assert.Equal(7, stats["revenueByDay"]!.AsArray().Count);
+    }
+
+    [Theory]
+    [InlineData("limit=0")]
+    [InlineData("limit=101")]
+    [InlineData("limit=ten")]
+    public async Task Leaderboard_LimitOutOfRange_Is400(string query)
+    {
+        var saleId = (await _admin.CreateSaleAsync(stock: 5)).Id();
+
+        using var response = await _admin.Anonymous().GetAsync($"/api/v1/sales/{saleId}/leaderboard?{query}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Leaderboard_UnknownSale_Is404()
+    {
+        using var response = await _admin.Anonymous().GetAsync($"/api/v1/sales/{Guid.NewGuid()}/leaderboard");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("sale_not_found", await Api.ReasonAsync(response));
+    }
+
+    [Theory]
+    [InlineData("alice", "al***e")]
+    [InlineData("synthetic-1a2b3c4d", "sy***d")]
+    [InlineData("anna", "a***a")]
+    [InlineData("bob", "b***")]
+    [InlineData("jo", "j***")]
+    [InlineData("x", "x***")]
+    [InlineData("", "***")]
+    [InlineData("  zoë  ", "z***")]
+    public void NameMask_ShowsLittle_AndNeverTheLength(string name, string masked) =>
+        Assert.Equal(masked, NameMask.Mask(name));
+}

@@ -1,0 +1,45 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using FlashSale.Tests.Infrastructure;
+
+namespace FlashSale.Tests.Operations;
+
+public sealed partial class MetricsTests : IAsyncLifetime
+{
+    private readonly TestApp _app = new(realSocket: true);
+    private Api _admin = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app.StartServer();
+        _admin = await Api.AsAdminAsync(_app.CreateClient());
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task AfterABurst_PurchaseCountersMatchTheResponses()
+    {
+        var saleId = (await _admin.CreateSaleAsync(stock: 7))["id"]!.GetValue<string>();
+        var buyers = await _admin.MintBuyersAsync(30);
+
+        var statuses = await Task.WhenAll(buyers.Select(async b =>
+        {
+            using var response = await _admin.WithToken(b.Token).PurchaseAsync(saleId);
+            return response.StatusCode;
+        }));
+
+        var text = await _app.CreateClient().GetStringAsync("/metrics");
+        Assert.Equal(statuses.Count(s => s == HttpStatusCode.Created), Counter(text, "created"));
+        Assert.Equal(statuses.Count(s => s == HttpStatusCode.Conflict), Counter(text, "sold_out"));
+        Assert.Contains("flashsale_commit_batch_size", text, StringComparison.Ordinal);
+    }
+
+    private static long Counter(string metrics, string outcome)
+    {
+        var match = Regex.Match(metrics, $$"""^flashsale_purchases_total\{[^}]*outcome="{{outcome}}"[^}]*\} (\d+)""", RegexOptions.Multiline);
+        Assert.True(match.Success, $"no purchases counter for {outcome} in:\n{metrics}");
+        return long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+}

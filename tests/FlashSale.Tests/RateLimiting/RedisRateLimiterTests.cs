@@ -1,0 +1,126 @@
+using FlashSale.RateLimiting;
+using FlashSale.Storage.Redis;
+using StackExchange.Redis;
+
+namespace FlashSale.Tests.RateLimiting;
+
+/// <summary>
+/// The Redis limiter against a real Redis (FLASHSALE_TEST_REDIS; missing is a failure, not a skip).
+/// Two connections stand for two server instances; each test uses its own rule name, so its keys are its own.
+/// </summary>
+public sealed class RedisRateLimiterTests : IAsyncLifetime
+{
+    private ConnectionMultiplexer _first = null!;
+    private ConnectionMultiplexer _second = null!;
+
+    public async Task InitializeAsync()
+    {
+        var address = Environment.GetEnvironmentVariable("FLASHSALE_TEST_REDIS");
+        if (string.IsNullOrWhiteSpace(address))
+        {
+            throw new InvalidOperationException(
+                "FLASHSALE_TEST_REDIS is not set: run `scripts/services.sh start redis` and `eval \"$(scripts/services.sh env)\"`, or scripts/test.sh.");
+        }
+
+        _first = await ConnectionMultiplexer.ConnectAsync(address);
+        _second = await ConnectionMultiplexer.ConnectAsync(address);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _first.DisposeAsync();
+        await _second.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task TwoInstances_ShareOneCount()
+    {
+        var rule = new RateLimitRule(UniqueName(), PermitLimit: 5, Window: TimeSpan.FromMinutes(1));
+        var a = new RedisRateLimiter(_first);
+        var b = new RedisRateLimiter(_second);
+
+        var decisions = new List<RateLimitDecision>();
+        for (var i = 0; i < 6; i++)
+        {
+            decisions.Add(await (i % 2 == 0 ? a : b).AcquireAsync(rule, "user-1", CancellationToken.None));
+        }
+
+        Assert.All(decisions.Take(5), d => Assert.True(d.Allowed));
+        Assert.False(decisions[5].Allowed);
+        Assert.InRange(decisions[5].RetryAfter, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(2));
+        Assert.True((await b.AcquireAsync(rule, "user-2", CancellationToken.None)).Allowed, "another subject has its own count");
+    }
+
+    [Fact]
+    public async Task ParallelAttemptsOnTwoInstances_AdmitExactlyTheLimit()
+    {
+        var rule = new RateLimitRule(UniqueName(), PermitLimit: 25, Window: TimeSpan.FromMinutes(10));
+        var limiters = new[] { new RedisRateLimiter(_first), new RedisRateLimiter(_second) };
+
+        var decisions = await Task.WhenAll(Enumerable.Range(0, 200)
+            .Select(i => limiters[i % 2].AcquireAsync(rule, "bot", CancellationToken.None).AsTask()));
+
+        // A window of ten minutes: the test cannot straddle more than one boundary's worth of drift.
+        Assert.InRange(decisions.Count(d => d.Allowed), 25, 26);
+    }
+
+    [Fact]
+    public async Task TheWindowSlides()
+    {
+        var rule = new RateLimitRule(UniqueName(), PermitLimit: 3, Window: TimeSpan.FromSeconds(1));
+        var a = new RedisRateLimiter(_first);
+        var b = new RedisRateLimiter(_second);
+
+        // Start right after a window boundary so the three fit one window.
+        var now = DateTimeOffset.UtcNow;
+        await Task.Delay(TimeSpan.FromMilliseconds(1000 - now.Millisecond + 20));
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True((await a.AcquireAsync(rule, "s", CancellationToken.None)).Allowed);
+        }
+
+        var refused = await b.AcquireAsync(rule, "s", CancellationToken.None);
+        Assert.False(refused.Allowed);
+        Assert.InRange(refused.RetryAfter, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(2));
+
+        // Two windows on, nothing of the old count weighs any more.
+        await Task.Delay(TimeSpan.FromSeconds(2.1));
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True((await b.AcquireAsync(rule, "s", CancellationToken.None)).Allowed);
+        }
+
+        Assert.False((await a.AcquireAsync(rule, "s", CancellationToken.None)).Allowed);
+    }
+
+    [Fact]
+    public async Task AfterRetryAfter_ARequestIsAdmitted()
+    {
+        var rule = new RateLimitRule(UniqueName(), PermitLimit: 2, Window: TimeSpan.FromSeconds(1));
+        var limiter = new RedisRateLimiter(_first);
+        await limiter.AcquireAsync(rule, "s", CancellationToken.None);
+        await limiter.AcquireAsync(rule, "s", CancellationToken.None);
+        var refused = await limiter.AcquireAsync(rule, "s", CancellationToken.None);
+        Assert.False(refused.Allowed);
+
+        await Task.Delay(refused.RetryAfter + TimeSpan.FromMilliseconds(50));
+
+        Assert.True((await limiter.AcquireAsync(rule, "s", CancellationToken.None)).Allowed);
+    }
+
+    [Fact]
+    public async Task KeysExpireAndCarryTheHashTag()
+    {
+        var rule = new RateLimitRule(UniqueName(), PermitLimit: 2, Window: TimeSpan.FromSeconds(30));
+        await new RedisRateLimiter(_first).AcquireAsync(rule, "u:abc", CancellationToken.None);
+
+        var key = RedisRateLimiter.Key(rule.Name, "u:abc");
+        Assert.Equal($"{{rl:{rule.Name}:u:abc}}", key.ToString());
+        var ttl = await _first.GetDatabase().KeyTimeToLiveAsync(key);
+        Assert.NotNull(ttl);
+        Assert.InRange(ttl.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
+        Assert.DoesNotContain("{", RedisRateLimiter.Key("r", "evil}{subject").ToString()[1..^1], StringComparison.Ordinal);
+    }
+
+    private static string UniqueName() => "t" + Guid.NewGuid().ToString("N")[..12];
+}

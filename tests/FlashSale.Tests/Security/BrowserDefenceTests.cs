@@ -1,0 +1,125 @@
+using System.Net;
+using System.Security.Claims;
+using FlashSale.Accounts;
+using FlashSale.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace FlashSale.Tests.Security;
+
+/// <summary>What protects a browser user: security headers on every response, cookie flags, CSRF on cookie-authenticated API calls.</summary>
+public sealed class BrowserDefenceTests : IAsyncLifetime
+{
+    private readonly TestApp _app = new();
+    private Api _admin = null!;
+
+    public async Task InitializeAsync() => _admin = await Api.AsAdminAsync(_app.CreateClient());
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Theory]
+    [InlineData("/api/v1/sales", "application/json")]
+    [InlineData("/api/v1/sales/not-a-sale", "application/problem+json")]
+    [InlineData("/no/such/page", "application/problem+json")]
+    [InlineData("/api/v1/me/orders", "application/problem+json")]
+    [InlineData("/openapi/v1.json", "application/json")]
+    public async Task EveryResponse_CarriesTheSecurityHeaders(string path, string mediaType)
+    {
+        using var response = await _admin.Anonymous().GetAsync(path);
+
+        Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("nosniff", Header(response, "X-Content-Type-Options"));
+        Assert.Equal("no-referrer", Header(response, "Referrer-Policy"));
+        Assert.Equal("DENY", Header(response, "X-Frame-Options"));
+        Assert.Equal("default-src 'none'; frame-ancestors 'none'", Header(response, "Content-Security-Policy"));
+    }
+
+    [Fact]
+    public async Task HtmlPages_GetAContentSecurityPolicy_WithoutFraming()
+    {
+        using var response = await _admin.Anonymous().GetAsync("/api-docs/");
+
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var csp = Header(response, "Content-Security-Policy")!;
+        Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+        Assert.Contains("object-src 'none'", csp, StringComparison.Ordinal);
+        Assert.Equal("nosniff", Header(response, "X-Content-Type-Options"));
+    }
+
+    [Fact]
+    public void TheSignInCookie_IsHttpOnlyAndSameSiteStrict()
+    {
+        var options = _app.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>()
+            .Get(CookieAuthenticationDefaults.AuthenticationScheme);
+
+        Assert.True(options.Cookie.HttpOnly);
+        Assert.Equal(SameSiteMode.Strict, options.Cookie.SameSite);
+        // Secure whenever the request is HTTPS, including behind a trusted proxy that says so (X-Forwarded-Proto).
+        Assert.Equal(CookieSecurePolicy.SameAsRequest, options.Cookie.SecurePolicy);
+    }
+
+    [Fact]
+    public async Task CookieAuthenticatedPost_WithoutProofOfOrigin_IsRefusedAndBuysNothing()
+    {
+        var saleId = (await _admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
+        var cookie = SignInCookie(Guid.NewGuid().ToString("D"));
+        var api = _admin.Anonymous();
+
+        using var forged = await api.SendAsync(HttpMethod.Post, $"/api/v1/sales/{saleId}/purchases",
+            new StringContent("""{"quantity":1}""", System.Text.Encoding.UTF8, "application/json"), r => r.Headers.Add("Cookie", cookie));
+        using var read = await api.SendAsync(HttpMethod.Get, "/api/v1/me/orders", configure: r => r.Headers.Add("Cookie", cookie));
+
+        Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
+        Assert.Equal("csrf_check_failed", await Api.ReasonAsync(forged));
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode); // reading is not what CSRF abuses
+        Assert.Empty(await _admin.AllOrdersAsync(saleId));
+    }
+
+    [Fact]
+    public async Task CookieAuthenticatedPost_WithXRequestedWith_Buys()
+    {
+        var saleId = (await _admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
+        var cookie = SignInCookie(Guid.NewGuid().ToString("D"));
+
+        using var response = await _admin.Anonymous().SendAsync(HttpMethod.Post, $"/api/v1/sales/{saleId}/purchases",
+            new StringContent("""{"quantity":1}""", System.Text.Encoding.UTF8, "application/json"), r =>
+            {
+                r.Headers.Add("Cookie", cookie);
+                r.Headers.Add("X-Requested-With", "fetch");
+            });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task BearerPost_WithAStrayCookie_IsNotAskedForProof()
+    {
+        var saleId = (await _admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
+        var buyer = _admin.WithToken((await _admin.MintBuyersAsync(1))[0].Token);
+
+        using var response = await buyer.SendAsync(HttpMethod.Post, $"/api/v1/sales/{saleId}/purchases",
+            new StringContent("""{"quantity":1}""", System.Text.Encoding.UTF8, "application/json"),
+            r => r.Headers.Add("Cookie", SignInCookie(Guid.NewGuid().ToString("D"))));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    /// <summary>A valid sign-in cookie, made the way the cookie handler makes one.</summary>
+    private string SignInCookie(string userId)
+    {
+        var options = _app.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>()
+            .Get(CookieAuthenticationDefaults.AuthenticationScheme);
+        var identity = new ClaimsIdentity(
+            [new Claim(AppClaims.Subject, userId), new Claim(AppClaims.Name, "cookie-user"), new Claim(AppClaims.Role, Roles.Buyer)],
+            CookieAuthenticationDefaults.AuthenticationScheme, AppClaims.Name, AppClaims.Role);
+        var ticket = new AuthenticationTicket(new ClaimsPrincipal(identity), CookieAuthenticationDefaults.AuthenticationScheme);
+        return $"{options.Cookie.Name}={options.TicketDataFormat.Protect(ticket)}";
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values)
+            ? string.Join(", ", values) : null;
+}
