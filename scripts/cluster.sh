@@ -65,7 +65,7 @@ start() {
       Storage__Mode=Distributed Storage__DataPath="$DIR/instance-$port/data" \
       ConnectionStrings__Redis="$REDIS" ConnectionStrings__Postgres="$POSTGRES" \
       Auth__SigningKey="$(cat "$DIR/signing-key")" Admin__Password="$admin" \
-      Distributed__ConsumerName="instance-$port" \
+      Distributed__ConsumerName="instance-$port" Network__TrustedProxies__0=127.0.0.1/32 \
       nohup dotnet "$dll" --urls "http://127.0.0.1:$port" </dev/null >"$DIR/instance-$port/server.log" 2>&1 &
       echo $! >"$DIR/instance-$port.pid" )
   done

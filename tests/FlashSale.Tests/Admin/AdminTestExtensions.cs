@@ -38,6 +38,44 @@ internal static class AdminTestExtensions
         return (saleId, minted, orders);
     }
 
+    /// <summary>Drift made by hand in the record (SQLite or PostgreSQL): an order row vanishes.</summary>
+    public static void DeleteOrderByHand(this TestApp app, string orderId)
+    {
+        if (app.Storage.IsDistributed)
+        {
+            app.PostgresSql($"DELETE FROM orders WHERE id = '{orderId}'");
+        }
+        else
+        {
+            app.Sql($"DELETE FROM orders WHERE id = '{orderId}'");
+        }
+    }
+
+    /// <summary>Drift made by hand in the record: one confirmed order of 1 unit at 10.00 USD per user appears.</summary>
+    public static void InsertOrdersByHand(this TestApp app, string saleId, params string[] userIds)
+    {
+        var rows = userIds.Select(u => app.Storage.IsDistributed
+            ? $"('{Guid.NewGuid()}', '{saleId}', '{u}', '{u}', 1, 10.00, 'USD', to_timestamp(0), 0, 0, false)"
+            : $"('{Guid.NewGuid()}', '{saleId}', '{u}', '{u}', 1, 1000, 'USD', 0, 0, 0)");
+        if (app.Storage.IsDistributed)
+        {
+            app.PostgresSql("INSERT INTO orders (id, sale_id, user_id, username, quantity, unit_price, currency, purchased_at, remaining_after, status, limit_one) VALUES "
+                + string.Join(", ", rows));
+        }
+        else
+        {
+            app.Sql("INSERT INTO orders (id, sale_id, user_id, username, quantity, unit_price_minor, currency, purchased_at, remaining_after, status) VALUES "
+                + string.Join(", ", rows));
+        }
+    }
+
+    public static void PostgresSql(this TestApp app, string sql)
+    {
+        using var connection = app.Storage.OpenDatabase();
+        using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        command.ExecuteNonQuery();
+    }
+
     /// <summary>Runs SQL on the test server's database file, as an operator with a shell would.</summary>
     public static void Sql(this TestApp app, string sql)
     {

@@ -1,12 +1,19 @@
 using System.Net;
+using FlashSale.Tests.Admin;
 using FlashSale.Tests.Infrastructure;
 
-namespace FlashSale.Tests.Admin;
+namespace FlashSale.Tests.Conformance;
+
+public sealed class AdminRaceOnEmbedded() : AdminRaceConformance(StorageKind.Embedded);
+
+public sealed class AdminRaceOnRedis() : AdminRaceConformance(StorageKind.Redis);
+
+public sealed class AdminRaceOnRedisCluster() : AdminRaceConformance(StorageKind.RedisCluster);
 
 /// <summary>Admin writes racing a crowd of buyers: G1 and G4 hold, nothing answers 5xx.</summary>
-public sealed class AdminRaceTests : IAsyncLifetime
+public abstract class AdminRaceConformance(StorageKind kind) : IAsyncLifetime
 {
-    private readonly TestApp _app = new(realSocket: true);
+    private readonly TestApp _app = new(realSocket: true, kind: kind);
     private Api _admin = null!;
 
     public async Task InitializeAsync()

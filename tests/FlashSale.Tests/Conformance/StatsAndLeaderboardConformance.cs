@@ -1,14 +1,19 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using FlashSale.Sales;
+using FlashSale.Tests.Admin;
 using FlashSale.Tests.Infrastructure;
 
-namespace FlashSale.Tests.Admin;
+namespace FlashSale.Tests.Conformance;
+
+public sealed class StatsAndLeaderboardOnEmbedded() : StatsAndLeaderboardConformance(StorageKind.Embedded);
+
+public sealed class StatsAndLeaderboardOnRedis() : StatsAndLeaderboardConformance(StorageKind.Redis);
 
 /// <summary>Stats and the leaderboard agree with an independent count over the orders after a concurrent burst.</summary>
-public sealed class StatsAndLeaderboardTests : IAsyncLifetime
+public abstract class StatsAndLeaderboardConformance(StorageKind kind) : IAsyncLifetime
 {
-    private readonly TestApp _app = new(realSocket: true);
+    private readonly TestApp _app = new(realSocket: true, kind: kind);
     private Api _admin = null!;
 
     public async Task InitializeAsync()

@@ -1,12 +1,17 @@
 using System.Net;
+using FlashSale.Tests.Admin;
 using FlashSale.Tests.Infrastructure;
 
-namespace FlashSale.Tests.Admin;
+namespace FlashSale.Tests.Conformance;
+
+public sealed class SaleManagementOnEmbedded() : SaleManagementConformance(StorageKind.Embedded);
+
+public sealed class SaleManagementOnRedis() : SaleManagementConformance(StorageKind.Redis);
 
 /// <summary>Admin sale management: read, list by status, update rules, end early, delete; the ledger follows at once.</summary>
-public sealed class SaleManagementTests : IAsyncLifetime
+public abstract class SaleManagementConformance(StorageKind kind) : IAsyncLifetime
 {
-    private readonly TestApp _app = new();
+    private readonly TestApp _app = new(kind: kind);
     private Api _admin = null!;
 
     public async Task InitializeAsync() => _admin = await Api.AsAdminAsync(_app.CreateClient());

@@ -1,12 +1,19 @@
 using System.Net;
+using FlashSale.Tests.Admin;
 using FlashSale.Tests.Infrastructure;
 
-namespace FlashSale.Tests.Admin;
+namespace FlashSale.Tests.Conformance;
+
+public sealed class ReconcileOnEmbedded() : ReconcileConformance(StorageKind.Embedded);
+
+public sealed class ReconcileOnRedis() : ReconcileConformance(StorageKind.Redis);
+
+public sealed class ReconcileOnRedisCluster() : ReconcileConformance(StorageKind.RedisCluster);
 
 /// <summary>G4: reconciliation finds drift between the ledger and the order records and repairs the ledger.</summary>
-public sealed class ReconcileTests : IAsyncLifetime
+public abstract class ReconcileConformance(StorageKind kind) : IAsyncLifetime
 {
-    private readonly TestApp _app = new();
+    private readonly TestApp _app = new(kind: kind);
     private Api _admin = null!;
 
     public async Task InitializeAsync() => _admin = await Api.AsAdminAsync(_app.CreateClient());
@@ -37,12 +44,8 @@ public sealed class ReconcileTests : IAsyncLifetime
         var lost = drainedOrders[0];
 
         // Drift by hand: one order row vanishes from a sale, two appear in another.
-        _app.Sql($"DELETE FROM orders WHERE id = '{lost}'");
-        _app.Sql($"""
-            INSERT INTO orders (id, sale_id, user_id, username, quantity, unit_price_minor, currency, purchased_at, remaining_after, status)
-            VALUES ('{Guid.NewGuid()}', '{padded}', 'hand-1', 'hand-1', 1, 1000, 'USD', 0, 0, 0),
-                   ('{Guid.NewGuid()}', '{padded}', 'hand-2', 'hand-2', 1, 1000, 'USD', 0, 0, 0)
-            """);
+        _app.DeleteOrderByHand(lost);
+        _app.InsertOrdersByHand(padded, "hand-1", "hand-2");
 
         using var response = await _admin.PostEmptyAsync("/api/v1/admin/reconcile");
 
@@ -68,7 +71,7 @@ public sealed class ReconcileTests : IAsyncLifetime
     public async Task AfterRepair_TheBuyerWhoseOrderVanished_MayBuyAgain()
     {
         var (saleId, buyers, orderIds) = await _admin.SaleWithOrdersAsync(stock: 5, buyers: 1);
-        _app.Sql($"DELETE FROM orders WHERE id = '{orderIds[0]}'");
+        _app.DeleteOrderByHand(orderIds[0]);
         var buyer = _admin.WithToken(buyers[0].Token);
         using (var refused = await buyer.PurchaseAsync(saleId))
         {
