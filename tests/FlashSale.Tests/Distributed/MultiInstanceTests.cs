@@ -20,6 +20,11 @@ public sealed class MultiInstanceTests : IAsyncLifetime
         environment.Remove("Storage__DataPath");
         environment["Auth__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(64));
         environment["Logging__LogLevel__Default"] = "Warning";
+        // A thousand buyers behind one address (the test machine): the per-IP rule, now counted
+        // across the three instances in Redis, is lifted; the per-user rule stays.
+        environment["RateLimiting__Rules__per-ip__PermitLimit"] = "1000000";
+        // ServerProcess learns the bound port from the "Now listening on" line.
+        environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         // Started together on purpose: migrations and rebuilds must be safe under that race.
         _instances.AddRange(await Task.WhenAll(Enumerable.Range(0, 3).Select(i =>
             ServerProcess.StartAsync(Path.Combine(_storage.DataPath, $"instance-{i}"), environment))));

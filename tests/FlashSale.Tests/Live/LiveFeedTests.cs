@@ -67,14 +67,16 @@ public sealed class LiveFeedTests : IAsyncLifetime
     public async Task UpcomingSale_TurnsActiveOnTheFeed_WithoutAnyPurchase()
     {
         var now = DateTimeOffset.UtcNow;
-        var saleId = (await _admin.CreateSaleAsync(stock: 3, startsAt: now.AddSeconds(1.5), endsAt: now.AddSeconds(3)))["id"]!
+        // Open for 4 s: a feed woken late on a busy machine (the whole suite runs in parallel) must
+        // still find the sale active, not already ended.
+        var saleId = (await _admin.CreateSaleAsync(stock: 3, startsAt: now.AddSeconds(1.5), endsAt: now.AddSeconds(5.5)))["id"]!
             .GetValue<string>();
 
         await using var client = await SseClient.ConnectAsync(_app.CreateClient(), saleId);
         Assert.Equal("upcoming", (await client.NextAsync()).Status);
-        var (opened, _) = await client.UntilAsync(e => e.Status == "active", TimeSpan.FromSeconds(5));
+        var (opened, _) = await client.UntilAsync(e => e.Status == "active", TimeSpan.FromSeconds(8));
         Assert.Equal(3, opened.Remaining);
-        await client.UntilAsync(e => e.Status == "ended", TimeSpan.FromSeconds(5));
+        await client.UntilAsync(e => e.Status == "ended", TimeSpan.FromSeconds(8));
     }
 
     [Fact]

@@ -5,6 +5,11 @@ using FlashSale.Tests.Infrastructure;
 
 namespace FlashSale.Tests.Operations;
 
+/// <summary>
+/// .NET meters are process-wide (every host's exporter listens to every meter named <c>FlashSale</c>),
+/// so exact counts are asserted with no other test server in the process.
+/// </summary>
+[Collection(ProcessWideMetrics.Name)]
 public sealed partial class MetricsTests : IAsyncLifetime
 {
     private readonly TestApp _app = new(realSocket: true);
