@@ -67,7 +67,8 @@ for s in redis cluster postgres; do
   fi
 done
 for s in "${started[@]}"; do
-  "${SERVICES[@]}" start "$s" || { say "ERROR: could not start $s"; finish 0 0 0 1; }
+  # 9>&-: daemons must not inherit the lock, or they would hold it after this run ends.
+  "${SERVICES[@]}" start "$s" 9>&- || { say "ERROR: could not start $s"; finish 0 0 0 1; }
 done
 eval "$("${SERVICES[@]}" env)"
 export FLASHSALE_TEST_REDIS FLASHSALE_TEST_REDIS_CLUSTER FLASHSALE_TEST_POSTGRES FLASHSALE_TEST_CHROMIUM
@@ -87,7 +88,7 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # rebuilding.
 say "dotnet build FlashSale.slnx -c Release"
 start_ts=$SECONDS
-dotnet build FlashSale.slnx -c Release 2>&1 | tee "$LOG"
+dotnet build FlashSale.slnx -c Release 9>&- 2>&1 | tee "$LOG"
 rc=${PIPESTATUS[0]}
 say "dotnet build exited with $rc after $((SECONDS - start_ts)) s"
 
@@ -101,7 +102,8 @@ args+=("$@")
 if ((rc == 0)); then
   say "dotnet ${args[*]}"
   start_ts=$SECONDS
-  dotnet "${args[@]}" 2>&1 | tee -a "$LOG"
+  # 9>&-: a server process a test leaves behind must not keep the lock (and every later run) waiting.
+  dotnet "${args[@]}" 9>&- 2>&1 | tee -a "$LOG"
   rc=${PIPESTATUS[0]}
   say "dotnet test exited with $rc after $((SECONDS - start_ts)) s (full log: ${LOG#"$ROOT"/})"
 fi

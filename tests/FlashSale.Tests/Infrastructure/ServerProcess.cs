@@ -55,7 +55,17 @@ public sealed class ServerProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await server.WaitUntilLiveAsync();
+        try
+        {
+            await server.WaitUntilLiveAsync();
+        }
+        catch
+        {
+            // Never leave a half-started server behind: nobody holds a reference to dispose it.
+            await server.DisposeAsync();
+            throw;
+        }
+
         return server;
     }
 
