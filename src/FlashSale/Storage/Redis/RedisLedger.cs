@@ -187,7 +187,7 @@ public sealed partial class RedisLedger(
         var started = Stopwatch.GetTimestamp();
         try
         {
-            if (checkFirst && !health.IsDown && await record.ExistsAsync(order.Id, ct))
+            if (checkFirst && !health.IsDown && await ExistsQuietlyAsync(order.Id, _options.CommitWait))
             {
                 return new PurchaseOutcome.Confirmed(order);
             }
@@ -209,7 +209,9 @@ public sealed partial class RedisLedger(
                         : new PurchaseOutcome.Unavailable("The record refused this order; nothing was bought.");
                 }
 
-                if (!health.IsDown && await ExistsQuietlyAsync(order.Id, ct))
+                // Bounded by what is left of CommitWait: a stalled PostgreSQL must not hold the answer past it.
+                left = _options.CommitWait - Stopwatch.GetElapsedTime(started);
+                if (left > TimeSpan.Zero && !health.IsDown && await ExistsQuietlyAsync(order.Id, left))
                 {
                     return new PurchaseOutcome.Confirmed(order);
                 }
@@ -239,7 +241,8 @@ public sealed partial class RedisLedger(
                     break;
                 }
 
-                if (done == committed || (!health.IsDown && await ExistsQuietlyAsync(orderId, ct)))
+                var left = _options.CommitWait - Stopwatch.GetElapsedTime(started);
+                if (done == committed || (left > TimeSpan.Zero && !health.IsDown && await ExistsQuietlyAsync(orderId, left)))
                 {
                     var order = await orders.FindAsync(orderId, ct);
                     if (order is not null)
@@ -257,17 +260,25 @@ public sealed partial class RedisLedger(
         }
     }
 
-    private async Task<bool> ExistsQuietlyAsync(Guid orderId, CancellationToken ct)
+    /// <summary>
+    /// Whether the order is in the record, answered within <paramref name="within"/>: false when
+    /// PostgreSQL fails or does not answer in time. A stalled server (accepts, never replies) is
+    /// not waited for past the bound, even while Npgsql's own cancellation is still running.
+    /// </summary>
+    private async Task<bool> ExistsQuietlyAsync(Guid orderId, TimeSpan within)
     {
+        var lookup = ExistsOrFalseAsync(orderId, within);
+        return await Task.WhenAny(lookup, Task.Delay(within, CancellationToken.None)) == lookup && await lookup;
+    }
+
+    private async Task<bool> ExistsOrFalseAsync(Guid orderId, TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
         try
         {
-            return await record.ExistsAsync(orderId, ct);
+            return await record.ExistsAsync(orderId, timeout.Token);
         }
-        catch (Npgsql.NpgsqlException)
-        {
-            return false;
-        }
-        catch (TimeoutException)
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or OperationCanceledException)
         {
             return false;
         }
