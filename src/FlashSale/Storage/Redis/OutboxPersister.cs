@@ -274,9 +274,15 @@ public sealed partial class OutboxPersister(
         }
 
         var ids = entries.Select(e => e.Id).ToArray();
-        await db.StreamAcknowledgeAsync(key, RedisKeys.PersisterGroup, ids);
-        // Deleted once recorded: the stream's length is what is not yet in PostgreSQL.
-        await db.StreamDeleteAsync(key, ids);
+        // Deleted once recorded: the stream's length is what is not yet in PostgreSQL. XACK and XDEL
+        // in one MULTI/EXEC: acknowledged-but-not-deleted entries (a kill or a Redis crash between
+        // two separate commands) are never read again, yet would count as unrecorded for ever and
+        // block reconciliation's repair of the sale.
+        var done = db.CreateTransaction();
+        var acknowledged = done.StreamAcknowledgeAsync(key, RedisKeys.PersisterGroup, ids);
+        var deleted = done.StreamDeleteAsync(key, ids);
+        await done.ExecuteAsync();
+        await Task.WhenAll(acknowledged, deleted);
 
         foreach (var (orderId, ok) in stored)
         {
