@@ -91,8 +91,11 @@ public sealed partial class OutboxPersister(
             {
                 break;
             }
-            catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
+            catch (Exception ex) when (ex is RedisException or RedisTimeoutException or TaskCanceledException)
             {
+                // TaskCanceledException (stoppingToken not cancelled, caught above): StackExchange.Redis
+                // cancels the commands outstanding on a connection that dies. Left unhandled it ended
+                // ExecuteAsync and, with BackgroundServiceExceptionBehavior.StopHost, the whole instance.
                 LogRedisFailed(ex.Message);
                 await Task.Delay(250, CancellationToken.None);
             }
