@@ -16,7 +16,7 @@ namespace FlashSale.Tests.Faults.Distributed;
 /// </summary>
 public sealed class InstanceKillDrill(ITestOutputHelper output) : IAsyncLifetime
 {
-    private const int Stock = 1000;
+    private const int Stock = 2000;
     private const int Limit = 2;
     private static readonly string SigningKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(64));
 

@@ -18,7 +18,7 @@ namespace FlashSale.Tests.Faults.Distributed;
 /// </summary>
 public sealed class RedisKillDrill(ITestOutputHelper output) : IAsyncLifetime
 {
-    private const int Stock = 600;
+    private const int Stock = 5000;
     private const int Limit = 2;
 
     private readonly RedisServerProcess _redis = new();
@@ -48,7 +48,7 @@ public sealed class RedisKillDrill(ITestOutputHelper output) : IAsyncLifetime
     {
         var rounds = FaultRounds.Count;
         var admin = await Api.AsAdminAsync(_app.CreateClient());
-        var buyers = await admin.MintBuyersAsync(500);
+        var buyers = await admin.MintBuyersAsync(3000);
         var ledger = new DistributedAckLedger();
         var sales = new List<string>();
         var random = new Random(8201);
