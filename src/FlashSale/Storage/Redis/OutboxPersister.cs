@@ -28,8 +28,8 @@ public sealed partial class OutboxPersister(
         ?? $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
     private IReadOnlyList<Guid> _sales = [];
     private DateTime _salesRead = DateTime.MinValue;
+    private static readonly TimeSpan PingBound = TimeSpan.FromSeconds(2);
     private DateTime _lastClaim = DateTime.MinValue;
-    private DateTime _lastPing = DateTime.MinValue;
 
     /// <summary>This instance just appended to a sale's outbox: read it now rather than at the next sweep.</summary>
     public void Wake(Guid saleId)
@@ -43,6 +43,8 @@ public sealed partial class OutboxPersister(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await SubscribeAsync();
+        // Watched on its own: a write that hangs on a stalled PostgreSQL must not also stop the ping that notices it.
+        var watch = WatchRecordAsync(stoppingToken);
         var lastSweep = DateTime.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -57,7 +59,7 @@ public sealed partial class OutboxPersister(
 
             try
             {
-                if (!await RecordAnswersAsync(stoppingToken))
+                if (health.IsDown)
                 {
                     await Task.Delay(250, stoppingToken);
                     continue;
@@ -89,41 +91,75 @@ public sealed partial class OutboxPersister(
             {
                 break;
             }
-            catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
+            catch (Exception ex) when (ex is RedisException or RedisTimeoutException or TaskCanceledException)
             {
+                // TaskCanceledException (stoppingToken not cancelled, caught above): StackExchange.Redis
+                // cancels the commands outstanding on a connection that dies. Left unhandled it ended
+                // ExecuteAsync and, with BackgroundServiceExceptionBehavior.StopHost, the whole instance.
                 LogRedisFailed(ex.Message);
                 await Task.Delay(250, CancellationToken.None);
             }
         }
+
+        await watch;
     }
 
-    /// <summary>While PostgreSQL is marked down, ping it; and check on it once a second anyway, so an idle instance notices too.</summary>
-    private async Task<bool> RecordAnswersAsync(CancellationToken ct)
+    /// <summary>
+    /// Pings PostgreSQL every second (every 250 ms while it is marked down), with a 2 s bound that
+    /// holds even when the server accepts and never replies (SIGSTOP, a wedged host): that is
+    /// marked down too, so new attempts fail closed instead of piling up as pending orders.
+    /// </summary>
+    private async Task WatchRecordAsync(CancellationToken ct)
     {
-        var now = DateTime.UtcNow;
-        if (!health.IsDown && now - _lastPing < TimeSpan.FromSeconds(1))
+        while (!ct.IsCancellationRequested)
         {
-            return true;
-        }
+            try
+            {
+                await Task.Delay(health.IsDown ? TimeSpan.FromMilliseconds(250) : TimeSpan.FromSeconds(1), ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
 
-        _lastPing = now;
+            var ping = PingAsync(ct);
+            if (await Task.WhenAny(ping, Task.Delay(PingBound, CancellationToken.None)) != ping)
+            {
+                MarkRecordDown(new TimeoutException($"no answer to a ping in {PingBound.TotalSeconds:F0} s"));
+                continue;
+            }
+
+            var failure = await ping;
+            if (ct.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (failure is not null)
+            {
+                MarkRecordDown(failure);
+            }
+            else if (health.IsDown)
+            {
+                LogRecordBack();
+                health.MarkUp();
+            }
+        }
+    }
+
+    /// <summary>The ping's failure, or null when PostgreSQL answered.</summary>
+    private async Task<Exception?> PingAsync(CancellationToken ct)
+    {
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            timeout.CancelAfter(PingBound);
             await record.PingAsync(timeout.Token);
-            if (health.IsDown)
-            {
-                LogRecordBack();
-            }
-
-            health.MarkUp();
-            return true;
+            return null;
         }
-        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or OperationCanceledException && !ct.IsCancellationRequested)
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or OperationCanceledException)
         {
-            MarkRecordDown(ex);
-            return false;
+            return ex;
         }
     }
 
@@ -241,9 +277,15 @@ public sealed partial class OutboxPersister(
         }
 
         var ids = entries.Select(e => e.Id).ToArray();
-        await db.StreamAcknowledgeAsync(key, RedisKeys.PersisterGroup, ids);
-        // Deleted once recorded: the stream's length is what is not yet in PostgreSQL.
-        await db.StreamDeleteAsync(key, ids);
+        // Deleted once recorded: the stream's length is what is not yet in PostgreSQL. XACK and XDEL
+        // in one MULTI/EXEC: acknowledged-but-not-deleted entries (a kill or a Redis crash between
+        // two separate commands) are never read again, yet would count as unrecorded for ever and
+        // block reconciliation's repair of the sale.
+        var done = db.CreateTransaction();
+        var acknowledged = done.StreamAcknowledgeAsync(key, RedisKeys.PersisterGroup, ids);
+        var deleted = done.StreamDeleteAsync(key, ids);
+        await done.ExecuteAsync();
+        await Task.WhenAll(acknowledged, deleted);
 
         foreach (var (orderId, ok) in stored)
         {

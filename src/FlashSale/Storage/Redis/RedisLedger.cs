@@ -68,9 +68,11 @@ public sealed partial class RedisLedger(
                 {
                     reply = (string[])(await RunPurchaseAsync(attempt, nowMs, orderId))!;
                 }
-                catch (RedisTimeoutException ex)
+                catch (Exception ex) when (ex is RedisTimeoutException or TaskCanceledException)
                 {
                     // Sent but unanswered: the script may have run. Its order, if any, reaches the record.
+                    // (StackExchange.Redis cancels commands outstanding on a connection that dies: the
+                    // same unknown outcome as a timeout. Nothing else cancels here: ct is not passed to Redis.)
                     LogRedisFailed(attempt.SaleId, ex.Message);
                     return await ResolveUnansweredAsync(orderId, committed, ct);
                 }
@@ -98,7 +100,7 @@ public sealed partial class RedisLedger(
                 return await ActOnAsync(attempt, reply, orderId, committed, nowMs, ct);
             }
         }
-        catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
+        catch (Exception ex) when (ex is RedisException or RedisTimeoutException or TaskCanceledException && !ct.IsCancellationRequested)
         {
             LogRedisFailed(attempt.SaleId, ex.Message);
             return new PurchaseOutcome.Unavailable(LedgerDown);
@@ -193,7 +195,7 @@ public sealed partial class RedisLedger(
         var started = Stopwatch.GetTimestamp();
         try
         {
-            if (checkFirst && !health.IsDown && await record.ExistsAsync(order.Id, ct))
+            if (checkFirst && !health.IsDown && await ExistsQuietlyAsync(order.Id, _options.CommitWait))
             {
                 return new PurchaseOutcome.Confirmed(order);
             }
@@ -215,7 +217,9 @@ public sealed partial class RedisLedger(
                         : new PurchaseOutcome.Unavailable("The record refused this order; nothing was bought.");
                 }
 
-                if (!health.IsDown && await ExistsQuietlyAsync(order.Id, ct))
+                // Bounded by what is left of CommitWait: a stalled PostgreSQL must not hold the answer past it.
+                left = _options.CommitWait - Stopwatch.GetElapsedTime(started);
+                if (left > TimeSpan.Zero && !health.IsDown && await ExistsQuietlyAsync(order.Id, left))
                 {
                     return new PurchaseOutcome.Confirmed(order);
                 }
@@ -245,7 +249,8 @@ public sealed partial class RedisLedger(
                     break;
                 }
 
-                if (done == committed || (!health.IsDown && await ExistsQuietlyAsync(orderId, ct)))
+                var left = _options.CommitWait - Stopwatch.GetElapsedTime(started);
+                if (done == committed || (left > TimeSpan.Zero && !health.IsDown && await ExistsQuietlyAsync(orderId, left)))
                 {
                     var order = await orders.FindAsync(orderId, ct);
                     if (order is not null)
@@ -263,17 +268,25 @@ public sealed partial class RedisLedger(
         }
     }
 
-    private async Task<bool> ExistsQuietlyAsync(Guid orderId, CancellationToken ct)
+    /// <summary>
+    /// Whether the order is in the record, answered within <paramref name="within"/>: false when
+    /// PostgreSQL fails or does not answer in time. A stalled server (accepts, never replies) is
+    /// not waited for past the bound, even while Npgsql's own cancellation is still running.
+    /// </summary>
+    private async Task<bool> ExistsQuietlyAsync(Guid orderId, TimeSpan within)
     {
+        var lookup = ExistsOrFalseAsync(orderId, within);
+        return await Task.WhenAny(lookup, Task.Delay(within, CancellationToken.None)) == lookup && await lookup;
+    }
+
+    private async Task<bool> ExistsOrFalseAsync(Guid orderId, TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
         try
         {
-            return await record.ExistsAsync(orderId, ct);
+            return await record.ExistsAsync(orderId, timeout.Token);
         }
-        catch (Npgsql.NpgsqlException)
-        {
-            return false;
-        }
-        catch (TimeoutException)
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or OperationCanceledException)
         {
             return false;
         }
@@ -293,7 +306,7 @@ public sealed partial class RedisLedger(
             var total = await db.HashGetAsync(RedisKeys.Meta(sale.Id), "total");
             return new StockLevel(total.IsNull ? sale.TotalStock : (int)total, stock.IsNull ? sale.TotalStock : (int)stock);
         }
-        catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
+        catch (Exception ex) when (ex is RedisException or RedisTimeoutException or TaskCanceledException && !ct.IsCancellationRequested)
         {
             // Reads degrade to the record (what is recorded as sold); purchases still fail closed.
             var sold = (await record.SoldBySaleAsync(ct)).GetValueOrDefault(sale.Id);
@@ -338,7 +351,8 @@ public sealed partial class RedisLedger(
             notifier.StockChanged(sale);
             return new CancelOutcome.Cancelled(await orders.FindAsync(orderId, ct) ?? order);
         }
-        catch (Exception ex) when (ex is RedisException or RedisTimeoutException or Npgsql.NpgsqlException or TimeoutException)
+        catch (Exception ex) when (ex is RedisException or RedisTimeoutException or Npgsql.NpgsqlException or TimeoutException
+            or TaskCanceledException && !ct.IsCancellationRequested)
         {
             return new CancelOutcome.Unavailable(ex.Message);
         }
