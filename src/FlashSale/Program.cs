@@ -39,6 +39,7 @@ builder.Services.AddFlashSaleAuth(builder.Configuration);
 builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(
     Path.Combine(builder.Configuration["Storage:DataPath"] ?? "data", "keys")));
 builder.Services.AddSingleton<AccountService>();
+builder.Services.AddSingleton<SaleCommands>();
 builder.Services.AddFlashSaleOperations();
 builder.Services.AddFlashSaleWeb();
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
