@@ -37,6 +37,7 @@ builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(
     Path.Combine(builder.Configuration["Storage:DataPath"] ?? "data", "keys")));
 builder.Services.AddSingleton<AccountService>();
 builder.Services.AddSingleton<PurchaseAdmission>();
+builder.Services.AddSingleton<SaleCommands>();
 builder.Services.AddFlashSaleOperations();
 builder.Services.AddFlashSaleWeb();
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
