@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using FlashSale.Storage.Embedded;
 
 namespace FlashSale.Bench.Micro;
@@ -16,7 +15,7 @@ internal sealed class GateWrite : LedgerWrite
 
     public void Release() => _release.Set();
 
-    public override int Apply(SqliteConnection connection, SqliteTransaction tx)
+    public override int Apply(WriterSession session)
     {
         _entered.Set();
         _release.Wait();

@@ -24,7 +24,7 @@ var statsStore = new SqliteStatsStore(db);
 var orderStore = new SqliteOrderStore(db);
 var json = new JsonOptions().SerializerOptions;
 var today = DateOnly.FromDateTime(now.UtcDateTime);
-var first = today.AddDays(-(AdminStatsApi.Days - 1));
+var first = today.AddDays(-(StatsReport.Days - 1));
 var sale = seeded.SaleIds[salesCount / 2];
 
 Console.WriteLine($"{seeded.Orders:N0} orders over {salesCount} sales in {db.FilePath} ({new FileInfo(db.FilePath).Length / 1_048_576} MiB)");
@@ -33,7 +33,7 @@ Console.WriteLine($"{"operation",-44} {"p50 ms",8} {"p95 ms",8} {"max ms",8}");
 Measure("stats (GET /admin/stats: store + build + JSON)", iterations, async () =>
 {
     var data = await statsStore.GetAsync(first, today, CancellationToken.None);
-    _ = JsonSerializer.SerializeToUtf8Bytes(AdminStatsApi.Build(data, first, now), json);
+    _ = JsonSerializer.SerializeToUtf8Bytes(StatsReport.Build(data, first, now), json);
 });
 Measure("orders page, newest first (limit 100)", iterations, () =>
     orderStore.ListBySaleAsync(sale, new OrderPageRequest(100, null, true), CancellationToken.None));

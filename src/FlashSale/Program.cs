@@ -35,6 +35,7 @@ builder.Services.AddFlashSaleAuth(builder.Configuration);
 builder.Services.AddFlashSaleDataProtection(builder.Configuration);
 builder.Services.AddSingleton<AccountService>();
 builder.Services.AddSingleton<PurchaseAdmission>();
+builder.Services.AddSingleton<SaleCommands>();
 builder.Services.AddFlashSaleOperations();
 builder.Services.AddFlashSaleWeb();
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());

@@ -13,7 +13,21 @@ public interface IStatsStore
     /// <summary>Totals, every sale's totals (sales without orders included, with zeros), and the UTC days
     /// <paramref name="firstDay"/>..<paramref name="lastDay"/> that have confirmed orders (missing days have none).</summary>
     Task<StatsData> GetAsync(DateOnly firstDay, DateOnly lastDay, CancellationToken ct);
+
+    /// <summary>One sale's totals (zeros without orders), or null when the sale does not exist. O(1).</summary>
+    Task<SaleTotals?> GetSaleAsync(Guid saleId, CancellationToken ct);
+
+    /// <summary>
+    /// The sell-out curve: units sold as each order was placed (stock minus the order's remaining-after), in
+    /// purchase order. Every order while the sale has at most <paramref name="maxPoints"/>; past that, about
+    /// <paramref name="maxPoints"/> orders spread evenly over the sale's purchase order, always with the first
+    /// and the last. Index seeks only: O(points × log orders), never a read of every order of a large sale.
+    /// </summary>
+    Task<IReadOnlyList<SellPoint>> GetSellCurveAsync(Guid saleId, int maxPoints, CancellationToken ct);
 }
+
+/// <summary>Units sold by <see cref="At"/>, cumulative.</summary>
+public sealed record SellPoint(DateTimeOffset At, int UnitsSold);
 
 public sealed record StatsData(StatsTotals Totals, IReadOnlyList<SaleTotals> Sales, IReadOnlyList<DayTotals> Days);
 

@@ -8,10 +8,3 @@ public interface IStockNotifier
 {
     void StockChanged(Guid saleId);
 }
-
-public sealed class NoStockNotifier : IStockNotifier
-{
-    public void StockChanged(Guid saleId)
-    {
-    }
-}

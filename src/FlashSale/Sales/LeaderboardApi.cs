@@ -31,10 +31,13 @@ public static class LeaderboardApi
             return SalesApi.SaleNotFound();
         }
 
-        var first = await orders.FirstConfirmedAsync(sale.Id, size, ct);
-        var items = first.Select((o, i) => new LeaderboardEntry(i + 1, NameMask.Mask(o.Username), o.Quantity, o.PurchasedAt)).ToList();
-        return TypedResults.Ok(new LeaderboardResponse(sale.Id, items, clock.GetUtcNow()));
+        return TypedResults.Ok(new LeaderboardResponse(sale.Id, await ReadAsync(orders, sale.Id, size, ct), clock.GetUtcNow()));
     }
+
+    /// <summary>The first <paramref name="size"/> confirmed orders, ranked and masked: the API's and the dashboard's leaderboard.</summary>
+    public static async Task<IReadOnlyList<LeaderboardEntry>> ReadAsync(IOrderStore orders, Guid saleId, int size, CancellationToken ct) =>
+        (await orders.FirstConfirmedAsync(saleId, size, ct))
+            .Select((o, i) => new LeaderboardEntry(i + 1, NameMask.Mask(o.Username), o.Quantity, o.PurchasedAt)).ToList();
 }
 
 /// <summary>One entry per confirmed order, ranked in purchase order.</summary>

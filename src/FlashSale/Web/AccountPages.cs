@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using FlashSale.Accounts;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,7 +17,7 @@ public static class AccountPages
         routes.MapPost("/login", SignIn).ExcludeFromDescription();
         routes.MapGet("/register", (HttpContext c, string? returnUrl) => Form(c, RegisterMode, returnUrl, null, null)).ExcludeFromDescription();
         routes.MapPost("/register", Register).ExcludeFromDescription();
-        routes.MapPost("/logout", SignOut).WithMetadata(new RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
+        routes.MapPost("/logout", SignOut).RequireAntiforgery().ExcludeFromDescription();
         return routes;
     }
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using FlashSale.Admin;
 using FlashSale.Common;
 using FlashSale.Sales;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using static FlashSale.Web.Html;
@@ -18,8 +17,8 @@ public static class AdminSaleForms
         admin.MapPost("/sales", Create);
         admin.MapGet("/sales/{id}/edit", Edit);
         admin.MapPost("/sales/{id}/edit", Update);
-        admin.MapPost("/sales/{id}/end", End).WithMetadata(new RequireAntiforgeryTokenAttribute());
-        admin.MapPost("/sales/{id}/delete", Delete).WithMetadata(new RequireAntiforgeryTokenAttribute());
+        admin.MapPost("/sales/{id}/end", End).RequireAntiforgery();
+        admin.MapPost("/sales/{id}/delete", Delete).RequireAntiforgery();
         return admin;
     }
 
@@ -50,7 +49,7 @@ public static class AdminSaleForms
             : await admin.CreateAsync(request, ct);
         if (!result.Succeeded)
         {
-            return Layout.Page(context, "New sale", SaleForm(context, null, form, result), Flash.Error(result.Message), 400);
+            return Layout.Page(context, "New sale", SaleForm(context, null, form, result), Flash.Error(result.Message), result.Status);
         }
 
         return TypedResults.LocalRedirect($"/admin/sales/{result.SaleId}?m=created");
@@ -60,56 +59,72 @@ public static class AdminSaleForms
         CancellationToken ct)
     {
         var sale = await SalesApi.FindAsync(id, sales, ct);
+        return sale is null
+            ? TypedResults.NotFound("No sale has this id.")
+            : Layout.Page(context, $"Edit {sale.ProductName}", SaleForm(context, sale, SaleFormValues.From(sale), null));
+    }
+
+    /// <summary>Sends only the fields the admin changed, as a PATCH would: an untouched window is no change to the window.</summary>
+    private static async Task<Results<RedirectHttpResult, ContentHttpResult, NotFound<string>>> Update(string id,
+        [FromForm] SaleFormValues form, HttpContext context, ISaleStore sales, ISaleAdministration admin, CancellationToken ct)
+    {
+        var sale = await SalesApi.FindAsync(id, sales, ct);
         if (sale is null)
         {
             return TypedResults.NotFound("No sale has this id.");
         }
 
-        var values = new SaleFormValues(sale.Sku, sale.ProductName, sale.Description,
-            sale.Price.ToString("0.00", CultureInfo.InvariantCulture), sale.Currency, sale.ImageUrl,
-            sale.TotalStock.ToString(CultureInfo.InvariantCulture), sale.PerUserLimit.ToString(CultureInfo.InvariantCulture),
-            Format.Local(sale.StartsAt), Format.Local(sale.EndsAt));
-        return Layout.Page(context, $"Edit {sale.ProductName}", SaleForm(context, sale, values, null));
-    }
-
-    private static async Task<Results<RedirectHttpResult, ContentHttpResult>> Update(string id, [FromForm] SaleFormValues form,
-        HttpContext context, ISaleAdministration admin, CancellationToken ct)
-    {
+        var was = SaleFormValues.From(sale);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var edit = new SaleEdit(form.ProductName ?? "", Blank(form.Description), Decimal(form.Price, "price", errors), Blank(form.ImageUrl),
-            Int(form.TotalStock, "totalStock", errors), Int(form.PerUserLimit, "perUserLimit", errors),
-            Time(form.StartsAt, "startsAt", errors), Time(form.EndsAt, "endsAt", errors));
-        var result = !RouteIds.TryParse(id, out var saleId) ? AdminActionResult.Failed("No sale has this id.")
-            : errors.Count > 0 ? AdminActionResult.Failed("Please correct the highlighted fields.", errors)
-            : await admin.UpdateAsync(saleId, edit, ct);
+        bool Changed(string? now, string? before) => !string.Equals(now?.Trim() ?? "", before ?? "", StringComparison.Ordinal);
+        var edit = new UpdateSaleRequest(
+            ProductName: Changed(form.ProductName, was.ProductName) ? form.ProductName?.Trim() ?? "" : null,
+            Description: Changed(form.Description, was.Description) ? form.Description?.Trim() ?? "" : null,
+            Price: Changed(form.Price, was.Price) ? Decimal(form.Price, "price", errors) : null,
+            Currency: Changed(form.Currency, was.Currency) ? Blank(form.Currency) ?? "" : null,
+            ImageUrl: Changed(form.ImageUrl, was.ImageUrl) ? Blank(form.ImageUrl) ?? "" : null,
+            TotalStock: Changed(form.TotalStock, was.TotalStock) ? Int(form.TotalStock, "totalStock", errors) : null,
+            PerUserLimit: Changed(form.PerUserLimit, was.PerUserLimit) ? Int(form.PerUserLimit, "perUserLimit", errors) : null,
+            StartsAt: Changed(form.StartsAt, was.StartsAt) ? Time(form.StartsAt, "startsAt", errors) : null,
+            EndsAt: Changed(form.EndsAt, was.EndsAt) ? Time(form.EndsAt, "endsAt", errors) : null);
+        var result = errors.Count > 0 ? AdminActionResult.Failed("Please correct the highlighted fields.", errors)
+            : await admin.UpdateAsync(sale.Id, edit, ct);
         return result.Succeeded
-            ? TypedResults.LocalRedirect($"/admin/sales/{saleId}")
-            : Layout.Page(context, "Edit sale", SaleForm(context, null, form with { Sku = null }, result, saleId), Flash.Error(result.Message), 409);
+            ? TypedResults.LocalRedirect($"/admin/sales/{sale.Id}?m=saved")
+            : Layout.Page(context, $"Edit {sale.ProductName}", SaleForm(context, sale, form with { Sku = sale.Sku }, result),
+                Flash.Error(result.Message), result.Status);
     }
 
     private static Task<Results<RedirectHttpResult, ContentHttpResult>> End(string id, HttpContext context,
-        ISaleAdministration admin, CancellationToken ct) => Act(id, context, admin.EndAsync, ct);
+        ISaleAdministration admin, CancellationToken ct) => Act(id, context, admin.EndAsync, "ended", ct);
 
     private static Task<Results<RedirectHttpResult, ContentHttpResult>> Delete(string id, HttpContext context,
-        ISaleAdministration admin, CancellationToken ct) => Act(id, context, admin.DeleteAsync, ct);
+        ISaleAdministration admin, CancellationToken ct) => Act(id, context, admin.DeleteAsync, "deleted", ct);
 
     private static async Task<Results<RedirectHttpResult, ContentHttpResult>> Act(string id, HttpContext context,
-        Func<Guid, CancellationToken, Task<AdminActionResult>> action, CancellationToken ct)
+        Func<Guid, CancellationToken, Task<AdminActionResult>> action, string done, CancellationToken ct)
     {
-        var result = RouteIds.TryParse(id, out var saleId) ? await action(saleId, ct) : AdminActionResult.Failed("No sale has this id.");
-        if (result.Succeeded)
-        {
-            return TypedResults.LocalRedirect("/admin");
-        }
-
-        var main = H($"""<h1>Nothing changed</h1><p>{result.Message}</p><p><a class="button" href="/admin">Back to the dashboard</a></p>""");
-        return Layout.Page(context, "Nothing changed", main, Flash.Error(result.Message), 409);
+        var result = RouteIds.TryParse(id, out var saleId) ? await action(saleId, ct)
+            : new AdminActionResult(false, "No sale has this id.", Reason: Reasons.SaleNotFound, Status: StatusCodes.Status404NotFound);
+        return result.Succeeded ? TypedResults.LocalRedirect($"/admin?m={done}") : Refused(context, result);
     }
 
-    private static Html SaleForm(HttpContext context, Sale? editing, SaleFormValues v, AdminActionResult? result, Guid? saleId = null)
+    /// <summary>A refusal in full: what happened, why (the admin API's reason), and the way back.</summary>
+    internal static ContentHttpResult Refused(HttpContext context, AdminActionResult result, string back = "/admin")
+    {
+        var main = H($"""
+            <h1>Nothing changed</h1>
+            <p>{result.Message}</p>
+            {When(result.Reason is not null, H($"""<p class="muted small">Reason: <code data-role="reason">{result.Reason}</code></p>"""))}
+            <p><a class="button" href="{back}">Back</a></p>
+            """);
+        return Layout.Page(context, "Nothing changed", main, Flash.Error(result.Message), result.Status);
+    }
+
+    private static Html SaleForm(HttpContext context, Sale? editing, SaleFormValues v, AdminActionResult? result)
     {
         var errors = result?.Errors ?? new Dictionary<string, string[]>();
-        var id = editing?.Id ?? saleId;
+        var id = editing?.Id;
         Html Field(string name, string label, string? value, string type = "text", string extra = "")
         {
             var error = errors.TryGetValue(name, out var e) ? string.Join(" ", e) : null;
@@ -126,6 +141,7 @@ public static class AdminSaleForms
         return H($"""
             <p><a href="/admin">← Dashboard</a></p>
             <h1>{(id is null ? "New sale" : "Edit sale")}</h1>
+            {When(id is not null, H($"""<p class="muted">Stock, limit and window can change only before the sale starts; the product, price and image only before its first order.</p>"""))}
             <form method="post" action="{action}" class="sale-form" novalidate>
               {Layout.Antiforgery(context)}
               {(id is null ? Field("sku", "SKU", v.Sku, extra: " required maxlength=\"64\"") : H($"""<input type="hidden" name="sku" value="{v.Sku ?? ""}">"""))}
@@ -184,4 +200,11 @@ public static class AdminSaleForms
 
 /// <summary>The sale form as posted: strings, so a typo is a field error, not a binding failure.</summary>
 public sealed record SaleFormValues(string? Sku, string? ProductName, string? Description, string? Price, string? Currency,
-    string? ImageUrl, string? TotalStock, string? PerUserLimit, string? StartsAt, string? EndsAt);
+    string? ImageUrl, string? TotalStock, string? PerUserLimit, string? StartsAt, string? EndsAt)
+{
+    /// <summary>A sale as the form shows it (times to the minute, UTC).</summary>
+    public static SaleFormValues From(Sale sale) => new(sale.Sku, sale.ProductName, sale.Description,
+        sale.Price.ToString("0.00", CultureInfo.InvariantCulture), sale.Currency, sale.ImageUrl,
+        sale.TotalStock.ToString(CultureInfo.InvariantCulture), sale.PerUserLimit.ToString(CultureInfo.InvariantCulture),
+        Format.Local(sale.StartsAt), Format.Local(sale.EndsAt));
+}

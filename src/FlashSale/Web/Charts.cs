@@ -1,4 +1,5 @@
 using System.Globalization;
+using FlashSale.Admin;
 using static FlashSale.Web.Html;
 
 namespace FlashSale.Web;

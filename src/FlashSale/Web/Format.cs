@@ -66,7 +66,4 @@ public static class Format
         now < sale.StartsAt ? $"Starts in {Duration(sale.StartsAt - now)}"
         : now < sale.EndsAt ? $"Ends in {Duration(sale.EndsAt - now)}"
         : "Ended";
-
-    /// <summary>Leaderboard names: enough to recognise yourself, not enough to identify anyone else.</summary>
-    public static string Mask(string name) => name.Length <= 2 ? name[..1] + "***" : $"{name[0]}***{name[^1]}";
 }

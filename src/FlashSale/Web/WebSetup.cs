@@ -12,8 +12,8 @@ public static class WebSetup
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.FormFieldName = "__af";
         });
-        services.AddSingleton<IDashboardData, StoreDashboardData>();
-        services.AddSingleton<ISaleAdministration, StoreSaleAdministration>();
+        services.AddSingleton<IDashboardData, DashboardData>();
+        services.AddSingleton<ISaleAdministration, SaleAdministration>();
         return services;
     }
 

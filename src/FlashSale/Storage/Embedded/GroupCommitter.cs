@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace FlashSale.Storage.Embedded;
@@ -58,7 +57,7 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
 
     private async Task RunAsync()
     {
-        using var connection = _db.OpenWriter();
+        using var session = new WriterSession(_db.OpenWriter());
         var batch = new List<LedgerWrite>(_maxBatch);
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync())
@@ -69,21 +68,22 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
                 batch.Add(write);
             }
 
-            Commit(connection, batch);
+            Commit(session, batch);
         }
     }
 
-    private void Commit(SqliteConnection connection, List<LedgerWrite> batch)
+    private void Commit(WriterSession session, List<LedgerWrite> batch)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var rows = new int[batch.Count];
         try
         {
-            using (var tx = connection.BeginTransaction())
+            using (var tx = session.Connection.BeginTransaction())
             {
+                session.Transaction = tx;
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    rows[i] = batch[i].Apply(connection, tx);
+                    rows[i] = batch[i].Apply(session);
                 }
 
                 tx.Commit();
@@ -98,6 +98,7 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
         }
         catch (Exception ex)
         {
+            session.Transaction = null;
             // Nothing of this batch is durable: every caller is told, and each releases its reservation.
             LogBatchFailed(batch.Count, ex);
             foreach (var write in batch)

@@ -1,5 +1,4 @@
 using FlashSale.Orders;
-using Microsoft.Data.Sqlite;
 using static FlashSale.Storage.Embedded.SqliteValues;
 
 namespace FlashSale.Storage.Embedded;
@@ -12,7 +11,7 @@ internal abstract class LedgerWrite
     /// <summary>Completes with the rows changed once the batch holding this write is committed.</summary>
     public Task<int> Committed => _done.Task;
 
-    public abstract int Apply(SqliteConnection connection, SqliteTransaction tx);
+    public abstract int Apply(WriterSession session);
 
     public void Succeed(int rows) => _done.TrySetResult(rows);
 
@@ -21,35 +20,30 @@ internal abstract class LedgerWrite
 
 internal sealed class InsertOrder(Order order) : LedgerWrite
 {
-    public override int Apply(SqliteConnection connection, SqliteTransaction tx)
+    public override int Apply(WriterSession session)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = """
-            INSERT INTO orders (id, sale_id, user_id, username, quantity, unit_price_minor, currency, purchased_at,
-                                remaining_after, idempotency_key, status)
-            VALUES ($id, $sale, $user, $username, $quantity, $price, $currency, $at, $remaining, $key, 0)
-            """;
-        Add(command, "$id", Id(order.Id));
-        Add(command, "$sale", Id(order.SaleId));
-        Add(command, "$user", order.UserId);
-        Add(command, "$username", order.Username);
-        Add(command, "$quantity", order.Quantity);
-        Add(command, "$price", ToMinor(order.UnitPrice));
-        Add(command, "$currency", order.Currency);
-        Add(command, "$at", ToMs(order.PurchasedAt));
-        Add(command, "$remaining", order.RemainingAfter);
-        Add(command, "$key", order.IdempotencyKey);
+        // One prepared statement for the writer's life: parsing the INSERT per order cost more than running it.
+        var command = session.InsertOrder;
+        var p = command.Parameters;
+        p[0].Value = Id(order.Id);
+        p[1].Value = Id(order.SaleId);
+        p[2].Value = order.UserId;
+        p[3].Value = order.Username;
+        p[4].Value = order.Quantity;
+        p[5].Value = ToMinor(order.UnitPrice);
+        p[6].Value = order.Currency;
+        p[7].Value = ToMs(order.PurchasedAt);
+        p[8].Value = order.RemainingAfter;
+        p[9].Value = (object?)order.IdempotencyKey ?? DBNull.Value;
         return command.ExecuteNonQuery();
     }
 }
 
 internal sealed class CancelOrder(Guid orderId, DateTimeOffset at, string by) : LedgerWrite
 {
-    public override int Apply(SqliteConnection connection, SqliteTransaction tx)
+    public override int Apply(WriterSession session)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = tx;
+        using var command = session.CreateCommand();
         // Only a confirmed order changes: a second cancel changes no row and returns no stock.
         command.CommandText = """
             UPDATE orders SET status = 2, cancelled_at = $at, cancelled_by = $by
@@ -65,10 +59,9 @@ internal sealed class CancelOrder(Guid orderId, DateTimeOffset at, string by) : 
 /// <summary>Development reset: every order and sale, and the aggregates, in one transaction behind queued writes.</summary>
 internal sealed class WipeRecord : LedgerWrite
 {
-    public override int Apply(SqliteConnection connection, SqliteTransaction tx)
+    public override int Apply(WriterSession session)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = tx;
+        using var command = session.CreateCommand();
         command.CommandText = """
             DELETE FROM orders;
             DELETE FROM sales;

@@ -1,0 +1,133 @@
+using FlashSale.Purchasing;
+using FlashSale.Sales;
+
+namespace FlashSale.Admin;
+
+/// <summary>
+/// The rules for changing a sale, written once: the admin API and the dashboard both call these, so a
+/// rule (and its refusal) cannot differ between them. The record decides with conditional writes; the
+/// ledger follows every change at once.
+/// </summary>
+public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, TimeProvider clock)
+{
+    public async Task<SaleCommandResult> CreateAsync(CreateSaleRequest request, CancellationToken ct)
+    {
+        var validation = request.Validate();
+        if (!validation.IsValid)
+        {
+            return SaleCommandResult.Refused(SaleRefusal.Invalid(validation.Errors));
+        }
+
+        var now = clock.GetUtcNow();
+        var sale = request.ToSale(now);
+        if (!await sales.TryCreateAsync(sale, ct))
+        {
+            return SaleCommandResult.Refused(SaleRefusal.SkuTaken());
+        }
+
+        return await ChangedAsync(sale, now, ct);
+    }
+
+    /// <summary>Trading fields (stock, limit, window) only while upcoming; any field only before the first order.</summary>
+    public async Task<SaleCommandResult> UpdateAsync(Guid saleId, UpdateSaleRequest request, CancellationToken ct)
+    {
+        var sale = await sales.FindAsync(saleId, ct);
+        if (sale is null)
+        {
+            return SaleCommandResult.Refused(SaleRefusal.NotFound());
+        }
+
+        var merged = request.MergeInto(sale);
+        var validation = merged.Validate();
+        if (!validation.IsValid)
+        {
+            return SaleCommandResult.Refused(SaleRefusal.Invalid(validation.Errors));
+        }
+
+        var now = clock.GetUtcNow();
+        var changed = merged.ToSale(now) with { Id = sale.Id, CreatedAt = sale.CreatedAt };
+        var stock = await ledger.GetStockAsync(sale, ct);
+        var trading = UpdateSaleRequest.ChangesTrading(sale, changed);
+        if (!trading && !UpdateSaleRequest.ChangesProduct(sale, changed))
+        {
+            return SaleCommandResult.Done(SaleResponse.From(sale, stock, now));
+        }
+
+        if (trading && now >= sale.StartsAt)
+        {
+            return SaleCommandResult.Refused(SaleRefusal.NotUpcoming(sale.StartsAt));
+        }
+
+        // The ledger's count also sees a purchase not yet committed; the record's guard below sees the rest.
+        if (stock.Sold > 0)
+        {
+            return SaleCommandResult.Refused(SaleRefusal.HasOrders("This sale has orders: its product, price and image are fixed."));
+        }
+
+        return await sales.TryUpdateAsync(changed, ct) switch
+        {
+            SaleWriteResult.Done => await ChangedAsync(changed, now, ct),
+            SaleWriteResult.SkuTaken => SaleCommandResult.Refused(SaleRefusal.SkuTaken()),
+            SaleWriteResult.HasOrders => SaleCommandResult.Refused(
+                SaleRefusal.HasOrders("This sale has orders: its product, price and image are fixed.")),
+            _ => SaleCommandResult.Refused(SaleRefusal.NotFound()),
+        };
+    }
+
+    /// <summary>Ends a sale now (an upcoming one never opens); allowed with orders, refused once it has ended.</summary>
+    public async Task<SaleCommandResult> EndAsync(Guid saleId, CancellationToken ct)
+    {
+        var sale = await sales.FindAsync(saleId, ct);
+        if (sale is null)
+        {
+            return SaleCommandResult.Refused(SaleRefusal.NotFound());
+        }
+
+        var now = clock.GetUtcNow();
+        if (now >= sale.EndsAt)
+        {
+            return SaleCommandResult.Refused(SaleRefusal.Ended(sale.EndsAt));
+        }
+
+        var ended = await sales.EndAsync(sale.Id, now, ct);
+        return ended is null ? SaleCommandResult.Refused(SaleRefusal.NotFound()) : await ChangedAsync(ended, now, ct);
+    }
+
+    /// <summary>Deletes a sale without orders; on success the result carries the sale as it was.</summary>
+    public async Task<SaleCommandResult> DeleteAsync(Guid saleId, CancellationToken ct)
+    {
+        var sale = await sales.FindAsync(saleId, ct);
+        if (sale is null)
+        {
+            return SaleCommandResult.Refused(SaleRefusal.NotFound());
+        }
+
+        // Closed to purchases first, so no order can arrive between the record's check and the delete.
+        if (!await ledger.TryWithdrawSaleAsync(sale, ct))
+        {
+            return SaleCommandResult.Refused(SaleRefusal.HasOrders("A sale with orders cannot be deleted; end it instead."));
+        }
+
+        switch (await sales.TryDeleteAsync(sale.Id, ct))
+        {
+            case SaleWriteResult.Done:
+                await ledger.SaleRemovedAsync(sale.Id, ct);
+                // Withdrawn means nothing was sold: the whole stock was left.
+                return SaleCommandResult.Done(SaleResponse.From(sale, new StockLevel(sale.TotalStock, sale.TotalStock), clock.GetUtcNow()));
+            case SaleWriteResult.HasOrders:
+                // Only cancelled orders: they keep their history, so the sale stays and trades again.
+                await ledger.SaleChangedAsync(sale, ct);
+                return SaleCommandResult.Refused(
+                    SaleRefusal.HasOrders("A sale with orders (cancelled ones too) cannot be deleted; end it instead."));
+            default:
+                await ledger.SaleRemovedAsync(sale.Id, ct);
+                return SaleCommandResult.Refused(SaleRefusal.NotFound());
+        }
+    }
+
+    private async Task<SaleCommandResult> ChangedAsync(Sale sale, DateTimeOffset now, CancellationToken ct)
+    {
+        await ledger.SaleChangedAsync(sale, ct);
+        return SaleCommandResult.Done(SaleResponse.From(sale, await ledger.GetStockAsync(sale, ct), now));
+    }
+}

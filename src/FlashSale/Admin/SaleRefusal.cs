@@ -1,0 +1,31 @@
+using FlashSale.Common;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FlashSale.Admin;
+
+/// <summary>
+/// Why a sale command changed nothing: an HTTP status, the stable <c>reason</c>, a title a person can read
+/// and, for validation, the field errors. The admin API answers it as ProblemDetails, the dashboard as a message.
+/// </summary>
+public sealed record SaleRefusal(int Status, string Reason, string Title, string? Detail = null,
+    IDictionary<string, string[]>? Errors = null)
+{
+    public static SaleRefusal Invalid(IDictionary<string, string[]> errors) =>
+        new(StatusCodes.Status400BadRequest, Reasons.ValidationFailed, "The request is not valid.", "See 'errors' for each field.", errors);
+
+    public static SaleRefusal NotFound() => new(StatusCodes.Status404NotFound, Reasons.SaleNotFound, "No sale has this id.");
+
+    public static SaleRefusal SkuTaken() => new(StatusCodes.Status409Conflict, Reasons.SkuTaken, "A sale with this sku exists.");
+
+    public static SaleRefusal HasOrders(string title) => new(StatusCodes.Status409Conflict, Reasons.SaleHasOrders, title);
+
+    public static SaleRefusal NotUpcoming(DateTimeOffset startedAt) => new(StatusCodes.Status409Conflict, Reasons.SaleNotUpcoming,
+        "Stock, limit and window can change only before the sale starts.", $"The sale started at {startedAt:O}.");
+
+    public static SaleRefusal Ended(DateTimeOffset endedAt) => new(StatusCodes.Status409Conflict, Reasons.SaleEnded,
+        "The sale has already ended.", $"It ended at {endedAt:O}.");
+
+    public ProblemHttpResult ToProblem() => Errors is not null
+        ? ApiProblem.Validation(Errors)
+        : ApiProblem.Create(Status, Reason, Title, Detail);
+}

@@ -1,0 +1,56 @@
+using FlashSale.Admin;
+using FlashSale.Orders;
+using FlashSale.Purchasing;
+using FlashSale.Sales;
+
+namespace FlashSale.Web;
+
+/// <summary>
+/// The dashboard over the admin services: figures from <see cref="IStatsStore"/>'s aggregates (O(sales + days)),
+/// live stock from the ledger (in memory), a sale's curve, leaderboard and latest orders from index reads.
+/// No view reads every order, however many there are.
+/// </summary>
+public sealed class DashboardData(IStatsStore stats, IOrderStore orders, IPurchaseLedger ledger, TimeProvider clock)
+    : IDashboardData
+{
+    public const int CurvePoints = 200;
+    public const int LeaderboardSize = 10;
+    public const int RecentOrders = 50;
+
+    public async Task<DashboardStats> GetStatsAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var (data, report) = await StatsReport.ReadAsync(stats, now, ct);
+        var rows = new List<SaleRow>(data.Sales.Count);
+        foreach (var totals in data.Sales.OrderByDescending(s => s.Sale.StartsAt))
+        {
+            rows.Add(await RowAsync(totals, now, ct));
+        }
+
+        var revenue = data.Sales.Where(s => s.Revenue != 0).GroupBy(s => s.Sale.Currency, StringComparer.Ordinal)
+            .Select(g => new CurrencyAmount(g.Key, g.Sum(s => s.Revenue))).ToList();
+        return new DashboardStats(rows, revenue, report);
+    }
+
+    public async Task<SaleInsight?> GetSaleAsync(Guid saleId, CancellationToken ct)
+    {
+        var totals = await stats.GetSaleAsync(saleId, ct);
+        if (totals is null)
+        {
+            return null;
+        }
+
+        var now = clock.GetUtcNow();
+        var curve = new List<SellPoint> { new(totals.Sale.StartsAt, 0) };
+        curve.AddRange(await stats.GetSellCurveAsync(saleId, CurvePoints, ct));
+        var leaderboard = await LeaderboardApi.ReadAsync(orders, saleId, LeaderboardSize, ct);
+        var recent = await orders.ListBySaleAsync(saleId, new OrderPageRequest(RecentOrders, null, NewestFirst: true), ct);
+        return new SaleInsight(await RowAsync(totals, now, ct), StatsReport.PerSale(totals, now), curve, leaderboard, recent.Items);
+    }
+
+    private async Task<SaleRow> RowAsync(SaleTotals totals, DateTimeOffset now, CancellationToken ct)
+    {
+        var stock = await ledger.GetStockAsync(totals.Sale, ct);
+        return new SaleRow(totals.Sale, stock, totals.Sale.StatusAt(now, stock.Remaining), totals.Orders);
+    }
+}
