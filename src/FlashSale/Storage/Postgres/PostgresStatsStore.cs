@@ -54,4 +54,83 @@ public sealed class PostgresStatsStore(NpgsqlDataSource db) : IStatsStore
         var totals = new StatsTotals(sales.Sum(s => s.Revenue), sales.Sum(s => (long)s.Units), sales.Sum(s => (long)s.Orders), buyers);
         return new StatsData(totals, sales, days);
     }
+
+    public async Task<SaleTotals?> GetSaleAsync(Guid saleId, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand($"""
+            SELECT {PostgresSaleStore.QualifiedColumns("s")},
+                   COALESCE(t.units, 0)::int, COALESCE(t.revenue, 0), COALESCE(t.orders, 0)::int, t.last_purchased_at
+            FROM sales s LEFT JOIN sale_totals t ON t.sale_id = s.id
+            WHERE s.id = $1
+            """);
+        command.Parameters.AddWithValue(saleId);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? new SaleTotals(PostgresSaleStore.Read(reader), reader.GetInt32(12), PgValues.Money(reader.GetDecimal(13)),
+                reader.GetInt32(14), PgValues.NullableTime(reader, 15))
+            : null;
+    }
+
+    public async Task<IReadOnlyList<SellPoint>> GetSellCurveAsync(Guid saleId, int maxPoints, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPoints, 2);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        // The stock, the first and last order, and whether there are more orders than points: index seeks only.
+        await using var bounds = new NpgsqlCommand("""
+            SELECT s.total_stock,
+                   (SELECT seq FROM orders WHERE sale_id = s.id ORDER BY seq LIMIT 1),
+                   (SELECT seq FROM orders WHERE sale_id = s.id ORDER BY seq DESC LIMIT 1),
+                   EXISTS (SELECT 1 FROM orders WHERE sale_id = s.id ORDER BY seq OFFSET $2 LIMIT 1)
+            FROM sales s WHERE s.id = $1
+            """, connection, tx);
+        bounds.Parameters.AddWithValue(saleId);
+        bounds.Parameters.AddWithValue(maxPoints);
+        int stock;
+        long first, last;
+        bool large;
+        await using (var reader = await bounds.ExecuteReaderAsync(ct))
+        {
+            if (!await reader.ReadAsync(ct) || reader.IsDBNull(1))
+            {
+                return [];
+            }
+
+            stock = reader.GetInt32(0);
+            first = reader.GetInt64(1);
+            last = reader.GetInt64(2);
+            large = reader.GetBoolean(3);
+        }
+
+        // Small sales: every order. Large ones: one index seek per point, evenly spread over purchase order.
+        await using var points = new NpgsqlCommand(large
+            ? """
+              SELECT DISTINCT ON (o.seq) o.seq, o.purchased_at, o.remaining_after
+              FROM generate_series(0, $2 - 1) g(i)
+              CROSS JOIN LATERAL (SELECT seq, purchased_at, remaining_after FROM orders
+                                  WHERE sale_id = $1 AND seq >= $3 + ($4 - $3) * g.i / ($2 - 1)
+                                  ORDER BY seq LIMIT 1) o
+              ORDER BY o.seq
+              """
+            : "SELECT seq, purchased_at, remaining_after FROM orders WHERE sale_id = $1 ORDER BY seq", connection, tx);
+        points.Parameters.AddWithValue(saleId);
+        if (large)
+        {
+            points.Parameters.AddWithValue(maxPoints);
+            points.Parameters.AddWithValue(first);
+            points.Parameters.AddWithValue(last);
+        }
+
+        var curve = new List<SellPoint>();
+        await using (var reader = await points.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                curve.Add(new SellPoint(PgValues.Time(reader, 1), stock - reader.GetInt32(2)));
+            }
+        }
+
+        await tx.CommitAsync(ct);
+        return curve;
+    }
 }
