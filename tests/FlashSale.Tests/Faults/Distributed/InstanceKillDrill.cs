@@ -178,6 +178,8 @@ public sealed class InstanceKillDrill(ITestOutputHelper output) : IAsyncLifetime
         environment.Remove("Storage__DataPath");
         environment["Auth__SigningKey"] = SigningKey;
         environment["Distributed__ConsumerName"] = consumer;
+        // A fault drill floods from one address: rate limits would answer instead of the store.
+        environment["RateLimiting__Enabled"] = "false";
         var server = await ServerProcess.StartAsync(Path.Combine(_storage.DataPath, consumer), environment);
         var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 })
         {
