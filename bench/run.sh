@@ -171,7 +171,7 @@ flashsale_env() { # data-dir
   # wrk is one address and 500 buyers, which the production rules would rightly refuse.
   echo "Storage__DataPath=$1" "Storage__SeedDemoData=false" "Admin__Password=$ADMIN_PASSWORD" \
     "Auth__SyntheticBuyers__Enabled=true" "Auth__TokenLifetime=02:00:00" \
-    "RateLimiting__Rules__per-ip__PermitLimit=1000000000" "RateLimiting__Rules__purchase-per-user__PermitLimit=1000000000"
+    "RateLimiting__Rules__per-ip__PermitLimit=1000000" "RateLimiting__Rules__purchase-per-user__PermitLimit=1000000"
 }
 
 admin_token() { # port
