@@ -10,6 +10,7 @@
 #   FLASHSALE_CLUSTER_REDIS     Redis seed list   (default 127.0.0.1:6390, started by services.sh)
 #   FLASHSALE_CLUSTER_POSTGRES  Npgsql connection (default Host=127.0.0.1;Port=55432;Username=postgres;Database=flashsale)
 #   FLASHSALE_ADMIN_PASSWORD    admin password    (default: generated once into .services/cluster/admin-password)
+#   FLASHSALE_CLUSTER_SYNTHETIC_BUYERS  admin-only load-test tokens for the drill (default true: a local topology)
 # When neither of the first two is set, scripts/services.sh starts Redis and PostgreSQL.
 # Instances do not share a data folder, so the token signing key is generated once into
 # .services/cluster/signing-key and given to all three as Auth__SigningKey.
@@ -66,6 +67,7 @@ start() {
       ConnectionStrings__Redis="$REDIS" ConnectionStrings__Postgres="$POSTGRES" \
       Auth__SigningKey="$(cat "$DIR/signing-key")" Admin__Password="$admin" \
       Distributed__ConsumerName="instance-$port" Network__TrustedProxies__0=127.0.0.1/32 \
+      Auth__SyntheticBuyers__Enabled="${FLASHSALE_CLUSTER_SYNTHETIC_BUYERS:-true}" \
       nohup dotnet "$dll" --urls "http://127.0.0.1:$port" </dev/null >"$DIR/instance-$port/server.log" 2>&1 &
       echo $! >"$DIR/instance-$port.pid" )
   done
