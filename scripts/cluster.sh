@@ -62,7 +62,9 @@ start() {
       continue
     fi
     mkdir -p "$DIR/instance-$port"
-    ( cd "$DIR/instance-$port" &&
+    # cd on its own line: with "cd && cmd &" the background job is a subshell, and $! would be its pid,
+    # not the server's — stop would then kill the subshell and leave the server running.
+    ( cd "$DIR/instance-$port" || exit 1
       Storage__Mode=Distributed Storage__DataPath="$DIR/instance-$port/data" \
       ConnectionStrings__Redis="$REDIS" ConnectionStrings__Postgres="$POSTGRES" \
       Auth__SigningKey="$(cat "$DIR/signing-key")" Admin__Password="$admin" \
