@@ -94,6 +94,14 @@ public sealed class RedisKillDrill(ITestOutputHelper output) : IAsyncLifetime
             Volatile.Write(ref down, true);
             await _redis.KillAsync();
             await Task.Delay(1000);
+            // Attempts in flight at the kill wait out the Redis timeout before they are refused: on a busy
+            // machine the first 503 can come after the first second, so Redis stays down until one has (≤ 10 s).
+            var outage = Stopwatch.StartNew();
+            while (ledger.Count(HttpStatusCode.ServiceUnavailable) == unavailableBefore && outage.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                await Task.Delay(50);
+            }
+
             var refused = ledger.Count(HttpStatusCode.ServiceUnavailable) - unavailableBefore;
             refusedWhileDown.Add(refused);
 
@@ -112,7 +120,7 @@ public sealed class RedisKillDrill(ITestOutputHelper output) : IAsyncLifetime
             await flood.StopAsync();
             Assert.True(ledger.Count(HttpStatusCode.Created) > createdBefore, "no purchase confirmed after Redis came back");
             Assert.True(refused > 0, "nothing was refused while Redis was down");
-            output.WriteLine($"round {round + 1}: Redis killed, {refused} attempts answered 503 in the second it was down "
+            output.WriteLine($"round {round + 1}: Redis killed, {refused} attempts answered 503 while it was down "
                 + $"({confirmedWhileDown} confirmed meanwhile, decided before the kill); first 201 {recovery.TotalMilliseconds:F0} ms after the restart");
         }
 
