@@ -4,9 +4,10 @@ using System.Net.Sockets;
 namespace FlashSale.Tests.Infrastructure;
 
 /// <summary>
-/// A TCP forwarder a test can cut: every connection is dropped and new ones are refused, as when
-/// a database host goes away, then restored on the same port. The database itself stays up for
-/// the other tests.
+/// A TCP forwarder with two ways to fail. <see cref="Cut"/>: every connection reset and new ones
+/// refused (the host went away). <see cref="Stall"/>: connections stay open and new ones are
+/// accepted, but not a byte moves either way — what a SIGSTOPped or wedged database looks like
+/// from the client — until <see cref="Resume"/>. The database stays up for the other tests.
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
@@ -14,6 +15,7 @@ public sealed class TcpProxy : IAsyncDisposable
     private readonly List<TcpClient> _open = [];
     private TcpListener? _listener;
     private CancellationTokenSource _cts = new();
+    private volatile TaskCompletionSource _flowing = Flowing();
 
     public TcpProxy(string host, int port)
     {
@@ -27,6 +29,7 @@ public sealed class TcpProxy : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>Accepts and forwards again after <see cref="Cut"/>.</summary>
     public void Start()
     {
         _cts = new CancellationTokenSource();
@@ -36,7 +39,7 @@ public sealed class TcpProxy : IAsyncDisposable
         _ = AcceptAsync(_listener, _cts.Token);
     }
 
-    /// <summary>Drops every connection and refuses new ones.</summary>
+    /// <summary>Resets every connection and refuses new ones.</summary>
     public void Cut()
     {
         _cts.Cancel();
@@ -60,6 +63,25 @@ public sealed class TcpProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops moving bytes without closing anything.</summary>
+    public void Stall()
+    {
+        if (_flowing.Task.IsCompleted)
+        {
+            _flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    /// <summary>Lets the held bytes and connections through.</summary>
+    public void Resume() => _flowing.TrySetResult();
+
+    private static TaskCompletionSource Flowing()
+    {
+        var flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        flowing.SetResult();
+        return flowing;
+    }
+
     private async Task AcceptAsync(TcpListener listener, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
@@ -74,34 +96,56 @@ public sealed class TcpProxy : IAsyncDisposable
                 return;
             }
 
-            var outbound = new TcpClient();
-            try
-            {
-                await outbound.ConnectAsync(_target, ct);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException)
-            {
-                inbound.Dispose();
-                outbound.Dispose();
-                continue;
-            }
-
-            lock (_open)
-            {
-                _open.Add(inbound);
-                _open.Add(outbound);
-            }
-
-            _ = PipeAsync(inbound, outbound, ct);
-            _ = PipeAsync(outbound, inbound, ct);
+            _ = ConnectAsync(inbound, ct);
         }
     }
 
-    private static async Task PipeAsync(TcpClient from, TcpClient to, CancellationToken ct)
+    private async Task ConnectAsync(TcpClient inbound, CancellationToken ct)
     {
+        var outbound = new TcpClient();
+        lock (_open)
+        {
+            _open.Add(inbound);
+            _open.Add(outbound);
+        }
+
         try
         {
-            await from.GetStream().CopyToAsync(to.GetStream(), ct);
+            // A stalled server accepts the connection (the kernel does) and never says hello.
+            await _flowing.Task.WaitAsync(ct);
+            await outbound.ConnectAsync(_target, ct);
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            inbound.Dispose();
+            outbound.Dispose();
+            return;
+        }
+
+        _ = PipeAsync(inbound, outbound, ct);
+        _ = PipeAsync(outbound, inbound, ct);
+    }
+
+    private async Task PipeAsync(TcpClient from, TcpClient to, CancellationToken ct)
+    {
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            var source = from.GetStream();
+            var sink = to.GetStream();
+            while (true)
+            {
+                await _flowing.Task.WaitAsync(ct);
+                var read = await source.ReadAsync(buffer, ct);
+                if (read == 0)
+                {
+                    return;
+                }
+
+                // Read during a stall: held here until it ends.
+                await _flowing.Task.WaitAsync(ct);
+                await sink.WriteAsync(buffer.AsMemory(0, read), ct);
+            }
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException or SocketException)
         {
@@ -115,6 +159,7 @@ public sealed class TcpProxy : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        Resume();
         Cut();
         return ValueTask.CompletedTask;
     }

@@ -5,6 +5,17 @@ namespace FlashSale.Storage.Embedded;
 /// <summary>Versioned schema: each step runs once, in order, inside a transaction.</summary>
 internal static class SqliteMigrations
 {
+    /// <summary>A confirmed order leaves the aggregates, whether it is cancelled or deleted (migration 2's triggers).</summary>
+    private const string SubtractConfirmedOrder = """
+        UPDATE sale_totals SET units = units - OLD.quantity, revenue_minor = revenue_minor - OLD.quantity * OLD.unit_price_minor,
+            orders = orders - 1 WHERE sale_id = OLD.sale_id;
+        UPDATE daily_totals SET units = units - OLD.quantity, revenue_minor = revenue_minor - OLD.quantity * OLD.unit_price_minor,
+            orders = orders - 1 WHERE day = OLD.purchased_at / 86400000;
+        UPDATE buyer_totals SET orders = orders - 1 WHERE user_id = OLD.user_id;
+        UPDATE stats_counters SET unique_buyers = unique_buyers - 1
+        WHERE id = 1 AND EXISTS (SELECT 1 FROM buyer_totals WHERE user_id = OLD.user_id AND orders = 0);
+        """;
+
     private static readonly string[] Steps =
     [
         """
@@ -53,7 +64,7 @@ internal static class SqliteMigrations
         // Stats stay O(sales + days) however many orders there are: aggregates kept by triggers in the
         // same transaction as the order write (the group commit), so they can never disagree with the
         // record, even when a row is edited by hand. Only confirmed orders (status 0) count.
-        """
+        $$"""
         CREATE TABLE sale_totals (
             sale_id         TEXT PRIMARY KEY,
             units           INTEGER NOT NULL,
@@ -95,24 +106,12 @@ internal static class SqliteMigrations
 
         CREATE TRIGGER orders_confirmed_cancel AFTER UPDATE OF status ON orders WHEN OLD.status = 0 AND NEW.status <> 0
         BEGIN
-            UPDATE sale_totals SET units = units - OLD.quantity, revenue_minor = revenue_minor - OLD.quantity * OLD.unit_price_minor,
-                orders = orders - 1 WHERE sale_id = OLD.sale_id;
-            UPDATE daily_totals SET units = units - OLD.quantity, revenue_minor = revenue_minor - OLD.quantity * OLD.unit_price_minor,
-                orders = orders - 1 WHERE day = OLD.purchased_at / 86400000;
-            UPDATE buyer_totals SET orders = orders - 1 WHERE user_id = OLD.user_id;
-            UPDATE stats_counters SET unique_buyers = unique_buyers - 1
-            WHERE id = 1 AND EXISTS (SELECT 1 FROM buyer_totals WHERE user_id = OLD.user_id AND orders = 0);
+            {{SubtractConfirmedOrder}}
         END;
 
         CREATE TRIGGER orders_confirmed_delete AFTER DELETE ON orders WHEN OLD.status = 0
         BEGIN
-            UPDATE sale_totals SET units = units - OLD.quantity, revenue_minor = revenue_minor - OLD.quantity * OLD.unit_price_minor,
-                orders = orders - 1 WHERE sale_id = OLD.sale_id;
-            UPDATE daily_totals SET units = units - OLD.quantity, revenue_minor = revenue_minor - OLD.quantity * OLD.unit_price_minor,
-                orders = orders - 1 WHERE day = OLD.purchased_at / 86400000;
-            UPDATE buyer_totals SET orders = orders - 1 WHERE user_id = OLD.user_id;
-            UPDATE stats_counters SET unique_buyers = unique_buyers - 1
-            WHERE id = 1 AND EXISTS (SELECT 1 FROM buyer_totals WHERE user_id = OLD.user_id AND orders = 0);
+            {{SubtractConfirmedOrder}}
         END;
 
         INSERT INTO sale_totals (sale_id, units, revenue_minor, orders, last_purchased_at)

@@ -22,14 +22,14 @@ public sealed class RecordOutageDrill(ITestOutputHelper output) : IAsyncLifetime
     private static readonly TimeSpan CommitWait = TimeSpan.FromSeconds(1);
 
     private TestStorage _storage = null!;
-    private StallingTcpProxy _proxy = null!;
+    private TcpProxy _proxy = null!;
     private TestApp _app = null!;
 
     public Task InitializeAsync()
     {
         _storage = TestStorage.Create(StorageKind.Redis);
         var target = new NpgsqlConnectionStringBuilder(_storage.PostgresConnectionString);
-        _proxy = new StallingTcpProxy(target.Host!, target.Port);
+        _proxy = new TcpProxy(target.Host!, target.Port);
         var viaProxy = new NpgsqlConnectionStringBuilder(_storage.PostgresConnectionString) { Port = _proxy.Port, Timeout = 2 };
         _app = new TestApp(storage: _storage, settings: new Dictionary<string, string?>
         {
@@ -51,7 +51,7 @@ public sealed class RecordOutageDrill(ITestOutputHelper output) : IAsyncLifetime
 
     [Fact]
     public Task PostgresCutDuringAFlood_503OrPending_PendingLandsWhenItReturns_NoAcknowledgedOrderLost() =>
-        DrillAsync("cut", _proxy.Cut, _proxy.Restore, TimeSpan.FromSeconds(3));
+        DrillAsync("cut", _proxy.Cut, _proxy.Start, TimeSpan.FromSeconds(3));
 
     [Fact]
     public Task PostgresStalledDuringAFlood_503OrPending_PendingLandsWhenItReturns_NoAcknowledgedOrderLost() =>
