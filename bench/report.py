@@ -23,10 +23,12 @@ TARGETS = {
 REF_LABEL = {"ceiling": "HTTP", "ceiling-redis": "HTTP + EVALSHA"}
 
 rows = defaultdict(list)
+warmups = defaultdict(list)
 with open(runs_file) as f:
     for line in f:
         scenario, conns, label, values = line.rstrip("\n").split("\t")
-        if label == "warmup":
+        if label.startswith("warmup"):
+            warmups[scenario].append((int(label[6:] or 1), float(dict(i.split("=") for i in values.split())["rps"])))
             continue
         kv = dict(item.split("=") for item in values.split())
         rows[(scenario, int(conns))].append({k: float(v) for k, v in kv.items()})
@@ -82,4 +84,14 @@ out.append("non-2xx: share of answers that were not 2xx. It must be 0% for succe
 if durable:
     out.append("")
     out.append(durable)
+if warmups:
+    out.append("")
+    out.append("Warm-up (256 connections, windows until two in a row agree within 5%): the first window is the cold "
+               "start, the process having just started; the last is the steady state the table measures.\n")
+    out.append("| scenario | first window req/s | windows to steady | last window req/s |")
+    out.append("|---|---:|---:|---:|")
+    for scenario in NAMES:
+        w = sorted(warmups.get(scenario, []))
+        if w:
+            out.append(f"| {NAMES[scenario]} | {w[0][1]:,.0f} | {len(w)} | {w[-1][1]:,.0f} |")
 print("\n".join(out))

@@ -21,7 +21,7 @@ internal static class Seeder
             return new Seeded(ReadSaleIds(connection), existing);
         }
 
-        Execute(connection, "DELETE FROM orders; DELETE FROM sales; DELETE FROM sale_totals; DELETE FROM daily_totals; DELETE FROM buyer_totals; UPDATE stats_counters SET unique_buyers = 0;");
+        Execute(connection, "DELETE FROM orders; DELETE FROM sales; DELETE FROM sale_totals; DELETE FROM daily_totals; DELETE FROM buyer_totals; DELETE FROM user_orders; UPDATE stats_counters SET unique_buyers = 0;");
         var started = Stopwatch.GetTimestamp();
         var random = new Random(20261123);
         var perSale = orders / sales;
@@ -85,6 +85,9 @@ internal static class Seeder
 
         tx2.Commit();
         tx2.Dispose();
+        // What the server's group committer does after a burst: the user index and buyer counts in bulk.
+        UserIndex.CatchUp(connection);
+
         Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;");
         Console.WriteLine($"Seeded {orders:N0} orders in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s.");
         return new Seeded(ids, orders);

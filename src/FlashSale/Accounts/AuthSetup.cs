@@ -41,6 +41,7 @@ public static class AuthSetup
                 o.Events.OnRedirectToLogin = ctx => ApiOrRedirect(ctx, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = ctx => ApiOrRedirect(ctx, StatusCodes.Status403Forbidden);
             });
+        services.AddSingleton<CachingTokenHandler>();
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, ConfigureJwtBearer>();
 
         services.AddAuthorizationBuilder()
@@ -72,7 +73,8 @@ public static class AuthSetup
         return Task.CompletedTask;
     }
 
-    private sealed class ConfigureJwtBearer(SigningKey key, IOptions<AuthOptions> auth) : IConfigureNamedOptions<JwtBearerOptions>
+    private sealed class ConfigureJwtBearer(SigningKey key, IOptions<AuthOptions> auth, CachingTokenHandler tokens)
+        : IConfigureNamedOptions<JwtBearerOptions>
     {
         public void Configure(string? name, JwtBearerOptions options)
         {
@@ -83,6 +85,9 @@ public static class AuthSetup
 
             var settings = auth.Value;
             options.MapInboundClaims = false;
+            // The same validation, remembered per token for a short while (CachingTokenHandler).
+            options.TokenHandlers.Clear();
+            options.TokenHandlers.Add(tokens);
             options.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidIssuers = [settings.Issuer],

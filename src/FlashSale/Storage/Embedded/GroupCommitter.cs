@@ -16,6 +16,10 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
     private readonly int _maxBatch;
     private readonly ILogger<GroupCommitter> _log;
     private Task? _loop;
+    // Orders committed since the user index last caught up (UserIndex.cs); the writer thread's alone.
+    private long _unindexed;
+    private long _unindexedSince;
+    private Task<bool>? _waiting;
 
     public GroupCommitter(SqliteDatabase db, IOptions<StorageOptions> options, ILogger<GroupCommitter> log)
     {
@@ -60,7 +64,9 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
         using var session = new WriterSession(_db.OpenWriter());
         var batch = new List<LedgerWrite>(_maxBatch);
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync())
+        // Orders left past the mark by a previous life (a crash, a kill) are indexed first.
+        CatchUpUserIndex(session);
+        while (await WaitForWritesAsync(reader))
         {
             batch.Clear();
             while (batch.Count < _maxBatch && reader.TryRead(out var write))
@@ -68,7 +74,62 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
                 batch.Add(write);
             }
 
-            Commit(session, batch);
+            if (batch.Count > 0)
+            {
+                Commit(session, batch);
+            }
+
+            if (_unindexed >= UserIndex.CatchUpAfterOrders ||
+                (_unindexed > 0 && System.Diagnostics.Stopwatch.GetElapsedTime(_unindexedSince) >= UserIndex.CatchUpAfter))
+            {
+                CatchUpUserIndex(session);
+            }
+        }
+
+        CatchUpUserIndex(session);
+    }
+
+    /// <summary>Waits for writes; with orders waiting for the user index, at most until their catch-up is due.</summary>
+    private async ValueTask<bool> WaitForWritesAsync(ChannelReader<LedgerWrite> reader)
+    {
+        if (reader.TryPeek(out _))
+        {
+            return true;
+        }
+
+        // One wait at a time: a single-reader channel cancels a waiter when a second one starts.
+        var wait = _waiting ?? reader.WaitToReadAsync().AsTask();
+        _waiting = null;
+        if (_unindexed > 0)
+        {
+            var due = UserIndex.CatchUpAfter - System.Diagnostics.Stopwatch.GetElapsedTime(_unindexedSince);
+            if (due > TimeSpan.Zero)
+            {
+                await Task.WhenAny(wait, Task.Delay(due));
+            }
+
+            if (!wait.IsCompleted)
+            {
+                _waiting = wait;
+                return true; // Due now: the loop commits nothing and catches up.
+            }
+        }
+
+        return await wait;
+    }
+
+    private void CatchUpUserIndex(WriterSession session)
+    {
+        try
+        {
+            UserIndex.CatchUp(session.Connection);
+            _unindexed = 0;
+        }
+        catch (Exception ex)
+        {
+            // Readers still see every order (they add those past the mark); only their cost grows. Retried when due again.
+            _unindexedSince = System.Diagnostics.Stopwatch.GetTimestamp();
+            LogCatchUpFailed(ex);
         }
     }
 
@@ -91,6 +152,11 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
 
             for (var i = 0; i < batch.Count; i++)
             {
+                if (batch[i].AddsOrder && rows[i] > 0 && _unindexed++ == 0)
+                {
+                    _unindexedSince = started;
+                }
+
                 batch[i].Succeed(rows[i]);
             }
 
@@ -111,6 +177,9 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
     }
 
     public void Dispose() => _queue.Writer.TryComplete();
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Catching up the user index failed; retried shortly")]
+    private partial void LogCatchUpFailed(Exception error);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Group commit of {Count} writes failed; the writes are released")]
     private partial void LogBatchFailed(int count, Exception error);

@@ -13,6 +13,9 @@ internal abstract class LedgerWrite
 
     public abstract int Apply(WriterSession session);
 
+    /// <summary>True for a new order: it is past the user index mark until the next catch-up.</summary>
+    public virtual bool AddsOrder => false;
+
     public void Succeed(int rows) => _done.TrySetResult(rows);
 
     public void Fail(Exception error) => _done.TrySetException(error);
@@ -20,6 +23,8 @@ internal abstract class LedgerWrite
 
 internal sealed class InsertOrder(Order order) : LedgerWrite
 {
+    public override bool AddsOrder => true;
+
     public override int Apply(WriterSession session)
     {
         // One prepared statement for the writer's life: parsing the INSERT per order cost more than running it.
@@ -68,6 +73,7 @@ internal sealed class WipeRecord : LedgerWrite
             DELETE FROM sale_totals;
             DELETE FROM daily_totals;
             DELETE FROM buyer_totals;
+            DELETE FROM user_orders;
             UPDATE stats_counters SET unique_buyers = 0;
             """;
         return command.ExecuteNonQuery();

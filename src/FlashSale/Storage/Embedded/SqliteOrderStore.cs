@@ -11,11 +11,11 @@ public sealed class SqliteOrderStore(SqliteDatabase db) : IOrderStore
         "seq, id, sale_id, user_id, username, quantity, unit_price_minor, currency, purchased_at, remaining_after, idempotency_key, status, cancelled_at, cancelled_by";
 
     public Task<IReadOnlyList<Order>> ListByUserAsync(string userId, CancellationToken ct) =>
-        Task.FromResult(Query($"SELECT {Columns} FROM orders WHERE user_id = $user ORDER BY seq DESC LIMIT 1000",
+        Task.FromResult(Query($"SELECT {Columns} FROM orders WHERE seq IN ({UserIndex.SeqsOfUser}) ORDER BY seq DESC LIMIT 1000",
             c => Add(c, "$user", userId)).Select(o => o.Order).ToList() as IReadOnlyList<Order>);
 
     public Task<IReadOnlyList<Order>> ListByUserAndSaleAsync(string userId, Guid saleId, CancellationToken ct) =>
-        Task.FromResult(Query($"SELECT {Columns} FROM orders WHERE user_id = $user AND sale_id = $sale ORDER BY seq",
+        Task.FromResult(Query($"SELECT {Columns} FROM orders WHERE seq IN ({UserIndex.SeqsOfUser}) AND sale_id = $sale ORDER BY seq",
             c =>
             {
                 Add(c, "$user", userId);

@@ -47,7 +47,7 @@ public sealed class SqliteStatsStore(SqliteDatabase db) : IStatsStore
         using (var command = connection.CreateCommand())
         {
             command.Transaction = tx;
-            command.CommandText = "SELECT unique_buyers FROM stats_counters WHERE id = 1";
+            command.CommandText = UserIndex.UniqueBuyers;
             buyers = Convert.ToInt64(command.ExecuteScalar() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
         }
 

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# A CPU profile of one purchase scenario: where the server's core goes, by function.
+#
+#   bench/profile.sh soldout|embedded|ceiling [connections]   (default 64)
+#
+# Builds like bench/run.sh (BENCH_SKIP_BUILD=1 reuses $BENCH_BUILD_DIR), starts the server on CPU 0 with
+# the JIT's perf map on, runs wrk on CPU 1 for PROFILE_DURATION (default 10s) while `perf record`
+# samples the server, then prints the hottest functions (self time) and writes the full report to
+# bench/results/profile-<scenario>.txt. Needs perf (linux-perf). Traffic goes to 127.0.0.1 only.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SCENARIO=${1:?usage: bench/profile.sh soldout|embedded|ceiling [connections]}
+CONNS=${2:-64}
+DURATION=${PROFILE_DURATION:-10s}
+BUILD_DIR=${BENCH_BUILD_DIR:-/tmp/flashsale-bench-build}
+PORT=5821
+TOKENS=500
+
+log() { printf '[profile] %s\n' "$*" >&2; }
+die() { printf '[profile] ERROR: %s\n' "$*" >&2; exit 1; }
+for tool in perf wrk taskset curl jq dotnet; do command -v "$tool" >/dev/null || die "$tool is not installed"; done
+
+WORK=$(mktemp -d /tmp/flashsale-profile.XXXXXX)
+SERVER_PID=""
+cleanup() {
+  [[ -n $SERVER_PID ]] && { kill -TERM "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; }
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
+  log "building Release into $BUILD_DIR ..."
+  dotnet publish "$ROOT/src/FlashSale/FlashSale.csproj" -c Release -o "$BUILD_DIR/flashsale" -v q -nologo >"$WORK/build.log" 2>&1 ||
+    { tail -n 30 "$WORK/build.log" >&2; die "build failed"; }
+  dotnet publish "$ROOT/bench/FlashSale.Ceiling/FlashSale.Ceiling.csproj" -c Release -o "$BUILD_DIR/ceiling" -v q -nologo >>"$WORK/build.log" 2>&1 ||
+    { tail -n 30 "$WORK/build.log" >&2; die "build failed"; }
+fi
+
+PASSWORD=$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)
+start() { # dll [env...]
+  local dll=$1
+  shift
+  env ASPNETCORE_ENVIRONMENT=Production DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_TC_CallCountingDelayMs=0 Logging__LogLevel__Default=Warning \
+    ASPNETCORE_URLS="http://127.0.0.1:$PORT" "$@" taskset -c 0 dotnet "$dll" >"$WORK/server.log" 2>&1 &
+  SERVER_PID=$!
+  for ((i = 0; i < 600; i++)); do
+    [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/health/ready") == 200 ]] && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || die "server exited: $(tail -n 5 "$WORK/server.log")"
+    sleep 0.1
+  done
+  die "server not ready in 60 s"
+}
+
+# Tokens and sales always come from a FlashSale server; the ceiling profile restarts on the ceiling app.
+start "$BUILD_DIR/flashsale/FlashSale.dll" "Storage__DataPath=$WORK/data" Storage__SeedDemoData=false "Admin__Password=$PASSWORD" \
+  Auth__SyntheticBuyers__Enabled=true Auth__TokenLifetime=02:00:00 \
+  "RateLimiting__Rules__per-ip__PermitLimit=1000000" "RateLimiting__Rules__purchase-per-user__PermitLimit=1000000"
+ADMIN=$(curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/auth/token" -H 'Content-Type: application/json' \
+  -d "{\"username\":\"admin\",\"password\":\"$PASSWORD\"}" | jq -r .accessToken)
+curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/admin/tokens" -H 'Content-Type: application/json' -H "Authorization: Bearer $ADMIN" \
+  -d "{\"count\":$TOKENS}" | jq -r '.tokens[].accessToken' >"$WORK/tokens"
+stock=10000000 limit=1000
+[[ $SCENARIO == soldout ]] && stock=1 limit=1
+SALE=$(curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/admin/sales" -H 'Content-Type: application/json' -H "Authorization: Bearer $ADMIN" \
+  -d "{\"sku\":\"profile-$(date +%s%N)\",\"productName\":\"Profile unit\",\"price\":1,\"totalStock\":$stock,\"perUserLimit\":$limit,\"startsAt\":\"$(date -u -d '-1 minute' +%FT%TZ)\",\"endsAt\":\"$(date -u -d '+1 day' +%FT%TZ)\"}" | jq -r .id)
+if [[ $SCENARIO == ceiling ]]; then
+  kill -TERM "$SERVER_PID"
+  wait "$SERVER_PID" 2>/dev/null || true
+  start "$BUILD_DIR/ceiling/FlashSale.Ceiling.dll"
+fi
+
+load() { # duration
+  SALE_ID=$SALE TOKENS_FILE=$WORK/tokens taskset -c 1 wrk -t1 -c"$CONNS" -d"$1" --timeout 10s -s "$ROOT/bench/purchase.lua" "http://127.0.0.1:$PORT"
+}
+log "warm-up 15 s"
+load 15s >/dev/null
+log "profiling $SCENARIO at $CONNS connections for $DURATION"
+load "$DURATION" >"$WORK/wrk.txt" &
+WRK=$!
+sleep 1
+perf record -F 1999 -g -p "$SERVER_PID" -o "$WORK/perf.data" -- sleep $((${DURATION%s} - 2)) >/dev/null 2>&1
+wait "$WRK"
+grep -E '^RESULT' "$WORK/wrk.txt" | tr ' ' '\n' | grep -E '^(rps|p50_us|p99_us|non2xx)=' | tr '\n' ' ' >&2
+echo >&2
+mkdir -p "$ROOT/bench/results"
+OUT="$ROOT/bench/results/profile-$SCENARIO.txt"
+perf report -i "$WORK/perf.data" --no-children --sort symbol --stdio 2>/dev/null | grep -v '^$' >"$OUT.full" || true
+perf report -i "$WORK/perf.data" --no-children --sort dso,symbol -g none --stdio 2>/dev/null | grep -E '^ +[0-9]' >"$OUT" || true
+perf report -i "$WORK/perf.data" --children --sort symbol -g none --stdio 2>/dev/null | grep -E "^ +[0-9]" | head -n 300 >"$OUT.inclusive" || true
+head -n 60 "$OUT"
+log "written: $OUT (self time by function) , $OUT.inclusive (with callees) and $OUT.full (call graphs)"

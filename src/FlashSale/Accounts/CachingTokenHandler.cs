@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using System.Security.Claims;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace FlashSale.Accounts;
+
+/// <summary>
+/// Validates bearer tokens exactly as <see cref="JsonWebTokenHandler"/> does, and remembers for a
+/// short while the tokens it found valid. In a flash sale every buyer sends the same token with
+/// each attempt; decoding it, parsing its JSON and checking its signature again every time was the
+/// largest single cost of a rejected purchase (docs/benchmarks.md).
+/// </summary>
+/// <remarks>
+/// Only successes are remembered, keyed by the whole token string: a token that differs in one
+/// byte is another key and is validated in full. An entry is used only before the token's own
+/// expiry and for at most <see cref="MaxAge"/>, so a signing key withdrawn by an external provider
+/// stops being honoured within that time. Each hit gets its own copy of the identity, so nothing
+/// a request does to its principal reaches another. At <see cref="Capacity"/> entries new tokens
+/// are validated without being remembered until a sweep has dropped the expired ones.
+/// </remarks>
+internal sealed class CachingTokenHandler : JsonWebTokenHandler
+{
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(60);
+    public const int Capacity = 100_000;
+
+    private readonly ConcurrentDictionary<string, Entry> _valid = new(StringComparer.Ordinal);
+    private long _nextSweepTicks;
+
+    public CachingTokenHandler() => MapInboundClaims = false;
+
+    /// <summary>Tokens remembered now; for tests.</summary>
+    public int Count => _valid.Count;
+
+    public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
+    {
+        // The validator checks lifetimes against the system clock, so the cache does too.
+        var now = DateTime.UtcNow;
+        if (token is not null && _valid.TryGetValue(token, out var known))
+        {
+            if (now < known.Until)
+            {
+                return known.Result();
+            }
+
+            _valid.TryRemove(new KeyValuePair<string, Entry>(token, known));
+        }
+
+        var result = await base.ValidateTokenAsync(token!, validationParameters);
+        if (token is not null && result.IsValid && result.SecurityToken is { } validated && result.ClaimsIdentity is { } identity)
+        {
+            Remember(token, new Entry(validated, identity.Clone(), result.Issuer, result.TokenType,
+                Min(validated.ValidTo, now + MaxAge)), now);
+        }
+
+        return result;
+    }
+
+    private void Remember(string token, Entry entry, DateTime now)
+    {
+        // A token without an expiry is refused by the parameters (RequireExpirationTime); ValidTo is then MinValue.
+        if (entry.Until <= now)
+        {
+            return;
+        }
+
+        if (_valid.Count >= Capacity)
+        {
+            SweepIfDue(now);
+            if (_valid.Count >= Capacity)
+            {
+                return;
+            }
+        }
+
+        _valid[token] = entry;
+    }
+
+    private void SweepIfDue(DateTime now)
+    {
+        var next = Interlocked.Read(ref _nextSweepTicks);
+        if (now.Ticks < next || Interlocked.CompareExchange(ref _nextSweepTicks, now.Ticks + TimeSpan.TicksPerSecond, next) != next)
+        {
+            return;
+        }
+
+        foreach (var (token, entry) in _valid)
+        {
+            if (entry.Until <= now)
+            {
+                _valid.TryRemove(new KeyValuePair<string, Entry>(token, entry));
+            }
+        }
+    }
+
+    private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
+
+    private sealed record Entry(SecurityToken Token, ClaimsIdentity Identity, string? Issuer, string? TokenType, DateTime Until)
+    {
+        public TokenValidationResult Result() => new()
+        {
+            IsValid = true,
+            SecurityToken = Token,
+            ClaimsIdentity = Identity.Clone(),
+            Issuer = Issuer,
+            TokenType = TokenType,
+        };
+    }
+}

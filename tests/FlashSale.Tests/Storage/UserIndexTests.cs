@@ -1,0 +1,185 @@
+using System.Globalization;
+using FlashSale.Storage;
+using FlashSale.Storage.Embedded;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace FlashSale.Tests.Storage;
+
+/// <summary>
+/// The embedded record's per-user side is kept in bulk (UserIndex.cs): orders past the mark are not
+/// yet in user_orders or buyer_totals. Whatever the interleaving of orders, cancels, deletes and
+/// catch-ups, a buyer's orders and the unique buyer count must equal a plain scan of the orders.
+/// </summary>
+public sealed class UserIndexTests : IDisposable
+{
+    private static readonly string[] Users = [.. Enumerable.Range(0, 12).Select(i => $"user-{i:D2}")];
+    private readonly string _folder = Directory.CreateTempSubdirectory("flashsale-userindex-").FullName;
+    private readonly SqliteDatabase _db;
+    private readonly SqliteConnection _writer;
+    private readonly Guid[] _sales = [Guid.CreateVersion7(), Guid.CreateVersion7()];
+    private int _orders;
+
+    public UserIndexTests()
+    {
+        _db = new SqliteDatabase(Options.Create(new StorageOptions { DataPath = _folder }));
+        _writer = _db.OpenWriter();
+    }
+
+    [Fact]
+    public async Task AnyInterleavingOfOrdersCancelsAndCatchUps_MatchesAScanOfTheOrders()
+    {
+        SqliteMigrations.Apply(_writer);
+        AddSales();
+        var random = new Random(20261123);
+        for (var step = 0; step < 400; step++)
+        {
+            var roll = random.Next(100);
+            if (roll < 60)
+            {
+                Order(Users[random.Next(Users.Length)], _sales[random.Next(2)]);
+            }
+            else if (roll < 80)
+            {
+                Execute("UPDATE orders SET status = 2 WHERE status = 0 AND seq = (SELECT seq FROM orders WHERE status = 0 ORDER BY random() LIMIT 1)");
+            }
+            else if (roll < 83)
+            {
+                Execute("DELETE FROM orders WHERE seq = (SELECT seq FROM orders ORDER BY random() LIMIT 1)");
+            }
+            else
+            {
+                UserIndex.CatchUp(_writer);
+                Assert.Equal(0, UserIndex.Lag(_writer));
+            }
+
+            if (step % 10 == 0)
+            {
+                await AssertMatchesScanAsync($"step {step}");
+            }
+        }
+
+        UserIndex.CatchUp(_writer);
+        await AssertMatchesScanAsync("after the last catch-up");
+    }
+
+    [Fact]
+    public async Task OrdersPastTheMark_AreSeenAtOnce_AndTheCatchUpMovesThemIntoTheIndex()
+    {
+        SqliteMigrations.Apply(_writer);
+        AddSales();
+        Order("user-00", _sales[0]);
+        Order("user-00", _sales[1]);
+        Order("user-01", _sales[0]);
+
+        Assert.Equal(3, UserIndex.Lag(_writer));
+        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM user_orders"));
+        await AssertMatchesScanAsync("before the catch-up");
+
+        Assert.Equal(3, UserIndex.CatchUp(_writer));
+        Assert.Equal(0, UserIndex.Lag(_writer));
+        Assert.Equal(3, Scalar("SELECT COUNT(*) FROM user_orders"));
+        Assert.Equal(2, Scalar("SELECT unique_buyers FROM stats_counters"));
+        await AssertMatchesScanAsync("after the catch-up");
+        Assert.Equal(0, UserIndex.CatchUp(_writer));
+    }
+
+    [Fact]
+    public async Task MigrationFromTheSchemaWithAPerUserIndex_IndexesEveryExistingOrder()
+    {
+        SqliteMigrations.Apply(_writer, upTo: 2);
+        AddSales();
+        foreach (var user in Users.Take(5))
+        {
+            Order(user, _sales[0]);
+            Order(user, _sales[1]);
+        }
+
+        Execute("UPDATE orders SET status = 2 WHERE user_id = 'user-00'");
+        SqliteMigrations.Apply(_writer);
+
+        Assert.Equal(0, UserIndex.Lag(_writer));
+        Assert.Equal(10, Scalar("SELECT COUNT(*) FROM user_orders"));
+        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ix_orders_user'"));
+        await AssertMatchesScanAsync("after the migration");
+    }
+
+    private async Task AssertMatchesScanAsync(string when)
+    {
+        var orders = new SqliteOrderStore(_db);
+        foreach (var user in Users)
+        {
+            var listed = (await orders.ListByUserAsync(user, CancellationToken.None)).Select(o => o.Id.ToString("D")).ToList();
+            Assert.True(Strings($"SELECT id FROM orders WHERE user_id = '{user}' ORDER BY seq DESC").SequenceEqual(listed),
+                $"{when}: {user}'s orders differ from a scan");
+            foreach (var sale in _sales)
+            {
+                var inSale = (await orders.ListByUserAndSaleAsync(user, sale, CancellationToken.None)).Select(o => o.Id.ToString("D")).ToList();
+                Assert.True(Strings($"SELECT id FROM orders WHERE user_id = '{user}' AND sale_id = '{sale:D}' ORDER BY seq").SequenceEqual(inSale),
+                    $"{when}: {user}'s orders in a sale differ from a scan");
+            }
+        }
+
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var stats = await new SqliteStatsStore(_db).GetAsync(today.AddDays(-6), today, CancellationToken.None);
+        Assert.Equal(Scalar("SELECT COUNT(DISTINCT user_id) FROM orders WHERE status = 0"), stats.Totals.UniqueBuyers);
+    }
+
+    private void AddSales()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        foreach (var sale in _sales)
+        {
+            Execute($"""
+                INSERT INTO sales (id, sku, product_name, description, price_minor, currency, image_url, total_stock,
+                                   per_user_limit, starts_at, ends_at, created_at)
+                VALUES ('{sale:D}', 'sku-{sale:N}', 'Unit', '', 1999, 'EUR', NULL, 1000000, 1000, {now - 60_000}, {now + 3_600_000}, {now})
+                """);
+        }
+    }
+
+    private void Order(string user, Guid sale)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        _orders++;
+        Execute($"""
+            INSERT INTO orders (id, sale_id, user_id, username, quantity, unit_price_minor, currency, purchased_at, remaining_after, status)
+            VALUES ('{Guid.CreateVersion7():D}', '{sale:D}', '{user}', '{user}', 1, 1999, 'EUR', {now}, {1_000_000 - _orders}, 0)
+            """);
+    }
+
+    private void Execute(string sql)
+    {
+        using var command = _writer.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private long Scalar(string sql)
+    {
+        using var command = _writer.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private List<string> Strings(string sql)
+    {
+        using var command = _writer.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+
+    public void Dispose()
+    {
+        _writer.Dispose();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
