@@ -1,0 +1,101 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using FlashSale.Accounts;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace FlashSale.Tests.Security;
+
+/// <summary>
+/// Remembering valid tokens must not change a single validation outcome (G8): only valid tokens are
+/// remembered, a token changed by one character is validated in full, and each request gets its own identity.
+/// </summary>
+public sealed class CachingTokenHandlerTests
+{
+    private readonly SymmetricSecurityKey _key = new(RandomNumberGenerator.GetBytes(32));
+    private readonly CachingTokenHandler _handler = new();
+
+    private TokenValidationParameters Parameters => new()
+    {
+        ValidIssuer = "flashsale",
+        ValidAudience = "flashsale-api",
+        IssuerSigningKey = _key,
+        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        ClockSkew = TimeSpan.Zero,
+        RequireExpirationTime = true,
+    };
+
+    [Fact]
+    public async Task AValidToken_IsRemembered_AndEveryHitGetsItsOwnIdentity()
+    {
+        var token = Issue(TimeSpan.FromMinutes(5));
+
+        var first = await _handler.ValidateTokenAsync(token, Parameters);
+        var second = await _handler.ValidateTokenAsync(token, Parameters);
+        var third = await _handler.ValidateTokenAsync(token, Parameters);
+
+        Assert.True(first.IsValid && second.IsValid && third.IsValid);
+        Assert.Equal(1, _handler.Count);
+        Assert.Equal("user-1", second.ClaimsIdentity.FindFirst("sub")?.Value);
+        second.ClaimsIdentity.AddClaim(new Claim("role", "admin"));
+        Assert.Null(third.ClaimsIdentity.FindFirst("role"));
+        Assert.NotSame(second.ClaimsIdentity, third.ClaimsIdentity);
+    }
+
+    [Fact]
+    public async Task ATokenChangedByOneCharacter_IsValidatedInFull_AndRefused()
+    {
+        var token = Issue(TimeSpan.FromMinutes(5));
+        Assert.True((await _handler.ValidateTokenAsync(token, Parameters)).IsValid);
+
+        var signature = token.LastIndexOf('.') + 1;
+        var flipped = token[..signature] + (token[signature] == 'A' ? 'B' : 'A') + token[(signature + 1)..];
+        var forged = await _handler.ValidateTokenAsync(flipped, Parameters);
+
+        Assert.False(forged.IsValid);
+        Assert.Equal(1, _handler.Count);
+    }
+
+    [Fact]
+    public async Task RefusedTokens_AreNeverRemembered()
+    {
+        var otherKey = new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32));
+        var wrongKey = Issue(TimeSpan.FromMinutes(5), otherKey);
+        var expired = Issue(TimeSpan.FromMinutes(-1));
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.False((await _handler.ValidateTokenAsync(wrongKey, Parameters)).IsValid);
+            Assert.False((await _handler.ValidateTokenAsync(expired, Parameters)).IsValid);
+        }
+
+        Assert.Equal(0, _handler.Count);
+    }
+
+    [Fact]
+    public async Task ARememberedToken_IsNotUsedPastItsExpiry()
+    {
+        var token = Issue(TimeSpan.FromSeconds(2));
+        Assert.True((await _handler.ValidateTokenAsync(token, Parameters)).IsValid);
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        Assert.False((await _handler.ValidateTokenAsync(token, Parameters)).IsValid);
+        Assert.Equal(0, _handler.Count);
+    }
+
+    private string Issue(TimeSpan lifetime, SymmetricSecurityKey? key = null)
+    {
+        var now = DateTime.UtcNow;
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = "flashsale",
+            Audience = "flashsale-api",
+            IssuedAt = now.AddMinutes(-2),
+            NotBefore = now.AddMinutes(-2),
+            Expires = now + lifetime,
+            SigningCredentials = new SigningCredentials(key ?? _key, SecurityAlgorithms.HmacSha256),
+            Subject = new ClaimsIdentity([new Claim("sub", "user-1"), new Claim("name", "Ann")]),
+        });
+    }
+}
