@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A CPU profile of one purchase scenario: where the server's core goes, by function.
 #
-#   bench/profile.sh soldout|embedded|ceiling [connections]   (default 64)
+#   bench/profile.sh soldout|embedded|distributed|ceiling [connections]   (default 64)
 #
 # Builds like bench/run.sh (BENCH_SKIP_BUILD=1 reuses $BENCH_BUILD_DIR), starts the server on CPU 0 with
 # the JIT's perf map on, runs wrk on CPU 1 for PROFILE_DURATION (default 10s) while `perf record`
@@ -10,7 +10,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-SCENARIO=${1:?usage: bench/profile.sh soldout|embedded|ceiling [connections]}
+SCENARIO=${1:?usage: bench/profile.sh soldout|embedded|distributed|ceiling [connections]}
 CONNS=${2:-64}
 DURATION=${PROFILE_DURATION:-10s}
 BUILD_DIR=${BENCH_BUILD_DIR:-/tmp/flashsale-bench-build}
@@ -52,8 +52,20 @@ start() { # dll [env...]
   die "server not ready in 60 s"
 }
 
+STORE=()
+if [[ $SCENARIO == distributed ]]; then
+  # Redis and PostgreSQL from scripts/services.sh (left running), on the server's CPU like bench/run.sh.
+  for svc in redis postgres; do
+    "$ROOT/scripts/services.sh" start "$svc" >>"$WORK/services.log" 2>&1 || die "services: $(tail -n 2 "$WORK/services.log")"
+  done
+  PSQL=(/usr/lib/postgresql/15/bin/psql -X -q -h 127.0.0.1 -p 55432 -U postgres -d postgres -tA)
+  "${PSQL[@]}" -c "drop database if exists flashsale_profile with (force)" -c "create database flashsale_profile" >/dev/null
+  STORE=(Storage__Mode=Distributed ConnectionStrings__Redis=127.0.0.1:6390
+    "ConnectionStrings__Postgres=Host=127.0.0.1;Port=55432;Username=postgres;Database=flashsale_profile")
+fi
+
 # Tokens and sales always come from a FlashSale server; the ceiling profile restarts on the ceiling app.
-start "$BUILD_DIR/flashsale/FlashSale.dll" "Storage__DataPath=$WORK/data" Storage__SeedDemoData=false "Admin__Password=$PASSWORD" \
+start "$BUILD_DIR/flashsale/FlashSale.dll" "${STORE[@]}" "Storage__DataPath=$WORK/data" Storage__SeedDemoData=false "Admin__Password=$PASSWORD" \
   Auth__SyntheticBuyers__Enabled=true Auth__TokenLifetime=02:00:00 \
   "RateLimiting__Rules__per-ip__PermitLimit=1000000" "RateLimiting__Rules__purchase-per-user__PermitLimit=1000000"
 ADMIN=$(curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/auth/token" -H 'Content-Type: application/json' \

@@ -36,7 +36,7 @@ public class GroupCommitBenchmarks
             throw new InvalidOperationException("The benchmark sale could not be created.");
         }
 
-        _committer = new GroupCommitter(db, options, NullLogger<GroupCommitter>.Instance);
+        _committer = new GroupCommitter(db, new BuyerOrders(), options, NullLogger<GroupCommitter>.Instance);
         _committer.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
         _writes = new Task<int>[BatchSize];
     }

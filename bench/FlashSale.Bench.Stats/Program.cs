@@ -21,7 +21,7 @@ var db = new SqliteDatabase(Options.Create(new StorageOptions { DataPath = dataP
 var now = DateTimeOffset.UtcNow;
 var seeded = Seeder.Seed(db, salesCount, orders, now);
 var statsStore = new SqliteStatsStore(db);
-var orderStore = new SqliteOrderStore(db);
+var orderStore = new SqliteOrderStore(db, new BuyerOrders());
 var json = new JsonOptions().SerializerOptions;
 var today = DateOnly.FromDateTime(now.UtcDateTime);
 var first = today.AddDays(-(StatsReport.Days - 1));

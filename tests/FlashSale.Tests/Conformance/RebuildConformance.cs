@@ -60,5 +60,18 @@ public abstract class RebuildConformance(StorageKind kind) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, fresh.StatusCode);
         Assert.Equal(2, (await again.StockAsync(saleId))["remainingStock"]!.GetValue<int>());
         Assert.Equal(3, (await again.AllOrdersAsync(saleId)).Count);
+
+        // Each buyer's own orders, from before and after the restart, and nobody else's.
+        var replayedId = System.Text.Json.Nodes.JsonNode.Parse(replayBody)!["orderId"]!.GetValue<string>();
+        var mine = (await again.WithToken(buyers[0].Token).GetJsonAsync("/api/v1/me/orders"))["items"]!.AsArray();
+        Assert.Equal([replayedId], mine.Select(o => o!["orderId"]!.GetValue<string>()));
+        var inSale = await again.WithToken(buyers[1].Token).GetJsonAsync($"/api/v1/sales/{saleId}/purchases/me");
+        Assert.Single(inSale["orders"]!.AsArray());
+        var freshBuyer = (await again.WithToken(buyers[2].Token).GetJsonAsync("/api/v1/me/orders"))["items"]!.AsArray();
+        Assert.Equal([await IdOfAsync(fresh)], freshBuyer.Select(o => o!["orderId"]!.GetValue<string>()));
+        Assert.Empty((await again.WithToken(buyers[3].Token).GetJsonAsync("/api/v1/me/orders"))["items"]!.AsArray());
     }
+
+    private static async Task<string> IdOfAsync(HttpResponseMessage response) =>
+        System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!["orderId"]!.GetValue<string>();
 }

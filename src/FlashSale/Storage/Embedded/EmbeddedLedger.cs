@@ -18,6 +18,7 @@ public sealed partial class EmbeddedLedger(
     ISaleStore sales,
     TimeProvider clock,
     IStockNotifier notifier,
+    BuyerOrders buyers,
     ILogger<EmbeddedLedger> log) : IPurchaseLedger
 {
     private readonly ConcurrentDictionary<Guid, SaleBook> _books = new();
@@ -201,13 +202,15 @@ public sealed partial class EmbeddedLedger(
         // Only what decisions need: who holds how much. Sale ids are matched as text, not parsed.
         var byText = _books.Values.ToDictionary(b => SqliteValues.Id(b.Sale.Id), StringComparer.Ordinal);
         using var rows = connection.CreateCommand();
-        rows.CommandText = "SELECT sale_id, user_id, quantity, status FROM orders";
+        rows.CommandText = "SELECT sale_id, user_id, quantity, status, seq FROM orders";
         using var orderReader = rows.ExecuteReader();
         var sold = new Dictionary<Guid, int>();
         var count = 0;
+        buyers.Clear();
         while (orderReader.Read())
         {
             count++;
+            buyers.Add(orderReader.GetString(1), orderReader.GetInt64(4));
             if (!byText.TryGetValue(orderReader.GetString(0), out var book))
             {
                 continue;

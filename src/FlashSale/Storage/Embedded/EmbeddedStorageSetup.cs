@@ -12,6 +12,7 @@ public static class EmbeddedStorageSetup
     public static IServiceCollection AddEmbeddedStorage(this IServiceCollection services)
     {
         services.AddSingleton<SqliteDatabase>();
+        services.AddSingleton<BuyerOrders>();
         services.AddSingleton<GroupCommitter>();
         services.AddSingleton<WriteGate>();
         services.AddHostedService(sp => sp.GetRequiredService<GroupCommitter>());

@@ -13,16 +13,18 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
     private readonly Channel<LedgerWrite> _queue = Channel.CreateUnbounded<LedgerWrite>(
         new UnboundedChannelOptions { SingleReader = true });
     private readonly SqliteDatabase _db;
+    private readonly BuyerOrders _buyers;
     private readonly int _maxBatch;
     private readonly ILogger<GroupCommitter> _log;
     private Task? _loop;
-    // Orders committed since the user index last caught up (UserIndex.cs); the writer thread's alone.
-    private long _unindexed;
-    private long _unindexedSince;
+    // Orders committed since the buyer counts last caught up (BuyerCounts.cs); the writer thread's alone.
+    private long _uncounted;
+    private long _uncountedSince;
     private Task<bool>? _waiting;
 
-    public GroupCommitter(SqliteDatabase db, IOptions<StorageOptions> options, ILogger<GroupCommitter> log)
+    public GroupCommitter(SqliteDatabase db, BuyerOrders buyers, IOptions<StorageOptions> options, ILogger<GroupCommitter> log)
     {
+        _buyers = buyers;
         _db = db;
         _maxBatch = options.Value.MaxBatchSize;
         _log = log;
@@ -64,8 +66,8 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
         using var session = new WriterSession(_db.OpenWriter());
         var batch = new List<LedgerWrite>(_maxBatch);
         var reader = _queue.Reader;
-        // Orders left past the mark by a previous life (a crash, a kill) are indexed first.
-        CatchUpUserIndex(session);
+        // Orders left past the mark by a previous life (a crash, a kill) are counted first.
+        CatchUpBuyerCounts(session);
         while (await WaitForWritesAsync(reader))
         {
             batch.Clear();
@@ -79,17 +81,17 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
                 Commit(session, batch);
             }
 
-            if (_unindexed >= UserIndex.CatchUpAfterOrders ||
-                (_unindexed > 0 && System.Diagnostics.Stopwatch.GetElapsedTime(_unindexedSince) >= UserIndex.CatchUpAfter))
+            if (_uncounted >= BuyerCounts.CatchUpAfterOrders ||
+                (_uncounted > 0 && System.Diagnostics.Stopwatch.GetElapsedTime(_uncountedSince) >= BuyerCounts.CatchUpAfter))
             {
-                CatchUpUserIndex(session);
+                CatchUpBuyerCounts(session);
             }
         }
 
-        CatchUpUserIndex(session);
+        CatchUpBuyerCounts(session);
     }
 
-    /// <summary>Waits for writes; with orders waiting for the user index, at most until their catch-up is due.</summary>
+    /// <summary>Waits for writes; with orders waiting to be counted, at most until their catch-up is due.</summary>
     private async ValueTask<bool> WaitForWritesAsync(ChannelReader<LedgerWrite> reader)
     {
         if (reader.TryPeek(out _))
@@ -100,9 +102,9 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
         // One wait at a time: a single-reader channel cancels a waiter when a second one starts.
         var wait = _waiting ?? reader.WaitToReadAsync().AsTask();
         _waiting = null;
-        if (_unindexed > 0)
+        if (_uncounted > 0)
         {
-            var due = UserIndex.CatchUpAfter - System.Diagnostics.Stopwatch.GetElapsedTime(_unindexedSince);
+            var due = BuyerCounts.CatchUpAfter - System.Diagnostics.Stopwatch.GetElapsedTime(_uncountedSince);
             if (due > TimeSpan.Zero)
             {
                 await Task.WhenAny(wait, Task.Delay(due));
@@ -118,17 +120,17 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
         return await wait;
     }
 
-    private void CatchUpUserIndex(WriterSession session)
+    private void CatchUpBuyerCounts(WriterSession session)
     {
         try
         {
-            UserIndex.CatchUp(session.Connection);
-            _unindexed = 0;
+            BuyerCounts.CatchUp(session.Connection);
+            _uncounted = 0;
         }
         catch (Exception ex)
         {
-            // Readers still see every order (they add those past the mark); only their cost grows. Retried when due again.
-            _unindexedSince = System.Diagnostics.Stopwatch.GetTimestamp();
+            // The stats still count every buyer (they add those past the mark); only their cost grows. Retried when due again.
+            _uncountedSince = System.Diagnostics.Stopwatch.GetTimestamp();
             LogCatchUpFailed(ex);
         }
     }
@@ -152,9 +154,14 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
 
             for (var i = 0; i < batch.Count; i++)
             {
-                if (batch[i].AddsOrder && rows[i] > 0 && _unindexed++ == 0)
+                batch[i].AfterCommit(_buyers);
+            }
+
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (batch[i].AddsOrder && rows[i] > 0 && _uncounted++ == 0)
                 {
-                    _unindexedSince = started;
+                    _uncountedSince = started;
                 }
 
                 batch[i].Succeed(rows[i]);
@@ -178,7 +185,7 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
 
     public void Dispose() => _queue.Writer.TryComplete();
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Catching up the user index failed; retried shortly")]
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Counting the latest orders' buyers failed; retried shortly")]
     private partial void LogCatchUpFailed(Exception error);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Group commit of {Count} writes failed; the writes are released")]

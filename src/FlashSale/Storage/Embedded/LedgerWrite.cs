@@ -13,8 +13,13 @@ internal abstract class LedgerWrite
 
     public abstract int Apply(WriterSession session);
 
-    /// <summary>True for a new order: it is past the user index mark until the next catch-up.</summary>
+    /// <summary>True for a new order: it is past the buyer mark until the next catch-up.</summary>
     public virtual bool AddsOrder => false;
+
+    /// <summary>Runs on the writer after the batch's commit, before any caller is told (in-memory indexes).</summary>
+    public virtual void AfterCommit(BuyerOrders buyers)
+    {
+    }
 
     public void Succeed(int rows) => _done.TrySetResult(rows);
 
@@ -23,6 +28,8 @@ internal abstract class LedgerWrite
 
 internal sealed class InsertOrder(Order order) : LedgerWrite
 {
+    private long _seq;
+
     public override bool AddsOrder => true;
 
     public override int Apply(WriterSession session)
@@ -40,8 +47,11 @@ internal sealed class InsertOrder(Order order) : LedgerWrite
         p[7].Value = ToMs(order.PurchasedAt);
         p[8].Value = order.RemainingAfter;
         p[9].Value = (object?)order.IdempotencyKey ?? DBNull.Value;
-        return command.ExecuteNonQuery();
+        _seq = (long)command.ExecuteScalar()!;
+        return 1;
     }
+
+    public override void AfterCommit(BuyerOrders buyers) => buyers.Add(order.UserId, _seq);
 }
 
 internal sealed class CancelOrder(Guid orderId, DateTimeOffset at, string by) : LedgerWrite
@@ -73,9 +83,10 @@ internal sealed class WipeRecord : LedgerWrite
             DELETE FROM sale_totals;
             DELETE FROM daily_totals;
             DELETE FROM buyer_totals;
-            DELETE FROM user_orders;
             UPDATE stats_counters SET unique_buyers = 0;
             """;
         return command.ExecuteNonQuery();
     }
+
+    public override void AfterCommit(BuyerOrders buyers) => buyers.Clear();
 }

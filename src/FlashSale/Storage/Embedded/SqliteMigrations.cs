@@ -17,8 +17,8 @@ internal static class SqliteMigrations
         """;
 
     /// <summary>
-    /// Migration 3's version: the buyer counts hold only orders up to the user index mark, so an order
-    /// past it leaves the sale and day totals alone and is simply never counted for its buyer.
+    /// Migration 3's version: the buyer counts hold only orders up to the buyer mark, so a cancelled or
+    /// deleted order past it changes only the sale and day totals (the catch-up counts confirmed orders only).
     /// </summary>
     private const string SubtractConfirmedOrderPastMark = """
         UPDATE sale_totals SET units = units - OLD.quantity, revenue_minor = revenue_minor - OLD.quantity * OLD.unit_price_minor,
@@ -26,9 +26,9 @@ internal static class SqliteMigrations
         UPDATE daily_totals SET units = units - OLD.quantity, revenue_minor = revenue_minor - OLD.quantity * OLD.unit_price_minor,
             orders = orders - 1 WHERE day = OLD.purchased_at / 86400000;
         UPDATE buyer_totals SET orders = orders - 1
-        WHERE user_id = OLD.user_id AND OLD.seq <= (SELECT seq FROM user_index_mark WHERE id = 1);
+        WHERE user_id = OLD.user_id AND OLD.seq <= (SELECT seq FROM buyer_mark WHERE id = 1);
         UPDATE stats_counters SET unique_buyers = unique_buyers - 1
-        WHERE id = 1 AND OLD.seq <= (SELECT seq FROM user_index_mark WHERE id = 1)
+        WHERE id = 1 AND OLD.seq <= (SELECT seq FROM buyer_mark WHERE id = 1)
             AND EXISTS (SELECT 1 FROM buyer_totals WHERE user_id = OLD.user_id AND orders = 0);
         """;
 
@@ -140,24 +140,18 @@ internal static class SqliteMigrations
             SELECT user_id, COUNT(*) FROM orders WHERE status = 0 GROUP BY user_id;
         INSERT INTO stats_counters (id, unique_buyers) SELECT 1, COUNT(*) FROM buyer_totals;
         """,
-        // Per-user lookups in bulk (docs/architecture.md, "The embedded record"): an index keyed by user
-        // gets each new order in a different page, so kept per order it wrote about one page per order to
-        // the WAL, half the cost of a durable purchase. user_orders and buyer_totals are instead brought up
-        // to date by the group committer for every order past user_index_mark, thousands at a time, and
-        // the readers add the few orders past the mark themselves (UserIndex.cs).
+        // Nothing keyed by buyer is written per order (docs/architecture.md, "The embedded record"): an
+        // index or a row per buyer puts each new order in a different page, about one WAL page per durable
+        // purchase. A buyer's orders are found through the ledger's in-memory index (BuyerOrders.cs), and
+        // buyer_totals counts the orders up to buyer_mark, caught up in bulk by the group committer
+        // (BuyerCounts.cs).
         $$"""
         DROP INDEX ix_orders_user;
-        CREATE TABLE user_orders (
-            user_id         TEXT NOT NULL,
-            seq             INTEGER NOT NULL,
-            PRIMARY KEY (user_id, seq)
-        ) WITHOUT ROWID;
-        CREATE TABLE user_index_mark (
+        CREATE TABLE buyer_mark (
             id              INTEGER PRIMARY KEY CHECK (id = 1),
-            seq             INTEGER NOT NULL        -- orders up to this seq are in user_orders and buyer_totals
+            seq             INTEGER NOT NULL        -- orders up to this seq are counted in buyer_totals
         );
-        INSERT INTO user_orders (user_id, seq) SELECT user_id, seq FROM orders;
-        INSERT INTO user_index_mark (id, seq) SELECT 1, COALESCE(MAX(seq), 0) FROM orders;
+        INSERT INTO buyer_mark (id, seq) SELECT 1, COALESCE(MAX(seq), 0) FROM orders;
 
         DROP TRIGGER orders_confirmed_insert;
         DROP TRIGGER orders_confirmed_cancel;

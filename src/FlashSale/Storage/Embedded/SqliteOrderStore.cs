@@ -5,22 +5,39 @@ using static FlashSale.Storage.Embedded.SqliteValues;
 
 namespace FlashSale.Storage.Embedded;
 
-public sealed class SqliteOrderStore(SqliteDatabase db) : IOrderStore
+public sealed class SqliteOrderStore(SqliteDatabase db, BuyerOrders buyers) : IOrderStore
 {
     internal const string Columns =
         "seq, id, sale_id, user_id, username, quantity, unit_price_minor, currency, purchased_at, remaining_after, idempotency_key, status, cancelled_at, cancelled_by";
 
     public Task<IReadOnlyList<Order>> ListByUserAsync(string userId, CancellationToken ct) =>
-        Task.FromResult(Query($"SELECT {Columns} FROM orders WHERE seq IN ({UserIndex.SeqsOfUser}) ORDER BY seq DESC LIMIT 1000",
-            c => Add(c, "$user", userId)).Select(o => o.Order).ToList() as IReadOnlyList<Order>);
+        Task.FromResult(ByBuyer(userId, newest: 1000, command: null, sql: "ORDER BY seq DESC"));
 
     public Task<IReadOnlyList<Order>> ListByUserAndSaleAsync(string userId, Guid saleId, CancellationToken ct) =>
-        Task.FromResult(Query($"SELECT {Columns} FROM orders WHERE seq IN ({UserIndex.SeqsOfUser}) AND sale_id = $sale ORDER BY seq",
+        Task.FromResult(ByBuyer(userId, newest: int.MaxValue, command: c => Add(c, "$sale", Id(saleId)),
+            sql: "AND sale_id = $sale ORDER BY seq"));
+
+    /// <summary>
+    /// A buyer's orders by their seqs from <see cref="BuyerOrders"/> (primary key lookups). The user id
+    /// is checked again on every row: whatever the index says, nobody sees another buyer's order (G8).
+    /// </summary>
+    private IReadOnlyList<Order> ByBuyer(string userId, int newest, Action<SqliteCommand>? command, string sql)
+    {
+        var seqs = buyers.Of(userId);
+        if (seqs.Length == 0)
+        {
+            return [];
+        }
+
+        var list = string.Join(',', seqs.AsSpan(Math.Max(0, seqs.Length - newest)).ToArray());
+        return Query($"SELECT {Columns} FROM orders WHERE seq IN (SELECT value FROM json_each($seqs)) AND user_id = $user {sql}",
             c =>
             {
+                Add(c, "$seqs", $"[{list}]");
                 Add(c, "$user", userId);
-                Add(c, "$sale", Id(saleId));
-            }).Select(o => o.Order).ToList() as IReadOnlyList<Order>);
+                command?.Invoke(c);
+            }).Select(o => o.Order).ToList();
+    }
 
     public Task<Order?> FindAsync(Guid orderId, CancellationToken ct) =>
         Task.FromResult(Query($"SELECT {Columns} FROM orders WHERE id = $id", c => Add(c, "$id", Id(orderId)))

@@ -47,7 +47,7 @@ public sealed class SqliteStatsStore(SqliteDatabase db) : IStatsStore
         using (var command = connection.CreateCommand())
         {
             command.Transaction = tx;
-            command.CommandText = UserIndex.UniqueBuyers;
+            command.CommandText = BuyerCounts.UniqueBuyers;
             buyers = Convert.ToInt64(command.ExecuteScalar() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
         }
 

@@ -22,6 +22,7 @@ internal sealed class WriterSession(SqliteConnection connection) : IDisposable
                     INSERT INTO orders (id, sale_id, user_id, username, quantity, unit_price_minor, currency, purchased_at,
                                         remaining_after, idempotency_key, status)
                     VALUES ($id, $sale, $user, $username, $quantity, $price, $currency, $at, $remaining, $key, 0)
+                    RETURNING seq
                     """;
                 foreach (var name in (string[])["$id", "$sale", "$user", "$username", "$quantity", "$price", "$currency", "$at", "$remaining", "$key"])
                 {
