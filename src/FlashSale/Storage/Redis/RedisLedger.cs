@@ -210,12 +210,16 @@ public sealed partial class RedisLedger(
                     return new PurchaseOutcome.Pending(order);
                 }
 
-                var done = await Task.WhenAny(committed, Task.Delay(left < _options.CommitPoll ? left : _options.CommitPoll, ct));
-                if (done == committed)
+                try
                 {
-                    return await committed
+                    // WaitAsync drops its timer as soon as the notice comes (a Task.Delay per purchase stayed queued for the full poll).
+                    return await committed.WaitAsync(left < _options.CommitPoll ? left : _options.CommitPoll, ct)
                         ? new PurchaseOutcome.Confirmed(order)
                         : new PurchaseOutcome.Unavailable("The record refused this order; nothing was bought.");
+                }
+                catch (TimeoutException)
+                {
+                    // No notice yet: look in the record itself.
                 }
 
                 // Bounded by what is left of CommitWait: a stalled PostgreSQL must not hold the answer past it.

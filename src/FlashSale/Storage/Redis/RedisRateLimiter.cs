@@ -14,14 +14,31 @@ namespace FlashSale.Storage.Redis;
 public sealed class RedisRateLimiter(IConnectionMultiplexer redis, IOptions<RedisRateLimiterOptions>? options = null) : IRateLimiter
 {
     private static readonly string Script = LoadScript();
+#pragma warning disable CA5350 // Redis names scripts by their SHA-1 (EVALSHA); not a security use.
+    // Sent by hash: given the text, StackExchange.Redis looks its hash up by hashing the whole text on every call.
+    private static readonly byte[] ScriptHash = SHA1.HashData(Encoding.UTF8.GetBytes(Script));
+#pragma warning restore CA5350
     private readonly string _prefix = options?.Value.KeyPrefix ?? "";
 
     public async ValueTask<RateLimitDecision> AcquireAsync(RateLimitRule rule, string subject, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         var windowMs = (long)rule.Window.TotalMilliseconds;
-        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Script,
-            [Key(_prefix, rule.Name, subject)], [rule.PermitLimit, windowMs]))!;
+        RedisKey[] keys = [Key(_prefix, rule.Name, subject)];
+        RedisValue[] args = [rule.PermitLimit, windowMs];
+        var db = redis.GetDatabase();
+        RedisResult raw;
+        try
+        {
+            raw = await db.ScriptEvaluateAsync(ScriptHash, keys, args);
+        }
+        catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        {
+            // A node that never saw the script (or lost it): EVAL with the text loads it there.
+            raw = await db.ScriptEvaluateAsync(Script, keys, args);
+        }
+
+        var result = (RedisResult[])raw!;
         return (long)result[0] == 1
             ? RateLimitDecision.Allow
             : RateLimitDecision.Refuse(TimeSpan.FromMilliseconds((long)result[1]));
