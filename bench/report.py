@@ -86,8 +86,9 @@ if durable:
     out.append(durable)
 if warmups:
     out.append("")
-    out.append("Warm-up (256 connections, windows until two in a row agree within 5%): the first window is the cold "
-               "start, the process having just started; the last is the steady state the table measures.\n")
+    out.append("Warm-up (256 connections, windows until two in a row agree within 5%, at least 3). The first window of "
+               "a server's first scenario (ceiling, embedded successful, distributed) is its cold start; sold-out and "
+               "HTTP + EVALSHA run on a server the scenario before them warmed. The last window is the steady state.\n")
     out.append("| scenario | first window req/s | windows to steady | last window req/s |")
     out.append("|---|---:|---:|---:|")
     for scenario in NAMES:

@@ -19,7 +19,7 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
     private readonly int _maxBatch;
     private readonly ILogger<GroupCommitter> _log;
     private Task? _loop;
-    // Orders committed since the buyer counts last caught up (BuyerCounts.cs); the writer thread's alone.
+    // Orders committed since the buyer counts last caught up (BuyerCounts.cs); touched by the commit loop only.
     private long _uncounted;
     private long _uncountedSince;
     private Task<bool>? _waiting;

@@ -5,12 +5,29 @@ namespace FlashSale.Storage.Embedded;
 /// <summary>Versioned schema: each step runs once, in order, inside a transaction.</summary>
 internal static class SqliteMigrations
 {
-    /// <summary>A confirmed order leaves the aggregates, whether it is cancelled or deleted (migration 2's triggers).</summary>
-    private const string SubtractConfirmedOrder = """
+    /// <summary>A confirmed order enters the sale and day totals (the insert triggers of migrations 2 and 3).</summary>
+    private const string AddToSaleAndDayTotals = """
+        INSERT INTO sale_totals (sale_id, units, revenue_minor, orders, last_purchased_at)
+        VALUES (NEW.sale_id, NEW.quantity, NEW.quantity * NEW.unit_price_minor, 1, NEW.purchased_at)
+        ON CONFLICT (sale_id) DO UPDATE SET units = units + excluded.units,
+            revenue_minor = revenue_minor + excluded.revenue_minor, orders = orders + 1,
+            last_purchased_at = MAX(last_purchased_at, excluded.last_purchased_at);
+        INSERT INTO daily_totals (day, units, revenue_minor, orders)
+        VALUES (NEW.purchased_at / 86400000, NEW.quantity, NEW.quantity * NEW.unit_price_minor, 1)
+        ON CONFLICT (day) DO UPDATE SET units = units + excluded.units,
+            revenue_minor = revenue_minor + excluded.revenue_minor, orders = orders + 1;
+        """;
+
+    /// <summary>A confirmed order leaves the sale and day totals, whether it is cancelled or deleted.</summary>
+    private const string SubtractFromSaleAndDayTotals = """
         UPDATE sale_totals SET units = units - OLD.quantity, revenue_minor = revenue_minor - OLD.quantity * OLD.unit_price_minor,
             orders = orders - 1 WHERE sale_id = OLD.sale_id;
         UPDATE daily_totals SET units = units - OLD.quantity, revenue_minor = revenue_minor - OLD.quantity * OLD.unit_price_minor,
             orders = orders - 1 WHERE day = OLD.purchased_at / 86400000;
+        """;
+
+    /// <summary>A confirmed order leaves the aggregates, whether it is cancelled or deleted (migration 2's triggers).</summary>
+    private const string SubtractConfirmedOrder = SubtractFromSaleAndDayTotals + "\n" + """
         UPDATE buyer_totals SET orders = orders - 1 WHERE user_id = OLD.user_id;
         UPDATE stats_counters SET unique_buyers = unique_buyers - 1
         WHERE id = 1 AND EXISTS (SELECT 1 FROM buyer_totals WHERE user_id = OLD.user_id AND orders = 0);
@@ -20,11 +37,7 @@ internal static class SqliteMigrations
     /// Migration 3's version: the buyer counts hold only orders up to the buyer mark, so a cancelled or
     /// deleted order past it changes only the sale and day totals (the catch-up counts confirmed orders only).
     /// </summary>
-    private const string SubtractConfirmedOrderPastMark = """
-        UPDATE sale_totals SET units = units - OLD.quantity, revenue_minor = revenue_minor - OLD.quantity * OLD.unit_price_minor,
-            orders = orders - 1 WHERE sale_id = OLD.sale_id;
-        UPDATE daily_totals SET units = units - OLD.quantity, revenue_minor = revenue_minor - OLD.quantity * OLD.unit_price_minor,
-            orders = orders - 1 WHERE day = OLD.purchased_at / 86400000;
+    private const string SubtractConfirmedOrderPastMark = SubtractFromSaleAndDayTotals + "\n" + """
         UPDATE buyer_totals SET orders = orders - 1
         WHERE user_id = OLD.user_id AND OLD.seq <= (SELECT seq FROM buyer_mark WHERE id = 1);
         UPDATE stats_counters SET unique_buyers = unique_buyers - 1
@@ -105,15 +118,7 @@ internal static class SqliteMigrations
 
         CREATE TRIGGER orders_confirmed_insert AFTER INSERT ON orders WHEN NEW.status = 0
         BEGIN
-            INSERT INTO sale_totals (sale_id, units, revenue_minor, orders, last_purchased_at)
-            VALUES (NEW.sale_id, NEW.quantity, NEW.quantity * NEW.unit_price_minor, 1, NEW.purchased_at)
-            ON CONFLICT (sale_id) DO UPDATE SET units = units + excluded.units,
-                revenue_minor = revenue_minor + excluded.revenue_minor, orders = orders + 1,
-                last_purchased_at = MAX(last_purchased_at, excluded.last_purchased_at);
-            INSERT INTO daily_totals (day, units, revenue_minor, orders)
-            VALUES (NEW.purchased_at / 86400000, NEW.quantity, NEW.quantity * NEW.unit_price_minor, 1)
-            ON CONFLICT (day) DO UPDATE SET units = units + excluded.units,
-                revenue_minor = revenue_minor + excluded.revenue_minor, orders = orders + 1;
+            {{AddToSaleAndDayTotals}}
             UPDATE stats_counters SET unique_buyers = unique_buyers + 1
             WHERE id = 1 AND NOT EXISTS (SELECT 1 FROM buyer_totals WHERE user_id = NEW.user_id AND orders > 0);
             INSERT INTO buyer_totals (user_id, orders) VALUES (NEW.user_id, 1)
@@ -158,15 +163,7 @@ internal static class SqliteMigrations
         DROP TRIGGER orders_confirmed_delete;
         CREATE TRIGGER orders_confirmed_insert AFTER INSERT ON orders WHEN NEW.status = 0
         BEGIN
-            INSERT INTO sale_totals (sale_id, units, revenue_minor, orders, last_purchased_at)
-            VALUES (NEW.sale_id, NEW.quantity, NEW.quantity * NEW.unit_price_minor, 1, NEW.purchased_at)
-            ON CONFLICT (sale_id) DO UPDATE SET units = units + excluded.units,
-                revenue_minor = revenue_minor + excluded.revenue_minor, orders = orders + 1,
-                last_purchased_at = MAX(last_purchased_at, excluded.last_purchased_at);
-            INSERT INTO daily_totals (day, units, revenue_minor, orders)
-            VALUES (NEW.purchased_at / 86400000, NEW.quantity, NEW.quantity * NEW.unit_price_minor, 1)
-            ON CONFLICT (day) DO UPDATE SET units = units + excluded.units,
-                revenue_minor = revenue_minor + excluded.revenue_minor, orders = orders + 1;
+            {{AddToSaleAndDayTotals}}
         END;
         CREATE TRIGGER orders_confirmed_cancel AFTER UPDATE OF status ON orders WHEN OLD.status = 0 AND NEW.status <> 0
         BEGIN
