@@ -47,9 +47,9 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        // A dedicated thread: SQLite calls block, and the loop must not starve the thread pool.
-        _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning,
-            TaskScheduler.Default).Unwrap();
+        // A thread of its own for the whole loop: SQLite calls block (an fsync, a busy wait behind an
+        // admin write), and they must not hold thread-pool threads the requests need.
+        _loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         return Task.CompletedTask;
     }
 
@@ -63,14 +63,14 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
         }
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
         using var session = new WriterSession(_db.OpenWriter());
         var batch = new List<LedgerWrite>(_maxBatch);
         var reader = _queue.Reader;
         // Orders left past the mark by a previous life (a crash, a kill) are counted first.
         CatchUpBuyerCounts(session);
-        while (await WaitForWritesAsync(reader))
+        while (WaitForWrites(reader))
         {
             batch.Clear();
             while (batch.Count < _maxBatch && reader.TryRead(out var write))
@@ -106,8 +106,11 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
         CatchUpBuyerCounts(session);
     }
 
-    /// <summary>Waits for writes; with orders waiting to be counted, at most until their catch-up is due.</summary>
-    private async ValueTask<bool> WaitForWritesAsync(ChannelReader<LedgerWrite> reader)
+    /// <summary>
+    /// Blocks this thread until writes arrive; with orders waiting to be counted, at most until their
+    /// catch-up is due. (Blocking is the point of the thread: nothing else runs on it.)
+    /// </summary>
+    private bool WaitForWrites(ChannelReader<LedgerWrite> reader)
     {
         if (reader.TryPeek(out _))
         {
@@ -120,19 +123,15 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
         if (_uncounted > 0)
         {
             var due = BuyerCounts.CatchUpAfter - System.Diagnostics.Stopwatch.GetElapsedTime(_uncountedSince);
-            if (due > TimeSpan.Zero)
-            {
-                await Task.WhenAny(wait, Task.Delay(due));
-            }
-
-            if (!wait.IsCompleted)
+            var arrived = due > TimeSpan.Zero ? wait.Wait(due) : wait.IsCompleted;
+            if (!arrived)
             {
                 _waiting = wait;
                 return true; // Due now: the loop commits nothing and catches up.
             }
         }
 
-        return await wait;
+        return wait.GetAwaiter().GetResult();
     }
 
     private void CatchUpBuyerCounts(WriterSession session)
