@@ -9,7 +9,8 @@ namespace FlashSale.RateLimiting;
 /// <summary>
 /// Runs after authentication (a per-user rule needs the user) and before authorization, so an
 /// anonymous flood is counted per IP before it costs a 401. Every configured rule that applies
-/// counts the request; the first that refuses answers 429 with Retry-After.
+/// counts the request, in order; the first that refuses answers 429 with Retry-After (all of them in
+/// one call to the limiter: one round trip when the counts are in Redis).
 /// </summary>
 public sealed partial class RateLimitMiddleware(RequestDelegate next, IRateLimiter limiter,
     IOptions<RateLimitingOptions> options, FlashSaleMetrics metrics, ILogger<RateLimitMiddleware> logger)
@@ -26,6 +27,7 @@ public sealed partial class RateLimitMiddleware(RequestDelegate next, IRateLimit
         }
 
         var endpointName = context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName;
+        var checks = new List<RateLimitCheck>(_rules.Length);
         foreach (var rule in _rules)
         {
             if (rule.Endpoints.Count > 0 && (endpointName is null || !rule.Endpoints.Contains(endpointName)))
@@ -38,15 +40,20 @@ public sealed partial class RateLimitMiddleware(RequestDelegate next, IRateLimit
                 RateLimitScope.User => context.User.Identity?.IsAuthenticated == true ? "u:" + context.User.UserId() : null,
                 _ => ClientAddress.Subject(context),
             };
-            if (subject is null)
+            if (subject is not null)
             {
-                continue;
+                checks.Add(new RateLimitCheck(rule.Rule, subject));
             }
+        }
 
+        if (checks.Count > 0)
+        {
+            int refused;
             RateLimitDecision decision;
             try
             {
-                decision = await limiter.AcquireAsync(rule.Rule, subject, context.RequestAborted);
+                // All of the request's rules at once: one round trip to a shared store.
+                (refused, decision) = await limiter.AcquireAllAsync(checks, context.RequestAborted);
             }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
@@ -55,14 +62,14 @@ public sealed partial class RateLimitMiddleware(RequestDelegate next, IRateLimit
             catch (Exception ex)
             {
                 // Fail closed (G7): without the counter there is no limit, and the limit is what protects the rest.
-                LogLimiterFailed(logger, ex, rule.Rule.Name);
+                LogLimiterFailed(logger, ex, string.Join(", ", checks.Select(c => c.Rule.Name)));
                 await ApiProblem.Unavailable(context, "Rate limiting is unavailable.").ExecuteAsync(context);
                 return;
             }
 
-            if (!decision.Allowed)
+            if (refused >= 0)
             {
-                await RefuseAsync(context, rule.Rule, decision);
+                await RefuseAsync(context, checks[refused].Rule, decision);
                 return;
             }
         }
@@ -107,6 +114,6 @@ public sealed partial class RateLimitMiddleware(RequestDelegate next, IRateLimit
     [LoggerMessage(EventId = 5001, Level = LogLevel.Debug, Message = "Rate limit '{Rule}' refused a request; retry after {Seconds} s")]
     private static partial void LogRefused(ILogger logger, string rule, int seconds);
 
-    [LoggerMessage(EventId = 5002, Level = LogLevel.Error, Message = "Rate limiter failed on rule '{Rule}'; answering 503")]
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Error, Message = "Rate limiter failed on rules {Rule}; answering 503")]
     private static partial void LogLimiterFailed(ILogger logger, Exception exception, string rule);
 }

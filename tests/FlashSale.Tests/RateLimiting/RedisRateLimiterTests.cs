@@ -122,5 +122,66 @@ public sealed class RedisRateLimiterTests : IAsyncLifetime
         Assert.DoesNotContain("{", RedisRateLimiter.Key("r", "evil}{subject").ToString()[1..^1], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task OneCallForTwoRules_CountsEach_AndStopsAtTheFirstRefusal()
+    {
+        var tight = new RateLimitRule(UniqueName(), PermitLimit: 2, Window: TimeSpan.FromMinutes(1));
+        var loose = new RateLimitRule(UniqueName(), PermitLimit: 5, Window: TimeSpan.FromMinutes(1));
+        var limiter = new RedisRateLimiter(_first);
+        RateLimitCheck[] checks = [new(tight, "ip:1"), new(loose, "u:1")];
+
+        var results = new List<(int Refused, RateLimitDecision Decision)>();
+        for (var i = 0; i < 3; i++)
+        {
+            results.Add(await limiter.AcquireAllAsync(checks, CancellationToken.None));
+        }
+
+        Assert.Equal([-1, -1, 0], results.Select(r => r.Refused));
+        Assert.False(results[2].Decision.Allowed);
+        // The refusal by the first rule did not count the second: it has 3 of its 5 left.
+        var loneLoose = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => limiter.AcquireAsync(loose, "u:1", CancellationToken.None).AsTask()));
+        Assert.Equal(3, loneLoose.Count(d => d.Allowed));
+    }
+
+    [Fact]
+    public async Task OneCallForTwoRules_ARefusalByTheSecond_CountedTheFirst()
+    {
+        var loose = new RateLimitRule(UniqueName(), PermitLimit: 4, Window: TimeSpan.FromMinutes(1));
+        var tight = new RateLimitRule(UniqueName(), PermitLimit: 1, Window: TimeSpan.FromMinutes(1));
+        var limiter = new RedisRateLimiter(_second);
+        RateLimitCheck[] checks = [new(loose, "ip:2"), new(tight, "u:2")];
+
+        Assert.Equal(-1, (await limiter.AcquireAllAsync(checks, CancellationToken.None)).Refused);
+        Assert.Equal(1, (await limiter.AcquireAllAsync(checks, CancellationToken.None)).Refused);
+
+        // As with one call per rule: both attempts counted against the first rule, 2 of its 4 are left.
+        var loneLoose = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => limiter.AcquireAsync(loose, "ip:2", CancellationToken.None).AsTask()));
+        Assert.Equal(2, loneLoose.Count(d => d.Allowed));
+    }
+
+    [Fact]
+    public async Task OnARedisCluster_RulesInDifferentSlots_AreCheckedOneByOne()
+    {
+        var address = Environment.GetEnvironmentVariable("FLASHSALE_TEST_REDIS_CLUSTER")
+            ?? throw new InvalidOperationException("FLASHSALE_TEST_REDIS_CLUSTER is not set: run scripts/test.sh.");
+        await using var cluster = await ConnectionMultiplexer.ConnectAsync(address);
+        var first = new RateLimitRule(UniqueName(), PermitLimit: 1, Window: TimeSpan.FromMinutes(1));
+        RateLimitRule second;
+        do
+        {
+            second = new RateLimitRule(UniqueName(), PermitLimit: 3, Window: TimeSpan.FromMinutes(1));
+        }
+        while (cluster.HashSlot(RedisRateLimiter.Key(second.Name, "u:3")) == cluster.HashSlot(RedisRateLimiter.Key(first.Name, "ip:3")));
+        var limiter = new RedisRateLimiter(cluster);
+        RateLimitCheck[] checks = [new(first, "ip:3"), new(second, "u:3")];
+
+        Assert.Equal(-1, (await limiter.AcquireAllAsync(checks, CancellationToken.None)).Refused);
+        Assert.Equal(0, (await limiter.AcquireAllAsync(checks, CancellationToken.None)).Refused);
+        // The refused call did not count the second rule: 2 of its 3 are left.
+        Assert.True((await limiter.AcquireAsync(second, "u:3", CancellationToken.None)).Allowed);
+        Assert.True((await limiter.AcquireAsync(second, "u:3", CancellationToken.None)).Allowed);
+        Assert.False((await limiter.AcquireAsync(second, "u:3", CancellationToken.None)).Allowed);
+    }
+
     private static string UniqueName() => "t" + Guid.NewGuid().ToString("N")[..12];
 }

@@ -7,7 +7,7 @@ using StackExchange.Redis;
 namespace FlashSale.Storage.Redis;
 
 /// <summary>
-/// Sliding-window counters shared by every instance: one Lua script per check on one key
+/// Sliding-window counters shared by every instance: one Lua script call checks a request's rules, one key each
 /// (<see cref="Key(string, string, string)"/>), Redis's clock, keys expiring two windows after their last counted request.
 /// A Redis failure propagates; the middleware answers 503 (fails closed).
 /// </summary>
@@ -19,13 +19,59 @@ public sealed class RedisRateLimiter(IConnectionMultiplexer redis, IOptions<Redi
     private static readonly byte[] ScriptHash = SHA1.HashData(Encoding.UTF8.GetBytes(Script));
 #pragma warning restore CA5350
     private readonly string _prefix = options?.Value.KeyPrefix ?? "";
+    private bool? _cluster;
 
-    public async ValueTask<RateLimitDecision> AcquireAsync(RateLimitRule rule, string subject, CancellationToken ct)
+    public async ValueTask<RateLimitDecision> AcquireAsync(RateLimitRule rule, string subject, CancellationToken ct) =>
+        (await AcquireAllAsync([new RateLimitCheck(rule, subject)], ct)).Decision;
+
+    /// <summary>
+    /// One script call for all the checks on a single Redis (a purchase falls under two rules: one
+    /// round trip instead of two); one call per check on a Cluster, where each key has its own slot.
+    /// </summary>
+    public async ValueTask<(int Refused, RateLimitDecision Decision)> AcquireAllAsync(
+        IReadOnlyList<RateLimitCheck> checks, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        var windowMs = (long)rule.Window.TotalMilliseconds;
-        RedisKey[] keys = [Key(_prefix, rule.Name, subject)];
-        RedisValue[] args = [rule.PermitLimit, windowMs];
+        if (checks.Count <= 1 || !IsCluster)
+        {
+            try
+            {
+                return await RunAsync(checks, 0, checks.Count);
+            }
+            catch (Exception ex) when (checks.Count > 1 && ex is RedisCommandException or RedisServerException
+                && ex.Message.Contains("slot", StringComparison.OrdinalIgnoreCase))
+            {
+                // Keys in different slots (a Cluster the check above missed): refused before anything ran; one rule per call from now on.
+                _cluster = true;
+            }
+        }
+
+        for (var i = 0; i < checks.Count; i++)
+        {
+            var (refused, decision) = await RunAsync(checks, i, 1);
+            if (refused >= 0)
+            {
+                return (refused, decision);
+            }
+        }
+
+        return (-1, RateLimitDecision.Allow);
+    }
+
+    private bool IsCluster => _cluster ??= redis.GetEndPoints().Any(e => redis.GetServer(e).ServerType == ServerType.Cluster);
+
+    private async Task<(int Refused, RateLimitDecision Decision)> RunAsync(IReadOnlyList<RateLimitCheck> checks, int first, int count)
+    {
+        var keys = new RedisKey[count];
+        var args = new RedisValue[2 * count];
+        for (var i = 0; i < count; i++)
+        {
+            var check = checks[first + i];
+            keys[i] = Key(_prefix, check.Rule.Name, check.Subject);
+            args[2 * i] = check.Rule.PermitLimit;
+            args[2 * i + 1] = (long)check.Rule.Window.TotalMilliseconds;
+        }
+
         var db = redis.GetDatabase();
         RedisResult raw;
         try
@@ -39,9 +85,10 @@ public sealed class RedisRateLimiter(IConnectionMultiplexer redis, IOptions<Redi
         }
 
         var result = (RedisResult[])raw!;
-        return (long)result[0] == 1
-            ? RateLimitDecision.Allow
-            : RateLimitDecision.Refuse(TimeSpan.FromMilliseconds((long)result[1]));
+        var refused = (int)result[0];
+        return refused == 0
+            ? (-1, RateLimitDecision.Allow)
+            : (first + refused - 1, RateLimitDecision.Refuse(TimeSpan.FromMilliseconds((long)result[1])));
     }
 
     /// <summary>
