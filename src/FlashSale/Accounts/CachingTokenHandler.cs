@@ -16,13 +16,15 @@ namespace FlashSale.Accounts;
 /// byte is another key and is validated in full. An entry is used only before the token's own
 /// expiry and for at most <see cref="MaxAge"/>, so a signing key withdrawn by an external provider
 /// stops being honoured within that time. Each hit gets its own copy of the identity, so nothing
-/// a request does to its principal reaches another. At <see cref="Capacity"/> entries new tokens
-/// are validated without being remembered until a sweep has dropped the expired ones.
+/// a request does to its principal reaches another. An entry holds the parsed token and an identity,
+/// a few KiB: expired entries are swept every <see cref="SweepEvery"/>, and at <see cref="Capacity"/>
+/// entries (tens of MiB) new tokens are validated without being remembered until some expire.
 /// </remarks>
 internal sealed class CachingTokenHandler : JsonWebTokenHandler
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(60);
-    public const int Capacity = 100_000;
+    public const int Capacity = 10_000;
+    public static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentDictionary<string, Entry> _valid = new(StringComparer.Ordinal);
     private long _nextSweepTicks;
@@ -64,22 +66,17 @@ internal sealed class CachingTokenHandler : JsonWebTokenHandler
             return;
         }
 
-        if (_valid.Count >= Capacity)
+        SweepIfDue(now);
+        if (_valid.Count < Capacity)
         {
-            SweepIfDue(now);
-            if (_valid.Count >= Capacity)
-            {
-                return;
-            }
+            _valid[token] = entry;
         }
-
-        _valid[token] = entry;
     }
 
     private void SweepIfDue(DateTime now)
     {
         var next = Interlocked.Read(ref _nextSweepTicks);
-        if (now.Ticks < next || Interlocked.CompareExchange(ref _nextSweepTicks, now.Ticks + TimeSpan.TicksPerSecond, next) != next)
+        if (now.Ticks < next || Interlocked.CompareExchange(ref _nextSweepTicks, now.Ticks + SweepEvery.Ticks, next) != next)
         {
             return;
         }

@@ -84,7 +84,23 @@ public sealed class CachingTokenHandlerTests
         Assert.Equal(0, _handler.Count);
     }
 
-    private string Issue(TimeSpan lifetime, SymmetricSecurityKey? key = null)
+    [Fact]
+    public async Task BeyondItsCapacity_TokensAreStillValidated_ButNotRemembered()
+    {
+        var tokens = Enumerable.Range(0, CachingTokenHandler.Capacity + 50).Select(i => Issue(TimeSpan.FromMinutes(5), subject: $"user-{i}")).ToList();
+
+        foreach (var token in tokens)
+        {
+            Assert.True((await _handler.ValidateTokenAsync(token, Parameters)).IsValid);
+        }
+
+        Assert.Equal(CachingTokenHandler.Capacity, _handler.Count);
+        var last = await _handler.ValidateTokenAsync(tokens[^1], Parameters);
+        Assert.True(last.IsValid);
+        Assert.Equal($"user-{CachingTokenHandler.Capacity + 49}", last.ClaimsIdentity.FindFirst("sub")?.Value);
+    }
+
+    private string Issue(TimeSpan lifetime, SymmetricSecurityKey? key = null, string subject = "user-1")
     {
         var now = DateTime.UtcNow;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
@@ -95,7 +111,7 @@ public sealed class CachingTokenHandlerTests
             NotBefore = now.AddMinutes(-2),
             Expires = now + lifetime,
             SigningCredentials = new SigningCredentials(key ?? _key, SecurityAlgorithms.HmacSha256),
-            Subject = new ClaimsIdentity([new Claim("sub", "user-1"), new Claim("name", "Ann")]),
+            Subject = new ClaimsIdentity([new Claim("sub", subject), new Claim("name", "Ann")]),
         });
     }
 }
