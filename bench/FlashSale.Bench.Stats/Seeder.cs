@@ -21,7 +21,7 @@ internal static class Seeder
             return new Seeded(ReadSaleIds(connection), existing);
         }
 
-        Execute(connection, "DELETE FROM orders; DELETE FROM sales; DELETE FROM sale_totals; DELETE FROM daily_totals; DELETE FROM buyer_totals; DELETE FROM user_orders; UPDATE stats_counters SET unique_buyers = 0;");
+        Execute(connection, "DELETE FROM orders; DELETE FROM sales; DELETE FROM sale_totals; DELETE FROM daily_totals; DELETE FROM buyer_totals; UPDATE stats_counters SET unique_buyers = 0;");
         var started = Stopwatch.GetTimestamp();
         var random = new Random(20261123);
         var perSale = orders / sales;
