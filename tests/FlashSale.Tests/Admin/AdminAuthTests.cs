@@ -4,7 +4,7 @@ using FlashSale.Tests.Infrastructure;
 namespace FlashSale.Tests.Admin;
 
 /// <summary>G8: every admin endpoint needs a token (401) with the admin role (403), before anything else runs.</summary>
-public sealed class AdminAuthTests : IAsyncLifetime
+public sealed class AdminAuthTests() : AdminAppTest(new TestApp())
 {
     private const string AnyId = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
 
@@ -26,17 +26,11 @@ public sealed class AdminAuthTests : IAsyncLifetime
         ("POST", "/api/v1/admin/reset", null),
     ];
 
-    private readonly TestApp _app = new();
-    private Api _admin = null!;
-
-    public async Task InitializeAsync() => _admin = await Api.AsAdminAsync(_app.CreateClient());
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
     public async Task EveryAdminEndpoint_WithoutToken_Is401()
     {
-        var anonymous = _admin.Anonymous();
+        var anonymous = Admin.Anonymous();
         foreach (var (method, path, body) in Endpoints)
         {
             using var response = await Send(anonymous, method, path, body);
@@ -48,8 +42,8 @@ public sealed class AdminAuthTests : IAsyncLifetime
     [Fact]
     public async Task EveryAdminEndpoint_WithBuyerToken_Is403_AndChangesNothing()
     {
-        var sale = await _admin.CreateSaleAsync(stock: 3);
-        var buyer = _admin.WithToken((await _admin.MintBuyersAsync(1))[0].Token);
+        var sale = await Admin.CreateSaleAsync(stock: 3);
+        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
         foreach (var (method, path, body) in Endpoints)
         {
             using var response = await Send(buyer, method, path.Replace(AnyId, sale.Id(), StringComparison.Ordinal), body);
@@ -57,7 +51,7 @@ public sealed class AdminAuthTests : IAsyncLifetime
             Assert.Equal("forbidden", await Api.ReasonAsync(response));
         }
 
-        var after = await _admin.GetJsonAsync($"/api/v1/admin/sales/{sale.Id()}");
+        var after = await Admin.GetJsonAsync($"/api/v1/admin/sales/{sale.Id()}");
         Assert.Equal("Test product", after["productName"]!.GetValue<string>());
         Assert.Equal("active", after["status"]!.GetValue<string>());
     }

@@ -5,29 +5,18 @@ using FlashSale.Tests.Infrastructure;
 namespace FlashSale.Tests.Admin;
 
 /// <summary>The CSV export: header plus one row per order, streamed, safe to open in a spreadsheet.</summary>
-public sealed class OrdersCsvTests : IAsyncLifetime
+public sealed class OrdersCsvTests() : AdminAppTest(new TestApp(realSocket: true))
 {
-    private readonly TestApp _app = new(realSocket: true);
-    private Api _admin = null!;
-
-    public async Task InitializeAsync()
-    {
-        _app.StartServer();
-        _admin = await Api.AsAdminAsync(_app.CreateClient());
-    }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     [Fact]
     public async Task Export_IsHeaderPlusOneRowPerOrder_StreamedAsCsv()
     {
-        var (saleId, _, orderIds) = await _admin.SaleWithOrdersAsync(stock: 30, buyers: 25, price: 12.5m);
-        using (var cancel = await _admin.PostEmptyAsync($"/api/v1/admin/orders/{orderIds[3]}/cancel"))
+        var (saleId, _, orderIds) = await Admin.SaleWithOrdersAsync(stock: 30, buyers: 25, price: 12.5m);
+        using (var cancel = await Admin.PostEmptyAsync($"/api/v1/admin/orders/{orderIds[3]}/cancel"))
         {
             Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
         }
 
-        using var response = await _admin.SendAsync(HttpMethod.Get, $"/api/v1/admin/sales/{saleId}/orders.csv", configure:
+        using var response = await Admin.SendAsync(HttpMethod.Get, $"/api/v1/admin/sales/{saleId}/orders.csv", configure:
             r => r.Version = HttpVersion.Version11);
 
         await Api.EnsureAsync(response, HttpStatusCode.OK);
@@ -44,7 +33,7 @@ public sealed class OrdersCsvTests : IAsyncLifetime
         Assert.StartsWith(orderIds[3], cancelled, StringComparison.Ordinal);
         Assert.Contains(",1,12.50,12.50,USD,", lines[1], StringComparison.Ordinal);
 
-        using var newest = await _admin.GetAsync($"/api/v1/admin/sales/{saleId}/orders.csv?order=desc");
+        using var newest = await Admin.GetAsync($"/api/v1/admin/sales/{saleId}/orders.csv?order=desc");
         var newestIds = (await newest.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries)
             .Skip(1).Select(l => l.Split(',')[0]);
         Assert.Equal(Enumerable.Reverse(orderIds), newestIds);
@@ -53,9 +42,9 @@ public sealed class OrdersCsvTests : IAsyncLifetime
     [Fact]
     public async Task Export_UnknownSaleOrBadOrder_IsAProblem()
     {
-        var saleId = (await _admin.CreateSaleAsync(stock: 1)).Id();
-        using var unknown = await _admin.GetAsync($"/api/v1/admin/sales/{Guid.NewGuid()}/orders.csv");
-        using var badOrder = await _admin.GetAsync($"/api/v1/admin/sales/{saleId}/orders.csv?order=random");
+        var saleId = (await Admin.CreateSaleAsync(stock: 1)).Id();
+        using var unknown = await Admin.GetAsync($"/api/v1/admin/sales/{Guid.NewGuid()}/orders.csv");
+        using var badOrder = await Admin.GetAsync($"/api/v1/admin/sales/{saleId}/orders.csv?order=random");
 
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal("sale_not_found", await Api.ReasonAsync(unknown));

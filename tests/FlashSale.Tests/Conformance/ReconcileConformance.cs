@@ -11,21 +11,14 @@ public sealed class ReconcileOnRedis() : ReconcileConformance(StorageKind.Redis)
 public sealed class ReconcileOnRedisCluster() : ReconcileConformance(StorageKind.RedisCluster);
 
 /// <summary>G4: reconciliation finds drift between the ledger and the order records and repairs the ledger.</summary>
-public abstract class ReconcileConformance(StorageKind kind) : IAsyncLifetime
+public abstract class ReconcileConformance(StorageKind kind) : AdminAppTest(new TestApp(kind: kind))
 {
-    private readonly TestApp _app = new(kind: kind);
-    private Api _admin = null!;
-
-    public async Task InitializeAsync() => _admin = await Api.AsAdminAsync(_app.CreateClient());
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     [Fact]
     public async Task NoDrift_ReportsEverySaleClean()
     {
-        var (saleId, _, _) = await _admin.SaleWithOrdersAsync(stock: 5, buyers: 3);
+        var (saleId, _, _) = await Admin.SaleWithOrdersAsync(stock: 5, buyers: 3);
 
-        var report = await (await _admin.PostEmptyAsync("/api/v1/admin/reconcile")).ReadJsonAsync();
+        var report = await (await Admin.PostEmptyAsync("/api/v1/admin/reconcile")).ReadJsonAsync();
 
         Assert.Equal(0, report.Int("drifted"));
         var line = Assert.Single(report["items"]!.AsArray());
@@ -38,16 +31,16 @@ public abstract class ReconcileConformance(StorageKind kind) : IAsyncLifetime
     [Fact]
     public async Task OrderDeletedAndOrderInsertedByHand_AreFoundAndRepairedFromTheRecord()
     {
-        var (drained, _, drainedOrders) = await _admin.SaleWithOrdersAsync(stock: 5, buyers: 3);
-        var (padded, _, _) = await _admin.SaleWithOrdersAsync(stock: 5, buyers: 1);
-        var (clean, _, _) = await _admin.SaleWithOrdersAsync(stock: 5, buyers: 2);
+        var (drained, _, drainedOrders) = await Admin.SaleWithOrdersAsync(stock: 5, buyers: 3);
+        var (padded, _, _) = await Admin.SaleWithOrdersAsync(stock: 5, buyers: 1);
+        var (clean, _, _) = await Admin.SaleWithOrdersAsync(stock: 5, buyers: 2);
         var lost = drainedOrders[0];
 
         // Drift by hand: one order row vanishes from a sale, two appear in another.
-        _app.DeleteOrderByHand(lost);
-        _app.InsertOrdersByHand(padded, "hand-1", "hand-2");
+        App.DeleteOrderByHand(lost);
+        App.InsertOrdersByHand(padded, "hand-1", "hand-2");
 
-        using var response = await _admin.PostEmptyAsync("/api/v1/admin/reconcile");
+        using var response = await Admin.PostEmptyAsync("/api/v1/admin/reconcile");
 
         await Api.EnsureAsync(response, HttpStatusCode.OK);
         var report = await response.ReadJsonAsync();
@@ -59,31 +52,31 @@ public abstract class ReconcileConformance(StorageKind kind) : IAsyncLifetime
         Assert.Equal((2, 2, 0, false), Line(lines[clean]));
 
         // The ledger now answers from the record: stock, and the limit of the user whose order vanished.
-        Assert.Equal(3, (await _admin.StockAsync(drained)).Int("remainingStock"));
-        Assert.Equal(2, (await _admin.StockAsync(padded)).Int("remainingStock"));
-        var again = await (await _admin.PostEmptyAsync("/api/v1/admin/reconcile")).ReadJsonAsync();
+        Assert.Equal(3, (await Admin.StockAsync(drained)).Int("remainingStock"));
+        Assert.Equal(2, (await Admin.StockAsync(padded)).Int("remainingStock"));
+        var again = await (await Admin.PostEmptyAsync("/api/v1/admin/reconcile")).ReadJsonAsync();
         Assert.Equal(0, again.Int("drifted"));
-        var stats = await _admin.GetJsonAsync("/api/v1/admin/stats");
+        var stats = await Admin.GetJsonAsync("/api/v1/admin/stats");
         Assert.Equal(2 + 3 + 2, stats["totals"]!["units"]!.GetValue<long>());   // the aggregates follow the record too
     }
 
     [Fact]
     public async Task AfterRepair_TheBuyerWhoseOrderVanished_MayBuyAgain()
     {
-        var (saleId, buyers, orderIds) = await _admin.SaleWithOrdersAsync(stock: 5, buyers: 1);
-        _app.DeleteOrderByHand(orderIds[0]);
-        var buyer = _admin.WithToken(buyers[0].Token);
+        var (saleId, buyers, orderIds) = await Admin.SaleWithOrdersAsync(stock: 5, buyers: 1);
+        App.DeleteOrderByHand(orderIds[0]);
+        var buyer = Admin.WithToken(buyers[0].Token);
         using (var refused = await buyer.PurchaseAsync(saleId))
         {
             Assert.Equal("limit_reached", await Api.ReasonAsync(refused));
         }
 
-        using var reconcile = await _admin.PostEmptyAsync("/api/v1/admin/reconcile");
+        using var reconcile = await Admin.PostEmptyAsync("/api/v1/admin/reconcile");
         using var bought = await buyer.PurchaseAsync(saleId);
 
         Assert.Equal(HttpStatusCode.OK, reconcile.StatusCode);
         Assert.Equal(HttpStatusCode.Created, bought.StatusCode);
-        var stock = await _admin.StockAsync(saleId);
+        var stock = await Admin.StockAsync(saleId);
         Assert.Equal(5, stock.Int("sold") + stock.Int("remainingStock"));
         Assert.Equal(1, stock.Int("sold"));
     }

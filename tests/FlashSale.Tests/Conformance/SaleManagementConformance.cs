@@ -9,34 +9,28 @@ public sealed class SaleManagementOnEmbedded() : SaleManagementConformance(Stora
 public sealed class SaleManagementOnRedis() : SaleManagementConformance(StorageKind.Redis);
 
 /// <summary>Admin sale management: read, list by status, update rules, end early, delete; the ledger follows at once.</summary>
-public abstract class SaleManagementConformance(StorageKind kind) : IAsyncLifetime
+public abstract class SaleManagementConformance(StorageKind kind) : AdminAppTest(new TestApp(kind: kind))
 {
-    private readonly TestApp _app = new(kind: kind);
-    private Api _admin = null!;
-
-    public async Task InitializeAsync() => _admin = await Api.AsAdminAsync(_app.CreateClient());
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     private static DateTimeOffset Now => DateTimeOffset.UtcNow;
 
     [Fact]
     public async Task List_FiltersByStatus()
     {
-        var upcoming = (await _admin.CreateSaleAsync(5, startsAt: Now.AddHours(1), endsAt: Now.AddHours(2))).Id();
-        var active = (await _admin.CreateSaleAsync(5)).Id();
-        var ended = (await _admin.CreateSaleAsync(5, startsAt: Now.AddHours(-2), endsAt: Now.AddHours(-1))).Id();
-        var (soldOut, _, _) = await _admin.SaleWithOrdersAsync(stock: 1, buyers: 1);
+        var upcoming = (await Admin.CreateSaleAsync(5, startsAt: Now.AddHours(1), endsAt: Now.AddHours(2))).Id();
+        var active = (await Admin.CreateSaleAsync(5)).Id();
+        var ended = (await Admin.CreateSaleAsync(5, startsAt: Now.AddHours(-2), endsAt: Now.AddHours(-1))).Id();
+        var (soldOut, _, _) = await Admin.SaleWithOrdersAsync(stock: 1, buyers: 1);
 
         foreach (var (status, id) in new[] { ("upcoming", upcoming), ("active", active), ("ended", ended), ("sold_out", soldOut) })
         {
-            var list = await _admin.GetJsonAsync($"/api/v1/admin/sales?status={status}");
+            var list = await Admin.GetJsonAsync($"/api/v1/admin/sales?status={status}");
             var ids = list["items"]!.AsArray().Select(s => s!["id"]!.GetValue<string>()).ToList();
             Assert.Equal([id], ids);
         }
 
-        Assert.Equal(4, (await _admin.GetJsonAsync("/api/v1/admin/sales"))["items"]!.AsArray().Count);
-        using var bad = await _admin.GetAsync("/api/v1/admin/sales?status=open");
+        Assert.Equal(4, (await Admin.GetJsonAsync("/api/v1/admin/sales"))["items"]!.AsArray().Count);
+        using var bad = await Admin.GetAsync("/api/v1/admin/sales?status=open");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal("validation_failed", await Api.ReasonAsync(bad));
     }
@@ -44,11 +38,11 @@ public abstract class SaleManagementConformance(StorageKind kind) : IAsyncLifeti
     [Fact]
     public async Task Read_UnknownOrMalformedId_Is404()
     {
-        using var unknown = await _admin.GetAsync($"/api/v1/admin/sales/{Guid.NewGuid()}");
-        using var malformed = await _admin.GetAsync("/api/v1/admin/sales/not-a-guid");
-        using var patch = await _admin.PatchJsonAsync($"/api/v1/admin/sales/{Guid.NewGuid()}", """{"productName":"x"}""");
-        using var end = await _admin.PostEmptyAsync($"/api/v1/admin/sales/{Guid.NewGuid()}/end");
-        using var delete = await _admin.SendAsync(HttpMethod.Delete, $"/api/v1/admin/sales/{Guid.NewGuid()}");
+        using var unknown = await Admin.GetAsync($"/api/v1/admin/sales/{Guid.NewGuid()}");
+        using var malformed = await Admin.GetAsync("/api/v1/admin/sales/not-a-guid");
+        using var patch = await Admin.PatchJsonAsync($"/api/v1/admin/sales/{Guid.NewGuid()}", """{"productName":"x"}""");
+        using var end = await Admin.PostEmptyAsync($"/api/v1/admin/sales/{Guid.NewGuid()}/end");
+        using var delete = await Admin.SendAsync(HttpMethod.Delete, $"/api/v1/admin/sales/{Guid.NewGuid()}");
 
         foreach (var response in new[] { unknown, malformed, patch, end, delete })
         {
@@ -60,9 +54,9 @@ public abstract class SaleManagementConformance(StorageKind kind) : IAsyncLifeti
     [Fact]
     public async Task UpdateWhileUpcoming_ChangesStockWindowAndProduct_AndTheLedgerFollows()
     {
-        var saleId = (await _admin.CreateSaleAsync(5, startsAt: Now.AddHours(1), endsAt: Now.AddHours(2))).Id();
+        var saleId = (await Admin.CreateSaleAsync(5, startsAt: Now.AddHours(1), endsAt: Now.AddHours(2))).Id();
 
-        using var response = await _admin.PatchJsonAsync($"/api/v1/admin/sales/{saleId}", $$"""
+        using var response = await Admin.PatchJsonAsync($"/api/v1/admin/sales/{saleId}", $$"""
             {"totalStock":7,"perUserLimit":2,"productName":"Renamed","price":12.5,"startsAt":"{{Now.AddMinutes(-1):O}}"}
             """);
 
@@ -71,10 +65,10 @@ public abstract class SaleManagementConformance(StorageKind kind) : IAsyncLifeti
         Assert.Equal("Renamed", sale["productName"]!.GetValue<string>());
         Assert.Equal(12.5m, sale["price"]!.GetValue<decimal>());
         Assert.Equal("active", sale["status"]!.GetValue<string>());
-        var stock = await _admin.StockAsync(saleId);
+        var stock = await Admin.StockAsync(saleId);
         Assert.Equal(7, stock.Int("totalStock"));
         Assert.Equal(7, stock.Int("remainingStock"));
-        var buyer = _admin.WithToken((await _admin.MintBuyersAsync(1))[0].Token);
+        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
         using var bought = await buyer.PurchaseAsync(saleId, quantity: 2);
         Assert.Equal(HttpStatusCode.Created, bought.StatusCode);
         Assert.Equal(12.5m, (await bought.ReadJsonAsync())["unitPrice"]!.GetValue<decimal>());
@@ -83,11 +77,11 @@ public abstract class SaleManagementConformance(StorageKind kind) : IAsyncLifeti
     [Fact]
     public async Task UpdateStockOrWindow_OnceActive_Is409()
     {
-        var saleId = (await _admin.CreateSaleAsync(5)).Id();
+        var saleId = (await Admin.CreateSaleAsync(5)).Id();
 
-        using var stock = await _admin.PatchJsonAsync($"/api/v1/admin/sales/{saleId}", """{"totalStock":50}""");
-        using var window = await _admin.PatchJsonAsync($"/api/v1/admin/sales/{saleId}", $$"""{"endsAt":"{{Now.AddDays(3):O}}"}""");
-        using var limit = await _admin.PatchJsonAsync($"/api/v1/admin/sales/{saleId}", """{"perUserLimit":3}""");
+        using var stock = await Admin.PatchJsonAsync($"/api/v1/admin/sales/{saleId}", """{"totalStock":50}""");
+        using var window = await Admin.PatchJsonAsync($"/api/v1/admin/sales/{saleId}", $$"""{"endsAt":"{{Now.AddDays(3):O}}"}""");
+        using var limit = await Admin.PatchJsonAsync($"/api/v1/admin/sales/{saleId}", """{"perUserLimit":3}""");
 
         foreach (var response in new[] { stock, window, limit })
         {
@@ -95,30 +89,30 @@ public abstract class SaleManagementConformance(StorageKind kind) : IAsyncLifeti
             Assert.Equal("sale_not_upcoming", await Api.ReasonAsync(response));
         }
 
-        Assert.Equal(5, (await _admin.StockAsync(saleId)).Int("totalStock"));
+        Assert.Equal(5, (await Admin.StockAsync(saleId)).Int("totalStock"));
     }
 
     [Fact]
     public async Task UpdateProduct_AllowedBeforeTheFirstOrder_RefusedAfter()
     {
-        var saleId = (await _admin.CreateSaleAsync(5)).Id();
-        using var renamed = await _admin.PatchJsonAsync($"/api/v1/admin/sales/{saleId}",
+        var saleId = (await Admin.CreateSaleAsync(5)).Id();
+        using var renamed = await Admin.PatchJsonAsync($"/api/v1/admin/sales/{saleId}",
             """{"productName":"New name","description":"New text","imageUrl":"/images/new.svg","price":9.99}""");
         Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
 
-        var buyer = _admin.WithToken((await _admin.MintBuyersAsync(1))[0].Token);
+        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
         using var bought = await buyer.PurchaseAsync(saleId);
         Assert.Equal(HttpStatusCode.Created, bought.StatusCode);
 
-        using var price = await _admin.PatchJsonAsync($"/api/v1/admin/sales/{saleId}", """{"price":1.00}""");
-        using var name = await _admin.PatchJsonAsync($"/api/v1/admin/sales/{saleId}", """{"productName":"Another"}""");
-        using var same = await _admin.PatchJsonAsync($"/api/v1/admin/sales/{saleId}", """{"productName":"New name","totalStock":5}""");
+        using var price = await Admin.PatchJsonAsync($"/api/v1/admin/sales/{saleId}", """{"price":1.00}""");
+        using var name = await Admin.PatchJsonAsync($"/api/v1/admin/sales/{saleId}", """{"productName":"Another"}""");
+        using var same = await Admin.PatchJsonAsync($"/api/v1/admin/sales/{saleId}", """{"productName":"New name","totalStock":5}""");
 
         Assert.Equal(HttpStatusCode.Conflict, price.StatusCode);
         Assert.Equal("sale_has_orders", await Api.ReasonAsync(price));
         Assert.Equal("sale_has_orders", await Api.ReasonAsync(name));
         Assert.Equal(HttpStatusCode.OK, same.StatusCode);   // nothing changes: nothing to refuse
-        var sale = await _admin.GetJsonAsync($"/api/v1/admin/sales/{saleId}");
+        var sale = await Admin.GetJsonAsync($"/api/v1/admin/sales/{saleId}");
         Assert.Equal("New name", sale["productName"]!.GetValue<string>());
         Assert.Equal(9.99m, sale["price"]!.GetValue<decimal>());
     }
@@ -135,14 +129,14 @@ public abstract class SaleManagementConformance(StorageKind kind) : IAsyncLifeti
     [InlineData("""[]""", "invalid_json")]
     public async Task Update_InvalidBody_Is400_AndChangesNothing(string body, string reason)
     {
-        var saleId = (await _admin.CreateSaleAsync(5, startsAt: Now.AddHours(1), endsAt: Now.AddHours(2))).Id();
-        var before = await _admin.GetJsonAsync($"/api/v1/admin/sales/{saleId}");
+        var saleId = (await Admin.CreateSaleAsync(5, startsAt: Now.AddHours(1), endsAt: Now.AddHours(2))).Id();
+        var before = await Admin.GetJsonAsync($"/api/v1/admin/sales/{saleId}");
 
-        using var response = await _admin.PatchJsonAsync($"/api/v1/admin/sales/{saleId}", body);
+        using var response = await Admin.PatchJsonAsync($"/api/v1/admin/sales/{saleId}", body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(reason, await Api.ReasonAsync(response));
-        var after = await _admin.GetJsonAsync($"/api/v1/admin/sales/{saleId}");
+        var after = await Admin.GetJsonAsync($"/api/v1/admin/sales/{saleId}");
         after.Remove("serverTime");
         before.Remove("serverTime");
         Assert.Equal(before.ToJsonString(), after.ToJsonString());
@@ -151,14 +145,14 @@ public abstract class SaleManagementConformance(StorageKind kind) : IAsyncLifeti
     [Fact]
     public async Task EndEarly_ClosesTheSaleAtOnce()
     {
-        var saleId = (await _admin.CreateSaleAsync(5)).Id();
+        var saleId = (await Admin.CreateSaleAsync(5)).Id();
 
-        using var ended = await _admin.PostEmptyAsync($"/api/v1/admin/sales/{saleId}/end");
+        using var ended = await Admin.PostEmptyAsync($"/api/v1/admin/sales/{saleId}/end");
         await Api.EnsureAsync(ended, HttpStatusCode.OK);
         Assert.Equal("ended", (await ended.ReadJsonAsync())["status"]!.GetValue<string>());
-        var buyer = _admin.WithToken((await _admin.MintBuyersAsync(1))[0].Token);
+        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
         using var late = await buyer.PurchaseAsync(saleId);
-        using var again = await _admin.PostEmptyAsync($"/api/v1/admin/sales/{saleId}/end");
+        using var again = await Admin.PostEmptyAsync($"/api/v1/admin/sales/{saleId}/end");
 
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
         Assert.Equal("sale_ended", await Api.ReasonAsync(late));
@@ -169,9 +163,9 @@ public abstract class SaleManagementConformance(StorageKind kind) : IAsyncLifeti
     [Fact]
     public async Task EndEarly_AnUpcomingSale_NeverOpens()
     {
-        var saleId = (await _admin.CreateSaleAsync(5, startsAt: Now.AddHours(1), endsAt: Now.AddHours(2))).Id();
+        var saleId = (await Admin.CreateSaleAsync(5, startsAt: Now.AddHours(1), endsAt: Now.AddHours(2))).Id();
 
-        using var ended = await _admin.PostEmptyAsync($"/api/v1/admin/sales/{saleId}/end");
+        using var ended = await Admin.PostEmptyAsync($"/api/v1/admin/sales/{saleId}/end");
 
         var sale = await ended.ReadJsonAsync();
         Assert.Equal("ended", sale["status"]!.GetValue<string>());
@@ -181,13 +175,13 @@ public abstract class SaleManagementConformance(StorageKind kind) : IAsyncLifeti
     [Fact]
     public async Task Delete_WithoutOrders_RemovesTheSaleEverywhere()
     {
-        var saleId = (await _admin.CreateSaleAsync(5)).Id();
+        var saleId = (await Admin.CreateSaleAsync(5)).Id();
 
-        using var deleted = await _admin.SendAsync(HttpMethod.Delete, $"/api/v1/admin/sales/{saleId}");
+        using var deleted = await Admin.SendAsync(HttpMethod.Delete, $"/api/v1/admin/sales/{saleId}");
 
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
-        using var read = await _admin.GetAsync($"/api/v1/sales/{saleId}");
-        var buyer = _admin.WithToken((await _admin.MintBuyersAsync(1))[0].Token);
+        using var read = await Admin.GetAsync($"/api/v1/sales/{saleId}");
+        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
         using var bought = await buyer.PurchaseAsync(saleId);
         Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, bought.StatusCode);
@@ -197,18 +191,18 @@ public abstract class SaleManagementConformance(StorageKind kind) : IAsyncLifeti
     [Fact]
     public async Task Delete_WithOrders_Is409_EvenIfAllCancelled_AndTheSaleKeepsSelling()
     {
-        var (saleId, _, orderIds) = await _admin.SaleWithOrdersAsync(stock: 5, buyers: 1);
+        var (saleId, _, orderIds) = await Admin.SaleWithOrdersAsync(stock: 5, buyers: 1);
 
-        using var refused = await _admin.SendAsync(HttpMethod.Delete, $"/api/v1/admin/sales/{saleId}");
-        using var cancel = await _admin.PostEmptyAsync($"/api/v1/admin/orders/{orderIds[0]}/cancel");
-        using var refusedAgain = await _admin.SendAsync(HttpMethod.Delete, $"/api/v1/admin/sales/{saleId}");
+        using var refused = await Admin.SendAsync(HttpMethod.Delete, $"/api/v1/admin/sales/{saleId}");
+        using var cancel = await Admin.PostEmptyAsync($"/api/v1/admin/orders/{orderIds[0]}/cancel");
+        using var refusedAgain = await Admin.SendAsync(HttpMethod.Delete, $"/api/v1/admin/sales/{saleId}");
 
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         Assert.Equal("sale_has_orders", await Api.ReasonAsync(refused));
         Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, refusedAgain.StatusCode);
         Assert.Equal("sale_has_orders", await Api.ReasonAsync(refusedAgain));
-        var buyer = _admin.WithToken((await _admin.MintBuyersAsync(1))[0].Token);
+        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
         using var bought = await buyer.PurchaseAsync(saleId);
         Assert.Equal(HttpStatusCode.Created, bought.StatusCode);
     }

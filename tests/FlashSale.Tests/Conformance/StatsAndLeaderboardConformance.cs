@@ -11,27 +11,16 @@ public sealed class StatsAndLeaderboardOnEmbedded() : StatsAndLeaderboardConform
 public sealed class StatsAndLeaderboardOnRedis() : StatsAndLeaderboardConformance(StorageKind.Redis);
 
 /// <summary>Stats and the leaderboard agree with an independent count over the orders after a concurrent burst.</summary>
-public abstract class StatsAndLeaderboardConformance(StorageKind kind) : IAsyncLifetime
+public abstract class StatsAndLeaderboardConformance(StorageKind kind) : AdminAppTest(new TestApp(realSocket: true, kind: kind))
 {
-    private readonly TestApp _app = new(realSocket: true, kind: kind);
-    private Api _admin = null!;
-
-    public async Task InitializeAsync()
-    {
-        _app.StartServer();
-        _admin = await Api.AsAdminAsync(_app.CreateClient());
-    }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     [Fact]
     public async Task AfterAConcurrentBurstAndCancels_StatsMatchTheOrders()
     {
-        var a = (await _admin.CreateSaleAsync(stock: 20, price: 10m)).Id();
-        var b = (await _admin.CreateSaleAsync(stock: 15, perUserLimit: 2, price: 25.5m)).Id();
-        var c = (await _admin.CreateSaleAsync(stock: 500, price: 3m)).Id();
-        var untouched = (await _admin.CreateSaleAsync(stock: 5, price: 1m)).Id();
-        var buyers = await _admin.MintBuyersAsync(60);
+        var a = (await Admin.CreateSaleAsync(stock: 20, price: 10m)).Id();
+        var b = (await Admin.CreateSaleAsync(stock: 15, perUserLimit: 2, price: 25.5m)).Id();
+        var c = (await Admin.CreateSaleAsync(stock: 500, price: 3m)).Id();
+        var untouched = (await Admin.CreateSaleAsync(stock: 5, price: 1m)).Id();
+        var buyers = await Admin.MintBuyersAsync(60);
         var random = new Random(20261124);
         var plan = buyers.SelectMany(buyer => new[] { (buyer, a, 1), (buyer, b, random.Next(1, 3)) }
             .Concat(random.Next(3) == 0 ? [(buyer, c, 1)] : [])).OrderBy(_ => random.Next()).ToList();
@@ -42,7 +31,7 @@ public abstract class StatsAndLeaderboardConformance(StorageKind kind) : IAsyncL
             await gate.WaitAsync();
             try
             {
-                using var response = await _admin.WithToken(p.buyer.Token).PurchaseAsync(p.Item2, p.Item3);
+                using var response = await Admin.WithToken(p.buyer.Token).PurchaseAsync(p.Item2, p.Item3);
                 return response.StatusCode;
             }
             finally
@@ -51,20 +40,20 @@ public abstract class StatsAndLeaderboardConformance(StorageKind kind) : IAsyncL
             }
         }));
         Assert.DoesNotContain(results, s => (int)s >= 500);
-        foreach (var order in (await _admin.AllOrdersAsync(a)).Take(2))
+        foreach (var order in (await Admin.AllOrdersAsync(a)).Take(2))
         {
-            using var cancelled = await _admin.PostEmptyAsync($"/api/v1/admin/orders/{order["orderId"]!.GetValue<string>()}/cancel");
+            using var cancelled = await Admin.PostEmptyAsync($"/api/v1/admin/orders/{order["orderId"]!.GetValue<string>()}/cancel");
             Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
         }
 
         var orders = new Dictionary<string, List<JsonObject>>();
         foreach (var id in new[] { a, b, c, untouched })
         {
-            orders[id] = (await _admin.AllOrdersAsync(id)).Where(o => o["status"]!.GetValue<string>() == "confirmed").ToList();
+            orders[id] = (await Admin.AllOrdersAsync(id)).Where(o => o["status"]!.GetValue<string>() == "confirmed").ToList();
         }
 
         var all = orders.Values.SelectMany(o => o).ToList();
-        var stats = await _admin.GetJsonAsync("/api/v1/admin/stats");
+        var stats = await Admin.GetJsonAsync("/api/v1/admin/stats");
 
         var totals = stats["totals"]!;
         Assert.Equal(all.Sum(o => o["total"]!.GetValue<decimal>()), totals["revenue"]!.GetValue<decimal>());
@@ -82,7 +71,7 @@ public abstract class StatsAndLeaderboardConformance(StorageKind kind) : IAsyncL
             Assert.Equal(total - sold, line.Int("remaining"));
             Assert.Equal(decimal.Round(sold * 100m / total, 2), line["sellThroughPercent"]!.GetValue<decimal>());
             Assert.Equal(confirmed.Sum(o => o["total"]!.GetValue<decimal>()), line["revenue"]!.GetValue<decimal>());
-            var stock = await _admin.StockAsync(id);
+            var stock = await Admin.StockAsync(id);
             Assert.Equal(stock.Int("sold"), sold);   // the ledger agrees with the record
             if (sold == total)
             {
@@ -117,7 +106,7 @@ public abstract class StatsAndLeaderboardConformance(StorageKind kind) : IAsyncL
         Assert.Equal(totals["revenue"]!.GetValue<decimal>(), days.Sum(d => d!["revenue"]!.GetValue<decimal>()));
         Assert.Equal(all.Count, days.Sum(d => d!["orders"]!.GetValue<long>()));
 
-        var leaderboard = await _admin.Anonymous().GetJsonAsync($"/api/v1/sales/{b}/leaderboard?limit=100");
+        var leaderboard = await Admin.Anonymous().GetJsonAsync($"/api/v1/sales/{b}/leaderboard?limit=100");
         var entries = leaderboard["items"]!.AsArray();
         Assert.Equal(orders[b].Count, entries.Count);
         for (var i = 0; i < entries.Count; i++)
@@ -128,7 +117,7 @@ public abstract class StatsAndLeaderboardConformance(StorageKind kind) : IAsyncL
             Assert.Equal(orders[b][i]["purchasedAt"]!.GetValue<DateTimeOffset>(), entries[i]!["purchasedAt"]!.GetValue<DateTimeOffset>());
         }
 
-        var top = await _admin.Anonymous().GetJsonAsync($"/api/v1/sales/{a}/leaderboard");
+        var top = await Admin.Anonymous().GetJsonAsync($"/api/v1/sales/{a}/leaderboard");
         Assert.Equal(orders[a].Take(10).Select(o => NameMask.Mask(o["username"]!.GetValue<string>())),
             top["items"]!.AsArray().Select(e => e!["buyer"]!.GetValue<string>()));
     }
@@ -136,7 +125,7 @@ public abstract class StatsAndLeaderboardConformance(StorageKind kind) : IAsyncL
     [Fact]
     public async Task Stats_OnAnEmptyShop_AreZeros()
     {
-        var stats = await _admin.GetJsonAsync("/api/v1/admin/stats");
+        var stats = await Admin.GetJsonAsync("/api/v1/admin/stats");
 
         Assert.Equal(0, stats["totals"]!["orders"]!.GetValue<long>());
         Assert.Equal(0m, stats["totals"]!["revenue"]!.GetValue<decimal>());
@@ -150,9 +139,9 @@ public abstract class StatsAndLeaderboardConformance(StorageKind kind) : IAsyncL
     [InlineData("limit=ten")]
     public async Task Leaderboard_LimitOutOfRange_Is400(string query)
     {
-        var saleId = (await _admin.CreateSaleAsync(stock: 5)).Id();
+        var saleId = (await Admin.CreateSaleAsync(stock: 5)).Id();
 
-        using var response = await _admin.Anonymous().GetAsync($"/api/v1/sales/{saleId}/leaderboard?{query}");
+        using var response = await Admin.Anonymous().GetAsync($"/api/v1/sales/{saleId}/leaderboard?{query}");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
@@ -160,7 +149,7 @@ public abstract class StatsAndLeaderboardConformance(StorageKind kind) : IAsyncL
     [Fact]
     public async Task Leaderboard_UnknownSale_Is404()
     {
-        using var response = await _admin.Anonymous().GetAsync($"/api/v1/sales/{Guid.NewGuid()}/leaderboard");
+        using var response = await Admin.Anonymous().GetAsync($"/api/v1/sales/{Guid.NewGuid()}/leaderboard");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("sale_not_found", await Api.ReasonAsync(response));

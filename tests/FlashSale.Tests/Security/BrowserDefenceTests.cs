@@ -11,15 +11,8 @@ using Microsoft.Extensions.Options;
 namespace FlashSale.Tests.Security;
 
 /// <summary>What protects a browser user: security headers on every response, cookie flags, CSRF on cookie-authenticated API calls.</summary>
-public sealed class BrowserDefenceTests : IAsyncLifetime
+public sealed class BrowserDefenceTests() : AdminAppTest(new TestApp())
 {
-    private readonly TestApp _app = new();
-    private Api _admin = null!;
-
-    public async Task InitializeAsync() => _admin = await Api.AsAdminAsync(_app.CreateClient());
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     [Theory]
     [InlineData("/api/v1/sales", "application/json")]
     [InlineData("/api/v1/sales/not-a-sale", "application/problem+json")]
@@ -28,7 +21,7 @@ public sealed class BrowserDefenceTests : IAsyncLifetime
     [InlineData("/openapi/v1.json", "application/json")]
     public async Task EveryResponse_CarriesTheSecurityHeaders(string path, string mediaType)
     {
-        using var response = await _admin.Anonymous().GetAsync(path);
+        using var response = await Admin.Anonymous().GetAsync(path);
 
         Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("nosniff", Header(response, "X-Content-Type-Options"));
@@ -40,7 +33,7 @@ public sealed class BrowserDefenceTests : IAsyncLifetime
     [Fact]
     public async Task HtmlPages_GetAContentSecurityPolicy_WithoutFraming()
     {
-        using var response = await _admin.Anonymous().GetAsync("/api-docs/");
+        using var response = await Admin.Anonymous().GetAsync("/api-docs/");
 
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         var csp = Header(response, "Content-Security-Policy")!;
@@ -52,7 +45,7 @@ public sealed class BrowserDefenceTests : IAsyncLifetime
     [Fact]
     public void TheSignInCookie_IsHttpOnlyAndSameSiteStrict()
     {
-        var options = _app.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>()
+        var options = App.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>()
             .Get(CookieAuthenticationDefaults.AuthenticationScheme);
 
         Assert.True(options.Cookie.HttpOnly);
@@ -64,9 +57,9 @@ public sealed class BrowserDefenceTests : IAsyncLifetime
     [Fact]
     public async Task CookieAuthenticatedPost_WithoutProofOfOrigin_IsRefusedAndBuysNothing()
     {
-        var saleId = (await _admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
+        var saleId = (await Admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
         var cookie = SignInCookie(Guid.NewGuid().ToString("D"));
-        var api = _admin.Anonymous();
+        var api = Admin.Anonymous();
 
         using var forged = await api.SendAsync(HttpMethod.Post, $"/api/v1/sales/{saleId}/purchases",
             new StringContent("""{"quantity":1}""", System.Text.Encoding.UTF8, "application/json"), r => r.Headers.Add("Cookie", cookie));
@@ -75,16 +68,16 @@ public sealed class BrowserDefenceTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
         Assert.Equal("csrf_check_failed", await Api.ReasonAsync(forged));
         Assert.Equal(HttpStatusCode.OK, read.StatusCode); // reading is not what CSRF abuses
-        Assert.Empty(await _admin.AllOrdersAsync(saleId));
+        Assert.Empty(await Admin.AllOrdersAsync(saleId));
     }
 
     [Fact]
     public async Task CookieAuthenticatedPost_WithXRequestedWith_Buys()
     {
-        var saleId = (await _admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
+        var saleId = (await Admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
         var cookie = SignInCookie(Guid.NewGuid().ToString("D"));
 
-        using var response = await _admin.Anonymous().SendAsync(HttpMethod.Post, $"/api/v1/sales/{saleId}/purchases",
+        using var response = await Admin.Anonymous().SendAsync(HttpMethod.Post, $"/api/v1/sales/{saleId}/purchases",
             new StringContent("""{"quantity":1}""", System.Text.Encoding.UTF8, "application/json"), r =>
             {
                 r.Headers.Add("Cookie", cookie);
@@ -97,8 +90,8 @@ public sealed class BrowserDefenceTests : IAsyncLifetime
     [Fact]
     public async Task BearerPost_WithAStrayCookie_IsNotAskedForProof()
     {
-        var saleId = (await _admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
-        var buyer = _admin.WithToken((await _admin.MintBuyersAsync(1))[0].Token);
+        var saleId = (await Admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
+        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
 
         using var response = await buyer.SendAsync(HttpMethod.Post, $"/api/v1/sales/{saleId}/purchases",
             new StringContent("""{"quantity":1}""", System.Text.Encoding.UTF8, "application/json"),
@@ -110,7 +103,7 @@ public sealed class BrowserDefenceTests : IAsyncLifetime
     /// <summary>A valid sign-in cookie, made the way the cookie handler makes one.</summary>
     private string SignInCookie(string userId)
     {
-        var options = _app.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>()
+        var options = App.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>()
             .Get(CookieAuthenticationDefaults.AuthenticationScheme);
         var identity = new ClaimsIdentity(
             [new Claim(AppClaims.Subject, userId), new Claim(AppClaims.Name, "cookie-user"), new Claim(AppClaims.Role, Roles.Buyer)],

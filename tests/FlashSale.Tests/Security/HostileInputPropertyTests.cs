@@ -8,25 +8,15 @@ namespace FlashSale.Tests.Security;
 /// Generated bodies and headers thrown at the purchase endpoint over real HTTP: never a 5xx, every
 /// refusal is problem+json, and G1 (sold ≤ stock) and G2 (nobody above the limit) hold afterwards.
 /// </summary>
-public sealed class HostileInputPropertyTests : IAsyncLifetime
+public sealed class HostileInputPropertyTests() : AdminAppTest(new TestApp(realSocket: true, settings: new Dictionary<string, string?>
+    {
+        ["RateLimiting:Enabled"] = "false",
+    }))
 {
     private const int Stock = 10;
     private const int Limit = 2;
 
     // Rate limits out of the way: the property is about input, and every attempt should reach the ledger.
-    private readonly TestApp _app = new(realSocket: true, settings: new Dictionary<string, string?>
-    {
-        ["RateLimiting:Enabled"] = "false",
-    });
-    private Api _admin = null!;
-
-    public async Task InitializeAsync()
-    {
-        _app.StartServer();
-        _admin = await Api.AsAdminAsync(_app.CreateClient());
-    }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     private static readonly string[] Fragments =
     [
@@ -54,8 +44,8 @@ public sealed class HostileInputPropertyTests : IAsyncLifetime
     [Fact]
     public async Task GeneratedRequests_NeverA5xx_AndG1G2Hold()
     {
-        var saleId = (await _admin.CreateSaleAsync(stock: Stock, perUserLimit: Limit))["id"]!.GetValue<string>();
-        var buyers = await _admin.MintBuyersAsync(8);
+        var saleId = (await Admin.CreateSaleAsync(stock: Stock, perUserLimit: Limit))["id"]!.GetValue<string>();
+        var buyers = await Admin.MintBuyersAsync(8);
         var created = 0;
 
         var requests = Gen.Select(Gen.Int[-1, buyers.Count - 1], Bodies, Gen.Int[0, ContentTypes.Length - 1], Keys, Gen.Int[0, 3]);
@@ -67,7 +57,7 @@ public sealed class HostileInputPropertyTests : IAsyncLifetime
                 content.Headers.TryAddWithoutValidation("Content-Type", contentType);
             }
 
-            var api = buyer < 0 ? _admin.Anonymous() : _admin.WithToken(buyers[buyer].Token);
+            var api = buyer < 0 ? Admin.Anonymous() : Admin.WithToken(buyers[buyer].Token);
             using var response = await api.SendAsync(HttpMethod.Post, $"/api/v1/sales/{saleId}/purchases", content, r =>
             {
                 if (key is not null)
@@ -98,9 +88,9 @@ public sealed class HostileInputPropertyTests : IAsyncLifetime
             }
         }, iter: 400, threads: 4);
 
-        var orders = await _admin.AllOrdersAsync(saleId);
+        var orders = await Admin.AllOrdersAsync(saleId);
         var sold = orders.Sum(o => o["quantity"]!.GetValue<int>());
-        var stock = await _admin.StockAsync(saleId);
+        var stock = await Admin.StockAsync(saleId);
         Assert.True(sold <= Stock, $"G1: sold {sold} of {Stock}");
         Assert.Equal(Stock, stock["sold"]!.GetValue<int>() + stock["remainingStock"]!.GetValue<int>());
         Assert.Equal(sold, stock["sold"]!.GetValue<int>());
