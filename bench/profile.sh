@@ -29,27 +29,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
-  log "building Release into $BUILD_DIR ..."
-  dotnet publish "$ROOT/src/FlashSale/FlashSale.csproj" -c Release -o "$BUILD_DIR/flashsale" -v q -nologo >"$WORK/build.log" 2>&1 ||
-    { tail -n 30 "$WORK/build.log" >&2; die "build failed"; }
-  dotnet publish "$ROOT/bench/FlashSale.Ceiling/FlashSale.Ceiling.csproj" -c Release -o "$BUILD_DIR/ceiling" -v q -nologo >>"$WORK/build.log" 2>&1 ||
-    { tail -n 30 "$WORK/build.log" >&2; die "build failed"; }
-fi
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+build_servers
 
-PASSWORD=$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)
+ADMIN_PASSWORD=$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)
 start() { # dll [env...]
   local dll=$1
   shift
   env ASPNETCORE_ENVIRONMENT=Production DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_TC_CallCountingDelayMs=0 Logging__LogLevel__Default=Warning \
     ASPNETCORE_URLS="http://127.0.0.1:$PORT" "$@" taskset -c 0 dotnet "$dll" >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
-  for ((i = 0; i < 600; i++)); do
-    [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/health/ready") == 200 ]] && return 0
-    kill -0 "$SERVER_PID" 2>/dev/null || die "server exited: $(tail -n 5 "$WORK/server.log")"
-    sleep 0.1
-  done
-  die "server not ready in 60 s"
+  wait_ready "$SERVER_PID" "$PORT" server || die "server did not start: $(tail -n 5 "$WORK/server.log")"
 }
 
 STORE=()
@@ -68,17 +59,13 @@ if [[ $SCENARIO == distributed ]]; then
 fi
 
 # Tokens and sales always come from a FlashSale server; the ceiling profile restarts on the ceiling app.
-start "$BUILD_DIR/flashsale/FlashSale.dll" "${STORE[@]}" "Storage__DataPath=$WORK/data" Storage__SeedDemoData=false "Admin__Password=$PASSWORD" \
-  Auth__SyntheticBuyers__Enabled=true Auth__TokenLifetime=02:00:00 \
-  "RateLimiting__Rules__per-ip__PermitLimit=1000000" "RateLimiting__Rules__purchase-per-user__PermitLimit=1000000"
-ADMIN=$(curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/auth/token" -H 'Content-Type: application/json' \
-  -d "{\"username\":\"admin\",\"password\":\"$PASSWORD\"}" | jq -r .accessToken)
-curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/admin/tokens" -H 'Content-Type: application/json' -H "Authorization: Bearer $ADMIN" \
-  -d "{\"count\":$TOKENS}" | jq -r '.tokens[].accessToken' >"$WORK/tokens"
+# shellcheck disable=SC2046
+start "$BUILD_DIR/flashsale/FlashSale.dll" "${STORE[@]}" $(flashsale_env "$WORK/data")
+ADMIN=$(admin_token "$PORT")
+mint_tokens "$PORT" "$ADMIN" "$WORK/tokens" || die "could not mint $TOKENS tokens"
 stock=10000000 limit=1000
 [[ $SCENARIO == soldout ]] && stock=1 limit=1
-SALE=$(curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/admin/sales" -H 'Content-Type: application/json' -H "Authorization: Bearer $ADMIN" \
-  -d "{\"sku\":\"profile-$(date +%s%N)\",\"productName\":\"Profile unit\",\"price\":1,\"totalStock\":$stock,\"perUserLimit\":$limit,\"startsAt\":\"$(date -u -d '-1 minute' +%FT%TZ)\",\"endsAt\":\"$(date -u -d '+1 day' +%FT%TZ)\"}" | jq -r .id)
+SALE=$(create_sale "$PORT" "$ADMIN" "$stock" "$limit")
 if [[ $SCENARIO == ceiling ]]; then
   kill -TERM "$SERVER_PID"
   wait "$SERVER_PID" 2>/dev/null || true

@@ -33,6 +33,8 @@ DISTRIBUTED_PORT=5812
 REDIS=127.0.0.1:6390
 PG_PORT=55432
 PG_DB=flashsale_bench
+# shellcheck source=bench/lib.sh
+source "$BENCH/lib.sh"
 PSQL=(/usr/lib/postgresql/15/bin/psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tA)
 
 log() { printf '[bench] %s\n' "$*" >&2; }
@@ -91,15 +93,7 @@ log "disk: $FSYNC"
 
 # ---------------------------------------------------------------- build
 
-if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
-  log "building Release into $BUILD_DIR ..."
-  # Published to a private folder: a concurrent build of the checkout cannot swap the binaries mid-run.
-  dotnet publish "$ROOT/src/FlashSale/FlashSale.csproj" -c Release -o "$BUILD_DIR/flashsale" -v q -nologo >"$WORK/build.log" 2>&1 ||
-    { tail -n 30 "$WORK/build.log" >&2; die "build of src/FlashSale failed"; }
-  dotnet publish "$BENCH/FlashSale.Ceiling/FlashSale.Ceiling.csproj" -c Release -o "$BUILD_DIR/ceiling" -v q -nologo >>"$WORK/build.log" 2>&1 ||
-    { tail -n 30 "$WORK/build.log" >&2; die "build of bench/FlashSale.Ceiling failed"; }
-fi
-[[ -f $BUILD_DIR/flashsale/FlashSale.dll && -f $BUILD_DIR/ceiling/FlashSale.Ceiling.dll ]] || die "no build in $BUILD_DIR"
+build_servers
 
 # ---------------------------------------------------------------- services
 
@@ -144,17 +138,6 @@ fi
 
 # ---------------------------------------------------------------- servers
 
-wait_ready() { # pid port name -> 0 once /health/ready answers 200, 1 if the process died or 60 s passed
-  local pid=$1 port=$2 name=$3 i
-  for ((i = 0; i < 600; i++)); do
-    kill -0 "$pid" 2>/dev/null || { log "$name exited during start"; return 1; }
-    [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health/ready") == 200 ]] && return 0
-    sleep 0.1
-  done
-  log "$name did not become ready in 60 s"
-  return 1
-}
-
 start_server() { # name port dll [env...] -> pid in $SERVER_PID
   local name=$1 port=$2 dll=$3
   shift 3
@@ -168,35 +151,6 @@ start_server() { # name port dll [env...] -> pid in $SERVER_PID
 }
 
 ADMIN_PASSWORD=$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)
-
-flashsale_env() { # data-dir
-  # The rate limiter stays in the path (its cost is part of every purchase) but its limits are lifted:
-  # wrk is one address and 500 buyers, which the production rules would rightly refuse.
-  echo "Storage__DataPath=$1" "Storage__SeedDemoData=false" "Admin__Password=$ADMIN_PASSWORD" \
-    "Auth__SyntheticBuyers__Enabled=true" "Auth__TokenLifetime=02:00:00" \
-    "RateLimiting__Rules__per-ip__PermitLimit=1000000" "RateLimiting__Rules__purchase-per-user__PermitLimit=1000000"
-}
-
-admin_token() { # port
-  curl -sf -X POST "http://127.0.0.1:$1/api/v1/auth/token" -H 'Content-Type: application/json' \
-    -d "{\"username\":\"admin\",\"password\":\"$ADMIN_PASSWORD\"}" | jq -r .accessToken
-}
-
-mint_tokens() { # port admin-token file
-  curl -sf -X POST "http://127.0.0.1:$1/api/v1/admin/tokens" -H 'Content-Type: application/json' \
-    -H "Authorization: Bearer $2" -d "{\"count\":$TOKENS}" | jq -r '.tokens[].accessToken' >"$3"
-  [[ $(wc -l <"$3") -eq $TOKENS ]]
-}
-
-create_sale() { # port admin-token stock per-user-limit -> sale id on stdout
-  local from to
-  from=$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)
-  to=$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)
-  curl -sf -X POST "http://127.0.0.1:$1/api/v1/admin/sales" -H 'Content-Type: application/json' \
-    -H "Authorization: Bearer $2" \
-    -d "{\"sku\":\"bench-$(date +%s%N)\",\"productName\":\"Benchmark unit\",\"price\":19.99,\"totalStock\":$3,\"perUserLimit\":$4,\"startsAt\":\"$from\",\"endsAt\":\"$to\"}" |
-    jq -r .id
-}
 
 declare -A AVAILABLE=()
 CEILING_SALE=$(cat /proc/sys/kernel/random/uuid)

@@ -1,0 +1,55 @@
+# Shared by bench/run.sh and bench/profile.sh (sourced, not run). Expects ROOT, BUILD_DIR, WORK,
+# TOKENS, ADMIN_PASSWORD and the functions log and die from the script that sources it.
+
+# Release builds of the server and the ceiling app into $BUILD_DIR, unless BENCH_SKIP_BUILD=1.
+# Published to a private folder: a concurrent build of the checkout cannot swap the binaries mid-run.
+build_servers() {
+  if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
+    log "building Release into $BUILD_DIR ..."
+    dotnet publish "$ROOT/src/FlashSale/FlashSale.csproj" -c Release -o "$BUILD_DIR/flashsale" -v q -nologo >"$WORK/build.log" 2>&1 ||
+      { tail -n 30 "$WORK/build.log" >&2; die "build of src/FlashSale failed"; }
+    dotnet publish "$ROOT/bench/FlashSale.Ceiling/FlashSale.Ceiling.csproj" -c Release -o "$BUILD_DIR/ceiling" -v q -nologo >>"$WORK/build.log" 2>&1 ||
+      { tail -n 30 "$WORK/build.log" >&2; die "build of bench/FlashSale.Ceiling failed"; }
+  fi
+  [[ -f $BUILD_DIR/flashsale/FlashSale.dll && -f $BUILD_DIR/ceiling/FlashSale.Ceiling.dll ]] || die "no build in $BUILD_DIR"
+}
+
+wait_ready() { # pid port name -> 0 once /health/ready answers 200, 1 if the process died or 60 s passed
+  local pid=$1 port=$2 name=$3 i
+  for ((i = 0; i < 600; i++)); do
+    kill -0 "$pid" 2>/dev/null || { log "$name exited during start"; return 1; }
+    [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health/ready") == 200 ]] && return 0
+    sleep 0.1
+  done
+  log "$name did not become ready in 60 s"
+  return 1
+}
+
+flashsale_env() { # data-dir
+  # The rate limiter stays in the path (its cost is part of every purchase) but its limits are lifted:
+  # wrk is one address and 500 buyers, which the production rules would rightly refuse.
+  echo "Storage__DataPath=$1" "Storage__SeedDemoData=false" "Admin__Password=$ADMIN_PASSWORD" \
+    "Auth__SyntheticBuyers__Enabled=true" "Auth__TokenLifetime=02:00:00" \
+    "RateLimiting__Rules__per-ip__PermitLimit=1000000" "RateLimiting__Rules__purchase-per-user__PermitLimit=1000000"
+}
+
+admin_token() { # port
+  curl -sf -X POST "http://127.0.0.1:$1/api/v1/auth/token" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"admin\",\"password\":\"$ADMIN_PASSWORD\"}" | jq -r .accessToken
+}
+
+mint_tokens() { # port admin-token file
+  curl -sf -X POST "http://127.0.0.1:$1/api/v1/admin/tokens" -H 'Content-Type: application/json' \
+    -H "Authorization: Bearer $2" -d "{\"count\":$TOKENS}" | jq -r '.tokens[].accessToken' >"$3"
+  [[ $(wc -l <"$3") -eq $TOKENS ]]
+}
+
+create_sale() { # port admin-token stock per-user-limit -> sale id on stdout
+  local from to
+  from=$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)
+  to=$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)
+  curl -sf -X POST "http://127.0.0.1:$1/api/v1/admin/sales" -H 'Content-Type: application/json' \
+    -H "Authorization: Bearer $2" \
+    -d "{\"sku\":\"bench-$(date +%s%N)\",\"productName\":\"Benchmark unit\",\"price\":19.99,\"totalStock\":$3,\"perUserLimit\":$4,\"startsAt\":\"$from\",\"endsAt\":\"$to\"}" |
+    jq -r .id
+}
