@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using FlashSale.Tests.Infrastructure;
-using Npgsql;
 
 namespace FlashSale.Tests.Distributed;
 
@@ -13,35 +12,23 @@ namespace FlashSale.Tests.Distributed;
 /// </summary>
 public sealed class RecordOutageTests : IAsyncLifetime
 {
-    private TestStorage _storage = null!;
-    private TcpProxy _proxy = null!;
-    private TestApp _app = null!;
+    private RecordBehindProxy _record = null!;
 
     public Task InitializeAsync()
     {
-        _storage = TestStorage.Create(StorageKind.Redis);
-        var target = new NpgsqlConnectionStringBuilder(_storage.PostgresConnectionString);
-        _proxy = new TcpProxy(target.Host!, target.Port);
-        var viaProxy = new NpgsqlConnectionStringBuilder(_storage.PostgresConnectionString) { Port = _proxy.Port, Timeout = 2 };
-        _app = new TestApp(storage: _storage, settings: new Dictionary<string, string?>
+        _record = RecordBehindProxy.Create(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Postgres"] = viaProxy.ConnectionString,
             ["Distributed:CommitWait"] = "00:00:01",
         });
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _proxy.DisposeAsync();
-        await _storage.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _record.DisposeAsync();
 
     [Fact]
     public async Task PostgresDown_Attempts503OrPending_PendingOrdersLandWhenItReturns()
     {
-        var admin = await Api.AsAdminAsync(_app.CreateClient());
+        var admin = await Api.AsAdminAsync(_record.App.CreateClient());
         var saleId = (await admin.CreateSaleAsync(stock: 50))["id"]!.GetValue<string>();
         var buyers = await admin.MintBuyersAsync(40);
         for (var i = 0; i < 3; i++)
@@ -50,7 +37,7 @@ public sealed class RecordOutageTests : IAsyncLifetime
             await Api.EnsureAsync(bought, HttpStatusCode.Created);
         }
 
-        _proxy.Cut();
+        _record.Proxy.Cut();
 
         var pending = new ConcurrentBag<string>();
         var statuses = await Task.WhenAll(Enumerable.Range(3, 20).Select(async i =>
@@ -79,13 +66,13 @@ public sealed class RecordOutageTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         }
 
-        _proxy.Start();
+        _record.Proxy.Start();
 
         var deadline = DateTime.UtcNow.AddSeconds(20);
         long stored = 0;
         while (DateTime.UtcNow < deadline)
         {
-            stored = await _storage.ScalarAsync($"SELECT count(*) FROM orders WHERE sale_id = '{saleId}'");
+            stored = await _record.Storage.ScalarAsync($"SELECT count(*) FROM orders WHERE sale_id = '{saleId}'");
             if (stored == 3 + pending.Count)
             {
                 break;
@@ -97,7 +84,7 @@ public sealed class RecordOutageTests : IAsyncLifetime
         Assert.Equal(3 + pending.Count, stored);
         foreach (var id in pending)
         {
-            Assert.Equal(1, await _storage.ScalarAsync($"SELECT count(*) FROM orders WHERE id = '{id}'"));
+            Assert.Equal(1, await _record.Storage.ScalarAsync($"SELECT count(*) FROM orders WHERE id = '{id}'"));
         }
 
         // Back to normal: a new attempt is confirmed, and the books balance.

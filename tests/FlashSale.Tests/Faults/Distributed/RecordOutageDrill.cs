@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Net;
 using FlashSale.Storage.Redis;
 using FlashSale.Tests.Infrastructure;
-using Npgsql;
 using Xunit.Abstractions;
 
 namespace FlashSale.Tests.Faults.Distributed;
@@ -21,19 +20,12 @@ public sealed class RecordOutageDrill(ITestOutputHelper output) : IAsyncLifetime
     private const int Limit = 2;
     private static readonly TimeSpan CommitWait = TimeSpan.FromSeconds(1);
 
-    private TestStorage _storage = null!;
-    private TcpProxy _proxy = null!;
-    private TestApp _app = null!;
+    private RecordBehindProxy _record = null!;
 
     public Task InitializeAsync()
     {
-        _storage = TestStorage.Create(StorageKind.Redis);
-        var target = new NpgsqlConnectionStringBuilder(_storage.PostgresConnectionString);
-        _proxy = new TcpProxy(target.Host!, target.Port);
-        var viaProxy = new NpgsqlConnectionStringBuilder(_storage.PostgresConnectionString) { Port = _proxy.Port, Timeout = 2 };
-        _app = new TestApp(storage: _storage, settings: new Dictionary<string, string?>
+        _record = RecordBehindProxy.Create(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Postgres"] = viaProxy.ConnectionString,
             ["Distributed:CommitWait"] = CommitWait.ToString(),
             ["Logging:LogLevel:FlashSale.Storage.Redis.RedisLedger"] = "Error",
             // A fault drill floods from one address with few buyers: rate limits would answer instead of the store.
@@ -42,25 +34,20 @@ public sealed class RecordOutageDrill(ITestOutputHelper output) : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _proxy.DisposeAsync();
-        await _storage.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _record.DisposeAsync();
 
     [Fact]
     public Task PostgresCutDuringAFlood_503OrPending_PendingLandsWhenItReturns_NoAcknowledgedOrderLost() =>
-        DrillAsync("cut", _proxy.Cut, _proxy.Start, TimeSpan.FromSeconds(3));
+        DrillAsync("cut", _record.Proxy.Cut, _record.Proxy.Start, TimeSpan.FromSeconds(3));
 
     [Fact]
     public Task PostgresStalledDuringAFlood_503OrPending_PendingLandsWhenItReturns_NoAcknowledgedOrderLost() =>
-        DrillAsync("stalled", _proxy.Stall, _proxy.Resume, TimeSpan.FromSeconds(5));
+        DrillAsync("stalled", _record.Proxy.Stall, _record.Proxy.Resume, TimeSpan.FromSeconds(5));
 
     private async Task DrillAsync(string fault, Action inject, Action heal, TimeSpan outage)
     {
         var rounds = FaultRounds.Count;
-        var admin = await Api.AsAdminAsync(_app.CreateClient());
+        var admin = await Api.AsAdminAsync(_record.App.CreateClient());
         var buyers = await admin.MintBuyersAsync(3000);
         var ledger = new DistributedAckLedger();
         var sales = new List<string>();
@@ -129,7 +116,7 @@ public sealed class RecordOutageDrill(ITestOutputHelper output) : IAsyncLifetime
             Assert.True(ledger.Count(HttpStatusCode.Created) > createdBefore, "no purchase confirmed after PostgreSQL returned");
         }
 
-        await using var redis = await RedisState.ConnectAsync(_storage);
+        await using var redis = await RedisState.ConnectAsync(_record.Storage);
         foreach (var (saleId, i) in sales.Select((s, i) => (s, i)))
         {
             var check = await ledger.VerifyAsync(admin, saleId, Stock, Limit,
