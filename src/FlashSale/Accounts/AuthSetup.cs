@@ -9,12 +9,13 @@ namespace FlashSale.Accounts;
 
 public static class AuthSetup
 {
-    public const string Smart = "FlashSale";
     public const string AdminPolicy = "admin";
 
     /// <summary>
-    /// Bearer tokens for API clients, a cookie for the web pages, one policy scheme choosing
-    /// between them per request. Algorithms, issuer, audience and lifetime are all pinned.
+    /// Bearer tokens for API clients, a cookie for the web pages. The bearer scheme is the default and
+    /// hands a request to the cookie scheme when it has no Authorization header and is a page or
+    /// carries the cookie (<see cref="CookieOrBearer"/>): one handler per request, not a policy scheme
+    /// in front of two. Algorithms, issuer, audience and lifetime are all pinned.
     /// </summary>
     public static IServiceCollection AddFlashSaleAuth(this IServiceCollection services, IConfiguration configuration)
     {
@@ -24,8 +25,7 @@ public static class AuthSetup
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<PasswordHashing>();
 
-        services.AddAuthentication(Smart)
-            .AddPolicyScheme(Smart, "Bearer or cookie", o => o.ForwardDefaultSelector = SelectScheme)
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer()
             .AddCookie(o =>
             {
@@ -49,16 +49,17 @@ public static class AuthSetup
         return services;
     }
 
-    private static string SelectScheme(HttpContext context)
+    /// <summary>The cookie scheme for a request without a bearer token that is a page or has the cookie; else null (bearer).</summary>
+    private static string? CookieOrBearer(HttpContext context)
     {
         if (context.Request.Headers.Authorization.Count > 0)
         {
-            return JwtBearerDefaults.AuthenticationScheme;
+            return null;
         }
 
         return context.Request.Cookies.ContainsKey("flashsale.auth") || !context.Request.Path.StartsWithSegments("/api")
             ? CookieAuthenticationDefaults.AuthenticationScheme
-            : JwtBearerDefaults.AuthenticationScheme;
+            : null;
     }
 
     private static Task ApiOrRedirect(RedirectContext<CookieAuthenticationOptions> context, int status)
@@ -84,6 +85,7 @@ public static class AuthSetup
             }
 
             var settings = auth.Value;
+            options.ForwardDefaultSelector = CookieOrBearer;
             options.MapInboundClaims = false;
             // The same validation, remembered per token for a short while (CachingTokenHandler).
             options.TokenHandlers.Clear();
@@ -116,6 +118,21 @@ public static class AuthSetup
 
             options.Events = new JwtBearerEvents
             {
+                // A token validated within the last minute is recognised before JwtBearer sets up a validation.
+                OnMessageReceived = ctx =>
+                {
+                    if (ctx.Request.Headers.Authorization is { Count: 1 } header
+                        && tokens.TryRecall(header[0], out var principal, out var validFrom, out var validTo))
+                    {
+                        // What JwtBearer itself puts in the ticket after a validation.
+                        ctx.Principal = principal;
+                        ctx.Properties.IssuedUtc = Utc(validFrom);
+                        ctx.Properties.ExpiresUtc = Utc(validTo);
+                        ctx.Success();
+                    }
+
+                    return Task.CompletedTask;
+                },
                 OnChallenge = ctx => WriteProblem(ctx.HttpContext, ctx, StatusCodes.Status401Unauthorized, Reasons.Unauthorized,
                     "Authentication is required: send a valid bearer token."),
                 OnForbidden = ctx => WriteForbidden(ctx.HttpContext),
@@ -123,6 +140,8 @@ public static class AuthSetup
         }
 
         public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
+
+        private static DateTimeOffset? Utc(DateTime time) => time == DateTime.MinValue ? null : new DateTimeOffset(time, TimeSpan.Zero);
 
         private static async Task WriteProblem(HttpContext http, JwtBearerChallengeContext ctx, int status, string reason, string title)
         {

@@ -15,7 +15,11 @@ public static class OperationsSetup
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [ReadyTag]);
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(FlashSaleMetrics.MeterName)
-            .AddAspNetCoreInstrumentation()
+            // ASP.NET Core's request, connection and exception meters. Not the routing, authentication and
+            // authorization meters that AddAspNetCoreInstrumentation() also turns on: three more recordings on
+            // every request, a measurable share of a rejected purchase, telling nothing the request metrics
+            // (by route and status) do not.
+            .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Diagnostics")
             .AddRuntimeInstrumentation()
             .AddPrometheusExporter());
         return services;

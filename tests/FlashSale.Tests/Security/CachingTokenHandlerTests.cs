@@ -100,6 +100,42 @@ public sealed class CachingTokenHandlerTests
         Assert.Equal($"user-{CachingTokenHandler.Capacity + 49}", last.ClaimsIdentity.FindFirst("sub")?.Value);
     }
 
+    [Fact]
+    public async Task TheHeaderFastPath_KnowsOnlyTokensValidatedBefore_AndGivesEachRequestItsOwnPrincipal()
+    {
+        var token = Issue(TimeSpan.FromMinutes(5));
+        Assert.False(_handler.TryRecall("Bearer " + token, out _, out _, out _));
+
+        Assert.True((await _handler.ValidateTokenAsync(token, Parameters)).IsValid);
+
+        Assert.True(_handler.TryRecall("Bearer " + token, out var first, out var validFrom, out var validTo));
+        Assert.True(_handler.TryRecall("bearer  " + token + " ", out var second, out _, out _));
+        Assert.Equal("user-1", first.FindFirst("sub")?.Value);
+        Assert.True(validFrom < DateTime.UtcNow && validTo > DateTime.UtcNow.AddMinutes(4));
+        ((ClaimsIdentity)first.Identity!).AddClaim(new Claim("role", "admin"));
+        Assert.Null(second.FindFirst("role"));
+
+        var signature = token.LastIndexOf('.') + 1;
+        var flipped = token[..signature] + (token[signature] == 'A' ? 'B' : 'A') + token[(signature + 1)..];
+        Assert.False(_handler.TryRecall("Bearer " + flipped, out _, out _, out _));
+        Assert.False(_handler.TryRecall("Bearer " + token[..^1], out _, out _, out _));
+        Assert.False(_handler.TryRecall("Basic " + token, out _, out _, out _));
+        Assert.False(_handler.TryRecall(token, out _, out _, out _));
+        Assert.False(_handler.TryRecall(null, out _, out _, out _));
+    }
+
+    [Fact]
+    public async Task TheHeaderFastPath_ForgetsATokenAtItsExpiry()
+    {
+        var token = Issue(TimeSpan.FromSeconds(2));
+        Assert.True((await _handler.ValidateTokenAsync(token, Parameters)).IsValid);
+        Assert.True(_handler.TryRecall("Bearer " + token, out _, out _, out _));
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        Assert.False(_handler.TryRecall("Bearer " + token, out _, out _, out _));
+    }
+
     private string Issue(TimeSpan lifetime, SymmetricSecurityKey? key = null, string subject = "user-1")
     {
         var now = DateTime.UtcNow;
