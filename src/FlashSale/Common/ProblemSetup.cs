@@ -7,7 +7,8 @@ public static class ProblemSetup
     /// unhandled exception) also comes out as problem+json with a reason.
     /// </summary>
     public static IServiceCollection AddFlashSaleProblems(this IServiceCollection services) =>
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        // Ahead of the default writer, which takes whatever ProblemJsonWriter leaves.
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>().AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
             var status = ctx.ProblemDetails.Status ?? ctx.HttpContext.Response.StatusCode;
             ctx.ProblemDetails.Extensions.TryAdd("reason", status switch
