@@ -9,20 +9,38 @@ internal static class OutboxEntry
 {
     public static DecidedOrder Parse(Guid saleId, StreamEntry entry)
     {
-        string Field(string name) => entry[name].ToString();
-        var key = Field("k");
+        // One pass over the fields: the entry's indexer scans all of them for each name it is asked.
+        string? o = null, u = null, n = null, q = null, p = null, c = null, t = null, r = null, k = null, l = null;
+        foreach (var field in entry.Values)
+        {
+            var value = field.Value.ToString();
+            switch (field.Name.ToString())
+            {
+                case "o": o ??= value; break;
+                case "u": u ??= value; break;
+                case "n": n ??= value; break;
+                case "q": q ??= value; break;
+                case "p": p ??= value; break;
+                case "c": c ??= value; break;
+                case "t": t ??= value; break;
+                case "r": r ??= value; break;
+                case "k": k ??= value; break;
+                case "l": l ??= value; break;
+            }
+        }
+
         return new DecidedOrder(new Order
         {
-            Id = Guid.ParseExact(Field("o"), "D"),
+            Id = Guid.ParseExact(o ?? "", "D"),
             SaleId = saleId,
-            UserId = Field("u"),
-            Username = Field("n"),
-            Quantity = LedgerValues.Int(Field("q")),
-            UnitPrice = LedgerValues.ParsePrice(Field("p")),
-            Currency = Field("c"),
-            PurchasedAt = DateTimeOffset.FromUnixTimeMilliseconds(LedgerValues.Long(Field("t"))),
-            RemainingAfter = LedgerValues.Int(Field("r")),
-            IdempotencyKey = key.Length == 0 ? null : key,
-        }, Field("l") == "1");
+            UserId = u ?? "",
+            Username = n ?? "",
+            Quantity = LedgerValues.Int(q ?? ""),
+            UnitPrice = LedgerValues.ParsePrice(p ?? ""),
+            Currency = c ?? "",
+            PurchasedAt = DateTimeOffset.FromUnixTimeMilliseconds(LedgerValues.Long(t ?? "")),
+            RemainingAfter = LedgerValues.Int(r ?? ""),
+            IdempotencyKey = string.IsNullOrEmpty(k) ? null : k,
+        }, l == "1");
     }
 }
