@@ -33,7 +33,7 @@ public static class StrictJson
 
         try
         {
-            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, Options, ct);
+            var value = await DeserializeAsync<T>(request.BodyReader, ct);
             return value is null
                 ? Fail<T>(InvalidJson("The body must be a JSON object, not null."))
                 : new BodyResult<T>(value, null);
@@ -56,6 +56,40 @@ public static class StrictJson
         {
             // Raised by System.Text.Json for invalid UTF-8 and similar malformed input.
             return Fail<T>(InvalidJson(ex.Message));
+        }
+    }
+
+    /// <summary>
+    /// The whole body first, then one synchronous parse: request bodies here are a few dozen bytes, and
+    /// the serializer's streaming path cost more than the parse itself. Kestrel's body size limit applies
+    /// while reading (413), so the buffer is bounded. The span overload refuses anything after the value.
+    /// </summary>
+    private static async Task<T?> DeserializeAsync<T>(System.IO.Pipelines.PipeReader body, CancellationToken ct)
+    {
+        while (true)
+        {
+            var read = await body.ReadAsync(ct);
+            if (read.IsCanceled)
+            {
+                throw new OperationCanceledException(ct);
+            }
+
+            if (!read.IsCompleted)
+            {
+                body.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+                continue;
+            }
+
+            try
+            {
+                return read.Buffer.IsSingleSegment
+                    ? JsonSerializer.Deserialize<T>(read.Buffer.FirstSpan, Options)
+                    : JsonSerializer.Deserialize<T>(System.Buffers.BuffersExtensions.ToArray(read.Buffer), Options);
+            }
+            finally
+            {
+                body.AdvanceTo(read.Buffer.End);
+            }
         }
     }
 
