@@ -6,9 +6,9 @@
 #
 # Publishes src/FlashSale at each revision (a git worktree per revision, removed afterwards), or takes
 # two folders already published, starts both servers on CPU 0 (A on port 5831, B on 5832), warms each
-# for 15 s, then alternates 4 s wrk windows on CPU 1 (A, B, A, B, ...). Both servers are up the whole
-# time and each B window follows an A window, so the machine's drift (±15% minute to minute here) hits
-# both alike; the per-round B/A ratios and their median are the answer. `embedded` creates a fresh sale
+# for 15 s, then alternates 4 s wrk windows on CPU 1 (A B, B A, A B, ...). Both servers are up the whole
+# time and each round measures both back to back, in alternating order, so the machine's drift (±15%
+# minute to minute here) hits both alike; the per-round B/A ratios and their median are the answer. `embedded` creates a fresh sale
 # before each window. An indication for one change, not a benchmark: bench/run.sh measures against the
 # ceiling. Traffic goes to 127.0.0.1 only.
 set -euo pipefail
@@ -97,9 +97,17 @@ run 5831 15s >/dev/null
 run 5832 15s >/dev/null
 RPS_A=() RPS_B=()
 for ((i = 1; i <= ROUNDS; i++)); do
-  RPS_A+=("$(run 5831 "$WINDOW")")
-  RPS_B+=("$(run 5832 "$WINDOW")")
-  log "round $i: A ${RPS_A[-1]} B ${RPS_B[-1]} req/s"
+  # A then B in odd rounds, B then A in even ones: whichever goes second is not favoured.
+  if ((i % 2)); then
+    a=$(run 5831 "$WINDOW")
+    b=$(run 5832 "$WINDOW")
+  else
+    b=$(run 5832 "$WINDOW")
+    a=$(run 5831 "$WINDOW")
+  fi
+  RPS_A+=("$a")
+  RPS_B+=("$b")
+  log "round $i: A $a B $b req/s"
 done
 
 python3 - "$MODE" "${RPS_A[*]}" "${RPS_B[*]}" <<'PY'
