@@ -52,10 +52,10 @@ if [[ $SCENARIO == distributed ]]; then
   # Pinned with the server, as bench/run.sh does when it starts them.
   taskset -a -p -c 0 "$(head -n1 "$ROOT/.services/redis/redis.pid")" >/dev/null 2>&1 || true
   taskset -a -p -c 0 "$(head -n1 "$ROOT/.services/pg/postmaster.pid")" >/dev/null 2>&1 || true
-  PSQL=(/usr/lib/postgresql/15/bin/psql -X -q -h 127.0.0.1 -p 55432 -U postgres -d postgres -tA)
+  PSQL=(/usr/lib/postgresql/15/bin/psql -X -q -h 127.0.0.1 -p 25432 -U postgres -d postgres -tA)
   "${PSQL[@]}" -c "drop database if exists flashsale_profile with (force)" -c "create database flashsale_profile" >/dev/null
   STORE=(Storage__Mode=Distributed ConnectionStrings__Redis=127.0.0.1:6390
-    "ConnectionStrings__Postgres=Host=127.0.0.1;Port=55432;Username=postgres;Database=flashsale_profile")
+    "ConnectionStrings__Postgres=Host=127.0.0.1;Port=25432;Username=postgres;Database=flashsale_profile")
 fi
 
 # Tokens and sales always come from a FlashSale server; the ceiling profile restarts on the ceiling app.

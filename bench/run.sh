@@ -31,7 +31,7 @@ CEILING_PORT=5810
 EMBEDDED_PORT=5811
 DISTRIBUTED_PORT=5812
 REDIS=127.0.0.1:6390
-PG_PORT=55432
+PG_PORT=25432
 PG_DB=flashsale_bench
 # shellcheck source=bench/lib.sh
 source "$BENCH/lib.sh"

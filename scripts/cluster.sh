@@ -8,7 +8,7 @@
 #
 # Knobs (environment):
 #   FLASHSALE_CLUSTER_REDIS     Redis seed list   (default 127.0.0.1:6390, started by services.sh)
-#   FLASHSALE_CLUSTER_POSTGRES  Npgsql connection (default Host=127.0.0.1;Port=55432;Username=postgres;Database=flashsale)
+#   FLASHSALE_CLUSTER_POSTGRES  Npgsql connection (default Host=127.0.0.1;Port=25432;Username=postgres;Database=flashsale)
 #   FLASHSALE_ADMIN_PASSWORD    admin password    (default: generated once into .services/cluster/admin-password)
 #   FLASHSALE_CLUSTER_SYNTHETIC_BUYERS  admin-only load-test tokens for the drill (default true: a local topology)
 # When neither of the first two is set, scripts/services.sh starts Redis and PostgreSQL.
@@ -44,7 +44,7 @@ start() {
     bash "$ROOT/scripts/services.sh" start postgres
   fi
   REDIS=${REDIS:-127.0.0.1:6390}
-  POSTGRES=${POSTGRES:-Host=127.0.0.1;Port=55432;Username=postgres;Database=flashsale}
+  POSTGRES=${POSTGRES:-Host=127.0.0.1;Port=25432;Username=postgres;Database=flashsale}
 
   [[ -s $DIR/signing-key ]] || (umask 077 && head -c 64 /dev/urandom | base64 -w0 >"$DIR/signing-key")
   [[ -s $DIR/admin-password ]] || (umask 077 && head -c 18 /dev/urandom | base64 -w0 | tr '+/' '-_' >"$DIR/admin-password")

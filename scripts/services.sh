@@ -10,7 +10,7 @@
 # State lives under .services/ in the repo root (git-ignored):
 #   .services/redis/             single Redis on 6390 (AOF kept between starts)
 #   .services/cluster/700{1,2,3} Redis Cluster, 3 masters, fresh and empty on every start
-#   .services/pg/                PostgreSQL 15 data dir, port 55432, database `flashsale`
+#   .services/pg/                PostgreSQL 15 data dir, port 25432, database `flashsale`
 # PostgreSQL refuses to run as root and runs as the `postgres` user, which must be able to traverse
 # every parent directory of its data dir. When the repo lives where `postgres` cannot go (under
 # /root, a 700 home, ...) the data dir is /tmp/flashsale-services-<sha256(repo path):12>/pg instead;
@@ -25,7 +25,9 @@ SVC="$ROOT/.services"
 
 REDIS_PORT=6390
 CLUSTER_PORTS=(7001 7002 7003)
-PG_PORT=55432
+# Below Linux's ephemeral range (32768-60999): a port up there can be taken by any outgoing
+# connection's local end, and PostgreSQL then fails to start ("Address already in use").
+PG_PORT=25432
 PG_BIN=/usr/lib/postgresql/15/bin
 CHROMIUM=/usr/bin/chromium
 START_TIMEOUT=${FLASHSALE_SERVICES_TIMEOUT:-60}   # seconds to wait for a service to answer
