@@ -3,7 +3,7 @@ namespace FlashSale.RateLimiting;
 /// <summary>
 /// The sliding-window counter: two fixed windows, the previous one weighted by how much of it
 /// still overlaps the sliding window. Exact enough for abuse control, O(1) memory per subject.
-/// Storage/Redis/RateLimit.lua is the same arithmetic; change both together.
+/// Storage/Redis/Scripts/ratelimit.lua is the same arithmetic; change both together.
 /// </summary>
 public static class SlidingWindow
 {

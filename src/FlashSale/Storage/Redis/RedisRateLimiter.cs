@@ -13,11 +13,7 @@ namespace FlashSale.Storage.Redis;
 /// </summary>
 public sealed class RedisRateLimiter(IConnectionMultiplexer redis, IOptions<RedisRateLimiterOptions>? options = null) : IRateLimiter
 {
-    private static readonly string Script = LoadScript();
-#pragma warning disable CA5350 // Redis names scripts by their SHA-1 (EVALSHA); not a security use.
-    // Sent by hash: given the text, StackExchange.Redis looks its hash up by hashing the whole text on every call.
-    private static readonly byte[] ScriptHash = SHA1.HashData(Encoding.UTF8.GetBytes(Script));
-#pragma warning restore CA5350
+    private static readonly RedisScript Script = new("ratelimit");
     private readonly string _prefix = options?.Value.KeyPrefix ?? "";
     private bool? _cluster;
 
@@ -72,19 +68,7 @@ public sealed class RedisRateLimiter(IConnectionMultiplexer redis, IOptions<Redi
             args[2 * i + 1] = (long)check.Rule.Window.TotalMilliseconds;
         }
 
-        var db = redis.GetDatabase();
-        RedisResult raw;
-        try
-        {
-            raw = await db.ScriptEvaluateAsync(ScriptHash, keys, args);
-        }
-        catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
-        {
-            // A node that never saw the script (or lost it): EVAL with the text loads it there.
-            raw = await db.ScriptEvaluateAsync(Script, keys, args);
-        }
-
-        var result = (RedisResult[])raw!;
+        var result = (RedisResult[])(await Script.EvaluateAsync(redis.GetDatabase(), keys, args))!;
         var refused = (int)result[0];
         return refused == 0
             ? (-1, RateLimitDecision.Allow)
@@ -106,13 +90,5 @@ public sealed class RedisRateLimiter(IConnectionMultiplexer redis, IOptions<Redi
         }
 
         return $"{{{prefix}rl:{rule}:{subject}}}";
-    }
-
-    private static string LoadScript()
-    {
-        using var stream = typeof(RedisRateLimiter).Assembly.GetManifestResourceStream("FlashSale.Storage.Redis.RateLimit.lua")
-            ?? throw new InvalidOperationException("The embedded RateLimit.lua is missing.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
     }
 }

@@ -1,15 +1,19 @@
+using System.Security.Cryptography;
+using System.Text;
 using StackExchange.Redis;
 
 namespace FlashSale.Storage.Redis;
 
 /// <summary>
-/// A Lua script shipped as an embedded <c>Scripts/name.lua</c>: loaded once on every master
-/// (SCRIPT LOAD), run by hash (EVALSHA); a node that lost it (restart, SCRIPT FLUSH) answers
-/// NOSCRIPT and gets the text again (EVAL caches it there).
+/// A Lua script shipped as an embedded <c>Scripts/name.lua</c>, always run by hash (EVALSHA): the
+/// hash is the SHA-1 of its text, as Redis names it, so no round trip is needed to learn it. It can be
+/// loaded on every master up front (SCRIPT LOAD); a node that does not have it (never loaded, restart,
+/// SCRIPT FLUSH) answers NOSCRIPT and gets the text once (EVAL caches it there). Run by text on every
+/// call, StackExchange.Redis would hash the whole text each time to look the hash up.
 /// </summary>
 public sealed class RedisScript
 {
-    private byte[]? _hash;
+    private readonly byte[] _hash;
 
     public RedisScript(string name)
     {
@@ -18,6 +22,9 @@ public sealed class RedisScript
             ?? throw new InvalidOperationException($"Script {name}.lua is not embedded.");
         using var reader = new StreamReader(stream);
         Text = reader.ReadToEnd();
+#pragma warning disable CA5350 // Redis names scripts by their SHA-1 (EVALSHA); not a security use.
+        _hash = SHA1.HashData(Encoding.UTF8.GetBytes(Text));
+#pragma warning restore CA5350
     }
 
     public string Name { get; }
@@ -31,27 +38,22 @@ public sealed class RedisScript
             var server = redis.GetServer(endpoint);
             if (server.IsConnected && !server.IsReplica)
             {
-                _hash = await server.ScriptLoadAsync(Text);
+                await server.ScriptLoadAsync(Text);
             }
         }
     }
 
     public async Task<RedisResult> EvaluateAsync(IDatabase db, RedisKey[] keys, RedisValue[] args)
     {
-        var hash = _hash;
-        if (hash is not null)
+        try
         {
-            try
-            {
-                return await db.ScriptEvaluateAsync(hash, keys, args);
-            }
-            catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
-            {
-                // Fall through: EVAL with the text loads it on that node.
-            }
+            return await db.ScriptEvaluateAsync(_hash, keys, args);
         }
-
-        return await db.ScriptEvaluateAsync(Text, keys, args);
+        catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        {
+            // EVAL with the text loads it on that node.
+            return await db.ScriptEvaluateAsync(Text, keys, args);
+        }
     }
 }
 
