@@ -59,7 +59,8 @@ public static class DistributedStorageSetup
 
         // Rate limits counted in Redis, shared by all instances, under this deployment's namespace.
         var ns = configuration[$"{DistributedOptions.Section}:{nameof(DistributedOptions.Namespace)}"] ?? new DistributedOptions().Namespace;
-        services.Configure<RedisRateLimiterOptions>(o => o.KeyPrefix = ns + ":");
+        services.AddOptions<RedisRateLimiterOptions>().Bind(configuration.GetSection(RedisRateLimiterOptions.LeasesSection))
+            .Configure(o => o.KeyPrefix = ns + ":").ValidateDataAnnotations().ValidateOnStart();
         services.AddRedisRateLimiter();
 
         // Cookie and antiforgery keys shared by all instances: a cookie issued by one is read by every other.

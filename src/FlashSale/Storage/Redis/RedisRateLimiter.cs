@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using FlashSale.RateLimiting;
@@ -9,32 +10,131 @@ namespace FlashSale.Storage.Redis;
 /// <summary>
 /// Sliding-window counters shared by every instance: one Lua script call checks a request's rules, one key each
 /// (<see cref="Key(string, string, string)"/>), Redis's clock, keys expiring two windows after their last counted request.
-/// A Redis failure propagates; the middleware answers 503 (fails closed).
+/// A rule that admits a request may lease this instance a few more of the subject's permits (counted in Redis at
+/// once), which its next requests spend without a round trip; unspent ones are given back when the lease expires.
+/// So every instance together never admits more than the limit, and a busy subject costs a round trip per lease,
+/// not per request. A Redis failure propagates; the middleware answers 503 (fails closed).
 /// </summary>
-public sealed class RedisRateLimiter(IConnectionMultiplexer redis, IOptions<RedisRateLimiterOptions>? options = null) : IRateLimiter
+public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
 {
     private static readonly RedisScript Script = new("ratelimit");
-    private readonly string _prefix = options?.Value.KeyPrefix ?? "";
+    private static readonly TimeSpan SweepEvery = TimeSpan.FromMilliseconds(100);
+    private readonly IConnectionMultiplexer _redis;
+    private readonly RedisRateLimiterOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger? _log;
+    private readonly ConcurrentDictionary<string, RateLimitLease> _leases = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<(string Key, long WindowMs, int Count, long WindowIndex)> _giveBacks = new();
+    private readonly ITimer? _sweep;
+    private int _sweeping;
     private bool? _cluster;
+
+    public RedisRateLimiter(IConnectionMultiplexer redis, IOptions<RedisRateLimiterOptions>? options = null,
+        TimeProvider? time = null, ILogger<RedisRateLimiter>? log = null)
+    {
+        _redis = redis;
+        _options = options?.Value ?? new RedisRateLimiterOptions();
+        _time = time ?? TimeProvider.System;
+        _log = log;
+        if (_options.MaxPermits > 1)
+        {
+            _sweep = _time.CreateTimer(_ => _ = SweepAsync(), null, SweepEvery, SweepEvery);
+        }
+    }
+
+    /// <summary>Round trips to Redis for requests (not give-backs) since start: what leasing saves.</summary>
+    internal long RoundTrips => Interlocked.Read(ref _roundTrips);
+
+    private long _roundTrips;
 
     public async ValueTask<RateLimitDecision> AcquireAsync(RateLimitRule rule, string subject, CancellationToken ct) =>
         (await AcquireAllAsync([new RateLimitCheck(rule, subject)], ct)).Decision;
 
     /// <summary>
-    /// One script call for all the checks on a single Redis (a purchase falls under two rules: one
-    /// round trip instead of two); one call per check on a Cluster, where each key has its own slot.
+    /// Rules with a leased permit at hand are counted here; the others in one script call on a single Redis
+    /// (one call per rule on a Cluster, where each key has its own slot), in the request's rule order. If a rule
+    /// refuses, permits spent here for the rules after it are put back: as with one call per rule, a refusal
+    /// leaves the later rules uncounted.
     /// </summary>
     public async ValueTask<(int Refused, RateLimitDecision Decision)> AcquireAllAsync(
         IReadOnlyList<RateLimitCheck> checks, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        if (checks.Count <= 1 || !IsCluster)
+        var now = _time.GetTimestamp();
+        var leases = new RateLimitLease[checks.Count];
+        var spent = new bool[checks.Count];
+        List<int>? remote = null;
+        for (var i = 0; i < checks.Count; i++)
+        {
+            var check = checks[i];
+            (leases[i], spent[i]) = Spend(Key(_options.KeyPrefix, check.Rule.Name, check.Subject), check.Rule, now);
+            if (!spent[i])
+            {
+                (remote ??= new List<int>(checks.Count)).Add(i);
+            }
+        }
+
+        if (remote is null)
+        {
+            return (-1, RateLimitDecision.Allow);
+        }
+
+        try
+        {
+            var (refused, decision) = await DecideAsync(checks, leases, remote);
+            if (refused >= 0)
+            {
+                PutBack(leases, spent, after: refused);
+            }
+
+            return (refused, decision);
+        }
+        catch
+        {
+            PutBack(leases, spent, after: -1);
+            throw;
+        }
+    }
+
+    private (RateLimitLease Lease, bool Spent) Spend(string key, RateLimitRule rule, long now)
+    {
+        while (true)
+        {
+            var lease = _leases.GetOrAdd(key, static (k, ms) => new RateLimitLease(k, ms), (long)rule.Window.TotalMilliseconds);
+            lock (lease.Gate)
+            {
+                if (!lease.Retired)
+                {
+                    return (lease, lease.TrySpend(now));
+                }
+            }
+        }
+    }
+
+    private static void PutBack(RateLimitLease[] leases, bool[] spent, int after)
+    {
+        for (var i = after + 1; i < leases.Length; i++)
+        {
+            if (spent[i])
+            {
+                lock (leases[i].Gate)
+                {
+                    leases[i].Unspend();
+                }
+            }
+        }
+    }
+
+    private async Task<(int Refused, RateLimitDecision Decision)> DecideAsync(
+        IReadOnlyList<RateLimitCheck> checks, RateLimitLease[] leases, List<int> remote)
+    {
+        if (remote.Count <= 1 || !IsCluster)
         {
             try
             {
-                return await RunAsync(checks, 0, checks.Count);
+                return await RunAsync(checks, leases, remote);
             }
-            catch (Exception ex) when (checks.Count > 1 && ex is RedisCommandException or RedisServerException
+            catch (Exception ex) when (remote.Count > 1 && ex is RedisCommandException or RedisServerException
                 && ex.Message.Contains("slot", StringComparison.OrdinalIgnoreCase))
             {
                 // Keys in different slots (a Cluster the check above missed): refused before anything ran; one rule per call from now on.
@@ -42,9 +142,9 @@ public sealed class RedisRateLimiter(IConnectionMultiplexer redis, IOptions<Redi
             }
         }
 
-        for (var i = 0; i < checks.Count; i++)
+        foreach (var index in remote)
         {
-            var (refused, decision) = await RunAsync(checks, i, 1);
+            var (refused, decision) = await RunAsync(checks, leases, [index]);
             if (refused >= 0)
             {
                 return (refused, decision);
@@ -54,26 +154,157 @@ public sealed class RedisRateLimiter(IConnectionMultiplexer redis, IOptions<Redi
         return (-1, RateLimitDecision.Allow);
     }
 
-    private bool IsCluster => _cluster ??= redis.GetEndPoints().Any(e => redis.GetServer(e).ServerType == ServerType.Cluster);
+    private bool IsCluster => _cluster ??= _redis.GetEndPoints().Any(e => _redis.GetServer(e).ServerType == ServerType.Cluster);
 
-    private async Task<(int Refused, RateLimitDecision Decision)> RunAsync(IReadOnlyList<RateLimitCheck> checks, int first, int count)
+    /// <summary>One script call for the given checks (by index, in order); grants are added to their leases.</summary>
+    private async Task<(int Refused, RateLimitDecision Decision)> RunAsync(
+        IReadOnlyList<RateLimitCheck> checks, RateLimitLease[] leases, IReadOnlyList<int> indexes)
     {
-        var keys = new RedisKey[count];
-        var args = new RedisValue[2 * count];
-        for (var i = 0; i < count; i++)
+        var now = _time.GetTimestamp();
+        var keys = new RedisKey[indexes.Count];
+        var args = new RedisValue[5 * indexes.Count];
+        var wanted = new int[indexes.Count];
+        for (var j = 0; j < indexes.Count; j++)
         {
-            var check = checks[first + i];
-            keys[i] = Key(_prefix, check.Rule.Name, check.Subject);
-            args[2 * i] = check.Rule.PermitLimit;
-            args[2 * i + 1] = (long)check.Rule.Window.TotalMilliseconds;
+            var rule = checks[indexes[j]].Rule;
+            var lease = leases[indexes[j]];
+            lock (lease.Gate)
+            {
+                wanted[j] = lease.Wanted(now, Lifetime(rule.Window), Cap(rule));
+            }
+
+            keys[j] = lease.Key;
+            args[5 * j] = rule.PermitLimit;
+            args[5 * j + 1] = (long)rule.Window.TotalMilliseconds;
+            args[5 * j + 2] = wanted[j];
+            args[5 * j + 3] = 0;
+            args[5 * j + 4] = 0;
         }
 
-        var result = (RedisResult[])(await Script.EvaluateAsync(redis.GetDatabase(), keys, args))!;
-        var refused = (int)result[0];
-        return refused == 0
+        Interlocked.Increment(ref _roundTrips);
+        var result = (RedisResult[])(await Script.EvaluateAsync(_redis.GetDatabase(), keys, args))!;
+        var refusedAt = (int)result[0];
+        var granted = refusedAt == 0 ? indexes.Count : refusedAt - 1;
+        var after = _time.GetTimestamp();
+        for (var j = 0; j < granted; j++)
+        {
+            var rule = checks[indexes[j]].Rule;
+            var lease = leases[indexes[j]];
+            (int Count, long WindowIndex) stale;
+            lock (lease.Gate)
+            {
+                stale = lease.Granted(after, Lifetime(rule.Window), wanted[j], (int)result[2 + 2 * j], (long)result[3 + 2 * j]);
+            }
+
+            if (stale.Count > 0)
+            {
+                _giveBacks.Enqueue((lease.Key, lease.WindowMs, stale.Count, stale.WindowIndex));
+            }
+        }
+
+        return refusedAt == 0
             ? (-1, RateLimitDecision.Allow)
-            : (first + refused - 1, RateLimitDecision.Refuse(TimeSpan.FromMilliseconds((long)result[1])));
+            : (indexes[refusedAt - 1], RateLimitDecision.Refuse(TimeSpan.FromMilliseconds((long)result[1])));
     }
+
+    private int Cap(RateLimitRule rule) =>
+        Math.Max(1, Math.Min(_options.MaxPermits, (int)Math.Floor(_options.MaxShare * rule.PermitLimit)));
+
+    /// <summary>A lease lives <see cref="RedisRateLimiterOptions.Lifetime"/>, at most a tenth of the window, in timestamp ticks.</summary>
+    private long Lifetime(TimeSpan window)
+    {
+        var lifetime = _options.Lifetime < window / 10 ? _options.Lifetime : window / 10;
+        return (long)(lifetime.TotalSeconds * _time.TimestampFrequency);
+    }
+
+    /// <summary>
+    /// Gives back unspent permits of expired leases (one call for all on a single Redis, one per key on a
+    /// Cluster) and forgets quiet subjects. A give-back that fails is dropped: those permits then count until
+    /// their window passes, so a Redis hiccup can only make the limit stricter for a moment, never looser.
+    /// </summary>
+    internal async Task SweepAsync()
+    {
+        if (Interlocked.Exchange(ref _sweeping, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            var now = _time.GetTimestamp();
+            foreach (var (key, lease) in _leases)
+            {
+                (int Count, long WindowIndex) expired;
+                bool retired;
+                var lifetime = Lifetime(TimeSpan.FromMilliseconds(lease.WindowMs));
+                lock (lease.Gate)
+                {
+                    expired = lease.TakeExpired(now);
+                    retired = lease.TryRetire(now, lifetime);
+                }
+
+                if (expired.Count > 0)
+                {
+                    _giveBacks.Enqueue((key, lease.WindowMs, expired.Count, expired.WindowIndex));
+                }
+
+                if (retired)
+                {
+                    _leases.TryRemove(new KeyValuePair<string, RateLimitLease>(key, lease));
+                }
+            }
+
+            var batch = new List<(string Key, long WindowMs, int Count, long WindowIndex)>();
+            while (_giveBacks.TryDequeue(out var giveBack))
+            {
+                batch.Add(giveBack);
+            }
+
+            if (batch.Count > 0)
+            {
+                await GiveBackAsync(batch);
+            }
+        }
+        catch (Exception ex) when (ex is RedisException or RedisTimeoutException or ObjectDisposedException or TaskCanceledException)
+        {
+            if (_log is not null)
+            {
+                LogGiveBackFailed(_log, ex.Message);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _sweeping, 0);
+        }
+    }
+
+    private async Task GiveBackAsync(List<(string Key, long WindowMs, int Count, long WindowIndex)> batch)
+    {
+        var db = _redis.GetDatabase();
+        var perCall = IsCluster ? 1 : 256;
+        var calls = new List<Task>();
+        for (var first = 0; first < batch.Count; first += perCall)
+        {
+            var part = batch.GetRange(first, Math.Min(perCall, batch.Count - first));
+            var keys = new RedisKey[part.Count];
+            var args = new RedisValue[5 * part.Count];
+            for (var j = 0; j < part.Count; j++)
+            {
+                keys[j] = part[j].Key;
+                args[5 * j] = 1;
+                args[5 * j + 1] = part[j].WindowMs;
+                args[5 * j + 2] = 0;
+                args[5 * j + 3] = part[j].Count;
+                args[5 * j + 4] = part[j].WindowIndex;
+            }
+
+            calls.Add(Script.EvaluateAsync(db, keys, args));
+        }
+
+        await Task.WhenAll(calls);
+    }
+
+    public void Dispose() => _sweep?.Dispose();
 
     /// <summary>
     /// <c>{rl:&lt;rule&gt;:&lt;subject&gt;}</c>: the whole key is its hash tag (one key per script, any cluster slot).
@@ -82,7 +313,7 @@ public sealed class RedisRateLimiter(IConnectionMultiplexer redis, IOptions<Redi
     public static RedisKey Key(string rule, string subject) => Key("", rule, subject);
 
     /// <summary>As <see cref="Key(string, string)"/>, inside a deployment's prefix: <c>{&lt;prefix&gt;rl:&lt;rule&gt;:&lt;subject&gt;}</c>.</summary>
-    public static RedisKey Key(string prefix, string rule, string subject)
+    public static string Key(string prefix, string rule, string subject)
     {
         if (subject.Length > 64 || subject.AsSpan().IndexOfAny('{', '}') >= 0)
         {
@@ -91,4 +322,7 @@ public sealed class RedisRateLimiter(IConnectionMultiplexer redis, IOptions<Redi
 
         return $"{{{prefix}rl:{rule}:{subject}}}";
     }
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Rate limiter: giving back unspent leased permits failed ({Error}); they count until their window passes")]
+    private static partial void LogGiveBackFailed(ILogger logger, string error);
 }

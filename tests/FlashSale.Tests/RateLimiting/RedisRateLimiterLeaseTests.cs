@@ -1,0 +1,137 @@
+using FlashSale.RateLimiting;
+using FlashSale.Storage.Redis;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace FlashSale.Tests.RateLimiting;
+
+/// <summary>
+/// Leased permits (RedisRateLimiter) against a real Redis: a busy subject costs a round trip per lease,
+/// leases are counted when granted (so instances together never exceed the limit), and what an
+/// instance leased and did not spend is given back. Two connections stand for two instances.
+/// </summary>
+public sealed class RedisRateLimiterLeaseTests : IAsyncLifetime
+{
+    private ConnectionMultiplexer _first = null!;
+    private ConnectionMultiplexer _second = null!;
+
+    public async Task InitializeAsync()
+    {
+        var address = Environment.GetEnvironmentVariable("FLASHSALE_TEST_REDIS")
+            ?? throw new InvalidOperationException("FLASHSALE_TEST_REDIS is not set: run scripts/test.sh.");
+        _first = await ConnectionMultiplexer.ConnectAsync(address);
+        _second = await ConnectionMultiplexer.ConnectAsync(address);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _first.DisposeAsync();
+        await _second.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ABusySubject_IsServedFromLeases_AndEveryLeasedPermitIsCounted()
+    {
+        var rule = new RateLimitRule(UniqueName(), PermitLimit: 100_000, Window: TimeSpan.FromMinutes(1));
+        using var limiter = new RedisRateLimiter(_first);
+
+        for (var i = 0; i < 2000; i++)
+        {
+            Assert.True((await limiter.AcquireAsync(rule, "busy", CancellationToken.None)).Allowed);
+        }
+
+        // Leases double from 1 up to the cap (1000): a dozen round trips, not 2000.
+        Assert.InRange(limiter.RoundTrips, 2, 20);
+        var counted = (long)await _first.GetDatabase().HashGetAsync(RedisRateLimiter.Key(rule.Name, "busy"), "c");
+        Assert.InRange(counted, 2000, 2000 + 1000);
+    }
+
+    [Fact]
+    public async Task LeasingOff_IsOneRoundTripPerRequest()
+    {
+        var rule = new RateLimitRule(UniqueName(), PermitLimit: 100_000, Window: TimeSpan.FromMinutes(1));
+        using var limiter = new RedisRateLimiter(_first, Options.Create(new RedisRateLimiterOptions { MaxPermits = 1 }));
+
+        for (var i = 0; i < 50; i++)
+        {
+            await limiter.AcquireAsync(rule, "s", CancellationToken.None);
+        }
+
+        Assert.Equal(50, limiter.RoundTrips);
+        Assert.Equal(50, (long)await _first.GetDatabase().HashGetAsync(RedisRateLimiter.Key(rule.Name, "s"), "c"));
+    }
+
+    [Fact]
+    public async Task UnspentPermits_AreGivenBack_WhenTheLeaseExpires()
+    {
+        var rule = new RateLimitRule(UniqueName(), PermitLimit: 10, Window: TimeSpan.FromMinutes(1));
+        var options = Options.Create(new RedisRateLimiterOptions { MaxShare = 0.5, Lifetime = TimeSpan.FromMilliseconds(200) });
+        using var a = new RedisRateLimiter(_first, options);
+        using var b = new RedisRateLimiter(_second, options);
+
+        // a asks for 1, then 2, then (spent in time) 4: it has spent 4 and holds 3 more.
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.True((await a.AcquireAsync(rule, "s", CancellationToken.None)).Allowed);
+        }
+
+        var key = RedisRateLimiter.Key(rule.Name, "s");
+        Assert.Equal(7, (long)await _first.GetDatabase().HashGetAsync(key, "c"));
+
+        // b sees what is left after a's lease: 3, not 6.
+        var early = await AcquireMany(b, rule, 6);
+        Assert.Equal(3, early);
+
+        // After the lease's lifetime a gives its 3 unspent permits back, and b can use them.
+        await WaitUntil(async () => (long)await _first.GetDatabase().HashGetAsync(key, "c") <= 7);
+        var late = await AcquireMany(b, rule, 6);
+        Assert.Equal(3, late);
+        Assert.False((await a.AcquireAsync(rule, "s", CancellationToken.None)).Allowed, "the 10 are spent: 4 by a, 6 by b");
+    }
+
+    [Fact]
+    public async Task ParallelInstancesWithLeases_NeverAdmitMoreThanTheLimit_AndLoseNoPermit()
+    {
+        var rule = new RateLimitRule(UniqueName(), PermitLimit: 300, Window: TimeSpan.FromMinutes(10));
+        var options = Options.Create(new RedisRateLimiterOptions { MaxShare = 0.5, Lifetime = TimeSpan.FromMilliseconds(100) });
+        using var a = new RedisRateLimiter(_first, options);
+        using var b = new RedisRateLimiter(_second, options);
+        RedisRateLimiter[] limiters = [a, b];
+
+        // Eight workers, four per instance, 100 attempts each: 800 attempts for 300 permits.
+        var admitted = await Task.WhenAll(Enumerable.Range(0, 8).Select(w => AcquireMany(limiters[w % 2], rule, 100)));
+        Assert.InRange(admitted.Sum(), 1, 300);
+
+        // Leases expire and their unspent permits come back: whatever was not admitted yet can be now, and no more.
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        var rest = await AcquireMany(a, rule, 400);
+        // A window of ten minutes: the test cannot straddle more than one boundary's worth of drift.
+        Assert.InRange(admitted.Sum() + rest, 300, 301);
+    }
+
+    private static async Task<int> AcquireMany(RedisRateLimiter limiter, RateLimitRule rule, int attempts)
+    {
+        var admitted = 0;
+        for (var i = 0; i < attempts; i++)
+        {
+            if ((await limiter.AcquireAsync(rule, "s", CancellationToken.None)).Allowed)
+            {
+                admitted++;
+            }
+        }
+
+        return admitted;
+    }
+
+    private static async Task WaitUntil(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out");
+            await Task.Delay(20);
+        }
+    }
+
+    private static string UniqueName() => "t" + Guid.NewGuid().ToString("N")[..12];
+}
