@@ -15,14 +15,12 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db)
     public async Task<Dictionary<Guid, bool>> InsertBatchAsync(IReadOnlyList<DecidedOrder> batch, CancellationToken ct)
     {
         await using var command = db.CreateCommand("""
-            WITH inserted AS (
-                INSERT INTO orders (id, sale_id, user_id, username, quantity, unit_price, currency, purchased_at,
-                                    remaining_after, idempotency_key, limit_one)
-                SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::numeric[], $7::text[],
-                                     $8::timestamptz[], $9::int[], $10::text[], $11::boolean[])
-                ON CONFLICT DO NOTHING
-                RETURNING id)
-            SELECT o.id FROM orders o WHERE o.id = ANY($1) UNION SELECT id FROM inserted
+            INSERT INTO orders (id, sale_id, user_id, username, quantity, unit_price, currency, purchased_at,
+                                remaining_after, idempotency_key, limit_one)
+            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::numeric[], $7::text[],
+                                 $8::timestamptz[], $9::int[], $10::text[], $11::boolean[])
+            ON CONFLICT DO NOTHING
+            RETURNING id
             """);
         var p = command.Parameters;
         p.Add(new NpgsqlParameter { Value = batch.Select(b => b.Order.Id).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
@@ -37,7 +35,7 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db)
         p.Add(new NpgsqlParameter { Value = batch.Select(b => (object?)b.Order.IdempotencyKey ?? DBNull.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         p.Add(new NpgsqlParameter { Value = batch.Select(b => b.LimitOne).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean });
 
-        // The statement's snapshot does not see its own CTE's rows in "orders", hence the UNION.
+        // The rows this statement inserted; a redelivered entry's row is already there and is looked up below.
         var present = new HashSet<Guid>();
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
@@ -50,7 +48,8 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db)
         var missing = batch.Select(b => b.Order.Id).Where(id => !present.Contains(id)).ToArray();
         if (missing.Length > 0)
         {
-            // A row committed by another persister during this statement is invisible to its snapshot: look again.
+            // Rows already there (a redelivery, or another persister's commit during this statement, which its
+            // snapshot could not see): a fresh statement sees them. Missing still means a constraint refused it.
             await using var again = db.CreateCommand("SELECT id FROM orders WHERE id = ANY($1)");
             again.Parameters.AddWithValue(missing);
             await using var reader = await again.ExecuteReaderAsync(ct);

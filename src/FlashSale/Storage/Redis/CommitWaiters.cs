@@ -11,12 +11,16 @@ public sealed class CommitWaiters
     public Task<bool> Register(Guid orderId) =>
         _waiting.GetOrAdd(orderId, _ => new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
-    public void Complete(Guid orderId, bool committed)
+    /// <summary>Tells the purchase waiting here for this order, if any; false when none waits in this process.</summary>
+    public bool Complete(Guid orderId, bool committed)
     {
         if (_waiting.TryRemove(orderId, out var waiter))
         {
             waiter.TrySetResult(committed);
+            return true;
         }
+
+        return false;
     }
 
     public void Forget(Guid orderId) => _waiting.TryRemove(orderId, out _);

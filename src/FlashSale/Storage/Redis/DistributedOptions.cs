@@ -22,6 +22,10 @@ public sealed class DistributedOptions
     [Range(1, 10_000)]
     public int PersisterBatchSize { get; set; } = 1000;
 
+    /// <summary>After writing a batch of fewer than 64 orders, the persister waits this long before reading the next (bigger batches under load); zero: no wait.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:00.100")]
+    public TimeSpan PersisterLinger { get; set; } = TimeSpan.FromMilliseconds(1);
+
     /// <summary>How often the persister reads every sale's outbox (its own decisions wake it at once).</summary>
     [Range(typeof(TimeSpan), "00:00:00.005", "00:00:10")]
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMilliseconds(100);

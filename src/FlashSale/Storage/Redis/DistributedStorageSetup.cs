@@ -17,6 +17,33 @@ namespace FlashSale.Storage.Redis;
 
 public static class DistributedStorageSetup
 {
+    /// <summary>
+    /// The configured connection string with two defaults a write-heavy service wants, each left alone when the
+    /// string sets it: statements run often are prepared on their connection (<c>Max Auto Prepare</c>; the
+    /// persister's batch insert is parsed and planned once, not per batch), and a connection going back to the
+    /// pool is not reset (<c>No Reset On Close</c>; FlashSale sets no session state, and the reset is one more
+    /// statement per use). Behind a pooler that cannot keep prepared statements, set <c>Max Auto Prepare=0</c>.
+    /// </summary>
+    internal static string PostgresConnectionString(string configured)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(configured);
+        if (!Mentions(configured, "Max Auto Prepare", "MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = 32;
+        }
+
+        if (!Mentions(configured, "No Reset On Close", "NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        return builder.ConnectionString;
+    }
+
+    private static bool Mentions(string connectionString, params string[] names) =>
+        connectionString.Split(';').Select(part => part.Split('=')[0].Trim())
+            .Any(key => names.Any(name => string.Equals(key, name, StringComparison.OrdinalIgnoreCase)));
+
     /// <summary>N instances: Redis decides (Lua), PostgreSQL records (persister), from <c>ConnectionStrings:Redis</c> and <c>:Postgres</c>.</summary>
     public static IServiceCollection AddDistributedStorage(this IServiceCollection services, IConfiguration configuration)
     {
@@ -29,7 +56,7 @@ public static class DistributedStorageSetup
         }
 
         services.AddOptions<DistributedOptions>().BindConfiguration(DistributedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton(_ => NpgsqlDataSource.Create(postgres));
+        services.AddSingleton(_ => NpgsqlDataSource.Create(PostgresConnectionString(postgres)));
         services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(RedisConfiguration(redisConfig)));
         services.AddSingleton<ISaleStore, PostgresSaleStore>();
         services.AddSingleton<IOrderStore, PostgresOrderStore>();

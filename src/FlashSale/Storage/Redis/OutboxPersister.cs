@@ -29,6 +29,7 @@ public sealed partial class OutboxPersister(
     private IReadOnlyList<Guid> _sales = [];
     private DateTime _salesRead = DateTime.MinValue;
     private static readonly TimeSpan PingBound = TimeSpan.FromSeconds(2);
+    private const int LingerBelow = 64;
     private DateTime _lastClaim = DateTime.MinValue;
 
     /// <summary>This instance just appended to a sale's outbox: read it now rather than at the next sweep.</summary>
@@ -237,6 +238,16 @@ public sealed partial class OutboxPersister(
                     stream.OwnPending = true;
                     return;
                 }
+
+                if (entries.Length < LingerBelow && _options.PersisterLinger > TimeSpan.Zero)
+                {
+                    // A small batch under load: decisions are arriving while this one was written. Reading again
+                    // at once writes them in batches just as small, each paying the statement, its trigger, the
+                    // commit and three Redis round trips. A millisecond's wait doubles the batch (one core, 64
+                    // connections: ~32 -> ~64 orders per commit, +17% purchases/s); an idle sale loses nothing,
+                    // its next order wakes a fresh pass.
+                    await Task.Delay(_options.PersisterLinger, ct);
+                }
             }
         }
         finally
@@ -287,6 +298,10 @@ public sealed partial class OutboxPersister(
         await done.ExecuteAsync();
         await Task.WhenAll(acknowledged, deleted);
 
+        // Announced to the other instances only for the orders no purchase here was waiting for: an order is
+        // nearly always persisted by the instance that decided it, and then nobody else waits. (A retry of the
+        // same key waiting on another instance at that moment learns the outcome from its poll of the record.)
+        List<string>? notice = null;
         foreach (var (orderId, ok) in stored)
         {
             if (!ok)
@@ -294,11 +309,17 @@ public sealed partial class OutboxPersister(
                 LogRefused(orderId, saleId);
             }
 
-            waiters.Complete(orderId, ok);
+            if (!waiters.Complete(orderId, ok))
+            {
+                (notice ??= []).Add(ok ? orderId.ToString("N") : "!" + orderId.ToString("N"));
+            }
         }
 
-        var notice = string.Join(',', stored.Select(s => s.Value ? s.Key.ToString("N") : "!" + s.Key.ToString("N")));
-        await redis.GetSubscriber().PublishAsync(RedisKeys.Committed(_options.Namespace), notice);
+        if (notice is not null)
+        {
+            await redis.GetSubscriber().PublishAsync(RedisKeys.Committed(_options.Namespace), string.Join(',', notice));
+        }
+
         return true;
     }
 
