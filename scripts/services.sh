@@ -34,7 +34,10 @@ START_TIMEOUT=${FLASHSALE_SERVICES_TIMEOUT:-60}   # seconds to wait for a servic
 
 # A 2xx purchase decided in Redis must survive a Redis crash: every write is fsynced to the AOF
 # before the reply, and Redis must refuse writes rather than evict keys when memory runs out.
-REDIS_DURABILITY=(--appendonly yes --appendfsync always --maxmemory-policy noeviction --save "")
+# Plus small hashes kept compact only up to 128 fields: a sale's buyers hash (one field per buyer) is
+# read and written by every purchase, and a compact hash is searched field by field (this build's
+# default, 512, made a purchase scan up to 512 buyers). deploy/redis.conf says the same.
+REDIS_DURABILITY=(--appendonly yes --appendfsync always --maxmemory-policy noeviction --save "" --hash-max-listpack-entries 128)
 
 log() { printf '[services] %s\n' "$*"; }
 die() { printf '[services] ERROR: %s\n' "$*" >&2; exit 1; }
