@@ -125,12 +125,11 @@ public static class AuthSetup
                 OnMessageReceived = ctx =>
                 {
                     if (ctx.Request.Headers.Authorization is { Count: 1 } header
-                        && tokens.TryRecall(header[0], out var principal, out var validFrom, out var validTo))
+                        && tokens.TryRecall(header[0], out var principal, out var properties))
                     {
                         // What JwtBearer itself puts in the ticket after a validation.
                         ctx.Principal = principal;
-                        ctx.Properties.IssuedUtc = Utc(validFrom);
-                        ctx.Properties.ExpiresUtc = Utc(validTo);
+                        ctx.Properties = properties;
                         ctx.Success();
                     }
 
@@ -143,8 +142,6 @@ public static class AuthSetup
         }
 
         public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
-
-        private static DateTimeOffset? Utc(DateTime time) => time == DateTime.MinValue ? null : new DateTimeOffset(time, TimeSpan.Zero);
 
         private static async Task WriteProblem(HttpContext http, JwtBearerChallengeContext ctx, int status, string reason, string title)
         {

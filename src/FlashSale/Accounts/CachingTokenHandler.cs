@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -16,8 +17,9 @@ namespace FlashSale.Accounts;
 /// Only successes are remembered, keyed by the whole token string: a token that differs in one
 /// byte is another key and is validated in full. An entry is used only before the token's own
 /// expiry and for at most <see cref="MaxAge"/>, so a signing key withdrawn by an external provider
-/// stops being honoured within that time. Each hit gets its own copy of the identity, so nothing
-/// a request does to its principal reaches another. An entry holds the parsed token and an identity,
+/// stops being honoured within that time. The header fast path (<see cref="TryRecall"/>) gives every
+/// request its own principal around one shared <see cref="ReadOnlyClaimsIdentity"/>, whose claims cannot
+/// change, so nothing a request does to its principal reaches another. An entry holds the parsed token and an identity,
 /// a few KiB: expired entries are swept every <see cref="SweepEvery"/>, and at <see cref="Capacity"/>
 /// entries (tens of MiB) new tokens are validated without being remembered until some expire.
 /// </remarks>
@@ -48,11 +50,15 @@ internal sealed class CachingTokenHandler : JsonWebTokenHandler
     /// this first (its MessageReceived event, <see cref="AuthSetup"/>) and, on a hit, skips setting up
     /// a validation per request; a miss takes the full validation below, which remembers a valid token.
     /// </summary>
+    /// <param name="authorization">The Authorization header's value.</param>
+    /// <param name="principal">A new principal around the token's shared identity.</param>
+    /// <param name="properties">What JwtBearer puts in the ticket after a validation (issued and expiry
+    /// times), a copy of the one formatted when the token was remembered.</param>
     public bool TryRecall(string? authorization, [NotNullWhen(true)] out ClaimsPrincipal? principal,
-        out DateTime validFrom, out DateTime validTo)
+        [NotNullWhen(true)] out AuthenticationProperties? properties)
     {
         principal = null;
-        validFrom = validTo = default;
+        properties = null;
         if (authorization is null || !authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase)
             || !_bySpan.TryGetValue(authorization.AsSpan(BearerPrefix.Length).Trim(), out var known)
             || DateTime.UtcNow >= known.Until)
@@ -60,9 +66,8 @@ internal sealed class CachingTokenHandler : JsonWebTokenHandler
             return false;
         }
 
-        principal = new ClaimsPrincipal(known.Identity.Clone());
-        validFrom = known.Token.ValidFrom;
-        validTo = known.Token.ValidTo;
+        principal = new ClaimsPrincipal(known.Shared);
+        properties = known.Properties.Clone();
         return true;
     }
 
@@ -126,6 +131,17 @@ internal sealed class CachingTokenHandler : JsonWebTokenHandler
 
     private sealed record Entry(SecurityToken Token, ClaimsIdentity Identity, string? Issuer, string? TokenType, DateTime Until)
     {
+        /// <summary>The identity the header fast path hands out, shared and unchangeable.</summary>
+        public ReadOnlyClaimsIdentity Shared { get; } = new(Identity);
+
+        public AuthenticationProperties Properties { get; } = new()
+        {
+            IssuedUtc = Utc(Token.ValidFrom),
+            ExpiresUtc = Utc(Token.ValidTo),
+        };
+
+        private static DateTimeOffset? Utc(DateTime time) => time == DateTime.MinValue ? null : new DateTimeOffset(time, TimeSpan.Zero);
+
         public TokenValidationResult Result() => new()
         {
             IsValid = true,

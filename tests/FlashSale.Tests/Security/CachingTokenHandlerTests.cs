@@ -101,27 +101,40 @@ public sealed class CachingTokenHandlerTests
     }
 
     [Fact]
-    public async Task TheHeaderFastPath_KnowsOnlyTokensValidatedBefore_AndGivesEachRequestItsOwnPrincipal()
+    public async Task TheHeaderFastPath_KnowsOnlyTokensValidatedBefore_AndNoRequestCanChangeWhatAnotherSees()
     {
         var token = Issue(TimeSpan.FromMinutes(5));
-        Assert.False(_handler.TryRecall("Bearer " + token, out _, out _, out _));
+        Assert.False(_handler.TryRecall("Bearer " + token, out _, out _));
 
         Assert.True((await _handler.ValidateTokenAsync(token, Parameters)).IsValid);
 
-        Assert.True(_handler.TryRecall("Bearer " + token, out var first, out var validFrom, out var validTo));
-        Assert.True(_handler.TryRecall("bearer  " + token + " ", out var second, out _, out _));
+        Assert.True(_handler.TryRecall("Bearer " + token, out var first, out var firstProperties));
+        Assert.True(_handler.TryRecall("bearer  " + token + " ", out var second, out var secondProperties));
         Assert.Equal("user-1", first.FindFirst("sub")?.Value);
-        Assert.True(validFrom < DateTime.UtcNow && validTo > DateTime.UtcNow.AddMinutes(4));
-        ((ClaimsIdentity)first.Identity!).AddClaim(new Claim("role", "admin"));
+        Assert.True(firstProperties.IssuedUtc < DateTimeOffset.UtcNow && firstProperties.ExpiresUtc > DateTimeOffset.UtcNow.AddMinutes(4));
+
+        // Each request has its own principal and properties; the identity they share cannot change.
+        Assert.NotSame(first, second);
+        first.AddIdentity(new ClaimsIdentity([new Claim("role", "admin")]));
         Assert.Null(second.FindFirst("role"));
+        var shared = (ClaimsIdentity)first.Identity!;
+        Assert.Throws<NotSupportedException>(() => shared.AddClaim(new Claim("role", "admin")));
+        Assert.Throws<NotSupportedException>(() => shared.RemoveClaim(shared.FindFirst("sub")));
+        Assert.Throws<NotSupportedException>(() => shared.TryRemoveClaim(shared.FindFirst("sub")));
+        Assert.Equal("user-1", second.FindFirst("sub")?.Value);
+        var copy = shared.Clone();
+        copy.AddClaim(new Claim("role", "admin"));
+        Assert.Null(second.FindFirst("role"));
+        firstProperties.Items["x"] = "changed";
+        Assert.False(secondProperties.Items.ContainsKey("x"));
 
         var signature = token.LastIndexOf('.') + 1;
         var flipped = token[..signature] + (token[signature] == 'A' ? 'B' : 'A') + token[(signature + 1)..];
-        Assert.False(_handler.TryRecall("Bearer " + flipped, out _, out _, out _));
-        Assert.False(_handler.TryRecall("Bearer " + token[..^1], out _, out _, out _));
-        Assert.False(_handler.TryRecall("Basic " + token, out _, out _, out _));
-        Assert.False(_handler.TryRecall(token, out _, out _, out _));
-        Assert.False(_handler.TryRecall(null, out _, out _, out _));
+        Assert.False(_handler.TryRecall("Bearer " + flipped, out _, out _));
+        Assert.False(_handler.TryRecall("Bearer " + token[..^1], out _, out _));
+        Assert.False(_handler.TryRecall("Basic " + token, out _, out _));
+        Assert.False(_handler.TryRecall(token, out _, out _));
+        Assert.False(_handler.TryRecall(null, out _, out _));
     }
 
     [Fact]
@@ -129,11 +142,11 @@ public sealed class CachingTokenHandlerTests
     {
         var token = Issue(TimeSpan.FromSeconds(2));
         Assert.True((await _handler.ValidateTokenAsync(token, Parameters)).IsValid);
-        Assert.True(_handler.TryRecall("Bearer " + token, out _, out _, out _));
+        Assert.True(_handler.TryRecall("Bearer " + token, out _, out _));
 
         await Task.Delay(TimeSpan.FromSeconds(3));
 
-        Assert.False(_handler.TryRecall("Bearer " + token, out _, out _, out _));
+        Assert.False(_handler.TryRecall("Bearer " + token, out _, out _));
     }
 
     private string Issue(TimeSpan lifetime, SymmetricSecurityKey? key = null, string subject = "user-1")
