@@ -54,7 +54,7 @@ app.UseFlashSaleEdge();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseStaticFiles();
-app.UseAuthentication();
+app.UseFlashSaleAuthentication();
 // After authentication (per-user rules need the user): rate limits, CSRF check for cookie-authenticated API calls.
 app.UseFlashSaleRequestGuards();
 app.UseAuthorization();

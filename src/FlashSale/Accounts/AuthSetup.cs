@@ -53,6 +53,19 @@ public static class AuthSetup
     }
 
     /// <summary>The cookie scheme for a request without a bearer token that is a page or has the cookie; else null (bearer).</summary>
+    /// <summary>
+    /// <c>UseAuthentication()</c>, with remembered bearer tokens signed in without the per-request handler
+    /// (<see cref="RememberedTokenAuthentication"/>). Marked as the app's authentication middleware under the key
+    /// <c>UseAuthentication</c> itself sets, so the host does not add a second one in front of the pipeline.
+    /// </summary>
+    public static IApplicationBuilder UseFlashSaleAuthentication(this IApplicationBuilder app)
+    {
+        app.Properties[AuthenticationMiddlewareSetKey] = true;
+        return app.UseMiddleware<RememberedTokenAuthentication>();
+    }
+
+    private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
+
     private static string? CookieOrBearer(HttpContext context)
     {
         if (context.Request.Headers.Authorization.Count > 0)
