@@ -1,7 +1,6 @@
 using FlashSale.RateLimiting;
 using FlashSale.Storage.Redis;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace FlashSale.Tests.RateLimiting;
 
@@ -10,30 +9,13 @@ namespace FlashSale.Tests.RateLimiting;
 /// leases are counted when granted (so instances together never exceed the limit), and what an
 /// instance leased and did not spend is given back. Two connections stand for two instances.
 /// </summary>
-public sealed class RedisRateLimiterLeaseTests : IAsyncLifetime
+public sealed class RedisRateLimiterLeaseTests : TwoRedisConnections
 {
-    private ConnectionMultiplexer _first = null!;
-    private ConnectionMultiplexer _second = null!;
-
-    public async Task InitializeAsync()
-    {
-        var address = Environment.GetEnvironmentVariable("FLASHSALE_TEST_REDIS")
-            ?? throw new InvalidOperationException("FLASHSALE_TEST_REDIS is not set: run scripts/test.sh.");
-        _first = await ConnectionMultiplexer.ConnectAsync(address);
-        _second = await ConnectionMultiplexer.ConnectAsync(address);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _first.DisposeAsync();
-        await _second.DisposeAsync();
-    }
-
     [Fact]
     public async Task ABusySubject_IsServedFromLeases_AndEveryLeasedPermitIsCounted()
     {
         var rule = new RateLimitRule(UniqueName(), PermitLimit: 100_000, Window: TimeSpan.FromMinutes(1));
-        using var limiter = new RedisRateLimiter(_first);
+        using var limiter = new RedisRateLimiter(First);
 
         for (var i = 0; i < 2000; i++)
         {
@@ -42,7 +24,7 @@ public sealed class RedisRateLimiterLeaseTests : IAsyncLifetime
 
         // Leases double from 1 up to the cap (1000): a dozen round trips, not 2000.
         Assert.InRange(limiter.RoundTrips, 2, 20);
-        var counted = (long)await _first.GetDatabase().HashGetAsync(RedisRateLimiter.Key(rule.Name, "busy"), "c");
+        var counted = (long)await First.GetDatabase().HashGetAsync(RedisRateLimiter.Key(rule.Name, "busy"), "c");
         Assert.InRange(counted, 2000, 2000 + 1000);
     }
 
@@ -50,7 +32,7 @@ public sealed class RedisRateLimiterLeaseTests : IAsyncLifetime
     public async Task LeasingOff_IsOneRoundTripPerRequest()
     {
         var rule = new RateLimitRule(UniqueName(), PermitLimit: 100_000, Window: TimeSpan.FromMinutes(1));
-        using var limiter = new RedisRateLimiter(_first, Options.Create(new RedisRateLimiterOptions { MaxPermits = 1 }));
+        using var limiter = new RedisRateLimiter(First, Options.Create(new RedisRateLimiterOptions { MaxPermits = 1 }));
 
         for (var i = 0; i < 50; i++)
         {
@@ -58,16 +40,16 @@ public sealed class RedisRateLimiterLeaseTests : IAsyncLifetime
         }
 
         Assert.Equal(50, limiter.RoundTrips);
-        Assert.Equal(50, (long)await _first.GetDatabase().HashGetAsync(RedisRateLimiter.Key(rule.Name, "s"), "c"));
+        Assert.Equal(50, (long)await First.GetDatabase().HashGetAsync(RedisRateLimiter.Key(rule.Name, "s"), "c"));
     }
 
     [Fact]
     public async Task UnspentPermits_AreGivenBack_WhenTheLeaseExpires()
     {
         var rule = new RateLimitRule(UniqueName(), PermitLimit: 10, Window: TimeSpan.FromMinutes(1));
-        var options = Options.Create(new RedisRateLimiterOptions { MaxShare = 0.5, Lifetime = TimeSpan.FromMilliseconds(200) });
-        using var a = new RedisRateLimiter(_first, options);
-        using var b = new RedisRateLimiter(_second, options);
+        var (a, b) = TwoInstances(lifetime: TimeSpan.FromMilliseconds(200));
+        using var disposeA = a;
+        using var disposeB = b;
 
         // a asks for 1, then 2, then (spent in time) 4: it has spent 4 and holds 3 more.
         for (var i = 0; i < 4; i++)
@@ -76,14 +58,14 @@ public sealed class RedisRateLimiterLeaseTests : IAsyncLifetime
         }
 
         var key = RedisRateLimiter.Key(rule.Name, "s");
-        Assert.Equal(7, (long)await _first.GetDatabase().HashGetAsync(key, "c"));
+        Assert.Equal(7, (long)await First.GetDatabase().HashGetAsync(key, "c"));
 
         // b sees what is left after a's lease: 3, not 6.
         var early = await AcquireMany(b, rule, 6);
         Assert.Equal(3, early);
 
         // After the lease's lifetime a gives its 3 unspent permits back, and b can use them.
-        await WaitUntil(async () => (long)await _first.GetDatabase().HashGetAsync(key, "c") <= 7);
+        await WaitUntil(async () => (long)await First.GetDatabase().HashGetAsync(key, "c") <= 7);
         var late = await AcquireMany(b, rule, 6);
         Assert.Equal(3, late);
         Assert.False((await a.AcquireAsync(rule, "s", CancellationToken.None)).Allowed, "the 10 are spent: 4 by a, 6 by b");
@@ -93,9 +75,9 @@ public sealed class RedisRateLimiterLeaseTests : IAsyncLifetime
     public async Task ParallelInstancesWithLeases_NeverAdmitMoreThanTheLimit_AndLoseNoPermit()
     {
         var rule = new RateLimitRule(UniqueName(), PermitLimit: 300, Window: TimeSpan.FromMinutes(10));
-        var options = Options.Create(new RedisRateLimiterOptions { MaxShare = 0.5, Lifetime = TimeSpan.FromMilliseconds(100) });
-        using var a = new RedisRateLimiter(_first, options);
-        using var b = new RedisRateLimiter(_second, options);
+        var (a, b) = TwoInstances(lifetime: TimeSpan.FromMilliseconds(100));
+        using var disposeA = a;
+        using var disposeB = b;
         RedisRateLimiter[] limiters = [a, b];
 
         // Eight workers, four per instance, 100 attempts each: 800 attempts for 300 permits.
@@ -107,6 +89,13 @@ public sealed class RedisRateLimiterLeaseTests : IAsyncLifetime
         var rest = await AcquireMany(a, rule, 400);
         // A window of ten minutes: the test cannot straddle more than one boundary's worth of drift.
         Assert.InRange(admitted.Sum() + rest, 300, 301);
+    }
+
+    /// <summary>Two instances that may lease up to half a limit, for a short lifetime.</summary>
+    private (RedisRateLimiter A, RedisRateLimiter B) TwoInstances(TimeSpan lifetime)
+    {
+        var options = Options.Create(new RedisRateLimiterOptions { MaxShare = 0.5, Lifetime = lifetime });
+        return (new RedisRateLimiter(First, options), new RedisRateLimiter(Second, options));
     }
 
     private static async Task<int> AcquireMany(RedisRateLimiter limiter, RateLimitRule rule, int attempts)
@@ -132,6 +121,4 @@ public sealed class RedisRateLimiterLeaseTests : IAsyncLifetime
             await Task.Delay(20);
         }
     }
-
-    private static string UniqueName() => "t" + Guid.NewGuid().ToString("N")[..12];
 }

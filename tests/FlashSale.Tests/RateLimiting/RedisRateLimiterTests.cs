@@ -4,40 +4,15 @@ using StackExchange.Redis;
 
 namespace FlashSale.Tests.RateLimiting;
 
-/// <summary>
-/// The Redis limiter against a real Redis (FLASHSALE_TEST_REDIS; missing is a failure, not a skip).
-/// Two connections stand for two server instances; each test uses its own rule name, so its keys are its own.
-/// </summary>
-public sealed class RedisRateLimiterTests : IAsyncLifetime
+/// <summary>The Redis limiter against a real Redis; two connections stand for two server instances.</summary>
+public sealed class RedisRateLimiterTests : TwoRedisConnections
 {
-    private ConnectionMultiplexer _first = null!;
-    private ConnectionMultiplexer _second = null!;
-
-    public async Task InitializeAsync()
-    {
-        var address = Environment.GetEnvironmentVariable("FLASHSALE_TEST_REDIS");
-        if (string.IsNullOrWhiteSpace(address))
-        {
-            throw new InvalidOperationException(
-                "FLASHSALE_TEST_REDIS is not set: run `scripts/services.sh start redis` and `eval \"$(scripts/services.sh env)\"`, or scripts/test.sh.");
-        }
-
-        _first = await ConnectionMultiplexer.ConnectAsync(address);
-        _second = await ConnectionMultiplexer.ConnectAsync(address);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _first.DisposeAsync();
-        await _second.DisposeAsync();
-    }
-
     [Fact]
     public async Task TwoInstances_ShareOneCount()
     {
         var rule = new RateLimitRule(UniqueName(), PermitLimit: 5, Window: TimeSpan.FromMinutes(1));
-        var a = new RedisRateLimiter(_first);
-        var b = new RedisRateLimiter(_second);
+        var a = new RedisRateLimiter(First);
+        var b = new RedisRateLimiter(Second);
 
         var decisions = new List<RateLimitDecision>();
         for (var i = 0; i < 6; i++)
@@ -55,7 +30,7 @@ public sealed class RedisRateLimiterTests : IAsyncLifetime
     public async Task ParallelAttemptsOnTwoInstances_AdmitExactlyTheLimit()
     {
         var rule = new RateLimitRule(UniqueName(), PermitLimit: 25, Window: TimeSpan.FromMinutes(10));
-        var limiters = new[] { new RedisRateLimiter(_first), new RedisRateLimiter(_second) };
+        var limiters = new[] { new RedisRateLimiter(First), new RedisRateLimiter(Second) };
 
         var decisions = await Task.WhenAll(Enumerable.Range(0, 200)
             .Select(i => limiters[i % 2].AcquireAsync(rule, "bot", CancellationToken.None).AsTask()));
@@ -68,8 +43,8 @@ public sealed class RedisRateLimiterTests : IAsyncLifetime
     public async Task TheWindowSlides()
     {
         var rule = new RateLimitRule(UniqueName(), PermitLimit: 3, Window: TimeSpan.FromSeconds(1));
-        var a = new RedisRateLimiter(_first);
-        var b = new RedisRateLimiter(_second);
+        var a = new RedisRateLimiter(First);
+        var b = new RedisRateLimiter(Second);
 
         // Start right after a window boundary so the three fit one window.
         var now = DateTimeOffset.UtcNow;
@@ -97,7 +72,7 @@ public sealed class RedisRateLimiterTests : IAsyncLifetime
     public async Task AfterRetryAfter_ARequestIsAdmitted()
     {
         var rule = new RateLimitRule(UniqueName(), PermitLimit: 2, Window: TimeSpan.FromSeconds(1));
-        var limiter = new RedisRateLimiter(_first);
+        var limiter = new RedisRateLimiter(First);
         await limiter.AcquireAsync(rule, "s", CancellationToken.None);
         await limiter.AcquireAsync(rule, "s", CancellationToken.None);
         var refused = await limiter.AcquireAsync(rule, "s", CancellationToken.None);
@@ -112,11 +87,11 @@ public sealed class RedisRateLimiterTests : IAsyncLifetime
     public async Task KeysExpireAndCarryTheHashTag()
     {
         var rule = new RateLimitRule(UniqueName(), PermitLimit: 2, Window: TimeSpan.FromSeconds(30));
-        await new RedisRateLimiter(_first).AcquireAsync(rule, "u:abc", CancellationToken.None);
+        await new RedisRateLimiter(First).AcquireAsync(rule, "u:abc", CancellationToken.None);
 
         var key = RedisRateLimiter.Key(rule.Name, "u:abc");
         Assert.Equal($"{{rl:{rule.Name}:u:abc}}", key.ToString());
-        var ttl = await _first.GetDatabase().KeyTimeToLiveAsync(key);
+        var ttl = await First.GetDatabase().KeyTimeToLiveAsync(key);
         Assert.NotNull(ttl);
         Assert.InRange(ttl.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
         Assert.DoesNotContain("{", RedisRateLimiter.Key("r", "evil}{subject").ToString()[1..^1], StringComparison.Ordinal);
@@ -127,7 +102,7 @@ public sealed class RedisRateLimiterTests : IAsyncLifetime
     {
         var tight = new RateLimitRule(UniqueName(), PermitLimit: 2, Window: TimeSpan.FromMinutes(1));
         var loose = new RateLimitRule(UniqueName(), PermitLimit: 5, Window: TimeSpan.FromMinutes(1));
-        var limiter = new RedisRateLimiter(_first);
+        var limiter = new RedisRateLimiter(First);
         RateLimitCheck[] checks = [new(tight, "ip:1"), new(loose, "u:1")];
 
         var results = new List<(int Refused, RateLimitDecision Decision)>();
@@ -148,7 +123,7 @@ public sealed class RedisRateLimiterTests : IAsyncLifetime
     {
         var loose = new RateLimitRule(UniqueName(), PermitLimit: 4, Window: TimeSpan.FromMinutes(1));
         var tight = new RateLimitRule(UniqueName(), PermitLimit: 1, Window: TimeSpan.FromMinutes(1));
-        var limiter = new RedisRateLimiter(_second);
+        var limiter = new RedisRateLimiter(Second);
         RateLimitCheck[] checks = [new(loose, "ip:2"), new(tight, "u:2")];
 
         Assert.Equal(-1, (await limiter.AcquireAllAsync(checks, CancellationToken.None)).Refused);
@@ -182,6 +157,4 @@ public sealed class RedisRateLimiterTests : IAsyncLifetime
         Assert.True((await limiter.AcquireAsync(second, "u:3", CancellationToken.None)).Allowed);
         Assert.False((await limiter.AcquireAsync(second, "u:3", CancellationToken.None)).Allowed);
     }
-
-    private static string UniqueName() => "t" + Guid.NewGuid().ToString("N")[..12];
 }
