@@ -77,6 +77,10 @@ load() { # duration
 }
 log "warm-up 15 s"
 load 15s >/dev/null
+if [[ $SCENARIO == embedded || $SCENARIO == distributed ]]; then
+  # A fresh sale for the sampled window: 500 buyers × a limit of 1000 run out within a fast warm-up and window.
+  SALE=$(create_sale "$PORT" "$ADMIN" "$stock" "$limit")
+fi
 log "profiling $SCENARIO at $CONNS connections for $DURATION"
 load "$DURATION" >"$WORK/wrk.txt" &
 WRK=$!

@@ -89,7 +89,11 @@ internal sealed class RateLimitLease(string key, long windowMs)
         return (unspent, WindowIndex);
     }
 
-    /// <summary>True (and retired) when nothing is held and the subject has been quiet long enough to forget.</summary>
+    /// <summary>
+    /// True (and retired) when nothing is held and the subject has been quiet long enough to forget. A grant that
+    /// reaches a retired lease (its request waited more than two lifetimes for Redis) is neither spent nor given
+    /// back: those permits count until their window passes, which makes the limit stricter, never looser.
+    /// </summary>
     public bool TryRetire(long now, long lifetime)
     {
         if (Available == 0 && now - _lastGrant >= 2 * lifetime)

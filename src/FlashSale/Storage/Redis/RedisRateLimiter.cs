@@ -27,6 +27,7 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
     private readonly ConcurrentQueue<(string Key, long WindowMs, int Count, long WindowIndex)> _giveBacks = new();
     private readonly ITimer? _sweep;
     private int _sweeping;
+    private long _roundTrips;
     private bool? _cluster;
 
     public RedisRateLimiter(IConnectionMultiplexer redis, IOptions<RedisRateLimiterOptions>? options = null,
@@ -44,8 +45,6 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
 
     /// <summary>Round trips to Redis for requests (not give-backs) since start: what leasing saves.</summary>
     internal long RoundTrips => Interlocked.Read(ref _roundTrips);
-
-    private long _roundTrips;
 
     public async ValueTask<RateLimitDecision> AcquireAsync(RateLimitRule rule, string subject, CancellationToken ct) =>
         (await AcquireAllAsync([new RateLimitCheck(rule, subject)], ct)).Decision;
@@ -222,7 +221,7 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
     /// Cluster) and forgets quiet subjects. A give-back that fails is dropped: those permits then count until
     /// their window passes, so a Redis hiccup can only make the limit stricter for a moment, never looser.
     /// </summary>
-    internal async Task SweepAsync()
+    private async Task SweepAsync()
     {
         if (Interlocked.Exchange(ref _sweeping, 1) == 1)
         {
