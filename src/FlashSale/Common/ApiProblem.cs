@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlashSale.Common;
@@ -8,20 +10,30 @@ namespace FlashSale.Common;
 /// </summary>
 public static class ApiProblem
 {
+    // Reasons are a small fixed set: each type URI is built once (a rejected purchase is the hot path).
+    private static readonly ConcurrentDictionary<string, string> Types = new(StringComparer.Ordinal);
+
     public static ProblemHttpResult Create(int status, string reason, string title, string? detail = null,
         IDictionary<string, object?>? extensions = null)
     {
-        var ext = new Dictionary<string, object?>(StringComparer.Ordinal) { ["reason"] = reason };
+        // The problem's own extension dictionary, filled directly (TypedResults.Problem would copy a second one).
+        var problem = new ProblemDetails
+        {
+            Status = status,
+            Title = title,
+            Detail = detail,
+            Type = Types.GetOrAdd(reason, static r => "https://flashsale.dev/problems/" + r),
+        };
+        problem.Extensions["reason"] = reason;
         if (extensions is not null)
         {
             foreach (var (key, value) in extensions)
             {
-                ext[key] = value;
+                problem.Extensions[key] = value;
             }
         }
 
-        return TypedResults.Problem(detail: detail, statusCode: status, title: title,
-            type: $"https://flashsale.dev/problems/{reason}", extensions: ext);
+        return TypedResults.Problem(problem);
     }
 
     public static ProblemHttpResult Validation(IDictionary<string, string[]> errors) =>

@@ -14,14 +14,16 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next, IOptions<Sec
 
     public Task InvokeAsync(HttpContext context)
     {
-        context.Response.OnStarting(static state =>
-        {
-            var (self, ctx) = ((SecurityHeadersMiddleware, HttpContext))state;
-            self.Apply(ctx);
-            return Task.CompletedTask;
-        }, (this, context));
+        // One callback for all requests, the request as its state: nothing allocated per request for it.
+        context.Response.OnStarting(ApplyOnStarting, context);
         return next(context);
     }
+
+    private Func<object, Task> ApplyOnStarting => field ??= state =>
+    {
+        Apply((HttpContext)state);
+        return Task.CompletedTask;
+    };
 
     private void Apply(HttpContext context)
     {
