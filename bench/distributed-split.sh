@@ -18,7 +18,6 @@ BUILD_DIR=${BENCH_BUILD_DIR:-/tmp/flashsale-bench-build}
 PORT=5823
 TOKENS=500
 REDIS_PORT=6390
-PG=(/usr/lib/postgresql/15/bin/psql -X -q -h 127.0.0.1 -p 25432 -U postgres -tA)
 
 log() { printf '[split] %s\n' "$*" >&2; }
 die() { printf '[split] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -29,7 +28,7 @@ SERVER_PID=""
 DB=flashsale_split
 cleanup() {
   [[ -n $SERVER_PID ]] && { kill -TERM "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; }
-  "${PG[@]}" -d postgres -c "drop database if exists $DB with (force)" >/dev/null 2>&1 || true
+  [[ -n ${PSQL+x} ]] && { "${PSQL[@]}" -c "drop database if exists $DB with (force)" >/dev/null 2>&1 || true; }
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -37,19 +36,12 @@ trap cleanup EXIT
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 build_servers
-for svc in redis postgres; do
-  "$ROOT/scripts/services.sh" start "$svc" >>"$WORK/services.log" 2>&1 || die "services: $(tail -n 2 "$WORK/services.log")"
-done
-REDIS_PID=$(head -n1 "$ROOT/.services/redis/redis.pid")
-taskset -a -p -c 0 "$REDIS_PID" >/dev/null
-taskset -a -p -c 0 "$(head -n1 "$ROOT/.services/pg/postmaster.pid")" >/dev/null
-"${PG[@]}" -d postgres -c "drop database if exists $DB with (force)" -c "create database $DB" >/dev/null
+start_pinned_stores "$DB"
 
 ADMIN_PASSWORD=$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)
 # shellcheck disable=SC2046,SC2086
 env ASPNETCORE_ENVIRONMENT=Production DOTNET_TC_CallCountingDelayMs=0 Logging__LogLevel__Default=Warning \
-  ASPNETCORE_URLS="http://127.0.0.1:$PORT" Storage__Mode=Distributed ConnectionStrings__Redis=127.0.0.1:$REDIS_PORT \
-  "ConnectionStrings__Postgres=Host=127.0.0.1;Port=25432;Username=postgres;Database=$DB" \
+  ASPNETCORE_URLS="http://127.0.0.1:$PORT" "${DISTRIBUTED_ENV[@]}" \
   "Distributed__Namespace=split-$(date +%s%N)" ${SERVER_ENV:-} $(flashsale_env "$WORK/data") \
   taskset -c 0 dotnet "$BUILD_DIR/flashsale/FlashSale.dll" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
@@ -64,7 +56,7 @@ load 15s >/dev/null
 ticks() { local t=0 p; for p in "$@"; do [[ -r /proc/$p/stat ]] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
 postgres_pids() { pgrep -x postgres | tr '\n' ' '; }
 switches() { awk '/^ctxt/ {print $2}' /proc/stat; }
-commits() { "${PG[@]}" -d "$DB" -c "select xact_commit from pg_stat_database where datname = '$DB'"; }
+commits() { "${PSQL[@]}" -c "select xact_commit from pg_stat_database where datname = '$DB'"; }
 redis-cli -p "$REDIS_PORT" config resetstat >/dev/null
 # shellcheck disable=SC2046
 s0=$(ticks "$SERVER_PID") r0=$(ticks "$REDIS_PID") p0=$(ticks $(postgres_pids)) c0=$(switches) x0=$(commits)

@@ -53,3 +53,21 @@ create_sale() { # port admin-token stock per-user-limit -> sale id on stdout
     -d "{\"sku\":\"bench-$(date +%s%N)\",\"productName\":\"Benchmark unit\",\"price\":19.99,\"totalStock\":$3,\"perUserLimit\":$4,\"startsAt\":\"$from\",\"endsAt\":\"$to\"}" |
     jq -r .id
 }
+
+# Redis and PostgreSQL from scripts/services.sh (left running afterwards), pinned to CPU 0 with the server as
+# bench/run.sh pins them, and a fresh database $1. Sets PSQL (psql on the postgres database), REDIS_PID, and
+# DISTRIBUTED_ENV (the server settings for distributed mode on them).
+start_pinned_stores() { # database
+  local db=$1 svc
+  for svc in redis postgres; do
+    "$ROOT/scripts/services.sh" start "$svc" >>"$WORK/services.log" 2>&1 || die "services: $(tail -n 2 "$WORK/services.log")"
+  done
+  REDIS_PID=$(head -n1 "$ROOT/.services/redis/redis.pid")
+  taskset -a -p -c 0 "$REDIS_PID" >/dev/null 2>&1 || true
+  # New PostgreSQL backends are forked by the postmaster and inherit its CPU.
+  taskset -a -p -c 0 "$(head -n1 "$ROOT/.services/pg/postmaster.pid")" >/dev/null 2>&1 || true
+  PSQL=(/usr/lib/postgresql/15/bin/psql -X -q -h 127.0.0.1 -p 25432 -U postgres -d postgres -tA)
+  "${PSQL[@]}" -c "drop database if exists $db with (force)" -c "create database $db" >/dev/null
+  DISTRIBUTED_ENV=(Storage__Mode=Distributed ConnectionStrings__Redis=127.0.0.1:6390
+    "ConnectionStrings__Postgres=Host=127.0.0.1;Port=25432;Username=postgres;Database=$db")
+}

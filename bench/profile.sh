@@ -45,17 +45,8 @@ start() { # dll [env...]
 
 STORE=()
 if [[ $SCENARIO == distributed ]]; then
-  # Redis and PostgreSQL from scripts/services.sh (left running), on the server's CPU like bench/run.sh.
-  for svc in redis postgres; do
-    "$ROOT/scripts/services.sh" start "$svc" >>"$WORK/services.log" 2>&1 || die "services: $(tail -n 2 "$WORK/services.log")"
-  done
-  # Pinned with the server, as bench/run.sh does when it starts them.
-  taskset -a -p -c 0 "$(head -n1 "$ROOT/.services/redis/redis.pid")" >/dev/null 2>&1 || true
-  taskset -a -p -c 0 "$(head -n1 "$ROOT/.services/pg/postmaster.pid")" >/dev/null 2>&1 || true
-  PSQL=(/usr/lib/postgresql/15/bin/psql -X -q -h 127.0.0.1 -p 25432 -U postgres -d postgres -tA)
-  "${PSQL[@]}" -c "drop database if exists flashsale_profile with (force)" -c "create database flashsale_profile" >/dev/null
-  STORE=(Storage__Mode=Distributed ConnectionStrings__Redis=127.0.0.1:6390
-    "ConnectionStrings__Postgres=Host=127.0.0.1;Port=25432;Username=postgres;Database=flashsale_profile")
+  start_pinned_stores flashsale_profile
+  STORE=("${DISTRIBUTED_ENV[@]}")
 fi
 
 # Tokens and sales always come from a FlashSale server; the ceiling profile restarts on the ceiling app.

@@ -52,7 +52,6 @@ public static class AuthSetup
         return services;
     }
 
-    /// <summary>The cookie scheme for a request without a bearer token that is a page or has the cookie; else null (bearer).</summary>
     /// <summary>
     /// <c>UseAuthentication()</c>, with remembered bearer tokens signed in without the per-request handler
     /// (<see cref="RememberedTokenAuthentication"/>). Marked as the app's authentication middleware under the key
@@ -66,6 +65,7 @@ public static class AuthSetup
 
     private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
 
+    /// <summary>The cookie scheme for a request without a bearer token that is a page or has the cookie; else null (bearer).</summary>
     private static string? CookieOrBearer(HttpContext context)
     {
         if (context.Request.Headers.Authorization.Count > 0)
@@ -137,8 +137,7 @@ public static class AuthSetup
                 // A token validated within the last minute is recognised before JwtBearer sets up a validation.
                 OnMessageReceived = ctx =>
                 {
-                    if (ctx.Request.Headers.Authorization is { Count: 1 } header
-                        && tokens.TryRecall(header[0], out var principal, out var properties))
+                    if (tokens.TryRecallFrom(ctx.Request, out var principal, out var properties))
                     {
                         // What JwtBearer itself puts in the ticket after a validation.
                         ctx.Principal = principal;

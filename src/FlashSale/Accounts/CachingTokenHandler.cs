@@ -17,7 +17,7 @@ namespace FlashSale.Accounts;
 /// Only successes are remembered, keyed by the whole token string: a token that differs in one
 /// byte is another key and is validated in full. An entry is used only before the token's own
 /// expiry and for at most <see cref="MaxAge"/>, so a signing key withdrawn by an external provider
-/// stops being honoured within that time. The header fast path (<see cref="TryRecall"/>) gives every
+/// stops being honoured within that time. The header fast path (<see cref="TryRecallFrom"/>) gives every
 /// request its own principal around one shared <see cref="ReadOnlyClaimsIdentity"/>, whose claims cannot
 /// change, so nothing a request does to its principal reaches another. An entry holds the parsed token and an identity,
 /// a few KiB: expired entries are swept every <see cref="SweepEvery"/>, and at <see cref="Capacity"/>
@@ -43,6 +43,20 @@ internal sealed class CachingTokenHandler : JsonWebTokenHandler
 
     /// <summary>Tokens remembered now; for tests.</summary>
     public int Count => _valid.Count;
+
+    /// <summary>As <see cref="TryRecall(string?, out ClaimsPrincipal?, out AuthenticationProperties?)"/>, for a request with one Authorization header.</summary>
+    public bool TryRecallFrom(HttpRequest request, [NotNullWhen(true)] out ClaimsPrincipal? principal,
+        [NotNullWhen(true)] out AuthenticationProperties? properties)
+    {
+        if (request.Headers.Authorization is { Count: 1 } header)
+        {
+            return TryRecall(header[0], out principal, out properties);
+        }
+
+        principal = null;
+        properties = null;
+        return false;
+    }
 
     /// <summary>
     /// The identity of a remembered token, read straight from an Authorization header value

@@ -45,9 +45,8 @@ internal sealed class RememberedTokenAuthentication
 
     public Task Invoke(HttpContext context)
     {
-        if (_enabled != false && context.Request.Headers.Authorization is { Count: 1 } header
-            && _bearer.ForwardDefaultSelector?.Invoke(context) is null
-            && _tokens.TryRecall(header[0], out var principal, out var properties))
+        if (_enabled != false && _bearer.ForwardDefaultSelector?.Invoke(context) is null
+            && _tokens.TryRecallFrom(context.Request, out var principal, out var properties))
         {
             return _enabled == true ? SignIn(context, principal, properties) : DecideThenInvoke(context, principal, properties);
         }

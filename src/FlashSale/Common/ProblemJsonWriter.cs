@@ -65,7 +65,10 @@ internal sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> problemO
 
         WriteIfSet(writer, "detail", problem.Detail);
         WriteIfSet(writer, "instance", problem.Instance);
-        foreach (var (name, value) in problem.Extensions)
+        // Enumerated as the concrete dictionary ProblemDetails starts with: through the interface each problem
+        // would box an enumerator. (Another dictionary put in its place is copied, keeping its order.)
+        var extensions = problem.Extensions as Dictionary<string, object?> ?? new Dictionary<string, object?>(problem.Extensions);
+        foreach (var (name, value) in extensions)
         {
             writer.WritePropertyName(name);
             switch (value)

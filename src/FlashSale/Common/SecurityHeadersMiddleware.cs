@@ -7,23 +7,31 @@ namespace FlashSale.Common;
 /// Headers every response carries, set as the response starts so that error pages written later in
 /// the pipeline (exception handler, status code pages) get them too.
 /// </summary>
-public sealed class SecurityHeadersMiddleware(RequestDelegate next, IOptions<SecurityHeadersOptions> options, IHostEnvironment environment)
+public sealed class SecurityHeadersMiddleware
 {
-    private readonly SecurityHeadersOptions _options = options.Value;
-    private readonly bool _hsts = !environment.IsDevelopment();
+    private readonly RequestDelegate _next;
+    private readonly SecurityHeadersOptions _options;
+    private readonly bool _hsts;
+    private readonly Func<object, Task> _applyOnStarting;
+
+    public SecurityHeadersMiddleware(RequestDelegate next, IOptions<SecurityHeadersOptions> options, IHostEnvironment environment)
+    {
+        _next = next;
+        _options = options.Value;
+        _hsts = !environment.IsDevelopment();
+        // One callback for all requests, the request as its state: nothing allocated per request for it.
+        _applyOnStarting = state =>
+        {
+            Apply((HttpContext)state);
+            return Task.CompletedTask;
+        };
+    }
 
     public Task InvokeAsync(HttpContext context)
     {
-        // One callback for all requests, the request as its state: nothing allocated per request for it.
-        context.Response.OnStarting(ApplyOnStarting, context);
-        return next(context);
+        context.Response.OnStarting(_applyOnStarting, context);
+        return _next(context);
     }
-
-    private Func<object, Task> ApplyOnStarting => field ??= state =>
-    {
-        Apply((HttpContext)state);
-        return Task.CompletedTask;
-    };
 
     private void Apply(HttpContext context)
     {

@@ -48,8 +48,6 @@ public sealed class RedisRateLimiterLeaseTests : TwoRedisConnections
     {
         var rule = new RateLimitRule(UniqueName(), PermitLimit: 10, Window: TimeSpan.FromMinutes(1));
         var (a, b) = TwoInstances(lifetime: TimeSpan.FromMilliseconds(200));
-        using var disposeA = a;
-        using var disposeB = b;
 
         // a asks for 1, then 2, then (spent in time) 4: it has spent 4 and holds 3 more.
         for (var i = 0; i < 4; i++)
@@ -76,8 +74,6 @@ public sealed class RedisRateLimiterLeaseTests : TwoRedisConnections
     {
         var rule = new RateLimitRule(UniqueName(), PermitLimit: 300, Window: TimeSpan.FromMinutes(10));
         var (a, b) = TwoInstances(lifetime: TimeSpan.FromMilliseconds(100));
-        using var disposeA = a;
-        using var disposeB = b;
         RedisRateLimiter[] limiters = [a, b];
 
         // Eight workers, four per instance, 100 attempts each: 800 attempts for 300 permits.
@@ -95,7 +91,7 @@ public sealed class RedisRateLimiterLeaseTests : TwoRedisConnections
     private (RedisRateLimiter A, RedisRateLimiter B) TwoInstances(TimeSpan lifetime)
     {
         var options = Options.Create(new RedisRateLimiterOptions { MaxShare = 0.5, Lifetime = lifetime });
-        return (new RedisRateLimiter(First, options), new RedisRateLimiter(Second, options));
+        return (Owned(new RedisRateLimiter(First, options)), Owned(new RedisRateLimiter(Second, options)));
     }
 
     private static async Task<int> AcquireMany(RedisRateLimiter limiter, RateLimitRule rule, int attempts)

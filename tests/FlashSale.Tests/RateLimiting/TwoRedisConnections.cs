@@ -8,6 +8,8 @@ namespace FlashSale.Tests.RateLimiting;
 /// </summary>
 public abstract class TwoRedisConnections : IAsyncLifetime
 {
+    private readonly List<IDisposable> _owned = [];
+
     protected ConnectionMultiplexer First { get; private set; } = null!;
 
     protected ConnectionMultiplexer Second { get; private set; } = null!;
@@ -27,8 +29,16 @@ public abstract class TwoRedisConnections : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        _owned.ForEach(owned => owned.Dispose());
         await First.DisposeAsync();
         await Second.DisposeAsync();
+    }
+
+    /// <summary>Something the test makes (a limiter with its sweep timer), disposed with the connections.</summary>
+    protected T Owned<T>(T disposable) where T : IDisposable
+    {
+        _owned.Add(disposable);
+        return disposable;
     }
 
     protected static string UniqueName() => "t" + Guid.NewGuid().ToString("N")[..12];

@@ -26,23 +26,21 @@ public static class DistributedStorageSetup
     /// </summary>
     internal static string PostgresConnectionString(string configured)
     {
+        // The keys as written (the plain parser keeps them, case-insensitively; Npgsql's would answer for every key it knows).
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = configured };
         var builder = new NpgsqlConnectionStringBuilder(configured);
-        if (!Mentions(configured, "Max Auto Prepare", "MaxAutoPrepare"))
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
         {
             builder.MaxAutoPrepare = 32;
         }
 
-        if (!Mentions(configured, "No Reset On Close", "NoResetOnClose"))
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
         {
             builder.NoResetOnClose = true;
         }
 
         return builder.ConnectionString;
     }
-
-    private static bool Mentions(string connectionString, params string[] names) =>
-        connectionString.Split(';').Select(part => part.Split('=')[0].Trim())
-            .Any(key => names.Any(name => string.Equals(key, name, StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>N instances: Redis decides (Lua), PostgreSQL records (persister), from <c>ConnectionStrings:Redis</c> and <c>:Postgres</c>.</summary>
     public static IServiceCollection AddDistributedStorage(this IServiceCollection services, IConfiguration configuration)

@@ -2,44 +2,47 @@ namespace FlashSale.Storage.Redis;
 
 /// <summary>
 /// Permits of one rule and subject that Redis counted for this instance and no request has spent yet
-/// (<see cref="RedisRateLimiter"/>). Spending one needs no round trip; unspent ones are given back
-/// after <see cref="Expires"/>. Every member is read and written under the lease's own lock.
+/// (<see cref="RedisRateLimiter"/>). Spending one needs no round trip; unspent ones are given back once
+/// their lifetime ends. Thread-safe: every method takes the lease's own lock.
 /// </summary>
 internal sealed class RateLimitLease(string key, long windowMs)
 {
+    private readonly Lock _gate = new();
+    private int _available;
+    private long _windowIndex;
+    private long _expires;
+    private bool _retired;
+    private int _lastWanted;
+    private long _lastGrant;
+
     public string Key { get; } = key;
 
     public long WindowMs { get; } = windowMs;
 
-    /// <summary>Counted in Redis, not yet spent.</summary>
-    public int Available { get; private set; }
-
-    /// <summary>The fixed window the available permits were counted in (what a give-back names).</summary>
-    public long WindowIndex { get; private set; }
-
-    public long Expires { get; private set; }
-
-    /// <summary>Set once the sweep dropped this lease from the table; a request holding it looks it up again.</summary>
-    public bool Retired { get; private set; }
-
-    private int _lastWanted;
-    private long _lastGrant;
-
-    public Lock Gate { get; } = new();
-
-    public bool TrySpend(long now)
+    /// <summary>Spends a permit at hand; false when there is none (or the lease is retired: look it up again).</summary>
+    public bool TrySpend(long now, out bool retired)
     {
-        if (Available > 0 && now < Expires)
+        lock (_gate)
         {
-            Available--;
-            return true;
-        }
+            retired = _retired;
+            if (!_retired && _available > 0 && now < _expires)
+            {
+                _available--;
+                return true;
+            }
 
-        return false;
+            return false;
+        }
     }
 
     /// <summary>A spent permit not used after all: a later rule refused the request.</summary>
-    public void Unspend() => Available++;
+    public void Unspend()
+    {
+        lock (_gate)
+        {
+            _available++;
+        }
+    }
 
     /// <summary>
     /// How many permits to ask for: one while the subject is quiet; double the last lease when it was
@@ -47,60 +50,66 @@ internal sealed class RateLimitLease(string key, long windowMs)
     /// </summary>
     public int Wanted(long now, long lifetime, int cap)
     {
-        var sinceGrant = now - _lastGrant;
-        var wanted = _lastGrant == 0 || sinceGrant >= 2 * lifetime ? 1
-            : sinceGrant < lifetime && Available == 0 ? 2 * _lastWanted
-            : _lastWanted - Available;
-        return Math.Clamp(wanted, 1, cap);
+        lock (_gate)
+        {
+            var sinceGrant = now - _lastGrant;
+            var wanted = _lastGrant == 0 || sinceGrant >= 2 * lifetime ? 1
+                : sinceGrant < lifetime && _available == 0 ? 2 * _lastWanted
+                : _lastWanted - _available;
+            return Math.Clamp(wanted, 1, cap);
+        }
     }
 
     /// <summary>
-    /// Redis granted <paramref name="granted"/> permits (one spent by the asking request). Returns permits of an
-    /// older lease that can no longer be kept with these (another window, or expired), with their window: the
-    /// caller gives them back.
+    /// Redis granted <paramref name="granted"/> permits (one spent by the asking request). Returns the permits of an
+    /// older lease that can no longer be kept with these (another window, or expired), for the caller to give back.
     /// </summary>
-    public (int Count, long WindowIndex) Granted(long now, long lifetime, int wanted, int granted, long windowIndex)
+    public RateLimitGiveBack? Granted(long now, long lifetime, int wanted, int granted, long windowIndex)
     {
-        (int, long) stale = (0, 0);
-        if (Available > 0 && (windowIndex != WindowIndex || now >= Expires))
+        lock (_gate)
         {
-            stale = (Available, WindowIndex);
-            Available = 0;
+            RateLimitGiveBack? stale = null;
+            if (_available > 0 && (windowIndex != _windowIndex || now >= _expires))
+            {
+                stale = new RateLimitGiveBack(Key, WindowMs, _available, _windowIndex);
+                _available = 0;
+            }
+
+            _available += granted - 1;
+            _windowIndex = windowIndex;
+            _expires = now + lifetime;
+            _lastWanted = wanted;
+            _lastGrant = now;
+            return stale;
         }
-
-        Available += granted - 1;
-        WindowIndex = windowIndex;
-        Expires = now + lifetime;
-        _lastWanted = wanted;
-        _lastGrant = now;
-        return stale;
-    }
-
-    /// <summary>Unspent permits past their lifetime, taken out to be given back, with their window (count 0 if none).</summary>
-    public (int Count, long WindowIndex) TakeExpired(long now)
-    {
-        if (Available == 0 || now < Expires)
-        {
-            return (0, 0);
-        }
-
-        var unspent = Available;
-        Available = 0;
-        return (unspent, WindowIndex);
     }
 
     /// <summary>
-    /// True (and retired) when nothing is held and the subject has been quiet long enough to forget. A grant that
-    /// reaches a retired lease (its request waited more than two lifetimes for Redis) is neither spent nor given
-    /// back: those permits count until their window passes, which makes the limit stricter, never looser.
+    /// The sweep: takes out unspent permits past their lifetime (to be given back), and retires the lease when
+    /// nothing is held and the subject has been quiet for two lifetimes. A grant that reaches a retired lease (its
+    /// request waited that long for Redis) is neither spent nor given back: those permits count until their window
+    /// passes, which makes the limit stricter, never looser.
     /// </summary>
-    public bool TryRetire(long now, long lifetime)
+    public (RateLimitGiveBack? Expired, bool Retired) Sweep(long now, long lifetime)
     {
-        if (Available == 0 && now - _lastGrant >= 2 * lifetime)
+        lock (_gate)
         {
-            Retired = true;
-        }
+            RateLimitGiveBack? expired = null;
+            if (_available > 0 && now >= _expires)
+            {
+                expired = new RateLimitGiveBack(Key, WindowMs, _available, _windowIndex);
+                _available = 0;
+            }
 
-        return Retired;
+            if (_available == 0 && now - _lastGrant >= 2 * lifetime)
+            {
+                _retired = true;
+            }
+
+            return (expired, _retired);
+        }
     }
 }
+
+/// <summary>Leased permits never spent, to be subtracted from the window (<paramref name="WindowIndex"/>) they were counted in.</summary>
+internal readonly record struct RateLimitGiveBack(string Key, long WindowMs, int Count, long WindowIndex);

@@ -24,7 +24,7 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger? _log;
     private readonly ConcurrentDictionary<string, RateLimitLease> _leases = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<(string Key, long WindowMs, int Count, long WindowIndex)> _giveBacks = new();
+    private readonly ConcurrentQueue<RateLimitGiveBack> _giveBacks = new();
     private readonly ITimer? _sweep;
     private int _sweeping;
     private long _roundTrips;
@@ -100,12 +100,10 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
         while (true)
         {
             var lease = _leases.GetOrAdd(key, static (k, ms) => new RateLimitLease(k, ms), (long)rule.Window.TotalMilliseconds);
-            lock (lease.Gate)
+            var spent = lease.TrySpend(now, out var retired);
+            if (!retired)
             {
-                if (!lease.Retired)
-                {
-                    return (lease, lease.TrySpend(now));
-                }
+                return (lease, spent);
             }
         }
     }
@@ -116,10 +114,7 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
         {
             if (spent[i])
             {
-                lock (leases[i].Gate)
-                {
-                    leases[i].Unspend();
-                }
+                leases[i].Unspend();
             }
         }
     }
@@ -167,11 +162,7 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
         {
             var rule = checks[indexes[j]].Rule;
             var lease = leases[indexes[j]];
-            lock (lease.Gate)
-            {
-                wanted[j] = lease.Wanted(now, Lifetime(rule.Window), Cap(rule));
-            }
-
+            wanted[j] = lease.Wanted(now, Lifetime(rule.Window), Cap(rule));
             keys[j] = lease.Key;
             args[5 * j] = rule.PermitLimit;
             args[5 * j + 1] = (long)rule.Window.TotalMilliseconds;
@@ -187,17 +178,11 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
         var after = _time.GetTimestamp();
         for (var j = 0; j < granted; j++)
         {
-            var rule = checks[indexes[j]].Rule;
-            var lease = leases[indexes[j]];
-            (int Count, long WindowIndex) stale;
-            lock (lease.Gate)
+            var stale = leases[indexes[j]].Granted(after, Lifetime(checks[indexes[j]].Rule.Window), wanted[j],
+                (int)result[2 + 2 * j], (long)result[3 + 2 * j]);
+            if (stale is { } giveBack)
             {
-                stale = lease.Granted(after, Lifetime(rule.Window), wanted[j], (int)result[2 + 2 * j], (long)result[3 + 2 * j]);
-            }
-
-            if (stale.Count > 0)
-            {
-                _giveBacks.Enqueue((lease.Key, lease.WindowMs, stale.Count, stale.WindowIndex));
+                _giveBacks.Enqueue(giveBack);
             }
         }
 
@@ -233,18 +218,10 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
             var now = _time.GetTimestamp();
             foreach (var (key, lease) in _leases)
             {
-                (int Count, long WindowIndex) expired;
-                bool retired;
-                var lifetime = Lifetime(TimeSpan.FromMilliseconds(lease.WindowMs));
-                lock (lease.Gate)
+                var (expired, retired) = lease.Sweep(now, Lifetime(TimeSpan.FromMilliseconds(lease.WindowMs)));
+                if (expired is { } giveBack)
                 {
-                    expired = lease.TakeExpired(now);
-                    retired = lease.TryRetire(now, lifetime);
-                }
-
-                if (expired.Count > 0)
-                {
-                    _giveBacks.Enqueue((key, lease.WindowMs, expired.Count, expired.WindowIndex));
+                    _giveBacks.Enqueue(giveBack);
                 }
 
                 if (retired)
@@ -253,7 +230,7 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
                 }
             }
 
-            var batch = new List<(string Key, long WindowMs, int Count, long WindowIndex)>();
+            var batch = new List<RateLimitGiveBack>();
             while (_giveBacks.TryDequeue(out var giveBack))
             {
                 batch.Add(giveBack);
@@ -277,7 +254,7 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
         }
     }
 
-    private async Task GiveBackAsync(List<(string Key, long WindowMs, int Count, long WindowIndex)> batch)
+    private async Task GiveBackAsync(List<RateLimitGiveBack> batch)
     {
         var db = _redis.GetDatabase();
         var perCall = IsCluster ? 1 : 256;
