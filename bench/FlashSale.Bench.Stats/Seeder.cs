@@ -86,7 +86,7 @@ internal static class Seeder
         tx2.Commit();
         tx2.Dispose();
         // What the server's group committer does after a burst: the buyer counts in bulk.
-        BuyerCounts.CatchUp(connection);
+        RecordTotals.CatchUp(connection);
 
         Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;");
         Console.WriteLine($"Seeded {orders:N0} orders in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s.");

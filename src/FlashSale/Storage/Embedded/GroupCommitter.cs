@@ -19,7 +19,7 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
     private readonly int _maxBatch;
     private readonly ILogger<GroupCommitter> _log;
     private Task? _loop;
-    // Orders committed since the buyer counts last caught up (BuyerCounts.cs); touched by the commit loop only.
+    // Orders committed since the totals last caught up (RecordTotals.cs); touched by the commit loop only.
     private long _uncounted;
     private long _uncountedSince;
     private Task<bool>? _waiting;
@@ -69,7 +69,7 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
         var batch = new List<LedgerWrite>(_maxBatch);
         var reader = _queue.Reader;
         // Orders left past the mark by a previous life (a crash, a kill) are counted first.
-        CatchUpBuyerCounts(session);
+        CatchUpTotals(session);
         while (WaitForWrites(reader))
         {
             batch.Clear();
@@ -96,14 +96,14 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
                 Commit(session, batch);
             }
 
-            if (_uncounted >= BuyerCounts.CatchUpAfterOrders ||
-                (_uncounted > 0 && System.Diagnostics.Stopwatch.GetElapsedTime(_uncountedSince) >= BuyerCounts.CatchUpAfter))
+            if (_uncounted >= RecordTotals.CatchUpAfterOrders ||
+                (_uncounted > 0 && System.Diagnostics.Stopwatch.GetElapsedTime(_uncountedSince) >= RecordTotals.CatchUpAfter))
             {
-                CatchUpBuyerCounts(session);
+                CatchUpTotals(session);
             }
         }
 
-        CatchUpBuyerCounts(session);
+        CatchUpTotals(session);
     }
 
     /// <summary>
@@ -122,7 +122,7 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
         _waiting = null;
         if (_uncounted > 0)
         {
-            var due = BuyerCounts.CatchUpAfter - System.Diagnostics.Stopwatch.GetElapsedTime(_uncountedSince);
+            var due = RecordTotals.CatchUpAfter - System.Diagnostics.Stopwatch.GetElapsedTime(_uncountedSince);
             var arrived = due > TimeSpan.Zero ? wait.Wait(due) : wait.IsCompleted;
             if (!arrived)
             {
@@ -134,16 +134,16 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
         return wait.GetAwaiter().GetResult();
     }
 
-    private void CatchUpBuyerCounts(WriterSession session)
+    private void CatchUpTotals(WriterSession session)
     {
         try
         {
-            BuyerCounts.CatchUp(session.Connection);
+            RecordTotals.CatchUp(session.Connection);
             _uncounted = 0;
         }
         catch (Exception ex)
         {
-            // The stats still count every buyer (they add those past the mark); only their cost grows. Retried when due again.
+            // The stats still count every order (they add those past the mark); only their cost grows. Retried when due again.
             _uncountedSince = System.Diagnostics.Stopwatch.GetTimestamp();
             LogCatchUpFailed(ex);
         }
@@ -199,7 +199,7 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
 
     public void Dispose() => _queue.Writer.TryComplete();
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Counting the latest orders' buyers failed; retried shortly")]
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Adding the latest orders to the record's totals failed; retried shortly")]
     private partial void LogCatchUpFailed(Exception error);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Group commit of {Count} writes failed; the writes are released")]

@@ -34,20 +34,7 @@ internal sealed class InsertOrder(Order order) : LedgerWrite
 
     public override int Apply(WriterSession session)
     {
-        // One prepared statement for the writer's life: parsing the INSERT per order cost more than running it.
-        var command = session.InsertOrder;
-        var p = command.Parameters;
-        p[0].Value = Id(order.Id);
-        p[1].Value = Id(order.SaleId);
-        p[2].Value = order.UserId;
-        p[3].Value = order.Username;
-        p[4].Value = order.Quantity;
-        p[5].Value = ToMinor(order.UnitPrice);
-        p[6].Value = order.Currency;
-        p[7].Value = ToMs(order.PurchasedAt);
-        p[8].Value = order.RemainingAfter;
-        p[9].Value = (object?)order.IdempotencyKey ?? DBNull.Value;
-        _seq = (long)command.ExecuteScalar()!;
+        _seq = session.InsertOrder.Run(order);
         return 1;
     }
 

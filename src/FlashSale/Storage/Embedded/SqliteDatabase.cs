@@ -33,11 +33,17 @@ public sealed class SqliteDatabase
         return connection;
     }
 
-    /// <summary>WAL with synchronous=FULL: a commit is on disk (fsync) before it returns (G3).</summary>
+    /// <summary>
+    /// WAL with synchronous=FULL: a commit is on disk (fsync) before it returns (G3). The writer does
+    /// not re-check that an order's sale exists (foreign_keys off here only): it writes orders for sales
+    /// in the ledger's books, and a sale leaves the books before it can be deleted (withdrawn unsold,
+    /// <see cref="EmbeddedLedger.TryWithdrawSaleAsync"/>), so the check was a lookup per durable
+    /// purchase that could never fail. Every other connection keeps enforcing the constraint.
+    /// </summary>
     public SqliteConnection OpenWriter()
     {
         var connection = Open();
-        Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
+        Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF;");
         return connection;
     }
 

@@ -174,6 +174,44 @@ internal static class SqliteMigrations
             {{SubtractConfirmedOrderPastMark}}
         END;
         """,
+
+        // Nothing but the order itself is written per order (RecordTotals.cs): the sale and day totals join
+        // the buyer counts behind one mark, caught up in bulk by the group committer. The buyers past the
+        // old mark are counted first (the insert trigger had already counted their sales and days), so every
+        // total agrees with the orders up to the new mark. Cancels and deletes subtract counted orders only.
+        $$"""
+        UPDATE stats_counters SET unique_buyers = unique_buyers + (
+            SELECT COUNT(DISTINCT o.user_id) FROM orders o
+            WHERE o.seq > (SELECT seq FROM buyer_mark WHERE id = 1) AND o.status = 0
+                AND NOT EXISTS (SELECT 1 FROM buyer_totals b WHERE b.user_id = o.user_id AND b.orders > 0))
+        WHERE id = 1;
+        INSERT INTO buyer_totals (user_id, orders)
+            SELECT user_id, COUNT(*) FROM orders WHERE seq > (SELECT seq FROM buyer_mark WHERE id = 1) AND status = 0
+            GROUP BY user_id
+            ON CONFLICT (user_id) DO UPDATE SET orders = orders + excluded.orders;
+
+        DROP TRIGGER orders_confirmed_insert;
+        DROP TRIGGER orders_confirmed_cancel;
+        DROP TRIGGER orders_confirmed_delete;
+        DROP TABLE buyer_mark;
+        CREATE TABLE totals_mark (
+            id              INTEGER PRIMARY KEY CHECK (id = 1),
+            seq             INTEGER NOT NULL        -- confirmed orders up to this seq are in every total
+        );
+        INSERT INTO totals_mark (id, seq) SELECT 1, COALESCE(MAX(seq), 0) FROM orders;
+
+        CREATE TRIGGER orders_confirmed_cancel AFTER UPDATE OF status ON orders
+        WHEN OLD.status = 0 AND NEW.status <> 0 AND OLD.seq <= (SELECT seq FROM totals_mark WHERE id = 1)
+        BEGIN
+            {{SubtractConfirmedOrder}}
+        END;
+
+        CREATE TRIGGER orders_confirmed_delete AFTER DELETE ON orders
+        WHEN OLD.status = 0 AND OLD.seq <= (SELECT seq FROM totals_mark WHERE id = 1)
+        BEGIN
+            {{SubtractConfirmedOrder}}
+        END;
+        """,
     ];
 
     public static void Apply(SqliteConnection connection) => Apply(connection, Steps.Length);

@@ -4,7 +4,7 @@ using static FlashSale.Storage.Embedded.SqliteValues;
 
 namespace FlashSale.Storage.Embedded;
 
-/// <summary>Stats from the aggregate tables the order triggers maintain (migration 2): no order is read.</summary>
+/// <summary>Stats from the aggregate tables (RecordTotals.cs): only the few orders past the totals mark are read.</summary>
 public sealed class SqliteStatsStore(SqliteDatabase db) : IStatsStore
 {
     public Task<StatsData> GetAsync(DateOnly firstDay, DateOnly lastDay, CancellationToken ct)
@@ -29,10 +29,7 @@ public sealed class SqliteStatsStore(SqliteDatabase db) : IStatsStore
         using (var command = connection.CreateCommand())
         {
             command.Transaction = tx;
-            command.CommandText = """
-                SELECT day, revenue_minor, units, orders FROM daily_totals
-                WHERE day BETWEEN $first AND $last AND orders > 0 ORDER BY day
-                """;
+            command.CommandText = RecordTotals.DayTotals;
             Add(command, "$first", firstDay.DayNumber - Epoch);
             Add(command, "$last", lastDay.DayNumber - Epoch);
             using var reader = command.ExecuteReader();
@@ -47,7 +44,7 @@ public sealed class SqliteStatsStore(SqliteDatabase db) : IStatsStore
         using (var command = connection.CreateCommand())
         {
             command.Transaction = tx;
-            command.CommandText = BuyerCounts.UniqueBuyers;
+            command.CommandText = RecordTotals.UniqueBuyers;
             buyers = Convert.ToInt64(command.ExecuteScalar() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
         }
 
@@ -135,11 +132,11 @@ public sealed class SqliteStatsStore(SqliteDatabase db) : IStatsStore
         return command.ExecuteScalar() is long value ? value : null;
     }
 
-    private const string SaleTotalsQuery = """
+    private const string SaleTotalsQuery = $"""
         SELECT s.id, s.sku, s.product_name, s.description, s.price_minor, s.currency, s.image_url, s.total_stock,
                s.per_user_limit, s.starts_at, s.ends_at, s.created_at,
                COALESCE(t.units, 0), COALESCE(t.revenue_minor, 0), COALESCE(t.orders, 0), t.last_purchased_at
-        FROM sales s LEFT JOIN sale_totals t ON t.sale_id = s.id
+        FROM sales s LEFT JOIN ({RecordTotals.SaleTotals}) t ON t.sale_id = s.id
         """;
 
     private static SaleTotals ReadTotals(SqliteDataReader reader) =>

@@ -7,11 +7,12 @@ using Microsoft.Extensions.Options;
 namespace FlashSale.Tests.Storage;
 
 /// <summary>
-/// The embedded record counts buyers in bulk (BuyerCounts.cs): orders past the mark are not yet in
-/// buyer_totals. Whatever the interleaving of orders, cancels, deletes and catch-ups, the unique
-/// buyer count and each buyer's orders must equal a plain scan of the orders.
+/// The embedded record keeps its totals in bulk (RecordTotals.cs): orders past the mark are in no
+/// total yet. Whatever the interleaving of orders, cancels, deletes and catch-ups, the stats (each
+/// sale's and day's units, revenue, orders and last purchase; the unique buyers) and each buyer's
+/// orders must equal a plain scan of the orders.
 /// </summary>
-public sealed class BuyerCountsTests : IDisposable
+public sealed class RecordTotalsTests : IDisposable
 {
     private static readonly string[] Users = [.. Enumerable.Range(0, 12).Select(i => $"user-{i:D2}")];
     private readonly string _folder = Directory.CreateTempSubdirectory("flashsale-buyers-").FullName;
@@ -21,14 +22,14 @@ public sealed class BuyerCountsTests : IDisposable
     private readonly BuyerOrders _buyers = new();
     private int _orders;
 
-    public BuyerCountsTests()
+    public RecordTotalsTests()
     {
         _db = new SqliteDatabase(Options.Create(new StorageOptions { DataPath = _folder }));
         _writer = _db.OpenWriter();
     }
 
     [Fact]
-    public async Task AnyInterleavingOfOrdersCancelsAndCatchUps_CountsLikeAScanOfTheOrders()
+    public async Task AnyInterleavingOfOrdersCancelsDeletesAndCatchUps_TotalsLikeAScanOfTheOrders()
     {
         SqliteMigrations.Apply(_writer);
         AddSales();
@@ -40,14 +41,18 @@ public sealed class BuyerCountsTests : IDisposable
             {
                 Order(Users[random.Next(Users.Length)], _sales[random.Next(2)]);
             }
-            else if (roll < 80)
+            else if (roll < 75)
             {
                 Execute("UPDATE orders SET status = 2 WHERE status = 0 AND seq = (SELECT seq FROM orders WHERE status = 0 ORDER BY random() LIMIT 1)");
             }
+            else if (roll < 80)
+            {
+                Execute("DELETE FROM orders WHERE seq = (SELECT seq FROM orders ORDER BY random() LIMIT 1)");
+            }
             else
             {
-                BuyerCounts.CatchUp(_writer);
-                Assert.Equal(0, BuyerCounts.Lag(_writer));
+                RecordTotals.CatchUp(_writer);
+                Assert.Equal(0, RecordTotals.Lag(_writer));
             }
 
             if (step % 10 == 0)
@@ -56,7 +61,7 @@ public sealed class BuyerCountsTests : IDisposable
             }
         }
 
-        BuyerCounts.CatchUp(_writer);
+        RecordTotals.CatchUp(_writer);
         await AssertMatchesScanAsync("after the last catch-up");
     }
 
@@ -67,14 +72,14 @@ public sealed class BuyerCountsTests : IDisposable
         AddSales();
         Order("user-00", _sales[0]);
         Order("user-01", _sales[0]);
-        BuyerCounts.CatchUp(_writer);
+        RecordTotals.CatchUp(_writer);
         Order("user-01", _sales[1]);
         Order("user-02", _sales[1]);
 
         Execute("DELETE FROM orders WHERE user_id = 'user-00'"); // counted
         Execute("DELETE FROM orders WHERE user_id = 'user-02'"); // past the mark
         await AssertMatchesScanAsync("after the deletes");
-        BuyerCounts.CatchUp(_writer);
+        RecordTotals.CatchUp(_writer);
         await AssertMatchesScanAsync("after the catch-up");
         Assert.Equal(1, Scalar("SELECT unique_buyers FROM stats_counters"));
     }
@@ -88,16 +93,16 @@ public sealed class BuyerCountsTests : IDisposable
         Order("user-00", _sales[1]);
         Order("user-01", _sales[0]);
 
-        Assert.Equal(3, BuyerCounts.Lag(_writer));
+        Assert.Equal(3, RecordTotals.Lag(_writer));
         Assert.Equal(0, Scalar("SELECT unique_buyers FROM stats_counters"));
         await AssertMatchesScanAsync("before the catch-up");
 
-        Assert.Equal(3, BuyerCounts.CatchUp(_writer));
-        Assert.Equal(0, BuyerCounts.Lag(_writer));
+        Assert.Equal(3, RecordTotals.CatchUp(_writer));
+        Assert.Equal(0, RecordTotals.Lag(_writer));
         Assert.Equal(2, Scalar("SELECT unique_buyers FROM stats_counters"));
         Assert.Equal(2, Scalar("SELECT orders FROM buyer_totals WHERE user_id = 'user-00'"));
         await AssertMatchesScanAsync("after the catch-up");
-        Assert.Equal(0, BuyerCounts.CatchUp(_writer));
+        Assert.Equal(0, RecordTotals.CatchUp(_writer));
     }
 
     [Fact]
@@ -114,10 +119,34 @@ public sealed class BuyerCountsTests : IDisposable
         Execute("UPDATE orders SET status = 2 WHERE user_id = 'user-00'");
         SqliteMigrations.Apply(_writer);
 
-        Assert.Equal(0, BuyerCounts.Lag(_writer));
+        Assert.Equal(0, RecordTotals.Lag(_writer));
         Assert.Equal(4, Scalar("SELECT unique_buyers FROM stats_counters"));
         Assert.Equal(0, Scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ix_orders_user'"));
         await AssertMatchesScanAsync("after the migration");
+    }
+
+    [Fact]
+    public async Task MigrationFromTheTriggerCountedTotals_WithOrdersPastTheBuyerMark_CountsEachOrderOnce()
+    {
+        SqliteMigrations.Apply(_writer, upTo: 2);
+        AddSales();
+        Order("user-00", _sales[0]);
+        Order("user-01", _sales[1]);
+        SqliteMigrations.Apply(_writer, upTo: 3);
+        // Past the buyer mark: in the sale and day totals (the old insert trigger), not yet in the buyer counts.
+        Order("user-01", _sales[0]);
+        Order("user-02", _sales[0]);
+        Execute("UPDATE orders SET status = 2 WHERE user_id = 'user-02'");
+
+        SqliteMigrations.Apply(_writer);
+
+        Assert.Equal(0, RecordTotals.Lag(_writer));
+        Assert.Equal(2, Scalar("SELECT unique_buyers FROM stats_counters"));
+        Assert.Equal(2, Scalar("SELECT units FROM sale_totals WHERE sale_id = '" + _sales[0].ToString("D") + "'"));
+        await AssertMatchesScanAsync("after the migration");
+        Order("user-03", _sales[1]);
+        Execute("UPDATE orders SET status = 2 WHERE user_id = 'user-00'");
+        await AssertMatchesScanAsync("after an order and a cancel on the new schema");
     }
 
     private async Task AssertMatchesScanAsync(string when)
@@ -139,6 +168,24 @@ public sealed class BuyerCountsTests : IDisposable
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var stats = await new SqliteStatsStore(_db).GetAsync(today.AddDays(-6), today, CancellationToken.None);
         Assert.Equal(Scalar("SELECT COUNT(DISTINCT user_id) FROM orders WHERE status = 0"), stats.Totals.UniqueBuyers);
+        foreach (var sale in _sales)
+        {
+            var shown = stats.Sales.Single(s => s.Sale.Id == sale);
+            var where = $"FROM orders WHERE sale_id = '{sale:D}' AND status = 0";
+            Assert.True(Scalar($"SELECT COALESCE(SUM(quantity), 0) {where}") == shown.Units, $"{when}: units of a sale differ from a scan");
+            Assert.True(Scalar($"SELECT COUNT(*) {where}") == shown.Orders, $"{when}: orders of a sale differ from a scan");
+            Assert.True(Scalar($"SELECT COALESCE(SUM(quantity * unit_price_minor), 0) {where}") == (long)(shown.Revenue * 100),
+                $"{when}: revenue of a sale differs from a scan");
+            // A cancel does not move the last purchase back (it never did): it is at least the latest confirmed one.
+            var last = Scalar($"SELECT COALESCE(MAX(purchased_at), -1) {where}");
+            Assert.True(last < 0 || shown.LastPurchasedAt >= DateTimeOffset.FromUnixTimeMilliseconds(last),
+                $"{when}: the last purchase of a sale is before its latest confirmed order");
+            Assert.Equal(shown, await new SqliteStatsStore(_db).GetSaleAsync(sale, CancellationToken.None));
+        }
+
+        Assert.Equal(Scalar("SELECT COUNT(*) FROM orders WHERE status = 0"), stats.Days.Sum(d => d.Orders));
+        Assert.Equal(Scalar("SELECT COALESCE(SUM(quantity), 0) FROM orders WHERE status = 0"), stats.Days.Sum(d => d.Units));
+        Assert.All(stats.Days, d => Assert.True(d.Orders > 0, $"{when}: a day without orders is listed"));
     }
 
     private void AddSales()

@@ -1,0 +1,118 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace FlashSale.Storage.Embedded;
+
+/// <summary>
+/// The aggregates of the embedded record — per-sale and per-day totals, each buyer's order count,
+/// the unique buyer count — kept in bulk (migrations 3 and 4). A trigger per order cost a trip
+/// through three more tables and a statement journal on every durable purchase, and put each new
+/// buyer's row in a different page; instead the group committer adds every confirmed order past
+/// <c>totals_mark</c> to the totals in one short transaction, once <see cref="CatchUpAfterOrders"/>
+/// orders are waiting or <see cref="CatchUpAfter"/> has passed, and the stats add the few orders past
+/// the mark themselves, so what they show is always exact. Cancels and deletes of counted orders
+/// are subtracted by triggers (orders past the mark are in no total yet).
+/// </summary>
+internal static class RecordTotals
+{
+    public const int CatchUpAfterOrders = 4096;
+    public static readonly TimeSpan CatchUpAfter = TimeSpan.FromMilliseconds(500);
+
+    private const string Mark = "(SELECT seq FROM totals_mark WHERE id = 1)";
+
+    /// <summary>Buyers with a confirmed order: counted ones, plus those only past the mark.</summary>
+    public const string UniqueBuyers = $"""
+        SELECT unique_buyers + (
+            SELECT COUNT(DISTINCT o.user_id) FROM orders o
+            WHERE o.seq > {Mark} AND o.status = 0
+                AND NOT EXISTS (SELECT 1 FROM buyer_totals b WHERE b.user_id = o.user_id AND b.orders > 0))
+        FROM stats_counters WHERE id = 1
+        """;
+
+    /// <summary>Each sale's totals (sale_id, units, revenue_minor, orders, last_purchased_at): counted plus past the mark.</summary>
+    public const string SaleTotals = $"""
+        SELECT sale_id, SUM(units) AS units, SUM(revenue_minor) AS revenue_minor, SUM(orders) AS orders,
+               MAX(last_purchased_at) AS last_purchased_at
+        FROM (
+            SELECT sale_id, units, revenue_minor, orders, last_purchased_at FROM sale_totals
+            UNION ALL
+            SELECT sale_id, quantity, quantity * unit_price_minor, 1, purchased_at FROM orders
+            WHERE seq > {Mark} AND status = 0)
+        GROUP BY sale_id
+        """;
+
+    /// <summary>Each day's totals from $first to $last (unix days): counted plus past the mark; days left empty by cancels are skipped.</summary>
+    public const string DayTotals = $"""
+        SELECT day, SUM(revenue_minor), SUM(units), SUM(orders)
+        FROM (
+            SELECT day, revenue_minor, units, orders FROM daily_totals WHERE day BETWEEN $first AND $last
+            UNION ALL
+            SELECT purchased_at / 86400000, quantity * unit_price_minor, quantity, 1 FROM orders
+            WHERE seq > {Mark} AND status = 0 AND purchased_at / 86400000 BETWEEN $first AND $last)
+        GROUP BY day HAVING SUM(orders) > 0 ORDER BY day
+        """;
+
+    private const string CatchUpSql = """
+        UPDATE stats_counters SET unique_buyers = unique_buyers + (
+            SELECT COUNT(DISTINCT o.user_id) FROM orders o
+            WHERE o.seq > $from AND o.seq <= $to AND o.status = 0
+                AND NOT EXISTS (SELECT 1 FROM buyer_totals b WHERE b.user_id = o.user_id AND b.orders > 0))
+        WHERE id = 1;
+        INSERT INTO buyer_totals (user_id, orders)
+            SELECT user_id, COUNT(*) FROM orders WHERE seq > $from AND seq <= $to AND status = 0 GROUP BY user_id
+            ON CONFLICT (user_id) DO UPDATE SET orders = orders + excluded.orders;
+        INSERT INTO sale_totals (sale_id, units, revenue_minor, orders, last_purchased_at)
+            SELECT sale_id, SUM(quantity), SUM(quantity * unit_price_minor), COUNT(*), MAX(purchased_at)
+            FROM orders WHERE seq > $from AND seq <= $to AND status = 0 GROUP BY sale_id
+            ON CONFLICT (sale_id) DO UPDATE SET units = units + excluded.units,
+                revenue_minor = revenue_minor + excluded.revenue_minor, orders = orders + excluded.orders,
+                last_purchased_at = MAX(last_purchased_at, excluded.last_purchased_at);
+        INSERT INTO daily_totals (day, units, revenue_minor, orders)
+            SELECT purchased_at / 86400000, SUM(quantity), SUM(quantity * unit_price_minor), COUNT(*)
+            FROM orders WHERE seq > $from AND seq <= $to AND status = 0 GROUP BY purchased_at / 86400000
+            ON CONFLICT (day) DO UPDATE SET units = units + excluded.units,
+                revenue_minor = revenue_minor + excluded.revenue_minor, orders = orders + excluded.orders;
+        UPDATE totals_mark SET seq = $to WHERE id = 1;
+        """;
+
+    /// <summary>
+    /// Adds every order past the mark to the totals in one transaction. Called on the group committer's
+    /// connection between batches, so no order arrives in between. Returns the orders counted.
+    /// </summary>
+    public static long CatchUp(SqliteConnection connection)
+    {
+        using var tx = connection.BeginTransaction();
+        using var read = connection.CreateCommand();
+        read.Transaction = tx;
+        read.CommandText = $"SELECT {Mark}, (SELECT COALESCE(MAX(seq), 0) FROM orders)";
+        long from, to;
+        using (var reader = read.ExecuteReader())
+        {
+            reader.Read();
+            from = reader.GetInt64(0);
+            to = reader.GetInt64(1);
+        }
+
+        if (to <= from)
+        {
+            return 0;
+        }
+
+        using var write = connection.CreateCommand();
+        write.Transaction = tx;
+        write.CommandText = CatchUpSql;
+        write.Parameters.AddWithValue("$from", from);
+        write.Parameters.AddWithValue("$to", to);
+        write.ExecuteNonQuery();
+        tx.Commit();
+        return to - from;
+    }
+
+    /// <summary>Orders past the mark now (for tests).</summary>
+    public static long Lag(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT (SELECT COALESCE(MAX(seq), 0) FROM orders) - {Mark}";
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+}
