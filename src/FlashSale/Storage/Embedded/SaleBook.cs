@@ -105,9 +105,8 @@ internal sealed class SaleBook(Sale sale, int remaining)
         BeginChange();
         var order = new Order
         {
-            // Version 7: time-ordered, so the unique index on order ids grows at its end instead of splitting
-            // random pages; 74 random bits keep ids unguessable.
-            Id = Guid.CreateVersion7(now),
+            // Version 7: time-ordered and unguessable (OrderIds.cs).
+            Id = OrderIds.New(now),
             SaleId = sale.Id,
             UserId = attempt.UserId,
             Username = attempt.Username,

@@ -60,8 +60,8 @@ public sealed partial class RedisLedger(
         {
             for (var attemptNo = 0; ; attemptNo++)
             {
-                // Version 7: time-ordered keys append to the record's primary key index; 74 random bits stay unguessable.
-                var orderId = Guid.CreateVersion7(now);
+                // Version 7: time-ordered keys append to the record's primary key index; unguessable (OrderIds.cs).
+                var orderId = OrderIds.New(now);
                 // Registered before deciding: this instance's persister may commit the order before the script's reply arrives.
                 var committed = waiters.Register(orderId);
                 string[] reply;
