@@ -18,14 +18,46 @@ public sealed partial class RateLimitMiddleware(RequestDelegate next, IRateLimit
     private readonly CompiledRule[] _rules = Compile(options.Value);
     private readonly string[] _exempt = options.Value.ExemptPaths;
 
-    public async Task InvokeAsync(HttpContext context)
+    /// <remarks>
+    /// Not an async method: a request that passes goes on through <c>next(context)</c> itself, so when
+    /// the endpoint waits (a purchase waits for its commit) this layer keeps no state machine of its own.
+    /// </remarks>
+    public Task InvokeAsync(HttpContext context)
     {
         if (_rules.Length == 0 || IsExempt(context.Request.Path))
         {
-            await next(context);
-            return;
+            return next(context);
         }
 
+        var checks = ChecksFor(context);
+        if (checks.Count == 0)
+        {
+            return next(context);
+        }
+
+        // All of the request's rules at once: one round trip to a shared store.
+        ValueTask<(int Refused, RateLimitDecision Decision)> acquired;
+        try
+        {
+            acquired = limiter.AcquireAllAsync(checks, context.RequestAborted);
+        }
+        catch (Exception ex)
+        {
+            // A limiter that fails before it returns is answered like one that fails later (503 below).
+            acquired = ValueTask.FromException<(int, RateLimitDecision)>(ex);
+        }
+
+        if (!acquired.IsCompletedSuccessfully)
+        {
+            return AcquireThenInvokeAsync(context, checks, acquired);
+        }
+
+        var (refused, decision) = acquired.Result;
+        return refused < 0 ? next(context) : RefuseAsync(context, checks[refused].Rule, decision);
+    }
+
+    private List<RateLimitCheck> ChecksFor(HttpContext context)
+    {
         var endpointName = context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName;
         var checks = new List<RateLimitCheck>(_rules.Length);
         foreach (var rule in _rules)
@@ -46,35 +78,32 @@ public sealed partial class RateLimitMiddleware(RequestDelegate next, IRateLimit
             }
         }
 
-        if (checks.Count > 0)
-        {
-            int refused;
-            RateLimitDecision decision;
-            try
-            {
-                // All of the request's rules at once: one round trip to a shared store.
-                (refused, decision) = await limiter.AcquireAllAsync(checks, context.RequestAborted);
-            }
-            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // Fail closed (G7): without the counter there is no limit, and the limit is what protects the rest.
-                LogLimiterFailed(logger, ex, string.Join(", ", checks.Select(c => c.Rule.Name)));
-                await ApiProblem.Unavailable(context, "Rate limiting is unavailable.").ExecuteAsync(context);
-                return;
-            }
+        return checks;
+    }
 
-            if (refused >= 0)
-            {
-                await RefuseAsync(context, checks[refused].Rule, decision);
-                return;
-            }
+    /// <summary>The limiter had to wait (a shared store) or failed.</summary>
+    private async Task AcquireThenInvokeAsync(HttpContext context, List<RateLimitCheck> checks,
+        ValueTask<(int Refused, RateLimitDecision Decision)> acquired)
+    {
+        int refused;
+        RateLimitDecision decision;
+        try
+        {
+            (refused, decision) = await acquired;
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception ex)
+        {
+            // Fail closed (G7): without the counter there is no limit, and the limit is what protects the rest.
+            LogLimiterFailed(logger, ex, string.Join(", ", checks.Select(c => c.Rule.Name)));
+            await ApiProblem.Unavailable(context, "Rate limiting is unavailable.").ExecuteAsync(context);
+            return;
         }
 
-        await next(context);
+        await (refused < 0 ? next(context) : RefuseAsync(context, checks[refused].Rule, decision));
     }
 
     private async Task RefuseAsync(HttpContext context, RateLimitRule rule, RateLimitDecision decision)
