@@ -80,14 +80,14 @@ start() { # dir port
   create_sale "$port" "$admin" "$STOCK" "$LIMIT" >"$WORK/sale-$port"
 }
 
-run() { # port duration -> req/s
+run() { # port duration -> "req/s p99-ms"
   local port=$1 out
   [[ $MODE == embedded ]] && create_sale "$port" "$(cat "$WORK/admin-$port")" "$STOCK" "$LIMIT" >"$WORK/sale-$port"
   out=$(SALE_ID=$(cat "$WORK/sale-$port") TOKENS_FILE="$WORK/tokens-$port" \
     taskset -c 1 wrk -t1 -c"$CONNS" -d"$2" -s "$ROOT/bench/purchase.lua" "http://127.0.0.1:$port" | grep '^RESULT')
   # Every answer of the scenario has one status: 201 (embedded) or 409 sold out.
   [[ $MODE == soldout || $out == *" non2xx=0 "* ]] || die "errors on $port: $out"
-  grep -oE 'rps=[0-9.]+' <<<"$out" | cut -d= -f2
+  echo "$(grep -oE 'rps=[0-9.]+' <<<"$out" | cut -d= -f2) $(grep -oE 'p99_us=[0-9.]+' <<<"$out" | cut -d= -f2 | awk '{printf "%.2f", $1 / 1000}')"
 }
 
 start "$DIR_A" 5831
@@ -95,7 +95,7 @@ start "$DIR_B" 5832
 log "warming both for 15 s"
 run 5831 15s >/dev/null
 run 5832 15s >/dev/null
-RPS_A=() RPS_B=()
+RPS_A=() RPS_B=() P99_A=() P99_B=()
 for ((i = 1; i <= ROUNDS; i++)); do
   # A then B in odd rounds, B then A in even ones: whichever goes second is not favoured.
   if ((i % 2)); then
@@ -105,15 +105,17 @@ for ((i = 1; i <= ROUNDS; i++)); do
     b=$(run 5832 "$WINDOW")
     a=$(run 5831 "$WINDOW")
   fi
-  RPS_A+=("$a")
-  RPS_B+=("$b")
-  log "round $i: A $a B $b req/s"
+  RPS_A+=("${a% *}") P99_A+=("${a#* }")
+  RPS_B+=("${b% *}") P99_B+=("${b#* }")
+  log "round $i: A ${a% *} req/s (p99 ${a#* } ms), B ${b% *} req/s (p99 ${b#* } ms)"
 done
 
-python3 - "$MODE" "${RPS_A[*]}" "${RPS_B[*]}" <<'PY'
+python3 - "$MODE" "${RPS_A[*]}" "${RPS_B[*]}" "${P99_A[*]}" "${P99_B[*]}" <<'PY'
 import statistics, sys
-mode, a, b = sys.argv[1], [float(x) for x in sys.argv[2].split()], [float(x) for x in sys.argv[3].split()]
+mode = sys.argv[1]
+a, b, pa, pb = ([float(x) for x in arg.split()] for arg in sys.argv[2:6])
 ratios = [y / x for x, y in zip(a, b)]
 print(f"{mode}: A median {statistics.median(a):,.0f} req/s, B median {statistics.median(b):,.0f} req/s; "
-      f"B/A per round {' '.join(f'{r:.3f}' for r in ratios)}; median {statistics.median(ratios):.3f}")
+      f"B/A per round {' '.join(f'{r:.3f}' for r in ratios)}; median {statistics.median(ratios):.3f}; "
+      f"p99 median A {statistics.median(pa):.2f} ms, B {statistics.median(pb):.2f} ms")
 PY
