@@ -68,6 +68,10 @@ cleanup() {
   fi
   ((STARTED_REDIS)) && "$ROOT/scripts/services.sh" stop redis >/dev/null 2>&1 || true
   ((STARTED_PG)) && "$ROOT/scripts/services.sh" stop postgres >/dev/null 2>&1 || true
+  # A run with non-2xx successes must say why: FlashSale's own warnings and errors (startup notices aside).
+  local noted
+  noted=$(grep -hE '^[0-9:]+ (warn|fail|crit): FlashSale' "$WORK"/*.log 2>/dev/null | sed -E 's/^[0-9:]+ //' | cut -c1-200 | sort | uniq -c | sort -rn | head -n 20 || true)
+  [[ -n $noted ]] && log "server warnings and errors (count, first line):"$'\n'"$noted"
   if ((OK)); then rm -rf "$WORK"; else log "logs kept in $WORK"; fi
 }
 trap cleanup EXIT
