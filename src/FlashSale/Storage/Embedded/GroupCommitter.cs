@@ -96,8 +96,8 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
                 Commit(session, batch);
             }
 
-            if (_uncounted >= RecordTotals.CatchUpAfterOrders ||
-                (_uncounted > 0 && System.Diagnostics.Stopwatch.GetElapsedTime(_uncountedSince) >= RecordTotals.CatchUpAfter))
+            // Busy, the batches catch up themselves (Commit); this is for orders left when the traffic stops.
+            if (_uncounted > 0 && System.Diagnostics.Stopwatch.GetElapsedTime(_uncountedSince) >= RecordTotals.CatchUpAfter)
             {
                 CatchUpTotals(session);
             }
@@ -149,18 +149,50 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
         }
     }
 
+    /// <summary>
+    /// The catch-up inside the batch's transaction, behind a savepoint: if it fails, only it is undone
+    /// and the batch commits without it (the orders stay past the mark, counted by the stats, and the
+    /// next batch tries again).
+    /// </summary>
+    private bool CatchUpWithin(WriterSession session, Microsoft.Data.Sqlite.SqliteTransaction tx)
+    {
+        const string Savepoint = "totals";
+        tx.Save(Savepoint);
+        try
+        {
+            RecordTotals.CatchUp(session.Connection, tx);
+            tx.Release(Savepoint);
+            return true;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            tx.Rollback(Savepoint);
+            tx.Release(Savepoint);
+            LogCatchUpFailed(ex);
+            return false;
+        }
+    }
+
     private void Commit(WriterSession session, List<LedgerWrite> batch)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var rows = new int[batch.Count];
+        var caughtUp = false;
         try
         {
             using (var tx = session.Connection.BeginTransaction())
             {
                 session.Transaction = tx;
+                var adds = 0;
                 for (var i = 0; i < batch.Count; i++)
                 {
                     rows[i] = batch[i].Apply(session);
+                    adds += batch[i].AddsOrder ? rows[i] : 0;
+                }
+
+                if (_uncounted + adds >= RecordTotals.CatchUpAfterOrders)
+                {
+                    caughtUp = CatchUpWithin(session, tx);
                 }
 
                 tx.Commit();
@@ -173,12 +205,17 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
 
             for (var i = 0; i < batch.Count; i++)
             {
-                if (batch[i].AddsOrder && rows[i] > 0 && _uncounted++ == 0)
+                if (!caughtUp && batch[i].AddsOrder && rows[i] > 0 && _uncounted++ == 0)
                 {
                     _uncountedSince = started;
                 }
 
                 batch[i].Succeed(rows[i]);
+            }
+
+            if (caughtUp)
+            {
+                _uncounted = 0;
             }
 
             BatchCommitted?.Invoke(batch.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started), true);

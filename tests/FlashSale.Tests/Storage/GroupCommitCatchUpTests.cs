@@ -1,0 +1,138 @@
+using System.Globalization;
+using FlashSale.Orders;
+using FlashSale.Sales;
+using FlashSale.Storage;
+using FlashSale.Storage.Embedded;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace FlashSale.Tests.Storage;
+
+/// <summary>
+/// Under load the group commit adds the orders past the totals mark inside its own batches
+/// (RecordTotals.cs). A catch-up that fails there must cost the batch nothing: every order is
+/// still durable and answered, the stats still count it, and a later batch catches up.
+/// </summary>
+public sealed class GroupCommitCatchUpTests : IAsyncLifetime
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("flashsale-catchup-").FullName;
+    private readonly SqliteDatabase _db;
+    private readonly GroupCommitter _committer;
+    private readonly Sale _sale = new()
+    {
+        Id = Guid.CreateVersion7(),
+        Sku = "catch-up-1",
+        ProductName = "Unit",
+        Price = 19.99m,
+        TotalStock = 1_000_000,
+        PerUserLimit = 1_000,
+        StartsAt = DateTimeOffset.UtcNow.AddHours(-1),
+        EndsAt = DateTimeOffset.UtcNow.AddHours(1),
+        CreatedAt = DateTimeOffset.UtcNow.AddHours(-1),
+    };
+
+    public GroupCommitCatchUpTests()
+    {
+        var options = Options.Create(new StorageOptions { DataPath = _folder });
+        _db = new SqliteDatabase(options);
+        _committer = new GroupCommitter(_db, new BuyerOrders(), options, NullLogger<GroupCommitter>.Instance);
+    }
+
+    public async Task InitializeAsync()
+    {
+        _db.Migrate();
+        Assert.True(await new SqliteSaleStore(_db).TryCreateAsync(_sale, CancellationToken.None));
+        await _committer.StartAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _committer.StopAsync(CancellationToken.None);
+        _committer.Dispose();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task BusyBatches_CatchUpInsideTheirOwnCommits_WithoutWaitingForIdleTime()
+    {
+        await OrderAsync(3 * RecordTotals.CatchUpAfterOrders);
+
+        // Well before the idle catch-up is due, the mark is within one catch-up's worth of the newest order.
+        Assert.InRange(Lag(), 0, RecordTotals.CatchUpAfterOrders - 1);
+        await AssertStatsCountAsync(3 * RecordTotals.CatchUpAfterOrders);
+    }
+
+    [Fact]
+    public async Task AFailingCatchUp_LeavesEveryOrderDurableAndCounted_AndALaterBatchCatchesUp()
+    {
+        Execute("""
+            CREATE TRIGGER fail_sale_totals_insert BEFORE INSERT ON sale_totals BEGIN SELECT RAISE(ABORT, 'injected'); END;
+            CREATE TRIGGER fail_sale_totals_update BEFORE UPDATE ON sale_totals BEGIN SELECT RAISE(ABORT, 'injected'); END;
+            """);
+        var orders = RecordTotals.CatchUpAfterOrders + 100;
+
+        await OrderAsync(orders); // every write completes: a failed catch-up does not fail its batch
+
+        Assert.Equal(orders, Scalar("SELECT COUNT(*) FROM orders"));
+        Assert.Equal(orders, Lag());
+        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM buyer_totals")); // the whole catch-up was undone, not half of it
+        await AssertStatsCountAsync(orders);
+
+        Execute("DROP TRIGGER fail_sale_totals_insert; DROP TRIGGER fail_sale_totals_update;");
+        await OrderAsync(1);
+
+        Assert.Equal(0, Lag());
+        await AssertStatsCountAsync(orders + 1);
+    }
+
+    private async Task OrderAsync(int count)
+    {
+        var writes = Enumerable.Range(0, count).Select(i => _committer.WriteAsync(new InsertOrder(new Order
+        {
+            Id = OrderIds.New(DateTimeOffset.UtcNow),
+            SaleId = _sale.Id,
+            UserId = $"user-{i % 50:D2}",
+            Username = "buyer",
+            Quantity = 1,
+            UnitPrice = _sale.Price,
+            Currency = _sale.Currency,
+            PurchasedAt = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()),
+            RemainingAfter = 0,
+        })));
+        Assert.All(await Task.WhenAll(writes), rows => Assert.Equal(1, rows));
+    }
+
+    private async Task AssertStatsCountAsync(long orders)
+    {
+        var shown = await new SqliteStatsStore(_db).GetSaleAsync(_sale.Id, CancellationToken.None);
+        Assert.NotNull(shown);
+        Assert.Equal(orders, shown.Orders);
+        Assert.Equal(orders, shown.Units);
+        Assert.Equal(Math.Min(orders, 50), (await new SqliteStatsStore(_db).GetAsync(
+            DateOnly.FromDateTime(DateTime.UtcNow), DateOnly.FromDateTime(DateTime.UtcNow), CancellationToken.None)).Totals.UniqueBuyers);
+    }
+
+    private long Lag()
+    {
+        using var connection = _db.Open();
+        return RecordTotals.Lag(connection);
+    }
+
+    private long Scalar(string sql)
+    {
+        using var connection = _db.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private void Execute(string sql)
+    {
+        using var connection = _db.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
