@@ -8,11 +8,17 @@ public static class AppClaims
     public const string Subject = "sub";
     public const string Name = "name";
     public const string Role = "role";
+    public const string PreferredUsername = "preferred_username";
 
-    /// <summary>The caller's user id; only ever from the validated token or cookie, never from a body.</summary>
+    /// <summary>
+    /// The caller's user id; only ever from the validated token or cookie, never from a body. A remembered
+    /// token's identity has it at hand (the first identity is where a search of the claims finds it first).
+    /// </summary>
     public static string UserId(this ClaimsPrincipal user) =>
-        user.FindFirstValue(Subject) ?? throw new InvalidOperationException("An authenticated principal without 'sub'.");
+        (user.Identity as ReadOnlyClaimsIdentity)?.Subject
+        ?? user.FindFirstValue(Subject) ?? throw new InvalidOperationException("An authenticated principal without 'sub'.");
 
     public static string DisplayName(this ClaimsPrincipal user) =>
-        user.FindFirstValue(Name) ?? user.FindFirstValue("preferred_username") ?? user.UserId();
+        (user.Identity as ReadOnlyClaimsIdentity)?.DisplayName
+        ?? user.FindFirstValue(Name) ?? user.FindFirstValue(PreferredUsername) ?? user.UserId();
 }
