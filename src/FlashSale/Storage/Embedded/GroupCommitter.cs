@@ -22,6 +22,8 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
     // Orders committed since the totals last caught up (RecordTotals.cs); touched by the commit loop only.
     private long _uncounted;
     private long _uncountedSince;
+    // When the last catch-up inside a batch failed (0: it did not): the batches wait CatchUpAfter before trying again.
+    private long _catchUpFailedAt;
     private Task<bool>? _waiting;
 
     public GroupCommitter(SqliteDatabase db, BuyerOrders buyers, IOptions<StorageOptions> options, ILogger<GroupCommitter> log)
@@ -151,8 +153,8 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
 
     /// <summary>
     /// The catch-up inside the batch's transaction, behind a savepoint: if it fails, only it is undone
-    /// and the batch commits without it (the orders stay past the mark, counted by the stats, and the
-    /// next batch tries again).
+    /// and the batch commits without it (the orders stay past the mark, counted by the stats, and a
+    /// batch tries again after <see cref="RecordTotals.CatchUpAfter"/>).
     /// </summary>
     private bool CatchUpWithin(WriterSession session, Microsoft.Data.Sqlite.SqliteTransaction tx)
     {
@@ -162,12 +164,15 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
         {
             RecordTotals.CatchUp(session.Connection, tx);
             tx.Release(Savepoint);
+            _catchUpFailedAt = 0;
             return true;
         }
         catch (Microsoft.Data.Sqlite.SqliteException ex)
         {
             tx.Rollback(Savepoint);
             tx.Release(Savepoint);
+            // Not again in the very next batch: a lasting fault would cost every batch a failed catch-up and a warning.
+            _catchUpFailedAt = System.Diagnostics.Stopwatch.GetTimestamp();
             LogCatchUpFailed(ex);
             return false;
         }
@@ -190,7 +195,8 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
                     adds += batch[i].AddsOrder ? rows[i] : 0;
                 }
 
-                if (_uncounted + adds >= RecordTotals.CatchUpAfterOrders)
+                if (_uncounted + adds >= RecordTotals.CatchUpAfterOrders
+                    && (_catchUpFailedAt == 0 || System.Diagnostics.Stopwatch.GetElapsedTime(_catchUpFailedAt) >= RecordTotals.CatchUpAfter))
                 {
                     caughtUp = CatchUpWithin(session, tx);
                 }
