@@ -53,8 +53,12 @@ public sealed partial class RateLimitMiddleware(RequestDelegate next, IRateLimit
         }
 
         var (refused, decision) = acquired.Result;
-        return refused < 0 ? next(context) : RefuseAsync(context, checks[refused].Rule, decision);
+        return Decided(context, checks, refused, decision);
     }
+
+    /// <summary>On to the endpoint, or the 429 of the rule that refused.</summary>
+    private Task Decided(HttpContext context, List<RateLimitCheck> checks, int refused, RateLimitDecision decision) =>
+        refused < 0 ? next(context) : RefuseAsync(context, checks[refused].Rule, decision);
 
     private List<RateLimitCheck> ChecksFor(HttpContext context)
     {
@@ -103,7 +107,7 @@ public sealed partial class RateLimitMiddleware(RequestDelegate next, IRateLimit
             return;
         }
 
-        await (refused < 0 ? next(context) : RefuseAsync(context, checks[refused].Rule, decision));
+        await Decided(context, checks, refused, decision);
     }
 
     private async Task RefuseAsync(HttpContext context, RateLimitRule rule, RateLimitDecision decision)

@@ -183,12 +183,12 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var rows = new int[batch.Count];
         var caughtUp = false;
+        var adds = 0;
         try
         {
             using (var tx = session.Connection.BeginTransaction())
             {
                 session.Transaction = tx;
-                var adds = 0;
                 for (var i = 0; i < batch.Count; i++)
                 {
                     rows[i] = batch[i].Apply(session);
@@ -209,19 +209,23 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
                 batch[i].AfterCommit(_buyers);
             }
 
-            for (var i = 0; i < batch.Count; i++)
+            if (caughtUp)
             {
-                if (!caughtUp && batch[i].AddsOrder && rows[i] > 0 && _uncounted++ == 0)
+                _uncounted = 0;
+            }
+            else if (adds > 0)
+            {
+                if (_uncounted == 0)
                 {
                     _uncountedSince = started;
                 }
 
-                batch[i].Succeed(rows[i]);
+                _uncounted += adds;
             }
 
-            if (caughtUp)
+            for (var i = 0; i < batch.Count; i++)
             {
-                _uncounted = 0;
+                batch[i].Succeed(rows[i]);
             }
 
             BatchCommitted?.Invoke(batch.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started), true);
