@@ -62,6 +62,17 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db)
         return batch.ToDictionary(b => b.Order.Id, b => present.Contains(b.Order.Id));
     }
 
+    /// <summary>
+    /// Folds up to <paramref name="maxBatches"/> pending batches of stats changes into the aggregates
+    /// (migration 0003, <c>stats_catch_up</c>); returns how many it folded.
+    /// </summary>
+    public async Task<int> CatchUpStatsAsync(int maxBatches, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT stats_catch_up($1)");
+        command.Parameters.AddWithValue(maxBatches);
+        return (int)(await command.ExecuteScalarAsync(ct))!;
+    }
+
     /// <summary>Marks a confirmed order cancelled; 1 only for the cancel that changed the row.</summary>
     public async Task<int> CancelAsync(Guid orderId, DateTimeOffset at, string by, CancellationToken ct)
     {
@@ -121,7 +132,7 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db)
     public async Task WipeAsync(CancellationToken ct)
     {
         await using var command = db.CreateCommand(
-            "TRUNCATE orders, sales, sale_totals, daily_totals, buyer_totals; UPDATE stats_counters SET unique_buyers = 0;");
+            "TRUNCATE orders, sales, sale_totals, daily_totals, buyer_totals, stats_pending; UPDATE stats_counters SET unique_buyers = 0;");
         await command.ExecuteNonQueryAsync(ct);
     }
 

@@ -3,7 +3,10 @@ using Npgsql;
 
 namespace FlashSale.Storage.Postgres;
 
-/// <summary>Stats from the aggregate tables the order triggers maintain (migration 0002): no order is read.</summary>
+/// <summary>
+/// Stats from the aggregates the order triggers maintain (migrations 0002, 0003): the folded totals plus the
+/// batches still pending, through the <c>*_now</c> views. No order is read.
+/// </summary>
 public sealed class PostgresStatsStore(NpgsqlDataSource db) : IStatsStore
 {
     public async Task<StatsData> GetAsync(DateOnly firstDay, DateOnly lastDay, CancellationToken ct)
@@ -16,7 +19,7 @@ public sealed class PostgresStatsStore(NpgsqlDataSource db) : IStatsStore
         await using (var command = new NpgsqlCommand($"""
             SELECT {PostgresSaleStore.QualifiedColumns("s")},
                    COALESCE(t.units, 0)::int, COALESCE(t.revenue, 0), COALESCE(t.orders, 0)::int, t.last_purchased_at
-            FROM sales s LEFT JOIN sale_totals t ON t.sale_id = s.id
+            FROM sales s LEFT JOIN sale_totals_now t ON t.sale_id = s.id
             ORDER BY s.starts_at, s.created_at
             """, connection, tx))
         await using (var reader = await command.ExecuteReaderAsync(ct))
@@ -30,7 +33,7 @@ public sealed class PostgresStatsStore(NpgsqlDataSource db) : IStatsStore
 
         var days = new List<DayTotals>();
         await using (var command = new NpgsqlCommand("""
-            SELECT day, revenue, units, orders FROM daily_totals
+            SELECT day, revenue, units, orders FROM daily_totals_now
             WHERE day BETWEEN $1 AND $2 AND orders > 0 ORDER BY day
             """, connection, tx))
         {
@@ -45,7 +48,7 @@ public sealed class PostgresStatsStore(NpgsqlDataSource db) : IStatsStore
         }
 
         long buyers;
-        await using (var command = new NpgsqlCommand("SELECT unique_buyers FROM stats_counters WHERE id = 1", connection, tx))
+        await using (var command = new NpgsqlCommand("SELECT unique_buyers FROM unique_buyers_now", connection, tx))
         {
             buyers = await command.ExecuteScalarAsync(ct) is long count ? count : 0;
         }
@@ -60,7 +63,7 @@ public sealed class PostgresStatsStore(NpgsqlDataSource db) : IStatsStore
         await using var command = db.CreateCommand($"""
             SELECT {PostgresSaleStore.QualifiedColumns("s")},
                    COALESCE(t.units, 0)::int, COALESCE(t.revenue, 0), COALESCE(t.orders, 0)::int, t.last_purchased_at
-            FROM sales s LEFT JOIN sale_totals t ON t.sale_id = s.id
+            FROM sales s LEFT JOIN sale_totals_now t ON t.sale_id = s.id
             WHERE s.id = $1
             """);
         command.Parameters.AddWithValue(saleId);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using FlashSale.Storage.Postgres;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -31,6 +32,18 @@ public sealed partial class OutboxPersister(
     private static readonly TimeSpan PingBound = TimeSpan.FromSeconds(2);
     private const int LingerBelow = 64;
     private DateTime _lastClaim = DateTime.MinValue;
+
+    // Stats catch-up (migration 0003): every batch leaves one pending row of stats changes; folding them in
+    // bulk, 16 batches at a time or once the load stops, costs the aggregates' upserts once per ~1,000
+    // orders instead of once per batch. Reads add what is pending, so a late or failed catch-up changes
+    // no figure, only how much the stats query adds up.
+    private const int CatchUpAfterBatches = 16;
+    private const int CatchUpMaxBatches = 64;
+    private const int CatchUpMaxRounds = 4;
+    private static readonly TimeSpan CatchUpWhenIdle = TimeSpan.FromMilliseconds(500);
+    private readonly SemaphoreSlim _catchUp = new(1, 1);
+    private int _uncounted;
+    private long _lastCatchUp;
 
     /// <summary>This instance just appended to a sale's outbox: read it now rather than at the next sweep.</summary>
     public void Wake(Guid saleId)
@@ -87,6 +100,10 @@ public sealed partial class OutboxPersister(
                 }
 
                 await Task.WhenAll(targets.Select(sale => PumpAsync(sale, claim, stoppingToken)));
+                if (Volatile.Read(ref _uncounted) > 0 && Stopwatch.GetElapsedTime(_lastCatchUp) >= CatchUpWhenIdle)
+                {
+                    await CatchUpStatsAsync(stoppingToken);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -239,6 +256,11 @@ public sealed partial class OutboxPersister(
                     return;
                 }
 
+                if (Interlocked.Increment(ref _uncounted) >= CatchUpAfterBatches)
+                {
+                    await CatchUpStatsAsync(ct);
+                }
+
                 if (entries.Length < LingerBelow && _options.PersisterLinger > TimeSpan.Zero)
                 {
                     // A small batch under load: decisions are arriving while this one was written. Reading again
@@ -323,6 +345,34 @@ public sealed partial class OutboxPersister(
         return true;
     }
 
+    /// <summary>Folds the pending stats changes of recorded batches into the aggregates (any instance's: SKIP LOCKED).</summary>
+    private async Task CatchUpStatsAsync(CancellationToken ct)
+    {
+        if (!await _catchUp.WaitAsync(0, ct))
+        {
+            return; // Another pump of this instance is at it.
+        }
+
+        try
+        {
+            Volatile.Write(ref _uncounted, 0);
+            _lastCatchUp = Stopwatch.GetTimestamp();
+            // A backlog (after an outage, or batches of instances that stopped) goes in bounded steps, a few per call.
+            for (var round = 0; round < CatchUpMaxRounds && await record.CatchUpStatsAsync(CatchUpMaxBatches, ct) == CatchUpMaxBatches; round++)
+            {
+            }
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
+        {
+            // Nothing is lost: the pending rows stay, are counted by every stats read, and fold at the next catch-up.
+            LogCatchUpFailed(ex.Message);
+        }
+        finally
+        {
+            _catchUp.Release();
+        }
+    }
+
     private async Task SubscribeAsync()
     {
         try
@@ -377,6 +427,9 @@ public sealed partial class OutboxPersister(
 
     [LoggerMessage(EventId = 4204, Level = LogLevel.Information, Message = "Claimed {Count} outbox entries of sale {SaleId} left by another instance")]
     private partial void LogClaimed(int count, Guid saleId);
+
+    [LoggerMessage(EventId = 4206, Level = LogLevel.Warning, Message = "Stats catch-up failed ({Error}); the stats stay exact and it is tried again")]
+    private partial void LogCatchUpFailed(string error);
 
     [LoggerMessage(EventId = 4205, Level = LogLevel.Error, Message = "Order {OrderId} of sale {SaleId} was refused by a record constraint; reconciliation will report the drift")]
     private partial void LogRefused(Guid orderId, Guid saleId);
