@@ -29,6 +29,25 @@ public sealed class RedisRateLimiterLeaseTests : TwoRedisConnections
     }
 
     [Fact]
+    public async Task ABurstWithinTheLimit_IsAllAdmitted_ThoughItsGrantsRaceEachOther()
+    {
+        var rule = new RateLimitRule(UniqueName(), PermitLimit: 30, Window: TimeSpan.FromMinutes(1));
+        using var limiter = new RedisRateLimiter(First);
+
+        // Three requests: leases of 1 and 2, all spent. The next ones each find the lease empty and ask Redis for
+        // 4 at once; after seven grants Redis has nothing left, while this instance holds 20 permits unspent.
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True((await limiter.AcquireAsync(rule, "burst", CancellationToken.None)).Allowed);
+        }
+
+        var decisions = await Task.WhenAll(Enumerable.Range(0, 27).Select(_ => limiter.AcquireAsync(rule, "burst", CancellationToken.None).AsTask()));
+
+        Assert.True(decisions.All(d => d.Allowed), $"{decisions.Count(d => !d.Allowed)} of 27 refused with permits to spare: 30 is the limit");
+        Assert.False((await limiter.AcquireAsync(rule, "burst", CancellationToken.None)).Allowed, "the 31st is over the limit");
+    }
+
+    [Fact]
     public async Task LeasingOff_IsOneRoundTripPerRequest()
     {
         var rule = new RateLimitRule(UniqueName(), PermitLimit: 100_000, Window: TimeSpan.FromMinutes(1));

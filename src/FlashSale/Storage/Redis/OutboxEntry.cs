@@ -1,3 +1,4 @@
+using System.Text;
 using FlashSale.Storage.Postgres;
 using StackExchange.Redis;
 using Order = FlashSale.Orders.Order;
@@ -7,11 +8,71 @@ namespace FlashSale.Storage.Redis;
 /// <summary>Reads an outbox stream entry written by purchase.lua back into the order it stands for.</summary>
 internal static class OutboxEntry
 {
+    private const byte Bar = (byte)'|';
+
     public static DecidedOrder Parse(Guid saleId, StreamEntry entry)
+    {
+        var values = entry.Values;
+        return values.Length == 1 && values[0].Name == "d"
+            ? ParsePacked(saleId, values[0].Value)
+            : ParseFields(saleId, values);
+    }
+
+    /// <summary>
+    /// The one-field form: order|user|qty|time|remaining|price|currency|limit-one|username bytes|username + key.
+    /// The username and key come last, measured, so neither needs escaping.
+    /// </summary>
+    private static DecidedOrder ParsePacked(Guid saleId, RedisValue value)
+    {
+        ReadOnlySpan<byte> rest = (byte[])value!;
+        var order = Guid.Parse(Encoding.ASCII.GetString(Next(ref rest)));
+        var user = Encoding.UTF8.GetString(Next(ref rest));
+        var quantity = LedgerValues.Int(Encoding.ASCII.GetString(Next(ref rest)));
+        var time = LedgerValues.Long(Encoding.ASCII.GetString(Next(ref rest)));
+        var remaining = LedgerValues.Int(Encoding.ASCII.GetString(Next(ref rest)));
+        var price = LedgerValues.ParsePrice(Encoding.ASCII.GetString(Next(ref rest)));
+        var currency = Encoding.UTF8.GetString(Next(ref rest));
+        var limitOne = Next(ref rest) is [(byte)'1'];
+        var nameBytes = LedgerValues.Int(Encoding.ASCII.GetString(Next(ref rest)));
+        if (nameBytes < 0 || nameBytes > rest.Length)
+        {
+            throw new FormatException("An outbox entry's username is longer than the entry.");
+        }
+
+        return new DecidedOrder(new Order
+        {
+            Id = order,
+            SaleId = saleId,
+            UserId = user,
+            Username = Encoding.UTF8.GetString(rest[..nameBytes]),
+            Quantity = quantity,
+            UnitPrice = price,
+            Currency = currency,
+            PurchasedAt = DateTimeOffset.FromUnixTimeMilliseconds(time),
+            RemainingAfter = remaining,
+            IdempotencyKey = rest.Length == nameBytes ? null : Encoding.UTF8.GetString(rest[nameBytes..]),
+        }, limitOne);
+    }
+
+    private static ReadOnlySpan<byte> Next(ref ReadOnlySpan<byte> rest)
+    {
+        var end = rest.IndexOf(Bar);
+        if (end < 0)
+        {
+            throw new FormatException("An outbox entry has fewer parts than purchase.lua writes.");
+        }
+
+        var part = rest[..end];
+        rest = rest[(end + 1)..];
+        return part;
+    }
+
+    /// <summary>The form of earlier versions, one stream field per value: entries they left are still read.</summary>
+    private static DecidedOrder ParseFields(Guid saleId, NameValueEntry[] values)
     {
         // One pass over the fields: the entry's indexer scans all of them for each name it is asked.
         string? o = null, u = null, n = null, q = null, p = null, c = null, t = null, r = null, k = null, l = null;
-        foreach (var field in entry.Values)
+        foreach (var field in values)
         {
             var value = field.Value.ToString();
             switch (field.Name.ToString())

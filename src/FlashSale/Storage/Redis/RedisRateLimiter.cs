@@ -80,13 +80,31 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
 
         try
         {
-            var (refused, decision) = await DecideAsync(checks, leases, remote);
-            if (refused >= 0)
+            while (true)
             {
-                PutBack(leases, spent, after: refused);
-            }
+                var (refused, decision) = await DecideAsync(checks, leases, remote);
+                if (refused < 0)
+                {
+                    return (refused, decision);
+                }
 
-            return (refused, decision);
+                // Redis may have refused because this instance holds the permits: a lease granted to a concurrent
+                // request of the same subject while this one was asking. Those are for spending, not a 429.
+                if (leases[refused].TrySpend(_time.GetTimestamp(), out _))
+                {
+                    spent[refused] = true;
+                    remote = remote.SkipWhile(i => i != refused).Skip(1).ToList();
+                    if (remote.Count == 0)
+                    {
+                        return (-1, RateLimitDecision.Allow);
+                    }
+
+                    continue;
+                }
+
+                PutBack(leases, spent, after: refused);
+                return (refused, decision);
+            }
         }
         catch
         {

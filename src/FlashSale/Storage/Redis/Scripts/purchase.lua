@@ -57,9 +57,13 @@ redis.call('HINCRBY', KEYS[3], ARGV[1], qty)
 local limit_one = '0'
 if limit == 1 then limit_one = '1' end
 
-redis.call('XADD', KEYS[5], '*',
-  'o', ARGV[5], 'u', ARGV[1], 'n', ARGV[2], 'q', ARGV[3], 'p', meta[5], 'c', meta[6],
-  't', ARGV[4], 'r', tostring(remaining), 'k', ARGV[8] or '', 'l', limit_one)
+-- The outbox entry is one field, d = order|user|qty|time|remaining|price|currency|limit-one|bytes of the
+-- username|username followed by the idempotency key (OutboxEntry.cs): ten fields cost Redis ten name/value
+-- pairs to append, log to the AOF and send to the persister, and the persister ten strings to read back.
+local key_text = ARGV[8] or ''
+redis.call('XADD', KEYS[5], '*', 'd',
+  ARGV[5] .. '|' .. ARGV[1] .. '|' .. ARGV[3] .. '|' .. ARGV[4] .. '|' .. remaining .. '|' .. meta[5] .. '|' .. meta[6]
+  .. '|' .. limit_one .. '|' .. #ARGV[2] .. '|' .. ARGV[2] .. key_text)
 if has_key then
   redis.call('SET', KEYS[4], 'O|' .. qty .. '|' .. ARGV[5] .. '|' .. ARGV[4] .. '|' .. remaining .. '|' .. meta[5] .. '|' .. meta[6])
 end

@@ -1,0 +1,93 @@
+using FlashSale.Storage.Redis;
+using FlashSale.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace FlashSale.Tests.Distributed;
+
+/// <summary>
+/// An outbox entry as purchase.lua writes it (one packed field, the username measured in bytes) reads back
+/// into the order that was decided, whatever the username and key contain; entries in the older
+/// one-field-per-value form still read. Against the real Redis of scripts/services.sh.
+/// </summary>
+public sealed class OutboxEntryTests : IAsyncLifetime
+{
+    private readonly TestStorage _storage = TestStorage.Create(StorageKind.Redis);
+    private readonly Guid _sale = Guid.CreateVersion7();
+    private readonly List<RedisKey> _keys = [];
+    private ConnectionMultiplexer _redis = null!;
+
+    public async Task InitializeAsync() => _redis = await ConnectionMultiplexer.ConnectAsync(_storage.RedisConfiguration);
+
+    [Theory]
+    [InlineData("Ada", null)]
+    [InlineData("Zoë | Ünïcødé 🛒", "key|with|bars")]
+    [InlineData("|", "|")]
+    [InlineData("7|", "ключ-9")]
+    public async Task WhatTheScriptAppends_ReadsBackAsTheDecidedOrder(string username, string? key)
+    {
+        var db = _redis.GetDatabase();
+        var now = DateTimeOffset.UtcNow;
+        await db.HashSetAsync(RedisKeys.Meta(_sale),
+        [
+            new("total", 50), new("limit", 1), new("starts", now.AddMinutes(-1).ToUnixTimeMilliseconds()),
+            new("ends", now.AddHours(1).ToUnixTimeMilliseconds()), new("price", "12.5"), new("currency", "EUR"),
+        ]);
+        await db.StringSetAsync(RedisKeys.Stock(_sale), 50);
+        var orderId = Guid.CreateVersion7();
+        var userId = Guid.CreateVersion7().ToString("D");
+
+        var keyKey = key is null ? RedisKeys.NoIdempotency(_sale) : RedisKeys.Idempotency(_sale, userId, key);
+        _keys.Add(keyKey);
+        var reply = (string[])(await new LedgerScripts().Purchase.EvaluateAsync(db,
+            [RedisKeys.Meta(_sale), RedisKeys.Stock(_sale), RedisKeys.Buyers(_sale), keyKey, RedisKeys.Outbox(_sale)],
+            [userId, username, 1, now.ToUnixTimeMilliseconds(), orderId.ToString("D"), key is null ? 0 : 1, 60, key ?? ""]))!;
+        Assert.Equal("ok", reply[0]);
+
+        var entry = Assert.Single(await db.StreamRangeAsync(RedisKeys.Outbox(_sale)));
+        Assert.Equal("d", Assert.Single(entry.Values).Name);
+        var decided = OutboxEntry.Parse(_sale, entry);
+
+        Assert.True(decided.LimitOne);
+        Assert.Equal(orderId, decided.Order.Id);
+        Assert.Equal(_sale, decided.Order.SaleId);
+        Assert.Equal(userId, decided.Order.UserId);
+        Assert.Equal(username, decided.Order.Username);
+        Assert.Equal(1, decided.Order.Quantity);
+        Assert.Equal(12.5m, decided.Order.UnitPrice);
+        Assert.Equal("EUR", decided.Order.Currency);
+        Assert.Equal(now.ToUnixTimeMilliseconds(), decided.Order.PurchasedAt.ToUnixTimeMilliseconds());
+        Assert.Equal(49, decided.Order.RemainingAfter);
+        Assert.Equal(key, decided.Order.IdempotencyKey);
+    }
+
+    [Fact]
+    public void AnEntryOfTheOlderForm_StillReads()
+    {
+        var orderId = Guid.CreateVersion7();
+        var entry = new StreamEntry("1-0",
+        [
+            new("o", orderId.ToString("D")), new("u", "u-1"), new("n", "Ada"), new("q", "2"), new("p", "19.99"),
+            new("c", "EUR"), new("t", 1_764_806_400_000), new("r", "8"), new("k", "k-1"), new("l", "0"),
+        ]);
+
+        var decided = OutboxEntry.Parse(_sale, entry);
+
+        Assert.Equal((orderId, "u-1", "Ada", 2, 19.99m, 8, "k-1"), (decided.Order.Id, decided.Order.UserId, decided.Order.Username,
+            decided.Order.Quantity, decided.Order.UnitPrice, decided.Order.RemainingAfter, decided.Order.IdempotencyKey));
+        Assert.False(decided.LimitOne);
+    }
+
+    [Theory]
+    [InlineData("not-a-packed-entry")]
+    [InlineData("0190a000-0000-7000-8000-000000000001|u|1|1764806400000|8|19.99|EUR|0|99|short")]
+    public void AMalformedEntry_IsAFormatError(string packed) =>
+        Assert.ThrowsAny<FormatException>(() => OutboxEntry.Parse(_sale, new StreamEntry("1-0", [new("d", packed)])));
+
+    public async Task DisposeAsync()
+    {
+        await _redis.GetDatabase().KeyDeleteAsync(
+            [RedisKeys.Meta(_sale), RedisKeys.Stock(_sale), RedisKeys.Buyers(_sale), RedisKeys.Outbox(_sale), .. _keys]);
+        await _redis.DisposeAsync();
+        await _storage.DisposeAsync();
+    }
+}
