@@ -91,6 +91,46 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db)
         return await command.ExecuteScalarAsync(ct) is not null;
     }
 
+    /// <summary>
+    /// Whether the order is in the record, answered within <paramref name="within"/>: false when PostgreSQL fails or
+    /// does not answer in time. A lookup past its bound is abandoned, never cancelled: Npgsql cancels a command by
+    /// sending PostgreSQL a cancel request from the cancelling thread and waiting there until the server closes that
+    /// connection, which a stalled server (accepts, never replies) does not do. Every cancelled lookup then held a
+    /// thread-pool thread for the whole stall, and purchases waiting on their orders starved the instance: no answer
+    /// at all instead of 503 (<c>RecordStallTests</c>). The abandoned query ends when the server answers or the
+    /// connection breaks; it has no command timeout, whose expiry would cancel the same way.
+    /// </summary>
+    public async Task<bool> ExistsWithinAsync(Guid orderId, TimeSpan within)
+    {
+        var lookup = Uncancelled("SELECT 1 FROM orders WHERE id = $1", orderId);
+        return await Task.WhenAny(lookup, Task.Delay(within, CancellationToken.None)) == lookup && (await lookup).Answer is not null;
+    }
+
+    /// <summary>
+    /// A <c>SELECT 1</c> that is never cancelled (see <see cref="ExistsWithinAsync"/>): null when PostgreSQL answered,
+    /// else why not. The caller bounds the wait and does not start another while one is outstanding.
+    /// </summary>
+    public async Task<Exception?> PingUncancelledAsync() => (await Uncancelled("SELECT 1", null)).Failure;
+
+    private async Task<(object? Answer, Exception? Failure)> Uncancelled(string sql, Guid? parameter)
+    {
+        try
+        {
+            await using var command = db.CreateCommand(sql);
+            command.CommandTimeout = 0;
+            if (parameter is { } value)
+            {
+                command.Parameters.AddWithValue(value);
+            }
+
+            return (await command.ExecuteScalarAsync(CancellationToken.None), null);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            return (null, ex);
+        }
+    }
+
     /// <summary>Every order of a sale, for rebuilding its ledger state.</summary>
     public async Task<IReadOnlyList<Order>> ListSaleOrdersAsync(Guid saleId, CancellationToken ct)
     {
@@ -136,11 +176,6 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db)
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    public async Task PingAsync(CancellationToken ct)
-    {
-        await using var command = db.CreateCommand("SELECT 1");
-        await command.ExecuteScalarAsync(ct);
-    }
 }
 
 /// <summary>An order the ledger decided, as carried by the outbox to the record.</summary>

@@ -1,16 +1,20 @@
+using System.Runtime.ExceptionServices;
 using FlashSale.Operations;
-using Npgsql;
 
 namespace FlashSale.Storage.Postgres;
 
 /// <summary>Ready when PostgreSQL answers a query on a pooled connection.</summary>
-internal sealed class PostgresProbe(NpgsqlDataSource db) : IStoreProbe
+internal sealed class PostgresProbe(PostgresOrderRecord record) : IStoreProbe
 {
     public string Name => "postgres";
 
     public async Task CheckAsync(CancellationToken ct)
     {
-        await using var command = db.CreateCommand("SELECT 1");
-        await command.ExecuteScalarAsync(ct);
+        // The caller's bound is waited on, not handed to Npgsql: a cancelled command blocks a thread until a stalled
+        // server closes the cancel request's connection (PostgresOrderRecord.ExistsWithinAsync).
+        if (await record.PingUncancelledAsync().WaitAsync(ct) is { } failure)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
     }
 }

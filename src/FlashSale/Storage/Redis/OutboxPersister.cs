@@ -44,6 +44,7 @@ public sealed partial class OutboxPersister(
     private readonly SemaphoreSlim _catchUp = new(1, 1);
     private int _uncounted;
     private long _lastCatchUp;
+    private Task<Exception?>? _ping;
 
     /// <summary>This instance just appended to a sale's outbox: read it now rather than at the next sweep.</summary>
     public void Wake(Guid saleId)
@@ -140,7 +141,9 @@ public sealed partial class OutboxPersister(
                 return;
             }
 
-            var ping = PingAsync(ct);
+            // Never cancelled, so never a thread blocked on Npgsql's cancel request to a stalled server
+            // (PostgresOrderRecord.ExistsWithinAsync); one outstanding ping at a time, so a stall holds one connection.
+            var ping = _ping is { IsCompleted: false } ? _ping : _ping = record.PingUncancelledAsync();
             if (await Task.WhenAny(ping, Task.Delay(PingBound, CancellationToken.None)) != ping)
             {
                 MarkRecordDown(new TimeoutException($"no answer to a ping in {PingBound.TotalSeconds:F0} s"));
@@ -162,22 +165,6 @@ public sealed partial class OutboxPersister(
                 LogRecordBack();
                 health.MarkUp();
             }
-        }
-    }
-
-    /// <summary>The ping's failure, or null when PostgreSQL answered.</summary>
-    private async Task<Exception?> PingAsync(CancellationToken ct)
-    {
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(PingBound);
-            await record.PingAsync(timeout.Token);
-            return null;
-        }
-        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or OperationCanceledException)
-        {
-            return ex;
         }
     }
 

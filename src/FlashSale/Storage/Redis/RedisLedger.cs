@@ -196,7 +196,7 @@ public sealed partial class RedisLedger(
         var started = Stopwatch.GetTimestamp();
         try
         {
-            if (checkFirst && !health.IsDown && await ExistsQuietlyAsync(order.Id, _options.CommitWait))
+            if (checkFirst && !health.IsDown && await record.ExistsWithinAsync(order.Id, _options.CommitWait))
             {
                 return new PurchaseOutcome.Confirmed(order);
             }
@@ -224,7 +224,7 @@ public sealed partial class RedisLedger(
 
                 // Bounded by what is left of CommitWait: a stalled PostgreSQL must not hold the answer past it.
                 left = _options.CommitWait - Stopwatch.GetElapsedTime(started);
-                if (left > TimeSpan.Zero && !health.IsDown && await ExistsQuietlyAsync(order.Id, left))
+                if (left > TimeSpan.Zero && !health.IsDown && await record.ExistsWithinAsync(order.Id, left))
                 {
                     return new PurchaseOutcome.Confirmed(order);
                 }
@@ -255,7 +255,7 @@ public sealed partial class RedisLedger(
                 }
 
                 var left = _options.CommitWait - Stopwatch.GetElapsedTime(started);
-                if (done == committed || (left > TimeSpan.Zero && !health.IsDown && await ExistsQuietlyAsync(orderId, left)))
+                if (done == committed || (left > TimeSpan.Zero && !health.IsDown && await record.ExistsWithinAsync(orderId, left)))
                 {
                     var order = await orders.FindAsync(orderId, ct);
                     if (order is not null)
@@ -270,30 +270,6 @@ public sealed partial class RedisLedger(
         finally
         {
             waiters.Forget(orderId);
-        }
-    }
-
-    /// <summary>
-    /// Whether the order is in the record, answered within <paramref name="within"/>: false when
-    /// PostgreSQL fails or does not answer in time. A stalled server (accepts, never replies) is
-    /// not waited for past the bound, even while Npgsql's own cancellation is still running.
-    /// </summary>
-    private async Task<bool> ExistsQuietlyAsync(Guid orderId, TimeSpan within)
-    {
-        var lookup = ExistsOrFalseAsync(orderId, within);
-        return await Task.WhenAny(lookup, Task.Delay(within, CancellationToken.None)) == lookup && await lookup;
-    }
-
-    private async Task<bool> ExistsOrFalseAsync(Guid orderId, TimeSpan within)
-    {
-        using var timeout = new CancellationTokenSource(within);
-        try
-        {
-            return await record.ExistsAsync(orderId, timeout.Token);
-        }
-        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or OperationCanceledException)
-        {
-            return false;
         }
     }
 
