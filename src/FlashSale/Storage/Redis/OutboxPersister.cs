@@ -49,6 +49,17 @@ public sealed partial class OutboxPersister(
     /// <summary>This instance just appended to a sale's outbox: read it now rather than at the next sweep.</summary>
     public void Wake(Guid saleId)
     {
+        // A pass over the sale that is running reads again before it stops (Dirty), so the loop is not woken for it:
+        // under load a pass runs all the time, and every purchase woke the loop for a pass that found the sale taken.
+        if (_streams.TryGetValue(saleId, out var stream))
+        {
+            Interlocked.Exchange(ref stream.Dirty, 1);
+            if (Volatile.Read(ref stream.Pumping) == 1)
+            {
+                return;
+            }
+        }
+
         if (_hot.TryAdd(saleId, 0))
         {
             _wake.Release();
@@ -185,9 +196,10 @@ public sealed partial class OutboxPersister(
         var stream = _streams.GetOrAdd(saleId, _ => new StreamState());
         if (!await stream.Gate.WaitAsync(0, ct))
         {
-            return; // Already being pumped; that pass will see the new entries or the next will.
+            return; // Already being pumped; that pass reads again if anything was appended since its last read.
         }
 
+        Interlocked.Exchange(ref stream.Pumping, 1);
         try
         {
             var db = redis.GetDatabase();
@@ -201,6 +213,8 @@ public sealed partial class OutboxPersister(
             while (!ct.IsCancellationRequested)
             {
                 StreamEntry[] entries;
+                // Cleared before the read: an append after this point is either in this read or marks the stream again.
+                Interlocked.Exchange(ref stream.Dirty, 0);
                 try
                 {
                     // After a failed write, our own delivered-but-unacknowledged entries come first ("0").
@@ -261,7 +275,13 @@ public sealed partial class OutboxPersister(
         }
         finally
         {
+            // Both fenced (Interlocked): a Wake either sees the pass running and leaves the stream marked, or wakes the loop.
+            Interlocked.Exchange(ref stream.Pumping, 0);
             stream.Gate.Release();
+            if (Volatile.Read(ref stream.Dirty) == 1 && !ct.IsCancellationRequested)
+            {
+                Wake(saleId);
+            }
         }
     }
 
@@ -401,6 +421,12 @@ public sealed partial class OutboxPersister(
 
         /// <summary>True at start (a previous life of this consumer name) and after a failed write.</summary>
         public bool OwnPending { get; set; } = true;
+
+        /// <summary>1 while a pass holds <see cref="Gate"/>; fields for <see cref="Interlocked"/>.</summary>
+        public int Pumping;
+
+        /// <summary>1 when this instance appended since the running pass's last read.</summary>
+        public int Dirty;
     }
 
     [LoggerMessage(EventId = 4201, Level = LogLevel.Warning, Message = "Persister: Redis failed ({Error})")]
