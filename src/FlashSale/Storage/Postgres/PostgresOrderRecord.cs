@@ -84,13 +84,6 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db)
         return await command.ExecuteNonQueryAsync(ct);
     }
 
-    public async Task<bool> ExistsAsync(Guid orderId, CancellationToken ct)
-    {
-        await using var command = db.CreateCommand("SELECT 1 FROM orders WHERE id = $1");
-        command.Parameters.AddWithValue(orderId);
-        return await command.ExecuteScalarAsync(ct) is not null;
-    }
-
     /// <summary>
     /// Whether the order is in the record, answered within <paramref name="within"/>: false when PostgreSQL fails or
     /// does not answer in time. A lookup past its bound is abandoned, never cancelled: Npgsql cancels a command by
@@ -175,7 +168,6 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db)
             "TRUNCATE orders, sales, sale_totals, daily_totals, buyer_totals, stats_pending; UPDATE stats_counters SET unique_buyers = 0;");
         await command.ExecuteNonQueryAsync(ct);
     }
-
 }
 
 /// <summary>An order the ledger decided, as carried by the outbox to the record.</summary>

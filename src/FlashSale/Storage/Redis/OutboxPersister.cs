@@ -55,7 +55,7 @@ public sealed partial class OutboxPersister(
         if (_streams.TryGetValue(saleId, out var stream))
         {
             Interlocked.Exchange(ref stream.Dirty, 1);
-            if (Volatile.Read(ref stream.Pumping) == 1)
+            if (stream.Gate.CurrentCount == 0)
             {
                 return;
             }
@@ -216,7 +216,6 @@ public sealed partial class OutboxPersister(
             return; // Already being pumped; that pass reads again if anything was appended since its last read.
         }
 
-        Interlocked.Exchange(ref stream.Pumping, 1);
         try
         {
             var db = redis.GetDatabase();
@@ -293,9 +292,10 @@ public sealed partial class OutboxPersister(
         }
         finally
         {
-            // Both fenced (Interlocked): a Wake either sees the pass running and leaves the stream marked, or wakes the loop.
-            Interlocked.Exchange(ref stream.Pumping, 0);
+            // Fenced on both sides (Wake's Interlocked write, this barrier): a Wake either sees the pass running and
+            // leaves the stream marked, or wakes the loop.
             stream.Gate.Release();
+            Interlocked.MemoryBarrier();
             if (Volatile.Read(ref stream.Dirty) == 1 && !ct.IsCancellationRequested)
             {
                 Wake(saleId);
@@ -440,10 +440,7 @@ public sealed partial class OutboxPersister(
         /// <summary>True at start (a previous life of this consumer name) and after a failed write.</summary>
         public bool OwnPending { get; set; } = true;
 
-        /// <summary>1 while a pass holds <see cref="Gate"/>; fields for <see cref="Interlocked"/>.</summary>
-        public int Pumping;
-
-        /// <summary>1 when this instance appended since the running pass's last read.</summary>
+        /// <summary>1 when this instance appended since the running pass's last read (a field for <see cref="Interlocked"/>).</summary>
         public int Dirty;
     }
 
@@ -459,9 +456,9 @@ public sealed partial class OutboxPersister(
     [LoggerMessage(EventId = 4204, Level = LogLevel.Information, Message = "Claimed {Count} outbox entries of sale {SaleId} left by another instance")]
     private partial void LogClaimed(int count, Guid saleId);
 
-    [LoggerMessage(EventId = 4206, Level = LogLevel.Warning, Message = "Stats catch-up failed ({Error}); the stats stay exact and it is tried again")]
-    private partial void LogCatchUpFailed(string error);
-
     [LoggerMessage(EventId = 4205, Level = LogLevel.Error, Message = "Order {OrderId} of sale {SaleId} was refused by a record constraint; reconciliation will report the drift")]
     private partial void LogRefused(Guid orderId, Guid saleId);
+
+    [LoggerMessage(EventId = 4206, Level = LogLevel.Warning, Message = "Stats catch-up failed ({Error}); the stats stay exact and it is tried again")]
+    private partial void LogCatchUpFailed(string error);
 }
