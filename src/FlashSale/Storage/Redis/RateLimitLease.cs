@@ -14,6 +14,8 @@ internal sealed class RateLimitLease(string key, long windowMs)
     private bool _retired;
     private int _lastWanted;
     private long _lastGrant;
+    private int _asking;
+    private TaskCompletionSource? _settled;
 
     public string Key { get; } = key;
 
@@ -46,12 +48,14 @@ internal sealed class RateLimitLease(string key, long windowMs)
 
     /// <summary>
     /// How many permits to ask for: one while the subject is quiet; double the last lease when it was
-    /// spent within its lifetime; what the last one actually served when it outlived its use.
+    /// spent within its lifetime; what the last one actually served when it outlived its use. Counts the
+    /// ask as in flight until <see cref="Answered"/>.
     /// </summary>
     public int Wanted(long now, long lifetime, int cap)
     {
         lock (_gate)
         {
+            _asking++;
             var sinceGrant = now - _lastGrant;
             var wanted = _lastGrant == 0 || sinceGrant >= 2 * lifetime ? 1
                 : sinceGrant < lifetime && _available == 0 ? 2 * _lastWanted
@@ -81,6 +85,36 @@ internal sealed class RateLimitLease(string key, long windowMs)
             _lastWanted = wanted;
             _lastGrant = now;
             return stale;
+        }
+    }
+
+    /// <summary>An ask counted by <see cref="Wanted"/> has its answer (and its grant, if any, is in the lease).</summary>
+    public void Answered()
+    {
+        TaskCompletionSource? settled = null;
+        lock (_gate)
+        {
+            if (--_asking == 0)
+            {
+                (settled, _settled) = (_settled, null);
+            }
+        }
+
+        settled?.TrySetResult();
+    }
+
+    /// <summary>
+    /// Completes when no request of this instance is asking Redis for this lease, so every grant already
+    /// decided is in it: a request that Redis refused because a concurrent ask took the last permits can
+    /// look again once those permits have landed here.
+    /// </summary>
+    public Task Settled()
+    {
+        lock (_gate)
+        {
+            return _asking == 0
+                ? Task.CompletedTask
+                : (_settled ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
         }
     }
 

@@ -28,6 +28,9 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
     private readonly ITimer? _sweep;
     private int _sweeping;
     private long _roundTrips;
+
+    /// <summary>How long a refused request waits for concurrent asks' grants to land before it takes the 429.</summary>
+    private static readonly TimeSpan SettleWait = TimeSpan.FromMilliseconds(250);
     private bool? _cluster;
 
     public RedisRateLimiter(IConnectionMultiplexer redis, IOptions<RedisRateLimiterOptions>? options = null,
@@ -89,7 +92,14 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
                 }
 
                 // Redis may have refused because this instance holds the permits: a lease granted to a concurrent
-                // request of the same subject while this one was asking. Those are for spending, not a 429.
+                // request of the same subject while this one was asking. Those are for spending, not a 429; their
+                // grant may still be on its way into the lease, so wait (briefly) until no ask is in flight.
+                var settled = leases[refused].Settled();
+                if (!settled.IsCompleted)
+                {
+                    await Task.WhenAny(settled, Task.Delay(SettleWait, CancellationToken.None));
+                }
+
                 if (leases[refused].TrySpend(_time.GetTimestamp(), out _))
                 {
                     spent[refused] = true;
@@ -190,23 +200,33 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
         }
 
         Interlocked.Increment(ref _roundTrips);
-        var result = (RedisResult[])(await Script.EvaluateAsync(_redis.GetDatabase(), keys, args))!;
-        var refusedAt = (int)result[0];
-        var granted = refusedAt == 0 ? indexes.Count : refusedAt - 1;
-        var after = _time.GetTimestamp();
-        for (var j = 0; j < granted; j++)
+        try
         {
-            var stale = leases[indexes[j]].Granted(after, Lifetime(checks[indexes[j]].Rule.Window), wanted[j],
-                (int)result[2 + 2 * j], (long)result[3 + 2 * j]);
-            if (stale is { } giveBack)
+            var result = (RedisResult[])(await Script.EvaluateAsync(_redis.GetDatabase(), keys, args))!;
+            var refusedAt = (int)result[0];
+            var granted = refusedAt == 0 ? indexes.Count : refusedAt - 1;
+            var after = _time.GetTimestamp();
+            for (var j = 0; j < granted; j++)
             {
-                _giveBacks.Enqueue(giveBack);
+                var stale = leases[indexes[j]].Granted(after, Lifetime(checks[indexes[j]].Rule.Window), wanted[j],
+                    (int)result[2 + 2 * j], (long)result[3 + 2 * j]);
+                if (stale is { } giveBack)
+                {
+                    _giveBacks.Enqueue(giveBack);
+                }
+            }
+
+            return refusedAt == 0
+                ? (-1, RateLimitDecision.Allow)
+                : (indexes[refusedAt - 1], RateLimitDecision.Refuse(TimeSpan.FromMilliseconds((long)result[1])));
+        }
+        finally
+        {
+            foreach (var index in indexes)
+            {
+                leases[index].Answered();
             }
         }
-
-        return refusedAt == 0
-            ? (-1, RateLimitDecision.Allow)
-            : (indexes[refusedAt - 1], RateLimitDecision.Refuse(TimeSpan.FromMilliseconds((long)result[1])));
     }
 
     private int Cap(RateLimitRule rule) =>
