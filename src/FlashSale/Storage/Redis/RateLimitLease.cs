@@ -66,12 +66,19 @@ internal sealed class RateLimitLease(string key, long windowMs)
 
     /// <summary>
     /// Redis granted <paramref name="granted"/> permits (one spent by the asking request). Returns the permits of an
-    /// older lease that can no longer be kept with these (another window, or expired), for the caller to give back.
+    /// older lease that can no longer be kept with these (another window, or expired), or those of this grant when
+    /// the lease is retired, for the caller to give back.
     /// </summary>
     public RateLimitGiveBack? Granted(long now, long lifetime, int wanted, int granted, long windowIndex)
     {
         lock (_gate)
         {
+            if (_retired)
+            {
+                // Nobody looks this lease up any more: what the asking request did not spend goes straight back.
+                return granted > 1 ? new RateLimitGiveBack(Key, WindowMs, granted - 1, windowIndex) : null;
+            }
+
             RateLimitGiveBack? stale = null;
             if (_available > 0 && (windowIndex != _windowIndex || now >= _expires))
             {
@@ -120,9 +127,10 @@ internal sealed class RateLimitLease(string key, long windowMs)
 
     /// <summary>
     /// The sweep: takes out unspent permits past their lifetime (to be given back), and retires the lease when
-    /// nothing is held and the subject has been quiet for two lifetimes. A grant that reaches a retired lease (its
-    /// request waited that long for Redis) is neither spent nor given back: those permits count until their window
-    /// passes, which makes the limit stricter, never looser.
+    /// nothing is held, no request is asking Redis for it, and the subject has been quiet for two lifetimes. A grant
+    /// that still reaches a retired lease (its request looked the lease up just before it retired) is given back
+    /// whole but for the asking request's permit (<see cref="Granted"/>): a lost grant would count until its window
+    /// passed and refuse requests the limit allows.
     /// </summary>
     public (RateLimitGiveBack? Expired, bool Retired) Sweep(long now, long lifetime)
     {
@@ -135,7 +143,7 @@ internal sealed class RateLimitLease(string key, long windowMs)
                 _available = 0;
             }
 
-            if (_available == 0 && now - _lastGrant >= 2 * lifetime)
+            if (_available == 0 && _asking == 0 && now - _lastGrant >= 2 * lifetime)
             {
                 _retired = true;
             }
