@@ -1,6 +1,7 @@
 using FlashSale.RateLimiting;
 using FlashSale.Storage.Redis;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FlashSale.Tests.RateLimiting;
 
@@ -66,9 +67,11 @@ public sealed class RedisRateLimiterLeaseTests : TwoRedisConnections
     public async Task UnspentPermits_AreGivenBack_WhenTheLeaseExpires()
     {
         var rule = new RateLimitRule(UniqueName(), PermitLimit: 10, Window: TimeSpan.FromMinutes(1));
-        var (a, b) = TwoInstances(lifetime: TimeSpan.FromMilliseconds(200));
+        // The instances' clock stands still until the test moves it: a stalled test host cannot expire a lease early.
+        var clock = new FakeTimeProvider();
+        var (a, b) = TwoInstances(lifetime: TimeSpan.FromMilliseconds(200), clock);
 
-        // a asks for 1, then 2, then (spent in time) 4: it has spent 4 and holds 3 more.
+        // a asks for 1, then 2, then (spent within the lifetime) 4: it has spent 4 and holds 3 more.
         for (var i = 0; i < 4; i++)
         {
             Assert.True((await a.AcquireAsync(rule, "s", CancellationToken.None)).Allowed);
@@ -81,7 +84,8 @@ public sealed class RedisRateLimiterLeaseTests : TwoRedisConnections
         var early = await AcquireMany(b, rule, 6);
         Assert.Equal(3, early);
 
-        // After the lease's lifetime a gives its 3 unspent permits back, and b can use them.
+        // After the lease's lifetime a gives its 3 unspent permits back (its sweep, every 100 ms), and b can use them.
+        clock.Advance(TimeSpan.FromMilliseconds(300));
         await WaitUntil(async () => (long)await First.GetDatabase().HashGetAsync(key, "c") <= 7);
         var late = await AcquireMany(b, rule, 6);
         Assert.Equal(3, late);
@@ -120,10 +124,10 @@ public sealed class RedisRateLimiterLeaseTests : TwoRedisConnections
     }
 
     /// <summary>Two instances that may lease up to half a limit, for a short lifetime.</summary>
-    private (RedisRateLimiter A, RedisRateLimiter B) TwoInstances(TimeSpan lifetime)
+    private (RedisRateLimiter A, RedisRateLimiter B) TwoInstances(TimeSpan lifetime, TimeProvider? clock = null)
     {
         var options = Options.Create(new RedisRateLimiterOptions { MaxShare = 0.5, Lifetime = lifetime });
-        return (Owned(new RedisRateLimiter(First, options)), Owned(new RedisRateLimiter(Second, options)));
+        return (Owned(new RedisRateLimiter(First, options, clock)), Owned(new RedisRateLimiter(Second, options, clock)));
     }
 
     private static async Task<int> AcquireMany(RedisRateLimiter limiter, RateLimitRule rule, int attempts)
