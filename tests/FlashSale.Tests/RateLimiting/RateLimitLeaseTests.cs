@@ -43,6 +43,34 @@ public sealed class RateLimitLeaseTests
     }
 
     [Fact]
+    public void APermitPutBackAfterTheLeaseRetired_IsGivenBack()
+    {
+        var lease = new RateLimitLease("k", windowMs: 60_000);
+        lease.Wanted(now: 1_000, Lifetime, Cap);
+        lease.Granted(now: 1_001, Lifetime, wanted: 2, granted: 2, windowIndex: 7);
+        lease.Answered();
+        Assert.True(lease.TrySpend(now: 1_002, out _));
+
+        // A later rule's round trip outlived the lease: the sweep retired it, then that rule refused the request.
+        Assert.True(lease.Sweep(now: 2_000, Lifetime).Retired);
+
+        Assert.Equal(new RateLimitGiveBack("k", 60_000, Count: 1, WindowIndex: 7), lease.Unspend());
+    }
+
+    [Fact]
+    public void APermitPutBackWhileTheLeaseLives_IsSpentAgainHere()
+    {
+        var lease = new RateLimitLease("k", windowMs: 60_000);
+        lease.Wanted(now: 1_000, Lifetime, Cap);
+        lease.Granted(now: 1_001, Lifetime, wanted: 2, granted: 2, windowIndex: 7);
+        lease.Answered();
+        Assert.True(lease.TrySpend(now: 1_002, out _));
+
+        Assert.Null(lease.Unspend());
+        Assert.True(lease.TrySpend(now: 1_003, out _));
+    }
+
+    [Fact]
     public void AGrantOfOneReachingARetiredLease_HasNothingToGiveBack()
     {
         var lease = new RateLimitLease("k", windowMs: 60_000);

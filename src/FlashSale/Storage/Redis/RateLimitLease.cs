@@ -37,12 +37,21 @@ internal sealed class RateLimitLease(string key, long windowMs)
         }
     }
 
-    /// <summary>A spent permit not used after all: a later rule refused the request.</summary>
-    public void Unspend()
+    /// <summary>
+    /// A spent permit not used after all: a later rule refused the request. Returns it for the caller to give back
+    /// when the lease retired meanwhile (the later rule's round trip outlived it): nobody would spend it here.
+    /// </summary>
+    public RateLimitGiveBack? Unspend()
     {
         lock (_gate)
         {
+            if (_retired)
+            {
+                return new RateLimitGiveBack(Key, WindowMs, 1, _windowIndex);
+            }
+
             _available++;
+            return null;
         }
     }
 

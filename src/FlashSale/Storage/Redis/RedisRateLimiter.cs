@@ -136,13 +136,13 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
         }
     }
 
-    private static void PutBack(RateLimitLease[] leases, bool[] spent, int after)
+    private void PutBack(RateLimitLease[] leases, bool[] spent, int after)
     {
         for (var i = after + 1; i < leases.Length; i++)
         {
-            if (spent[i])
+            if (spent[i] && leases[i].Unspend() is { } giveBack)
             {
-                leases[i].Unspend();
+                _giveBacks.Enqueue(giveBack);
             }
         }
     }
