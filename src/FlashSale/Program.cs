@@ -38,7 +38,7 @@ builder.Services.AddSingleton<PurchaseAdmission>();
 builder.Services.AddSingleton<SaleCommands>();
 builder.Services.AddFlashSaleOperations();
 builder.Services.AddFlashSaleWeb();
-builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
+builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>().AddOperationTransformer<StoreUnavailableResponseTransformer>());
 
 var app = builder.Build();
 

@@ -14,6 +14,8 @@ public static class StorageSetup
         services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SaleFeedHub>();
         services.AddSingleton<IStockNotifier>(sp => sp.GetRequiredService<SaleFeedHub>());
+        // A store down answers 503 + Retry-After wherever it surfaces, never a 500 (docs/reliability.md).
+        services.AddExceptionHandler<StoreUnavailableExceptionHandler>();
         var mode = configuration.GetValue($"{StorageOptions.Section}:Mode", StorageMode.Embedded);
         return mode switch
         {

@@ -1,0 +1,28 @@
+using System.Text.Json.Nodes;
+using FlashSale.Tests.Infrastructure;
+
+namespace FlashSale.Tests.Operations;
+
+/// <summary>The OpenAPI document tells the truth about 503: any API operation answers it when a store is down.</summary>
+public sealed class OpenApiDocumentTests : IAsyncLifetime
+{
+    private readonly TestApp _app = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task EveryApiOperation_DocumentsTheStoreUnavailable503()
+    {
+        var document = JsonNode.Parse(await _app.CreateClient().GetStringAsync("/openapi/v1.json"))!;
+        var operations = document["paths"]!.AsObject()
+            .Where(path => path.Key.StartsWith("/api/", StringComparison.Ordinal))
+            .SelectMany(path => path.Value!.AsObject().Select(op => (Name: $"{op.Key.ToUpperInvariant()} {path.Key}", Operation: op.Value!)))
+            .ToList();
+
+        Assert.Contains(operations, o => o.Name == "GET /api/v1/me/orders");
+        Assert.All(operations, o => Assert.True(o.Operation["responses"]?["503"]?["content"]?["application/problem+json"] is not null,
+            $"{o.Name} does not document 503"));
+    }
+}
