@@ -45,11 +45,7 @@ public sealed class RateLimitLeaseTests
     [Fact]
     public void APermitPutBackAfterTheLeaseRetired_IsGivenBack()
     {
-        var lease = new RateLimitLease("k", windowMs: 60_000);
-        lease.Wanted(now: 1_000, Lifetime, Cap);
-        lease.Granted(now: 1_001, Lifetime, wanted: 2, granted: 2, windowIndex: 7);
-        lease.Answered();
-        Assert.True(lease.TrySpend(now: 1_002, out _));
+        var lease = SpentOneOfTwo();
 
         // A later rule's round trip outlived the lease: the sweep retired it, then that rule refused the request.
         Assert.True(lease.Sweep(now: 2_000, Lifetime).Retired);
@@ -60,14 +56,21 @@ public sealed class RateLimitLeaseTests
     [Fact]
     public void APermitPutBackWhileTheLeaseLives_IsSpentAgainHere()
     {
+        var lease = SpentOneOfTwo();
+
+        Assert.Null(lease.Unspend());
+        Assert.True(lease.TrySpend(now: 1_003, out _));
+    }
+
+    /// <summary>A lease granted 2 at 1,001 (window 7), its request's permit and one more spent at 1,002: it holds none.</summary>
+    private static RateLimitLease SpentOneOfTwo()
+    {
         var lease = new RateLimitLease("k", windowMs: 60_000);
         lease.Wanted(now: 1_000, Lifetime, Cap);
         lease.Granted(now: 1_001, Lifetime, wanted: 2, granted: 2, windowIndex: 7);
         lease.Answered();
         Assert.True(lease.TrySpend(now: 1_002, out _));
-
-        Assert.Null(lease.Unspend());
-        Assert.True(lease.TrySpend(now: 1_003, out _));
+        return lease;
     }
 
     [Fact]
