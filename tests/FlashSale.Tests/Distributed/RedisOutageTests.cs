@@ -72,4 +72,44 @@ public sealed class RedisOutageTests : IAsyncLifetime
         using var again = await admin.WithToken(buyers[0].Token).PurchaseAsync(saleId);
         Assert.Equal("limit_reached", await Api.ReasonAsync(again));
     }
+
+    [Fact]
+    public async Task RedisStopped_ReadsAnswerFromTheRecordOr503_NeverA500()
+    {
+        var admin = await Api.AsAdminAsync(_app.CreateClient());
+        var saleId = (await admin.CreateSaleAsync(stock: 20))["id"]!.GetValue<string>();
+        var buyer = admin.WithToken((await admin.MintBuyersAsync(1))[0].Token);
+        using (var bought = await buyer.PurchaseAsync(saleId))
+        {
+            await Api.EnsureAsync(bought, HttpStatusCode.Created);
+        }
+
+        (Api Caller, string Path)[] reads =
+        [
+            (buyer, "/api/v1/sales"),
+            (buyer, $"/api/v1/sales/{saleId}"),
+            (buyer, $"/api/v1/sales/{saleId}/stock"),
+            (buyer, $"/api/v1/sales/{saleId}/leaderboard"),
+            (buyer, "/api/v1/me/orders"),
+            (buyer, $"/api/v1/sales/{saleId}/purchases/me"),
+            (admin, "/api/v1/admin/sales"),
+            (admin, $"/api/v1/admin/sales/{saleId}"),
+            (admin, $"/api/v1/admin/sales/{saleId}/orders"),
+            (admin, "/api/v1/admin/stats"),
+        ];
+
+        await _redis.KillAsync();
+
+        foreach (var (caller, path) in reads)
+        {
+            using var response = await caller.GetAsync(path);
+            var status = (int)response.StatusCode;
+            Assert.True(status is 200 or 503, $"{path} answered {status} while Redis was down: {await response.Content.ReadAsStringAsync()}");
+            if (status == 503)
+            {
+                Assert.Equal("unavailable", await Api.ReasonAsync(response));
+                Assert.NotNull(response.Headers.RetryAfter);
+            }
+        }
+    }
 }
