@@ -35,6 +35,7 @@ public sealed partial class StoreUnavailableExceptionHandler(ILogger<StoreUnavai
     /// <summary>True for failures of reaching a store; false for everything the code or the data caused.</summary>
     public static bool IsStoreUnavailable(Exception exception) => exception switch
     {
+        StoreUnavailableException => true,
         // Connection and I/O failures, timeouts and the server's own transient states (shutting down, too many
         // connections, recovery) are transient; a syntax error or a violated constraint is not.
         NpgsqlException npgsql => npgsql.IsTransient,

@@ -1,11 +1,14 @@
+using System.Diagnostics;
 using System.Net;
 using FlashSale.Tests.Infrastructure;
 
 namespace FlashSale.Tests.Distributed;
 
 /// <summary>
-/// Reads served by PostgreSQL while it is gone: a buyer's orders, the admin's orders and stats, a sale's leaderboard
-/// answer 503 `unavailable` with Retry-After (a dependency down), never a 500, and answer again once it is back.
+/// Reads served by PostgreSQL while it is gone (cut) or stalled: a buyer's orders, the admin's orders and stats, a
+/// sale's leaderboard answer 503 `unavailable` with Retry-After (a dependency down), never a 500; a stall holds a
+/// read no longer than <c>Distributed:RequestCommandTimeout</c>, and once noticed none at all; all answer again once
+/// PostgreSQL is back.
 /// </summary>
 public sealed class RecordOutageReadTests : IAsyncLifetime
 {
@@ -13,7 +16,10 @@ public sealed class RecordOutageReadTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _record = RecordBehindProxy.Create(new Dictionary<string, string?>());
+        _record = RecordBehindProxy.Create(new Dictionary<string, string?>
+        {
+            ["Distributed:RequestCommandTimeout"] = "00:00:02",
+        });
         return Task.CompletedTask;
     }
 
@@ -66,5 +72,63 @@ public sealed class RecordOutageReadTests : IAsyncLifetime
             using var after = await caller.GetAsync(path);
             await Api.EnsureAsync(after, HttpStatusCode.OK);
         }
+    }
+
+    [Fact]
+    public async Task ReadsDuringAStall_AreHeldNoLongerThanTheRequestTimeout_Then503AtOnce()
+    {
+        var admin = await Api.AsAdminAsync(_record.App.CreateClient());
+        var buyer = admin.WithToken((await admin.MintBuyersAsync(1))[0].Token);
+        using (var before = await buyer.GetAsync("/api/v1/me/orders"))
+        {
+            await Api.EnsureAsync(before, HttpStatusCode.OK);
+        }
+
+        _record.Proxy.Stall();
+        try
+        {
+            // Before the record is noticed down: held by the request timeout (2 s here; 30 s and more before), then 503.
+            var first = Stopwatch.StartNew();
+            using (var held = await buyer.GetAsync("/api/v1/me/orders"))
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, held.StatusCode);
+                Assert.NotNull(held.Headers.RetryAfter);
+            }
+
+            Assert.True(first.Elapsed < TimeSpan.FromSeconds(10), $"the first read during the stall took {first.Elapsed.TotalSeconds:F1} s");
+
+            // Once the persister's ping has noticed (within a few seconds), reads are refused without waiting.
+            var deadline = DateTime.UtcNow.AddSeconds(15);
+            TimeSpan took;
+            do
+            {
+                var next = Stopwatch.StartNew();
+                using var refused = await buyer.GetAsync("/api/v1/me/orders");
+                took = next.Elapsed;
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            }
+            while (took > TimeSpan.FromMilliseconds(500) && DateTime.UtcNow < deadline);
+
+            Assert.True(took < TimeSpan.FromMilliseconds(500), $"reads still waited {took.TotalSeconds:F1} s for a stalled PostgreSQL after 15 s");
+        }
+        finally
+        {
+            _record.Proxy.Resume();
+        }
+
+        var back = DateTime.UtcNow.AddSeconds(15);
+        HttpStatusCode status;
+        do
+        {
+            using var again = await buyer.GetAsync("/api/v1/me/orders");
+            status = again.StatusCode;
+            if (status != HttpStatusCode.OK)
+            {
+                await Task.Delay(200);
+            }
+        }
+        while (status != HttpStatusCode.OK && DateTime.UtcNow < back);
+
+        Assert.Equal(HttpStatusCode.OK, status);
     }
 }

@@ -26,7 +26,7 @@ public sealed class PostgresStatsPendingTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         _db = NpgsqlDataSource.Create(_storage.PostgresConnectionString);
-        _stats = new PostgresStatsStore(_db);
+        _stats = new PostgresStatsStore(new PostgresRequests(_db, new RecordHealth(), TimeSpan.FromSeconds(5)));
         return Task.CompletedTask;
     }
 

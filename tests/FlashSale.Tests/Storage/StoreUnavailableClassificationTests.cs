@@ -21,6 +21,7 @@ public sealed class StoreUnavailableClassificationTests
         { "Redis Cluster down", new RedisServerException("CLUSTERDOWN The cluster is down") },
         { "SQLite busy", new SqliteException("database is locked", 5) },
         { "SQLite disk full", new SqliteException("database or disk is full", 13) },
+        { "PostgreSQL known down", new StoreUnavailableException("PostgreSQL is not answering.") },
     };
 
     public static TheoryData<string, Exception> TheCodesOwn => new()

@@ -1,9 +1,8 @@
 using FlashSale.Accounts;
-using Npgsql;
 
 namespace FlashSale.Storage.Postgres;
 
-public sealed class PostgresAccountStore(NpgsqlDataSource db) : IAccountStore
+public sealed class PostgresAccountStore(PostgresRequests db) : IAccountStore
 {
     public async Task<bool> TryCreateAsync(Account account, CancellationToken ct)
     {

@@ -4,7 +4,7 @@ using Npgsql;
 
 namespace FlashSale.Storage.Postgres;
 
-public sealed class PostgresOrderStore(NpgsqlDataSource db) : IOrderStore
+public sealed class PostgresOrderStore(PostgresRequests db) : IOrderStore
 {
     internal const string Columns =
         "seq, id, sale_id, user_id, username, quantity, unit_price, currency, purchased_at, remaining_after, idempotency_key, status, cancelled_at, cancelled_by";

@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace FlashSale.Storage.Postgres;
 
-public sealed class PostgresSaleStore(NpgsqlDataSource db) : ISaleStore
+public sealed class PostgresSaleStore(PostgresRequests db) : ISaleStore
 {
     private const string Columns =
         "id, sku, product_name, description, price, currency, image_url, total_stock, per_user_limit, starts_at, ends_at, created_at";

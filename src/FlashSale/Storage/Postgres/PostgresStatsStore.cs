@@ -7,7 +7,7 @@ namespace FlashSale.Storage.Postgres;
 /// Stats from the aggregates the order triggers maintain (migrations 0002, 0003): the folded totals plus the
 /// batches still pending, through the <c>*_now</c> views. No order is read.
 /// </summary>
-public sealed class PostgresStatsStore(NpgsqlDataSource db) : IStatsStore
+public sealed class PostgresStatsStore(PostgresRequests db) : IStatsStore
 {
     public async Task<StatsData> GetAsync(DateOnly firstDay, DateOnly lastDay, CancellationToken ct)
     {
@@ -21,7 +21,7 @@ public sealed class PostgresStatsStore(NpgsqlDataSource db) : IStatsStore
                    COALESCE(t.units, 0)::int, COALESCE(t.revenue, 0), COALESCE(t.orders, 0)::int, t.last_purchased_at
             FROM sales s LEFT JOIN sale_totals_now t ON t.sale_id = s.id
             ORDER BY s.starts_at, s.created_at
-            """, connection, tx))
+            """, connection, tx) { CommandTimeout = db.CommandTimeoutSeconds })
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -35,7 +35,7 @@ public sealed class PostgresStatsStore(NpgsqlDataSource db) : IStatsStore
         await using (var command = new NpgsqlCommand("""
             SELECT day, revenue, units, orders FROM daily_totals_now
             WHERE day BETWEEN $1 AND $2 AND orders > 0 ORDER BY day
-            """, connection, tx))
+            """, connection, tx) { CommandTimeout = db.CommandTimeoutSeconds })
         {
             command.Parameters.AddWithValue(firstDay);
             command.Parameters.AddWithValue(lastDay);
@@ -48,7 +48,7 @@ public sealed class PostgresStatsStore(NpgsqlDataSource db) : IStatsStore
         }
 
         long buyers;
-        await using (var command = new NpgsqlCommand("SELECT unique_buyers FROM unique_buyers_now", connection, tx))
+        await using (var command = new NpgsqlCommand("SELECT unique_buyers FROM unique_buyers_now", connection, tx) { CommandTimeout = db.CommandTimeoutSeconds })
         {
             buyers = await command.ExecuteScalarAsync(ct) is long count ? count : 0;
         }
@@ -86,7 +86,7 @@ public sealed class PostgresStatsStore(NpgsqlDataSource db) : IStatsStore
                    (SELECT seq FROM orders WHERE sale_id = s.id ORDER BY seq DESC LIMIT 1),
                    EXISTS (SELECT 1 FROM orders WHERE sale_id = s.id ORDER BY seq OFFSET $2 LIMIT 1)
             FROM sales s WHERE s.id = $1
-            """, connection, tx);
+            """, connection, tx) { CommandTimeout = db.CommandTimeoutSeconds };
         bounds.Parameters.AddWithValue(saleId);
         bounds.Parameters.AddWithValue(maxPoints);
         int stock;
@@ -115,7 +115,7 @@ public sealed class PostgresStatsStore(NpgsqlDataSource db) : IStatsStore
                                   ORDER BY seq LIMIT 1) o
               ORDER BY o.seq
               """
-            : "SELECT seq, purchased_at, remaining_after FROM orders WHERE sale_id = $1 ORDER BY seq", connection, tx);
+            : "SELECT seq, purchased_at, remaining_after FROM orders WHERE sale_id = $1 ORDER BY seq", connection, tx) { CommandTimeout = db.CommandTimeoutSeconds };
         points.Parameters.AddWithValue(saleId);
         if (large)
         {

@@ -18,6 +18,12 @@ public sealed class DistributedOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
     public TimeSpan CommitPoll { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// How long a request's own query (sales, orders, stats, accounts) may wait for PostgreSQL before the request is
+    /// answered 503; whole seconds, at least one. The persister and the purchase path have their own bounds.
+    /// </summary>
+    public TimeSpan RequestCommandTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Most outbox entries written to PostgreSQL in one statement.</summary>
     [Range(1, 10_000)]
     public int PersisterBatchSize { get; set; } = 1000;

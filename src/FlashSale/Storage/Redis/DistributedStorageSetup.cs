@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using StackExchange.Redis;
 
@@ -56,6 +57,8 @@ public static class DistributedStorageSetup
         services.AddOptions<DistributedOptions>().BindConfiguration(DistributedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(_ => NpgsqlDataSource.Create(PostgresConnectionString(postgres)));
         services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(RedisConfiguration(redisConfig)));
+        services.AddSingleton(sp => new PostgresRequests(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<RecordHealth>(),
+            sp.GetRequiredService<IOptions<DistributedOptions>>().Value.RequestCommandTimeout));
         services.AddSingleton<ISaleStore, PostgresSaleStore>();
         services.AddSingleton<IOrderStore, PostgresOrderStore>();
         services.AddSingleton<IStatsStore, PostgresStatsStore>();

@@ -1,4 +1,4 @@
-namespace FlashSale.Storage.Redis;
+namespace FlashSale.Storage.Postgres;
 
 /// <summary>
 /// Whether PostgreSQL answers, as the persister last saw it. While it does not, new purchase
