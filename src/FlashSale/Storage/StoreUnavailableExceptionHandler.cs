@@ -40,6 +40,7 @@ public sealed partial class StoreUnavailableExceptionHandler(ILogger<StoreUnavai
         // connections, recovery) are transient; a syntax error or a violated constraint is not.
         NpgsqlException npgsql => npgsql.IsTransient,
         RedisConnectionException or RedisTimeoutException => true,
+        InvalidOperationException when Redis.RedisFailure.IsBrokenWrite(exception) => true,
         RedisServerException redis => IsTransientRedisError(redis.Message),
         // SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_FULL.
         SqliteException sqlite => sqlite.SqliteErrorCode is 5 or 6 or 10 or 13,

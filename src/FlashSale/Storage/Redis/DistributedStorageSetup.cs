@@ -149,7 +149,7 @@ internal sealed partial class DistributedStoreInitializer(
                 await state.EnsureAsync(sale.Id, ct);
             }
         }
-        catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
+        catch (Exception ex) when (RedisFailure.Is(ex))
         {
             LogRedisUnavailable(ex.Message);
         }

@@ -26,7 +26,7 @@ public sealed class OutboxLagMonitor(IConnectionMultiplexer redis, IOptions<Dist
             {
                 _current = await SampleAsync();
             }
-            catch (Exception ex) when (ex is RedisException or RedisTimeoutException or FormatException)
+            catch (Exception ex) when (RedisFailure.Is(ex) || ex is FormatException)
             {
                 // Redis unreachable: keep the last sample; purchases are refused meanwhile anyway.
             }

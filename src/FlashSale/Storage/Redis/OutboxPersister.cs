@@ -122,13 +122,21 @@ public sealed partial class OutboxPersister(
             {
                 break;
             }
-            catch (Exception ex) when (ex is RedisException or RedisTimeoutException or TaskCanceledException)
+            catch (Exception ex) when (RedisFailure.Is(ex) || ex is TaskCanceledException)
             {
                 // TaskCanceledException (stoppingToken not cancelled, caught above): StackExchange.Redis
                 // cancels the commands outstanding on a connection that dies. Left unhandled it ended
                 // ExecuteAsync and, with BackgroundServiceExceptionBehavior.StopHost, the whole instance.
                 LogRedisFailed(ex.Message);
                 await Task.Delay(250, CancellationToken.None);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Anything else is a bug, but this loop is what carries decided orders to the record: ending it would
+                // stop the host (BackgroundServiceExceptionBehavior.StopHost) over one bad pass. Logged as an error,
+                // then the next pass; the entries stay in the outbox until one succeeds.
+                LogPassFailed(ex);
+                await Task.Delay(1000, CancellationToken.None);
             }
         }
 
@@ -414,7 +422,7 @@ public sealed partial class OutboxPersister(
                 }
             });
         }
-        catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
+        catch (Exception ex) when (RedisFailure.Is(ex))
         {
             // The subscription is restored by the multiplexer on reconnect; the poll covers the gap.
             LogRedisFailed(ex.Message);
@@ -461,4 +469,7 @@ public sealed partial class OutboxPersister(
 
     [LoggerMessage(EventId = 4206, Level = LogLevel.Warning, Message = "Stats catch-up failed ({Error}); the stats stay exact and it is tried again")]
     private partial void LogCatchUpFailed(string error);
+
+    [LoggerMessage(EventId = 4207, Level = LogLevel.Error, Message = "Persister: a pass failed unexpectedly; the next one starts in 1 s")]
+    private partial void LogPassFailed(Exception ex);
 }

@@ -69,11 +69,12 @@ public sealed partial class RedisLedger(
                 {
                     reply = (string[])(await RunPurchaseAsync(attempt, nowMs, orderId))!;
                 }
-                catch (Exception ex) when (ex is RedisTimeoutException or TaskCanceledException)
+                catch (Exception ex) when (ex is RedisTimeoutException or TaskCanceledException || RedisFailure.IsBrokenWrite(ex))
                 {
                     // Sent but unanswered: the script may have run. Its order, if any, reaches the record.
-                    // (StackExchange.Redis cancels commands outstanding on a connection that dies: the
-                    // same unknown outcome as a timeout. Nothing else cancels here: ct is not passed to Redis.)
+                    // (StackExchange.Redis cancels commands outstanding on a connection that dies, or fails them from
+                    // its broken write path: the same unknown outcome as a timeout. Nothing else cancels here: ct is not
+                    // passed to Redis.)
                     LogRedisFailed(attempt.SaleId, ex.Message);
                     return await ResolveUnansweredAsync(orderId, committed, ct);
                 }
@@ -101,7 +102,7 @@ public sealed partial class RedisLedger(
                 return await ActOnAsync(attempt, reply, orderId, committed, nowMs, ct);
             }
         }
-        catch (Exception ex) when (ex is RedisException or RedisTimeoutException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception ex) when (RedisFailure.Is(ex) || ex is TaskCanceledException && !ct.IsCancellationRequested)
         {
             LogRedisFailed(attempt.SaleId, ex.Message);
             return new PurchaseOutcome.Unavailable(LedgerDown);
@@ -287,7 +288,7 @@ public sealed partial class RedisLedger(
             var total = await db.HashGetAsync(RedisKeys.Meta(sale.Id), "total");
             return new StockLevel(total.IsNull ? sale.TotalStock : (int)total, stock.IsNull ? sale.TotalStock : (int)stock);
         }
-        catch (Exception ex) when (ex is RedisException or RedisTimeoutException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception ex) when (RedisFailure.Is(ex) || ex is TaskCanceledException && !ct.IsCancellationRequested)
         {
             // Reads degrade to the record (what is recorded as sold); purchases still fail closed.
             var sold = (await record.SoldBySaleAsync(ct)).GetValueOrDefault(sale.Id);
@@ -332,7 +333,7 @@ public sealed partial class RedisLedger(
             notifier.StockChanged(sale);
             return new CancelOutcome.Cancelled(await orders.FindAsync(orderId, ct) ?? order);
         }
-        catch (Exception ex) when (ex is RedisException or RedisTimeoutException or Npgsql.NpgsqlException or TimeoutException
+        catch (Exception ex) when (RedisFailure.Is(ex) || ex is Npgsql.NpgsqlException or TimeoutException
             or TaskCanceledException && !ct.IsCancellationRequested)
         {
             return new CancelOutcome.Unavailable(ex.Message);

@@ -279,7 +279,7 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
                 await GiveBackAsync(batch);
             }
         }
-        catch (Exception ex) when (ex is RedisException or RedisTimeoutException or ObjectDisposedException or TaskCanceledException)
+        catch (Exception ex) when (RedisFailure.Is(ex) || ex is ObjectDisposedException or TaskCanceledException)
         {
             if (_log is not null)
             {

@@ -35,7 +35,7 @@ public sealed partial class RedisStockRelay(
         {
             await redis.GetSubscriber().SubscribeAsync(_channel, (_, message) => Received(message));
         }
-        catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
+        catch (Exception ex) when (RedisFailure.Is(ex))
         {
             // The multiplexer restores subscriptions when it reconnects.
             LogRelayFailed(ex.Message);
@@ -72,7 +72,7 @@ public sealed partial class RedisStockRelay(
         {
             await redis.GetSubscriber().PublishAsync(_channel, _origin + ":" + string.Join(',', sales));
         }
-        catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
+        catch (Exception ex) when (RedisFailure.Is(ex))
         {
             // Best effort: other instances' feeds catch up at their next change or reconnect.
             LogRelayFailed(ex.Message);
