@@ -12,6 +12,8 @@ public static class WebSetup
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.FormFieldName = "__af";
         });
+        // Ahead of every other problem writer (ProblemJsonWriter is registered before this): browsers get pages.
+        services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter, HtmlProblemWriter>());
         services.AddSingleton<IDashboardData, DashboardData>();
         services.AddSingleton<ISaleAdministration, SaleAdministration>();
         return services;
