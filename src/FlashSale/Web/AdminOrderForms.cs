@@ -17,13 +17,13 @@ public static class AdminOrderForms
         return admin;
     }
 
-    private static async Task<Results<ContentHttpResult, NotFound<string>>> ConfirmCancel(string orderId, HttpContext context,
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> ConfirmCancel(string orderId, HttpContext context,
         IOrderStore orders, CancellationToken ct)
     {
         var order = RouteIds.TryParse(orderId, out var id) ? await orders.FindAsync(id, ct) : null;
         if (order is null)
         {
-            return TypedResults.NotFound("No order has this id.");
+            return ApiProblem.NotFound(Reasons.OrderNotFound, "No order has this id.");
         }
 
         var back = $"/admin/sales/{order.SaleId}";

@@ -55,23 +55,23 @@ public static class AdminSaleForms
         return TypedResults.LocalRedirect($"/admin/sales/{result.SaleId}?m=created");
     }
 
-    private static async Task<Results<ContentHttpResult, NotFound<string>>> Edit(string id, HttpContext context, ISaleStore sales,
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Edit(string id, HttpContext context, ISaleStore sales,
         CancellationToken ct)
     {
         var sale = await SalesApi.FindAsync(id, sales, ct);
         return sale is null
-            ? TypedResults.NotFound("No sale has this id.")
+            ? ApiProblem.NotFound(Reasons.SaleNotFound, "No sale has this id.")
             : Layout.Page(context, $"Edit {sale.ProductName}", SaleForm(context, sale, SaleFormValues.From(sale), null));
     }
 
     /// <summary>Sends only the fields the admin changed, as a PATCH would: an untouched window is no change to the window.</summary>
-    private static async Task<Results<RedirectHttpResult, ContentHttpResult, NotFound<string>>> Update(string id,
+    private static async Task<Results<RedirectHttpResult, ContentHttpResult, ProblemHttpResult>> Update(string id,
         [FromForm] SaleFormValues form, HttpContext context, ISaleStore sales, ISaleAdministration admin, CancellationToken ct)
     {
         var sale = await SalesApi.FindAsync(id, sales, ct);
         if (sale is null)
         {
-            return TypedResults.NotFound("No sale has this id.");
+            return ApiProblem.NotFound(Reasons.SaleNotFound, "No sale has this id.");
         }
 
         var was = SaleFormValues.From(sale);

@@ -17,13 +17,13 @@ public static class AdminSalePage
         return admin;
     }
 
-    private static async Task<Results<ContentHttpResult, NotFound<string>>> SaleDetail(string id, string? m,
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> SaleDetail(string id, string? m,
         HttpContext context, IDashboardData data, CancellationToken ct)
     {
         var insight = RouteIds.TryParse(id, out var saleId) ? await data.GetSaleAsync(saleId, ct) : null;
         if (insight is null)
         {
-            return TypedResults.NotFound("No sale has this id.");
+            return ApiProblem.NotFound(Reasons.SaleNotFound, "No sale has this id.");
         }
 
         var sale = insight.Row.Sale;

@@ -72,13 +72,13 @@ public static class ShopPages
         </span>
         """);
 
-    private static async Task<Results<ContentHttpResult, NotFound<string>>> Product(string id, string? m,
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Product(string id, string? m,
         HttpContext context, ISaleStore sales, IPurchaseLedger ledger, IOrderStore orders, TimeProvider clock, CancellationToken ct)
     {
         var sale = await SalesApi.FindAsync(id, sales, ct);
         if (sale is null)
         {
-            return TypedResults.NotFound("No sale has this id.");
+            return ApiProblem.NotFound(Reasons.SaleNotFound, "No sale has this id.");
         }
 
         var stock = await ledger.GetStockAsync(sale, ct);

@@ -29,6 +29,16 @@ public sealed class HtmlProblemPageTests : IAsyncLifetime
         Assert.True(response.Headers.Contains("Content-Security-Policy"));
     }
 
+    [Fact]
+    public async Task ABrowserOnAnUnknownSale_GetsAPageThatSaysSo()
+    {
+        using var response = await GetAsync($"/sales/{Guid.NewGuid():D}", BrowserAccept);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<h1 id=\"problem-title\">No sale has this id.</h1>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("/api/v1/no-such-endpoint", BrowserAccept)]
     [InlineData("/no-such-page", "application/json")]
