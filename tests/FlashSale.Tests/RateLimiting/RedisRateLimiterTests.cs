@@ -42,13 +42,14 @@ public sealed class RedisRateLimiterTests : TwoRedisConnections
     [Fact]
     public async Task TheWindowSlides()
     {
-        var rule = new RateLimitRule(UniqueName(), PermitLimit: 3, Window: TimeSpan.FromSeconds(1));
+        // Two seconds: the fourth request is refused unless the host stalls ~0.7 s among the first four.
+        var rule = new RateLimitRule(UniqueName(), PermitLimit: 3, Window: TimeSpan.FromSeconds(2));
         var a = new RedisRateLimiter(First);
         var b = new RedisRateLimiter(Second);
 
-        // Start right after a window boundary so the three fit one window.
-        var now = DateTimeOffset.UtcNow;
-        await Task.Delay(TimeSpan.FromMilliseconds(1000 - now.Millisecond + 20));
+        // Start right after a window boundary (windows are aligned to the Unix epoch) so the three fit one window.
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await Task.Delay(TimeSpan.FromMilliseconds(2000 - now % 2000 + 20));
         for (var i = 0; i < 3; i++)
         {
             Assert.True((await a.AcquireAsync(rule, "s", CancellationToken.None)).Allowed);
@@ -56,10 +57,10 @@ public sealed class RedisRateLimiterTests : TwoRedisConnections
 
         var refused = await b.AcquireAsync(rule, "s", CancellationToken.None);
         Assert.False(refused.Allowed);
-        Assert.InRange(refused.RetryAfter, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(2));
+        Assert.InRange(refused.RetryAfter, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(4));
 
         // Two windows on, nothing of the old count weighs any more.
-        await Task.Delay(TimeSpan.FromSeconds(2.1));
+        await Task.Delay(TimeSpan.FromSeconds(4.1));
         for (var i = 0; i < 3; i++)
         {
             Assert.True((await b.AcquireAsync(rule, "s", CancellationToken.None)).Allowed);
