@@ -9,15 +9,17 @@
 # Knobs (environment):
 #   FLASHSALE_CLUSTER_REDIS     Redis seed list   (default 127.0.0.1:6390, started by services.sh)
 #   FLASHSALE_CLUSTER_POSTGRES  Npgsql connection (default Host=127.0.0.1;Port=25432;Username=postgres;Database=flashsale)
-#   FLASHSALE_ADMIN_PASSWORD    admin password    (default: generated once into .services/cluster/admin-password)
+#   FLASHSALE_ADMIN_PASSWORD    admin password    (default: generated once into .services/instances/admin-password)
 #   FLASHSALE_CLUSTER_SYNTHETIC_BUYERS  admin-only load-test tokens for the drill (default true: a local topology)
 # When neither of the first two is set, scripts/services.sh starts Redis and PostgreSQL.
 # Instances do not share a data folder, so the token signing key is generated once into
-# .services/cluster/signing-key and given to all three as Auth__SigningKey.
+# .services/instances/signing-key and given to all three as Auth__SigningKey.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-DIR="$ROOT/.services/cluster"
+# Not .services/cluster: that is the Redis Cluster of scripts/services.sh, wiped on its every start (which left
+# these instances and nginx running without their pid files, admin password and signing key).
+DIR="$ROOT/.services/instances"
 PORTS=(5001 5002 5003)
 NGINX_PORT=8080
 REDIS=${FLASHSALE_CLUSTER_REDIS:-}

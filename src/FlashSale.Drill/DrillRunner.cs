@@ -39,8 +39,22 @@ public static class DrillRunner
         var ownClient = http is null ? DrillHttp.CreateClient(options) : null;
         try
         {
-            return await RunCoreAsync(options, new FlashSaleClient(http ?? ownClient!, options.Url, options.RequestTimeout), stats,
-                deadline.Token);
+            var api = new FlashSaleClient(http ?? ownClient!, options.Url, options.RequestTimeout);
+            var phase = "";
+            api.OnBackpressure = wait =>
+            {
+                // The phase line says why the drill is waiting (a rate limit on its own reads, a store restarting).
+                if (wait is null)
+                {
+                    stats.Phase = phase;
+                }
+                else
+                {
+                    phase = stats.Phase.Split(" — waiting: ")[0];
+                    stats.Phase = $"{phase} — waiting: {wait}";
+                }
+            };
+            return await RunCoreAsync(options, api, stats, deadline.Token);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

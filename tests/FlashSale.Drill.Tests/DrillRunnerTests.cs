@@ -63,6 +63,19 @@ public sealed class DrillRunnerTests
     }
 
     [Fact]
+    public async Task ItsOwnReadsRateLimited_TheDrillWaitsTheRetryAfter_AndPasses()
+    {
+        var server = new FakeFlashSaleServer(FakeServerBug.ThrottlesTheFirstOrderListing);
+        using var http = new HttpClient(server);
+
+        var report = await DrillRunner.RunAsync(Seed, http, TestContext.Token);
+
+        Assert.True(report.Passed, string.Join("\n", report.Verdicts.Select(v => $"{v.Id}: {v.Detail}")));
+        Assert.True(server.Requested.Count(u => u.AbsolutePath.EndsWith("/orders", StringComparison.Ordinal)) >= 2,
+            "the refused listing was not asked again");
+    }
+
+    [Fact]
     public async Task SyntheticBuyersDisabled_SaysHowToEnableThem()
     {
         using var http = new HttpClient(new FakeFlashSaleServer(FakeServerBug.SyntheticBuyersDisabled));

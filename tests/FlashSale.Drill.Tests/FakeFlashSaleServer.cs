@@ -15,6 +15,7 @@ internal sealed class FakeFlashSaleServer(FakeServerBug bug = FakeServerBug.None
     private readonly Dictionary<string, List<JsonObject>> _orders = [];
     private readonly Dictionary<string, (int Status, string Body)> _replays = [];
     private int _users;
+    private bool _throttled;
     private int _purchases;
 
     public List<Uri> Requested { get; } = [];
@@ -27,6 +28,18 @@ internal sealed class FakeFlashSaleServer(FakeServerBug bug = FakeServerBug.None
         lock (_gate)
         {
             Requested.Add(request.RequestUri);
+            if (bug == FakeServerBug.ThrottlesTheFirstOrderListing && !_throttled && request.RequestUri.AbsolutePath.EndsWith("/orders", StringComparison.Ordinal))
+            {
+                _throttled = true;
+                var (_, problem) = Problem(429, "rate_limited");
+                var refused = new HttpResponseMessage(HttpStatusCode.TooManyRequests)
+                {
+                    Content = new StringContent(problem, Encoding.UTF8, "application/problem+json"),
+                };
+                refused.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(1));
+                return refused;
+            }
+
             var (status, json) = Route(request.Method.Method, path, request.RequestUri.Query, body, token,
                 request.Headers.TryGetValues("Idempotency-Key", out var keys) ? keys.Single() : null);
             return new HttpResponseMessage((HttpStatusCode)status)

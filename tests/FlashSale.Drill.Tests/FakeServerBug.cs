@@ -6,4 +6,7 @@ internal enum FakeServerBug
     Oversell,
     LoseEveryThirdOrder,
     SyntheticBuyersDisabled,
+
+    /// <summary>The first listing of a sale's orders is refused as per-IP rate limiting does (429, Retry-After: 1): not a bug, backpressure.</summary>
+    ThrottlesTheFirstOrderListing,
 }

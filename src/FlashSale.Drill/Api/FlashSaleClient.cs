@@ -80,8 +80,39 @@ internal sealed class FlashSaleClient(HttpClient http, Uri baseUrl, TimeSpan req
         }
     }
 
+    /// <summary>
+    /// A setup or evidence call the server answers 429 or 503 (documented backpressure: nothing was done) is sent again
+    /// after its Retry-After, for at most this long in total. Purchases are never retried here: the flood records them.
+    /// </summary>
+    public static readonly TimeSpan MaxBackpressureWait = TimeSpan.FromMinutes(2);
+
+    /// <summary>Told before each backpressure wait (what is waited for and how long), and with null when the call goes on.</summary>
+    public Action<string?>? OnBackpressure { get; set; }
+
     private async Task<ApiCallResult<T>> SendAsync<T>(HttpMethod method, string path, string? bearer, HttpContent? content,
         JsonTypeInfo<T> typeInfo, CancellationToken ct)
+        where T : class
+    {
+        var waited = TimeSpan.Zero;
+        while (true)
+        {
+            var (result, retryAfter) = await SendOnceAsync(method, path, bearer, content, typeInfo, ct);
+            if (result.Status is not (429 or 503) || waited >= MaxBackpressureWait)
+            {
+                return result;
+            }
+
+            var wait = retryAfter is { } asked ? TimeSpan.FromTicks(Math.Clamp(asked.Ticks, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(30).Ticks))
+                : TimeSpan.FromSeconds(1);
+            waited += wait;
+            OnBackpressure?.Invoke($"{method} {path}: {result.Describe()}; again in {wait.TotalSeconds:0.#} s");
+            await Task.Delay(wait, ct);
+            OnBackpressure?.Invoke(null);
+        }
+    }
+
+    private async Task<(ApiCallResult<T> Result, TimeSpan? RetryAfter)> SendOnceAsync<T>(HttpMethod method, string path, string? bearer,
+        HttpContent? content, JsonTypeInfo<T> typeInfo, CancellationToken ct)
         where T : class
     {
         using var request = NewRequest(method, path, bearer);
@@ -93,9 +124,12 @@ internal sealed class FlashSaleClient(HttpClient http, Uri baseUrl, TimeSpan req
             using var response = await http.SendAsync(request, timeout.Token);
             var body = await response.Content.ReadAsByteArrayAsync(timeout.Token);
             var status = (int)response.StatusCode;
-            return status is >= 200 and < 300
+            var retryAfter = response.Headers.RetryAfter is { } header
+                ? header.Delta ?? (header.Date is { } date ? date - DateTimeOffset.UtcNow : null)
+                : null;
+            return (status is >= 200 and < 300
                 ? new ApiCallResult<T>(status, TryParse(body, typeInfo), null)
-                : new ApiCallResult<T>(status, null, TryParse(body, DrillJsonContext.Default.ProblemDto));
+                : new ApiCallResult<T>(status, null, TryParse(body, DrillJsonContext.Default.ProblemDto)), retryAfter);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
