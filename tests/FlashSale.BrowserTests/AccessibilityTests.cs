@@ -25,6 +25,9 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IAsyncLifetime
         var failures = new List<string>();
         var anonymous = await fixture.NewPageAsync();
         await ScanAsync(anonymous, failures, "/", $"/sales/{saleId}", "/login", "/register");
+        // The error pages too (HtmlProblemWriter): an unknown address and an unknown sale, in the site's frame.
+        await ScanAsync(anonymous, failures, "/no-such-page", $"/sales/{Guid.NewGuid():D}");
+        await Microsoft.Playwright.Assertions.Expect(anonymous.GetByRole(AriaRole.Heading, new() { Name = "No sale has this id." })).ToBeVisibleAsync();
 
         var shopper = await fixture.NewPageAsync(width: 390, height: 844);
         await Pages.RegisterAsync(shopper, Pages.NewUsername());
