@@ -38,13 +38,9 @@ public static class AdminOpsApi
         await ledger.ResetAsync(CancellationToken.None);
         await DemoSales.SeedIfEmptyAsync(sales, ledger, clock, CancellationToken.None);
         var now = clock.GetUtcNow();
-        var items = new List<SaleResponse>();
-        foreach (var sale in await sales.ListAsync(CancellationToken.None))
-        {
-            items.Add(SaleResponse.From(sale, await ledger.GetStockAsync(sale, CancellationToken.None), now));
-        }
-
-        return TypedResults.Ok(new SaleListResponse(items, now));
+        var all = await sales.ListAsync(CancellationToken.None);
+        var stocks = await ledger.GetStocksAsync(all, CancellationToken.None);
+        return TypedResults.Ok(new SaleListResponse(all.Select((sale, i) => SaleResponse.From(sale, stocks[i], now)).ToList(), now));
     }
 }
 

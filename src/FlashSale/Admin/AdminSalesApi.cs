@@ -49,9 +49,11 @@ public static class AdminSalesApi
 
         var now = clock.GetUtcNow();
         var items = new List<SaleResponse>();
-        foreach (var sale in await sales.ListAsync(ct))
+        var all = await sales.ListAsync(ct);
+        var stocks = await ledger.GetStocksAsync(all, ct);
+        for (var i = 0; i < all.Count; i++)
         {
-            var response = SaleResponse.From(sale, await ledger.GetStockAsync(sale, ct), now);
+            var response = SaleResponse.From(all[i], stocks[i], now);
             if (wanted is null || response.Status == wanted)
             {
                 items.Add(response);

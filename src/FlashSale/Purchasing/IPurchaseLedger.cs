@@ -14,6 +14,21 @@ public interface IPurchaseLedger
 
     Task<StockLevel> GetStockAsync(Sale sale, CancellationToken ct);
 
+    /// <summary>
+    /// The stock of several sales, in their order: what every list of sales (the shop's front page, the public and the
+    /// admin lists) reads. A ledger that keeps stock remotely reads them together; this default asks one at a time.
+    /// </summary>
+    async Task<IReadOnlyList<StockLevel>> GetStocksAsync(IReadOnlyList<Sale> sales, CancellationToken ct)
+    {
+        var levels = new StockLevel[sales.Count];
+        for (var i = 0; i < sales.Count; i++)
+        {
+            levels[i] = await GetStockAsync(sales[i], ct);
+        }
+
+        return levels;
+    }
+
     /// <summary>Makes a new or changed sale known to the ledger at once.</summary>
     Task SaleChangedAsync(Sale sale, CancellationToken ct);
 

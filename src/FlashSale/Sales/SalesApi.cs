@@ -20,14 +20,8 @@ public static class SalesApi
     {
         var all = await sales.ListAsync(ct);
         var now = clock.GetUtcNow();
-        var items = new List<SaleResponse>(all.Count);
-        foreach (var sale in all)
-        {
-            var stock = await ledger.GetStockAsync(sale, ct);
-            items.Add(SaleResponse.From(sale, stock, now));
-        }
-
-        return TypedResults.Ok(new SaleListResponse(items, now));
+        var stocks = await ledger.GetStocksAsync(all, ct);
+        return TypedResults.Ok(new SaleListResponse(all.Select((sale, i) => SaleResponse.From(sale, stocks[i], now)).ToList(), now));
     }
 
     private static async Task<Results<Ok<SaleResponse>, ProblemHttpResult>> GetSale(string id, ISaleStore sales,

@@ -25,12 +25,8 @@ public static class ShopPages
     {
         var now = clock.GetUtcNow();
         var all = (await sales.ListAsync(ct)).OrderBy(s => s.EndsAt <= now).ThenBy(s => s.StartsAt).ToList();
-        var cards = new List<Html>(all.Count);
-        foreach (var sale in all)
-        {
-            var stock = await ledger.GetStockAsync(sale, ct);
-            cards.Add(Card(sale, stock, now));
-        }
+        var stocks = await ledger.GetStocksAsync(all, ct);
+        var cards = all.Select((sale, i) => Card(sale, stocks[i], now)).ToList();
 
         var main = H($"""
             <section class="hero">
