@@ -40,19 +40,12 @@ public static class DrillRunner
         try
         {
             var api = new FlashSaleClient(http ?? ownClient!, options.Url, options.RequestTimeout);
-            var phase = "";
+            // The phase line says why the drill is waiting (a rate limit on its own reads, a store restarting).
+            string? phase = null;
             api.OnBackpressure = wait =>
             {
-                // The phase line says why the drill is waiting (a rate limit on its own reads, a store restarting).
-                if (wait is null)
-                {
-                    stats.Phase = phase;
-                }
-                else
-                {
-                    phase = stats.Phase.Split(" — waiting: ")[0];
-                    stats.Phase = $"{phase} — waiting: {wait}";
-                }
+                phase ??= stats.Phase;
+                (stats.Phase, phase) = wait is null ? (phase, null) : ($"{phase} — waiting: {wait}", phase);
             };
             return await RunCoreAsync(options, api, stats, deadline.Token);
         }

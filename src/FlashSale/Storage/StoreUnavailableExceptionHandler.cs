@@ -2,7 +2,6 @@ using FlashSale.Common;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Npgsql;
-using StackExchange.Redis;
 
 namespace FlashSale.Storage;
 
@@ -39,19 +38,12 @@ public sealed partial class StoreUnavailableExceptionHandler(ILogger<StoreUnavai
         // Connection and I/O failures, timeouts and the server's own transient states (shutting down, too many
         // connections, recovery) are transient; a syntax error or a violated constraint is not.
         NpgsqlException npgsql => npgsql.IsTransient,
-        RedisConnectionException or RedisTimeoutException => true,
-        InvalidOperationException when Redis.RedisFailure.IsBrokenWrite(exception) => true,
-        RedisServerException redis => IsTransientRedisError(redis.Message),
+        _ when Redis.RedisFailure.IsOutage(exception) => true,
         // SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_FULL.
         SqliteException sqlite => sqlite.SqliteErrorCode is 5 or 6 or 10 or 13,
         TimeoutException => true,
         _ => false,
     };
-
-    private static bool IsTransientRedisError(string message) =>
-        message.StartsWith("LOADING", StringComparison.Ordinal) || message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
-        || message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal) || message.StartsWith("TRYAGAIN", StringComparison.Ordinal)
-        || message.StartsWith("BUSY", StringComparison.Ordinal);
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "{Method} {Path}: a store is unavailable ({Error}: {Detail}); answered 503")]
     private static partial void LogStoreUnavailable(ILogger logger, string method, string path, string error, string detail);

@@ -1,5 +1,4 @@
 using FlashSale.Admin;
-using Npgsql;
 
 namespace FlashSale.Storage.Postgres;
 
@@ -16,12 +15,12 @@ public sealed class PostgresStatsStore(PostgresRequests db) : IStatsStore
         await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
 
         var sales = new List<SaleTotals>();
-        await using (var command = new NpgsqlCommand($"""
+        await using (var command = db.CreateCommand($"""
             SELECT {PostgresSaleStore.QualifiedColumns("s")},
                    COALESCE(t.units, 0)::int, COALESCE(t.revenue, 0), COALESCE(t.orders, 0)::int, t.last_purchased_at
             FROM sales s LEFT JOIN sale_totals_now t ON t.sale_id = s.id
             ORDER BY s.starts_at, s.created_at
-            """, connection, tx) { CommandTimeout = db.CommandTimeoutSeconds })
+            """, connection, tx))
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -32,10 +31,10 @@ public sealed class PostgresStatsStore(PostgresRequests db) : IStatsStore
         }
 
         var days = new List<DayTotals>();
-        await using (var command = new NpgsqlCommand("""
+        await using (var command = db.CreateCommand("""
             SELECT day, revenue, units, orders FROM daily_totals_now
             WHERE day BETWEEN $1 AND $2 AND orders > 0 ORDER BY day
-            """, connection, tx) { CommandTimeout = db.CommandTimeoutSeconds })
+            """, connection, tx))
         {
             command.Parameters.AddWithValue(firstDay);
             command.Parameters.AddWithValue(lastDay);
@@ -48,7 +47,7 @@ public sealed class PostgresStatsStore(PostgresRequests db) : IStatsStore
         }
 
         long buyers;
-        await using (var command = new NpgsqlCommand("SELECT unique_buyers FROM unique_buyers_now", connection, tx) { CommandTimeout = db.CommandTimeoutSeconds })
+        await using (var command = db.CreateCommand("SELECT unique_buyers FROM unique_buyers_now", connection, tx))
         {
             buyers = await command.ExecuteScalarAsync(ct) is long count ? count : 0;
         }
@@ -80,13 +79,13 @@ public sealed class PostgresStatsStore(PostgresRequests db) : IStatsStore
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         // The stock, the first and last order, and whether there are more orders than points: index seeks only.
-        await using var bounds = new NpgsqlCommand("""
+        await using var bounds = db.CreateCommand("""
             SELECT s.total_stock,
                    (SELECT seq FROM orders WHERE sale_id = s.id ORDER BY seq LIMIT 1),
                    (SELECT seq FROM orders WHERE sale_id = s.id ORDER BY seq DESC LIMIT 1),
                    EXISTS (SELECT 1 FROM orders WHERE sale_id = s.id ORDER BY seq OFFSET $2 LIMIT 1)
             FROM sales s WHERE s.id = $1
-            """, connection, tx) { CommandTimeout = db.CommandTimeoutSeconds };
+            """, connection, tx);
         bounds.Parameters.AddWithValue(saleId);
         bounds.Parameters.AddWithValue(maxPoints);
         int stock;
@@ -106,7 +105,7 @@ public sealed class PostgresStatsStore(PostgresRequests db) : IStatsStore
         }
 
         // Small sales: every order. Large ones: one index seek per point, evenly spread over purchase order.
-        await using var points = new NpgsqlCommand(large
+        await using var points = db.CreateCommand(large
             ? """
               SELECT DISTINCT ON (o.seq) o.seq, o.purchased_at, o.remaining_after
               FROM generate_series(0, $2 - 1) g(i)
@@ -115,7 +114,7 @@ public sealed class PostgresStatsStore(PostgresRequests db) : IStatsStore
                                   ORDER BY seq LIMIT 1) o
               ORDER BY o.seq
               """
-            : "SELECT seq, purchased_at, remaining_after FROM orders WHERE sale_id = $1 ORDER BY seq", connection, tx) { CommandTimeout = db.CommandTimeoutSeconds };
+            : "SELECT seq, purchased_at, remaining_after FROM orders WHERE sale_id = $1 ORDER BY seq", connection, tx);
         points.Parameters.AddWithValue(saleId);
         if (large)
         {

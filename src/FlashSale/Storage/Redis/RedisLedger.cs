@@ -274,55 +274,29 @@ public sealed partial class RedisLedger(
         }
     }
 
-    public async Task<StockLevel> GetStockAsync(Sale sale, CancellationToken ct)
-    {
-        try
-        {
-            var db = redis.GetDatabase();
-            var stock = await db.StringGetAsync(RedisKeys.Stock(sale.Id));
-            if (stock.IsNull && await state.EnsureAsync(sale.Id, ct))
-            {
-                stock = await db.StringGetAsync(RedisKeys.Stock(sale.Id));
-            }
-
-            var total = await db.HashGetAsync(RedisKeys.Meta(sale.Id), "total");
-            return new StockLevel(total.IsNull ? sale.TotalStock : (int)total, stock.IsNull ? sale.TotalStock : (int)stock);
-        }
-        catch (Exception ex) when (RedisFailure.Is(ex) || ex is TaskCanceledException && !ct.IsCancellationRequested)
-        {
-            // Reads degrade to the record (what is recorded as sold); purchases still fail closed.
-            var sold = (await record.SoldBySaleAsync(ct)).GetValueOrDefault(sale.Id);
-            return new StockLevel(sale.TotalStock, Math.Max(0, sale.TotalStock - sold));
-        }
-    }
+    public async Task<StockLevel> GetStockAsync(Sale sale, CancellationToken ct) => (await GetStocksAsync([sale], ct))[0];
 
     /// <summary>
-    /// All the sales' counters in one pipelined batch (one round trip, not two per sale; a front page listing every
-    /// sale did 2N sequential ones). A sale whose state Redis lost takes the single read (rebuild first); Redis down
-    /// degrades to the record once for all sales, not once per sale.
+    /// The sales' counters in one pipelined batch (one round trip, not two per sale; a front page listing every sale
+    /// did 2N sequential ones). A sale whose state Redis lost is rebuilt from the record first. Reads degrade to the
+    /// record (what is recorded as sold) when Redis fails, once for all the sales; purchases still fail closed.
     /// </summary>
     public async Task<IReadOnlyList<StockLevel>> GetStocksAsync(IReadOnlyList<Sale> sales, CancellationToken ct)
     {
-        if (sales.Count == 0)
-        {
-            return [];
-        }
-
         try
         {
-            var batch = redis.GetDatabase().CreateBatch();
-            var stocks = sales.Select(s => batch.StringGetAsync(RedisKeys.Stock(s.Id))).ToArray();
-            var totals = sales.Select(s => batch.HashGetAsync(RedisKeys.Meta(s.Id), "total")).ToArray();
-            batch.Execute();
-            await Task.WhenAll(stocks.Concat<Task>(totals));
-
+            var (stocks, totals) = await ReadCountersAsync(sales);
             var levels = new StockLevel[sales.Count];
             for (var i = 0; i < sales.Count; i++)
             {
-                var (stock, total) = (stocks[i].Result, totals[i].Result);
-                levels[i] = stock.IsNull
-                    ? await GetStockAsync(sales[i], ct)
-                    : new StockLevel(total.IsNull ? sales[i].TotalStock : (int)total, (int)stock);
+                var (stock, total) = (stocks[i], totals[i]);
+                if (stock.IsNull && await state.EnsureAsync(sales[i].Id, ct))
+                {
+                    var (rebuilt, rebuiltTotal) = await ReadCountersAsync([sales[i]]);
+                    (stock, total) = (rebuilt[0], rebuiltTotal[0]);
+                }
+
+                levels[i] = new StockLevel(total.IsNull ? sales[i].TotalStock : (int)total, stock.IsNull ? sales[i].TotalStock : (int)stock);
             }
 
             return levels;
@@ -332,6 +306,16 @@ public sealed partial class RedisLedger(
             var sold = await record.SoldBySaleAsync(ct);
             return sales.Select(s => new StockLevel(s.TotalStock, Math.Max(0, s.TotalStock - sold.GetValueOrDefault(s.Id)))).ToList();
         }
+    }
+
+    /// <summary>Each sale's remaining stock and total, read together.</summary>
+    private async Task<(RedisValue[] Stocks, RedisValue[] Totals)> ReadCountersAsync(IReadOnlyList<Sale> sales)
+    {
+        var batch = redis.GetDatabase().CreateBatch();
+        var stocks = sales.Select(s => batch.StringGetAsync(RedisKeys.Stock(s.Id))).ToArray();
+        var totals = sales.Select(s => batch.HashGetAsync(RedisKeys.Meta(s.Id), "total")).ToArray();
+        batch.Execute();
+        return (await Task.WhenAll(stocks), await Task.WhenAll(totals));
     }
 
     public Task SaleChangedAsync(Sale sale, CancellationToken ct)
