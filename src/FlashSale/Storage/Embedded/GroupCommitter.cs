@@ -223,11 +223,7 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
                 _uncounted += adds;
             }
 
-            for (var i = 0; i < batch.Count; i++)
-            {
-                batch[i].Succeed(rows[i]);
-            }
-
+            Release(batch, rows, error: null);
             BatchCommitted?.Invoke(batch.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started), true);
         }
         catch (Exception ex)
@@ -235,12 +231,45 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
             session.Transaction = null;
             // Nothing of this batch is durable: every caller is told, and each releases its reservation.
             LogBatchFailed(batch.Count, ex);
-            foreach (var write in batch)
-            {
-                write.Fail(ex);
-            }
+            Release(batch, rows, ex);
 
             BatchCommitted?.Invoke(batch.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started), false);
+        }
+    }
+
+    /// <summary>
+    /// Tells the batch's callers, off this thread: one thread-pool item per core, each resuming its share of
+    /// the callers one after another. One item per caller (continuations run asynchronously) woke a pool
+    /// thread per purchase; on the server's one core in the benchmark this way gave +4% durable purchases
+    /// per second and a lower p99 (docs/benchmarks.md). On more cores the batch's answers still go out in parallel.
+    /// </summary>
+    private static void Release(List<LedgerWrite> batch, int[] rows, Exception? error)
+    {
+        var writes = batch.ToArray();
+        var slices = Math.Min(Environment.ProcessorCount, writes.Length);
+        for (var s = 0; s < slices; s++)
+        {
+            var from = writes.Length * s / slices;
+            var to = writes.Length * (s + 1) / slices;
+            ThreadPool.UnsafeQueueUserWorkItem(new BatchRelease(writes, rows, from, to, error), preferLocal: false);
+        }
+    }
+
+    private sealed class BatchRelease(LedgerWrite[] writes, int[] rows, int from, int to, Exception? error) : IThreadPoolWorkItem
+    {
+        public void Execute()
+        {
+            for (var i = from; i < to; i++)
+            {
+                if (error is null)
+                {
+                    writes[i].Succeed(rows[i]);
+                }
+                else
+                {
+                    writes[i].Fail(error);
+                }
+            }
         }
     }
 

@@ -6,7 +6,9 @@ namespace FlashSale.Storage.Embedded;
 /// <summary>A write the group committer applies inside its batch transaction.</summary>
 internal abstract class LedgerWrite
 {
-    private readonly TaskCompletionSource<int> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Continuations run where the write is completed: never on the commit loop, which hands each batch's
+    // completions to the thread pool (GroupCommitter.Release), so a caller resumes there at once.
+    private readonly TaskCompletionSource<int> _done = new();
 
     /// <summary>Completes with the rows changed once the batch holding this write is committed.</summary>
     public Task<int> Committed => _done.Task;

@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using FlashSale.Storage;
+using FlashSale.Storage.Embedded;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace FlashSale.Tests.Storage;
+
+/// <summary>
+/// The group commit tells a batch's callers from the thread pool (GroupCommitter.Release): a caller's
+/// continuation runs where its write is completed, so completing on the commit loop would run every
+/// request's answer on the one thread that commits, and a slow answer would hold up the next batch.
+/// </summary>
+public sealed class GroupCommitReleaseTests : IAsyncLifetime
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("flashsale-release-").FullName;
+    private readonly SqliteDatabase _db;
+    private readonly GroupCommitter _committer;
+
+    public GroupCommitReleaseTests()
+    {
+        var options = Options.Create(new StorageOptions { DataPath = _folder });
+        _db = new SqliteDatabase(options);
+        _committer = new GroupCommitter(_db, new BuyerOrders(), options, NullLogger<GroupCommitter>.Instance);
+    }
+
+    public async Task InitializeAsync()
+    {
+        _db.Migrate();
+        await _committer.StartAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _committer.StopAsync(CancellationToken.None);
+        _committer.Dispose();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task EveryCallerOfABatch_IsToldItsRows_AndResumesOffTheCommitLoop()
+    {
+        var commitThreads = new ConcurrentBag<int>();
+        // Task.Run: no synchronization context, as in ASP.NET Core (xUnit's would take the continuations itself).
+        var resumedOn = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(async () =>
+        {
+            var rows = await _committer.WriteAsync(new RecordingWrite(commitThreads, rows: i % 3));
+            Assert.Equal(i % 3, rows);
+            return Environment.CurrentManagedThreadId;
+        })));
+
+        var commitThread = Assert.Single(commitThreads.Distinct());
+        Assert.DoesNotContain(commitThread, resumedOn);
+    }
+
+    [Fact]
+    public async Task ABatchThatFails_FailsEveryCaller_OffTheCommitLoop()
+    {
+        var commitThreads = new ConcurrentBag<int>();
+        var failures = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(async () =>
+        {
+            // A write that throws fails the whole batch it is in: nothing of it is durable, so every caller is told.
+            try
+            {
+                await _committer.WriteAsync(new RecordingWrite(commitThreads, rows: 1, fails: true));
+                return (Message: "not failed", Thread: Environment.CurrentManagedThreadId);
+            }
+            catch (InvalidOperationException error)
+            {
+                return (error.Message, Thread: Environment.CurrentManagedThreadId);
+            }
+        })));
+
+        Assert.All(failures, f => Assert.Equal("injected", f.Message));
+        Assert.DoesNotContain(Assert.Single(commitThreads.Distinct()), failures.Select(f => f.Thread));
+        Assert.Equal(7, await _committer.WriteAsync(new RecordingWrite(commitThreads, rows: 7))); // the loop goes on
+    }
+
+    private sealed class RecordingWrite(ConcurrentBag<int> commitThreads, int rows, bool fails = false) : LedgerWrite
+    {
+        public override int Apply(WriterSession session)
+        {
+            commitThreads.Add(Environment.CurrentManagedThreadId);
+            return fails ? throw new InvalidOperationException("injected") : rows;
+        }
+    }
+}
