@@ -5,7 +5,9 @@ namespace FlashSale.Common;
 
 /// <summary>
 /// Headers every response carries, set as the response starts so that error pages written later in
-/// the pipeline (exception handler, status code pages) get them too.
+/// the pipeline (exception handler, status code pages) get them too: content sniffing, framing, referrer
+/// and cross-origin rules, a Content-Security-Policy, HSTS over HTTPS, and <c>Cache-Control: no-store</c>
+/// unless the response chose its own caching.
 /// </summary>
 public sealed class SecurityHeadersMiddleware
 {
@@ -41,6 +43,14 @@ public sealed class SecurityHeadersMiddleware
         headers["Referrer-Policy"] = "no-referrer";
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
         headers["Cross-Origin-Resource-Policy"] = "same-origin";
+        // Nothing the server writes itself is for a cache unless its endpoint says so (the live feed does): tokens,
+        // a buyer's orders, admin pages and the stock of the moment with its server time (countdowns are set by it).
+        // Static files set their own (WebSetup); every other answer is for this request only.
+        if (headers.CacheControl.Count == 0)
+        {
+            headers.CacheControl = "no-store";
+        }
+
         if (!headers.ContainsKey(HeaderNames.ContentSecurityPolicy))
         {
             headers.ContentSecurityPolicy = PolicyFor(context);

@@ -12,6 +12,9 @@ public static class WebSetup
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.FormFieldName = "__af";
         });
+        // The stylesheet, script and images keep their names across releases: a browser may keep them but asks
+        // again each time (a 304 by ETag), so a deploy is seen at once. Everything else is no-store (SecurityHeadersMiddleware).
+        services.Configure<StaticFileOptions>(o => o.OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "no-cache");
         // Ahead of every other problem writer (ProblemJsonWriter is registered before this): browsers get pages.
         services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter, HtmlProblemWriter>());
         services.AddSingleton<IDashboardData, DashboardData>();

@@ -33,6 +33,9 @@ public sealed class LiveFeedTests : IAsyncLifetime
 
         await using var first = await SseClient.ConnectAsync(_app.CreateClient(), saleId);
         Assert.Equal("text/event-stream", first.Response.Content.Headers.ContentType?.MediaType);
+        // Its own caching rule, not the default no-store: proxies must not buffer or transform the stream.
+        Assert.True(first.Response.Headers.CacheControl is { NoCache: true, NoTransform: true, NoStore: false },
+            $"Cache-Control is '{first.Response.Headers.CacheControl}'");
         var snapshot = await first.NextAsync();
         Assert.Equal("snapshot", snapshot.Name);
         Assert.Equal(5, snapshot.Remaining);

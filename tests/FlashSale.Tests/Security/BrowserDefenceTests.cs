@@ -30,6 +30,47 @@ public sealed class BrowserDefenceTests() : AdminAppTest(new TestApp())
         Assert.Equal("default-src 'none'; frame-ancestors 'none'", Header(response, "Content-Security-Policy"));
     }
 
+    [Theory]
+    [InlineData("/api/v1/me/orders")] // a buyer's own orders
+    [InlineData("/api/v1/admin/sales")]
+    [InlineData("/api/v1/sales")] // public, but with the stock and server time of the moment
+    [InlineData("/api/v1/sales/not-a-sale")] // a problem
+    [InlineData("/")] // a page
+    [InlineData("/admin")]
+    public async Task DynamicAnswers_AreNotStoredByAnyCache(string path)
+    {
+        using var response = await Admin.GetAsync(path);
+
+        Assert.True(response.Headers.CacheControl?.NoStore, $"{path}: Cache-Control is '{response.Headers.CacheControl}'");
+    }
+
+    [Fact]
+    public async Task IssuedTokens_AreNotStoredByAnyCache()
+    {
+        // RFC 6749 §5.1: an answer carrying a token must say no-store.
+        using var response = await Admin.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { username = "admin", password = TestApp.AdminPassword });
+        await Api.EnsureAsync(response, HttpStatusCode.OK);
+        Assert.True(response.Headers.CacheControl?.NoStore);
+
+        using var minted = await Admin.PostAsJsonAsync("/api/v1/admin/tokens", new { count = 1 });
+        await Api.EnsureAsync(minted, HttpStatusCode.OK);
+        Assert.True(minted.Headers.CacheControl?.NoStore);
+    }
+
+    [Fact]
+    public async Task StaticFiles_AreRevalidatedByETag_NotStoredBlindly()
+    {
+        using var first = await Admin.Anonymous().GetAsync("/css/site.css");
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.True(first.Headers.CacheControl?.NoCache);
+        Assert.False(first.Headers.CacheControl?.NoStore);
+        Assert.NotNull(first.Headers.ETag);
+
+        using var again = await Admin.Anonymous().SendAsync(HttpMethod.Get, "/css/site.css",
+            configure: r => r.Headers.IfNoneMatch.Add(first.Headers.ETag!));
+        Assert.Equal(HttpStatusCode.NotModified, again.StatusCode);
+    }
+
     [Fact]
     public async Task HtmlPages_GetAContentSecurityPolicy_WithoutFraming()
     {
