@@ -39,29 +39,10 @@ public static class AdminSalesApi
             : TypedResults.Created($"/api/v1/sales/{result.Sale!.Id:D}", result.Sale);
     }
 
-    private static async Task<Results<Ok<SaleListResponse>, ProblemHttpResult>> ListSales(string? status,
-        ISaleStore sales, IPurchaseLedger ledger, TimeProvider clock, CancellationToken ct)
-    {
-        if (!TryParseStatus(status, out var wanted))
-        {
-            return ApiProblem.Validation("status", "must be one of upcoming, active, sold_out, ended.");
-        }
-
-        var now = clock.GetUtcNow();
-        var items = new List<SaleResponse>();
-        var all = await sales.ListAsync(ct);
-        var stocks = await ledger.GetStocksAsync(all, ct);
-        for (var i = 0; i < all.Count; i++)
-        {
-            var response = SaleResponse.From(all[i], stocks[i], now);
-            if (wanted is null || response.Status == wanted)
-            {
-                items.Add(response);
-            }
-        }
-
-        return TypedResults.Ok(new SaleListResponse(items, now));
-    }
+    // The public list's answer (status filter included), behind the admin role: the dashboard's and the admin tools' list.
+    private static Task<Results<Ok<SaleListResponse>, ProblemHttpResult>> ListSales(string? status,
+        ISaleStore sales, IPurchaseLedger ledger, TimeProvider clock, CancellationToken ct) =>
+        SalesApi.ListAsync(status, sales, ledger, clock, ct);
 
     private static async Task<Results<Ok<SaleResponse>, ProblemHttpResult>> GetSale(string id, ISaleStore sales,
         IPurchaseLedger ledger, TimeProvider clock, CancellationToken ct)
@@ -102,17 +83,4 @@ public static class AdminSalesApi
 
     private static Results<Ok<SaleResponse>, ProblemHttpResult> Answer(SaleCommandResult result) =>
         result.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Ok(result.Sale!);
-
-    private static bool TryParseStatus(string? raw, out SaleStatus? status)
-    {
-        status = raw switch
-        {
-            "upcoming" => SaleStatus.Upcoming,
-            "active" => SaleStatus.Active,
-            "sold_out" => SaleStatus.SoldOut,
-            "ended" => SaleStatus.Ended,
-            _ => null,
-        };
-        return raw is null || status is not null;
-    }
 }

@@ -9,19 +9,49 @@ public static class SalesApi
     public static RouteGroupBuilder MapSales(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/sales").WithTags("Sales");
-        group.MapGet("/", ListSales).WithName("ListSales").WithSummary("Every sale with its live status and stock.");
+        group.MapGet("/", ListAsync).WithName("ListSales")
+            .WithSummary("Every sale with its live status and stock, optionally only those with one status (upcoming, active, sold_out, ended).");
         group.MapGet("/{id}", GetSale).WithName("GetSale").WithSummary("One sale, with remaining stock and the server's clock.");
         group.MapGet("/{id}/stock", GetStock).WithName("GetStock").WithSummary("The stock of one sale, cheap to poll.");
         return group;
     }
 
-    private static async Task<Ok<SaleListResponse>> ListSales(ISaleStore sales, IPurchaseLedger ledger,
-        TimeProvider clock, CancellationToken ct)
+    /// <summary>Every sale, or only those with one status (as of now: <see cref="Sale.StatusAt"/> with the live stock).</summary>
+    internal static async Task<Results<Ok<SaleListResponse>, ProblemHttpResult>> ListAsync(string? status,
+        ISaleStore sales, IPurchaseLedger ledger, TimeProvider clock, CancellationToken ct)
     {
-        var all = await sales.ListAsync(ct);
+        if (!TryParseStatus(status, out var wanted))
+        {
+            return ApiProblem.Validation("status", "must be one of upcoming, active, sold_out, ended.");
+        }
+
         var now = clock.GetUtcNow();
+        var all = await sales.ListAsync(ct);
         var stocks = await ledger.GetStocksAsync(all, ct);
-        return TypedResults.Ok(new SaleListResponse(all.Select((sale, i) => SaleResponse.From(sale, stocks[i], now)).ToList(), now));
+        var items = new List<SaleResponse>(all.Count);
+        for (var i = 0; i < all.Count; i++)
+        {
+            var response = SaleResponse.From(all[i], stocks[i], now);
+            if (wanted is null || response.Status == wanted)
+            {
+                items.Add(response);
+            }
+        }
+
+        return TypedResults.Ok(new SaleListResponse(items, now));
+    }
+
+    private static bool TryParseStatus(string? raw, out SaleStatus? status)
+    {
+        status = raw switch
+        {
+            "upcoming" => SaleStatus.Upcoming,
+            "active" => SaleStatus.Active,
+            "sold_out" => SaleStatus.SoldOut,
+            "ended" => SaleStatus.Ended,
+            _ => null,
+        };
+        return raw is null || status is not null;
     }
 
     private static async Task<Results<Ok<SaleResponse>, ProblemHttpResult>> GetSale(string id, ISaleStore sales,
