@@ -1,4 +1,5 @@
 """Turns bench/run.sh's raw wrk results into the Markdown table (stdout). Not for direct use."""
+import os
 import statistics
 import sys
 from collections import defaultdict
@@ -52,7 +53,9 @@ def summary(key):
 out = []
 out.append("## Purchases: latest run\n")
 out.append(f"Machine: {machine}.  ")
-out.append(f"Each cell: {runs} wrk runs of {duration} (1 thread on CPU 1; servers on CPU 0), "
+stores_cpu = os.environ.get("STORES_CPU", "0")
+stores = "with the servers" if stores_cpu == "0" else f"on CPU {stores_cpu}, beside wrk"
+out.append(f"Each cell: {runs} wrk runs of {duration} (1 thread on CPU 1; servers on CPU 0; Redis and PostgreSQL {stores}), "
            f"{tokens} bearer tokens rotating; req/s as median (min–max), latencies as the median of the runs' percentiles.\n")
 out.append("| scenario | conns | req/s median (min–max) | p50 ms | p99 ms | non-2xx | socket errors | vs | req/s ratio | p99 ratio | target | met |")
 out.append("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---|")

@@ -27,6 +27,9 @@ SCENARIOS=${BENCH_SCENARIOS:-"ceiling embedded soldout ceiling-redis distributed
 BUILD_DIR=${BENCH_BUILD_DIR:-/tmp/flashsale-bench-build}
 SERVER_CPU=0
 LOAD_CPU=1
+# Redis and PostgreSQL: on the servers' CPU by default (their CPU counted against FlashSale's, the conservative
+# reading); BENCH_STORES_CPU=1 puts them beside wrk instead, as if on hosts of their own (docs/benchmarks.md).
+STORES_CPU=${BENCH_STORES_CPU:-$SERVER_CPU}
 CEILING_PORT=5810
 EMBEDDED_PORT=5811
 DISTRIBUTED_PORT=5812
@@ -105,6 +108,10 @@ pin_server_side() { # pid: this process and its threads on the servers' CPU
   taskset -a -p -c "$SERVER_CPU" "$1" >/dev/null 2>&1 || true
 }
 
+pin_stores() { # pid: Redis or the PostgreSQL postmaster (its new backends inherit it) on the stores' CPU
+  taskset -a -p -c "$STORES_CPU" "$1" >/dev/null 2>&1 || true
+}
+
 REDIS_OK=0
 if has ceiling-redis || has distributed; then
   if "$ROOT/scripts/services.sh" status redis; then
@@ -113,8 +120,8 @@ if has ceiling-redis || has distributed; then
   elif "$ROOT/scripts/services.sh" start redis >"$WORK/redis.log" 2>&1; then
     STARTED_REDIS=1
     REDIS_OK=1
-    pin_server_side "$(head -n1 "$ROOT/.services/redis/redis.pid")"
-    log "redis: started on $REDIS, pinned to CPU $SERVER_CPU"
+    pin_stores "$(head -n1 "$ROOT/.services/redis/redis.pid")"
+    log "redis: started on $REDIS, pinned to CPU $STORES_CPU"
   else
     log "redis: could not start ($(tail -n1 "$WORK/redis.log"))"
   fi
@@ -129,8 +136,8 @@ if has distributed; then
     STARTED_PG=1
     PG_OK=1
     pg_dir=$("$ROOT/scripts/services.sh" status 2>/dev/null | sed -n 's/.*postgres: running.*data \(.*\))$/\1/p')
-    [[ -n $pg_dir && -f $pg_dir/postmaster.pid ]] && pin_server_side "$(head -n1 "$pg_dir/postmaster.pid")"
-    log "postgres: started on 127.0.0.1:$PG_PORT, pinned to CPU $SERVER_CPU (new backends inherit it)"
+    [[ -n $pg_dir && -f $pg_dir/postmaster.pid ]] && pin_stores "$(head -n1 "$pg_dir/postmaster.pid")"
+    log "postgres: started on 127.0.0.1:$PG_PORT, pinned to CPU $STORES_CPU (new backends inherit it)"
   else
     log "postgres: could not start ($(tail -n1 "$WORK/postgres.log"))"
   fi
@@ -282,7 +289,7 @@ fi
 
 MACHINE="$(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')), $(free -g | awk '/^Mem:/{print $2}') GiB RAM, disk: $FSYNC"
 mkdir -p "$BENCH/results"
-python3 "$BENCH/report.py" "$RESULTS" "$MACHINE" "$DURATION" "$RUNS" "$TOKENS" "${AVAILABLE[distributed]:-0}" "$DURABLE" |
+STORES_CPU=$STORES_CPU python3 "$BENCH/report.py" "$RESULTS" "$MACHINE" "$DURATION" "$RUNS" "$TOKENS" "${AVAILABLE[distributed]:-0}" "$DURABLE" |
   tee "$BENCH/results/latest.md"
 cp "$RESULTS" "$BENCH/results/latest-runs.tsv"
 log "written: bench/results/latest.md, bench/results/latest-runs.tsv"
