@@ -1,11 +1,7 @@
 using System.Globalization;
 using FlashSale.Orders;
 using FlashSale.Sales;
-using FlashSale.Storage;
 using FlashSale.Storage.Embedded;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace FlashSale.Tests.Storage;
 
@@ -14,11 +10,8 @@ namespace FlashSale.Tests.Storage;
 /// (RecordTotals.cs). A catch-up that fails there must cost the batch nothing: every order is
 /// still durable and answered, the stats still count it, and a later batch catches up.
 /// </summary>
-public sealed class GroupCommitCatchUpTests : IAsyncLifetime
+public sealed class GroupCommitCatchUpTests : GroupCommitterTest
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("flashsale-catchup-").FullName;
-    private readonly SqliteDatabase _db;
-    private readonly GroupCommitter _committer;
     private readonly Sale _sale = new()
     {
         Id = Guid.CreateVersion7(),
@@ -32,27 +25,8 @@ public sealed class GroupCommitCatchUpTests : IAsyncLifetime
         CreatedAt = DateTimeOffset.UtcNow.AddHours(-1),
     };
 
-    public GroupCommitCatchUpTests()
-    {
-        var options = Options.Create(new StorageOptions { DataPath = _folder });
-        _db = new SqliteDatabase(options);
-        _committer = new GroupCommitter(_db, new BuyerOrders(), options, NullLogger<GroupCommitter>.Instance);
-    }
-
-    public async Task InitializeAsync()
-    {
-        _db.Migrate();
-        Assert.True(await new SqliteSaleStore(_db).TryCreateAsync(_sale, CancellationToken.None));
-        await _committer.StartAsync(CancellationToken.None);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _committer.StopAsync(CancellationToken.None);
-        _committer.Dispose();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
+    protected override async Task BeforeStartAsync() =>
+        Assert.True(await new SqliteSaleStore(Db).TryCreateAsync(_sale, CancellationToken.None));
 
     [Fact]
     public async Task BusyBatches_CatchUpInsideTheirOwnCommits_WithoutWaitingForIdleTime()
@@ -97,7 +71,7 @@ public sealed class GroupCommitCatchUpTests : IAsyncLifetime
 
     private async Task OrderAsync(int count)
     {
-        var writes = Enumerable.Range(0, count).Select(i => _committer.WriteAsync(new InsertOrder(new Order
+        var writes = Enumerable.Range(0, count).Select(i => Committer.WriteAsync(new InsertOrder(new Order
         {
             Id = OrderIds.New(DateTimeOffset.UtcNow),
             SaleId = _sale.Id,
@@ -114,23 +88,23 @@ public sealed class GroupCommitCatchUpTests : IAsyncLifetime
 
     private async Task AssertStatsCountAsync(long orders)
     {
-        var shown = await new SqliteStatsStore(_db).GetSaleAsync(_sale.Id, CancellationToken.None);
+        var shown = await new SqliteStatsStore(Db).GetSaleAsync(_sale.Id, CancellationToken.None);
         Assert.NotNull(shown);
         Assert.Equal(orders, shown.Orders);
         Assert.Equal(orders, shown.Units);
-        Assert.Equal(Math.Min(orders, 50), (await new SqliteStatsStore(_db).GetAsync(
+        Assert.Equal(Math.Min(orders, 50), (await new SqliteStatsStore(Db).GetAsync(
             DateOnly.FromDateTime(DateTime.UtcNow), DateOnly.FromDateTime(DateTime.UtcNow), CancellationToken.None)).Totals.UniqueBuyers);
     }
 
     private long Lag()
     {
-        using var connection = _db.Open();
+        using var connection = Db.Open();
         return RecordTotals.Lag(connection);
     }
 
     private long Scalar(string sql)
     {
-        using var connection = _db.Open();
+        using var connection = Db.Open();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
@@ -138,7 +112,7 @@ public sealed class GroupCommitCatchUpTests : IAsyncLifetime
 
     private void Execute(string sql)
     {
-        using var connection = _db.Open();
+        using var connection = Db.Open();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();

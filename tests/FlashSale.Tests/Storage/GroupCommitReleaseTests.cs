@@ -1,9 +1,5 @@
 using System.Collections.Concurrent;
-using FlashSale.Storage;
 using FlashSale.Storage.Embedded;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace FlashSale.Tests.Storage;
 
@@ -12,33 +8,8 @@ namespace FlashSale.Tests.Storage;
 /// continuation runs where its write is completed, so completing on the commit loop would run every
 /// request's answer on the one thread that commits, and a slow answer would hold up the next batch.
 /// </summary>
-public sealed class GroupCommitReleaseTests : IAsyncLifetime
+public sealed class GroupCommitReleaseTests : GroupCommitterTest
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("flashsale-release-").FullName;
-    private readonly SqliteDatabase _db;
-    private readonly GroupCommitter _committer;
-
-    public GroupCommitReleaseTests()
-    {
-        var options = Options.Create(new StorageOptions { DataPath = _folder });
-        _db = new SqliteDatabase(options);
-        _committer = new GroupCommitter(_db, new BuyerOrders(), options, NullLogger<GroupCommitter>.Instance);
-    }
-
-    public async Task InitializeAsync()
-    {
-        _db.Migrate();
-        await _committer.StartAsync(CancellationToken.None);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _committer.StopAsync(CancellationToken.None);
-        _committer.Dispose();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
-
     [Fact]
     public async Task EveryCallerOfABatch_IsToldItsRows_AndResumesOffTheCommitLoop()
     {
@@ -46,7 +17,7 @@ public sealed class GroupCommitReleaseTests : IAsyncLifetime
         // Task.Run: no synchronization context, as in ASP.NET Core (xUnit's would take the continuations itself).
         var resumedOn = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(async () =>
         {
-            var rows = await _committer.WriteAsync(new RecordingWrite(commitThreads, rows: i % 3));
+            var rows = await Committer.WriteAsync(new RecordingWrite(commitThreads, rows: i % 3));
             Assert.Equal(i % 3, rows);
             return Environment.CurrentManagedThreadId;
         })));
@@ -64,7 +35,7 @@ public sealed class GroupCommitReleaseTests : IAsyncLifetime
             // A write that throws fails the whole batch it is in: nothing of it is durable, so every caller is told.
             try
             {
-                await _committer.WriteAsync(new RecordingWrite(commitThreads, rows: 1, fails: true));
+                await Committer.WriteAsync(new RecordingWrite(commitThreads, rows: 1, fails: true));
                 return (Message: "not failed", Thread: Environment.CurrentManagedThreadId);
             }
             catch (InvalidOperationException error)
@@ -75,7 +46,7 @@ public sealed class GroupCommitReleaseTests : IAsyncLifetime
 
         Assert.All(failures, f => Assert.Equal("injected", f.Message));
         Assert.DoesNotContain(Assert.Single(commitThreads.Distinct()), failures.Select(f => f.Thread));
-        Assert.Equal(7, await _committer.WriteAsync(new RecordingWrite(commitThreads, rows: 7))); // the loop goes on
+        Assert.Equal(7, await Committer.WriteAsync(new RecordingWrite(commitThreads, rows: 7))); // the loop goes on
     }
 
     private sealed class RecordingWrite(ConcurrentBag<int> commitThreads, int rows, bool fails = false) : LedgerWrite
