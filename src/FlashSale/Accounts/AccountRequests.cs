@@ -4,11 +4,17 @@ namespace FlashSale.Accounts;
 
 public sealed record CredentialsRequest(string Username, string Password)
 {
-    public Validation Validate() => new Validation()
-        .Text(Username, "username", 3, 32)
-        .Require(Username is null || Username.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'),
+    public Validation Validate() => Check(Username, Password);
+
+    /// <summary>
+    /// The rules every sign-in applies, also for credentials from elsewhere: the admin's from configuration
+    /// (<see cref="AdminOptions"/>), which would otherwise make an account that can never sign in.
+    /// </summary>
+    public static Validation Check(string? username, string? password, bool passwordRequired = true) => new Validation()
+        .Text(username, "username", 3, 32)
+        .Require(username is null || username.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'),
             "username", "may contain only letters, digits, '_', '-' and '.'.")
-        .Text(Password, "password", 8, 128);
+        .Text(string.IsNullOrEmpty(password) && !passwordRequired ? null : password, "password", 8, 128, passwordRequired);
 }
 
 public sealed record AccountResponse(Guid Id, string Username, string Role, DateTimeOffset CreatedAt);

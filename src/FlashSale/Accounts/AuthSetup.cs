@@ -21,7 +21,11 @@ public static class AuthSetup
     public static IServiceCollection AddFlashSaleAuth(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations()
+            .Validate(o => CredentialsRequest.Check(o.Username, o.Password, passwordRequired: false).IsValid,
+                "Admin:Username must be 3–32 letters, digits, '_', '-' or '.', and Admin:Password, when set, 8–128 characters: "
+                + "the sign-in refuses anything else, so such an admin could never sign in.")
+            .ValidateOnStart();
         services.AddSingleton<SigningKey>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<PasswordHashing>();
