@@ -12,6 +12,9 @@ namespace FlashSale.Web;
 /// <summary>The shop: every sale on the home page, one sale with its buy button, the buy form post.</summary>
 public static class ShopPages
 {
+    /// <summary>How many ended sales the front page still shows (the most recent).</summary>
+    internal const int RecentlyEndedShown = 6;
+
     public static IEndpointRouteBuilder MapShopPages(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/", Home).ExcludeFromDescription();
@@ -24,16 +27,27 @@ public static class ShopPages
         TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var all = (await sales.ListAsync(ct)).OrderBy(s => s.EndsAt <= now).ThenBy(s => s.StartsAt).ToList();
-        var stocks = await ledger.GetStocksAsync(all, ct);
-        var cards = all.Select((sale, i) => Card(sale, stocks[i], now)).ToList();
+        var all = await sales.ListAsync(ct);
+        // On sale and coming, soonest first; of the ended ones only the latest few, newest first: a shop that has
+        // run a sale a day for a year would otherwise open on hundreds of finished sales (and read each one's stock).
+        var open = all.Where(s => s.EndsAt > now).OrderBy(s => s.StartsAt).ToList();
+        var ended = all.Where(s => s.EndsAt <= now).OrderByDescending(s => s.EndsAt).Take(RecentlyEndedShown).ToList();
+        var stocks = await ledger.GetStocksAsync([.. open, .. ended], ct);
+        var openCards = open.Select((sale, i) => Card(sale, stocks[i], now)).ToList();
+        var endedCards = ended.Select((sale, i) => Card(sale, stocks[open.Count + i], now)).ToList();
 
         var main = H($"""
             <section class="hero">
               <h1>Flash sales</h1>
               <p>Limited stock, one moment. When a countdown reaches zero, the sale opens for everyone at once.</p>
             </section>
-            {(cards.Count == 0 ? H($"""<p class="empty">No sales yet. Come back soon.</p>""") : H($"""<ul class="grid" role="list">{cards}</ul>"""))}
+            {(openCards.Count == 0 ? H($"""<p class="empty">No sales on now or coming up. Come back soon.</p>""") : H($"""<ul class="grid" role="list">{openCards}</ul>"""))}
+            {Html.When(endedCards.Count > 0, H($"""
+                <section class="ended" aria-labelledby="recently-ended">
+                  <h2 id="recently-ended">Recently ended</h2>
+                  <ul class="grid" role="list">{endedCards}</ul>
+                </section>
+                """))}
             """);
         return Layout.Page(context, "Shop", main);
     }
