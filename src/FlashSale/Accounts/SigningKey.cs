@@ -15,16 +15,31 @@ public sealed class SigningKey
     public SigningKey(IOptions<StorageOptions> storage, IConfiguration configuration)
     {
         var configured = configuration["Auth:SigningKey"];
-        var bytes = string.IsNullOrWhiteSpace(configured) ? LoadOrCreate(storage.Value.DataPath) : Convert.FromBase64String(configured);
+        var bytes = string.IsNullOrWhiteSpace(configured) ? LoadOrCreate(storage.Value.DataPath) : FromConfiguration(configured);
         if (bytes.Length < 32)
         {
-            throw new InvalidOperationException("Auth:SigningKey must be at least 32 bytes (base64).");
+            throw new InvalidOperationException(Requirement);
         }
 
         Key = new SymmetricSecurityKey(bytes) { KeyId = Convert.ToHexStringLower(SHA256.HashData(bytes))[..16] };
     }
 
     public SymmetricSecurityKey Key { get; }
+
+    private const string Requirement = "Auth:SigningKey must be at least 32 random bytes in base64 (e.g. `openssl rand -base64 64`).";
+
+    /// <summary>The configured key, or a start refused with what the setting needs (not a bare FormatException).</summary>
+    private static byte[] FromConfiguration(string configured)
+    {
+        try
+        {
+            return Convert.FromBase64String(configured.Trim());
+        }
+        catch (FormatException)
+        {
+            throw new InvalidOperationException($"{Requirement} The value given is not base64.");
+        }
+    }
 
     private static byte[] LoadOrCreate(string dataPath)
     {

@@ -22,6 +22,7 @@ public sealed class DistributedOptions
     /// How long a request's own query (sales, orders, stats, accounts) may wait for PostgreSQL before the request is
     /// answered 503; whole seconds, at least one. The persister and the purchase path have their own bounds.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan RequestCommandTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Most outbox entries written to PostgreSQL in one statement.</summary>

@@ -1,15 +1,18 @@
 using System.Net;
 using System.Net.Http.Json;
+using FlashSale.Storage.Redis;
 using FlashSale.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
 
 namespace FlashSale.Tests.Security;
 
 /// <summary>
-/// The admin account comes from configuration (<c>Admin:*</c>): the configured password is the one that signs
-/// in, a changed one replaces it at the next start, and credentials the sign-in would refuse stop the start
-/// instead of making an admin nobody can sign in as.
+/// Settings a server cannot run correctly with stop its start with a message naming the setting. The admin account
+/// comes from configuration (<c>Admin:*</c>): the configured password is the one that signs in, a changed one
+/// replaces it at the next start, and credentials the sign-in would refuse stop the start instead of making an
+/// admin nobody can sign in as. The signing key must be base64 of at least 32 bytes.
 /// </summary>
-public sealed class AdminAccountConfigurationTests
+public sealed class StartupConfigurationTests
 {
     [Theory]
     [InlineData("secret")] // 6 characters: the sign-in asks for 8–128
@@ -45,6 +48,34 @@ public sealed class AdminAccountConfigurationTests
         await using var second = new TestApp(storage: storage, settings: new Dictionary<string, string?> { ["Admin:Password"] = "rotated-password" });
         Assert.Equal(HttpStatusCode.OK, await SignInAsync(second, "rotated-password"));
         Assert.Equal(HttpStatusCode.Unauthorized, await SignInAsync(second, "eight-ch"));
+    }
+
+    [Theory]
+    [InlineData("short")] // not base64
+    [InlineData("c2l4dGVlbi1ieXRlcy1rZQ==")] // base64 of 16 bytes
+    public async Task ASigningKeyThatIsNotBase64OfAtLeast32Bytes_StopsTheStart(string key)
+    {
+        await using var app = new TestApp(settings: new Dictionary<string, string?> { ["Auth:SigningKey"] = key });
+
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains("Auth:SigningKey must be at least 32 random bytes in base64", Messages(error), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("00:00:05", true)]
+    [InlineData("00:00:01", true)]
+    [InlineData("00:00:00", false)] // PostgreSQL would wait for ever
+    [InlineData("-00:00:01", false)]
+    [InlineData("00:11:00", false)]
+    public void RequestCommandTimeout_IsOneSecondToTenMinutes(string timeout, bool valid)
+    {
+        var options = new DistributedOptions { RequestCommandTimeout = TimeSpan.Parse(timeout, System.Globalization.CultureInfo.InvariantCulture) };
+
+        // The validation the start runs (ValidateDataAnnotations on DistributedOptions).
+        var result = new DataAnnotationValidateOptions<DistributedOptions>(null).Validate(null, options);
+
+        Assert.Equal(valid, result.Succeeded);
     }
 
     private static async Task<HttpStatusCode> SignInAsync(TestApp app, string password)
