@@ -49,6 +49,25 @@ public sealed class GroupCommitReleaseTests : GroupCommitterTest
         Assert.Equal(7, await Committer.WriteAsync(new RecordingWrite(commitThreads, rows: 7))); // the loop goes on
     }
 
+    [Fact]
+    public async Task AFailureAfterTheCommit_StillAnswersEveryCallerCommitted_AndTheLoopGoesOn()
+    {
+        // Told "failed", a purchase would hand its unit back to the stock although its order is on disk.
+        Committer.BatchCommitted += (_, _, _) => throw new InvalidOperationException("metrics listener failed");
+        var rows = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => Committer.WriteAsync(new FailingAfterCommit()))));
+
+        Assert.All(rows, r => Assert.Equal(1, r));
+        Assert.Equal(3, await Committer.WriteAsync(new RecordingWrite([], rows: 3)));
+    }
+
+    /// <summary>Committed, then its in-memory follow-up throws.</summary>
+    private sealed class FailingAfterCommit : LedgerWrite
+    {
+        public override int Apply(WriterSession session) => 1;
+
+        public override void AfterCommit(BuyerOrders buyers) => throw new InvalidOperationException("index failed");
+    }
+
     private sealed class RecordingWrite(ConcurrentBag<int> commitThreads, int rows, bool fails = false) : LedgerWrite
     {
         public override int Apply(WriterSession session)

@@ -184,6 +184,7 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
         var rows = new int[batch.Count];
         var caughtUp = false;
         var adds = 0;
+        var committed = false;
         try
         {
             using (var tx = session.Connection.BeginTransaction())
@@ -202,6 +203,7 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
                 }
 
                 tx.Commit();
+                committed = true;
             }
 
             for (var i = 0; i < batch.Count; i++)
@@ -222,18 +224,36 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
 
                 _uncounted += adds;
             }
-
-            Release(batch, rows, error: null);
-            BatchCommitted?.Invoke(batch.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started), true);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (!committed)
         {
             session.Transaction = null;
             // Nothing of this batch is durable: every caller is told, and each releases its reservation.
             LogBatchFailed(batch.Count, ex);
             Release(batch, rows, ex);
+            Report(batch.Count, started, committed: false);
+            return;
+        }
+        catch (Exception ex)
+        {
+            // Committed, so every caller is told it succeeded: telling them otherwise would hand back stock that is sold.
+            LogAfterCommitFailed(batch.Count, ex);
+        }
 
-            BatchCommitted?.Invoke(batch.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started), false);
+        Release(batch, rows, error: null);
+        Report(batch.Count, started, committed: true);
+    }
+
+    /// <summary>The batch to the metrics (<see cref="BatchCommitted"/>); a failing listener never reaches the commit loop.</summary>
+    private void Report(int count, long started, bool committed)
+    {
+        try
+        {
+            BatchCommitted?.Invoke(count, System.Diagnostics.Stopwatch.GetElapsedTime(started), committed);
+        }
+        catch (Exception ex)
+        {
+            LogReportFailed(ex);
         }
     }
 
@@ -280,4 +300,10 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Group commit of {Count} writes failed; the writes are released")]
     private partial void LogBatchFailed(int count, Exception error);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Error, Message = "After the commit of {Count} writes, updating the in-memory indexes failed; the writes are committed and answered")]
+    private partial void LogAfterCommitFailed(int count, Exception error);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "A listener of committed batches (metrics) failed")]
+    private partial void LogReportFailed(Exception error);
 }
