@@ -295,7 +295,7 @@ public sealed partial class GroupCommitter : IHostedService, IDisposable
 
     public void Dispose() => _queue.Writer.TryComplete();
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Adding the latest orders to the record's totals failed; retried shortly")]
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Warning, Message = "Adding the latest orders to the record's totals failed; retried shortly")]
     private partial void LogCatchUpFailed(Exception error);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Group commit of {Count} writes failed; the writes are released")]
