@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using FlashSale.Accounts;
 using FlashSale.Common;
 using FlashSale.Purchasing;
@@ -40,7 +41,7 @@ public static class AdminSalesApi
     }
 
     // The public list's answer (status filter included), behind the admin role: the dashboard's and the admin tools' list.
-    private static Task<Results<Ok<SaleListResponse>, ProblemHttpResult>> ListSales(string? status,
+    private static Task<Results<Ok<SaleListResponse>, ProblemHttpResult>> ListSales([Description(SalesApi.StatusFilter)] string? status,
         ISaleStore sales, IPurchaseLedger ledger, TimeProvider clock, CancellationToken ct) =>
         SalesApi.ListAsync(status, sales, ledger, clock, ct);
 

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using FlashSale.Common;
 using FlashSale.Purchasing;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,8 +17,10 @@ public static class SalesApi
         return group;
     }
 
+    internal const string StatusFilter = "Only the sales with this status now: upcoming, active, sold_out or ended (400 otherwise). Every sale when absent.";
+
     /// <summary>Every sale, or only those with one status (as of now: <see cref="Sale.StatusAt"/> with the live stock).</summary>
-    internal static async Task<Results<Ok<SaleListResponse>, ProblemHttpResult>> ListAsync(string? status,
+    internal static async Task<Results<Ok<SaleListResponse>, ProblemHttpResult>> ListAsync([Description(StatusFilter)] string? status,
         ISaleStore sales, IPurchaseLedger ledger, TimeProvider clock, CancellationToken ct)
     {
         if (!TryParseStatus(status, out var wanted))

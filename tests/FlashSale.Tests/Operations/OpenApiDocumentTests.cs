@@ -1,9 +1,10 @@
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using FlashSale.Tests.Infrastructure;
 
 namespace FlashSale.Tests.Operations;
 
-/// <summary>The OpenAPI document tells the truth about 503: any API operation answers it when a store is down.</summary>
+/// <summary>The OpenAPI document tells the truth: about 503 (any API operation answers it when a store is down), about the lists' filters.</summary>
 public sealed class OpenApiDocumentTests : IAsyncLifetime
 {
     private readonly TestApp _app = new();
@@ -11,6 +12,20 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Theory]
+    [InlineData("/api/v1/sales")]
+    [InlineData("/api/v1/admin/sales")]
+    public async Task TheSaleLists_DocumentTheirStatusFilter(string path)
+    {
+        var document = await _app.CreateClient().GetFromJsonAsync<JsonObject>("/openapi/v1.json");
+
+        var parameters = document!["paths"]![path]!["get"]!["parameters"]!.AsArray();
+        var status = Assert.Single(parameters, p => p!["name"]!.GetValue<string>() == "status")!;
+        Assert.Equal("query", status["in"]!.GetValue<string>());
+        var description = status["description"]?.GetValue<string>() ?? "";
+        Assert.All(new[] { "upcoming", "active", "sold_out", "ended" }, value => Assert.Contains(value, description, StringComparison.Ordinal));
+    }
 
     [Fact]
     public async Task EveryApiOperation_DocumentsTheStoreUnavailable503()
