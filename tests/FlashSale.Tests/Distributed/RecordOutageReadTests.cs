@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using FlashSale.Tests.Admin;
 using FlashSale.Tests.Infrastructure;
 
 namespace FlashSale.Tests.Distributed;
@@ -29,12 +30,8 @@ public sealed class RecordOutageReadTests : IAsyncLifetime
     public async Task ReadsFromARecordThatIsDown_Answer503WithRetryAfter_AndAnswerAgainWhenItIsBack()
     {
         var admin = await Api.AsAdminAsync(_record.App.CreateClient());
-        var saleId = (await admin.CreateSaleAsync(stock: 10))["id"]!.GetValue<string>();
-        var buyer = admin.WithToken((await admin.MintBuyersAsync(1))[0].Token);
-        using (var bought = await buyer.PurchaseAsync(saleId))
-        {
-            await Api.EnsureAsync(bought, HttpStatusCode.Created);
-        }
+        var (saleId, buyers, _) = await admin.SaleWithOrdersAsync(stock: 10, buyers: 1);
+        var buyer = admin.WithToken(buyers[0].Token);
 
         (Api Caller, string Path)[] reads =
         [

@@ -1,4 +1,5 @@
 using System.Net;
+using FlashSale.Tests.Admin;
 using FlashSale.Tests.Infrastructure;
 
 namespace FlashSale.Tests.Distributed;
@@ -77,12 +78,8 @@ public sealed class RedisOutageTests : IAsyncLifetime
     public async Task RedisStopped_ReadsAnswerFromTheRecordOr503_NeverA500()
     {
         var admin = await Api.AsAdminAsync(_app.CreateClient());
-        var saleId = (await admin.CreateSaleAsync(stock: 20))["id"]!.GetValue<string>();
-        var buyer = admin.WithToken((await admin.MintBuyersAsync(1))[0].Token);
-        using (var bought = await buyer.PurchaseAsync(saleId))
-        {
-            await Api.EnsureAsync(bought, HttpStatusCode.Created);
-        }
+        var (saleId, buyers, _) = await admin.SaleWithOrdersAsync(stock: 20, buyers: 1);
+        var buyer = admin.WithToken(buyers[0].Token);
 
         (Api Caller, string Path)[] reads =
         [

@@ -5,20 +5,14 @@ using FlashSale.Tests.Infrastructure;
 namespace FlashSale.Tests.Operations;
 
 /// <summary>The OpenAPI document tells the truth: about 503 (any API operation answers it when a store is down), about the lists' filters.</summary>
-public sealed class OpenApiDocumentTests : IAsyncLifetime
+public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
 {
-    private readonly TestApp _app = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     [Theory]
     [InlineData("/api/v1/sales")]
     [InlineData("/api/v1/admin/sales")]
     public async Task TheSaleLists_DocumentTheirStatusFilter(string path)
     {
-        var document = await _app.CreateClient().GetFromJsonAsync<JsonObject>("/openapi/v1.json");
+        var document = await App.CreateClient().GetFromJsonAsync<JsonObject>("/openapi/v1.json");
 
         var parameters = document!["paths"]![path]!["get"]!["parameters"]!.AsArray();
         var status = Assert.Single(parameters, p => p!["name"]!.GetValue<string>() == "status")!;
@@ -30,7 +24,7 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
     [Fact]
     public async Task EveryApiOperation_DocumentsTheStoreUnavailable503()
     {
-        var document = JsonNode.Parse(await _app.CreateClient().GetStringAsync("/openapi/v1.json"))!;
+        var document = JsonNode.Parse(await App.CreateClient().GetStringAsync("/openapi/v1.json"))!;
         var operations = document["paths"]!.AsObject()
             .Where(path => path.Key.StartsWith("/api/", StringComparison.Ordinal))
             .SelectMany(path => path.Value!.AsObject().Select(op => (Name: $"{op.Key.ToUpperInvariant()} {path.Key}", Operation: op.Value!)))

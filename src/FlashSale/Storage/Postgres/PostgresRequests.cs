@@ -12,7 +12,8 @@ namespace FlashSale.Storage.Postgres;
 /// </summary>
 public sealed class PostgresRequests(NpgsqlDataSource db, RecordHealth health, TimeSpan requestCommandTimeout)
 {
-    private readonly int _timeoutSeconds = Math.Max(1, (int)Math.Ceiling(requestCommandTimeout.TotalSeconds));
+    // At least one second: DistributedOptions validates the setting at start.
+    private readonly int _timeoutSeconds = (int)Math.Ceiling(requestCommandTimeout.TotalSeconds);
 
     public NpgsqlCommand CreateCommand(string sql)
     {
