@@ -40,7 +40,7 @@ public static class AdminOpsApi
         var now = clock.GetUtcNow();
         var all = await sales.ListAsync(CancellationToken.None);
         var stocks = await ledger.GetStocksAsync(all, CancellationToken.None);
-        return TypedResults.Ok(new SaleListResponse(all.Select((sale, i) => SaleResponse.From(sale, stocks[i], now)).ToList(), now));
+        return TypedResults.Ok(new SaleListResponse(all.Select((sale, i) => SaleResponse.From(sale, stocks[i], now)).ToList(), null, now));
     }
 }
 

@@ -15,7 +15,7 @@ public static class AdminSalesApi
         group.MapPost("/", CreateSale).WithName("CreateSale").WithSummary("Creates a sale.")
             .Accepts<CreateSaleRequest>("application/json");
         group.MapGet("/", ListSales).WithName("AdminListSales")
-            .WithSummary("Every sale, optionally only those with one status (upcoming, active, sold_out, ended).");
+            .WithSummary("The sales, a page at a time (cursor), optionally only those with one status (upcoming, active, sold_out, ended).");
         group.MapGet("/{id}", GetSale).WithName("AdminGetSale").WithSummary("One sale with its live stock.");
         group.MapPatch("/{id}", UpdateSale).WithName("UpdateSale")
             .WithSummary("Changes a sale: stock, limit and window while upcoming; product fields before the first order.")
@@ -40,10 +40,11 @@ public static class AdminSalesApi
             : TypedResults.Created($"/api/v1/sales/{result.Sale!.Id:D}", result.Sale);
     }
 
-    // The public list's answer (status filter included), behind the admin role: the dashboard's and the admin tools' list.
+    // The public list's answer (status filter and paging included), behind the admin role: the dashboard's and the admin tools' list.
     private static Task<Results<Ok<SaleListResponse>, ProblemHttpResult>> ListSales([Description(SalesApi.StatusFilter)] string? status,
+        [Description(SalesApi.LimitDoc)] string? limit, [Description(SalesApi.CursorDoc)] string? cursor,
         ISaleStore sales, IPurchaseLedger ledger, TimeProvider clock, CancellationToken ct) =>
-        SalesApi.ListAsync(status, sales, ledger, clock, ct);
+        SalesApi.ListAsync(status, limit, cursor, sales, ledger, clock, ct);
 
     private static async Task<Results<Ok<SaleResponse>, ProblemHttpResult>> GetSale(string id, ISaleStore sales,
         IPurchaseLedger ledger, TimeProvider clock, CancellationToken ct)

@@ -23,7 +23,8 @@ public sealed record SaleResponse(
         sale.StatusAt(now, stock.Remaining), now);
 }
 
-public sealed record SaleListResponse(IReadOnlyList<SaleResponse> Items, DateTimeOffset ServerTime);
+/// <summary>A page of sales; <see cref="NextCursor"/> is null on the last page.</summary>
+public sealed record SaleListResponse(IReadOnlyList<SaleResponse> Items, string? NextCursor, DateTimeOffset ServerTime);
 
 public sealed record StockResponse(Guid SaleId, int TotalStock, int RemainingStock, int Sold, SaleStatus Status,
     DateTimeOffset ServerTime);

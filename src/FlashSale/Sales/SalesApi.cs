@@ -11,16 +11,22 @@ public static class SalesApi
     {
         var group = routes.MapGroup("/api/v1/sales").WithTags("Sales");
         group.MapGet("/", ListAsync).WithName("ListSales")
-            .WithSummary("Every sale with its live status and stock, optionally only those with one status (upcoming, active, sold_out, ended).");
+            .WithSummary("The sales with their live status and stock, a page at a time (cursor), optionally only those with one status.");
         group.MapGet("/{id}", GetSale).WithName("GetSale").WithSummary("One sale, with remaining stock and the server's clock.");
         group.MapGet("/{id}/stock", GetStock).WithName("GetStock").WithSummary("The stock of one sale, cheap to poll.");
         return group;
     }
 
     internal const string StatusFilter = "Only the sales with this status now: upcoming, active, sold_out or ended (400 otherwise). Every sale when absent.";
+    internal const string LimitDoc = "Sales per page, 1-1000 (default 100).";
+    internal const string CursorDoc = "The nextCursor of the previous page; absent for the first page.";
 
-    /// <summary>Every sale, or only those with one status (as of now: <see cref="Sale.StatusAt"/> with the live stock).</summary>
+    /// <summary>
+    /// A page of the sales, or of those with one status (as of now: <see cref="Sale.StatusAt"/> with the live stock),
+    /// in start order; <c>nextCursor</c> fetches the next page (<see cref="SalePage"/>).
+    /// </summary>
     internal static async Task<Results<Ok<SaleListResponse>, ProblemHttpResult>> ListAsync([Description(StatusFilter)] string? status,
+        [Description(LimitDoc)] string? limit, [Description(CursorDoc)] string? cursor,
         ISaleStore sales, IPurchaseLedger ledger, TimeProvider clock, CancellationToken ct)
     {
         if (!TryParseStatus(status, out var wanted))
@@ -28,20 +34,25 @@ public static class SalesApi
             return ApiProblem.Validation("status", "must be one of upcoming, active, sold_out, ended.");
         }
 
-        var now = clock.GetUtcNow();
-        var all = await sales.ListAsync(ct);
-        var stocks = await ledger.GetStocksAsync(all, ct);
-        var items = new List<SaleResponse>(all.Count);
-        for (var i = 0; i < all.Count; i++)
+        if (QueryLimit.TryParse(limit, SalePage.DefaultSize, SalePage.MaxSize, out var size) is { } badLimit)
         {
-            var response = SaleResponse.From(all[i], stocks[i], now);
-            if (wanted is null || response.Status == wanted)
-            {
-                items.Add(response);
-            }
+            return badLimit;
         }
 
-        return TypedResults.Ok(new SaleListResponse(items, now));
+        SalePosition? after = null;
+        if (cursor is not null)
+        {
+            if (!SalePosition.TryParse(cursor, out var position))
+            {
+                return ApiProblem.Validation("cursor", "is not a cursor this API returned.");
+            }
+
+            after = position;
+        }
+
+        var now = clock.GetUtcNow();
+        var (items, next) = await SalePage.ReadAsync(await sales.ListAsync(ct), after, wanted, size, ledger, now, ct);
+        return TypedResults.Ok(new SaleListResponse(items, next, now));
     }
 
     private static bool TryParseStatus(string? raw, out SaleStatus? status)

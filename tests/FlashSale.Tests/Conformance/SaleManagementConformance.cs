@@ -37,6 +37,97 @@ public abstract class SaleManagementConformance(StorageKind kind) : AdminAppTest
         Assert.Equal("validation_failed", await Api.ReasonAsync(bad));
     }
 
+    [Theory]
+    [InlineData("/api/v1/admin/sales")]
+    [InlineData("/api/v1/sales")]
+    public async Task List_PagesThroughEverySaleOnce_InStartOrder(string path)
+    {
+        // Seven sales, three of them starting at the same moment (their order is decided by creation, then id).
+        var same = Now.AddMinutes(-5);
+        var starts = new[] { Now.AddHours(3), same, Now.AddHours(-3), same, Now.AddHours(1), same, Now.AddMinutes(-30) };
+        var created = new List<(DateTimeOffset StartsAt, string Id)>();
+        foreach (var start in starts)
+        {
+            created.Add((start, (await Admin.CreateSaleAsync(5, startsAt: start, endsAt: start.AddHours(4))).Id()));
+        }
+
+        var pages = await ReadPagesAsync($"{path}?limit=3");
+
+        Assert.Equal([3, 3, 1], pages.Select(p => p.Count));
+        var listed = pages.SelectMany(p => p).ToList();
+        Assert.Equal(created.Select(c => c.Id).Order(), listed.Order()); // each sale once
+        var startOf = created.ToDictionary(c => c.Id, c => c.StartsAt);
+        Assert.Equal(listed.OrderBy(id => startOf[id]), listed); // in start order (OrderBy is stable)
+        // The pages put together are the one-page list: sales starting together keep one order across pages.
+        Assert.Equal(listed, (await Admin.GetJsonAsync(path))["items"]!.AsArray().Select(s => s!["id"]!.GetValue<string>()));
+        Assert.Null((await Admin.GetJsonAsync(path))["nextCursor"]);
+    }
+
+    [Theory]
+    [InlineData("/api/v1/admin/sales")]
+    [InlineData("/api/v1/sales")]
+    public async Task List_PagesOfOneStatus_SkipTheOthers_AndEndWithoutAnEmptyPage(string path)
+    {
+        // Open sales alternate between active and sold out: a page of active sales reads past the sold-out ones.
+        var buyers = await Admin.MintBuyersAsync(5);
+        var active = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            active.Add((await Admin.CreateSaleAsync(5, startsAt: Now.AddMinutes(-50 + 2 * i))).Id());
+            var soldOut = (await Admin.CreateSaleAsync(1, startsAt: Now.AddMinutes(-49 + 2 * i))).Id();
+            using var bought = await Admin.WithToken(buyers[i].Token).PurchaseAsync(soldOut);
+            await Api.EnsureAsync(bought, HttpStatusCode.Created);
+        }
+
+        var pages = await ReadPagesAsync($"{path}?status=active&limit=2");
+
+        Assert.Equal([2, 2, 1], pages.Select(p => p.Count));
+        Assert.Equal(active, pages.SelectMany(p => p));
+        var soldOutPages = await ReadPagesAsync($"{path}?status=sold_out&limit=5");
+        Assert.Equal([5], soldOutPages.Select(p => p.Count)); // exactly one page: five of five, no empty page after it
+    }
+
+    [Theory]
+    [InlineData("?limit=0", "limit")]
+    [InlineData("?limit=1001", "limit")]
+    [InlineData("?limit=ten", "limit")]
+    [InlineData("?cursor=abc", "cursor")]
+    [InlineData("?cursor=1.2.3", "cursor")]
+    [InlineData("?cursor=-1.2.00000000000000000000000000000000", "cursor")]
+    [InlineData("?cursor=99999999999999999999.1.00000000000000000000000000000000", "cursor")]
+    public async Task List_BadPagingParameters_Are400_NamingTheParameter(string query, string parameter)
+    {
+        await Admin.CreateSaleAsync(5);
+        foreach (var path in new[] { "/api/v1/admin/sales", "/api/v1/sales" })
+        {
+            using var response = await Admin.GetAsync(path + query);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var problem = await response.ReadJsonAsync();
+            Assert.Equal("validation_failed", problem["reason"]!.GetValue<string>());
+            Assert.NotNull(problem["errors"]![parameter]);
+        }
+    }
+
+    /// <summary>Follows <c>nextCursor</c> from the first page to the last; each page's sale ids.</summary>
+    private async Task<List<List<string>>> ReadPagesAsync(string firstPage)
+    {
+        var pages = new List<List<string>>();
+        var url = firstPage;
+        while (true)
+        {
+            var page = await Admin.GetJsonAsync(url);
+            pages.Add(page["items"]!.AsArray().Select(s => s!["id"]!.GetValue<string>()).ToList());
+            if (page["nextCursor"]?.GetValue<string>() is not { } next)
+            {
+                return pages;
+            }
+
+            Assert.True(pages.Count < 20, "the cursor does not advance");
+            url = $"{firstPage}&cursor={Uri.EscapeDataString(next)}";
+        }
+    }
+
     [Fact]
     public async Task Read_UnknownOrMalformedId_Is404()
     {

@@ -10,7 +10,7 @@ public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
     [Theory]
     [InlineData("/api/v1/sales")]
     [InlineData("/api/v1/admin/sales")]
-    public async Task TheSaleLists_DocumentTheirStatusFilter(string path)
+    public async Task TheSaleLists_DocumentTheirStatusFilterAndPaging(string path)
     {
         var document = await App.CreateClient().GetFromJsonAsync<JsonObject>("/openapi/v1.json");
 
@@ -19,7 +19,14 @@ public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
         Assert.Equal("query", status["in"]!.GetValue<string>());
         var description = status["description"]?.GetValue<string>() ?? "";
         Assert.All(new[] { "upcoming", "active", "sold_out", "ended" }, value => Assert.Contains(value, description, StringComparison.Ordinal));
+        Assert.Contains("1-1000", Parameter(parameters, "limit")["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("nextCursor", Parameter(parameters, "cursor")["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        var page = document["components"]!["schemas"]!["SaleListResponse"]!["properties"]!.AsObject();
+        Assert.Equal(["items", "nextCursor", "serverTime"], page.Select(p => p.Key));
     }
+
+    private static JsonNode Parameter(JsonArray parameters, string name) =>
+        Assert.Single(parameters, p => p!["name"]!.GetValue<string>() == name && p["in"]!.GetValue<string>() == "query")!;
 
     [Fact]
     public async Task EveryApiOperation_DocumentsTheStoreUnavailable503()

@@ -1,0 +1,92 @@
+using System.Globalization;
+using FlashSale.Purchasing;
+
+namespace FlashSale.Sales;
+
+/// <summary>
+/// One page of a sale list, in the order sales are listed (start time, then creation time, then id) and after a
+/// cursor. The cursor is the position of the last sale of the previous page, not an offset, so a sale created or
+/// deleted between two requests neither repeats nor skips another. Stock is read only for the sales a page can
+/// hold: a list of every sale ever read the stock of each (after a Redis loss, a rebuild of each from the record).
+/// </summary>
+internal static class SalePage
+{
+    public const int DefaultSize = 100;
+    public const int MaxSize = 1000;
+
+    /// <summary>
+    /// Up to <paramref name="size"/> sales after <paramref name="after"/> with status <paramref name="wanted"/> (any
+    /// when null), and the cursor of the next page (null when this is the last).
+    /// </summary>
+    public static async Task<(List<SaleResponse> Items, string? NextCursor)> ReadAsync(IReadOnlyList<Sale> all,
+        SalePosition? after, SaleStatus? wanted, int size, IPurchaseLedger ledger, DateTimeOffset now, CancellationToken ct)
+    {
+        // The window decides every status but active vs sold_out, so only sales that can match need their stock.
+        var candidates = all.Where(s => (after is null || SalePosition.Of(s).CompareTo(after.Value) > 0) && CanHave(s, wanted, now))
+            .OrderBy(SalePosition.Of).ToList();
+        var items = new List<SaleResponse>(Math.Min(size, candidates.Count));
+        Sale? last = null;
+        // One more than the page holds tells whether another page follows.
+        for (var start = 0; start < candidates.Count; start += size + 1)
+        {
+            var chunk = candidates.GetRange(start, Math.Min(size + 1, candidates.Count - start));
+            var stocks = await ledger.GetStocksAsync(chunk, ct);
+            for (var i = 0; i < chunk.Count; i++)
+            {
+                var response = SaleResponse.From(chunk[i], stocks[i], now);
+                if (wanted is null || response.Status == wanted)
+                {
+                    if (items.Count == size)
+                    {
+                        return (items, SalePosition.Of(last!).ToCursor());
+                    }
+
+                    items.Add(response);
+                    last = chunk[i];
+                }
+            }
+        }
+
+        return (items, null);
+    }
+
+    private static bool CanHave(Sale sale, SaleStatus? wanted, DateTimeOffset now) => wanted switch
+    {
+        null => true,
+        SaleStatus.Upcoming => now < sale.StartsAt,
+        SaleStatus.Ended => now >= sale.EndsAt,
+        _ => sale.IsOpenAt(now), // active or sold_out: the stock decides
+    };
+}
+
+/// <summary>Where a sale stands in a list: its start, its creation, its id (unique, so the order is total).</summary>
+internal readonly record struct SalePosition(long StartsAtTicks, long CreatedAtTicks, Guid Id) : IComparable<SalePosition>
+{
+    public static SalePosition Of(Sale sale) => new(sale.StartsAt.UtcTicks, sale.CreatedAt.UtcTicks, sale.Id);
+
+    public int CompareTo(SalePosition other) =>
+        StartsAtTicks != other.StartsAtTicks ? StartsAtTicks.CompareTo(other.StartsAtTicks)
+        : CreatedAtTicks != other.CreatedAtTicks ? CreatedAtTicks.CompareTo(other.CreatedAtTicks)
+        : Id.CompareTo(other.Id);
+
+    /// <summary>The cursor a page hands out: <c>{startTicks}.{createdTicks}.{id}</c>, opaque to clients.</summary>
+    public string ToCursor() => string.Create(CultureInfo.InvariantCulture, $"{StartsAtTicks}.{CreatedAtTicks}.{Id:N}");
+
+    /// <summary>Parses a cursor <see cref="ToCursor"/> made; false for anything else.</summary>
+    public static bool TryParse(string raw, out SalePosition position)
+    {
+        position = default;
+        var parts = raw.Length <= 80 ? raw.Split('.') : [];
+        if (parts.Length == 3
+            && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var starts)
+            && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var created)
+            && starts <= DateTimeOffset.MaxValue.UtcTicks && created <= DateTimeOffset.MaxValue.UtcTicks
+            && Guid.TryParseExact(parts[2], "N", out var id))
+        {
+            position = new SalePosition(starts, created, id);
+            return true;
+        }
+
+        return false;
+    }
+}
