@@ -60,7 +60,7 @@ internal static class SalePage
 }
 
 /// <summary>Where a sale stands in a list: its start, its creation, its id (unique, so the order is total).</summary>
-internal readonly record struct SalePosition(long StartsAtTicks, long CreatedAtTicks, Guid Id) : IComparable<SalePosition>
+public readonly record struct SalePosition(long StartsAtTicks, long CreatedAtTicks, Guid Id) : IComparable<SalePosition>
 {
     public static SalePosition Of(Sale sale) => new(sale.StartsAt.UtcTicks, sale.CreatedAt.UtcTicks, sale.Id);
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using FlashSale.Accounts;
 using FlashSale.Admin;
+using FlashSale.Common;
 using FlashSale.Sales;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static FlashSale.Web.Html;
@@ -20,9 +21,21 @@ public static class AdminPages
         return group;
     }
 
-    private static async Task<ContentHttpResult> Dashboard(HttpContext context, IDashboardData data, string? m, CancellationToken ct)
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Dashboard(HttpContext context, IDashboardData data,
+        string? m, string? before, CancellationToken ct)
     {
-        var stats = await data.GetStatsAsync(ct);
+        SalePosition? olderThan = null;
+        if (before is not null)
+        {
+            if (!SalePosition.TryParse(before, out var position))
+            {
+                return ApiProblem.Validation("before", "is not a link this page gave.");
+            }
+
+            olderThan = position;
+        }
+
+        var stats = await data.GetStatsAsync(olderThan, ct);
         var report = stats.Report;
         var currency = stats.Revenue.OrderByDescending(r => r.Amount).FirstOrDefault()?.Currency ?? "USD";
         var revenue = stats.Revenue.Count == 0 ? Format.Money(0, "USD")
@@ -60,6 +73,7 @@ public static class AdminPages
             <section class="panel" aria-labelledby="sales-h">
               <h2 id="sales-h">Sales</h2>
               {SalesTable(context, stats.Sales)}
+              {SalesPager(before is not null, stats.OlderCursor)}
             </section>
             """);
         return Layout.Page(context, "Dashboard", main, AdminFlash(m));
@@ -89,12 +103,26 @@ public static class AdminPages
         return H($"""
             <div class="table-wrap">
             <table class="table responsive">
-              <caption class="sr-only">Every sale, newest first</caption>
+              <caption class="sr-only">Sales, newest first</caption>
               <thead><tr><th scope="col">Product</th><th scope="col">Status</th><th scope="col" class="num">Sold</th><th scope="col" class="num">Price</th><th scope="col">Window (UTC)</th><th scope="col">Actions</th></tr></thead>
               <tbody>{body}</tbody>
             </table>
             </div>
             """);
+    }
+
+    /// <summary>Links between the table's pages (<see cref="DashboardData.SalesPerPage"/> sales each); nothing when one page holds them all.</summary>
+    private static Html SalesPager(bool isOlderPage, string? olderCursor)
+    {
+        if (!isOlderPage && olderCursor is null)
+        {
+            return Empty;
+        }
+
+        var newest = When(isOlderPage, H($"""<a href="/admin#sales-h">← Newest sales</a>"""));
+        var older = olderCursor is null ? Empty
+            : H($"""<a href="/admin?before={Uri.EscapeDataString(olderCursor)}#sales-h" rel="next">Older sales →</a>""");
+        return H($"""<nav class="pager" aria-label="Sales pages">{newest} {older}</nav>""");
     }
 
     internal static Flash? AdminFlash(string? code) => code switch

@@ -17,19 +17,24 @@ public sealed class DashboardData(IStatsStore stats, IOrderStore orders, IPurcha
     public const int LeaderboardSize = 10;
     public const int RecentOrders = 50;
 
-    public async Task<DashboardStats> GetStatsAsync(CancellationToken ct)
+    public const int SalesPerPage = 50;
+
+    public async Task<DashboardStats> GetStatsAsync(SalePosition? before, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var (data, report) = await StatsReport.ReadAsync(stats, now, ct);
-        var rows = new List<SaleRow>(data.Sales.Count);
-        foreach (var totals in data.Sales.OrderByDescending(s => s.Sale.StartsAt))
-        {
-            rows.Add(await RowAsync(totals, now, ct));
-        }
+        // A page of the table, its stock read in one batch: a row per sale ever, each with its own stock read (a Redis
+        // round trip in distributed mode), made the dashboard slower with every sale the shop ran.
+        var page = data.Sales.Where(s => before is null || SalePosition.Of(s.Sale).CompareTo(before.Value) < 0)
+            .OrderByDescending(s => SalePosition.Of(s.Sale)).Take(SalesPerPage + 1).ToList();
+        var shown = page.Take(SalesPerPage).ToList();
+        var stocks = await ledger.GetStocksAsync(shown.ConvertAll(s => s.Sale), ct);
+        var rows = shown.Select((totals, i) => Row(totals, stocks[i], now)).ToList();
+        var older = page.Count > SalesPerPage ? SalePosition.Of(shown[^1].Sale).ToCursor() : null;
 
         var revenue = data.Sales.Where(s => s.Revenue != 0).GroupBy(s => s.Sale.Currency, StringComparer.Ordinal)
             .Select(g => new CurrencyAmount(g.Key, g.Sum(s => s.Revenue))).ToList();
-        return new DashboardStats(rows, revenue, report);
+        return new DashboardStats(rows, older, revenue, report);
     }
 
     public async Task<SaleInsight?> GetSaleAsync(Guid saleId, CancellationToken ct)
@@ -48,9 +53,9 @@ public sealed class DashboardData(IStatsStore stats, IOrderStore orders, IPurcha
         return new SaleInsight(await RowAsync(totals, now, ct), StatsReport.PerSale(totals, now), curve, leaderboard, recent.Items);
     }
 
-    private async Task<SaleRow> RowAsync(SaleTotals totals, DateTimeOffset now, CancellationToken ct)
-    {
-        var stock = await ledger.GetStockAsync(totals.Sale, ct);
-        return new SaleRow(totals.Sale, stock, totals.Sale.StatusAt(now, stock.Remaining), totals.Orders);
-    }
+    private async Task<SaleRow> RowAsync(SaleTotals totals, DateTimeOffset now, CancellationToken ct) =>
+        Row(totals, await ledger.GetStockAsync(totals.Sale, ct), now);
+
+    private static SaleRow Row(SaleTotals totals, StockLevel stock, DateTimeOffset now) =>
+        new(totals.Sale, stock, totals.Sale.StatusAt(now, stock.Remaining), totals.Orders);
 }

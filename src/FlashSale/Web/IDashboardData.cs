@@ -7,14 +7,19 @@ namespace FlashSale.Web;
 /// <summary>What the admin dashboard shows, read from the admin stats (maintained aggregates) and the orders index.</summary>
 public interface IDashboardData
 {
-    Task<DashboardStats> GetStatsAsync(CancellationToken ct);
+    /// <summary>The figures, and a page of the sales table: newest start first, those before <paramref name="before"/>.</summary>
+    Task<DashboardStats> GetStatsAsync(SalePosition? before, CancellationToken ct);
 
     /// <summary>One sale in depth; null when it does not exist.</summary>
     Task<SaleInsight?> GetSaleAsync(Guid saleId, CancellationToken ct);
 }
 
-/// <summary><see cref="Revenue"/> per currency (the report's totals add currencies together).</summary>
-public sealed record DashboardStats(IReadOnlyList<SaleRow> Sales, IReadOnlyList<CurrencyAmount> Revenue, StatsResponse Report);
+/// <summary>
+/// <see cref="Revenue"/> per currency (the report's totals add currencies together); <see cref="Sales"/> is a page of
+/// the table, <see cref="OlderCursor"/> the next one's (null on the last).
+/// </summary>
+public sealed record DashboardStats(IReadOnlyList<SaleRow> Sales, string? OlderCursor, IReadOnlyList<CurrencyAmount> Revenue,
+    StatsResponse Report);
 
 /// <summary>A sale with its live stock (the ledger's) and its confirmed orders (the record's).</summary>
 public sealed record SaleRow(Sale Sale, StockLevel Stock, SaleStatus Status, int Orders);
