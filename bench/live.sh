@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The live feed under load: one embedded FlashSale server on CPU 0, N Server-Sent Events clients on CPU 1
+# (bench/FlashSale.LiveBench): memory per client, CPU per client while idle, then a purchase burst on the
+# watched sale with the latency from a purchase to each client's event and the CPU per delivered event.
+#
+#   bench/live.sh [clients] [purchases] [interval-ms]        (default 10000 50 100; ≈ 1 min after the build)
+#
+# Builds like bench/run.sh (BENCH_SKIP_BUILD=1 reuses $BENCH_BUILD_DIR). Storage__DataPath is a fresh folder
+# under /tmp; the connection cap (Limits:MaxConcurrentConnections, 10,000 by default) is raised to the clients plus
+# room for the purchases. Traffic goes to 127.0.0.1 only. Needs taskset, curl, jq.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CLIENTS=${1:-10000}
+PURCHASES=${2:-50}
+INTERVAL=${3:-100}
+BUILD_DIR=${BENCH_BUILD_DIR:-/tmp/flashsale-bench-build}
+PORT=5824
+TOKENS=1
+
+log() { printf '[live] %s\n' "$*" >&2; }
+die() { printf '[live] ERROR: %s\n' "$*" >&2; exit 1; }
+for tool in taskset curl jq dotnet; do command -v "$tool" >/dev/null || die "$tool is not installed"; done
+# A socket per client in each process (server and clients), and some to spare.
+ulimit -n $((CLIENTS + 1024)) 2>/dev/null || die "cannot raise the open-file limit to $((CLIENTS + 1024)) (ulimit -n; hard limit $(ulimit -Hn))"
+
+WORK=$(mktemp -d /tmp/flashsale-live.XXXXXX)
+SERVER_PID=""
+cleanup() {
+  [[ -n $SERVER_PID ]] && { kill -TERM "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; }
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+build_servers
+if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
+  dotnet publish "$ROOT/bench/FlashSale.LiveBench/FlashSale.LiveBench.csproj" -c Release -o "$BUILD_DIR/livebench" -v q -nologo >"$WORK/build.log" 2>&1 ||
+    { tail -n 30 "$WORK/build.log" >&2; die "build of bench/FlashSale.LiveBench failed"; }
+fi
+
+ADMIN_PASSWORD=$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)
+# shellcheck disable=SC2046 # flashsale_env prints separate NAME=value words
+env ASPNETCORE_ENVIRONMENT=Production DOTNET_TC_CallCountingDelayMs=0 Logging__LogLevel__Default=Warning \
+  ASPNETCORE_URLS="http://127.0.0.1:$PORT" $(flashsale_env "$WORK/data") "Limits__MaxConcurrentConnections=$((CLIENTS + 100))" \
+  taskset -c 0 dotnet "$BUILD_DIR/flashsale/FlashSale.dll" >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+wait_ready "$SERVER_PID" "$PORT" server || die "server did not start: $(tail -n 5 "$WORK/server.log")"
+
+log "$CLIENTS clients, then $PURCHASES purchases every $INTERVAL ms"
+taskset -c 1 dotnet "$BUILD_DIR/livebench/FlashSale.LiveBench.dll" --url "http://127.0.0.1:$PORT" --pid "$SERVER_PID" \
+  --clients "$CLIENTS" --admin-password "$ADMIN_PASSWORD" --purchases "$PURCHASES" --interval-ms "$INTERVAL"
