@@ -74,3 +74,22 @@ start_pinned_stores() { # database
   DISTRIBUTED_ENV=(Storage__Mode=Distributed ConnectionStrings__Redis=127.0.0.1:6390
     "ConnectionStrings__Postgres=Host=127.0.0.1;Port=25432;Username=postgres;Database=$db")
 }
+
+# The live-feed client (bench/FlashSale.LiveBench) into $BUILD_DIR/livebench, unless BENCH_SKIP_BUILD=1.
+build_livebench() {
+  if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
+    dotnet publish "$ROOT/bench/FlashSale.LiveBench/FlashSale.LiveBench.csproj" -c Release -o "$BUILD_DIR/livebench" -v q -nologo >"$WORK/build.log" 2>&1 ||
+      { tail -n 30 "$WORK/build.log" >&2; die "build of bench/FlashSale.LiveBench failed"; }
+  fi
+}
+
+# An embedded FlashSale on CPU 0 at $PORT for the live-feed benchmarks, with room for $1 connections (the
+# Limits:MaxConcurrentConnections cap is 10,000 by default) and SERVER_ENV's settings; sets SERVER_PID.
+start_feed_server() { # connections
+  # shellcheck disable=SC2046,SC2086 # flashsale_env and SERVER_ENV are separate NAME=value words
+  env ASPNETCORE_ENVIRONMENT=Production DOTNET_TC_CallCountingDelayMs=0 Logging__LogLevel__Default=Warning \
+    ASPNETCORE_URLS="http://127.0.0.1:$PORT" $(flashsale_env "$WORK/data") "Limits__MaxConcurrentConnections=$1" ${SERVER_ENV:-} \
+    taskset -c 0 dotnet "$BUILD_DIR/flashsale/FlashSale.dll" >"$WORK/server.log" 2>&1 &
+  SERVER_PID=$!
+  wait_ready "$SERVER_PID" "$PORT" server || die "server did not start: $(tail -n 5 "$WORK/server.log")"
+}

@@ -7,7 +7,8 @@
 #
 # Builds like bench/run.sh (BENCH_SKIP_BUILD=1 reuses $BENCH_BUILD_DIR). Storage__DataPath is a fresh folder
 # under /tmp; the connection cap (Limits:MaxConcurrentConnections, 10,000 by default) is raised to the clients plus
-# room for the purchases. Traffic goes to 127.0.0.1 only. Needs taskset, curl, jq.
+# room for the purchases. SERVER_ENV="Key=Value ..." passes more settings to the server (e.g.
+# SERVER_ENV="Live__MinInterval=00:00:00.5" to compare). Traffic goes to 127.0.0.1 only. Needs taskset, curl, jq.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,18 +36,10 @@ trap cleanup EXIT
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 build_servers
-if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
-  dotnet publish "$ROOT/bench/FlashSale.LiveBench/FlashSale.LiveBench.csproj" -c Release -o "$BUILD_DIR/livebench" -v q -nologo >"$WORK/build.log" 2>&1 ||
-    { tail -n 30 "$WORK/build.log" >&2; die "build of bench/FlashSale.LiveBench failed"; }
-fi
+build_livebench
 
 ADMIN_PASSWORD=$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)
-# shellcheck disable=SC2046 # flashsale_env prints separate NAME=value words
-env ASPNETCORE_ENVIRONMENT=Production DOTNET_TC_CallCountingDelayMs=0 Logging__LogLevel__Default=Warning \
-  ASPNETCORE_URLS="http://127.0.0.1:$PORT" $(flashsale_env "$WORK/data") "Limits__MaxConcurrentConnections=$((CLIENTS + 100))" \
-  taskset -c 0 dotnet "$BUILD_DIR/flashsale/FlashSale.dll" >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-wait_ready "$SERVER_PID" "$PORT" server || die "server did not start: $(tail -n 5 "$WORK/server.log")"
+start_feed_server "$((CLIENTS + 100))"
 
 log "$CLIENTS clients, then $PURCHASES purchases every $INTERVAL ms"
 taskset -c 1 dotnet "$BUILD_DIR/livebench/FlashSale.LiveBench.dll" --url "http://127.0.0.1:$PORT" --pid "$SERVER_PID" \

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace FlashSale.LiveBench;
 
 internal sealed record Args(string Url, int Pid, int Clients, string? Sale, int SettleSeconds, int IdleSeconds, string? AdminPassword,
-    int Purchases, int IntervalMs)
+    int Purchases, int IntervalMs, int HoldSeconds)
 {
     public static Args Parse(string[] args)
     {
@@ -23,6 +23,6 @@ internal sealed record Args(string Url, int Pid, int Clients, string? Sale, int 
 
         return new Args(Value("--url", "http://127.0.0.1:5000"), Number("--pid", "0", 1), Number("--clients", "1000", 1),
             Optional("--sale"), Number("--settle", "5", 0), Number("--idle", "20", 1), Optional("--admin-password"),
-            Number("--purchases", "50", 1), Number("--interval-ms", "100", 1));
+            Number("--purchases", "50", 1), Number("--interval-ms", "100", 1), Number("--hold", "0", 0));
     }
 }

@@ -34,6 +34,16 @@ else
 }
 
 Console.WriteLine($"sale {saleId}, {options.Clients} clients, server pid {options.Pid}");
+if (options.HoldSeconds > 0)
+{
+    // Viewers only, for another load on the same sale (bench/live.sh --with-purchases): connect, watch, report.
+    var watching = await ConnectAsync(api, saleId, options.Clients);
+    Console.WriteLine($"{watching.Count} connected; watching for {options.HoldSeconds} s");
+    await Task.Delay(TimeSpan.FromSeconds(options.HoldSeconds));
+    Console.WriteLine(Invariant($"{watching.Sum(c => c.Events.Count) / (double)watching.Count:0.0} stock events per client, {watching.Sum(c => c.Events.Count)} deliveries"));
+    return 0;
+}
+
 await Task.Delay(1000);
 // What the server burns with nobody connected (timers, metrics, the runtime), subtracted below.
 var baseline = await IdleAsync(server, options.IdleSeconds);
@@ -42,12 +52,7 @@ var rssBefore = server.Rss();
 Console.WriteLine($"server RSS before: {Mb(rssBefore)}");
 
 var connecting = Stopwatch.StartNew();
-var clients = new List<FeedClient>(options.Clients);
-for (var batch = 0; batch < options.Clients; batch += 500)
-{
-    var size = Math.Min(500, options.Clients - batch);
-    clients.AddRange(await Task.WhenAll(Enumerable.Range(0, size).Select(_ => FeedClient.ConnectAsync(api.Http, saleId))));
-}
+var clients = await ConnectAsync(api, saleId, options.Clients);
 
 Console.WriteLine($"{clients.Count} connected, each got its snapshot, in {connecting.Elapsed.TotalSeconds:0.0} s");
 await Task.Delay(TimeSpan.FromSeconds(options.SettleSeconds));
@@ -84,6 +89,18 @@ foreach (var client in clients)
 }
 
 return 0;
+
+static async Task<List<FeedClient>> ConnectAsync(ServerApi api, string saleId, int count)
+{
+    var clients = new List<FeedClient>(count);
+    for (var batch = 0; batch < count; batch += 500)
+    {
+        var size = Math.Min(500, count - batch);
+        clients.AddRange(await Task.WhenAll(Enumerable.Range(0, size).Select(_ => FeedClient.ConnectAsync(api.Http, saleId))));
+    }
+
+    return clients;
+}
 
 static async Task<double> IdleAsync(ServerProcess server, int seconds)
 {

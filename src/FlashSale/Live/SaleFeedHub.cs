@@ -44,6 +44,24 @@ public sealed partial class SaleFeedHub : IStockNotifier
         }
     }
 
+    /// <summary>Viewers of every feed on this instance: the feeds share one delivery budget.</summary>
+    public int SubscriberCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var viewers = 0;
+                foreach (var feed in _feeds.Values)
+                {
+                    viewers += feed.Count;
+                }
+
+                return viewers;
+            }
+        }
+    }
+
     public void StockChanged(Guid saleId)
     {
         SaleFeed? feed;
