@@ -3,7 +3,12 @@ namespace FlashSale.Orders;
 /// <summary>Reads of the system of record's orders. Writes go through the purchase ledger only.</summary>
 public interface IOrderStore
 {
-    Task<IReadOnlyList<Order>> ListByUserAsync(string userId, CancellationToken ct);
+    /// <summary>
+    /// A page of the buyer's orders, newest first, after the order <paramref name="after"/> (the last of the previous
+    /// page: an id the buyer already has, so the cursor tells nothing new). Null when <paramref name="after"/> is not
+    /// one of the buyer's orders.
+    /// </summary>
+    Task<OrderPage?> ListByUserAsync(string userId, int limit, Guid? after, CancellationToken ct);
 
     Task<IReadOnlyList<Order>> ListByUserAndSaleAsync(string userId, Guid saleId, CancellationToken ct);
 

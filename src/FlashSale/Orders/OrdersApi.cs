@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using FlashSale.Accounts;
 using FlashSale.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -9,16 +10,39 @@ public static class OrdersApi
     public static RouteGroupBuilder MapMyOrders(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/me/orders").WithTags("Orders").RequireAuthorization();
-        group.MapGet("/", ListMine).WithName("MyOrders").WithSummary("The caller's orders, newest first.");
+        group.MapGet("/", ListMine).WithName("MyOrders").WithSummary("The caller's orders, newest first, a page at a time (cursor).");
         group.MapGet("/{orderId}", GetMine).WithName("MyOrder").WithSummary("One of the caller's orders.");
         return group;
     }
 
-    private static async Task<Ok<OrderListResponse>> ListMine(HttpContext context, IOrderStore orders, CancellationToken ct)
+    private static async Task<Results<Ok<OrderListResponse>, ProblemHttpResult>> ListMine(HttpContext context, IOrderStore orders,
+        [Description("Orders per page, 1-1000 (default 100).")] string? limit,
+        [Description("The nextCursor of the previous page; absent for the first page.")] string? cursor, CancellationToken ct)
     {
-        var mine = await orders.ListByUserAsync(context.User.UserId(), ct);
-        return TypedResults.Ok(new OrderListResponse(mine.Select(OrderResponse.From).ToList()));
+        if (QueryLimit.TryParse(limit, 100, 1000, out var size) is { } badLimit)
+        {
+            return badLimit;
+        }
+
+        Guid? after = null;
+        if (cursor is not null)
+        {
+            if (!Guid.TryParseExact(cursor, "D", out var id))
+            {
+                return BadCursor();
+            }
+
+            after = id;
+        }
+
+        // A cursor that is not one of the caller's orders is refused like a malformed one (G8: nothing about others).
+        var page = await orders.ListByUserAsync(context.User.UserId(), size, after, ct);
+        return page is null
+            ? BadCursor()
+            : TypedResults.Ok(new OrderListResponse(page.Items.Select(OrderResponse.From).ToList(), page.NextCursor));
     }
+
+    private static ProblemHttpResult BadCursor() => ApiProblem.Validation("cursor", "is not a cursor this API returned.");
 
     private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> GetMine(string orderId, HttpContext context,
         IOrderStore orders, CancellationToken ct)

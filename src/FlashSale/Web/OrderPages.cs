@@ -17,7 +17,8 @@ public static class OrderPages
     private static async Task<ContentHttpResult> MyOrders(HttpContext context, IOrderStore orders, ISaleStore sales,
         CancellationToken ct)
     {
-        var mine = await orders.ListByUserAsync(context.User.UserId(), ct);
+        // The newest 1,000 (the API pages further: GET /api/v1/me/orders?cursor=).
+        var mine = (await orders.ListByUserAsync(context.User.UserId(), 1000, null, ct))!.Items;
         var names = (await sales.ListAsync(ct)).ToDictionary(s => s.Id, s => s.ProductName);
         var rows = mine.Select(o => H($"""
             <tr>

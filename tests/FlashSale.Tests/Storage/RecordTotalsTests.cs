@@ -154,7 +154,7 @@ public sealed class RecordTotalsTests : IDisposable
         var orders = new SqliteOrderStore(_db, _buyers);
         foreach (var user in Users)
         {
-            var listed = (await orders.ListByUserAsync(user, CancellationToken.None)).Select(o => o.Id.ToString("D")).ToList();
+            var listed = (await orders.ListByUserAsync(user, 1000, null, CancellationToken.None))!.Items.Select(o => o.Id.ToString("D")).ToList();
             Assert.True(Strings($"SELECT id FROM orders WHERE user_id = '{user}' ORDER BY seq DESC").SequenceEqual(listed),
                 $"{when}: {user}'s orders differ from a scan");
             foreach (var sale in _sales)

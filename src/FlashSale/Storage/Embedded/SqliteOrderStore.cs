@@ -10,26 +10,47 @@ public sealed class SqliteOrderStore(SqliteDatabase db, BuyerOrders buyers) : IO
     internal const string Columns =
         "seq, id, sale_id, user_id, username, quantity, unit_price_minor, currency, purchased_at, remaining_after, idempotency_key, status, cancelled_at, cancelled_by";
 
-    public Task<IReadOnlyList<Order>> ListByUserAsync(string userId, CancellationToken ct) =>
-        Task.FromResult(ByBuyer(userId, newest: 1000, command: null, sql: "ORDER BY seq DESC"));
+    public Task<OrderPage?> ListByUserAsync(string userId, int limit, Guid? after, CancellationToken ct)
+    {
+        var seqs = buyers.Of(userId);
+        if (after is { } id)
+        {
+            var cursor = Query($"SELECT {Columns} FROM orders WHERE id = $id AND user_id = $user", c =>
+            {
+                Add(c, "$id", Id(id));
+                Add(c, "$user", userId);
+            });
+            if (cursor.Count == 0)
+            {
+                return Task.FromResult<OrderPage?>(null);
+            }
+
+            // The index is in purchase order: the orders before the cursor's are a prefix.
+            var end = Array.BinarySearch(seqs, cursor[0].Seq);
+            seqs = seqs[..(end < 0 ? ~end : end)];
+        }
+
+        var rows = ByBuyer(userId, seqs[Math.Max(0, seqs.Length - (limit + 1))..], command: null, sql: "ORDER BY seq DESC");
+        var next = rows.Count > limit ? rows[limit - 1].Id.ToString("D") : null;
+        return Task.FromResult<OrderPage?>(new OrderPage(rows.Take(limit).ToList(), next));
+    }
 
     public Task<IReadOnlyList<Order>> ListByUserAndSaleAsync(string userId, Guid saleId, CancellationToken ct) =>
-        Task.FromResult(ByBuyer(userId, newest: int.MaxValue, command: c => Add(c, "$sale", Id(saleId)),
+        Task.FromResult<IReadOnlyList<Order>>(ByBuyer(userId, buyers.Of(userId), command: c => Add(c, "$sale", Id(saleId)),
             sql: "AND sale_id = $sale ORDER BY seq"));
 
     /// <summary>
     /// A buyer's orders by their seqs from <see cref="BuyerOrders"/> (primary key lookups). The user id
     /// is checked again on every row: whatever the index says, nobody sees another buyer's order (G8).
     /// </summary>
-    private IReadOnlyList<Order> ByBuyer(string userId, int newest, Action<SqliteCommand>? command, string sql)
+    private List<Order> ByBuyer(string userId, long[] seqs, Action<SqliteCommand>? command, string sql)
     {
-        var seqs = buyers.Of(userId);
         if (seqs.Length == 0)
         {
             return [];
         }
 
-        var list = string.Join(',', seqs.AsSpan(Math.Max(0, seqs.Length - newest)).ToArray());
+        var list = string.Join(',', seqs);
         return Query($"SELECT {Columns} FROM orders WHERE seq IN (SELECT value FROM json_each($seqs)) AND user_id = $user {sql}",
             c =>
             {

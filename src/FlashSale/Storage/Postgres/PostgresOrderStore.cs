@@ -9,9 +9,29 @@ public sealed class PostgresOrderStore(PostgresRequests db) : IOrderStore
     internal const string Columns =
         "seq, id, sale_id, user_id, username, quantity, unit_price, currency, purchased_at, remaining_after, idempotency_key, status, cancelled_at, cancelled_by";
 
-    public async Task<IReadOnlyList<Order>> ListByUserAsync(string userId, CancellationToken ct) =>
-        (await QueryAsync($"SELECT {Columns} FROM orders WHERE user_id = $1 ORDER BY seq DESC LIMIT 1000", ct, userId))
-        .Select(r => r.Order).ToList();
+    public async Task<OrderPage?> ListByUserAsync(string userId, int limit, Guid? after, CancellationToken ct)
+    {
+        // Keyset on (user_id, seq), the index ix_orders_user; the cursor is the buyer's own order, looked up by id.
+        List<(long Seq, Order Order)> rows;
+        if (after is { } id)
+        {
+            var cursor = await QueryAsync($"SELECT {Columns} FROM orders WHERE id = $1 AND user_id = $2", ct, id, userId);
+            if (cursor.Count == 0)
+            {
+                return null;
+            }
+
+            rows = await QueryAsync($"SELECT {Columns} FROM orders WHERE user_id = $1 AND seq < $3 ORDER BY seq DESC LIMIT $2", ct,
+                userId, limit + 1, cursor[0].Seq);
+        }
+        else
+        {
+            rows = await QueryAsync($"SELECT {Columns} FROM orders WHERE user_id = $1 ORDER BY seq DESC LIMIT $2", ct, userId, limit + 1);
+        }
+
+        var next = rows.Count > limit ? rows[limit - 1].Order.Id.ToString("D") : null;
+        return new OrderPage(rows.Take(limit).Select(r => r.Order).ToList(), next);
+    }
 
     public async Task<IReadOnlyList<Order>> ListByUserAndSaleAsync(string userId, Guid saleId, CancellationToken ct) =>
         (await QueryAsync($"SELECT {Columns} FROM orders WHERE user_id = $1 AND sale_id = $2 ORDER BY seq", ct, userId, saleId))
