@@ -193,7 +193,7 @@ internal sealed partial class SaleFeed
     /// Hands the frame to every subscriber, <see cref="FanOutChunk"/> at a time with a millisecond between chunks.
     /// Each handoff wakes that viewer's handler on the thread pool (a write and a send, ~15 µs), so 10,000 at once
     /// queued ~150 ms of work ahead of every purchase arriving meanwhile: with 10,000 viewers watching, the p99 of
-    /// durable purchases on the watched sale was 156 ms; paced like this, ~33 ms (bench/live-buyers.sh; chunks of 128
+    /// durable purchases on the watched sale was 156 ms; paced like this, 35–48 ms (bench/live-buyers.sh; chunks of 128
     /// gave 28 ms but spread one event over ~330 ms; yielding to the thread pool between chunks instead of pausing
     /// left it at 79–97 ms). A feed of 256 viewers or fewer is not paced at all.
     /// </summary>
