@@ -93,7 +93,7 @@ internal sealed partial class SaleFeed
                 await TickAsync(stop);
                 // Coalescing: whatever happens during this rest is one read and one update after it. Counted from the
                 // read, so a paced fan-out is part of the rest, not added to it.
-                var rest = RestAfterTick(_options, Hub.SubscriberCount, Environment.ProcessorCount) - _clock.GetElapsedTime(read);
+                var rest = Hub.UpdateInterval - _clock.GetElapsedTime(read);
                 if (rest > TimeSpan.Zero)
                 {
                     await Task.Delay(rest, _clock, stop);

@@ -62,6 +62,12 @@ public sealed partial class SaleFeedHub : IStockNotifier
         }
     }
 
+    /// <summary>
+    /// The least time between two updates of a feed now: <see cref="LiveOptions.MinInterval"/>, or longer while the
+    /// viewers exceed the delivery budget (<see cref="SaleFeed.RestAfterTick"/>). Exported as a metric.
+    /// </summary>
+    public TimeSpan UpdateInterval => SaleFeed.RestAfterTick(_options, SubscriberCount, Environment.ProcessorCount);
+
     public void StockChanged(Guid saleId)
     {
         SaleFeed? feed;

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using FlashSale.Live;
 
 namespace FlashSale.Operations;
 
@@ -17,7 +18,7 @@ public sealed class FlashSaleMetrics
     private readonly Counter<long> _rateLimited;
     private readonly UpDownCounter<long> _sseClients;
 
-    public FlashSaleMetrics(IMeterFactory meters, IOutboxLag? outbox = null)
+    public FlashSaleMetrics(IMeterFactory meters, IOutboxLag? outbox = null, SaleFeedHub? feeds = null)
     {
         var meter = meters.Create(MeterName);
         _purchases = meter.CreateCounter<long>("flashsale.purchases", "{attempt}",
@@ -33,6 +34,13 @@ public sealed class FlashSaleMetrics
             advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024] });
         _rateLimited = meter.CreateCounter<long>("flashsale.rate_limited", "{request}", "Requests refused by a rate-limit rule.");
         _sseClients = meter.CreateUpDownCounter<long>("flashsale.sse.clients", "{connection}", "Open live-feed connections.");
+        if (feeds is not null)
+        {
+            // Above Live:MinInterval, the delivery budget is slowing every feed down for the audience's size.
+            meter.CreateObservableGauge("flashsale.live.update_interval", () => feeds.UpdateInterval.TotalSeconds, "s",
+                "Least time between two live updates of a sale now: Live:MinInterval, longer while the viewers exceed the delivery budget.");
+        }
+
         if (outbox is not null)
         {
             // Distributed only: decided orders not yet in PostgreSQL (sampled once a second).

@@ -2,12 +2,13 @@ using System.Diagnostics;
 using System.Net;
 using FlashSale.Live;
 using FlashSale.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlashSale.Tests.Live;
 
 /// <summary>
-/// A large audience: the feed stays within its delivery budget (fewer updates, each still reaching everyone), and a
-/// fan-out paced in chunks reaches every viewer.
+/// A large audience: the feed stays within its delivery budget (fewer updates, each still reaching everyone, the
+/// interval exported as a metric), and a fan-out paced in chunks reaches every viewer.
 /// </summary>
 public sealed class FeedAudienceTests : IAsyncLifetime
 {
@@ -66,6 +67,33 @@ public sealed class FeedAudienceTests : IAsyncLifetime
         var received = await Task.WhenAll(viewers.Select(v => v.UntilAsync(e => e.Name == "stock" && e.Remaining == 9, TimeSpan.FromSeconds(30))));
         Assert.Equal(viewers.Count, received.Length);
         await DisposeAllAsync(viewers);
+    }
+
+    [Fact]
+    public async Task TheUpdateInterval_StretchesWithTheAudience_AndIsExported()
+    {
+        var hub = _app.Services.GetRequiredService<SaleFeedHub>();
+        Assert.Equal(TimeSpan.FromMilliseconds(200), hub.UpdateInterval); // Live:MinInterval, nobody watching
+
+        var saleId = (await _admin.CreateSaleAsync(stock: 10))["id"]!.GetValue<string>();
+        var viewers = await ConnectAsync(saleId, Viewers);
+
+        Assert.Equal(TimeSpan.FromSeconds(1.5), hub.UpdateInterval); // viewers ÷ (2 a second per core × cores)
+        // The gauge's value is not asserted here: OpenTelemetry listens to the meter by name in the whole process, and
+        // of the test apps running in parallel it reports the instrument registered first.
+        Assert.Contains("flashsale_live_update_interval_seconds", await _app.CreateClient().GetStringAsync("/metrics"), StringComparison.Ordinal);
+        await DisposeAllAsync(viewers);
+        await WaitUntilAsync(() => hub.UpdateInterval == TimeSpan.FromMilliseconds(200));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting.");
+            await Task.Delay(25);
+        }
     }
 
     private async Task<List<SseClient>> ConnectAsync(string saleId, int count)
