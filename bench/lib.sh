@@ -1,5 +1,20 @@
-# Shared by bench/run.sh and bench/profile.sh (sourced, not run). Expects ROOT, BUILD_DIR, WORK,
-# TOKENS, ADMIN_PASSWORD and the functions log and die from the script that sources it.
+# Shared by the bench scripts (sourced, not run). Expects ROOT, BUILD_DIR, WORK (or make_workdir), TOKENS,
+# ADMIN_PASSWORD and the functions log and die from the script that sources it.
+
+# A fresh $WORK (/tmp/flashsale-<name>.XXXXXX), removed on exit after the server ($SERVER_PID) and a helper process
+# ($HELPER_PID, e.g. the live-feed viewers) are stopped.
+make_workdir() { # name
+  WORK=$(mktemp -d "/tmp/flashsale-$1.XXXXXX")
+  SERVER_PID=""
+  HELPER_PID=""
+  trap cleanup_workdir EXIT
+}
+
+cleanup_workdir() {
+  [[ -n $HELPER_PID ]] && { kill "$HELPER_PID" 2>/dev/null || true; }
+  [[ -n $SERVER_PID ]] && { kill -TERM "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; }
+  rm -rf "$WORK"
+}
 
 # Release builds of the server and the ceiling app into $BUILD_DIR, unless BENCH_SKIP_BUILD=1.
 # Published to a private folder: a concurrent build of the checkout cannot swap the binaries mid-run.

@@ -21,18 +21,9 @@ die() { printf '[live-buyers] ERROR: %s\n' "$*" >&2; exit 1; }
 for tool in wrk taskset curl jq dotnet; do command -v "$tool" >/dev/null || die "$tool is not installed"; done
 ulimit -n $((VIEWERS + 1024)) 2>/dev/null || die "cannot raise the open-file limit to $((VIEWERS + 1024)) (ulimit -n; hard limit $(ulimit -Hn))"
 
-WORK=$(mktemp -d /tmp/flashsale-live-buyers.XXXXXX)
-SERVER_PID=""
-VIEWERS_PID=""
-cleanup() {
-  [[ -n $VIEWERS_PID ]] && { kill "$VIEWERS_PID" 2>/dev/null || true; }
-  [[ -n $SERVER_PID ]] && { kill -TERM "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; }
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
+make_workdir live-buyers
 build_servers
 build_livebench
 
@@ -53,12 +44,12 @@ buy 20s >/dev/null
 echo "nobody watching:        $(buy "${SECS}s")"
 taskset -c 1 dotnet "$BUILD_DIR/livebench/FlashSale.LiveBench.dll" --url "http://127.0.0.1:$PORT" --pid "$SERVER_PID" \
   --sale "$SALE" --clients "$VIEWERS" --hold $((SECS + 5)) >"$WORK/viewers.log" 2>&1 &
-VIEWERS_PID=$!
-for ((i = 0; i < 600; i++)); do grep -q watching "$WORK/viewers.log" && break; kill -0 "$VIEWERS_PID" 2>/dev/null || die "viewers: $(tail -n 3 "$WORK/viewers.log")"; sleep 0.1; done
+HELPER_PID=$!
+for ((i = 0; i < 600; i++)); do grep -q watching "$WORK/viewers.log" && break; kill -0 "$HELPER_PID" 2>/dev/null || die "viewers: $(tail -n 3 "$WORK/viewers.log")"; sleep 0.1; done
 grep -q watching "$WORK/viewers.log" || die "the viewers did not connect in 60 s"
 sleep 2
 echo "$VIEWERS viewers watching: $(buy "${SECS}s")"
-wait "$VIEWERS_PID" || die "viewers: $(tail -n 3 "$WORK/viewers.log")"
-VIEWERS_PID=""
+wait "$HELPER_PID" || die "viewers: $(tail -n 3 "$WORK/viewers.log")"
+HELPER_PID=""
 echo "viewers: $(tail -n 1 "$WORK/viewers.log")"
 echo "after they left:        $(buy "${SECS}s")"

@@ -25,16 +25,9 @@ for tool in taskset curl jq dotnet; do command -v "$tool" >/dev/null || die "$to
 # A socket per client in each process (server and clients), and some to spare.
 ulimit -n $((CLIENTS + 1024)) 2>/dev/null || die "cannot raise the open-file limit to $((CLIENTS + 1024)) (ulimit -n; hard limit $(ulimit -Hn))"
 
-WORK=$(mktemp -d /tmp/flashsale-live.XXXXXX)
-SERVER_PID=""
-cleanup() {
-  [[ -n $SERVER_PID ]] && { kill -TERM "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; }
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
+make_workdir live
 build_servers
 build_livebench
 

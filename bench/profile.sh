@@ -21,16 +21,9 @@ log() { printf '[profile] %s\n' "$*" >&2; }
 die() { printf '[profile] ERROR: %s\n' "$*" >&2; exit 1; }
 for tool in perf wrk taskset curl jq dotnet; do command -v "$tool" >/dev/null || die "$tool is not installed"; done
 
-WORK=$(mktemp -d /tmp/flashsale-profile.XXXXXX)
-SERVER_PID=""
-cleanup() {
-  [[ -n $SERVER_PID ]] && { kill -TERM "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; }
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
+make_workdir profile
 build_servers
 
 ADMIN_PASSWORD=$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)

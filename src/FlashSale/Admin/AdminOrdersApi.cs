@@ -42,7 +42,7 @@ public static class AdminOrdersApi
 
         if (cursor is not null && (cursor.Length > 20 || !cursor.All(char.IsAsciiDigit)))
         {
-            return ApiProblem.Validation("cursor", "is not a cursor this API returned.");
+            return ApiProblem.InvalidCursor();
         }
 
         var page = await orders.ListBySaleAsync(sale.Id, new OrderPageRequest(size, cursor, order == "desc"), ct);

@@ -42,7 +42,7 @@ public static class AdminSalesApi
 
     // The public list's answer (status filter and paging included), behind the admin role: the dashboard's and the admin tools' list.
     private static Task<Results<Ok<SaleListResponse>, ProblemHttpResult>> ListSales([Description(SalesApi.StatusFilter)] string? status,
-        [Description(SalesApi.LimitDoc)] string? limit, [Description(SalesApi.CursorDoc)] string? cursor,
+        [Description(SalesApi.LimitDoc)] string? limit, [Description(QueryLimit.CursorDoc)] string? cursor,
         ISaleStore sales, IPurchaseLedger ledger, TimeProvider clock, CancellationToken ct) =>
         SalesApi.ListAsync(status, limit, cursor, sales, ledger, clock, ct);
 

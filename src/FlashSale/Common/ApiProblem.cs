@@ -43,6 +43,9 @@ public static class ApiProblem
     public static ProblemHttpResult Validation(string field, string message) =>
         Validation(new Dictionary<string, string[]> { [field] = [message] });
 
+    /// <summary>A <c>cursor</c> the paged lists did not hand out (malformed, or not the caller's).</summary>
+    public static ProblemHttpResult InvalidCursor() => Validation("cursor", "is not a cursor this API returned.");
+
     public static ProblemHttpResult NotFound(string reason, string title) =>
         Create(StatusCodes.Status404NotFound, reason, title);
 

@@ -9,6 +9,9 @@ namespace FlashSale.Common;
 /// </summary>
 public static class QueryLimit
 {
+    /// <summary>The OpenAPI description of a paged list's <c>cursor</c> parameter.</summary>
+    public const string CursorDoc = "The nextCursor of the previous page; absent for the first page.";
+
     public static ProblemHttpResult? TryParse(string? raw, int fallback, int max, out int limit)
     {
         limit = fallback;

@@ -17,7 +17,7 @@ public static class OrdersApi
 
     private static async Task<Results<Ok<OrderListResponse>, ProblemHttpResult>> ListMine(HttpContext context, IOrderStore orders,
         [Description("Orders per page, 1-1000 (default 100).")] string? limit,
-        [Description("The nextCursor of the previous page; absent for the first page.")] string? cursor, CancellationToken ct)
+        [Description(QueryLimit.CursorDoc)] string? cursor, CancellationToken ct)
     {
         if (QueryLimit.TryParse(limit, 100, 1000, out var size) is { } badLimit)
         {
@@ -29,7 +29,7 @@ public static class OrdersApi
         {
             if (!Guid.TryParseExact(cursor, "D", out var id))
             {
-                return BadCursor();
+                return ApiProblem.InvalidCursor();
             }
 
             after = id;
@@ -38,11 +38,9 @@ public static class OrdersApi
         // A cursor that is not one of the caller's orders is refused like a malformed one (G8: nothing about others).
         var page = await orders.ListByUserAsync(context.User.UserId(), size, after, ct);
         return page is null
-            ? BadCursor()
+            ? ApiProblem.InvalidCursor()
             : TypedResults.Ok(new OrderListResponse(page.Items.Select(OrderResponse.From).ToList(), page.NextCursor));
     }
-
-    private static ProblemHttpResult BadCursor() => ApiProblem.Validation("cursor", "is not a cursor this API returned.");
 
     private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> GetMine(string orderId, HttpContext context,
         IOrderStore orders, CancellationToken ct)

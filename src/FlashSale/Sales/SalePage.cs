@@ -72,6 +72,24 @@ public readonly record struct SalePosition(long StartsAtTicks, long CreatedAtTic
     /// <summary>The cursor a page hands out: <c>{startTicks}.{createdTicks}.{id}</c>, opaque to clients.</summary>
     public string ToCursor() => string.Create(CultureInfo.InvariantCulture, $"{StartsAtTicks}.{CreatedAtTicks}.{Id:N}");
 
+    /// <summary>An optional cursor: none (null) is the first page; false only for one <see cref="ToCursor"/> did not make.</summary>
+    public static bool TryParseOptional(string? raw, out SalePosition? position)
+    {
+        position = null;
+        if (raw is null)
+        {
+            return true;
+        }
+
+        if (!TryParse(raw, out var parsed))
+        {
+            return false;
+        }
+
+        position = parsed;
+        return true;
+    }
+
     /// <summary>Parses a cursor <see cref="ToCursor"/> made; false for anything else.</summary>
     public static bool TryParse(string raw, out SalePosition position)
     {

@@ -19,14 +19,13 @@ public static class SalesApi
 
     internal const string StatusFilter = "Only the sales with this status now: upcoming, active, sold_out or ended (400 otherwise). Every sale when absent.";
     internal const string LimitDoc = "Sales per page, 1-1000 (default 100).";
-    internal const string CursorDoc = "The nextCursor of the previous page; absent for the first page.";
 
     /// <summary>
     /// A page of the sales, or of those with one status (as of now: <see cref="Sale.StatusAt"/> with the live stock),
     /// in start order; <c>nextCursor</c> fetches the next page (<see cref="SalePage"/>).
     /// </summary>
     internal static async Task<Results<Ok<SaleListResponse>, ProblemHttpResult>> ListAsync([Description(StatusFilter)] string? status,
-        [Description(LimitDoc)] string? limit, [Description(CursorDoc)] string? cursor,
+        [Description(LimitDoc)] string? limit, [Description(QueryLimit.CursorDoc)] string? cursor,
         ISaleStore sales, IPurchaseLedger ledger, TimeProvider clock, CancellationToken ct)
     {
         if (!TryParseStatus(status, out var wanted))
@@ -39,15 +38,9 @@ public static class SalesApi
             return badLimit;
         }
 
-        SalePosition? after = null;
-        if (cursor is not null)
+        if (!SalePosition.TryParseOptional(cursor, out var after))
         {
-            if (!SalePosition.TryParse(cursor, out var position))
-            {
-                return ApiProblem.Validation("cursor", "is not a cursor this API returned.");
-            }
-
-            after = position;
+            return ApiProblem.InvalidCursor();
         }
 
         var now = clock.GetUtcNow();

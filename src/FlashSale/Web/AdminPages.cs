@@ -24,15 +24,9 @@ public static class AdminPages
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Dashboard(HttpContext context, IDashboardData data,
         string? m, string? before, CancellationToken ct)
     {
-        SalePosition? olderThan = null;
-        if (before is not null)
+        if (!SalePosition.TryParseOptional(before, out var olderThan))
         {
-            if (!SalePosition.TryParse(before, out var position))
-            {
-                return ApiProblem.Validation("before", "is not a link this page gave.");
-            }
-
-            olderThan = position;
+            return ApiProblem.Validation("before", "is not a link this page gave.");
         }
 
         var stats = await data.GetStatsAsync(olderThan, ct);
