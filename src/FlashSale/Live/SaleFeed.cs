@@ -27,7 +27,11 @@ internal sealed partial class SaleFeed
     private readonly TimeProvider _clock;
     private readonly LiveOptions _options;
     private readonly ILogger _log;
-    private volatile FeedSubscriber[] _subscribers = [];
+    // The viewers, and the array the fan-out walks, rebuilt only when they changed since the last publish. Joining and
+    // leaving are O(1): a copy-on-write array copied all viewers at each join and each leave, O(n²) for a crowd — 10,000
+    // joining or leaving at once copied ~50 million references and allocated ~400 MB, under the hub's lock.
+    private readonly HashSet<FeedSubscriber> _members = new(ReferenceEqualityComparer.Instance);
+    private FeedSubscriber[]? _snapshot = [];
     private Sale? _sale;
     private DateTimeOffset _lastSent;
 
@@ -52,8 +56,17 @@ internal sealed partial class SaleFeed
     /// <summary>Completes after the first read, so every subscriber starts with a snapshot.</summary>
     public Task Ready => _ready.Task;
 
-    /// <summary>Changed only under the hub's lock.</summary>
-    public int Count => _subscribers.Length;
+    /// <summary>How many watch this feed; viewers join and leave under the hub's lock, which stops a feed left with none.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_members)
+            {
+                return _members.Count;
+            }
+        }
+    }
 
     public void Start() => _ = Task.Run(RunAsync);
 
@@ -62,15 +75,38 @@ internal sealed partial class SaleFeed
     public void Stop()
     {
         _stop.Cancel();
-        foreach (var subscriber in _subscribers)
+        foreach (var subscriber in Subscribers())
         {
             subscriber.Complete();
         }
     }
 
-    public void Add(FeedSubscriber subscriber) => _subscribers = [.. _subscribers, subscriber];
+    public void Add(FeedSubscriber subscriber)
+    {
+        lock (_members)
+        {
+            _members.Add(subscriber);
+            _snapshot = null;
+        }
+    }
 
-    public void Remove(FeedSubscriber subscriber) => _subscribers = Array.FindAll(_subscribers, s => s != subscriber);
+    public void Remove(FeedSubscriber subscriber)
+    {
+        lock (_members)
+        {
+            _members.Remove(subscriber);
+            _snapshot = null;
+        }
+    }
+
+    /// <summary>The viewers now, as an array the caller may walk without a lock; a copy only after a join or a leave.</summary>
+    internal FeedSubscriber[] Subscribers()
+    {
+        lock (_members)
+        {
+            return _snapshot ??= [.. _members];
+        }
+    }
 
     private async Task RunAsync()
     {
@@ -200,7 +236,7 @@ internal sealed partial class SaleFeed
     private async Task PublishAsync(FeedFrame frame, CancellationToken stop)
     {
         _lastSent = _clock.GetUtcNow();
-        var subscribers = _subscribers;
+        var subscribers = Subscribers();
         for (var i = 0; i < subscribers.Length; i++)
         {
             if (i > 0 && i % FanOutChunk == 0)
