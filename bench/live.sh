@@ -5,6 +5,8 @@
 #
 #   bench/live.sh [clients] [purchases] [interval-ms]        (default 10000 50 100; ≈ 1 min after the build)
 #
+# Last, every client leaves at once and it prints the server CPU their leaving cost.
+#
 # Builds like bench/run.sh (BENCH_SKIP_BUILD=1 reuses $BENCH_BUILD_DIR). Storage__DataPath is a fresh folder
 # under /tmp; the connection cap (Limits:MaxConcurrentConnections, 10,000 by default) is raised to the clients plus
 # room for the purchases. SERVER_ENV="Key=Value ..." passes more settings to the server (e.g.

@@ -62,9 +62,12 @@ public static class SaleEventsApi
         }
 
         await body.FlushAsync(ct);
+        // The client leaving completes the queue, and so ends the loop, without an exception: read with the request's
+        // token, each viewer that left threw three OperationCanceledExceptions on its way out (30,000 for a crowd of 10,000).
+        using var leaving = ct.UnsafeRegister(static state => ((FeedSubscriber)state!).Complete(), subscriber);
         try
         {
-            await foreach (var frame in subscriber.Frames.ReadAllAsync(ct))
+            await foreach (var frame in subscriber.Frames.ReadAllAsync(CancellationToken.None))
             {
                 switch (frame)
                 {
@@ -87,7 +90,7 @@ public static class SaleEventsApi
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // The client went away.
+            // The client went away during a write.
         }
 
         return TypedResults.Empty;
