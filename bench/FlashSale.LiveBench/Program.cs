@@ -52,9 +52,12 @@ var rssBefore = server.Rss();
 Console.WriteLine($"server RSS before: {Mb(rssBefore)}");
 
 var connecting = Stopwatch.StartNew();
+var joining = server.CpuWindow();
 var clients = await ConnectAsync(api, saleId, options.Clients);
+var joined = joining.Stop();
 
-Console.WriteLine($"{clients.Count} connected, each got its snapshot, in {connecting.Elapsed.TotalSeconds:0.0} s");
+Console.WriteLine(Invariant(
+    $"{clients.Count} connected, each got its snapshot, in {connecting.Elapsed.TotalSeconds:0.0} s; server CPU {joined.Seconds * 1000:0} ms ({joined.Seconds * 1e6 / clients.Count:0.0} µs per client)"));
 await Task.Delay(TimeSpan.FromSeconds(options.SettleSeconds));
 var rssAfter = server.Rss();
 Console.WriteLine($"server RSS after:  {Mb(rssAfter)}");
