@@ -98,7 +98,7 @@ build_livebench() {
   fi
 }
 
-# An embedded FlashSale on CPU 0 at $PORT for the live-feed benchmarks, with room for $1 connections (the
+# An embedded FlashSale on CPU 0 at $PORT for the live-feed and read benchmarks, with room for $1 connections (the
 # Limits:MaxConcurrentConnections cap is 10,000 by default) and SERVER_ENV's settings; sets SERVER_PID.
 start_feed_server() { # connections
   # shellcheck disable=SC2046,SC2086 # flashsale_env and SERVER_ENV are separate NAME=value words

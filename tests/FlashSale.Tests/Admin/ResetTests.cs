@@ -12,6 +12,10 @@ public sealed class ResetTests
         await using var app = new TestApp();
         var admin = await Api.AsAdminAsync(app.CreateClient());
         var (saleId, _, _) = await admin.SaleWithOrdersAsync(stock: 3, buyers: 2);
+        using (var read = await admin.GetAsync($"/api/v1/sales/{saleId}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode); // read, so the embedded store remembers it
+        }
 
         using var response = await admin.PostEmptyAsync("/api/v1/admin/reset");
 

@@ -103,7 +103,15 @@ public sealed partial class EmbeddedLedger
         }
 
         _books.Clear();
-        await committer.WriteAsync(new WipeRecord());
+        try
+        {
+            await committer.WriteAsync(new WipeRecord());
+        }
+        finally
+        {
+            db.SaleRows.Invalidate();
+        }
+
         LogReset();
     }
 

@@ -24,6 +24,9 @@ public sealed class SqliteDatabase
 
     public string FilePath { get; }
 
+    /// <summary>The sales read from this file, until one is written (<see cref="SaleRowCache"/>).</summary>
+    internal SaleRowCache SaleRows { get; } = new();
+
     public SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);

@@ -26,12 +26,25 @@ public sealed class SqliteSaleStore(SqliteDatabase db) : ISaleStore
 
     public Task<Sale?> FindAsync(Guid id, CancellationToken ct)
     {
+        if (db.SaleRows.TryGet(id, out var known))
+        {
+            return Task.FromResult<Sale?>(known);
+        }
+
+        var readAt = db.SaleRows.Version;
         using var connection = db.Open();
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM sales WHERE id = $id";
         Add(command, "$id", Id(id));
         using var reader = command.ExecuteReader();
-        return Task.FromResult(reader.Read() ? Read(reader) : null);
+        if (!reader.Read())
+        {
+            return Task.FromResult<Sale?>(null);
+        }
+
+        var sale = Read(reader);
+        db.SaleRows.Remember(sale, readAt);
+        return Task.FromResult<Sale?>(sale);
     }
 
     public Task<bool> TryCreateAsync(Sale sale, CancellationToken ct)
@@ -51,6 +64,10 @@ public sealed class SqliteSaleStore(SqliteDatabase db) : ISaleStore
         catch (SqliteException ex) when (ex.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT */)
         {
             return Task.FromResult(false);
+        }
+        finally
+        {
+            db.SaleRows.Invalidate();
         }
     }
 
@@ -73,6 +90,10 @@ public sealed class SqliteSaleStore(SqliteDatabase db) : ISaleStore
         {
             return Task.FromResult(SaleWriteResult.SkuTaken);
         }
+        finally
+        {
+            db.SaleRows.Invalidate();
+        }
     }
 
     public async Task<Sale?> EndAsync(Guid id, DateTimeOffset at, CancellationToken ct)
@@ -85,7 +106,14 @@ public sealed class SqliteSaleStore(SqliteDatabase db) : ISaleStore
                 """;
             Add(command, "$id", Id(id));
             Add(command, "$at", ToMs(at));
-            command.ExecuteNonQuery();
+            try
+            {
+                command.ExecuteNonQuery();
+            }
+            finally
+            {
+                db.SaleRows.Invalidate();
+            }
         }
 
         return await FindAsync(id, ct);
@@ -97,7 +125,14 @@ public sealed class SqliteSaleStore(SqliteDatabase db) : ISaleStore
         using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM sales WHERE id = $id AND NOT EXISTS (SELECT 1 FROM orders WHERE sale_id = $id)";
         Add(command, "$id", Id(id));
-        return Task.FromResult(command.ExecuteNonQuery() == 1 ? SaleWriteResult.Done : WhyNot(connection, id));
+        try
+        {
+            return Task.FromResult(command.ExecuteNonQuery() == 1 ? SaleWriteResult.Done : WhyNot(connection, id));
+        }
+        finally
+        {
+            db.SaleRows.Invalidate();
+        }
     }
 
     /// <summary>After a conditional write changed nothing: was the sale missing, or did it have orders?</summary>
