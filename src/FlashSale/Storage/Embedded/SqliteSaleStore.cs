@@ -58,16 +58,12 @@ public sealed class SqliteSaleStore(SqliteDatabase db) : ISaleStore
         Bind(command, sale);
         try
         {
-            command.ExecuteNonQuery();
+            Write(command);
             return Task.FromResult(true);
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT */)
         {
             return Task.FromResult(false);
-        }
-        finally
-        {
-            db.SaleRows.Invalidate();
         }
     }
 
@@ -84,15 +80,11 @@ public sealed class SqliteSaleStore(SqliteDatabase db) : ISaleStore
         Bind(command, changed);
         try
         {
-            return Task.FromResult(command.ExecuteNonQuery() == 1 ? SaleWriteResult.Done : WhyNot(connection, changed.Id));
+            return Task.FromResult(Write(command) == 1 ? SaleWriteResult.Done : WhyNot(connection, changed.Id));
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT: the sku */)
         {
             return Task.FromResult(SaleWriteResult.SkuTaken);
-        }
-        finally
-        {
-            db.SaleRows.Invalidate();
         }
     }
 
@@ -106,14 +98,7 @@ public sealed class SqliteSaleStore(SqliteDatabase db) : ISaleStore
                 """;
             Add(command, "$id", Id(id));
             Add(command, "$at", ToMs(at));
-            try
-            {
-                command.ExecuteNonQuery();
-            }
-            finally
-            {
-                db.SaleRows.Invalidate();
-            }
+            Write(command);
         }
 
         return await FindAsync(id, ct);
@@ -125,9 +110,15 @@ public sealed class SqliteSaleStore(SqliteDatabase db) : ISaleStore
         using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM sales WHERE id = $id AND NOT EXISTS (SELECT 1 FROM orders WHERE sale_id = $id)";
         Add(command, "$id", Id(id));
+        return Task.FromResult(Write(command) == 1 ? SaleWriteResult.Done : WhyNot(connection, id));
+    }
+
+    /// <summary>Every write to sales: the remembered rows end after it, whether it changed a row, failed or threw.</summary>
+    private int Write(SqliteCommand command)
+    {
         try
         {
-            return Task.FromResult(command.ExecuteNonQuery() == 1 ? SaleWriteResult.Done : WhyNot(connection, id));
+            return command.ExecuteNonQuery();
         }
         finally
         {
