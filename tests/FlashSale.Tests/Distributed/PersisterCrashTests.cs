@@ -31,7 +31,7 @@ public sealed class PersisterCrashTests : IAsyncLifetime
         environment["Distributed__CrashAfterCommit"] = "true";
         string saleId;
         List<(string UserId, string Token)> buyers;
-        var answered = new ConcurrentBag<HttpStatusCode>();
+        var confirmed = new ConcurrentBag<string>();
         await using (var doomed = await ServerProcess.StartAsync(Path.Combine(_storage.DataPath, "a"), environment))
         {
             var admin = await Api.AsAdminAsync(doomed.CreateClient());
@@ -42,7 +42,10 @@ public sealed class PersisterCrashTests : IAsyncLifetime
                 try
                 {
                     using var response = await admin.WithToken(b.Token).PurchaseAsync(saleId, 1, $"crash-{i}");
-                    answered.Add(response.StatusCode);
+                    if (response.StatusCode == HttpStatusCode.Created)
+                    {
+                        confirmed.Add((await response.Content.ReadFromJsonAsync<JsonObject>())!["orderId"]!.GetValue<string>());
+                    }
                 }
                 catch (HttpRequestException)
                 {
@@ -52,7 +55,14 @@ public sealed class PersisterCrashTests : IAsyncLifetime
             Assert.Contains("CrashAfterCommit", doomed.Output, StringComparison.Ordinal);
         }
 
-        Assert.DoesNotContain(HttpStatusCode.Created, answered);
+        // Nearly always no purchase is answered: the process dies before it tells anyone. But dying takes a moment, and
+        // a purchase's poll of the record (Distributed:CommitPoll) can find its order committed meanwhile and answer 201
+        // (seen on a loaded CI machine): that is allowed only for an order the record holds (G3).
+        foreach (var orderId in confirmed)
+        {
+            Assert.Equal(1, await _storage.ScalarAsync($"SELECT count(*) FROM orders WHERE id = '{orderId}'"));
+        }
+
         var committedBeforeCrash = await _storage.ScalarAsync($"SELECT count(*) FROM orders WHERE sale_id = '{saleId}'");
         Assert.True(committedBeforeCrash > 0, "the hook should have fired after a commit");
 
