@@ -6,6 +6,9 @@ using FlashSale.Ceiling;
 // and no storage; and the same plus one Redis EVALSHA, the least the distributed mode can do.
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
+// No request Activity and log scope, as FlashSale's text logs (Operations/LoggingSetup.cs): the ceiling
+// is what ASP.NET Core does at best, so it does not pay for what FlashSale leaves out.
+builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, CeilingJson.Default));
 
 var app = builder.Build();
