@@ -6,7 +6,8 @@ namespace FlashSale.Admin;
 /// <summary>
 /// The rules for changing a sale, written once: the admin API and the dashboard both call these, so a
 /// rule (and its refusal) cannot differ between them. The record decides with conditional writes; the
-/// ledger follows every change at once.
+/// ledger follows every change at once. Each change starts from the sale as the record holds it now
+/// (<see cref="ISaleStore.FindLatestAsync"/>), not a copy another instance's write may have outdated.
 /// </summary>
 public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, TimeProvider clock)
 {
@@ -31,7 +32,7 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, TimeP
     /// <summary>Trading fields (stock, limit, window) only while upcoming; any field only before the first order.</summary>
     public async Task<SaleCommandResult> UpdateAsync(Guid saleId, UpdateSaleRequest request, CancellationToken ct)
     {
-        var sale = await sales.FindAsync(saleId, ct);
+        var sale = await sales.FindLatestAsync(saleId, ct);
         if (sale is null)
         {
             return SaleCommandResult.Refused(SaleRefusal.NotFound());
@@ -77,7 +78,7 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, TimeP
     /// <summary>Ends a sale now (an upcoming one never opens); allowed with orders, refused once it has ended.</summary>
     public async Task<SaleCommandResult> EndAsync(Guid saleId, CancellationToken ct)
     {
-        var sale = await sales.FindAsync(saleId, ct);
+        var sale = await sales.FindLatestAsync(saleId, ct);
         if (sale is null)
         {
             return SaleCommandResult.Refused(SaleRefusal.NotFound());
@@ -96,7 +97,7 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, TimeP
     /// <summary>Deletes a sale without orders; on success the result carries the sale as it was.</summary>
     public async Task<SaleCommandResult> DeleteAsync(Guid saleId, CancellationToken ct)
     {
-        var sale = await sales.FindAsync(saleId, ct);
+        var sale = await sales.FindLatestAsync(saleId, ct);
         if (sale is null)
         {
             return SaleCommandResult.Refused(SaleRefusal.NotFound());

@@ -5,7 +5,15 @@ public interface ISaleStore
 {
     Task<IReadOnlyList<Sale>> ListAsync(CancellationToken ct);
 
+    /// <summary>The sale, possibly as remembered since its last write (buyers' reads: the page, the stock, the feed).</summary>
     Task<Sale?> FindAsync(Guid id, CancellationToken ct);
+
+    /// <summary>
+    /// The sale as the record holds it now, never a remembered copy: for a read that a write or the ledger builds on
+    /// (an admin's change, the distributed ledger's rebuild), where another instance's write of a moment ago counts.
+    /// The embedded store has no other writer, so its remembered copy is the record's.
+    /// </summary>
+    Task<Sale?> FindLatestAsync(Guid id, CancellationToken ct) => FindAsync(id, ct);
 
     /// <summary>Inserts a sale; false when the sku is taken (a unique constraint decides, not a lookup).</summary>
     Task<bool> TryCreateAsync(Sale sale, CancellationToken ct);

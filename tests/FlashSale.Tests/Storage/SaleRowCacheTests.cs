@@ -1,5 +1,5 @@
 using FlashSale.Sales;
-using FlashSale.Storage.Embedded;
+using FlashSale.Storage;
 
 namespace FlashSale.Tests.Storage;
 

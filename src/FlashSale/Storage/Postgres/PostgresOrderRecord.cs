@@ -5,7 +5,7 @@ using NpgsqlTypes;
 namespace FlashSale.Storage.Postgres;
 
 /// <summary>The writes of the distributed record: order batches from the persister, cancels, and the reads a rebuild needs.</summary>
-public sealed class PostgresOrderRecord(NpgsqlDataSource db)
+public sealed class PostgresOrderRecord(NpgsqlDataSource db, SaleChangeListener? saleChanges = null)
 {
     /// <summary>
     /// Inserts a batch in one statement and one transaction. A row already there (a redelivered
@@ -166,7 +166,15 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db)
     {
         await using var command = db.CreateCommand(
             "TRUNCATE orders, sales, sale_totals, daily_totals, buyer_totals, stats_pending; UPDATE stats_counters SET unique_buyers = 0;");
-        await command.ExecuteNonQueryAsync(ct);
+        try
+        {
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        finally
+        {
+            // Other instances forget theirs on the TRUNCATE's notice; this one reads its own reset at once.
+            saleChanges?.Rows.Invalidate();
+        }
     }
 }
 

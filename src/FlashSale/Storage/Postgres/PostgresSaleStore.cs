@@ -3,7 +3,11 @@ using Npgsql;
 
 namespace FlashSale.Storage.Postgres;
 
-public sealed class PostgresSaleStore(PostgresRequests db) : ISaleStore
+/// <summary>
+/// Sales in PostgreSQL. A sale found is remembered (<see cref="SaleRowCache"/>) while <see cref="SaleChangeListener"/>
+/// hears every instance's writes; this instance's own writes forget them at once, so it reads what it wrote.
+/// </summary>
+public sealed class PostgresSaleStore(PostgresRequests db, SaleChangeListener changes) : ISaleStore
 {
     private const string Columns =
         "id, sku, product_name, description, price, currency, image_url, total_stock, per_user_limit, starts_at, ends_at, created_at";
@@ -27,13 +31,32 @@ public sealed class PostgresSaleStore(PostgresRequests db) : ISaleStore
 
     public async Task<Sale?> FindAsync(Guid id, CancellationToken ct)
     {
+        if (changes.Listening && changes.Rows.TryGet(id, out var known))
+        {
+            return known;
+        }
+
+        var readAt = changes.Rows.Version;
+        var sale = await FindLatestAsync(id, ct);
+        if (sale is not null && changes.Listening)
+        {
+            changes.Rows.Remember(sale, readAt);
+        }
+
+        return sale;
+    }
+
+    public async Task<Sale?> FindLatestAsync(Guid id, CancellationToken ct)
+    {
         await using var command = db.CreateCommand($"SELECT {Columns} FROM sales WHERE id = $1");
         command.Parameters.AddWithValue(id);
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? Read(reader) : null;
     }
 
-    public async Task<bool> TryCreateAsync(Sale sale, CancellationToken ct)
+    public Task<bool> TryCreateAsync(Sale sale, CancellationToken ct) => Written(TryCreateCore(sale, ct));
+
+    private async Task<bool> TryCreateCore(Sale sale, CancellationToken ct)
     {
         await using var command = db.CreateCommand($"""
             INSERT INTO sales ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
@@ -43,7 +66,9 @@ public sealed class PostgresSaleStore(PostgresRequests db) : ISaleStore
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    public async Task<SaleWriteResult> TryUpdateAsync(Sale changed, CancellationToken ct)
+    public Task<SaleWriteResult> TryUpdateAsync(Sale changed, CancellationToken ct) => Written(TryUpdateCore(changed, ct));
+
+    private async Task<SaleWriteResult> TryUpdateCore(Sale changed, CancellationToken ct)
     {
         // The "no order" condition is part of the statement. An order inserted meanwhile holds a key-share
         // lock on the sale (its foreign key), so the update waits for it and then sees it.
@@ -64,7 +89,9 @@ public sealed class PostgresSaleStore(PostgresRequests db) : ISaleStore
         }
     }
 
-    public async Task<Sale?> EndAsync(Guid id, DateTimeOffset at, CancellationToken ct)
+    public Task<Sale?> EndAsync(Guid id, DateTimeOffset at, CancellationToken ct) => Written(EndCore(id, at, ct));
+
+    private async Task<Sale?> EndCore(Guid id, DateTimeOffset at, CancellationToken ct)
     {
         await using var command = db.CreateCommand($"""
             UPDATE sales SET ends_at = LEAST(ends_at, $2), starts_at = LEAST(starts_at, $2) WHERE id = $1
@@ -76,7 +103,9 @@ public sealed class PostgresSaleStore(PostgresRequests db) : ISaleStore
         return await reader.ReadAsync(ct) ? Read(reader) : null;
     }
 
-    public async Task<SaleWriteResult> TryDeleteAsync(Guid id, CancellationToken ct)
+    public Task<SaleWriteResult> TryDeleteAsync(Guid id, CancellationToken ct) => Written(TryDeleteCore(id, ct));
+
+    private async Task<SaleWriteResult> TryDeleteCore(Guid id, CancellationToken ct)
     {
         await using var command = db.CreateCommand("DELETE FROM sales WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM orders WHERE sale_id = $1)");
         command.Parameters.AddWithValue(id);
@@ -88,6 +117,19 @@ public sealed class PostgresSaleStore(PostgresRequests db) : ISaleStore
         {
             // An order committed while the delete waited: the foreign key refuses, as the condition would have.
             return SaleWriteResult.HasOrders;
+        }
+    }
+
+    /// <summary>A write to sales, then the remembered sales forgotten: whether it changed a row or not, or failed.</summary>
+    private async Task<T> Written<T>(Task<T> write)
+    {
+        try
+        {
+            return await write;
+        }
+        finally
+        {
+            changes.Rows.Invalidate();
         }
     }
 

@@ -45,6 +45,12 @@ public sealed class DistributedOptions
     [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
     public TimeSpan DecisionTtl { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// Remember the sales buyers read while PostgreSQL's notices of every write to sales reach this instance
+    /// (<c>SaleChangeListener</c>); off: every read is a query. Turn off behind a pooler in transaction mode, where LISTEN does not hold.
+    /// </summary>
+    public bool RememberSales { get; set; } = true;
+
     /// <summary>This instance's consumer name in the outbox group; default host-pid-random.</summary>
     public string? ConsumerName { get; set; }
 

@@ -43,6 +43,13 @@ public static class DistributedStorageSetup
         return builder.ConnectionString;
     }
 
+    /// <summary>
+    /// The listener's own session (LISTEN is session state): the configured string, outside the pool, and a ping that
+    /// times out breaks the connection at once instead of waiting for PostgreSQL to confirm the cancel.
+    /// </summary>
+    internal static string SaleChangeListenerConnectionString(string configured) =>
+        new NpgsqlConnectionStringBuilder(configured) { Pooling = false, CancellationTimeout = -1 }.ConnectionString;
+
     /// <summary>N instances: Redis decides (Lua), PostgreSQL records (persister), from <c>ConnectionStrings:Redis</c> and <c>:Postgres</c>.</summary>
     public static IServiceCollection AddDistributedStorage(this IServiceCollection services, IConfiguration configuration)
     {
@@ -59,6 +66,10 @@ public static class DistributedStorageSetup
         services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(RedisConfiguration(redisConfig)));
         services.AddSingleton(sp => new PostgresRequests(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<RecordHealth>(),
             sp.GetRequiredService<IOptions<DistributedOptions>>().Value.RequestCommandTimeout));
+        // Sales read by buyers are remembered while PostgreSQL's notices of every write reach this instance.
+        services.AddSingleton(sp => new SaleChangeListener(SaleChangeListenerConnectionString(postgres),
+            sp.GetRequiredService<IOptions<DistributedOptions>>().Value.RememberSales, sp.GetRequiredService<ILogger<SaleChangeListener>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<SaleChangeListener>());
         services.AddSingleton<ISaleStore, PostgresSaleStore>();
         services.AddSingleton<IOrderStore, PostgresOrderStore>();
         services.AddSingleton<IStatsStore, PostgresStatsStore>();

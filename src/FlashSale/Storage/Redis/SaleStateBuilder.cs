@@ -57,7 +57,9 @@ public sealed partial class SaleStateBuilder(
 
     private async Task<bool> RebuildAsync(IDatabase db, Guid saleId, CancellationToken ct)
     {
-        var sale = await sales.FindAsync(saleId, ct);
+        // Never a remembered copy: the terms written to Redis are the record's now (an admin's change on another
+        // instance a moment ago included), since they decide every purchase of the sale.
+        var sale = await sales.FindLatestAsync(saleId, ct);
         if (sale is null)
         {
             return false;

@@ -1,14 +1,16 @@
 using System.Collections.Concurrent;
 using FlashSale.Sales;
 
-namespace FlashSale.Storage.Embedded;
+namespace FlashSale.Storage;
 
 /// <summary>
-/// The sales the embedded store has read, kept until any sale is written. In a flash sale the sale's page and its stock
-/// are read by every buyer, over and over, and the sale itself almost never changes: each of those reads was a query
-/// (a pooled connection, its pragmas, a statement prepared and stepped), ~20k reads a second on one core. Only this
-/// process writes the file, so its own writes are the only invalidation needed (every write to <c>sales</c> goes through
-/// <see cref="SqliteSaleStore"/> or the development reset, and both call <see cref="Invalidate"/> after it).
+/// The sales a store has read, kept until any sale is written. In a flash sale the sale's page and its stock are read by
+/// every buyer, over and over, and the sale itself almost never changes: each of those reads was a query (embedded: a
+/// pooled connection, its pragmas, a statement prepared and stepped, ~20k reads a second on one core; distributed: a
+/// round trip to PostgreSQL). The embedded store is the only writer of its file, so its own writes are the only
+/// invalidation it needs (every write to <c>sales</c> goes through <see cref="Embedded.SqliteSaleStore"/> or the
+/// development reset, and both call <see cref="Invalidate"/> after it); the distributed store also invalidates on
+/// PostgreSQL's notice of any instance's write (<see cref="Postgres.SaleChangeListener"/>).
 /// </summary>
 /// <remarks>
 /// Only sales found are kept (unknown ids would let anyone fill it), so it holds at most one entry per sale. A reader

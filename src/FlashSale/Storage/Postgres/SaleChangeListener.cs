@@ -1,0 +1,122 @@
+using Npgsql;
+
+namespace FlashSale.Storage.Postgres;
+
+/// <summary>
+/// Keeps this instance's remembered sales (<see cref="Rows"/>) true to PostgreSQL while several instances write: it
+/// LISTENs on the channel every committed write to <c>sales</c> notifies (migration 4) and forgets them all on each
+/// notice. Remembered sales are served only while it listens: when its connection breaks, or a quiet connection does not
+/// answer a ping, it forgets them and stops serving them until it listens again (a notice missed meanwhile must not
+/// leave a stale row behind), so a silent break keeps a row at most <see cref="PingAfter"/> plus the ping's timeout.
+/// </summary>
+/// <remarks>
+/// Its own connection, outside the pool: LISTEN is session state. Behind a pooler in transaction mode (PgBouncer) a
+/// LISTEN may seem to work and never deliver: turn remembering off there (<c>Distributed:RememberSales=false</c>).
+/// </remarks>
+public sealed partial class SaleChangeListener(string connectionString, bool enabled, ILogger<SaleChangeListener> log) : BackgroundService
+{
+    public const string Channel = "flashsale_sales";
+
+    /// <summary>How long a listening connection may stay quiet before it is pinged.</summary>
+    public static readonly TimeSpan PingAfter = TimeSpan.FromSeconds(1);
+
+    private const int PingTimeoutSeconds = 2;
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
+
+    private volatile bool _listening;
+
+    internal SaleRowCache Rows { get; } = new();
+
+    /// <summary>True while notices reach this instance: only then are remembered sales served or kept.</summary>
+    public bool Listening => _listening;
+
+    protected override async Task ExecuteAsync(CancellationToken stop)
+    {
+        if (!enabled)
+        {
+            return;
+        }
+
+        var down = false;
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await ListenAsync(stop, () =>
+                {
+                    if (down)
+                    {
+                        LogListeningAgain(log);
+                        down = false;
+                    }
+                });
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                Forget();
+                if (!down)
+                {
+                    LogNotListening(log, ex);
+                    down = true;
+                }
+
+                try
+                {
+                    await Task.Delay(RetryAfter, stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task ListenAsync(CancellationToken stop, Action listening)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        connection.Notification += (_, _) => Rows.Invalidate();
+        try
+        {
+            await connection.OpenAsync(stop);
+            await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+            {
+                await listen.ExecuteNonQueryAsync(stop);
+            }
+
+            // Whatever was written before the LISTEN took hold is forgotten; every later write is noticed.
+            Rows.Invalidate();
+            _listening = true;
+            listening();
+            while (true)
+            {
+                if (!await connection.WaitAsync(PingAfter, stop))
+                {
+                    await using var ping = new NpgsqlCommand("SELECT 1", connection) { CommandTimeout = PingTimeoutSeconds };
+                    await ping.ExecuteScalarAsync(stop);
+                }
+            }
+        }
+        finally
+        {
+            Forget();
+        }
+    }
+
+    private void Forget()
+    {
+        _listening = false;
+        Rows.Invalidate();
+    }
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning,
+        Message = "Not listening for sale changes on PostgreSQL; sales are read from the record until it listens again")]
+    private static partial void LogNotListening(ILogger log, Exception ex);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Information, Message = "Listening for sale changes on PostgreSQL again")]
+    private static partial void LogListeningAgain(ILogger log);
+}
