@@ -69,16 +69,22 @@ public sealed class LiveFeedTests : IAsyncLifetime
     [Fact]
     public async Task UpcomingSale_TurnsActiveOnTheFeed_WithoutAnyPurchase()
     {
-        var now = DateTimeOffset.UtcNow;
-        // Open for 4 s: a feed woken late on a busy machine (the whole suite runs in parallel) must
-        // still find the sale active, not already ended.
-        var saleId = (await _admin.CreateSaleAsync(stock: 3, startsAt: now.AddSeconds(1.5), endsAt: now.AddSeconds(5.5)))["id"]!
-            .GetValue<string>();
+        // The sale's clock is the test's: on a loaded machine a real one could pass the start before the first
+        // snapshot (seen in CI). The feed wakes on real timers, at the latest at each heartbeat (1 s here), and
+        // reads the status from the sale's clock.
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var app = new TestApp(realSocket: true, clock: clock,
+            settings: new Dictionary<string, string?> { ["Live:HeartbeatInterval"] = "00:00:01" });
+        var admin = await Api.AsAdminAsync(app.CreateClient());
+        var start = clock.GetUtcNow().AddMinutes(1);
+        var saleId = (await admin.CreateSaleAsync(stock: 3, startsAt: start, endsAt: start.AddMinutes(1)))["id"]!.GetValue<string>();
 
-        await using var client = await SseClient.ConnectAsync(_app.CreateClient(), saleId);
+        await using var client = await SseClient.ConnectAsync(app.CreateClient(), saleId);
         Assert.Equal("upcoming", (await client.NextAsync()).Status);
+        clock.Set(start);
         var (opened, _) = await client.UntilAsync(e => e.Status == "active", TimeSpan.FromSeconds(8));
         Assert.Equal(3, opened.Remaining);
+        clock.Set(start.AddMinutes(1));
         await client.UntilAsync(e => e.Status == "ended", TimeSpan.FromSeconds(8));
     }
 
