@@ -4,7 +4,7 @@ using FlashSale.Sales;
 namespace FlashSale.Storage;
 
 /// <summary>
-/// The sales a store has read, kept until any sale is written. In a flash sale the sale's page and its stock are read by
+/// The sales a store has read, one by one and as the whole list, kept until any sale is written. In a flash sale the sale's page and its stock are read by
 /// every buyer, over and over, and the sale itself almost never changes: each of those reads was a query (embedded: a
 /// pooled connection, its pragmas, a statement prepared and stepped, ~20k reads a second on one core; distributed: a
 /// round trip to PostgreSQL). The embedded store is the only writer of its file, so its own writes are the only
@@ -20,6 +20,7 @@ namespace FlashSale.Storage;
 internal sealed class SaleRowCache
 {
     private readonly ConcurrentDictionary<Guid, Entry> _rows = new();
+    private ListEntry? _list;
     private long _version;
 
     /// <summary>Taken before a query whose row may be remembered.</summary>
@@ -47,12 +48,40 @@ internal sealed class SaleRowCache
         }
     }
 
+    /// <summary>Every sale, as the store's list orders them (the home page and the sales list read it).</summary>
+    public bool TryGetList(out IReadOnlyList<Sale> sales)
+    {
+        if (Volatile.Read(ref _list) is { } entry && entry.Version == Version)
+        {
+            sales = entry.Sales;
+            return true;
+        }
+
+        sales = null!;
+        return false;
+    }
+
+    /// <summary>Keeps the list read after <paramref name="readAt"/> was taken, unless a write came since; read-only, as it is shared.</summary>
+    public IReadOnlyList<Sale> RememberList(List<Sale> sales, long readAt)
+    {
+        var shared = sales.AsReadOnly();
+        if (readAt == Version)
+        {
+            Volatile.Write(ref _list, new ListEntry(shared, readAt));
+        }
+
+        return shared;
+    }
+
     /// <summary>After any write to sales: nothing read before it is served again.</summary>
     public void Invalidate()
     {
         Interlocked.Increment(ref _version);
         _rows.Clear();
+        Volatile.Write(ref _list, null);
     }
 
     private sealed record Entry(Sale Sale, long Version);
+
+    private sealed record ListEntry(IReadOnlyList<Sale> Sales, long Version);
 }

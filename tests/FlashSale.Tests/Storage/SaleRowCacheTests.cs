@@ -4,8 +4,8 @@ using FlashSale.Storage;
 namespace FlashSale.Tests.Storage;
 
 /// <summary>
-/// The embedded store's remembered sales: served until any write, and a row read before a write never outlives it,
-/// whichever way the read and the write interleave.
+/// A store's remembered sales (one by one and the list): served until any write, and a row or list read before a write
+/// never outlives it, whichever way the read and the write interleave.
 /// </summary>
 public sealed class SaleRowCacheTests
 {
@@ -57,5 +57,31 @@ public sealed class SaleRowCacheTests
         Assert.False(cache.TryGet(sale.Id, out _));
         cache.Remember(sale, cache.Version);
         Assert.True(cache.TryGet(sale.Id, out _));
+    }
+
+    [Fact]
+    public void TheList_IsServedUntilAWrite_AndCannotBeChangedByAReader()
+    {
+        var cache = new SaleRowCache();
+        var shared = cache.RememberList([NewSale("a"), NewSale("b")], cache.Version);
+
+        Assert.True(cache.TryGetList(out var served));
+        Assert.Same(shared, served);
+        Assert.False(served is ICollection<Sale> { IsReadOnly: false });
+
+        cache.Invalidate();
+        Assert.False(cache.TryGetList(out _));
+    }
+
+    [Fact]
+    public void AListReadBeforeAWrite_AndRememberedAfterIt_IsNotServed()
+    {
+        var cache = new SaleRowCache();
+        var readAt = cache.Version;
+        cache.Invalidate();
+        var returned = cache.RememberList([NewSale()], readAt);
+
+        Assert.Single(returned);
+        Assert.False(cache.TryGetList(out _));
     }
 }

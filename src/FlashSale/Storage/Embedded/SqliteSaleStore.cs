@@ -11,6 +11,12 @@ public sealed class SqliteSaleStore(SqliteDatabase db) : ISaleStore
 
     public Task<IReadOnlyList<Sale>> ListAsync(CancellationToken ct)
     {
+        if (db.SaleRows.TryGetList(out var known))
+        {
+            return Task.FromResult(known);
+        }
+
+        var readAt = db.SaleRows.Version;
         using var connection = db.Open();
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM sales ORDER BY starts_at, created_at";
@@ -21,7 +27,7 @@ public sealed class SqliteSaleStore(SqliteDatabase db) : ISaleStore
             sales.Add(Read(reader));
         }
 
-        return Task.FromResult<IReadOnlyList<Sale>>(sales);
+        return Task.FromResult(db.SaleRows.RememberList(sales, readAt));
     }
 
     public Task<Sale?> FindAsync(Guid id, CancellationToken ct)

@@ -4,7 +4,7 @@ using Npgsql;
 namespace FlashSale.Storage.Postgres;
 
 /// <summary>
-/// Sales in PostgreSQL. A sale found is remembered (<see cref="SaleRowCache"/>) while <see cref="SaleChangeListener"/>
+/// Sales in PostgreSQL. A sale found, and the list, are remembered (<see cref="SaleRowCache"/>) while <see cref="SaleChangeListener"/>
 /// hears every instance's writes; this instance's own writes forget them at once, so it reads what it wrote.
 /// </summary>
 public sealed class PostgresSaleStore(PostgresRequests db, SaleChangeListener changes) : ISaleStore
@@ -18,6 +18,12 @@ public sealed class PostgresSaleStore(PostgresRequests db, SaleChangeListener ch
 
     public async Task<IReadOnlyList<Sale>> ListAsync(CancellationToken ct)
     {
+        if (changes.Listening && changes.Rows.TryGetList(out var known))
+        {
+            return known;
+        }
+
+        var readAt = changes.Rows.Version;
         await using var command = db.CreateCommand($"SELECT {Columns} FROM sales ORDER BY starts_at, created_at");
         await using var reader = await command.ExecuteReaderAsync(ct);
         var sales = new List<Sale>();
@@ -26,7 +32,7 @@ public sealed class PostgresSaleStore(PostgresRequests db, SaleChangeListener ch
             sales.Add(Read(reader));
         }
 
-        return sales;
+        return changes.Listening ? changes.Rows.RememberList(sales, readAt) : sales;
     }
 
     public async Task<Sale?> FindAsync(Guid id, CancellationToken ct)
