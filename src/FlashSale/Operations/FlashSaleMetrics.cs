@@ -18,7 +18,8 @@ public sealed class FlashSaleMetrics
     private readonly Counter<long> _rateLimited;
     private readonly UpDownCounter<long> _sseClients;
 
-    public FlashSaleMetrics(IMeterFactory meters, IOutboxLag? outbox = null, SaleFeedHub? feeds = null)
+    public FlashSaleMetrics(IMeterFactory meters, IOutboxLag? outbox = null, SaleFeedHub? feeds = null,
+        Storage.Postgres.SaleChangeListener? saleChanges = null)
     {
         var meter = meters.Create(MeterName);
         _purchases = meter.CreateCounter<long>("flashsale.purchases", "{attempt}",
@@ -48,6 +49,13 @@ public sealed class FlashSaleMetrics
                 "Orders decided in Redis and not yet recorded in PostgreSQL, over all sales.");
             meter.CreateObservableGauge("flashsale.outbox.oldest_age", () => outbox.Current.OldestAge.TotalSeconds, "s",
                 "How long the oldest unrecorded order has waited for PostgreSQL (0 when none).");
+        }
+
+        if (saleChanges is not null)
+        {
+            // Distributed only: 0 while deaf to PostgreSQL's notices (or Distributed:RememberSales=false): every sale read is a query.
+            meter.CreateObservableGauge("flashsale.sale_changes.listening", () => saleChanges.Listening ? 1 : 0, "{state}",
+                "1 while this instance hears PostgreSQL's notices of sale writes and serves the sales it remembers; 0: every read is a query.");
         }
     }
 
