@@ -33,10 +33,18 @@ public ref struct HtmlHandler
     /// <summary>Letters of every script stay readable; markup characters and quotes are escaped.</summary>
     internal static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
 
+    // A page is a few dozen fragments, each built then copied into its parent: their builders are reused, per
+    // thread, instead of allocated (and their buffers cleared by the GC) for every fragment of every page.
+    private const int SparesKept = 16;
+    private const int LargestKept = 64 * 1024;
+
+    [ThreadStatic]
+    private static Stack<StringBuilder>? t_spares;
+
     private readonly StringBuilder _builder;
 
     public HtmlHandler(int literalLength, int formattedCount) =>
-        _builder = new StringBuilder(literalLength + (formattedCount * 16));
+        _builder = t_spares is { Count: > 0 } spares ? spares.Pop() : new StringBuilder(Math.Max(256, literalLength + (formattedCount * 16)));
 
     public readonly void AppendLiteral(string value) => _builder.Append(value);
 
@@ -55,5 +63,16 @@ public ref struct HtmlHandler
     public readonly void AppendFormatted<T>(T value, string? format = null) where T : IFormattable =>
         _builder.Append(Encoder.Encode(value.ToString(format, CultureInfo.InvariantCulture)));
 
-    public readonly Html ToHtml() => new(_builder.ToString());
+    public readonly Html ToHtml()
+    {
+        var html = new Html(_builder.ToString());
+        var spares = t_spares ??= new Stack<StringBuilder>(SparesKept);
+        if (spares.Count < SparesKept && _builder.Capacity <= LargestKept)
+        {
+            _builder.Clear();
+            spares.Push(_builder);
+        }
+
+        return html;
+    }
 }
