@@ -15,20 +15,26 @@ namespace FlashSale.Storage;
 /// <remarks>
 /// Only sales found are kept (unknown ids would let anyone fill it), so it holds at most one entry per sale. A reader
 /// takes <see cref="Version"/> before its query and remembers the row only if no write came since: a row read before a
-/// write cannot outlive it, however the two interleave.
+/// write cannot outlive it, however the two interleave. While <see cref="Suspend">suspended</see> (the distributed
+/// store's listener deaf to PostgreSQL's notices) it serves nothing, and what it keeps meanwhile is never served:
+/// resuming moves the version.
 /// </remarks>
-internal sealed class SaleRowCache
+internal sealed class SaleRowCache(bool serving = true)
 {
     private readonly ConcurrentDictionary<Guid, Entry> _rows = new();
     private ListEntry? _list;
     private long _version;
+    private volatile bool _serving = serving;
+
+    /// <summary>False while suspended: every read goes to the store.</summary>
+    public bool Serving => _serving;
 
     /// <summary>Taken before a query whose row may be remembered.</summary>
     public long Version => Volatile.Read(ref _version);
 
     public bool TryGet(Guid id, out Sale sale)
     {
-        if (_rows.TryGetValue(id, out var entry) && entry.Version == Version)
+        if (_serving && _rows.TryGetValue(id, out var entry) && entry.Version == Version)
         {
             sale = entry.Sale;
             return true;
@@ -51,7 +57,7 @@ internal sealed class SaleRowCache
     /// <summary>Every sale, as the store's list orders them (the home page and the sales list read it).</summary>
     public bool TryGetList(out IReadOnlyList<Sale> sales)
     {
-        if (Volatile.Read(ref _list) is { } entry && entry.Version == Version)
+        if (_serving && Volatile.Read(ref _list) is { } entry && entry.Version == Version)
         {
             sales = entry.Sales;
             return true;
@@ -79,6 +85,20 @@ internal sealed class SaleRowCache
         Interlocked.Increment(ref _version);
         _rows.Clear();
         Volatile.Write(ref _list, null);
+    }
+
+    /// <summary>Writes may go unnoticed from now on: forget everything and serve nothing until <see cref="Resume"/>.</summary>
+    public void Suspend()
+    {
+        _serving = false;
+        Invalidate();
+    }
+
+    /// <summary>Every later write is noticed again: nothing read before this is served (the version moves first).</summary>
+    public void Resume()
+    {
+        Invalidate();
+        _serving = true;
     }
 
     private sealed record Entry(Sale Sale, long Version);

@@ -18,7 +18,7 @@ public sealed class PostgresSaleStore(PostgresRequests db, SaleChangeListener ch
 
     public async Task<IReadOnlyList<Sale>> ListAsync(CancellationToken ct)
     {
-        if (changes.Listening && changes.Rows.TryGetList(out var known))
+        if (changes.Rows.TryGetList(out var known))
         {
             return known;
         }
@@ -32,19 +32,19 @@ public sealed class PostgresSaleStore(PostgresRequests db, SaleChangeListener ch
             sales.Add(Read(reader));
         }
 
-        return changes.Listening ? changes.Rows.RememberList(sales, readAt) : sales;
+        return changes.Rows.RememberList(sales, readAt);
     }
 
     public async Task<Sale?> FindAsync(Guid id, CancellationToken ct)
     {
-        if (changes.Listening && changes.Rows.TryGet(id, out var known))
+        if (changes.Rows.TryGet(id, out var known))
         {
             return known;
         }
 
         var readAt = changes.Rows.Version;
         var sale = await FindLatestAsync(id, ct);
-        if (sale is not null && changes.Listening)
+        if (sale is not null)
         {
             changes.Rows.Remember(sale, readAt);
         }

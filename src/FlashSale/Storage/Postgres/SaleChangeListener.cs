@@ -23,12 +23,11 @@ public sealed partial class SaleChangeListener(string connectionString, bool ena
     private const int PingTimeoutSeconds = 2;
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
 
-    private volatile bool _listening;
-
-    internal SaleRowCache Rows { get; } = new();
+    /// <summary>Suspended until the first LISTEN holds, and whenever notices may be missed.</summary>
+    internal SaleRowCache Rows { get; } = new(serving: false);
 
     /// <summary>True while notices reach this instance: only then are remembered sales served or kept.</summary>
-    public bool Listening => _listening;
+    public bool Listening => Rows.Serving;
 
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
@@ -57,7 +56,7 @@ public sealed partial class SaleChangeListener(string connectionString, bool ena
             }
             catch (Exception ex)
             {
-                Forget();
+                // ListenAsync has suspended the remembered sales on its way out.
                 if (!down)
                 {
                     LogNotListening(log, ex);
@@ -89,8 +88,7 @@ public sealed partial class SaleChangeListener(string connectionString, bool ena
             }
 
             // Whatever was written before the LISTEN took hold is forgotten; every later write is noticed.
-            Rows.Invalidate();
-            _listening = true;
+            Rows.Resume();
             listening();
             while (true)
             {
@@ -103,14 +101,8 @@ public sealed partial class SaleChangeListener(string connectionString, bool ena
         }
         finally
         {
-            Forget();
+            Rows.Suspend();
         }
-    }
-
-    private void Forget()
-    {
-        _listening = false;
-        Rows.Invalidate();
     }
 
     [LoggerMessage(EventId = 3010, Level = LogLevel.Warning,
