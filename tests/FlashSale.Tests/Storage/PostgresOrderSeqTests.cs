@@ -1,0 +1,64 @@
+using FlashSale.Storage.Postgres;
+using FlashSale.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace FlashSale.Tests.Storage;
+
+/// <summary>
+/// orders.seq has no unique index since migration 0005 (no query reads seq alone, and every order paid for an
+/// entry in it). Keyset pages over (sale_id, seq) and (user_id, seq) still need the values unique: the column's
+/// identity (GENERATED ALWAYS) is what keeps them so. Against the real PostgreSQL of scripts/services.sh.
+/// </summary>
+public sealed class PostgresOrderSeqTests : IAsyncLifetime
+{
+    private readonly TestStorage _storage = TestStorage.Create(StorageKind.Redis);
+    private readonly Guid _sale = Guid.CreateVersion7();
+    private NpgsqlDataSource _db = null!;
+
+    public async Task InitializeAsync()
+    {
+        _db = NpgsqlDataSource.Create(_storage.PostgresConnectionString);
+        await PostgresMigrations.ApplyAsync(_db, NullLogger.Instance, CancellationToken.None);
+        await ExecuteAsync($"""
+            INSERT INTO sales (id, sku, product_name, description, price, currency, total_stock, per_user_limit, starts_at, ends_at, created_at)
+            VALUES ('{_sale}', 'sku-{_sale:N}', 'Product', '', 1.00, 'EUR', 100, 10, '2026-01-01', '2027-01-01', now())
+            """);
+    }
+
+    [Fact]
+    public async Task AnInsertCannotChooseASeq_SoSeqsStayUniqueWithoutAnIndex()
+    {
+        await ExecuteAsync(InsertOrders(3));
+        var taken = await _storage.ScalarAsync("SELECT max(seq) FROM orders");
+
+        // An insert naming a seq already taken is refused by the identity, not by an index.
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(
+            InsertOrders(1).Replace("INSERT INTO orders (", "INSERT INTO orders (seq, ", StringComparison.Ordinal)
+                           .Replace("VALUES ('", $"VALUES ({taken}, '", StringComparison.Ordinal)));
+        Assert.Equal("428C9", refused.SqlState); // generated_always: the column takes only its own values
+
+        await ExecuteAsync(InsertOrders(2));
+        Assert.Equal(5, await _storage.ScalarAsync("SELECT count(DISTINCT seq) FROM orders"));
+        Assert.Equal(0, await _storage.ScalarAsync(
+            "SELECT count(*) FROM pg_indexes WHERE tablename = 'orders' AND indexdef LIKE '%(seq)'"));
+    }
+
+    private string InsertOrders(int count) =>
+        "INSERT INTO orders (id, sale_id, user_id, username, quantity, unit_price, currency, purchased_at, remaining_after, idempotency_key, limit_one) VALUES "
+        + string.Join(", ", Enumerable.Range(0, count).Select(i =>
+            $"('{Guid.CreateVersion7()}', '{_sale}', 'user-{i}', 'Buyer', 1, 1.00, 'EUR', now(), {100 - i}, NULL, false)"));
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = _storage.OpenDatabase();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _db.DisposeAsync();
+        await _storage.DisposeAsync();
+    }
+}
