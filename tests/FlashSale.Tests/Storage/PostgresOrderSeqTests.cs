@@ -33,9 +33,7 @@ public sealed class PostgresOrderSeqTests : IAsyncLifetime
         var taken = await _storage.ScalarAsync("SELECT max(seq) FROM orders");
 
         // An insert naming a seq already taken is refused by the identity, not by an index.
-        var refused = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(
-            InsertOrders(1).Replace("INSERT INTO orders (", "INSERT INTO orders (seq, ", StringComparison.Ordinal)
-                           .Replace("VALUES ('", $"VALUES ({taken}, '", StringComparison.Ordinal)));
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(InsertOrders(1, seq: taken)));
         Assert.Equal("428C9", refused.SqlState); // generated_always: the column takes only its own values
 
         await ExecuteAsync(InsertOrders(2));
@@ -44,10 +42,11 @@ public sealed class PostgresOrderSeqTests : IAsyncLifetime
             "SELECT count(*) FROM pg_indexes WHERE tablename = 'orders' AND indexdef LIKE '%(seq)'"));
     }
 
-    private string InsertOrders(int count) =>
-        "INSERT INTO orders (id, sale_id, user_id, username, quantity, unit_price, currency, purchased_at, remaining_after, idempotency_key, limit_one) VALUES "
+    /// <summary>One statement of <paramref name="count"/> orders, as the persister writes a batch; with a seq of its choosing if given.</summary>
+    private string InsertOrders(int count, long? seq = null) =>
+        $"INSERT INTO orders ({(seq is null ? "" : "seq, ")}id, sale_id, user_id, username, quantity, unit_price, currency, purchased_at, remaining_after, idempotency_key, limit_one) VALUES "
         + string.Join(", ", Enumerable.Range(0, count).Select(i =>
-            $"('{Guid.CreateVersion7()}', '{_sale}', 'user-{i}', 'Buyer', 1, 1.00, 'EUR', now(), {100 - i}, NULL, false)"));
+            $"({(seq is null ? "" : $"{seq}, ")}'{Guid.CreateVersion7()}', '{_sale}', 'user-{i}', 'Buyer', 1, 1.00, 'EUR', now(), {100 - i}, NULL, false)"));
 
     private async Task ExecuteAsync(string sql)
     {
