@@ -25,16 +25,28 @@ internal static class BenchData
     public static PurchaseAttempt[] Attempts(Guid saleId) =>
         [.. Enumerable.Range(0, Buyers).Select(i => new PurchaseAttempt(saleId, Guid.NewGuid().ToString("D"), $"buyer-{i}", 1, null))];
 
-    public static Order NewOrder(Sale sale) => new()
+    /// <summary>The macro benchmark's 500 buyers: an order goes to the next one in turn.</summary>
+    private static readonly string[] BuyerIds = [.. Enumerable.Range(0, Buyers).Select(_ => Guid.NewGuid().ToString("D"))];
+    private static int _nextBuyer;
+
+    /// <summary>
+    /// An order as the server makes one: a time-ordered id from <see cref="OrderIds"/> (random ids would put every
+    /// insert of the record's id index on a different page, as the server's never do) for one of 500 buyers.
+    /// </summary>
+    public static Order NewOrder(Sale sale)
     {
-        Id = Guid.NewGuid(),
-        SaleId = sale.Id,
-        UserId = Guid.NewGuid().ToString("D"),
-        Username = "synthetic-1a2b3c4d",
-        Quantity = 1,
-        UnitPrice = sale.Price,
-        Currency = sale.Currency,
-        PurchasedAt = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()),
-        RemainingAfter = 9_999_999,
-    };
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        return new Order
+        {
+            Id = OrderIds.New(at),
+            SaleId = sale.Id,
+            UserId = BuyerIds[(uint)Interlocked.Increment(ref _nextBuyer) % Buyers],
+            Username = "synthetic-1a2b3c4d",
+            Quantity = 1,
+            UnitPrice = sale.Price,
+            Currency = sale.Currency,
+            PurchasedAt = at,
+            RemainingAfter = 9_999_999,
+        };
+    }
 }
