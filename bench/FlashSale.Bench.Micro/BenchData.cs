@@ -22,12 +22,12 @@ internal static class BenchData
         CreatedAt = DateTimeOffset.UtcNow.AddDays(-1),
     };
 
-    public static PurchaseAttempt[] Attempts(Guid saleId) =>
-        [.. Enumerable.Range(0, Buyers).Select(i => new PurchaseAttempt(saleId, Guid.NewGuid().ToString("D"), $"buyer-{i}", 1, null))];
-
-    /// <summary>The macro benchmark's 500 buyers: an order goes to the next one in turn.</summary>
+    /// <summary>The macro benchmark's 500 buyers: an attempt each, and an order for the next one in turn.</summary>
     private static readonly string[] BuyerIds = [.. Enumerable.Range(0, Buyers).Select(_ => Guid.NewGuid().ToString("D"))];
     private static int _nextBuyer;
+
+    public static PurchaseAttempt[] Attempts(Guid saleId) =>
+        [.. BuyerIds.Select((id, i) => new PurchaseAttempt(saleId, id, $"buyer-{i}", 1, null))];
 
     /// <summary>
     /// An order as the server makes one: a time-ordered id from <see cref="OrderIds"/> (random ids would put every

@@ -20,10 +20,7 @@ public sealed class PostgresOrderSeqTests : IAsyncLifetime
     {
         _db = NpgsqlDataSource.Create(_storage.PostgresConnectionString);
         await PostgresMigrations.ApplyAsync(_db, NullLogger.Instance, CancellationToken.None);
-        await ExecuteAsync($"""
-            INSERT INTO sales (id, sku, product_name, description, price, currency, total_stock, per_user_limit, starts_at, ends_at, created_at)
-            VALUES ('{_sale}', 'sku-{_sale:N}', 'Product', '', 1.00, 'EUR', 100, 10, '2026-01-01', '2027-01-01', now())
-            """);
+        await ExecuteAsync(PostgresRows.Sale(_sale, price: 1.00m, totalStock: 100, perUserLimit: 10));
     }
 
     [Fact]
@@ -44,14 +41,13 @@ public sealed class PostgresOrderSeqTests : IAsyncLifetime
 
     /// <summary>One statement of <paramref name="count"/> orders, as the persister writes a batch; with a seq of its choosing if given.</summary>
     private string InsertOrders(int count, long? seq = null) =>
-        $"INSERT INTO orders ({(seq is null ? "" : "seq, ")}id, sale_id, user_id, username, quantity, unit_price, currency, purchased_at, remaining_after, idempotency_key, limit_one) VALUES "
+        $"INSERT INTO orders ({(seq is null ? "" : "seq, ")}{PostgresRows.OrderColumns}) VALUES "
         + string.Join(", ", Enumerable.Range(0, count).Select(i =>
             $"({(seq is null ? "" : $"{seq}, ")}'{Guid.CreateVersion7()}', '{_sale}', 'user-{i}', 'Buyer', 1, 1.00, 'EUR', now(), {100 - i}, NULL, false)"));
 
     private async Task ExecuteAsync(string sql)
     {
-        await using var connection = _storage.OpenDatabase();
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var command = _db.CreateCommand(sql);
         await command.ExecuteNonQueryAsync();
     }
 

@@ -157,10 +157,7 @@ public sealed class PostgresStatsPendingTests : IAsyncLifetime
     {
         foreach (var id in _sales)
         {
-            await ExecuteAsync($"""
-                INSERT INTO sales (id, sku, product_name, description, price, currency, total_stock, per_user_limit, starts_at, ends_at, created_at)
-                VALUES ('{id}', 'sku-{id:N}', 'Product', '', 12.34, 'EUR', 100000, 100, '2026-01-01', '2027-01-01', now())
-                """);
+            await ExecuteAsync(PostgresRows.Sale(id, price: 12.34m, totalStock: 100000, perUserLimit: 100));
         }
     }
 
@@ -174,8 +171,7 @@ public sealed class PostgresStatsPendingTests : IAsyncLifetime
             return $"('{Guid.CreateVersion7()}', '{_sales[random.Next(2)]}', '{Users[random.Next(Users.Length)]}', 'Buyer', " +
                    $"{random.Next(1, 4)}, {random.Next(1, 5000) / 100m}, 'EUR', '{at:O}', {100000 - n}, NULL, false)";
         });
-        await ExecuteAsync("INSERT INTO orders (id, sale_id, user_id, username, quantity, unit_price, currency, purchased_at, remaining_after, idempotency_key, limit_one) VALUES "
-                           + string.Join(", ", rows));
+        await ExecuteAsync($"INSERT INTO orders ({PostgresRows.OrderColumns}) VALUES " + string.Join(", ", rows));
     }
 
     private async Task AssertMatchesScanAsync(string when)

@@ -23,6 +23,9 @@ public sealed partial class SaleChangeListener(string connectionString, bool ena
     private const int PingTimeoutSeconds = 2;
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
 
+    /// <summary>A failure to listen was logged and no LISTEN has held since (one warning per outage, not one per retry).</summary>
+    private bool _deaf;
+
     /// <summary>Suspended until the first LISTEN holds, and whenever notices may be missed.</summary>
     internal SaleRowCache Rows { get; } = new(serving: false);
 
@@ -36,19 +39,11 @@ public sealed partial class SaleChangeListener(string connectionString, bool ena
             return;
         }
 
-        var down = false;
         while (!stop.IsCancellationRequested)
         {
             try
             {
-                await ListenAsync(stop, () =>
-                {
-                    if (down)
-                    {
-                        LogListeningAgain(log);
-                        down = false;
-                    }
-                });
+                await ListenAsync(stop);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -57,10 +52,10 @@ public sealed partial class SaleChangeListener(string connectionString, bool ena
             catch (Exception ex)
             {
                 // ListenAsync has suspended the remembered sales on its way out.
-                if (!down)
+                if (!_deaf)
                 {
                     LogNotListening(log, ex);
-                    down = true;
+                    _deaf = true;
                 }
 
                 try
@@ -75,7 +70,7 @@ public sealed partial class SaleChangeListener(string connectionString, bool ena
         }
     }
 
-    private async Task ListenAsync(CancellationToken stop, Action listening)
+    private async Task ListenAsync(CancellationToken stop)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         connection.Notification += (_, _) => Rows.Invalidate();
@@ -89,7 +84,12 @@ public sealed partial class SaleChangeListener(string connectionString, bool ena
 
             // Whatever was written before the LISTEN took hold is forgotten; every later write is noticed.
             Rows.Resume();
-            listening();
+            if (_deaf)
+            {
+                LogListeningAgain(log);
+                _deaf = false;
+            }
+
             while (true)
             {
                 if (!await connection.WaitAsync(PingAfter, stop))
