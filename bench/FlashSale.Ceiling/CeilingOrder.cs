@@ -17,7 +17,9 @@ public sealed record CeilingOrder(
 
     private static readonly string User = Guid.NewGuid().ToString("D");
 
-    public static CeilingOrder Sample(Guid saleId, int quantity, long remaining) => new(Guid.NewGuid(), saleId, User,
-        quantity, 19.99m, 19.99m * quantity, "USD", DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()),
-        remaining, "confirmed");
+    public static CeilingOrder Sample(Guid saleId, int quantity, long remaining)
+    {
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        return new(FlashSale.Orders.OrderIds.New(now), saleId, User, quantity, 19.99m, 19.99m * quantity, "USD", now, remaining, "confirmed");
+    }
 }
