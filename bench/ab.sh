@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # An A/B check of one change to the purchase path: two builds of the server side by side.
 #
-#   bench/ab.sh <git-rev-A> <git-rev-B> soldout|embedded|distributed [rounds]     (default 5 rounds)
-#   bench/ab.sh --dirs <publish-dir-A> <publish-dir-B> soldout|embedded|distributed [rounds]
+#   bench/ab.sh <git-rev-A> <git-rev-B> soldout|embedded|distributed|ceiling [rounds]     (default 5 rounds)
+#   bench/ab.sh --dirs <publish-dir-A> <publish-dir-B> soldout|embedded|distributed|ceiling [rounds]
 #
 # Publishes src/FlashSale at each revision (a git worktree per revision, removed afterwards), or takes
 # two folders already published, starts both servers on CPU 0 (A on port 5831, B on 5832), warms each
@@ -16,6 +16,8 @@
 # change, not a benchmark: bench/run.sh measures against the ceiling. Traffic goes to 127.0.0.1 only.
 # AB_ENV_A / AB_ENV_B="Name=value ..." give one server settings of its own (one build, two settings:
 # bench/ab.sh HEAD HEAD distributed 6 with AB_ENV_B="Distributed__PersisterLinger=00:00:00.002").
+# `ceiling` compares two builds of the bare ceiling app (bench/FlashSale.Ceiling, folders holding
+# FlashSale.Ceiling.dll) the same way: a change to the baseline every ratio divides by is measured too.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,7 +27,7 @@ CONNS=${AB_CONNECTIONS:-64}
 
 log() { printf '[ab] %s\n' "$*" >&2; }
 die() { printf '[ab] ERROR: %s\n' "$*" >&2; exit 1; }
-usage() { die "usage: bench/ab.sh <rev-A> <rev-B> soldout|embedded|distributed [rounds]  or  bench/ab.sh --dirs <dir-A> <dir-B> soldout|embedded|distributed [rounds]"; }
+usage() { die "usage: bench/ab.sh <rev-A> <rev-B> soldout|embedded|distributed|ceiling [rounds]  or  bench/ab.sh --dirs <dir-A> <dir-B> soldout|embedded|distributed|ceiling [rounds]"; }
 for tool in wrk taskset curl jq dotnet git python3; do command -v "$tool" >/dev/null || die "$tool is not installed"; done
 
 DIRS=0
@@ -35,7 +37,8 @@ if [[ ${1:-} == --dirs ]]; then
 fi
 [[ $# -ge 3 ]] || usage
 A=$1 B=$2 MODE=$3 ROUNDS=${4:-5}
-[[ $MODE == soldout || $MODE == embedded || $MODE == distributed ]] || usage
+[[ $MODE == soldout || $MODE == embedded || $MODE == distributed || $MODE == ceiling ]] || usage
+if [[ $MODE == ceiling ]]; then APP=FlashSale.Ceiling PROJECT=bench/FlashSale.Ceiling/FlashSale.Ceiling.csproj; else APP=FlashSale PROJECT=src/FlashSale/FlashSale.csproj; fi
 
 WORK=$(mktemp -d /tmp/flashsale-ab.XXXXXX)
 PIDS=()
@@ -55,11 +58,11 @@ trap cleanup EXIT
 source "$ROOT/bench/lib.sh"
 ADMIN_PASSWORD=$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)
 
-publish() { # rev name -> folder with FlashSale.dll
+publish() { # rev name -> folder with $APP.dll
   local rev=$1 name=$2
   git -C "$ROOT" worktree add --detach -q "$WORK/src-$name" "$rev" || die "no such revision: $rev"
   log "building $rev (as $name) ..."
-  dotnet publish "$WORK/src-$name/src/FlashSale/FlashSale.csproj" -c Release -o "$WORK/build-$name" -v q -nologo >"$WORK/build-$name.log" 2>&1 ||
+  dotnet publish "$WORK/src-$name/$PROJECT" -c Release -o "$WORK/build-$name" -v q -nologo >"$WORK/build-$name.log" 2>&1 ||
     { tail -n 20 "$WORK/build-$name.log" >&2; die "build of $rev failed"; }
   git -C "$ROOT" worktree remove --force "$WORK/src-$name"
   echo "$WORK/build-$name"
@@ -71,13 +74,17 @@ else
   DIR_A=$(publish "$A" a)
   DIR_B=$(publish "$B" b)
 fi
-for dir in "$DIR_A" "$DIR_B"; do [[ -f $dir/FlashSale.dll ]] || die "no FlashSale.dll in $dir"; done
+for dir in "$DIR_A" "$DIR_B"; do [[ -f $dir/$APP.dll ]] || die "no $APP.dll in $dir"; done
 
 if [[ $MODE == soldout ]]; then STOCK=1 LIMIT=1; else STOCK=10000000 LIMIT=1000; fi
 
 start() { # dir port extra-settings
   local dir=$1 port=$2 admin store=()
   read -r -a extra <<<"$3"
+  if [[ $MODE == ceiling ]]; then
+    start_ceiling "$dir" "$port" "${extra[@]}"
+    return
+  fi
   if [[ $MODE == distributed ]]; then
     start_pinned_stores "flashsale_ab_$port"
     DATABASES+=("flashsale_ab_$port")
@@ -95,12 +102,26 @@ start() { # dir port extra-settings
   create_sale "$port" "$admin" "$STOCK" "$LIMIT" >"$WORK/sale-$port"
 }
 
+# The ceiling checks no token and keeps no sale: tokens shaped like FlashSale's (the request has the same
+# size) and one fixed sale id do.
+start_ceiling() { # dir port extra-settings...
+  local dir=$1 port=$2
+  shift 2
+  env ASPNETCORE_ENVIRONMENT=Production DOTNET_TC_CallCountingDelayMs=0 Logging__LogLevel__Default=Warning \
+    ASPNETCORE_URLS="http://127.0.0.1:$port" "$@" taskset -c 0 dotnet "$dir/FlashSale.Ceiling.dll" >"$WORK/server-$port.log" 2>&1 &
+  PIDS+=($!)
+  wait_ready "$!" "$port" "ceiling on $port" || die "ceiling on $port did not start: $(tail -n 5 "$WORK/server-$port.log")"
+  python3 -c 'import base64, os
+for _ in range(500): print(".".join(base64.urlsafe_b64encode(os.urandom(n)).decode().rstrip("=") for n in (60, 144, 32)))' >"$WORK/tokens-$port"
+  echo 0195f0a4-0000-7000-8000-000000000001 >"$WORK/sale-$port"
+}
+
 run() { # port duration -> "req/s p99-ms"
   local port=$1 out
-  [[ $MODE != soldout ]] && create_sale "$port" "$(cat "$WORK/admin-$port")" "$STOCK" "$LIMIT" >"$WORK/sale-$port"
+  [[ $MODE == embedded || $MODE == distributed ]] && create_sale "$port" "$(cat "$WORK/admin-$port")" "$STOCK" "$LIMIT" >"$WORK/sale-$port"
   out=$(SALE_ID=$(cat "$WORK/sale-$port") TOKENS_FILE="$WORK/tokens-$port" \
     taskset -c 1 wrk -t1 -c"$CONNS" -d"$2" -s "$ROOT/bench/purchase.lua" "http://127.0.0.1:$port" | grep '^RESULT')
-  # Every answer of the scenario has one status: 201 (embedded, distributed) or 409 sold out.
+  # Every answer of the scenario has one status: 201 (embedded, distributed, ceiling) or 409 sold out.
   [[ $MODE == soldout || $out == *" non2xx=0 "* ]] || die "errors on $port: $out"
   echo "$(grep -oE 'rps=[0-9.]+' <<<"$out" | cut -d= -f2) $(grep -oE 'p99_us=[0-9.]+' <<<"$out" | cut -d= -f2 | awk '{printf "%.2f", $1 / 1000}')"
 }
