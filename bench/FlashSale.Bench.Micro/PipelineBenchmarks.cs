@@ -20,7 +20,8 @@ namespace FlashSale.Bench.Micro;
 /// generator or the VM's minute-to-minute drift, to a few percent.
 /// </summary>
 /// <remarks>More warm-up and iterations than the suite's short job: the pipeline is hundreds of methods that
-/// the JIT recompiles with their profiles over the first seconds.</remarks>
+/// the JIT recompiles with their profiles over the first seconds. <c>PIPELINE_SETTINGS="Key=value;..."</c>
+/// in the environment adds settings, to price one (docs/benchmarks.md, "Micro benchmarks").</remarks>
 [WarmupCount(10)]
 [IterationCount(15)]
 public class PipelineBenchmarks
@@ -166,6 +167,13 @@ public class PipelineBenchmarks
             })
             {
                 builder.UseSetting(key, value);
+            }
+
+            // PIPELINE_SETTINGS="Key=value;Key=value" prices a setting: RateLimiting:Enabled=false, for one.
+            foreach (var pair in (Environment.GetEnvironmentVariable("PIPELINE_SETTINGS") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var at = pair.IndexOf('=');
+                builder.UseSetting(pair[..at], pair[(at + 1)..]);
             }
         }
 
