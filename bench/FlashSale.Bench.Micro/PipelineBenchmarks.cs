@@ -88,7 +88,7 @@ public class PipelineBenchmarks
             Path = _purchasePath,
             Body = new MemoryStream(Body, writable: false),
         };
-        request.Headers.Authorization = _authorizations[_next++ % _authorizations.Length];
+        request.Headers.Authorization = _authorizations[(uint)_next++ % (uint)_authorizations.Length];
         request.Headers.ContentType = "application/json";
         request.Headers.ContentLength = Body.Length;
         return Send(request);
@@ -140,7 +140,8 @@ public class PipelineBenchmarks
 
     /// <summary>
     /// The server as <c>bench/lib.sh</c>'s <c>flashsale_env</c> configures it, and its request pipeline as the
-    /// host builds it: a startup filter that runs last sees the finished application builder and builds it once more.
+    /// host builds it: a startup filter registered after the app's own is the innermost, so once the app has
+    /// configured the builder (the outer filters' middleware already on it) it builds the pipeline once more.
     /// </summary>
     private sealed class BenchApp : WebApplicationFactory<Program>
     {
@@ -173,6 +174,11 @@ public class PipelineBenchmarks
             foreach (var pair in (Environment.GetEnvironmentVariable("PIPELINE_SETTINGS") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
             {
                 var at = pair.IndexOf('=');
+                if (at <= 0)
+                {
+                    throw new InvalidOperationException($"PIPELINE_SETTINGS: '{pair}' is not Key=value.");
+                }
+
                 builder.UseSetting(pair[..at], pair[(at + 1)..]);
             }
         }
