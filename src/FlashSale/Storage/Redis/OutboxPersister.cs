@@ -330,6 +330,16 @@ public sealed partial class OutboxPersister(
         {
             stored = await record.InsertBatchAsync(batch, ct);
         }
+        catch (Npgsql.PostgresException ex) when (ex.SqlState == Npgsql.PostgresErrorCodes.ForeignKeyViolation)
+        {
+            // The record has no such sale: a database older than this Redis (restored from before the sale), or
+            // one this Redis was never meant to feed. No retry can record these orders, and counting it as an
+            // outage refused every sale's purchases on every instance, for as long as the entries stayed. Refused
+            // as a unique conflict is: acknowledged, each waiting purchase answered 503, the drift left to
+            // reconciliation (a batch is one sale's, so the whole batch).
+            LogSaleNotInRecord(saleId, batch.Count);
+            stored = batch.ToDictionary(o => o.Order.Id, _ => false);
+        }
         catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
         {
             MarkRecordDown(ex);
@@ -466,6 +476,9 @@ public sealed partial class OutboxPersister(
 
     [LoggerMessage(EventId = 4205, Level = LogLevel.Error, Message = "Order {OrderId} of sale {SaleId} was refused by a record constraint; reconciliation will report the drift")]
     private partial void LogRefused(Guid orderId, Guid saleId);
+
+    [LoggerMessage(EventId = 4208, Level = LogLevel.Error, Message = "Sale {SaleId} is not in the record (PostgreSQL): {Count} decided orders cannot be recorded and are refused")]
+    private partial void LogSaleNotInRecord(Guid saleId, int count);
 
     [LoggerMessage(EventId = 4206, Level = LogLevel.Warning, Message = "Stats catch-up failed ({Error}); the stats stay exact and it is tried again")]
     private partial void LogCatchUpFailed(string error);
