@@ -10,16 +10,13 @@ namespace FlashSale.Tests.Storage;
 /// entry in it). Keyset pages over (sale_id, seq) and (user_id, seq) still need the values unique: the column's
 /// identity (GENERATED ALWAYS) is what keeps them so. Against the real PostgreSQL of scripts/services.sh.
 /// </summary>
-public sealed class PostgresOrderSeqTests : IAsyncLifetime
+public sealed class PostgresOrderSeqTests : RecordDatabaseTest
 {
-    private readonly TestStorage _storage = TestStorage.Create(StorageKind.Redis);
     private readonly Guid _sale = Guid.CreateVersion7();
-    private NpgsqlDataSource _db = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _db = NpgsqlDataSource.Create(_storage.PostgresConnectionString);
-        await PostgresMigrations.ApplyAsync(_db, NullLogger.Instance, CancellationToken.None);
+        await PostgresMigrations.ApplyAsync(Db, NullLogger.Instance, CancellationToken.None);
         await ExecuteAsync(PostgresRows.Sale(_sale, price: 1.00m, totalStock: 100, perUserLimit: 10));
     }
 
@@ -27,15 +24,15 @@ public sealed class PostgresOrderSeqTests : IAsyncLifetime
     public async Task AnInsertCannotChooseASeq_SoSeqsStayUniqueWithoutAnIndex()
     {
         await ExecuteAsync(InsertOrders(3));
-        var taken = await _storage.ScalarAsync("SELECT max(seq) FROM orders");
+        var taken = await Storage.ScalarAsync("SELECT max(seq) FROM orders");
 
         // An insert naming a seq already taken is refused by the identity, not by an index.
         var refused = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(InsertOrders(1, seq: taken)));
         Assert.Equal("428C9", refused.SqlState); // generated_always: the column takes only its own values
 
         await ExecuteAsync(InsertOrders(2));
-        Assert.Equal(5, await _storage.ScalarAsync("SELECT count(DISTINCT seq) FROM orders"));
-        Assert.Equal(0, await _storage.ScalarAsync(
+        Assert.Equal(5, await Storage.ScalarAsync("SELECT count(DISTINCT seq) FROM orders"));
+        Assert.Equal(0, await Storage.ScalarAsync(
             "SELECT count(*) FROM pg_indexes WHERE tablename = 'orders' AND indexdef LIKE '%(seq)'"));
     }
 
@@ -44,16 +41,4 @@ public sealed class PostgresOrderSeqTests : IAsyncLifetime
         $"INSERT INTO orders ({(seq is null ? "" : "seq, ")}{PostgresRows.OrderColumns}) VALUES "
         + string.Join(", ", Enumerable.Range(0, count).Select(i =>
             $"({(seq is null ? "" : $"{seq}, ")}'{Guid.CreateVersion7()}', '{_sale}', 'user-{i}', 'Buyer', 1, 1.00, 'EUR', now(), {100 - i}, NULL, false)"));
-
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var command = _db.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _db.DisposeAsync();
-        await _storage.DisposeAsync();
-    }
 }

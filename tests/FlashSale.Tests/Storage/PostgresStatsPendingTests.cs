@@ -12,28 +12,22 @@ namespace FlashSale.Tests.Storage;
 /// cancels, deletes and catch-ups (partial, concurrent), the stats must equal a scan of the orders, and a
 /// catch-up must change no figure. Against the real PostgreSQL of scripts/services.sh.
 /// </summary>
-public sealed class PostgresStatsPendingTests : IAsyncLifetime
+public sealed class PostgresStatsPendingTests : RecordDatabaseTest
 {
     private static readonly string[] Users = [.. Enumerable.Range(0, 12).Select(i => $"user-{i:D2}")];
     private static readonly DateOnly FirstDay = new(2026, 1, 1);
     private static readonly DateOnly LastDay = new(2026, 12, 31);
-    private readonly TestStorage _storage = TestStorage.Create(StorageKind.Redis);
     private readonly Guid[] _sales = [Guid.CreateVersion7(), Guid.CreateVersion7()];
-    private NpgsqlDataSource _db = null!;
-    private PostgresStatsStore _stats = null!;
+    private readonly PostgresStatsStore _stats;
     private int _orders;
 
-    public Task InitializeAsync()
-    {
-        _db = NpgsqlDataSource.Create(_storage.PostgresConnectionString);
-        _stats = new PostgresStatsStore(new PostgresRequests(_db, new RecordHealth(), TimeSpan.FromSeconds(5)));
-        return Task.CompletedTask;
-    }
+    public PostgresStatsPendingTests() =>
+        _stats = new PostgresStatsStore(new PostgresRequests(Db, new RecordHealth(), TimeSpan.FromSeconds(5)));
 
     [Fact]
     public async Task AnyInterleavingOfBatchesCancelsDeletesAndCatchUps_StatsLikeAScanOfTheOrders()
     {
-        await PostgresMigrations.ApplyAsync(_db, NullLogger.Instance, CancellationToken.None);
+        await PostgresMigrations.ApplyAsync(Db, NullLogger.Instance, CancellationToken.None);
         await AddSalesAsync();
         var random = new Random(20261204);
         for (var step = 0; step < 300; step++)
@@ -64,17 +58,17 @@ public sealed class PostgresStatsPendingTests : IAsyncLifetime
             }
         }
 
-        Assert.True(await _storage.ScalarAsync("SELECT count(*) FROM stats_pending") > 0, "the walk should end with batches pending");
+        Assert.True(await Storage.ScalarAsync("SELECT count(*) FROM stats_pending") > 0, "the walk should end with batches pending");
         await AssertMatchesScanAsync("before the last catch-up");
         await ExecuteAsync("SELECT stats_catch_up(1000000)");
-        Assert.Equal(0, await _storage.ScalarAsync("SELECT count(*) FROM stats_pending"));
+        Assert.Equal(0, await Storage.ScalarAsync("SELECT count(*) FROM stats_pending"));
         await AssertMatchesScanAsync("all caught up");
     }
 
     [Fact]
     public async Task ConcurrentCatchUps_CountEveryBatchOnce()
     {
-        await PostgresMigrations.ApplyAsync(_db, NullLogger.Instance, CancellationToken.None);
+        await PostgresMigrations.ApplyAsync(Db, NullLogger.Instance, CancellationToken.None);
         await AddSalesAsync();
         var random = new Random(4);
         for (var i = 0; i < 120; i++)
@@ -82,7 +76,7 @@ public sealed class PostgresStatsPendingTests : IAsyncLifetime
             await InsertBatchAsync(random, random.Next(1, 5));
         }
 
-        var record = new PostgresOrderRecord(_db);
+        var record = new PostgresOrderRecord(Db);
         var folded = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
         {
             var total = 0;
@@ -103,7 +97,7 @@ public sealed class PostgresStatsPendingTests : IAsyncLifetime
     public async Task UpgradeFromVersion2_KeepsTheTotalsOfEarlierOrders()
     {
         // A record written by version 2 (its triggers applied every batch at once) ...
-        await using (var connection = _storage.OpenDatabase())
+        await using (var connection = Storage.OpenDatabase())
         {
             foreach (var file in new[] { "0001_initial.sql", "0002_stats.sql" })
             {
@@ -127,8 +121,8 @@ public sealed class PostgresStatsPendingTests : IAsyncLifetime
         await ExecuteAsync("UPDATE orders SET status = 2 WHERE id = (SELECT id FROM orders ORDER BY seq LIMIT 1)");
 
         // ... then version 3, new batches and cancels on both sides of it.
-        await PostgresMigrations.ApplyAsync(_db, NullLogger.Instance, CancellationToken.None);
-        Assert.Equal(0, await _storage.ScalarAsync("SELECT count(*) FROM stats_pending"));
+        await PostgresMigrations.ApplyAsync(Db, NullLogger.Instance, CancellationToken.None);
+        Assert.Equal(0, await Storage.ScalarAsync("SELECT count(*) FROM stats_pending"));
         await AssertMatchesScanAsync("just upgraded");
         for (var i = 0; i < 10; i++)
         {
@@ -177,7 +171,7 @@ public sealed class PostgresStatsPendingTests : IAsyncLifetime
     private async Task AssertMatchesScanAsync(string when)
     {
         var stats = await _stats.GetAsync(FirstDay, LastDay, CancellationToken.None);
-        await using var connection = _storage.OpenDatabase();
+        await using var connection = Storage.OpenDatabase();
         foreach (var sale in _sales)
         {
             var line = Assert.Single(stats.Sales, s => s.Sale.Id == sale);
@@ -216,17 +210,5 @@ public sealed class PostgresStatsPendingTests : IAsyncLifetime
         Assert.True(before.Days.SequenceEqual(after.Days), message);
         Assert.True(before.Sales.Select(s => (s.Sale.Id, s.Units, s.Revenue, s.Orders, s.LastPurchasedAt))
             .SequenceEqual(after.Sales.Select(s => (s.Sale.Id, s.Units, s.Revenue, s.Orders, s.LastPurchasedAt))), message);
-    }
-
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var command = _db.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _db.DisposeAsync();
-        await _storage.DisposeAsync();
     }
 }
