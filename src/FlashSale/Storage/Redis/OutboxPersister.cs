@@ -31,6 +31,9 @@ public sealed partial class OutboxPersister(
     private DateTime _salesRead = DateTime.MinValue;
     private static readonly TimeSpan PingBound = TimeSpan.FromSeconds(2);
     private const int LingerBelow = 64;
+
+    /// <summary>Refused entries kept per sale (approximately: XADD MAXLEN ~), the newest.</summary>
+    private const int RefusedKept = 10_000;
     private DateTime _lastClaim = DateTime.MinValue;
 
     // Stats catch-up (migration 0003): every batch leaves one pending row of stats changes; folding them in
@@ -324,26 +327,54 @@ public sealed partial class OutboxPersister(
 
     private async Task<bool> PersistAsync(IDatabase db, RedisKey key, Guid saleId, StreamEntry[] entries, CancellationToken ct)
     {
-        var batch = entries.Select(e => OutboxEntry.Parse(saleId, e)).ToList();
+        // Every entry is either recorded or refused, and a refused one is kept in the sale's :refused stream with the
+        // reason. An entry no retry can record (malformed, or refused by a constraint of the record) must not stay:
+        // left pending, it stalled its batch for ever (and the sale's reconciliation, which waits for an empty
+        // outbox); counted as an outage, it had every instance refuse every sale's purchases.
+        var refused = new Dictionary<RedisValue, string>();
+        var batch = new List<DecidedOrder>(entries.Length);
+        var entryOf = new Dictionary<Guid, RedisValue>(entries.Length);
+        foreach (var entry in entries)
+        {
+            try
+            {
+                var decided = OutboxEntry.Parse(saleId, entry);
+                if (entryOf.TryAdd(decided.Order.Id, entry.Id))
+                {
+                    batch.Add(decided);
+                    continue;
+                }
+
+                refused[entry.Id] = "duplicate: the same order id as an earlier entry of the batch";
+            }
+            catch (Exception ex) when (ex is FormatException or OverflowException or ArgumentException)
+            {
+                refused[entry.Id] = "malformed: " + ex.Message;
+            }
+
+            LogUnreadable(entry.Id.ToString(), saleId, refused[entry.Id]);
+        }
+
         Dictionary<Guid, bool> stored;
         try
         {
-            stored = await record.InsertBatchAsync(batch, ct);
-        }
-        catch (Npgsql.PostgresException ex) when (ex.SqlState == Npgsql.PostgresErrorCodes.ForeignKeyViolation)
-        {
-            // The record has no such sale: a database older than this Redis (restored from before the sale), or
-            // one this Redis was never meant to feed. No retry can record these orders, and counting it as an
-            // outage refused every sale's purchases on every instance, for as long as the entries stayed. Refused
-            // as a unique conflict is: acknowledged, each waiting purchase answered 503, the drift left to
-            // reconciliation (a batch is one sale's, so the whole batch).
-            LogSaleNotInRecord(saleId, batch.Count);
-            stored = batch.ToDictionary(o => o.Order.Id, _ => false);
+            stored = batch.Count == 0 ? [] : await InsertAsync(batch, entryOf, refused, saleId, ct);
         }
         catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
         {
             MarkRecordDown(ex);
             return false;
+        }
+
+        foreach (var (orderId, ok) in stored)
+        {
+            if (!ok)
+            {
+                // Not inserted and no exception: ON CONFLICT met a unique constraint (a second limit-one order).
+                var why = refused.TryGetValue(entryOf[orderId], out var reason) ? reason : "a unique constraint of the record: the ledger disagreed with it";
+                refused[entryOf[orderId]] = why;
+                LogRefused(orderId, saleId, why);
+            }
         }
 
         if (_options.CrashAfterCommit)
@@ -357,11 +388,14 @@ public sealed partial class OutboxPersister(
         // in one MULTI/EXEC: acknowledged-but-not-deleted entries (a kill or a Redis crash between
         // two separate commands) are never read again, yet would count as unrecorded for ever and
         // block reconciliation's repair of the sale.
+        // The refused entries are copied to the sale's :refused stream in the same MULTI (one hash tag, one slot).
         var done = db.CreateTransaction();
+        var kept = entries.Where(e => refused.ContainsKey(e.Id)).Select(e => done.StreamAddAsync(RedisKeys.Refused(saleId),
+            [.. e.Values, new("why", refused[e.Id]), new("entry", e.Id)], maxLength: RefusedKept, useApproximateMaxLength: true)).ToList();
         var acknowledged = done.StreamAcknowledgeAsync(key, RedisKeys.PersisterGroup, ids);
         var deleted = done.StreamDeleteAsync(key, ids);
         await done.ExecuteAsync();
-        await Task.WhenAll(acknowledged, deleted);
+        await Task.WhenAll([acknowledged, deleted, .. kept]);
 
         // Announced to the other instances only for the orders no purchase here was waiting for: an order is
         // nearly always persisted by the instance that decided it, and then nobody else waits. (A retry of the
@@ -369,11 +403,6 @@ public sealed partial class OutboxPersister(
         List<string>? notice = null;
         foreach (var (orderId, ok) in stored)
         {
-            if (!ok)
-            {
-                LogRefused(orderId, saleId);
-            }
-
             if (!waiters.Complete(orderId, ok))
             {
                 (notice ??= []).Add(ok ? orderId.ToString("N") : "!" + orderId.ToString("N"));
@@ -387,6 +416,56 @@ public sealed partial class OutboxPersister(
 
         return true;
     }
+
+    /// <summary>
+    /// One multi-row insert. A batch the record refuses for what it holds, which no retry changes, is sorted out
+    /// here; anything else (an outage) is thrown, and the batch stays in the outbox to be written again.
+    /// </summary>
+    private async Task<Dictionary<Guid, bool>> InsertAsync(List<DecidedOrder> batch, Dictionary<Guid, RedisValue> entryOf,
+        Dictionary<RedisValue, string> refused, Guid saleId, CancellationToken ct)
+    {
+        try
+        {
+            return await record.InsertBatchAsync(batch, ct);
+        }
+        catch (Npgsql.PostgresException ex) when (ex.SqlState == Npgsql.PostgresErrorCodes.ForeignKeyViolation)
+        {
+            // The record has no such sale: a database older than this Redis (restored from before the sale), or
+            // one this Redis was never meant to feed. Refused as a unique conflict is: acknowledged, each waiting
+            // purchase answered 503, the drift left to reconciliation (a batch is one sale's, so the whole batch).
+            LogSaleNotInRecord(saleId, batch.Count);
+            foreach (var decided in batch)
+            {
+                refused[entryOf[decided.Order.Id]] = "the record has no such sale";
+            }
+
+            return batch.ToDictionary(o => o.Order.Id, _ => false);
+        }
+        catch (Npgsql.PostgresException ex) when (IsRefusedData(ex))
+        {
+            // A value the record does not take (CHECK, NOT NULL, out of range): one such entry — a bug wrote it — and
+            // the whole statement fails. One statement per order finds it and records the others; paid only then.
+            var stored = new Dictionary<Guid, bool>(batch.Count);
+            foreach (var decided in batch)
+            {
+                try
+                {
+                    stored[decided.Order.Id] = (await record.InsertBatchAsync([decided], ct))[decided.Order.Id];
+                }
+                catch (Npgsql.PostgresException one) when (IsRefusedData(one))
+                {
+                    refused[entryOf[decided.Order.Id]] = $"{one.SqlState}: {one.MessageText}";
+                    stored[decided.Order.Id] = false;
+                }
+            }
+
+            return stored;
+        }
+    }
+
+    /// <summary>SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation): the rows are refused, not the request.</summary>
+    private static bool IsRefusedData(Npgsql.PostgresException ex) =>
+        ex.SqlState.StartsWith("22", StringComparison.Ordinal) || ex.SqlState.StartsWith("23", StringComparison.Ordinal);
 
     /// <summary>Folds the pending stats changes of recorded batches into the aggregates (any instance's: SKIP LOCKED).</summary>
     private async Task CatchUpStatsAsync(CancellationToken ct)
@@ -474,8 +553,11 @@ public sealed partial class OutboxPersister(
     [LoggerMessage(EventId = 4204, Level = LogLevel.Information, Message = "Claimed {Count} outbox entries of sale {SaleId} left by another instance")]
     private partial void LogClaimed(int count, Guid saleId);
 
-    [LoggerMessage(EventId = 4205, Level = LogLevel.Error, Message = "Order {OrderId} of sale {SaleId} was refused by a record constraint; reconciliation will report the drift")]
-    private partial void LogRefused(Guid orderId, Guid saleId);
+    [LoggerMessage(EventId = 4205, Level = LogLevel.Error, Message = "Order {OrderId} of sale {SaleId} was refused by the record ({Reason}); it is kept in the sale's :refused stream, and reconciliation will report the drift")]
+    private partial void LogRefused(Guid orderId, Guid saleId, string reason);
+
+    [LoggerMessage(EventId = 4209, Level = LogLevel.Error, Message = "Outbox entry {EntryId} of sale {SaleId} cannot be recorded ({Reason}); it is kept in the sale's :refused stream")]
+    private partial void LogUnreadable(string entryId, Guid saleId, string reason);
 
     [LoggerMessage(EventId = 4208, Level = LogLevel.Error, Message = "Sale {SaleId} is not in the record (PostgreSQL): {Count} decided orders cannot be recorded and are refused")]
     private partial void LogSaleNotInRecord(Guid saleId, int count);

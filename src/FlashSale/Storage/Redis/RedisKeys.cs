@@ -21,6 +21,9 @@ public static class RedisKeys
 
     public static RedisKey Outbox(Guid saleId) => Tag(saleId) + ":outbox";
 
+    /// <summary>Decided orders the record refused (or could not read), as the outbox held them plus why: kept for the operator.</summary>
+    public static RedisKey Refused(Guid saleId) => Tag(saleId) + ":refused";
+
     /// <summary>Cancels between their record update and their ledger step: order id → expiry (unix ms).</summary>
     public static RedisKey Cancelling(Guid saleId) => Tag(saleId) + ":cancelling";
 

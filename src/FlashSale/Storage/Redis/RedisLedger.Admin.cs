@@ -133,7 +133,7 @@ public sealed partial class RedisLedger
         // orders are remembered refusals only; they expire by themselves.
         await db.KeyDeleteAsync([
             RedisKeys.Meta(id), RedisKeys.Stock(id), RedisKeys.Buyers(id), RedisKeys.Cancelled(id),
-            RedisKeys.Cancelling(id), RedisKeys.Outbox(id),
+            RedisKeys.Cancelling(id), RedisKeys.Outbox(id), RedisKeys.Refused(id),
         ]);
         await db.SetRemoveAsync(RedisKeys.Registry(_options.Namespace), id.ToString("D"));
     }

@@ -1,0 +1,58 @@
+using System.Net;
+using FlashSale.Storage.Redis;
+using FlashSale.Tests.Admin;
+using FlashSale.Tests.Infrastructure;
+
+namespace FlashSale.Tests.Distributed;
+
+/// <summary>
+/// An outbox entry the record can never take — one it cannot read, or one with a value its constraints refuse
+/// (only a bug writes either) — is refused and kept aside in the sale's <c>:refused</c> stream with the reason,
+/// while the orders decided beside it are recorded and every sale goes on selling. Before: the unreadable entry
+/// failed its whole pass, again and again, so its batch stayed in the outbox for ever (and the sale's
+/// reconciliation with it); the refused value counted as PostgreSQL being down, so every instance refused every
+/// sale's purchases, again after each ping that found PostgreSQL up.
+/// </summary>
+public sealed class UnrecordableOutboxEntryTests() : AdminAppTest(new TestApp(kind: StorageKind.Redis))
+{
+    [Fact]
+    public async Task EntriesTheRecordCannotTake_AreKeptAside_AndEverySaleGoesOnSelling()
+    {
+        var poisoned = (await Admin.CreateSaleAsync(stock: 100, perUserLimit: 10)).Id();
+        var other = (await Admin.CreateSaleAsync(stock: 100, perUserLimit: 10)).Id();
+        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
+        using (var first = await buyer.PurchaseAsync(poisoned))
+        {
+            Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        }
+
+        await using var redis = await RedisState.ConnectAsync(App.Storage);
+        var db = redis.GetDatabase();
+        var saleId = Guid.Parse(poisoned);
+        var badOrder = Guid.NewGuid();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        // The form purchase.lua writes (OutboxEntry), with a quantity of 0, which the orders' CHECK refuses ...
+        await db.StreamAddAsync(RedisKeys.Outbox(saleId), "d", $"{badOrder:D}|someone|0|{now}|99|19.99|USD|0|7|someone");
+        // ... and an entry that is not one at all.
+        await db.StreamAddAsync(RedisKeys.Outbox(saleId), "d", "not|an|entry");
+
+        // Each purchase wakes the persister, which reads the bad entries with the next good one.
+        for (var i = 0; i < 8; i++)
+        {
+            using var here = await buyer.PurchaseAsync(poisoned);
+            Assert.Equal(HttpStatusCode.Created, here.StatusCode);
+            using var there = await buyer.PurchaseAsync(other);
+            Assert.Equal(HttpStatusCode.Created, there.StatusCode);
+            await Task.Delay(200);
+        }
+
+        Assert.Equal(0, await db.StreamLengthAsync(RedisKeys.Outbox(saleId)));
+        var kept = await db.StreamRangeAsync(RedisKeys.Refused(saleId));
+        Assert.Equal(2, kept.Length);
+        Assert.Contains(kept, e => e["why"].ToString().StartsWith("23514:", StringComparison.Ordinal) && e["d"].ToString().StartsWith(badOrder.ToString("D"), StringComparison.Ordinal));
+        Assert.Contains(kept, e => e["why"].ToString().StartsWith("malformed:", StringComparison.Ordinal) && e["d"] == "not|an|entry");
+        Assert.Equal(9, await App.Storage.ScalarAsync($"SELECT count(*) FROM orders WHERE sale_id = '{poisoned}'"));
+        Assert.Equal(8, await App.Storage.ScalarAsync($"SELECT count(*) FROM orders WHERE sale_id = '{other}'"));
+        Assert.Equal(0, await App.Storage.ScalarAsync($"SELECT count(*) FROM orders WHERE id = '{badOrder}'"));
+    }
+}
