@@ -93,7 +93,7 @@ start() { # dir port extra-settings
   # shellcheck disable=SC2046 # flashsale_env prints separate NAME=value words
   env ASPNETCORE_ENVIRONMENT=Production DOTNET_TC_CallCountingDelayMs=0 Logging__LogLevel__Default=Warning \
     ASPNETCORE_URLS="http://127.0.0.1:$port" "${store[@]}" $(flashsale_env "$WORK/data-$port") "${extra[@]}" \
-    taskset -c 0 dotnet "$dir/FlashSale.dll" >"$WORK/server-$port.log" 2>&1 &
+    taskset -c 0 dotnet "$dir/FlashSale.dll" --contentRoot "$dir" >"$WORK/server-$port.log" 2>&1 &
   PIDS+=($!)
   wait_ready "$!" "$port" "server on $port" || die "server on $port did not start: $(tail -n 5 "$WORK/server-$port.log")"
   admin=$(admin_token "$port")
@@ -108,7 +108,7 @@ start_ceiling() { # dir port extra-settings...
   local dir=$1 port=$2
   shift 2
   env ASPNETCORE_ENVIRONMENT=Production DOTNET_TC_CallCountingDelayMs=0 Logging__LogLevel__Default=Warning \
-    ASPNETCORE_URLS="http://127.0.0.1:$port" "$@" taskset -c 0 dotnet "$dir/FlashSale.Ceiling.dll" >"$WORK/server-$port.log" 2>&1 &
+    ASPNETCORE_URLS="http://127.0.0.1:$port" "$@" taskset -c 0 dotnet "$dir/FlashSale.Ceiling.dll" --contentRoot "$dir" >"$WORK/server-$port.log" 2>&1 &
   PIDS+=($!)
   wait_ready "$!" "$port" "ceiling on $port" || die "ceiling on $port did not start: $(tail -n 5 "$WORK/server-$port.log")"
   python3 -c 'import base64, os

@@ -43,7 +43,7 @@ ADMIN_PASSWORD=$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c
 env ASPNETCORE_ENVIRONMENT=Production DOTNET_TC_CallCountingDelayMs=0 Logging__LogLevel__Default=Warning \
   ASPNETCORE_URLS="http://127.0.0.1:$PORT" "${DISTRIBUTED_ENV[@]}" \
   "Distributed__Namespace=split-$(date +%s%N)" ${SERVER_ENV:-} $(flashsale_env "$WORK/data") \
-  taskset -c 0 dotnet "$BUILD_DIR/flashsale/FlashSale.dll" >"$WORK/server.log" 2>&1 &
+  taskset -c 0 dotnet "$BUILD_DIR/flashsale/FlashSale.dll" --contentRoot "$BUILD_DIR/flashsale" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 wait_ready "$SERVER_PID" "$PORT" server || die "server did not start: $(tail -n 5 "$WORK/server.log")"
 ADMIN=$(admin_token "$PORT")

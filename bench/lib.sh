@@ -104,7 +104,7 @@ start_feed_server() { # connections
   # shellcheck disable=SC2046,SC2086 # flashsale_env and SERVER_ENV are separate NAME=value words
   env ASPNETCORE_ENVIRONMENT=Production DOTNET_TC_CallCountingDelayMs=0 Logging__LogLevel__Default=Warning \
     ASPNETCORE_URLS="http://127.0.0.1:$PORT" $(flashsale_env "$WORK/data") "Limits__MaxConcurrentConnections=$1" ${SERVER_ENV:-} \
-    taskset -c 0 dotnet "$BUILD_DIR/flashsale/FlashSale.dll" >"$WORK/server.log" 2>&1 &
+    taskset -c 0 dotnet "$BUILD_DIR/flashsale/FlashSale.dll" --contentRoot "$BUILD_DIR/flashsale" >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   wait_ready "$SERVER_PID" "$PORT" server || die "server did not start: $(tail -n 5 "$WORK/server.log")"
 }

@@ -31,7 +31,7 @@ start() { # dll [env...]
   local dll=$1
   shift
   env ASPNETCORE_ENVIRONMENT=Production DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_TC_CallCountingDelayMs=0 Logging__LogLevel__Default=Warning \
-    ASPNETCORE_URLS="http://127.0.0.1:$PORT" "$@" taskset -c 0 dotnet "$dll" >"$WORK/server.log" 2>&1 &
+    ASPNETCORE_URLS="http://127.0.0.1:$PORT" "$@" taskset -c 0 dotnet "$dll" --contentRoot "$(dirname "$dll")" >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   wait_ready "$SERVER_PID" "$PORT" server || die "server did not start: $(tail -n 5 "$WORK/server.log")"
 }

@@ -40,7 +40,7 @@ PY
 
 for run in 1 2 3; do
   start=$(date +%s.%N)
-  dotnet "$DLL" --urls "http://127.0.0.1:$PORT" >/dev/null 2>&1 & PID=$!
+  dotnet "$DLL" --contentRoot "$ROOT/src/FlashSale" --urls "http://127.0.0.1:$PORT" >/dev/null 2>&1 & PID=$!
   until curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null; do sleep 0.05; done
   end=$(date +%s.%N)
   rss=$(awk '/VmRSS/ {print int($2/1024)}' /proc/$PID/status)

@@ -156,7 +156,7 @@ start_server() { # name port dll [env...] -> pid in $SERVER_PID
   # DOTNET_TC_CallCountingDelayMs=0: see warm_up below; the same for every server.
   env ASPNETCORE_ENVIRONMENT=Production DOTNET_CLI_TELEMETRY_OPTOUT=1 Logging__LogLevel__Default=Warning DOTNET_TC_CallCountingDelayMs=0 \
     ASPNETCORE_URLS="http://127.0.0.1:$port" "$@" \
-    taskset -c "$SERVER_CPU" dotnet "$dll" >"$WORK/$name.log" 2>&1 &
+    taskset -c "$SERVER_CPU" dotnet "$dll" --contentRoot "$(dirname "$dll")" >"$WORK/$name.log" 2>&1 &
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")
 }

@@ -72,7 +72,7 @@ start() {
       Auth__SigningKey="$(cat "$DIR/signing-key")" Admin__Password="$admin" \
       Distributed__ConsumerName="instance-$port" Network__TrustedProxies__0=127.0.0.1/32 \
       Auth__SyntheticBuyers__Enabled="${FLASHSALE_CLUSTER_SYNTHETIC_BUYERS:-true}" \
-      nohup dotnet "$dll" --urls "http://127.0.0.1:$port" </dev/null >"$DIR/instance-$port/server.log" 2>&1 &
+      nohup dotnet "$dll" --contentRoot "$ROOT/src/FlashSale" --urls "http://127.0.0.1:$port" </dev/null >"$DIR/instance-$port/server.log" 2>&1 &
       echo $! >"$DIR/instance-$port.pid" )
   done
   for port in "${PORTS[@]}"; do

@@ -49,6 +49,8 @@ if (CommandLine.IsMigrate(args))
     return 0;
 }
 
+ContentRootCheck.WarnIfMisplaced(app.Environment, app.Logger);
+
 // First: the client address (trusted proxies only), security headers on every answer, URL and header limits.
 app.UseFlashSaleEdge();
 app.UseExceptionHandler();

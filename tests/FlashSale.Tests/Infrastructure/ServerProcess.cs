@@ -29,16 +29,29 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(string dataPath, IDictionary<string, string>? environment = null)
+    /// <param name="dataPath">The data folder (Storage:DataPath).</param>
+    /// <param name="environment">More settings, as environment variables.</param>
+    /// <param name="asImage">
+    /// Started as deploy/Dockerfile starts it: from the server's own folder (its appsettings.json, the content root's)
+    /// with the address in <c>ASPNETCORE_URLS</c>, instead of from the test's folder with <c>--urls</c>, which
+    /// outranks every other source.
+    /// </param>
+    public static async Task<ServerProcess> StartAsync(string dataPath, IDictionary<string, string>? environment = null, bool asImage = false)
     {
         // Port 0 and read back the address the server reports: a port chosen here could be taken
         // by another test's server before this one binds it, and a health check would then ask the wrong server.
-        var info = new ProcessStartInfo("dotnet", [ServerDll(), "--urls", "http://127.0.0.1:0"])
+        const string anyPort = "http://127.0.0.1:0";
+        var dll = ServerDll();
+        var info = asImage ? new ProcessStartInfo("dotnet", [dll]) : new ProcessStartInfo("dotnet", [dll, "--urls", anyPort]);
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.UseShellExecute = false;
+        if (asImage)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+            info.WorkingDirectory = Path.GetDirectoryName(dll)!;
+            info.Environment["ASPNETCORE_URLS"] = anyPort;
+        }
+
         info.Environment["Storage__DataPath"] = dataPath;
         info.Environment["Storage__SeedDemoData"] = "false";
         info.Environment["Admin__Password"] = TestApp.AdminPassword;
