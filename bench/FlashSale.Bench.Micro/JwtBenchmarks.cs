@@ -50,7 +50,7 @@ public class JwtBenchmarks
     [Benchmark]
     public async Task<bool> ValidateBearerToken()
     {
-        var result = await _handler.ValidateTokenAsync(_tokens[_next++ % _tokens.Length], _parameters);
+        var result = await _handler.ValidateTokenAsync(_tokens[(uint)_next++ % (uint)_tokens.Length], _parameters);
         return result.IsValid ? true : throw new InvalidOperationException("Token rejected.", result.Exception);
     }
 
@@ -58,7 +58,7 @@ public class JwtBenchmarks
     [Benchmark]
     public async Task<bool> ValidateBearerTokenInFull()
     {
-        var result = await _uncached.ValidateTokenAsync(_tokens[_next++ % _tokens.Length], _parameters);
+        var result = await _uncached.ValidateTokenAsync(_tokens[(uint)_next++ % (uint)_tokens.Length], _parameters);
         return result.IsValid ? true : throw new InvalidOperationException("Token rejected.", result.Exception);
     }
 

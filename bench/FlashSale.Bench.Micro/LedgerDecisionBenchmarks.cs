@@ -28,7 +28,7 @@ public class LedgerDecisionBenchmarks
     [Benchmark]
     public object Reserve()
     {
-        var attempt = _attempts[_next++ % _attempts.Length];
+        var attempt = _attempts[(uint)_next++ % (uint)_attempts.Length];
         lock (_open.Gate)
         {
             return _open.Decide(attempt, _now);
@@ -39,7 +39,7 @@ public class LedgerDecisionBenchmarks
     [Benchmark]
     public object SoldOut()
     {
-        var attempt = _attempts[_next++ % _attempts.Length];
+        var attempt = _attempts[(uint)_next++ % (uint)_attempts.Length];
         lock (_soldOut.Gate)
         {
             return _soldOut.Decide(attempt, _now);
