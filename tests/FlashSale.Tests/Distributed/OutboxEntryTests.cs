@@ -19,11 +19,14 @@ public sealed class OutboxEntryTests : IAsyncLifetime
     public async Task InitializeAsync() => _redis = await ConnectionMultiplexer.ConnectAsync(_storage.RedisConfiguration);
 
     [Theory]
-    [InlineData("Ada", null)]
-    [InlineData("Zoë | Ünïcødé 🛒", "key|with|bars")]
-    [InlineData("|", "|")]
-    [InlineData("7|", "ключ-9")]
-    public async Task WhatTheScriptAppends_ReadsBackAsTheDecidedOrder(string username, string? key)
+    [InlineData(null, "Ada", null)]
+    [InlineData(null, "Zoë | Ünïcødé 🛒", "key|with|bars")]
+    [InlineData(null, "|", "|")]
+    [InlineData(null, "7|", "ключ-9")]
+    // An external provider's subject: Auth0 writes "auth0|<id>", and the earlier form split the entry on that bar.
+    [InlineData("auth0|5f7c8ec7c33c6c004bbafe82", "Ada", "k-1")]
+    [InlineData("|ü|7|", "|", "|")]
+    public async Task WhatTheScriptAppends_ReadsBackAsTheDecidedOrder(string? subject, string username, string? key)
     {
         var db = _redis.GetDatabase();
         var now = DateTimeOffset.UtcNow;
@@ -34,7 +37,7 @@ public sealed class OutboxEntryTests : IAsyncLifetime
         ]);
         await db.StringSetAsync(RedisKeys.Stock(_sale), 50);
         var orderId = Guid.CreateVersion7();
-        var userId = Guid.CreateVersion7().ToString("D");
+        var userId = subject ?? Guid.CreateVersion7().ToString("D");
 
         var keyKey = key is null ? RedisKeys.NoIdempotency(_sale) : RedisKeys.Idempotency(_sale, userId, key);
         _keys.Add(keyKey);
@@ -44,7 +47,7 @@ public sealed class OutboxEntryTests : IAsyncLifetime
         Assert.Equal("ok", reply[0]);
 
         var entry = Assert.Single(await db.StreamRangeAsync(RedisKeys.Outbox(_sale)));
-        Assert.Equal("d", Assert.Single(entry.Values).Name);
+        Assert.Equal("m", Assert.Single(entry.Values).Name);
         var decided = OutboxEntry.Parse(_sale, entry);
 
         Assert.True(decided.LimitOne);
@@ -77,11 +80,43 @@ public sealed class OutboxEntryTests : IAsyncLifetime
         Assert.False(decided.LimitOne);
     }
 
+    [Fact]
+    public void AnEntryOfTheEarlierPackedForm_StillReads()
+    {
+        var orderId = Guid.CreateVersion7();
+        var entry = new StreamEntry("1-0", [new("d", $"{orderId:D}|u-1|2|1764806400000|8|19.99|EUR|1|3|Adak-1")]);
+
+        var decided = OutboxEntry.Parse(_sale, entry);
+
+        Assert.Equal((orderId, "u-1", "Ada", 2, 19.99m, 8, "k-1"), (decided.Order.Id, decided.Order.UserId, decided.Order.Username,
+            decided.Order.Quantity, decided.Order.UnitPrice, decided.Order.RemainingAfter, decided.Order.IdempotencyKey));
+        Assert.True(decided.LimitOne);
+    }
+
     [Theory]
-    [InlineData("not-a-packed-entry")]
-    [InlineData("0190a000-0000-7000-8000-000000000001|u|1|1764806400000|8|19.99|EUR|0|99|short")]
-    public void AMalformedEntry_IsAFormatError(string packed) =>
-        Assert.ThrowsAny<FormatException>(() => OutboxEntry.Parse(_sale, new StreamEntry("1-0", [new("d", packed)])));
+    [InlineData("m", "|2|1764806400000|8|19.99|EUR|0|3|99|u-1Ada")]
+    [InlineData("d", "|u|1|1764806400000|8|19.99|EUR|0|99|short")]
+    [InlineData("o", "")]
+    public void AnUnreadableEntry_StillNamesItsOrder(string field, string afterId)
+    {
+        var orderId = Guid.CreateVersion7();
+        var entry = new StreamEntry("1-0", field == "o"
+            ? [new("o", orderId.ToString("D")), new("q", "many")]
+            : [new(field, orderId.ToString("D") + afterId)]);
+
+        Assert.ThrowsAny<FormatException>(() => OutboxEntry.Parse(_sale, entry));
+        Assert.Equal(orderId, OutboxEntry.TryReadOrderId(entry));
+        Assert.Null(OutboxEntry.TryReadOrderId(new StreamEntry("1-0", [new("d", "not|an|entry")])));
+    }
+
+    [Theory]
+    [InlineData("d", "not-a-packed-entry")]
+    [InlineData("d", "0190a000-0000-7000-8000-000000000001|u|1|1764806400000|8|19.99|EUR|0|99|short")]
+    [InlineData("m", "not-a-packed-entry")]
+    [InlineData("m", "0190a000-0000-7000-8000-000000000001|1|1764806400000|8|19.99|EUR|0|3|99|u-1short")]
+    [InlineData("m", "0190a000-0000-7000-8000-000000000001|1|1764806400000|8|19.99|EUR|0|-1|3|u-1Ada")]
+    public void AMalformedEntry_IsAFormatError(string field, string packed) =>
+        Assert.ThrowsAny<FormatException>(() => OutboxEntry.Parse(_sale, new StreamEntry("1-0", [new(field, packed)])));
 
     public async Task DisposeAsync()
     {

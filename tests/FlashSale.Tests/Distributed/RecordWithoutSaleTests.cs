@@ -38,10 +38,17 @@ public sealed class RecordWithoutSaleTests() : AdminAppTest(new TestApp(kind: St
             await forget.ExecuteNonQueryAsync();
         }
 
-        using (var refused = await buyer.PurchaseAsync(lost))
+        using (var refused = await buyer.PurchaseAsync(lost, key: "lost-1"))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
             Assert.NotNull(refused.Headers.RetryAfter);
+        }
+
+        // "Nothing was bought": a retry with the same key is decided afresh (and refused again here), where it
+        // used to replay the refused order, wait for a record that would never hold it, and answer 202 pending.
+        using (var retried = await buyer.PurchaseAsync(lost, key: "lost-1"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, retried.StatusCode);
         }
 
         // The record is not down: the other sale sells on, across several persister sweeps and record pings.

@@ -13,14 +13,70 @@ internal static class OutboxEntry
     public static DecidedOrder Parse(Guid saleId, StreamEntry entry)
     {
         var values = entry.Values;
-        return values.Length == 1 && values[0].Name == "d"
-            ? ParsePacked(saleId, values[0].Value)
-            : ParseFields(saleId, values);
+        return values switch
+        {
+            [{ Name: var name, Value: var value }] when name == "m" => ParseMeasured(saleId, value),
+            [{ Name: var name, Value: var value }] when name == "d" => ParsePacked(saleId, value),
+            // An entry deleted while still pending comes back without its fields: nothing to record.
+            null or [] => throw new FormatException("An outbox entry without fields."),
+            _ => ParseFields(saleId, values),
+        };
     }
 
     /// <summary>
-    /// The one-field form: order|user|qty|time|remaining|price|currency|limit-one|username bytes|username + key.
-    /// The username and key come last, measured, so neither needs escaping.
+    /// The order id of an entry <see cref="Parse"/> refuses, when it can still be read (every form begins with it):
+    /// a purchase waiting for that order is then told it was refused instead of waiting in vain.
+    /// </summary>
+    public static Guid? TryReadOrderId(StreamEntry entry)
+    {
+        var values = entry.Values;
+        var text = values is [{ Name: var name, Value: var value }] && (name == "m" || name == "d")
+            ? value.ToString()
+            : values?.FirstOrDefault(v => v.Name == "o").Value.ToString() ?? "";
+        var end = text.IndexOf('|');
+        return Guid.TryParseExact(end < 0 ? text : text[..end], "D", out var id) ? id : null;
+    }
+
+    /// <summary>
+    /// The one-field form purchase.lua writes: order|qty|time|remaining|price|currency|limit-one|user id bytes|
+    /// username bytes|user id + username + key. The free texts come last, measured, so none needs escaping.
+    /// </summary>
+    private static DecidedOrder ParseMeasured(Guid saleId, RedisValue value)
+    {
+        ReadOnlySpan<byte> rest = (byte[])value!;
+        var order = Guid.Parse(Encoding.ASCII.GetString(Next(ref rest)));
+        var quantity = LedgerValues.Int(Encoding.ASCII.GetString(Next(ref rest)));
+        var time = LedgerValues.Long(Encoding.ASCII.GetString(Next(ref rest)));
+        var remaining = LedgerValues.Int(Encoding.ASCII.GetString(Next(ref rest)));
+        var price = LedgerValues.ParsePrice(Encoding.ASCII.GetString(Next(ref rest)));
+        var currency = Encoding.UTF8.GetString(Next(ref rest));
+        var limitOne = Next(ref rest) is [(byte)'1'];
+        var userBytes = LedgerValues.Int(Encoding.ASCII.GetString(Next(ref rest)));
+        var nameBytes = LedgerValues.Int(Encoding.ASCII.GetString(Next(ref rest)));
+        if (userBytes < 0 || nameBytes < 0 || userBytes > rest.Length || nameBytes > rest.Length - userBytes)
+        {
+            throw new FormatException("An outbox entry's user id and username are longer than the entry.");
+        }
+
+        var texts = userBytes + nameBytes;
+        return new DecidedOrder(new Order
+        {
+            Id = order,
+            SaleId = saleId,
+            UserId = Encoding.UTF8.GetString(rest[..userBytes]),
+            Username = Encoding.UTF8.GetString(rest[userBytes..texts]),
+            Quantity = quantity,
+            UnitPrice = price,
+            Currency = currency,
+            PurchasedAt = DateTimeOffset.FromUnixTimeMilliseconds(time),
+            RemainingAfter = remaining,
+            IdempotencyKey = rest.Length == texts ? null : Encoding.UTF8.GetString(rest[texts..]),
+        }, limitOne);
+    }
+
+    /// <summary>
+    /// The one-field form of earlier versions, still read: order|user|qty|time|remaining|price|currency|limit-one|
+    /// username bytes|username + key. The user id is not measured, so one holding a '|' does not read back.
     /// </summary>
     private static DecidedOrder ParsePacked(Guid saleId, RedisValue value)
     {

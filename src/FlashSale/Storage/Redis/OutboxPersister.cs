@@ -332,6 +332,7 @@ public sealed partial class OutboxPersister(
         // left pending, it stalled its batch for ever (and the sale's reconciliation, which waits for an empty
         // outbox); counted as an outage, it had every instance refuse every sale's purchases.
         var refused = new Dictionary<RedisValue, string>();
+        var unreadable = new List<Guid>();
         var batch = new List<DecidedOrder>(entries.Length);
         var entryOf = new Dictionary<Guid, RedisValue>(entries.Length);
         foreach (var entry in entries)
@@ -350,6 +351,10 @@ public sealed partial class OutboxPersister(
             catch (Exception ex) when (ex is FormatException or OverflowException or ArgumentException)
             {
                 refused[entry.Id] = "malformed: " + ex.Message;
+                if (OutboxEntry.TryReadOrderId(entry) is { } orderId)
+                {
+                    unreadable.Add(orderId);
+                }
             }
 
             LogUnreadable(entry.Id.ToString(), saleId, refused[entry.Id]);
@@ -392,16 +397,23 @@ public sealed partial class OutboxPersister(
         var done = db.CreateTransaction();
         var kept = entries.Where(e => refused.ContainsKey(e.Id)).Select(e => done.StreamAddAsync(RedisKeys.Refused(saleId),
             [.. e.Values, new("why", refused[e.Id]), new("entry", e.Id)], maxLength: RefusedKept, useApproximateMaxLength: true)).ToList();
+        // A refused order's Idempotency-Key is let go with it: its purchase was answered 503 ("nothing was bought"),
+        // so a retry with the same key must be decided afresh, not replay an order that will never exist (it waited
+        // for the record and answered 202 pending, every time).
+        var released = batch.Where(o => o.Order.IdempotencyKey is not null && !stored[o.Order.Id])
+            .Select(o => done.KeyDeleteAsync(RedisKeys.Idempotency(saleId, o.Order.UserId, o.Order.IdempotencyKey!))).ToList();
         var acknowledged = done.StreamAcknowledgeAsync(key, RedisKeys.PersisterGroup, ids);
         var deleted = done.StreamDeleteAsync(key, ids);
         await done.ExecuteAsync();
-        await Task.WhenAll([acknowledged, deleted, .. kept]);
+        await Task.WhenAll([acknowledged, deleted, .. kept, .. released]);
 
         // Announced to the other instances only for the orders no purchase here was waiting for: an order is
         // nearly always persisted by the instance that decided it, and then nobody else waits. (A retry of the
         // same key waiting on another instance at that moment learns the outcome from its poll of the record.)
+        // An unreadable entry's order, when its id can still be read, is refused like any other: its purchase answers
+        // 503 at once instead of 202 pending after waiting for a record that will never hold it.
         List<string>? notice = null;
-        foreach (var (orderId, ok) in stored)
+        foreach (var (orderId, ok) in stored.Concat(unreadable.Select(id => KeyValuePair.Create(id, false))))
         {
             if (!waiters.Complete(orderId, ok))
             {

@@ -57,13 +57,16 @@ redis.call('HINCRBY', KEYS[3], ARGV[1], qty)
 local limit_one = '0'
 if limit == 1 then limit_one = '1' end
 
--- The outbox entry is one field, d = order|user|qty|time|remaining|price|currency|limit-one|bytes of the
--- username|username followed by the idempotency key (OutboxEntry.cs): ten fields cost Redis ten name/value
--- pairs to append, log to the AOF and send to the persister, and the persister ten strings to read back.
+-- The outbox entry is one field, m = order|qty|time|remaining|price|currency|limit-one|bytes of the user
+-- id|bytes of the username|user id, username and idempotency key run together (OutboxEntry.cs): ten fields
+-- cost Redis ten name/value pairs to append, log to the AOF and send to the persister, and the persister ten
+-- strings to read back. The three free texts come last, measured, so none needs escaping: a user id is the
+-- token's subject, and an external provider's may hold a '|' (Auth0's "auth0|..."), which the earlier form
+-- (d, the user id second and unmeasured) could not carry.
 local key_text = ARGV[8] or ''
-redis.call('XADD', KEYS[5], '*', 'd',
-  ARGV[5] .. '|' .. ARGV[1] .. '|' .. ARGV[3] .. '|' .. ARGV[4] .. '|' .. remaining .. '|' .. meta[5] .. '|' .. meta[6]
-  .. '|' .. limit_one .. '|' .. #ARGV[2] .. '|' .. ARGV[2] .. key_text)
+redis.call('XADD', KEYS[5], '*', 'm',
+  ARGV[5] .. '|' .. ARGV[3] .. '|' .. ARGV[4] .. '|' .. remaining .. '|' .. meta[5] .. '|' .. meta[6]
+  .. '|' .. limit_one .. '|' .. #ARGV[1] .. '|' .. #ARGV[2] .. '|' .. ARGV[1] .. ARGV[2] .. key_text)
 if has_key then
   redis.call('SET', KEYS[4], 'O|' .. qty .. '|' .. ARGV[5] .. '|' .. ARGV[4] .. '|' .. remaining .. '|' .. meta[5] .. '|' .. meta[6])
 end
