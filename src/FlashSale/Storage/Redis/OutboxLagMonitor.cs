@@ -26,9 +26,11 @@ public sealed class OutboxLagMonitor(IConnectionMultiplexer redis, IOptions<Dist
             {
                 _current = await SampleAsync();
             }
-            catch (Exception ex) when (RedisFailure.Is(ex) || ex is FormatException)
+            catch (Exception ex) when (RedisFailure.Is(ex) || ex is TaskCanceledException && !stoppingToken.IsCancellationRequested)
             {
-                // Redis unreachable: keep the last sample; purchases are refused meanwhile anyway.
+                // Redis unreachable: keep the last sample; purchases are refused meanwhile anyway. TaskCanceledException:
+                // StackExchange.Redis cancels the commands outstanding on a connection that dies; left unhandled it
+                // ended ExecuteAsync and, with BackgroundServiceExceptionBehavior.StopHost, the whole instance.
             }
         }
         while (await WaitAsync(timer, stoppingToken));
@@ -50,7 +52,7 @@ public sealed class OutboxLagMonitor(IConnectionMultiplexer redis, IOptions<Dist
     {
         var db = redis.GetDatabase();
         var sales = await db.SetMembersAsync(RedisKeys.Registry(options.Value.Namespace));
-        var reads = sales.Select(s => Guid.ParseExact(s.ToString(), "D")).Select(id => (
+        var reads = RedisKeys.SaleIds(sales).Select(id => (
             Length: db.StreamLengthAsync(RedisKeys.Outbox(id)),
             Oldest: db.StreamRangeAsync(RedisKeys.Outbox(id), "-", "+", count: 1))).ToList();
         long pending = 0;

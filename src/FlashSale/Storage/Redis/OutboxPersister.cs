@@ -200,8 +200,19 @@ public sealed partial class OutboxPersister(
     {
         var db = redis.GetDatabase();
         var swept = sales.Where(sale => !already.Contains(sale)).ToList();
-        var lengths = await Task.WhenAll(swept.Select(sale => db.StreamLengthAsync(RedisKeys.Outbox(sale))));
-        return swept.Where((_, i) => lengths[i] > 0);
+        var lengths = swept.Select(sale => db.StreamLengthAsync(RedisKeys.Outbox(sale))).ToList();
+        try
+        {
+            await Task.WhenAll(lengths);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or TaskCanceledException)
+        {
+            // One sale's XLEN failing (a key of another type, a Cluster shard down) skips that sale this sweep, not the
+            // sweep: the failure used to fail the whole pass, again every second, and with it the woken sales' pumps.
+            LogSweepIncomplete(lengths.Count(l => !l.IsCompletedSuccessfully), ex.Message);
+        }
+
+        return swept.Where((_, i) => lengths[i].IsCompletedSuccessfully && lengths[i].Result > 0);
     }
 
     /// <summary>XREADGROUP calls made since start (tests: an idle sweep reads nothing).</summary>
@@ -212,7 +223,7 @@ public sealed partial class OutboxPersister(
         if (DateTime.UtcNow - _salesRead > TimeSpan.FromSeconds(1))
         {
             var members = await redis.GetDatabase().SetMembersAsync(RedisKeys.Registry(_options.Namespace));
-            _sales = members.Select(m => Guid.ParseExact(m.ToString(), "D")).ToList();
+            _sales = RedisKeys.SaleIds(members).ToList();
             _salesRead = DateTime.UtcNow;
         }
 
@@ -567,6 +578,9 @@ public sealed partial class OutboxPersister(
 
     [LoggerMessage(EventId = 4205, Level = LogLevel.Error, Message = "Order {OrderId} of sale {SaleId} was refused by the record ({Reason}); it is kept in the sale's :refused stream, and reconciliation will report the drift")]
     private partial void LogRefused(Guid orderId, Guid saleId, string reason);
+
+    [LoggerMessage(EventId = 4210, Level = LogLevel.Warning, Message = "Persister: {Count} outboxes could not be measured this sweep ({Error}); they are tried again at the next")]
+    private partial void LogSweepIncomplete(int count, string error);
 
     [LoggerMessage(EventId = 4209, Level = LogLevel.Error, Message = "Outbox entry {EntryId} of sale {SaleId} cannot be recorded ({Reason}); it is kept in the sale's :refused stream")]
     private partial void LogUnreadable(string entryId, Guid saleId, string reason);

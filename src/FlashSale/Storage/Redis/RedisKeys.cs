@@ -38,6 +38,21 @@ public static class RedisKeys
     /// <summary>The set of sale ids with ledger state (not hash-tagged: the persister's list of outboxes).</summary>
     public static RedisKey Registry(string ns) => $"{ns}:sales";
 
+    /// <summary>
+    /// The sale ids of the registry's members. A member that is not one (a hand-written or foreign value) is passed
+    /// over: reading the registry is every sweep's first step, and one bad member stopped every instance's persister.
+    /// </summary>
+    public static IEnumerable<Guid> SaleIds(IEnumerable<RedisValue> members)
+    {
+        foreach (var member in members)
+        {
+            if (Guid.TryParseExact(member.ToString(), "D", out var id))
+            {
+                yield return id;
+            }
+        }
+    }
+
     /// <summary>Pub/sub channel on which persisters announce committed order ids to every instance.</summary>
     public static RedisChannel Committed(string ns) => RedisChannel.Literal($"{ns}:committed");
 

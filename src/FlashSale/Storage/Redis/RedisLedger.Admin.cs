@@ -109,8 +109,7 @@ public sealed partial class RedisLedger
     public async Task ResetAsync(CancellationToken ct)
     {
         var db = redis.GetDatabase();
-        var known = (await db.SetMembersAsync(RedisKeys.Registry(_options.Namespace)))
-            .Select(m => Guid.ParseExact(m.ToString(), "D")).ToList();
+        var known = RedisKeys.SaleIds(await db.SetMembersAsync(RedisKeys.Registry(_options.Namespace))).ToList();
         foreach (var id in known)
         {
             await scripts.Withdraw.EvaluateAsync(db, [RedisKeys.Meta(id), RedisKeys.Stock(id), RedisKeys.Outbox(id)], ["1"]);

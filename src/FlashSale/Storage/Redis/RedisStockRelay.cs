@@ -35,9 +35,10 @@ public sealed partial class RedisStockRelay(
         {
             await redis.GetSubscriber().SubscribeAsync(_channel, (_, message) => Received(message));
         }
-        catch (Exception ex) when (RedisFailure.Is(ex))
+        catch (Exception ex) when (RedisFailure.Is(ex) || ex is TaskCanceledException && !stoppingToken.IsCancellationRequested)
         {
-            // The multiplexer restores subscriptions when it reconnects.
+            // The multiplexer restores subscriptions when it reconnects. (TaskCanceledException: the client cancels the
+            // commands of a connection that dies; unhandled, it would stop the host.)
             LogRelayFailed(ex.Message);
         }
 
@@ -72,9 +73,10 @@ public sealed partial class RedisStockRelay(
         {
             await redis.GetSubscriber().PublishAsync(_channel, _origin + ":" + string.Join(',', sales));
         }
-        catch (Exception ex) when (RedisFailure.Is(ex))
+        catch (Exception ex) when (RedisFailure.Is(ex) || ex is TaskCanceledException)
         {
-            // Best effort: other instances' feeds catch up at their next change or reconnect.
+            // Best effort: other instances' feeds catch up at their next change or reconnect. (TaskCanceledException:
+            // the client cancels the commands of a connection that dies; unhandled, it would stop the host.)
             LogRelayFailed(ex.Message);
         }
     }
