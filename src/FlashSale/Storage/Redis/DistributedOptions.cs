@@ -41,6 +41,13 @@ public sealed class DistributedOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan ClaimIdle { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// How long a request waits for another instance to rebuild a sale's Redis state from the record (after Redis lost
+    /// it) before it is answered 503; a rebuild lock left by an instance that died expires after 30 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan RebuildWait { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long a remembered rejection (sold_out, limit_reached) answers its key's retries.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
     public TimeSpan DecisionTtl { get; set; } = TimeSpan.FromHours(24);

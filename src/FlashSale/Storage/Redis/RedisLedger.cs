@@ -107,6 +107,11 @@ public sealed partial class RedisLedger(
             LogRedisFailed(attempt.SaleId, ex.Message);
             return new PurchaseOutcome.Unavailable(LedgerDown);
         }
+        catch (SaleRebuildPendingException ex)
+        {
+            // Not the record failing: this sale's state is being restored elsewhere. The record stays up for every other sale.
+            return new PurchaseOutcome.Unavailable(ex.Message);
+        }
         catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
         {
             health.MarkDown();

@@ -25,7 +25,7 @@ public sealed partial class SaleStateBuilder(
     public async Task<bool> EnsureAsync(Guid saleId, CancellationToken ct)
     {
         var db = redis.GetDatabase();
-        var deadline = DateTime.UtcNow + LockTime;
+        var deadline = DateTime.UtcNow + options.Value.RebuildWait;
         while (true)
         {
             if (await db.KeyExistsAsync(RedisKeys.Meta(saleId)))
@@ -48,7 +48,7 @@ public sealed partial class SaleStateBuilder(
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Sale {saleId} is being rebuilt by another instance for too long.");
+                throw new SaleRebuildPendingException(saleId);
             }
 
             await Task.Delay(50, ct);
@@ -118,3 +118,12 @@ public sealed partial class SaleStateBuilder(
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Sale {SaleId} rebuilt in Redis from PostgreSQL: {Remaining} left, {Orders} orders")]
     private partial void LogRebuilt(Guid saleId, int remaining, int orders);
 }
+
+/// <summary>
+/// Another instance is still rebuilding the sale's state (or died holding its lock, which expires): the request is
+/// answered 503. A <see cref="TimeoutException"/>, so every path that maps timeouts to 503 maps it too; the purchase
+/// path catches it before its own timeout clause, which counts PostgreSQL as down (it did: every purchase of every sale
+/// on the instance refused until the next ping, once per purchase that waited).
+/// </summary>
+public sealed class SaleRebuildPendingException(Guid saleId)
+    : TimeoutException($"Sale {saleId} is being rebuilt from the record by another instance; try again shortly.");
