@@ -75,6 +75,8 @@ else
   DIR_B=$(publish "$B" b)
 fi
 for dir in "$DIR_A" "$DIR_B"; do [[ -f $dir/$APP.dll ]] || die "no $APP.dll in $dir"; done
+# Absolute: the servers get them as --contentRoot, which .NET resolves against the app's folder, not the working one.
+DIR_A=$(cd "$DIR_A" && pwd) DIR_B=$(cd "$DIR_B" && pwd)
 
 if [[ $MODE == soldout ]]; then STOCK=1 LIMIT=1; else STOCK=10000000 LIMIT=1000; fi
 
