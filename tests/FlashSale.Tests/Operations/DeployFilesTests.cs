@@ -7,7 +7,8 @@ namespace FlashSale.Tests.Operations;
 /// <summary>
 /// The deploy files cannot run here (no Docker engine), so this keeps them honest against the code:
 /// the environment variables they set are settings the server reads, the ports agree, and the
-/// health paths they probe exist.
+/// health paths they probe exist; and against each other: the compose Redis keeps deploy/redis.conf's
+/// durability rules in a configuration the container can run.
 /// </summary>
 public sealed partial class DeployFilesTests
 {
@@ -79,7 +80,128 @@ public sealed partial class DeployFilesTests
         Assert.Matches(new Regex(@"^maxmemory-policy noeviction", RegexOptions.Multiline), conf);
     }
 
+    [Fact]
+    public void ComposeRedis_RunsAConfigurationMadeForTheContainer()
+    {
+        var redis = ComposeRedis();
+
+        // What a 2xx promises (deploy/redis.conf): every write fsynced to the AOF before the reply, never an eviction.
+        Assert.Equal("yes", redis.Setting("appendonly"));
+        Assert.Equal("always", redis.Setting("appendfsync"));
+        Assert.Equal("no", redis.Setting("no-appendfsync-on-rewrite"));
+        Assert.Equal("noeviction", redis.Setting("maxmemory-policy"));
+
+        // The AOF is written in the volume, or it dies with the container (and a path the image lacks stops Redis).
+        Assert.True(redis.Volumes.TryGetValue("/data", out var dataVolume) && !dataVolume.StartsWith('.') && !dataVolume.StartsWith('/'),
+            "the compose redis service mounts a named volume at /data (the image's working directory)");
+        Assert.Equal("/data", redis.Setting("dir"));
+        Assert.Matches(new Regex($@"^  {Regex.Escape(dataVolume!)}:", RegexOptions.Multiline), TopLevel(Read("deploy/compose.yaml"), "volumes"));
+
+        // Nothing outside the container image: log to stdout (docker logs), no pid file in a folder the image lacks.
+        Assert.True(redis.Setting("logfile") is null or "", $"logfile {redis.Setting("logfile")}: the image has no such folder; log to stdout (logfile \"\")");
+        Assert.True(redis.Setting("pidfile") is null or "", $"pidfile {redis.Setting("pidfile")}: the image has no such folder");
+        Assert.NotEqual("systemd", redis.Setting("supervised"));
+
+        // The FlashSale containers reach it over the compose network: not loopback only, and protected mode
+        // (which refuses every non-loopback client when no password is set) off, with the port not published.
+        var bind = (redis.Setting("bind") ?? "* -::*").Split(' ');
+        Assert.True(bind.Intersect(["*", "0.0.0.0"]).Any(), $"bind {string.Join(' ', bind)}: the other containers cannot connect");
+        Assert.True(redis.Setting("protected-mode") == "no" || redis.Setting("requirepass") is { Length: > 0 },
+            "protected-mode yes without a password refuses every client that is not on loopback: the other containers");
+        Assert.DoesNotContain("ports:", redis.Block, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ComposeRedisConfiguration_DiffersFromRedisConf_OnlyInWhereItRuns()
+    {
+        string[] whereItRuns = ["bind", "protected-mode", "supervised", "pidfile", "logfile", "dir"];
+        var production = RedisConf(Read("deploy/redis.conf"));
+        var compose = ComposeRedis();
+
+        foreach (var (name, value) in production.Where(p => !whereItRuns.Contains(p.Key)))
+        {
+            Assert.True(value == compose.Setting(name), $"{name}: deploy/redis.conf says '{value}', the compose Redis '{compose.Setting(name)}'");
+        }
+
+        foreach (var name in compose.Settings.Keys.Where(k => !whereItRuns.Contains(k)))
+        {
+            Assert.True(production.ContainsKey(name), $"{name} is set for the compose Redis only: set it in deploy/redis.conf too");
+        }
+    }
+
     private static string Read(string relative) => File.ReadAllText(Path.Combine(Root, relative));
+
+    /// <summary>A service's block in compose.yaml (the lines under <c>services:</c> indented deeper than its name).</summary>
+    private static string Service(string compose, string name)
+    {
+        var match = new Regex($@"^  {Regex.Escape(name)}:[^\n]*\n((?:(?:    [^\n]*)?\n)*)", RegexOptions.Multiline).Match(compose);
+        Assert.True(match.Success, $"compose.yaml has no service {name}");
+        return match.Groups[1].Value;
+    }
+
+    /// <summary>A top-level section of compose.yaml (<c>volumes:</c>, ...).</summary>
+    private static string TopLevel(string compose, string name)
+    {
+        var match = new Regex($@"^{Regex.Escape(name)}:[^\n]*\n((?:(?:  [^\n]*)?\n?)*)", RegexOptions.Multiline).Match(compose);
+        Assert.True(match.Success, $"compose.yaml has no top-level {name}:");
+        return match.Groups[1].Value;
+    }
+
+    /// <summary>
+    /// The configuration the compose Redis runs with: the file its command names (found through the volume mounted
+    /// there), then the command's own <c>--name value</c> arguments, which redis-server applies after the file.
+    /// </summary>
+    private static ComposeRedisService ComposeRedis()
+    {
+        var block = Service(Read("deploy/compose.yaml"), "redis");
+        var volumes = Regex.Matches(block, @"^\s+- ([^:\s]+):(/[^:\s]*)(?::ro)?\s*$", RegexOptions.Multiline)
+            .ToDictionary(m => m.Groups[2].Value, m => m.Groups[1].Value);
+        var commandLine = Regex.Match(block, @"^\s+command: (\[.*\])\s*$", RegexOptions.Multiline);
+        Assert.True(commandLine.Success, "the compose redis service has a command: [\"redis-server\", \"<config file>\", ...]");
+        var command = System.Text.Json.JsonSerializer.Deserialize<string[]>(commandLine.Groups[1].Value)!;
+        Assert.Equal("redis-server", command[0]);
+
+        var settings = new Dictionary<string, string>();
+        var arguments = command.Skip(1).ToList();
+        if (arguments.Count > 0 && !arguments[0].StartsWith("--", StringComparison.Ordinal))
+        {
+            Assert.True(volumes.TryGetValue(arguments[0], out var source), $"{arguments[0]} is not mounted from deploy/");
+            foreach (var (name, value) in RedisConf(Read(Path.Combine("deploy", source!))))
+            {
+                settings[name] = value;
+            }
+
+            arguments.RemoveAt(0);
+        }
+
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            Assert.StartsWith("--", arguments[i], StringComparison.Ordinal);
+            var values = arguments.Skip(i + 1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
+            settings[arguments[i][2..].ToLowerInvariant()] = string.Join(' ', values);
+            i += values.Count;
+        }
+
+        return new ComposeRedisService(block, volumes, settings);
+    }
+
+    /// <summary>A redis.conf's settings, name (lower case) to value (its words, quotes removed); a later line wins.</summary>
+    private static Dictionary<string, string> RedisConf(string text)
+    {
+        var settings = new Dictionary<string, string>();
+        foreach (var line in text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')))
+        {
+            var words = Regex.Matches(line, "\"[^\"]*\"|\\S+").Select(m => m.Value.Trim('"')).ToList();
+            settings[words[0].ToLowerInvariant()] = string.Join(' ', words.Skip(1));
+        }
+
+        return settings;
+    }
+
+    private sealed record ComposeRedisService(string Block, Dictionary<string, string> Volumes, Dictionary<string, string> Settings)
+    {
+        public string? Setting(string name) => Settings.GetValueOrDefault(name);
+    }
 
     private static string RepoRoot()
     {
