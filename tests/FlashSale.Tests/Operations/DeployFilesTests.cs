@@ -8,7 +8,8 @@ namespace FlashSale.Tests.Operations;
 /// The deploy files cannot run here (no Docker engine), so this keeps them honest against the code:
 /// the environment variables they set are settings the server reads, the ports agree, and the
 /// health paths they probe exist; and against each other: the compose Redis keeps deploy/redis.conf's
-/// durability rules in a configuration the container can run.
+/// durability rules in a configuration the container can run, and .dockerignore keeps the host's build
+/// output and secrets out of the image's build context but everything the Dockerfile copies in.
 /// </summary>
 public sealed partial class DeployFilesTests
 {
@@ -129,7 +130,95 @@ public sealed partial class DeployFilesTests
         }
     }
 
+    [Fact]
+    public void DockerIgnore_KeepsEverythingTheDockerfileCopies_AndTheHostsBuildOutputAndSecretsOut()
+    {
+        // BuildKit reads deploy/Dockerfile.dockerignore instead of the root's .dockerignore when there is one.
+        Assert.False(File.Exists(Path.Combine(Root, "deploy", "Dockerfile.dockerignore")), "deploy/Dockerfile.dockerignore would replace .dockerignore");
+        Assert.True(File.Exists(Path.Combine(Root, ".dockerignore")), "no .dockerignore: the host's bin/, obj/ and .services/ go into the build context");
+        var ignore = new DockerIgnore(Read(".dockerignore"));
+        var gitIgnored = GitIgnore(Read(".gitignore"));
+        var sources = DockerfileCopySources(Read("deploy/Dockerfile"));
+        Assert.Contains("src/FlashSale", sources);
+
+        // In: every file the Dockerfile copies that is the repository's (not what git ignores: local output and state).
+        var copied = new List<string>();
+        foreach (var source in sources)
+        {
+            var full = Path.Combine(Root, source);
+            Assert.True(File.Exists(full) || Directory.Exists(full), $"the Dockerfile copies {source}, which is not in the repository");
+            copied.AddRange(File.Exists(full)
+                ? [source]
+                : Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories)
+                    .Select(f => Path.GetRelativePath(Root, f).Replace('\\', '/')).Where(f => !gitIgnored(f)));
+        }
+
+        Assert.Contains("src/FlashSale/FlashSale.csproj", copied);
+        Assert.Contains("src/FlashSale/appsettings.json", copied);
+        Assert.Contains(copied, f => f.StartsWith("src/FlashSale/wwwroot/", StringComparison.Ordinal));
+        Assert.All(copied, f => Assert.False(ignore.Excludes(f), $"the Dockerfile copies {f}, and .dockerignore keeps it out"));
+
+        // Out: the host's build output (also inside what the Dockerfile copies), local state and secrets, and
+        // whatever .gitignore keeps out of the repository, at the root and inside every folder the Dockerfile copies.
+        List<string> left =
+        [
+            "src/FlashSale/bin/Debug/net10.0/FlashSale.dll", "src/FlashSale/obj/project.assets.json", "bin/x", "obj/x",
+            ".services/instances/signing-key", ".services/instances/admin-password", ".services/redis/appendonlydir/x.aof",
+            "data/flashsale.db", "src/FlashSale/data/keys/key-1.xml", "drill-results/run.json", "bench/results/run.json",
+            "tests/FlashSale.Tests/TestResults/x.trx", ".git", ".git/HEAD", "deploy/.env",
+        ];
+        var folders = sources.Where(s => Directory.Exists(Path.Combine(Root, s))).ToList();
+        foreach (var line in Read(".gitignore").Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')))
+        {
+            var probe = line.Trim('/').Replace('*', 'x').Replace('?', 'x') + (line.EndsWith('/') ? "/x" : "");
+            left.Add(probe);
+            left.AddRange(line.TrimEnd('/').Contains('/') ? [] : folders.Select(f => $"{f}/{probe}"));
+        }
+
+        Assert.All(left, path => Assert.True(ignore.Excludes(path), $"{path} goes into the build context"));
+    }
+
     private static string Read(string relative) => File.ReadAllText(Path.Combine(Root, relative));
+
+    /// <summary>The sources of the Dockerfile's COPY and ADD lines from the build context (not <c>--from</c> a stage), without a trailing '/'.</summary>
+    private static List<string> DockerfileCopySources(string dockerfile)
+    {
+        var sources = new List<string>();
+        foreach (Match line in Regex.Matches(dockerfile.Replace("\\\n", " ", StringComparison.Ordinal), @"^\s*(?:COPY|ADD)\s+(.+)$",
+            RegexOptions.Multiline | RegexOptions.IgnoreCase))
+        {
+            var words = line.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            Assert.False(words[0].StartsWith('['), $"{line.Value}: the JSON form is not read here");
+            if (words.Any(w => w.StartsWith("--from", StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            var paths = words.Where(w => !w.StartsWith("--", StringComparison.Ordinal)).ToList();
+            sources.AddRange(paths.Take(paths.Count - 1).Select(p => p.TrimEnd('/')).Select(p => p.StartsWith("./", StringComparison.Ordinal) ? p[2..] : p));
+        }
+
+        return sources;
+    }
+
+    /// <summary>
+    /// Whether git ignores a path (relative, '/'-separated) by this .gitignore: a pattern with a '/' inside is matched
+    /// from the root, one without against any single name on the path; a trailing '/' matches folders only.
+    /// </summary>
+    private static Func<string, bool> GitIgnore(string text)
+    {
+        var patterns = text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).Select(l => (
+            Regex: new Regex("^" + Regex.Escape(l.Trim('/')).Replace(@"\*\*", ".*", StringComparison.Ordinal)
+                .Replace(@"\*", "[^/]*", StringComparison.Ordinal).Replace(@"\?", "[^/]", StringComparison.Ordinal) + "$"),
+            FoldersOnly: l.EndsWith('/'),
+            FromRoot: l.TrimEnd('/').Contains('/'))).ToList();
+        return path =>
+        {
+            var segments = path.Split('/');
+            return Enumerable.Range(0, segments.Length).Any(i => patterns.Any(p =>
+                (!p.FoldersOnly || i < segments.Length - 1) && p.Regex.IsMatch(p.FromRoot ? string.Join('/', segments[..(i + 1)]) : segments[i])));
+        };
+    }
 
     /// <summary>A service's block in compose.yaml (the lines under <c>services:</c> indented deeper than its name).</summary>
     private static string Service(string compose, string name)
