@@ -8,8 +8,9 @@ namespace FlashSale.Tests.Operations;
 /// The deploy files cannot run here (no Docker engine), so this keeps them honest against the code:
 /// the environment variables they set are settings the server reads, the ports agree, and the
 /// health paths they probe exist; and against each other: the compose Redis keeps deploy/redis.conf's
-/// durability rules in a configuration the container can run, and .dockerignore keeps the host's build
-/// output and secrets out of the image's build context but everything the Dockerfile copies in.
+/// durability rules in a configuration the container can run, the two nginx files treat every request
+/// alike, and .dockerignore keeps the host's build output and secrets out of the image's build context
+/// but everything the Dockerfile copies in.
 /// </summary>
 public sealed partial class DeployFilesTests
 {
@@ -129,6 +130,60 @@ public sealed partial class DeployFilesTests
             Assert.True(production.ContainsKey(name), $"{name} is set for the compose Redis only: set it in deploy/redis.conf too");
         }
     }
+
+    /// <summary>A request of every kind the server answers: API reads and writes, purchases, the live feed, pages, health, metrics, static files.</summary>
+    public static TheoryData<string> Requests =>
+    [
+        "/", "/api/v1/sales", "/api/v1/sales/42", "/api/v1/sales/42/purchases", "/api/v1/sales/42/events", "/api/v1/sales/42/stock",
+        "/api/v1/sales/42/leaderboard", "/api/v1/me/orders", "/api/v1/auth/token", "/api/v1/admin/sales/42", "/sales/42/buy",
+        "/admin/sales/42/edit", "/health/ready", "/metrics", "/css/site.css",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Requests))]
+    public void NginxFiles_TreatEveryRequestTheSame(string uri)
+    {
+        var local = NginxConf.Parse(Read("deploy/nginx.conf")).For(uri);
+        var compose = NginxConf.Parse(Read("deploy/nginx.compose.conf")).For(uri);
+
+        foreach (var name in local.Keys.Union(compose.Keys).Except(WhereNginxRuns))
+        {
+            var inLocal = string.Join("; ", local.GetValueOrDefault(name) ?? ["(not set)"]);
+            var inCompose = string.Join("; ", compose.GetValueOrDefault(name) ?? ["(not set)"]);
+            Assert.True(inLocal == inCompose, $"{uri}: {name} is '{inLocal}' in deploy/nginx.conf, '{inCompose}' in deploy/nginx.compose.conf");
+        }
+    }
+
+    [Fact]
+    public void NginxFiles_BalanceTheSameWay()
+    {
+        static List<string> Upstream(string file) => NginxConf.Parse(Read(file)).Http.Only("upstream").Directives
+            .Select(d => d.Name == "server" ? $"server (address) {string.Join(' ', d.Args.Skip(1))}" : $"{d.Name} {string.Join(' ', d.Args)}").ToList();
+
+        Assert.Equal(Upstream("deploy/nginx.conf"), Upstream("deploy/nginx.compose.conf"));
+    }
+
+    [Theory]
+    [InlineData("deploy/nginx.conf")]
+    [InlineData("deploy/nginx.compose.conf")]
+    public void Nginx_SendsAPurchaseAnInstanceRefusedToTheNext_ButNeverReplaysOneItSent(string file)
+    {
+        var purchase = NginxConf.Parse(Read(file)).For("/api/v1/sales/42/purchases");
+
+        // nginx's default is "error timeout"; "error" covers a refused connection, which sent nothing.
+        var nextUpstream = (purchase.GetValueOrDefault("proxy_next_upstream")?.Single() ?? "error timeout").Split(' ');
+        Assert.Contains("error", nextUpstream);
+        Assert.Contains("timeout", nextUpstream);
+        Assert.DoesNotContain("off", nextUpstream);
+        // A POST sent to an instance that then failed is never replayed on another one (it may have bought).
+        Assert.DoesNotContain("non_idempotent", nextUpstream);
+        // A dead instance's connect times out in seconds (nginx's default is 60 s), then the next one is tried.
+        Assert.Matches(@"^[1-5]s$", purchase.GetValueOrDefault("proxy_connect_timeout")?.Single() ?? "60s");
+    }
+
+    /// <summary>What differs with where nginx runs (its addresses, files and logs), not with how it treats a request.</summary>
+    private static readonly string[] WhereNginxRuns =
+        ["listen", "server_name", "access_log", "error_log", "client_body_temp_path", "proxy_temp_path", "fastcgi_temp_path", "uwsgi_temp_path", "scgi_temp_path"];
 
     [Fact]
     public void DockerIgnore_KeepsEverythingTheDockerfileCopies_AndTheHostsBuildOutputAndSecretsOut()
