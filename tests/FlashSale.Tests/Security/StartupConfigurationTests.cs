@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using FlashSale.Storage.Redis;
 using FlashSale.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace FlashSale.Tests.Security;
@@ -10,7 +12,8 @@ namespace FlashSale.Tests.Security;
 /// Settings a server cannot run correctly with stop its start with a message naming the setting. The admin account
 /// comes from configuration (<c>Admin:*</c>): the configured password is the one that signs in, a changed one
 /// replaces it at the next start, and credentials the sign-in would refuse stop the start instead of making an
-/// admin nobody can sign in as. The signing key must be base64 of at least 32 bytes.
+/// admin nobody can sign in as. The signing key must be base64 of at least 32 bytes. The distributed request timeout
+/// must be whole seconds, as PostgreSQL counts it.
 /// </summary>
 public sealed class StartupConfigurationTests
 {
@@ -68,7 +71,9 @@ public sealed class StartupConfigurationTests
     [InlineData("00:00:00", false)] // PostgreSQL would wait for ever
     [InlineData("-00:00:01", false)]
     [InlineData("00:11:00", false)]
-    public void RequestCommandTimeout_IsOneSecondToTenMinutes(string timeout, bool valid)
+    [InlineData("00:00:01.500", false)] // PostgreSQL counts a command timeout in whole seconds
+    [InlineData("00:00:04.999", false)]
+    public void RequestCommandTimeout_IsWholeSecondsFromOneToTenMinutes(string timeout, bool valid)
     {
         var options = new DistributedOptions { RequestCommandTimeout = TimeSpan.Parse(timeout, System.Globalization.CultureInfo.InvariantCulture) };
 
@@ -76,6 +81,24 @@ public sealed class StartupConfigurationTests
         var result = new DataAnnotationValidateOptions<DistributedOptions>(null).Validate(null, options);
 
         Assert.Equal(valid, result.Succeeded);
+    }
+
+    [Fact]
+    public void ARequestCommandTimeoutWithAPartSecond_StopsTheStart()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Redis"] = "127.0.0.1:1", // never connected: the start stops before anything is
+            ["ConnectionStrings:Postgres"] = "Host=127.0.0.1;Port=1;Username=none;Database=none",
+            ["Distributed:RequestCommandTimeout"] = "00:00:02.500",
+        }).Build();
+        using var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddDistributedStorage(configuration)
+            .BuildServiceProvider();
+
+        // What the host runs before it starts anything: the options registered with ValidateOnStart.
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("Distributed:RequestCommandTimeout must be whole seconds", error.Message, StringComparison.Ordinal);
     }
 
     private static async Task<HttpStatusCode> SignInAsync(TestApp app, string password)

@@ -12,8 +12,8 @@ namespace FlashSale.Storage.Postgres;
 /// </summary>
 public sealed class PostgresRequests(NpgsqlDataSource db, RecordHealth health, TimeSpan requestCommandTimeout)
 {
-    // At least one second: DistributedOptions validates the setting at start.
-    private readonly int _timeoutSeconds = (int)Math.Ceiling(requestCommandTimeout.TotalSeconds);
+    // Whole seconds, at least one: DistributedOptions validates the setting at start.
+    private readonly int _timeoutSeconds = (int)requestCommandTimeout.TotalSeconds;
 
     public NpgsqlCommand CreateCommand(string sql)
     {

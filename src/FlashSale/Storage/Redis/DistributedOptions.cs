@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using FlashSale.Common;
 
 namespace FlashSale.Storage.Redis;
 
@@ -20,9 +21,11 @@ public sealed class DistributedOptions
 
     /// <summary>
     /// How long a request's own query (sales, orders, stats, accounts) may wait for PostgreSQL before the request is
-    /// answered 503; whole seconds, at least one. The persister and the purchase path have their own bounds.
+    /// answered 503; whole seconds (PostgreSQL counts a command timeout in seconds), at least one. The persister and
+    /// the purchase path have their own bounds.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    [WholeSeconds(ErrorMessage = "Distributed:RequestCommandTimeout must be whole seconds (PostgreSQL counts a command timeout in seconds), e.g. 00:00:05.")]
     public TimeSpan RequestCommandTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Most outbox entries written to PostgreSQL in one statement.</summary>
