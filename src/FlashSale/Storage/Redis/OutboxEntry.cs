@@ -45,12 +45,7 @@ internal static class OutboxEntry
     {
         ReadOnlySpan<byte> rest = (byte[])value!;
         var order = Guid.Parse(Encoding.ASCII.GetString(Next(ref rest)));
-        var quantity = LedgerValues.Int(Encoding.ASCII.GetString(Next(ref rest)));
-        var time = LedgerValues.Long(Encoding.ASCII.GetString(Next(ref rest)));
-        var remaining = LedgerValues.Int(Encoding.ASCII.GetString(Next(ref rest)));
-        var price = LedgerValues.ParsePrice(Encoding.ASCII.GetString(Next(ref rest)));
-        var currency = Encoding.UTF8.GetString(Next(ref rest));
-        var limitOne = Next(ref rest) is [(byte)'1'];
+        var terms = ReadTerms(ref rest);
         var userBytes = LedgerValues.Int(Encoding.ASCII.GetString(Next(ref rest)));
         var nameBytes = LedgerValues.Int(Encoding.ASCII.GetString(Next(ref rest)));
         if (userBytes < 0 || nameBytes < 0 || userBytes > rest.Length || nameBytes > rest.Length - userBytes)
@@ -59,19 +54,8 @@ internal static class OutboxEntry
         }
 
         var texts = userBytes + nameBytes;
-        return new DecidedOrder(new Order
-        {
-            Id = order,
-            SaleId = saleId,
-            UserId = Encoding.UTF8.GetString(rest[..userBytes]),
-            Username = Encoding.UTF8.GetString(rest[userBytes..texts]),
-            Quantity = quantity,
-            UnitPrice = price,
-            Currency = currency,
-            PurchasedAt = DateTimeOffset.FromUnixTimeMilliseconds(time),
-            RemainingAfter = remaining,
-            IdempotencyKey = rest.Length == texts ? null : Encoding.UTF8.GetString(rest[texts..]),
-        }, limitOne);
+        return terms.ToDecided(saleId, order, Encoding.UTF8.GetString(rest[..userBytes]), Encoding.UTF8.GetString(rest[userBytes..texts]),
+            rest.Length == texts ? null : Encoding.UTF8.GetString(rest[texts..]));
     }
 
     /// <summary>
@@ -83,31 +67,41 @@ internal static class OutboxEntry
         ReadOnlySpan<byte> rest = (byte[])value!;
         var order = Guid.Parse(Encoding.ASCII.GetString(Next(ref rest)));
         var user = Encoding.UTF8.GetString(Next(ref rest));
-        var quantity = LedgerValues.Int(Encoding.ASCII.GetString(Next(ref rest)));
-        var time = LedgerValues.Long(Encoding.ASCII.GetString(Next(ref rest)));
-        var remaining = LedgerValues.Int(Encoding.ASCII.GetString(Next(ref rest)));
-        var price = LedgerValues.ParsePrice(Encoding.ASCII.GetString(Next(ref rest)));
-        var currency = Encoding.UTF8.GetString(Next(ref rest));
-        var limitOne = Next(ref rest) is [(byte)'1'];
+        var terms = ReadTerms(ref rest);
         var nameBytes = LedgerValues.Int(Encoding.ASCII.GetString(Next(ref rest)));
         if (nameBytes < 0 || nameBytes > rest.Length)
         {
             throw new FormatException("An outbox entry's username is longer than the entry.");
         }
 
-        return new DecidedOrder(new Order
+        return terms.ToDecided(saleId, order, user, Encoding.UTF8.GetString(rest[..nameBytes]),
+            rest.Length == nameBytes ? null : Encoding.UTF8.GetString(rest[nameBytes..]));
+    }
+
+    /// <summary>qty|time|remaining|price|currency|limit-one: the same six parts, in the same order, in both packed forms.</summary>
+    private static Terms ReadTerms(ref ReadOnlySpan<byte> rest) => new(
+        LedgerValues.Int(Encoding.ASCII.GetString(Next(ref rest))),
+        LedgerValues.Long(Encoding.ASCII.GetString(Next(ref rest))),
+        LedgerValues.Int(Encoding.ASCII.GetString(Next(ref rest))),
+        LedgerValues.ParsePrice(Encoding.ASCII.GetString(Next(ref rest))),
+        Encoding.UTF8.GetString(Next(ref rest)),
+        Next(ref rest) is [(byte)'1']);
+
+    private readonly record struct Terms(int Quantity, long Time, int Remaining, decimal Price, string Currency, bool LimitOne)
+    {
+        public DecidedOrder ToDecided(Guid saleId, Guid id, string user, string username, string? key) => new(new Order
         {
-            Id = order,
+            Id = id,
             SaleId = saleId,
             UserId = user,
-            Username = Encoding.UTF8.GetString(rest[..nameBytes]),
-            Quantity = quantity,
-            UnitPrice = price,
-            Currency = currency,
-            PurchasedAt = DateTimeOffset.FromUnixTimeMilliseconds(time),
-            RemainingAfter = remaining,
-            IdempotencyKey = rest.Length == nameBytes ? null : Encoding.UTF8.GetString(rest[nameBytes..]),
-        }, limitOne);
+            Username = username,
+            Quantity = Quantity,
+            UnitPrice = Price,
+            Currency = Currency,
+            PurchasedAt = DateTimeOffset.FromUnixTimeMilliseconds(Time),
+            RemainingAfter = Remaining,
+            IdempotencyKey = key,
+        }, LimitOne);
     }
 
     private static ReadOnlySpan<byte> Next(ref ReadOnlySpan<byte> rest)
