@@ -31,7 +31,7 @@ public sealed record CreateSaleRequest(
         .Require(ImageUrl is null || IsImageUrl(ImageUrl), "imageUrl", "must be an absolute http(s) URL or a path starting with '/'.")
         .Require(TotalStock is >= 1 and <= MaxStock, "totalStock", $"must be between 1 and {MaxStock}.")
         .Require(PerUserLimit is >= 1 and <= 1000, "perUserLimit", "must be between 1 and 1000.")
-        .Require(EndsAt > StartsAt, "endsAt", "must be after startsAt.");
+        .Require(Ends > Starts, "endsAt", "must be after startsAt.");
 
     public Sale ToSale(DateTimeOffset now) => new()
     {
@@ -45,10 +45,17 @@ public sealed record CreateSaleRequest(
         ImageUrl = ImageUrl,
         TotalStock = TotalStock,
         PerUserLimit = PerUserLimit,
-        StartsAt = StartsAt.ToUniversalTime(),
-        EndsAt = EndsAt.ToUniversalTime(),
-        CreatedAt = now,
+        StartsAt = Starts,
+        EndsAt = Ends,
+        // Kept to the millisecond like the window: the list's order (start, then creation) is the same after a restart.
+        CreatedAt = SaleTime.Truncate(now),
     };
+
+    // The window as the stores keep it (SaleTime): validated, stored and answered alike. An update merges into this
+    // request (UpdateSaleRequest.MergeInto), so a PATCH or the edit form is cut the same way.
+    private DateTimeOffset Starts => SaleTime.Truncate(StartsAt);
+
+    private DateTimeOffset Ends => SaleTime.Truncate(EndsAt);
 
     private static bool IsImageUrl(string url) =>
         (url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal))
