@@ -22,7 +22,7 @@ public sealed record CreateSaleRequest(
         .Require(Sku is null || Sku.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'), "sku",
             "may contain only letters, digits, '-', '_' and '.'.")
         .Text(ProductName, "productName", 1, 200)
-        .Text(Description, "description", 0, 4000, required: false)
+        .Text(DescriptionText, "description", 0, 4000, required: false, lineBreaks: true)
         .Require(Price >= 0 && Price <= 1_000_000_000m, "price", "must be between 0 and 1,000,000,000.")
         .Require(decimal.Round(Price, 2) == Price, "price", "must have at most two decimals.")
         .Require(Currency is null || (Currency.Length == 3 && Currency.All(char.IsAsciiLetterUpper)), "currency",
@@ -38,7 +38,7 @@ public sealed record CreateSaleRequest(
         Id = Guid.NewGuid(),
         Sku = Sku,
         ProductName = ProductName,
-        Description = Description ?? "",
+        Description = DescriptionText ?? "",
         // Normalised to cents as stored: 10.50 and 10.5 are the same price, and answers never change after a restart.
         Price = Money.Normalize(Price),
         Currency = Currency ?? "USD",
@@ -56,6 +56,14 @@ public sealed record CreateSaleRequest(
     private DateTimeOffset Starts => SaleTime.Truncate(StartsAt);
 
     private DateTimeOffset Ends => SaleTime.Truncate(EndsAt);
+
+    /// <summary>
+    /// The description may have several lines. A browser sends a textarea's line breaks as CRLF: kept as LF, so the
+    /// length counts a line break once (as the textarea's maxlength does) and one text is stored one way.
+    /// </summary>
+    public static string? NormalizeLineBreaks(string? text) => text?.Replace("\r\n", "\n", StringComparison.Ordinal);
+
+    private string? DescriptionText => NormalizeLineBreaks(Description);
 
     private static bool IsImageUrl(string url) =>
         (url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal))
