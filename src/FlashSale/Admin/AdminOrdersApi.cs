@@ -1,3 +1,4 @@
+using System.Globalization;
 using FlashSale.Accounts;
 using FlashSale.Common;
 using FlashSale.Orders;
@@ -40,7 +41,9 @@ public static class AdminOrdersApi
             return BadOrder();
         }
 
-        if (cursor is not null && (cursor.Length > 20 || !cursor.All(char.IsAsciiDigit)))
+        // The cursor is a position (seq) the stores handed out: a non-negative long. Digits that overflow one would
+        // read as "no cursor" in the stores and answer the first page again.
+        if (cursor is not null && !long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out _))
         {
             return ApiProblem.InvalidCursor();
         }

@@ -22,7 +22,7 @@ public sealed record CreateSaleRequest(
         .Require(Sku is null || Sku.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'), "sku",
             "may contain only letters, digits, '-', '_' and '.'.")
         .Text(ProductName, "productName", 1, 200)
-        .Text(Description, "description", 0, 4000, required: false)
+        .Text(DescriptionText, "description", 0, 4000, required: false, lineBreaks: true)
         .Require(Price >= 0 && Price <= 1_000_000_000m, "price", "must be between 0 and 1,000,000,000.")
         .Require(decimal.Round(Price, 2) == Price, "price", "must have at most two decimals.")
         .Require(Currency is null || (Currency.Length == 3 && Currency.All(char.IsAsciiLetterUpper)), "currency",
@@ -31,24 +31,39 @@ public sealed record CreateSaleRequest(
         .Require(ImageUrl is null || IsImageUrl(ImageUrl), "imageUrl", "must be an absolute http(s) URL or a path starting with '/'.")
         .Require(TotalStock is >= 1 and <= MaxStock, "totalStock", $"must be between 1 and {MaxStock}.")
         .Require(PerUserLimit is >= 1 and <= 1000, "perUserLimit", "must be between 1 and 1000.")
-        .Require(EndsAt > StartsAt, "endsAt", "must be after startsAt.");
+        .Require(Ends > Starts, "endsAt", "must be after startsAt.");
 
     public Sale ToSale(DateTimeOffset now) => new()
     {
         Id = Guid.NewGuid(),
         Sku = Sku,
         ProductName = ProductName,
-        Description = Description ?? "",
+        Description = DescriptionText ?? "",
         // Normalised to cents as stored: 10.50 and 10.5 are the same price, and answers never change after a restart.
         Price = Money.Normalize(Price),
         Currency = Currency ?? "USD",
         ImageUrl = ImageUrl,
         TotalStock = TotalStock,
         PerUserLimit = PerUserLimit,
-        StartsAt = StartsAt.ToUniversalTime(),
-        EndsAt = EndsAt.ToUniversalTime(),
-        CreatedAt = now,
+        StartsAt = Starts,
+        EndsAt = Ends,
+        // Kept to the millisecond like the window: the list's order (start, then creation) is the same after a restart.
+        CreatedAt = SaleTime.Truncate(now),
     };
+
+    // The window as the stores keep it (SaleTime): validated, stored and answered alike. An update merges into this
+    // request (UpdateSaleRequest.MergeInto), so a PATCH or the edit form is cut the same way.
+    private DateTimeOffset Starts => SaleTime.Truncate(StartsAt);
+
+    private DateTimeOffset Ends => SaleTime.Truncate(EndsAt);
+
+    /// <summary>
+    /// The description may have several lines. A browser sends a textarea's line breaks as CRLF: kept as LF, so the
+    /// length counts a line break once (as the textarea's maxlength does) and one text is stored one way.
+    /// </summary>
+    public static string? NormalizeLineBreaks(string? text) => text?.Replace("\r\n", "\n", StringComparison.Ordinal);
+
+    private string? DescriptionText => NormalizeLineBreaks(Description);
 
     private static bool IsImageUrl(string url) =>
         (url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal))

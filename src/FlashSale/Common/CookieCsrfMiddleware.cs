@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Net.Http.Headers;
 
@@ -53,6 +54,19 @@ public sealed class CookieCsrfMiddleware(RequestDelegate next)
         catch (InvalidOperationException)
         {
             // No antiforgery cookie or a form that cannot be read: not valid.
+            return false;
+        }
+        catch (AntiforgeryValidationException ex)
+        {
+            // Reading the form for the token failed. A body past the size limit or arriving too slowly is the
+            // request's own fault, not a CSRF verdict: it gets the 413/408/400 any endpoint gives it
+            // (BadRequestExceptionHandler). Anything else (multipart without a boundary, too many fields,
+            // malformed data) carries no readable token: not valid, never a 500.
+            if (ex.InnerException is BadHttpRequestException bad)
+            {
+                ExceptionDispatchInfo.Throw(bad);
+            }
+
             return false;
         }
     }

@@ -19,8 +19,12 @@ public sealed class Validation
         return this;
     }
 
-    /// <summary>Printable text without control characters, within a length range.</summary>
-    public Validation Text(string? value, string field, int min, int max, bool required = true)
+    /// <summary>
+    /// Printable text without control characters, within a length range. <paramref name="lineBreaks"/> lets line
+    /// feeds through for multi-line text (the caller has turned CRLF into LF); every other control character,
+    /// a lone CR among them, is still refused.
+    /// </summary>
+    public Validation Text(string? value, string field, int min, int max, bool required = true, bool lineBreaks = false)
     {
         if (value is null)
         {
@@ -28,6 +32,8 @@ public sealed class Validation
         }
 
         Require(value.Length >= min && value.Length <= max, field, $"must be {min}–{max} characters.");
-        return Require(!value.Any(char.IsControl), field, "must not contain control characters.");
+        return lineBreaks
+            ? Require(!value.Any(c => char.IsControl(c) && c != '\n'), field, "must not contain control characters other than line breaks.")
+            : Require(!value.Any(char.IsControl), field, "must not contain control characters.");
     }
 }

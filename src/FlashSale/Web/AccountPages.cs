@@ -77,9 +77,14 @@ public static class AccountPages
         return context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
     }
 
-    /// <summary>Only a path on this site: an open redirect would make the sign-in page a phishing tool.</summary>
+    /// <summary>
+    /// Only a path on this site: an open redirect would make the sign-in page a phishing tool. No control character
+    /// anywhere, as the framework's IsLocalUrl requires: LocalRedirect throws on one, and that 500 would come after
+    /// the account was created and signed in.
+    /// </summary>
     private static string SafeReturn(string? returnUrl, Account account) =>
         returnUrl is { Length: > 0 } url && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'))
+            && !url.Any(char.IsControl)
             ? url
             : account.Role == Roles.Admin ? "/admin" : "/";
 

@@ -79,7 +79,9 @@ public static class AdminSaleForms
         bool Changed(string? now, string? before) => !string.Equals(now?.Trim() ?? "", before ?? "", StringComparison.Ordinal);
         var edit = new UpdateSaleRequest(
             ProductName: Changed(form.ProductName, was.ProductName) ? form.ProductName?.Trim() ?? "" : null,
-            Description: Changed(form.Description, was.Description) ? form.Description?.Trim() ?? "" : null,
+            // Posted with CRLF line breaks, kept with LF: an untouched multi-line description is no change.
+            Description: Changed(CreateSaleRequest.NormalizeLineBreaks(form.Description), was.Description)
+                ? CreateSaleRequest.NormalizeLineBreaks(form.Description)?.Trim() ?? "" : null,
             Price: Changed(form.Price, was.Price) ? Decimal(form.Price, "price", errors) : null,
             Currency: Changed(form.Currency, was.Currency) ? Blank(form.Currency) ?? "" : null,
             ImageUrl: Changed(form.ImageUrl, was.ImageUrl) ? Blank(form.ImageUrl) ?? "" : null,
@@ -146,10 +148,7 @@ public static class AdminSaleForms
               {Layout.Antiforgery(context)}
               {(id is null ? Field("sku", "SKU", v.Sku, extra: " required maxlength=\"64\"") : H($"""<input type="hidden" name="sku" value="{v.Sku ?? ""}">"""))}
               {Field("productName", "Product name", v.ProductName, extra: " required maxlength=\"200\"")}
-              <div class="field wide">
-                <label for="f-description">Description</label>
-                <textarea id="f-description" name="description" rows="3" maxlength="4000">{v.Description ?? ""}</textarea>
-              </div>
+              {Description(v.Description, errors.TryGetValue("description", out var descriptionError) ? string.Join(" ", descriptionError) : null)}
               {Field("price", "Price", v.Price, "number", " step=\"0.01\" min=\"0\" required")}
               {Field("currency", "Currency", v.Currency, extra: " maxlength=\"3\" pattern=\"[A-Z]{3}\"")}
               {Field("totalStock", "Stock", v.TotalStock, "number", " min=\"1\" required")}
@@ -161,6 +160,15 @@ public static class AdminSaleForms
             </form>
             """);
     }
+
+    /// <summary>The description's textarea, with its error under it as the other fields have (a tab is still refused).</summary>
+    private static Html Description(string? value, string? error) => H($"""
+        <div class="field wide{(error is null ? "" : " invalid")}">
+          <label for="f-description">Description</label>
+          <textarea id="f-description" name="description" rows="3" maxlength="4000"{(error is null ? Html.Empty : H($" aria-invalid=\"true\" aria-describedby=\"e-description\""))}>{value ?? ""}</textarea>
+          {When(error is not null, H($"""<p class="field-error" id="e-description">Description {error}</p>"""))}
+        </div>
+        """);
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
