@@ -1,7 +1,6 @@
 using System.Net;
 using FlashSale.Storage.Postgres;
 using FlashSale.Storage.Redis;
-using FlashSale.Tests.Admin;
 using FlashSale.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,14 +20,7 @@ public sealed class RebuildPendingTests() : AdminAppTest(new TestApp(kind: Stora
     [Fact]
     public async Task ASaleRebuiltElsewhereForTooLong_Is503_AndOtherSalesSellOn()
     {
-        var stuck = (await Admin.CreateSaleAsync(stock: 100, perUserLimit: 10)).Id();
-        var other = (await Admin.CreateSaleAsync(stock: 100, perUserLimit: 10)).Id();
-        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
-        using (var first = await buyer.PurchaseAsync(stuck))
-        {
-            Assert.Equal(HttpStatusCode.Created, first.StatusCode);
-        }
-
+        var (stuck, other, buyer) = await TwoSales.OpenAsync(Admin);
         await using var redis = await RedisState.ConnectAsync(App.Storage);
         var db = redis.GetDatabase();
         var saleId = Guid.Parse(stuck);

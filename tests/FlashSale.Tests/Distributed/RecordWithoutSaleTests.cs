@@ -1,6 +1,5 @@
 using System.Net;
 using FlashSale.Storage.Redis;
-using FlashSale.Tests.Admin;
 using FlashSale.Tests.Infrastructure;
 using Npgsql;
 
@@ -18,15 +17,8 @@ public sealed class RecordWithoutSaleTests() : AdminAppTest(new TestApp(kind: St
     [Fact]
     public async Task OrdersOfASaleTheRecordLost_AreRefused_AndOtherSalesGoOnSelling()
     {
-        var lost = (await Admin.CreateSaleAsync(stock: 100, perUserLimit: 10)).Id();
-        var other = (await Admin.CreateSaleAsync(stock: 100, perUserLimit: 10)).Id();
-        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
-        using (var first = await buyer.PurchaseAsync(lost))
-        {
-            // Redis now holds the sale's state; the record is about to lose the sale.
-            Assert.Equal(HttpStatusCode.Created, first.StatusCode);
-        }
-
+        // Redis holds the first sale's state; the record is about to lose that sale.
+        var (lost, other, buyer) = await TwoSales.OpenAsync(Admin);
         await using (var db = App.Storage.OpenDatabase())
         {
             // As a restore from before the sale would leave it: gone from the record, no trigger told anyone.

@@ -1,6 +1,5 @@
 using System.Net;
 using FlashSale.Storage.Redis;
-using FlashSale.Tests.Admin;
 using FlashSale.Tests.Infrastructure;
 
 namespace FlashSale.Tests.Distributed;
@@ -19,14 +18,7 @@ public sealed class UnrecordableOutboxEntryTests() : AdminAppTest(new TestApp(ki
     [Fact]
     public async Task EntriesTheRecordCannotTake_AreKeptAside_AndEverySaleGoesOnSelling()
     {
-        var poisoned = (await Admin.CreateSaleAsync(stock: 100, perUserLimit: 10)).Id();
-        var other = (await Admin.CreateSaleAsync(stock: 100, perUserLimit: 10)).Id();
-        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
-        using (var first = await buyer.PurchaseAsync(poisoned))
-        {
-            Assert.Equal(HttpStatusCode.Created, first.StatusCode);
-        }
-
+        var (poisoned, other, buyer) = await TwoSales.OpenAsync(Admin);
         await using var redis = await RedisState.ConnectAsync(App.Storage);
         var db = redis.GetDatabase();
         var saleId = Guid.Parse(poisoned);
