@@ -6,12 +6,17 @@ namespace FlashSale.Accounts;
 
 public static class AccountsApi
 {
+    /// <summary>Endpoint names the rate-limit rules refer to (auth-per-ip); the web forms are counted under them too.</summary>
+    public const string RegisterName = "Register";
+
+    public const string IssueTokenName = "IssueToken";
+
     public static RouteGroupBuilder MapAccounts(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1").WithTags("Accounts");
-        group.MapPost("/accounts", Register).WithName("Register")
+        group.MapPost("/accounts", Register).WithName(RegisterName)
             .WithSummary("Creates a buyer account.").Accepts<CredentialsRequest>("application/json");
-        group.MapPost("/auth/token", IssueToken).WithName("IssueToken")
+        group.MapPost("/auth/token", IssueToken).WithName(IssueTokenName)
             .WithSummary("Exchanges a username and password for a bearer token.").Accepts<CredentialsRequest>("application/json");
         group.MapPost("/admin/tokens", MintSyntheticBuyers).WithName("MintSyntheticBuyers")
             .WithSummary("Load testing only (Auth:SyntheticBuyers:Enabled): mints tokens for synthetic buyers.")

@@ -8,10 +8,13 @@ namespace FlashSale.Purchasing;
 
 public static class PurchasesApi
 {
+    /// <summary>The endpoint name the rate-limit rules refer to (purchase-per-user); the web buy form is counted under it too.</summary>
+    public const string PurchaseName = "Purchase";
+
     public static RouteGroupBuilder MapPurchases(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/sales/{id}/purchases").WithTags("Purchasing").RequireAuthorization();
-        group.MapPost("/", Purchase).WithName("Purchase")
+        group.MapPost("/", Purchase).WithName(PurchaseName)
             .WithSummary("Buys units of a sale. Safe to retry with the same Idempotency-Key.")
             .Accepts<PurchaseRequest>("application/json")
             .ProducesProblem(StatusCodes.Status409Conflict)

@@ -62,7 +62,8 @@ public sealed partial class RateLimitMiddleware(RequestDelegate next, IRateLimit
 
     private List<RateLimitCheck> ChecksFor(HttpContext context)
     {
-        var endpointName = context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName;
+        var metadata = context.GetEndpoint()?.Metadata;
+        var endpointName = metadata?.GetMetadata<RateLimitName>()?.Name ?? metadata?.GetMetadata<IEndpointNameMetadata>()?.EndpointName;
         var checks = new List<RateLimitCheck>(_rules.Length);
         foreach (var rule in _rules)
         {

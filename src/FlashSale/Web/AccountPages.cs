@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using FlashSale.Accounts;
+using FlashSale.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -14,9 +15,10 @@ public static class AccountPages
     public static IEndpointRouteBuilder MapAccountPages(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/login", (HttpContext c, string? returnUrl) => Form(c, SignInMode, returnUrl, null, null)).ExcludeFromDescription();
-        routes.MapPost("/login", SignIn).ExcludeFromDescription();
+        // Counted as the API's sign-in and registration by the rate-limit rules (auth-per-ip: 60 a minute per address).
+        routes.MapPost("/login", SignIn).RateLimitedAs(AccountsApi.IssueTokenName).ExcludeFromDescription();
         routes.MapGet("/register", (HttpContext c, string? returnUrl) => Form(c, RegisterMode, returnUrl, null, null)).ExcludeFromDescription();
-        routes.MapPost("/register", Register).ExcludeFromDescription();
+        routes.MapPost("/register", Register).RateLimitedAs(AccountsApi.RegisterName).ExcludeFromDescription();
         routes.MapPost("/logout", SignOut).RequireAntiforgery().ExcludeFromDescription();
         return routes;
     }

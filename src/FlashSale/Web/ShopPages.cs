@@ -2,6 +2,7 @@ using FlashSale.Accounts;
 using FlashSale.Common;
 using FlashSale.Orders;
 using FlashSale.Purchasing;
+using FlashSale.RateLimiting;
 using FlashSale.Sales;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -19,7 +20,8 @@ public static class ShopPages
     {
         routes.MapGet("/", Home).ExcludeFromDescription();
         routes.MapGet("/sales/{id}", Product).ExcludeFromDescription();
-        routes.MapPost("/sales/{id}/buy", Buy).RequireAuthorization().ExcludeFromDescription();
+        // Counted as the API's purchase by the rate-limit rules (purchase-per-user) and, below, by its admission limit.
+        routes.MapPost("/sales/{id}/buy", Buy).RequireAuthorization().RateLimitedAs(PurchasesApi.PurchaseName).ExcludeFromDescription();
         return routes;
     }
 
@@ -149,7 +151,7 @@ public static class ShopPages
     }
 
     private static async Task<RedirectHttpResult> Buy(string id, [FromForm] BuyForm form, HttpContext context,
-        IPurchaseLedger ledger)
+        IPurchaseLedger ledger, PurchaseAdmission admission)
     {
         if (!RouteIds.TryParse(id, out var saleId))
         {
@@ -157,6 +159,13 @@ public static class ShopPages
         }
 
         var key = form.Key is { } k && IdempotencyKeys.IsValid(k) ? k : null;
+        // The same bound on purchases in flight as the API's: a flood through the form must not grow the commit queue.
+        using var ticket = admission.TryEnter();
+        if (ticket is null)
+        {
+            return TypedResults.LocalRedirect($"/sales/{saleId}?m={Reasons.Unavailable}");
+        }
+
         var user = context.User;
         var attempt = new PurchaseAttempt(saleId, user.UserId(), user.DisplayName(), form.Quantity ?? 1, key);
         // As on the API: once started, a decision is carried through even if the browser leaves.

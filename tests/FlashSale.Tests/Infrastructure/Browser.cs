@@ -14,7 +14,9 @@ public sealed partial class Browser(HttpClient http)
 
     public HttpClient Http { get; } = http;
 
-    public static Browser Open(TestApp app) => new(app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }));
+    /// <summary>A browser on the app: its in-memory server, or its socket (the app's client base address) when it has one.</summary>
+    public static Browser Open(TestApp app) =>
+        new(app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = app.ClientOptions.BaseAddress }));
 
     /// <summary>Signs in through the sign-in form; the cookie stays with this browser.</summary>
     public async Task SignInAsync(string username, string password)
