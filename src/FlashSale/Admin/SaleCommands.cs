@@ -90,7 +90,21 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, TimeP
             return SaleCommandResult.Refused(SaleRefusal.Ended(sale.EndsAt));
         }
 
-        var ended = await sales.EndAsync(sale.Id, now, ct);
+        // Closed in the ledger first, then in the record: the other way round, every purchase decided while the record
+        // wrote (one durable commit; more under load) still passed the old end, and was confirmed after the sale's
+        // recorded end (G6). The record's write failing opens it again as it was.
+        await ledger.SaleChangedAsync(sale with { EndsAt = now }, ct);
+        Sale? ended;
+        try
+        {
+            ended = await sales.EndAsync(sale.Id, now, ct);
+        }
+        catch
+        {
+            await ledger.SaleChangedAsync(sale, CancellationToken.None);
+            throw;
+        }
+
         return ended is null ? SaleCommandResult.Refused(SaleRefusal.NotFound()) : await ChangedAsync(ended, now, ct);
     }
 
@@ -109,7 +123,20 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, TimeP
             return SaleCommandResult.Refused(SaleRefusal.HasOrders("A sale with orders cannot be deleted; end it instead."));
         }
 
-        switch (await sales.TryDeleteAsync(sale.Id, ct))
+        SaleWriteResult deleted;
+        try
+        {
+            deleted = await sales.TryDeleteAsync(sale.Id, ct);
+        }
+        catch
+        {
+            // The record could not answer (503 for the admin): the sale trades on as it was. Left withdrawn, every
+            // purchase of a sale the shop still showed answered 404 sale_not_found until a restart.
+            await ledger.SaleChangedAsync(sale, CancellationToken.None);
+            throw;
+        }
+
+        switch (deleted)
         {
             case SaleWriteResult.Done:
                 await ledger.SaleRemovedAsync(sale.Id, ct);

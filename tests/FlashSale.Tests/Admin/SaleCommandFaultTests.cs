@@ -1,0 +1,97 @@
+using System.Net;
+using FlashSale.Sales;
+using FlashSale.Storage.Embedded;
+using FlashSale.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FlashSale.Tests.Admin;
+
+/// <summary>
+/// Admin commands against a record that is slow or fails (the real SQLite store behind a fault-injecting wrapper):
+/// ending a sale closes it to purchases before the record's write, not after it (G6: no order after the recorded
+/// end), and a delete the record cannot carry out leaves the sale trading, not refusing every purchase as unknown.
+/// </summary>
+public sealed class SaleCommandFaultTests() : AdminAppTest(new TestApp(services: services =>
+{
+    services.AddSingleton<SqliteSaleStore>();
+    services.AddSingleton(sp => new FaultySaleStore(sp.GetRequiredService<SqliteSaleStore>()));
+    services.AddSingleton<ISaleStore>(sp => sp.GetRequiredService<FaultySaleStore>());
+}))
+{
+    private FaultySaleStore Store => App.Services.GetRequiredService<FaultySaleStore>();
+
+    [Fact]
+    public async Task WhileTheRecordWritesAnEarlyEnd_PurchasesAreAlreadyRefused()
+    {
+        var sale = (await Admin.CreateSaleAsync(stock: 100, perUserLimit: 10)).Id();
+        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
+        var writing = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        Store.BeforeEnd = async () =>
+        {
+            writing.SetResult();
+            await release.Task;
+        };
+
+        var end = Admin.PostEmptyAsync($"/api/v1/admin/sales/{sale}/end");
+        await writing.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        using (var during = await buyer.PurchaseAsync(sale))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, during.StatusCode);
+            Assert.Equal("sale_ended", await Api.ReasonAsync(during));
+        }
+
+        release.SetResult();
+        using var ended = await end;
+        Assert.Equal(HttpStatusCode.OK, ended.StatusCode);
+        Assert.Empty(await Admin.AllOrdersAsync(sale));
+    }
+
+    [Fact]
+    public async Task ADeleteTheRecordCannotCarryOut_LeavesTheSaleTrading()
+    {
+        var sale = (await Admin.CreateSaleAsync(stock: 100, perUserLimit: 10)).Id();
+        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
+        Store.FailDelete = new SqliteException("database or disk is full", 13);
+
+        using (var refused = await Admin.SendAsync(HttpMethod.Delete, $"/api/v1/admin/sales/{sale}"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        }
+
+        using var bought = await buyer.PurchaseAsync(sale);
+        Assert.Equal(HttpStatusCode.Created, bought.StatusCode);
+    }
+
+    /// <summary>The record as it is, with a pause before an end and a failure for a delete when a test asks for them.</summary>
+    public sealed class FaultySaleStore(ISaleStore inner) : ISaleStore
+    {
+        public Func<Task>? BeforeEnd { get; set; }
+
+        public Exception? FailDelete { get; set; }
+
+        public Task<IReadOnlyList<Sale>> ListAsync(CancellationToken ct) => inner.ListAsync(ct);
+
+        public Task<Sale?> FindAsync(Guid id, CancellationToken ct) => inner.FindAsync(id, ct);
+
+        public Task<Sale?> FindLatestAsync(Guid id, CancellationToken ct) => inner.FindLatestAsync(id, ct);
+
+        public Task<bool> TryCreateAsync(Sale sale, CancellationToken ct) => inner.TryCreateAsync(sale, ct);
+
+        public Task<SaleWriteResult> TryUpdateAsync(Sale changed, CancellationToken ct) => inner.TryUpdateAsync(changed, ct);
+
+        public async Task<Sale?> EndAsync(Guid id, DateTimeOffset at, CancellationToken ct)
+        {
+            if (BeforeEnd is { } pause)
+            {
+                await pause();
+            }
+
+            return await inner.EndAsync(id, at, ct);
+        }
+
+        public Task<SaleWriteResult> TryDeleteAsync(Guid id, CancellationToken ct) =>
+            FailDelete is { } failure ? Task.FromException<SaleWriteResult>(failure) : inner.TryDeleteAsync(id, ct);
+    }
+}
