@@ -18,10 +18,10 @@ public static class AdminOpsApi
         return group;
     }
 
-    private static async Task<Ok<ReconcileResponse>> Reconcile(IPurchaseLedger ledger, TimeProvider clock)
+    private static async Task<Ok<ReconcileResponse>> Reconcile(SaleCommands commands, TimeProvider clock)
     {
         // Carried through even if the client leaves: a half-done repair helps nobody.
-        var items = await ledger.ReconcileAsync(CancellationToken.None);
+        var items = await commands.ReconcileAsync(CancellationToken.None);
         return TypedResults.Ok(new ReconcileResponse(clock.GetUtcNow(), items.Count, items.Count(i => i.Drift != 0),
             items.Count(i => i.Repaired), items));
     }

@@ -11,7 +11,46 @@ namespace FlashSale.Admin;
 /// </summary>
 public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, TimeProvider clock)
 {
-    public async Task<SaleCommandResult> CreateAsync(CreateSaleRequest request, CancellationToken ct)
+    /// <summary>
+    /// One change at a time on this instance. Each change is several steps across the record and the ledger; two of
+    /// them interleaved left the ledger wrong: a reconciliation that listed a sale before a delete re-created its book
+    /// after it (a deleted sale that sold again), an edit between a delete's withdraw and its record delete re-opened
+    /// the sale being deleted. Admin changes are rare and quick; purchases never wait on this.
+    /// </summary>
+    private readonly SemaphoreSlim _changing = new(1, 1);
+
+    public Task<SaleCommandResult> CreateAsync(CreateSaleRequest request, CancellationToken ct) =>
+        OneAtATimeAsync(() => CreateCoreAsync(request, ct), ct);
+
+    public Task<SaleCommandResult> UpdateAsync(Guid saleId, UpdateSaleRequest request, CancellationToken ct) =>
+        OneAtATimeAsync(() => UpdateCoreAsync(saleId, request, ct), ct);
+
+    /// <summary>Ends a sale now (an upcoming one never opens); allowed with orders, refused once it has ended.</summary>
+    public Task<SaleCommandResult> EndAsync(Guid saleId, CancellationToken ct) =>
+        OneAtATimeAsync(() => EndCoreAsync(saleId, ct), ct);
+
+    /// <summary>Deletes a sale without orders; on success the result carries the sale as it was.</summary>
+    public Task<SaleCommandResult> DeleteAsync(Guid saleId, CancellationToken ct) =>
+        OneAtATimeAsync(() => DeleteCoreAsync(saleId, ct), ct);
+
+    /// <summary>The ledger's reconciliation (<see cref="IPurchaseLedger.ReconcileAsync"/>), never beside another change.</summary>
+    public Task<IReadOnlyList<SaleReconciliation>> ReconcileAsync(CancellationToken ct) =>
+        OneAtATimeAsync(() => ledger.ReconcileAsync(ct), ct);
+
+    private async Task<T> OneAtATimeAsync<T>(Func<Task<T>> change, CancellationToken ct)
+    {
+        await _changing.WaitAsync(ct);
+        try
+        {
+            return await change();
+        }
+        finally
+        {
+            _changing.Release();
+        }
+    }
+
+    private async Task<SaleCommandResult> CreateCoreAsync(CreateSaleRequest request, CancellationToken ct)
     {
         var validation = request.Validate();
         if (!validation.IsValid)
@@ -30,7 +69,7 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, TimeP
     }
 
     /// <summary>Trading fields (stock, limit, window) only while upcoming; any field only before the first order.</summary>
-    public async Task<SaleCommandResult> UpdateAsync(Guid saleId, UpdateSaleRequest request, CancellationToken ct)
+    private async Task<SaleCommandResult> UpdateCoreAsync(Guid saleId, UpdateSaleRequest request, CancellationToken ct)
     {
         var sale = await sales.FindLatestAsync(saleId, ct);
         if (sale is null)
@@ -75,8 +114,7 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, TimeP
         };
     }
 
-    /// <summary>Ends a sale now (an upcoming one never opens); allowed with orders, refused once it has ended.</summary>
-    public async Task<SaleCommandResult> EndAsync(Guid saleId, CancellationToken ct)
+    private async Task<SaleCommandResult> EndCoreAsync(Guid saleId, CancellationToken ct)
     {
         var sale = await sales.FindLatestAsync(saleId, ct);
         if (sale is null)
@@ -108,8 +146,7 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, TimeP
         return ended is null ? SaleCommandResult.Refused(SaleRefusal.NotFound()) : await ChangedAsync(ended, now, ct);
     }
 
-    /// <summary>Deletes a sale without orders; on success the result carries the sale as it was.</summary>
-    public async Task<SaleCommandResult> DeleteAsync(Guid saleId, CancellationToken ct)
+    private async Task<SaleCommandResult> DeleteCoreAsync(Guid saleId, CancellationToken ct)
     {
         var sale = await sales.FindLatestAsync(saleId, ct);
         if (sale is null)

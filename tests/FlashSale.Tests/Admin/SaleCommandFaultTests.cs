@@ -10,7 +10,8 @@ namespace FlashSale.Tests.Admin;
 /// <summary>
 /// Admin commands against a record that is slow or fails (the real SQLite store behind a fault-injecting wrapper):
 /// ending a sale closes it to purchases before the record's write, not after it (G6: no order after the recorded
-/// end), and a delete the record cannot carry out leaves the sale trading, not refusing every purchase as unknown.
+/// end); a delete the record cannot carry out leaves the sale trading, not refusing every purchase as unknown; and
+/// admin changes do not interleave (a reconciliation paused after listing the sales holds a delete back).
 /// </summary>
 public sealed class SaleCommandFaultTests() : AdminAppTest(new TestApp(services: services =>
 {
@@ -64,14 +65,60 @@ public sealed class SaleCommandFaultTests() : AdminAppTest(new TestApp(services:
         Assert.Equal(HttpStatusCode.Created, bought.StatusCode);
     }
 
-    /// <summary>The record as it is, with a pause before an end and a failure for a delete when a test asks for them.</summary>
+    [Fact]
+    public async Task ADeleteDuringAReconciliation_WaitsForIt_AndTheSaleStaysDeleted()
+    {
+        var sale = (await Admin.CreateSaleAsync(stock: 100, perUserLimit: 10)).Id();
+        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
+        var listed = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        Store.AfterList = async () =>
+        {
+            Store.AfterList = null;
+            listed.SetResult();
+            await release.Task;
+        };
+
+        // The reconciliation has listed the sales (this one among them) when the delete comes.
+        var reconcile = Admin.PostEmptyAsync("/api/v1/admin/reconcile");
+        await listed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var delete = Admin.SendAsync(HttpMethod.Delete, $"/api/v1/admin/sales/{sale}");
+        await Task.Delay(300);
+        release.SetResult();
+        using (var reconciled = await reconcile)
+        {
+            Assert.Equal(HttpStatusCode.OK, reconciled.StatusCode);
+        }
+
+        using (var deleted = await delete)
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        // Interleaved, the reconciliation re-created the deleted sale's book, and the sale sold again (201).
+        using var bought = await buyer.PurchaseAsync(sale);
+        Assert.Equal(HttpStatusCode.NotFound, bought.StatusCode);
+    }
+
+    /// <summary>The record as it is, with a pause after a list or before an end, and a failure for a delete, when a test asks.</summary>
     public sealed class FaultySaleStore(ISaleStore inner) : ISaleStore
     {
+        public Func<Task>? AfterList { get; set; }
+
         public Func<Task>? BeforeEnd { get; set; }
 
         public Exception? FailDelete { get; set; }
 
-        public Task<IReadOnlyList<Sale>> ListAsync(CancellationToken ct) => inner.ListAsync(ct);
+        public async Task<IReadOnlyList<Sale>> ListAsync(CancellationToken ct)
+        {
+            var listed = await inner.ListAsync(ct);
+            if (AfterList is { } pause)
+            {
+                await pause();
+            }
+
+            return listed;
+        }
 
         public Task<Sale?> FindAsync(Guid id, CancellationToken ct) => inner.FindAsync(id, ct);
 
