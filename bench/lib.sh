@@ -99,11 +99,12 @@ build_livebench() {
 }
 
 # An embedded FlashSale on CPU 0 at $PORT for the live-feed and read benchmarks, with room for $1 connections (the
-# Limits:MaxConcurrentConnections cap is 10,000 by default) and SERVER_ENV's settings; sets SERVER_PID.
+# Limits:MaxConcurrentConnections cap is 10,000 by default) and SERVER_ENV's settings; sets SERVER_PID. Every viewer
+# comes from 127.0.0.1, so the per-address stream cap (Live:MaxStreamsPerClient, 100) is lifted.
 start_feed_server() { # connections
   # shellcheck disable=SC2046,SC2086 # flashsale_env and SERVER_ENV are separate NAME=value words
   env ASPNETCORE_ENVIRONMENT=Production DOTNET_TC_CallCountingDelayMs=0 Logging__LogLevel__Default=Warning \
-    ASPNETCORE_URLS="http://127.0.0.1:$PORT" $(flashsale_env "$WORK/data") "Limits__MaxConcurrentConnections=$1" ${SERVER_ENV:-} \
+    ASPNETCORE_URLS="http://127.0.0.1:$PORT" $(flashsale_env "$WORK/data") "Limits__MaxConcurrentConnections=$1" Live__MaxStreamsPerClient=0 ${SERVER_ENV:-} \
     taskset -c 0 dotnet "$BUILD_DIR/flashsale/FlashSale.dll" --contentRoot "$BUILD_DIR/flashsale" >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   wait_ready "$SERVER_PID" "$PORT" server || die "server did not start: $(tail -n 5 "$WORK/server.log")"

@@ -24,6 +24,13 @@ public sealed class LiveOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Most live streams open at once from one client address (IPv6 per /64); 0: no cap. Generous for an office or a
+    /// carrier's NAT full of viewers, far below what it takes to hold every connection of an instance.
+    /// </summary>
+    [Range(0, 100_000)]
+    public int MaxStreamsPerClient { get; set; } = 100;
+
     /// <summary>The reconnection delay suggested to EventSource clients (<c>retry:</c>).</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan Retry { get; set; } = TimeSpan.FromSeconds(2);

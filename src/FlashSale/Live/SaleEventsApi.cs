@@ -1,3 +1,4 @@
+using FlashSale.Common;
 using FlashSale.Operations;
 using System.Globalization;
 using System.Text;
@@ -18,13 +19,22 @@ public static class SaleEventsApi
     }
 
     private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> Stream(string id, HttpContext context,
-        ISaleStore sales, SaleFeedHub hub, FlashSaleMetrics metrics, TimeProvider clock)
+        ISaleStore sales, SaleFeedHub hub, StreamQuota quota, FlashSaleMetrics metrics, TimeProvider clock)
     {
         var ct = context.RequestAborted;
         var sale = await SalesApi.FindAsync(id, sales, ct);
         if (sale is null)
         {
             return SalesApi.SaleNotFound();
+        }
+
+        using var lease = quota.TryEnter(context);
+        if (lease is null)
+        {
+            var seconds = (int)Math.Ceiling(hub.Options.Retry.TotalSeconds);
+            ApiProblem.RetryAfter(context, seconds);
+            return ApiProblem.Create(StatusCodes.Status429TooManyRequests, Reasons.RateLimited, "Too many live streams from this address.",
+                string.Create(CultureInfo.InvariantCulture, $"At most {quota.Max} open at once (Live:MaxStreamsPerClient); close one and try again."));
         }
 
         FeedSubscriber subscriber;

@@ -13,6 +13,7 @@ public static class StorageSetup
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SaleFeedHub>();
+        services.AddSingleton<StreamQuota>();
         services.AddSingleton<IStockNotifier>(sp => sp.GetRequiredService<SaleFeedHub>());
         // A store down answers 503 + Retry-After wherever it surfaces, never a 500 (docs/reliability.md).
         services.AddExceptionHandler<StoreUnavailableExceptionHandler>();
