@@ -181,6 +181,25 @@ public sealed partial class DeployFilesTests
         Assert.Matches(@"^[1-5]s$", purchase.GetValueOrDefault("proxy_connect_timeout")?.Single() ?? "60s");
     }
 
+    [Theory]
+    [InlineData("deploy/nginx.conf")]
+    [InlineData("deploy/nginx.compose.conf")]
+    public void Nginx_KeepsTheMetricsFromThePublic(string file)
+    {
+        // How a sale sells, second by second, is for the scraper inside, which asks each instance itself.
+        var metrics = NginxConf.Parse(Read(file)).For("/metrics");
+
+        Assert.Equal("404", metrics.GetValueOrDefault("return")?.Single());
+        Assert.False(metrics.ContainsKey("proxy_pass"), "/metrics is passed on to the instances");
+    }
+
+    [Fact]
+    public void TheImage_OpensNoDemoSalesInAFreshStore()
+    {
+        // appsettings.json seeds them for the README's one-command start; a production image must not.
+        Assert.Contains("Storage__SeedDemoData=false", Read("deploy/Dockerfile"), StringComparison.Ordinal);
+    }
+
     /// <summary>What differs with where nginx runs (its addresses, files and logs), not with how it treats a request.</summary>
     private static readonly string[] WhereNginxRuns =
         ["listen", "server_name", "access_log", "error_log", "client_body_temp_path", "proxy_temp_path", "fastcgi_temp_path", "uwsgi_temp_path", "scgi_temp_path"];
