@@ -64,6 +64,9 @@ public sealed partial class EmbeddedLedger
                     {
                         book.Rebuild(held);
                         LogRepaired(book.Sale.Id, ledgerSold, recordSold);
+                        // Viewers see the repaired stock now, as after a purchase (not at the next heartbeat's read,
+                        // up to 15 s later); the distributed ledger does the same.
+                        notifier.StockChanged(book.Sale.Id);
                     }
 
                     return new SaleReconciliation(book.Sale.Id, book.Sale.Sku, book.Sale.TotalStock, recordSold,
