@@ -104,14 +104,37 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, TimeP
             return SaleCommandResult.Refused(SaleRefusal.HasOrders("This sale has orders: its product, price and image are fixed."));
         }
 
-        return await sales.TryUpdateAsync(changed, ct) switch
+        // Held shut in the ledger while the record changes, and its count read again once shut: a purchase decided
+        // between the check above and the ledger taking the new terms (buyers hammer a sale the moment it opens, and
+        // admins fix stock at the last minute) was sold under the old terms, and a lower new total then ended below
+        // what was sold (G1). Shut, the ledger answers "not started" for the few milliseconds of the write.
+        await ledger.SaleChangedAsync(sale with { StartsAt = sale.EndsAt }, ct);
+        SaleWriteResult written;
+        try
         {
-            SaleWriteResult.Done => await ChangedAsync(changed, now, ct),
-            SaleWriteResult.SkuTaken => SaleCommandResult.Refused(SaleRefusal.SkuTaken()),
-            SaleWriteResult.HasOrders => SaleCommandResult.Refused(
-                SaleRefusal.HasOrders("This sale has orders: its product, price and image are fixed.")),
-            _ => SaleCommandResult.Refused(SaleRefusal.NotFound()),
-        };
+            written = (await ledger.GetStockAsync(sale, ct)).Sold > 0
+                ? SaleWriteResult.HasOrders
+                : await sales.TryUpdateAsync(changed, ct);
+        }
+        catch
+        {
+            await ledger.SaleChangedAsync(sale, CancellationToken.None);
+            throw;
+        }
+
+        switch (written)
+        {
+            case SaleWriteResult.Done:
+                return await ChangedAsync(changed, now, ct);
+            case SaleWriteResult.NotFound:
+                await ledger.SaleRemovedAsync(sale.Id, CancellationToken.None);
+                return SaleCommandResult.Refused(SaleRefusal.NotFound());
+        }
+
+        await ledger.SaleChangedAsync(sale, CancellationToken.None);
+        return SaleCommandResult.Refused(written == SaleWriteResult.SkuTaken
+            ? SaleRefusal.SkuTaken()
+            : SaleRefusal.HasOrders("This sale has orders: its product, price and image are fixed."));
     }
 
     private async Task<SaleCommandResult> EndCoreAsync(Guid saleId, CancellationToken ct)

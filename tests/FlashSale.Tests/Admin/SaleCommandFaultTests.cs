@@ -100,10 +100,53 @@ public sealed class SaleCommandFaultTests() : AdminAppTest(new TestApp(services:
         Assert.Equal(HttpStatusCode.NotFound, bought.StatusCode);
     }
 
-    /// <summary>The record as it is, with a pause after a list or before an end, and a failure for a delete, when a test asks.</summary>
+    [Fact]
+    public async Task AStockCutWrittenAsTheSaleOpens_NeverLeavesMoreSoldThanTheNewTotal()
+    {
+        var startsAt = DateTimeOffset.UtcNow.AddSeconds(2);
+        var sale = (await Admin.CreateSaleAsync(stock: 10, perUserLimit: 10, startsAt: startsAt)).Id();
+        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
+        var written = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        Store.AfterUpdate = async () =>
+        {
+            Store.AfterUpdate = null;
+            written.SetResult();
+            await release.Task;
+        };
+
+        // The record takes the cut while the sale is still upcoming; the sale opens before the ledger has the new terms.
+        var cut = Admin.PatchJsonAsync($"/api/v1/admin/sales/{sale}", """{"totalStock":5}""");
+        await written.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.Delay(startsAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(200));
+        for (var i = 0; i < 8; i++)
+        {
+            using var meanwhile = await buyer.PurchaseAsync(sale);
+            Assert.NotEqual(HttpStatusCode.Created, meanwhile.StatusCode);
+        }
+
+        release.SetResult();
+        using (var done = await cut)
+        {
+            Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+        }
+
+        for (var i = 0; i < 8; i++)
+        {
+            using var after = await buyer.PurchaseAsync(sale);
+        }
+
+        // G1 against the new total: 5 sold, not the 8 the old terms let through before the ledger learned the cut.
+        Assert.Equal(5, (await Admin.AllOrdersAsync(sale)).Count);
+        Assert.Equal(0, (await Admin.StockAsync(sale)).Int("remainingStock"));
+    }
+
+    /// <summary>The record as it is, with a pause after a list or an update or before an end, and a failure for a delete, when a test asks.</summary>
     public sealed class FaultySaleStore(ISaleStore inner) : ISaleStore
     {
         public Func<Task>? AfterList { get; set; }
+
+        public Func<Task>? AfterUpdate { get; set; }
 
         public Func<Task>? BeforeEnd { get; set; }
 
@@ -126,7 +169,16 @@ public sealed class SaleCommandFaultTests() : AdminAppTest(new TestApp(services:
 
         public Task<bool> TryCreateAsync(Sale sale, CancellationToken ct) => inner.TryCreateAsync(sale, ct);
 
-        public Task<SaleWriteResult> TryUpdateAsync(Sale changed, CancellationToken ct) => inner.TryUpdateAsync(changed, ct);
+        public async Task<SaleWriteResult> TryUpdateAsync(Sale changed, CancellationToken ct)
+        {
+            var written = await inner.TryUpdateAsync(changed, ct);
+            if (AfterUpdate is { } pause)
+            {
+                await pause();
+            }
+
+            return written;
+        }
 
         public async Task<Sale?> EndAsync(Guid id, DateTimeOffset at, CancellationToken ct)
         {
