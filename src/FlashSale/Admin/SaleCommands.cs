@@ -101,7 +101,7 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, TimeP
         // The ledger's count also sees a purchase not yet committed; the record's guard below sees the rest.
         if (stock.Sold > 0)
         {
-            return SaleCommandResult.Refused(SaleRefusal.HasOrders("This sale has orders: its product, price and image are fixed."));
+            return SaleCommandResult.Refused(ProductFixed());
         }
 
         // Held shut in the ledger while the record changes, and its count read again once shut: a purchase decided
@@ -109,18 +109,9 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, TimeP
         // admins fix stock at the last minute) was sold under the old terms, and a lower new total then ended below
         // what was sold (G1). Shut, the ledger answers "not started" for the few milliseconds of the write.
         await ledger.SaleChangedAsync(sale with { StartsAt = sale.EndsAt }, ct);
-        SaleWriteResult written;
-        try
-        {
-            written = (await ledger.GetStockAsync(sale, ct)).Sold > 0
-                ? SaleWriteResult.HasOrders
-                : await sales.TryUpdateAsync(changed, ct);
-        }
-        catch
-        {
-            await ledger.SaleChangedAsync(sale, CancellationToken.None);
-            throw;
-        }
+        var written = await RestoringOnFailureAsync(sale, async () => (await ledger.GetStockAsync(sale, ct)).Sold > 0
+            ? SaleWriteResult.HasOrders
+            : await sales.TryUpdateAsync(changed, ct));
 
         switch (written)
         {
@@ -134,7 +125,7 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, TimeP
         await ledger.SaleChangedAsync(sale, CancellationToken.None);
         return SaleCommandResult.Refused(written == SaleWriteResult.SkuTaken
             ? SaleRefusal.SkuTaken()
-            : SaleRefusal.HasOrders("This sale has orders: its product, price and image are fixed."));
+            : ProductFixed());
     }
 
     private async Task<SaleCommandResult> EndCoreAsync(Guid saleId, CancellationToken ct)
@@ -155,16 +146,7 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, TimeP
         // wrote (one durable commit; more under load) still passed the old end, and was confirmed after the sale's
         // recorded end (G6). The record's write failing opens it again as it was.
         await ledger.SaleChangedAsync(sale with { EndsAt = now }, ct);
-        Sale? ended;
-        try
-        {
-            ended = await sales.EndAsync(sale.Id, now, ct);
-        }
-        catch
-        {
-            await ledger.SaleChangedAsync(sale, CancellationToken.None);
-            throw;
-        }
+        var ended = await RestoringOnFailureAsync(sale, () => sales.EndAsync(sale.Id, now, ct));
 
         return ended is null ? SaleCommandResult.Refused(SaleRefusal.NotFound()) : await ChangedAsync(ended, now, ct);
     }
@@ -183,18 +165,9 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, TimeP
             return SaleCommandResult.Refused(SaleRefusal.HasOrders("A sale with orders cannot be deleted; end it instead."));
         }
 
-        SaleWriteResult deleted;
-        try
-        {
-            deleted = await sales.TryDeleteAsync(sale.Id, ct);
-        }
-        catch
-        {
-            // The record could not answer (503 for the admin): the sale trades on as it was. Left withdrawn, every
-            // purchase of a sale the shop still showed answered 404 sale_not_found until a restart.
-            await ledger.SaleChangedAsync(sale, CancellationToken.None);
-            throw;
-        }
+        // The record failing (503 for the admin) puts the sale back to trading as it was: left withdrawn, every purchase
+        // of a sale the shop still showed answered 404 sale_not_found until a restart.
+        var deleted = await RestoringOnFailureAsync(sale, () => sales.TryDeleteAsync(sale.Id, ct));
 
         switch (deleted)
         {
@@ -212,6 +185,25 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, TimeP
                 return SaleCommandResult.Refused(SaleRefusal.NotFound());
         }
     }
+
+    /// <summary>
+    /// A record write made while the ledger holds the sale shut, closed or withdrawn: if the record fails, the ledger
+    /// gets the sale back as it was before the exception goes on (to the 503).
+    /// </summary>
+    private async Task<T> RestoringOnFailureAsync<T>(Sale sale, Func<Task<T>> write)
+    {
+        try
+        {
+            return await write();
+        }
+        catch
+        {
+            await ledger.SaleChangedAsync(sale, CancellationToken.None);
+            throw;
+        }
+    }
+
+    private static SaleRefusal ProductFixed() => SaleRefusal.HasOrders("This sale has orders: its product, price and image are fixed.");
 
     private async Task<SaleCommandResult> ChangedAsync(Sale sale, DateTimeOffset now, CancellationToken ct)
     {

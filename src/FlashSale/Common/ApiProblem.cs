@@ -57,6 +57,14 @@ public static class ApiProblem
             "The service cannot take this request right now.", detail);
     }
 
+    /// <summary>429 <c>rate_limited</c> with Retry-After: a rate-limit rule, or the live feed's streams per address.</summary>
+    public static ProblemHttpResult RateLimited(HttpContext context, int retryAfterSeconds, string title, string detail,
+        IDictionary<string, object?>? extensions = null)
+    {
+        RetryAfter(context, retryAfterSeconds);
+        return Create(StatusCodes.Status429TooManyRequests, Reasons.RateLimited, title, detail, extensions);
+    }
+
     public static void RetryAfter(HttpContext context, int seconds) =>
         context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -31,9 +31,7 @@ public static class SaleEventsApi
         using var lease = quota.TryEnter(context);
         if (lease is null)
         {
-            var seconds = (int)Math.Ceiling(hub.Options.Retry.TotalSeconds);
-            ApiProblem.RetryAfter(context, seconds);
-            return ApiProblem.Create(StatusCodes.Status429TooManyRequests, Reasons.RateLimited, "Too many live streams from this address.",
+            return ApiProblem.RateLimited(context, (int)Math.Ceiling(hub.Options.Retry.TotalSeconds), "Too many live streams from this address.",
                 string.Create(CultureInfo.InvariantCulture, $"At most {quota.Max} open at once (Live:MaxStreamsPerClient); close one and try again."));
         }
 

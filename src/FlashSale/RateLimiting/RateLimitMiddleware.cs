@@ -116,8 +116,7 @@ public sealed partial class RateLimitMiddleware(RequestDelegate next, IRateLimit
         var seconds = (int)Math.Clamp(Math.Ceiling(decision.RetryAfter.TotalSeconds), 1, int.MaxValue);
         LogRefused(logger, rule.Name, seconds);
         metrics.RateLimited(rule.Name);
-        ApiProblem.RetryAfter(context, seconds);
-        await ApiProblem.Create(StatusCodes.Status429TooManyRequests, Reasons.RateLimited, "Too many requests.",
+        await ApiProblem.RateLimited(context, seconds, "Too many requests.",
             string.Create(CultureInfo.InvariantCulture,
                 $"At most {rule.PermitLimit} requests per {rule.Window} ('{rule.Name}'). Retry after {seconds} s."),
             new Dictionary<string, object?> { ["rule"] = rule.Name, ["retryAfter"] = seconds }).ExecuteAsync(context);

@@ -27,23 +27,18 @@ public sealed class SaleCommandFaultTests() : AdminAppTest(new TestApp(services:
     {
         var sale = (await Admin.CreateSaleAsync(stock: 100, perUserLimit: 10)).Id();
         var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
-        var writing = new TaskCompletionSource();
-        var release = new TaskCompletionSource();
-        Store.BeforeEnd = async () =>
-        {
-            writing.SetResult();
-            await release.Task;
-        };
+        var writing = new Pause();
+        Store.BeforeEnd = writing.HoldAsync;
 
         var end = Admin.PostEmptyAsync($"/api/v1/admin/sales/{sale}/end");
-        await writing.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await writing.Reached;
         using (var during = await buyer.PurchaseAsync(sale))
         {
             Assert.Equal(HttpStatusCode.Conflict, during.StatusCode);
             Assert.Equal("sale_ended", await Api.ReasonAsync(during));
         }
 
-        release.SetResult();
+        writing.Release();
         using var ended = await end;
         Assert.Equal(HttpStatusCode.OK, ended.StatusCode);
         Assert.Empty(await Admin.AllOrdersAsync(sale));
@@ -70,21 +65,15 @@ public sealed class SaleCommandFaultTests() : AdminAppTest(new TestApp(services:
     {
         var sale = (await Admin.CreateSaleAsync(stock: 100, perUserLimit: 10)).Id();
         var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
-        var listed = new TaskCompletionSource();
-        var release = new TaskCompletionSource();
-        Store.AfterList = async () =>
-        {
-            Store.AfterList = null;
-            listed.SetResult();
-            await release.Task;
-        };
+        var listed = new Pause();
+        Store.AfterList = listed.HoldAsync;
 
         // The reconciliation has listed the sales (this one among them) when the delete comes.
         var reconcile = Admin.PostEmptyAsync("/api/v1/admin/reconcile");
-        await listed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await listed.Reached;
         var delete = Admin.SendAsync(HttpMethod.Delete, $"/api/v1/admin/sales/{sale}");
         await Task.Delay(300);
-        release.SetResult();
+        listed.Release();
         using (var reconciled = await reconcile)
         {
             Assert.Equal(HttpStatusCode.OK, reconciled.StatusCode);
@@ -106,18 +95,12 @@ public sealed class SaleCommandFaultTests() : AdminAppTest(new TestApp(services:
         var startsAt = DateTimeOffset.UtcNow.AddSeconds(2);
         var sale = (await Admin.CreateSaleAsync(stock: 10, perUserLimit: 10, startsAt: startsAt)).Id();
         var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
-        var written = new TaskCompletionSource();
-        var release = new TaskCompletionSource();
-        Store.AfterUpdate = async () =>
-        {
-            Store.AfterUpdate = null;
-            written.SetResult();
-            await release.Task;
-        };
+        var written = new Pause();
+        Store.AfterUpdate = written.HoldAsync;
 
         // The record takes the cut while the sale is still upcoming; the sale opens before the ledger has the new terms.
         var cut = Admin.PatchJsonAsync($"/api/v1/admin/sales/{sale}", """{"totalStock":5}""");
-        await written.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await written.Reached;
         await Task.Delay(startsAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(200));
         for (var i = 0; i < 8; i++)
         {
@@ -125,7 +108,7 @@ public sealed class SaleCommandFaultTests() : AdminAppTest(new TestApp(services:
             Assert.NotEqual(HttpStatusCode.Created, meanwhile.StatusCode);
         }
 
-        release.SetResult();
+        written.Release();
         using (var done = await cut)
         {
             Assert.Equal(HttpStatusCode.OK, done.StatusCode);
@@ -139,6 +122,26 @@ public sealed class SaleCommandFaultTests() : AdminAppTest(new TestApp(services:
         // G1 against the new total: 5 sold, not the 8 the old terms let through before the ledger learned the cut.
         Assert.Equal(5, (await Admin.AllOrdersAsync(sale)).Count);
         Assert.Equal(0, (await Admin.StockAsync(sale)).Int("remainingStock"));
+    }
+
+    /// <summary>Where a store call stops, the first time only, until the test lets it go.</summary>
+    private sealed class Pause
+    {
+        private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _used;
+
+        public Task Reached => _reached.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        public void Release() => _released.TrySetResult();
+
+        public Task HoldAsync() => Interlocked.Exchange(ref _used, 1) == 0 ? HoldFirstAsync() : Task.CompletedTask;
+
+        private async Task HoldFirstAsync()
+        {
+            _reached.SetResult();
+            await _released.Task;
+        }
     }
 
     /// <summary>The record as it is, with a pause after a list or an update or before an end, and a failure for a delete, when a test asks.</summary>
