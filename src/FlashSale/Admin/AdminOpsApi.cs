@@ -27,7 +27,7 @@ public static class AdminOpsApi
     }
 
     private static async Task<Results<Ok<SaleListResponse>, ProblemHttpResult>> Reset(IHostEnvironment environment,
-        ISaleStore sales, IPurchaseLedger ledger, TimeProvider clock)
+        SaleCommands commands, ISaleStore sales, IPurchaseLedger ledger, TimeProvider clock)
     {
         if (!environment.IsDevelopment())
         {
@@ -35,8 +35,7 @@ public static class AdminOpsApi
             return ApiProblem.NotFound(Reasons.NotFound, "Not found.");
         }
 
-        await ledger.ResetAsync(CancellationToken.None);
-        await DemoSales.SeedIfEmptyAsync(sales, ledger, clock, CancellationToken.None);
+        await commands.ResetAsync(CancellationToken.None);
         var now = clock.GetUtcNow();
         var all = await sales.ListAsync(CancellationToken.None);
         var stocks = await ledger.GetStocksAsync(all, CancellationToken.None);

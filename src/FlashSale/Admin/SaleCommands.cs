@@ -7,18 +7,14 @@ namespace FlashSale.Admin;
 /// The rules for changing a sale, written once: the admin API and the dashboard both call these, so a
 /// rule (and its refusal) cannot differ between them. The record decides with conditional writes; the
 /// ledger follows every change at once. Each change starts from the sale as the record holds it now
-/// (<see cref="ISaleStore.FindLatestAsync"/>), not a copy another instance's write may have outdated.
+/// (<see cref="ISaleStore.FindLatestAsync"/>), not a copy another instance's write may have outdated, and one change
+/// at a time across every instance (<see cref="IAdminChangeLock"/>): interleaved, a reconciliation that listed a sale
+/// before a delete re-created its book after it (a deleted sale that sold again), an edit between a delete's withdraw
+/// and its record delete re-opened the sale being deleted, and two edits could reach the ledger in the opposite order
+/// to the record. Admin changes are rare and quick; purchases never wait on this.
 /// </summary>
-public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, TimeProvider clock)
+public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdminChangeLock changing, TimeProvider clock)
 {
-    /// <summary>
-    /// One change at a time on this instance. Each change is several steps across the record and the ledger; two of
-    /// them interleaved left the ledger wrong: a reconciliation that listed a sale before a delete re-created its book
-    /// after it (a deleted sale that sold again), an edit between a delete's withdraw and its record delete re-opened
-    /// the sale being deleted. Admin changes are rare and quick; purchases never wait on this.
-    /// </summary>
-    private readonly SemaphoreSlim _changing = new(1, 1);
-
     public Task<SaleCommandResult> CreateAsync(CreateSaleRequest request, CancellationToken ct) =>
         OneAtATimeAsync(() => CreateCoreAsync(request, ct), ct);
 
@@ -37,17 +33,18 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, TimeP
     public Task<IReadOnlyList<SaleReconciliation>> ReconcileAsync(CancellationToken ct) =>
         OneAtATimeAsync(() => ledger.ReconcileAsync(ct), ct);
 
+    /// <summary>Development only (the reset endpoint): wipes sales and orders and opens the demo sales again.</summary>
+    public Task<bool> ResetAsync(CancellationToken ct) => OneAtATimeAsync(async () =>
+    {
+        await ledger.ResetAsync(ct);
+        await DemoSales.SeedIfEmptyAsync(sales, ledger, clock, ct);
+        return true;
+    }, ct);
+
     private async Task<T> OneAtATimeAsync<T>(Func<Task<T>> change, CancellationToken ct)
     {
-        await _changing.WaitAsync(ct);
-        try
-        {
-            return await change();
-        }
-        finally
-        {
-            _changing.Release();
-        }
+        await using var held = await changing.AcquireAsync(ct);
+        return await change();
     }
 
     private async Task<SaleCommandResult> CreateCoreAsync(CreateSaleRequest request, CancellationToken ct)

@@ -23,6 +23,7 @@ public static class EmbeddedStorageSetup
         services.AddSingleton<EmbeddedLedger>();
         services.AddSingleton<IPurchaseLedger>(sp => sp.GetRequiredService<EmbeddedLedger>());
         services.AddSingleton<IStoreInitializer, EmbeddedStoreInitializer>();
+        services.AddSingleton<IAdminChangeLock, InProcessAdminChangeLock>();
         services.AddSingleton<Operations.IStoreProbe, SqliteProbe>();
         return services;
     }

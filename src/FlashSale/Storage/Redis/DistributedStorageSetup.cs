@@ -83,6 +83,8 @@ public static class DistributedStorageSetup
         services.AddHostedService(sp => sp.GetRequiredService<OutboxPersister>());
         services.AddSingleton<IPurchaseLedger, RedisLedger>();
         services.AddSingleton<IStoreInitializer, DistributedStoreInitializer>();
+        // Admin changes one at a time across the instances, not only within each.
+        services.AddSingleton<IAdminChangeLock, PostgresAdminChangeLock>();
 
         // Readiness follows both stores; the outbox lag is a gauge.
         services.AddSingleton<IStoreProbe, RedisProbe>();
