@@ -13,7 +13,7 @@ public static class Pages
         await page.GetByLabel("Username").FillAsync(username);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Create an account" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/register", StringComparison.Ordinal));
+        await LeftAsync(page, "/register");
     }
 
     public static async Task SignInAsync(IPage page, string username, string password)
@@ -22,7 +22,24 @@ public static class Pages
         await page.GetByLabel("Username").FillAsync(username);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+        await LeftAsync(page, "/login");
+    }
+
+    /// <summary>
+    /// Waits for the form to send the browser on. A form that stays says why on the page (a refusal, a rate limit, a
+    /// rejected antiforgery token): the failure carries that text, where a bare timeout told nothing.
+    /// </summary>
+    private static async Task LeftAsync(IPage page, string form)
+    {
+        try
+        {
+            await page.WaitForURLAsync(url => !url.Contains(form, StringComparison.Ordinal));
+        }
+        catch (TimeoutException)
+        {
+            var text = await page.Locator("body").InnerTextAsync(new() { Timeout = 5000 });
+            throw new Xunit.Sdk.XunitException($"Still on {page.Url} after sending the form; the page says: {text[..Math.Min(text.Length, 600)]}");
+        }
     }
 
     public static ILocator BuyButton(IPage page) => page.GetByRole(AriaRole.Button, new() { Name = "Buy now" });
