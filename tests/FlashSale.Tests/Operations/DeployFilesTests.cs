@@ -116,7 +116,8 @@ public sealed partial class DeployFilesTests
     [Fact]
     public void ComposeRedisConfiguration_DiffersFromRedisConf_OnlyInWhereItRuns()
     {
-        string[] whereItRuns = ["bind", "protected-mode", "supervised", "pidfile", "logfile", "dir"];
+        // The password is a secret from the environment: a host's Redis gets its own in its ACL (deploy/redis.conf).
+        string[] whereItRuns = ["bind", "protected-mode", "supervised", "pidfile", "logfile", "dir", "requirepass"];
         var production = RedisConf(Read("deploy/redis.conf"));
         var compose = ComposeRedis();
 
@@ -129,6 +130,36 @@ public sealed partial class DeployFilesTests
         {
             Assert.True(production.ContainsKey(name), $"{name} is set for the compose Redis only: set it in deploy/redis.conf too");
         }
+    }
+
+    [Fact]
+    public void ComposeRedis_AsksForAPasswordFromTheEnvironment_AndEveryClientGivesIt()
+    {
+        var compose = Read("deploy/compose.yaml");
+        var redis = ComposeRedis();
+        const string FromEnvironment = "${REDIS_PASSWORD:?set REDIS_PASSWORD}";
+
+        // Required, never defaulted: compose refuses to start without it.
+        Assert.Equal(FromEnvironment, redis.Setting("requirepass"));
+        // The instances (the x-flashsale block they share) connect with it; the health check's redis-cli reads it from REDISCLI_AUTH.
+        Assert.Contains($"    ConnectionStrings__Redis: redis:6379,password={FromEnvironment}\n", compose, StringComparison.Ordinal);
+        Assert.Matches(new Regex($@"^\s+REDISCLI_AUTH: {Regex.Escape(FromEnvironment)}\s*$", RegexOptions.Multiline), redis.Block);
+        Assert.Contains("redis-cli", redis.Block, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ComposeInstances_TrustForwardedAddressesFromNginxAlone()
+    {
+        var compose = Read("deploy/compose.yaml");
+        var trusted = Regex.Matches(compose, @"^\s+Network__TrustedProxies__\d+: (\S+)\s*$", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToList();
+        var nginxAddress = Regex.Match(Service(compose, "nginx"), @"ipv4_address: (\S+)").Groups[1].Value;
+        var subnet = Regex.Match(TopLevel(compose, "networks"), @"subnet: (\S+)").Groups[1].Value;
+
+        // One trusted address, nginx's own, pinned inside the network's pinned range: an unpinned network could come up
+        // in a range the setting does not cover (every buyer then one address to the per-IP limits), and a whole range
+        // trusted let any container on it claim any client address.
+        Assert.Equal([nginxAddress], trusted);
+        Assert.True(IPNetwork.Parse(subnet).Contains(IPAddress.Parse(nginxAddress)), $"nginx's {nginxAddress} is outside the network {subnet}");
     }
 
     /// <summary>A request of every kind the server answers: API reads and writes, purchases, the live feed, pages, health, metrics, static files.</summary>
