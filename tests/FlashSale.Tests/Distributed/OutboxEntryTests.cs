@@ -33,7 +33,7 @@ public sealed class OutboxEntryTests : IAsyncLifetime
         await db.HashSetAsync(RedisKeys.Meta(_sale),
         [
             new("total", 50), new("limit", 1), new("starts", now.AddMinutes(-1).ToUnixTimeMilliseconds()),
-            new("ends", now.AddHours(1).ToUnixTimeMilliseconds()), new("price", "12.5"), new("currency", "EUR"),
+            new("ends", now.AddHours(1).ToUnixTimeMilliseconds()), new("price", "12.5"), new("currency", "EUR"), new("epoch", 7),
         ]);
         await db.StringSetAsync(RedisKeys.Stock(_sale), 50);
         var orderId = Guid.CreateVersion7();
@@ -47,9 +47,10 @@ public sealed class OutboxEntryTests : IAsyncLifetime
         Assert.Equal("ok", reply[0]);
 
         var entry = Assert.Single(await db.StreamRangeAsync(RedisKeys.Outbox(_sale)));
-        Assert.Equal("m", Assert.Single(entry.Values).Name);
+        Assert.Equal("e", Assert.Single(entry.Values).Name);
         var decided = OutboxEntry.Parse(_sale, entry);
 
+        Assert.Equal(7, decided.Epoch);
         Assert.True(decided.LimitOne);
         Assert.Equal(orderId, decided.Order.Id);
         Assert.Equal(_sale, decided.Order.SaleId);
@@ -61,6 +62,39 @@ public sealed class OutboxEntryTests : IAsyncLifetime
         Assert.Equal(now.ToUnixTimeMilliseconds(), decided.Order.PurchasedAt.ToUnixTimeMilliseconds());
         Assert.Equal(49, decided.Order.RemainingAfter);
         Assert.Equal(key, decided.Order.IdempotencyKey);
+    }
+
+    [Fact]
+    public async Task AStateBuiltBeforeEpochs_DecidesUnderEpochZero()
+    {
+        var db = _redis.GetDatabase();
+        var now = DateTimeOffset.UtcNow;
+        await db.HashSetAsync(RedisKeys.Meta(_sale),
+        [
+            new("total", 5), new("limit", 1), new("starts", now.AddMinutes(-1).ToUnixTimeMilliseconds()),
+            new("ends", now.AddHours(1).ToUnixTimeMilliseconds()), new("price", "1"), new("currency", "EUR"),
+        ]);
+        await db.StringSetAsync(RedisKeys.Stock(_sale), 5);
+        var reply = (string[])(await new LedgerScripts().Purchase.EvaluateAsync(db,
+            [RedisKeys.Meta(_sale), RedisKeys.Stock(_sale), RedisKeys.Buyers(_sale), RedisKeys.NoIdempotency(_sale), RedisKeys.Outbox(_sale)],
+            ["u-1", "Ada", 1, now.ToUnixTimeMilliseconds(), Guid.CreateVersion7().ToString("D"), 0, 60, ""]))!;
+        Assert.Equal("ok", reply[0]);
+
+        // The record's epoch of every sale migration 6 found: such a state's orders are recorded until it is rebuilt.
+        Assert.Equal(0, OutboxEntry.Parse(_sale, Assert.Single(await db.StreamRangeAsync(RedisKeys.Outbox(_sale)))).Epoch);
+    }
+
+    [Fact]
+    public void AnEntryOfTheMeasuredFormBeforeEpochs_StillReads_Unfenced()
+    {
+        var orderId = Guid.CreateVersion7();
+        var entry = new StreamEntry("1-0", [new("m", $"{orderId:D}|2|1764806400000|8|19.99|EUR|1|3|3|u-1Adak-1")]);
+
+        var decided = OutboxEntry.Parse(_sale, entry);
+
+        Assert.Equal((orderId, "u-1", "Ada", 2, 19.99m, 8, "k-1"), (decided.Order.Id, decided.Order.UserId, decided.Order.Username,
+            decided.Order.Quantity, decided.Order.UnitPrice, decided.Order.RemainingAfter, decided.Order.IdempotencyKey));
+        Assert.Null(decided.Epoch);
     }
 
     [Fact]
@@ -94,15 +128,19 @@ public sealed class OutboxEntryTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("e", "|2|1764806400000|8|19.99|EUR|0|3|99|u-1Ada")]
     [InlineData("m", "|2|1764806400000|8|19.99|EUR|0|3|99|u-1Ada")]
     [InlineData("d", "|u|1|1764806400000|8|19.99|EUR|0|99|short")]
     [InlineData("o", "")]
     public void AnUnreadableEntry_StillNamesItsOrder(string field, string afterId)
     {
         var orderId = Guid.CreateVersion7();
-        var entry = new StreamEntry("1-0", field == "o"
-            ? [new("o", orderId.ToString("D")), new("q", "many")]
-            : [new(field, orderId.ToString("D") + afterId)]);
+        var entry = new StreamEntry("1-0", field switch
+        {
+            "o" => [new("o", orderId.ToString("D")), new("q", "many")],
+            "e" => [new("e", "3|" + orderId.ToString("D") + afterId)],
+            _ => [new(field, orderId.ToString("D") + afterId)],
+        });
 
         Assert.ThrowsAny<FormatException>(() => OutboxEntry.Parse(_sale, entry));
         Assert.Equal(orderId, OutboxEntry.TryReadOrderId(entry));
@@ -115,6 +153,8 @@ public sealed class OutboxEntryTests : IAsyncLifetime
     [InlineData("m", "not-a-packed-entry")]
     [InlineData("m", "0190a000-0000-7000-8000-000000000001|1|1764806400000|8|19.99|EUR|0|3|99|u-1short")]
     [InlineData("m", "0190a000-0000-7000-8000-000000000001|1|1764806400000|8|19.99|EUR|0|-1|3|u-1Ada")]
+    [InlineData("e", "0190a000-0000-7000-8000-000000000001|1|1764806400000|8|19.99|EUR|0|3|3|u-1Ada")]
+    [InlineData("e", "x|0190a000-0000-7000-8000-000000000001|1|1764806400000|8|19.99|EUR|0|3|3|u-1Ada")]
     public void AMalformedEntry_IsAFormatError(string field, string packed) =>
         Assert.ThrowsAny<FormatException>(() => OutboxEntry.Parse(_sale, new StreamEntry("1-0", [new(field, packed)])));
 

@@ -9,12 +9,20 @@ public static class RedisState
     public static async Task<ConnectionMultiplexer> ConnectAsync(TestStorage storage) =>
         await ConnectionMultiplexer.ConnectAsync(storage.RedisConfiguration);
 
-    /// <summary>Deletes every key of the sale (as a flush would), leaving the record alone.</summary>
-    public static async Task LoseAsync(TestStorage storage, Guid saleId)
+    /// <summary>
+    /// Deletes the sale's decision state (as a flush would), leaving the record alone; <paramref name="outboxToo"/>: its
+    /// outbox as well, as a flush does (entries a persister has read stay in that persister's hands).
+    /// </summary>
+    public static async Task LoseAsync(TestStorage storage, Guid saleId, bool outboxToo = false)
     {
         await using var redis = await ConnectAsync(storage);
         var db = redis.GetDatabase();
         await db.KeyDeleteAsync([RedisKeys.Meta(saleId), RedisKeys.Stock(saleId), RedisKeys.Buyers(saleId), RedisKeys.Cancelled(saleId)]);
+        if (outboxToo)
+        {
+            await db.KeyDeleteAsync(RedisKeys.Outbox(saleId));
+        }
+
         // Idempotency keys too: they live under the same tag, on the node that owns the slot.
         foreach (var endpoint in redis.GetEndPoints())
         {

@@ -14,11 +14,20 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db, SaleChangeListener?
     /// </summary>
     public async Task<Dictionary<Guid, bool>> InsertBatchAsync(IReadOnlyList<DecidedOrder> batch, CancellationToken ct)
     {
+        // Only orders decided under the sale's current ledger epoch (migration 6): the sale's row is read FOR KEY SHARE,
+        // as the foreign key check reads it anyway, so a rebuild advancing the epoch (FOR UPDATE) waits for this
+        // statement to commit before it reads the orders, or this statement waits for the rebuild and reads the new
+        // epoch. An entry of no epoch (written before version 6) is not fenced.
         await using var command = db.CreateCommand("""
             INSERT INTO orders (id, sale_id, user_id, username, quantity, unit_price, currency, purchased_at,
                                 remaining_after, idempotency_key, limit_one)
-            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::numeric[], $7::text[],
-                                 $8::timestamptz[], $9::int[], $10::text[], $11::boolean[])
+            SELECT id, sale_id, user_id, username, quantity, unit_price, currency, purchased_at, remaining_after,
+                   idempotency_key, limit_one
+            FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::numeric[], $7::text[],
+                        $8::timestamptz[], $9::int[], $10::text[], $11::boolean[], $12::bigint[])
+                 AS d(id, sale_id, user_id, username, quantity, unit_price, currency, purchased_at, remaining_after,
+                      idempotency_key, limit_one, epoch)
+            WHERE d.epoch IS NULL OR d.epoch = (SELECT ledger_epoch FROM sales WHERE id = $13 FOR KEY SHARE)
             ON CONFLICT DO NOTHING
             RETURNING id
             """);
@@ -34,6 +43,8 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db, SaleChangeListener?
         p.Add(new NpgsqlParameter { Value = batch.Select(b => b.Order.RemainingAfter).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
         p.Add(new NpgsqlParameter { Value = batch.Select(b => (object?)b.Order.IdempotencyKey ?? DBNull.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         p.Add(new NpgsqlParameter { Value = batch.Select(b => b.LimitOne).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean });
+        p.Add(new NpgsqlParameter { Value = batch.Select(b => (object?)b.Epoch ?? DBNull.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        p.Add(new NpgsqlParameter { Value = batch[0].Order.SaleId, NpgsqlDbType = NpgsqlDbType.Uuid });
 
         // The rows this statement inserted; a redelivered entry's row is already there and is looked up below.
         var present = new HashSet<Guid>();
@@ -124,6 +135,31 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db, SaleChangeListener?
         }
     }
 
+    /// <summary>
+    /// Advances the sale's ledger epoch before a rebuild reads its orders; null when the record has no such sale. The
+    /// row is locked FOR UPDATE first: that waits for every persister insert holding it FOR KEY SHARE (a batch read from
+    /// the outbox before the state was lost) to commit, so the orders read next include them, and a later insert of an
+    /// older epoch's entries is refused (<see cref="InsertBatchAsync"/>).
+    /// </summary>
+    public async Task<long?> AdvanceLedgerEpochAsync(Guid saleId, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("""
+            WITH locked AS (SELECT id FROM sales WHERE id = $1 FOR UPDATE)
+            UPDATE sales s SET ledger_epoch = s.ledger_epoch + 1 FROM locked WHERE s.id = locked.id
+            RETURNING s.ledger_epoch
+            """);
+        command.Parameters.AddWithValue(saleId);
+        return await command.ExecuteScalarAsync(ct) is long epoch ? epoch : null;
+    }
+
+    /// <summary>The sale's ledger epoch now (null: no such sale): why an insert left an order out.</summary>
+    public async Task<long?> LedgerEpochAsync(Guid saleId, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT ledger_epoch FROM sales WHERE id = $1");
+        command.Parameters.AddWithValue(saleId);
+        return await command.ExecuteScalarAsync(ct) is long epoch ? epoch : null;
+    }
+
     /// <summary>Every order of a sale, for rebuilding its ledger state.</summary>
     public async Task<IReadOnlyList<Order>> ListSaleOrdersAsync(Guid saleId, CancellationToken ct)
     {
@@ -179,4 +215,8 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db, SaleChangeListener?
 }
 
 /// <summary>An order the ledger decided, as carried by the outbox to the record.</summary>
-public sealed record DecidedOrder(Order Order, bool LimitOne);
+/// <summary>
+/// An order the ledger decided, as its outbox entry reads back: <see cref="Epoch"/> is the sale's ledger epoch it was
+/// decided under (null in entries written before migration 6).
+/// </summary>
+public sealed record DecidedOrder(Order Order, bool LimitOne, long? Epoch = null);

@@ -15,6 +15,7 @@ internal static class OutboxEntry
         var values = entry.Values;
         return values switch
         {
+            [{ Name: var name, Value: var value }] when name == "e" => ParseEpoch(saleId, value),
             [{ Name: var name, Value: var value }] when name == "m" => ParseMeasured(saleId, value),
             [{ Name: var name, Value: var value }] when name == "d" => ParsePacked(saleId, value),
             // An entry deleted while still pending comes back without its fields: nothing to record.
@@ -24,26 +25,45 @@ internal static class OutboxEntry
     }
 
     /// <summary>
-    /// The order id of an entry <see cref="Parse"/> refuses, when it can still be read (every form begins with it):
+    /// The order id of an entry <see cref="Parse"/> refuses, when it can still be read (every form begins with it, the current one after the sale's epoch):
     /// a purchase waiting for that order is then told it was refused instead of waiting in vain.
     /// </summary>
     public static Guid? TryReadOrderId(StreamEntry entry)
     {
         var values = entry.Values;
-        var text = values is [{ Name: var name, Value: var value }] && (name == "m" || name == "d")
-            ? value.ToString()
-            : values?.FirstOrDefault(v => v.Name == "o").Value.ToString() ?? "";
+        var text = values switch
+        {
+            [{ Name: var name, Value: var value }] when name == "e" => AfterEpoch(value.ToString()),
+            [{ Name: var name, Value: var value }] when name == "m" || name == "d" => value.ToString(),
+            _ => values?.FirstOrDefault(v => v.Name == "o").Value.ToString() ?? "",
+        };
         var end = text.IndexOf('|');
         return Guid.TryParseExact(end < 0 ? text : text[..end], "D", out var id) ? id : null;
     }
 
+    /// <summary>epoch|order|...: what follows the epoch.</summary>
+    private static string AfterEpoch(string text) => text.IndexOf('|') is var bar and >= 0 ? text[(bar + 1)..] : "";
+
     /// <summary>
-    /// The one-field form purchase.lua writes: order|qty|time|remaining|price|currency|limit-one|user id bytes|
-    /// username bytes|user id + username + key. The free texts come last, measured, so none needs escaping.
+    /// The form purchase.lua writes: the sale's ledger epoch the order was decided under (migration 6), then the
+    /// measured form (<see cref="ParseMeasured(Guid, RedisValue)"/>): epoch|order|qty|...
     /// </summary>
-    private static DecidedOrder ParseMeasured(Guid saleId, RedisValue value)
+    private static DecidedOrder ParseEpoch(Guid saleId, RedisValue value)
     {
         ReadOnlySpan<byte> rest = (byte[])value!;
+        var epoch = LedgerValues.Long(Encoding.ASCII.GetString(Next(ref rest)));
+        return ParseMeasured(saleId, rest) with { Epoch = epoch };
+    }
+
+    private static DecidedOrder ParseMeasured(Guid saleId, RedisValue value) => ParseMeasured(saleId, ((byte[])value!).AsSpan());
+
+    /// <summary>
+    /// The one-field form of the version before migration 6 (and the rest of the current one after its epoch):
+    /// order|qty|time|remaining|price|currency|limit-one|user id bytes|username bytes|user id + username + key. The
+    /// free texts come last, measured, so none needs escaping.
+    /// </summary>
+    private static DecidedOrder ParseMeasured(Guid saleId, ReadOnlySpan<byte> rest)
+    {
         var order = Guid.Parse(Encoding.ASCII.GetString(Next(ref rest)));
         var terms = ReadTerms(ref rest);
         var userBytes = LedgerValues.Int(Encoding.ASCII.GetString(Next(ref rest)));

@@ -375,6 +375,7 @@ public sealed partial class OutboxPersister(
         try
         {
             stored = batch.Count == 0 ? [] : await InsertAsync(batch, entryOf, refused, saleId, ct);
+            await NameStaleAsync(batch, stored, entryOf, refused, saleId, ct);
         }
         catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
         {
@@ -483,6 +484,28 @@ public sealed partial class OutboxPersister(
             }
 
             return stored;
+        }
+    }
+
+    /// <summary>
+    /// Orders the insert left out because the sale's state was rebuilt from the record after they were decided (their
+    /// epoch is older than the record's, migration 6): refused, and said why. The lost state's stock was never the
+    /// rebuilt one's, so recording them would sell those units twice (G1); their buyers are answered that nothing was
+    /// bought.
+    /// </summary>
+    private async Task NameStaleAsync(List<DecidedOrder> batch, Dictionary<Guid, bool> stored, Dictionary<Guid, RedisValue> entryOf,
+        Dictionary<RedisValue, string> refused, Guid saleId, CancellationToken ct)
+    {
+        if (!batch.Any(o => o.Epoch is not null && !stored[o.Order.Id]))
+        {
+            return;
+        }
+
+        var current = await record.LedgerEpochAsync(saleId, ct);
+        foreach (var decided in batch.Where(o => o.Epoch is { } epoch && epoch != current && !stored[o.Order.Id]))
+        {
+            refused[entryOf[decided.Order.Id]] = $"stale: decided under the sale's ledger epoch {decided.Epoch}, before its state was rebuilt " +
+                $"from the record (epoch {current})";
         }
     }
 

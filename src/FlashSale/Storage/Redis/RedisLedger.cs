@@ -96,6 +96,10 @@ public sealed partial class RedisLedger(
                         return new PurchaseOutcome.Rejected(PurchaseRejection.SaleNotFound, "No sale has this id.");
                     }
 
+                    // Decided now, not when it arrived: waiting for another instance's rebuild can take up to RebuildWait,
+                    // past the sale's end or an admin's early end (G6).
+                    now = clock.GetUtcNow();
+                    nowMs = now.ToUnixTimeMilliseconds();
                     continue;
                 }
 

@@ -8,7 +8,8 @@ namespace FlashSale.Storage.Redis;
 
 /// <summary>
 /// Rebuilds a sale's Redis state from PostgreSQL when it is missing (restart without persistence,
-/// FLUSHALL, a new cluster): stock = total − confirmed, buyers' holds, stored orders' keys. One
+/// FLUSHALL, a new cluster): stock = total − confirmed, buyers' holds, stored orders' keys, under a new
+/// ledger epoch (migration 6) that fences out orders the lost state decided and never recorded. One
 /// instance rebuilds under a lock (SET NX); the others wait for it.
 /// </summary>
 public sealed partial class SaleStateBuilder(
@@ -65,6 +66,14 @@ public sealed partial class SaleStateBuilder(
             return false;
         }
 
+        // The epoch first, then the orders: every batch a persister read from the lost state either committed before
+        // the epoch moved (and is among the orders read next) or is refused as decided under an older epoch. Without
+        // it, a batch in flight through the loss was recorded after this read and sold again by the stock built here.
+        if (await record.AdvanceLedgerEpochAsync(saleId, ct) is not { } epoch)
+        {
+            return false;
+        }
+
         var orders = await record.ListSaleOrdersAsync(saleId, ct);
         var confirmed = orders.Where(o => o.Status == OrderStatus.Confirmed).ToList();
         var holds = confirmed.GroupBy(o => o.UserId, StringComparer.Ordinal).Select(g => (User: g.Key, Held: g.Sum(o => o.Quantity))).ToList();
@@ -87,6 +96,7 @@ public sealed partial class SaleStateBuilder(
         args.Add(cancelled.Count);
         args.AddRange(cancelled.Select(id => (RedisValue)id.ToString("D")));
         args.AddRange(keyed.Select(o => (RedisValue)LedgerValues.KeyForOrder(o)));
+        args.Add(epoch);
 
         var rebuilt = (int)await scripts.Rebuild.EvaluateAsync(db, [.. keys], [.. args]);
         await db.SetAddAsync(RedisKeys.Registry(options.Value.Namespace), saleId.ToString("D"));
@@ -106,8 +116,13 @@ public sealed partial class SaleStateBuilder(
             LedgerValues.SaleTerms(sale));
         if (updated == 0)
         {
-            // No state yet: build it from the record (a new sale has no orders, so stock = total).
-            await EnsureAsync(sale.Id, ct);
+            // No state yet (a new sale, or a state lost): build it from the record, then apply these terms, which need not
+            // be the record's. An admin's end closes the ledger before the record's write; rebuilt from the record alone,
+            // the sale stayed open through that write and sold past its recorded end (G6).
+            if (await EnsureAsync(sale.Id, ct))
+            {
+                await scripts.Sale.EvaluateAsync(db, [RedisKeys.Meta(sale.Id), RedisKeys.Stock(sale.Id)], LedgerValues.SaleTerms(sale));
+            }
         }
         else
         {

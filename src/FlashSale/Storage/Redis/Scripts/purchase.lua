@@ -4,7 +4,7 @@
 --       7 decision ttl (s) · 8 idempotency key text (or empty)
 -- Order: quantity range -> idempotency key -> window -> user limit -> stock -> reserve + outbox entry,
 -- the same rules as the embedded SaleBook. Every reply is an array of strings, the first the verdict.
-local meta = redis.call('HMGET', KEYS[1], 'total', 'limit', 'starts', 'ends', 'price', 'currency', 'withdrawn')
+local meta = redis.call('HMGET', KEYS[1], 'total', 'limit', 'starts', 'ends', 'price', 'currency', 'withdrawn', 'epoch')
 if not meta[1] then
   return {'missing'}
 end
@@ -57,15 +57,16 @@ redis.call('HINCRBY', KEYS[3], ARGV[1], qty)
 local limit_one = '0'
 if limit == 1 then limit_one = '1' end
 
--- The outbox entry is one field, m = order|qty|time|remaining|price|currency|limit-one|bytes of the user
+-- The outbox entry is one field, e = epoch|order|qty|time|remaining|price|currency|limit-one|bytes of the user
 -- id|bytes of the username|user id, username and idempotency key run together (OutboxEntry.cs): ten fields
 -- cost Redis ten name/value pairs to append, log to the AOF and send to the persister, and the persister ten
 -- strings to read back. The three free texts come last, measured, so none needs escaping: a user id is the
--- token's subject, and an external provider's may hold a '|' (Auth0's "auth0|..."), which the earlier form
--- (d, the user id second and unmeasured) could not carry.
+-- token's subject, and an external provider's may hold a '|' (Auth0's "auth0|..."). The epoch first: the sale's
+-- ledger epoch this state was rebuilt under (0 for a state older than it), which the persister checks against
+-- the record's, so an order decided by a state since lost and rebuilt is never recorded beside the rebuilt one's.
 local key_text = ARGV[8] or ''
-redis.call('XADD', KEYS[5], '*', 'm',
-  ARGV[5] .. '|' .. ARGV[3] .. '|' .. ARGV[4] .. '|' .. remaining .. '|' .. meta[5] .. '|' .. meta[6]
+redis.call('XADD', KEYS[5], '*', 'e',
+  (meta[8] or '0') .. '|' .. ARGV[5] .. '|' .. ARGV[3] .. '|' .. ARGV[4] .. '|' .. remaining .. '|' .. meta[5] .. '|' .. meta[6]
   .. '|' .. limit_one .. '|' .. #ARGV[1] .. '|' .. #ARGV[2] .. '|' .. ARGV[1] .. ARGV[2] .. key_text)
 if has_key then
   redis.call('SET', KEYS[4], 'O|' .. qty .. '|' .. ARGV[5] .. '|' .. ARGV[4] .. '|' .. remaining .. '|' .. meta[5] .. '|' .. meta[6])

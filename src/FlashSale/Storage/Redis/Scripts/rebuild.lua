@@ -2,8 +2,15 @@
 -- KEYS: 1 meta · 2 stock · 3 buyers · 4 cancelled · 5.. idempotency keys of stored orders
 -- ARGV: 1 total · 2 limit · 3 starts · 4 ends · 5 price · 6 currency · 7 stock
 --       8 buyer count, then user, held pairs · then cancelled count, then order ids
---       · then one value per idempotency key in KEYS[5..]
+--       · then one value per idempotency key in KEYS[5..] · last: the sale's ledger epoch, just advanced in the record
+local epoch = ARGV[#ARGV]
 if redis.call('EXISTS', KEYS[1]) == 1 then
+  -- Built by another rebuild (one that lost its lock). The record's epoch is now this one's, and orders decided
+  -- under the older one will be refused: take this epoch, or every purchase from now on would be.
+  local current = tonumber(redis.call('HGET', KEYS[1], 'epoch') or '0')
+  if current < tonumber(epoch) then
+    redis.call('HSET', KEYS[1], 'epoch', epoch)
+  end
   return 0
 end
 redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
@@ -24,5 +31,5 @@ for k = 5, #KEYS do
 end
 -- Meta last: purchases see the sale only when everything else is in place (one script: atomic anyway).
 redis.call('HSET', KEYS[1], 'total', ARGV[1], 'limit', ARGV[2], 'starts', ARGV[3], 'ends', ARGV[4],
-  'price', ARGV[5], 'currency', ARGV[6])
+  'price', ARGV[5], 'currency', ARGV[6], 'epoch', epoch)
 return 1
