@@ -14,7 +14,11 @@ namespace FlashSale.Tests.Distributed;
 /// </summary>
 public sealed class AdminChangesAcrossInstancesTests : IAsyncLifetime
 {
+    private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
     private readonly TestStorage _storage = TestStorage.Create(StorageKind.Redis);
+
+    /// <summary>Both instances' clock: the sale opens when the test says, however slow the machine.</summary>
+    private readonly ManualClock _clock = new(Now);
     private TestApp _first = null!;
     private TestApp _second = null!;
 
@@ -28,7 +32,7 @@ public sealed class AdminChangesAcrossInstancesTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private TestApp Instance(Dictionary<string, string?> settings) => new(storage: _storage, settings: settings, services: services =>
+    private TestApp Instance(Dictionary<string, string?> settings) => new(storage: _storage, clock: _clock, settings: settings, services: services =>
     {
         services.AddSingleton<PostgresSaleStore>();
         services.AddSingleton(sp => new FaultySaleStore(sp.GetRequiredService<PostgresSaleStore>()));
@@ -47,8 +51,8 @@ public sealed class AdminChangesAcrossInstancesTests : IAsyncLifetime
     {
         var onFirst = await Api.AsAdminAsync(_first.CreateClient());
         var onSecond = await Api.AsAdminAsync(_second.CreateClient());
-        var startsAt = DateTimeOffset.UtcNow.AddSeconds(4);
-        var sale = (await onFirst.CreateSaleAsync(stock: 10, perUserLimit: 10, startsAt: startsAt)).Id();
+        var startsAt = Now.AddMinutes(5);
+        var sale = (await onFirst.CreateSaleAsync(stock: 10, perUserLimit: 10, startsAt: startsAt, endsAt: Now.AddHours(1))).Id();
         var buyer = onFirst.WithToken((await onFirst.MintBuyersAsync(1))[0].Token);
         var written = new Pause();
         _first.Services.GetRequiredService<FaultySaleStore>().AfterUpdate = written.HoldAsync;
@@ -70,7 +74,7 @@ public sealed class AdminChangesAcrossInstancesTests : IAsyncLifetime
         }
 
         Assert.Equal(5, (await onFirst.GetJsonAsync($"/api/v1/sales/{sale}")).Int("totalStock"));
-        await Task.Delay(startsAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(200));
+        _clock.Set(startsAt.AddSeconds(1));
         for (var i = 0; i < 8; i++)
         {
             using var bought = await buyer.PurchaseAsync(sale);
@@ -87,8 +91,7 @@ public sealed class AdminChangesAcrossInstancesTests : IAsyncLifetime
     {
         var onFirst = await Api.AsAdminAsync(_first.CreateClient());
         var onSecond = await Api.AsAdminAsync(_second.CreateClient());
-        var sale = (await onFirst.CreateSaleAsync(stock: 10, startsAt: DateTimeOffset.UtcNow.AddHours(1),
-            endsAt: DateTimeOffset.UtcNow.AddHours(2))).Id();
+        var sale = (await onFirst.CreateSaleAsync(stock: 10, startsAt: Now.AddHours(1), endsAt: Now.AddHours(2))).Id();
         var written = new Pause();
         _first.Services.GetRequiredService<FaultySaleStore>().AfterUpdate = written.HoldAsync;
 
