@@ -80,13 +80,14 @@ public static class AccountPages
     }
 
     /// <summary>
-    /// Only a path on this site: an open redirect would make the sign-in page a phishing tool. No control character
-    /// anywhere, as the framework's IsLocalUrl requires: LocalRedirect throws on one, and that 500 would come after
-    /// the account was created and signed in.
+    /// Only a path on this site: an open redirect would make the sign-in page a phishing tool. Visible ASCII only:
+    /// LocalRedirect throws on a control character and Kestrel refuses a Location header that is not ASCII, and either
+    /// 500 would come after the account was created and signed in (the cookie lost with it). Our own links escape
+    /// their addresses, so a raw space or non-ASCII character never comes from this site.
     /// </summary>
     private static string SafeReturn(string? returnUrl, Account account) =>
         returnUrl is { Length: > 0 } url && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'))
-            && !url.Any(char.IsControl)
+            && url.All(c => c is > ' ' and < '\u007f')
             ? url
             : account.Role == Roles.Admin ? "/admin" : "/";
 

@@ -15,8 +15,13 @@ public sealed partial class Browser(HttpClient http)
     public HttpClient Http { get; } = http;
 
     /// <summary>A browser on the app: its in-memory server, or its socket (the app's client base address) when it has one.</summary>
-    public static Browser Open(TestApp app) =>
-        new(app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = app.ClientOptions.BaseAddress }));
+    public static Browser Open(TestApp app) => app.RealSocket
+        // The factory's client on a socket follows redirects whatever its options say (its inner handler's default).
+        ? new(new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() })
+        {
+            BaseAddress = app.CreateClient().BaseAddress,
+        })
+        : new(app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = app.ClientOptions.BaseAddress }));
 
     /// <summary>Signs in through the sign-in form; the cookie stays with this browser.</summary>
     public async Task SignInAsync(string username, string password)

@@ -39,11 +39,15 @@ public sealed class TestApp : WebApplicationFactory<Program>
             _settings[key] = value;
         }
 
+        RealSocket = realSocket;
         if (realSocket)
         {
             UseKestrel(0);
         }
     }
+
+    /// <summary>Served by Kestrel on a port (the factory's clients then go through a plain HttpClientHandler).</summary>
+    public bool RealSocket { get; }
 
     public string DataPath { get; }
 
