@@ -66,9 +66,8 @@ public static class AdminOrdersApi
             return BadOrder();
         }
 
-        return TypedResults.Stream(
-            body => OrdersCsv.WriteAsync(body, orders.StreamBySaleAsync(sale.Id, order == "desc", ct), ct),
-            "text/csv; charset=utf-8", $"orders-{sale.Sku}.csv");
+        var write = await OrdersCsv.FirstReadAsync(orders.StreamBySaleAsync(sale.Id, order == "desc", ct), ct);
+        return TypedResults.Stream(write, "text/csv; charset=utf-8", $"orders-{sale.Sku}.csv");
     }
 
     private static async Task<Results<Ok<AdminOrderResponse>, ProblemHttpResult>> CancelOrder(string orderId,

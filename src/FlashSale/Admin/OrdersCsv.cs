@@ -14,18 +14,44 @@ public static class OrdersCsv
     public const string Header =
         "orderId,saleId,userId,username,quantity,unitPrice,total,currency,purchasedAt,status,idempotencyKey,cancelledAt,cancelledBy";
 
-    public static async Task WriteAsync(Stream output, IAsyncEnumerable<Order> orders, CancellationToken ct)
+    /// <summary>
+    /// Reads the first order before anything is written, then hands back the writer of the whole file. A store that
+    /// is down fails that read while the response can still be a 503 with Retry-After; once the header line is out,
+    /// the status is sent and a failure can only cut the download off.
+    /// </summary>
+    public static async Task<Func<Stream, Task>> FirstReadAsync(IAsyncEnumerable<Order> orders, CancellationToken ct)
     {
-        // A small buffer flushed as it fills: memory stays flat however many orders the sale has.
-        await using var writer = new StreamWriter(output, new UTF8Encoding(false), bufferSize: 16 * 1024, leaveOpen: true);
-        await writer.WriteAsync(Header.AsMemory(), ct);
-        await writer.WriteAsync("\r\n".AsMemory(), ct);
-        await foreach (var order in orders.WithCancellation(ct))
+        var rows = orders.GetAsyncEnumerator(ct);
+        bool any;
+        try
         {
-            await writer.WriteAsync(Row(order).AsMemory(), ct);
+            any = await rows.MoveNextAsync();
+        }
+        catch
+        {
+            await rows.DisposeAsync();
+            throw;
         }
 
-        await writer.FlushAsync(ct);
+        return output => WriteAsync(output, rows, any, ct);
+    }
+
+    private static async Task WriteAsync(Stream output, IAsyncEnumerator<Order> rows, bool any, CancellationToken ct)
+    {
+        // Disposed whatever happens to the response: the rows hold a connection and a reader.
+        await using (rows)
+        {
+            // A small buffer flushed as it fills: memory stays flat however many orders the sale has.
+            await using var writer = new StreamWriter(output, new UTF8Encoding(false), bufferSize: 16 * 1024, leaveOpen: true);
+            await writer.WriteAsync(Header.AsMemory(), ct);
+            await writer.WriteAsync("\r\n".AsMemory(), ct);
+            for (var more = any; more; more = await rows.MoveNextAsync())
+            {
+                await writer.WriteAsync(Row(rows.Current).AsMemory(), ct);
+            }
+
+            await writer.FlushAsync(ct);
+        }
     }
 
     public static string Row(Order o)

@@ -1,6 +1,10 @@
 using System.Net;
 using FlashSale.Admin;
+using FlashSale.Orders;
+using FlashSale.Storage;
+using FlashSale.Storage.Embedded;
 using FlashSale.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlashSale.Tests.Admin;
 
@@ -49,6 +53,28 @@ public sealed class OrdersCsvTests() : AdminAppTest(new TestApp(realSocket: true
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal("sale_not_found", await Api.ReasonAsync(unknown));
         Assert.Equal(HttpStatusCode.BadRequest, badOrder.StatusCode);
+    }
+
+    [Fact]
+    public async Task Export_WhenTheRecordFailsOnTheFirstRead_Is503WithRetryAfter_NotABrokenCsv()
+    {
+        await using var app = new TestApp(realSocket: true, services: services =>
+        {
+            services.AddSingleton<SqliteOrderStore>();
+            services.AddSingleton(sp => new FaultyOrderStore(sp.GetRequiredService<SqliteOrderStore>()));
+            services.AddSingleton<IOrderStore>(sp => sp.GetRequiredService<FaultyOrderStore>());
+        });
+        app.StartServer();
+        app.Services.GetRequiredService<FaultyOrderStore>().FailExport = new StoreUnavailableException("the record is down (test)");
+        var admin = await Api.AsAdminAsync(app.CreateClient());
+        var saleId = (await admin.CreateSaleAsync(stock: 1)).Id();
+
+        using var response = await admin.GetAsync($"/api/v1/admin/sales/{saleId}/orders.csv");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("unavailable", await Api.ReasonAsync(response));
     }
 
     [Theory]
