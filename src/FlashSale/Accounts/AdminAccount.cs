@@ -19,6 +19,7 @@ public static partial class AdminAccount
         var existing = await store.FindByUsernameAsync(options.Username, ct);
         if (existing is not null)
         {
+            RefuseUnlessAdmin(existing);
             if (!string.IsNullOrEmpty(options.Password) && await accounts.SignInAsync(options.Username, options.Password, ct) is null)
             {
                 // Configuration is the source of truth for the admin password: rotate it.
@@ -36,7 +37,14 @@ public static partial class AdminAccount
             password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
         }
 
-        await accounts.RegisterAsync(options.Username, password!, Roles.Admin, ct);
+        if (await accounts.RegisterAsync(options.Username, password!, Roles.Admin, ct) is null)
+        {
+            // Taken since the look-up: another instance starting made the admin, or a buyer registered the name.
+            RefuseUnlessAdmin(await store.FindByUsernameAsync(options.Username, ct)
+                ?? throw new InvalidOperationException($"Admin:Username '{options.Username}' could not be created; start again."));
+            return;
+        }
+
         if (generated)
         {
             // Printed, not logged: log sinks are kept and shipped; this line is for the person starting the server.
@@ -54,6 +62,20 @@ public static partial class AdminAccount
         else
         {
             LogCreated(log, options.Username);
+        }
+    }
+
+    /// <summary>
+    /// The admin is found by name only: a buyer who holds that name must not have their password replaced by the
+    /// admin's (their account taken over, and still no admin). The start stops instead.
+    /// </summary>
+    private static void RefuseUnlessAdmin(Account account)
+    {
+        if (account.Role != Roles.Admin)
+        {
+            throw new InvalidOperationException(
+                $"Admin:Username '{account.Username}' belongs to an account that is not an admin (role '{account.Role}'); "
+                + "it is left as it is. Choose another Admin:Username.");
         }
     }
 

@@ -12,8 +12,9 @@ namespace FlashSale.Tests.Security;
 /// Settings a server cannot run correctly with stop its start with a message naming the setting. The admin account
 /// comes from configuration (<c>Admin:*</c>): the configured password is the one that signs in, a changed one
 /// replaces it at the next start, and credentials the sign-in would refuse stop the start instead of making an
-/// admin nobody can sign in as. The signing key must be base64 of at least 32 bytes. The distributed request timeout
-/// must be whole seconds, as PostgreSQL counts it.
+/// admin nobody can sign in as; so does an admin name a buyer already holds (never their account taken over). The
+/// signing key must be base64 of at least 32 bytes. The distributed request timeout must be whole seconds, as
+/// PostgreSQL counts it.
 /// </summary>
 public sealed class StartupConfigurationTests
 {
@@ -51,6 +52,29 @@ public sealed class StartupConfigurationTests
         await using var second = new TestApp(storage: storage, settings: new Dictionary<string, string?> { ["Admin:Password"] = "rotated-password" });
         Assert.Equal(HttpStatusCode.OK, await SignInAsync(second, "rotated-password"));
         Assert.Equal(HttpStatusCode.Unauthorized, await SignInAsync(second, "eight-ch"));
+    }
+
+    [Fact]
+    public async Task AnAdminUsernameABuyerHolds_StopsTheStart_AndTheBuyerKeepsTheirPassword()
+    {
+        await using var storage = TestStorage.Create(StorageKind.Embedded);
+        await using (var first = new TestApp(storage: storage))
+        {
+            using var registered = await first.CreateClient().PostAsJsonAsync("/api/v1/accounts",
+                new { username = "Boss", password = "buyers-own-password" });
+            Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        }
+
+        // Usernames are unique case-insensitively: "boss" is the buyer's "Boss".
+        await using (var second = new TestApp(storage: storage, settings: new Dictionary<string, string?> { ["Admin:Username"] = "boss" }))
+        {
+            var error = Assert.ThrowsAny<Exception>(() => second.CreateClient());
+            Assert.Contains("Admin:Username 'Boss' belongs to an account that is not an admin", Messages(error), StringComparison.Ordinal);
+        }
+
+        await using var third = new TestApp(storage: storage);
+        Assert.Equal(HttpStatusCode.OK, await SignInAsync(third, "buyers-own-password", "Boss"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignInAsync(third, TestApp.AdminPassword, "Boss"));
     }
 
     [Theory]
@@ -101,9 +125,9 @@ public sealed class StartupConfigurationTests
         Assert.Contains("Distributed:RequestCommandTimeout must be whole seconds", error.Message, StringComparison.Ordinal);
     }
 
-    private static async Task<HttpStatusCode> SignInAsync(TestApp app, string password)
+    private static async Task<HttpStatusCode> SignInAsync(TestApp app, string password, string username = "admin")
     {
-        using var response = await app.CreateClient().PostAsJsonAsync("/api/v1/auth/token", new { username = "admin", password });
+        using var response = await app.CreateClient().PostAsJsonAsync("/api/v1/auth/token", new { username, password });
         return response.StatusCode;
     }
 
