@@ -1,4 +1,5 @@
 using FlashSale.Accounts;
+using FlashSale.Common;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static FlashSale.Web.Html;
@@ -50,6 +51,12 @@ public static class Layout
             </body>
             </html>
             """);
+        // Every 503 says when to come back (G7), as the API's do; a page that knows better sets its own first.
+        if (status == StatusCodes.Status503ServiceUnavailable && context.Response.Headers.RetryAfter.Count == 0)
+        {
+            ApiProblem.RetryAfter(context, 1);
+        }
+
         return TypedResults.Content(page.Value, "text/html; charset=utf-8", statusCode: status);
     }
 

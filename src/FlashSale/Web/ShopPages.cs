@@ -150,15 +150,20 @@ public static class ShopPages
             """);
     }
 
-    private static async Task<RedirectHttpResult> Buy(string id, [FromForm] BuyForm form, HttpContext context,
-        IPurchaseLedger ledger, PurchaseAdmission admission)
+    private static async Task<Results<RedirectHttpResult, ContentHttpResult>> Buy(string id, [FromForm] BuyForm form,
+        HttpContext context, IPurchaseLedger ledger, PurchaseAdmission admission)
     {
         if (!RouteIds.TryParse(id, out var saleId))
         {
             return TypedResults.LocalRedirect("/");
         }
 
-        var key = form.Key is { } k && IdempotencyKeys.IsValid(k) ? k : null;
+        // Refused as the API refuses it: bought without its key, every retry of the form could buy again.
+        if (form.Key is { } key && !IdempotencyKeys.IsValid(key))
+        {
+            return KeyRefused(context, saleId);
+        }
+
         // The same bound on purchases in flight as the API's: a flood through the form must not grow the commit queue.
         using var ticket = admission.TryEnter();
         if (ticket is null)
@@ -167,10 +172,23 @@ public static class ShopPages
         }
 
         var user = context.User;
-        var attempt = new PurchaseAttempt(saleId, user.UserId(), user.DisplayName(), form.Quantity ?? 1, key);
+        var attempt = new PurchaseAttempt(saleId, user.UserId(), user.DisplayName(), form.Quantity ?? 1, form.Key);
         // As on the API: once started, a decision is carried through even if the browser leaves.
         var outcome = await ledger.PurchaseAsync(attempt, CancellationToken.None);
         return TypedResults.LocalRedirect($"/sales/{saleId}?m={PurchaseMessages.Code(outcome)}");
+    }
+
+    /// <summary>The API's 400 <c>invalid_idempotency_key</c> as a page.</summary>
+    private static ContentHttpResult KeyRefused(HttpContext context, Guid saleId)
+    {
+        const string message = "This buy form's key is not valid; nothing was bought. Open the sale again and retry.";
+        var main = H($"""
+            <h1>Nothing bought</h1>
+            <p>{message}</p>
+            <p class="muted small">Reason: <code data-role="reason">{Reasons.InvalidIdempotencyKey}</code></p>
+            <p><a class="button" href="/sales/{saleId}">Back to the sale</a></p>
+            """);
+        return Layout.Page(context, "Nothing bought", main, Flash.Error(message), StatusCodes.Status400BadRequest);
     }
 }
 
