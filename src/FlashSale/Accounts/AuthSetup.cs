@@ -20,7 +20,11 @@ public static class AuthSetup
     /// </summary>
     public static IServiceCollection AddFlashSaleAuth(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations()
+            .Validate(o => string.IsNullOrWhiteSpace(o.Authority) || !string.IsNullOrWhiteSpace(o.ExternalAudience),
+                "Auth:ExternalAudience is required with Auth:Authority: the audience the external provider's tokens must carry "
+                + "(without it they were silently held to Auth:Audience, this server's own, and the provider's tokens refused).")
+            .ValidateOnStart();
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations()
             .Validate(o => CredentialsRequest.Check(o.Username, o.Password, passwordRequired: false).IsValid,
                 "Admin:Username must be 3–32 letters, digits, '_', '-' or '.', and Admin:Password, when set, 8–128 characters: "
@@ -133,7 +137,7 @@ public static class AuthSetup
             {
                 // The provider's issuer and keys are merged with ours from its discovery document.
                 options.Authority = settings.Authority;
-                options.TokenValidationParameters.ValidAudiences = [settings.Audience, settings.ExternalAudience ?? settings.Audience];
+                options.TokenValidationParameters.ValidAudiences = [settings.Audience, settings.ExternalAudience!];
             }
 
             options.Events = new JwtBearerEvents

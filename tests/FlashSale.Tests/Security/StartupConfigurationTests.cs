@@ -13,8 +13,8 @@ namespace FlashSale.Tests.Security;
 /// comes from configuration (<c>Admin:*</c>): the configured password is the one that signs in, a changed one
 /// replaces it at the next start, and credentials the sign-in would refuse stop the start instead of making an
 /// admin nobody can sign in as; so does an admin name a buyer already holds (never their account taken over). The
-/// signing key must be base64 of at least 32 bytes. The distributed request timeout must be whole seconds, as
-/// PostgreSQL counts it.
+/// signing key must be base64 of at least 32 bytes; an external provider needs the audience its tokens carry. The
+/// distributed request timeout must be whole seconds, as PostgreSQL counts it.
 /// </summary>
 public sealed class StartupConfigurationTests
 {
@@ -75,6 +75,22 @@ public sealed class StartupConfigurationTests
         await using var third = new TestApp(storage: storage);
         Assert.Equal(HttpStatusCode.OK, await SignInAsync(third, "buyers-own-password", "Boss"));
         Assert.Equal(HttpStatusCode.Unauthorized, await SignInAsync(third, TestApp.AdminPassword, "Boss"));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(" ")]
+    public async Task AnExternalProviderWithoutItsAudience_StopsTheStart(string? audience)
+    {
+        await using var app = new TestApp(settings: new Dictionary<string, string?>
+        {
+            ["Auth:Authority"] = "https://id.example.test",
+            ["Auth:ExternalAudience"] = audience,
+        });
+
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains("Auth:ExternalAudience is required with Auth:Authority", Messages(error), StringComparison.Ordinal);
     }
 
     [Theory]
