@@ -3,16 +3,17 @@ using System.ComponentModel.DataAnnotations;
 namespace FlashSale.Common;
 
 /// <summary>
-/// <c>Limits</c> in configuration: what one request and one client may cost. Sizes have two tiers:
-/// the soft limit here is checked by <see cref="RequestLimitsMiddleware"/> and answered with
-/// problem+json; Kestrel enforces a hard limit (<see cref="HardLimitFactor"/> times larger) while
-/// parsing, so nothing beyond it is ever buffered. docs/security.md lists each with its reason.
+/// <c>Limits</c> in configuration: what one request and one client may cost. The request line and
+/// headers have two tiers: the soft limit here is checked by <see cref="RequestLimitsMiddleware"/> and
+/// answered with problem+json; Kestrel enforces a hard limit (<see cref="HardLimitFactor"/> times larger)
+/// while parsing, so nothing beyond it is ever buffered. The body's limit is Kestrel's too, unmultiplied.
+/// docs/security.md lists each with its reason.
 /// </summary>
 public sealed class RequestLimitsOptions
 {
     public const string Section = "Limits";
 
-    /// <summary>Kestrel's hard limits are this many times the soft ones.</summary>
+    /// <summary>Kestrel's hard limits on the request line and headers' size are this many times the soft ones.</summary>
     public const int HardLimitFactor = 4;
 
     /// <summary>Bytes of body; a larger body is refused (413) before it is read.</summary>
