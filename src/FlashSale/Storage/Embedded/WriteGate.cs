@@ -12,8 +12,11 @@ public sealed class WriteGate(SqliteDatabase db, IOptions<StorageOptions> option
     private static readonly TimeSpan SpaceCheckInterval = TimeSpan.FromMilliseconds(250);
     private readonly StorageOptions _options = options.Value;
     private readonly string _folder = Path.GetDirectoryName(db.FilePath)!;
+    private readonly long _spaceCheckEvery = (long)(SpaceCheckInterval.TotalSeconds * clock.TimestampFrequency);
     private long _closedUntilTicks;
-    private long _spaceCheckedAtTicks = long.MinValue;
+    // When the next look at free space is due: at once, so the first purchase or probe looks. A "last looked at"
+    // of long.MinValue does not work: now minus it overflows to a negative interval, and nothing ever looks.
+    private long _spaceCheckDue = clock.GetTimestamp();
     private volatile bool _spaceLow;
 
     /// <summary>Null when purchases may be taken, else why not (for the 503's detail and readiness).</summary>
@@ -25,9 +28,11 @@ public sealed class WriteGate(SqliteDatabase db, IOptions<StorageOptions> option
             return "The store failed to write moments ago; purchases resume shortly.";
         }
 
-        if (now - Interlocked.Read(ref _spaceCheckedAtTicks) >= SpaceCheckInterval.Ticks)
+        // Paced in real time, not by the sale clock, which tests fake and which may step back.
+        var timestamp = clock.GetTimestamp();
+        if (timestamp >= Interlocked.Read(ref _spaceCheckDue))
         {
-            Interlocked.Exchange(ref _spaceCheckedAtTicks, now);
+            Interlocked.Exchange(ref _spaceCheckDue, timestamp + _spaceCheckEvery);
             _spaceLow = _options.MinFreeBytes > 0 && FreeBytes() < _options.MinFreeBytes;
         }
 
@@ -44,8 +49,9 @@ public sealed class WriteGate(SqliteDatabase db, IOptions<StorageOptions> option
         {
             return new DriveInfo(_folder).AvailableFreeSpace;
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            // A folder that cannot be measured is treated as full: fail closed, not open.
             return 0;
         }
     }
