@@ -36,6 +36,7 @@ public abstract class GroupCommitterTest : IAsyncLifetime
     {
         await Committer.StopAsync(CancellationToken.None);
         Committer.Dispose();
+        Db.Dispose();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
     }

@@ -244,6 +244,7 @@ public sealed class RecordTotalsTests : IDisposable
     public void Dispose()
     {
         _writer.Dispose();
+        _db.Dispose();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
     }

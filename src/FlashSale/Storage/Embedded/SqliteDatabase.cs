@@ -3,15 +3,20 @@ using Microsoft.Extensions.Options;
 
 namespace FlashSale.Storage.Embedded;
 
-/// <summary>Opens connections to the embedded database and keeps its schema current.</summary>
-public sealed class SqliteDatabase
+/// <summary>
+/// Opens connections to the embedded database and keeps its schema current. It holds the data folder's lock
+/// (<see cref="DataFolderLock"/>) from its construction, before any connection, until it is disposed or the process ends.
+/// </summary>
+public sealed class SqliteDatabase : IDisposable
 {
     private readonly string _connectionString;
+    private readonly DataFolderLock _folderLock;
 
     public SqliteDatabase(IOptions<StorageOptions> options)
     {
         var folder = Path.GetFullPath(options.Value.DataPath);
         Directory.CreateDirectory(folder);
+        _folderLock = DataFolderLock.Take(folder);
         FilePath = Path.Combine(folder, "flashsale.db");
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -55,6 +60,9 @@ public sealed class SqliteDatabase
         using var connection = OpenWriter();
         SqliteMigrations.Apply(connection);
     }
+
+    /// <summary>Lets the data folder go: another server may open it now (an in-process restart's second host).</summary>
+    public void Dispose() => _folderLock.Dispose();
 
     internal static void Execute(SqliteConnection connection, string sql)
     {
