@@ -106,7 +106,7 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
         // admins fix stock at the last minute) was sold under the old terms, and a lower new total then ended below
         // what was sold (G1). Shut, the ledger answers "not started" for the few milliseconds of the write.
         await ledger.SaleChangedAsync(sale with { StartsAt = sale.EndsAt }, ct);
-        var written = await RestoringOnFailureAsync(sale, async () => (await ledger.GetStockAsync(sale, ct)).Sold > 0
+        var written = await FollowingTheRecordOnFailureAsync(sale.Id, async () => (await ledger.GetStockAsync(sale, ct)).Sold > 0
             ? SaleWriteResult.HasOrders
             : await sales.TryUpdateAsync(changed, ct));
 
@@ -141,9 +141,9 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
 
         // Closed in the ledger first, then in the record: the other way round, every purchase decided while the record
         // wrote (one durable commit; more under load) still passed the old end, and was confirmed after the sale's
-        // recorded end (G6). The record's write failing opens it again as it was.
+        // recorded end (G6). The record's write failing leaves it as the record has it.
         await ledger.SaleChangedAsync(sale with { EndsAt = now }, ct);
-        var ended = await RestoringOnFailureAsync(sale, () => sales.EndAsync(sale.Id, now, ct));
+        var ended = await FollowingTheRecordOnFailureAsync(sale.Id, () => sales.EndAsync(sale.Id, now, ct));
 
         return ended is null ? SaleCommandResult.Refused(SaleRefusal.NotFound()) : await ChangedAsync(ended, now, ct);
     }
@@ -162,9 +162,9 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
             return SaleCommandResult.Refused(SaleRefusal.HasOrders("A sale with orders cannot be deleted; end it instead."));
         }
 
-        // The record failing (503 for the admin) puts the sale back to trading as it was: left withdrawn, every purchase
-        // of a sale the shop still showed answered 404 sale_not_found until a restart.
-        var deleted = await RestoringOnFailureAsync(sale, () => sales.TryDeleteAsync(sale.Id, ct));
+        // The record failing (503 for the admin) puts the sale back to trading as the record has it: left withdrawn, every
+        // purchase of a sale the shop still showed answered 404 sale_not_found until a restart.
+        var deleted = await FollowingTheRecordOnFailureAsync(sale.Id, () => sales.TryDeleteAsync(sale.Id, ct));
 
         switch (deleted)
         {
@@ -184,10 +184,13 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
     }
 
     /// <summary>
-    /// A record write made while the ledger holds the sale shut, closed or withdrawn: if the record fails, the ledger
-    /// gets the sale back as it was before the exception goes on (to the 503).
+    /// A record write made while the ledger holds the sale shut, closed or withdrawn. If it throws, the ledger takes the
+    /// sale as the record holds it now before the exception goes on (to the 503), not the sale as it was: a write can
+    /// fail after its commit (an answer lost on the way back), and the old sale put back re-opened one the record had
+    /// ended (G6) or deleted. If the record cannot be read either, the sale stays shut (fail closed) until the admin's
+    /// retry or the next start: refused, never sold on terms the record may no longer have.
     /// </summary>
-    private async Task<T> RestoringOnFailureAsync<T>(Sale sale, Func<Task<T>> write)
+    private async Task<T> FollowingTheRecordOnFailureAsync<T>(Guid saleId, Func<Task<T>> write)
     {
         try
         {
@@ -195,8 +198,31 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
         }
         catch
         {
-            await ledger.SaleChangedAsync(sale, CancellationToken.None);
+            await FollowTheRecordAsync(saleId);
             throw;
+        }
+    }
+
+    private async Task FollowTheRecordAsync(Guid saleId)
+    {
+        Sale? recorded;
+        try
+        {
+            recorded = await sales.FindLatestAsync(saleId, CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // The write's own failure is the one to report; this one only leaves the sale shut.
+            return;
+        }
+
+        if (recorded is null)
+        {
+            await ledger.SaleRemovedAsync(saleId, CancellationToken.None);
+        }
+        else
+        {
+            await ledger.SaleChangedAsync(recorded, CancellationToken.None);
         }
     }
 

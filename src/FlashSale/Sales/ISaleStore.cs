@@ -29,7 +29,8 @@ public interface ISaleStore
 
     /// <summary>
     /// Ends a sale early: <c>ends_at = min(ends_at, at)</c> and <c>starts_at = min(starts_at, at)</c> (an upcoming
-    /// sale ended early never opens). Allowed with orders. Returns the sale as stored afterwards, or null.
+    /// sale ended early never opens). Allowed with orders. Returns the sale as stored afterwards, or null; read in the
+    /// end's own statement or transaction, so nothing can fail once the end is committed.
     /// </summary>
     Task<Sale?> EndAsync(Guid id, DateTimeOffset at, CancellationToken ct);
 

@@ -1,10 +1,24 @@
 using FlashSale.Sales;
+using FlashSale.Storage.Embedded;
+using FlashSale.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlashSale.Tests.Admin;
 
-/// <summary>The record as it is, with a pause after a list or an update or before an end, and a failure for a delete, when a test asks.</summary>
+/// <summary>
+/// The record as it is, with a pause after a list or an update or before an end, a failure for a delete, a failure
+/// after an end or a delete the record has committed (a lost answer), and failing reads of the latest sale, when a test asks.
+/// </summary>
 public sealed class FaultySaleStore(ISaleStore inner) : ISaleStore
 {
+    /// <summary>A server whose sale record is this wrapper around the real SQLite store.</summary>
+    public static TestApp App() => new(services: services =>
+    {
+        services.AddSingleton<SqliteSaleStore>();
+        services.AddSingleton(sp => new FaultySaleStore(sp.GetRequiredService<SqliteSaleStore>()));
+        services.AddSingleton<ISaleStore>(sp => sp.GetRequiredService<FaultySaleStore>());
+    });
+
     public Func<Task>? AfterList { get; set; }
 
     public Func<Task>? AfterUpdate { get; set; }
@@ -12,6 +26,12 @@ public sealed class FaultySaleStore(ISaleStore inner) : ISaleStore
     public Func<Task>? BeforeEnd { get; set; }
 
     public Exception? FailDelete { get; set; }
+
+    public Exception? FailAfterEnd { get; set; }
+
+    public Exception? FailAfterDelete { get; set; }
+
+    public Exception? FailFindLatest { get; set; }
 
     public async Task<IReadOnlyList<Sale>> ListAsync(CancellationToken ct)
     {
@@ -26,7 +46,8 @@ public sealed class FaultySaleStore(ISaleStore inner) : ISaleStore
 
     public Task<Sale?> FindAsync(Guid id, CancellationToken ct) => inner.FindAsync(id, ct);
 
-    public Task<Sale?> FindLatestAsync(Guid id, CancellationToken ct) => inner.FindLatestAsync(id, ct);
+    public Task<Sale?> FindLatestAsync(Guid id, CancellationToken ct) =>
+        FailFindLatest is { } failure ? Task.FromException<Sale?>(failure) : inner.FindLatestAsync(id, ct);
 
     public Task<bool> TryCreateAsync(Sale sale, CancellationToken ct) => inner.TryCreateAsync(sale, ct);
 
@@ -48,9 +69,18 @@ public sealed class FaultySaleStore(ISaleStore inner) : ISaleStore
             await pause();
         }
 
-        return await inner.EndAsync(id, at, ct);
+        var ended = await inner.EndAsync(id, at, ct);
+        return FailAfterEnd is { } failure ? throw failure : ended;
     }
 
-    public Task<SaleWriteResult> TryDeleteAsync(Guid id, CancellationToken ct) =>
-        FailDelete is { } failure ? Task.FromException<SaleWriteResult>(failure) : inner.TryDeleteAsync(id, ct);
+    public async Task<SaleWriteResult> TryDeleteAsync(Guid id, CancellationToken ct)
+    {
+        if (FailDelete is { } before)
+        {
+            throw before;
+        }
+
+        var deleted = await inner.TryDeleteAsync(id, ct);
+        return FailAfterDelete is { } after ? throw after : deleted;
+    }
 }

@@ -1,6 +1,4 @@
 using System.Net;
-using FlashSale.Sales;
-using FlashSale.Storage.Embedded;
 using FlashSale.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,12 +11,7 @@ namespace FlashSale.Tests.Admin;
 /// end); a delete the record cannot carry out leaves the sale trading, not refusing every purchase as unknown; and
 /// admin changes do not interleave (a reconciliation paused after listing the sales holds a delete back).
 /// </summary>
-public sealed class SaleCommandFaultTests() : AdminAppTest(new TestApp(services: services =>
-{
-    services.AddSingleton<SqliteSaleStore>();
-    services.AddSingleton(sp => new FaultySaleStore(sp.GetRequiredService<SqliteSaleStore>()));
-    services.AddSingleton<ISaleStore>(sp => sp.GetRequiredService<FaultySaleStore>());
-}))
+public sealed class SaleCommandFaultTests() : AdminAppTest(FaultySaleStore.App())
 {
     private FaultySaleStore Store => App.Services.GetRequiredService<FaultySaleStore>();
 

@@ -94,20 +94,36 @@ public sealed class SqliteSaleStore(SqliteDatabase db) : ISaleStore
         }
     }
 
-    public async Task<Sale?> EndAsync(Guid id, DateTimeOffset at, CancellationToken ct)
+    public Task<Sale?> EndAsync(Guid id, DateTimeOffset at, CancellationToken ct)
     {
-        using (var connection = db.Open())
-        using (var command = connection.CreateCommand())
+        // The ended row comes back from the UPDATE, and the commit is the last step: once the end is committed nothing
+        // can fail, so an exception means the record did not end the sale (a read after the commit could fail after it).
+        using var connection = db.Open();
+        try
         {
-            command.CommandText = """
+            using var tx = connection.BeginTransaction();
+            using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = $"""
                 UPDATE sales SET ends_at = MIN(ends_at, $at), starts_at = MIN(starts_at, $at) WHERE id = $id
+                RETURNING {Columns}
                 """;
             Add(command, "$id", Id(id));
             Add(command, "$at", ToMs(at));
-            Write(command);
-        }
+            Sale? ended;
+            using (var reader = command.ExecuteReader())
+            {
+                ended = reader.Read() ? Read(reader) : null;
+            }
 
-        return await FindAsync(id, ct);
+            tx.Commit();
+            return Task.FromResult(ended);
+        }
+        finally
+        {
+            // After the commit, so no read between the write and its commit is remembered past it.
+            db.SaleRows.Invalidate();
+        }
     }
 
     public Task<SaleWriteResult> TryDeleteAsync(Guid id, CancellationToken ct)
