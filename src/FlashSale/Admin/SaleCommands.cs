@@ -141,9 +141,12 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
 
         // Closed in the ledger first, then in the record: the other way round, every purchase decided while the record
         // wrote (one durable commit; more under load) still passed the old end, and was confirmed after the sale's
-        // recorded end (G6). The record's write failing leaves it as the record has it.
-        await ledger.SaleChangedAsync(sale with { EndsAt = now }, ct);
-        var ended = await FollowingTheRecordOnFailureAsync(sale.Id, () => sales.EndAsync(sale.Id, now, ct));
+        // recorded end (G6). The record's write failing leaves it as the record has it. Both take the end at the
+        // record's precision: closed at a finer instant, the ledger let through a purchase timed earlier in the same
+        // millisecond, stored at the recorded end itself (outside [startsAt, endsAt)).
+        var end = SaleTime.Truncate(now);
+        await ledger.SaleChangedAsync(sale with { EndsAt = end }, ct);
+        var ended = await FollowingTheRecordOnFailureAsync(sale.Id, () => sales.EndAsync(sale.Id, end, ct));
 
         return ended is null ? SaleCommandResult.Refused(SaleRefusal.NotFound()) : await ChangedAsync(ended, now, ct);
     }

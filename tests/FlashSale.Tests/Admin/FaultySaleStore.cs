@@ -11,8 +11,8 @@ namespace FlashSale.Tests.Admin;
 /// </summary>
 public sealed class FaultySaleStore(ISaleStore inner) : ISaleStore
 {
-    /// <summary>A server whose sale record is this wrapper around the real SQLite store.</summary>
-    public static TestApp App() => new(services: services =>
+    /// <summary>A server whose sale record is this wrapper around the real SQLite store (and whose clock, if given, is <paramref name="clock"/>).</summary>
+    public static TestApp App(TimeProvider? clock = null) => new(clock: clock, services: services =>
     {
         services.AddSingleton<SqliteSaleStore>();
         services.AddSingleton(sp => new FaultySaleStore(sp.GetRequiredService<SqliteSaleStore>()));
