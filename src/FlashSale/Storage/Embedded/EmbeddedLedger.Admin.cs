@@ -96,25 +96,45 @@ public sealed partial class EmbeddedLedger
 
     public async Task ResetAsync(CancellationToken ct)
     {
-        // Closed under each gate first, so no order for a wiped sale can be queued behind the wipe.
+        // Closed under each gate first, so no order for a wiped sale can be queued behind the wipe. The books go only once
+        // the record is wiped: dropped before a wipe that then failed, the sales answered sale_not_found, and a book made
+        // again from the record later (a reconciliation) knew none of its recorded keys.
+        var closed = new List<SaleBook>();
         foreach (var book in _books.Values)
         {
             lock (book.Gate)
             {
-                book.Withdraw();
+                if (!book.Withdrawn)
+                {
+                    book.Withdraw();
+                    closed.Add(book);
+                }
             }
         }
 
-        _books.Clear();
         try
         {
             await committer.WriteAsync(new WipeRecord());
+        }
+        catch
+        {
+            // The wipe is one transaction: failed, the record is whole, and these books are still its books.
+            foreach (var book in closed)
+            {
+                lock (book.Gate)
+                {
+                    book.Reopen();
+                }
+            }
+
+            throw;
         }
         finally
         {
             db.SaleRows.Invalidate();
         }
 
+        _books.Clear();
         LogReset();
     }
 

@@ -190,6 +190,9 @@ internal sealed class SaleBook(Sale sale, int remaining)
     /// <summary>Closes the book unconditionally (reset).</summary>
     public void Withdraw() => Withdrawn = true;
 
+    /// <summary>Opens a book <see cref="Withdraw"/> closed again, as it was (a reset whose wipe failed).</summary>
+    public void Reopen() => Withdrawn = false;
+
     /// <summary>Reconciliation: the record's confirmed units per user replace the book's.</summary>
     public void Rebuild(IReadOnlyDictionary<string, int> heldByUser)
     {
