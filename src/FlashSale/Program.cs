@@ -78,8 +78,19 @@ app.MapAdminOrders();
 app.MapAdminStats();
 app.MapAdminOps();
 
-OperationsSetup.ConnectCommitMetrics(app.Services);
-await Startup.PrepareAsync(app.Services, app.Lifetime.ApplicationStopping);
+try
+{
+    OperationsSetup.ConnectCommitMetrics(app.Services);
+    await Startup.PrepareAsync(app.Services, app.Lifetime.ApplicationStopping);
+}
+catch
+{
+    // A start that fails lets go of what it took (the data folder's lock, connections) before the error ends it: a host
+    // started in a process that goes on (the tests' in-process servers) kept the folder locked for the next one.
+    await app.DisposeAsync();
+    throw;
+}
+
 await app.RunAsync();
 return 0;
 
