@@ -78,16 +78,28 @@
     this.render();
   };
 
+  // The browser reconnects a dropped stream by itself, but gives up for good when an attempt is answered with anything
+  // but a stream (a 503 while a store is down, a 429 from the per-client stream cap, a restart's 404): the stock froze
+  // without a word. Such a stream is opened again here, waiting 2 s and doubling up to 30 s; a state resets the wait.
   Sale.prototype.listen = function (url) {
-    var self = this;
-    var source = new EventSource(url);
-    function onState(e) { self.apply(JSON.parse(e.data)); }
-    source.addEventListener("snapshot", onState);
-    source.addEventListener("stock", onState);
-    source.addEventListener("gone", function () {
-      source.close();
-      flash("error", "This sale has been removed.");
-    });
+    var self = this, gone = false, wait = 2000;
+    function open() {
+      var source = new EventSource(url);
+      function onState(e) { wait = 2000; self.apply(JSON.parse(e.data)); }
+      source.addEventListener("snapshot", onState);
+      source.addEventListener("stock", onState);
+      source.addEventListener("gone", function () {
+        gone = true;
+        source.close();
+        flash("error", "This sale has been removed.");
+      });
+      source.addEventListener("error", function () {
+        if (gone || source.readyState !== EventSource.CLOSED) { return; }
+        setTimeout(open, wait);
+        wait = Math.min(wait * 2, 30000);
+      });
+    }
+    open();
   };
 
   function flash(kind, text) {
