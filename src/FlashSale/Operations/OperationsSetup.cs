@@ -12,6 +12,8 @@ public static class OperationsSetup
     public static IServiceCollection AddFlashSaleOperations(this IServiceCollection services)
     {
         services.AddSingleton<FlashSaleMetrics>();
+        // One instance for the process (AddCheck alone makes one per check): it shares its result between callers.
+        services.AddSingleton<StoreHealthCheck>();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [ReadyTag]);
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(FlashSaleMetrics.MeterName)
