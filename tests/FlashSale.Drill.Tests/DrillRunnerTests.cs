@@ -63,6 +63,18 @@ public sealed class DrillRunnerTests
     }
 
     [Fact]
+    public async Task AServerThatBuysWhileAnswering503NothingWasBought_Fails()
+    {
+        using var http = new HttpClient(new FakeFlashSaleServer(FakeServerBug.BuysButAnswersNothingWasBought));
+
+        var report = await DrillRunner.RunAsync(Seed, http, TestContext.Token);
+
+        var phantom = Assert.Single(report.Verdicts, v => v.Id == "no-phantom-orders");
+        Assert.False(phantom.Passed);
+        Assert.Contains(phantom.Examples, e => e.Contains("503 nothing bought", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ItsOwnReadsRateLimited_TheDrillWaitsTheRetryAfter_AndPasses()
     {
         var server = new FakeFlashSaleServer(FakeServerBug.ThrottlesTheFirstOrderListing);

@@ -156,12 +156,15 @@ internal sealed class FakeFlashSaleServer(FakeServerBug bug = FakeServerBug.None
                 ["orderId"] = Guid.NewGuid().ToString(), ["saleId"] = saleId, ["userId"] = user, ["username"] = "b",
                 ["quantity"] = quantity, ["status"] = "confirmed", ["idempotencyKey"] = key,
             };
-            if (!(bug == FakeServerBug.LoseEveryThirdOrder && ++_purchases % 3 == 0))
+            var third = bug is FakeServerBug.LoseEveryThirdOrder or FakeServerBug.BuysButAnswersNothingWasBought && ++_purchases % 3 == 0;
+            if (!(third && bug == FakeServerBug.LoseEveryThirdOrder))
             {
                 _orders[saleId].Add(order);
             }
 
-            outcome = (201, order.ToJsonString());
+            outcome = third && bug == FakeServerBug.BuysButAnswersNothingWasBought
+                ? Problem(503, "unavailable", "The record refused this order; nothing was bought.")
+                : (201, order.ToJsonString());
         }
 
         if (key is not null)
@@ -182,6 +185,9 @@ internal sealed class FakeFlashSaleServer(FakeServerBug bug = FakeServerBug.None
         return (200, new JsonObject { ["items"] = new JsonArray(page), ["nextCursor"] = next }.ToJsonString());
     }
 
-    private static (int, string) Problem(int status, string reason) =>
-        (status, new JsonObject { ["type"] = "about:blank", ["title"] = reason, ["status"] = status, ["reason"] = reason }.ToJsonString());
+    private static (int, string) Problem(int status, string reason, string? detail = null) =>
+        (status, new JsonObject
+        {
+            ["type"] = "about:blank", ["title"] = reason, ["status"] = status, ["detail"] = detail, ["reason"] = reason,
+        }.ToJsonString());
 }

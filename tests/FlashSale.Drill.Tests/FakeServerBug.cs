@@ -7,6 +7,9 @@ internal enum FakeServerBug
     LoseEveryThirdOrder,
     SyntheticBuyersDisabled,
 
+    /// <summary>Every third purchase is recorded but answered 503 "The record refused this order; nothing was bought."</summary>
+    BuysButAnswersNothingWasBought,
+
     /// <summary>The first listing of a sale's orders is refused as per-IP rate limiting does (429, Retry-After: 1): not a bug, backpressure.</summary>
     ThrottlesTheFirstOrderListing,
 }

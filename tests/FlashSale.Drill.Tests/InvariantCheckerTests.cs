@@ -50,6 +50,60 @@ public sealed class InvariantCheckerTests
         Assert.Equal(["all-answered"], Scenario.Failed(s.Check()));
     }
 
+    [Theory]
+    [InlineData(409, "sold_out", null)]
+    [InlineData(409, "limit_reached", null)]
+    [InlineData(400, "validation_failed", null)]
+    [InlineData(404, "sale_not_found", null)]
+    [InlineData(429, "rate_limited", null)]
+    [InlineData(503, "unavailable", Scenario.RecordDown)]
+    [InlineData(503, "unavailable", Scenario.RecordRefused)]
+    public void OrderOfAKeyWhoseEveryAnswerWasARefusal_IsDetected(int status, string reason, string? detail)
+    {
+        var s = Scenario.Clean();
+        s.Sale = s.Sale with { TotalStock = 11 };
+        s.Stock = new StockSnapshot(11, 0, 11);
+        s.Records.Add(Scenario.Record(20, "user-20", "key-20", status, reason: reason, start: 500, detail: detail));
+        s.Records.Add(Scenario.Record(20, "user-20", "key-20", 409, reason: "request_in_progress", start: 501, copy: 2));
+        s.Orders.Add(new ServerOrder("order-20", Scenario.SaleId, "user-20", 1, ServerOrder.Confirmed, "key-20"));
+
+        var phantom = Assert.Single(s.Check(), v => v.Id == "no-phantom-orders");
+
+        Assert.False(phantom.Passed);
+        Assert.Contains("order-20", Assert.Single(phantom.Examples), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(Scenario.LedgerDown)]
+    [InlineData(null)]
+    public void OrderOfAKeyAnswered503WithAnUnknownOutcome_IsNotAPhantom(string? detail)
+    {
+        var s = Scenario.Clean();
+        s.Sale = s.Sale with { TotalStock = 11 };
+        s.Stock = new StockSnapshot(11, 0, 11);
+        s.Records.Add(Scenario.Record(20, "user-20", "key-20", 503, reason: "unavailable", start: 500, detail: detail));
+        s.Orders.Add(new ServerOrder("order-20", Scenario.SaleId, "user-20", 1, ServerOrder.Confirmed, "key-20"));
+
+        Assert.Empty(Scenario.Failed(s.Check()));
+    }
+
+    [Fact]
+    public void KeylessOrderAfterA503NothingWasBought_IsDetected_AfterAnUnknown503_IsNot()
+    {
+        var s = Scenario.Clean();
+        s.Sale = s.Sale with { TotalStock = 12 };
+        s.Stock = new StockSnapshot(12, 0, 12);
+        s.Records.Add(Scenario.Record(20, "user-20", null, 503, reason: "unavailable", start: 500, detail: Scenario.RecordDown));
+        s.Orders.Add(new ServerOrder("order-20", Scenario.SaleId, "user-20", 1, ServerOrder.Confirmed, null));
+        s.Records.Add(Scenario.Record(21, "user-21", null, 503, reason: "unavailable", start: 500, detail: Scenario.LedgerDown));
+        s.Orders.Add(new ServerOrder("order-21", Scenario.SaleId, "user-21", 1, ServerOrder.Confirmed, null));
+
+        var phantom = Assert.Single(s.Check(), v => v.Id == "no-phantom-orders");
+
+        Assert.False(phantom.Passed);
+        Assert.Contains("order-20", Assert.Single(phantom.Examples), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void UserOverTheLimit_IsDetected()
     {

@@ -40,9 +40,15 @@ internal sealed class Scenario
     }
 
     public static AttemptRecord Record(long attempt, string user, string? key, int status, string? reason = null,
-        string? orderId = null, long start = 0, int copy = 1, int quantity = 1, string? error = null) =>
+        string? orderId = null, long start = 0, int copy = 1, int quantity = 1, string? error = null, string? detail = null) =>
         new(attempt * 10 + copy, attempt, copy, SaleId, user, key, quantity, status, reason, orderId,
-            status switch { 201 => "confirmed", 202 => "pending", _ => null }, start, start + 5, error);
+            status switch { 201 => "confirmed", 202 => "pending", _ => null }, start, start + 5, error, detail);
+
+    /// <summary>The server's 503 details (RedisLedger, EmbeddedLedger): the first two bought nothing, the last may have.</summary>
+    public const string RecordDown = "Orders cannot be recorded right now; nothing was bought. Try again shortly.";
+    public const string RecordRefused = "The record refused this order; nothing was bought.";
+    public const string LedgerDown =
+        "The purchase ledger is unreachable; if this attempt carried an Idempotency-Key, retry with the same key to learn its outcome.";
 
     public IReadOnlyList<Verdict> Check(Expectation? expectation = null) =>
         InvariantChecker.Check(Records, [new SaleEvidence(Sale, Stock, Orders, Preexisting)], expectation);

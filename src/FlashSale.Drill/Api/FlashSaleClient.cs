@@ -68,7 +68,8 @@ internal sealed class FlashSaleClient(HttpClient http, Uri baseUrl, TimeSpan req
             }
 
             var problem = TryParse(body, DrillJsonContext.Default.ProblemDto);
-            return new PurchaseResult(status, problem?.Reason, null, null, null);
+            // The detail is kept for 5xx only (few, and the checker needs it); every 409's would cost memory for nothing.
+            return new PurchaseResult(status, problem?.Reason, null, null, null, status >= 500 ? problem?.Detail : null);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

@@ -1,4 +1,8 @@
 namespace FlashSale.Drill.Api;
 
-/// <summary>One purchase request as the client saw it. Status 0 means no HTTP answer (see <see cref="Error"/>).</summary>
-internal sealed record PurchaseResult(int Status, string? Reason, string? OrderId, string? OrderStatus, string? Error);
+/// <summary>
+/// One purchase request as the client saw it. Status 0 means no HTTP answer (see <see cref="Error"/>). <see cref="Detail"/> is
+/// the problem's detail of a 5xx only: it says whether anything was bought ("nothing was bought") or the outcome is unknown.
+/// </summary>
+internal sealed record PurchaseResult(int Status, string? Reason, string? OrderId, string? OrderStatus, string? Error,
+    string? Detail = null);

@@ -1,3 +1,5 @@
+using FlashSale.Drill.Load;
+
 namespace FlashSale.Drill.Checking;
 
 /// <summary>The purchase outcomes the API documents (DESIGN.md); anything else is a finding.</summary>
@@ -21,6 +23,32 @@ internal static class DocumentedOutcomes
         202 => orderId is not null && string.Equals(orderStatus, ServerOrder.Pending, StringComparison.Ordinal),
         _ => Reasons.TryGetValue(status, out var reasons) && (reasons is null || (reason is not null && reasons.Contains(reason))),
     };
+
+    /// <summary>
+    /// The server's own words on a 503 that bought nothing: the ledgers' "…; nothing was bought." (the record is down or
+    /// refused the order) and the store handler's "…; nothing was changed.". Every other 503 — above all "retry with the
+    /// same key to learn its outcome" when the ledger did not answer — leaves the outcome unknown.
+    /// </summary>
+    private static readonly string[] NothingDonePhrases = ["nothing was bought", "nothing was changed"];
+
+    /// <summary>
+    /// The answer says this request bought nothing: a documented refusal (4xx other than <c>request_in_progress</c>,
+    /// which only says another copy holds the key) or a 503 whose detail says nothing was bought.
+    /// </summary>
+    public static bool SaysNothingBought(AttemptRecord r) => r.Status switch
+    {
+        409 => r.Reason != "request_in_progress" && IsDocumented(r.Status, r.Reason, null, null),
+        >= 400 and < 500 => IsDocumented(r.Status, r.Reason, null, null),
+        503 => r.Detail is { } detail && NothingDonePhrases.Any(p => detail.Contains(p, StringComparison.OrdinalIgnoreCase)),
+        _ => false,
+    };
+
+    /// <summary>
+    /// The request may have bought something the client was not told of: no answer, a 5xx that does not say nothing was
+    /// bought, or an answer that is no documented outcome. (A 2xx told, and <c>request_in_progress</c> tells nothing.)
+    /// </summary>
+    public static bool MayHaveBoughtUntold(AttemptRecord r) =>
+        !r.IsSuccess && !SaysNothingBought(r) && !(r.Status == 409 && r.Reason == "request_in_progress");
 
     /// <summary>Outcomes that are decisions (the server looked at the attempt), as opposed to "try again later".</summary>
     public static bool IsDecision(int status, string? reason) =>

@@ -1,44 +1,63 @@
+using FlashSale.Drill.Load;
+
 namespace FlashSale.Drill.Checking;
 
 /// <summary>
-/// No order exists that no client attempted. An order nobody acknowledged is still accounted for when its user
-/// sent that key (or, without keys, a request whose answer was lost) — the answer went missing, not the attempt.
+/// No order exists that no client attempted. An order nobody acknowledged is still accounted for when its user sent
+/// that key (or, without keys, a request) and at least one such request may have bought without being told: no answer,
+/// or a 5xx that does not say nothing was bought — the answer went missing, not the attempt. An order whose requests
+/// were all refused (409 sold_out, 400, 404, 429, a 503 "nothing was bought", …) is a "no" that bought.
 /// </summary>
 internal static class PhantomOrdersCheck
 {
     public static Verdict Run(CheckContext c)
     {
         var keyed = c.Records.Where(r => r.IdempotencyKey is not null)
-            .Select(r => (r.SaleId, r.UserId, r.IdempotencyKey!))
-            .ToHashSet();
-        // Keyless requests with no definite answer, per sale and user: each may have bought once.
-        var unknownKeyless = c.Records.Where(r => r.IdempotencyKey is null && (!r.IsAnswered || r.Status >= 500))
+            .GroupBy(r => (r.SaleId, r.UserId, r.IdempotencyKey!))
+            .ToDictionary(g => g.Key, g => g.ToList());
+        // Keyless requests that may have bought untold, per sale and user: each may have bought once.
+        var unknownKeyless = c.Records.Where(r => r.IdempotencyKey is null && DocumentedOutcomes.MayHaveBoughtUntold(r))
             .GroupBy(r => (r.SaleId, r.UserId))
             .ToDictionary(g => g.Key, g => g.Count());
+        var keyless = c.Records.Where(r => r.IdempotencyKey is null)
+            .GroupBy(r => (r.SaleId, r.UserId))
+            .ToDictionary(g => g.Key, g => g.ToList());
 
         var violations = new List<string>();
         var unacknowledged = 0;
         foreach (var order in c.NewOrders.Where(o => !c.AckedOrderIds.Contains(o.OrderId)))
         {
-            var attempted = order.IdempotencyKey is { } key
-                ? keyed.Contains((order.SaleId, order.UserId, key))
+            var sent = order.IdempotencyKey is { } key
+                ? keyed.GetValueOrDefault((order.SaleId, order.UserId, key))
+                : keyless.GetValueOrDefault((order.SaleId, order.UserId));
+            // A second order under a key that got a 2xx is idempotent-replays' finding (one key bought twice), not a phantom.
+            var attempted = order.IdempotencyKey is not null
+                ? sent?.Any(r => r.IsSuccess || DocumentedOutcomes.MayHaveBoughtUntold(r)) == true
                 : TakeOne(unknownKeyless, (order.SaleId, order.UserId));
             if (attempted)
             {
                 unacknowledged++;
+                continue;
             }
-            else
-            {
-                violations.Add($"phantom order {order.OrderId}: user {order.UserId}, key {order.IdempotencyKey ?? "none"}, " +
-                               $"{order.Status} — no client attempted it");
-            }
+
+            var what = $"order {order.OrderId}: user {order.UserId}, key {order.IdempotencyKey ?? "none"}, {order.Status}";
+            var refused = order.IdempotencyKey is null
+                ? "every keyless request of that user was refused or told of its own order"
+                : "every request with that key was refused";
+            violations.Add(sent is null or []
+                ? $"phantom {what} — no client attempted it"
+                : $"{what} — bought although {refused}: {Answers(sent)}");
         }
 
         var pass = unacknowledged == 0
             ? "every order was attempted by a drill client"
-            : $"every order was attempted; {unacknowledged} of them got no 2xx back (answer lost or replaced)";
+            : $"every order was attempted; {unacknowledged} of them got no 2xx back (answer lost or outcome unknown)";
         return Verdict.From("no-phantom-orders", "G3", "No order without an attempt", violations, pass);
     }
+
+    private static string Answers(IEnumerable<AttemptRecord> records) => string.Join(", ", records
+        .GroupBy(r => r.Status == 503 && DocumentedOutcomes.SaysNothingBought(r) ? "503 nothing bought" : OutcomeKey.Of(r))
+        .Select(g => $"{g.Key} ×{g.Count()}"));
 
     private static bool TakeOne(Dictionary<(string, string), int> counts, (string, string) key)
     {

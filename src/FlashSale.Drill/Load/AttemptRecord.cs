@@ -3,7 +3,7 @@ namespace FlashSale.Drill.Load;
 /// <summary>
 /// One purchase request as the client saw it. An attempt (one <see cref="AttemptId"/>) sends 1–5 copies with the
 /// same key. <see cref="Status"/> 0 means no HTTP answer (<see cref="Error"/> says why). Times are microseconds
-/// since the flood started.
+/// since the flood started. <see cref="Detail"/> is the problem's detail of a 5xx answer (null otherwise).
 /// </summary>
 internal sealed record AttemptRecord(
     long Seq,
@@ -19,7 +19,8 @@ internal sealed record AttemptRecord(
     string? OrderStatus,
     long StartMicros,
     long EndMicros,
-    string? Error = null)
+    string? Error = null,
+    string? Detail = null)
 {
     public long LatencyMicros => EndMicros - StartMicros;
     public bool IsSuccess => Status is 201 or 202;

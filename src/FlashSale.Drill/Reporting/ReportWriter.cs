@@ -28,13 +28,17 @@ internal static class ReportWriter
 
     private static string Csv(IReadOnlyList<AttemptRecord> records)
     {
-        var csv = new StringBuilder("seq,attempt,copy,sale,user,key,quantity,status,reason,order,order_status,start_us,latency_us,error\n");
+        var csv = new StringBuilder("seq,attempt,copy,sale,user,key,quantity,status,reason,order,order_status,start_us,latency_us,error,detail\n");
         foreach (var r in records)
         {
             csv.AppendLine(CultureInfo.InvariantCulture,
-                $"{r.Seq},{r.AttemptId},{r.Copy},{r.SaleId},{r.UserId},{r.IdempotencyKey},{r.Quantity},{r.Status},{r.Reason},{r.OrderId},{r.OrderStatus},{r.StartMicros},{r.LatencyMicros},{r.Error}");
+                $"{r.Seq},{r.AttemptId},{r.Copy},{r.SaleId},{r.UserId},{r.IdempotencyKey},{r.Quantity},{r.Status},{r.Reason},{r.OrderId},{r.OrderStatus},{r.StartMicros},{r.LatencyMicros},{r.Error},{Quoted(r.Detail)}");
         }
 
         return csv.ToString();
     }
+
+    // The server's prose may hold commas and quotes.
+    private static string Quoted(string? text) =>
+        text is null ? "" : $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 }
