@@ -74,7 +74,8 @@ public static class DrillRunner
         stats.Phase = "checking: reading orders and stock";
         var records = log.Snapshot();
         var evidence = await EvidenceCollector.CollectAsync(api, session, records, options.PendingWait, ct);
-        var verdicts = InvariantChecker.Check(records, evidence, session.Expectation);
+        var verdicts = InvariantChecker.Check(records, evidence, session.Expectation,
+            new RunFacts { DecisionTtl = options.DecisionTtl });
 
         var skus = session.Sales.ToDictionary(s => s.Id, s => s.Sku, StringComparer.Ordinal);
         var report = ReportBuilder.Build(options, startedAt, flood, stats, evidence, skus, verdicts);

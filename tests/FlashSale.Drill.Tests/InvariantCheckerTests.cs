@@ -213,6 +213,71 @@ public sealed class InvariantCheckerTests
     }
 
     [Fact]
+    public void SoldOutThenAnOrderForOneKey_IsDetected()
+    {
+        // user-10's key-10 was answered sold_out, a later copy got 201: the ledger remembers the refusal under the key.
+        var s = Scenario.Clean();
+        s.Sale = s.Sale with { TotalStock = 11 };
+        s.Stock = new StockSnapshot(11, 0, 11);
+        s.Records.Add(Scenario.Record(10, "user-10", "key-10", 201, orderId: "order-10", start: 200, copy: 2));
+        s.Orders.Add(new ServerOrder("order-10", Scenario.SaleId, "user-10", 1, ServerOrder.Confirmed, "key-10"));
+
+        var replays = Assert.Single(s.Check(), v => v.Id == "idempotent-replays");
+
+        Assert.False(replays.Passed);
+        Assert.Contains("sold_out", Assert.Single(replays.Examples), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OverlappingCopiesAnswered201AndLimitReached_IsDetected()
+    {
+        var s = Scenario.Clean();
+        // Parallel copies of key-0: copy 2 started before copy 1 ended (0..5) and was refused.
+        s.Records.Add(Scenario.Record(0, "user-0", "key-0", 409, reason: "limit_reached", start: 1, copy: 2));
+
+        Assert.Equal(["idempotent-replays"], Scenario.Failed(s.Check()));
+    }
+
+    [Fact]
+    public void SoldOutThenLimitReachedForOneKey_IsDetected_UnlessSentAfterTheDecisionTtl()
+    {
+        var s = Scenario.Clean();
+        s.Sale = s.Sale with { PerUserLimit = 2 };
+        s.Records.Add(Scenario.Record(10, "user-10", "key-10", 409, reason: "limit_reached", start: 2_000_000, copy: 2));
+
+        Assert.Equal(["idempotent-replays"], Scenario.Failed(s.Check()));
+
+        s.Run = new RunFacts { DecisionTtl = TimeSpan.FromSeconds(1) };
+        Assert.Empty(Scenario.Failed(s.Check()));
+    }
+
+    [Fact]
+    public void ARefusalThenTheKeysOrderFromAnUnansweredCopy_IsDetected_UnlessPastTheDecisionTtl()
+    {
+        var s = Scenario.Clean();
+        s.Sale = s.Sale with { TotalStock = 11 };
+        s.Stock = new StockSnapshot(11, 0, 11);
+        s.Records.Add(Scenario.Record(10, "user-10", "key-10", 0, error: "timeout", start: 3_000_000, copy: 2));
+        s.Orders.Add(new ServerOrder("order-10", Scenario.SaleId, "user-10", 1, ServerOrder.Confirmed, "key-10"));
+
+        Assert.Equal(["all-answered", "idempotent-replays"], Scenario.Failed(s.Check()));
+
+        s.Run = new RunFacts { DecisionTtl = TimeSpan.FromSeconds(2) };
+        Assert.Equal(["all-answered"], Scenario.Failed(s.Check()));
+    }
+
+    [Fact]
+    public void PendingThenConfirmedForOneKey_IsOneOutcome()
+    {
+        var s = Scenario.Clean();
+        s.Records[0] = Scenario.Record(0, "user-0", "key-0", 202, orderId: "order-0");
+        s.Records.Add(Scenario.Record(0, "user-0", "key-0", 201, orderId: "order-0", start: 100, copy: 2));
+        s.Records.Add(Scenario.Record(0, "user-0", "key-0", 503, reason: "unavailable", start: 200, copy: 3, detail: Scenario.LedgerDown));
+
+        Assert.Empty(Scenario.Failed(s.Check()));
+    }
+
+    [Fact]
     public void ConsistentReplaysAndInProgress_Pass()
     {
         var s = Scenario.Clean();

@@ -76,7 +76,7 @@ public sealed class OptionsParserTests
         var o = Ok("custom --url http://127.0.0.1:8080 --admin-user root --admin-password secret --users 300 " +
                    "--concurrency 40 --requests 900 --duration 45s --ramp-up 5s --ramp-down 2s --think 10ms-20ms " +
                    "--stock 250 --limit 3 --quantity 1-3 --retries 4 --out /tmp/x --quiet --seed 7 --timeout 5s " +
-                   "--pending-wait 1m --deadline 10m --sales 2");
+                   "--pending-wait 1m --deadline 10m --sales 2 --decision-ttl 90s");
 
         Assert.Equal(new Uri("http://127.0.0.1:8080"), o.Url);
         Assert.Equal(("root", "secret"), (o.AdminUser, o.AdminPassword));
@@ -85,6 +85,7 @@ public sealed class OptionsParserTests
         Assert.Equal(TimeSpan.FromSeconds(45), o.Duration);
         Assert.Equal((TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(20)), (o.ThinkMin, o.ThinkMax));
         Assert.Equal(TimeSpan.FromMinutes(1), o.PendingWait);
+        Assert.Equal(TimeSpan.FromSeconds(90), o.DecisionTtl);
         Assert.Equal(TimeSpan.FromMinutes(10), o.EffectiveDeadline);
         Assert.Equal("/tmp/x", o.OutputDirectory);
         Assert.True(o.Quiet);

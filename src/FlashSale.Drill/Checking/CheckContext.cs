@@ -5,11 +5,13 @@ namespace FlashSale.Drill.Checking;
 /// <summary>The checker's inputs with the lookups every check needs, built once.</summary>
 internal sealed class CheckContext
 {
-    public CheckContext(IReadOnlyList<AttemptRecord> records, IReadOnlyList<SaleEvidence> sales, Expectation? expectation)
+    public CheckContext(IReadOnlyList<AttemptRecord> records, IReadOnlyList<SaleEvidence> sales, Expectation? expectation,
+        RunFacts? run = null)
     {
         Records = records;
         Sales = sales;
         Expectation = expectation;
+        Run = run ?? new RunFacts();
         Acks = [.. records.Where(r => r.IsSuccess && r.OrderId is not null)];
         AckedOrderIds = [.. Acks.Select(r => r.OrderId!)];
         Preexisting = [.. sales.SelectMany(s => s.PreexistingOrderIds)];
@@ -21,6 +23,7 @@ internal sealed class CheckContext
     public IReadOnlyList<AttemptRecord> Records { get; }
     public IReadOnlyList<SaleEvidence> Sales { get; }
     public Expectation? Expectation { get; }
+    public RunFacts Run { get; }
 
     /// <summary>Every 2xx that carried an order id.</summary>
     public IReadOnlyList<AttemptRecord> Acks { get; }

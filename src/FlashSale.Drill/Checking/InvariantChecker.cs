@@ -9,9 +9,9 @@ namespace FlashSale.Drill.Checking;
 internal static class InvariantChecker
 {
     public static IReadOnlyList<Verdict> Check(IReadOnlyList<AttemptRecord> records, IReadOnlyList<SaleEvidence> sales,
-        Expectation? expectation = null)
+        Expectation? expectation = null, RunFacts? run = null)
     {
-        var context = new CheckContext(records, sales, expectation);
+        var context = new CheckContext(records, sales, expectation, run);
         List<Verdict> verdicts =
         [
             ServerErrorsCheck.Run(context),

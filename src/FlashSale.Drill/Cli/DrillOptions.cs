@@ -47,6 +47,12 @@ public sealed record DrillOptions
     /// <summary>How long a 202 <c>pending</c> may take to become an order.</summary>
     public TimeSpan PendingWait { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long the server remembers a key's sold_out/limit_reached answer (its <c>Distributed:DecisionTtl</c>); a copy of
+    /// the key sent later may be decided afresh. Copies of one key span at most retries × timeout, so only a shorter TTL matters.
+    /// </summary>
+    public TimeSpan DecisionTtl { get; init; } = TimeSpan.FromHours(24);
+
     /// <summary>Flood cap when only a request count is given.</summary>
     public TimeSpan MaxFlood { get; init; } = TimeSpan.FromMinutes(10);
 

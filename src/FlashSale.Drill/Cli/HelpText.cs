@@ -41,6 +41,8 @@ internal static class HelpText
           --timeout <t>           per-request timeout (default 30s)
           --pending-wait <t>      how long a 202 pending may take to become an order (default 30s)
           --deadline <t>          hard deadline for the whole run (default flood time + 3m)
+          --decision-ttl <t>      the server's Distributed:DecisionTtl (default 24h): a key's copy sent this
+                                  long after its sold_out/limit_reached may be decided afresh
           --out <dir>             where summary JSON and Markdown go (default drill-results/)
           --quiet                 no live display (CI, tests)
           --help                  this text

@@ -8,7 +8,7 @@ internal static class OptionSetter
         "--url", "--allow-remote", "--admin-user", "--admin-password", "--sale", "--sales", "--users",
         "--concurrency", "--requests", "--duration", "--ramp-up", "--ramp-down", "--think", "--stock", "--limit",
         "--quantity", "--retries", "--no-keys", "--seed", "--timeout", "--pending-wait", "--deadline", "--out",
-        "--quiet",
+        "--quiet", "--decision-ttl",
     ];
 
     public static bool IsKnown(string name) => Known.Contains(name);
@@ -40,6 +40,7 @@ internal static class OptionSetter
             "--timeout" => Time(name, v, out error) is { } t ? o with { RequestTimeout = t } : o,
             "--pending-wait" => Time(name, v, out error) is { } t ? o with { PendingWait = t } : o,
             "--deadline" => Time(name, v, out error) is { } t ? o with { Deadline = t } : o,
+            "--decision-ttl" => Time(name, v, out error) is { } t ? o with { DecisionTtl = t } : o,
             "--quantity" => Range(name, v, out error) is var (lo, hi) && error is null
                 ? o with { QuantityMin = lo, QuantityMax = hi }
                 : o,

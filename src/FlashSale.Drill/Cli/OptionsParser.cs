@@ -14,6 +14,7 @@ internal static class OptionsParser
     [
         "--url", "--admin-user", "--admin-password", "--users", "--stock", "--concurrency", "--out", "--quiet",
         "--allow-remote", "--timeout", "--deadline", "--seed", "--pending-wait",
+        "--decision-ttl",
     ];
 
     public static ParseOutcome Parse(IReadOnlyList<string> args, Func<string, string?> environment)

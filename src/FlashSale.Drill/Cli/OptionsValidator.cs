@@ -47,6 +47,8 @@ public static class OptionsValidator
         Require(o.RequestTimeout >= TimeSpan.FromMilliseconds(100) && o.RequestTimeout <= TimeSpan.FromMinutes(5),
             "--timeout must be 100ms..5m.");
         Require(o.PendingWait >= TimeSpan.Zero && o.PendingWait <= TimeSpan.FromMinutes(10), "--pending-wait must be 0..10m.");
+        Require(o.DecisionTtl >= TimeSpan.FromSeconds(1) && o.DecisionTtl <= TimeSpan.FromDays(30),
+            "--decision-ttl must be 1s..720h (the server's Distributed:DecisionTtl).");
         Require(o.MaxFlood > TimeSpan.Zero, "The flood must be bounded in time.");
         Require(o.EffectiveDeadline > o.FloodLimit, "--deadline must be longer than the flood (--duration).");
         return problems;

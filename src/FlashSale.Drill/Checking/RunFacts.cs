@@ -1,0 +1,12 @@
+namespace FlashSale.Drill.Checking;
+
+/// <summary>What the checker knows of the run beyond the response log and the server's evidence.</summary>
+internal sealed record RunFacts
+{
+    /// <summary>
+    /// How long the server remembers a key's <c>sold_out</c>/<c>limit_reached</c> answer (distributed mode's
+    /// <c>Distributed:DecisionTtl</c>, default 24 h; the embedded ledger keeps it while it runs). A key's copy sent this
+    /// long after a refusal may be decided afresh.
+    /// </summary>
+    public TimeSpan DecisionTtl { get; init; } = TimeSpan.FromHours(24);
+}
