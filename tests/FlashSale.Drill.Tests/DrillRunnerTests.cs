@@ -53,6 +53,25 @@ public sealed class DrillRunnerTests
     }
 
     [Fact]
+    public async Task AServerThatKeepsAnotherPerUserLimit_Fails()
+    {
+        using var http = new HttpClient(new FakeFlashSaleServer(FakeServerBug.IgnoresCreateLimit));
+        // Ten buyers, four attempts each, on a sale asked with limit 1: the server lets each buy up to 5.
+        var options = DrillOptions.ForPreset(Preset.Custom) with
+        {
+            AdminPassword = "pw", Quiet = true, Users = 10, Concurrency = 4, Requests = 40, Stock = 100, Limit = 1,
+        };
+
+        var report = await DrillRunner.RunAsync(options, http, TestContext.Token);
+
+        var terms = Assert.Single(report.Verdicts, v => v.Id == "sale-as-asked");
+        Assert.False(terms.Passed);
+        Assert.Contains(terms.Examples, e => e.Contains("perUserLimit 5", StringComparison.Ordinal));
+        Assert.Contains(report.Verdicts, v => v is { Id: "per-user-limit", Passed: false });
+        Assert.Equal(1, Assert.Single(report.Sales).PerUserLimit);
+    }
+
+    [Fact]
     public async Task AServerThatLosesOrders_Fails()
     {
         using var http = new HttpClient(new FakeFlashSaleServer(FakeServerBug.LoseEveryThirdOrder));

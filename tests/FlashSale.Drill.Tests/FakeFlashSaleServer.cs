@@ -100,6 +100,11 @@ internal sealed class FakeFlashSaleServer(FakeServerBug bug = FakeServerBug.None
         var sale = (JsonObject)request.DeepClone();
         sale["id"] = id;
         sale["remainingStock"] = sale["totalStock"]!.GetValue<int>();
+        if (bug == FakeServerBug.IgnoresCreateLimit)
+        {
+            sale["perUserLimit"] = 5;
+        }
+
         _sales[id] = sale;
         _orders[id] = [];
         return (201, Sale(sale).ToJsonString());

@@ -7,6 +7,9 @@ internal enum FakeServerBug
     LoseEveryThirdOrder,
     SyntheticBuyersDisabled,
 
+    /// <summary>A created sale keeps a per-user limit of 5, whatever was asked (and says so in every answer).</summary>
+    IgnoresCreateLimit,
+
     /// <summary>Every third purchase is recorded but answered 503 "The record refused this order; nothing was bought."</summary>
     BuysButAnswersNothingWasBought,
 

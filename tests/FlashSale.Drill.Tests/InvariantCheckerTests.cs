@@ -120,6 +120,27 @@ public sealed class InvariantCheckerTests
     }
 
     [Fact]
+    public void ASaleServedWithOtherTermsThanAsked_IsDetected()
+    {
+        var s = Scenario.Clean();
+        s.Sale = s.Sale with { Served = [new SaleTerms("its create answer", 10, 1), new SaleTerms("the sale once open", 10, 2)] };
+
+        var terms = Assert.Single(s.Check(), v => v.Id == "sale-as-asked");
+
+        Assert.False(terms.Passed);
+        Assert.Contains("once open", Assert.Single(terms.Examples), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnExistingSale_IsHeldToTheServersTerms()
+    {
+        var s = Scenario.Clean();
+        s.Sale = new SaleFacts(Scenario.SaleId, 10, 1);
+
+        Assert.Empty(Scenario.Failed(s.Check()));
+    }
+
+    [Fact]
     public void SoldPlusRemainingNotTotal_IsDetected()
     {
         var s = Scenario.Clean();

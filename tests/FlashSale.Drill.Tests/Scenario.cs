@@ -14,7 +14,7 @@ internal sealed class Scenario
     public List<AttemptRecord> Records { get; } = [];
     public List<ServerOrder> Orders { get; } = [];
     public StockSnapshot Stock { get; set; } = new(10, 0, 10);
-    public SaleFacts Sale { get; set; } = new(SaleId, 10, 1);
+    public SaleFacts Sale { get; set; } = new(SaleId, 10, 1) { CreatedByDrill = true };
     public HashSet<string> Preexisting { get; } = [];
 
     public static Scenario Clean()

@@ -14,6 +14,7 @@ internal static class InvariantChecker
         var context = new CheckContext(records, sales, expectation, run);
         List<Verdict> verdicts =
         [
+            SaleTermsCheck.Run(context),
             ServerErrorsCheck.Run(context),
             DocumentedOutcomesCheck.Run(context),
             AnsweredCheck.Run(context),

@@ -13,9 +13,8 @@ internal static class DrillSetup
     {
         var runTag = Guid.NewGuid().ToString("N")[..10];
         var admin = await SignInAsync(o, api, ct);
-        var sales = o.SaleId is { } existing
-            ? [await GetSaleAsync(api, existing, ct)]
-            : await CreateSalesAsync(o, api, admin, runTag, ct);
+        var created = o.SaleId is null ? await CreateSalesAsync(o, api, admin, runTag, ct) : [];
+        var sales = o.SaleId is { } existing ? [await GetSaleAsync(api, existing, ct)] : created;
         var buyers = await MintAsync(o.Users, api, admin, ct);
         var baseline = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
         foreach (var sale in sales)
@@ -30,18 +29,20 @@ internal static class DrillSetup
             sales = await WaitUntilActiveAsync(api, sales, ct);
         }
 
-        return new DrillSession(admin, sales, buyers, baseline, ExpectationFor(o, sales), runTag);
+        var requested = o.SaleId is null ? new SaleTerms("--stock/--limit", o.Stock, o.Limit) : null;
+        return new DrillSession(admin, sales, requested, created, buyers, baseline, ExpectationFor(o), runTag);
     }
 
-    // Seed: one attempt of one unit per buyer, so exactly min(buyers, remaining) succeed and the rest are sold out.
-    private static Expectation? ExpectationFor(DrillOptions o, IReadOnlyList<SaleDto> sales)
+    // Seed: one attempt of one unit per buyer on a fresh sale of --stock units (never what the server says it holds),
+    // so exactly min(buyers, stock) succeed and the rest are sold out.
+    private static Expectation? ExpectationFor(DrillOptions o)
     {
         if (o.Preset != Preset.Seed)
         {
             return null;
         }
 
-        var successes = Math.Min(o.Users, sales[0].RemainingStock);
+        var successes = Math.Min(o.Users, o.Stock);
         return new Expectation(successes, o.Users - successes);
     }
 

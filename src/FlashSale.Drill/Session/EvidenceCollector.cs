@@ -24,13 +24,40 @@ internal static class EvidenceCollector
             }
 
             evidence.Add(new SaleEvidence(
-                new SaleFacts(sale.Id, sale.TotalStock, sale.PerUserLimit),
+                await FactsAsync(api, session, sale, ct),
                 new StockSnapshot(stock.Body!.TotalStock, stock.Body.RemainingStock, stock.Body.Sold),
                 orders,
                 session.Baseline.TryGetValue(sale.Id, out var before) ? before : new HashSet<string>()));
         }
 
         return evidence;
+    }
+
+    // A sale the drill created is held to what it asked for; what the server gave back is checked against that.
+    private static async Task<SaleFacts> FactsAsync(FlashSaleClient api, DrillSession session, SaleDto sale, CancellationToken ct)
+    {
+        if (session.Requested is not { } asked)
+        {
+            return new SaleFacts(sale.Id, sale.TotalStock, sale.PerUserLimit);
+        }
+
+        var after = await api.GetSaleAsync(sale.Id, ct);
+        if (!after.IsSuccess)
+        {
+            throw new DrillSetupException($"Reading sale {sale.Id} after the flood failed ({after.Describe()}).");
+        }
+
+        var created = session.Created.Single(s => s.Id == sale.Id);
+        return new SaleFacts(sale.Id, asked.TotalStock, asked.PerUserLimit)
+        {
+            CreatedByDrill = true,
+            Served =
+            [
+                new SaleTerms("its create answer", created.TotalStock, created.PerUserLimit),
+                new SaleTerms("the sale once open", sale.TotalStock, sale.PerUserLimit),
+                new SaleTerms("the sale after the flood", after.Body!.TotalStock, after.Body.PerUserLimit),
+            ],
+        };
     }
 
     public static async Task<IReadOnlyList<ServerOrder>> FetchOrdersAsync(FlashSaleClient api, string adminToken, string saleId,
