@@ -69,13 +69,19 @@ public static class DrillRunner
         stats.Phase = "flooding";
         var log = new ResponseLog();
         var plan = new FloodPlan([.. session.Sales.Select(s => s.Id)], session.Buyers, session.RunTag);
+        var floodStartedAt = DateTimeOffset.UtcNow;
         var flood = await LoadRunner.RunAsync(options, api, plan, log, stats, ct);
 
         stats.Phase = "checking: reading orders and stock";
         var records = log.Snapshot();
         var evidence = await EvidenceCollector.CollectAsync(api, session, records, options.PendingWait, ct);
         var verdicts = InvariantChecker.Check(records, evidence, session.Expectation,
-            new RunFacts { DecisionTtl = options.DecisionTtl });
+            new RunFacts
+            {
+                DecisionTtl = options.DecisionTtl,
+                // The server's expiry against this machine's clock: a minute's slack for the two clocks' difference.
+                TokensValidFor = session.TokensExpireAt - floodStartedAt - TimeSpan.FromMinutes(1),
+            });
 
         var skus = session.Sales.ToDictionary(s => s.Id, s => s.Sku, StringComparer.Ordinal);
         var report = ReportBuilder.Build(options, startedAt, flood, stats, evidence, skus, verdicts);

@@ -72,6 +72,18 @@ public sealed class DrillRunnerTests
     }
 
     [Fact]
+    public async Task AServerThatSellsNothing_Fails()
+    {
+        using var http = new HttpClient(new FakeFlashSaleServer(FakeServerBug.SellsNothing));
+        var options = DrillOptions.ForPreset(Preset.Custom) with { AdminPassword = "pw", Quiet = true, Users = 20 };
+
+        var report = await DrillRunner.RunAsync(options, http, TestContext.Token);
+
+        Assert.Equal(1, report.ExitCode);
+        Assert.Equal(["something-sold"], report.Verdicts.Where(v => !v.Passed).Select(v => v.Id));
+    }
+
+    [Fact]
     public async Task AServerThatLosesOrders_Fails()
     {
         using var http = new HttpClient(new FakeFlashSaleServer(FakeServerBug.LoseEveryThirdOrder));

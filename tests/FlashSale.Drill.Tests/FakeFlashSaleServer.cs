@@ -149,7 +149,7 @@ internal sealed class FakeFlashSaleServer(FakeServerBug bug = FakeServerBug.None
         {
             outcome = Problem(409, "limit_reached");
         }
-        else if (remaining < quantity && bug != FakeServerBug.Oversell)
+        else if ((remaining < quantity && bug != FakeServerBug.Oversell) || bug == FakeServerBug.SellsNothing)
         {
             outcome = Problem(409, "sold_out");
         }

@@ -10,6 +10,9 @@ internal enum FakeServerBug
     /// <summary>A created sale keeps a per-user limit of 5, whatever was asked (and says so in every answer).</summary>
     IgnoresCreateLimit,
 
+    /// <summary>Every purchase is answered 409 sold_out, though the stock is all there.</summary>
+    SellsNothing,
+
     /// <summary>Every third purchase is recorded but answered 503 "The record refused this order; nothing was bought."</summary>
     BuysButAnswersNothingWasBought,
 

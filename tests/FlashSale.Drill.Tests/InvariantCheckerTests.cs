@@ -198,9 +198,119 @@ public sealed class InvariantCheckerTests
     public void UndocumentedOutcome_IsDetected(int status, string? reason)
     {
         var s = Scenario.Clean();
+        s.Sale = s.Sale with { CreatedByDrill = false }; // no 400 at all on a created sale: not this test's point
         s.Records.Add(Scenario.Record(20, "user-20", "key-20", status, reason: reason, start: 500));
 
         Assert.Equal(["documented-outcomes"], Scenario.Failed(s.Check()));
+    }
+
+    [Theory]
+    [InlineData(401, "unauthorized")]
+    [InlineData(403, "forbidden")]
+    [InlineData(400, "validation_failed")]
+    [InlineData(400, "invalid_json")]
+    [InlineData(404, "sale_not_found")]
+    [InlineData(409, "sale_ended")]
+    public void ARefusalTheDrillsOwnAttemptCannotGet_IsDetected(int status, string reason)
+    {
+        var s = Scenario.Clean();
+        s.Records.Add(Scenario.Record(20, "user-20", "key-20", status, reason: reason, start: 500));
+
+        var wrongful = Assert.Single(s.Check(), v => v.Id == "no-wrongful-refusals");
+
+        Assert.Equal(["no-wrongful-refusals"], Scenario.Failed(s.Check()));
+        Assert.Contains($"{status} {reason}", Assert.Single(wrongful.Examples), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(409, "sale_not_started")]
+    [InlineData(409, "request_in_progress")]
+    [InlineData(409, "limit_reached")]
+    [InlineData(429, "rate_limited")]
+    [InlineData(503, "unavailable")]
+    public void RefusalsTheDrillCanGet_Pass(int status, string reason)
+    {
+        var s = Scenario.Clean();
+        s.Records.Add(Scenario.Record(20, "user-20", "key-20", status, reason: reason, start: 500));
+
+        Assert.Empty(Scenario.Failed(s.Check()));
+    }
+
+    [Theory]
+    [InlineData(400, "validation_failed")]
+    [InlineData(404, "sale_not_found")]
+    [InlineData(409, "sale_ended")]
+    public void OnAnExistingSale_EndedMissingOrAnotherLimit_Pass(int status, string reason)
+    {
+        var s = Scenario.Clean();
+        s.Sale = s.Sale with { CreatedByDrill = false };
+        s.Records.Add(Scenario.Record(20, "user-20", "key-20", status, reason: reason, start: 500));
+
+        Assert.Empty(Scenario.Failed(s.Check()));
+    }
+
+    [Fact]
+    public void A401AfterTheTokensExpired_IsAWarning_BeforeItAFailure()
+    {
+        var s = Scenario.Clean();
+        s.Run = new RunFacts { TokensValidFor = TimeSpan.FromSeconds(1) };
+        s.Records.Add(Scenario.Record(20, "user-20", "key-20", 401, reason: "unauthorized", start: 2_000_000));
+
+        var wrongful = Assert.Single(s.Check(), v => v.Id == "no-wrongful-refusals");
+        Assert.True(wrongful.Warned);
+        Assert.Contains("expired", Assert.Single(wrongful.Examples), StringComparison.Ordinal);
+
+        s.Records.Add(Scenario.Record(21, "user-21", "key-21", 401, reason: "unauthorized", start: 500_000));
+        Assert.Equal(["no-wrongful-refusals"], Scenario.Failed(s.Check()));
+    }
+
+    [Fact]
+    public void ACreatedSaleWithStockThatSoldNothing_Fails()
+    {
+        var s = Scenario.Clean();
+        s.Records.Clear();
+        s.Orders.Clear();
+        s.Stock = new StockSnapshot(10, 10, 0);
+        for (var i = 0; i < 15; i++)
+        {
+            s.Records.Add(Scenario.Record(i, $"user-{i}", $"key-{i}", 409, reason: "sold_out", start: i * 10));
+        }
+
+        var sold = Assert.Single(s.Check(), v => v.Id == "something-sold");
+
+        Assert.Equal(["something-sold"], Scenario.Failed(s.Check()));
+        Assert.Contains("409 sold_out × 15", Assert.Single(sold.Examples), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NothingSoldBecauseEveryAnswerWasBackpressure_PassesWithAWarning()
+    {
+        var s = Scenario.Clean();
+        s.Records.Clear();
+        s.Orders.Clear();
+        s.Stock = new StockSnapshot(10, 10, 0);
+        s.Records.Add(Scenario.Record(0, "user-0", "key-0", 429, reason: "rate_limited"));
+        s.Records.Add(Scenario.Record(1, "user-1", "key-1", 503, reason: "unavailable", detail: Scenario.RecordDown));
+        s.Records.Add(Scenario.Record(2, "user-2", "key-2", 409, reason: "sold_out", quantity: 11));
+
+        var verdicts = s.Check();
+
+        Assert.Empty(Scenario.Failed(verdicts));
+        Assert.True(Assert.Single(verdicts, v => v.Id == "something-sold").Warned);
+    }
+
+    [Fact]
+    public void NothingSoldOnAnExistingSale_IsAWarning()
+    {
+        var s = Scenario.Clean();
+        s.Sale = s.Sale with { CreatedByDrill = false };
+        s.Records.RemoveAll(r => r.IsSuccess);
+        s.Preexisting.UnionWith(s.Orders.Select(o => o.OrderId));
+
+        var verdicts = s.Check();
+
+        Assert.Empty(Scenario.Failed(verdicts));
+        Assert.True(Assert.Single(verdicts, v => v.Id == "something-sold").Warned);
     }
 
     [Fact]

@@ -17,6 +17,7 @@ internal static class InvariantChecker
             SaleTermsCheck.Run(context),
             ServerErrorsCheck.Run(context),
             DocumentedOutcomesCheck.Run(context),
+            WrongfulRefusalsCheck.Run(context),
             AnsweredCheck.Run(context),
             AcksAreOrdersCheck.Run(context),
             PhantomOrdersCheck.Run(context),
@@ -24,6 +25,7 @@ internal static class InvariantChecker
             AccountingCheck.Run(context),
             OversellCheck.Run(context),
             PerUserLimitCheck.Run(context),
+            SomethingSoldCheck.Run(context),
         ];
         if (expectation is not null)
         {

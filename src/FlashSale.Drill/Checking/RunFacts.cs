@@ -9,4 +9,10 @@ internal sealed record RunFacts
     /// long after a refusal may be decided afresh.
     /// </summary>
     public TimeSpan DecisionTtl { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// How long into the flood the buyers' minted tokens were surely valid (their expiry less a minute for clock skew);
+    /// a 401 after it is the run outlasting <c>Auth:TokenLifetime</c>, not a refused buyer. Null: valid throughout.
+    /// </summary>
+    public TimeSpan? TokensValidFor { get; init; }
 }

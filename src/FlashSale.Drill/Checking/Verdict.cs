@@ -1,16 +1,25 @@
 namespace FlashSale.Drill.Checking;
 
-/// <summary>One invariant's result. <see cref="Examples"/> holds a few concrete violations (or notes when it passed).</summary>
+/// <summary>
+/// One invariant's result. <see cref="Examples"/> holds a few concrete violations, or, when it passed, warnings: what
+/// held but leaves the proof thin or needs a look (<see cref="Warned"/>).
+/// </summary>
 public sealed record Verdict(string Id, string Guarantee, string Title, bool Passed, string Detail, IReadOnlyList<string> Examples)
 {
     public const int MaxExamples = 5;
 
+    /// <summary>Passed, with warnings in <see cref="Examples"/>.</summary>
+    public bool Warned => Passed && Examples.Count > 0;
+
     public static Verdict From(string id, string guarantee, string title, IReadOnlyCollection<string> violations,
-        string passDetail)
+        string passDetail, IReadOnlyCollection<string>? warnings = null)
     {
         ArgumentNullException.ThrowIfNull(violations);
-        return violations.Count == 0
-            ? new Verdict(id, guarantee, title, true, passDetail, [])
-            : new Verdict(id, guarantee, title, false, $"{violations.Count} violation(s)", [.. violations.Take(MaxExamples)]);
+        return (violations.Count, warnings?.Count ?? 0) switch
+        {
+            (0, 0) => new Verdict(id, guarantee, title, true, passDetail, []),
+            (0, var n) => new Verdict(id, guarantee, title, true, $"{passDetail}; {n} warning(s)", [.. warnings!.Take(MaxExamples)]),
+            _ => new Verdict(id, guarantee, title, false, $"{violations.Count} violation(s)", [.. violations.Take(MaxExamples)]),
+        };
     }
 }

@@ -35,7 +35,7 @@ internal static class MarkdownReport
         foreach (var v in r.Verdicts)
         {
             var detail = string.Join("<br>", new[] { v.Detail }.Concat(v.Examples)).Replace("|", "\\|", StringComparison.Ordinal);
-            md.AppendLine(inv, $"| {(v.Passed ? "PASS" : "**FAIL**")} | {v.Guarantee} | {v.Title} | {detail} |");
+            md.AppendLine(inv, $"| {(v.Warned ? "PASS (warning)" : v.Passed ? "PASS" : "**FAIL**")} | {v.Guarantee} | {v.Title} | {detail} |");
         }
 
         return md.ToString();

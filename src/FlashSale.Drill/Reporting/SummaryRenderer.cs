@@ -41,11 +41,14 @@ internal static class SummaryRenderer
         foreach (var v in r.Verdicts)
         {
             var detail = string.Join("\n", new[] { v.Detail }.Concat(v.Examples));
-            verdicts.AddRow(v.Passed ? "[green]PASS[/]" : "[red bold]FAIL[/]", v.Guarantee, Markup.Escape(v.Title), Markup.Escape(detail));
+            verdicts.AddRow(v.Warned ? "[yellow]WARN[/]" : v.Passed ? "[green]PASS[/]" : "[red bold]FAIL[/]", v.Guarantee, Markup.Escape(v.Title), Markup.Escape(detail));
         }
 
         console.Write(verdicts);
-        console.MarkupLine(r.Passed ? "[green bold]All invariants hold.[/]" : "[red bold]Invariant violated.[/]");
+        var warned = r.Verdicts.Count(v => v.Warned);
+        console.MarkupLine(!r.Passed ? "[red bold]Invariant violated.[/]"
+            : warned == 0 ? "[green bold]All invariants hold.[/]"
+            : $"[green bold]All invariants hold[/][yellow] — {warned} with warnings: read them.[/]");
         foreach (var file in r.Files)
         {
             console.MarkupLine($"[grey]wrote {Markup.Escape(file)}[/]");

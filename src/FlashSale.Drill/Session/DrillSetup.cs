@@ -15,7 +15,7 @@ internal static class DrillSetup
         var admin = await SignInAsync(o, api, ct);
         var created = o.SaleId is null ? await CreateSalesAsync(o, api, admin, runTag, ct) : [];
         var sales = o.SaleId is { } existing ? [await GetSaleAsync(api, existing, ct)] : created;
-        var buyers = await MintAsync(o.Users, api, admin, ct);
+        var (buyers, expireAt) = await MintAsync(o.Users, api, admin, ct);
         var baseline = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
         foreach (var sale in sales)
         {
@@ -30,7 +30,7 @@ internal static class DrillSetup
         }
 
         var requested = o.SaleId is null ? new SaleTerms("--stock/--limit", o.Stock, o.Limit) : null;
-        return new DrillSession(admin, sales, requested, created, buyers, baseline, ExpectationFor(o), runTag);
+        return new DrillSession(admin, sales, requested, created, buyers, expireAt, baseline, ExpectationFor(o), runTag);
     }
 
     // Seed: one attempt of one unit per buyer on a fresh sale of --stock units (never what the server says it holds),
@@ -81,9 +81,11 @@ internal static class DrillSetup
         return sales;
     }
 
-    private static async Task<IReadOnlyList<Buyer>> MintAsync(int count, FlashSaleClient api, string admin, CancellationToken ct)
+    private static async Task<(IReadOnlyList<Buyer>, DateTimeOffset?)> MintAsync(int count, FlashSaleClient api, string admin,
+        CancellationToken ct)
     {
         var buyers = new List<Buyer>(count);
+        DateTimeOffset? expireAt = null;
         while (buyers.Count < count)
         {
             var batch = Math.Min(MintBatch, count - buyers.Count);
@@ -101,9 +103,10 @@ internal static class DrillSetup
             }
 
             buyers.AddRange(result.Body.Tokens.Select(t => new Buyer(t.UserId, t.Username, t.AccessToken)));
+            expireAt = result.Body.ExpiresAt is { } at && (expireAt is null || at < expireAt) ? at : expireAt;
         }
 
-        return buyers;
+        return (buyers, expireAt);
     }
 
     private static async Task<IReadOnlyList<SaleDto>> WaitUntilActiveAsync(FlashSaleClient api, IReadOnlyList<SaleDto> sales,

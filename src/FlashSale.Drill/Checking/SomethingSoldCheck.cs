@@ -1,0 +1,53 @@
+using FlashSale.Drill.Load;
+
+namespace FlashSale.Drill.Checking;
+
+/// <summary>
+/// A sale the drill created with stock, attempted and sold nothing, proves no invariant — and is a bug unless every
+/// answer explains it: 429 rate_limited, 503 unavailable, request_in_progress, sale_not_started, or sold_out for a
+/// quantity above the whole stock. Then the run passes with a warning; otherwise it fails. An existing (<c>--sale</c>)
+/// sale may be sold out or closed already: nothing sold there is only a warning.
+/// </summary>
+internal static class SomethingSoldCheck
+{
+    public static Verdict Run(CheckContext c)
+    {
+        var violations = new List<string>();
+        var warnings = new List<string>();
+        var bySale = c.Records.ToLookup(r => r.SaleId, StringComparer.Ordinal);
+        foreach (var sale in c.Sales.Select(s => s.Sale))
+        {
+            var records = bySale[sale.SaleId].ToList();
+            if (records.Count == 0 || records.Any(r => r.IsSuccess))
+            {
+                continue;
+            }
+
+            var what = $"sale {CheckContext.Short(sale.SaleId)}: nothing sold of {sale.TotalStock} units to {records.Count} requests " +
+                       $"({string.Join(", ", records.GroupBy(OutcomeKey.Of).Select(g => $"{g.Key} × {g.Count()}"))})";
+            if (!sale.CreatedByDrill)
+            {
+                warnings.Add($"{what}; an existing sale, so not judged");
+            }
+            else if (records.All(r => Explains(r, sale)))
+            {
+                warnings.Add($"{what}; every answer a refusal that explains it, so the invariants were not exercised");
+            }
+            else
+            {
+                violations.Add(what);
+            }
+        }
+
+        return Verdict.From("something-sold", "G1", "A sale with stock sells", violations,
+            "every attempted sale sold something", warnings);
+    }
+
+    private static bool Explains(AttemptRecord r, SaleFacts sale) => r switch
+    {
+        { Status: 429 or 503 } => true,
+        { Status: 409, Reason: "request_in_progress" or "sale_not_started" } => true,
+        { Status: 409, Reason: "sold_out" } => r.Quantity > sale.TotalStock,
+        _ => false,
+    };
+}
