@@ -81,6 +81,7 @@ public static class DrillRunner
                 DecisionTtl = options.DecisionTtl,
                 // The server's expiry against this machine's clock: a minute's slack for the two clocks' difference.
                 TokensValidFor = session.TokensExpireAt - floodStartedAt - TimeSpan.FromMinutes(1),
+                DrillUsers = session.Buyers.Select(b => b.UserId).ToHashSet(StringComparer.Ordinal),
             });
 
         var skus = session.Sales.ToDictionary(s => s.Id, s => s.Sku, StringComparer.Ordinal);

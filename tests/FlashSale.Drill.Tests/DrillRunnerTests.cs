@@ -84,6 +84,23 @@ public sealed class DrillRunnerTests
     }
 
     [Fact]
+    public async Task AnExistingSaleWithOtherShoppers_PassesWithWarnings()
+    {
+        var server = new FakeFlashSaleServer(FakeServerBug.OtherShoppersBuy);
+        using var http = new HttpClient(server);
+        var options = DrillOptions.ForPreset(Preset.Custom) with
+        {
+            AdminPassword = "pw", Quiet = true, Users = 20, SaleId = server.AddSale(stock: 1000, limit: 2),
+        };
+
+        var report = await DrillRunner.RunAsync(options, http, TestContext.Token);
+
+        Assert.True(report.Passed, string.Join("\n", report.Verdicts.Select(v => $"{v.Id}: {v.Detail} {string.Join("; ", v.Examples)}")));
+        Assert.True(Assert.Single(report.Verdicts, v => v.Id == "no-phantom-orders").Warned);
+        Assert.True(Assert.Single(report.Verdicts, v => v.Id == "accounting").Warned);
+    }
+
+    [Fact]
     public async Task AServerThatLosesOrders_Fails()
     {
         using var http = new HttpClient(new FakeFlashSaleServer(FakeServerBug.LoseEveryThirdOrder));

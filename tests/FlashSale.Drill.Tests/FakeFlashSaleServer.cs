@@ -77,6 +77,21 @@ internal sealed class FakeFlashSaleServer(FakeServerBug bug = FakeServerBug.None
         return string.Join('/', rest);
     }
 
+    /// <summary>An active sale that exists before the drill runs (for <c>--sale</c>).</summary>
+    public string AddSale(int stock, int limit)
+    {
+        lock (_gate)
+        {
+            var now = DateTimeOffset.UtcNow;
+            var (_, json) = CreateSale(new JsonObject
+            {
+                ["sku"] = "existing", ["totalStock"] = stock, ["perUserLimit"] = limit,
+                ["startsAt"] = now.AddMinutes(-1), ["endsAt"] = now.AddHours(1),
+            });
+            return JsonNode.Parse(json)!["id"]!.GetValue<string>();
+        }
+    }
+
     private (int, string) Mint(int count)
     {
         if (bug == FakeServerBug.SyntheticBuyersDisabled)
@@ -187,6 +202,17 @@ internal sealed class FakeFlashSaleServer(FakeServerBug bug = FakeServerBug.None
         var all = _orders[saleId];
         var page = all.Skip(from).Take(7).Select(o => (JsonNode)o.DeepClone()).ToArray();
         var next = from + page.Length < all.Count ? (from + page.Length).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        if (bug == FakeServerBug.OtherShoppersBuy && next is null)
+        {
+            var sale = _sales[saleId];
+            sale["remainingStock"] = sale["remainingStock"]!.GetValue<int>() - 1;
+            all.Add(new JsonObject
+            {
+                ["orderId"] = Guid.NewGuid().ToString(), ["saleId"] = saleId, ["userId"] = $"stranger-{all.Count}",
+                ["username"] = "s", ["quantity"] = 1, ["status"] = "confirmed", ["idempotencyKey"] = null,
+            });
+        }
+
         return (200, new JsonObject { ["items"] = new JsonArray(page), ["nextCursor"] = next }.ToJsonString());
     }
 

@@ -471,6 +471,49 @@ public sealed class InvariantCheckerTests
     }
 
     [Fact]
+    public void AnotherShoppersOrder_OnAnExistingSale_IsAWarning_OnACreatedSale_APhantom()
+    {
+        var s = Scenario.Clean();
+        s.Sale = s.Sale with { TotalStock = 11, CreatedByDrill = false };
+        s.Stock = new StockSnapshot(11, 0, 11);
+        s.Orders.Add(new ServerOrder("order-stranger", Scenario.SaleId, "stranger", 1, ServerOrder.Confirmed, null));
+
+        var phantom = Assert.Single(s.Check(), v => v.Id == "no-phantom-orders");
+        Assert.True(phantom.Warned);
+        Assert.Contains(phantom.Examples, e => e.Contains("order-stranger", StringComparison.Ordinal));
+
+        s.Sale = s.Sale with { CreatedByDrill = true };
+        Assert.Equal(["no-phantom-orders"], Scenario.Failed(s.Check()));
+    }
+
+    [Fact]
+    public void AMintedBuyersUnattemptedOrder_OnAnExistingSale_IsAPhantom()
+    {
+        var s = Scenario.Clean();
+        s.Sale = s.Sale with { TotalStock = 11, CreatedByDrill = false };
+        s.Stock = new StockSnapshot(11, 0, 11);
+        s.Run = new RunFacts { DrillUsers = s.Records.Select(r => r.UserId).Append("user-idle").ToHashSet() };
+        s.Orders.Add(new ServerOrder("order-idle", Scenario.SaleId, "user-idle", 1, ServerOrder.Confirmed, null));
+
+        Assert.Equal(["no-phantom-orders"], Scenario.Failed(s.Check()));
+    }
+
+    [Fact]
+    public void CountersAheadOfTheOrders_OnAnExistingSaleStillSelling_IsAWarning_OnACreatedSale_AFailure()
+    {
+        var s = Scenario.Clean();
+        s.Sale = s.Sale with { TotalStock = 12, CreatedByDrill = false };
+        s.Stock = new StockSnapshot(12, 1, 11);
+        s.Moving = true;
+
+        var accounting = Assert.Single(s.Check(), v => v.Id == "accounting");
+        Assert.True(accounting.Warned);
+
+        s.Sale = s.Sale with { CreatedByDrill = true };
+        Assert.Contains("accounting", Scenario.Failed(s.Check()));
+    }
+
+    [Fact]
     public void KeylessOrderOfALostAnswer_IsNotAPhantom_ButASecondOneIs()
     {
         var s = Scenario.Clean();

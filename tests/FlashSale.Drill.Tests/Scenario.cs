@@ -51,9 +51,10 @@ internal sealed class Scenario
         "The purchase ledger is unreachable; if this attempt carried an Idempotency-Key, retry with the same key to learn its outcome.";
 
     public RunFacts Run { get; set; } = new();
+    public bool Moving { get; set; }
 
     public IReadOnlyList<Verdict> Check(Expectation? expectation = null) =>
-        InvariantChecker.Check(Records, [new SaleEvidence(Sale, Stock, Orders, Preexisting)], expectation, Run);
+        InvariantChecker.Check(Records, [new SaleEvidence(Sale, Stock, Orders, Preexisting) { Moving = Moving }], expectation, Run);
 
     public static IReadOnlyList<string> Failed(IReadOnlyList<Verdict> verdicts) =>
         [.. verdicts.Where(v => !v.Passed).Select(v => v.Id)];

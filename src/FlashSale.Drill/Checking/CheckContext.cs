@@ -12,6 +12,7 @@ internal sealed class CheckContext
         Sales = sales;
         Expectation = expectation;
         Run = run ?? new RunFacts();
+        DrillUsers = Run.DrillUsers ?? records.Select(r => r.UserId).ToHashSet(StringComparer.Ordinal);
         Acks = [.. records.Where(r => r.IsSuccess && r.OrderId is not null)];
         AckedOrderIds = [.. Acks.Select(r => r.OrderId!)];
         Preexisting = [.. sales.SelectMany(s => s.PreexistingOrderIds)];
@@ -24,6 +25,7 @@ internal sealed class CheckContext
     public IReadOnlyList<SaleEvidence> Sales { get; }
     public Expectation? Expectation { get; }
     public RunFacts Run { get; }
+    public IReadOnlySet<string> DrillUsers { get; }
 
     /// <summary>Every 2xx that carried an order id.</summary>
     public IReadOnlyList<AttemptRecord> Acks { get; }

@@ -15,4 +15,10 @@ internal sealed record RunFacts
     /// a 401 after it is the run outlasting <c>Auth:TokenLifetime</c>, not a refused buyer. Null: valid throughout.
     /// </summary>
     public TimeSpan? TokensValidFor { get; init; }
+
+    /// <summary>
+    /// The buyers the drill minted; null: the users in the response log. On a <c>--sale</c> sale, an order of anyone
+    /// else is another shopper's, not a phantom.
+    /// </summary>
+    public IReadOnlySet<string>? DrillUsers { get; init; }
 }

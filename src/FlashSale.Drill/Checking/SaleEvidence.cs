@@ -8,4 +8,11 @@ internal sealed record SaleEvidence(
     SaleFacts Sale,
     StockSnapshot Stock,
     IReadOnlyList<ServerOrder> Orders,
-    IReadOnlySet<string> PreexistingOrderIds);
+    IReadOnlySet<string> PreexistingOrderIds)
+{
+    /// <summary>
+    /// The stock counters changed while the orders were listed, every time it was tried: something else was buying (a
+    /// live <c>--sale</c> sale), so the listing and the counters are not one moment.
+    /// </summary>
+    public bool Moving { get; init; }
+}

@@ -18,7 +18,9 @@ internal static class HelpText
           --allow-remote          ... this flag is given
           --admin-user <name>     admin account (default admin)
           --admin-password <pw>   admin password (default: env FLASHSALE_ADMIN_PASSWORD)
-          --sale <id>             use this existing sale instead of creating fresh ones
+          --sale <id>             use this existing sale instead of creating fresh ones; on a live sale
+                                  other shoppers' orders and counters that move while read are only
+                                  warnings, so the proof is weaker than on a fresh sale
 
         Load
           --sales <n>             fresh sales to spread the load over (1..10)

@@ -8,6 +8,7 @@ namespace FlashSale.Drill.Session;
 internal static class EvidenceCollector
 {
     private const int MaxPages = 100_000;
+    private const int SettleTries = 3;
 
     public static async Task<IReadOnlyList<SaleEvidence>> CollectAsync(FlashSaleClient api, DrillSession session,
         IReadOnlyList<AttemptRecord> records, TimeSpan pendingWait, CancellationToken ct)
@@ -16,21 +17,41 @@ internal static class EvidenceCollector
         var evidence = new List<SaleEvidence>();
         foreach (var sale in session.Sales)
         {
-            var orders = await FetchOrdersAsync(api, session.AdminToken, sale.Id, ct);
-            var stock = await api.GetStockAsync(sale.Id, ct);
-            if (!stock.IsSuccess)
+            // The counters before and after the listing: equal, the listing is of that moment; a live --sale sale may keep
+            // selling (other shoppers), so it is read again a few times before its accounting is called unsettled.
+            var stock = await GetStockAsync(api, sale.Id, ct);
+            IReadOnlyList<ServerOrder> orders;
+            var moving = true;
+            for (var tries = 0; ; tries++)
             {
-                throw new DrillSetupException($"Reading the stock of sale {sale.Id} failed ({stock.Describe()}).");
+                orders = await FetchOrdersAsync(api, session.AdminToken, sale.Id, ct);
+                var after = await GetStockAsync(api, sale.Id, ct);
+                (moving, stock) = (after != stock, after);
+                if (!moving || tries == SettleTries - 1)
+                {
+                    break;
+                }
             }
 
             evidence.Add(new SaleEvidence(
                 await FactsAsync(api, session, sale, ct),
-                new StockSnapshot(stock.Body!.TotalStock, stock.Body.RemainingStock, stock.Body.Sold),
+                stock,
                 orders,
-                session.Baseline.TryGetValue(sale.Id, out var before) ? before : new HashSet<string>()));
+                session.Baseline.TryGetValue(sale.Id, out var before) ? before : new HashSet<string>())
+            {
+                Moving = moving,
+            });
         }
 
         return evidence;
+    }
+
+    private static async Task<StockSnapshot> GetStockAsync(FlashSaleClient api, string saleId, CancellationToken ct)
+    {
+        var stock = await api.GetStockAsync(saleId, ct);
+        return stock.IsSuccess
+            ? new StockSnapshot(stock.Body!.TotalStock, stock.Body.RemainingStock, stock.Body.Sold)
+            : throw new DrillSetupException($"Reading the stock of sale {saleId} failed ({stock.Describe()}).");
     }
 
     // A sale the drill created is held to what it asked for; what the server gave back is checked against that.
