@@ -2,10 +2,15 @@ using FlashSale.Orders;
 
 namespace FlashSale.Tests.Admin;
 
-/// <summary>The record's orders as they are, except that a sale's export stream fails on its first read when a test asks.</summary>
+/// <summary>
+/// The record's orders as they are, except that a sale's export stream fails on its first read, or finding one order
+/// fails, when a test asks.
+/// </summary>
 public sealed class FaultyOrderStore(IOrderStore inner) : IOrderStore
 {
     public Exception? FailExport { get; set; }
+
+    public Exception? FailFind { get; set; }
 
     public Task<OrderPage?> ListByUserAsync(string userId, int limit, Guid? after, CancellationToken ct) =>
         inner.ListByUserAsync(userId, limit, after, ct);
@@ -13,7 +18,8 @@ public sealed class FaultyOrderStore(IOrderStore inner) : IOrderStore
     public Task<IReadOnlyList<Order>> ListByUserAndSaleAsync(string userId, Guid saleId, CancellationToken ct) =>
         inner.ListByUserAndSaleAsync(userId, saleId, ct);
 
-    public Task<Order?> FindAsync(Guid orderId, CancellationToken ct) => inner.FindAsync(orderId, ct);
+    public Task<Order?> FindAsync(Guid orderId, CancellationToken ct) =>
+        FailFind is { } failure ? Task.FromException<Order?>(failure) : inner.FindAsync(orderId, ct);
 
     public Task<OrderPage> ListBySaleAsync(Guid saleId, OrderPageRequest request, CancellationToken ct) =>
         inner.ListBySaleAsync(saleId, request, ct);

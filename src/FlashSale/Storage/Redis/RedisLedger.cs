@@ -267,7 +267,19 @@ public sealed partial class RedisLedger(
                 var left = _options.CommitWait - Stopwatch.GetElapsedTime(started);
                 if (done == committed || (left > TimeSpan.Zero && !health.IsDown && await record.ExistsWithinAsync(orderId, left)))
                 {
-                    var order = await orders.FindAsync(orderId, ct);
+                    Order? order;
+                    try
+                    {
+                        order = await orders.FindAsync(orderId, ct);
+                    }
+                    catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or StoreUnavailableException)
+                    {
+                        // The order is recorded, only not readable now: the outcome stays unknown to this request. Caught
+                        // further out, this read's failure answered "nothing was bought" for a bought unit (and marked the
+                        // record down for every purchase).
+                        break;
+                    }
+
                     if (order is not null)
                     {
                         return new PurchaseOutcome.Confirmed(order);
