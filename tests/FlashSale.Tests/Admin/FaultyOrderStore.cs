@@ -1,4 +1,5 @@
 using FlashSale.Orders;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlashSale.Tests.Admin;
 
@@ -8,6 +9,14 @@ namespace FlashSale.Tests.Admin;
 /// </summary>
 public sealed class FaultyOrderStore(IOrderStore inner) : IOrderStore
 {
+    /// <summary>Makes the server's order record this wrapper around the real store <typeparamref name="TStore"/> (SQLite or PostgreSQL).</summary>
+    public static void Wrap<TStore>(IServiceCollection services) where TStore : class, IOrderStore
+    {
+        services.AddSingleton<TStore>();
+        services.AddSingleton(sp => new FaultyOrderStore(sp.GetRequiredService<TStore>()));
+        services.AddSingleton<IOrderStore>(sp => sp.GetRequiredService<FaultyOrderStore>());
+    }
+
     public Exception? FailExport { get; set; }
 
     public Exception? FailFind { get; set; }

@@ -12,12 +12,15 @@ namespace FlashSale.Tests.Admin;
 public sealed class FaultySaleStore(ISaleStore inner) : ISaleStore
 {
     /// <summary>A server whose sale record is this wrapper around the real SQLite store (and whose clock, if given, is <paramref name="clock"/>).</summary>
-    public static TestApp App(TimeProvider? clock = null) => new(clock: clock, services: services =>
+    public static TestApp App(TimeProvider? clock = null) => new(clock: clock, services: Wrap<SqliteSaleStore>);
+
+    /// <summary>Makes the server's sale record this wrapper around the real store <typeparamref name="TStore"/> (SQLite or PostgreSQL).</summary>
+    public static void Wrap<TStore>(IServiceCollection services) where TStore : class, ISaleStore
     {
-        services.AddSingleton<SqliteSaleStore>();
-        services.AddSingleton(sp => new FaultySaleStore(sp.GetRequiredService<SqliteSaleStore>()));
+        services.AddSingleton<TStore>();
+        services.AddSingleton(sp => new FaultySaleStore(sp.GetRequiredService<TStore>()));
         services.AddSingleton<ISaleStore>(sp => sp.GetRequiredService<FaultySaleStore>());
-    });
+    }
 
     public Func<Task>? AfterList { get; set; }
 

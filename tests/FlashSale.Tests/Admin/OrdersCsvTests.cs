@@ -1,6 +1,5 @@
 using System.Net;
 using FlashSale.Admin;
-using FlashSale.Orders;
 using FlashSale.Storage;
 using FlashSale.Storage.Embedded;
 using FlashSale.Tests.Infrastructure;
@@ -58,12 +57,7 @@ public sealed class OrdersCsvTests() : AdminAppTest(new TestApp(realSocket: true
     [Fact]
     public async Task Export_WhenTheRecordFailsOnTheFirstRead_Is503WithRetryAfter_NotABrokenCsv()
     {
-        await using var app = new TestApp(realSocket: true, services: services =>
-        {
-            services.AddSingleton<SqliteOrderStore>();
-            services.AddSingleton(sp => new FaultyOrderStore(sp.GetRequiredService<SqliteOrderStore>()));
-            services.AddSingleton<IOrderStore>(sp => sp.GetRequiredService<FaultyOrderStore>());
-        });
+        await using var app = new TestApp(realSocket: true, services: FaultyOrderStore.Wrap<SqliteOrderStore>);
         app.StartServer();
         app.Services.GetRequiredService<FaultyOrderStore>().FailExport = new StoreUnavailableException("the record is down (test)");
         var admin = await Api.AsAdminAsync(app.CreateClient());

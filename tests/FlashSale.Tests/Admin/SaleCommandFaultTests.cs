@@ -16,26 +16,8 @@ public sealed class SaleCommandFaultTests() : AdminAppTest(FaultySaleStore.App()
     private FaultySaleStore Store => App.Services.GetRequiredService<FaultySaleStore>();
 
     [Fact]
-    public async Task WhileTheRecordWritesAnEarlyEnd_PurchasesAreAlreadyRefused()
-    {
-        var sale = (await Admin.CreateSaleAsync(stock: 100, perUserLimit: 10)).Id();
-        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
-        var writing = new Pause();
-        Store.BeforeEnd = writing.HoldAsync;
-
-        var end = Admin.PostEmptyAsync($"/api/v1/admin/sales/{sale}/end");
-        await writing.Reached;
-        using (var during = await buyer.PurchaseAsync(sale))
-        {
-            Assert.Equal(HttpStatusCode.Conflict, during.StatusCode);
-            Assert.Equal("sale_ended", await Api.ReasonAsync(during));
-        }
-
-        writing.Release();
-        using var ended = await end;
-        Assert.Equal(HttpStatusCode.OK, ended.StatusCode);
-        Assert.Empty(await Admin.AllOrdersAsync(sale));
-    }
+    public async Task WhileTheRecordWritesAnEarlyEnd_PurchasesAreAlreadyRefused() =>
+        await EndScene.PurchasesWhileTheEndIsWritten_AreRefusedAsync(Admin, Store, (await Admin.CreateSaleAsync(stock: 100, perUserLimit: 10)).Id());
 
     [Fact]
     public async Task ADeleteTheRecordCannotCarryOut_LeavesTheSaleTrading()

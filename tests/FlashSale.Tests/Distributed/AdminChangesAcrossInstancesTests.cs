@@ -1,5 +1,4 @@
 using System.Net;
-using FlashSale.Sales;
 using FlashSale.Storage.Postgres;
 using FlashSale.Tests.Admin;
 using FlashSale.Tests.Infrastructure;
@@ -32,12 +31,8 @@ public sealed class AdminChangesAcrossInstancesTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private TestApp Instance(Dictionary<string, string?> settings) => new(storage: _storage, clock: _clock, settings: settings, services: services =>
-    {
-        services.AddSingleton<PostgresSaleStore>();
-        services.AddSingleton(sp => new FaultySaleStore(sp.GetRequiredService<PostgresSaleStore>()));
-        services.AddSingleton<ISaleStore>(sp => sp.GetRequiredService<FaultySaleStore>());
-    });
+    private TestApp Instance(Dictionary<string, string?> settings) =>
+        new(storage: _storage, clock: _clock, settings: settings, services: FaultySaleStore.Wrap<PostgresSaleStore>);
 
     public async Task DisposeAsync()
     {

@@ -5,30 +5,12 @@ using FlashSale.Tests.Infrastructure;
 namespace FlashSale.Tests.Distributed;
 
 /// <summary>G7: no decision without Redis — 503 + Retry-After while it is down; sales resume with the right stock after.</summary>
-public sealed class RedisOutageTests : IAsyncLifetime
+public sealed class RedisOutageTests : OwnRedisAppTest
 {
-    private readonly RedisServerProcess _redis = new();
-    private TestStorage _storage = null!;
-    private TestApp _app = null!;
-
-    public async Task InitializeAsync()
-    {
-        await _redis.StartAsync();
-        _storage = TestStorage.Create(StorageKind.Redis, redisOverride: _redis.Address);
-        _app = new TestApp(storage: _storage);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _storage.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-
     [Fact]
     public async Task RedisStoppedMidSale_503sAndNo2xx_RestartedSalesResumeWithCorrectStock()
     {
-        var admin = await Api.AsAdminAsync(_app.CreateClient());
+        var admin = await Api.AsAdminAsync(App.CreateClient());
         var saleId = (await admin.CreateSaleAsync(stock: 20))["id"]!.GetValue<string>();
         var buyers = await admin.MintBuyersAsync(30);
         for (var i = 0; i < 5; i++)
@@ -37,7 +19,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
             await Api.EnsureAsync(bought, HttpStatusCode.Created);
         }
 
-        await _redis.KillAsync();
+        await Redis.KillAsync();
 
         var during = await Task.WhenAll(Enumerable.Range(5, 10).Select(async i =>
         {
@@ -51,7 +33,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
             Assert.NotNull(r.RetryAfter);
         });
 
-        await _redis.StartAsync();
+        await Redis.StartAsync();
         // The multiplexer reconnects within a second or so; until then the answer stays 503.
         HttpStatusCode status = 0;
         for (var i = 0; i < 100 && status != HttpStatusCode.Created; i++)
@@ -77,7 +59,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
     [Fact]
     public async Task RedisStopped_ReadsAnswerFromTheRecordOr503_NeverA500()
     {
-        var admin = await Api.AsAdminAsync(_app.CreateClient());
+        var admin = await Api.AsAdminAsync(App.CreateClient());
         var (saleId, buyers, _) = await admin.SaleWithOrdersAsync(stock: 20, buyers: 1);
         var buyer = admin.WithToken(buyers[0].Token);
 
@@ -95,7 +77,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
             (admin, "/api/v1/admin/stats"),
         ];
 
-        await _redis.KillAsync();
+        await Redis.KillAsync();
 
         foreach (var (caller, path) in reads)
         {

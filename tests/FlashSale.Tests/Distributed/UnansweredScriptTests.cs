@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using FlashSale.Orders;
 using FlashSale.Storage.Postgres;
 using FlashSale.Tests.Admin;
 using FlashSale.Tests.Infrastructure;
@@ -16,50 +15,26 @@ namespace FlashSale.Tests.Distributed;
 /// the order is recorded but cannot be read back at that moment, the buyer must not be told "nothing was bought". A
 /// Redis of its own, paused for writes (CLIENT PAUSE) past the client's timeout, runs the script once the pause ends.
 /// </summary>
-public sealed class UnansweredScriptTests : IAsyncLifetime
+public sealed class UnansweredScriptTests() : OwnRedisAppTest(redis => new()
 {
-    private readonly RedisServerProcess _redis = new();
-    private TestStorage _storage = null!;
-    private TestApp _app = null!;
-
-    public async Task InitializeAsync()
-    {
-        await _redis.StartAsync();
-        _storage = TestStorage.Create(StorageKind.Redis, redisOverride: _redis.Address);
-        _app = new TestApp(storage: _storage, settings: new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Redis"] = _redis.Address + ",asyncTimeout=500",
-            ["Distributed:CommitWait"] = "00:00:05",
-            // The rate limits ask Redis too, before the purchase: paused, they would answer first.
-            ["RateLimiting:Enabled"] = "false",
-        }, services: services =>
-        {
-            services.AddSingleton<PostgresOrderStore>();
-            services.AddSingleton(sp => new FaultyOrderStore(sp.GetRequiredService<PostgresOrderStore>()));
-            services.AddSingleton<IOrderStore>(sp => sp.GetRequiredService<FaultyOrderStore>());
-        });
-        _app.StartServer();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _storage.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-
+    ["ConnectionStrings:Redis"] = redis + ",asyncTimeout=500",
+    ["Distributed:CommitWait"] = "00:00:05",
+    // The rate limits ask Redis too, before the purchase: paused, they would answer first.
+    ["RateLimiting:Enabled"] = "false",
+}, FaultyOrderStore.Wrap<PostgresOrderStore>)
+{
     [Fact]
     public async Task AnOrderRecordedButUnreadable_IsNeverAnsweredNothingWasBought()
     {
-        var admin = await Api.AsAdminAsync(_app.CreateClient());
+        var admin = await Api.AsAdminAsync(App.CreateClient());
         var sale = (await admin.CreateSaleAsync(stock: 5)).Id();
         var buyer = admin.WithToken((await admin.MintBuyersAsync(1))[0].Token);
-        _app.Services.GetRequiredService<FaultyOrderStore>().FailFind = new NpgsqlException("the record's read failed");
+        App.Services.GetRequiredService<FaultyOrderStore>().FailFind = new NpgsqlException("the record's read failed");
 
         // Writes wait 1.5 s in Redis: the instance gives up on the script's answer at 0.5 s; the script runs at 1.5 s.
-        await using (var control = await ConnectionMultiplexer.ConnectAsync(_redis.Address))
+        await using (var control = await ConnectionMultiplexer.ConnectAsync(Redis.Address))
         {
-            await control.GetServer(_redis.Address).ExecuteAsync("CLIENT", "PAUSE", "1500", "WRITE");
+            await control.GetServer(Redis.Address).ExecuteAsync("CLIENT", "PAUSE", "1500", "WRITE");
         }
 
         using var response = await buyer.PurchaseAsync(sale);

@@ -16,40 +16,22 @@ namespace FlashSale.Tests.Faults.Distributed;
 /// restarted Redis and the PostgreSQL record agree (reconciliation, which would repair from the
 /// record, finds nothing to repair).
 /// </summary>
-public sealed class RedisKillDrill(ITestOutputHelper output) : IAsyncLifetime
+public sealed class RedisKillDrill(ITestOutputHelper output) : OwnRedisAppTest(settings: _ => new()
+{
+    // One warning per refused attempt (hundreds a round) is noise here; the ledger counts them.
+    ["Logging:LogLevel:FlashSale.Storage.Redis.RedisLedger"] = "Error",
+    // A fault drill floods from one address with few buyers: rate limits would answer instead of the store.
+    ["RateLimiting:Enabled"] = "false",
+})
 {
     private const int Stock = 5000;
     private const int Limit = 2;
-
-    private readonly RedisServerProcess _redis = new();
-    private TestStorage _storage = null!;
-    private TestApp _app = null!;
-
-    public async Task InitializeAsync()
-    {
-        await _redis.StartAsync();
-        _storage = TestStorage.Create(StorageKind.Redis, redisOverride: _redis.Address);
-        // One warning per refused attempt (hundreds a round) is noise here; the ledger counts them.
-        _app = new TestApp(storage: _storage, settings: new Dictionary<string, string?>
-        {
-            ["Logging:LogLevel:FlashSale.Storage.Redis.RedisLedger"] = "Error",
-            // A fault drill floods from one address with few buyers: rate limits would answer instead of the store.
-            ["RateLimiting:Enabled"] = "false",
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _storage.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
 
     [Fact]
     public async Task KillRedisRepeatedlyDuringAFlood_RestartFromAof_NoAcknowledgedOrderLost_LedgerAndRecordAgree()
     {
         var rounds = FaultRounds.Count;
-        var admin = await Api.AsAdminAsync(_app.CreateClient());
+        var admin = await Api.AsAdminAsync(App.CreateClient());
         var buyers = await admin.MintBuyersAsync(3000);
         var ledger = new DistributedAckLedger();
         var sales = new List<string>();
@@ -92,7 +74,7 @@ public sealed class RedisKillDrill(ITestOutputHelper output) : IAsyncLifetime
             await Task.Delay(random.Next(200, 500));
             var unavailableBefore = ledger.Count(HttpStatusCode.ServiceUnavailable);
             Volatile.Write(ref down, true);
-            await _redis.KillAsync();
+            await Redis.KillAsync();
             await Task.Delay(1000);
             // Attempts in flight at the kill wait out the Redis timeout before they are refused: on a busy
             // machine the first 503 can come after the first second, so Redis stays down until one has (≤ 10 s).
@@ -107,7 +89,7 @@ public sealed class RedisKillDrill(ITestOutputHelper output) : IAsyncLifetime
 
             var createdBefore = ledger.Count(HttpStatusCode.Created);
             var restarted = Stopwatch.StartNew();
-            await _redis.StartAsync();
+            await Redis.StartAsync();
             Volatile.Write(ref down, false);
             while (ledger.Count(HttpStatusCode.Created) == createdBefore && restarted.Elapsed < TimeSpan.FromSeconds(20))
             {
@@ -124,7 +106,7 @@ public sealed class RedisKillDrill(ITestOutputHelper output) : IAsyncLifetime
                 + $"({confirmedWhileDown} confirmed meanwhile, decided before the kill); first 201 {recovery.TotalMilliseconds:F0} ms after the restart");
         }
 
-        await using var redis = await RedisState.ConnectAsync(_storage);
+        await using var redis = await RedisState.ConnectAsync(Storage);
         var checks = new List<SaleCheck>();
         foreach (var saleId in sales)
         {
@@ -133,7 +115,7 @@ public sealed class RedisKillDrill(ITestOutputHelper output) : IAsyncLifetime
         }
 
         // The ledger's own check: Redis (restarted from its AOF) and the record agree on every sale, nothing to repair.
-        var report = await _app.Services.GetRequiredService<IPurchaseLedger>().ReconcileAsync(CancellationToken.None);
+        var report = await App.Services.GetRequiredService<IPurchaseLedger>().ReconcileAsync(CancellationToken.None);
         var drift = report.Where(l => l.Drift != 0 || l.Busy).ToList();
         Assert.True(drift.Count == 0, "Redis and the record disagreed after restarts from the AOF (repaired now): "
             + string.Join("; ", drift));
