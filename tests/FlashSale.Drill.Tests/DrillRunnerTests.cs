@@ -123,6 +123,18 @@ public sealed class DrillRunnerTests
     }
 
     [Fact]
+    public async Task AServerWhose503sDoNotSayWhenToRetry_Fails()
+    {
+        using var http = new HttpClient(new FakeFlashSaleServer(FakeServerBug.NoRetryAfter));
+
+        var report = await DrillRunner.RunAsync(Seed, http, TestContext.Token);
+
+        var retryAfter = Assert.Single(report.Verdicts, v => v.Id == "retry-after");
+        Assert.False(retryAfter.Passed);
+        Assert.Contains(retryAfter.Examples.Append(retryAfter.Detail), e => e.Contains("503 unavailable without Retry-After", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ItsOwnReadsRateLimited_TheDrillWaitsTheRetryAfter_AndPasses()
     {
         var server = new FakeFlashSaleServer(FakeServerBug.ThrottlesTheFirstOrderListing);

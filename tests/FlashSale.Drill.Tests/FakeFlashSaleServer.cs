@@ -42,10 +42,16 @@ internal sealed class FakeFlashSaleServer(FakeServerBug bug = FakeServerBug.None
 
             var (status, json) = Route(request.Method.Method, path, request.RequestUri.Query, body, token,
                 request.Headers.TryGetValues("Idempotency-Key", out var keys) ? keys.Single() : null);
-            return new HttpResponseMessage((HttpStatusCode)status)
+            var response = new HttpResponseMessage((HttpStatusCode)status)
             {
                 Content = new StringContent(json, Encoding.UTF8, status >= 400 ? "application/problem+json" : "application/json"),
             };
+            if (status is 429 or 503 && bug != FakeServerBug.NoRetryAfter)
+            {
+                response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(1));
+            }
+
+            return response;
         }
     }
 
@@ -154,6 +160,12 @@ internal sealed class FakeFlashSaleServer(FakeServerBug bug = FakeServerBug.None
         if (key is not null && _replays.TryGetValue($"{saleId}/{user}/{key}", out var replay))
         {
             return replay;
+        }
+
+        if (bug == FakeServerBug.NoRetryAfter && ++_purchases % 3 == 0)
+        {
+            // Fails closed, as documented, but does not say when to come back.
+            return Problem(503, "unavailable", "Orders cannot be recorded right now; nothing was bought. Try again shortly.");
         }
 
         var sale = _sales[saleId];

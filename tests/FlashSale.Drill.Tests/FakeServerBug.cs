@@ -23,6 +23,9 @@ internal enum FakeServerBug
     /// <summary>Every third purchase is recorded but answered 503 "The record refused this order; nothing was bought."</summary>
     BuysButAnswersNothingWasBought,
 
+    /// <summary>Every third purchase is refused 503 unavailable, nothing bought, without the Retry-After G7 asks of it.</summary>
+    NoRetryAfter,
+
     /// <summary>The first listing of a sale's orders is refused as per-IP rate limiting does (429, Retry-After: 1): not a bug, backpressure.</summary>
     ThrottlesTheFirstOrderListing,
 }

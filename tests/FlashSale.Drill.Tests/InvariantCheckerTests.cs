@@ -181,6 +181,30 @@ public sealed class InvariantCheckerTests
         Assert.DoesNotContain("acks-are-orders", failed);
     }
 
+    [Theory]
+    [InlineData(503, "unavailable")]
+    [InlineData(429, "rate_limited")]
+    public void ABackpressureAnswerWithoutRetryAfter_IsDetected(int status, string reason)
+    {
+        var s = Scenario.Clean();
+        s.Records.Add(Scenario.Record(20, "user-20", "key-20", status, reason: reason, start: 500, detail: Scenario.RecordDown) with { RetryAfter = false });
+        s.Records.Add(Scenario.Record(21, "user-21", "key-21", status, reason: reason, start: 510, detail: Scenario.RecordDown) with { RetryAfter = true });
+
+        var failed = Scenario.Failed(s.Check());
+
+        Assert.Equal(["retry-after"], failed);
+        Assert.Contains($"{status} {reason} without Retry-After × 1", s.Check().Single(v => v.Id == "retry-after").Examples);
+    }
+
+    [Fact]
+    public void BackpressureAnswersThatSayWhenToRetry_Pass()
+    {
+        var s = Scenario.Clean();
+        s.Records.Add(Scenario.Record(20, "user-20", "key-20", 503, reason: "unavailable", start: 500, detail: Scenario.RecordDown) with { RetryAfter = true });
+
+        Assert.Empty(Scenario.Failed(s.Check()));
+    }
+
     [Fact]
     public void Documented503_IsNotAServerError()
     {

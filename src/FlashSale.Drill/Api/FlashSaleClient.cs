@@ -69,7 +69,8 @@ internal sealed class FlashSaleClient(HttpClient http, Uri baseUrl, TimeSpan req
 
             var problem = TryParse(body, DrillJsonContext.Default.ProblemDto);
             // The detail is kept for 5xx only (few, and the checker needs it); every 409's would cost memory for nothing.
-            return new PurchaseResult(status, problem?.Reason, null, null, null, status >= 500 ? problem?.Detail : null);
+            return new PurchaseResult(status, problem?.Reason, null, null, null, status >= 500 ? problem?.Detail : null,
+                status is 429 or 503 ? response.Headers.RetryAfter is not null : null);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

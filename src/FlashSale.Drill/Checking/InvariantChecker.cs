@@ -16,6 +16,7 @@ internal static class InvariantChecker
         [
             SaleTermsCheck.Run(context),
             ServerErrorsCheck.Run(context),
+            RetryAfterCheck.Run(context),
             DocumentedOutcomesCheck.Run(context),
             WrongfulRefusalsCheck.Run(context),
             AnsweredCheck.Run(context),

@@ -20,7 +20,8 @@ internal sealed record AttemptRecord(
     long StartMicros,
     long EndMicros,
     string? Error = null,
-    string? Detail = null)
+    string? Detail = null,
+    bool? RetryAfter = null)
 {
     public long LatencyMicros => EndMicros - StartMicros;
     public bool IsSuccess => Status is 201 or 202;
