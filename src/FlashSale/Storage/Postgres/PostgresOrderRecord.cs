@@ -175,20 +175,6 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db, SaleChangeListener?
         return orders;
     }
 
-    /// <summary>Confirmed units per sale, for reconciliation.</summary>
-    public async Task<Dictionary<Guid, int>> SoldBySaleAsync(CancellationToken ct)
-    {
-        await using var command = db.CreateCommand("SELECT sale_id, SUM(quantity)::int FROM orders WHERE status = 0 GROUP BY sale_id");
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var sold = new Dictionary<Guid, int>();
-        while (await reader.ReadAsync(ct))
-        {
-            sold[reader.GetGuid(0)] = reader.GetInt32(1);
-        }
-
-        return sold;
-    }
-
     /// <summary>Confirmed units of one sale (an index range scan on (sale_id, seq) over confirmed orders).</summary>
     public async Task<int> SoldAsync(Guid saleId, CancellationToken ct)
     {

@@ -299,8 +299,10 @@ public sealed partial class RedisLedger(
 
     /// <summary>
     /// The sales' counters in one pipelined batch (one round trip, not two per sale; a front page listing every sale
-    /// did 2N sequential ones). A sale whose state Redis lost is rebuilt from the record first. Reads degrade to the
-    /// record (what is recorded as sold) when Redis fails, once for all the sales; purchases still fail closed.
+    /// did 2N sequential ones). A sale whose state Redis lost is rebuilt from the record first. Redis failing, the
+    /// stock is not known: 503 (<see cref="StoreUnavailableException"/>). The record's count is no stand-in: orders
+    /// decided but still in Redis's outbox are not in it, so a sold-out sale read "active, N left" for the whole outage
+    /// (and the live feed sent that to its viewers) while no purchase could be made.
     /// </summary>
     public async Task<IReadOnlyList<StockLevel>> GetStocksAsync(IReadOnlyList<Sale> sales, CancellationToken ct)
     {
@@ -324,8 +326,7 @@ public sealed partial class RedisLedger(
         }
         catch (Exception ex) when (RedisFailure.Is(ex) || ex is TaskCanceledException && !ct.IsCancellationRequested)
         {
-            var sold = await record.SoldBySaleAsync(ct);
-            return sales.Select(s => new StockLevel(s.TotalStock, Math.Max(0, s.TotalStock - sold.GetValueOrDefault(s.Id)))).ToList();
+            throw new StoreUnavailableException("Redis is not answering: the stock cannot be read.", ex);
         }
     }
 
