@@ -56,7 +56,7 @@ public static class PurchasesApi
         if (ticket is null)
         {
             metrics.Purchase("shed", TimeSpan.Zero);
-            return ApiProblem.Unavailable(context, "Too many purchases at once; try again in a moment.");
+            return ApiProblem.Unavailable(context, "Too many purchases at once; nothing was bought. Try again in a moment.");
         }
 
         var user = context.User;

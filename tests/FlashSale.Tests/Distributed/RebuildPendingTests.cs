@@ -32,6 +32,7 @@ public sealed class RebuildPendingTests() : AdminAppTest(new TestApp(kind: Stora
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, waited.StatusCode);
             Assert.NotNull(waited.Headers.RetryAfter);
+            Assert.Contains("nothing was bought", await Api.DetailAsync(waited), StringComparison.Ordinal);
         }
 
         Assert.False(App.Services.GetRequiredService<RecordHealth>().IsDown);

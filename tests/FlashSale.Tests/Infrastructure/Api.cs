@@ -115,8 +115,18 @@ public sealed class Api(HttpClient http, string? token = null)
     public static async Task<string?> ReasonAsync(HttpResponseMessage response)
     {
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
-        return body?["reason"]?.GetValue<string>();
+        return (await ProblemAsync(response))?["reason"]?.GetValue<string>();
+    }
+
+    /// <summary>A problem answer's detail: what a client (and the drill) reads to know whether anything was bought.</summary>
+    public static async Task<string> DetailAsync(HttpResponseMessage response) =>
+        (await ProblemAsync(response))?["detail"]?.GetValue<string>() ?? "";
+
+    /// <summary>The problem body, read as text (buffered, so its reason and its detail can both be read).</summary>
+    private static async Task<JsonNode?> ProblemAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return text.Length == 0 ? null : JsonNode.Parse(text);
     }
 
     public static async Task EnsureAsync(HttpResponseMessage response, HttpStatusCode expected)

@@ -24,6 +24,8 @@ public sealed class LowDiskSpaceTests() : AdminAppTest(new TestApp(settings: new
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.Equal("unavailable", await Api.ReasonAsync(refused));
+        // Refused before deciding: it says so, and a client (the drill) knows no retry with the same key is needed.
+        Assert.Contains("nothing was bought", await Api.DetailAsync(refused), StringComparison.Ordinal);
         Assert.NotNull(refused.Headers.RetryAfter);
         Assert.Equal(5, (await Admin.StockAsync(sale))["remainingStock"]!.GetValue<int>());
         Assert.Empty(await Admin.AllOrdersAsync(sale));

@@ -100,7 +100,7 @@ public sealed partial class EmbeddedLedger(
     {
         var order = await orders.FindAsync(entry.OrderId!.Value, ct);
         return order is null
-            ? new PurchaseOutcome.Unavailable("The earlier order for this key could not be read.")
+            ? new PurchaseOutcome.Unavailable("This key's order exists but could not be read right now; retry with the same key to get it.")
             : new PurchaseOutcome.Confirmed(order with { Status = OrderStatus.Confirmed });
     }
 

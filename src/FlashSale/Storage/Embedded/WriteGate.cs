@@ -25,7 +25,7 @@ public sealed class WriteGate(SqliteDatabase db, IOptions<StorageOptions> option
         var now = clock.GetUtcNow().UtcTicks;
         if (now < Interlocked.Read(ref _closedUntilTicks))
         {
-            return "The store failed to write moments ago; purchases resume shortly.";
+            return "The store failed to write moments ago; nothing was bought. Purchases resume shortly.";
         }
 
         // Paced in real time, not by the sale clock, which tests fake and which may step back.
@@ -36,7 +36,7 @@ public sealed class WriteGate(SqliteDatabase db, IOptions<StorageOptions> option
             _spaceLow = _options.MinFreeBytes > 0 && FreeBytes() < _options.MinFreeBytes;
         }
 
-        return _spaceLow ? "The store is short of disk space; purchases resume when space returns." : null;
+        return _spaceLow ? "The store is short of disk space; nothing was bought. Purchases resume when space returns." : null;
     }
 
     /// <summary>A commit failed: refuse new purchases for the cool-down, then let one batch try again.</summary>

@@ -171,7 +171,7 @@ public sealed partial class RedisLedger(
             case "withdrawn":
                 return Reject(PurchaseRejection.SaleNotFound, "No sale has this id.");
             case "missing":
-                return new PurchaseOutcome.Unavailable("The sale's ledger state is being rebuilt. Try again.");
+                return new PurchaseOutcome.Unavailable("The sale's ledger state is being rebuilt; nothing was bought. Try again.");
             default:
                 throw new InvalidOperationException($"Unknown script verdict '{reply[0]}'.");
         }

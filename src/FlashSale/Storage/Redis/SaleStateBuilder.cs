@@ -141,4 +141,4 @@ public sealed partial class SaleStateBuilder(
 /// on the instance refused until the next ping, once per purchase that waited).
 /// </summary>
 public sealed class SaleRebuildPendingException(Guid saleId)
-    : TimeoutException($"Sale {saleId} is being rebuilt from the record by another instance; try again shortly.");
+    : TimeoutException($"Sale {saleId} is being rebuilt from the record by another instance; nothing was bought. Try again shortly.");
