@@ -37,8 +37,7 @@ internal static class DocumentedOutcomes
     /// </summary>
     public static bool SaysNothingBought(AttemptRecord r) => r.Status switch
     {
-        409 => r.Reason != "request_in_progress" && IsDocumented(r.Status, r.Reason, null, null),
-        >= 400 and < 500 => IsDocumented(r.Status, r.Reason, null, null),
+        >= 400 and < 500 => r.Reason != "request_in_progress" && IsDocumented(r.Status, r.Reason, null, null),
         503 => r.Detail is { } detail && NothingDonePhrases.Any(p => detail.Contains(p, StringComparison.OrdinalIgnoreCase)),
         _ => false,
     };

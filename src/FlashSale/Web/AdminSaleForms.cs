@@ -111,17 +111,9 @@ public static class AdminSaleForms
         return result.Succeeded ? TypedResults.LocalRedirect($"/admin?m={done}") : Refused(context, result);
     }
 
-    /// <summary>A refusal in full: what happened, why (the admin API's reason), and the way back.</summary>
-    internal static ContentHttpResult Refused(HttpContext context, AdminActionResult result, string back = "/admin")
-    {
-        var main = H($"""
-            <h1>Nothing changed</h1>
-            <p>{result.Message}</p>
-            {When(result.Reason is not null, H($"""<p class="muted small">Reason: <code data-role="reason">{result.Reason}</code></p>"""))}
-            <p><a class="button" href="{back}">Back</a></p>
-            """);
-        return Layout.Page(context, "Nothing changed", main, Flash.Error(result.Message), result.Status);
-    }
+    /// <summary>An admin action refused: <see cref="Layout.Refusal"/> with the admin API's reason.</summary>
+    internal static ContentHttpResult Refused(HttpContext context, AdminActionResult result, string back = "/admin") =>
+        Layout.Refusal(context, "Nothing changed", result.Message, result.Reason, result.Status, back, "Back");
 
     private static Html SaleForm(HttpContext context, Sale? editing, SaleFormValues v, AdminActionResult? result)
     {

@@ -9,6 +9,19 @@ namespace FlashSale.Web;
 /// <summary>The page frame: header with navigation and the signed-in user, the flash message, the script.</summary>
 public static class Layout
 {
+    /// <summary>A form's refusal in full: what happened, why (the API's reason for the same refusal), and the way back.</summary>
+    public static ContentHttpResult Refusal(HttpContext context, string heading, string message, string? reason, int status,
+        string back, string backLabel)
+    {
+        var main = H($"""
+            <h1>{heading}</h1>
+            <p>{message}</p>
+            {When(reason is not null, H($"""<p class="muted small">Reason: <code data-role="reason">{reason}</code></p>"""))}
+            <p><a class="button" href="{back}">{backLabel}</a></p>
+            """);
+        return Page(context, heading, main, Flash.Error(message), status);
+    }
+
     public static ContentHttpResult Page(HttpContext context, string title, Html main, Flash? flash = null, int status = 200)
     {
         var user = context.User;

@@ -179,17 +179,9 @@ public static class ShopPages
     }
 
     /// <summary>The API's 400 <c>invalid_idempotency_key</c> as a page.</summary>
-    private static ContentHttpResult KeyRefused(HttpContext context, Guid saleId)
-    {
-        const string message = "This buy form's key is not valid; nothing was bought. Open the sale again and retry.";
-        var main = H($"""
-            <h1>Nothing bought</h1>
-            <p>{message}</p>
-            <p class="muted small">Reason: <code data-role="reason">{Reasons.InvalidIdempotencyKey}</code></p>
-            <p><a class="button" href="/sales/{saleId}">Back to the sale</a></p>
-            """);
-        return Layout.Page(context, "Nothing bought", main, Flash.Error(message), StatusCodes.Status400BadRequest);
-    }
+    private static ContentHttpResult KeyRefused(HttpContext context, Guid saleId) => Layout.Refusal(context, "Nothing bought",
+        "This buy form's key is not valid; nothing was bought. Open the sale again and retry.", Reasons.InvalidIdempotencyKey,
+        StatusCodes.Status400BadRequest, $"/sales/{saleId}", "Back to the sale");
 }
 
 public sealed record BuyForm(string? Key, int? Quantity);

@@ -28,25 +28,11 @@ public sealed class OutboxEntryTests : IAsyncLifetime
     [InlineData("|ü|7|", "|", "|")]
     public async Task WhatTheScriptAppends_ReadsBackAsTheDecidedOrder(string? subject, string username, string? key)
     {
-        var db = _redis.GetDatabase();
         var now = DateTimeOffset.UtcNow;
-        await db.HashSetAsync(RedisKeys.Meta(_sale),
-        [
-            new("total", 50), new("limit", 1), new("starts", now.AddMinutes(-1).ToUnixTimeMilliseconds()),
-            new("ends", now.AddHours(1).ToUnixTimeMilliseconds()), new("price", "12.5"), new("currency", "EUR"), new("epoch", 7),
-        ]);
-        await db.StringSetAsync(RedisKeys.Stock(_sale), 50);
         var orderId = Guid.CreateVersion7();
         var userId = subject ?? Guid.CreateVersion7().ToString("D");
 
-        var keyKey = key is null ? RedisKeys.NoIdempotency(_sale) : RedisKeys.Idempotency(_sale, userId, key);
-        _keys.Add(keyKey);
-        var reply = (string[])(await new LedgerScripts().Purchase.EvaluateAsync(db,
-            [RedisKeys.Meta(_sale), RedisKeys.Stock(_sale), RedisKeys.Buyers(_sale), keyKey, RedisKeys.Outbox(_sale)],
-            [userId, username, 1, now.ToUnixTimeMilliseconds(), orderId.ToString("D"), key is null ? 0 : 1, 60, key ?? ""]))!;
-        Assert.Equal("ok", reply[0]);
-
-        var entry = Assert.Single(await db.StreamRangeAsync(RedisKeys.Outbox(_sale)));
+        var entry = await DecideAsync(now, orderId, userId, username, key, epoch: 7);
         Assert.Equal("e", Assert.Single(entry.Values).Name);
         var decided = OutboxEntry.Parse(_sale, entry);
 
@@ -67,21 +53,34 @@ public sealed class OutboxEntryTests : IAsyncLifetime
     [Fact]
     public async Task AStateBuiltBeforeEpochs_DecidesUnderEpochZero()
     {
-        var db = _redis.GetDatabase();
-        var now = DateTimeOffset.UtcNow;
-        await db.HashSetAsync(RedisKeys.Meta(_sale),
-        [
-            new("total", 5), new("limit", 1), new("starts", now.AddMinutes(-1).ToUnixTimeMilliseconds()),
-            new("ends", now.AddHours(1).ToUnixTimeMilliseconds()), new("price", "1"), new("currency", "EUR"),
-        ]);
-        await db.StringSetAsync(RedisKeys.Stock(_sale), 5);
-        var reply = (string[])(await new LedgerScripts().Purchase.EvaluateAsync(db,
-            [RedisKeys.Meta(_sale), RedisKeys.Stock(_sale), RedisKeys.Buyers(_sale), RedisKeys.NoIdempotency(_sale), RedisKeys.Outbox(_sale)],
-            ["u-1", "Ada", 1, now.ToUnixTimeMilliseconds(), Guid.CreateVersion7().ToString("D"), 0, 60, ""]))!;
-        Assert.Equal("ok", reply[0]);
+        var entry = await DecideAsync(DateTimeOffset.UtcNow, Guid.CreateVersion7(), "u-1", "Ada", key: null, epoch: null);
 
         // The record's epoch of every sale migration 6 found: such a state's orders are recorded until it is rebuilt.
-        Assert.Equal(0, OutboxEntry.Parse(_sale, Assert.Single(await db.StreamRangeAsync(RedisKeys.Outbox(_sale)))).Epoch);
+        Assert.Equal(0, OutboxEntry.Parse(_sale, entry).Epoch);
+    }
+
+    /// <summary>
+    /// One unit decided by purchase.lua on a sale of 50 at 12.50 EUR, limit 1, open now, whose state carries
+    /// <paramref name="epoch"/> (none: a state built before migration 6); the one outbox entry it appended.
+    /// </summary>
+    private async Task<StreamEntry> DecideAsync(DateTimeOffset now, Guid orderId, string userId, string username, string? key, long? epoch)
+    {
+        var db = _redis.GetDatabase();
+        HashEntry[] meta =
+        [
+            new("total", 50), new("limit", 1), new("starts", now.AddMinutes(-1).ToUnixTimeMilliseconds()),
+            new("ends", now.AddHours(1).ToUnixTimeMilliseconds()), new("price", "12.5"), new("currency", "EUR"),
+        ];
+        await db.HashSetAsync(RedisKeys.Meta(_sale), epoch is { } e ? [.. meta, new("epoch", e)] : meta);
+        await db.StringSetAsync(RedisKeys.Stock(_sale), 50);
+
+        var keyKey = key is null ? RedisKeys.NoIdempotency(_sale) : RedisKeys.Idempotency(_sale, userId, key);
+        _keys.Add(keyKey);
+        var reply = (string[])(await new LedgerScripts().Purchase.EvaluateAsync(db,
+            [RedisKeys.Meta(_sale), RedisKeys.Stock(_sale), RedisKeys.Buyers(_sale), keyKey, RedisKeys.Outbox(_sale)],
+            [userId, username, 1, now.ToUnixTimeMilliseconds(), orderId.ToString("D"), key is null ? 0 : 1, 60, key ?? ""]))!;
+        Assert.Equal("ok", reply[0]);
+        return Assert.Single(await db.StreamRangeAsync(RedisKeys.Outbox(_sale)));
     }
 
     [Fact]
