@@ -59,14 +59,16 @@ public static class SaleEventsApi
         var retry = (long)hub.Options.Retry.TotalMilliseconds;
         await body.WriteAsync(Encoding.UTF8.GetBytes($"retry: {retry.ToString(CultureInfo.InvariantCulture)}\n\n"), ct);
 
-        // Resuming: the client has seen everything up to its id; the current state goes out only if newer.
-        var sent = long.TryParse(context.Request.Headers["Last-Event-ID"], NumberStyles.None, CultureInfo.InvariantCulture,
-            out var last) ? last : 0;
+        // Resuming with this very state's id: nothing new to send. Any other id gets the current state, older or newer:
+        // ids come from each instance's clock, so one from an instance whose clock runs ahead is not "newer" here, and
+        // skipping up to it left the viewer without the states in between (behind a load balancer, a reconnect may
+        // land on any instance).
         var current = subscriber.Current;
-        if (current.Version > sent)
+        var sent = current.Version;
+        if (!long.TryParse(context.Request.Headers["Last-Event-ID"], NumberStyles.None, CultureInfo.InvariantCulture, out var last)
+            || last != current.Version)
         {
             await body.WriteAsync(current.Snapshot(clock.GetUtcNow()), ct);
-            sent = current.Version;
         }
 
         await body.FlushAsync(ct);

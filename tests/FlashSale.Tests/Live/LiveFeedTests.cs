@@ -67,6 +67,28 @@ public sealed class LiveFeedTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ResumingWithAnIdFromAnInstanceWhoseClockRunsAhead_GetsTheCurrentState_AndEveryChangeAfter()
+    {
+        // Behind a load balancer the id may come from another instance; ids are each instance's clock in ms. One a
+        // minute ahead of this instance's was taken as "seen already": no snapshot, and every change for that minute
+        // skipped, so the viewer's stock stood still.
+        var saleId = (await _admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
+        var buyers = await _admin.MintBuyersAsync(1);
+        await using var first = await SseClient.ConnectAsync(_app.CreateClient(), saleId);
+        var snapshot = await first.NextAsync();
+        var ahead = (snapshot.Version + (long)TimeSpan.FromMinutes(1).TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        await using var resumed = await SseClient.ConnectAsync(_app.CreateClient(), saleId, ahead);
+        var current = await resumed.NextAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal("snapshot", current.Name);
+        Assert.Equal(5, current.Remaining);
+
+        await BuyAsync(buyers[0].Token, saleId);
+        var (update, _) = await resumed.UntilAsync(e => e.Remaining == 4);
+        Assert.Equal("stock", update.Name);
+    }
+
+    [Fact]
     public async Task UpcomingSale_TurnsActiveOnTheFeed_WithoutAnyPurchase()
     {
         // The sale's clock is the test's: on a loaded machine a real one could pass the start before the first
