@@ -39,6 +39,32 @@ public sealed partial class ShopTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnAnswerLostOnTheWay_SaysTheOrderMayHaveGoneThrough_AndPressingAgainIsTheSamePurchase()
+    {
+        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 3, perUserLimit: 2))["id"]!.GetValue<string>();
+        var page = await fixture.NewPageAsync();
+        await Pages.RegisterAsync(page, Pages.NewUsername());
+        await page.GotoAsync($"/sales/{saleId}");
+
+        // The purchase reaches the server and is bought; its answer never reaches the page. The page said "nothing was
+        // bought", and a buyer who believed it and bought on another page got a second unit.
+        var pattern = $"**/api/v1/sales/{saleId}/purchases";
+        await page.RouteAsync(pattern, async route =>
+        {
+            await route.FetchAsync();
+            await route.AbortAsync();
+        }, new() { Times = 1 });
+        await Pages.BuyButton(page).ClickAsync();
+        await Expect(Pages.Flash(page)).ToContainTextAsync("it may have gone through");
+        Assert.Single(await fixture.Admin.AllOrdersAsync(saleId));
+
+        // Pressed again, the page sends the same key: the server answers with the first purchase's order.
+        await Pages.BuyButton(page).ClickAsync();
+        await Expect(Pages.Flash(page)).ToContainTextAsync("You got it");
+        Assert.Single(await fixture.Admin.AllOrdersAsync(saleId));
+    }
+
+    [Fact]
     public async Task LastUnitTakenByAnotherBuyer_PageShowsSoldOut_WithinTwoSeconds_WithoutReload()
     {
         var saleId = (await fixture.Admin.CreateSaleAsync(stock: 1))["id"]!.GetValue<string>();

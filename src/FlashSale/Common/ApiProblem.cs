@@ -50,11 +50,12 @@ public static class ApiProblem
         Create(StatusCodes.Status404NotFound, reason, title);
 
     /// <summary>503 failing closed; the caller sets Retry-After through <see cref="RetryAfter"/>.</summary>
-    public static ProblemHttpResult Unavailable(HttpContext context, string detail, int retryAfterSeconds = 1)
+    public static ProblemHttpResult Unavailable(HttpContext context, string detail, int retryAfterSeconds = 1,
+        IDictionary<string, object?>? extensions = null)
     {
         RetryAfter(context, retryAfterSeconds);
         return Create(StatusCodes.Status503ServiceUnavailable, Reasons.Unavailable,
-            "The service cannot take this request right now.", detail);
+            "The service cannot take this request right now.", detail, extensions);
     }
 
     /// <summary>429 <c>rate_limited</c> with Retry-After: a rate-limit rule, or the live feed's streams per address.</summary>

@@ -15,8 +15,12 @@ public abstract record PurchaseOutcome
 
     public sealed record Rejected(PurchaseRejection Reason, string Detail) : PurchaseOutcome;
 
-    /// <summary>The store failed; nothing was decided (or the decision was rolled back). 503.</summary>
-    public sealed record Unavailable(string Detail) : PurchaseOutcome;
+    /// <summary>
+    /// 503. Usually nothing was decided (or the decision was rolled back): nothing was bought. With
+    /// <paramref name="OutcomeUnknown"/> this answer cannot say: the ledger may have decided and its answer was lost, or
+    /// the key's order exists and could not be read. Only a retry with the same Idempotency-Key learns which.
+    /// </summary>
+    public sealed record Unavailable(string Detail, bool OutcomeUnknown = false) : PurchaseOutcome;
 }
 
 public enum PurchaseRejection

@@ -14,9 +14,12 @@ public static class PurchaseResults
         PurchaseOutcome.Pending p => TypedResults.Accepted(OrderLocation(p.Order.Id),
             OrderResponse.From(p.Order with { Status = OrderStatus.Pending })),
         PurchaseOutcome.Rejected r => Rejected(r),
-        PurchaseOutcome.Unavailable u => ApiProblem.Unavailable(context, u.Detail),
+        PurchaseOutcome.Unavailable u => ApiProblem.Unavailable(context, u.Detail, extensions: u.OutcomeUnknown ? OutcomeUnknown : null),
         _ => throw new InvalidOperationException("Unknown outcome."),
     };
+
+    /// <summary>A 503 that cannot say whether anything was bought; without it, a purchase's 503 bought nothing (docs/api.md).</summary>
+    private static readonly IDictionary<string, object?> OutcomeUnknown = new Dictionary<string, object?> { ["outcomeUnknown"] = true };
 
     private static ProblemHttpResult Rejected(PurchaseOutcome.Rejected rejected) => rejected.Reason switch
     {

@@ -11,6 +11,9 @@ public static class PurchaseMessages
 {
     public const string Bought = "bought";
 
+    /// <summary>A 503 that cannot say whether the order went through (<see cref="PurchaseOutcome.Unavailable.OutcomeUnknown"/>).</summary>
+    public const string OutcomeUnknown = "outcome_unknown";
+
     public static readonly IReadOnlyDictionary<string, Flash> All = new Dictionary<string, Flash>(StringComparer.Ordinal)
     {
         [Bought] = Flash.Ok("You got it! Your order is confirmed — see My orders."),
@@ -20,6 +23,7 @@ public static class PurchaseMessages
         [Reasons.SaleEnded] = Flash.Warn("The sale has ended."),
         [Reasons.RateLimited] = Flash.Warn("Too many attempts — wait a moment and try again."),
         [Reasons.Unavailable] = Flash.Error("We could not take your order right now; nothing was bought. Please try again."),
+        [OutcomeUnknown] = Flash.Error("We could not confirm your order right now — it may have gone through. Check My orders before you buy again."),
         [Reasons.RequestInProgress] = Flash.Warn("Your purchase is still being processed — check My orders in a moment."),
         [Reasons.SaleNotFound] = Flash.Error("This sale no longer exists."),
         [Reasons.ValidationFailed] = Flash.Error("That quantity is not allowed for this sale."),
@@ -28,6 +32,7 @@ public static class PurchaseMessages
     public static string Code(PurchaseOutcome outcome) => outcome switch
     {
         PurchaseOutcome.Confirmed or PurchaseOutcome.Pending => Bought,
+        PurchaseOutcome.Unavailable { OutcomeUnknown: true } => OutcomeUnknown,
         PurchaseOutcome.Unavailable => Reasons.Unavailable,
         PurchaseOutcome.Rejected r => r.Reason switch
         {

@@ -38,9 +38,11 @@ public sealed class UnansweredScriptTests() : OwnRedisAppTest(redis => new()
         }
 
         using var response = await buyer.PurchaseAsync(sale);
-        var detail = (await response.Content.ReadFromJsonAsync<JsonObject>())?["detail"]?.GetValue<string>() ?? "";
+        var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
+        var detail = problem?["detail"]?.GetValue<string>() ?? "";
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.True(problem?["outcomeUnknown"]?.GetValue<bool>(), $"the problem was {problem}");
         Assert.DoesNotContain("nothing was bought", detail, StringComparison.Ordinal);
         Assert.Contains("retry with the same key", detail, StringComparison.Ordinal);
 

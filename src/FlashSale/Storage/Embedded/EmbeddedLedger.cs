@@ -98,9 +98,20 @@ public sealed partial class EmbeddedLedger(
 
     private async Task<PurchaseOutcome> LoadPersistedAsync(KeyEntry entry, CancellationToken ct)
     {
-        var order = await orders.FindAsync(entry.OrderId!.Value, ct);
+        const string Unreadable = "This key's order exists but could not be read right now; retry with the same key to get it.";
+        Order? order;
+        try
+        {
+            order = await orders.FindAsync(entry.OrderId!.Value, ct);
+        }
+        catch (Exception ex) when (StoreUnavailableExceptionHandler.IsStoreUnavailable(ex))
+        {
+            // Left to the exception handler, the store's failure answered "nothing was changed" for a bought unit.
+            return new PurchaseOutcome.Unavailable(Unreadable, OutcomeUnknown: true);
+        }
+
         return order is null
-            ? new PurchaseOutcome.Unavailable("This key's order exists but could not be read right now; retry with the same key to get it.")
+            ? new PurchaseOutcome.Unavailable(Unreadable, OutcomeUnknown: true)
             : new PurchaseOutcome.Confirmed(order with { Status = OrderStatus.Confirmed });
     }
 

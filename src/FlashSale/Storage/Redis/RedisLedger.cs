@@ -109,7 +109,7 @@ public sealed partial class RedisLedger(
         catch (Exception ex) when (RedisFailure.Is(ex) || ex is TaskCanceledException && !ct.IsCancellationRequested)
         {
             LogRedisFailed(attempt.SaleId, ex.Message);
-            return new PurchaseOutcome.Unavailable(LedgerDown);
+            return new PurchaseOutcome.Unavailable(LedgerDown, OutcomeUnknown: true);
         }
         catch (SaleRebuildPendingException ex)
         {
@@ -287,7 +287,7 @@ public sealed partial class RedisLedger(
                 }
             }
 
-            return new PurchaseOutcome.Unavailable(LedgerDown);
+            return new PurchaseOutcome.Unavailable(LedgerDown, OutcomeUnknown: true);
         }
         finally
         {

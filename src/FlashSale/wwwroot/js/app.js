@@ -123,7 +123,7 @@
     var saleId = this.root.dataset.sale;
     function message(code) {
       var text = form.getAttribute("data-msg-" + code.replace(/_/g, "-"));
-      var kind = code === "bought" ? "ok" : code === "unavailable" || code === "sale_not_found" ? "error" : "warn";
+      var kind = code === "bought" ? "ok" : code === "unavailable" || code === "outcome_unknown" || code === "sale_not_found" ? "error" : "warn";
       flash(kind, text || "Something went wrong. Please try again.");
     }
     form.addEventListener("submit", function (e) {
@@ -152,7 +152,8 @@
             form.dataset.held = (parseInt(form.dataset.held, 10) || 0) + body.quantity;
             message("bought");
           } else {
-            message(body.reason || (response.status === 429 ? "rate_limited" : "unavailable"));
+            // A 503 says whether anything was bought; an answer that never came cannot (below).
+            message(body.outcomeUnknown === true ? "outcome_unknown" : body.reason || (response.status === 429 ? "rate_limited" : "unavailable"));
           }
           // A decided request gets a fresh key; a 503 keeps it so the retry is the same purchase.
           if (response.status !== 503 && body.reason !== "request_in_progress") {
@@ -160,7 +161,9 @@
           }
         });
       }).catch(function () {
-        message("unavailable");
+        // No answer (the network, or a body that never arrived): the purchase may have gone through. The key is kept,
+        // so pressing again is the same purchase.
+        message("outcome_unknown");
       }).then(function () {
         self.busy = false;
         self.render();
