@@ -104,7 +104,7 @@ public sealed partial class RateLimitMiddleware(RequestDelegate next, IRateLimit
         {
             // Fail closed (G7): without the counter there is no limit, and the limit is what protects the rest.
             LogLimiterFailed(logger, ex, string.Join(", ", checks.Select(c => c.Rule.Name)));
-            await ApiProblem.Unavailable(context, "Rate limiting is unavailable.").ExecuteAsync(context);
+            await ApiProblem.Unavailable(context, "Rate limiting is unavailable; nothing was changed. Try again shortly.").ExecuteAsync(context);
             return;
         }
 

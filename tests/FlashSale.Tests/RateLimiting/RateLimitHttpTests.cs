@@ -153,6 +153,8 @@ public sealed class RateLimitHttpTests
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("unavailable", await Api.ReasonAsync(response));
+        // Refused before anything was decided: the detail says so, or a client (and the drill) must count it unknown.
+        Assert.Contains("nothing was changed", await Api.DetailAsync(response), StringComparison.Ordinal);
         Assert.NotNull(response.Headers.RetryAfter);
         Assert.Empty(await admin.AllOrdersAsync(saleId));
     }
