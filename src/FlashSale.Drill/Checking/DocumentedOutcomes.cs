@@ -2,7 +2,7 @@ using FlashSale.Drill.Load;
 
 namespace FlashSale.Drill.Checking;
 
-/// <summary>The purchase outcomes the API documents (DESIGN.md); anything else is a finding.</summary>
+/// <summary>The purchase outcomes the API documents (docs/api.md); anything else is a finding.</summary>
 internal static class DocumentedOutcomes
 {
     private static readonly Dictionary<int, string[]?> Reasons = new()
