@@ -26,8 +26,9 @@ internal static class DocumentedOutcomes
 
     /// <summary>
     /// The server's own words on a 503 that bought nothing: the ledgers' "…; nothing was bought." (the record is down or
-    /// refused the order) and the store handler's "…; nothing was changed.". Every other 503 — above all "retry with the
-    /// same key to learn its outcome" when the ledger did not answer — leaves the outcome unknown.
+    /// refused the order) and the store handler's and the failing rate limiter's "…; nothing was changed.". Every other
+    /// 503 — above all "retry with the same key to learn its outcome" when the ledger did not answer — leaves the
+    /// outcome unknown.
     /// </summary>
     private static readonly string[] NothingDonePhrases = ["nothing was bought", "nothing was changed"];
 
