@@ -20,78 +20,113 @@ if (await CommandLine.TryHealthCheckAsync(args, Console.Out) is { } healthExit)
     return healthExit;
 }
 
-var builder = WebApplication.CreateBuilder(CommandLine.HostArguments(args));
-
-builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = builder.Configuration.GetValue("ShutdownTimeout", TimeSpan.FromSeconds(30)));
-builder.Logging.AddFlashSaleLogging(builder.Configuration);
-
-builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddFlashSaleProblems();
-// Kestrel and request limits (Limits:*), trusted proxies, security headers, rate limits, CSRF: docs/security.md.
-builder.Services.AddFlashSaleHardening();
-builder.Services.AddFlashSaleStorage(builder.Configuration);
-builder.Services.AddFlashSaleAuth(builder.Configuration);
-// Cookie and antiforgery keys: with the data (embedded) or in Redis (distributed: shared by every instance).
-builder.Services.AddFlashSaleDataProtection(builder.Configuration);
-builder.Services.AddSingleton<AccountService>();
-builder.Services.AddSingleton<PurchaseAdmission>();
-builder.Services.AddSingleton<SaleCommands>();
-builder.Services.AddFlashSaleOperations();
-builder.Services.AddFlashSaleWeb();
-builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>().AddOperationTransformer<StoreUnavailableResponseTransformer>());
-
-var app = builder.Build();
-
-if (CommandLine.IsMigrate(args))
-{
-    await app.Services.GetRequiredService<IStoreInitializer>().MigrateAsync(CancellationToken.None);
-    Console.WriteLine("Migrations applied.");
-    return 0;
-}
-
-ContentRootCheck.WarnIfMisplaced(app.Environment, app.Logger);
-
-// First: the client address (trusted proxies only), security headers on every answer, URL and header limits.
-app.UseFlashSaleEdge();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseStaticFiles();
-app.UseFlashSaleAuthentication();
-// After authentication (per-user rules need the user): rate limits, CSRF check for cookie-authenticated API calls.
-app.UseFlashSaleRequestGuards();
-app.UseAuthorization();
-app.UseAntiforgery();
-
-app.MapOpenApi();
-app.MapScalarApiReference("/api-docs", o => o.WithTitle("FlashSale API"));
-app.MapOperations();
-
-app.MapSales();
-app.MapSaleEvents();
-app.MapPurchases();
-app.MapMyOrders();
-app.MapAccounts();
-app.MapLeaderboard();
-app.MapAdminSales();
-app.MapWebPages();
-app.MapAdminOrders();
-app.MapAdminStats();
-app.MapAdminOps();
-
+// A server that cannot start says why in one line and exits 1 (StartFailure, docs/operations.md): building it, the
+// migrations, preparing the store and starting the host (Kestrel binding its addresses) are the start.
+WebApplication? app = null;
 try
 {
+    var builder = WebApplication.CreateBuilder(CommandLine.HostArguments(args));
+
+    builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = builder.Configuration.GetValue("ShutdownTimeout", TimeSpan.FromSeconds(30)));
+    builder.Logging.AddFlashSaleLogging(builder.Configuration);
+
+    builder.Services.AddSingleton(TimeProvider.System);
+    builder.Services.AddFlashSaleProblems();
+    // Kestrel and request limits (Limits:*), trusted proxies, security headers, rate limits, CSRF: docs/security.md.
+    builder.Services.AddFlashSaleHardening();
+    builder.Services.AddFlashSaleStorage(builder.Configuration);
+    builder.Services.AddFlashSaleAuth(builder.Configuration);
+    // Cookie and antiforgery keys: with the data (embedded) or in Redis (distributed: shared by every instance).
+    builder.Services.AddFlashSaleDataProtection(builder.Configuration);
+    builder.Services.AddSingleton<AccountService>();
+    builder.Services.AddSingleton<PurchaseAdmission>();
+    builder.Services.AddSingleton<SaleCommands>();
+    builder.Services.AddFlashSaleOperations();
+    builder.Services.AddFlashSaleWeb();
+    builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>().AddOperationTransformer<StoreUnavailableResponseTransformer>());
+
+    app = builder.Build();
+
+    if (CommandLine.IsMigrate(args))
+    {
+        await app.Services.GetRequiredService<IStoreInitializer>().MigrateAsync(CancellationToken.None);
+        Console.WriteLine("Migrations applied.");
+        return 0;
+    }
+
+    ContentRootCheck.WarnIfMisplaced(app.Environment, app.Logger);
+
+    // First: the client address (trusted proxies only), security headers on every answer, URL and header limits.
+    app.UseFlashSaleEdge();
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
+    app.UseStaticFiles();
+    app.UseFlashSaleAuthentication();
+    // After authentication (per-user rules need the user): rate limits, CSRF check for cookie-authenticated API calls.
+    app.UseFlashSaleRequestGuards();
+    app.UseAuthorization();
+    app.UseAntiforgery();
+
+    app.MapOpenApi();
+    app.MapScalarApiReference("/api-docs", o => o.WithTitle("FlashSale API"));
+    app.MapOperations();
+
+    app.MapSales();
+    app.MapSaleEvents();
+    app.MapPurchases();
+    app.MapMyOrders();
+    app.MapAccounts();
+    app.MapLeaderboard();
+    app.MapAdminSales();
+    app.MapWebPages();
+    app.MapAdminOrders();
+    app.MapAdminStats();
+    app.MapAdminOps();
+
     OperationsSetup.ConnectCommitMetrics(app.Services);
     await Startup.PrepareAsync(app.Services, app.Lifetime.ApplicationStopping);
+    await app.StartAsync();
 }
-catch
+catch (Exception error) when (error is not HostAbortedException)
 {
-    // A start that fails lets go of what it took (the data folder's lock, connections) before the error ends it: a host
-    // started in a process that goes on (the tests' in-process servers) kept the folder locked for the next one.
-    await app.DisposeAsync();
-    throw;
+    // HostAbortedException is how a tool that loads the entry point (HostFactoryResolver) stops it once it has the
+    // host: it passes unchanged.
+    if (app is not null)
+    {
+        StartFailure.Log(app.Logger, error);
+
+        // A start that fails lets go of what it took (the data folder's lock, connections) before the error ends it: a
+        // host started in a process that goes on (the tests' in-process servers) kept the folder locked for the next one.
+        // Disposing also flushes the log.
+        try
+        {
+            await app.DisposeAsync();
+        }
+        catch (Exception) when (StartFailure.IsOwnProcess)
+        {
+            // The start's own error is the one to report.
+        }
+    }
+
+    if (!StartFailure.IsOwnProcess)
+    {
+        throw;
+    }
+
+    await Console.Error.WriteLineAsync(StartFailure.Describe(error));
+    return StartFailure.ExitCode;
 }
 
-await app.RunAsync();
+// Started: what goes wrong from here on is no start failure (app.RunAsync, in two halves).
+try
+{
+    await app.WaitForShutdownAsync();
+}
+finally
+{
+    await app.DisposeAsync();
+}
+
 return 0;
 
 /// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>

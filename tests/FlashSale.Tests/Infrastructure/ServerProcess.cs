@@ -38,6 +38,53 @@ public sealed class ServerProcess : IAsyncDisposable
     /// </param>
     public static async Task<ServerProcess> StartAsync(string dataPath, IDictionary<string, string>? environment = null, bool asImage = false)
     {
+        var process = Process.Start(StartInfo(dataPath, environment, asImage))!;
+        var server = new ServerProcess(process);
+        process.OutputDataReceived += (_, e) => server.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await server.WaitUntilLiveAsync();
+        }
+        catch
+        {
+            // Never leave a half-started server behind: nobody holds a reference to dispose it.
+            await server.DisposeAsync();
+            throw;
+        }
+
+        return server;
+    }
+
+    /// <summary>
+    /// Runs the server as <see cref="StartAsync"/> starts it, for a start that must fail: waits for it to exit (at most
+    /// <paramref name="timeout"/>, then kills it) and returns its exit code and what it wrote to stdout and to stderr.
+    /// </summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunUntilExitAsync(string dataPath,
+        IDictionary<string, string>? environment = null, bool asImage = false, TimeSpan? timeout = null)
+    {
+        using var process = Process.Start(StartInfo(dataPath, environment, asImage))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            throw new TimeoutException($"The server did not exit:\n{await stdout}\n{await stderr}");
+        }
+
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static ProcessStartInfo StartInfo(string dataPath, IDictionary<string, string>? environment, bool asImage)
+    {
         // Port 0 and read back the address the server reports: a port chosen here could be taken
         // by another test's server before this one binds it, and a health check would then ask the wrong server.
         const string anyPort = "http://127.0.0.1:0";
@@ -62,24 +109,7 @@ public sealed class ServerProcess : IAsyncDisposable
             info.Environment[key] = value;
         }
 
-        var process = Process.Start(info)!;
-        var server = new ServerProcess(process);
-        process.OutputDataReceived += (_, e) => server.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            await server.WaitUntilLiveAsync();
-        }
-        catch
-        {
-            // Never leave a half-started server behind: nobody holds a reference to dispose it.
-            await server.DisposeAsync();
-            throw;
-        }
-
-        return server;
+        return info;
     }
 
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
