@@ -1,9 +1,12 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json.Nodes;
 using FlashSale.Operations;
 using Microsoft.Extensions.DependencyInjection;
 using FlashSale.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace FlashSale.Tests.Operations;
 
@@ -41,6 +44,7 @@ public sealed class HealthTests : IAsyncLifetime
             using var unready = await client.GetAsync("/health/ready");
             Assert.Equal(HttpStatusCode.ServiceUnavailable, unready.StatusCode);
             Assert.NotNull(unready.Headers.RetryAfter);
+            Assert.Equal("sqlite: unavailable", await StoreDescriptionAsync(unready));
             using var live = await client.GetAsync("/health/live");
             Assert.Equal(HttpStatusCode.OK, live.StatusCode);
             tx.Rollback();
@@ -84,6 +88,93 @@ public sealed class HealthTests : IAsyncLifetime
         foreach (var response in flood)
         {
             response.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The answer is public: it names the check that failed and a word for how, never the exception (until 2026-12-06
+    /// "failing: InvalidDataException", a fingerprint of the server's internals). The log has the type and message, once
+    /// per change.
+    /// </summary>
+    [Fact]
+    public async Task AFailingCheck_IsNamedWithoutItsException_WhichTheLogHasOncePerChange()
+    {
+        var probe = new FailingProbe();
+        var logs = new CapturedLogs();
+        await using var app = new TestApp(services: s => s.AddSingleton<IStoreProbe>(probe).AddSingleton<ILoggerProvider>(logs));
+        var client = app.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, await ReadyAfterFreshAsync(client));
+
+        probe.Failure = new InvalidDataException("internal detail at 10.1.2.3");
+        for (var i = 0; i < 3; i++)
+        {
+            await Task.Delay(StoreHealthCheck.Fresh + TimeSpan.FromMilliseconds(50));
+            using var unready = await client.GetAsync("/health/ready");
+            var body = await unready.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, unready.StatusCode);
+            Assert.Equal("failing: unavailable", JsonNode.Parse(body)!["checks"]!["store"]!["description"]!.GetValue<string>());
+            Assert.DoesNotContain("Exception", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("10.1.2.3", body, StringComparison.Ordinal);
+        }
+
+        probe.Failure = new TimeoutException("internal detail");
+        await Task.Delay(StoreHealthCheck.Fresh + TimeSpan.FromMilliseconds(50));
+        using (var timedOut = await client.GetAsync("/health/ready"))
+        {
+            Assert.Equal("failing: timeout", await StoreDescriptionAsync(timedOut));
+        }
+
+        probe.Failure = null;
+        Assert.Equal(HttpStatusCode.OK, await ReadyAfterFreshAsync(client));
+
+        Assert.Equal(
+            [
+                "6003 Readiness check failing fails: System.IO.InvalidDataException: internal detail at 10.1.2.3",
+                "6003 Readiness check failing fails: System.TimeoutException: internal detail",
+                "6004 Readiness check failing answers again",
+            ],
+            logs.Lines.Where(l => l.Contains("check failing", StringComparison.Ordinal)));
+    }
+
+    private static async Task<HttpStatusCode> ReadyAfterFreshAsync(HttpClient client)
+    {
+        await Task.Delay(StoreHealthCheck.Fresh + TimeSpan.FromMilliseconds(50));
+        using var response = await client.GetAsync("/health/ready");
+        return response.StatusCode;
+    }
+
+    private static async Task<string> StoreDescriptionAsync(HttpResponseMessage response) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync())!["checks"]!["store"]!["description"]!.GetValue<string>();
+
+    /// <summary>A store probe that throws <see cref="Failure"/> while it is set.</summary>
+    private sealed class FailingProbe : IStoreProbe
+    {
+        public volatile Exception? Failure;
+
+        public string Name => "failing";
+
+        public Task CheckAsync(CancellationToken ct) => Failure is { } failure ? Task.FromException(failure) : Task.CompletedTask;
+    }
+
+    /// <summary>Every log line of <see cref="StoreHealthCheck"/>: its event id and message.</summary>
+    private sealed class CapturedLogs : ILoggerProvider, ILogger
+    {
+        private readonly ConcurrentQueue<string> _lines = new();
+
+        public IEnumerable<string> Lines => _lines;
+
+        public ILogger CreateLogger(string categoryName) =>
+            categoryName == typeof(StoreHealthCheck).FullName ? this : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            _lines.Enqueue($"{eventId.Id} {formatter(state, exception)}");
+
+        public void Dispose()
+        {
         }
     }
 
