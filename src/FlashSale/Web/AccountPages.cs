@@ -26,9 +26,10 @@ public static class AccountPages
     private const string SignInMode = "login";
     private const string RegisterMode = "register";
 
-    private static async Task<Results<RedirectHttpResult, ContentHttpResult>> SignIn([FromForm] CredentialsForm form,
+    private static async Task<Results<RedirectHttpResult, ContentHttpResult>> SignIn([FromForm] CredentialsForm? posted,
         HttpContext context, AccountService accounts, CancellationToken ct)
     {
+        var form = posted ?? new CredentialsForm();
         var request = new CredentialsRequest(form.Username ?? "", form.Password ?? "");
         var account = request.Validate().IsValid ? await accounts.SignInAsync(request.Username, request.Password, ct) : null;
         if (account is null)
@@ -40,9 +41,10 @@ public static class AccountPages
         return TypedResults.LocalRedirect(SafeReturn(form.ReturnUrl, account));
     }
 
-    private static async Task<Results<RedirectHttpResult, ContentHttpResult>> Register([FromForm] CredentialsForm form,
+    private static async Task<Results<RedirectHttpResult, ContentHttpResult>> Register([FromForm] CredentialsForm? posted,
         HttpContext context, AccountService accounts, CancellationToken ct)
     {
+        var form = posted ?? new CredentialsForm();
         var request = new CredentialsRequest(form.Username ?? "", form.Password ?? "");
         var validation = request.Validate();
         if (!validation.IsValid)
@@ -122,4 +124,16 @@ public static class AccountPages
     private static string Capital(string field) => field.Length == 0 ? field : char.ToUpperInvariant(field[0]) + field[1..];
 }
 
-public sealed record CredentialsForm(string? Username, string? Password, string? ReturnUrl);
+/// <summary>
+/// The sign-in and register forms as posted. Properties, not constructor parameters: form binding refuses a post
+/// that lacks any constructor parameter (a default does not help), so a missing <c>returnUrl</c> was a 400 in the
+/// framework's words; a missing field is now one left blank. A post with none of them binds no form at all (null).
+/// </summary>
+public sealed record CredentialsForm
+{
+    public string? Username { get; init; }
+
+    public string? Password { get; init; }
+
+    public string? ReturnUrl { get; init; }
+}

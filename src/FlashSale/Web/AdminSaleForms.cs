@@ -34,13 +34,17 @@ public static class AdminSaleForms
     private static SaleFormValues Defaults(TimeProvider clock)
     {
         var start = clock.GetUtcNow().AddMinutes(5);
-        return new SaleFormValues(null, null, null, "99.00", "USD", null, "100", "1",
-            Format.Local(start), Format.Local(start.AddDays(1)));
+        return new SaleFormValues
+        {
+            Price = "99.00", Currency = "USD", TotalStock = "100", PerUserLimit = "1",
+            StartsAt = Format.Local(start), EndsAt = Format.Local(start.AddDays(1)),
+        };
     }
 
-    private static async Task<Results<RedirectHttpResult, ContentHttpResult>> Create([FromForm] SaleFormValues form,
+    private static async Task<Results<RedirectHttpResult, ContentHttpResult>> Create([FromForm] SaleFormValues? posted,
         HttpContext context, ISaleAdministration admin, CancellationToken ct)
     {
+        var form = posted ?? new SaleFormValues();
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var request = new CreateSaleRequest(form.Sku ?? "", form.ProductName ?? "", Decimal(form.Price, "price", errors),
             Int(form.TotalStock, "totalStock", errors), Time(form.StartsAt, "startsAt", errors), Time(form.EndsAt, "endsAt", errors),
@@ -66,8 +70,9 @@ public static class AdminSaleForms
 
     /// <summary>Sends only the fields the admin changed, as a PATCH would: an untouched window is no change to the window.</summary>
     private static async Task<Results<RedirectHttpResult, ContentHttpResult, ProblemHttpResult>> Update(string id,
-        [FromForm] SaleFormValues form, HttpContext context, ISaleStore sales, ISaleAdministration admin, CancellationToken ct)
+        [FromForm] SaleFormValues? posted, HttpContext context, ISaleStore sales, ISaleAdministration admin, CancellationToken ct)
     {
+        var form = posted ?? new SaleFormValues();
         var sale = await SalesApi.FindAsync(id, sales, ct);
         if (sale is null)
         {
@@ -198,13 +203,45 @@ public static class AdminSaleForms
     }
 }
 
-/// <summary>The sale form as posted: strings, so a typo is a field error, not a binding failure.</summary>
-public sealed record SaleFormValues(string? Sku, string? ProductName, string? Description, string? Price, string? Currency,
-    string? ImageUrl, string? TotalStock, string? PerUserLimit, string? StartsAt, string? EndsAt)
+/// <summary>
+/// The sale form as posted: strings, so a typo is a field error, not a binding failure. Properties, not constructor
+/// parameters: form binding refuses a post that lacks any constructor parameter, so a field left out is now one left
+/// blank. A post with none of them binds no form at all (null).
+/// </summary>
+public sealed record SaleFormValues
 {
+    public string? Sku { get; init; }
+
+    public string? ProductName { get; init; }
+
+    public string? Description { get; init; }
+
+    public string? Price { get; init; }
+
+    public string? Currency { get; init; }
+
+    public string? ImageUrl { get; init; }
+
+    public string? TotalStock { get; init; }
+
+    public string? PerUserLimit { get; init; }
+
+    public string? StartsAt { get; init; }
+
+    public string? EndsAt { get; init; }
+
     /// <summary>A sale as the form shows it (times to the minute, UTC).</summary>
-    public static SaleFormValues From(Sale sale) => new(sale.Sku, sale.ProductName, sale.Description,
-        sale.Price.ToString("0.00", CultureInfo.InvariantCulture), sale.Currency, sale.ImageUrl,
-        sale.TotalStock.ToString(CultureInfo.InvariantCulture), sale.PerUserLimit.ToString(CultureInfo.InvariantCulture),
-        Format.Local(sale.StartsAt), Format.Local(sale.EndsAt));
+    public static SaleFormValues From(Sale sale) => new()
+    {
+        Sku = sale.Sku,
+        ProductName = sale.ProductName,
+        Description = sale.Description,
+        Price = sale.Price.ToString("0.00", CultureInfo.InvariantCulture),
+        Currency = sale.Currency,
+        ImageUrl = sale.ImageUrl,
+        TotalStock = sale.TotalStock.ToString(CultureInfo.InvariantCulture),
+        PerUserLimit = sale.PerUserLimit.ToString(CultureInfo.InvariantCulture),
+        StartsAt = Format.Local(sale.StartsAt),
+        EndsAt = Format.Local(sale.EndsAt),
+    };
 }

@@ -150,9 +150,11 @@ public static class ShopPages
             """);
     }
 
-    private static async Task<Results<RedirectHttpResult, ContentHttpResult>> Buy(string id, [FromForm] BuyForm form,
+    private static async Task<Results<RedirectHttpResult, ContentHttpResult>> Buy(string id, [FromForm] BuyForm? posted,
         HttpContext context, IPurchaseLedger ledger, PurchaseAdmission admission)
     {
+        // No field at all is no key and no quantity: a keyless buy of one, as each one missing alone is.
+        var form = posted ?? new BuyForm();
         if (!RouteIds.TryParse(id, out var saleId))
         {
             return TypedResults.LocalRedirect("/");
@@ -184,4 +186,14 @@ public static class ShopPages
         StatusCodes.Status400BadRequest, $"/sales/{saleId}", "Back to the sale");
 }
 
-public sealed record BuyForm(string? Key, int? Quantity);
+/// <summary>
+/// The buy form as posted. The key is optional, as the API's Idempotency-Key is; a quantity left out or blank is 1.
+/// Properties, not constructor parameters: form binding refuses a post that lacks any constructor parameter (a
+/// default does not help), so a post without a key was a 400 in the framework's words.
+/// </summary>
+public sealed record BuyForm
+{
+    public string? Key { get; init; }
+
+    public int? Quantity { get; init; }
+}
