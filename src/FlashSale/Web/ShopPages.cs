@@ -1,5 +1,6 @@
 using FlashSale.Accounts;
 using FlashSale.Common;
+using FlashSale.Operations;
 using FlashSale.Orders;
 using FlashSale.Purchasing;
 using FlashSale.RateLimiting;
@@ -151,7 +152,7 @@ public static class ShopPages
     }
 
     private static async Task<Results<RedirectHttpResult, ContentHttpResult>> Buy(string id, [FromForm] BuyForm? posted,
-        HttpContext context, IPurchaseLedger ledger, PurchaseAdmission admission)
+        HttpContext context, IPurchaseLedger ledger, PurchaseAdmission admission, FlashSaleMetrics metrics)
     {
         // No field at all is no key and no quantity: a keyless buy of one, as each one missing alone is.
         var form = posted ?? new BuyForm();
@@ -170,13 +171,17 @@ public static class ShopPages
         using var ticket = admission.TryEnter();
         if (ticket is null)
         {
+            metrics.Purchase("shed", TimeSpan.Zero);
             return TypedResults.LocalRedirect($"/sales/{saleId}?m={Reasons.Unavailable}");
         }
 
         var user = context.User;
         var attempt = new PurchaseAttempt(saleId, user.UserId(), user.DisplayName(), form.Quantity ?? 1, form.Key);
         // As on the API: once started, a decision is carried through even if the browser leaves.
+        // Counted as the API's are: the purchases metric and its alerts see every buyer, not only the script's.
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var outcome = await ledger.PurchaseAsync(attempt, CancellationToken.None);
+        metrics.Purchase(PurchaseResults.OutcomeName(outcome), System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return TypedResults.LocalRedirect($"/sales/{saleId}?m={PurchaseMessages.Code(outcome)}");
     }
 

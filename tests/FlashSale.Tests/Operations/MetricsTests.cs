@@ -41,6 +41,33 @@ public sealed partial class MetricsTests : IAsyncLifetime
         Assert.Contains("flashsale_commit_batch_size", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TheBuyForm_IsCountedAsTheApiIs()
+    {
+        var saleId = (await _admin.CreateSaleAsync(stock: 1))["id"]!.GetValue<string>();
+        var browsers = new List<Browser>();
+        foreach (var name in new[] { "form-a-", "form-b-" })
+        {
+            var username = name + Guid.NewGuid().ToString("N")[..8];
+            using var registered = await _admin.Anonymous().PostAsJsonAsync("/api/v1/accounts", new { username, password = "buyer-password-1" });
+            await Api.EnsureAsync(registered, HttpStatusCode.Created);
+            var browser = Browser.Open(_app);
+            await browser.SignInAsync(username, "buyer-password-1");
+            browsers.Add(browser);
+        }
+
+        foreach (var browser in browsers)
+        {
+            using var bought = await browser.SubmitAsync($"/sales/{saleId}", $"/sales/{saleId}/buy",
+                new() { ["quantity"] = "1", ["key"] = Guid.NewGuid().ToString("N") });
+            Assert.Equal(HttpStatusCode.Redirect, bought.StatusCode);
+        }
+
+        var text = await _app.CreateClient().GetStringAsync("/metrics");
+        Assert.Equal(1, Counter(text, "created"));
+        Assert.Equal(1, Counter(text, "sold_out"));
+    }
+
     private static long Counter(string metrics, string outcome)
     {
         var match = Regex.Match(metrics, $$"""^flashsale_purchases_total\{[^}]*outcome="{{outcome}}"[^}]*\} (\d+)""", RegexOptions.Multiline);
