@@ -87,7 +87,11 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
         var trading = UpdateSaleRequest.ChangesTrading(sale, changed);
         if (!trading && !UpdateSaleRequest.ChangesProduct(sale, changed))
         {
-            return SaleCommandResult.Done(SaleResponse.From(sale, stock, now));
+            // Nothing to write, but the ledger still takes the record's terms: this may be the retry of an edit whose write
+            // committed and whose answer was lost while the record could not be read back, which left the sale shut
+            // (FollowTheRecordAsync). Until 2026-12-06 this answered 200 "active" and the sale refused every purchase as
+            // not started, for good.
+            return await ChangedAsync(sale, now, ct);
         }
 
         if (trading && now >= sale.StartsAt)
@@ -191,7 +195,8 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
     /// sale as the record holds it now before the exception goes on (to the 503), not the sale as it was: a write can
     /// fail after its commit (an answer lost on the way back), and the old sale put back re-opened one the record had
     /// ended (G6) or deleted. If the record cannot be read either, the sale stays shut (fail closed) until the admin's
-    /// retry or the next start: refused, never sold on terms the record may no longer have.
+    /// retry (which, finding nothing left to write, still applies the record's sale) or the next start (which applies
+    /// every sale's recorded terms): refused, never sold on terms the record may no longer have.
     /// </summary>
     private async Task<T> FollowingTheRecordOnFailureAsync<T>(Guid saleId, Func<Task<T>> write)
     {

@@ -6,6 +6,6 @@ public interface IStoreInitializer
     /// <summary>Applies the versioned schema migrations.</summary>
     Task MigrateAsync(CancellationToken ct);
 
-    /// <summary>Rebuilds whatever the ledger keeps outside the record (embedded: the books; distributed: missing Redis state).</summary>
+    /// <summary>Rebuilds whatever the ledger keeps outside the record (embedded: the books; distributed: missing Redis state, and the record's terms for the rest).</summary>
     Task LoadAsync(CancellationToken ct);
 }

@@ -147,24 +147,58 @@ internal sealed partial class DistributedStoreInitializer(
     LedgerScripts scripts,
     SaleStateBuilder state,
     ISaleStore sales,
+    IAdminChangeLock changing,
     ILogger<DistributedStoreInitializer> log) : IStoreInitializer
 {
+    /// <summary>Sales given the record's terms per hold of the admin lock: an admin's change waits for one chunk, not all.</summary>
+    private const int TermsPerLockHold = 64;
+
     public Task MigrateAsync(CancellationToken ct) => PostgresMigrations.ApplyAsync(db, log, ct);
 
-    /// <summary>Rebuilds every sale missing in Redis; without Redis the server still starts and rebuilds lazily.</summary>
+    /// <summary>
+    /// Rebuilds every sale missing in Redis, then gives every sale the record's terms; without Redis the server still
+    /// starts and rebuilds lazily.
+    /// </summary>
     public async Task LoadAsync(CancellationToken ct)
     {
         try
         {
             await scripts.LoadAsync(redis);
-            foreach (var sale in await sales.ListAsync(ct))
+            var ids = (await sales.ListAsync(ct)).Select(s => s.Id).ToList();
+            foreach (var id in ids)
             {
-                await state.EnsureAsync(sale.Id, ct);
+                await state.EnsureAsync(id, ct);
             }
+
+            await ApplyRecordedTermsAsync(ids, ct);
         }
         catch (Exception ex) when (RedisFailure.Is(ex))
         {
             LogRedisUnavailable(ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// State that exists is given the record's terms, as an admin's change applies them (<c>sale.lua</c>: the terms, and
+    /// stock following the total minus what is sold; buyers, keys and the outbox untouched, so it is safe while other
+    /// instances sell). A sale an admin change left shut, closed or withdrawn because the record could not be read
+    /// back after a failed write (<c>SaleCommands</c>) opens again here on the record's terms; until 2026-12-06 only
+    /// missing state was rebuilt, and such a sale refused every purchase as not started after every start. Under the
+    /// admin lock, each sale read from the record there: terms read before another instance's change and applied after
+    /// its ledger step would undo it (an end re-opened until its last step, G6).
+    /// </summary>
+    private async Task ApplyRecordedTermsAsync(IReadOnlyList<Guid> ids, CancellationToken ct)
+    {
+        foreach (var chunk in ids.Chunk(TermsPerLockHold))
+        {
+            await using var held = await changing.AcquireAsync(ct);
+            foreach (var id in chunk)
+            {
+                if (await sales.FindLatestAsync(id, ct) is { } recorded)
+                {
+                    await state.SaleChangedAsync(recorded, ct);
+                }
+            }
         }
     }
 
