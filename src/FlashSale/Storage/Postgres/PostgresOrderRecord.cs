@@ -14,37 +14,8 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db, SaleChangeListener?
     /// </summary>
     public async Task<Dictionary<Guid, bool>> InsertBatchAsync(IReadOnlyList<DecidedOrder> batch, CancellationToken ct)
     {
-        // Only orders decided under the sale's current ledger epoch (migration 6): the sale's row is read FOR KEY SHARE,
-        // as the foreign key check reads it anyway, so a rebuild advancing the epoch (FOR UPDATE) waits for this
-        // statement to commit before it reads the orders, or this statement waits for the rebuild and reads the new
-        // epoch. An entry of no epoch (written before version 6) is not fenced.
-        await using var command = db.CreateCommand("""
-            INSERT INTO orders (id, sale_id, user_id, username, quantity, unit_price, currency, purchased_at,
-                                remaining_after, idempotency_key, limit_one)
-            SELECT id, sale_id, user_id, username, quantity, unit_price, currency, purchased_at, remaining_after,
-                   idempotency_key, limit_one
-            FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::numeric[], $7::text[],
-                        $8::timestamptz[], $9::int[], $10::text[], $11::boolean[], $12::bigint[])
-                 AS d(id, sale_id, user_id, username, quantity, unit_price, currency, purchased_at, remaining_after,
-                      idempotency_key, limit_one, epoch)
-            WHERE d.epoch IS NULL OR d.epoch = (SELECT ledger_epoch FROM sales WHERE id = $13 FOR KEY SHARE)
-            ON CONFLICT DO NOTHING
-            RETURNING id
-            """);
-        var p = command.Parameters;
-        p.Add(new NpgsqlParameter { Value = batch.Select(b => b.Order.Id).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
-        p.Add(new NpgsqlParameter { Value = batch.Select(b => b.Order.SaleId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
-        p.Add(new NpgsqlParameter { Value = batch.Select(b => b.Order.UserId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        p.Add(new NpgsqlParameter { Value = batch.Select(b => b.Order.Username).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        p.Add(new NpgsqlParameter { Value = batch.Select(b => b.Order.Quantity).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
-        p.Add(new NpgsqlParameter { Value = batch.Select(b => b.Order.UnitPrice).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Numeric });
-        p.Add(new NpgsqlParameter { Value = batch.Select(b => b.Order.Currency).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        p.Add(new NpgsqlParameter { Value = batch.Select(b => b.Order.PurchasedAt.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-        p.Add(new NpgsqlParameter { Value = batch.Select(b => b.Order.RemainingAfter).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
-        p.Add(new NpgsqlParameter { Value = batch.Select(b => (object?)b.Order.IdempotencyKey ?? DBNull.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        p.Add(new NpgsqlParameter { Value = batch.Select(b => b.LimitOne).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean });
-        p.Add(new NpgsqlParameter { Value = batch.Select(b => (object?)b.Epoch ?? DBNull.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-        p.Add(new NpgsqlParameter { Value = batch[0].Order.SaleId, NpgsqlDbType = NpgsqlDbType.Uuid });
+        await using var command = db.CreateCommand(InsertSql);
+        AddInsertParameters(command.Parameters, batch);
 
         // The rows this statement inserted; a redelivered entry's row is already there and is looked up below.
         var present = new HashSet<Guid>();
@@ -71,6 +42,60 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db, SaleChangeListener?
         }
 
         return batch.ToDictionary(b => b.Order.Id, b => present.Contains(b.Order.Id));
+    }
+
+    /// <summary>
+    /// The persister's batch insert. The sale's row is locked FOR NO KEY UPDATE for the transaction, before any row takes
+    /// its <c>seq</c>:
+    /// <list type="bullet">
+    /// <item>Batches of one sale commit one after another, in <c>seq</c> order, so the orders of a sale any statement sees
+    /// are the first ones by <c>seq</c> and a keyset cursor over <c>(sale_id, seq)</c> never passes an order that commits
+    /// later. <c>seq</c> is taken at the insert, not at the commit: two instances' persisters inserting one sale's batches
+    /// at once (FOR KEY SHARE, as until 2026-12-06, does not conflict with itself) committed a lower seq after a higher
+    /// one, and an admin reading the orders oldest first, page by page, never saw it (<c>AdminOrderPagesAcrossInstancesTests</c>).
+    /// One row lock per batch; within one instance a sale's batches never overlap anyway. It waits behind an admin's
+    /// write of the sale (an UPDATE's own FOR NO KEY UPDATE) and a rebuild's epoch advance, each one short statement;
+    /// the orders' foreign key checks (FOR KEY SHARE) do not conflict with it.</item>
+    /// <item>Only orders decided under the sale's current ledger epoch (migration 6) are recorded: a rebuild advancing the
+    /// epoch (FOR UPDATE) waits for this statement to commit before it reads the orders, or this statement waits for the
+    /// rebuild and reads the new epoch. An entry of no epoch (written before version 6) is not fenced.</item>
+    /// </list>
+    /// The lock is a CTE joined to every row (LEFT JOIN: a sale the record lacks still leaves the foreign key to refuse
+    /// an unfenced entry), not a subquery in WHERE: <c>epoch IS NULL OR …</c> would skip the subquery, and its lock, for
+    /// unfenced entries.
+    /// </summary>
+    internal const string InsertSql = """
+        WITH sale AS (SELECT ledger_epoch FROM sales WHERE id = $13 FOR NO KEY UPDATE)
+        INSERT INTO orders (id, sale_id, user_id, username, quantity, unit_price, currency, purchased_at,
+                            remaining_after, idempotency_key, limit_one)
+        SELECT id, sale_id, user_id, username, quantity, unit_price, currency, purchased_at, remaining_after,
+               idempotency_key, limit_one
+        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::numeric[], $7::text[],
+                    $8::timestamptz[], $9::int[], $10::text[], $11::boolean[], $12::bigint[])
+             AS d(id, sale_id, user_id, username, quantity, unit_price, currency, purchased_at, remaining_after,
+                  idempotency_key, limit_one, epoch)
+             LEFT JOIN sale ON true
+        WHERE d.epoch IS NULL OR d.epoch = sale.ledger_epoch
+        ON CONFLICT DO NOTHING
+        RETURNING id
+        """;
+
+    /// <summary>The batch as <see cref="InsertSql"/>'s parameters, one array per column.</summary>
+    internal static void AddInsertParameters(NpgsqlParameterCollection p, IReadOnlyList<DecidedOrder> batch)
+    {
+        p.Add(new NpgsqlParameter { Value = batch.Select(b => b.Order.Id).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        p.Add(new NpgsqlParameter { Value = batch.Select(b => b.Order.SaleId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        p.Add(new NpgsqlParameter { Value = batch.Select(b => b.Order.UserId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        p.Add(new NpgsqlParameter { Value = batch.Select(b => b.Order.Username).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        p.Add(new NpgsqlParameter { Value = batch.Select(b => b.Order.Quantity).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        p.Add(new NpgsqlParameter { Value = batch.Select(b => b.Order.UnitPrice).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Numeric });
+        p.Add(new NpgsqlParameter { Value = batch.Select(b => b.Order.Currency).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        p.Add(new NpgsqlParameter { Value = batch.Select(b => b.Order.PurchasedAt.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        p.Add(new NpgsqlParameter { Value = batch.Select(b => b.Order.RemainingAfter).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        p.Add(new NpgsqlParameter { Value = batch.Select(b => (object?)b.Order.IdempotencyKey ?? DBNull.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        p.Add(new NpgsqlParameter { Value = batch.Select(b => b.LimitOne).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean });
+        p.Add(new NpgsqlParameter { Value = batch.Select(b => (object?)b.Epoch ?? DBNull.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        p.Add(new NpgsqlParameter { Value = batch[0].Order.SaleId, NpgsqlDbType = NpgsqlDbType.Uuid });
     }
 
     /// <summary>
@@ -137,7 +162,7 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db, SaleChangeListener?
 
     /// <summary>
     /// Advances the sale's ledger epoch before a rebuild reads its orders; null when the record has no such sale. The
-    /// row is locked FOR UPDATE first: that waits for every persister insert holding it FOR KEY SHARE (a batch read from
+    /// row is locked FOR UPDATE first: that waits for every persister insert holding it FOR NO KEY UPDATE (a batch read from
     /// the outbox before the state was lost) to commit, so the orders read next include them, and a later insert of an
     /// older epoch's entries is refused (<see cref="InsertBatchAsync"/>).
     /// </summary>

@@ -12,6 +12,11 @@ public sealed class PostgresOrderStore(PostgresRequests db) : IOrderStore
     public async Task<OrderPage?> ListByUserAsync(string userId, int limit, Guid? after, CancellationToken ct)
     {
         // Keyset on (user_id, seq), the index ix_orders_user; the cursor is the buyer's own order, looked up by id.
+        // Newest first only, so seq taken at the insert, not at the commit, skips nothing here, although a buyer's orders
+        // in two sales are inserted by batches that do not wait for each other (only one sale's batches do): an order
+        // committing during a walk below its cursor comes on a later page, and one above it is newer than the walk's
+        // first page, as an order placed after the walk began, and is on the first page of the next walk. No cursor
+        // goes the other way (newer than), which a late commit of a lower seq could pass for good.
         List<(long Seq, Order Order)> rows;
         if (after is { } id)
         {
@@ -42,7 +47,12 @@ public sealed class PostgresOrderStore(PostgresRequests db) : IOrderStore
 
     public async Task<OrderPage> ListBySaleAsync(Guid saleId, OrderPageRequest request, CancellationToken ct)
     {
-        // Keyset pagination on seq, as the embedded store: stable under concurrent inserts.
+        // Keyset pagination on seq, as the embedded store. Oldest first, a cursor passes for good every seq below it, so
+        // this relies on a sale's orders committing in seq order: the persister's insert locks the sale's row for its
+        // transaction (PostgresOrderRecord.InsertSql), and the orders any statement sees are the sale's first by seq.
+        // Without that, two instances' batches of one sale committed out of seq order, and an order committed after a
+        // page whose cursor had passed it was never listed (AdminOrderPagesAcrossInstancesTests). Newest first is safe
+        // as the buyer's list is (ListByUserAsync).
         long? after = long.TryParse(request.Cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var c) ? c : null;
         var comparison = request.NewestFirst ? "<" : ">";
         var direction = request.NewestFirst ? "DESC" : "ASC";
@@ -72,7 +82,8 @@ public sealed class PostgresOrderStore(PostgresRequests db) : IOrderStore
     }
 
     public async Task<IReadOnlyList<Order>> FirstConfirmedAsync(Guid saleId, int limit, CancellationToken ct) =>
-        // ix_orders_sale_confirmed: a range scan of (sale, seq) over confirmed orders only.
+        // A range scan of (sale, seq), filtered on status. The sale's orders commit in seq order (ListBySaleAsync), so a
+        // buyer shown here is never later pushed down by an order committed after it with a lower seq.
         (await QueryAsync($"SELECT {Columns} FROM orders WHERE sale_id = $1 AND status = 0 ORDER BY seq LIMIT $2", ct, saleId, limit))
         .Select(r => r.Order).ToList();
 
