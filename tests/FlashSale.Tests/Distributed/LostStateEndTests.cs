@@ -1,3 +1,4 @@
+using System.Net;
 using FlashSale.Storage.Postgres;
 using FlashSale.Tests.Admin;
 using FlashSale.Tests.Infrastructure;
@@ -19,5 +20,31 @@ public sealed class LostStateEndTests() : AdminAppTest(new TestApp(kind: Storage
         await RedisState.LoseAsync(App.Storage, Guid.Parse(sale));
 
         await EndScene.PurchasesWhileTheEndIsWritten_AreRefusedAsync(Admin, App.Services.GetRequiredService<FaultySaleStore>(), sale);
+    }
+
+    /// <summary>
+    /// The end's ledger step leaves its end for rebuilds (<c>:endcap</c>); when the record's write then fails, the sale
+    /// as the record holds it goes back, and with it the record's end: a later rebuild must open the sale again, not
+    /// close it at the end the record never took.
+    /// </summary>
+    [Fact]
+    public async Task AnEndWhoseWriteFailed_LeavesNoEndForALaterRebuild()
+    {
+        var sale = (await Admin.CreateSaleAsync(stock: 100, perUserLimit: 10)).Id();
+        var saleId = Guid.Parse(sale);
+        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
+        var store = App.Services.GetRequiredService<FaultySaleStore>();
+        await RedisState.LoseAsync(App.Storage, saleId);
+        store.BeforeEnd = () => Task.FromException(new TimeoutException("injected: the write never reached the record"));
+
+        using (var failed = await Admin.PostEmptyAsync($"/api/v1/admin/sales/{sale}/end"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+        }
+
+        store.BeforeEnd = null;
+        await RedisState.LoseAsync(App.Storage, saleId);
+        using var bought = await buyer.PurchaseAsync(sale);
+        Assert.Equal(HttpStatusCode.Created, bought.StatusCode);
     }
 }

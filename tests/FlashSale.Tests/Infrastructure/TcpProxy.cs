@@ -8,6 +8,7 @@ namespace FlashSale.Tests.Infrastructure;
 /// refused (the host went away). <see cref="Stall"/>: connections stay open and new ones are
 /// accepted, but not a byte moves either way — what a SIGSTOPped or wedged database looks like
 /// from the client — until <see cref="Resume"/>. The database stays up for the other tests.
+/// <see cref="StallAtAsync"/> stalls at a given request, which is held: a server frozen at one step of its work.
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
@@ -16,6 +17,7 @@ public sealed class TcpProxy : IAsyncDisposable
     private TcpListener? _listener;
     private CancellationTokenSource _cts = new();
     private volatile TaskCompletionSource _flowing = Flowing();
+    private Watch? _watch;
 
     public TcpProxy(string host, int port)
     {
@@ -70,6 +72,18 @@ public sealed class TcpProxy : IAsyncDisposable
         {
             _flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
+    }
+
+    /// <summary>
+    /// Stalls when bytes holding <paramref name="marker"/> (e.g. a command and its key as the wire spells them) pass,
+    /// before they are sent on; the task ends then. <see cref="Resume"/> lets them through. Looked for within each read
+    /// of a connection, which holds a small command whole.
+    /// </summary>
+    public Task StallAtAsync(string marker)
+    {
+        var watch = new Watch(System.Text.Encoding.UTF8.GetBytes(marker));
+        Volatile.Write(ref _watch, watch);
+        return watch.Seen.Task.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     /// <summary>Lets the held bytes and connections through.</summary>
@@ -142,6 +156,12 @@ public sealed class TcpProxy : IAsyncDisposable
                     return;
                 }
 
+                if (Volatile.Read(ref _watch) is { } watch && buffer.AsSpan(0, read).IndexOf(watch.Marker) >= 0 && Interlocked.CompareExchange(ref _watch, null, watch) == watch)
+                {
+                    Stall();
+                    watch.Seen.TrySetResult();
+                }
+
                 // Read during a stall: held here until it ends.
                 await _flowing.Task.WaitAsync(ct);
                 await sink.WriteAsync(buffer.AsMemory(0, read), ct);
@@ -155,6 +175,11 @@ public sealed class TcpProxy : IAsyncDisposable
             from.Dispose();
             to.Dispose();
         }
+    }
+
+    private sealed record Watch(byte[] Marker)
+    {
+        public TaskCompletionSource Seen { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     public ValueTask DisposeAsync()

@@ -27,6 +27,12 @@ public static class RedisKeys
     /// <summary>Cancels between their record update and their ledger step: order id → expiry (unix ms).</summary>
     public static RedisKey Cancelling(Guid saleId) => Tag(saleId) + ":cancelling";
 
+    /// <summary>
+    /// The end (unix ms) the latest admin change gave the sale, kept a while (sale.lua): a rebuild from the record ends
+    /// the sale no later (rebuild.lua), since the change reached the ledger before the record.
+    /// </summary>
+    public static RedisKey EndCap(Guid saleId) => Tag(saleId) + ":endcap";
+
     public static RedisKey RebuildLock(Guid saleId) => Tag(saleId) + ":rebuild";
 
     /// <summary>What one buyer's Idempotency-Key stands for in one sale.</summary>

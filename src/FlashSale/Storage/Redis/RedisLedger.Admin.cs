@@ -132,7 +132,7 @@ public sealed partial class RedisLedger
         // orders are remembered refusals only; they expire by themselves.
         await db.KeyDeleteAsync([
             RedisKeys.Meta(id), RedisKeys.Stock(id), RedisKeys.Buyers(id), RedisKeys.Cancelled(id),
-            RedisKeys.Cancelling(id), RedisKeys.Outbox(id), RedisKeys.Refused(id),
+            RedisKeys.Cancelling(id), RedisKeys.Outbox(id), RedisKeys.Refused(id), RedisKeys.EndCap(id),
         ]);
         await db.SetRemoveAsync(RedisKeys.Registry(_options.Namespace), id.ToString("D"));
     }

@@ -84,6 +84,7 @@ public sealed partial class SaleStateBuilder(
         var keys = new List<RedisKey>
         {
             RedisKeys.Meta(saleId), RedisKeys.Stock(saleId), RedisKeys.Buyers(saleId), RedisKeys.Cancelled(saleId),
+            RedisKeys.EndCap(saleId),
         };
         keys.AddRange(keyed.Select(o => RedisKeys.Idempotency(saleId, o.UserId, o.IdempotencyKey!)));
         var args = new List<RedisValue>(LedgerValues.SaleTerms(sale)) { Math.Max(0, sale.TotalStock - sold), holds.Count };
@@ -108,12 +109,19 @@ public sealed partial class SaleStateBuilder(
         return true;
     }
 
-    /// <summary>A new or changed sale: its terms in Redis, stock following the new total.</summary>
+    /// <summary>
+    /// A new or changed sale: its terms in Redis, stock following the new total. Its end also goes to the sale's end cap
+    /// (<see cref="RedisKeys.EndCap"/>), which every rebuild from the record applies: an admin's end closes the ledger
+    /// before the record's write, and a rebuild in between (this instance's below, or another instance's that held the
+    /// lock while this change waited for it) wrote the record's old end and sold past the recorded one (G6). The cap
+    /// outlives this change's wait for a rebuild and its record write; the next change overwrites it.
+    /// </summary>
     public async Task SaleChangedAsync(Sale sale, CancellationToken ct)
     {
         var db = redis.GetDatabase();
-        var updated = (int)await scripts.Sale.EvaluateAsync(db, [RedisKeys.Meta(sale.Id), RedisKeys.Stock(sale.Id)],
-            LedgerValues.SaleTerms(sale));
+        RedisKey[] keys = [RedisKeys.Meta(sale.Id), RedisKeys.Stock(sale.Id), RedisKeys.EndCap(sale.Id)];
+        RedisValue[] args = [.. LedgerValues.SaleTerms(sale), (long)EndCapTime.TotalMilliseconds];
+        var updated = (int)await scripts.Sale.EvaluateAsync(db, keys, args);
         if (updated == 0)
         {
             // No state yet (a new sale, or a state lost): build it from the record, then apply these terms, which need not
@@ -121,7 +129,7 @@ public sealed partial class SaleStateBuilder(
             // the sale stayed open through that write and sold past its recorded end (G6).
             if (await EnsureAsync(sale.Id, ct))
             {
-                await scripts.Sale.EvaluateAsync(db, [RedisKeys.Meta(sale.Id), RedisKeys.Stock(sale.Id)], LedgerValues.SaleTerms(sale));
+                await scripts.Sale.EvaluateAsync(db, keys, args);
             }
         }
         else
@@ -129,6 +137,13 @@ public sealed partial class SaleStateBuilder(
             await db.SetAddAsync(RedisKeys.Registry(options.Value.Namespace), sale.Id.ToString("D"));
         }
     }
+
+    /// <summary>
+    /// How long a change's end caps rebuilds: longer than the change can take from the ledger to the record (its wait for
+    /// another instance's rebuild, then its record write), short enough that a cap left by an instance that died in
+    /// between (the ledger closed, the record not) stops closing later rebuilds soon after.
+    /// </summary>
+    private TimeSpan EndCapTime => options.Value.RebuildWait + options.Value.RequestCommandTimeout + TimeSpan.FromMinutes(1);
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Sale {SaleId} rebuilt in Redis from PostgreSQL: {Remaining} left, {Orders} orders")]
     private partial void LogRebuilt(Guid saleId, int remaining, int orders);

@@ -1,8 +1,8 @@
 -- Rebuilds one sale's state from the record, unless another instance already did.
--- KEYS: 1 meta · 2 stock · 3 buyers · 4 cancelled · 5.. idempotency keys of stored orders
+-- KEYS: 1 meta · 2 stock · 3 buyers · 4 cancelled · 5 end cap (sale.lua) · 6.. idempotency keys of stored orders
 -- ARGV: 1 total · 2 limit · 3 starts · 4 ends · 5 price · 6 currency · 7 stock
 --       8 buyer count, then user, held pairs · then cancelled count, then order ids
---       · then one value per idempotency key in KEYS[5..] · last: the sale's ledger epoch, just advanced in the record
+--       · then one value per idempotency key in KEYS[6..] · last: the sale's ledger epoch, just advanced in the record
 local epoch = ARGV[#ARGV]
 if redis.call('EXISTS', KEYS[1]) == 1 then
   -- Built by another rebuild (one that lost its lock). The record's epoch is now this one's, and orders decided
@@ -26,10 +26,17 @@ for c = 1, cancelled do
   redis.call('SADD', KEYS[4], ARGV[i + c])
 end
 i = i + cancelled + 1
-for k = 5, #KEYS do
-  redis.call('SET', KEYS[k], ARGV[i + k - 5])
+for k = 6, #KEYS do
+  redis.call('SET', KEYS[k], ARGV[i + k - 6])
+end
+-- The record's end, or an admin's latest change's if earlier: that change closed the ledger before writing the
+-- record, and the record read here may not have it yet (G6). Read here, in the step that opens the sale to purchases.
+local ends = ARGV[4]
+local cap = redis.call('GET', KEYS[5])
+if cap and tonumber(cap) < tonumber(ends) then
+  ends = cap
 end
 -- Meta last: purchases see the sale only when everything else is in place (one script: atomic anyway).
-redis.call('HSET', KEYS[1], 'total', ARGV[1], 'limit', ARGV[2], 'starts', ARGV[3], 'ends', ARGV[4],
+redis.call('HSET', KEYS[1], 'total', ARGV[1], 'limit', ARGV[2], 'starts', ARGV[3], 'ends', ends,
   'price', ARGV[5], 'currency', ARGV[6], 'epoch', epoch)
 return 1

@@ -1,6 +1,11 @@
 -- A changed sale (admin): new terms; stock follows the new total minus what is sold.
--- KEYS: 1 meta · 2 stock
--- ARGV: 1 total · 2 limit · 3 starts (ms) · 4 ends (ms) · 5 price · 6 currency
+-- KEYS: 1 meta · 2 stock · 3 end cap
+-- ARGV: 1 total · 2 limit · 3 starts (ms) · 4 ends (ms) · 5 price · 6 currency · 7 end cap lifetime (ms)
+-- Every change leaves its end in the end cap for a while, the state missing or not: an admin's change reaches the
+-- ledger before the record (an early end closes here first), and a rebuild from the record in between (this
+-- instance's or another's, maybe under way now) ends the sale no later than this (rebuild.lua). Overwritten by the
+-- next change, so a failed write's put-back (the record's end again) lifts it.
+redis.call('SET', KEYS[3], ARGV[4], 'PX', ARGV[7])
 local old_total = redis.call('HGET', KEYS[1], 'total')
 if not old_total then
   return 0
