@@ -370,9 +370,17 @@ public sealed partial class RedisLedger(
                 await record.CancelAsync(orderId, clock.GetUtcNow(), cancelledBy, ct);
             }
 
-            await scripts.Cancel.EvaluateAsync(db,
-                [RedisKeys.Meta(sale), RedisKeys.Stock(sale), RedisKeys.Buyers(sale), RedisKeys.Cancelled(sale), RedisKeys.Cancelling(sale)],
-                [orderId.ToString("D"), order.UserId, order.Quantity]);
+            RedisKey[] keys = [RedisKeys.Meta(sale), RedisKeys.Stock(sale), RedisKeys.Buyers(sale), RedisKeys.Cancelled(sale), RedisKeys.Cancelling(sale)];
+            RedisValue[] args = [orderId.ToString("D"), order.UserId, order.Quantity];
+            if ((string?)await scripts.Cancel.EvaluateAsync(db, keys, args) == "missing" && await state.EnsureAsync(sale, ct))
+            {
+                // No state: rebuilt (or being rebuilt) from the record, then the stock returned in it, as a purchase does.
+                // Left to the rebuild, a rebuild that had read the order before this cancel's record write (another
+                // instance's, under way) wrote it back as held: answered cancelled, the unit never came back and the buyer
+                // stayed at the limit until reconciliation. One that read it cancelled has it in :cancelled: 'already'.
+                await scripts.Cancel.EvaluateAsync(db, keys, args);
+            }
+
             _soldOut.TryRemove(sale, out _);
             notifier.StockChanged(sale);
             return new CancelOutcome.Cancelled(await orders.FindAsync(orderId, ct) ?? order);

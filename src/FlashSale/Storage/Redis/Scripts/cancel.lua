@@ -3,7 +3,8 @@
 -- ARGV: 1 order id · 2 user id · 3 quantity
 redis.call('ZREM', KEYS[5], ARGV[1])
 if redis.call('EXISTS', KEYS[1]) == 0 then
-  -- No state: the rebuild will read the cancellation from the record.
+  -- No state: the caller has it rebuilt and runs this again. A rebuild that read the order confirmed holds it (returned
+  -- then); one that read it cancelled lists it in KEYS[4] ('already').
   return 'missing'
 end
 if redis.call('SADD', KEYS[4], ARGV[1]) == 0 then
