@@ -82,10 +82,17 @@ public static class AdminOrdersApi
         return await ledger.CancelAsync(id, context.User.DisplayName(), CancellationToken.None) switch
         {
             CancelOutcome.Cancelled cancelled => TypedResults.Ok(AdminOrderResponse.From(cancelled.Order)),
-            CancelOutcome.Unavailable => ApiProblem.Unavailable(context, "The cancel could not be recorded; nothing changed. Try again."),
+            CancelOutcome.Unavailable => ApiProblem.Unavailable(context, CancelUnfinished),
             _ => OrderNotFound(),
         };
     }
+
+    /// <summary>
+    /// A cancel answered 503 may have changed the record (distributed: the record's write, then Redis failing before the
+    /// stock came back); a retry finishes it, and the stock returns once (keyed by order id). Until 2026-12-06 this said
+    /// nothing had changed.
+    /// </summary>
+    internal const string CancelUnfinished = "The cancel may not have completed. Try again: a retry finishes it and never returns the stock twice.";
 
     private static bool IsOrder(string? order) => order is null or "asc" or "desc";
 

@@ -1,4 +1,5 @@
 using FlashSale.Accounts;
+using FlashSale.Admin;
 using FlashSale.Common;
 using FlashSale.Orders;
 using FlashSale.Purchasing;
@@ -56,11 +57,29 @@ public static class AdminOrderForms
         return await ledger.CancelAsync(id, context.User.DisplayName(), CancellationToken.None) switch
         {
             CancelOutcome.Cancelled cancelled => TypedResults.LocalRedirect($"/admin/sales/{cancelled.Order.SaleId}?m=cancelled"),
-            CancelOutcome.Unavailable => AdminSaleForms.Refused(context, new AdminActionResult(false,
-                "The cancel could not be recorded; nothing changed. Try again.", Reason: Reasons.Unavailable,
-                Status: StatusCodes.Status503ServiceUnavailable)),
+            CancelOutcome.Unavailable => Unfinished(context, id),
             _ => NotFound(context),
         };
+    }
+
+    /// <summary>
+    /// A 503 whose record write may have happened: not the refusals' "Nothing changed", and the retry is on the page (the
+    /// confirm page of an order the record has cancelled offers none).
+    /// </summary>
+    private static ContentHttpResult Unfinished(HttpContext context, Guid id)
+    {
+        const string heading = "The cancel may not have completed";
+        var main = H($"""
+            <h1>{heading}</h1>
+            <p>{AdminOrdersApi.CancelUnfinished}</p>
+            <p class="muted small">Reason: <code data-role="reason">{Reasons.Unavailable}</code></p>
+            <form method="post" action="/admin/orders/{id}/cancel" class="inline">
+              {Layout.Antiforgery(context)}
+              <button type="submit" class="button danger">Try again</button>
+            </form>
+            <a class="button" href="/admin">Back</a>
+            """);
+        return Layout.Page(context, heading, main, Flash.Error(AdminOrdersApi.CancelUnfinished), StatusCodes.Status503ServiceUnavailable);
     }
 
     private static ContentHttpResult NotFound(HttpContext context) => AdminSaleForms.Refused(context,

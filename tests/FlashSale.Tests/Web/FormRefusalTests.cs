@@ -5,9 +5,10 @@ using FlashSale.Tests.Infrastructure;
 namespace FlashSale.Tests.Web;
 
 /// <summary>
-/// The forms refuse as the API they stand for does. A cancel the record cannot write is a 503 page with Retry-After,
-/// as every 503 is (G7); the buy form's idempotency key is held to the API's rule: a key the API would answer 400
-/// <c>invalid_idempotency_key</c> was dropped and the buy went on without one, so each retry could buy again (G5).
+/// The forms refuse as the API they stand for does. A cancel that may not have completed is a 503 page with
+/// Retry-After, as every 503 is (G7), and a button to try again; the buy form's idempotency key is held to the API's
+/// rule: a key the API would answer 400 <c>invalid_idempotency_key</c> was dropped and the buy went on without one, so
+/// each retry could buy again (G5).
 /// </summary>
 public sealed class FormRefusalTests() : AdminAppTest(new TestApp())
 {
@@ -27,7 +28,11 @@ public sealed class FormRefusalTests() : AdminAppTest(new TestApp())
         App.Sql("DROP TRIGGER fail_cancel;");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.NotNull(refused.Headers.RetryAfter);
-        Assert.Contains("data-role=\"reason\">unavailable<", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var page = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("data-role=\"reason\">unavailable<", page, StringComparison.Ordinal);
+        // Not "nothing changed" (distributed, the record may have taken it), and the retry, which finishes it, on the page.
+        Assert.Contains("may not have completed", page, StringComparison.Ordinal);
+        Assert.Contains($"action=\"/admin/orders/{orderIds[0]}/cancel\"", page, StringComparison.Ordinal);
         Assert.Equal("confirmed", Assert.Single(await Admin.AllOrdersAsync(saleId))["status"]!.GetValue<string>());
     }
 
