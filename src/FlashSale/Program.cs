@@ -43,7 +43,7 @@ try
     builder.Services.AddSingleton<SaleCommands>();
     builder.Services.AddFlashSaleOperations();
     builder.Services.AddFlashSaleWeb();
-    builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>().AddOperationTransformer<StoreUnavailableResponseTransformer>());
+    builder.Services.AddFlashSaleOpenApi();
 
     app = builder.Build();
 

@@ -41,4 +41,37 @@ public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
         Assert.All(operations, o => Assert.True(o.Operation["responses"]?["503"]?["content"]?["application/problem+json"] is not null,
             $"{o.Name} does not document 503"));
     }
+
+    [Fact]
+    public async Task Numbers_AreDocumentedAsNumbersOnly_AsBodiesAreReadStrictly()
+    {
+        var document = await DocumentAsync();
+
+        var quantity = document["components"]!["schemas"]!["PurchaseRequest"]!["properties"]!["quantity"]!;
+        Assert.Equal("integer", quantity["type"]!.GetValue<string>());
+        Assert.Null(quantity["pattern"]);
+        // Nowhere a number that may also be a string: StrictJson refuses "1" for 1 (invalid_json).
+        var both = Descendants(document).OfType<JsonObject>()
+            .Where(o => o["type"] is JsonArray types && types.Any(t => t!.GetValue<string>() == "string")
+                && types.Any(t => t!.GetValue<string>() is "integer" or "number"))
+            .Select(o => o.GetPath()).ToList();
+        Assert.True(both.Count == 0, "typed number-or-string: " + string.Join(", ", both));
+    }
+
+    private async Task<JsonNode> DocumentAsync() => JsonNode.Parse(await App.CreateClient().GetStringAsync("/openapi/v1.json"))!;
+
+    private static IEnumerable<JsonNode> Descendants(JsonNode node)
+    {
+        yield return node;
+        var children = node switch
+        {
+            JsonObject o => o.Select(p => p.Value),
+            JsonArray a => a.AsEnumerable(),
+            _ => [],
+        };
+        foreach (var child in children.OfType<JsonNode>().SelectMany(Descendants))
+        {
+            yield return child;
+        }
+    }
 }
