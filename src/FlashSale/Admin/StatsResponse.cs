@@ -19,8 +19,8 @@ public sealed record ProductRankResponse(int Rank, Guid SaleId, string Sku, stri
 public sealed record DayRevenueResponse(DateOnly Date, decimal Revenue, long Units, long Orders);
 
 /// <summary>
-/// One sale from the record: <c>SellThroughPercent</c> = sold / stock × 100 (two decimals);
-/// <c>SoldOutAt</c> and <c>TimeToSellOutSeconds</c> (from <c>StartsAt</c>) are null unless it is sold out now.
+/// One sale from the record: <c>sellThroughPercent</c> = sold / stock × 100 (two decimals);
+/// <c>soldOutAt</c> and <c>timeToSellOutSeconds</c> (from <c>startsAt</c>) are null unless it is sold out now.
 /// </summary>
 public sealed record SaleStatsResponse(
     Guid SaleId,

@@ -16,7 +16,7 @@ public sealed record OrderResponse(
         order.UnitPrice, order.Total, order.Currency, order.PurchasedAt, order.RemainingAfter, order.Status);
 }
 
-/// <summary>A page of the caller's orders; <see cref="NextCursor"/> is null on the last page.</summary>
+/// <summary>A page of the caller's orders; <c>nextCursor</c> is null on the last page.</summary>
 public sealed record OrderListResponse(IReadOnlyList<OrderResponse> Items, string? NextCursor);
 
 public sealed record MySalePurchasesResponse(Guid SaleId, int Quantity, int PerUserLimit, IReadOnlyList<OrderResponse> Orders);

@@ -58,7 +58,7 @@ public interface IPurchaseLedger
     Task ResetAsync(CancellationToken ct);
 }
 
-/// <summary>One sale's line in a reconciliation: <c>Drift = LedgerSold - RecordSold</c>.</summary>
+/// <summary>One sale's line in a reconciliation: <c>drift = ledgerSold - recordSold</c>.</summary>
 public sealed record SaleReconciliation(Guid SaleId, string Sku, int TotalStock, int RecordSold, int LedgerSold,
     int Drift, bool Repaired, bool Busy);
 

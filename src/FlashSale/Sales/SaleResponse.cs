@@ -23,7 +23,7 @@ public sealed record SaleResponse(
         sale.StatusAt(now, stock.Remaining), now);
 }
 
-/// <summary>A page of sales; <see cref="NextCursor"/> is null on the last page.</summary>
+/// <summary>A page of sales; <c>nextCursor</c> is null on the last page.</summary>
 public sealed record SaleListResponse(IReadOnlyList<SaleResponse> Items, string? NextCursor, DateTimeOffset ServerTime);
 
 public sealed record StockResponse(Guid SaleId, int TotalStock, int RemainingStock, int Sold, SaleStatus Status,

@@ -20,10 +20,9 @@ public static class SalesApi
     internal const string StatusFilter = "Only the sales with this status now: upcoming, active, sold_out or ended (400 otherwise). Every sale when absent.";
     internal const string LimitDoc = "Sales per page, 1-1000 (default 100).";
 
-    /// <summary>
-    /// A page of the sales, or of those with one status (as of now: <see cref="Sale.StatusAt"/> with the live stock),
-    /// in start order; <c>nextCursor</c> fetches the next page (<see cref="SalePage"/>).
-    /// </summary>
+    // A page of the sales, or of those with one status (as of now: Sale.StatusAt with the live stock), in start order;
+    // nextCursor fetches the next page (SalePage). Not an XML doc comment: the OpenAPI document would take it for the
+    // operation's summary, C# signatures included, over WithSummary.
     internal static async Task<Results<Ok<SaleListResponse>, ProblemHttpResult>> ListAsync([Description(StatusFilter)] string? status,
         [Description(LimitDoc)] string? limit, [Description(QueryLimit.CursorDoc)] string? cursor,
         ISaleStore sales, IPurchaseLedger ledger, TimeProvider clock, CancellationToken ct)

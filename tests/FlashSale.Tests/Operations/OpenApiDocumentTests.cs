@@ -58,6 +58,25 @@ public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
         Assert.True(both.Count == 0, "typed number-or-string: " + string.Join(", ", both));
     }
 
+    [Fact]
+    public async Task SummariesAndDescriptions_ReadAsApiDocs_NotAsCSharp()
+    {
+        var document = await DocumentAsync();
+
+        // Text from XML doc comments: a <see cref> comes out as a C# signature ("SaleStatus Sale.StatusAt(DateTimeOffset now, …)",
+        // "string? OrderListResponse.NextCursor") or a type name in parentheses ("(SalePage)").
+        var csharp = new System.Text.RegularExpressions.Regex(@"\b[A-Z]\w+\.[A-Z]\w+|\((?:[A-Z][a-z]+){2,}\)|\b(?:string|int|long|bool|Guid)\?? [A-Z]");
+        var texts = Descendants(document).OfType<JsonObject>()
+            .SelectMany(o => new[] { o["summary"], o["description"] }.OfType<JsonValue>()
+                .Where(v => v.GetValueKind() == System.Text.Json.JsonValueKind.String)
+                .Select(v => (Path: v.GetPath(), Text: v.GetValue<string>())))
+            .ToList();
+
+        Assert.Contains(texts, t => t.Path == "$.paths['/api/v1/sales'].get.summary");
+        var leaks = texts.Where(t => csharp.IsMatch(t.Text)).Select(t => $"{t.Path}: {t.Text}").ToList();
+        Assert.True(leaks.Count == 0, string.Join("\n", leaks));
+    }
+
     private async Task<JsonNode> DocumentAsync() => JsonNode.Parse(await App.CreateClient().GetStringAsync("/openapi/v1.json"))!;
 
     private static IEnumerable<JsonNode> Descendants(JsonNode node)
