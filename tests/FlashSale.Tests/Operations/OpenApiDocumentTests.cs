@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using FlashSale.Common;
 using FlashSale.Tests.Infrastructure;
 
 namespace FlashSale.Tests.Operations;
@@ -75,6 +76,20 @@ public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
         Assert.Contains(texts, t => t.Path == "$.paths['/api/v1/sales'].get.summary");
         var leaks = texts.Where(t => csharp.IsMatch(t.Text)).Select(t => $"{t.Path}: {t.Text}").ToList();
         Assert.True(leaks.Count == 0, string.Join("\n", leaks));
+    }
+
+    [Fact]
+    public async Task TheProblemSchema_HasItsReason()
+    {
+        var document = await DocumentAsync();
+
+        var problem = document["components"]!["schemas"]!["ProblemDetails"]!;
+        var reason = problem["properties"]!["reason"]!;
+        Assert.Equal("string", reason["type"]!.GetValue<string>());
+        var reasons = typeof(Reasons).GetFields().Select(f => (string)f.GetRawConstantValue()!).Order(StringComparer.Ordinal);
+        Assert.Equal(reasons, reason["enum"]!.AsArray().Select(r => r!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Contains("reason", problem["required"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.All(new[] { "errors", "traceId", "rule", "retryAfter", "outcomeUnknown" }, name => Assert.NotNull(problem["properties"]![name]));
     }
 
     private async Task<JsonNode> DocumentAsync() => JsonNode.Parse(await App.CreateClient().GetStringAsync("/openapi/v1.json"))!;

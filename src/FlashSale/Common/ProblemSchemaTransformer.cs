@@ -1,0 +1,57 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace FlashSale.Common;
+
+/// <summary>
+/// The problem schema as the API writes it (<see cref="ApiProblem"/>, <see cref="ProblemJsonWriter"/>): RFC 9457's members
+/// and, always, a <c>reason</c> (one of <see cref="Reasons"/>) and a <c>traceId</c>; <c>errors</c> on
+/// <c>validation_failed</c>, <c>rule</c> and <c>retryAfter</c> on a rate-limit rule's 429, <c>outcomeUnknown</c> on a
+/// purchase's 503 that cannot tell whether it bought. Generated from <see cref="ProblemDetails"/>, it had none of them.
+/// </summary>
+internal sealed class ProblemSchemaTransformer : IOpenApiSchemaTransformer
+{
+    private static readonly string[] ReasonValues = typeof(Reasons).GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.IsLiteral && f.FieldType == typeof(string)).Select(f => (string)f.GetRawConstantValue()!).ToArray();
+
+    public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (context.JsonTypeInfo.Type != typeof(ProblemDetails) || context.JsonPropertyInfo is not null)
+        {
+            return Task.CompletedTask;
+        }
+
+        schema.Description = "An error (application/problem+json, RFC 9457). Clients switch on `reason`, never on `title` or `detail`.";
+        schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
+        schema.Properties["reason"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.String,
+            Description = "Why: stable and machine-readable.",
+            Enum = ReasonValues.Select(r => (JsonNode)JsonValue.Create(r)).ToList(),
+        };
+        schema.Properties["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The request's trace id, for the logs." };
+        schema.Properties["errors"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Description = "`validation_failed`: what is wrong with each field.",
+            AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
+        };
+        schema.Properties["rule"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "429 from a rate-limit rule: its name." };
+        schema.Properties["retryAfter"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Integer,
+            Format = "int32",
+            Description = "429 from a rate-limit rule: seconds to wait, as in Retry-After.",
+        };
+        schema.Properties["outcomeUnknown"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Boolean,
+            Description = "A purchase's 503 that cannot tell whether it bought: retry with the same Idempotency-Key to learn the outcome.",
+        };
+        schema.Required = new HashSet<string>(StringComparer.Ordinal) { "type", "title", "status", "reason", "traceId" };
+        return Task.CompletedTask;
+    }
+}
