@@ -15,12 +15,15 @@ public static class AccountsApi
     {
         var group = routes.MapGroup("/api/v1").WithTags("Accounts");
         group.MapPost("/accounts", Register).WithName(RegisterName)
-            .WithSummary("Creates a buyer account.").Accepts<CredentialsRequest>("application/json");
+            .WithSummary("Creates a buyer account.").Accepts<CredentialsRequest>("application/json")
+            .Refuses(StatusCodes.Status400BadRequest, Reasons.ValidationFailed).Refuses(StatusCodes.Status409Conflict, Reasons.UsernameTaken);
         group.MapPost("/auth/token", IssueToken).WithName(IssueTokenName)
-            .WithSummary("Exchanges a username and password for a bearer token.").Accepts<CredentialsRequest>("application/json");
+            .WithSummary("Exchanges a username and password for a bearer token.").Accepts<CredentialsRequest>("application/json")
+            .Refuses(StatusCodes.Status401Unauthorized, Reasons.InvalidCredentials);
         group.MapPost("/admin/tokens", MintSyntheticBuyers).WithName("MintSyntheticBuyers")
             .WithSummary("Load testing only (Auth:SyntheticBuyers:Enabled): mints tokens for synthetic buyers.")
             .Accepts<SyntheticTokensRequest>("application/json")
+            .Refuses(StatusCodes.Status400BadRequest, Reasons.ValidationFailed).Refuses(StatusCodes.Status404NotFound, Reasons.FeatureDisabled)
             .RequireAuthorization(AuthSetup.AdminPolicy).WithTags("Admin");
         return group;
     }

@@ -14,7 +14,9 @@ public static class AdminOpsApi
         group.MapPost("/reconcile", Reconcile).WithName("Reconcile")
             .WithSummary("Recomputes every sale's sold units from the order records, reports drift and repairs the ledger.");
         group.MapPost("/reset", Reset).WithName("Reset")
-            .WithSummary("Development only: wipes sales and orders and re-creates the demo sales.");
+            .WithSummary("Development only: wipes sales and orders and re-creates the demo sales.")
+            .ExplainsProblem(StatusCodes.Status404NotFound, "In any environment but Development, as if the route did not exist.")
+            .Refuses(StatusCodes.Status404NotFound, Reasons.NotFound);
         return group;
     }
 

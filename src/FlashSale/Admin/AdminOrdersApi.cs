@@ -14,11 +14,15 @@ public static class AdminOrdersApi
     {
         var group = routes.MapGroup("/api/v1/admin").WithTags("Admin").RequireAuthorization(AuthSetup.AdminPolicy);
         group.MapGet("/sales/{id}/orders", ListOrders).WithName("ListSaleOrders")
-            .WithSummary("A sale's orders, a page at a time (cursor), in purchase order or newest first.");
+            .WithSummary("A sale's orders, a page at a time (cursor), in purchase order or newest first.")
+            .Refuses(StatusCodes.Status400BadRequest, Reasons.ValidationFailed).Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound);
         group.MapGet("/sales/{id}/orders.csv", ExportOrders).WithName("ExportSaleOrders")
-            .WithSummary("Every order of a sale as CSV, streamed row by row.");
+            .WithSummary("Every order of a sale as CSV, streamed row by row.")
+            .Refuses(StatusCodes.Status400BadRequest, Reasons.ValidationFailed).Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound);
         group.MapPost("/orders/{orderId}/cancel", CancelOrder).WithName("CancelOrder")
-            .WithSummary("Cancels an order: its stock returns and the buyer may buy again. Idempotent.");
+            .WithSummary("Cancels an order: its stock returns and the buyer may buy again. Idempotent.")
+            .Refuses(StatusCodes.Status404NotFound, Reasons.OrderNotFound)
+            .ExplainsProblem(StatusCodes.Status503ServiceUnavailable, "The cancel could not be recorded; nothing changed.");
         return group;
     }
 

@@ -13,7 +13,7 @@ public static class OpenApiSetup
         // options, and every answer is written as before.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
         return services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>()
-            .AddOperationTransformer<StoreUnavailableResponseTransformer>()
+            .AddOperationTransformer<ApiResponsesTransformer>()
             .AddSchemaTransformer<ProblemSchemaTransformer>());
     }
 }

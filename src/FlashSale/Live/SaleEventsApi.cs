@@ -14,7 +14,10 @@ public static class SaleEventsApi
         var group = routes.MapGroup("/api/v1/sales").WithTags("Sales");
         group.MapGet("/{id}/events", Stream).WithName("SaleEvents")
             .WithSummary("Live stock and status (Server-Sent Events): a snapshot, then changes; resumes with Last-Event-ID.")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound)
+            .ExplainsProblem(StatusCodes.Status429TooManyRequests,
+                "Too many live streams open from this address (Live:MaxStreamsPerClient), or a rate-limit rule refused the call (`rule`, `retryAfter`).");
         return group;
     }
 

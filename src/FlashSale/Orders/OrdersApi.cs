@@ -10,8 +10,10 @@ public static class OrdersApi
     public static RouteGroupBuilder MapMyOrders(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/me/orders").WithTags("Orders").RequireAuthorization();
-        group.MapGet("/", ListMine).WithName("MyOrders").WithSummary("The caller's orders, newest first, a page at a time (cursor).");
-        group.MapGet("/{orderId}", GetMine).WithName("MyOrder").WithSummary("One of the caller's orders.");
+        group.MapGet("/", ListMine).WithName("MyOrders").WithSummary("The caller's orders, newest first, a page at a time (cursor).")
+            .Refuses(StatusCodes.Status400BadRequest, Reasons.ValidationFailed);
+        group.MapGet("/{orderId}", GetMine).WithName("MyOrder").WithSummary("One of the caller's orders.")
+            .Refuses(StatusCodes.Status404NotFound, Reasons.OrderNotFound);
         return group;
     }
 

@@ -17,11 +17,16 @@ public static class PurchasesApi
         group.MapPost("/", Purchase).WithName(PurchaseName)
             .WithSummary("Buys units of a sale. Safe to retry with the same Idempotency-Key.")
             .Accepts<PurchaseRequest>("application/json")
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        group.MapGet("/me", MyPurchases).WithName("MyPurchasesInSale").WithSummary("The caller's orders in one sale.");
+            .Refuses(StatusCodes.Status400BadRequest, Reasons.InvalidIdempotencyKey, Reasons.ValidationFailed)
+            .Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound)
+            .Refuses(StatusCodes.Status409Conflict, Reasons.SoldOut, Reasons.LimitReached, Reasons.SaleNotStarted, Reasons.SaleEnded,
+                Reasons.RequestInProgress)
+            .Refuses(StatusCodes.Status422UnprocessableEntity, Reasons.IdempotencyKeyMismatch)
+            .ExplainsProblem(StatusCodes.Status503ServiceUnavailable,
+                "Refused before anything was decided, nothing was bought; unless the problem says `outcomeUnknown: true`: "
+                + "then the order may exist, and a retry with the same Idempotency-Key tells.");
+        group.MapGet("/me", MyPurchases).WithName("MyPurchasesInSale").WithSummary("The caller's orders in one sale.")
+            .Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound);
         return group;
     }
 

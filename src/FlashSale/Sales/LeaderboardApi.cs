@@ -13,7 +13,8 @@ public static class LeaderboardApi
     {
         var group = routes.MapGroup("/api/v1/sales/{id}/leaderboard").WithTags("Sales");
         group.MapGet("/", GetLeaderboard).WithName("Leaderboard")
-            .WithSummary("The first buyers of a sale in purchase order, names masked (confirmed orders only).");
+            .WithSummary("The first buyers of a sale in purchase order, names masked (confirmed orders only).")
+            .Refuses(StatusCodes.Status400BadRequest, Reasons.ValidationFailed).Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound);
         return group;
     }
 

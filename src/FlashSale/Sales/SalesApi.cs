@@ -11,9 +11,12 @@ public static class SalesApi
     {
         var group = routes.MapGroup("/api/v1/sales").WithTags("Sales");
         group.MapGet("/", ListAsync).WithName("ListSales")
-            .WithSummary("The sales with their live status and stock, a page at a time (cursor), optionally only those with one status.");
-        group.MapGet("/{id}", GetSale).WithName("GetSale").WithSummary("One sale, with remaining stock and the server's clock.");
-        group.MapGet("/{id}/stock", GetStock).WithName("GetStock").WithSummary("The stock of one sale, cheap to poll.");
+            .WithSummary("The sales with their live status and stock, a page at a time (cursor), optionally only those with one status.")
+            .Refuses(StatusCodes.Status400BadRequest, Reasons.ValidationFailed);
+        group.MapGet("/{id}", GetSale).WithName("GetSale").WithSummary("One sale, with remaining stock and the server's clock.")
+            .Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound);
+        group.MapGet("/{id}/stock", GetStock).WithName("GetStock").WithSummary("The stock of one sale, cheap to poll.")
+            .Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound);
         return group;
     }
 

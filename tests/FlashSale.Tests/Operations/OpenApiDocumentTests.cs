@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using FlashSale.Common;
@@ -5,7 +6,10 @@ using FlashSale.Tests.Infrastructure;
 
 namespace FlashSale.Tests.Operations;
 
-/// <summary>The OpenAPI document tells the truth: about 503 (any API operation answers it when a store is down), about the lists' filters.</summary>
+/// <summary>
+/// The OpenAPI document tells the truth: the statuses each operation answers with their reasons and headers (503 and 429
+/// for every one), the problem schema, number types, the lists' filters; and real answers are what it declares.
+/// </summary>
 public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
 {
     [Theory]
@@ -28,20 +32,6 @@ public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
 
     private static JsonNode Parameter(JsonArray parameters, string name) =>
         Assert.Single(parameters, p => p!["name"]!.GetValue<string>() == name && p["in"]!.GetValue<string>() == "query")!;
-
-    [Fact]
-    public async Task EveryApiOperation_DocumentsTheStoreUnavailable503()
-    {
-        var document = JsonNode.Parse(await App.CreateClient().GetStringAsync("/openapi/v1.json"))!;
-        var operations = document["paths"]!.AsObject()
-            .Where(path => path.Key.StartsWith("/api/", StringComparison.Ordinal))
-            .SelectMany(path => path.Value!.AsObject().Select(op => (Name: $"{op.Key.ToUpperInvariant()} {path.Key}", Operation: op.Value!)))
-            .ToList();
-
-        Assert.Contains(operations, o => o.Name == "GET /api/v1/me/orders");
-        Assert.All(operations, o => Assert.True(o.Operation["responses"]?["503"]?["content"]?["application/problem+json"] is not null,
-            $"{o.Name} does not document 503"));
-    }
 
     [Fact]
     public async Task Numbers_AreDocumentedAsNumbersOnly_AsBodiesAreReadStrictly()
@@ -79,7 +69,36 @@ public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
     }
 
     [Fact]
-    public async Task TheProblemSchema_HasItsReason()
+    public async Task ThePurchase_DocumentsEveryStatusItAnswers_WithItsReasonsAndLocation()
+    {
+        var responses = Operation(await DocumentAsync(), "post", "/api/v1/sales/{id}/purchases")["responses"]!.AsObject();
+
+        Assert.Superset(new HashSet<string> { "201", "202", "400", "401", "404", "409", "422", "429", "503" },
+            responses.Select(r => r.Key).ToHashSet());
+        Assert.All(new[] { "201", "202" }, created => Assert.NotNull(responses[created]!["headers"]?["Location"]));
+        Assert.All(new[] { Reasons.InvalidIdempotencyKey, Reasons.InvalidJson, Reasons.ValidationFailed },
+            reason => Assert.Contains($"`{reason}`", Description(responses["400"]!), StringComparison.Ordinal));
+        Assert.All(new[] { Reasons.SoldOut, Reasons.LimitReached, Reasons.SaleNotStarted, Reasons.SaleEnded, Reasons.RequestInProgress },
+            reason => Assert.Contains($"`{reason}`", Description(responses["409"]!), StringComparison.Ordinal));
+        Assert.Contains("outcomeUnknown", Description(responses["503"]!), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EveryApiOperation_Documents429And503_WithRetryAfter()
+    {
+        var operations = ApiOperations(await DocumentAsync());
+
+        Assert.Contains(operations, o => o.Name == "GET /api/v1/me/orders");
+        Assert.All(operations, o => Assert.All(new[] { "429", "503" }, status =>
+        {
+            Assert.True(o.Operation["responses"]?[status]?["content"]?["application/problem+json"] is not null, $"{o.Name} does not document {status}");
+            var retryAfter = o.Operation["responses"]?[status]?["headers"]?["Retry-After"];
+            Assert.True(retryAfter?["schema"]?["type"]?.GetValue<string>() == "integer", $"{o.Name} {status} does not declare Retry-After");
+        }));
+    }
+
+    [Fact]
+    public async Task TheProblemSchema_HasItsReason_AndEveryProblemRefersToIt()
     {
         var document = await DocumentAsync();
 
@@ -90,7 +109,109 @@ public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
         Assert.Equal(reasons, reason["enum"]!.AsArray().Select(r => r!.GetValue<string>()).Order(StringComparer.Ordinal));
         Assert.Contains("reason", problem["required"]!.AsArray().Select(r => r!.GetValue<string>()));
         Assert.All(new[] { "errors", "traceId", "rule", "retryAfter", "outcomeUnknown" }, name => Assert.NotNull(problem["properties"]![name]));
+        var problems = ApiOperations(document).SelectMany(o => o.Operation["responses"]!.AsObject()
+            .Where(r => r.Value!["content"]?["application/problem+json"] is not null)
+            .Select(r => (Name: $"{o.Name} {r.Key}", Schema: r.Value!["content"]!["application/problem+json"]!["schema"]!))).ToList();
+        Assert.True(problems.Count > 100, $"only {problems.Count} problem responses");
+        Assert.All(problems, p => Assert.True(p.Schema["$ref"]?.GetValue<string>() == "#/components/schemas/ProblemDetails", $"{p.Name}: {p.Schema}"));
     }
+
+    [Fact]
+    public async Task OperationsDocumentTheirOwnRefusals_AndTheirAuthorization()
+    {
+        var document = await DocumentAsync();
+
+        Assert.All(ApiOperations(document).Where(o => o.Name.Contains(" /api/v1/admin/", StringComparison.Ordinal)),
+            o => Assert.All(new[] { "401", "403" }, status => Assert.True(o.Operation["responses"]![status] is not null, $"{o.Name} has no {status}")));
+        Assert.Contains($"`{Reasons.FeatureDisabled}`", Description(Operation(document, "post", "/api/v1/admin/tokens")["responses"]!["404"]!),
+            StringComparison.Ordinal);
+        Assert.NotNull(Operation(document, "post", "/api/v1/admin/sales")["responses"]!["201"]!["headers"]?["Location"]);
+        var patch = Description(Operation(document, "patch", "/api/v1/admin/sales/{id}")["responses"]!["409"]!);
+        Assert.All(new[] { Reasons.SaleNotUpcoming, Reasons.SaleHasOrders, Reasons.SkuTaken },
+            reason => Assert.Contains($"`{reason}`", patch, StringComparison.Ordinal));
+        var events = Operation(document, "get", "/api/v1/sales/{id}/events")["responses"]!;
+        Assert.Contains($"`{Reasons.SaleNotFound}`", Description(events["404"]!), StringComparison.Ordinal);
+        Assert.Contains("Live:MaxStreamsPerClient", Description(events["429"]!), StringComparison.Ordinal);
+        Assert.Null(Operation(document, "get", "/api/v1/sales")["responses"]!["401"]);
+    }
+
+    /// <summary>
+    /// Conformance: real answers, one per status the purchase and a few others give, are each declared for their
+    /// operation, with their reason named and the headers the document says they carry.
+    /// </summary>
+    [Fact]
+    public async Task RealAnswers_AreDeclaredForTheirOperation()
+    {
+        var document = await DocumentAsync();
+        var sale = await Admin.CreateSaleAsync(stock: 2, perUserLimit: 2);
+        var saleId = sale["id"]!.GetValue<string>();
+        var buyers = await Admin.MintBuyersAsync(1);
+        var buyer = Admin.WithToken(buyers[0].Token);
+        var purchase = $"/api/v1/sales/{saleId}/purchases";
+        var checks = new List<(string Verb, string Template, HttpStatusCode Expected, Func<Task<HttpResponseMessage>> Call)>
+        {
+            ("post", "/api/v1/sales/{id}/purchases", HttpStatusCode.BadRequest, () => buyer.PurchaseAsync(saleId, key: "not a key!")),
+            ("post", "/api/v1/sales/{id}/purchases", HttpStatusCode.BadRequest, () => buyer.PostJsonAsync(purchase, """{"quantity":"1"}""")),
+            ("post", "/api/v1/sales/{id}/purchases", HttpStatusCode.BadRequest, () => buyer.PurchaseAsync(saleId, quantity: 5)),
+            ("post", "/api/v1/sales/{id}/purchases", HttpStatusCode.Unauthorized, () => buyer.Anonymous().PurchaseAsync(saleId)),
+            ("post", "/api/v1/sales/{id}/purchases", HttpStatusCode.NotFound, () => buyer.PurchaseAsync(Guid.NewGuid().ToString())),
+            ("post", "/api/v1/sales/{id}/purchases", HttpStatusCode.UnsupportedMediaType,
+                () => buyer.SendAsync(HttpMethod.Post, purchase, new StringContent("quantity=1"))),
+            ("post", "/api/v1/sales/{id}/purchases", HttpStatusCode.Created, () => buyer.PurchaseAsync(saleId, key: "k1")),
+            ("post", "/api/v1/sales/{id}/purchases", HttpStatusCode.UnprocessableEntity, () => buyer.PurchaseAsync(saleId, quantity: 2, key: "k1")),
+            ("post", "/api/v1/sales/{id}/purchases", HttpStatusCode.Conflict, () => buyer.PurchaseAsync(saleId, quantity: 2)),
+            ("get", "/api/v1/sales", HttpStatusCode.BadRequest, () => buyer.GetAsync("/api/v1/sales?status=bogus")),
+            ("get", "/api/v1/sales/{id}/events", HttpStatusCode.NotFound, () => buyer.GetAsync($"/api/v1/sales/{Guid.NewGuid()}/events")),
+            ("get", "/api/v1/admin/stats", HttpStatusCode.Unauthorized, () => Admin.Anonymous().GetAsync("/api/v1/admin/stats")),
+            ("get", "/api/v1/admin/stats", HttpStatusCode.Forbidden, () => buyer.GetAsync("/api/v1/admin/stats")),
+            ("post", "/api/v1/admin/sales", HttpStatusCode.Conflict, () => Admin.PostJsonAsync("/api/v1/admin/sales", SameSku(sale))),
+            ("post", "/api/v1/admin/sales/{id}/end", HttpStatusCode.OK, () => Admin.SendAsync(HttpMethod.Post, $"/api/v1/admin/sales/{saleId}/end")),
+            ("post", "/api/v1/admin/sales/{id}/end", HttpStatusCode.Conflict, () => Admin.SendAsync(HttpMethod.Post, $"/api/v1/admin/sales/{saleId}/end")),
+        };
+
+        var failures = new List<string>();
+        foreach (var (verb, template, expected, call) in checks)
+        {
+            using var response = await call();
+            var status = (int)response.StatusCode;
+            var name = $"{verb.ToUpperInvariant()} {template} {status}";
+            Assert.True(response.StatusCode == expected, $"{name}: expected {(int)expected}: {await response.Content.ReadAsStringAsync()}");
+            var declared = Operation(document, verb, template)["responses"]![status.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+            if (declared is null)
+            {
+                failures.Add($"{name} is not declared");
+                continue;
+            }
+
+            if (status >= 400 && await Api.ReasonAsync(response) is { } reason && !Description(declared).Contains($"`{reason}`", StringComparison.Ordinal))
+            {
+                failures.Add($"{name}: reason {reason} is not named in '{Description(declared)}'");
+            }
+
+            foreach (var (header, _) in declared["headers"]?.AsObject() ?? [])
+            {
+                if (!response.Headers.Contains(header) && !response.Content.Headers.Contains(header))
+                {
+                    failures.Add($"{name} declares {header} and has none");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    private static string SameSku(JsonObject sale) =>
+        $$"""{"sku":"{{sale["sku"]}}","productName":"Other","price":1,"totalStock":1,"perUserLimit":1,"startsAt":"{{DateTimeOffset.UtcNow.AddMinutes(-1):O}}","endsAt":"{{DateTimeOffset.UtcNow.AddHours(1):O}}"}""";
+
+    private static JsonNode Operation(JsonNode document, string verb, string path) => document["paths"]![path]![verb]!;
+
+    private static string Description(JsonNode response) => response["description"]!.GetValue<string>();
+
+    private static List<(string Name, JsonNode Operation)> ApiOperations(JsonNode document) =>
+        document["paths"]!.AsObject()
+            .Where(path => path.Key.StartsWith("/api/", StringComparison.Ordinal))
+            .SelectMany(path => path.Value!.AsObject().Select(op => (Name: $"{op.Key.ToUpperInvariant()} {path.Key}", Operation: op.Value!)))
+            .ToList();
 
     private async Task<JsonNode> DocumentAsync() => JsonNode.Parse(await App.CreateClient().GetStringAsync("/openapi/v1.json"))!;
 

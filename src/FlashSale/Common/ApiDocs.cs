@@ -1,0 +1,43 @@
+using FlashSale.Accounts;
+using Microsoft.AspNetCore.Authorization;
+
+namespace FlashSale.Common;
+
+/// <summary>
+/// What an endpoint answers beyond its typed results, as endpoint metadata for the OpenAPI document
+/// (<see cref="ApiResponsesTransformer"/>). Only an endpoint's own refusals go here: the answers every operation
+/// shares (401/403 from its authorization, 400/413/415 for a body, 429, 503) are added by the transformer.
+/// </summary>
+internal static class ApiDocs
+{
+    /// <summary>The endpoint answers <paramref name="status"/> problems with these reasons.</summary>
+    public static TBuilder Refuses<TBuilder>(this TBuilder builder, int status, params string[] reasons)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ProblemResponseMetadata(status, reasons, null));
+
+    /// <summary>A sentence on what a <paramref name="status"/> problem of this endpoint means, after its reasons.</summary>
+    public static TBuilder ExplainsProblem<TBuilder>(this TBuilder builder, int status, string note)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ProblemResponseMetadata(status, [], note));
+
+    /// <summary>Who may call an endpoint, from its authorization metadata.</summary>
+    public static EndpointAccess AccessOf(IEnumerable<object> metadata)
+    {
+        var authorize = metadata.OfType<IAuthorizeData>().ToList();
+        return authorize.Count == 0 || metadata.OfType<IAllowAnonymous>().Any() ? EndpointAccess.Anonymous
+            : authorize.Any(a => a.Policy == AuthSetup.AdminPolicy) ? EndpointAccess.Admin
+            : EndpointAccess.SignedIn;
+    }
+}
+
+internal enum EndpointAccess
+{
+    Anonymous,
+    /// <summary>Any signed-in user: a token (or the site's cookie).</summary>
+    SignedIn,
+    /// <summary>A token with the admin role (<see cref="AuthSetup.AdminPolicy"/>).</summary>
+    Admin,
+}
+
+/// <summary>Problems with <see cref="Status"/> this endpoint answers: their reasons, or a note on what they mean.</summary>
+internal sealed record ProblemResponseMetadata(int Status, string[] Reasons, string? Note);
