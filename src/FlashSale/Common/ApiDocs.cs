@@ -5,7 +5,7 @@ namespace FlashSale.Common;
 
 /// <summary>
 /// What an endpoint answers beyond its typed results, as endpoint metadata for the OpenAPI document
-/// (<see cref="ApiResponsesTransformer"/>). Only an endpoint's own refusals go here: the answers every operation
+/// (<see cref="ApiResponsesTransformer"/>, <see cref="RequestHeadersTransformer"/>). Only an endpoint's own refusals go here: the answers every operation
 /// shares (401/403 from its authorization, 400/413/415 for a body, 429, 503) are added by the transformer.
 /// </summary>
 internal static class ApiDocs
@@ -19,6 +19,11 @@ internal static class ApiDocs
     public static TBuilder ExplainsProblem<TBuilder>(this TBuilder builder, int status, string note)
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new ProblemResponseMetadata(status, [], note));
+
+    /// <summary>The endpoint reads this optional request header itself (not bound to a parameter, so not seen by the document).</summary>
+    public static TBuilder ReadsHeader<TBuilder>(this TBuilder builder, string name, string description, string? pattern = null,
+        int? maxLength = null) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new RequestHeaderMetadata(name, description, pattern, maxLength));
 
     /// <summary>Who may call an endpoint, from its authorization metadata.</summary>
     public static EndpointAccess AccessOf(IEnumerable<object> metadata)
@@ -38,6 +43,9 @@ internal enum EndpointAccess
     /// <summary>A token with the admin role (<see cref="AuthSetup.AdminPolicy"/>).</summary>
     Admin,
 }
+
+/// <summary>An optional request header an endpoint reads by hand, with what it accepts.</summary>
+internal sealed record RequestHeaderMetadata(string Name, string Description, string? Pattern, int? MaxLength);
 
 /// <summary>Problems with <see cref="Status"/> this endpoint answers: their reasons, or a note on what they mean.</summary>
 internal sealed record ProblemResponseMetadata(int Status, string[] Reasons, string? Note);

@@ -14,6 +14,7 @@ public static class OpenApiSetup
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
         return services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>()
             .AddOperationTransformer<ApiResponsesTransformer>()
+            .AddOperationTransformer<RequestHeadersTransformer>()
             .AddSchemaTransformer<ProblemSchemaTransformer>());
     }
 }

@@ -15,6 +15,8 @@ public static class SaleEventsApi
         group.MapGet("/{id}/events", Stream).WithName("SaleEvents")
             .WithSummary("Live stock and status (Server-Sent Events): a snapshot, then changes; resumes with Last-Event-ID.")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ReadsHeader("Last-Event-ID", "The id of the last event received, sent by an EventSource when it reconnects: the current "
+                + "state follows unless this is that state's own id.")
             .Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound)
             .ExplainsProblem(StatusCodes.Status429TooManyRequests,
                 "Too many live streams open from this address (Live:MaxStreamsPerClient), or a rate-limit rule refused the call (`rule`, `retryAfter`).");

@@ -17,6 +17,9 @@ public static class PurchasesApi
         group.MapPost("/", Purchase).WithName(PurchaseName)
             .WithSummary("Buys units of a sale. Safe to retry with the same Idempotency-Key.")
             .Accepts<PurchaseRequest>("application/json")
+            .ReadsHeader(IdempotencyKeys.Header, "Makes the purchase safe to retry: a retry with the same key (and body) answers as the "
+                + "first attempt did and buys nothing more; the same key with another body is `idempotency_key_mismatch`. "
+                + "1–100 letters, digits, '-' or '_' (else `invalid_idempotency_key`).", IdempotencyKeys.Pattern, IdempotencyKeys.MaxLength)
             .Refuses(StatusCodes.Status400BadRequest, Reasons.InvalidIdempotencyKey, Reasons.ValidationFailed)
             .Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound)
             .Refuses(StatusCodes.Status409Conflict, Reasons.SoldOut, Reasons.LimitReached, Reasons.SaleNotStarted, Reasons.SaleEnded,

@@ -84,6 +84,23 @@ public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
     }
 
     [Fact]
+    public async Task TheHeadersReadByHand_AreDocumentedAsHeaderParameters()
+    {
+        var document = await DocumentAsync();
+
+        var key = HeaderParameter(Operation(document, "post", "/api/v1/sales/{id}/purchases"), "Idempotency-Key");
+        Assert.False(key["required"]?.GetValue<bool>() ?? false);
+        var pattern = new System.Text.RegularExpressions.Regex(key["schema"]!["pattern"]!.GetValue<string>());
+        Assert.Equal(100, key["schema"]!["maxLength"]!.GetValue<int>());
+        Assert.All(new[] { "a", "order-1_B", new string('x', 100), "", "with space", "ключ", new string('x', 101), "a/b" },
+            sample => Assert.Equal(FlashSale.Purchasing.IdempotencyKeys.IsValid(sample), pattern.IsMatch(sample)));
+        Assert.False(HeaderParameter(Operation(document, "get", "/api/v1/sales/{id}/events"), "Last-Event-ID")["required"]?.GetValue<bool>() ?? false);
+    }
+
+    private static JsonNode HeaderParameter(JsonNode operation, string name) =>
+        Assert.Single(operation["parameters"]!.AsArray(), p => p!["in"]!.GetValue<string>() == "header" && p["name"]!.GetValue<string>() == name)!;
+
+    [Fact]
     public async Task EveryApiOperation_Documents429And503_WithRetryAfter()
     {
         var operations = ApiOperations(await DocumentAsync());
