@@ -13,6 +13,7 @@ public static class OpenApiSetup
         // options, and every answer is written as before.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
         return services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>()
+            .AddOperationTransformer<BearerSecurityTransformer>()
             .AddOperationTransformer<ApiResponsesTransformer>()
             .AddOperationTransformer<RequestHeadersTransformer>()
             .AddSchemaTransformer<ProblemSchemaTransformer>());

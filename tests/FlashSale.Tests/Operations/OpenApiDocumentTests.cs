@@ -101,6 +101,29 @@ public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
         Assert.Single(operation["parameters"]!.AsArray(), p => p!["in"]!.GetValue<string>() == "header" && p["name"]!.GetValue<string>() == name)!;
 
     [Fact]
+    public async Task OperationsThatNeedAToken_SaySo_AndTheOpenOnesDoNot()
+    {
+        var document = await DocumentAsync();
+        var operations = ApiOperations(document);
+
+        static bool NeedsBearer(JsonNode operation) =>
+            operation["security"]?.AsArray().Any(r => r!.AsObject().ContainsKey("Bearer")) == true;
+        var secured = operations.Where(o => NeedsBearer(o.Operation)).Select(o => o.Name).ToHashSet();
+        Assert.Contains("POST /api/v1/sales/{id}/purchases", secured);
+        Assert.Contains("GET /api/v1/me/orders", secured);
+        Assert.All(operations.Where(o => o.Name.Contains(" /api/v1/admin/", StringComparison.Ordinal)), o =>
+        {
+            Assert.Contains(o.Name, secured);
+            Assert.Contains("admin role", o.Operation["description"]?.GetValue<string>() ?? "", StringComparison.Ordinal);
+        });
+        Assert.DoesNotContain("GET /api/v1/sales", secured);
+        Assert.DoesNotContain("POST /api/v1/auth/token", secured);
+        // The requirement and the 401 go together (the sign-in's 401 is invalid_credentials, not a missing token).
+        Assert.All(operations.Where(o => o.Name != "POST /api/v1/auth/token"),
+            o => Assert.Equal(secured.Contains(o.Name), o.Operation["responses"]!["401"] is not null));
+    }
+
+    [Fact]
     public async Task EveryApiOperation_Documents429And503_WithRetryAfter()
     {
         var operations = ApiOperations(await DocumentAsync());
