@@ -18,6 +18,7 @@ public static class AdminOrdersApi
             .Refuses(StatusCodes.Status400BadRequest, Reasons.ValidationFailed).Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound);
         group.MapGet("/sales/{id}/orders.csv", ExportOrders).WithName("ExportSaleOrders")
             .WithSummary("Every order of a sale as CSV, streamed row by row.")
+            .Produces(StatusCodes.Status200OK, typeof(string), "text/csv")
             .Refuses(StatusCodes.Status400BadRequest, Reasons.ValidationFailed).Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound);
         group.MapPost("/orders/{orderId}/cancel", CancelOrder).WithName("CancelOrder")
             .WithSummary("Cancels an order: its stock returns and the buyer may buy again. Idempotent.")

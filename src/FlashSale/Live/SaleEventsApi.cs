@@ -14,7 +14,8 @@ public static class SaleEventsApi
         var group = routes.MapGroup("/api/v1/sales").WithTags("Sales");
         group.MapGet("/{id}/events", Stream).WithName("SaleEvents")
             .WithSummary("Live stock and status (Server-Sent Events): a snapshot, then changes; resumes with Last-Event-ID.")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            // A type, or the content type is dropped from the document (a bare 200).
+            .Produces(StatusCodes.Status200OK, typeof(string), "text/event-stream")
             .ReadsHeader("Last-Event-ID", "The id of the last event received, sent by an EventSource when it reconnects: the current "
                 + "state follows unless this is that state's own id.")
             .Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound)

@@ -123,6 +123,16 @@ public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
             o => Assert.Equal(secured.Contains(o.Name), o.Operation["responses"]!["401"] is not null));
     }
 
+    [Theory]
+    [InlineData("/api/v1/sales/{id}/events", "text/event-stream")]
+    [InlineData("/api/v1/admin/sales/{id}/orders.csv", "text/csv")]
+    public async Task StreamsDocumentTheirContentType(string path, string contentType)
+    {
+        var ok = Operation(await DocumentAsync(), "get", path)["responses"]!["200"]!;
+
+        Assert.Equal([contentType], ok["content"]!.AsObject().Select(c => c.Key));
+    }
+
     [Fact]
     public async Task EveryApiOperation_Documents429And503_WithRetryAfter()
     {
@@ -205,6 +215,7 @@ public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
             ("get", "/api/v1/admin/stats", HttpStatusCode.Unauthorized, () => Admin.Anonymous().GetAsync("/api/v1/admin/stats")),
             ("get", "/api/v1/admin/stats", HttpStatusCode.Forbidden, () => buyer.GetAsync("/api/v1/admin/stats")),
             ("post", "/api/v1/admin/sales", HttpStatusCode.Conflict, () => Admin.PostJsonAsync("/api/v1/admin/sales", SameSku(sale))),
+            ("get", "/api/v1/admin/sales/{id}/orders.csv", HttpStatusCode.OK, () => Admin.GetAsync($"/api/v1/admin/sales/{saleId}/orders.csv")),
             ("post", "/api/v1/admin/sales/{id}/end", HttpStatusCode.OK, () => Admin.SendAsync(HttpMethod.Post, $"/api/v1/admin/sales/{saleId}/end")),
             ("post", "/api/v1/admin/sales/{id}/end", HttpStatusCode.Conflict, () => Admin.SendAsync(HttpMethod.Post, $"/api/v1/admin/sales/{saleId}/end")),
         };
@@ -226,6 +237,12 @@ public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
             if (status >= 400 && await Api.ReasonAsync(response) is { } reason && !Description(declared).Contains($"`{reason}`", StringComparison.Ordinal))
             {
                 failures.Add($"{name}: reason {reason} is not named in '{Description(declared)}'");
+            }
+
+            var type = response.Content.Headers.ContentType?.MediaType;
+            if (type is not null && declared["content"]?[type] is null)
+            {
+                failures.Add($"{name} is {type}, declared as {string.Join(", ", declared["content"]?.AsObject().Select(c => c.Key) ?? [])}");
             }
 
             foreach (var (header, _) in declared["headers"]?.AsObject() ?? [])
