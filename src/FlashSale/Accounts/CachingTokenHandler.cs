@@ -22,6 +22,12 @@ namespace FlashSale.Accounts;
 /// change, so nothing a request does to its principal reaches another. An entry holds the parsed token and an identity,
 /// a few KiB: expired entries are swept every <see cref="SweepEvery"/>, and at <see cref="Capacity"/>
 /// entries (tens of MiB) new tokens are validated without being remembered until some expire.
+/// <para>
+/// Beyond the signature and the claims the parameters check, a token is valid only with a non-empty <c>sub</c>: the
+/// caller is someone, and every signed-in endpoint asks who. It is decided here, before the token is remembered:
+/// JwtBearer's own events would not see a remembered token again, as <see cref="RememberedTokenAuthentication"/>
+/// signs those in ahead of the framework.
+/// </para>
 /// </remarks>
 internal sealed class CachingTokenHandler : JsonWebTokenHandler
 {
@@ -102,12 +108,20 @@ internal sealed class CachingTokenHandler : JsonWebTokenHandler
         var result = await base.ValidateTokenAsync(token!, validationParameters);
         if (token is not null && result.IsValid && result.SecurityToken is { } validated && result.ClaimsIdentity is { } identity)
         {
+            if (string.IsNullOrWhiteSpace(identity.FindFirst(AppClaims.Subject)?.Value))
+            {
+                // Validly signed, but nobody: AppClaims.UserId would throw on every signed-in endpoint (a 500).
+                return Refused(new SecurityTokenValidationException("The token has no subject ('sub')."));
+            }
+
             Remember(token, new Entry(validated, identity.Clone(), result.Issuer, result.TokenType,
                 Min(validated.ValidTo, now + MaxAge)), now);
         }
 
         return result;
     }
+
+    private static TokenValidationResult Refused(Exception why) => new() { IsValid = false, Exception = why };
 
     private void Remember(string token, Entry entry, DateTime now)
     {

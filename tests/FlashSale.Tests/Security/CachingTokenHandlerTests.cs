@@ -149,7 +149,23 @@ public sealed class CachingTokenHandlerTests
         Assert.False(_handler.TryRecall("Bearer " + token, out _, out _));
     }
 
-    private string Issue(TimeSpan lifetime, SymmetricSecurityKey? key = null, string subject = "user-1")
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("  ")]
+    public async Task ATokenWithoutASubject_IsRefused_AndNotRemembered(string? subject)
+    {
+        var token = Issue(TimeSpan.FromMinutes(5), subject: subject);
+
+        var result = await _handler.ValidateTokenAsync(token, Parameters);
+
+        Assert.False(result.IsValid);
+        Assert.IsType<SecurityTokenValidationException>(result.Exception);
+        Assert.Equal(0, _handler.Count);
+        Assert.False(_handler.TryRecall("Bearer " + token, out _, out _));
+    }
+
+    private string Issue(TimeSpan lifetime, SymmetricSecurityKey? key = null, string? subject = "user-1")
     {
         var now = DateTime.UtcNow;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
@@ -160,7 +176,7 @@ public sealed class CachingTokenHandlerTests
             NotBefore = now.AddMinutes(-2),
             Expires = now + lifetime,
             SigningCredentials = new SigningCredentials(key ?? _key, SecurityAlgorithms.HmacSha256),
-            Subject = new ClaimsIdentity([new Claim("sub", subject), new Claim("name", "Ann")]),
+            Subject = new ClaimsIdentity(subject is null ? [new Claim("name", "Ann")] : [new Claim("sub", subject), new Claim("name", "Ann")]),
         });
     }
 }
