@@ -37,6 +37,7 @@ public class JwtBenchmarks
         services.AddLogging();
         services.AddOptions<StorageOptions>();
         services.AddFlashSaleAuth(configuration);
+        services.AddSingleton<IAccountStore>(new OneAdmin());
         _services = services.BuildServiceProvider();
 
         var bearer = _services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(JwtBearerDefaults.AuthenticationScheme);
@@ -44,7 +45,7 @@ public class JwtBenchmarks
         _parameters = bearer.TokenValidationParameters;
         var issuer = _services.GetRequiredService<TokenIssuer>();
         _tokens = [.. Enumerable.Range(0, BenchData.Buyers)
-            .Select(i => issuer.Issue(Guid.NewGuid().ToString("D"), $"synthetic-{i:x8}", Roles.Buyer).AccessToken)];
+            .Select(i => issuer.Issue(Guid.NewGuid().ToString("D"), $"synthetic-{i:x8}", Roles.Buyer, OneAdmin.Stamp, OneAdmin.Id).AccessToken)];
     }
 
     [Benchmark]
@@ -64,4 +65,30 @@ public class JwtBenchmarks
 
     [GlobalCleanup]
     public void Cleanup() => _services.Dispose();
+
+    /// <summary>
+    /// The admin who minted the synthetic buyers, as the account store knows it: each token's first validation checks
+    /// its stamp (once per 30 s for all of them, CredentialStamps), as the server does.
+    /// </summary>
+    private sealed class OneAdmin : IAccountStore
+    {
+        public static readonly string Id = Guid.NewGuid().ToString("D");
+        public static readonly string Stamp = CredentialStamps.New();
+
+        public Task<string?> FindCredentialStampAsync(Guid id, CancellationToken ct) =>
+            Task.FromResult<string?>(id.ToString("D") == Id ? Stamp : null);
+
+        public Task<bool> TryCreateAsync(Account account, CancellationToken ct) => throw new NotSupportedException();
+
+        public Task<Account?> FindByUsernameAsync(string username, CancellationToken ct) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<Account>> FindNonBuyersAsync(CancellationToken ct) => throw new NotSupportedException();
+
+        public Task UpdatePasswordHashAsync(Guid id, string passwordHash, CancellationToken ct) => throw new NotSupportedException();
+
+        public Task ChangePasswordAsync(Guid id, string passwordHash, string credentialStamp, CancellationToken ct) =>
+            throw new NotSupportedException();
+
+        public Task ChangeRoleAsync(Guid id, string role, string credentialStamp, CancellationToken ct) => throw new NotSupportedException();
+    }
 }

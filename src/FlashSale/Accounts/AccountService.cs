@@ -8,7 +8,7 @@ public sealed class AccountService(IAccountStore accounts, PasswordHashing hashi
 
     public async Task<Account?> RegisterAsync(string username, string password, string role, CancellationToken ct)
     {
-        var account = new Account(Guid.NewGuid(), username, hashing.Hash(password), role, clock.GetUtcNow());
+        var account = new Account(Guid.NewGuid(), username, hashing.Hash(password), role, clock.GetUtcNow(), CredentialStamps.New());
         return await accounts.TryCreateAsync(account, ct) ? account : null;
     }
 
@@ -16,13 +16,15 @@ public sealed class AccountService(IAccountStore accounts, PasswordHashing hashi
     {
         var account = await accounts.FindByUsernameAsync(username, ct);
         var check = hashing.Verify(account?.PasswordHash ?? _decoyHash.Value, password);
-        if (account is null || check == PasswordCheck.Invalid)
+        // A former admin (Admin:Username changed, AdminAccount) cannot sign in: the same answer as a wrong password.
+        if (account is null || check == PasswordCheck.Invalid || account.Role == Roles.FormerAdmin)
         {
             return null;
         }
 
         if (check == PasswordCheck.ValidRehash)
         {
+            // The same password: the credential stamp stays, and so do the account's other sign-ins.
             await accounts.UpdatePasswordHashAsync(account.Id, hashing.Hash(password), ct);
         }
 

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using FlashSale.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -71,18 +72,29 @@ public static class AccountsApi
                 "The username or password is wrong.");
         }
 
-        var token = tokens.Issue(account.Id.ToString("D"), account.Username, account.Role);
+        var token = tokens.Issue(account);
         return TypedResults.Ok(new TokenResponse(token.AccessToken, "Bearer", token.ExpiresAt));
     }
 
     private static async Task<Results<Ok<SyntheticTokensResponse>, ProblemHttpResult>> MintSyntheticBuyers(
-        HttpRequest request, TokenIssuer tokens, IOptions<AuthOptions> options, CancellationToken ct)
+        HttpRequest request, ClaimsPrincipal admin, TokenIssuer tokens, IOptions<AuthOptions> options, CancellationToken ct)
     {
         var settings = options.Value.SyntheticBuyers;
         if (!settings.Enabled)
         {
             return ApiProblem.Create(StatusCodes.Status404NotFound, Reasons.FeatureDisabled,
                 "Synthetic buyers are disabled.", "Start the server with Auth__SyntheticBuyers__Enabled=true to mint load-test tokens.");
+        }
+
+        // Synthetic buyers have no account: their tokens carry the minting admin's credential stamp and end with it
+        // (a new admin password). An admin of an external provider has no stamp here to lend.
+        var adminId = admin.FindFirst(AppClaims.Subject)?.Value;
+        var adminStamp = admin.FindFirst(AppClaims.CredentialStamp)?.Value;
+        if (adminId is null || adminStamp is null)
+        {
+            return ApiProblem.Create(StatusCodes.Status403Forbidden, Reasons.Forbidden,
+                "Synthetic buyers are minted by this server's own admin account.",
+                "Sign in with Admin:Username's account (POST /api/v1/auth/token) to mint load-test tokens.");
         }
 
         var body = await StrictJson.ReadAsync<SyntheticTokensRequest>(request, ct);
@@ -103,7 +115,7 @@ public static class AccountsApi
         {
             var userId = Guid.NewGuid().ToString("D");
             var username = $"synthetic-{userId[..8]}";
-            var token = tokens.Issue(userId, username, Roles.Buyer);
+            var token = tokens.Issue(userId, username, Roles.Buyer, adminStamp, mintedBy: adminId);
             expires = token.ExpiresAt;
             minted.Add(new SyntheticToken(userId, username, token.AccessToken));
         }

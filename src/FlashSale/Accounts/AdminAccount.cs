@@ -7,27 +7,56 @@ namespace FlashSale.Accounts;
 /// Makes sure an admin exists. The password comes from configuration (<c>Admin:Password</c>);
 /// without one, a random password is generated and printed once — it is never a default.
 /// </summary>
+/// <remarks>
+/// There is one admin: the account named <c>Admin:Username</c>. Any other admin account (the name was changed) is
+/// retired at the start: its role becomes <see cref="Roles.FormerAdmin"/>, which cannot sign in, and its credential
+/// stamp is replaced, so its tokens and cookies stop working. Configuring its name again makes it the admin again.
+/// A password set from configuration replaces the stamp too (<see cref="CredentialStamps"/>).
+/// </remarks>
 public static partial class AdminAccount
 {
     public static async Task EnsureAsync(IServiceProvider services, CancellationToken ct)
     {
         var options = services.GetRequiredService<IOptions<AdminOptions>>().Value;
         var store = services.GetRequiredService<IAccountStore>();
-        var accounts = services.GetRequiredService<AccountService>();
         var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("FlashSale.Admin");
 
+        var admin = await EnsureConfiguredAsync(services, options, store, log, ct);
+        foreach (var other in await store.FindNonBuyersAsync(ct))
+        {
+            if (other.Role == Roles.Admin && other.Id != admin.Id)
+            {
+                await store.ChangeRoleAsync(other.Id, Roles.FormerAdmin, CredentialStamps.New(), ct);
+                LogRetired(log, other.Username, admin.Username);
+            }
+        }
+    }
+
+    /// <summary>The account named <c>Admin:Username</c>, made, reinstated or given the configured password as needed.</summary>
+    private static async Task<Account> EnsureConfiguredAsync(IServiceProvider services, AdminOptions options, IAccountStore store,
+        ILogger log, CancellationToken ct)
+    {
+        var accounts = services.GetRequiredService<AccountService>();
         var existing = await store.FindByUsernameAsync(options.Username, ct);
         if (existing is not null)
         {
             RefuseUnlessAdmin(existing);
+            if (existing.Role == Roles.FormerAdmin)
+            {
+                await store.ChangeRoleAsync(existing.Id, Roles.Admin, CredentialStamps.New(), ct);
+                LogReinstated(log, existing.Username);
+            }
+
             if (!string.IsNullOrEmpty(options.Password) && await accounts.SignInAsync(options.Username, options.Password, ct) is null)
             {
-                // Configuration is the source of truth for the admin password: rotate it.
-                await store.UpdatePasswordHashAsync(existing.Id, services.GetRequiredService<PasswordHashing>().Hash(options.Password), ct);
+                // Configuration is the source of truth for the admin password: rotate it, and with it the credential
+                // stamp, so every token and cookie issued under the old password stops working.
+                await store.ChangePasswordAsync(existing.Id, services.GetRequiredService<PasswordHashing>().Hash(options.Password),
+                    CredentialStamps.New(), ct);
                 LogRotated(log, options.Username);
             }
 
-            return;
+            return existing;
         }
 
         var password = options.Password;
@@ -37,12 +66,14 @@ public static partial class AdminAccount
             password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
         }
 
-        if (await accounts.RegisterAsync(options.Username, password!, Roles.Admin, ct) is null)
+        var created = await accounts.RegisterAsync(options.Username, password!, Roles.Admin, ct);
+        if (created is null)
         {
             // Taken since the look-up: another instance starting made the admin, or a buyer registered the name.
-            RefuseUnlessAdmin(await store.FindByUsernameAsync(options.Username, ct)
-                ?? throw new InvalidOperationException($"Admin:Username '{options.Username}' could not be created; start again."));
-            return;
+            var taken = await store.FindByUsernameAsync(options.Username, ct)
+                ?? throw new InvalidOperationException($"Admin:Username '{options.Username}' could not be created; start again.");
+            RefuseUnlessAdmin(taken);
+            return taken;
         }
 
         if (generated)
@@ -63,6 +94,8 @@ public static partial class AdminAccount
         {
             LogCreated(log, options.Username);
         }
+
+        return created;
     }
 
     /// <summary>
@@ -71,7 +104,7 @@ public static partial class AdminAccount
     /// </summary>
     private static void RefuseUnlessAdmin(Account account)
     {
-        if (account.Role != Roles.Admin)
+        if (account.Role is not (Roles.Admin or Roles.FormerAdmin))
         {
             throw new InvalidOperationException(
                 $"Admin:Username '{account.Username}' belongs to an account that is not an admin (role '{account.Role}'); "
@@ -81,6 +114,13 @@ public static partial class AdminAccount
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Admin account {Username} created from configuration")]
     private static partial void LogCreated(ILogger log, string username);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning,
+        Message = "Admin account {Username} retired: Admin:Username is now {Admin}; it can no longer sign in, and its tokens and cookies no longer work")]
+    private static partial void LogRetired(ILogger log, string username, string admin);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Admin account {Username} reinstated: Admin:Username names it again")]
+    private static partial void LogReinstated(ILogger log, string username);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Admin account {Username}: password rotated from configuration")]
     private static partial void LogRotated(ILogger log, string username);

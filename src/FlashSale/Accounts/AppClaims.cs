@@ -10,6 +10,15 @@ public static class AppClaims
     public const string Role = "role";
     public const string PreferredUsername = "preferred_username";
 
+    /// <summary>The credential stamp the token or cookie was issued under (<see cref="CredentialStamps"/>).</summary>
+    public const string CredentialStamp = "stamp";
+
+    /// <summary>
+    /// A synthetic buyer's token only: the admin account that minted it, whose stamp it carries. Synthetic buyers have
+    /// no account of their own, so their tokens live on the minting admin's credentials.
+    /// </summary>
+    public const string MintedBy = "minted_by";
+
     /// <summary>
     /// The caller's user id; only ever from the validated token or cookie, never from a body. A remembered
     /// token's identity has it at hand (the first identity is where a search of the claims finds it first).

@@ -16,6 +16,13 @@ public sealed class AuthOptions
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How long a sign-in cookie lasts at most from its sign-in, however often it is used: it slides by 8 hours with
+    /// use, and without this bound a copied cookie used every few hours would never end.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:05:00", "30.00:00:00")]
+    public TimeSpan CookieMaxAge { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>An external OpenID Connect provider whose tokens are accepted too (optional).</summary>
     public string? Authority { get; set; }
 

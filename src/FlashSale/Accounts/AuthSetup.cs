@@ -1,4 +1,6 @@
+using System.Runtime.ExceptionServices;
 using FlashSale.Common;
+using FlashSale.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -33,6 +35,8 @@ public static class AuthSetup
         services.AddSingleton<SigningKey>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<PasswordHashing>();
+        services.AddSingleton<CredentialStamps>();
+        services.AddSingleton<ITokenRevocationCheck, CredentialStampCheck>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer()
@@ -46,11 +50,14 @@ public static class AuthSetup
                 o.AccessDeniedPath = "/login";
                 o.SlidingExpiration = true;
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                // The account's credential stamp, checked on every request, and Auth:CookieMaxAge from the sign-in.
+                o.Events.OnSigningIn = SignInCookie.SigningInAsync;
+                o.Events.OnValidatePrincipal = SignInCookie.ValidatePrincipalAsync;
                 // An API call with a stale cookie gets a status, not a redirect to an HTML page.
                 o.Events.OnRedirectToLogin = ctx => ApiOrRedirect(ctx, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = ctx => ApiOrRedirect(ctx, StatusCodes.Status403Forbidden);
             });
-        services.AddSingleton<CachingTokenHandler>();
+        services.AddSingleton(sp => new CachingTokenHandler(sp.GetRequiredService<ITokenRevocationCheck>()));
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, ConfigureJwtBearer>();
 
         services.AddAuthorizationBuilder()
@@ -155,6 +162,7 @@ public static class AuthSetup
 
                     return Task.CompletedTask;
                 },
+                OnAuthenticationFailed = ThrowIfStoreUnavailable,
                 OnChallenge = ctx => WriteProblem(ctx.HttpContext, ctx, StatusCodes.Status401Unauthorized, Reasons.Unauthorized,
                     "Authentication is required: send a valid bearer token."),
                 OnForbidden = ctx => WriteForbidden(ctx.HttpContext),
@@ -162,6 +170,21 @@ public static class AuthSetup
         }
 
         public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
+
+        /// <summary>
+        /// A token whose revocation could not be checked (the account store down, <see cref="CachingTokenHandler"/>) is
+        /// neither valid nor invalid: thrown on, it is answered 503 + Retry-After like any request whose store is down
+        /// (<see cref="StoreUnavailableExceptionHandler"/>), not 401, which would send the client to sign in again.
+        /// </summary>
+        private static Task ThrowIfStoreUnavailable(AuthenticationFailedContext context)
+        {
+            if (StoreUnavailableExceptionHandler.IsStoreUnavailable(context.Exception))
+            {
+                ExceptionDispatchInfo.Throw(context.Exception);
+            }
+
+            return Task.CompletedTask;
+        }
 
         private static async Task WriteProblem(HttpContext http, JwtBearerChallengeContext ctx, int status, string reason, string title)
         {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Claims;
+using FlashSale.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -23,10 +24,12 @@ namespace FlashSale.Accounts;
 /// a few KiB: expired entries are swept every <see cref="SweepEvery"/>, and at <see cref="Capacity"/>
 /// entries (tens of MiB) new tokens are validated without being remembered until some expire.
 /// <para>
-/// Beyond the signature and the claims the parameters check, a token is valid only with a non-empty <c>sub</c>: the
-/// caller is someone, and every signed-in endpoint asks who. It is decided here, before the token is remembered:
+/// Beyond the signature and the claims the parameters check, a token is valid only with a non-empty <c>sub</c> (the
+/// caller is someone: every signed-in endpoint asks who) and while <see cref="ITokenRevocationCheck"/> does not
+/// find it revoked (its account's credentials changed). Both are decided here, before the token is remembered:
 /// JwtBearer's own events would not see a remembered token again, as <see cref="RememberedTokenAuthentication"/>
-/// signs those in ahead of the framework.
+/// signs those in ahead of the framework. So a revoked token is refused by every instance within
+/// <see cref="MaxAge"/> plus the revocation check's own delay.
 /// </para>
 /// </remarks>
 internal sealed class CachingTokenHandler : JsonWebTokenHandler
@@ -41,8 +44,12 @@ internal sealed class CachingTokenHandler : JsonWebTokenHandler
     private readonly ConcurrentDictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
     private long _nextSweepTicks;
 
-    public CachingTokenHandler()
+    private readonly ITokenRevocationCheck? _revocation;
+
+    /// <param name="revocation">Asked once per full validation of an otherwise valid token; none in unit tests.</param>
+    public CachingTokenHandler(ITokenRevocationCheck? revocation = null)
     {
+        _revocation = revocation;
         MapInboundClaims = false;
         _bySpan = _valid.GetAlternateLookup<ReadOnlySpan<char>>();
     }
@@ -112,6 +119,23 @@ internal sealed class CachingTokenHandler : JsonWebTokenHandler
             {
                 // Validly signed, but nobody: AppClaims.UserId would throw on every signed-in endpoint (a 500).
                 return Refused(new SecurityTokenValidationException("The token has no subject ('sub')."));
+            }
+
+            if (_revocation is not null)
+            {
+                try
+                {
+                    if (await _revocation.IsRevokedAsync(identity, result.Issuer, CancellationToken.None))
+                    {
+                        return Refused(new SecurityTokenValidationException(
+                            "The token was issued under credentials that have changed since (a new password or role)."));
+                    }
+                }
+                catch (Exception ex) when (StoreUnavailableExceptionHandler.IsStoreUnavailable(ex))
+                {
+                    // Not known either way: JwtBearer's AuthenticationFailed event throws it on, and it is answered 503.
+                    return Refused(ex);
+                }
             }
 
             Remember(token, new Entry(validated, identity.Clone(), result.Issuer, result.TokenType,

@@ -1,8 +1,5 @@
 using System.Net;
-using System.Security.Claims;
-using FlashSale.Accounts;
 using FlashSale.Tests.Infrastructure;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -99,7 +96,7 @@ public sealed class BrowserDefenceTests() : AdminAppTest(new TestApp())
     public async Task CookieAuthenticatedPost_WithoutProofOfOrigin_IsRefusedAndBuysNothing()
     {
         var saleId = (await Admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
-        var cookie = SignInCookie(Guid.NewGuid().ToString("D"));
+        var cookie = await SignInCookieAsync();
         var api = Admin.Anonymous();
 
         using var forged = await api.SendAsync(HttpMethod.Post, $"/api/v1/sales/{saleId}/purchases",
@@ -116,7 +113,7 @@ public sealed class BrowserDefenceTests() : AdminAppTest(new TestApp())
     public async Task CookieAuthenticatedPost_WithXRequestedWith_Buys()
     {
         var saleId = (await Admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
-        var cookie = SignInCookie(Guid.NewGuid().ToString("D"));
+        var cookie = await SignInCookieAsync();
 
         using var response = await Admin.Anonymous().SendAsync(HttpMethod.Post, $"/api/v1/sales/{saleId}/purchases",
             new StringContent("""{"quantity":1}""", System.Text.Encoding.UTF8, "application/json"), r =>
@@ -133,24 +130,22 @@ public sealed class BrowserDefenceTests() : AdminAppTest(new TestApp())
     {
         var saleId = (await Admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
         var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
+        var stray = await SignInCookieAsync();
 
         using var response = await buyer.SendAsync(HttpMethod.Post, $"/api/v1/sales/{saleId}/purchases",
             new StringContent("""{"quantity":1}""", System.Text.Encoding.UTF8, "application/json"),
-            r => r.Headers.Add("Cookie", SignInCookie(Guid.NewGuid().ToString("D"))));
+            r => r.Headers.Add("Cookie", stray));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
 
-    /// <summary>A valid sign-in cookie, made the way the cookie handler makes one.</summary>
-    private string SignInCookie(string userId)
+    /// <summary>The sign-in cookie of a new buyer account, signed in through the form.</summary>
+    private async Task<string> SignInCookieAsync()
     {
-        var options = App.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>()
-            .Get(CookieAuthenticationDefaults.AuthenticationScheme);
-        var identity = new ClaimsIdentity(
-            [new Claim(AppClaims.Subject, userId), new Claim(AppClaims.Name, "cookie-user"), new Claim(AppClaims.Role, Roles.Buyer)],
-            CookieAuthenticationDefaults.AuthenticationScheme, AppClaims.Name, AppClaims.Role);
-        var ticket = new AuthenticationTicket(new ClaimsPrincipal(identity), CookieAuthenticationDefaults.AuthenticationScheme);
-        return $"{options.Cookie.Name}={options.TicketDataFormat.Protect(ticket)}";
+        var username = $"cookie-{Guid.NewGuid():N}"[..20];
+        using var registered = await Admin.Anonymous().PostAsJsonAsync("/api/v1/accounts", new { username, password = "cookie-password" });
+        await Api.EnsureAsync(registered, HttpStatusCode.Created);
+        return await CredentialRevocationTests.SignInCookieAsync(App, username, "cookie-password");
     }
 
     private static string? Header(HttpResponseMessage response, string name) =>

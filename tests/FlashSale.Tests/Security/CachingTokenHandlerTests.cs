@@ -165,6 +165,61 @@ public sealed class CachingTokenHandlerTests
         Assert.False(_handler.TryRecall("Bearer " + token, out _, out _));
     }
 
+    [Fact]
+    public async Task ARevokedToken_IsRefused_AndNotRemembered_AndTheCheckIsAskedOnlyInFull()
+    {
+        var revocation = new Revocation();
+        var handler = new CachingTokenHandler(revocation);
+        var kept = Issue(TimeSpan.FromMinutes(5), subject: "kept");
+        var revoked = Issue(TimeSpan.FromMinutes(5), subject: "revoked");
+
+        Assert.True((await handler.ValidateTokenAsync(kept, Parameters)).IsValid);
+        Assert.True((await handler.ValidateTokenAsync(kept, Parameters)).IsValid);
+        var refused = await handler.ValidateTokenAsync(revoked, Parameters);
+
+        Assert.False(refused.IsValid);
+        Assert.IsType<SecurityTokenValidationException>(refused.Exception);
+        Assert.Equal(1, handler.Count);
+        Assert.False(handler.TryRecall("Bearer " + revoked, out _, out _));
+        Assert.Equal(["kept", "revoked"], revocation.Asked);
+        Assert.Equal("flashsale", revocation.Issuer);
+    }
+
+    [Fact]
+    public async Task ATokenWhoseRevocationCannotBeChecked_IsNeitherValidNorRemembered_AndSaysWhy()
+    {
+        var handler = new CachingTokenHandler(new Revocation { Down = true });
+        var token = Issue(TimeSpan.FromMinutes(5));
+
+        var result = await handler.ValidateTokenAsync(token, Parameters);
+
+        Assert.False(result.IsValid);
+        Assert.IsType<FlashSale.Storage.StoreUnavailableException>(result.Exception);
+        Assert.Equal(0, handler.Count);
+    }
+
+    private sealed class Revocation : ITokenRevocationCheck
+    {
+        public List<string> Asked { get; } = [];
+
+        public string? Issuer { get; private set; }
+
+        public bool Down { get; init; }
+
+        public ValueTask<bool> IsRevokedAsync(ClaimsIdentity identity, string? issuer, CancellationToken ct)
+        {
+            if (Down)
+            {
+                throw new FlashSale.Storage.StoreUnavailableException("PostgreSQL is not answering.");
+            }
+
+            var subject = identity.FindFirst("sub")!.Value;
+            Asked.Add(subject);
+            Issuer = issuer;
+            return ValueTask.FromResult(subject == "revoked");
+        }
+    }
+
     private string Issue(TimeSpan lifetime, SymmetricSecurityKey? key = null, string? subject = "user-1")
     {
         var now = DateTime.UtcNow;

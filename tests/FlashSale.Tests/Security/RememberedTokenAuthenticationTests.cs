@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using FlashSale.Accounts;
+using FlashSale.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
@@ -21,7 +22,7 @@ public sealed class RememberedTokenAuthenticationTests
     public async Task ARememberedToken_IsSignedIn_ExactlyAsTheFrameworkSignsItIn()
     {
         var services = Services();
-        var token = services.GetRequiredService<TokenIssuer>().Issue("user-1", "alice", Roles.Buyer).AccessToken;
+        var token = Token(services, out var alice);
         var ours = Ours(services, out var seen);
 
         // Not remembered yet: the framework validates it in full (and remembers it).
@@ -34,7 +35,7 @@ public sealed class RememberedTokenAuthenticationTests
         Assert.Equal(framework, shortcut);
         Assert.Equal(framework, firstSeen);
         Assert.True(shortcut.Authenticated);
-        Assert.Contains("sub=user-1", shortcut.Claims, StringComparison.Ordinal);
+        Assert.Contains($"sub={alice.Id:D}", shortcut.Claims, StringComparison.Ordinal);
         Assert.Equal(JwtBearerDefaults.AuthenticationScheme, shortcut.Scheme);
         Assert.NotNull(shortcut.ExpiresUtc);
     }
@@ -47,7 +48,7 @@ public sealed class RememberedTokenAuthenticationTests
     public async Task OtherRequests_GoToTheFramework_AndEndTheSame(string? authorization)
     {
         var services = Services();
-        var token = services.GetRequiredService<TokenIssuer>().Issue("user-1", "alice", Roles.Buyer).AccessToken;
+        var token = Token(services, out _);
         var ours = Ours(services, out var seen);
         await Run(ours, seen, services, "Bearer " + token);
         await Run(ours, seen, services, "Bearer " + token);
@@ -63,7 +64,7 @@ public sealed class RememberedTokenAuthenticationTests
     public async Task AClaimsTransformation_TurnsTheShortcutOff_AndIsApplied()
     {
         var services = Services(s => s.AddSingleton<IClaimsTransformation, AddsAClaim>());
-        var token = services.GetRequiredService<TokenIssuer>().Issue("user-1", "alice", Roles.Buyer).AccessToken;
+        var token = Token(services, out _);
         var ours = Ours(services, out var seen);
 
         await Run(ours, seen, services, "Bearer " + token);
@@ -81,8 +82,16 @@ public sealed class RememberedTokenAuthenticationTests
         }).Build();
         var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration).AddSingleton(TimeProvider.System);
         services.AddFlashSaleAuth(configuration);
+        services.AddSingleton<IAccountStore, InMemoryAccountStore>();
         more?.Invoke(services);
         return services.BuildServiceProvider();
+    }
+
+    /// <summary>A token of a buyer account the services' account store holds.</summary>
+    private static string Token(IServiceProvider services, out Account account)
+    {
+        account = ((InMemoryAccountStore)services.GetRequiredService<IAccountStore>()).Add();
+        return services.GetRequiredService<TokenIssuer>().Issue(account).AccessToken;
     }
 
     private static RememberedTokenAuthentication Ours(IServiceProvider services, out Seen seen)

@@ -9,11 +9,34 @@ using Microsoft.IdentityModel.Tokens;
 namespace FlashSale.Tests.Security;
 
 /// <summary>
-/// A validly signed token without a subject is nobody, refused (401) rather than a 500 on every endpoint that asks
-/// who the caller is.
+/// How long a sign-in can last: the cookie slides with use but not past <c>Auth:CookieMaxAge</c> from the
+/// sign-in; and a validly signed token without a subject is nobody, refused (401) rather than a 500 on every
+/// endpoint that asks who the caller is.
 /// </summary>
 public sealed class SessionBoundsTests
 {
+    [Fact]
+    public async Task TheCookie_SlidesWithUse_ButEndsAtItsMaximumAgeFromTheSignIn()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var app = new TestApp(clock: clock);
+        var browser = Browser.Open(app);
+        await browser.SignInAsync("admin", TestApp.AdminPassword);
+
+        // Used every 5 hours, well within the 8-hour idle timeout: renewed each time, for up to a day.
+        for (var hours = 5; hours < 24; hours += 5)
+        {
+            clock.Advance(TimeSpan.FromHours(5));
+            using var page = await browser.Http.GetAsync("/admin");
+            Assert.True(page.StatusCode == HttpStatusCode.OK, $"{hours} h after the sign-in: {page.StatusCode}");
+        }
+
+        clock.Advance(TimeSpan.FromHours(5));
+        using var late = await browser.Http.GetAsync("/admin");
+        Assert.Equal(HttpStatusCode.Redirect, late.StatusCode);
+        Assert.EndsWith("/login?ReturnUrl=%2Fadmin", late.Headers.Location?.OriginalString, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("")]

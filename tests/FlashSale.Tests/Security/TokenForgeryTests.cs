@@ -132,6 +132,9 @@ public sealed class TokenForgeryTests : IAsyncLifetime
             [AppClaims.Subject] = Guid.NewGuid().ToString("D"),
             [AppClaims.Name] = "forger",
             [AppClaims.Role] = role,
+            // A synthetic buyer's claims (the admin's credential stamp): the token is what the server mints, but for its flaw.
+            [AppClaims.CredentialStamp] = AdminClaim(AppClaims.CredentialStamp),
+            [AppClaims.MintedBy] = AdminClaim(AppClaims.Subject),
         };
         var descriptor = new SecurityTokenDescriptor
         {
@@ -166,6 +169,8 @@ public sealed class TokenForgeryTests : IAsyncLifetime
             _ => token,
         };
     }
+
+    private string AdminClaim(string claim) => Decode(_admin.Token!.Split('.')[1])[claim]!.ToString()!;
 
     private string Resign(string header, string payload)
     {

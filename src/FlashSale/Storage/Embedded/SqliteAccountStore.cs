@@ -6,19 +6,22 @@ namespace FlashSale.Storage.Embedded;
 
 public sealed class SqliteAccountStore(SqliteDatabase db) : IAccountStore
 {
+    private const string Columns = "id, username, password_hash, role, created_at, credential_stamp";
+
     public Task<bool> TryCreateAsync(Account account, CancellationToken ct)
     {
         using var connection = db.Open();
         using var command = connection.CreateCommand();
         command.CommandText = """
-            INSERT INTO accounts (id, username, password_hash, role, created_at)
-            VALUES ($id, $username, $hash, $role, $created)
+            INSERT INTO accounts (id, username, password_hash, role, created_at, credential_stamp)
+            VALUES ($id, $username, $hash, $role, $created, $stamp)
             """;
         Add(command, "$id", Id(account.Id));
         Add(command, "$username", account.Username);
         Add(command, "$hash", account.PasswordHash);
         Add(command, "$role", account.Role);
         Add(command, "$created", ToMs(account.CreatedAt));
+        Add(command, "$stamp", account.CredentialStamp);
         try
         {
             command.ExecuteNonQuery();
@@ -34,13 +37,35 @@ public sealed class SqliteAccountStore(SqliteDatabase db) : IAccountStore
     {
         using var connection = db.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, username, password_hash, role, created_at FROM accounts WHERE username = $username";
+        command.CommandText = $"SELECT {Columns} FROM accounts WHERE username = $username";
         Add(command, "$username", username);
         using var reader = command.ExecuteReader();
-        return Task.FromResult(reader.Read()
-            ? new Account(SqliteValues.Guid(reader, 0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                FromMs(reader.GetInt64(4)))
-            : null);
+        return Task.FromResult(reader.Read() ? Read(reader) : null);
+    }
+
+    public Task<string?> FindCredentialStampAsync(Guid id, CancellationToken ct)
+    {
+        using var connection = db.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT credential_stamp FROM accounts WHERE id = $id";
+        Add(command, "$id", Id(id));
+        return Task.FromResult(command.ExecuteScalar() as string);
+    }
+
+    public Task<IReadOnlyList<Account>> FindNonBuyersAsync(CancellationToken ct)
+    {
+        using var connection = db.Open();
+        using var command = connection.CreateCommand();
+        // The condition as the partial index ix_accounts_non_buyers states it, so SQLite uses the index.
+        command.CommandText = $"SELECT {Columns} FROM accounts WHERE role <> 'buyer'";
+        using var reader = command.ExecuteReader();
+        var accounts = new List<Account>();
+        while (reader.Read())
+        {
+            accounts.Add(Read(reader));
+        }
+
+        return Task.FromResult<IReadOnlyList<Account>>(accounts);
     }
 
     public Task UpdatePasswordHashAsync(Guid id, string passwordHash, CancellationToken ct)
@@ -53,4 +78,32 @@ public sealed class SqliteAccountStore(SqliteDatabase db) : IAccountStore
         command.ExecuteNonQuery();
         return Task.CompletedTask;
     }
+
+    public Task ChangePasswordAsync(Guid id, string passwordHash, string credentialStamp, CancellationToken ct)
+    {
+        using var connection = db.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE accounts SET password_hash = $hash, credential_stamp = $stamp WHERE id = $id";
+        Add(command, "$id", Id(id));
+        Add(command, "$hash", passwordHash);
+        Add(command, "$stamp", credentialStamp);
+        command.ExecuteNonQuery();
+        return Task.CompletedTask;
+    }
+
+    public Task ChangeRoleAsync(Guid id, string role, string credentialStamp, CancellationToken ct)
+    {
+        using var connection = db.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE accounts SET role = $role, credential_stamp = $stamp WHERE id = $id";
+        Add(command, "$id", Id(id));
+        Add(command, "$role", role);
+        Add(command, "$stamp", credentialStamp);
+        command.ExecuteNonQuery();
+        return Task.CompletedTask;
+    }
+
+    private static Account Read(SqliteDataReader reader) =>
+        new(SqliteValues.Guid(reader, 0), reader.GetString(1), reader.GetString(2), reader.GetString(3), FromMs(reader.GetInt64(4)),
+            reader.GetString(5));
 }

@@ -1,13 +1,16 @@
 using FlashSale.Accounts;
+using Npgsql;
 
 namespace FlashSale.Storage.Postgres;
 
 public sealed class PostgresAccountStore(PostgresRequests db) : IAccountStore
 {
+    private const string Columns = "id, username, password_hash, role, created_at, credential_stamp";
+
     public async Task<bool> TryCreateAsync(Account account, CancellationToken ct)
     {
         await using var command = db.CreateCommand("""
-            INSERT INTO accounts (id, username, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5)
+            INSERT INTO accounts (id, username, password_hash, role, created_at, credential_stamp) VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT DO NOTHING
             """);
         command.Parameters.AddWithValue(account.Id);
@@ -15,18 +18,37 @@ public sealed class PostgresAccountStore(PostgresRequests db) : IAccountStore
         command.Parameters.AddWithValue(account.PasswordHash);
         command.Parameters.AddWithValue(account.Role);
         command.Parameters.AddWithValue(account.CreatedAt.ToUniversalTime());
+        command.Parameters.AddWithValue(account.CredentialStamp);
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
     public async Task<Account?> FindByUsernameAsync(string username, CancellationToken ct)
     {
-        await using var command = db.CreateCommand(
-            "SELECT id, username, password_hash, role, created_at FROM accounts WHERE lower(username) = lower($1)");
+        await using var command = db.CreateCommand($"SELECT {Columns} FROM accounts WHERE lower(username) = lower($1)");
         command.Parameters.AddWithValue(username);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct)
-            ? new Account(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), PgValues.Time(reader, 4))
-            : null;
+        return await reader.ReadAsync(ct) ? Read(reader) : null;
+    }
+
+    public async Task<string?> FindCredentialStampAsync(Guid id, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT credential_stamp FROM accounts WHERE id = $1");
+        command.Parameters.AddWithValue(id);
+        return await command.ExecuteScalarAsync(ct) as string;
+    }
+
+    public async Task<IReadOnlyList<Account>> FindNonBuyersAsync(CancellationToken ct)
+    {
+        // The condition as the partial index ix_accounts_non_buyers states it.
+        await using var command = db.CreateCommand($"SELECT {Columns} FROM accounts WHERE role <> 'buyer'");
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var accounts = new List<Account>();
+        while (await reader.ReadAsync(ct))
+        {
+            accounts.Add(Read(reader));
+        }
+
+        return accounts;
     }
 
     public async Task UpdatePasswordHashAsync(Guid id, string passwordHash, CancellationToken ct)
@@ -36,4 +58,25 @@ public sealed class PostgresAccountStore(PostgresRequests db) : IAccountStore
         command.Parameters.AddWithValue(passwordHash);
         await command.ExecuteNonQueryAsync(ct);
     }
+
+    public async Task ChangePasswordAsync(Guid id, string passwordHash, string credentialStamp, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("UPDATE accounts SET password_hash = $2, credential_stamp = $3 WHERE id = $1");
+        command.Parameters.AddWithValue(id);
+        command.Parameters.AddWithValue(passwordHash);
+        command.Parameters.AddWithValue(credentialStamp);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task ChangeRoleAsync(Guid id, string role, string credentialStamp, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("UPDATE accounts SET role = $2, credential_stamp = $3 WHERE id = $1");
+        command.Parameters.AddWithValue(id);
+        command.Parameters.AddWithValue(role);
+        command.Parameters.AddWithValue(credentialStamp);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static Account Read(NpgsqlDataReader reader) =>
+        new(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), PgValues.Time(reader, 4), reader.GetString(5));
 }

@@ -11,7 +11,11 @@ internal static partial class PostgresMigrations
     // Any constant both sides agree on: "FLSH" in ASCII.
     private const long LockKey = 0x464C5348;
 
-    public static async Task ApplyAsync(NpgsqlDataSource dataSource, ILogger log, CancellationToken ct)
+    public static Task ApplyAsync(NpgsqlDataSource dataSource, ILogger log, CancellationToken ct) =>
+        ApplyAsync(dataSource, log, int.MaxValue, ct);
+
+    /// <summary>Applies the versions up to <paramref name="upTo"/> (tests start from an older schema).</summary>
+    internal static async Task ApplyAsync(NpgsqlDataSource dataSource, ILogger log, int upTo, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await Execute(connection, $"SELECT pg_advisory_lock({LockKey})", ct);
@@ -20,7 +24,7 @@ internal static partial class PostgresMigrations
             await Execute(connection, "CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())", ct);
             await using var read = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) FROM schema_version", connection);
             var current = Convert.ToInt32(await read.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
-            foreach (var (version, name, sql) in Steps().Where(s => s.Version > current))
+            foreach (var (version, name, sql) in Steps().Where(s => s.Version > current && s.Version <= upTo))
             {
                 await using var tx = await connection.BeginTransactionAsync(ct);
                 await using (var step = new NpgsqlCommand(sql, connection, tx))
