@@ -65,6 +65,30 @@ public sealed partial class ShopTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TwoAskedWithOneLeft_SaysNotThatManyLeft_WithTheApisDetail_NotSoldOut()
+    {
+        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 3, perUserLimit: 3))["id"]!.GetValue<string>();
+        var other = (await fixture.Admin.MintBuyersAsync(1))[0];
+        using (var response = await fixture.Admin.WithToken(other.Token).PurchaseAsync(saleId, quantity: 2))
+        {
+            await Api.EnsureAsync(response, HttpStatusCode.Created);
+        }
+
+        var page = await fixture.NewPageAsync();
+        await Pages.RegisterAsync(page, Pages.NewUsername());
+        await page.GotoAsync($"/sales/{saleId}");
+        await Expect(Pages.Remaining(page)).ToHaveTextAsync("1");
+        // The field's max is 1 now; the script still sends what is typed, as a stale page would.
+        await page.Locator("#quantity").EvaluateAsync("q => { q.removeAttribute('max'); q.value = '2'; }");
+
+        await Pages.BuyButton(page).ClickAsync();
+        await Expect(Pages.Flash(page)).ToContainTextAsync("Not that many units are left");
+        await Expect(Pages.Flash(page)).ToContainTextAsync("Only 1 left.");
+        await Expect(Pages.Flash(page)).Not.ToContainTextAsync("every unit");
+        await Expect(Pages.BuyButton(page)).ToBeEnabledAsync();
+    }
+
+    [Fact]
     public async Task LastUnitTakenByAnotherBuyer_PageShowsSoldOut_WithinTwoSeconds_WithoutReload()
     {
         var saleId = (await fixture.Admin.CreateSaleAsync(stock: 1))["id"]!.GetValue<string>();

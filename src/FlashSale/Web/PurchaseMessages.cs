@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using FlashSale.Common;
 using FlashSale.Purchasing;
 
@@ -7,18 +9,26 @@ namespace FlashSale.Web;
 /// The one table of what a buyer is told for each outcome. The form post shows it after the
 /// redirect; the script gets the same texts from data attributes, so they never drift apart.
 /// </summary>
-public static class PurchaseMessages
+public static partial class PurchaseMessages
 {
     public const string Bought = "bought";
 
     /// <summary>A 503 that cannot say whether the order went through (<see cref="PurchaseOutcome.Unavailable.OutcomeUnknown"/>).</summary>
     public const string OutcomeUnknown = "outcome_unknown";
 
+    /// <summary>A <c>sold_out</c> for more units than are left, while some are (the ledger's "Only N left.").</summary>
+    public const string NotEnoughLeft = "not_enough_left";
+
+    /// <summary>A <c>limit_reached</c> for more units than the buyer may still add, while they may add some.</summary>
+    public const string OverLimit = "over_limit";
+
     public static readonly IReadOnlyDictionary<string, Flash> All = new Dictionary<string, Flash>(StringComparer.Ordinal)
     {
         [Bought] = Flash.Ok("You got it! Your order is confirmed — see My orders."),
         [Reasons.SoldOut] = Flash.Warn("Sold out — every unit has been taken. Sorry!"),
         [Reasons.LimitReached] = Flash.Warn("You already hold the most units one buyer may have in this sale."),
+        [NotEnoughLeft] = Flash.Warn("Not that many units are left — choose a smaller quantity and try again."),
+        [OverLimit] = Flash.Warn("That many would take you over the limit per buyer — choose a smaller quantity and try again."),
         [Reasons.SaleNotStarted] = Flash.Warn("The sale has not started yet — wait for the countdown."),
         [Reasons.SaleEnded] = Flash.Warn("The sale has ended."),
         [Reasons.RateLimited] = Flash.Warn("Too many attempts — wait a moment and try again."),
@@ -29,15 +39,20 @@ public static class PurchaseMessages
         [Reasons.ValidationFailed] = Flash.Error("That quantity is not allowed for this sale."),
     };
 
-    public static string Code(PurchaseOutcome outcome) => outcome switch
+    /// <summary>
+    /// The message code for an outcome of a purchase of <paramref name="quantity"/> units. A refusal of several units
+    /// is told apart from "none left" / "none more allowed" by the ledger's detail ("Only 1 left.", "You hold 1 of the
+    /// 3 allowed per buyer."): until 2026-12-06 both said "every unit has been taken" / "you already hold the most".
+    /// </summary>
+    public static string Code(PurchaseOutcome outcome, int quantity = 1) => outcome switch
     {
         PurchaseOutcome.Confirmed or PurchaseOutcome.Pending => Bought,
         PurchaseOutcome.Unavailable { OutcomeUnknown: true } => OutcomeUnknown,
         PurchaseOutcome.Unavailable => Reasons.Unavailable,
         PurchaseOutcome.Rejected r => r.Reason switch
         {
-            PurchaseRejection.SoldOut => Reasons.SoldOut,
-            PurchaseRejection.LimitReached => Reasons.LimitReached,
+            PurchaseRejection.SoldOut => quantity > 1 && SomeLeft(r.Detail) ? NotEnoughLeft : Reasons.SoldOut,
+            PurchaseRejection.LimitReached => quantity > 1 && SomeAllowed(r.Detail) ? OverLimit : Reasons.LimitReached,
             PurchaseRejection.SaleNotStarted => Reasons.SaleNotStarted,
             PurchaseRejection.SaleEnded => Reasons.SaleEnded,
             PurchaseRejection.RequestInProgress => Reasons.RequestInProgress,
@@ -46,6 +61,15 @@ public static class PurchaseMessages
         },
         _ => Reasons.Unavailable,
     };
+
+    private static bool SomeLeft(string detail) =>
+        detail.StartsWith("Only ", StringComparison.Ordinal);
+
+    private static bool SomeAllowed(string detail) =>
+        HeldOf().Match(detail) is { Success: true } m && int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) < int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"You hold (\d+) of the (\d+) ")]
+    private static partial Regex HeldOf();
 
     public static Flash? Find(string? code) => code is not null && All.TryGetValue(code, out var flash) ? flash : null;
 }

@@ -118,14 +118,14 @@ public static class ShopPages
                 <p class="muted small">Opens {Format.Utc(sale.StartsAt)} · closes {Format.Utc(sale.EndsAt)} · limit {sale.PerUserLimit} per buyer</p>
                 {StockBar(sale.Id, stock)}
                 <p class="sr-only" aria-live="polite" data-role="announce"></p>
-                {BuyForm(context, sale, status, held)}
+                {BuyForm(context, sale, status, held, stock.Remaining)}
               </div>
             </article>
             """);
         return Layout.Page(context, sale.ProductName, main, PurchaseMessages.Find(m));
     }
 
-    private static Html BuyForm(HttpContext context, Sale sale, SaleStatus status, int held)
+    private static Html BuyForm(HttpContext context, Sale sale, SaleStatus status, int held, int remaining)
     {
         if (context.User.Identity?.IsAuthenticated != true)
         {
@@ -133,11 +133,13 @@ public static class ShopPages
         }
 
         var messages = Join(PurchaseMessages.All.Select(p => H($""" data-msg-{p.Key.Replace('_', '-')}="{p.Value.Text}" """)));
+        // No more than the buyer may still add, nor than are left (at least 1, so the field stays valid when none).
+        var most = Math.Max(1, Math.Min(sale.PerUserLimit - held, remaining));
         var quantity = sale.PerUserLimit == 1
             ? H($"""<input type="hidden" name="quantity" value="1">""")
             : H($"""
                 <label for="quantity">Quantity</label>
-                <input id="quantity" name="quantity" type="number" min="1" max="{sale.PerUserLimit}" value="1" inputmode="numeric">
+                <input id="quantity" name="quantity" type="number" min="1" max="{most}" value="1" inputmode="numeric">
                 """);
         var disabled = status != SaleStatus.Active || held >= sale.PerUserLimit;
         return H($"""
@@ -182,7 +184,7 @@ public static class ShopPages
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var outcome = await ledger.PurchaseAsync(attempt, CancellationToken.None);
         metrics.Purchase(PurchaseResults.OutcomeName(outcome), System.Diagnostics.Stopwatch.GetElapsedTime(started));
-        return TypedResults.LocalRedirect($"/sales/{saleId}?m={PurchaseMessages.Code(outcome)}");
+        return TypedResults.LocalRedirect($"/sales/{saleId}?m={PurchaseMessages.Code(outcome, attempt.Quantity)}");
     }
 
     /// <summary>The API's 400 <c>invalid_idempotency_key</c> as a page.</summary>

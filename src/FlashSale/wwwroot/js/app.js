@@ -121,10 +121,24 @@
     var self = this, form = this.form;
     if (!form || !window.fetch) { return; }
     var saleId = this.root.dataset.sale;
-    function message(code) {
+    function message(code, detail) {
       var text = form.getAttribute("data-msg-" + code.replace(/_/g, "-"));
       var kind = code === "bought" ? "ok" : code === "unavailable" || code === "outcome_unknown" || code === "sale_not_found" ? "error" : "warn";
-      flash(kind, text || "Something went wrong. Please try again.");
+      flash(kind, (text || "Something went wrong. Please try again.") + (detail ? " " + detail : ""));
+    }
+    // "You hold 1 of the 3 allowed per buyer." → [1, 3]; null for any other detail.
+    function heldOf(detail) {
+      var m = /You hold (\d+) of the (\d+) /.exec(detail || "");
+      return m ? [parseInt(m[1], 10), parseInt(m[2], 10)] : null;
+    }
+    // A refusal of several units while fewer are left / may still be added is not "sold out" / "limit reached":
+    // the message says so, with the API's detail ("Only 1 left.", "You hold 1 of the 3 allowed per buyer.").
+    function refusal(body, status, asked) {
+      var code = body.outcomeUnknown === true ? "outcome_unknown" : body.reason || (status === 429 ? "rate_limited" : "unavailable");
+      var held = heldOf(body.detail);
+      if (code === "sold_out" && asked > 1 && /^Only \d/.test(body.detail || "")) { return ["not_enough_left", body.detail]; }
+      if (code === "limit_reached" && asked > 1 && held && held[0] < held[1]) { return ["over_limit", body.detail]; }
+      return [code, null];
     }
     form.addEventListener("submit", function (e) {
       e.preventDefault();
@@ -153,7 +167,8 @@
             message("bought");
           } else {
             // A 503 says whether anything was bought; an answer that never came cannot (below).
-            message(body.outcomeUnknown === true ? "outcome_unknown" : body.reason || (response.status === 429 ? "rate_limited" : "unavailable"));
+            var told = refusal(body, response.status, parseInt(quantityField.value, 10) || 1);
+            message(told[0], told[1]);
           }
           // A decided request gets a fresh key; a 503 keeps it so the retry is the same purchase.
           if (response.status !== 503 && body.reason !== "request_in_progress") {

@@ -1,0 +1,80 @@
+using System.Net;
+using FlashSale.Tests.Admin;
+using FlashSale.Tests.Infrastructure;
+
+namespace FlashSale.Tests.Web;
+
+/// <summary>
+/// The buy form without JavaScript says what is true when it asked for several units: "not that many left" while some
+/// are, "over the limit" while the buyer may still add some. Until 2026-12-06 both read the fixed "Sold out — every unit
+/// has been taken" / "You already hold the most units…" while the page showed a unit left and an enabled button.
+/// </summary>
+public sealed class BuyFormMessageTests() : AdminAppTest(new TestApp())
+{
+    private const string Password = "buyer-password-1";
+
+    [Fact]
+    public async Task SeveralUnits_WhenFewerAreLeft_SaysNotThatManyLeft_AndTheFieldOffersOnlyThoseLeft()
+    {
+        var sale = (await Admin.CreateSaleAsync(stock: 3, perUserLimit: 3)).Id();
+        var other = (await Admin.MintBuyersAsync(1))[0];
+        using (var bought = await Admin.WithToken(other.Token).PurchaseAsync(sale, quantity: 2))
+        {
+            await Api.EnsureAsync(bought, HttpStatusCode.Created);
+        }
+
+        var browser = await SignedInBuyerAsync();
+        Assert.Contains("max=\"1\"", await browser.Http.GetStringAsync($"/sales/{sale}"), StringComparison.Ordinal);
+
+        using var refused = await BuyAsync(browser, sale, 2);
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.EndsWith("?m=not_enough_left", refused.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        var page = await browser.Http.GetStringAsync(refused.Headers.Location!.OriginalString);
+        Assert.Contains("Not that many units are left", page, StringComparison.Ordinal);
+
+        using var sold = await BuyAsync(browser, sale, 1);
+        Assert.EndsWith("?m=bought", sold.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        using var none = await BuyAsync(browser, sale, 1);
+        Assert.EndsWith("?m=sold_out", none.Headers.Location?.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SeveralUnits_OverWhatTheBuyerMayStillAdd_SaysOverTheLimit_AndTheFieldOffersOnlyWhatIsAllowed()
+    {
+        var sale = (await Admin.CreateSaleAsync(stock: 10, perUserLimit: 3)).Id();
+        var browser = await SignedInBuyerAsync();
+        using (var first = await BuyAsync(browser, sale, 1))
+        {
+            Assert.EndsWith("?m=bought", first.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("max=\"2\"", await browser.Http.GetStringAsync($"/sales/{sale}"), StringComparison.Ordinal);
+        using var refused = await BuyAsync(browser, sale, 3);
+        Assert.EndsWith("?m=over_limit", refused.Headers.Location?.OriginalString, StringComparison.Ordinal);
+
+        using (var rest = await BuyAsync(browser, sale, 2))
+        {
+            Assert.EndsWith("?m=bought", rest.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        }
+
+        using var full = await BuyAsync(browser, sale, 1);
+        Assert.EndsWith("?m=limit_reached", full.Headers.Location?.OriginalString, StringComparison.Ordinal);
+    }
+
+    private async Task<Browser> SignedInBuyerAsync()
+    {
+        var username = "form-buyer-" + Guid.NewGuid().ToString("N")[..8];
+        using (var registered = await Admin.Anonymous().PostAsJsonAsync("/api/v1/accounts", new { username, password = Password }))
+        {
+            await Api.EnsureAsync(registered, HttpStatusCode.Created);
+        }
+
+        var browser = Browser.Open(App);
+        await browser.SignInAsync(username, Password);
+        return browser;
+    }
+
+    private static Task<HttpResponseMessage> BuyAsync(Browser browser, string sale, int quantity) =>
+        browser.SubmitAsync($"/sales/{sale}", $"/sales/{sale}/buy",
+            new() { ["quantity"] = quantity.ToString(System.Globalization.CultureInfo.InvariantCulture), ["key"] = Guid.NewGuid().ToString("N") });
+}
