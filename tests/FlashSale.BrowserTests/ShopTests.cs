@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text;
 using System.Text.RegularExpressions;
 using FlashSale.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -58,10 +59,29 @@ public sealed partial class ShopTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(Pages.Flash(page)).ToContainTextAsync("it may have gone through");
         Assert.Single(await fixture.Admin.AllOrdersAsync(saleId));
 
-        // Pressed again, the page sends the same key: the server answers with the first purchase's order.
+        // The kept key's quantity is locked: the same key with another quantity is refused (422), and the page then
+        // said "Something went wrong", took a fresh key, and the next press bought a second order.
+        var quantity = page.Locator("#quantity");
+        await Expect(quantity).Not.ToBeEditableAsync();
+
+        // Sent with another quantity anyway (a stale copy of the page): the 422 proves the first purchase reached the
+        // server, so the page says it may have gone through and keeps the key.
+        await page.RouteAsync(pattern, route => route.ContinueAsync(new() { PostData = Encoding.UTF8.GetBytes("{\"quantity\":2}") }),
+            new() { Times = 1 });
+        await Pages.Flash(page).EvaluateAsync("f => f.textContent = ''");
+        var refused = await page.RunAndWaitForResponseAsync(() => Pages.BuyButton(page).ClickAsync(), r => r.Url.EndsWith("/purchases", StringComparison.Ordinal));
+        Assert.Equal(422, refused.Status);
+        await Expect(Pages.Flash(page)).ToContainTextAsync("it may have gone through");
+        await Expect(Pages.Flash(page)).Not.ToContainTextAsync("Something went wrong");
+        Assert.Single(await fixture.Admin.AllOrdersAsync(saleId));
+
+        // A value forced into the locked field is not sent: pressed again, the page sends the same key and quantity,
+        // and the server answers with the first purchase's order.
+        await quantity.EvaluateAsync("q => q.value = '2'");
         await Pages.BuyButton(page).ClickAsync();
         await Expect(Pages.Flash(page)).ToContainTextAsync("You got it");
         Assert.Single(await fixture.Admin.AllOrdersAsync(saleId));
+        await Expect(quantity).ToBeEditableAsync();
     }
 
     [Fact]

@@ -53,6 +53,8 @@ public static partial class PurchaseMessages
         {
             PurchaseRejection.SoldOut => quantity > 1 && SomeLeft(r.Detail) ? NotEnoughLeft : Reasons.SoldOut,
             PurchaseRejection.LimitReached => quantity > 1 && SomeAllowed(r.Detail) ? OverLimit : Reasons.LimitReached,
+            // The key's first purchase reached the server with another quantity: it may have bought (docs/web.md).
+            PurchaseRejection.IdempotencyKeyMismatch => OutcomeUnknown,
             PurchaseRejection.SaleNotStarted => Reasons.SaleNotStarted,
             PurchaseRejection.SaleEnded => Reasons.SaleEnded,
             PurchaseRejection.RequestInProgress => Reasons.RequestInProgress,

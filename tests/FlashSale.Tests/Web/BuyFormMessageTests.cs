@@ -61,6 +61,27 @@ public sealed class BuyFormMessageTests() : AdminAppTest(new TestApp())
         Assert.EndsWith("?m=limit_reached", full.Headers.Location?.OriginalString, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The same form (its key) posted again with another quantity: the API's 422 <c>idempotency_key_mismatch</c> proves
+    /// the first post reached the server, so the page says it may have gone through. It said "That quantity is not
+    /// allowed for this sale" until 2026-12-06.
+    /// </summary>
+    [Fact]
+    public async Task TheSameKey_WithAnotherQuantity_SaysTheOrderMayHaveGoneThrough()
+    {
+        var sale = (await Admin.CreateSaleAsync(stock: 10, perUserLimit: 3)).Id();
+        var browser = await SignedInBuyerAsync();
+        var key = Guid.NewGuid().ToString("N");
+        using (var first = await BuyAsync(browser, sale, 1, key))
+        {
+            Assert.EndsWith("?m=bought", first.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        }
+
+        using var again = await BuyAsync(browser, sale, 2, key);
+        Assert.EndsWith("?m=outcome_unknown", again.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        Assert.Single(await Admin.AllOrdersAsync(sale));
+    }
+
     private async Task<Browser> SignedInBuyerAsync()
     {
         var username = "form-buyer-" + Guid.NewGuid().ToString("N")[..8];
@@ -74,7 +95,7 @@ public sealed class BuyFormMessageTests() : AdminAppTest(new TestApp())
         return browser;
     }
 
-    private static Task<HttpResponseMessage> BuyAsync(Browser browser, string sale, int quantity) =>
+    private static Task<HttpResponseMessage> BuyAsync(Browser browser, string sale, int quantity, string? key = null) =>
         browser.SubmitAsync($"/sales/{sale}", $"/sales/{sale}/buy",
-            new() { ["quantity"] = quantity.ToString(System.Globalization.CultureInfo.InvariantCulture), ["key"] = Guid.NewGuid().ToString("N") });
+            new() { ["quantity"] = quantity.ToString(System.Globalization.CultureInfo.InvariantCulture), ["key"] = key ?? Guid.NewGuid().ToString("N") });
 }

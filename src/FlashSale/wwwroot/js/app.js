@@ -135,18 +135,34 @@
     // the message says so, with the API's detail ("Only 1 left.", "You hold 1 of the 3 allowed per buyer.").
     function refusal(body, status, asked) {
       var code = body.outcomeUnknown === true ? "outcome_unknown" : body.reason || (status === 429 ? "rate_limited" : "unavailable");
+      // The key was used before with another quantity: that first purchase reached the server and may have bought.
+      if (code === "idempotency_key_mismatch") { return ["outcome_unknown", null]; }
       var held = heldOf(body.detail);
       if (code === "sold_out" && asked > 1 && /^Only \d/.test(body.detail || "")) { return ["not_enough_left", body.detail]; }
       if (code === "limit_reached" && asked > 1 && held && held[0] < held[1]) { return ["over_limit", body.detail]; }
       return [code, null];
+    }
+    var quantityField = form.elements.namedItem("quantity");
+    var keyField = form.elements.namedItem("key");
+    // While a key is kept (its purchase may have gone through), its quantity is kept too and the field is locked: the
+    // same key with another quantity is refused (422), and a fresh key then would buy a second time.
+    var pending = null;
+    function keep(quantity) {
+      pending = quantity;
+      quantityField.value = quantity;
+      quantityField.readOnly = true;
+    }
+    function decided() {
+      pending = null;
+      quantityField.readOnly = false;
+      keyField.value = newKey();
     }
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       if (self.busy) { return; }
       self.busy = true;
       self.render();
-      var quantityField = form.elements.namedItem("quantity");
-      var keyField = form.elements.namedItem("key");
+      var asked = pending || parseInt(quantityField.value, 10) || 1;
       fetch("/api/v1/sales/" + saleId + "/purchases", {
         method: "POST",
         credentials: "same-origin",
@@ -155,7 +171,7 @@
           // Cookie-authenticated API calls must say they come from script (CSRF check, docs/security.md).
           "X-Requested-With": "fetch"
         },
-        body: JSON.stringify({ quantity: parseInt(quantityField.value, 10) || 1 })
+        body: JSON.stringify({ quantity: asked })
       }).then(function (response) {
         if (response.status === 401) {
           window.location.href = "/login?returnUrl=" + encodeURIComponent(window.location.pathname);
@@ -167,17 +183,21 @@
             message("bought");
           } else {
             // A 503 says whether anything was bought; an answer that never came cannot (below).
-            var told = refusal(body, response.status, parseInt(quantityField.value, 10) || 1);
+            var told = refusal(body, response.status, asked);
             message(told[0], told[1]);
           }
-          // A decided request gets a fresh key; a 503 keeps it so the retry is the same purchase.
-          if (response.status !== 503 && body.reason !== "request_in_progress") {
-            keyField.value = newKey();
+          // A decided request gets a fresh key; a 503, one in progress or one whose key was used with another quantity
+          // keeps it (and its quantity) so the retry is the same purchase.
+          if (response.status === 503 || body.reason === "request_in_progress" || body.reason === "idempotency_key_mismatch") {
+            keep(asked);
+          } else {
+            decided();
           }
         });
       }).catch(function () {
         // No answer (the network, or a body that never arrived): the purchase may have gone through. The key is kept,
         // so pressing again is the same purchase.
+        keep(asked);
         message("outcome_unknown");
       }).then(function () {
         self.busy = false;
