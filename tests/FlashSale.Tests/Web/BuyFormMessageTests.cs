@@ -82,6 +82,26 @@ public sealed class BuyFormMessageTests() : AdminAppTest(new TestApp())
         Assert.Single(await Admin.AllOrdersAsync(sale));
     }
 
+    /// <summary>
+    /// A signed-out buyer's post goes to sign-in with ReturnUrl=/sales/{id}/buy; after signing in the browser GETs it.
+    /// That was a 405 page; it is the sale.
+    /// </summary>
+    [Fact]
+    public async Task GetOfTheBuyAddress_AfterSigningIn_GoesToTheSale()
+    {
+        var sale = (await Admin.CreateSaleAsync(stock: 10)).Id();
+        var browser = await SignedInBuyerAsync();
+
+        using var response = await browser.Http.GetAsync($"/sales/{sale}/buy");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal($"/sales/{sale}", response.Headers.Location?.OriginalString);
+
+        using var malformed = await Browser.Open(App).Http.GetAsync("/sales/not-an-id/buy");
+        Assert.Equal(HttpStatusCode.Redirect, malformed.StatusCode);
+        Assert.Equal("/", malformed.Headers.Location?.OriginalString);
+        Assert.Empty(await Admin.AllOrdersAsync(sale));
+    }
+
     private async Task<Browser> SignedInBuyerAsync()
     {
         var username = "form-buyer-" + Guid.NewGuid().ToString("N")[..8];
