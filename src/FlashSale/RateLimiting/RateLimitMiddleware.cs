@@ -116,6 +116,14 @@ public sealed partial class RateLimitMiddleware(RequestDelegate next, IRateLimit
         var seconds = (int)Math.Clamp(Math.Ceiling(decision.RetryAfter.TotalSeconds), 1, int.MaxValue);
         LogRefused(logger, rule.Name, seconds);
         metrics.RateLimited(rule.Name);
+        if (context.Request.HasFormContentType && context.GetEndpoint()?.Metadata.GetMetadata<RateLimitRedirect>() is { } redirect)
+        {
+            // A page's form: its page with its message, still saying when to retry (RateLimitRedirect).
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            await TypedResults.LocalRedirect(redirect.Location(context)).ExecuteAsync(context);
+            return;
+        }
+
         await ApiProblem.RateLimited(context, seconds, "Too many requests.",
             string.Create(CultureInfo.InvariantCulture,
                 $"At most {rule.PermitLimit} requests per {rule.Window} ('{rule.Name}'). Retry after {seconds} s."),

@@ -22,13 +22,18 @@ public static class ShopPages
         routes.MapGet("/", Home).ExcludeFromDescription();
         routes.MapGet("/sales/{id}", Product).ExcludeFromDescription();
         // Counted as the API's purchase by the rate-limit rules (purchase-per-user) and, below, by its admission limit.
-        routes.MapPost("/sales/{id}/buy", Buy).RequireAuthorization().RateLimitedAs(PurchasesApi.PurchaseName).ExcludeFromDescription();
+        // Refused by a rule, the form goes back to the sale with the shop's message (docs/web.md), not a problem page.
+        routes.MapPost("/sales/{id}/buy", Buy).RequireAuthorization().RateLimitedAs(PurchasesApi.PurchaseName)
+            .RefusedWithRedirect(RateLimitedBuy).ExcludeFromDescription();
         // A buyer signed out while on the page posts the form, signs in and is sent back to the form's address with a
         // GET: the sale page (it was a 405 "This request cannot be served" until 2026-12-06).
         routes.MapGet("/sales/{id}/buy", (string id) => TypedResults.LocalRedirect(
             RouteIds.TryParse(id, out var saleId) ? $"/sales/{saleId}" : "/")).ExcludeFromDescription();
         return routes;
     }
+
+    private static string RateLimitedBuy(HttpContext context) =>
+        RouteIds.TryParse(context.Request.RouteValues["id"] as string, out var saleId) ? $"/sales/{saleId}?m={Reasons.RateLimited}" : "/";
 
     private static async Task<ContentHttpResult> Home(HttpContext context, ISaleStore sales, IPurchaseLedger ledger,
         TimeProvider clock, CancellationToken ct)

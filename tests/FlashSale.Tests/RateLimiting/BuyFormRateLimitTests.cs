@@ -57,9 +57,28 @@ public sealed class BuyFormRateLimitTests() : AdminAppTest(new TestApp(clock: ne
             Assert.EndsWith("?m=bought", bought.Headers.Location?.OriginalString, StringComparison.Ordinal);
         }
 
+        // Refused, the form goes back to the sale with the shop's "rate limited" message, and Retry-After; it was the
+        // API's 429 problem page ("At most 2 requests per 00:01:00 ('purchase-per-user')") until 2026-12-06, which
+        // docs/web.md says no outcome of the buy form is.
         using (var limited = await BuyAsync(browser, sale))
         {
-            Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+            Assert.Equal(HttpStatusCode.Redirect, limited.StatusCode);
+            Assert.Equal($"/sales/{sale}?m=rate_limited", limited.Headers.Location?.OriginalString);
+            Assert.True(limited.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), "Retry-After is kept");
+            var page = await browser.Http.GetStringAsync(limited.Headers.Location!.OriginalString);
+            Assert.Contains("Too many attempts", page, StringComparison.Ordinal);
+        }
+
+        // The API is still answered 429 with Retry-After.
+        using (var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/sales/{sale}/purchases")
+        {
+            Content = new StringContent("""{"quantity":1}""", System.Text.Encoding.UTF8, "application/json"),
+        })
+        {
+            request.Headers.Add("X-Requested-With", "fetch");
+            using var api = await browser.Http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.TooManyRequests, api.StatusCode);
+            Assert.NotNull(api.Headers.RetryAfter);
         }
 
         Assert.Single(await Admin.AllOrdersAsync(sale));
