@@ -99,13 +99,53 @@ public sealed partial class ShopTests(BrowserFixture fixture) : IAsyncLifetime
         await page.GotoAsync($"/sales/{saleId}");
         await Expect(Pages.Remaining(page)).ToHaveTextAsync("1");
         // The field's max is 1 now; the script still sends what is typed, as a stale page would.
-        await page.Locator("#quantity").EvaluateAsync("q => { q.removeAttribute('max'); q.value = '2'; }");
+        await page.Locator("#quantity").EvaluateAsync("q => { q.form.noValidate = true; q.value = '2'; }");
 
         await Pages.BuyButton(page).ClickAsync();
         await Expect(Pages.Flash(page)).ToContainTextAsync("Not that many units are left");
         await Expect(Pages.Flash(page)).ToContainTextAsync("Only 1 left.");
         await Expect(Pages.Flash(page)).Not.ToContainTextAsync("every unit");
         await Expect(Pages.BuyButton(page)).ToBeEnabledAsync();
+    }
+
+    [Fact]
+    public async Task BuyPressedByKeyboard_KeepsTheFocusOnTheButton_AndTheHeldLineAndQuantityFollow()
+    {
+        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 10, perUserLimit: 3))["id"]!.GetValue<string>();
+        var page = await fixture.NewPageAsync();
+        await Pages.RegisterAsync(page, Pages.NewUsername());
+        await page.GotoAsync($"/sales/{saleId}");
+
+        // The button was disabled while busy, and a disabled button drops the focus to <body>.
+        await Pages.BuyButton(page).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(Pages.Flash(page)).ToContainTextAsync("You got it");
+        await Expect(Pages.BuyButton(page)).ToBeFocusedAsync();
+        await Expect(page.Locator("[data-role=held]")).ToHaveTextAsync("You hold 1 of 3.");
+        await Expect(page.Locator("#quantity")).ToHaveAttributeAsync("max", "2");
+    }
+
+    [Fact]
+    public async Task LimitReachedOnAnotherTab_ThePagesRefusal_DisablesTheButton_AndHandsTheFocusToTheMessage()
+    {
+        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 10))["id"]!.GetValue<string>();
+        var first = await fixture.NewPageAsync();
+        await Pages.RegisterAsync(first, Pages.NewUsername());
+        var second = await first.Context.NewPageAsync();
+        await first.GotoAsync($"/sales/{saleId}");
+        await second.GotoAsync($"/sales/{saleId}");
+        await Pages.BuyButton(first).ClickAsync();
+        await Expect(Pages.Flash(first)).ToContainTextAsync("You got it");
+
+        // The other tab still offers the button; its press is refused (409 limit_reached), which left it enabled.
+        await Pages.BuyButton(second).FocusAsync();
+        await second.Keyboard.PressAsync("Enter");
+        await Expect(Pages.Flash(second)).ToContainTextAsync("most units");
+        await Expect(Pages.BuyButton(second)).ToBeDisabledAsync();
+        await Expect(second.Locator("[data-role=held]")).ToHaveTextAsync("You hold 1 of 1.");
+        Assert.True(await second.EvaluateAsync<bool>("document.activeElement === document.getElementById('flash')"),
+            "the focus is on the message, not lost to <body>");
+        Assert.Single(await fixture.Admin.AllOrdersAsync(saleId));
     }
 
     [Fact]

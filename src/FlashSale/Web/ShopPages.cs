@@ -157,7 +157,7 @@ public static class ShopPages
               <input type="hidden" name="key" value="{Guid.NewGuid():N}">
               {quantity}
               <button type="submit" class="button primary" data-role="buy-button"{(disabled ? Raw(" disabled") : Html.Empty)}>Buy now</button>
-              {When(held > 0, H($"""<p class="muted small">You hold {held} of {sale.PerUserLimit}.</p>"""))}
+              <p class="muted small" data-role="held"{(held > 0 ? Html.Empty : Raw(" hidden"))}>You hold {held} of {sale.PerUserLimit}.</p>
             </form>
             """);
     }

@@ -62,7 +62,23 @@
     this.root.dataset.status = status;
     if (this.form) {
       var held = parseInt(this.form.dataset.held, 10) || 0, limit = parseInt(this.form.dataset.limit, 10) || 1;
-      part(this.form, "buy-button").disabled = this.busy || status !== "active" || held >= limit;
+      var button = part(this.form, "buy-button"), off = status !== "active" || held >= limit;
+      // A disabled button loses the focus (to <body>): one the buyer pressed hands it to the message, a live region.
+      var box = document.getElementById("flash");
+      if (off && !button.disabled && document.activeElement === button && box && !box.hidden) {
+        box.tabIndex = -1;
+        box.focus();
+      }
+      button.disabled = off;
+      // Busy is only marked: disabling the pressed button would drop its focus; a press while busy does nothing.
+      if (this.busy) { button.setAttribute("aria-disabled", "true"); } else { button.removeAttribute("aria-disabled"); }
+      var line = part(this.form, "held"), said = "You hold " + held + " of " + limit + ".";
+      if (line) {
+        line.hidden = held <= 0;
+        if (line.textContent !== said) { line.textContent = said; }
+      }
+      var quantity = this.form.elements.namedItem("quantity");
+      if (quantity && quantity.type === "number") { quantity.max = Math.max(1, Math.min(limit - held, this.remaining)); }
     }
   };
 
@@ -184,6 +200,10 @@
           } else {
             // A 503 says whether anything was bought; an answer that never came cannot (below).
             var told = refusal(body, response.status, asked);
+            // What the buyer holds, as the ledger says ("You hold 1 of the 3 allowed"), so the button and the line
+            // follow a purchase made elsewhere (another tab, the API); a plain limit_reached holds the limit.
+            var holds = heldOf(body.detail);
+            if (holds) { form.dataset.held = holds[0]; } else if (told[0] === "limit_reached") { form.dataset.held = form.dataset.limit; }
             message(told[0], told[1]);
           }
           // A decided request gets a fresh key; a 503, one in progress or one whose key was used with another quantity
