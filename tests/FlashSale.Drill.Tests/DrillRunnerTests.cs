@@ -148,6 +148,22 @@ public sealed class DrillRunnerTests
     }
 
     [Fact]
+    public async Task ItsOwnPostsRateLimited_TheDrillSendsThemAgainAfterTheRetryAfter_AndPasses()
+    {
+        var server = new FakeFlashSaleServer(FakeServerBug.ThrottlesTheFirstOfEachPost);
+        using var http = new HttpClient(server);
+
+        var report = await DrillRunner.RunAsync(Seed, http, TestContext.Token);
+
+        Assert.True(report.Passed, string.Join("\n", report.Verdicts.Select(v => $"{v.Id}: {v.Detail}")));
+        foreach (var post in new[] { "/auth/token", "/admin/tokens", "/admin/sales" })
+        {
+            Assert.True(server.Requested.Count(u => u.AbsolutePath.EndsWith(post, StringComparison.Ordinal)) >= 2,
+                $"the refused {post} was not sent again");
+        }
+    }
+
+    [Fact]
     public async Task SyntheticBuyersDisabled_SaysHowToEnableThem()
     {
         using var http = new HttpClient(new FakeFlashSaleServer(FakeServerBug.SyntheticBuyersDisabled));

@@ -16,6 +16,7 @@ internal sealed class FakeFlashSaleServer(FakeServerBug bug = FakeServerBug.None
     private readonly Dictionary<string, (int Status, string Body)> _replays = [];
     private int _users;
     private bool _throttled;
+    private readonly HashSet<string> _throttledPosts = [];
     private int _purchases;
 
     public List<Uri> Requested { get; } = [];
@@ -28,7 +29,9 @@ internal sealed class FakeFlashSaleServer(FakeServerBug bug = FakeServerBug.None
         lock (_gate)
         {
             Requested.Add(request.RequestUri);
-            if (bug == FakeServerBug.ThrottlesTheFirstOrderListing && !_throttled && request.RequestUri.AbsolutePath.EndsWith("/orders", StringComparison.Ordinal))
+            if ((bug == FakeServerBug.ThrottlesTheFirstOrderListing && !_throttled && request.RequestUri.AbsolutePath.EndsWith("/orders", StringComparison.Ordinal))
+                || (bug == FakeServerBug.ThrottlesTheFirstOfEachPost && request.Method == HttpMethod.Post
+                    && Template(path) is "auth/token" or "admin/tokens" or "admin/sales" && _throttledPosts.Add(Template(path))))
             {
                 _throttled = true;
                 var (_, problem) = Problem(429, "rate_limited");

@@ -28,4 +28,10 @@ internal enum FakeServerBug
 
     /// <summary>The first listing of a sale's orders is refused as per-IP rate limiting does (429, Retry-After: 1): not a bug, backpressure.</summary>
     ThrottlesTheFirstOrderListing,
+
+    /// <summary>
+    /// The first sign-in, the first mint and the first sale creation are each refused as rate limiting does (429,
+    /// Retry-After: 1): not a bug, backpressure on the drill's own POSTs, which it must send again with their body.
+    /// </summary>
+    ThrottlesTheFirstOfEachPost,
 }

@@ -15,17 +15,17 @@ internal sealed class FlashSaleClient(HttpClient http, Uri baseUrl, TimeSpan req
 
     public Task<ApiCallResult<TokenResponse>> SignInAsync(string username, string password, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, "api/v1/auth/token", null,
-            JsonContent.Create(new TokenRequest(username, password), DrillJsonContext.Default.TokenRequest),
+            () => JsonContent.Create(new TokenRequest(username, password), DrillJsonContext.Default.TokenRequest),
             DrillJsonContext.Default.TokenResponse, ct);
 
     public Task<ApiCallResult<MintTokensResponse>> MintBuyersAsync(string adminToken, int count, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, "api/v1/admin/tokens", adminToken,
-            JsonContent.Create(new MintTokensRequest(count), DrillJsonContext.Default.MintTokensRequest),
+            () => JsonContent.Create(new MintTokensRequest(count), DrillJsonContext.Default.MintTokensRequest),
             DrillJsonContext.Default.MintTokensResponse, ct);
 
     public Task<ApiCallResult<SaleDto>> CreateSaleAsync(string adminToken, CreateSaleRequest sale, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, "api/v1/admin/sales", adminToken,
-            JsonContent.Create(sale, DrillJsonContext.Default.CreateSaleRequest), DrillJsonContext.Default.SaleDto, ct);
+            () => JsonContent.Create(sale, DrillJsonContext.Default.CreateSaleRequest), DrillJsonContext.Default.SaleDto, ct);
 
     public Task<ApiCallResult<SaleDto>> GetSaleAsync(string saleId, CancellationToken ct) =>
         SendAsync(HttpMethod.Get, $"api/v1/sales/{Uri.EscapeDataString(saleId)}", null, null,
@@ -91,14 +91,15 @@ internal sealed class FlashSaleClient(HttpClient http, Uri baseUrl, TimeSpan req
     /// <summary>Told before each backpressure wait (what is waited for and how long), and with null when the call goes on.</summary>
     public Action<string?>? OnBackpressure { get; set; }
 
-    private async Task<ApiCallResult<T>> SendAsync<T>(HttpMethod method, string path, string? bearer, HttpContent? content,
+    // The body is built afresh for each try (content): a request disposes its content with itself.
+    private async Task<ApiCallResult<T>> SendAsync<T>(HttpMethod method, string path, string? bearer, Func<HttpContent>? content,
         JsonTypeInfo<T> typeInfo, CancellationToken ct)
         where T : class
     {
         var waited = TimeSpan.Zero;
         while (true)
         {
-            var (result, retryAfter) = await SendOnceAsync(method, path, bearer, content, typeInfo, ct);
+            var (result, retryAfter) = await SendOnceAsync(method, path, bearer, content?.Invoke(), typeInfo, ct);
             if (result.Status is not (429 or 503) || waited >= MaxBackpressureWait)
             {
                 return result;
