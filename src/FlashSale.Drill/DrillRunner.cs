@@ -34,6 +34,11 @@ public static class DrillRunner
             throw new DrillSetupException(string.Join(Environment.NewLine, problems));
         }
 
+        if (options.OutputDirectory is { } outputDirectory)
+        {
+            ReportWriter.EnsureWritable(outputDirectory);
+        }
+
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.EffectiveDeadline);
         var ownClient = http is null ? DrillHttp.CreateClient(options) : null;
@@ -88,7 +93,15 @@ public static class DrillRunner
         var report = ReportBuilder.Build(options, startedAt, flood, stats, evidence, skus, verdicts);
         if (options.OutputDirectory is { } directory)
         {
-            report = report with { Files = await ReportWriter.WriteAsync(directory, report, records, ct) };
+            try
+            {
+                report = report with { Files = await ReportWriter.WriteAsync(directory, report, records, ct) };
+            }
+            catch (Exception e) when (ReportWriter.IsWriteError(e))
+            {
+                // The verdict stands; the summary says it first and then that the files are missing.
+                report = report with { WriteError = $"The report could not be written to --out '{directory}': {e.Message}" };
+            }
         }
 
         stats.Phase = report.Passed ? "done: all invariants hold" : "done: invariant violated";

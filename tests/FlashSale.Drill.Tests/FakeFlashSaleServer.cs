@@ -21,11 +21,15 @@ internal sealed class FakeFlashSaleServer(FakeServerBug bug = FakeServerBug.None
 
     public List<Uri> Requested { get; } = [];
 
+    /// <summary>Called with each request's address before it is answered (e.g. to break something mid-run).</summary>
+    public Action<Uri>? OnRequest { get; set; }
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var body = request.Content is null ? null : JsonNode.Parse(await request.Content.ReadAsStringAsync(cancellationToken));
         var token = request.Headers.Authorization?.Parameter;
         var path = request.RequestUri!.AbsolutePath.TrimStart('/').Split('/');
+        OnRequest?.Invoke(request.RequestUri);
         lock (_gate)
         {
             Requested.Add(request.RequestUri);

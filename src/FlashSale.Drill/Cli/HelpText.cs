@@ -51,7 +51,8 @@ internal static class HelpText
 
         Exit code: 0 every invariant holds (WARN: held, but says what the run could not prove), 1 an invariant
         is violated (also: a sale with stock sold nothing unexplained, or a refusal the drill's own well-formed
-        attempts cannot get, such as 401, or 400/404/sale_ended on a sale it created), 2 usage or connection error.
+        attempts cannot get, such as 401, or 400/404/sale_ended on a sale it created), 2 usage or connection error
+        (also: an --out folder that cannot be written), 3 all invariants hold but the report files could not be written.
         The server must run with Auth__SyntheticBuyers__Enabled=true so the drill can mint buyers.
         """;
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FlashSale.Drill.Checking;
 
 namespace FlashSale.Drill.Reporting;
@@ -21,9 +22,16 @@ public sealed record DrillReport(
     /// <summary>True when every invariant holds.</summary>
     public bool Passed => Verdicts.Count > 0 && Verdicts.All(v => v.Passed);
 
-    /// <summary>0 when every invariant holds, 1 when one is violated.</summary>
-    public int ExitCode => Passed ? 0 : 1;
+    /// <summary>
+    /// 0 when every invariant holds, 1 when one is violated, 3 when every invariant holds but the report files could
+    /// not be written (<see cref="WriteError"/>).
+    /// </summary>
+    public int ExitCode => !Passed ? 1 : WriteError is null ? 0 : 3;
 
     /// <summary>Files the report was written to (empty when no output directory was set).</summary>
     public IReadOnlyList<string> Files { get; init; } = [];
+
+    /// <summary>Why the report files could not be written to the output directory; null when they were (or none was set).</summary>
+    [JsonIgnore]
+    public string? WriteError { get; init; }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using FlashSale.Drill.Api;
 using FlashSale.Drill.Load;
 
 namespace FlashSale.Drill.Reporting;
@@ -8,6 +9,30 @@ namespace FlashSale.Drill.Reporting;
 /// <summary>Writes the summary as JSON and Markdown, and on failure every response as CSV for digging.</summary>
 internal static class ReportWriter
 {
+    /// <summary>
+    /// Creates <paramref name="directory"/> and writes and removes a probe file in it, before the run, so a folder that
+    /// cannot be written is a usage error (exit 2) and not a crash after the whole flood.
+    /// </summary>
+    /// <exception cref="DrillSetupException">The folder cannot be created or written.</exception>
+    public static void EnsureWritable(string directory)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory);
+            var probe = Path.Combine(directory, $".drill-probe-{Guid.NewGuid():N}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception e) when (IsWriteError(e))
+        {
+            throw new DrillSetupException($"--out '{directory}' cannot be written: {e.Message}");
+        }
+    }
+
+    /// <summary>What creating a folder or writing a file throws for a path that cannot be written.</summary>
+    public static bool IsWriteError(Exception e) =>
+        e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException;
+
     public static async Task<IReadOnlyList<string>> WriteAsync(string directory, DrillReport report,
         IReadOnlyList<AttemptRecord> records, CancellationToken ct)
     {

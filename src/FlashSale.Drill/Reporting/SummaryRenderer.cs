@@ -53,5 +53,10 @@ internal static class SummaryRenderer
         {
             console.MarkupLine($"[grey]wrote {Markup.Escape(file)}[/]");
         }
+
+        if (r.WriteError is { } writeError)
+        {
+            console.MarkupLine($"[red bold]{Markup.Escape(writeError)}[/]");
+        }
     }
 }

@@ -1,0 +1,84 @@
+using FlashSale.Drill.Api;
+using FlashSale.Drill.Cli;
+using FlashSale.Drill.Reporting;
+using Spectre.Console;
+
+namespace FlashSale.Drill.Tests;
+
+/// <summary>An <c>--out</c> folder that cannot be written: refused before the run, or reported after the verdict.</summary>
+public sealed class ReportOutputTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("drill-out-").FullName;
+
+    private static DrillOptions Seed => DrillOptions.ForPreset(Preset.Seed) with { AdminPassword = "pw", Quiet = true };
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public async Task AnOutFolderThatCannotBeCreated_IsAUsageErrorBeforeAnyRequest()
+    {
+        var file = Path.Combine(_root, "a-file");
+        await File.WriteAllTextAsync(file, "", TestContext.Token);
+        var server = new FakeFlashSaleServer();
+        using var http = new HttpClient(server);
+
+        var error = await Assert.ThrowsAsync<DrillSetupException>(() =>
+            DrillRunner.RunAsync(Seed with { OutputDirectory = Path.Combine(file, "x") }, http, TestContext.Token));
+
+        Assert.Contains("--out", error.Message, StringComparison.Ordinal);
+        Assert.Empty(server.Requested);
+    }
+
+    [Fact]
+    public async Task AnOutFolderThatBreaksDuringTheRun_KeepsTheVerdictAndSaysTheFilesAreMissing()
+    {
+        var directory = Path.Combine(_root, "out");
+        var server = new FakeFlashSaleServer();
+        // After the flood, while the drill reads the orders, the folder becomes a file.
+        server.OnRequest = uri =>
+        {
+            if (uri.AbsolutePath.EndsWith("/orders", StringComparison.Ordinal) && Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+                File.WriteAllText(directory, "");
+            }
+        };
+        using var http = new HttpClient(server);
+
+        var report = await DrillRunner.RunAsync(Seed with { OutputDirectory = directory }, http, TestContext.Token);
+
+        Assert.True(report.Passed);
+        Assert.Equal(3, report.ExitCode);
+        Assert.Empty(report.Files);
+        Assert.Contains(directory, report.WriteError, StringComparison.Ordinal);
+
+        using var text = new StringWriter();
+        SummaryRenderer.Write(PlainConsole(text), report);
+        var summary = text.ToString();
+        var verdict = summary.IndexOf("All invariants hold", StringComparison.Ordinal);
+        var missing = summary.IndexOf("could not be written", StringComparison.Ordinal);
+        Assert.True(verdict >= 0 && missing > verdict, summary);
+    }
+
+    [Fact]
+    public async Task AWritableOutFolder_GetsTheReport()
+    {
+        var directory = Path.Combine(_root, "new", "out");
+        using var http = new HttpClient(new FakeFlashSaleServer());
+
+        var report = await DrillRunner.RunAsync(Seed with { OutputDirectory = directory }, http, TestContext.Token);
+
+        Assert.Equal(0, report.ExitCode);
+        Assert.Null(report.WriteError);
+        Assert.All(report.Files, f => Assert.True(File.Exists(f), f));
+        Assert.Equal(2, Directory.GetFiles(directory).Length);
+    }
+
+    internal static IAnsiConsole PlainConsole(TextWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Ansi = AnsiSupport.No,
+        ColorSystem = ColorSystemSupport.NoColors,
+        Interactive = InteractionSupport.No,
+        Out = new AnsiConsoleOutput(writer),
+    });
+}
