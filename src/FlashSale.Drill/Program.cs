@@ -30,9 +30,14 @@ try
 {
     var run = DrillRunner.RunAsync(options, null, stats, interrupt.Token);
     DrillReport report;
-    if (options.Quiet)
+    var mode = ProgressDisplay.Choose(options.Quiet, AnsiConsole.Profile.Capabilities.Interactive, Console.IsOutputRedirected);
+    if (mode == ProgressMode.None)
     {
         report = await run;
+    }
+    else if (mode == ProgressMode.Lines)
+    {
+        report = await ProgressDisplay.WriteLinesAsync(Console.Out, stats, options, run, ProgressDisplay.LineInterval);
     }
     else
     {

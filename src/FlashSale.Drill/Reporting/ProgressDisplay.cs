@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Globalization;
+using FlashSale.Drill.Cli;
+using FlashSale.Drill.Load;
+
+namespace FlashSale.Drill.Reporting;
+
+/// <summary>How progress is shown while the drill runs.</summary>
+internal enum ProgressMode
+{
+    /// <summary><c>--quiet</c>: nothing until the summary.</summary>
+    None,
+
+    /// <summary>A terminal: the live panel, redrawn in place.</summary>
+    LivePanel,
+
+    /// <summary>Output piped or redirected (CI logs, <c>| tee</c>): a plain line now and then; a redrawn panel would repeat whole.</summary>
+    Lines,
+}
+
+/// <summary>Chooses the progress display and writes the plain-line form of it.</summary>
+internal static class ProgressDisplay
+{
+    /// <summary>How often a progress line is written when nothing else changes.</summary>
+    public static readonly TimeSpan LineInterval = TimeSpan.FromSeconds(5);
+
+    public static ProgressMode Choose(bool quiet, bool interactive, bool outputRedirected) =>
+        quiet ? ProgressMode.None
+        : interactive && !outputRedirected ? ProgressMode.LivePanel
+        : ProgressMode.Lines;
+
+    /// <summary>One line: elapsed, phase, attempts/requests, rate, p99 and the top outcomes.</summary>
+    public static string Line(LiveStats stats, DrillOptions options)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var elapsed = stats.FloodElapsed;
+        var rate = elapsed.TotalSeconds > 0 ? stats.Completed / elapsed.TotalSeconds : 0;
+        var p99 = stats.Latency.TotalCount > 0 ? LatencySummary.Ms(stats.Latency.GetValueAtPercentile(99)) : "–";
+        var outcomes = string.Join(", ", stats.Outcomes().Take(4).Select(p => $"{p.Key} {p.Value.ToString(inv)}"));
+        return string.Create(inv,
+                   $"drill {options.Preset.ToString().ToLowerInvariant()} · {elapsed.TotalSeconds:0.0} s · {stats.Phase} · ") +
+               string.Create(inv, $"{stats.Attempts} attempts / {stats.Completed} requests · {rate:0.0} req/s · p99 {p99}") +
+               (outcomes.Length > 0 ? $" · {outcomes}" : "");
+    }
+
+    /// <summary>Writes a line when the phase changes and every <paramref name="interval"/> until <paramref name="run"/> ends.</summary>
+    public static async Task<T> WriteLinesAsync<T>(TextWriter writer, LiveStats stats, DrillOptions options, Task<T> run,
+        TimeSpan interval)
+    {
+        string? phase = null;
+        var last = Stopwatch.GetTimestamp();
+        var poll = TimeSpan.FromTicks(Math.Min(interval.Ticks, TimeSpan.FromMilliseconds(250).Ticks));
+        while (!run.IsCompleted)
+        {
+            if (stats.Phase != phase || Stopwatch.GetElapsedTime(last) >= interval)
+            {
+                phase = stats.Phase;
+                last = Stopwatch.GetTimestamp();
+                await writer.WriteLineAsync(Line(stats, options));
+                await writer.FlushAsync();
+            }
+
+            await Task.WhenAny(run, Task.Delay(poll, CancellationToken.None));
+        }
+
+        return await run;
+    }
+}

@@ -1,0 +1,65 @@
+using FlashSale.Drill.Cli;
+using FlashSale.Drill.Load;
+using FlashSale.Drill.Reporting;
+
+namespace FlashSale.Drill.Tests;
+
+/// <summary>Piped output gets plain progress lines, not the live panel repeated whole every 250 ms.</summary>
+public sealed class ProgressDisplayTests
+{
+    [Theory]
+    [InlineData(false, true, false, "LivePanel")]
+    [InlineData(false, true, true, "Lines")]
+    [InlineData(false, false, false, "Lines")]
+    [InlineData(false, false, true, "Lines")]
+    [InlineData(true, true, false, "None")]
+    [InlineData(true, false, true, "None")]
+    public void OnlyAnInteractiveTerminalGetsTheLivePanel(bool quiet, bool interactive, bool redirected, string expected) =>
+        Assert.Equal(expected, ProgressDisplay.Choose(quiet, interactive, redirected).ToString());
+
+    [Fact]
+    public async Task Lines_AreOnePerPhaseChange_Plain()
+    {
+        var options = DrillOptions.ForPreset(Preset.Seed);
+        var stats = new LiveStats { Phase = "setting up" };
+        var done = new TaskCompletionSource<int>();
+        using var writer = new StringWriter();
+
+        var lines = ProgressDisplay.WriteLinesAsync(writer, stats, options, done.Task, TimeSpan.FromSeconds(30));
+        await Task.Delay(100, TestContext.Token);
+        stats.Phase = "flooding";
+        stats.StartFlood();
+        stats.AttemptStarted();
+        stats.RequestStarted();
+        stats.RequestFinished("201", 1500);
+        await Task.Delay(1000, TestContext.Token);
+        done.SetResult(7);
+
+        Assert.Equal(7, await lines);
+        var written = writer.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        // Two phases within one interval: two lines, not a frame every 250 ms.
+        Assert.Equal(2, written.Length);
+        Assert.Contains("setting up", written[0], StringComparison.Ordinal);
+        var last = written[^1];
+        Assert.Contains("flooding", last, StringComparison.Ordinal);
+        Assert.Contains("1 attempts / 1 requests", last, StringComparison.Ordinal);
+        Assert.Contains("201 1", last, StringComparison.Ordinal);
+        Assert.DoesNotContain(written, l => l.Contains('\u001b', StringComparison.Ordinal) || l.Contains('╭', StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Lines_RepeatEveryInterval()
+    {
+        var stats = new LiveStats { Phase = "flooding" };
+        var done = new TaskCompletionSource<int>();
+        using var writer = new StringWriter();
+
+        var lines = ProgressDisplay.WriteLinesAsync(writer, stats, DrillOptions.ForPreset(Preset.Crowd), done.Task,
+            TimeSpan.FromMilliseconds(200));
+        await Task.Delay(1100, TestContext.Token);
+        done.SetResult(0);
+        await lines;
+
+        Assert.InRange(writer.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries).Length, 3, 7);
+    }
+}
