@@ -552,4 +552,59 @@ public sealed class InvariantCheckerTests
         Assert.False(phantom.Passed);
         Assert.Single(phantom.Examples);
     }
+
+    private static void AddRateLimited(Scenario s, int count)
+    {
+        for (var i = 100; i < 100 + count; i++)
+        {
+            s.Records.Add(Scenario.Record(i, $"user-{i}", $"key-{i}", 429, reason: "rate_limited", start: i * 10) with { RetryAfter = true });
+        }
+    }
+
+    [Fact]
+    public void AMostlyRateLimitedRun_PassesWithAWarningThatItMeasuredTheLimiter()
+    {
+        var s = Scenario.Clean();
+        AddRateLimited(s, 40);
+
+        var verdicts = s.Check();
+
+        Assert.Empty(Scenario.Failed(verdicts));
+        var served = Assert.Single(verdicts, v => v.Id == "mostly-served");
+        Assert.True(served.Warned);
+        var warning = Assert.Single(served.Examples);
+        Assert.Contains("40 of 55 answers", warning, StringComparison.Ordinal);
+        Assert.Contains("rate limiter", warning, StringComparison.Ordinal);
+        Assert.Contains("RateLimiting__Rules__per-ip__PermitLimit", warning, StringComparison.Ordinal);
+        Assert.Contains("RateLimiting__Rules__purchase-per-user__PermitLimit", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AFewRateLimitedAnswers_AreNoWarning()
+    {
+        var s = Scenario.Clean();
+        AddRateLimited(s, 15);
+
+        var served = Assert.Single(s.Check(), v => v.Id == "mostly-served");
+
+        Assert.True(served.Passed);
+        Assert.False(served.Warned);
+    }
+
+    [Fact]
+    public void ExpectedOutcomeMissedBecauseOfRateLimits_SaysWhatTheOthersGot()
+    {
+        // seed within a minute of other traffic: 10 bought, 10 sold_out, 30 refused by the rate limiter.
+        var s = Scenario.Clean();
+        AddRateLimited(s, 30);
+
+        var expected = Assert.Single(s.Check(new Expectation(10, 40)), v => v.Id == "expected-outcome");
+
+        Assert.False(expected.Passed);
+        var message = Assert.Single(expected.Examples);
+        Assert.Contains("5 attempts got sold_out, expected exactly 40", message, StringComparison.Ordinal);
+        Assert.Contains("429 rate_limited ×30", message, StringComparison.Ordinal);
+        Assert.Contains("201 ×10", message, StringComparison.Ordinal);
+        Assert.Contains("RateLimiting__Rules__per-ip__PermitLimit", message, StringComparison.Ordinal);
+    }
 }

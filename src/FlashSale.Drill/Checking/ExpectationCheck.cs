@@ -1,3 +1,6 @@
+using System.Globalization;
+using FlashSale.Drill.Load;
+
 namespace FlashSale.Drill.Checking;
 
 /// <summary>The preset's exact outcome, counted per attempt (an attempt succeeded when any of its copies got a 2xx).</summary>
@@ -17,6 +20,17 @@ internal static class ExpectationCheck
         if (soldOut != expected.SoldOut)
         {
             violations.Add($"{soldOut} attempts got sold_out, expected exactly {expected.SoldOut}");
+        }
+
+        if (violations.Count > 0)
+        {
+            // What the others got, e.g. "answers: 201 ×10, 409 sold_out ×10, 429 rate_limited ×30".
+            var answers = c.Records.GroupBy(OutcomeKey.Of, StringComparer.Ordinal)
+                .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} ×{g.Count()}"));
+            var limited = c.Records.Any(r => r.Status == 429);
+            violations[^1] += $" (answers: {string.Join(", ", answers)})" +
+                (limited ? $" — 429s are the server's rate limits (another run within the minute, or limits below the preset's pace); raise them with {ThrottledCheck.RaiseLimits}" : "");
         }
 
         return Verdict.From("expected-outcome", "G1", $"Exactly {expected.Successes} succeed, {expected.SoldOut} sold_out",

@@ -27,6 +27,7 @@ internal static class InvariantChecker
             OversellCheck.Run(context),
             PerUserLimitCheck.Run(context),
             SomethingSoldCheck.Run(context),
+            ThrottledCheck.Run(context),
         ];
         if (expectation is not null)
         {
