@@ -164,6 +164,20 @@ public sealed class DrillRunnerTests
     }
 
     [Fact]
+    public async Task TheLiveElapsedStopsWhenTheFloodEnds_NotAfterChecking()
+    {
+        // The refused listing makes the checking phase last a second or more after the flood.
+        using var http = new HttpClient(new FakeFlashSaleServer(FakeServerBug.ThrottlesTheFirstOrderListing));
+        var stats = new FlashSale.Drill.Load.LiveStats();
+
+        var report = await DrillRunner.RunAsync(Seed, http, stats, TestContext.Token);
+        await Task.Delay(200, TestContext.Token);
+
+        Assert.Equal(report.FloodSeconds, Math.Round(stats.FloodElapsed.TotalSeconds, 3));
+        Assert.Equal(report.RequestsPerSecond, Math.Round(stats.Completed / stats.FloodElapsed.TotalSeconds, 1));
+    }
+
+    [Fact]
     public async Task SyntheticBuyersDisabled_SaysHowToEnableThem()
     {
         using var http = new HttpClient(new FakeFlashSaleServer(FakeServerBug.SyntheticBuyersDisabled));

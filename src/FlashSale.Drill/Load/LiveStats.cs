@@ -14,6 +14,7 @@ internal sealed class LiveStats
     private long _inFlight;
     private long _attempts;
     private long _floodStart;
+    private long _floodTicks = -1;
 
     public LongConcurrentHistogram Latency { get; } = new(1, HighestMicros, 3);
 
@@ -29,10 +30,16 @@ internal sealed class LiveStats
     public long InFlight => Interlocked.Read(ref _inFlight);
     public long Attempts => Interlocked.Read(ref _attempts);
 
+    /// <summary>Time since the flood started; once it has ended, its length (checking is not flooding).</summary>
     public TimeSpan FloodElapsed =>
-        Interlocked.Read(ref _floodStart) is var start and > 0 ? Stopwatch.GetElapsedTime(start) : TimeSpan.Zero;
+        Interlocked.Read(ref _floodTicks) is var ended and >= 0 ? TimeSpan.FromTicks(ended)
+        : Interlocked.Read(ref _floodStart) is var start and > 0 ? Stopwatch.GetElapsedTime(start)
+        : TimeSpan.Zero;
 
     public void StartFlood() => Interlocked.Exchange(ref _floodStart, Stopwatch.GetTimestamp());
+
+    /// <summary>Freezes <see cref="FloodElapsed"/> at the flood's length, the one the summary reports.</summary>
+    public void EndFlood(TimeSpan length) => Interlocked.Exchange(ref _floodTicks, Math.Max(0, length.Ticks));
 
     public void AttemptStarted() => Interlocked.Increment(ref _attempts);
 

@@ -26,6 +26,8 @@ internal static class LoadRunner
         }
 
         await Task.WhenAll(users);
-        return Elapsed();
+        var flood = Elapsed();
+        stats.EndFlood(flood);
+        return flood;
     }
 }
