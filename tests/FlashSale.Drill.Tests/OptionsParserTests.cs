@@ -150,6 +150,18 @@ public sealed class OptionsParserTests
     public void InvalidOptions_GetAClearMessage(string args, string expected) =>
         Assert.Contains(expected, Error(args), StringComparison.Ordinal);
 
+    [Theory]
+    [InlineData("seed --users 6000", "--concurrency must be 1..5000. (the seed preset sets --concurrency to --users (6000); pass --concurrency to set it apart)")]
+    [InlineData("crowd --duration 15s", "--ramp-up plus --ramp-down must fit inside --duration. (--ramp-up 10s is the crowd preset's; --ramp-down 10s is the crowd preset's)")]
+    public void AProblemWithAnOptionNotTyped_SaysWhereItsValueCameFrom(string args, string expected) =>
+        Assert.Equal(expected, Error(args));
+
+    [Theory]
+    [InlineData("custom --concurrency 9000", "--concurrency must be 1..5000.")]
+    [InlineData("custom --ramp-up 5s", "--ramp-up/--ramp-down need --duration.")]
+    public void AProblemWithOnlyTypedOrUnsetOptions_IsUnchanged(string args, string expected) =>
+        Assert.Equal(expected, Error(args));
+
     [Fact]
     public void MissingPassword_SaysWhereToPutIt() =>
         Assert.Contains(OptionsParser.PasswordVariable, Error("seed", envPassword: null), StringComparison.Ordinal);

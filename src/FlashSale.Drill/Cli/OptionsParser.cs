@@ -1,9 +1,10 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace FlashSale.Drill.Cli;
 
 /// <summary>Turns <c>&lt;preset&gt; [--option value | --option=value | --flag]…</c> into <see cref="DrillOptions"/>.</summary>
-internal static class OptionsParser
+internal static partial class OptionsParser
 {
     public const string PasswordVariable = "FLASHSALE_ADMIN_PASSWORD";
 
@@ -97,8 +98,50 @@ internal static class OptionsParser
         }
 
         var problems = OptionsValidator.Validate(options);
-        return problems.Count == 0 ? ParseOutcome.Run(options) : ParseOutcome.Fail(string.Join(Environment.NewLine, problems));
+        return problems.Count == 0 ? ParseOutcome.Run(options)
+            : ParseOutcome.Fail(string.Join(Environment.NewLine, problems.Select(p => WhereFrom(p, options, seen))));
     }
+
+    /// <summary>
+    /// A problem naming options the user did not type gets where their values came from: the preset's own
+    /// (<c>crowd --duration 15s</c> trips over crowd's 10 s ramps) or derived (seed's --concurrency is --users).
+    /// </summary>
+    private static string WhereFrom(string problem, DrillOptions o, HashSet<string> typed)
+    {
+        var preset = o.Preset.ToString().ToLowerInvariant();
+        var whose = o.Preset == Preset.Custom ? "the default" : $"the {preset} preset's";
+        var notes = OptionMention().Matches(problem).Select(m => m.Value).Distinct(StringComparer.Ordinal)
+            .Where(name => !typed.Contains(name))
+            .Select(name => (name, o.Preset) switch
+            {
+                ("--concurrency" or "--requests", Preset.Seed) => $"the seed preset sets {name} to --users ({o.Users}); pass {name} to set it apart",
+                _ => Value(name, o) is { } value ? $"{name} {value} is {whose}" : null,
+            })
+            .OfType<string>()
+            .ToList();
+        return notes.Count == 0 ? problem : $"{problem} ({string.Join("; ", notes)})";
+    }
+
+    private static string? Value(string name, DrillOptions o) => name switch
+    {
+        "--users" => o.Users.ToString(CultureInfo.InvariantCulture),
+        "--concurrency" => o.Concurrency.ToString(CultureInfo.InvariantCulture),
+        "--sales" => o.Sales.ToString(CultureInfo.InvariantCulture),
+        "--stock" => o.Stock.ToString(CultureInfo.InvariantCulture),
+        "--limit" => o.Limit.ToString(CultureInfo.InvariantCulture),
+        "--retries" => o.Retries.ToString(CultureInfo.InvariantCulture),
+        "--quantity" => o.QuantityMin == o.QuantityMax ? o.QuantityMin.ToString(CultureInfo.InvariantCulture)
+            : string.Create(CultureInfo.InvariantCulture, $"{o.QuantityMin}-{o.QuantityMax}"),
+        "--requests" when o.Requests is { } requests => requests.ToString(CultureInfo.InvariantCulture),
+        "--duration" when o.Duration is { } duration => DurationText.Format(duration),
+        "--ramp-up" when o.RampUp > TimeSpan.Zero => DurationText.Format(o.RampUp),
+        "--ramp-down" when o.RampDown > TimeSpan.Zero => DurationText.Format(o.RampDown),
+        "--think" => $"{DurationText.Format(o.ThinkMin)}-{DurationText.Format(o.ThinkMax)}",
+        _ => null,
+    };
+
+    [GeneratedRegex("--[a-z][a-z-]*[a-z]")]
+    private static partial Regex OptionMention();
 
     internal static bool TryParseInt(string text, out int value) =>
         int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
