@@ -2,7 +2,6 @@ using System.Globalization;
 using FlashSale.Admin;
 using FlashSale.Common;
 using FlashSale.Orders;
-using FlashSale.Sales;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static FlashSale.Web.Html;
 
@@ -38,8 +37,8 @@ public static class AdminSalePage
               <span class="badge {Format.StatusCode(insight.Row.Status)}">{Format.Status(insight.Row.Status)}</span>
               <a class="button" href="/sales/{sale.Id}">Shop page</a>
               <a class="button" href="/admin/sales/{sale.Id}/edit">Edit</a>
-              {AdminSaleForms.ActionButton(context, sale, "end", "End now", insight.Row.Status is SaleStatus.Upcoming or SaleStatus.Active)}
-              {AdminSaleForms.ActionButton(context, sale, "delete", "Delete", insight.Row.Orders == 0)}
+              {AdminSaleForms.ActionButton(context, sale, "end", "End now", insight.Row.CanEnd)}
+              {AdminSaleForms.ActionButton(context, sale, "delete", "Delete", insight.Row.CanDelete)}
             </div>
             <dl class="kpis">
               <div><dt>Revenue</dt><dd data-kpi="revenue">{Format.Money(stats.Revenue, sale.Currency)}</dd></div>

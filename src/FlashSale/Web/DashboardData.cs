@@ -29,7 +29,12 @@ public sealed class DashboardData(IStatsStore stats, IOrderStore orders, IPurcha
             .OrderByDescending(s => SalePosition.Of(s.Sale)).Take(SalesPerPage + 1).ToList();
         var shown = page.Take(SalesPerPage).ToList();
         var stocks = await ledger.GetStocksAsync(shown.ConvertAll(s => s.Sale), ct);
-        var rows = shown.Select((totals, i) => Row(totals, stocks[i], now)).ToList();
+        var rows = new List<SaleRow>(shown.Count);
+        for (var i = 0; i < shown.Count; i++)
+        {
+            rows.Add(await RowAsync(shown[i], stocks[i], now, ct));
+        }
+
         var older = page.Count > SalesPerPage ? SalePosition.Of(shown[^1].Sale).ToCursor() : null;
 
         var revenue = data.Sales.Where(s => s.Revenue != 0).GroupBy(s => s.Sale.Currency, StringComparer.Ordinal)
@@ -54,8 +59,16 @@ public sealed class DashboardData(IStatsStore stats, IOrderStore orders, IPurcha
     }
 
     private async Task<SaleRow> RowAsync(SaleTotals totals, DateTimeOffset now, CancellationToken ct) =>
-        Row(totals, await ledger.GetStockAsync(totals.Sale, ct), now);
+        await RowAsync(totals, await ledger.GetStockAsync(totals.Sale, ct), now, ct);
 
-    private static SaleRow Row(SaleTotals totals, StockLevel stock, DateTimeOffset now) =>
-        new(totals.Sale, stock, totals.Sale.StatusAt(now, stock.Remaining), totals.Orders);
+    private async Task<SaleRow> RowAsync(SaleTotals totals, StockLevel stock, DateTimeOffset now, CancellationToken ct) =>
+        new(totals.Sale, stock, totals.Sale.StatusAt(now, stock.Remaining), totals.Orders,
+            totals.Orders > 0 || await HasAnyOrderAsync(totals.Sale.Id, ct));
+
+    /// <summary>
+    /// Whether a sale without confirmed orders has cancelled ones, which the delete refuses on as well (orders keep their
+    /// history). One index seek, and only for the sales the aggregates count no confirmed order for.
+    /// </summary>
+    private async Task<bool> HasAnyOrderAsync(Guid saleId, CancellationToken ct) =>
+        (await orders.ListBySaleAsync(saleId, new OrderPageRequest(1, null, NewestFirst: false), ct)).Items.Count > 0;
 }

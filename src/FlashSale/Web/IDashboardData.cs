@@ -21,8 +21,18 @@ public interface IDashboardData
 public sealed record DashboardStats(IReadOnlyList<SaleRow> Sales, string? OlderCursor, IReadOnlyList<CurrencyAmount> Revenue,
     StatsResponse Report);
 
-/// <summary>A sale with its live stock (the ledger's) and its confirmed orders (the record's).</summary>
-public sealed record SaleRow(Sale Sale, StockLevel Stock, SaleStatus Status, int Orders);
+/// <summary>
+/// A sale with its live stock (the ledger's) and its confirmed orders (the record's); <see cref="HasOrders"/>: any order
+/// at all, cancelled ones too, which is what a delete is refused on.
+/// </summary>
+public sealed record SaleRow(Sale Sale, StockLevel Stock, SaleStatus Status, int Orders, bool HasOrders)
+{
+    /// <summary>What the admin API's end allows: refused once the sale has ended (sold out can still be ended).</summary>
+    public bool CanEnd => Status != SaleStatus.Ended;
+
+    /// <summary>What the admin API's delete allows: no order at all, confirmed or cancelled.</summary>
+    public bool CanDelete => !HasOrders;
+}
 
 public sealed record CurrencyAmount(string Currency, decimal Amount);
 
