@@ -6,7 +6,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace FlashSale.BrowserTests;
 
-/// <summary>Edit, end, delete and cancel from the dashboard: the admin API's rules, as form posts with clear refusals.</summary>
+/// <summary>Edit, end, delete and cancel from the dashboard: the admin API's rules, as form posts with clear refusals; end, delete and cancel confirmed on a page first.</summary>
 [Collection(BrowserCollection.Name)]
 public sealed class AdminActionTests(BrowserFixture fixture) : IAsyncLifetime
 {
@@ -58,7 +58,9 @@ public sealed class AdminActionTests(BrowserFixture fixture) : IAsyncLifetime
         var page = await AdminPageAsync();
 
         await page.GotoAsync($"/admin/sales/{saleId}");
-        await page.GetByRole(AriaRole.Button, new() { Name = "End now" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "End now" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^End .*\\?$") })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "End this sale now" }).ClickAsync();
 
         await Expect(page).ToHaveURLAsync(new Regex("/admin\\?m=ended$"));
         await Expect(Pages.Flash(page)).ToContainTextAsync("Sale ended");
@@ -70,13 +72,40 @@ public sealed class AdminActionTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Admin_ClicksEndOnTheDashboard_IsAskedToConfirm_AndTheSaleTradesUntilThen()
+    {
+        var saleId = await CreateSaleAsync(stock: 10);
+        var page = await AdminPageAsync();
+
+        await page.GotoAsync("/admin");
+        var row = page.Locator("tr", new() { Has = page.Locator($"a[href='/admin/sales/{saleId}']") });
+        await row.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^End now") }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex($"/admin/sales/{saleId}/end$"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^End .*\\?$") })).ToBeVisibleAsync();
+        Assert.Equal("active", (await fixture.Admin.StockAsync(saleId))["status"]!.GetValue<string>());
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Keep it" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/admin/sales/{saleId}$"));
+        Assert.Equal("active", (await fixture.Admin.StockAsync(saleId))["status"]!.GetValue<string>());
+
+        await page.GotoAsync("/admin");
+        await row.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^End now") }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "End this sale now" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/admin\\?m=ended$"));
+        Assert.Equal("ended", (await fixture.Admin.StockAsync(saleId))["status"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Admin_DeletesASaleWithoutOrders()
     {
         var saleId = await CreateSaleAsync(stock: 10, startsAt: Now.AddHours(1));
         var page = await AdminPageAsync();
 
         await page.GotoAsync($"/admin/sales/{saleId}");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Delete" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Delete .*\\?$") })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete this sale" }).ClickAsync();
 
         await Expect(page).ToHaveURLAsync(new Regex("/admin\\?m=deleted$"));
         await Expect(Pages.Flash(page)).ToContainTextAsync("Sale deleted");
@@ -89,9 +118,9 @@ public sealed class AdminActionTests(BrowserFixture fixture) : IAsyncLifetime
     {
         var saleId = await CreateSaleAsync(stock: 10);
         var page = await AdminPageAsync();
-        await page.GotoAsync($"/admin/sales/{saleId}");
+        await page.GotoAsync($"/admin/sales/{saleId}/delete");
 
-        // The page was drawn before the first order: its Delete button is stale.
+        // The confirm page was drawn before the first order: its Delete button is stale.
         var buyer = (await fixture.Admin.MintBuyersAsync(1))[0];
         using (var purchase = await fixture.Admin.WithToken(buyer.Token).PurchaseAsync(saleId))
         {
@@ -99,7 +128,7 @@ public sealed class AdminActionTests(BrowserFixture fixture) : IAsyncLifetime
         }
 
         var response = await page.RunAndWaitForResponseAsync(
-            () => page.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync(),
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Delete this sale" }).ClickAsync(),
             r => r.Url.EndsWith("/delete", StringComparison.Ordinal));
 
         Assert.Equal(409, response.Status);

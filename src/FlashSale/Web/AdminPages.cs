@@ -89,8 +89,8 @@ public static class AdminPages
               <td data-label="Window (UTC)" class="nowrap">{Format.Short(r.Sale.StartsAt)} →<br>{Format.Short(r.Sale.EndsAt)}</td>
               <td data-label="Actions" class="actions">
                 <a href="/admin/sales/{r.Sale.Id}/edit">Edit<span class="sr-only"> {r.Sale.ProductName}</span></a>
-                {AdminSaleForms.ActionButton(context, r.Sale, "end", "End now", r.CanEnd)}
-                {AdminSaleForms.ActionButton(context, r.Sale, "delete", "Delete", r.CanDelete)}
+                {AdminSaleForms.ActionLink(r.Sale, "end", "End now", r.CanEnd)}
+                {AdminSaleForms.ActionLink(r.Sale, "delete", "Delete", r.CanDelete)}
               </td>
             </tr>
             """)).ToList();

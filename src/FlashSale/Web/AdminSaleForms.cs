@@ -17,19 +17,72 @@ public static class AdminSaleForms
         admin.MapPost("/sales", Create);
         admin.MapGet("/sales/{id}/edit", Edit);
         admin.MapPost("/sales/{id}/edit", Update);
+        admin.MapGet("/sales/{id}/end", (string id, HttpContext c, IDashboardData d, CancellationToken ct) => Confirm(id, c, d, EndAction, ct));
         admin.MapPost("/sales/{id}/end", End).RequireAntiforgery();
+        admin.MapGet("/sales/{id}/delete", (string id, HttpContext c, IDashboardData d, CancellationToken ct) => Confirm(id, c, d, DeleteAction, ct));
         admin.MapPost("/sales/{id}/delete", Delete).RequireAntiforgery();
         return admin;
     }
 
-    internal static Html ActionButton(HttpContext context, Sale sale, string action, string label, bool enabled) => enabled
-        ? H($"""
-            <form method="post" action="/admin/sales/{sale.Id}/{action}" class="inline">
-              {Layout.Antiforgery(context)}
-              <button type="submit" class="link {(action == "delete" ? "danger" : "")}">{label}<span class="sr-only"> {sale.ProductName}</span></button>
-            </form>
-            """)
+    /// <summary>
+    /// A link to the action's confirm page (<see cref="Confirm"/>), where its form is: one click on the dashboard is never
+    /// an irreversible end or delete. Nothing when the admin API would refuse the action.
+    /// </summary>
+    internal static Html ActionLink(Sale sale, string action, string label, bool enabled) => enabled
+        ? H($"""<a href="/admin/sales/{sale.Id}/{action}"{(action == "delete" ? Raw(" class=\"link danger\"") : Html.Empty)}>{label}<span class="sr-only"> {sale.ProductName}</span>…</a>""")
         : Html.Empty;
+
+    private sealed record ConfirmAction(string Name, string Verb, string Button, Func<SaleRow, bool> Allowed,
+        Func<SaleRow, string> Consequence, string Refusal);
+
+    private static readonly ConfirmAction EndAction = new("end", "End", "End this sale now", r => r.CanEnd,
+        r => r.Status == SaleStatus.Upcoming
+            ? "Ending it now means it never opens: nobody can buy it. It cannot be undone."
+            : "Ending it now closes it to buyers at once; its orders stay. It cannot be undone.",
+        "This sale has ended: there is nothing to end.");
+
+    private static readonly ConfirmAction DeleteAction = new("delete", "Delete", "Delete this sale", r => r.CanDelete,
+        _ => "Deleting it removes it from the shop and the dashboard. It cannot be undone.",
+        "This sale has orders (cancelled ones too): it cannot be deleted; end it instead.");
+
+    /// <summary>End's and delete's confirm page, as the order cancel's: the sale, what the action does, then its form.</summary>
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Confirm(string id, HttpContext context,
+        IDashboardData data, ConfirmAction action, CancellationToken ct)
+    {
+        var row = RouteIds.TryParse(id, out var saleId) ? await data.GetRowAsync(saleId, ct) : null;
+        if (row is null)
+        {
+            return ApiProblem.NotFound(Reasons.SaleNotFound, "No sale has this id.");
+        }
+
+        var sale = row.Sale;
+        var back = $"/admin/sales/{sale.Id}";
+        var title = $"{action.Verb} a sale";
+        var summary = H($"""
+            <p><span class="badge {Format.StatusCode(row.Status)}">{Format.Status(row.Status)}</span>
+              {Format.Number(row.Stock.Sold)} / {Format.Number(row.Stock.TotalStock)} sold,
+              {Format.Utc(sale.StartsAt)} → {Format.Utc(sale.EndsAt)}.</p>
+            """);
+        var main = !action.Allowed(row)
+            ? H($"""
+                <h1>{action.Verb} {sale.ProductName}?</h1>
+                {summary}
+                <p>{action.Refusal}</p>
+                <p><a class="button" href="{back}">Back to the sale</a></p>
+                """)
+            : H($"""
+                <p><a href="{back}">← Back to the sale</a></p>
+                <h1>{action.Verb} {sale.ProductName}?</h1>
+                {summary}
+                <p>{action.Consequence(row)}</p>
+                <form method="post" action="/admin/sales/{sale.Id}/{action.Name}" class="inline">
+                  {Layout.Antiforgery(context)}
+                  <button type="submit" class="button danger">{action.Button}</button>
+                </form>
+                <a class="button" href="{back}">Keep it</a>
+                """);
+        return Layout.Page(context, title, main);
+    }
 
     private static SaleFormValues Defaults(TimeProvider clock)
     {

@@ -37,8 +37,8 @@ public static class AdminSalePage
               <span class="badge {Format.StatusCode(insight.Row.Status)}">{Format.Status(insight.Row.Status)}</span>
               <a class="button" href="/sales/{sale.Id}">Shop page</a>
               <a class="button" href="/admin/sales/{sale.Id}/edit">Edit</a>
-              {AdminSaleForms.ActionButton(context, sale, "end", "End now", insight.Row.CanEnd)}
-              {AdminSaleForms.ActionButton(context, sale, "delete", "Delete", insight.Row.CanDelete)}
+              {AdminSaleForms.ActionLink(sale, "end", "End now", insight.Row.CanEnd)}
+              {AdminSaleForms.ActionLink(sale, "delete", "Delete", insight.Row.CanDelete)}
             </div>
             <dl class="kpis">
               <div><dt>Revenue</dt><dd data-kpi="revenue">{Format.Money(stats.Revenue, sale.Currency)}</dd></div>

@@ -42,6 +42,9 @@ public sealed class DashboardData(IStatsStore stats, IOrderStore orders, IPurcha
         return new DashboardStats(rows, older, revenue, report);
     }
 
+    public async Task<SaleRow?> GetRowAsync(Guid saleId, CancellationToken ct) =>
+        await stats.GetSaleAsync(saleId, ct) is { } totals ? await RowAsync(totals, clock.GetUtcNow(), ct) : null;
+
     public async Task<SaleInsight?> GetSaleAsync(Guid saleId, CancellationToken ct)
     {
         var totals = await stats.GetSaleAsync(saleId, ct);

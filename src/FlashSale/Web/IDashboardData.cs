@@ -10,6 +10,9 @@ public interface IDashboardData
     /// <summary>The figures, and a page of the sales table: newest start first, those before <paramref name="before"/>.</summary>
     Task<DashboardStats> GetStatsAsync(SalePosition? before, CancellationToken ct);
 
+    /// <summary>One sale's row (live stock, status, orders), as the table has it; null when it does not exist.</summary>
+    Task<SaleRow?> GetRowAsync(Guid saleId, CancellationToken ct);
+
     /// <summary>One sale in depth; null when it does not exist.</summary>
     Task<SaleInsight?> GetSaleAsync(Guid saleId, CancellationToken ct);
 }
