@@ -102,8 +102,7 @@ public static class AdminSaleForms
         var request = new CreateSaleRequest(form.Sku ?? "", form.ProductName ?? "", Decimal(form.Price, "price", errors),
             Int(form.TotalStock, "totalStock", errors), Time(form.StartsAt, "startsAt", errors), Time(form.EndsAt, "endsAt", errors),
             Blank(form.Description), Blank(form.Currency), Blank(form.ImageUrl), Int(form.PerUserLimit, "perUserLimit", errors));
-        var result = errors.Count > 0 ? AdminActionResult.Failed("Please correct the highlighted fields.", errors)
-            : await admin.CreateAsync(request, ct);
+        var result = errors.Count > 0 ? Unreadable(errors, request) : await admin.CreateAsync(request, ct);
         if (!result.Succeeded)
         {
             return Layout.Page(context, "New sale", SaleForm(context, null, form, result), Flash.Error(result.Message), result.Status);
@@ -147,12 +146,30 @@ public static class AdminSaleForms
             PerUserLimit: Changed(form.PerUserLimit, was.PerUserLimit) ? Int(form.PerUserLimit, "perUserLimit", errors) : null,
             StartsAt: Changed(form.StartsAt, was.StartsAt) ? Time(form.StartsAt, "startsAt", errors) : null,
             EndsAt: Changed(form.EndsAt, was.EndsAt) ? Time(form.EndsAt, "endsAt", errors) : null);
-        var result = errors.Count > 0 ? AdminActionResult.Failed("Please correct the highlighted fields.", errors)
-            : await admin.UpdateAsync(sale.Id, edit, ct);
+        var result = errors.Count > 0 ? Unreadable(errors, edit.MergeInto(sale)) : await admin.UpdateAsync(sale.Id, edit, ct);
         return result.Succeeded
             ? TypedResults.LocalRedirect($"/admin/sales/{sale.Id}?m=saved")
             : Layout.Page(context, $"Edit {sale.ProductName}", SaleForm(context, sale, form with { Sku = sale.Sku }, result),
                 Flash.Error(result.Message), result.Status);
+    }
+
+    /// <summary>
+    /// A form with a number or time that cannot be read, refused with every error at once: the unreadable fields' own,
+    /// and the request's validation run with placeholders in their place (what <see cref="Decimal"/>, <see cref="Int"/> and
+    /// <see cref="Time"/> return). A placeholder's own rules give way to its field's "cannot be read". The window's rule
+    /// (endsAt after startsAt, endsAt's only one) never speaks for a placeholder: an unreadable end has its own error
+    /// instead, and an unreadable start is the earliest time there is, so no end is before it. Until 2026-12-06 the
+    /// unreadable fields were all the page showed, and the other errors came only on the next submit.
+    /// </summary>
+    private static AdminActionResult Unreadable(Dictionary<string, string[]> unreadable, CreateSaleRequest withPlaceholders)
+    {
+        var errors = new Dictionary<string, string[]>(withPlaceholders.Validate().Errors, StringComparer.Ordinal);
+        foreach (var (field, error) in unreadable)
+        {
+            errors[field] = error;
+        }
+
+        return AdminActionResult.Failed("Please correct the highlighted fields.", errors);
     }
 
     private static Task<Results<RedirectHttpResult, ContentHttpResult>> End(string id, HttpContext context,
@@ -252,6 +269,7 @@ public static class AdminSaleForms
         }
 
         errors[field] = ["must be a date and time."];
+        // The earliest time: as a start, no end is before it (Unreadable).
         return default;
     }
 }

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using FlashSale.Tests.Admin;
+using FlashSale.Tests.Infrastructure;
+
+namespace FlashSale.Tests.Web;
+
+/// <summary>
+/// The sale form shows every error in one round: a number or time that cannot be read is marked together with the
+/// other fields' errors, not alone with the rest left for the next submit.
+/// </summary>
+public sealed partial class SaleFormErrorsTests() : AdminAppTest(new TestApp())
+{
+    private static Dictionary<string, string> ValidForm() => new()
+    {
+        ["sku"] = "FORM-" + Guid.NewGuid().ToString("N")[..8], ["productName"] = "Lamp", ["description"] = "",
+        ["price"] = "10.00", ["currency"] = "USD", ["totalStock"] = "5", ["perUserLimit"] = "1",
+        ["startsAt"] = "2030-01-01T10:00", ["endsAt"] = "2030-01-02T10:00", ["imageUrl"] = "",
+    };
+
+    [Fact]
+    public async Task Create_WithAnUnreadablePriceAndNoName_MarksBoth()
+    {
+        var form = ValidForm();
+        form["price"] = "abc";
+        form["productName"] = "";
+        form["imageUrl"] = "not a url";
+
+        var page = await RefusedAsync("/admin/sales/new", "/admin/sales", form);
+
+        Assert.Equal(["imageUrl", "price", "productName"], Invalid(page));
+        Assert.Contains("Price must be a number", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Create_WithAnUnreadableStart_SkipsTheWindowRule_ButShowsTheOthers()
+    {
+        var form = ValidForm();
+        form["startsAt"] = "soon";
+        form["endsAt"] = "2000-01-01T00:00";
+        form["sku"] = "bad sku!";
+
+        var page = await RefusedAsync("/admin/sales/new", "/admin/sales", form);
+
+        Assert.Equal(["sku", "startsAt"], Invalid(page));
+        Assert.DoesNotContain("must be after startsAt", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Edit_WithAnUnreadableStockAndNoName_MarksBoth()
+    {
+        var saleId = (await Admin.CreateSaleAsync(5, startsAt: DateTimeOffset.UtcNow.AddHours(1), endsAt: DateTimeOffset.UtcNow.AddHours(3))).Id();
+        var browser = await AdminBrowserAsync();
+        var form = new Dictionary<string, string>();
+        using (var edit = await browser.Http.GetAsync($"/admin/sales/{saleId}/edit"))
+        {
+            foreach (Match field in InputValue().Matches(await edit.Content.ReadAsStringAsync()))
+            {
+                form[field.Groups[1].Value] = WebUtility.HtmlDecode(field.Groups[2].Value);
+            }
+        }
+
+        form.Remove("__af");
+        form["totalStock"] = "lots";
+        form["productName"] = "";
+        using var response = await browser.SubmitAsync($"/admin/sales/{saleId}/edit", $"/admin/sales/{saleId}/edit", form);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(["productName", "totalStock"], Invalid(await response.Content.ReadAsStringAsync()));
+    }
+
+    private async Task<Browser> AdminBrowserAsync()
+    {
+        var browser = Browser.Open(App);
+        await browser.SignInAsync("admin", TestApp.AdminPassword);
+        return browser;
+    }
+
+    private async Task<string> RefusedAsync(string page, string action, Dictionary<string, string> form)
+    {
+        var browser = await AdminBrowserAsync();
+        using var response = await browser.SubmitAsync(page, action, form);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    private static List<string> Invalid(string page) =>
+        InvalidField().Matches(page).Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal).ToList();
+
+    [GeneratedRegex("""name="([a-zA-Z]+)"[^>]*aria-invalid="true" aria-describedby="e-\1""")]
+    private static partial Regex InvalidField();
+
+    [GeneratedRegex("""<input id="f-[a-zA-Z]+" name="([a-zA-Z]+)" type="[a-z-]+" value="([^"]*)""")]
+    private static partial Regex InputValue();
+}
