@@ -22,7 +22,7 @@ public static class AdminPages
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Dashboard(HttpContext context, IDashboardData data,
-        string? m, string? before, CancellationToken ct)
+        TimeProvider clock, string? m, string? before, CancellationToken ct)
     {
         if (!SalePosition.TryParseOptional(before, out var olderThan))
         {
@@ -66,14 +66,14 @@ public static class AdminPages
             </div>
             <section class="panel" aria-labelledby="sales-h">
               <h2 id="sales-h">Sales</h2>
-              {SalesTable(context, stats.Sales)}
+              {SalesTable(stats.Sales, clock.GetUtcNow())}
               {SalesPager(before is not null, stats.OlderCursor)}
             </section>
             """);
         return Layout.Page(context, "Dashboard", main, AdminFlash(m));
     }
 
-    private static Html SalesTable(HttpContext context, IReadOnlyList<SaleRow> rows)
+    private static Html SalesTable(IReadOnlyList<SaleRow> rows, DateTimeOffset now)
     {
         if (rows.Count == 0)
         {
@@ -86,7 +86,7 @@ public static class AdminPages
               <td data-label="Status"><span class="badge {Format.StatusCode(r.Status)}">{Format.Status(r.Status)}</span></td>
               <td data-label="Sold" class="num nowrap">{Format.Number(r.Stock.Sold)} / {Format.Number(r.Stock.TotalStock)}</td>
               <td data-label="Price" class="num">{Format.Money(r.Sale.Price, r.Sale.Currency)}</td>
-              <td data-label="Window (UTC)" class="nowrap">{Format.Short(r.Sale.StartsAt)} →<br>{Format.Short(r.Sale.EndsAt)}</td>
+              <td data-label="Window (UTC)" class="nowrap">{Format.Short(r.Sale.StartsAt, now)} →<br>{Format.Short(r.Sale.EndsAt, now)}</td>
               <td data-label="Actions" class="actions">
                 <a href="/admin/sales/{r.Sale.Id}/edit">Edit<span class="sr-only"> {r.Sale.ProductName}</span></a>
                 {AdminSaleForms.ActionLink(r.Sale, "end", "End now", r.CanEnd)}

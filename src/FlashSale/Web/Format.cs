@@ -20,8 +20,9 @@ public static class Format
         return currency == "USD" ? "$" + text : text + " " + currency;
     }
 
-    /// <summary>Short UTC time for tables: the year only when it is not this one.</summary>
-    public static string Short(DateTimeOffset at) => at.UtcDateTime.ToString("d MMM, HH:mm", Culture);
+    /// <summary>Short UTC time for tables: the year only when it is not <paramref name="now"/>'s (UTC).</summary>
+    public static string Short(DateTimeOffset at, DateTimeOffset now) =>
+        at.UtcDateTime.ToString(at.UtcDateTime.Year == now.UtcDateTime.Year ? "d MMM, HH:mm" : "d MMM yyyy, HH:mm", Culture);
 
     public static string Number(long value) => value.ToString("#,0", Culture);
 

@@ -25,16 +25,25 @@ internal sealed class HtmlProblemWriter : IProblemDetailsWriter
         var problem = context.ProblemDetails;
         var status = problem.Status ?? http.Response.StatusCode;
         var title = problem.Title ?? DefaultTitle(status);
-        var detail = problem.Detail ?? DefaultDetail(status);
+        var errors = FieldErrors(problem);
+        // A validation problem's detail points at its 'errors' member, which a page has not got: the errors instead.
+        var detail = errors.Count > 0
+            ? H($"""<ul class="problem-errors">{errors.Select(e => H($"<li><code>{e.Key}</code> {string.Join(" ", e.Value)}</li>")).ToList()}</ul>""")
+            : H($"<p>{problem.Detail ?? DefaultDetail(status)}</p>");
         var main = H($"""
             <section class="problem" aria-labelledby="problem-title">
               <h1 id="problem-title">{title}</h1>
-              <p>{detail}</p>
+              {detail}
               <p><a href="/">Back to the sales</a></p>
             </section>
             """);
         await Layout.Page(http, title, main, status: status).ExecuteAsync(http);
     }
+
+    private static IReadOnlyList<KeyValuePair<string, string[]>> FieldErrors(Microsoft.AspNetCore.Mvc.ProblemDetails problem) =>
+        problem is HttpValidationProblemDetails validation ? [.. validation.Errors]
+        : problem.Extensions.TryGetValue("errors", out var errors) && errors is IDictionary<string, string[]> fields ? [.. fields]
+        : [];
 
     /// <summary>A browser's navigation: text/html among the types it accepts, ahead of any JSON type.</summary>
     private static bool PrefersHtml(Microsoft.Extensions.Primitives.StringValues accept)
