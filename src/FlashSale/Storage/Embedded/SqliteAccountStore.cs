@@ -79,25 +79,21 @@ public sealed class SqliteAccountStore(SqliteDatabase db) : IAccountStore
         return Task.CompletedTask;
     }
 
-    public Task ChangePasswordAsync(Guid id, string passwordHash, string credentialStamp, CancellationToken ct)
-    {
-        using var connection = db.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE accounts SET password_hash = $hash, credential_stamp = $stamp WHERE id = $id";
-        Add(command, "$id", Id(id));
-        Add(command, "$hash", passwordHash);
-        Add(command, "$stamp", credentialStamp);
-        command.ExecuteNonQuery();
-        return Task.CompletedTask;
-    }
+    public Task ChangePasswordAsync(Guid id, string passwordHash, string credentialStamp, CancellationToken ct) =>
+        SetWithNewStampAsync("password_hash", id, passwordHash, credentialStamp);
 
-    public Task ChangeRoleAsync(Guid id, string role, string credentialStamp, CancellationToken ct)
+    public Task ChangeRoleAsync(Guid id, string role, string credentialStamp, CancellationToken ct) =>
+        SetWithNewStampAsync("role", id, role, credentialStamp);
+
+    /// <summary>A credential change: the column and the stamp in one write, so no token outlives the change unrevoked.</summary>
+    private Task SetWithNewStampAsync(string column, Guid id, string value, string credentialStamp)
     {
         using var connection = db.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE accounts SET role = $role, credential_stamp = $stamp WHERE id = $id";
+        // column is one of this class's own constants, never input.
+        command.CommandText = $"UPDATE accounts SET {column} = $value, credential_stamp = $stamp WHERE id = $id";
         Add(command, "$id", Id(id));
-        Add(command, "$role", role);
+        Add(command, "$value", value);
         Add(command, "$stamp", credentialStamp);
         command.ExecuteNonQuery();
         return Task.CompletedTask;

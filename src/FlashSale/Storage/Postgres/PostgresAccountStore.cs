@@ -59,20 +59,19 @@ public sealed class PostgresAccountStore(PostgresRequests db) : IAccountStore
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    public async Task ChangePasswordAsync(Guid id, string passwordHash, string credentialStamp, CancellationToken ct)
-    {
-        await using var command = db.CreateCommand("UPDATE accounts SET password_hash = $2, credential_stamp = $3 WHERE id = $1");
-        command.Parameters.AddWithValue(id);
-        command.Parameters.AddWithValue(passwordHash);
-        command.Parameters.AddWithValue(credentialStamp);
-        await command.ExecuteNonQueryAsync(ct);
-    }
+    public Task ChangePasswordAsync(Guid id, string passwordHash, string credentialStamp, CancellationToken ct) =>
+        SetWithNewStampAsync("password_hash", id, passwordHash, credentialStamp, ct);
 
-    public async Task ChangeRoleAsync(Guid id, string role, string credentialStamp, CancellationToken ct)
+    public Task ChangeRoleAsync(Guid id, string role, string credentialStamp, CancellationToken ct) =>
+        SetWithNewStampAsync("role", id, role, credentialStamp, ct);
+
+    /// <summary>A credential change: the column and the stamp in one write, so no token outlives the change unrevoked.</summary>
+    private async Task SetWithNewStampAsync(string column, Guid id, string value, string credentialStamp, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("UPDATE accounts SET role = $2, credential_stamp = $3 WHERE id = $1");
+        // column is one of this class's own constants, never input.
+        await using var command = db.CreateCommand($"UPDATE accounts SET {column} = $2, credential_stamp = $3 WHERE id = $1");
         command.Parameters.AddWithValue(id);
-        command.Parameters.AddWithValue(role);
+        command.Parameters.AddWithValue(value);
         command.Parameters.AddWithValue(credentialStamp);
         await command.ExecuteNonQueryAsync(ct);
     }
