@@ -131,10 +131,13 @@ internal sealed class CachingTokenHandler : JsonWebTokenHandler
                             "The token was issued under credentials that have changed since (a new password or role)."));
                     }
                 }
-                catch (Exception ex) when (StoreUnavailableExceptionHandler.IsStoreUnavailable(ex))
+                catch (Exception ex)
                 {
-                    // Not known either way: JwtBearer's AuthenticationFailed event throws it on, and it is answered 503.
-                    return Refused(ex);
+                    // Not known either way: JwtBearer's AuthenticationFailed event throws it on, and it is answered 503. Any
+                    // failure of the check is "unknown": passed on as it was, one the store did not mark as an outage (a
+                    // query error, shutting down) was a 401, telling a buyer with good credentials to sign in again.
+                    return Refused(StoreUnavailableExceptionHandler.IsStoreUnavailable(ex) ? ex
+                        : new StoreUnavailableException("The token's credentials could not be checked.", ex));
                 }
             }
 

@@ -26,6 +26,9 @@ public sealed partial class CredentialStamps(IAccountStore accounts, TimeProvide
     private static readonly TimeSpan SweepEvery = TimeSpan.FromMinutes(1);
 
     private readonly ConcurrentDictionary<Guid, Known> _known = new();
+    // One read per account at a time: the requests that find a stamp due share it (a sale's opening brings a buyer's
+    // parallel requests, and every synthetic buyer shares its minting admin's stamp).
+    private readonly ConcurrentDictionary<Guid, Lazy<Task<string?>>> _reading = new();
     private long _nextSweepTicks;
 
     /// <summary>A new random stamp: 128 bits as 32 lower-case hex digits (the migrations make the same shape).</summary>
@@ -58,7 +61,19 @@ public sealed partial class CredentialStamps(IAccountStore accounts, TimeProvide
             }
         }
 
-        return await ReadAsync(accountId, known, now, ct);
+        var read = new Lazy<Task<string?>>(() => ReadAsync(accountId, known, now, CancellationToken.None).AsTask());
+        var shared = _reading.GetOrAdd(accountId, read);
+        try
+        {
+            return await shared.Value.WaitAsync(ct);
+        }
+        finally
+        {
+            if (ReferenceEquals(shared, read))
+            {
+                _reading.TryRemove(new KeyValuePair<Guid, Lazy<Task<string?>>>(accountId, read));
+            }
+        }
     }
 
     /// <summary>The account's stamp read from the store now, for a sign-in (whose cookie must carry the current one).</summary>
@@ -84,12 +99,15 @@ public sealed partial class CredentialStamps(IAccountStore accounts, TimeProvide
         return stamp;
     }
 
+    /// <summary>Keeps the stamp read at <paramref name="now"/> unless a read begun later is already kept: the sign-in's own
+    /// read and a request's run side by side, and the one begun first (perhaps before a change committed) may end last.</summary>
     private void Remember(Guid accountId, string? stamp, long now)
     {
         SweepIfDue(now);
         if (_known.Count < Capacity || _known.ContainsKey(accountId))
         {
-            _known[accountId] = new Known(stamp, now) { UsedAt = now };
+            var read = new Known(stamp, now) { UsedAt = now };
+            _known.AddOrUpdate(accountId, read, (_, kept) => kept.ReadAt > now ? kept : read);
         }
     }
 

@@ -35,11 +35,19 @@ public sealed class InMemoryAccountStore : IAccountStore
         return Task.FromResult(_accounts.Values.FirstOrDefault(a => string.Equals(a.Username, username, StringComparison.OrdinalIgnoreCase)));
     }
 
-    public Task<string?> FindCredentialStampAsync(Guid id, CancellationToken ct)
+    /// <summary>While set, stamp reads wait for it (to hold reads in flight).</summary>
+    public Task? HoldStampReads { get; set; }
+
+    public async Task<string?> FindCredentialStampAsync(Guid id, CancellationToken ct)
     {
         Interlocked.Increment(ref StampReads);
+        if (HoldStampReads is { } hold)
+        {
+            await hold;
+        }
+
         ThrowIfFailing();
-        return Task.FromResult(_accounts.TryGetValue(id, out var account) ? account.CredentialStamp : null);
+        return _accounts.TryGetValue(id, out var account) ? account.CredentialStamp : null;
     }
 
     public Task<IReadOnlyList<Account>> FindNonBuyersAsync(CancellationToken ct)

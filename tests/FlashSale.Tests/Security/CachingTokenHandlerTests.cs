@@ -198,6 +198,20 @@ public sealed class CachingTokenHandlerTests
         Assert.Equal(0, handler.Count);
     }
 
+    [Fact]
+    public async Task AnyFailureOfTheRevocationCheck_IsUnknown_NotARefusal()
+    {
+        // A query error or a store shutting down is not "revoked" either: refused as invalid, it was a 401 that sent a
+        // buyer with good credentials to sign in again; unknown, it is answered 503.
+        var handler = new CachingTokenHandler(new Revocation { Failure = new InvalidOperationException("The connection is closing.") });
+
+        var result = await handler.ValidateTokenAsync(Issue(TimeSpan.FromMinutes(5)), Parameters);
+
+        Assert.False(result.IsValid);
+        Assert.IsType<FlashSale.Storage.StoreUnavailableException>(result.Exception);
+        Assert.Equal(0, handler.Count);
+    }
+
     private sealed class Revocation : ITokenRevocationCheck
     {
         public List<string> Asked { get; } = [];
@@ -206,11 +220,18 @@ public sealed class CachingTokenHandlerTests
 
         public bool Down { get; init; }
 
+        public Exception? Failure { get; init; }
+
         public ValueTask<bool> IsRevokedAsync(ClaimsIdentity identity, string? issuer, CancellationToken ct)
         {
             if (Down)
             {
                 throw new FlashSale.Storage.StoreUnavailableException("PostgreSQL is not answering.");
+            }
+
+            if (Failure is not null)
+            {
+                throw Failure;
             }
 
             var subject = identity.FindFirst("sub")!.Value;

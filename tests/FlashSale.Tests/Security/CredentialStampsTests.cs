@@ -38,6 +38,21 @@ public sealed class CredentialStampsTests
         Assert.Equal(2, _store.StampReads);
     }
 
+    [Fact]
+    public async Task RequestsThatFindAStampDue_ShareOneRead()
+    {
+        // A buyer's parallel requests at a sale's opening, or every synthetic buyer of one admin: one read, not one each.
+        var account = _store.Add();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _store.HoldStampReads = release.Task;
+
+        var checks = Enumerable.Range(0, 20).Select(_ => _stamps.IsCurrentAsync(account.Id, account.CredentialStamp, CancellationToken.None).AsTask()).ToList();
+        release.SetResult();
+
+        Assert.All(await Task.WhenAll(checks), Assert.True);
+        Assert.Equal(1, _store.StampReads);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("")]
