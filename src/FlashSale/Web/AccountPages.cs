@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using FlashSale.Accounts;
+using FlashSale.Common;
 using FlashSale.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -14,14 +15,24 @@ public static class AccountPages
 {
     public static IEndpointRouteBuilder MapAccountPages(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/login", (HttpContext c, string? returnUrl) => Form(c, SignInMode, returnUrl, null, null)).ExcludeFromDescription();
+        routes.MapGet("/login", (HttpContext c, string? returnUrl, string? m) => Form(c, SignInMode, returnUrl, null, Notice(m)))
+            .ExcludeFromDescription();
         // Counted as the API's sign-in and registration by the rate-limit rules (auth-per-ip: 60 a minute per address).
-        routes.MapPost("/login", SignIn).RateLimitedAs(AccountsApi.IssueTokenName).ExcludeFromDescription();
-        routes.MapGet("/register", (HttpContext c, string? returnUrl) => Form(c, RegisterMode, returnUrl, null, null)).ExcludeFromDescription();
-        routes.MapPost("/register", Register).RateLimitedAs(AccountsApi.RegisterName).ExcludeFromDescription();
+        // Refused by a rule, the form comes back with its own message (docs/web.md), not the generic problem page.
+        routes.MapPost("/login", SignIn).RateLimitedAs(AccountsApi.IssueTokenName)
+            .RefusedWithRedirect(_ => $"/login?m={Reasons.RateLimited}").ExcludeFromDescription();
+        routes.MapGet("/register", (HttpContext c, string? returnUrl, string? m) => Form(c, RegisterMode, returnUrl, null, Notice(m)))
+            .ExcludeFromDescription();
+        routes.MapPost("/register", Register).RateLimitedAs(AccountsApi.RegisterName)
+            .RefusedWithRedirect(_ => $"/register?m={Reasons.RateLimited}").ExcludeFromDescription();
         routes.MapPost("/logout", SignOut).RequireAntiforgery().ExcludeFromDescription();
         return routes;
     }
+
+    /// <summary>The message a redirect back to the form carries: only the rate limit's (any other code shows nothing).</summary>
+    private static string? Notice(string? code) => code == Reasons.RateLimited
+        ? "Too many attempts from your address — wait a minute, then try again."
+        : null;
 
     private const string SignInMode = "login";
     private const string RegisterMode = "register";

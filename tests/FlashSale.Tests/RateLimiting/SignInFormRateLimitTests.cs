@@ -27,10 +27,16 @@ public sealed class SignInFormRateLimitTests() : AdminAppTest(new TestApp(realSo
             Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         }
 
+        // Refused, the form comes back with its own message (it was the generic problem page "At most 4 requests per
+        // 00:01:00 ('auth-per-ip')"), still saying when to retry.
         using (var limited = await browser.SubmitAsync("/login", "/login", guess))
         {
-            Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+            Assert.Equal(HttpStatusCode.Redirect, limited.StatusCode);
+            Assert.Equal("/login?m=rate_limited", limited.Headers.Location?.OriginalString);
             Assert.NotNull(limited.Headers.RetryAfter);
+            var page = await browser.Http.GetStringAsync(limited.Headers.Location!.OriginalString);
+            Assert.Contains("Too many attempts from your address", page, StringComparison.Ordinal);
+            Assert.Contains("action=\"/login\"", page, StringComparison.Ordinal);
         }
 
         // The same address's API sign-ins are out of the same budget.
