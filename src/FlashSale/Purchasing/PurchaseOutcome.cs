@@ -13,7 +13,20 @@ public abstract record PurchaseOutcome
     /// <summary>Decided, not yet committed to the system of record; it will be (202, distributed only).</summary>
     public sealed record Pending(Order Order) : PurchaseOutcome;
 
-    public sealed record Rejected(PurchaseRejection Reason, string Detail) : PurchaseOutcome;
+    /// <summary>
+    /// Refused. <paramref name="SomeStillPossible"/>: a <c>sold_out</c> with units still left, or a <c>limit_reached</c>
+    /// with units the buyer may still add — too many asked for, not none to be had (the shop's messages tell them apart).
+    /// </summary>
+    public sealed record Rejected(PurchaseRejection Reason, string Detail, bool SomeStillPossible = false) : PurchaseOutcome
+    {
+        /// <summary>More units asked for than are left: the ledgers' one wording of it.</summary>
+        public static Rejected SoldOut(long remaining) =>
+            new(PurchaseRejection.SoldOut, remaining == 0 ? "Sold out." : $"Only {remaining} left.", remaining > 0);
+
+        /// <summary>More units asked for than the buyer may still add: the ledgers' one wording of it.</summary>
+        public static Rejected LimitReached(long held, long limit) =>
+            new(PurchaseRejection.LimitReached, $"You hold {held} of the {limit} allowed per buyer.", held < limit);
+    }
 
     /// <summary>
     /// 503. Usually nothing was decided (or the decision was rolled back): nothing was bought. With

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using FlashSale.Common;
 using FlashSale.Purchasing;
 
@@ -9,7 +7,7 @@ namespace FlashSale.Web;
 /// The one table of what a buyer is told for each outcome. The form post shows it after the
 /// redirect; the script gets the same texts from data attributes, so they never drift apart.
 /// </summary>
-public static partial class PurchaseMessages
+public static class PurchaseMessages
 {
     public const string Bought = "bought";
 
@@ -41,8 +39,8 @@ public static partial class PurchaseMessages
 
     /// <summary>
     /// The message code for an outcome of a purchase of <paramref name="quantity"/> units. A refusal of several units
-    /// is told apart from "none left" / "none more allowed" by the ledger's detail ("Only 1 left.", "You hold 1 of the
-    /// 3 allowed per buyer."): until 2026-12-06 both said "every unit has been taken" / "you already hold the most".
+    /// is told apart from "none left" / "none more allowed" by <see cref="PurchaseOutcome.Rejected.SomeStillPossible"/>:
+    /// until 2026-12-06 both said "every unit has been taken" / "you already hold the most".
     /// </summary>
     public static string Code(PurchaseOutcome outcome, int quantity = 1) => outcome switch
     {
@@ -51,8 +49,8 @@ public static partial class PurchaseMessages
         PurchaseOutcome.Unavailable => Reasons.Unavailable,
         PurchaseOutcome.Rejected r => r.Reason switch
         {
-            PurchaseRejection.SoldOut => quantity > 1 && SomeLeft(r.Detail) ? NotEnoughLeft : Reasons.SoldOut,
-            PurchaseRejection.LimitReached => quantity > 1 && SomeAllowed(r.Detail) ? OverLimit : Reasons.LimitReached,
+            PurchaseRejection.SoldOut => quantity > 1 && r.SomeStillPossible ? NotEnoughLeft : Reasons.SoldOut,
+            PurchaseRejection.LimitReached => quantity > 1 && r.SomeStillPossible ? OverLimit : Reasons.LimitReached,
             // The key's first purchase reached the server with another quantity: it may have bought (docs/web.md).
             PurchaseRejection.IdempotencyKeyMismatch => OutcomeUnknown,
             PurchaseRejection.SaleNotStarted => Reasons.SaleNotStarted,
@@ -63,15 +61,6 @@ public static partial class PurchaseMessages
         },
         _ => Reasons.Unavailable,
     };
-
-    private static bool SomeLeft(string detail) =>
-        detail.StartsWith("Only ", StringComparison.Ordinal);
-
-    private static bool SomeAllowed(string detail) =>
-        HeldOf().Match(detail) is { Success: true } m && int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) < int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
-
-    [GeneratedRegex(@"You hold (\d+) of the (\d+) ")]
-    private static partial Regex HeldOf();
 
     public static Flash? Find(string? code) => code is not null && All.TryGetValue(code, out var flash) ? flash : null;
 }

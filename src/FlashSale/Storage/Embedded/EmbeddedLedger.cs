@@ -36,7 +36,7 @@ public sealed partial class EmbeddedLedger(
         if (book.SoldOut && attempt.IdempotencyKey is null && book.Sale.IsOpenAt(now)
             && attempt.Quantity >= 1 && attempt.Quantity <= book.Sale.PerUserLimit)
         {
-            return new PurchaseOutcome.Rejected(PurchaseRejection.SoldOut, "Sold out.");
+            return PurchaseOutcome.Rejected.SoldOut(0);
         }
 
         // Keys of orders from before the last start live in the record: look there first (an

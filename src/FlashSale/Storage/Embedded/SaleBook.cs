@@ -84,14 +84,12 @@ internal sealed class SaleBook(Sale sale, int remaining)
         var held = _heldByUser.GetValueOrDefault(attempt.UserId);
         if (held + attempt.Quantity > sale.PerUserLimit)
         {
-            return Remember(attempt, Reject(PurchaseRejection.LimitReached,
-                $"You hold {held} of the {sale.PerUserLimit} allowed per buyer."));
+            return Remember(attempt, new BookDecision.Final(PurchaseOutcome.Rejected.LimitReached(held, sale.PerUserLimit)));
         }
 
         if (_remaining < attempt.Quantity)
         {
-            return Remember(attempt, Reject(PurchaseRejection.SoldOut,
-                _remaining == 0 ? "Sold out." : $"Only {_remaining} left."));
+            return Remember(attempt, new BookDecision.Final(PurchaseOutcome.Rejected.SoldOut(_remaining)));
         }
 
         if (closedBecause is not null)

@@ -47,7 +47,7 @@ public sealed partial class RedisLedger(
         if (attempt.IdempotencyKey is null && _soldOut.TryGetValue(attempt.SaleId, out var mark)
             && Stopwatch.GetTimestamp() < mark.Until && nowMs < mark.EndsMs && attempt.Quantity >= 1 && attempt.Quantity <= mark.Limit)
         {
-            return new PurchaseOutcome.Rejected(PurchaseRejection.SoldOut, "Sold out.");
+            return PurchaseOutcome.Rejected.SoldOut(0);
         }
 
         if (health.IsDown)
@@ -409,10 +409,9 @@ public sealed partial class RedisLedger(
     private static PurchaseOutcome.Rejected Reject(PurchaseRejection reason, string detail) => new(reason, detail);
 
     private static PurchaseOutcome.Rejected LimitReached(string held, string limit) =>
-        Reject(PurchaseRejection.LimitReached, $"You hold {held} of the {limit} allowed per buyer.");
+        PurchaseOutcome.Rejected.LimitReached(LedgerValues.Long(held), LedgerValues.Long(limit));
 
-    private static PurchaseOutcome.Rejected SoldOut(int remaining) =>
-        Reject(PurchaseRejection.SoldOut, remaining == 0 ? "Sold out." : $"Only {remaining} left.");
+    private static PurchaseOutcome.Rejected SoldOut(int remaining) => PurchaseOutcome.Rejected.SoldOut(remaining);
 
     private static DateTimeOffset FromMs(string ms) => DateTimeOffset.FromUnixTimeMilliseconds(LedgerValues.Long(ms));
 
