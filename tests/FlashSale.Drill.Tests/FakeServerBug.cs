@@ -20,7 +20,10 @@ internal enum FakeServerBug
     /// </summary>
     OtherShoppersBuy,
 
-    /// <summary>Every third purchase is recorded but answered 503 "The record refused this order; nothing was bought."</summary>
+    /// <summary>
+    /// Every third purchase is recorded but answered 503 "The record refused this order; nothing was bought." — a problem
+    /// without <c>outcomeUnknown</c>, which the contract says bought nothing.
+    /// </summary>
     BuysButAnswersNothingWasBought,
 
     /// <summary>Every third purchase is refused 503 unavailable, nothing bought, without the Retry-After G7 asks of it.</summary>

@@ -58,12 +58,16 @@ public sealed class InvariantCheckerTests
     [InlineData(429, "rate_limited", null)]
     [InlineData(503, "unavailable", Scenario.RecordDown)]
     [InlineData(503, "unavailable", Scenario.RecordRefused)]
+    [InlineData(503, "unavailable", "Too many purchases at once. Try again in a moment.")] // the field decides, not the wording
+    [InlineData(503, "unavailable", null)]
     public void OrderOfAKeyWhoseEveryAnswerWasARefusal_IsDetected(int status, string reason, string? detail)
     {
         var s = Scenario.Clean();
         s.Sale = s.Sale with { TotalStock = 11 };
         s.Stock = new StockSnapshot(11, 0, 11);
-        s.Records.Add(Scenario.Record(20, "user-20", "key-20", status, reason: reason, start: 500, detail: detail));
+        // A 503 problem without outcomeUnknown: true bought nothing (docs/api.md), whatever its detail says.
+        s.Records.Add(Scenario.Record(20, "user-20", "key-20", status, reason: reason, start: 500, detail: detail,
+            outcomeUnknown: status == 503 ? false : null));
         s.Records.Add(Scenario.Record(20, "user-20", "key-20", 409, reason: "request_in_progress", start: 501, copy: 2));
         s.Orders.Add(new ServerOrder("order-20", Scenario.SaleId, "user-20", 1, ServerOrder.Confirmed, "key-20"));
 
@@ -74,17 +78,50 @@ public sealed class InvariantCheckerTests
     }
 
     [Theory]
-    [InlineData(Scenario.LedgerDown)]
-    [InlineData(null)]
-    public void OrderOfAKeyAnswered503WithAnUnknownOutcome_IsNotAPhantom(string? detail)
+    [InlineData(503, "unavailable", Scenario.LedgerDown, true)]
+    // Contradictory wording: the field, not the detail, says the outcome is unknown.
+    [InlineData(503, "unavailable", Scenario.RecordDown, true)]
+    [InlineData(503, "unavailable", "The order could not be recorded; nothing was changed.", true)]
+    // No problem body (a proxy's HTML page): nothing says nothing was bought.
+    [InlineData(503, null, null, null)]
+    [InlineData(502, null, null, null)]
+    [InlineData(504, null, null, null)]
+    // Another 5xx, even a problem without outcomeUnknown saying "nothing was bought": only a 503 has that contract.
+    [InlineData(500, "internal_error", Scenario.RecordDown, false)]
+    public void OrderOfAKeyAnswered5xxWithAnUnknownOutcome_IsNotAPhantom(int status, string? reason, string? detail, bool? outcomeUnknown)
     {
         var s = Scenario.Clean();
         s.Sale = s.Sale with { TotalStock = 11 };
         s.Stock = new StockSnapshot(11, 0, 11);
-        s.Records.Add(Scenario.Record(20, "user-20", "key-20", 503, reason: "unavailable", start: 500, detail: detail));
+        s.Records.Add(Scenario.Record(20, "user-20", "key-20", status, reason: reason, start: 500, detail: detail,
+            outcomeUnknown: outcomeUnknown));
         s.Orders.Add(new ServerOrder("order-20", Scenario.SaleId, "user-20", 1, ServerOrder.Confirmed, "key-20"));
 
-        Assert.Empty(Scenario.Failed(s.Check()));
+        var verdicts = s.Check();
+
+        Assert.True(Assert.Single(verdicts, v => v.Id == "no-phantom-orders").Passed);
+        // Every other check too, but a 5xx other than the documented 503 problem is no-5xx's and documented-outcomes' finding.
+        Assert.All(Scenario.Failed(verdicts), id => Assert.Contains(id, new[] { "no-5xx", "documented-outcomes" }));
+    }
+
+    [Fact]
+    public void KeylessOrderAfterA503ProblemWithoutOutcomeUnknown_IsDetected_WithOutcomeUnknown_IsNot_WhateverTheWording()
+    {
+        var s = Scenario.Clean();
+        s.Sale = s.Sale with { TotalStock = 12 };
+        s.Stock = new StockSnapshot(12, 0, 12);
+        s.Records.Add(Scenario.Record(20, "user-20", null, 503, reason: "unavailable", start: 500,
+            detail: "Too many purchases at once. Try again in a moment.", outcomeUnknown: false));
+        s.Orders.Add(new ServerOrder("order-20", Scenario.SaleId, "user-20", 1, ServerOrder.Confirmed, null));
+        s.Records.Add(Scenario.Record(21, "user-21", null, 503, reason: "unavailable", start: 500,
+            detail: Scenario.RecordDown, outcomeUnknown: true));
+        s.Orders.Add(new ServerOrder("order-21", Scenario.SaleId, "user-21", 1, ServerOrder.Confirmed, null));
+
+        var phantom = Assert.Single(s.Check(), v => v.Id == "no-phantom-orders");
+
+        Assert.False(phantom.Passed);
+        Assert.Contains("order-20", Assert.Single(phantom.Examples), StringComparison.Ordinal);
+        Assert.Contains("503 nothing bought", Assert.Single(phantom.Examples), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -93,9 +130,9 @@ public sealed class InvariantCheckerTests
         var s = Scenario.Clean();
         s.Sale = s.Sale with { TotalStock = 12 };
         s.Stock = new StockSnapshot(12, 0, 12);
-        s.Records.Add(Scenario.Record(20, "user-20", null, 503, reason: "unavailable", start: 500, detail: Scenario.RecordDown));
+        s.Records.Add(Scenario.Record(20, "user-20", null, 503, reason: "unavailable", start: 500, detail: Scenario.RecordDown, outcomeUnknown: false));
         s.Orders.Add(new ServerOrder("order-20", Scenario.SaleId, "user-20", 1, ServerOrder.Confirmed, null));
-        s.Records.Add(Scenario.Record(21, "user-21", null, 503, reason: "unavailable", start: 500, detail: Scenario.LedgerDown));
+        s.Records.Add(Scenario.Record(21, "user-21", null, 503, reason: "unavailable", start: 500, detail: Scenario.LedgerDown, outcomeUnknown: true));
         s.Orders.Add(new ServerOrder("order-21", Scenario.SaleId, "user-21", 1, ServerOrder.Confirmed, null));
 
         var phantom = Assert.Single(s.Check(), v => v.Id == "no-phantom-orders");
@@ -187,8 +224,8 @@ public sealed class InvariantCheckerTests
     public void ABackpressureAnswerWithoutRetryAfter_IsDetected(int status, string reason)
     {
         var s = Scenario.Clean();
-        s.Records.Add(Scenario.Record(20, "user-20", "key-20", status, reason: reason, start: 500, detail: Scenario.RecordDown) with { RetryAfter = false });
-        s.Records.Add(Scenario.Record(21, "user-21", "key-21", status, reason: reason, start: 510, detail: Scenario.RecordDown) with { RetryAfter = true });
+        s.Records.Add(Scenario.Record(20, "user-20", "key-20", status, reason: reason, start: 500, detail: Scenario.RecordDown, outcomeUnknown: false) with { RetryAfter = false });
+        s.Records.Add(Scenario.Record(21, "user-21", "key-21", status, reason: reason, start: 510, detail: Scenario.RecordDown, outcomeUnknown: false) with { RetryAfter = true });
 
         var failed = Scenario.Failed(s.Check());
 
@@ -200,7 +237,7 @@ public sealed class InvariantCheckerTests
     public void BackpressureAnswersThatSayWhenToRetry_Pass()
     {
         var s = Scenario.Clean();
-        s.Records.Add(Scenario.Record(20, "user-20", "key-20", 503, reason: "unavailable", start: 500, detail: Scenario.RecordDown) with { RetryAfter = true });
+        s.Records.Add(Scenario.Record(20, "user-20", "key-20", 503, reason: "unavailable", start: 500, detail: Scenario.RecordDown, outcomeUnknown: false) with { RetryAfter = true });
 
         Assert.Empty(Scenario.Failed(s.Check()));
     }
@@ -314,7 +351,7 @@ public sealed class InvariantCheckerTests
         s.Orders.Clear();
         s.Stock = new StockSnapshot(10, 10, 0);
         s.Records.Add(Scenario.Record(0, "user-0", "key-0", 429, reason: "rate_limited"));
-        s.Records.Add(Scenario.Record(1, "user-1", "key-1", 503, reason: "unavailable", detail: Scenario.RecordDown));
+        s.Records.Add(Scenario.Record(1, "user-1", "key-1", 503, reason: "unavailable", detail: Scenario.RecordDown, outcomeUnknown: false));
         s.Records.Add(Scenario.Record(2, "user-2", "key-2", 409, reason: "sold_out", quantity: 11));
 
         var verdicts = s.Check();
@@ -427,7 +464,7 @@ public sealed class InvariantCheckerTests
         var s = Scenario.Clean();
         s.Records[0] = Scenario.Record(0, "user-0", "key-0", 202, orderId: "order-0");
         s.Records.Add(Scenario.Record(0, "user-0", "key-0", 201, orderId: "order-0", start: 100, copy: 2));
-        s.Records.Add(Scenario.Record(0, "user-0", "key-0", 503, reason: "unavailable", start: 200, copy: 3, detail: Scenario.LedgerDown));
+        s.Records.Add(Scenario.Record(0, "user-0", "key-0", 503, reason: "unavailable", start: 200, copy: 3, detail: Scenario.LedgerDown, outcomeUnknown: true));
 
         Assert.Empty(Scenario.Failed(s.Check()));
     }

@@ -40,11 +40,16 @@ internal sealed class Scenario
     }
 
     public static AttemptRecord Record(long attempt, string user, string? key, int status, string? reason = null,
-        string? orderId = null, long start = 0, int copy = 1, int quantity = 1, string? error = null, string? detail = null) =>
+        string? orderId = null, long start = 0, int copy = 1, int quantity = 1, string? error = null, string? detail = null,
+        bool? outcomeUnknown = null) =>
         new(attempt * 10 + copy, attempt, copy, SaleId, user, key, quantity, status, reason, orderId,
-            status switch { 201 => "confirmed", 202 => "pending", _ => null }, start, start + 5, error, detail);
+            status switch { 201 => "confirmed", 202 => "pending", _ => null }, start, start + 5, error, detail,
+            OutcomeUnknown: outcomeUnknown);
 
-    /// <summary>The server's 503 details (RedisLedger, EmbeddedLedger): the first two bought nothing, the last may have.</summary>
+    /// <summary>
+    /// The server's 503 details (RedisLedger, EmbeddedLedger): the first two come without <c>outcomeUnknown</c> (bought
+    /// nothing), the last with <c>outcomeUnknown: true</c> (may have). The drill judges the field, not these words.
+    /// </summary>
     public const string RecordDown = "Orders cannot be recorded right now; nothing was bought. Try again shortly.";
     public const string RecordRefused = "The record refused this order; nothing was bought.";
     public const string LedgerDown =

@@ -43,6 +43,8 @@ internal sealed class FlashSaleClient(HttpClient http, Uri baseUrl, TimeSpan req
         return SendAsync(HttpMethod.Get, path, adminToken, null, DrillJsonContext.Default.AdminOrdersPage, ct);
     }
 
+    private const string ProblemMediaType = "application/problem+json";
+
     /// <summary>Never throws for what the server or the network does; only when <paramref name="ct"/> is cancelled.</summary>
     public async Task<PurchaseResult> PurchaseAsync(string buyerToken, string saleId, int quantity, string? idempotencyKey,
         CancellationToken ct)
@@ -68,9 +70,13 @@ internal sealed class FlashSaleClient(HttpClient http, Uri baseUrl, TimeSpan req
             }
 
             var problem = TryParse(body, DrillJsonContext.Default.ProblemDto);
-            // The detail is kept for 5xx only (few, and the checker needs it); every 409's would cost memory for nothing.
+            // Only the server's own problem says whether a 5xx bought: a proxy's error page (nginx's 502/504) is no problem.
+            var isProblem = problem is not null && string.Equals(response.Content.Headers.ContentType?.MediaType,
+                ProblemMediaType, StringComparison.OrdinalIgnoreCase);
+            // The detail is kept for 5xx only (few, and the report shows it); every 409's would cost memory for nothing.
             return new PurchaseResult(status, problem?.Reason, null, null, null, status >= 500 ? problem?.Detail : null,
-                status is 429 or 503 ? response.Headers.RetryAfter is not null : null);
+                status is 429 or 503 ? response.Headers.RetryAfter is not null : null,
+                status >= 500 && isProblem ? problem!.OutcomeUnknown == true : null);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

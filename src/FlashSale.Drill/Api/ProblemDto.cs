@@ -1,3 +1,7 @@
 namespace FlashSale.Drill.Api;
 
-internal sealed record ProblemDto(string? Type, string? Title, int? Status, string? Detail, string? Reason);
+/// <summary>
+/// An RFC 9457 problem as the server writes it. <see cref="OutcomeUnknown"/>: a purchase 503's
+/// <c>"outcomeUnknown": true</c>, the answer cannot say whether the order exists (absent otherwise: nothing was bought).
+/// </summary>
+internal sealed record ProblemDto(string? Type, string? Title, int? Status, string? Detail, string? Reason, bool? OutcomeUnknown = null);

@@ -2,8 +2,11 @@ namespace FlashSale.Drill.Api;
 
 /// <summary>
 /// One purchase request as the client saw it. Status 0 means no HTTP answer (see <see cref="Error"/>). <see cref="Detail"/> is
-/// the problem's detail of a 5xx only: it says whether anything was bought ("nothing was bought") or the outcome is unknown.
+/// the problem's detail of a 5xx only, kept for the report: prose, never judged.
 /// <see cref="RetryAfter"/>: for a 429 or 503, whether it said when to come back (G7); null for every other answer.
+/// <see cref="OutcomeUnknown"/>: for a 5xx whose body is an <c>application/problem+json</c> problem, whether it carries
+/// <c>"outcomeUnknown": true</c> (false when the field is absent); null for a 5xx without a problem body (a proxy's HTML
+/// 502/504, an unreadable body) and for every other answer. A purchase 503 problem with false bought nothing (docs/api.md).
 /// </summary>
 internal sealed record PurchaseResult(int Status, string? Reason, string? OrderId, string? OrderStatus, string? Error,
-    string? Detail = null, bool? RetryAfter = null);
+    string? Detail = null, bool? RetryAfter = null, bool? OutcomeUnknown = null);

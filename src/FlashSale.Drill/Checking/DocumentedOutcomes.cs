@@ -25,27 +25,24 @@ internal static class DocumentedOutcomes
     };
 
     /// <summary>
-    /// The server's own words on a 503 that bought nothing: the ledgers' "…; nothing was bought." (the record is down or
-    /// refused the order) and the store handler's and the failing rate limiter's "…; nothing was changed.". Every other
-    /// 503 — above all "retry with the same key to learn its outcome" when the ledger did not answer — leaves the
-    /// outcome unknown.
-    /// </summary>
-    private static readonly string[] NothingDonePhrases = ["nothing was bought", "nothing was changed"];
-
-    /// <summary>
     /// The answer says this request bought nothing: a documented refusal (4xx other than <c>request_in_progress</c>,
-    /// which only says another copy holds the key) or a 503 whose detail says nothing was bought.
+    /// which only says another copy holds the key) or a 503 <c>application/problem+json</c> without
+    /// <c>"outcomeUnknown": true</c> — the purchase contract (docs/api.md): such a 503 was refused before anything was
+    /// decided (the ledgers, the admission limit, the store and rate-limit handlers). Decided by the field, never by
+    /// the detail's wording. A 503 with <c>outcomeUnknown: true</c>, any other 5xx and a 5xx without a problem body (a
+    /// proxy's 502/504 page) leave the outcome unknown.
     /// </summary>
     public static bool SaysNothingBought(AttemptRecord r) => r.Status switch
     {
         >= 400 and < 500 => r.Reason != "request_in_progress" && IsDocumented(r.Status, r.Reason, null, null),
-        503 => r.Detail is { } detail && NothingDonePhrases.Any(p => detail.Contains(p, StringComparison.OrdinalIgnoreCase)),
+        503 => r.OutcomeUnknown == false,
         _ => false,
     };
 
     /// <summary>
     /// The request may have bought something the client was not told of: no answer, a 5xx that does not say nothing was
-    /// bought, or an answer that is no documented outcome. (A 2xx told, and <c>request_in_progress</c> tells nothing.)
+    /// bought (<see cref="SaysNothingBought"/>: a 503 with <c>outcomeUnknown: true</c>, another 5xx, a 5xx without a
+    /// problem body), or an answer that is no documented outcome. (A 2xx told, and <c>request_in_progress</c> tells nothing.)
     /// </summary>
     public static bool MayHaveBoughtUntold(AttemptRecord r) =>
         !r.IsSuccess && !SaysNothingBought(r) && !(r.Status == 409 && r.Reason == "request_in_progress");

@@ -5,8 +5,10 @@ namespace FlashSale.Drill.Checking;
 /// <summary>
 /// No order exists that no client attempted. An order nobody acknowledged is still accounted for when its user sent
 /// that key (or, without keys, a request) and at least one such request may have bought without being told: no answer,
-/// or a 5xx that does not say nothing was bought — the answer went missing, not the attempt. An order whose requests
-/// were all refused (409 sold_out, 400, 404, 429, a 503 "nothing was bought", …) is a "no" that bought.
+/// or a 5xx that does not say nothing was bought (a 503 problem with <c>outcomeUnknown: true</c>, another 5xx, a 5xx
+/// without a problem body) — the answer went missing, not the attempt. An order whose requests were all refused
+/// (409 sold_out, 400, 404, 429, a 503 problem without <c>outcomeUnknown</c>, …) is a "no" that bought
+/// (<see cref="DocumentedOutcomes.SaysNothingBought"/>).
 /// </summary>
 internal static class PhantomOrdersCheck
 {

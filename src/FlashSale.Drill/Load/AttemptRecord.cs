@@ -3,7 +3,9 @@ namespace FlashSale.Drill.Load;
 /// <summary>
 /// One purchase request as the client saw it. An attempt (one <see cref="AttemptId"/>) sends 1–5 copies with the
 /// same key. <see cref="Status"/> 0 means no HTTP answer (<see cref="Error"/> says why). Times are microseconds
-/// since the flood started. <see cref="Detail"/> is the problem's detail of a 5xx answer (null otherwise).
+/// since the flood started. <see cref="Detail"/> is the problem's detail of a 5xx answer (null otherwise), for the report.
+/// <see cref="OutcomeUnknown"/> is what a 5xx's <c>application/problem+json</c> body said of <c>outcomeUnknown</c> (false
+/// when absent), null for a 5xx without a problem body and for every other answer (<see cref="Api.PurchaseResult"/>).
 /// </summary>
 internal sealed record AttemptRecord(
     long Seq,
@@ -21,7 +23,8 @@ internal sealed record AttemptRecord(
     long EndMicros,
     string? Error = null,
     string? Detail = null,
-    bool? RetryAfter = null)
+    bool? RetryAfter = null,
+    bool? OutcomeUnknown = null)
 {
     public long LatencyMicros => EndMicros - StartMicros;
     public bool IsSuccess => Status is 201 or 202;

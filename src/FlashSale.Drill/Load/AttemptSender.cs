@@ -41,7 +41,8 @@ internal sealed class AttemptSender(FlashSaleClient api, ResponseLog log, LiveSt
         var result = await api.PurchaseAsync(buyer.AccessToken, saleId, quantity, key, ct);
         var end = NowMicros();
         var record = new AttemptRecord(log.NextSeq(), attempt, copy, saleId, buyer.UserId, key, quantity,
-            result.Status, result.Reason, result.OrderId, result.OrderStatus, start, end, result.Error, result.Detail, result.RetryAfter);
+            result.Status, result.Reason, result.OrderId, result.OrderStatus, start, end, result.Error, result.Detail, result.RetryAfter,
+            result.OutcomeUnknown);
         log.Add(record);
         stats.RequestFinished(OutcomeKey.Of(record), end - start);
     }

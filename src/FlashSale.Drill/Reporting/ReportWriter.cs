@@ -53,11 +53,11 @@ internal static class ReportWriter
 
     private static string Csv(IReadOnlyList<AttemptRecord> records)
     {
-        var csv = new StringBuilder("seq,attempt,copy,sale,user,key,quantity,status,reason,order,order_status,start_us,latency_us,error,detail,retry_after\n");
+        var csv = new StringBuilder("seq,attempt,copy,sale,user,key,quantity,status,reason,order,order_status,start_us,latency_us,error,detail,retry_after,outcome_unknown\n");
         foreach (var r in records)
         {
             csv.AppendLine(CultureInfo.InvariantCulture,
-                $"{r.Seq},{r.AttemptId},{r.Copy},{r.SaleId},{r.UserId},{r.IdempotencyKey},{r.Quantity},{r.Status},{r.Reason},{r.OrderId},{r.OrderStatus},{r.StartMicros},{r.LatencyMicros},{r.Error},{Quoted(r.Detail)},{r.RetryAfter}");
+                $"{r.Seq},{r.AttemptId},{r.Copy},{r.SaleId},{r.UserId},{r.IdempotencyKey},{r.Quantity},{r.Status},{r.Reason},{r.OrderId},{r.OrderStatus},{r.StartMicros},{r.LatencyMicros},{r.Error},{Quoted(r.Detail)},{r.RetryAfter},{r.OutcomeUnknown}");
         }
 
         return csv.ToString();
