@@ -109,6 +109,65 @@ public sealed partial class ShopTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TwoAskedWithOneLeft_IsToldFromTheProblemsRemaining_NotFromTheWordingOfItsDetail()
+    {
+        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 3, perUserLimit: 3))["id"]!.GetValue<string>();
+        var other = (await fixture.Admin.MintBuyersAsync(1))[0];
+        using (var response = await fixture.Admin.WithToken(other.Token).PurchaseAsync(saleId, quantity: 2))
+        {
+            await Api.EnsureAsync(response, HttpStatusCode.Created);
+        }
+
+        var page = await fixture.NewPageAsync();
+        await Pages.RegisterAsync(page, Pages.NewUsername());
+        await page.GotoAsync($"/sales/{saleId}");
+        await Expect(Pages.Remaining(page)).ToHaveTextAsync("1");
+        await page.Locator("#quantity").EvaluateAsync("q => { q.form.noValidate = true; q.value = '2'; }");
+        await RewordDetailAsync(page, saleId, "Il en reste une.");
+
+        await Pages.BuyButton(page).ClickAsync();
+        await Expect(Pages.Flash(page)).ToContainTextAsync("Not that many units are left");
+        await Expect(Pages.Flash(page)).ToContainTextAsync("Il en reste une.");
+    }
+
+    [Fact]
+    public async Task OverTheLimitAfterBuyingOnAnotherTab_IsToldFromTheProblemsHeldAndLimit_AndTheHeldLineFollows()
+    {
+        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 10, perUserLimit: 3))["id"]!.GetValue<string>();
+        var first = await fixture.NewPageAsync();
+        await Pages.RegisterAsync(first, Pages.NewUsername());
+        var second = await first.Context.NewPageAsync();
+        await first.GotoAsync($"/sales/{saleId}");
+        await second.GotoAsync($"/sales/{saleId}");
+        await second.Locator("#quantity").FillAsync("2");
+        await Pages.BuyButton(second).ClickAsync();
+        await Expect(Pages.Flash(second)).ToContainTextAsync("You got it");
+
+        // The first tab still thinks the buyer holds none: two more are refused (409 limit_reached, held 2 of 3). The
+        // page tells it from the problem's numbers, whatever its detail says.
+        await first.Locator("#quantity").FillAsync("2");
+        await RewordDetailAsync(first, saleId, "Vous en avez déjà.");
+        await Pages.BuyButton(first).ClickAsync();
+        await Expect(Pages.Flash(first)).ToContainTextAsync("over the limit per buyer");
+        await Expect(Pages.Flash(first)).ToContainTextAsync("Vous en avez déjà.");
+        await Expect(first.Locator("[data-role=held]")).ToHaveTextAsync("You hold 2 of 3.");
+        await Expect(Pages.BuyButton(first)).ToBeEnabledAsync();
+        Assert.Single(await fixture.Admin.AllOrdersAsync(saleId));
+    }
+
+    /// <summary>The next purchase's answer reaches the page with another detail (a reworded or translated API).</summary>
+    private static Task RewordDetailAsync(IPage page, string saleId, string detail) =>
+        page.RouteAsync($"**/api/v1/sales/{saleId}/purchases", async route =>
+        {
+            var response = await route.FetchAsync();
+            var body = System.Text.Json.Nodes.JsonNode.Parse(await response.TextAsync())!;
+            body["detail"] = detail;
+            var headers = response.Headers.Where(h => !h.Key.Equals("content-length", StringComparison.OrdinalIgnoreCase))
+                .ToDictionary(h => h.Key, h => h.Value);
+            await route.FulfillAsync(new() { Status = response.Status, Headers = headers, Body = body.ToJsonString() });
+        }, new() { Times = 1 });
+
+    [Fact]
     public async Task BuyPressedByKeyboard_KeepsTheFocusOnTheButton_AndTheHeldLineAndQuantityFollow()
     {
         var saleId = (await fixture.Admin.CreateSaleAsync(stock: 10, perUserLimit: 3))["id"]!.GetValue<string>();

@@ -10,7 +10,8 @@ namespace FlashSale.Common;
 /// The problem schema as the API writes it (<see cref="ApiProblem"/>, <see cref="ProblemJsonWriter"/>): RFC 9457's members
 /// and, always, a <c>reason</c> (one of <see cref="Reasons"/>) and a <c>traceId</c>; <c>errors</c> on
 /// <c>validation_failed</c>, <c>rule</c> and <c>retryAfter</c> on a rate-limit rule's 429, <c>outcomeUnknown</c> on a
-/// purchase's 503 that cannot tell whether it bought. Generated from <see cref="ProblemDetails"/>, it had none of them.
+/// purchase's 503 that cannot tell whether it bought, <c>remaining</c> on its 409 <c>sold_out</c>, <c>held</c> and
+/// <c>limit</c> on its 409 <c>limit_reached</c>. Generated from <see cref="ProblemDetails"/>, it had none of them.
 /// </summary>
 internal sealed class ProblemSchemaTransformer : IOpenApiSchemaTransformer
 {
@@ -51,7 +52,13 @@ internal sealed class ProblemSchemaTransformer : IOpenApiSchemaTransformer
             Type = JsonSchemaType.Boolean,
             Description = "A purchase's 503 that cannot tell whether it bought: retry with the same Idempotency-Key to learn the outcome.",
         };
+        schema.Properties["remaining"] = Count("A purchase's 409 `sold_out`: units left in the sale (0 when sold out; fewer than asked for).");
+        schema.Properties["held"] = Count("A purchase's 409 `limit_reached`: units the buyer already holds in this sale.");
+        schema.Properties["limit"] = Count("A purchase's 409 `limit_reached`: the sale's limit of units per buyer.");
         schema.Required = new HashSet<string>(StringComparer.Ordinal) { "type", "title", "status", "reason", "traceId" };
         return Task.CompletedTask;
     }
+
+    private static OpenApiSchema Count(string description) =>
+        new() { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "0", Description = description };
 }

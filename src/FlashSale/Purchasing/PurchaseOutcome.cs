@@ -14,18 +14,44 @@ public abstract record PurchaseOutcome
     public sealed record Pending(Order Order) : PurchaseOutcome;
 
     /// <summary>
-    /// Refused. <paramref name="SomeStillPossible"/>: a <c>sold_out</c> with units still left, or a <c>limit_reached</c>
-    /// with units the buyer may still add — too many asked for, not none to be had (the shop's messages tell them apart).
+    /// Refused. A <c>sold_out</c> says how many units are left (<see cref="Remaining"/>), a <c>limit_reached</c> how many
+    /// the buyer holds of how many allowed (<see cref="Held"/>, <see cref="Limit"/>): the 409's extension members
+    /// (docs/api.md), so clients read numbers, never the wording of <see cref="Detail"/>. Every such refusal is built by
+    /// <see cref="SoldOut"/> or <see cref="LimitReached"/>, which set them; other reasons leave them null.
     /// </summary>
-    public sealed record Rejected(PurchaseRejection Reason, string Detail, bool SomeStillPossible = false) : PurchaseOutcome
+    public sealed record Rejected(PurchaseRejection Reason, string Detail) : PurchaseOutcome
     {
+        // The sold-out short-circuit's answer, shared: the late crowd's refusals allocate no outcome.
+        private static readonly Rejected NoneLeft = new(PurchaseRejection.SoldOut, "Sold out.") { Remaining = 0 };
+
+        /// <summary><c>sold_out</c>: units left (≥ 0, fewer than asked for).</summary>
+        public int? Remaining { get; private init; }
+
+        /// <summary><c>limit_reached</c>: units the buyer holds in this sale.</summary>
+        public int? Held { get; private init; }
+
+        /// <summary><c>limit_reached</c>: the sale's limit per buyer.</summary>
+        public int? Limit { get; private init; }
+
+        /// <summary>
+        /// A <c>sold_out</c> with units still left, or a <c>limit_reached</c> with units the buyer may still add — too
+        /// many asked for, not none to be had (the shop's messages tell them apart).
+        /// </summary>
+        public bool SomeStillPossible => Reason switch
+        {
+            PurchaseRejection.SoldOut => Remaining > 0,
+            PurchaseRejection.LimitReached => Held < Limit,
+            _ => false,
+        };
+
         /// <summary>More units asked for than are left: the ledgers' one wording of it.</summary>
-        public static Rejected SoldOut(long remaining) =>
-            new(PurchaseRejection.SoldOut, remaining == 0 ? "Sold out." : $"Only {remaining} left.", remaining > 0);
+        public static Rejected SoldOut(int remaining) => remaining <= 0
+            ? NoneLeft
+            : new(PurchaseRejection.SoldOut, $"Only {remaining} left.") { Remaining = remaining };
 
         /// <summary>More units asked for than the buyer may still add: the ledgers' one wording of it.</summary>
-        public static Rejected LimitReached(long held, long limit) =>
-            new(PurchaseRejection.LimitReached, $"You hold {held} of the {limit} allowed per buyer.", held < limit);
+        public static Rejected LimitReached(int held, int limit) =>
+            new(PurchaseRejection.LimitReached, $"You hold {held} of the {limit} allowed per buyer.") { Held = held, Limit = limit };
     }
 
     /// <summary>

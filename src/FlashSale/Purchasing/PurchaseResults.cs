@@ -26,8 +26,10 @@ public static class PurchaseResults
         PurchaseRejection.SaleNotFound => ApiProblem.NotFound(Reasons.SaleNotFound, "No sale has this id."),
         PurchaseRejection.SaleNotStarted => Conflict(Reasons.SaleNotStarted, "The sale has not started.", rejected.Detail),
         PurchaseRejection.SaleEnded => Conflict(Reasons.SaleEnded, "The sale has ended.", rejected.Detail),
-        PurchaseRejection.SoldOut => Conflict(Reasons.SoldOut, "Sold out.", rejected.Detail),
-        PurchaseRejection.LimitReached => Conflict(Reasons.LimitReached, "You have reached this sale's limit per buyer.", rejected.Detail),
+        PurchaseRejection.SoldOut => With(Conflict(Reasons.SoldOut, "Sold out.", rejected.Detail),
+            "remaining", rejected.Remaining),
+        PurchaseRejection.LimitReached => With(Conflict(Reasons.LimitReached, "You have reached this sale's limit per buyer.", rejected.Detail),
+            "held", rejected.Held, "limit", rejected.Limit),
         PurchaseRejection.RequestInProgress => Conflict(Reasons.RequestInProgress, "A request with this Idempotency-Key is in progress.", rejected.Detail),
         PurchaseRejection.QuantityOutOfRange => ApiProblem.Validation("quantity", rejected.Detail),
         PurchaseRejection.IdempotencyKeyMismatch => ApiProblem.Create(StatusCodes.Status422UnprocessableEntity,
@@ -37,6 +39,30 @@ public static class PurchaseResults
 
     private static ProblemHttpResult Conflict(string reason, string title, string detail) =>
         ApiProblem.Create(StatusCodes.Status409Conflict, reason, title, detail);
+
+    /// <summary>
+    /// A 409's numbers as extension members (<c>remaining</c>; <c>held</c>, <c>limit</c>), put straight into the problem's
+    /// own dictionary: no second dictionary to copy, and small counts are boxed once (a sold-out answer is the hot path).
+    /// </summary>
+    private static ProblemHttpResult With(ProblemHttpResult result, string name, int? value, string? name2 = null, int? value2 = null)
+    {
+        var extensions = result.ProblemDetails.Extensions;
+        if (value is { } v)
+        {
+            extensions[name] = Boxed(v);
+        }
+
+        if (name2 is not null && value2 is { } v2)
+        {
+            extensions[name2] = Boxed(v2);
+        }
+
+        return result;
+    }
+
+    private static readonly object[] SmallCounts = Enumerable.Range(0, 101).Select(static n => (object)n).ToArray();
+
+    private static object Boxed(int count) => (uint)count < (uint)SmallCounts.Length ? SmallCounts[count] : count;
 
     /// <summary>The outcome as a metric tag: the reason for rejections, else created/pending/unavailable.</summary>
     public static string OutcomeName(PurchaseOutcome outcome) => outcome switch

@@ -24,6 +24,8 @@ public static class PurchasesApi
             .Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound)
             .Refuses(StatusCodes.Status409Conflict, Reasons.SoldOut, Reasons.LimitReached, Reasons.SaleNotStarted, Reasons.SaleEnded,
                 Reasons.RequestInProgress)
+            .ExplainsProblem(StatusCodes.Status409Conflict,
+                "`sold_out` says how many units are left in `remaining`; `limit_reached` how many the buyer holds in `held`, of `limit` allowed.")
             .Refuses(StatusCodes.Status422UnprocessableEntity, Reasons.IdempotencyKeyMismatch)
             .ExplainsProblem(StatusCodes.Status503ServiceUnavailable,
                 "Refused before anything was decided, nothing was bought; unless the problem says `outcomeUnknown: true`: "

@@ -81,6 +81,8 @@ public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
         Assert.All(new[] { Reasons.SoldOut, Reasons.LimitReached, Reasons.SaleNotStarted, Reasons.SaleEnded, Reasons.RequestInProgress },
             reason => Assert.Contains($"`{reason}`", Description(responses["409"]!), StringComparison.Ordinal));
         Assert.Contains("outcomeUnknown", Description(responses["503"]!), StringComparison.Ordinal);
+        Assert.All(new[] { "`remaining`", "`held`", "`limit`" },
+            member => Assert.Contains(member, Description(responses["409"]!), StringComparison.Ordinal));
     }
 
     [Fact]
@@ -158,7 +160,9 @@ public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
         var reasons = typeof(Reasons).GetFields().Select(f => (string)f.GetRawConstantValue()!).Order(StringComparer.Ordinal);
         Assert.Equal(reasons, reason["enum"]!.AsArray().Select(r => r!.GetValue<string>()).Order(StringComparer.Ordinal));
         Assert.Contains("reason", problem["required"]!.AsArray().Select(r => r!.GetValue<string>()));
-        Assert.All(new[] { "errors", "traceId", "rule", "retryAfter", "outcomeUnknown" }, name => Assert.NotNull(problem["properties"]![name]));
+        Assert.All(new[] { "errors", "traceId", "rule", "retryAfter", "outcomeUnknown", "remaining", "held", "limit" },
+            name => Assert.NotNull(problem["properties"]![name]));
+        Assert.All(new[] { "remaining", "held", "limit" }, name => Assert.Equal("integer", problem["properties"]![name]!["type"]!.GetValue<string>()));
         var problems = ApiOperations(document).SelectMany(o => o.Operation["responses"]!.AsObject()
             .Where(r => r.Value!["content"]?["application/problem+json"] is not null)
             .Select(r => (Name: $"{o.Name} {r.Key}", Schema: r.Value!["content"]!["application/problem+json"]!["schema"]!))).ToList();
@@ -243,6 +247,14 @@ public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
             if (type is not null && declared["content"]?[type] is null)
             {
                 failures.Add($"{name} is {type}, declared as {string.Join(", ", declared["content"]?.AsObject().Select(c => c.Key) ?? [])}");
+            }
+
+            // Every member a problem carries is in the problem schema (the 409 here is limit_reached: held, limit).
+            if (type == "application/problem+json")
+            {
+                var members = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject().Select(m => m.Key);
+                var schema = document["components"]!["schemas"]!["ProblemDetails"]!["properties"]!.AsObject();
+                failures.AddRange(members.Where(m => !schema.ContainsKey(m)).Select(m => $"{name}: member {m} is not in the problem schema"));
             }
 
             foreach (var (header, _) in declared["headers"]?.AsObject() ?? [])

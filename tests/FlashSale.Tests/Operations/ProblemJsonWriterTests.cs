@@ -1,6 +1,8 @@
 using System.Text;
 using FlashSale.Common;
+using FlashSale.Purchasing;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -13,7 +15,8 @@ namespace FlashSale.Tests.Operations;
 /// </summary>
 public sealed class ProblemJsonWriterTests
 {
-    public static TheoryData<string> Cases => ["sold-out", "rate-limited", "validation", "unicode", "instance-and-null", "nested"];
+    public static TheoryData<string> Cases =>
+        ["sold-out", "sold-out-some-left", "limit-reached", "rate-limited", "validation", "unicode", "instance-and-null", "nested"];
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -49,6 +52,8 @@ public sealed class ProblemJsonWriterTests
     private static ProblemDetails Problem(string name) => name switch
     {
         "sold-out" => ApiProblem.Create(StatusCodes.Status409Conflict, Reasons.SoldOut, "Sold out.", "Sold out.").ProblemDetails,
+        "sold-out-some-left" => Refusal(PurchaseOutcome.Rejected.SoldOut(3)),
+        "limit-reached" => Refusal(PurchaseOutcome.Rejected.LimitReached(2, 500)),
         "rate-limited" => ApiProblem.Create(StatusCodes.Status429TooManyRequests, Reasons.RateLimited, "Too many requests.",
             "At most 5 requests per 00:00:01.", new Dictionary<string, object?> { ["rule"] = "per-ip", ["retryAfter"] = 3 }).ProblemDetails,
         "validation" => ApiProblem.Validation(new Dictionary<string, string[]> { ["quantity"] = ["Must be 1–10.", "<b>"], ["x"] = [] }).ProblemDetails,
@@ -63,6 +68,10 @@ public sealed class ProblemJsonWriterTests
             new Dictionary<string, object?> { ["sale"] = new { Id = Guid.Empty, Remaining = 0, At = DateTimeOffset.UnixEpoch } }).ProblemDetails,
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
+
+    /// <summary>A purchase's refusal as the endpoint answers it, numbers included (small ones boxed once, others not).</summary>
+    private static ProblemDetails Refusal(PurchaseOutcome.Rejected rejected) =>
+        ((ProblemHttpResult)PurchaseResults.ToHttp(rejected, new DefaultHttpContext()).Result).ProblemDetails;
 
     private static async Task<string> WriteWithDefaultAsync(ProblemDetails problem)
     {

@@ -409,7 +409,7 @@ public sealed partial class RedisLedger(
     private static PurchaseOutcome.Rejected Reject(PurchaseRejection reason, string detail) => new(reason, detail);
 
     private static PurchaseOutcome.Rejected LimitReached(string held, string limit) =>
-        PurchaseOutcome.Rejected.LimitReached(LedgerValues.Long(held), LedgerValues.Long(limit));
+        PurchaseOutcome.Rejected.LimitReached(LedgerValues.Int(held), LedgerValues.Int(limit));
 
     private static PurchaseOutcome.Rejected SoldOut(int remaining) => PurchaseOutcome.Rejected.SoldOut(remaining);
 

@@ -142,19 +142,20 @@
       var kind = code === "bought" ? "ok" : code === "unavailable" || code === "outcome_unknown" || code === "sale_not_found" ? "error" : "warn";
       flash(kind, (text || "Something went wrong. Please try again.") + (detail ? " " + detail : ""));
     }
-    // "You hold 1 of the 3 allowed per buyer." → [1, 3]; null for any other detail.
-    function heldOf(detail) {
-      var m = /You hold (\d+) of the (\d+) /.exec(detail || "");
-      return m ? [parseInt(m[1], 10), parseInt(m[2], 10)] : null;
+    // What a limit_reached says the buyer holds, of how many allowed (its held and limit members): [1, 3]; else null.
+    function heldOf(body) {
+      return body.reason === "limit_reached" && typeof body.held === "number" && typeof body.limit === "number"
+        ? [body.held, body.limit] : null;
     }
     // A refusal of several units while fewer are left / may still be added is not "sold out" / "limit reached":
-    // the message says so, with the API's detail ("Only 1 left.", "You hold 1 of the 3 allowed per buyer.").
+    // the message says so, with the API's detail ("Only 1 left.", "You hold 1 of the 3 allowed per buyer."). Which it
+    // is, the problem's numbers say (remaining; held and limit), never its wording.
     function refusal(body, status, asked) {
       var code = body.outcomeUnknown === true ? "outcome_unknown" : body.reason || (status === 429 ? "rate_limited" : "unavailable");
       // The key was used before with another quantity: that first purchase reached the server and may have bought.
       if (code === "idempotency_key_mismatch") { return ["outcome_unknown", null]; }
-      var held = heldOf(body.detail);
-      if (code === "sold_out" && asked > 1 && /^Only \d/.test(body.detail || "")) { return ["not_enough_left", body.detail]; }
+      var held = heldOf(body);
+      if (code === "sold_out" && asked > 1 && body.remaining > 0) { return ["not_enough_left", body.detail]; }
       if (code === "limit_reached" && asked > 1 && held && held[0] < held[1]) { return ["over_limit", body.detail]; }
       return [code, null];
     }
@@ -200,9 +201,9 @@
           } else {
             // A 503 says whether anything was bought; an answer that never came cannot (below).
             var told = refusal(body, response.status, asked);
-            // What the buyer holds, as the ledger says ("You hold 1 of the 3 allowed"), so the button and the line
-            // follow a purchase made elsewhere (another tab, the API); a plain limit_reached holds the limit.
-            var holds = heldOf(body.detail);
+            // What the buyer holds, as the ledger says (limit_reached's held), so the button and the line follow a
+            // purchase made elsewhere (another tab, the API); a limit_reached without it holds the limit.
+            var holds = heldOf(body);
             if (holds) { form.dataset.held = holds[0]; } else if (told[0] === "limit_reached") { form.dataset.held = form.dataset.limit; }
             message(told[0], told[1]);
           }
