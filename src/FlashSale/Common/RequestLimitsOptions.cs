@@ -44,7 +44,8 @@ public sealed class RequestLimitsOptions
     [Range(1, 1024 * 1024)]
     public double MinRequestBodyBytesPerSecond { get; set; } = 240;
 
-    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    /// <summary>How long a body may be slow before the rate applies; Kestrel wants more than one second.</summary>
+    [Range(typeof(TimeSpan), "00:00:02", "00:05:00")]
     public TimeSpan MinRequestBodyGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Open connections per instance, SSE streams included; 0 = unlimited.</summary>

@@ -48,6 +48,12 @@ public static class StrictJson
             return Fail<T>(ApiProblem.Create(StatusCodes.Status413PayloadTooLarge, Reasons.PayloadTooLarge,
                 "The body is too large."));
         }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status408RequestTimeout)
+        {
+            // Kestrel's minimum body rate: the body came too slowly, which is no fault of its JSON.
+            return Fail<T>(ApiProblem.Create(StatusCodes.Status408RequestTimeout, Reasons.RequestTimeout,
+                "The request arrived too slowly."));
+        }
         catch (BadHttpRequestException ex)
         {
             return Fail<T>(ApiProblem.Create(ex.StatusCode, Reasons.InvalidJson, "The body could not be read."));

@@ -43,6 +43,7 @@ public sealed class StartFailureTests : IDisposable
     [InlineData("Admin__Password", "secret", "Admin:Password, when set, 8–128 characters")]
     [InlineData("Auth__SigningKey", "short", "Auth:SigningKey must be at least 32 random bytes in base64")]
     [InlineData("Live__MinInterval", "00:01:00", "The field MinInterval must be between")]
+    [InlineData("Limits__MinRequestBodyGracePeriod", "00:00:01", "The field MinRequestBodyGracePeriod must be between")]
     public async Task ASettingTheServerRefuses_IsNamedInOneLine_AndExits1(string key, string value, string cause)
     {
         var (exit, _, stderr) = await ServerProcess.RunUntilExitAsync(_dataPath, new Dictionary<string, string> { [key] = value });
