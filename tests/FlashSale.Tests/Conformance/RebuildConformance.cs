@@ -72,6 +72,107 @@ public abstract class RebuildConformance(StorageKind kind) : IAsyncLifetime
         Assert.Empty((await again.WithToken(buyers[3].Token).GetJsonAsync("/api/v1/me/orders"))["items"]!.AsArray());
     }
 
+    /// <summary>
+    /// A cancelled order is in the record but sold nothing: the rebuild counts only confirmed orders, so after a
+    /// restart its unit is back in stock, its buyer may buy again, and reconcile finds the ledger as the record says.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Restart_CancelledOrder_IsNotSold(bool ledgerStateLost)
+    {
+        string saleId;
+        (string UserId, string Token) buyer;
+        await using (var first = new TestApp(storage: _storage))
+        {
+            var admin = await Api.AsAdminAsync(first.CreateClient());
+            saleId = (await admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
+            buyer = (await admin.MintBuyersAsync(1))[0];
+            using var bought = await admin.WithToken(buyer.Token).PurchaseAsync(saleId);
+            await Api.EnsureAsync(bought, HttpStatusCode.Created);
+            using var cancelled = await CancelAsync(admin, await IdOfAsync(bought));
+            await Api.EnsureAsync(cancelled, HttpStatusCode.OK);
+            Assert.Equal(5, (await admin.StockAsync(saleId))["remainingStock"]!.GetValue<int>());
+        }
+
+        await using var restarted = await RestartAsync(saleId, ledgerStateLost);
+        var again = await Api.AsAdminAsync(restarted.CreateClient());
+        Assert.Equal(5, (await again.StockAsync(saleId))["remainingStock"]!.GetValue<int>());
+        Assert.Equal(0, await DriftedAsync(again));
+
+        using var rebought = await again.WithToken(buyer.Token).PurchaseAsync(saleId);
+        Assert.Equal(HttpStatusCode.Created, rebought.StatusCode);
+        using var limited = await again.WithToken(buyer.Token).PurchaseAsync(saleId);
+        Assert.Equal("limit_reached", await Api.ReasonAsync(limited));
+        Assert.Equal(4, (await again.StockAsync(saleId))["remainingStock"]!.GetValue<int>());
+        Assert.Equal(0, await DriftedAsync(again));
+    }
+
+    /// <summary>
+    /// A buyer's hold is rebuilt as the sum of their confirmed orders: with three orders of one under a limit of 3 and
+    /// one of them cancelled, they hold 2 after a restart and may buy exactly 1 more (not 0: the cancelled order
+    /// counted; not 2: only their last confirmed order counted).
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Restart_HoldIsTheSumOfConfirmedOrders(bool ledgerStateLost)
+    {
+        string saleId;
+        (string UserId, string Token) buyer;
+        await using (var first = new TestApp(storage: _storage))
+        {
+            var admin = await Api.AsAdminAsync(first.CreateClient());
+            saleId = (await admin.CreateSaleAsync(stock: 10, perUserLimit: 3))["id"]!.GetValue<string>();
+            buyer = (await admin.MintBuyersAsync(1))[0];
+            var orderIds = new List<string>();
+            for (var i = 0; i < 3; i++)
+            {
+                using var bought = await admin.WithToken(buyer.Token).PurchaseAsync(saleId);
+                await Api.EnsureAsync(bought, HttpStatusCode.Created);
+                orderIds.Add(await IdOfAsync(bought));
+            }
+
+            // The middle one: the rebuild reads a confirmed order after it, whatever order it reads them in.
+            using var cancelled = await CancelAsync(admin, orderIds[1]);
+            await Api.EnsureAsync(cancelled, HttpStatusCode.OK);
+        }
+
+        await using var restarted = await RestartAsync(saleId, ledgerStateLost);
+        var again = await Api.AsAdminAsync(restarted.CreateClient());
+        Assert.Equal(8, (await again.StockAsync(saleId))["remainingStock"]!.GetValue<int>());
+
+        using var two = await again.WithToken(buyer.Token).PurchaseAsync(saleId, quantity: 2);
+        Assert.Equal("limit_reached", await Api.ReasonAsync(two));
+        using var one = await again.WithToken(buyer.Token).PurchaseAsync(saleId);
+        Assert.Equal(HttpStatusCode.Created, one.StatusCode);
+        using var more = await again.WithToken(buyer.Token).PurchaseAsync(saleId);
+        Assert.Equal("limit_reached", await Api.ReasonAsync(more));
+        Assert.Equal(7, (await again.StockAsync(saleId))["remainingStock"]!.GetValue<int>());
+        Assert.Equal(0, await DriftedAsync(again));
+    }
+
+    private async Task<TestApp> RestartAsync(string saleId, bool ledgerStateLost)
+    {
+        if (ledgerStateLost && _storage.IsDistributed)
+        {
+            await RedisState.LoseAsync(_storage, Guid.Parse(saleId));
+        }
+
+        return new TestApp(storage: _storage);
+    }
+
+    private static Task<HttpResponseMessage> CancelAsync(Api admin, string orderId) =>
+        admin.SendAsync(HttpMethod.Post, $"/api/v1/admin/orders/{orderId}/cancel");
+
+    private static async Task<int> DriftedAsync(Api admin)
+    {
+        using var response = await admin.SendAsync(HttpMethod.Post, "/api/v1/admin/reconcile");
+        await Api.EnsureAsync(response, HttpStatusCode.OK);
+        var report = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        return report["drifted"]!.GetValue<int>();
+    }
+
     private static async Task<string> IdOfAsync(HttpResponseMessage response) =>
         System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!["orderId"]!.GetValue<string>();
 }

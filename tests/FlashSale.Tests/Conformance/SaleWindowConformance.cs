@@ -3,16 +3,67 @@ using FlashSale.Tests.Infrastructure;
 
 namespace FlashSale.Tests.Conformance;
 
-public sealed class SaleWindowOnEmbedded() : SaleWindowConformance(StorageKind.Embedded, new ManualClock(DateTimeOffset.UtcNow));
+public sealed class SaleWindowOnEmbedded() : SaleWindowConformance(StorageKind.Embedded, SaleWindowConformance.OnAWholeMillisecond());
 
-public sealed class SaleWindowOnRedis() : SaleWindowConformance(StorageKind.Redis, new ManualClock(DateTimeOffset.UtcNow));
+public sealed class SaleWindowOnRedis() : SaleWindowConformance(StorageKind.Redis, SaleWindowConformance.OnAWholeMillisecond());
 
-public sealed class SaleWindowOnRedisCluster() : SaleWindowConformance(StorageKind.RedisCluster, new ManualClock(DateTimeOffset.UtcNow));
+public sealed class SaleWindowOnRedisCluster() : SaleWindowConformance(StorageKind.RedisCluster, SaleWindowConformance.OnAWholeMillisecond());
 
 /// <summary>G6: nothing is confirmed outside [startsAt, endsAt), by the server's (fake) clock.</summary>
 public abstract class SaleWindowConformance(StorageKind kind, ManualClock clock) : ConformanceTest(kind, clock: clock)
 {
     private readonly ManualClock _clock = clock;
+
+    /// <summary>
+    /// A clock on a whole millisecond, as sale times are stored: a clock with sub-millisecond ticks is, at "endsAt",
+    /// already up to 1 ms past it, and an end that answers one instant late passed unseen.
+    /// </summary>
+    public static ManualClock OnAWholeMillisecond()
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new ManualClock(new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero));
+    }
+
+    /// <summary>The window is [startsAt, endsAt) to the millisecond: open at startsAt itself, closed at endsAt itself.</summary>
+    [Fact]
+    public async Task TheWindowsEdges_ToTheMillisecond()
+    {
+        var now = _clock.GetUtcNow();
+        var startsAt = now.AddMinutes(5);
+        var endsAt = now.AddMinutes(10);
+        var saleId = (await Admin.CreateSaleAsync(stock: 10, startsAt: startsAt, endsAt: endsAt))["id"]!.GetValue<string>();
+        var buyers = await Admin.MintBuyersAsync(4);
+        var oneMs = TimeSpan.FromMilliseconds(1);
+
+        _clock.Set(startsAt - oneMs);
+        using (var justBefore = await Admin.WithToken(buyers[0].Token).PurchaseAsync(saleId))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, justBefore.StatusCode);
+            Assert.Equal("sale_not_started", await Api.ReasonAsync(justBefore));
+        }
+
+        _clock.Set(startsAt);
+        using (var atStart = await Admin.WithToken(buyers[1].Token).PurchaseAsync(saleId))
+        {
+            Assert.Equal(HttpStatusCode.Created, atStart.StatusCode);
+        }
+
+        _clock.Set(endsAt - oneMs);
+        using (var lastMs = await Admin.WithToken(buyers[2].Token).PurchaseAsync(saleId))
+        {
+            Assert.Equal(HttpStatusCode.Created, lastMs.StatusCode);
+        }
+
+        _clock.Set(endsAt);
+        using (var atEnd = await Admin.WithToken(buyers[3].Token).PurchaseAsync(saleId))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, atEnd.StatusCode);
+            Assert.Equal("sale_ended", await Api.ReasonAsync(atEnd));
+        }
+
+        Assert.Equal("ended", (await Admin.StockAsync(saleId))["status"]!.GetValue<string>());
+        Assert.Equal(2, (await Admin.AllOrdersAsync(saleId)).Count);
+    }
 
     [Fact]
     public async Task BeforeStart_SaleNotStarted_AtStart_Sells_AtEnd_SaleEnded()
