@@ -67,7 +67,7 @@ try
     app.UseAuthorization();
     app.UseAntiforgery();
 
-    app.MapOpenApi();
+    app.MapFlashSaleOpenApi();
     app.MapScalarApiReference("/api-docs", o => o.WithTitle("FlashSale API"));
     app.MapOperations();
 

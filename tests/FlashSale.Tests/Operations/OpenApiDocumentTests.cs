@@ -30,6 +30,21 @@ public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
         Assert.Equal(["items", "nextCursor", "serverTime"], page.Select(p => p.Key));
     }
 
+    [Fact]
+    public async Task TheDocument_IsGeneratedOnce_AndServedFromTheCacheAfterwards()
+    {
+        var client = App.CreateClient();
+        using var first = await client.GetAsync("/openapi/v1.json");
+        using var second = await client.GetAsync("/openapi/v1.json");
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Null(first.Headers.Age);
+        Assert.NotNull(second.Headers.Age);   // the output cache's mark: this answer was not generated again
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
+        Assert.Equal("application/json", second.Content.Headers.ContentType?.MediaType);
+        Assert.True(second.Headers.Contains("X-Content-Type-Options"), "a cached answer still carries the security headers");
+    }
+
     private static JsonNode Parameter(JsonArray parameters, string name) =>
         Assert.Single(parameters, p => p!["name"]!.GetValue<string>() == name && p["in"]!.GetValue<string>() == "query")!;
 
