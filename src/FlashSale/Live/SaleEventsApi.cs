@@ -37,6 +37,8 @@ public static class SaleEventsApi
         using var lease = quota.TryEnter(context);
         if (lease is null)
         {
+            // Counted with the rate-limit rules' refusals, so the operator sees an address at its cap.
+            metrics.RateLimited(StreamQuota.RuleName);
             return ApiProblem.RateLimited(context, (int)Math.Ceiling(hub.Options.Retry.TotalSeconds), "Too many live streams from this address.",
                 string.Create(CultureInfo.InvariantCulture, $"At most {quota.Max} open at once (Live:MaxStreamsPerClient); close one and try again."));
         }

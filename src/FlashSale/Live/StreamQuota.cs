@@ -11,6 +11,9 @@ namespace FlashSale.Live;
 /// </summary>
 public sealed class StreamQuota(IOptions<LiveOptions> options)
 {
+    /// <summary>The <c>rule</c> label its refusals are counted under in <c>flashsale_rate_limited_total</c>.</summary>
+    public const string RuleName = "live-streams";
+
     private readonly int _max = options.Value.MaxStreamsPerClient;
     private readonly Dictionary<string, int> _open = new(StringComparer.Ordinal);
 

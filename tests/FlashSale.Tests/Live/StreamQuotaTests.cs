@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using FlashSale.Tests.Infrastructure;
 
 namespace FlashSale.Tests.Live;
@@ -27,6 +28,10 @@ public sealed class StreamQuotaTests() : AdminAppTest(new TestApp(realSocket: tr
             Assert.Equal("rate_limited", await Api.ReasonAsync(third));
             Assert.NotNull(third.Headers.RetryAfter);
         }
+
+        // The operator sees it: counted as the rate-limit rules' refusals are.
+        var metrics = await App.CreateClient().GetStringAsync("/metrics");
+        Assert.Matches(new Regex("""^flashsale_rate_limited_total\{[^}]*rule="live-streams"[^}]*\} 1\b""", RegexOptions.Multiline), metrics);
 
         await first.DisposeAsync();
         // The server sees the close on its next write at the latest (the heartbeat); asked again until then.
