@@ -18,6 +18,10 @@ public static class HardeningSetup
         services.AddOptions<RequestLimitsOptions>().BindConfiguration(RequestLimitsOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<RequestLimitsOptions>>(ConfigureKestrel);
+        // Every endpoint: those bound from urls / ASPNETCORE_URLS / Kestrel:Endpoints get the defaults as they bind.
+        services.AddSingleton<ConnectionQuota>();
+        services.AddOptions<KestrelServerOptions>().Configure<ConnectionQuota>(
+            (kestrel, quota) => kestrel.ConfigureEndpointDefaults(listen => listen.Use(quota.Use)));
 
         services.AddOptions<NetworkOptions>().BindConfiguration(NetworkOptions.Section)
             .Validate(o => o.TrustedProxies.All(IsAddressOrNetwork), "Network:TrustedProxies: each entry is an IP address or a CIDR network.")

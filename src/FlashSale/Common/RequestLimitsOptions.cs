@@ -53,6 +53,13 @@ public sealed class RequestLimitsOptions
     public long MaxConcurrentConnections { get; set; } = 10_000;
 
     /// <summary>
+    /// Open connections per client address (IPv6 per /64), counted as they are accepted, before any byte;
+    /// 0 = unlimited. Addresses in <c>Network:TrustedProxies</c> are exempt: a proxy carries everyone.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int MaxConnectionsPerClient { get; set; } = 256;
+
+    /// <summary>
     /// Purchases being decided or committed at once per instance; beyond it a purchase is shed with
     /// 503 + Retry-After before it is decided, so a flood cannot grow the commit queue without bound.
     /// </summary>

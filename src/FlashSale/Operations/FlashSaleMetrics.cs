@@ -16,6 +16,7 @@ public sealed class FlashSaleMetrics
     private readonly Histogram<double> _commit;
     private readonly Histogram<long> _batch;
     private readonly Counter<long> _rateLimited;
+    private readonly Counter<long> _connectionsRefused;
     private readonly UpDownCounter<long> _sseClients;
 
     public FlashSaleMetrics(IMeterFactory meters, IOutboxLag? outbox = null, SaleFeedHub? feeds = null,
@@ -34,6 +35,9 @@ public sealed class FlashSaleMetrics
             "Writes per group commit.",
             advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024] });
         _rateLimited = meter.CreateCounter<long>("flashsale.rate_limited", "{request}", "Requests refused by a rate-limit rule.");
+        _connectionsRefused = meter.CreateCounter<long>("flashsale.connections.refused", "{connection}",
+            "Connections closed before their first request: per_client (the address holds Limits:MaxConnectionsPerClient), "
+            + "first_byte_timeout (no byte within Limits:RequestHeadersTimeout).");
         _sseClients = meter.CreateUpDownCounter<long>("flashsale.sse.clients", "{connection}", "Open live-feed connections.");
         if (feeds is not null)
         {
@@ -76,6 +80,8 @@ public sealed class FlashSaleMetrics
     }
 
     public void RateLimited(string rule) => _rateLimited.Add(1, new KeyValuePair<string, object?>("rule", rule));
+
+    public void ConnectionRefused(string reason) => _connectionsRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void SseClientConnected() => _sseClients.Add(1);
 

@@ -9,14 +9,12 @@ public static class ClientAddress
     /// The subject of a per-IP rule: the address Kestrel saw, or the one a trusted proxy forwarded
     /// (ForwardedHeaders has already replaced it). An IPv6 client owns a whole /64, so it counts as one.
     /// </summary>
-    public static string? Subject(HttpContext context)
-    {
-        var address = context.Connection.RemoteIpAddress;
-        if (address is null)
-        {
-            return null;
-        }
+    public static string? Subject(HttpContext context) =>
+        context.Connection.RemoteIpAddress is { } address ? Subject(address) : null;
 
+    /// <summary>What <see cref="Subject(HttpContext)"/> counts by, for an address before any request (a connection).</summary>
+    public static string Subject(IPAddress address)
+    {
         if (address.IsIPv4MappedToIPv6)
         {
             address = address.MapToIPv4();

@@ -19,8 +19,9 @@ public sealed class FeedAudienceTests : IAsyncLifetime
     {
         ["Live:MaxDeliveriesPerSecondPerCore"] = "2",
         ["RateLimiting:Enabled"] = "false",
-        // Hundreds of viewers from the test's one address: the per-address cap (StreamQuotaTests) is off here.
+        // Hundreds of viewers from the test's one address: the per-address caps (StreamQuotaTests, ConnectionQuotaTests) are off here.
         ["Live:MaxStreamsPerClient"] = "0",
+        ["Limits:MaxConnectionsPerClient"] = "0",
     });
 
     private Api _admin = null!;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using FlashSale.Tests.Infrastructure;
@@ -222,6 +223,26 @@ public sealed partial class DeployFilesTests
 
         Assert.Equal("404", metrics.GetValueOrDefault("return")?.Single());
         Assert.False(metrics.ContainsKey("proxy_pass"), "/metrics is passed on to the instances");
+    }
+
+    [Theory]
+    [InlineData("deploy/nginx.conf")]
+    [InlineData("deploy/nginx.compose.conf")]
+    public void Nginx_BoundsWhatOneAddressHolds_AndClosesSilentConnections(string file)
+    {
+        // The instances exempt nginx from Limits:MaxConnectionsPerClient: nginx bounds each address itself.
+        var conf = NginxConf.Parse(Read(file));
+        var zones = conf.Http.Directives.Where(d => d.Name == "limit_conn_zone" && d.Args[0] == "$binary_remote_addr")
+            .Select(d => d.Args.Single(a => a.StartsWith("zone=", StringComparison.Ordinal))[5..].Split(':')[0]).ToList();
+        foreach (var uri in new[] { "/api/v1/sales/42/purchases", "/api/v1/sales/42/events", "/", "/health/ready" })
+        {
+            var effective = conf.For(uri);
+            var limits = effective.GetValueOrDefault("limit_conn") ?? [];
+            Assert.Contains(limits, l => l.Split(' ') is [var zone, var n] && zones.Contains(zone) && int.Parse(n, CultureInfo.InvariantCulture) is >= 16 and <= 1024);
+            // nginx's defaults are 60 s: an idle or stalled client holds a connection six times as long.
+            Assert.Equal("10s", effective.GetValueOrDefault("client_header_timeout")?.Single());
+            Assert.Equal("10s", effective.GetValueOrDefault("client_body_timeout")?.Single());
+        }
     }
 
     [Fact]

@@ -1,0 +1,179 @@
+using System.Net;
+using System.Net.Sockets;
+using FlashSale.Operations;
+using FlashSale.RateLimiting;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.Extensions.Options;
+
+namespace FlashSale.Common;
+
+/// <summary>
+/// Kestrel connection middleware, before any byte is parsed. At most <see cref="RequestLimitsOptions.MaxConnectionsPerClient"/>
+/// connections open at once per client address (IPv6 per /64, as the rate limits count), trusted proxies exempt; and a new
+/// connection that sends nothing within <see cref="RequestLimitsOptions.RequestHeadersTimeout"/> is closed (Kestrel waits
+/// <c>KeepAliveTimeout</c> for a connection's first request). Without them one address that opened 10,050 idle sockets held
+/// every connection of an instance (<c>MaxConcurrentConnections</c>) and every other client was refused, /health included;
+/// the rate limits never saw it, as no request was ever parsed. One dictionary update per connection, none per request.
+/// </summary>
+public sealed partial class ConnectionQuota(IOptions<RequestLimitsOptions> limits, IOptions<NetworkOptions> network,
+    FlashSaleMetrics metrics, TimeProvider time, ILogger<ConnectionQuota> logger)
+{
+    /// <summary>A flood refuses thousands of connections a second: one warning a minute says how many.</summary>
+    private static readonly TimeSpan LogEvery = TimeSpan.FromMinutes(1);
+
+    private readonly int _max = limits.Value.MaxConnectionsPerClient;
+    private readonly TimeSpan _firstByteTimeout = limits.Value.RequestHeadersTimeout;
+    private readonly System.Net.IPNetwork[] _trusted = network.Value.TrustedProxies.Select(ParseNetwork).ToArray();
+    private readonly Dictionary<string, int> _open = new(StringComparer.Ordinal);
+    private long _refusedUnlogged;
+    private long _loggedAt;
+
+    /// <summary>For <c>ListenOptions.Use</c>.</summary>
+    public ConnectionDelegate Use(ConnectionDelegate next) => connection => HandleAsync(connection, next);
+
+    private async Task HandleAsync(ConnectionContext connection, ConnectionDelegate next)
+    {
+        var client = CountedAs(connection.RemoteEndPoint);
+        if (client is not null && !TryEnter(client))
+        {
+            // Not passed on: Kestrel closes the socket at once, before reading a byte.
+            Refused(client);
+            return;
+        }
+
+        try
+        {
+            if (await FirstByteAsync(connection))
+            {
+                await next(connection);
+            }
+        }
+        finally
+        {
+            if (client is not null)
+            {
+                Leave(client);
+            }
+        }
+    }
+
+    /// <summary>Null: not counted (the cap is off, a trusted proxy, or no IP address, as on a Unix socket).</summary>
+    private string? CountedAs(EndPoint? remote)
+    {
+        if (_max == 0 || remote is not IPEndPoint { Address: var address })
+        {
+            return null;
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        foreach (var trusted in _trusted)
+        {
+            if (trusted.Contains(address))
+            {
+                return null;
+            }
+        }
+
+        return ClientAddress.Subject(address);
+    }
+
+    private bool TryEnter(string client)
+    {
+        lock (_open)
+        {
+            var open = _open.GetValueOrDefault(client);
+            if (open >= _max)
+            {
+                return false;
+            }
+
+            _open[client] = open + 1;
+            return true;
+        }
+    }
+
+    private void Leave(string client)
+    {
+        lock (_open)
+        {
+            // Removed at zero: the table holds the addresses with connections open, not every address ever seen.
+            if (_open.TryGetValue(client, out var open) && open > 1)
+            {
+                _open[client] = open - 1;
+            }
+            else
+            {
+                _open.Remove(client);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits for the connection's first byte and leaves it unread for Kestrel; false when none came in time or the
+    /// connection ended first. Later requests on the connection are Kestrel's (KeepAliveTimeout between them).
+    /// </summary>
+    private async Task<bool> FirstByteAsync(ConnectionContext connection)
+    {
+        var input = connection.Transport.Input;
+        using var timeout = new CancellationTokenSource(_firstByteTimeout, time);
+        // A server shutting down asks its connections to close: an idle one need not hold it up.
+        var closing = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
+        using var stop = closing.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
+        try
+        {
+            var read = await input.ReadAsync(timeout.Token);
+            var arrived = !read.Buffer.IsEmpty;
+            input.AdvanceTo(read.Buffer.Start);
+            return arrived;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !closing.IsCancellationRequested)
+        {
+            metrics.ConnectionRefused("first_byte_timeout");
+            return false;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            // Reset or aborted by the client or the server's shutdown: nothing to answer.
+            return false;
+        }
+    }
+
+    private void Refused(string client)
+    {
+        metrics.ConnectionRefused("per_client");
+        Interlocked.Increment(ref _refusedUnlogged);
+        var now = time.GetTimestamp();
+        var last = Interlocked.Read(ref _loggedAt);
+        if ((last != 0 && time.GetElapsedTime(last, now) < LogEvery) || Interlocked.CompareExchange(ref _loggedAt, now, last) != last)
+        {
+            return;
+        }
+
+        LogRefused(logger, _max, Interlocked.Exchange(ref _refusedUnlogged, 0), client);
+    }
+
+    private static System.Net.IPNetwork ParseNetwork(string entry)
+    {
+        if (entry.Contains('/', StringComparison.Ordinal))
+        {
+            return System.Net.IPNetwork.Parse(entry);
+        }
+
+        var address = IPAddress.Parse(entry);
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        return new System.Net.IPNetwork(address, address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
+    }
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Warning,
+        Message = "Connections refused, their address holding Limits:MaxConnectionsPerClient ({Max}) open already: {Count} since the last such warning, the latest from {Client} (warned at most once a minute; each one counted in flashsale_connections_refused_total)")]
+    private static partial void LogRefused(ILogger logger, int max, long count, string client);
+}
