@@ -38,6 +38,23 @@ public sealed class InvariantCheckerTests
         Assert.Equal(["no-phantom-orders"], Scenario.Failed(s.Check()));
     }
 
+    [Theory]
+    [InlineData("ResponseEnded", true)]
+    [InlineData("ConnectionError", true)]
+    [InlineData("timeout", false)]
+    public void ConnectionsClosedUnanswered_AreViolations_ThatNameTheServersConnectionCap(string error, bool hinted)
+    {
+        var s = Scenario.Clean();
+        s.Records.Add(Scenario.Record(20, "user-20", "key-20", 0, error: error, start: 500));
+
+        var answered = Assert.Single(s.Check(), v => v.Id == "all-answered");
+
+        Assert.False(answered.Passed);
+        var violation = Assert.Single(answered.Examples);
+        Assert.StartsWith($"no answer ({error}) × 1", violation, StringComparison.Ordinal);
+        Assert.Equal(hinted, violation.Contains("Limits__MaxConnectionsPerClient=0", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void OrderOfATimedOutAttempt_IsNotAPhantom()
     {
