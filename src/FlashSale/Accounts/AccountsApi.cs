@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using FlashSale.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,15 +13,22 @@ public static class AccountsApi
 
     public const string IssueTokenName = "IssueToken";
 
+    private const string BusyNote = "password hashing is at its limit (`Auth:PasswordHashing`): no turn came in time";
+
     public static RouteGroupBuilder MapAccounts(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1").WithTags("Accounts");
         group.MapPost("/accounts", Register).WithName(RegisterName)
             .WithSummary("Creates a buyer account.").Accepts<CredentialsRequest>("application/json")
-            .Refuses(StatusCodes.Status400BadRequest, Reasons.ValidationFailed).Refuses(StatusCodes.Status409Conflict, Reasons.UsernameTaken);
+            .Refuses(StatusCodes.Status400BadRequest, Reasons.ValidationFailed).Refuses(StatusCodes.Status409Conflict, Reasons.UsernameTaken)
+            .ExplainsProblem(StatusCodes.Status503ServiceUnavailable, BusyNote);
         group.MapPost("/auth/token", IssueToken).WithName(IssueTokenName)
             .WithSummary("Exchanges a username and password for a bearer token.").Accepts<CredentialsRequest>("application/json")
-            .Refuses(StatusCodes.Status401Unauthorized, Reasons.InvalidCredentials);
+            .Refuses(StatusCodes.Status401Unauthorized, Reasons.InvalidCredentials)
+            .ExplainsProblem(StatusCodes.Status429TooManyRequests,
+                $"`{RateLimiting.RateLimitingSetup.SignInThrottleRule}`: too many failed sign-ins for this username, from any address; "
+                + "every sign-in of it is refused, the right password too, until the window slides")
+            .ExplainsProblem(StatusCodes.Status503ServiceUnavailable, BusyNote);
         group.MapPost("/admin/tokens", MintSyntheticBuyers).WithName("MintSyntheticBuyers")
             .WithSummary("Load testing only (Auth:SyntheticBuyers:Enabled): mints tokens for synthetic buyers.")
             .Accepts<SyntheticTokensRequest>("application/json")
@@ -44,8 +52,13 @@ public static class AccountsApi
             return ApiProblem.Validation(validation.Errors);
         }
 
-        var account = await accounts.RegisterAsync(body.Value.Username, body.Value.Password, Roles.Buyer, ct);
-        if (account is null)
+        var registered = await accounts.RegisterAsync(body.Value.Username, body.Value.Password, Roles.Buyer, ct);
+        if (registered.Outcome == RegisterOutcome.Busy)
+        {
+            return Busy(request.HttpContext, registered.RetryAfterSeconds);
+        }
+
+        if (registered.Account is not { } account)
         {
             return ApiProblem.Create(StatusCodes.Status409Conflict, Reasons.UsernameTaken, "This username is taken.");
         }
@@ -64,8 +77,23 @@ public static class AccountsApi
         }
 
         var validation = body.Value!.Validate();
-        var account = validation.IsValid ? await accounts.SignInAsync(body.Value.Username, body.Value.Password, ct) : null;
-        if (account is null)
+        var result = validation.IsValid ? await accounts.SignInAsync(body.Value.Username, body.Value.Password, ct) : SignInAttempt.Invalid;
+        var context = request.HttpContext;
+        switch (result.Outcome)
+        {
+            case SignInOutcome.Throttled:
+                var rule = result.Rule!;
+                return ApiProblem.RateLimited(context, result.RetryAfterSeconds, "Too many failed sign-ins for this username.",
+                    string.Create(CultureInfo.InvariantCulture,
+                        $"At most {rule.PermitLimit} failed sign-ins per {rule.Window} ('{rule.Name}'). Retry after {result.RetryAfterSeconds} s."),
+                    new Dictionary<string, object?> { ["rule"] = rule.Name, ["retryAfter"] = result.RetryAfterSeconds });
+            case SignInOutcome.Busy:
+                return Busy(context, result.RetryAfterSeconds);
+            case SignInOutcome.Unavailable:
+                return ApiProblem.Unavailable(context, "Sign-in is unavailable; nothing was changed. Try again shortly.", result.RetryAfterSeconds);
+        }
+
+        if (result.Account is not { } account)
         {
             // One answer for unknown user and wrong password: no account enumeration.
             return ApiProblem.Create(StatusCodes.Status401Unauthorized, Reasons.InvalidCredentials,
@@ -75,6 +103,10 @@ public static class AccountsApi
         var token = tokens.Issue(account);
         return TypedResults.Ok(new TokenResponse(token.AccessToken, "Bearer", token.ExpiresAt));
     }
+
+    private static ProblemHttpResult Busy(HttpContext context, int retryAfterSeconds) =>
+        ApiProblem.Unavailable(context, "Too many sign-ins and registrations are waiting for password hashing; nothing was changed. "
+            + "Try again shortly.", retryAfterSeconds);
 
     private static async Task<Results<Ok<SyntheticTokensResponse>, ProblemHttpResult>> MintSyntheticBuyers(
         HttpRequest request, ClaimsPrincipal admin, TokenIssuer tokens, IOptions<AuthOptions> options, CancellationToken ct)

@@ -47,12 +47,13 @@ public static partial class AdminAccount
                 LogReinstated(log, existing.Username);
             }
 
-            if (!string.IsNullOrEmpty(options.Password) && await accounts.SignInAsync(options.Username, options.Password, ct) is null)
+            if (!string.IsNullOrEmpty(options.Password) && !await IsCurrentAsync(accounts, options, ct))
             {
                 // Configuration is the source of truth for the admin password: rotate it, and with it the credential
                 // stamp, so every token and cookie issued under the old password stops working.
-                await store.ChangePasswordAsync(existing.Id, services.GetRequiredService<PasswordHashing>().Hash(options.Password),
-                    CredentialStamps.New(), ct);
+                var hash = await services.GetRequiredService<PasswordHashing>().HashAsync(options.Password, ct)
+                    ?? throw new InvalidOperationException("No password-hashing turn for the admin password; start again.");
+                await store.ChangePasswordAsync(existing.Id, hash, CredentialStamps.New(), ct);
                 LogRotated(log, options.Username);
             }
 
@@ -66,7 +67,13 @@ public static partial class AdminAccount
             password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
         }
 
-        var created = await accounts.RegisterAsync(options.Username, password!, Roles.Admin, ct);
+        var registered = await accounts.RegisterAsync(options.Username, password!, Roles.Admin, ct);
+        if (registered.Outcome == RegisterOutcome.Busy)
+        {
+            throw new InvalidOperationException("No password-hashing turn for the admin password; start again.");
+        }
+
+        var created = registered.Account;
         if (created is null)
         {
             // Taken since the look-up: another instance starting made the admin, or a buyer registered the name.
@@ -96,6 +103,15 @@ public static partial class AdminAccount
         }
 
         return created;
+    }
+
+    /// <summary>Whether Admin:Password is the admin's password now (checked like a sign-in, neither throttled nor counted).</summary>
+    private static async Task<bool> IsCurrentAsync(AccountService accounts, AdminOptions options, CancellationToken ct)
+    {
+        var (account, check) = await accounts.CheckAsync(options.Username, options.Password!, ct);
+        return check == PasswordCheck.Busy
+            ? throw new InvalidOperationException("No password-hashing turn to check the admin password; start again.")
+            : account is not null;
     }
 
     /// <summary>

@@ -34,7 +34,10 @@ public static class AuthSetup
             .ValidateOnStart();
         services.AddSingleton<SigningKey>();
         services.AddSingleton<TokenIssuer>();
+        services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.Section).ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddSingleton<PasswordHashing>();
+        services.AddSingleton<SignInThrottle>();
         services.AddSingleton<CredentialStamps>();
         services.AddSingleton<ITokenRevocationCheck, CredentialStampCheck>();
 

@@ -17,6 +17,8 @@ public sealed class FlashSaleMetrics
     private readonly Histogram<long> _batch;
     private readonly Counter<long> _rateLimited;
     private readonly Counter<long> _connectionsRefused;
+    private readonly Counter<long> _signInFailures;
+    private readonly Counter<long> _hashingRefused;
     private readonly UpDownCounter<long> _sseClients;
 
     public FlashSaleMetrics(IMeterFactory meters, IOutboxLag? outbox = null, SaleFeedHub? feeds = null,
@@ -38,6 +40,10 @@ public sealed class FlashSaleMetrics
         _connectionsRefused = meter.CreateCounter<long>("flashsale.connections.refused", "{connection}",
             "Connections closed before their first request: per_client (the address holds Limits:MaxConnectionsPerClient), "
             + "first_byte_timeout (no byte within Limits:RequestHeadersTimeout).");
+        _signInFailures = meter.CreateCounter<long>("flashsale.sign_in_failures", "{attempt}",
+            "Sign-ins refused, by reason: invalid_credentials (wrong password or unknown user), throttled (the account's failed sign-ins are over sign-in-per-account).");
+        _hashingRefused = meter.CreateCounter<long>("flashsale.password_hashing.refused", "{request}",
+            "Sign-ins and registrations answered 503 because no password-hashing turn came in time, by reason: queue_full, timed_out.");
         _sseClients = meter.CreateUpDownCounter<long>("flashsale.sse.clients", "{connection}", "Open live-feed connections.");
         if (feeds is not null)
         {
@@ -82,6 +88,10 @@ public sealed class FlashSaleMetrics
     public void RateLimited(string rule) => _rateLimited.Add(1, new KeyValuePair<string, object?>("rule", rule));
 
     public void ConnectionRefused(string reason) => _connectionsRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void SignInFailed(string reason) => _signInFailures.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void PasswordHashingRefused(string reason) => _hashingRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void SseClientConnected() => _sseClients.Add(1);
 

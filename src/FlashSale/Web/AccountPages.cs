@@ -42,8 +42,13 @@ public static class AccountPages
     {
         var form = posted ?? new CredentialsForm();
         var request = new CredentialsRequest(form.Username ?? "", form.Password ?? "");
-        var account = request.Validate().IsValid ? await accounts.SignInAsync(request.Username, request.Password, ct) : null;
-        if (account is null)
+        var result = request.Validate().IsValid ? await accounts.SignInAsync(request.Username, request.Password, ct) : SignInAttempt.Invalid;
+        if (Refusal(context, result.Outcome, result.RetryAfterSeconds) is { } refused)
+        {
+            return Form(context, SignInMode, form.ReturnUrl, form.Username, refused.Message, refused.Status);
+        }
+
+        if (result.Account is not { } account)
         {
             return Form(context, SignInMode, form.ReturnUrl, form.Username, "The username or password is wrong.", 401);
         }
@@ -64,14 +69,42 @@ public static class AccountPages
             return Form(context, RegisterMode, form.ReturnUrl, form.Username, errors, 400);
         }
 
-        var account = await accounts.RegisterAsync(request.Username, request.Password, Roles.Buyer, ct);
-        if (account is null)
+        var registered = await accounts.RegisterAsync(request.Username, request.Password, Roles.Buyer, ct);
+        if (registered.Outcome == RegisterOutcome.Busy
+            && Refusal(context, SignInOutcome.Busy, registered.RetryAfterSeconds) is { } refused)
+        {
+            return Form(context, RegisterMode, form.ReturnUrl, form.Username, refused.Message, refused.Status);
+        }
+
+        if (registered.Account is not { } account)
         {
             return Form(context, RegisterMode, form.ReturnUrl, form.Username, "This username is taken. Choose another.", 409);
         }
 
         await SignInCookieAsync(context, account);
         return TypedResults.LocalRedirect(SafeReturn(form.ReturnUrl, account));
+    }
+
+    /// <summary>
+    /// A sign-in refused before its password was checked: the form again with its message and the status and
+    /// Retry-After the API would send (429 for the account's throttle, 503 when password hashing is full), not a problem.
+    /// </summary>
+    private static (string Message, int Status)? Refusal(HttpContext context, SignInOutcome outcome, int retryAfterSeconds)
+    {
+        (string, int)? refusal = outcome switch
+        {
+            SignInOutcome.Throttled => ("Too many failed sign-ins for this username — wait a few minutes, then try again.",
+                StatusCodes.Status429TooManyRequests),
+            SignInOutcome.Busy or SignInOutcome.Unavailable => ("The server is busy signing people in — try again in a moment.",
+                StatusCodes.Status503ServiceUnavailable),
+            _ => null,
+        };
+        if (refusal is not null)
+        {
+            ApiProblem.RetryAfter(context, retryAfterSeconds);
+        }
+
+        return refusal;
     }
 
     private static async Task<RedirectHttpResult> SignOut(HttpContext context, CancellationToken ct)

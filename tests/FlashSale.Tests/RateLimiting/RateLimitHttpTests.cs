@@ -141,7 +141,8 @@ public sealed class RateLimitHttpTests
     [Fact]
     public async Task AFailingLimiter_FailsClosedWith503()
     {
-        await using var app = new TestApp();
+        // The sign-in's own throttle (failed sign-ins per account) uses the limiter too: off, so the admin can sign in.
+        await using var app = new TestApp(settings: new Dictionary<string, string?> { ["RateLimiting:Rules:sign-in-per-account:Enabled"] = "false" });
         await using var broken = app.WithWebHostBuilder(b => b.ConfigureTestServices(s =>
             s.AddSingleton<IRateLimiter, ThrowingLimiter>()));
         // In memory there is no client address, so only the per-user rule applies: a purchase meets it.
@@ -157,6 +158,22 @@ public sealed class RateLimitHttpTests
         Assert.Contains("nothing was changed", await Api.DetailAsync(response), StringComparison.Ordinal);
         Assert.NotNull(response.Headers.RetryAfter);
         Assert.Empty(await admin.AllOrdersAsync(saleId));
+    }
+
+    [Fact]
+    public async Task AFailingLimiter_SignInsFailClosedWith503()
+    {
+        await using var app = new TestApp();
+        await using var broken = app.WithWebHostBuilder(b => b.ConfigureTestServices(s =>
+            s.AddSingleton<IRateLimiter, ThrowingLimiter>()));
+
+        // In memory there is no client address: no per-IP rule applies, only the account's failed sign-ins, uncountable.
+        using var response = await new Api(broken.CreateClient()).PostAsJsonAsync("/api/v1/auth/token",
+            new { username = "admin", password = TestApp.AdminPassword });
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("unavailable", await Api.ReasonAsync(response));
+        Assert.NotNull(response.Headers.RetryAfter);
     }
 
     [Fact]
@@ -192,6 +209,9 @@ public sealed class RateLimitHttpTests
     private sealed class ThrowingLimiter : IRateLimiter
     {
         public ValueTask<RateLimitDecision> AcquireAsync(RateLimitRule rule, string subject, CancellationToken ct) =>
+            throw new InvalidOperationException("The store is down.");
+
+        public ValueTask<RateLimitDecision> PeekAsync(RateLimitRule rule, string subject, CancellationToken ct) =>
             throw new InvalidOperationException("The store is down.");
     }
 }

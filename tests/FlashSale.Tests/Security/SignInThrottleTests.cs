@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using FlashSale.Accounts;
+using FlashSale.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FlashSale.Tests.Security;
+
+/// <summary>
+/// Failed sign-ins per username (<c>sign-in-per-account</c>, 10 per 5 minutes), whatever the client address: until
+/// 2026-12-06 five addresses made 62 guesses each at <c>admin</c>, every one a 401, then the right password worked, and
+/// the only trace was the per-IP rule's 429 counter. Distributed, the count is in Redis: two instances share it.
+/// </summary>
+public sealed class SignInThrottleTests
+{
+    private const string Password = "right-password-1";
+
+    [Theory]
+    [InlineData(StorageKind.Embedded)]
+    [InlineData(StorageKind.Redis)]
+    public async Task TenFailuresFromTenAddresses_RefuseTheEleventh_TheRightPasswordToo_KnownOrUnknown(StorageKind kind)
+    {
+        var logs = new CapturedLogs();
+        await using var first = App(kind, logs);
+        first.StartServer();
+        // Distributed: every other guess goes to a second instance on the same stores; the count is one.
+        var second = kind == StorageKind.Embedded ? null : App(kind, logs, first.Storage);
+        try
+        {
+            second?.StartServer();
+            var instances = new[] { new Api(first.CreateClient()), new Api((second ?? first).CreateClient()) };
+            var suffix = Guid.NewGuid().ToString("N")[..8];
+            var (victim, bystander, ghost) = ("victim-" + suffix, "bystander-" + suffix, "ghost-" + suffix);
+            foreach (var name in new[] { victim, bystander })
+            {
+                using var registered = await instances[0].PostAsJsonAsync("/api/v1/accounts", new { username = name, password = Password });
+                await Api.EnsureAsync(registered, HttpStatusCode.Created);
+            }
+
+            using var failures = new FailureCounter(first, second);
+            for (var i = 0; i < 10; i++)
+            {
+                foreach (var (name, net) in new[] { (victim, 1), (ghost, 2) })
+                {
+                    using var guess = await SignInAsync(instances[i % 2], name, "wrong-guess-" + i, $"10.{net}.{i}.7");
+                    Assert.Equal(HttpStatusCode.Unauthorized, guess.StatusCode);
+                    Assert.Equal("invalid_credentials", await Api.ReasonAsync(guess));
+                }
+            }
+
+            // The eleventh, from yet another address, with the right password (any case: usernames compare so).
+            var refusals = new List<JsonObject>();
+            foreach (var (name, address) in new[] { (victim, "10.3.0.1"), (victim.ToUpperInvariant(), "10.3.0.2"), (ghost, "10.3.0.3") })
+            {
+                using var refused = await SignInAsync(instances[0], name, Password, address);
+                Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+                Assert.Equal("rate_limited", await Api.ReasonAsync(refused));
+                Assert.InRange(refused.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+                refusals.Add((await refused.Content.ReadFromJsonAsync<JsonObject>())!);
+            }
+
+            // An unknown username is answered as a known one: no way to tell which names exist.
+            Assert.All(refusals, r => Assert.Equal("sign-in-per-account", r["rule"]!.GetValue<string>()));
+            Assert.All(refusals, r => Assert.Equal(
+                string.Join(",", refusals[0].Select(p => p.Key).Order()), string.Join(",", r.Select(p => p.Key).Order())));
+            Assert.Single(refusals.Select(r => r["title"]!.GetValue<string>()).Distinct());
+
+            using (var other = await SignInAsync(instances[1], bystander, Password, "10.1.0.7"))
+            {
+                await Api.EnsureAsync(other, HttpStatusCode.OK);
+            }
+
+            // Counted by these servers' own meters (the exporter hears every server in this test process), and exported.
+            Assert.Equal(20, failures.Of("invalid_credentials"));
+            Assert.Equal(3, failures.Of("throttled"));
+            Assert.Contains("flashsale_sign_in_failures_total{", await first.CreateClient().GetStringAsync("/metrics"), StringComparison.Ordinal);
+
+            // The operator's signal: a warning when an account reaches the throttle, once (not per refused attempt).
+            Assert.Equal(1, logs.Lines.Count(l => l.Contains(victim, StringComparison.Ordinal)));
+            Assert.Equal(1, logs.Lines.Count(l => l.Contains(ghost, StringComparison.Ordinal)));
+            Assert.All(logs.Lines, l => Assert.StartsWith("1006 Warning ", l, StringComparison.Ordinal));
+        }
+        finally
+        {
+            if (second is not null)
+            {
+                await second.DisposeAsync();
+            }
+        }
+    }
+
+    private static TestApp App(StorageKind kind, CapturedLogs logs, TestStorage? storage = null) => new(realSocket: true, kind: kind,
+        storage: storage, services: s => s.AddSingleton<ILoggerProvider>(logs),
+        settings: new Dictionary<string, string?>
+        {
+            // Addresses from X-Forwarded-For, as behind the site's proxy; the per-IP rules out of the way.
+            ["Network:TrustedProxies:0"] = "127.0.0.1",
+            ["Network:TrustedProxies:1"] = "::1",
+            ["RateLimiting:Rules:per-ip:PermitLimit"] = "100000",
+            ["RateLimiting:Rules:auth-per-ip:PermitLimit"] = "100000",
+        });
+
+    private static Task<HttpResponseMessage> SignInAsync(Api api, string username, string password, string address) =>
+        api.SendAsync(HttpMethod.Post, "/api/v1/auth/token", JsonContent.Create(new { username, password }),
+            r => r.Headers.Add("X-Forwarded-For", address));
+
+    /// <summary>The warnings and errors of <see cref="SignInThrottle"/>: event id, level, message.</summary>
+    private sealed class CapturedLogs : ILoggerProvider, ILogger
+    {
+        private readonly ConcurrentQueue<string> _lines = new();
+
+        public IEnumerable<string> Lines => _lines;
+
+        public ILogger CreateLogger(string categoryName) =>
+            categoryName == typeof(SignInThrottle).FullName ? this : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                _lines.Enqueue($"{eventId.Id} {logLevel} {formatter(state, exception)}");
+            }
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    /// <summary>flashsale.sign_in_failures of the given servers' meters only, by reason.</summary>
+    private sealed class FailureCounter : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly ConcurrentDictionary<string, long> _counts = new();
+
+        public FailureCounter(params TestApp?[] apps)
+        {
+            var factories = apps.OfType<TestApp>().Select(a => a.Services.GetRequiredService<IMeterFactory>()).ToList();
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Name == "flashsale.sign_in_failures" && factories.Any(f => ReferenceEquals(f, instrument.Meter.Scope)))
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                foreach (var tag in tags)
+                {
+                    if (tag.Key == "reason")
+                    {
+                        _counts.AddOrUpdate((string)tag.Value!, value, (_, n) => n + value);
+                    }
+                }
+            });
+            _listener.Start();
+        }
+
+        public long Of(string reason) => _counts.GetValueOrDefault(reason);
+
+        public void Dispose() => _listener.Dispose();
+    }
+}
