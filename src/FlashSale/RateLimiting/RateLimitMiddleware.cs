@@ -15,6 +15,7 @@ namespace FlashSale.RateLimiting;
 public sealed partial class RateLimitMiddleware(RequestDelegate next, IRateLimiter limiter,
     IOptions<RateLimitingOptions> options, FlashSaleMetrics metrics, ILogger<RateLimitMiddleware> logger)
 {
+    private const string UnavailableDetail = "Rate limiting is unavailable; nothing was changed. Try again shortly.";
     private readonly CompiledRule[] _rules = Compile(options.Value);
     private readonly string[] _exempt = options.Value.ExemptPaths;
 
@@ -100,11 +101,17 @@ public sealed partial class RateLimitMiddleware(RequestDelegate next, IRateLimit
         {
             return;
         }
+        catch (RateLimitStoreUnavailableException)
+        {
+            // The store is failing or stalled (the limiter logged it once, not per request): fail closed, at once.
+            await ApiProblem.Unavailable(context, UnavailableDetail).ExecuteAsync(context);
+            return;
+        }
         catch (Exception ex)
         {
             // Fail closed (G7): without the counter there is no limit, and the limit is what protects the rest.
             LogLimiterFailed(logger, ex, string.Join(", ", checks.Select(c => c.Rule.Name)));
-            await ApiProblem.Unavailable(context, "Rate limiting is unavailable; nothing was changed. Try again shortly.").ExecuteAsync(context);
+            await ApiProblem.Unavailable(context, UnavailableDetail).ExecuteAsync(context);
             return;
         }
 

@@ -28,6 +28,21 @@ public sealed class DistributedOptions
     [WholeSeconds(ErrorMessage = "Distributed:RequestCommandTimeout must be whole seconds (PostgreSQL counts a command timeout in seconds), e.g. 00:00:05.")]
     public TimeSpan RequestCommandTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a request waits for the rate limiter's Redis (a lease to renew, a count to take) before it is answered
+    /// 503 with Retry-After, nothing changed. Much shorter than the connection's timeout (5 s): a stalled Redis must not
+    /// hold every request. A count Redis makes after this is given back when its answer comes.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
+    public TimeSpan RateLimitTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// After the rate limiter's Redis failed or timed out, requests that need it are answered 503 at once for this long
+    /// (a circuit breaker); then one request tries Redis again, and its answer closes the breaker.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan RateLimitBreak { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Most outbox entries written to PostgreSQL in one statement.</summary>
     [Range(1, 10_000)]
     public int PersisterBatchSize { get; set; } = 1000;

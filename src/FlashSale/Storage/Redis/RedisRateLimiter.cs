@@ -14,6 +14,14 @@ namespace FlashSale.Storage.Redis;
 /// once), which its next requests spend without a round trip; unspent ones are given back when the lease expires.
 /// So every instance together never admits more than the limit, and a busy subject costs a round trip per lease,
 /// not per request. A Redis failure propagates; the middleware answers 503 (fails closed).
+/// <para>
+/// A call is bounded by <see cref="DistributedOptions.RateLimitTimeout"/> (250 ms), not the connection's 5 s: a Redis
+/// that stalls (reachable, not answering) answers 503 quickly instead of holding every request. A failure or timeout
+/// opens a <see cref="CircuitBreaker"/> for <see cref="DistributedOptions.RateLimitBreak"/>: requests that need Redis
+/// meanwhile get their 503 at once (<see cref="RateLimitStoreUnavailableException"/>), those with a leased permit at
+/// hand still spend it, then one request probes. A call answered after its bound is not lost: whatever it counted is
+/// given back once the answer arrives (<see cref="GiveBackLateAsync"/>), the lease itself never sees it.
+/// </para>
 /// </summary>
 public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
 {
@@ -25,7 +33,10 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
     private readonly ILogger? _log;
     private readonly ConcurrentDictionary<string, RateLimitLease> _leases = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<RateLimitGiveBack> _giveBacks = new();
-    private readonly ITimer? _sweep;
+    private readonly ITimer _sweep;
+    private readonly TimeSpan _timeout;
+    private readonly TimeSpan _breakFor;
+    private readonly CircuitBreaker _breaker;
     private int _sweeping;
     private long _roundTrips;
 
@@ -34,16 +45,19 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
     private bool? _cluster;
 
     public RedisRateLimiter(IConnectionMultiplexer redis, IOptions<RedisRateLimiterOptions>? options = null,
-        TimeProvider? time = null, ILogger<RedisRateLimiter>? log = null)
+        TimeProvider? time = null, ILogger<RedisRateLimiter>? log = null, IOptions<DistributedOptions>? distributed = null)
     {
         _redis = redis;
         _options = options?.Value ?? new RedisRateLimiterOptions();
         _time = time ?? TimeProvider.System;
         _log = log;
-        if (_options.MaxPermits > 1)
-        {
-            _sweep = _time.CreateTimer(_ => _ = SweepAsync(), null, SweepEvery, SweepEvery);
-        }
+        // Built by hand without the deployment's options (tests): the connection's own timeout bounds a call, as before.
+        var bounds = distributed?.Value ?? new DistributedOptions { RateLimitTimeout = Timeout.InfiniteTimeSpan };
+        _timeout = bounds.RateLimitTimeout;
+        _breakFor = bounds.RateLimitBreak;
+        _breaker = new CircuitBreaker(_breakFor, _time);
+        // Leasing off (MaxPermits 1) too: quiet subjects' entries are forgotten, and late answers' counts given back.
+        _sweep = _time.CreateTimer(_ => _ = SweepAsync(), null, SweepEvery, SweepEvery);
     }
 
     /// <summary>Round trips to Redis for requests (not give-backs) since start: what leasing saves.</summary>
@@ -192,8 +206,47 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
 
     private bool IsCluster => _cluster ??= _redis.GetEndPoints().Any(e => _redis.GetServer(e).ServerType == ServerType.Cluster);
 
-    /// <summary>One script call for the given checks (by index, in order); grants are added to their leases.</summary>
+    /// <summary>
+    /// One script call for the given checks (by index, in order); grants are added to their leases. Refused at once
+    /// while the breaker is open; a failure or a call past <see cref="DistributedOptions.RateLimitTimeout"/> opens it.
+    /// Either way the request gets <see cref="RateLimitStoreUnavailableException"/> (503).
+    /// </summary>
     private async Task<(int Refused, RateLimitDecision Decision)> RunAsync(
+        IReadOnlyList<RateLimitCheck> checks, RateLimitLease[] leases, IReadOnlyList<int> indexes)
+    {
+        if (!_breaker.TryEnter(out var probe))
+        {
+            throw new RateLimitStoreUnavailableException("The rate limiter's Redis failed a moment ago; not asked again yet.");
+        }
+
+        try
+        {
+            var decided = await CallAsync(checks, leases, indexes);
+            if (_breaker.Succeeded(probe) && _log is not null)
+            {
+                LogStoreRecovered(_log);
+            }
+
+            return decided;
+        }
+        catch (Exception ex) when (ex is TimeoutException or TaskCanceledException || RedisFailure.IsOutage(ex))
+        {
+            if (_breaker.Failed(probe) && _log is not null)
+            {
+                LogStoreFailed(_log, ex, (long)_timeout.TotalMilliseconds, (long)_breakFor.TotalMilliseconds);
+            }
+
+            throw new RateLimitStoreUnavailableException("The rate limiter's Redis is not answering.", ex);
+        }
+        catch
+        {
+            // An error of the call's own (a script error, keys in different slots): Redis answered; the next call probes.
+            _breaker.Release(probe);
+            throw;
+        }
+    }
+
+    private async Task<(int Refused, RateLimitDecision Decision)> CallAsync(
         IReadOnlyList<RateLimitCheck> checks, RateLimitLease[] leases, IReadOnlyList<int> indexes)
     {
         var now = _time.GetTimestamp();
@@ -216,7 +269,28 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
         Interlocked.Increment(ref _roundTrips);
         try
         {
-            var result = (RedisResult[])(await Script.EvaluateAsync(_redis.GetDatabase(), keys, args))!;
+            var call = Script.EvaluateAsync(_redis.GetDatabase(), keys, args);
+            RedisResult answer;
+            try
+            {
+                answer = await call.WaitAsync(_timeout);
+            }
+            catch (TimeoutException) when (call.IsCompleted)
+            {
+                // Answered (or failed on its own) by the time the bound's continuation ran, as on a host short of threads:
+                // the answer stands.
+                answer = await call;
+            }
+            catch (TimeoutException)
+            {
+                // Our bound passed with the call outstanding: Redis may still run the script and count for this request,
+                // which is answered 503 now. Whatever it counts is given back when it answers.
+                _ = GiveBackLateAsync(call, leases, indexes);
+                throw;
+            }
+
+            var result = (RedisResult[])answer!;
+
             var refusedAt = (int)result[0];
             var granted = refusedAt == 0 ? indexes.Count : refusedAt - 1;
             var after = _time.GetTimestamp();
@@ -240,6 +314,36 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
             {
                 leases[index].Answered();
             }
+        }
+    }
+
+    /// <summary>
+    /// The answer of a call the request stopped waiting for: every permit it granted (the asking request's one too: that
+    /// request was answered 503) goes on the give-back queue, for the window Redis counted it in. The leases are left
+    /// alone: the request already gave up its ask (<see cref="RateLimitLease.Answered"/>), and its permits spent from
+    /// them were put back. No answer at all (the connection's own timeout): what the script may have counted counts until
+    /// its window passes, a limit stricter for a moment, never looser.
+    /// </summary>
+    private async Task GiveBackLateAsync(Task<RedisResult> call, RateLimitLease[] leases, IReadOnlyList<int> indexes)
+    {
+        try
+        {
+            var result = (RedisResult[])(await call)!;
+            var refusedAt = (int)result[0];
+            var granted = refusedAt == 0 ? indexes.Count : refusedAt - 1;
+            for (var j = 0; j < granted; j++)
+            {
+                var lease = leases[indexes[j]];
+                var count = (int)result[2 + 2 * j];
+                if (count > 0)
+                {
+                    _giveBacks.Enqueue(new RateLimitGiveBack(lease.Key, lease.WindowMs, count, (long)result[3 + 2 * j]));
+                }
+            }
+        }
+        catch (Exception ex) when (RedisFailure.Is(ex) || ex is ObjectDisposedException or OperationCanceledException)
+        {
+            // Never answered: nothing to give back that is known.
         }
     }
 
@@ -283,7 +387,8 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
             }
 
             var batch = new List<RateLimitGiveBack>();
-            while (_giveBacks.TryDequeue(out var giveBack))
+            // Redis failed a moment ago (the breaker refuses): the give-backs wait in the queue rather than fail and be dropped.
+            while (!_breaker.Refusing && _giveBacks.TryDequeue(out var giveBack))
             {
                 batch.Add(giveBack);
             }
@@ -332,7 +437,7 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
         await Task.WhenAll(calls);
     }
 
-    public void Dispose() => _sweep?.Dispose();
+    public void Dispose() => _sweep.Dispose();
 
     /// <summary>
     /// <c>{rl:&lt;rule&gt;:&lt;subject&gt;}</c>: the whole key is its hash tag (one key per script, any cluster slot).
@@ -350,6 +455,12 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
 
         return $"{{{prefix}rl:{rule}:{subject}}}";
     }
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Error, Message = "Rate limiter: Redis failed or did not answer within {TimeoutMs} ms; requests that need it are answered 503 at once for {BreakMs} ms at a time until it answers again")]
+    private static partial void LogStoreFailed(ILogger logger, Exception exception, long timeoutMs, long breakMs);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "Rate limiter: Redis answers again")]
+    private static partial void LogStoreRecovered(ILogger logger);
 
     [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Rate limiter: giving back unspent leased permits failed ({Error}); they count until their window passes")]
     private static partial void LogGiveBackFailed(ILogger logger, string error);
