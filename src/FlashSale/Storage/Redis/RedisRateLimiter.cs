@@ -456,10 +456,10 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
         return $"{{{prefix}rl:{rule}:{subject}}}";
     }
 
-    [LoggerMessage(EventId = 5004, Level = LogLevel.Error, Message = "Rate limiter: Redis failed or did not answer within {TimeoutMs} ms; requests that need it are answered 503 at once for {BreakMs} ms at a time until it answers again")]
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Error, Message = "Rate limiter: Redis failed or did not answer within {TimeoutMs} ms; requests that need it are answered 503 at once for {BreakMs} ms at a time until it answers again")]
     private static partial void LogStoreFailed(ILogger logger, Exception exception, long timeoutMs, long breakMs);
 
-    [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "Rate limiter: Redis answers again")]
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "Rate limiter: Redis answers again")]
     private static partial void LogStoreRecovered(ILogger logger);
 
     [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Rate limiter: giving back unspent leased permits failed ({Error}); they count until their window passes")]
