@@ -104,14 +104,14 @@ public sealed partial class RateLimitMiddleware(RequestDelegate next, IRateLimit
         catch (RateLimitStoreUnavailableException)
         {
             // The store is failing or stalled (the limiter logged it once, not per request): fail closed, at once.
-            await ApiProblem.Unavailable(context, UnavailableDetail).ExecuteAsync(context);
+            await UnavailableAsync(context);
             return;
         }
         catch (Exception ex)
         {
             // Fail closed (G7): without the counter there is no limit, and the limit is what protects the rest.
             LogLimiterFailed(logger, ex, string.Join(", ", checks.Select(c => c.Rule.Name)));
-            await ApiProblem.Unavailable(context, UnavailableDetail).ExecuteAsync(context);
+            await UnavailableAsync(context);
             return;
         }
 
@@ -123,11 +123,8 @@ public sealed partial class RateLimitMiddleware(RequestDelegate next, IRateLimit
         var seconds = (int)Math.Clamp(Math.Ceiling(decision.RetryAfter.TotalSeconds), 1, int.MaxValue);
         LogRefused(logger, rule.Name, seconds);
         metrics.RateLimited(rule.Name);
-        if (context.Request.HasFormContentType && context.GetEndpoint()?.Metadata.GetMetadata<RateLimitRedirect>() is { } redirect)
+        if (await RedirectedFormAsync(context, Reasons.RateLimited, seconds))
         {
-            // A page's form: its page with its message, still saying when to retry (RateLimitRedirect).
-            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            await TypedResults.LocalRedirect(redirect.Location(context)).ExecuteAsync(context);
             return;
         }
 
@@ -135,6 +132,28 @@ public sealed partial class RateLimitMiddleware(RequestDelegate next, IRateLimit
             string.Create(CultureInfo.InvariantCulture,
                 $"At most {rule.PermitLimit} requests per {rule.Window} ('{rule.Name}'). Retry after {seconds} s."),
             new Dictionary<string, object?> { ["rule"] = rule.Name, ["retryAfter"] = seconds }).ExecuteAsync(context);
+    }
+
+    /// <summary>Fail closed: 503, nothing changed; a page's form goes back to its page with the message instead.</summary>
+    private static async Task UnavailableAsync(HttpContext context)
+    {
+        if (!await RedirectedFormAsync(context, Reasons.Unavailable, 1))
+        {
+            await ApiProblem.Unavailable(context, UnavailableDetail).ExecuteAsync(context);
+        }
+    }
+
+    /// <summary>A page's form: redirected to its page with its message, still saying when to retry (RateLimitRedirect).</summary>
+    private static async Task<bool> RedirectedFormAsync(HttpContext context, string reason, int retryAfterSeconds)
+    {
+        if (!context.Request.HasFormContentType || context.GetEndpoint()?.Metadata.GetMetadata<RateLimitRedirect>() is not { } redirect)
+        {
+            return false;
+        }
+
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        await TypedResults.LocalRedirect(redirect.Location(context, reason)).ExecuteAsync(context);
+        return true;
     }
 
     private bool IsExempt(PathString path)

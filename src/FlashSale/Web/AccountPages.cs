@@ -20,19 +20,22 @@ public static class AccountPages
         // Counted as the API's sign-in and registration by the rate-limit rules (auth-per-ip: 60 a minute per address).
         // Refused by a rule, the form comes back with its own message (docs/web.md), not the generic problem page.
         routes.MapPost("/login", SignIn).RateLimitedAs(AccountsApi.IssueTokenName)
-            .RefusedWithRedirect(_ => $"/login?m={Reasons.RateLimited}").ExcludeFromDescription();
+            .RefusedWithRedirect((_, reason) => $"/login?m={reason}").ExcludeFromDescription();
         routes.MapGet("/register", (HttpContext c, string? returnUrl, string? m) => Form(c, RegisterMode, returnUrl, null, Notice(m)))
             .ExcludeFromDescription();
         routes.MapPost("/register", Register).RateLimitedAs(AccountsApi.RegisterName)
-            .RefusedWithRedirect(_ => $"/register?m={Reasons.RateLimited}").ExcludeFromDescription();
+            .RefusedWithRedirect((_, reason) => $"/register?m={reason}").ExcludeFromDescription();
         routes.MapPost("/logout", SignOut).RequireAntiforgery().ExcludeFromDescription();
         return routes;
     }
 
-    /// <summary>The message a redirect back to the form carries: only the rate limit's (any other code shows nothing).</summary>
-    private static string? Notice(string? code) => code == Reasons.RateLimited
-        ? "Too many attempts from your address — wait a minute, then try again."
-        : null;
+    /// <summary>The message a redirect back to the form carries: the rate limit's or the limiter's outage (any other code shows nothing).</summary>
+    private static string? Notice(string? code) => code switch
+    {
+        Reasons.RateLimited => "Too many attempts from your address — wait a minute, then try again.",
+        Reasons.Unavailable => "We cannot take sign-ins right now; nothing was changed. Please try again in a moment.",
+        _ => null,
+    };
 
     private const string SignInMode = "login";
     private const string RegisterMode = "register";

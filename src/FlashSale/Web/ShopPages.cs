@@ -32,8 +32,8 @@ public static class ShopPages
         return routes;
     }
 
-    private static string RateLimitedBuy(HttpContext context) =>
-        RouteIds.TryParse(context.Request.RouteValues["id"] as string, out var saleId) ? $"/sales/{saleId}?m={Reasons.RateLimited}" : "/";
+    private static string RateLimitedBuy(HttpContext context, string reason) =>
+        RouteIds.TryParse(context.Request.RouteValues["id"] as string, out var saleId) ? $"/sales/{saleId}?m={reason}" : "/";
 
     private static async Task<ContentHttpResult> Home(HttpContext context, ISaleStore sales, IPurchaseLedger ledger,
         TimeProvider clock, CancellationToken ct)

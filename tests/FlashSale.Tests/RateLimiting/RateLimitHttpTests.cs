@@ -2,6 +2,7 @@ using System.Net;
 using FlashSale.RateLimiting;
 using FlashSale.Storage.Redis;
 using FlashSale.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -174,6 +175,39 @@ public sealed class RateLimitHttpTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("unavailable", await Api.ReasonAsync(response));
         Assert.NotNull(response.Headers.RetryAfter);
+    }
+
+    [Fact]
+    public async Task AFailingLimiter_SendsAPagesFormBackToItsPage_WithItsMessage_NotTheProblemJson()
+    {
+        await using var app = new TestApp(settings: new Dictionary<string, string?> { ["RateLimiting:Rules:sign-in-per-account:Enabled"] = "false" });
+        await using var broken = app.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IRateLimiter, ThrowingLimiter>()));
+        // In memory there is no client address: signing in, registering and the admin's calls meet no rule; the buy form
+        // meets purchase-per-user.
+        var admin = await Api.AsAdminAsync(broken.CreateClient());
+        var saleId = (await admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
+        const string password = "buyer-password-1";
+        using (var registered = await admin.Anonymous().PostAsJsonAsync("/api/v1/accounts", new { username = "form-buyer", password }))
+        {
+            await Api.EnsureAsync(registered, HttpStatusCode.Created);
+        }
+
+        var browser = new Browser(broken.CreateClient(new WebApplicationFactoryClientOptions
+        {
+            AllowAutoRedirect = false, BaseAddress = app.ClientOptions.BaseAddress,
+        }));
+        await browser.SignInAsync("form-buyer", password);
+
+        using var response = await browser.SubmitAsync($"/sales/{saleId}", $"/sales/{saleId}/buy",
+            new() { ["quantity"] = "1", ["key"] = Guid.NewGuid().ToString("N") });
+
+        // Until 2026-12-06 the form got the API's 503 problem+json as its page.
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal($"/sales/{saleId}?m=unavailable", response.Headers.Location?.OriginalString);
+        Assert.NotNull(response.Headers.RetryAfter);
+        var page = await browser.Http.GetStringAsync(response.Headers.Location!.OriginalString);
+        Assert.Contains("nothing was bought", page, StringComparison.Ordinal);
+        Assert.Empty(await admin.AllOrdersAsync(saleId));
     }
 
     [Fact]
