@@ -18,7 +18,7 @@ public sealed partial class NginxProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<NginxProcess> StartAsync(IReadOnlyList<Uri> upstreams)
+    public static async Task<NginxProcess> StartAsync(IReadOnlyList<Uri> upstreams, int perAddressLimit = 65535)
     {
         const string nginx = "/usr/sbin/nginx";
         if (!File.Exists(nginx))
@@ -35,8 +35,9 @@ public sealed partial class NginxProcess : IAsyncDisposable
         var servers = string.Join("\n", upstreams.Select(u => $"        server 127.0.0.1:{u.Port} max_fails=3 fail_timeout=5s;"));
         conf = UpstreamServers().Replace(conf, servers + "\n", 1);
         conf = conf.Replace("listen 127.0.0.1:8080;", $"listen 127.0.0.1:{port};", StringComparison.Ordinal);
-        // Every test buyer comes from 127.0.0.1 (MultiInstanceTests holds 512 requests at once): lifted to nginx's most, not removed.
-        conf = PerAddressLimit().Replace(conf, "limit_conn perip 65535;", 1);
+        // Every test buyer comes from 127.0.0.1 (MultiInstanceTests holds 512 requests at once): lifted to nginx's most by
+        // default, not removed.
+        conf = PerAddressLimit().Replace(conf, $"limit_conn perip {perAddressLimit};", 1);
 
         var prefix = Path.Combine(Path.GetTempPath(), "flashsale-tests", "nginx-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(Path.Combine(prefix, "tmp"));
