@@ -22,6 +22,7 @@ public sealed class SignInThrottleTests
     [Theory]
     [InlineData(StorageKind.Embedded)]
     [InlineData(StorageKind.Redis)]
+    [InlineData(StorageKind.RedisCluster)]
     public async Task TenFailuresFromTenAddresses_RefuseTheEleventh_TheRightPasswordToo_KnownOrUnknown(StorageKind kind)
     {
         var logs = new CapturedLogs();
