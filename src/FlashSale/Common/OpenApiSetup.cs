@@ -25,7 +25,13 @@ public static class OpenApiSetup
         // ["integer","string"] with a pattern. NumberHandling changes only reading: nothing reads a body with these
         // options, and every answer is written as before.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
-        services.AddOutputCache(o => o.AddPolicy(CachePolicy, p => p.Expire(TimeSpan.FromHours(1))));
+        // One entry per host name (the document names its server), ~115 KB each: a few real names fit; a client making up
+        // names (AllowedHosts is *) evicts, and is generated for, but cannot pin more than this.
+        services.AddOutputCache(o =>
+        {
+            o.SizeLimit = 4 * 1024 * 1024;
+            o.AddPolicy(CachePolicy, p => p.Expire(TimeSpan.FromHours(1)));
+        });
         return services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>()
             .AddOperationTransformer<BearerSecurityTransformer>()
             .AddOperationTransformer<ApiResponsesTransformer>()
