@@ -28,12 +28,12 @@ public sealed class AccountService(IAccountStore accounts, PasswordHashing hashi
     }
 
     /// <summary>
-    /// A sign-in by a client: held to the username's failed sign-ins (<see cref="SignInThrottle"/>) before the password
-    /// is checked, and a failure counted after. Unknown usernames take the same path and cost (the decoy hash).
+    /// A sign-in by a client: counted against the username's sign-ins (<see cref="SignInThrottle"/>) before the password
+    /// is checked. Unknown usernames take the same path and cost (the decoy hash).
     /// </summary>
     public async Task<SignInAttempt> SignInAsync(string username, string password, CancellationToken ct)
     {
-        if (await throttle.CheckAsync(username, ct) is { } refused)
+        if (await throttle.AcquireAsync(username, ct) is { } refused)
         {
             return refused;
         }
@@ -46,7 +46,8 @@ public sealed class AccountService(IAccountStore accounts, PasswordHashing hashi
 
         if (account is null)
         {
-            return await throttle.FailedAsync(username, ct) ?? SignInAttempt.Invalid;
+            throttle.Failed();
+            return SignInAttempt.Invalid;
         }
 
         if (check == PasswordCheck.ValidRehash)

@@ -161,7 +161,11 @@ public sealed partial class ConnectionQuota(IOptions<RequestLimitsOptions> limit
     {
         if (entry.Contains('/', StringComparison.Ordinal))
         {
-            return System.Net.IPNetwork.Parse(entry);
+            // Clients are compared as IPv4 (mapped addresses are unmapped above), so an IPv4-mapped network is too.
+            var network = System.Net.IPNetwork.Parse(entry);
+            return network.BaseAddress.IsIPv4MappedToIPv6 && network.PrefixLength >= 96
+                ? new System.Net.IPNetwork(network.BaseAddress.MapToIPv4(), network.PrefixLength - 96)
+                : network;
         }
 
         var address = IPAddress.Parse(entry);

@@ -11,13 +11,6 @@ public interface IRateLimiter
     ValueTask<RateLimitDecision> AcquireAsync(RateLimitRule rule, string subject, CancellationToken ct);
 
     /// <summary>
-    /// Whether <see cref="AcquireAsync"/> would allow one more request now, counting nothing: a rule that counts only
-    /// some outcomes (failed sign-ins, <c>SignInThrottle</c>) is checked before the work and counted after it.
-    /// </summary>
-    /// <exception cref="Exception">The backing store failed; the caller answers 503 (fails closed).</exception>
-    ValueTask<RateLimitDecision> PeekAsync(RateLimitRule rule, string subject, CancellationToken ct);
-
-    /// <summary>
     /// Every rule a request falls under, in order, as one <see cref="AcquireAsync"/> per rule: each
     /// rule passed counts the request, the first that refuses stops it (the rules after it are not
     /// counted). Returns the index of the refusing check, or -1 with an allowing decision.

@@ -33,20 +33,6 @@ public sealed class LocalRateLimiter(TimeProvider clock) : IRateLimiter
         return ValueTask.FromResult(decision);
     }
 
-    public ValueTask<RateLimitDecision> PeekAsync(RateLimitRule rule, string subject, CancellationToken ct)
-    {
-        if (!_entries.TryGetValue((rule.Name, subject), out var entry))
-        {
-            return ValueTask.FromResult(RateLimitDecision.Allow);
-        }
-
-        var nowMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        lock (entry)
-        {
-            return ValueTask.FromResult(SlidingWindow.Peek(entry.State, nowMs, rule.PermitLimit, (long)rule.Window.TotalMilliseconds));
-        }
-    }
-
     /// <summary>Drops entries whose current window ended more than a window ago: they count nothing any more.</summary>
     public void Sweep(long nowMs)
     {

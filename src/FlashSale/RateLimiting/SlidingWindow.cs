@@ -39,10 +39,6 @@ public static class SlidingWindow
         return RateLimitDecision.Refuse(TimeSpan.FromMilliseconds(RetryAfterMs(state, elapsed, limit, windowMs)));
     }
 
-    /// <summary>What <see cref="Acquire"/> would answer now, leaving the state as it is.</summary>
-    public static RateLimitDecision Peek(State state, long nowMs, int limit, long windowMs) =>
-        Acquire(ref state, nowMs, limit, windowMs);
-
     /// <summary>The wait, with no further requests, until the estimate leaves room for one.</summary>
     private static double RetryAfterMs(State state, double elapsed, int limit, long windowMs)
     {

@@ -27,25 +27,6 @@ public sealed class LocalRateLimiterTests
     }
 
     [Fact]
-    public async Task Peek_CountsNothing_AndAnswersAsTheNextAcquireWould()
-    {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
-        var limiter = new LocalRateLimiter(clock);
-
-        for (var i = 0; i < 5; i++)
-        {
-            Assert.True((await limiter.PeekAsync(FivePerMinute, "alice", default)).Allowed);
-            Assert.True((await limiter.PeekAsync(FivePerMinute, "alice", default)).Allowed);
-            Assert.True((await limiter.AcquireAsync(FivePerMinute, "alice", default)).Allowed);
-        }
-
-        var peeked = await limiter.PeekAsync(FivePerMinute, "alice", default);
-        Assert.False(peeked.Allowed);
-        Assert.Equal((await limiter.AcquireAsync(FivePerMinute, "alice", default)).RetryAfter, peeked.RetryAfter);
-        Assert.True((await limiter.PeekAsync(FivePerMinute, "bob", default)).Allowed);
-    }
-
-    [Fact]
     public async Task TheWindowSlides_ThePreviousWindowWeighsLessAndLess()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));

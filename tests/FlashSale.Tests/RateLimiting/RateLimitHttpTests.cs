@@ -244,8 +244,5 @@ public sealed class RateLimitHttpTests
     {
         public ValueTask<RateLimitDecision> AcquireAsync(RateLimitRule rule, string subject, CancellationToken ct) =>
             throw new InvalidOperationException("The store is down.");
-
-        public ValueTask<RateLimitDecision> PeekAsync(RateLimitRule rule, string subject, CancellationToken ct) =>
-            throw new InvalidOperationException("The store is down.");
     }
 }

@@ -73,14 +73,19 @@ public sealed class ConnectionQuotaTests
         }
     }
 
-    [Fact]
-    public async Task TrustedProxy_IsNotCapped()
+    /// <summary>Written as an address, a network, or either in its IPv4-mapped IPv6 form (as the forwarded headers accept).</summary>
+    [Theory]
+    [InlineData("127.0.0.4")]
+    [InlineData("127.0.0.0/24")]
+    [InlineData("::ffff:127.0.0.4")]
+    [InlineData("::ffff:127.0.0.0/120")]
+    public async Task TrustedProxy_IsNotCapped(string trusted)
     {
         await using var app = Start(new Dictionary<string, string?>
         {
             ["Limits:MaxConnectionsPerClient"] = "5",
             ["Limits:RequestHeadersTimeout"] = "00:02:00",
-            ["Network:TrustedProxies:0"] = "127.0.0.4",
+            ["Network:TrustedProxies:0"] = trusted,
         });
         var server = Server(app);
         var held = new List<Socket>();

@@ -67,20 +67,6 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
         (await AcquireAllAsync([new RateLimitCheck(rule, subject)], ct)).Decision;
 
     /// <summary>
-    /// One script call that counts nothing. Permits leased to any instance already count in Redis, so a peek is at
-    /// most that much stricter than an acquire here; rules that count failed sign-ins are leased one permit at a time.
-    /// </summary>
-    public async ValueTask<RateLimitDecision> PeekAsync(RateLimitRule rule, string subject, CancellationToken ct)
-    {
-        ct.ThrowIfCancellationRequested();
-        RedisKey[] keys = [Key(_options.KeyPrefix, rule.Name, subject)];
-        RedisValue[] args = [rule.PermitLimit, (long)rule.Window.TotalMilliseconds, -1, 0, 0];
-        Interlocked.Increment(ref _roundTrips);
-        var result = (RedisResult[])(await Script.EvaluateAsync(_redis.GetDatabase(), keys, args))!;
-        return (int)result[0] == 0 ? RateLimitDecision.Allow : RateLimitDecision.Refuse(TimeSpan.FromMilliseconds((long)result[1]));
-    }
-
-    /// <summary>
     /// Rules with a leased permit at hand are counted here; the others in one script call on a single Redis
     /// (one call per rule on a Cluster, where each key has its own slot), in the request's rule order. If a rule
     /// refuses, permits spent here for the rules after it are put back: as with one call per rule, a refusal

@@ -13,8 +13,7 @@
 --                                      p = the previous window's count
 -- ARGV[5i-4]   rule i's permit limit
 -- ARGV[5i-3]   rule i's window in milliseconds
--- ARGV[5i-2]   permits wanted (>= 1: this request's plus a lease); 0: nothing asked, only a give-back;
---              -1: a peek: the answer one request would get, nothing counted or written
+-- ARGV[5i-2]   permits wanted (>= 1: this request's plus a lease); 0: nothing asked, only a give-back
 -- ARGV[5i-1]   leased permits given back unspent (0: none)
 -- ARGV[5i]     the window index they were counted in
 -- Returns {0, 0, granted 1, window index 1, granted 2, ...} when every rule counted the request
@@ -56,9 +55,6 @@ local function acquire(key, limit, window, wanted, back, back_at)
   if elapsed < 0 then elapsed = 0 elseif elapsed > 1 then elapsed = 1 end
   local estimate = p * (1 - elapsed) + c
   if estimate + 1 <= limit then
-    if wanted < 0 then
-      return 0, 0, w
-    end
     local granted = math.min(wanted, math.floor(limit - estimate))
     c = c + granted
     redis.call('HSET', key, 'w', w, 'c', c, 'p', p)
