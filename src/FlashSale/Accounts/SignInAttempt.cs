@@ -7,11 +7,11 @@ public enum SignInOutcome
     SignedIn,
     /// <summary>A wrong password or an unknown username: one outcome, no account enumeration.</summary>
     InvalidCredentials,
-    /// <summary>The username's failed sign-ins are over an account rule (<see cref="SignInThrottle"/>); the password was not checked.</summary>
+    /// <summary>The username's sign-ins are over an account rule (<see cref="SignInThrottle"/>); the password was not checked.</summary>
     Throttled,
     /// <summary>No password-hashing turn came in time (<see cref="PasswordHashing"/>).</summary>
     Busy,
-    /// <summary>The store counting failed sign-ins failed: fails closed.</summary>
+    /// <summary>The store counting sign-ins failed: fails closed.</summary>
     Unavailable,
 }
 

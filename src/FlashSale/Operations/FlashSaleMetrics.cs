@@ -41,7 +41,7 @@ public sealed class FlashSaleMetrics
             "Connections closed before their first request: per_client (the address holds Limits:MaxConnectionsPerClient), "
             + "first_byte_timeout (no byte within Limits:RequestHeadersTimeout).");
         _signInFailures = meter.CreateCounter<long>("flashsale.sign_in_failures", "{attempt}",
-            "Sign-ins refused, by reason: invalid_credentials (wrong password or unknown user), throttled (the account's failed sign-ins are over sign-in-per-account).");
+            "Sign-ins refused, by reason: invalid_credentials (wrong password or unknown user), throttled (the username's sign-ins are over sign-in-per-account).");
         _hashingRefused = meter.CreateCounter<long>("flashsale.password_hashing.refused", "{request}",
             "Sign-ins and registrations answered 503 because no password-hashing turn came in time, by reason: queue_full, timed_out.");
         _sseClients = meter.CreateUpDownCounter<long>("flashsale.sse.clients", "{connection}", "Open live-feed connections.");

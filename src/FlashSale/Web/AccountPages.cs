@@ -96,7 +96,7 @@ public static class AccountPages
     {
         (string, int)? refusal = outcome switch
         {
-            SignInOutcome.Throttled => ("Too many failed sign-ins for this username — wait a few minutes, then try again.",
+            SignInOutcome.Throttled => ("Too many sign-ins for this username — wait a few minutes, then try again.",
                 StatusCodes.Status429TooManyRequests),
             SignInOutcome.Busy or SignInOutcome.Unavailable => ("The server is busy signing people in — try again in a moment.",
                 StatusCodes.Status503ServiceUnavailable),

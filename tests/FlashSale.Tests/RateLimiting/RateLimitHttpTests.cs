@@ -142,7 +142,7 @@ public sealed class RateLimitHttpTests
     [Fact]
     public async Task AFailingLimiter_FailsClosedWith503()
     {
-        // The sign-in's own throttle (failed sign-ins per account) uses the limiter too: off, so the admin can sign in.
+        // The sign-in's own throttle (sign-ins per account) uses the limiter too: off, so the admin can sign in.
         await using var app = new TestApp(settings: new Dictionary<string, string?> { ["RateLimiting:Rules:sign-in-per-account:Enabled"] = "false" });
         await using var broken = app.WithWebHostBuilder(b => b.ConfigureTestServices(s =>
             s.AddSingleton<IRateLimiter, ThrowingLimiter>()));

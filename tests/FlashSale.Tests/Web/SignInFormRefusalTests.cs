@@ -33,7 +33,7 @@ public sealed class SignInFormRefusalTests() : AdminAppTest(new TestApp(settings
         }
 
         using var refused = await browser.SubmitAsync("/login", "/login", Fields(username, "buyer-password-1"));
-        await AssertFormPageAsync(refused, HttpStatusCode.TooManyRequests, "Too many failed sign-ins for this username", "/login");
+        await AssertFormPageAsync(refused, HttpStatusCode.TooManyRequests, "Too many sign-ins for this username", "/login");
     }
 
     [Fact]
