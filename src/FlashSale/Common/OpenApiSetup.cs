@@ -8,9 +8,11 @@ public static class OpenApiSetup
     private const string CachePolicy = "openapi";
 
     /// <summary>
-    /// <c>/openapi/v1.json</c>, generated once per host name and hour, not per request: generating it costs 6–25 ms of CPU
-    /// and anyone may ask for it (the flood audit of 2026-12-06: two addresses within the per-IP rule could keep a core
-    /// busy). The output cache runs for that path only, so no other request pays for it.
+    /// <c>/openapi/v1.json</c>, generated once an hour, not per request: generating it costs 6–25 ms of CPU and anyone
+    /// may ask for it (the flood audit of 2026-12-06: two addresses within the per-IP rule could keep a core busy). The
+    /// document names no server (its paths are relative to wherever it was fetched from), so one copy serves every host
+    /// name: keyed by host, a client making one up per request was generated for every time (the session review). The
+    /// output cache runs for that path only, so no other request pays for it.
     /// </summary>
     public static void MapFlashSaleOpenApi(this WebApplication app)
     {
@@ -25,14 +27,19 @@ public static class OpenApiSetup
         // ["integer","string"] with a pattern. NumberHandling changes only reading: nothing reads a body with these
         // options, and every answer is written as before.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
-        // One entry per host name (the document names its server), ~115 KB each: a few real names fit; a client making up
-        // names (AllowedHosts is *) evicts, and is generated for, but cannot pin more than this.
+        // ~115 KB a copy; the limit only bounds what the cache could ever hold.
         services.AddOutputCache(o =>
         {
             o.SizeLimit = 4 * 1024 * 1024;
-            o.AddPolicy(CachePolicy, p => p.Expire(TimeSpan.FromHours(1)));
+            o.AddPolicy(CachePolicy, p => p.Expire(TimeSpan.FromHours(1)).SetVaryByHost(false));
         });
         return services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>()
+            .AddDocumentTransformer((document, _, _) =>
+            {
+                // The request's own scheme and host otherwise: a cached copy would name the first requester's.
+                document.Servers?.Clear();
+                return Task.CompletedTask;
+            })
             .AddOperationTransformer<BearerSecurityTransformer>()
             .AddOperationTransformer<ApiResponsesTransformer>()
             .AddOperationTransformer<RequestHeadersTransformer>()
