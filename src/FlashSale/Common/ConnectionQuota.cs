@@ -25,7 +25,7 @@ public sealed partial class ConnectionQuota(IOptions<RequestLimitsOptions> limit
     private readonly int _max = limits.Value.MaxConnectionsPerClient;
     private readonly TimeSpan _firstByteTimeout = limits.Value.RequestHeadersTimeout;
     private readonly System.Net.IPNetwork[] _trusted = network.Value.TrustedProxies.Select(ParseNetwork).ToArray();
-    private readonly Dictionary<string, int> _open = new(StringComparer.Ordinal);
+    private readonly OpenPerClient _open = new(limits.Value.MaxConnectionsPerClient);
     private long _refusedUnlogged;
     private long _loggedAt;
 
@@ -35,7 +35,7 @@ public sealed partial class ConnectionQuota(IOptions<RequestLimitsOptions> limit
     private async Task HandleAsync(ConnectionContext connection, ConnectionDelegate next)
     {
         var client = CountedAs(connection.RemoteEndPoint);
-        if (client is not null && !TryEnter(client))
+        if (client is not null && !_open.TryEnter(client))
         {
             // Not passed on: Kestrel closes the socket at once, before reading a byte.
             Refused(client);
@@ -53,7 +53,7 @@ public sealed partial class ConnectionQuota(IOptions<RequestLimitsOptions> limit
         {
             if (client is not null)
             {
-                Leave(client);
+                _open.Leave(client);
             }
         }
     }
@@ -80,37 +80,6 @@ public sealed partial class ConnectionQuota(IOptions<RequestLimitsOptions> limit
         }
 
         return ClientAddress.Subject(address);
-    }
-
-    private bool TryEnter(string client)
-    {
-        lock (_open)
-        {
-            var open = _open.GetValueOrDefault(client);
-            if (open >= _max)
-            {
-                return false;
-            }
-
-            _open[client] = open + 1;
-            return true;
-        }
-    }
-
-    private void Leave(string client)
-    {
-        lock (_open)
-        {
-            // Removed at zero: the table holds the addresses with connections open, not every address ever seen.
-            if (_open.TryGetValue(client, out var open) && open > 1)
-            {
-                _open[client] = open - 1;
-            }
-            else
-            {
-                _open.Remove(client);
-            }
-        }
     }
 
     /// <summary>

@@ -15,7 +15,7 @@ public sealed class StreamQuota(IOptions<LiveOptions> options)
     public const string RuleName = "live-streams";
 
     private readonly int _max = options.Value.MaxStreamsPerClient;
-    private readonly Dictionary<string, int> _open = new(StringComparer.Ordinal);
+    private readonly OpenPerClient _open = new(options.Value.MaxStreamsPerClient);
 
     public int Max => _max;
 
@@ -28,34 +28,12 @@ public sealed class StreamQuota(IOptions<LiveOptions> options)
             return new Lease(this, null);
         }
 
-        lock (_open)
+        if (!_open.TryEnter(client))
         {
-            var open = _open.GetValueOrDefault(client);
-            if (open >= _max)
-            {
-                return null;
-            }
-
-            _open[client] = open + 1;
+            return null;
         }
 
         return new Lease(this, client);
-    }
-
-    private void Leave(string client)
-    {
-        lock (_open)
-        {
-            // Removed at zero: the table holds the addresses with streams open, not every address ever seen.
-            if (_open.TryGetValue(client, out var open) && open > 1)
-            {
-                _open[client] = open - 1;
-            }
-            else
-            {
-                _open.Remove(client);
-            }
-        }
     }
 
     public sealed class Lease(StreamQuota owner, string? client) : IDisposable
@@ -66,7 +44,7 @@ public sealed class StreamQuota(IOptions<LiveOptions> options)
         {
             if (client is not null && Interlocked.Exchange(ref _disposed, 1) == 0)
             {
-                owner.Leave(client);
+                owner._open.Leave(client);
             }
         }
     }

@@ -209,12 +209,6 @@ public abstract class IdempotencyConformance(StorageKind kind) : ConformanceTest
         return (await response.ReadJsonAsync())["orderId"]!.GetValue<string>();
     }
 
-    private static async Task<JsonObject> ProblemAsync(Task<HttpResponseMessage> purchase, HttpStatusCode status, string reason)
-    {
-        using var response = await purchase;
-        await Api.EnsureAsync(response, status);
-        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
-        Assert.Equal(reason, problem["reason"]?.GetValue<string>());
-        return problem;
-    }
+    private static Task<JsonObject> ProblemAsync(Task<HttpResponseMessage> purchase, HttpStatusCode status, string reason) =>
+        Api.ExpectProblemAsync(purchase, status, reason);
 }

@@ -150,12 +150,6 @@ public abstract class PurchaseRulesConformance(StorageKind kind) : ConformanceTe
         await Api.EnsureAsync(response, HttpStatusCode.Created);
     }
 
-    private static async Task<JsonObject> ProblemAsync(Task<HttpResponseMessage> purchase, HttpStatusCode status, string reason)
-    {
-        using var response = await purchase;
-        await Api.EnsureAsync(response, status);
-        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
-        Assert.Equal(reason, problem["reason"]?.GetValue<string>());
-        return problem;
-    }
+    private static Task<JsonObject> ProblemAsync(Task<HttpResponseMessage> purchase, HttpStatusCode status, string reason) =>
+        Api.ExpectProblemAsync(purchase, status, reason);
 }

@@ -83,12 +83,6 @@ public abstract class RefusalNumbersConformance(StorageKind kind) : ConformanceT
 
     private static Task<JsonObject> LimitReachedAsync(Task<HttpResponseMessage> purchase) => ProblemAsync(purchase, "limit_reached");
 
-    private static async Task<JsonObject> ProblemAsync(Task<HttpResponseMessage> purchase, string reason)
-    {
-        using var response = await purchase;
-        await Api.EnsureAsync(response, HttpStatusCode.Conflict);
-        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
-        Assert.Equal(reason, problem["reason"]?.GetValue<string>());
-        return problem;
-    }
+    private static Task<JsonObject> ProblemAsync(Task<HttpResponseMessage> purchase, string reason) =>
+        Api.ExpectProblemAsync(purchase, HttpStatusCode.Conflict, reason);
 }

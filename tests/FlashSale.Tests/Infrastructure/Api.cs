@@ -129,6 +129,16 @@ public sealed class Api(HttpClient http, string? token = null)
         return text.Length == 0 ? null : JsonNode.Parse(text);
     }
 
+    /// <summary>The answer to <paramref name="request"/>, which must be a <paramref name="status"/> problem with this reason.</summary>
+    public static async Task<JsonObject> ExpectProblemAsync(Task<HttpResponseMessage> request, HttpStatusCode status, string reason)
+    {
+        using var response = await request;
+        await EnsureAsync(response, status);
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+        Assert.Equal(reason, problem["reason"]?.GetValue<string>());
+        return problem;
+    }
+
     public static async Task EnsureAsync(HttpResponseMessage response, HttpStatusCode expected)
     {
         if (response.StatusCode != expected)
