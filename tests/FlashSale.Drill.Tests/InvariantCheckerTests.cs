@@ -631,6 +631,7 @@ public sealed class InvariantCheckerTests
         Assert.Contains("rate limiter", warning, StringComparison.Ordinal);
         Assert.Contains("RateLimiting__Rules__per-ip__PermitLimit", warning, StringComparison.Ordinal);
         Assert.Contains("RateLimiting__Rules__purchase-per-user__PermitLimit", warning, StringComparison.Ordinal);
+        Assert.Contains("Limits__MaxConnectionsPerClient=0", warning, StringComparison.Ordinal);   // the README's command, whole
     }
 
     [Fact]

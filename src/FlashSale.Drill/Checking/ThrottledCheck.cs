@@ -10,7 +10,8 @@ internal static class ThrottledCheck
 {
     /// <summary>The settings that let one machine's drill through (docs/security.md, "Load tests from one machine").</summary>
     public const string RaiseLimits =
-        "env RateLimiting__Rules__per-ip__PermitLimit=1000000 RateLimiting__Rules__purchase-per-user__PermitLimit=1000000 … " +
+        "env RateLimiting__Rules__per-ip__PermitLimit=1000000 RateLimiting__Rules__purchase-per-user__PermitLimit=1000000 " +
+        "Limits__MaxConnectionsPerClient=0 … " +
         "(through env: a shell cannot assign a name holding '-'; or RateLimiting__Enabled=false)";
 
     public static Verdict Run(CheckContext c)
