@@ -12,13 +12,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     private readonly List<IBrowserContext> _contexts = [];
     private IPlaywright? _playwright;
 
-    public TestApp App { get; } = new(realSocket: true, settings: new Dictionary<string, string?>
-    {
-        ["Storage:SeedDemoData"] = "true",
-        // Every test signs the admin in anew on this one server, more than the 10 sign-ins per username in 5 minutes a
-        // person makes (sign-in-per-account counts each one, docs/security.md).
-        ["RateLimiting:Rules:sign-in-per-account:PermitLimit"] = "1000",
-    });
+    public TestApp App { get; } = new(realSocket: true, settings: new Dictionary<string, string?> { ["Storage:SeedDemoData"] = "true" });
 
     public IBrowser Browser { get; private set; } = null!;
 

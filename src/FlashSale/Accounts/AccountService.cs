@@ -29,10 +29,12 @@ public sealed class AccountService(IAccountStore accounts, PasswordHashing hashi
 
     /// <summary>
     /// A sign-in by a client: counted against the username's sign-ins (<see cref="SignInThrottle"/>) before the password
-    /// is checked. Unknown usernames take the same path and cost (the decoy hash).
+    /// is checked, and given back when it succeeds (or no password was checked). Unknown usernames take the same path and
+    /// cost (the decoy hash).
     /// </summary>
     public async Task<SignInAttempt> SignInAsync(string username, string password, CancellationToken ct)
     {
+        var countedAt = clock.GetUtcNow();
         if (await throttle.AcquireAsync(username, ct) is { } refused)
         {
             return refused;
@@ -41,6 +43,7 @@ public sealed class AccountService(IAccountStore accounts, PasswordHashing hashi
         var (account, check) = await CheckAsync(username, password, ct);
         if (check == PasswordCheck.Busy)
         {
+            throttle.GiveBack(username, countedAt);
             return new SignInAttempt(SignInOutcome.Busy, RetryAfterSeconds: hashing.RetryAfterSeconds);
         }
 
@@ -60,6 +63,7 @@ public sealed class AccountService(IAccountStore accounts, PasswordHashing hashi
             }
         }
 
+        throttle.GiveBack(username, countedAt);
         return SignInAttempt.SignedIn(account);
     }
 

@@ -26,7 +26,7 @@ public static class AccountsApi
             .WithSummary("Exchanges a username and password for a bearer token.").Accepts<CredentialsRequest>("application/json")
             .Refuses(StatusCodes.Status401Unauthorized, Reasons.InvalidCredentials)
             .ExplainsProblem(StatusCodes.Status429TooManyRequests,
-                $"`{RateLimiting.RateLimitingSetup.SignInThrottleRule}`: too many sign-ins for this username, from any address; "
+                $"`{RateLimiting.RateLimitingSetup.SignInThrottleRule}`: too many failed sign-ins for this username, from any address; "
                 + "every sign-in of it is refused, the right password too, until the window slides")
             .ExplainsProblem(StatusCodes.Status503ServiceUnavailable, BusyNote);
         group.MapPost("/admin/tokens", MintSyntheticBuyers).WithName("MintSyntheticBuyers")
@@ -85,7 +85,7 @@ public static class AccountsApi
                 var rule = result.Rule!;
                 return ApiProblem.RateLimited(context, result.RetryAfterSeconds, "Too many sign-ins for this username.",
                     string.Create(CultureInfo.InvariantCulture,
-                        $"At most {rule.PermitLimit} sign-ins per {rule.Window} ('{rule.Name}'). Retry after {result.RetryAfterSeconds} s."),
+                        $"At most {rule.PermitLimit} failed sign-ins per {rule.Window} ('{rule.Name}'). Retry after {result.RetryAfterSeconds} s."),
                     new Dictionary<string, object?> { ["rule"] = rule.Name, ["retryAfter"] = result.RetryAfterSeconds });
             case SignInOutcome.Busy:
                 return Busy(context, result.RetryAfterSeconds);

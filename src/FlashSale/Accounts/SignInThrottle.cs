@@ -8,17 +8,18 @@ using Microsoft.Extensions.Options;
 namespace FlashSale.Accounts;
 
 /// <summary>
-/// Sign-ins per username, counted by the rate limiter (<see cref="RateLimitScope.Account"/> rules, default
+/// Failed sign-ins per username, counted by the rate limiter (<see cref="RateLimitScope.Account"/> rules, default
 /// <c>sign-in-per-account</c>: 10 per 5 minutes), so in Redis across every instance when distributed. Every attempt is
-/// counted before its password is checked, a right one too; over a rule it is refused unchecked. Counting first is what
-/// bounds guesses made at once: until 2026-12-06 a sign-in looked first, was counted only once it had failed, and 44
-/// guesses sent together were all checked against a limit of 10 (the review's reproduction; every one passed the look
-/// before any was counted). Unknown usernames are counted alike: the answers never tell which names exist.
+/// counted before its password is checked; over a rule it is refused unchecked, a right one too. One that succeeds is
+/// given back (<see cref="GiveBack"/>), so what stays counted is the failures, and the attempts still being checked.
+/// Counting first is what bounds guesses made at once: until 2026-12-06 a sign-in looked first, was counted only once it
+/// had failed, and 44 guesses sent together were all checked against a limit of 10 (the review's reproduction; every
+/// one passed the look before any was counted). Unknown usernames are counted alike: the answers never tell which
+/// names exist.
 /// </summary>
 /// <remarks>
-/// The trade-offs: anyone can keep one account's sign-in refused by trying it (the window bounds each lock-out, and
-/// the account's sessions and tokens keep working, docs/security.md); an honest user's own sign-ins count too, and 10
-/// in 5 minutes is far above what a person makes.
+/// The trade-off: anyone can keep one account's sign-in refused by failing on purpose (the window bounds each
+/// lock-out, and the account's sessions and tokens keep working, docs/security.md).
 /// </remarks>
 public sealed partial class SignInThrottle(IRateLimiter limiter, IOptions<RateLimitingOptions> options, FlashSaleMetrics metrics,
     TimeProvider time, ILogger<SignInThrottle> logger)
@@ -77,8 +78,26 @@ public sealed partial class SignInThrottle(IRateLimiter limiter, IOptions<RateLi
         return null;
     }
 
-    /// <summary>A failed sign-in, for the operator's counter (it was counted as an attempt already).</summary>
+    /// <summary>A failed sign-in, for the operator's counter (it was counted as an attempt already, and stays counted).</summary>
     public void Failed() => metrics.SignInFailed(Reasons.InvalidCredentials);
+
+    /// <summary>
+    /// An attempt counted at <paramref name="countedAt"/> that was no guess after all (it succeeded, or no password was
+    /// checked): it stops counting, so honest sign-ins never use up the account's allowance.
+    /// </summary>
+    public void GiveBack(string username, DateTimeOffset countedAt)
+    {
+        if (_rules.Length == 0)
+        {
+            return;
+        }
+
+        var subject = Subject(username);
+        foreach (var rule in _rules)
+        {
+            limiter.GiveBack(rule, subject, countedAt);
+        }
+    }
 
     private void Refused(string username, RateLimitRule rule)
     {

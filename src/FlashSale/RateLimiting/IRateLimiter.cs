@@ -11,6 +11,13 @@ public interface IRateLimiter
     ValueTask<RateLimitDecision> AcquireAsync(RateLimitRule rule, string subject, CancellationToken ct);
 
     /// <summary>
+    /// One request of <paramref name="subject"/> counted at <paramref name="countedAt"/> stops counting, in the window it
+    /// was counted in (a rule that counts attempts first and lets the good ones go: a sign-in that succeeded,
+    /// <c>SignInThrottle</c>). Never more than was counted; best effort (a store failing keeps the count: stricter).
+    /// </summary>
+    void GiveBack(RateLimitRule rule, string subject, DateTimeOffset countedAt);
+
+    /// <summary>
     /// Every rule a request falls under, in order, as one <see cref="AcquireAsync"/> per rule: each
     /// rule passed counts the request, the first that refuses stops it (the rules after it are not
     /// counted). Returns the index of the refusing check, or -1 with an allowing decision.

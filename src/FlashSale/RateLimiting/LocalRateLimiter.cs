@@ -33,6 +33,17 @@ public sealed class LocalRateLimiter(TimeProvider clock) : IRateLimiter
         return ValueTask.FromResult(decision);
     }
 
+    public void GiveBack(RateLimitRule rule, string subject, DateTimeOffset countedAt)
+    {
+        if (_entries.TryGetValue((rule.Name, subject), out var entry))
+        {
+            lock (entry)
+            {
+                SlidingWindow.GiveBack(ref entry.State, countedAt.ToUnixTimeMilliseconds() / (long)rule.Window.TotalMilliseconds);
+            }
+        }
+    }
+
     /// <summary>Drops entries whose current window ended more than a window ago: they count nothing any more.</summary>
     public void Sweep(long nowMs)
     {

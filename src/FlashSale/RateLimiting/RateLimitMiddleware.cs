@@ -170,7 +170,7 @@ public sealed partial class RateLimitMiddleware(RequestDelegate next, IRateLimit
     }
 
     private static CompiledRule[] Compile(RateLimitingOptions options) => !options.Enabled ? [] :
-        // Account rules count sign-ins per username, not requests per client: the sign-in itself applies them (SignInThrottle).
+        // Account rules count failed sign-ins per username, not requests per client: the sign-in itself applies them (SignInThrottle).
         options.Rules.Where(r => r.Value.Enabled && r.Value.Scope != RateLimitScope.Account)
             .OrderBy(r => r.Value.Scope == RateLimitScope.Ip ? 0 : 1).ThenBy(r => r.Key, StringComparer.Ordinal)
             .Select(r => new CompiledRule(new RateLimitRule(r.Key, r.Value.PermitLimit, r.Value.Window), r.Value.Scope,

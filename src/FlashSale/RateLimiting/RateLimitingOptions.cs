@@ -26,8 +26,8 @@ public enum RateLimitScope
     /// <summary>Counted per client address (IPv6 per /64), after trusted proxies are unwrapped.</summary>
     Ip,
     /// <summary>
-    /// Sign-ins counted per username (as usernames compare: case-insensitive), whichever address they come from, each
-    /// before its password is checked; over the limit, every sign-in of that username is refused, the right password too (<c>SignInThrottle</c>).
+    /// Failed sign-ins counted per username (as usernames compare: case-insensitive), whichever address they come from:
+    /// each attempt before its password is checked, a successful one given back; over the limit, every sign-in of that username is refused, the right password too (<c>SignInThrottle</c>).
     /// Not counted by the middleware; <c>Endpoints</c> is ignored.
     /// </summary>
     Account,

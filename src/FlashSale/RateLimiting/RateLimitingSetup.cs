@@ -38,7 +38,7 @@ public static class RateLimitingSetup
     /// Per IP generous (one office or mobile NAT is many honest buyers), sign-in tighter (password
     /// hashing is the costliest thing an anonymous caller can ask for), purchases per user tight
     /// enough to stop a bot hammering with one account yet far above a person's clicks and retries.
-    /// Sign-ins per account: ten in five minutes, whatever the addresses (a botnet spreading guesses under
+    /// Failed sign-ins per account: ten in five minutes, whatever the addresses (a botnet spreading guesses under
     /// every per-IP rule gets ten per account, not sixty per address a minute).
     /// </summary>
     public static Dictionary<string, RateLimitRuleOptions> DefaultRules() => new(StringComparer.Ordinal)

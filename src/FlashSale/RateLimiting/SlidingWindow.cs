@@ -39,6 +39,19 @@ public static class SlidingWindow
         return RateLimitDecision.Refuse(TimeSpan.FromMilliseconds(RetryAfterMs(state, elapsed, limit, windowMs)));
     }
 
+    /// <summary>One request counted in window <paramref name="index"/> stops counting, if that window still weighs.</summary>
+    public static void GiveBack(ref State state, long index)
+    {
+        if (index == state.Window)
+        {
+            state.Current = Math.Max(0, state.Current - 1);
+        }
+        else if (index == state.Window - 1)
+        {
+            state.Previous = Math.Max(0, state.Previous - 1);
+        }
+    }
+
     /// <summary>The wait, with no further requests, until the estimate leaves room for one.</summary>
     private static double RetryAfterMs(State state, double elapsed, int limit, long windowMs)
     {

@@ -244,5 +244,9 @@ public sealed class RateLimitHttpTests
     {
         public ValueTask<RateLimitDecision> AcquireAsync(RateLimitRule rule, string subject, CancellationToken ct) =>
             throw new InvalidOperationException("The store is down.");
+
+        public void GiveBack(RateLimitRule rule, string subject, DateTimeOffset countedAt)
+        {
+        }
     }
 }

@@ -67,6 +67,17 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
         (await AcquireAllAsync([new RateLimitCheck(rule, subject)], ct)).Decision;
 
     /// <summary>
+    /// Queued with the leases' give-backs (sent within <see cref="SweepEvery"/>). The window is this instance's clock's:
+    /// Redis's own may differ by a skew, and a give-back that finds neither window it names gives nothing back.
+    /// </summary>
+    public void GiveBack(RateLimitRule rule, string subject, DateTimeOffset countedAt)
+    {
+        var windowMs = (long)rule.Window.TotalMilliseconds;
+        _giveBacks.Enqueue(new RateLimitGiveBack(Key(_options.KeyPrefix, rule.Name, subject), windowMs, 1,
+            countedAt.ToUnixTimeMilliseconds() / windowMs));
+    }
+
+    /// <summary>
     /// Rules with a leased permit at hand are counted here; the others in one script call on a single Redis
     /// (one call per rule on a Cluster, where each key has its own slot), in the request's rule order. If a rule
     /// refuses, permits spent here for the rules after it are put back: as with one call per rule, a refusal
