@@ -87,19 +87,8 @@ public sealed partial class ShopTests(BrowserFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task TwoAskedWithOneLeft_SaysNotThatManyLeft_WithTheApisDetail_NotSoldOut()
     {
-        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 3, perUserLimit: 3))["id"]!.GetValue<string>();
-        var other = (await fixture.Admin.MintBuyersAsync(1))[0];
-        using (var response = await fixture.Admin.WithToken(other.Token).PurchaseAsync(saleId, quantity: 2))
-        {
-            await Api.EnsureAsync(response, HttpStatusCode.Created);
-        }
-
-        var page = await fixture.NewPageAsync();
-        await Pages.RegisterAsync(page, Pages.NewUsername());
-        await page.GotoAsync($"/sales/{saleId}");
-        await Expect(Pages.Remaining(page)).ToHaveTextAsync("1");
-        // The field's max is 1 now; the script still sends what is typed, as a stale page would.
-        await page.Locator("#quantity").EvaluateAsync("q => { q.form.noValidate = true; q.value = '2'; }");
+        var (saleId, page) = await OneLeftAsync();
+        await AskTwoAsync(page);
 
         await Pages.BuyButton(page).ClickAsync();
         await Expect(Pages.Flash(page)).ToContainTextAsync("Not that many units are left");
@@ -111,18 +100,8 @@ public sealed partial class ShopTests(BrowserFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task TwoAskedWithOneLeft_IsToldFromTheProblemsRemaining_NotFromTheWordingOfItsDetail()
     {
-        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 3, perUserLimit: 3))["id"]!.GetValue<string>();
-        var other = (await fixture.Admin.MintBuyersAsync(1))[0];
-        using (var response = await fixture.Admin.WithToken(other.Token).PurchaseAsync(saleId, quantity: 2))
-        {
-            await Api.EnsureAsync(response, HttpStatusCode.Created);
-        }
-
-        var page = await fixture.NewPageAsync();
-        await Pages.RegisterAsync(page, Pages.NewUsername());
-        await page.GotoAsync($"/sales/{saleId}");
-        await Expect(Pages.Remaining(page)).ToHaveTextAsync("1");
-        await page.Locator("#quantity").EvaluateAsync("q => { q.form.noValidate = true; q.value = '2'; }");
+        var (saleId, page) = await OneLeftAsync();
+        await AskTwoAsync(page);
         await RewordDetailAsync(page, saleId, "Il en reste une.");
 
         await Pages.BuyButton(page).ClickAsync();
@@ -154,6 +133,27 @@ public sealed partial class ShopTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(Pages.BuyButton(first)).ToBeEnabledAsync();
         Assert.Single(await fixture.Admin.AllOrdersAsync(saleId));
     }
+
+    /// <summary>A sale of 3 with 2 sold to another buyer, and a new buyer's page on it showing 1 left.</summary>
+    private async Task<(string SaleId, IPage Page)> OneLeftAsync()
+    {
+        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 3, perUserLimit: 3))["id"]!.GetValue<string>();
+        var other = (await fixture.Admin.MintBuyersAsync(1))[0];
+        using (var response = await fixture.Admin.WithToken(other.Token).PurchaseAsync(saleId, quantity: 2))
+        {
+            await Api.EnsureAsync(response, HttpStatusCode.Created);
+        }
+
+        var page = await fixture.NewPageAsync();
+        await Pages.RegisterAsync(page, Pages.NewUsername());
+        await page.GotoAsync($"/sales/{saleId}");
+        await Expect(Pages.Remaining(page)).ToHaveTextAsync("1");
+        return (saleId, page);
+    }
+
+    /// <summary>Two asked for: the field's max is 1 now, and the script still sends what is typed, as a stale page would.</summary>
+    private static Task AskTwoAsync(IPage page) =>
+        page.Locator("#quantity").EvaluateAsync("q => { q.form.noValidate = true; q.value = '2'; }");
 
     /// <summary>The next purchase's answer reaches the page with another detail (a reworded or translated API).</summary>
     private static Task RewordDetailAsync(IPage page, string saleId, string detail) =>

@@ -24,15 +24,12 @@ namespace FlashSale.Accounts;
 public sealed partial class SignInThrottle(IRateLimiter limiter, IOptions<RateLimitingOptions> options, FlashSaleMetrics metrics,
     TimeProvider time, ILogger<SignInThrottle> logger)
 {
-    /// <summary>A username under attack is refused many times a second: one warning a minute says how many.</summary>
-    private static readonly TimeSpan LogEvery = TimeSpan.FromMinutes(1);
-
     private readonly RateLimitRule[] _rules = !options.Value.Enabled ? [] : options.Value.Rules
         .Where(r => r.Value.Enabled && r.Value.Scope == RateLimitScope.Account).OrderBy(r => r.Key, StringComparer.Ordinal)
         .Select(r => new RateLimitRule(r.Key, r.Value.PermitLimit, r.Value.Window)).ToArray();
 
-    private long _refusedUnlogged;
-    private long _loggedAt;
+    // A username under attack is refused many times a second: one warning a minute says how many.
+    private readonly FloodWarning _refusals = new(TimeSpan.FromMinutes(1), time);
 
     /// <summary>
     /// The limiter's subject for a username: lower-cased as usernames compare (ASCII only, CredentialsRequest), then
@@ -101,15 +98,10 @@ public sealed partial class SignInThrottle(IRateLimiter limiter, IOptions<RateLi
 
     private void Refused(string username, RateLimitRule rule)
     {
-        Interlocked.Increment(ref _refusedUnlogged);
-        var now = time.GetTimestamp();
-        var last = Interlocked.Read(ref _loggedAt);
-        if ((last != 0 && time.GetElapsedTime(last, now) < LogEvery) || Interlocked.CompareExchange(ref _loggedAt, now, last) != last)
+        if (_refusals.Count() is > 0 and var count)
         {
-            return;
+            LogThrottled(logger, count, rule.Name, rule.PermitLimit, rule.Window, username);
         }
-
-        LogThrottled(logger, Interlocked.Exchange(ref _refusedUnlogged, 0), rule.Name, rule.PermitLimit, rule.Window, username);
     }
 
     private static int Seconds(TimeSpan wait) => (int)Math.Clamp(Math.Ceiling(wait.TotalSeconds), 1, int.MaxValue);

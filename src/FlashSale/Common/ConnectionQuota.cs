@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using FlashSale.Operations;
 using FlashSale.RateLimiting;
 using Microsoft.AspNetCore.Connections;
@@ -19,15 +18,12 @@ namespace FlashSale.Common;
 public sealed partial class ConnectionQuota(IOptions<RequestLimitsOptions> limits, IOptions<NetworkOptions> network,
     FlashSaleMetrics metrics, TimeProvider time, ILogger<ConnectionQuota> logger)
 {
-    /// <summary>A flood refuses thousands of connections a second: one warning a minute says how many.</summary>
-    private static readonly TimeSpan LogEvery = TimeSpan.FromMinutes(1);
-
     private readonly int _max = limits.Value.MaxConnectionsPerClient;
     private readonly TimeSpan _firstByteTimeout = limits.Value.RequestHeadersTimeout;
-    private readonly System.Net.IPNetwork[] _trusted = network.Value.TrustedProxies.Select(ParseNetwork).ToArray();
+    private readonly System.Net.IPNetwork[] _trusted = network.Value.TrustedNetworks();
     private readonly OpenPerClient _open = new(limits.Value.MaxConnectionsPerClient);
-    private long _refusedUnlogged;
-    private long _loggedAt;
+    // A flood refuses thousands of connections a second: one warning a minute says how many.
+    private readonly FloodWarning _refusals = new(TimeSpan.FromMinutes(1), time);
 
     /// <summary>For <c>ListenOptions.Use</c>.</summary>
     public ConnectionDelegate Use(ConnectionDelegate next) => connection => HandleAsync(connection, next);
@@ -115,35 +111,10 @@ public sealed partial class ConnectionQuota(IOptions<RequestLimitsOptions> limit
     private void Refused(string client)
     {
         metrics.ConnectionRefused("per_client");
-        Interlocked.Increment(ref _refusedUnlogged);
-        var now = time.GetTimestamp();
-        var last = Interlocked.Read(ref _loggedAt);
-        if ((last != 0 && time.GetElapsedTime(last, now) < LogEvery) || Interlocked.CompareExchange(ref _loggedAt, now, last) != last)
+        if (_refusals.Count() is > 0 and var count)
         {
-            return;
+            LogRefused(logger, _max, count, client);
         }
-
-        LogRefused(logger, _max, Interlocked.Exchange(ref _refusedUnlogged, 0), client);
-    }
-
-    private static System.Net.IPNetwork ParseNetwork(string entry)
-    {
-        if (entry.Contains('/', StringComparison.Ordinal))
-        {
-            // Clients are compared as IPv4 (mapped addresses are unmapped above), so an IPv4-mapped network is too.
-            var network = System.Net.IPNetwork.Parse(entry);
-            return network.BaseAddress.IsIPv4MappedToIPv6 && network.PrefixLength >= 96
-                ? new System.Net.IPNetwork(network.BaseAddress.MapToIPv4(), network.PrefixLength - 96)
-                : network;
-        }
-
-        var address = IPAddress.Parse(entry);
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        return new System.Net.IPNetwork(address, address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
     }
 
     [LoggerMessage(EventId = 5004, Level = LogLevel.Warning,

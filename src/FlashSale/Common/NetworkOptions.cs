@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+
 namespace FlashSale.Common;
 
 /// <summary><c>Network</c> in configuration.</summary>
@@ -11,4 +14,29 @@ public sealed class NetworkOptions
     /// loopback; every client is the address it connects from.
     /// </summary>
     public string[] TrustedProxies { get; set; } = [];
+
+    /// <summary>
+    /// <see cref="TrustedProxies"/> as networks (an address is a network of one), for clients compared as IPv4 when they
+    /// connect IPv4-mapped: an IPv4-mapped entry is unmapped too.
+    /// </summary>
+    public IPNetwork[] TrustedNetworks() => [.. TrustedProxies.Select(Network)];
+
+    private static IPNetwork Network(string entry)
+    {
+        if (entry.Contains('/', StringComparison.Ordinal))
+        {
+            var network = IPNetwork.Parse(entry);
+            return network.BaseAddress.IsIPv4MappedToIPv6 && network.PrefixLength >= 96
+                ? new IPNetwork(network.BaseAddress.MapToIPv4(), network.PrefixLength - 96)
+                : network;
+        }
+
+        var address = IPAddress.Parse(entry);
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        return new IPNetwork(address, address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
+    }
 }
