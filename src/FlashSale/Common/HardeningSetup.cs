@@ -61,7 +61,8 @@ public static class HardeningSetup
         limits.RequestHeadersTimeout = o.RequestHeadersTimeout;
         limits.KeepAliveTimeout = o.KeepAliveTimeout;
         limits.MinRequestBodyDataRate = new MinDataRate(o.MinRequestBodyBytesPerSecond, o.MinRequestBodyGracePeriod);
-        limits.MaxConcurrentConnections = o.MaxConcurrentConnections == 0 ? null : o.MaxConcurrentConnections;
+        // Counted by ConnectionQuota instead: Kestrel would log a warning for each connection refused at it.
+        limits.MaxConcurrentConnections = null;
         // An upgraded connection (WebSocket) is not something this server offers; SSE is plain HTTP.
         limits.MaxConcurrentUpgradedConnections = o.MaxConcurrentConnections == 0 ? null : o.MaxConcurrentConnections;
         limits.Http2.MaxRequestHeaderFieldSize = Math.Max(16 * 1024, o.MaxRequestHeadersSize * RequestLimitsOptions.HardLimitFactor);

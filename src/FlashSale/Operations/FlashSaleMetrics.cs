@@ -39,7 +39,7 @@ public sealed class FlashSaleMetrics
         _rateLimited = meter.CreateCounter<long>("flashsale.rate_limited", "{request}", "Requests refused by a rate-limit rule.");
         _connectionsRefused = meter.CreateCounter<long>("flashsale.connections.refused", "{connection}",
             "Connections closed before their first request: per_client (the address holds Limits:MaxConnectionsPerClient), "
-            + "first_byte_timeout (no byte within Limits:RequestHeadersTimeout).");
+            + "first_byte_timeout (no byte within Limits:RequestHeadersTimeout), instance (the instance holds Limits:MaxConcurrentConnections).");
         _signInFailures = meter.CreateCounter<long>("flashsale.sign_in_failures", "{attempt}",
             "Sign-ins refused, by reason: invalid_credentials (wrong password or unknown user), throttled (the username's sign-ins are over sign-in-per-account).");
         _hashingRefused = meter.CreateCounter<long>("flashsale.password_hashing.refused", "{request}",

@@ -1,9 +1,12 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using FlashSale.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace FlashSale.Tests.Security;
 
@@ -127,11 +130,111 @@ public sealed class ConnectionQuotaTests
         Assert.Equal(200, await RequestOnAsync(keptAlive, "/health/live"));
     }
 
-    private static TestApp Start(Dictionary<string, string?> settings)
+    /// <summary>
+    /// The instance's cap, counted by <see cref="FlashSale.Common.ConnectionQuota"/> rather than Kestrel: until 2026-12-06
+    /// Kestrel refused there and logged a Warning for each connection, thousands of lines a second in a flood.
+    /// </summary>
+    [Fact]
+    public async Task OverTheInstanceCap_NewConnectionsClosedUnread_CountedAndWarnedOnce_NotOncePerConnection()
     {
-        var app = new TestApp(realSocket: true, settings: settings);
+        var logs = new WarningLog();
+        await using var app = Start(new Dictionary<string, string?>
+        {
+            ["Limits:MaxConcurrentConnections"] = "5",
+            ["Limits:MaxConnectionsPerClient"] = "0",
+            ["Limits:RequestHeadersTimeout"] = "00:02:00",
+        }, logs);
+        var server = Server(app);
+        var held = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                // Answered, so counted before the next connects (Kestrel starts accepted connections in any order).
+                held.Add(await ConnectAsync(IPAddress.Parse($"127.0.1.{i + 1}"), server));
+                Assert.Equal(200, await RequestOnAsync(held[^1], "/health/live"));
+            }
+
+            for (var i = 0; i < 10; i++)
+            {
+                using var refused = await ConnectAsync(IPAddress.Parse($"127.0.2.{i + 1}"), server);
+                Assert.True(await ClosedWithinAsync(refused, Prompt), $"connection {i + 6} of a cap of 5 was still open");
+            }
+
+            Assert.Equal(200, await RequestOnAsync(held[0], "/health/live"));
+            held[^1].Dispose();
+            held.RemoveAt(held.Count - 1);
+            var metrics = await WhenServedAsync(() => GetAsync(IPAddress.Parse("127.0.3.1"), server, "/metrics"));
+            var refusedLine = metrics.Split('\n').Single(l => l.StartsWith("flashsale_connections_refused_total{", StringComparison.Ordinal)
+                && l.Contains("reason=\"instance\"", StringComparison.Ordinal));
+            Assert.Equal("10", refusedLine.Split(' ')[1]);
+            var warnings = logs.Lines.ToList();
+            Assert.Single(warnings, w => w.StartsWith("5007 ", StringComparison.Ordinal) && w.Contains("(5)", StringComparison.Ordinal));
+            Assert.DoesNotContain(warnings, w => w.Contains("Microsoft.AspNetCore.Server.Kestrel", StringComparison.Ordinal));
+        }
+        finally
+        {
+            held.ForEach(s => s.Dispose());
+        }
+    }
+
+    /// <summary>The server sees a close as it arrives: asked again until then.</summary>
+    private static async Task<T> WhenServedAsync<T>(Func<Task<T>> request)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                var answer = await request();
+                if (answer is not string text || text.Length > 0 || watch.Elapsed >= TimeSpan.FromSeconds(10))
+                {
+                    return answer;
+                }
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or InvalidOperationException && watch.Elapsed < TimeSpan.FromSeconds(10))
+            {
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private static TestApp Start(Dictionary<string, string?> settings, ILoggerProvider? logs = null)
+    {
+        var app = new TestApp(realSocket: true, settings: settings,
+            services: logs is null ? null : s => s.AddSingleton(logs));
         app.StartServer();
         return app;
+    }
+
+    /// <summary>Every warning and error logged, as "event-id category message".</summary>
+    private sealed class WarningLog : ILoggerProvider
+    {
+        private readonly ConcurrentQueue<string> _lines = new();
+
+        public IEnumerable<string> Lines => _lines;
+
+        public ILogger CreateLogger(string categoryName) => new Category(categoryName, _lines);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Category(string name, ConcurrentQueue<string> lines) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (IsEnabled(logLevel))
+                {
+                    lines.Enqueue($"{eventId.Id} {name} {formatter(state, exception)}");
+                }
+            }
+        }
     }
 
     private static IPEndPoint Server(TestApp app)
