@@ -30,12 +30,13 @@ public sealed class AccountService(IAccountStore accounts, PasswordHashing hashi
     /// <summary>
     /// A sign-in by a client: counted against the username's sign-ins (<see cref="SignInThrottle"/>) before the password
     /// is checked, and given back when it succeeds (or no password was checked). Unknown usernames take the same path and
-    /// cost (the decoy hash).
+    /// cost (the decoy hash). <paramref name="device"/>: the device id of the client's valid device cookie for this
+    /// username (<see cref="DeviceCookies.DeviceOf"/>), whose own sign-ins it is then counted against; it checks nothing.
     /// </summary>
-    public async Task<SignInAttempt> SignInAsync(string username, string password, CancellationToken ct)
+    public async Task<SignInAttempt> SignInAsync(string username, string password, string? device, CancellationToken ct)
     {
         var countedAt = clock.GetUtcNow();
-        if (await throttle.AcquireAsync(username, ct) is { } refused)
+        if (await throttle.AcquireAsync(username, device, ct) is { } refused)
         {
             return refused;
         }
@@ -43,7 +44,7 @@ public sealed class AccountService(IAccountStore accounts, PasswordHashing hashi
         var (account, check) = await CheckAsync(username, password, ct);
         if (check == PasswordCheck.Busy)
         {
-            throttle.GiveBack(username, countedAt);
+            throttle.GiveBack(username, device, countedAt);
             return new SignInAttempt(SignInOutcome.Busy, RetryAfterSeconds: hashing.RetryAfterSeconds);
         }
 
@@ -63,7 +64,7 @@ public sealed class AccountService(IAccountStore accounts, PasswordHashing hashi
             }
         }
 
-        throttle.GiveBack(username, countedAt);
+        throttle.GiveBack(username, device, countedAt);
         return SignInAttempt.SignedIn(account);
     }
 

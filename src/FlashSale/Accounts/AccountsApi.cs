@@ -23,11 +23,17 @@ public static class AccountsApi
             .Refuses(StatusCodes.Status400BadRequest, Reasons.ValidationFailed).Refuses(StatusCodes.Status409Conflict, Reasons.UsernameTaken)
             .ExplainsProblem(StatusCodes.Status503ServiceUnavailable, BusyNote);
         group.MapPost("/auth/token", IssueToken).WithName(IssueTokenName)
-            .WithSummary("Exchanges a username and password for a bearer token.").Accepts<CredentialsRequest>("application/json")
+            .WithSummary("Exchanges a username and password for a bearer token.")
+            .WithDescription($"A sign-in that succeeds also sets the device cookie `{DeviceCookies.CookieName}` (HttpOnly, "
+                + "long-lived; it authenticates nothing). Sent back with later sign-ins of the same username, it has them "
+                + "counted against this client's own allowance rather than the username's, so failures from elsewhere do not lock "
+                + "this client out. A client without a cookie jar simply shares the username's allowance.")
+            .Accepts<CredentialsRequest>("application/json")
             .Refuses(StatusCodes.Status401Unauthorized, Reasons.InvalidCredentials)
             .ExplainsProblem(StatusCodes.Status429TooManyRequests,
-                $"`{RateLimiting.RateLimitingSetup.SignInThrottleRule}`: too many failed sign-ins for this username, from any address; "
-                + "every sign-in of it is refused, the right password too, until the window slides")
+                $"`{RateLimiting.RateLimitingSetup.SignInThrottleRule}`: too many failed sign-ins for this username, from any address "
+                + "(or, with a valid device cookie for it, from this device); every such sign-in is refused, the right password too, "
+                + "until the window slides")
             .ExplainsProblem(StatusCodes.Status503ServiceUnavailable, BusyNote);
         group.MapPost("/admin/tokens", MintSyntheticBuyers).WithName("MintSyntheticBuyers")
             .WithSummary("Load testing only (Auth:SyntheticBuyers:Enabled): mints tokens for synthetic buyers.")
@@ -68,7 +74,7 @@ public static class AccountsApi
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueToken(HttpRequest request,
-        AccountService accounts, TokenIssuer tokens, CancellationToken ct)
+        AccountService accounts, TokenIssuer tokens, DeviceCookies devices, CancellationToken ct)
     {
         var body = await StrictJson.ReadAsync<CredentialsRequest>(request, ct);
         if (body.Problem is not null)
@@ -77,7 +83,8 @@ public static class AccountsApi
         }
 
         var validation = body.Value!.Validate();
-        var result = validation.IsValid ? await accounts.SignInAsync(body.Value.Username, body.Value.Password, ct) : SignInAttempt.Invalid;
+        var device = validation.IsValid ? devices.DeviceOf(request, body.Value.Username) : null;
+        var result = validation.IsValid ? await accounts.SignInAsync(body.Value.Username, body.Value.Password, device, ct) : SignInAttempt.Invalid;
         var context = request.HttpContext;
         switch (result.Outcome)
         {
@@ -100,6 +107,7 @@ public static class AccountsApi
                 "The username or password is wrong.");
         }
 
+        devices.Issue(context, account.Username, device);
         var token = tokens.Issue(account);
         return TypedResults.Ok(new TokenResponse(token.AccessToken, "Bearer", token.ExpiresAt));
     }

@@ -23,6 +23,14 @@ public sealed class AuthOptions
     [Range(typeof(TimeSpan), "00:05:00", "30.00:00:00")]
     public TimeSpan CookieMaxAge { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// How long a device cookie (<see cref="DeviceCookies"/>) lets a device that signed in to an account be counted
+    /// apart from the account's sign-ins: renewed by each sign-in that succeeds on it. At most 400 days, what browsers
+    /// keep a cookie for.
+    /// </summary>
+    [Range(typeof(TimeSpan), "01:00:00", "400.00:00:00")]
+    public TimeSpan DeviceCookieLifetime { get; set; } = TimeSpan.FromDays(180);
+
     /// <summary>An external OpenID Connect provider whose tokens are accepted too (optional).</summary>
     public string? Authority { get; set; }
 

@@ -38,6 +38,7 @@ public static class AuthSetup
             .ValidateOnStart();
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<DeviceCookies>();
         services.AddSingleton<CredentialStamps>();
         services.AddSingleton<ITokenRevocationCheck, CredentialStampCheck>();
 

@@ -19,7 +19,10 @@ namespace FlashSale.Accounts;
 /// </summary>
 /// <remarks>
 /// The trade-off: anyone can keep one account's sign-in refused by failing on purpose (the window bounds each
-/// lock-out, and the account's sessions and tokens keep working, docs/security.md).
+/// lock-out, and the account's sessions and tokens keep working, docs/security.md). Device cookies mitigate it: a sign-in
+/// carrying a valid device cookie for its username (<see cref="DeviceCookies"/>, given by an earlier sign-in that
+/// succeeded there) is counted under that device's own subject, by the same rules, not the account's; a device with
+/// none (the owner's new one, or the attacker) shares the account's allowance as before.
 /// </remarks>
 public sealed partial class SignInThrottle(IRateLimiter limiter, IOptions<RateLimitingOptions> options, FlashSaleMetrics metrics,
     TimeProvider time, ILogger<SignInThrottle> logger)
@@ -39,17 +42,27 @@ public sealed partial class SignInThrottle(IRateLimiter limiter, IOptions<RateLi
         "a:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(username.ToLowerInvariant())))[..32];
 
     /// <summary>
-    /// Counts a sign-in of <paramref name="username"/>. Null when it may go on to the password check; otherwise its
-    /// refusal: throttled, or unavailable when the store failed (503: a guess that cannot be counted is not checked).
+    /// The subject of a sign-in: the username's (<see cref="Subject(string)"/>), or with a device id from a valid device
+    /// cookie for it, that device's own, hashed alike.
     /// </summary>
-    public async ValueTask<SignInAttempt?> AcquireAsync(string username, CancellationToken ct)
+    public static string Subject(string username, string? device) => device is null
+        ? Subject(username)
+        : "d:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(username.ToLowerInvariant() + "\n" + device)))[..32];
+
+    /// <summary>
+    /// Counts a sign-in of <paramref name="username"/>, from <paramref name="device"/> when it carried a valid device
+    /// cookie for that username (else null: the account's count). Null when it may go on to the password check;
+    /// otherwise its refusal: throttled, or unavailable when the store failed (503: a guess that cannot be counted is
+    /// not checked).
+    /// </summary>
+    public async ValueTask<SignInAttempt?> AcquireAsync(string username, string? device, CancellationToken ct)
     {
         if (_rules.Length == 0)
         {
             return null;
         }
 
-        var subject = Subject(username);
+        var subject = Subject(username, device);
         foreach (var rule in _rules)
         {
             RateLimitDecision decision;
@@ -80,16 +93,17 @@ public sealed partial class SignInThrottle(IRateLimiter limiter, IOptions<RateLi
 
     /// <summary>
     /// An attempt counted at <paramref name="countedAt"/> that was no guess after all (it succeeded, or no password was
-    /// checked): it stops counting, so honest sign-ins never use up the account's allowance.
+    /// checked): it stops counting, so honest sign-ins never use up the account's allowance. Given back to what it was
+    /// counted under: the same <paramref name="device"/>.
     /// </summary>
-    public void GiveBack(string username, DateTimeOffset countedAt)
+    public void GiveBack(string username, string? device, DateTimeOffset countedAt)
     {
         if (_rules.Length == 0)
         {
             return;
         }
 
-        var subject = Subject(username);
+        var subject = Subject(username, device);
         foreach (var rule in _rules)
         {
             limiter.GiveBack(rule, subject, countedAt);

@@ -28,6 +28,7 @@ public enum RateLimitScope
     /// <summary>
     /// Failed sign-ins counted per username (as usernames compare: case-insensitive), whichever address they come from:
     /// each attempt before its password is checked, a successful one given back; over the limit, every sign-in of that username is refused, the right password too (<c>SignInThrottle</c>).
+    /// A sign-in carrying a valid device cookie for the username is counted per that device instead, by the same numbers (<c>DeviceCookies</c>).
     /// Not counted by the middleware; <c>Endpoints</c> is ignored.
     /// </summary>
     Account,

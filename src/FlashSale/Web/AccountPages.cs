@@ -41,11 +41,14 @@ public static class AccountPages
     private const string RegisterMode = "register";
 
     private static async Task<Results<RedirectHttpResult, ContentHttpResult>> SignIn([FromForm] CredentialsForm? posted,
-        HttpContext context, AccountService accounts, CancellationToken ct)
+        HttpContext context, AccountService accounts, DeviceCookies devices, CancellationToken ct)
     {
         var form = posted ?? new CredentialsForm();
         var request = new CredentialsRequest(form.Username ?? "", form.Password ?? "");
-        var result = request.Validate().IsValid ? await accounts.SignInAsync(request.Username, request.Password, ct) : SignInAttempt.Invalid;
+        var valid = request.Validate().IsValid;
+        // A device cookie from this browser's earlier sign-in of this username: counted as the device's own attempt.
+        var device = valid ? devices.DeviceOf(context.Request, request.Username) : null;
+        var result = valid ? await accounts.SignInAsync(request.Username, request.Password, device, ct) : SignInAttempt.Invalid;
         if (Refusal(context, result.Outcome, result.RetryAfterSeconds) is { } refused)
         {
             return Form(context, SignInMode, form.ReturnUrl, form.Username, refused.Message, refused.Status);
@@ -56,12 +59,13 @@ public static class AccountPages
             return Form(context, SignInMode, form.ReturnUrl, form.Username, "The username or password is wrong.", 401);
         }
 
+        devices.Issue(context, account.Username, device);
         await SignInCookieAsync(context, account);
         return TypedResults.LocalRedirect(SafeReturn(form.ReturnUrl, account));
     }
 
     private static async Task<Results<RedirectHttpResult, ContentHttpResult>> Register([FromForm] CredentialsForm? posted,
-        HttpContext context, AccountService accounts, CancellationToken ct)
+        HttpContext context, AccountService accounts, DeviceCookies devices, CancellationToken ct)
     {
         var form = posted ?? new CredentialsForm();
         var request = new CredentialsRequest(form.Username ?? "", form.Password ?? "");
@@ -84,6 +88,8 @@ public static class AccountPages
             return Form(context, RegisterMode, form.ReturnUrl, form.Username, "This username is taken. Choose another.", 409);
         }
 
+        // Signed in by creating the account: the browser is the account's first device.
+        devices.Issue(context, account.Username, device: null);
         await SignInCookieAsync(context, account);
         return TypedResults.LocalRedirect(SafeReturn(form.ReturnUrl, account));
     }
@@ -110,6 +116,7 @@ public static class AccountPages
         return refusal;
     }
 
+    /// <summary>Signs out; the device cookie stays (<see cref="DeviceCookies"/>): the browser is still a device the account has used.</summary>
     private static async Task<RedirectHttpResult> SignOut(HttpContext context, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
