@@ -134,7 +134,15 @@ public sealed partial class EmbeddedLedger
             db.SaleRows.Invalidate();
         }
 
+        // Every wiped sale's viewers are told now (their feeds read it again and find it gone), as the Redis ledger's
+        // are: unpoked, a feed found out at its next heartbeat, ~15 s later.
+        var wiped = _books.Keys.ToList();
         _books.Clear();
+        foreach (var saleId in wiped)
+        {
+            notifier.StockChanged(saleId);
+        }
+
         LogReset();
     }
 
