@@ -77,7 +77,10 @@ public static class Charts
             H($"""<text class="axis" x="{Left}" y="{Height - 14}">{Format.Utc(start)}</text>"""),
             H($"""<text class="axis" x="{Width - Right}" y="{Height - 14}" text-anchor="end">+{Format.Duration(points[^1].At - start)}</text>"""),
         };
-        var summary = $"{Format.Number(points[^1].UnitsSold)} of {Format.Number(totalStock)} units sold within {Format.Duration(points[^1].At - start)} of the start.";
+        // Each point is what was sold when its order was placed; a later cancel is not taken off (docs/web.md), so the
+        // text says what the orders took, not what is sold now (the KPI beside it): "1,500 of 1,500 units sold" read
+        // false beside "1,498 / 1,500" after two cancels.
+        var summary = $"Orders placed within {Format.Duration(points[^1].At - start)} of the start took {Format.Number(points.Max(p => p.UnitsSold))} of {Format.Number(totalStock)} units, counted as each order was placed: units cancelled since are not taken off.";
         return Svg(id, title, summary, parts);
     }
 
