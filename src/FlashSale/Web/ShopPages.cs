@@ -48,11 +48,15 @@ public static class ShopPages
         var openCards = open.Select((sale, i) => Card(sale, stocks[i], now)).ToList();
         var endedCards = ended.Select((sale, i) => Card(sale, stocks[open.Count + i], now)).ToList();
 
+        // The cards follow the public list, read by the script every few seconds (docs/web.md: one request for every
+        // card, where a stream per card would take the browser's six connections per host).
         var main = H($"""
+            <div class="shop" data-poll="/api/v1/sales?limit={SalePage.MaxSize}">
             <section class="hero">
               <h1>Flash sales</h1>
               <p>Limited stock, one moment. When a countdown reaches zero, the sale opens for everyone at once.</p>
             </section>
+            <p class="flash warn" role="status" data-role="new-sales" hidden>New sales have been added. <a href="/">Reload the page</a> to see them.</p>
             {(openCards.Count == 0 ? H($"""<p class="empty">No sales on now or coming up. Come back soon.</p>""") : H($"""<ul class="grid" role="list">{openCards}</ul>"""))}
             {Html.When(endedCards.Count > 0, H($"""
                 <section class="ended" aria-labelledby="recently-ended">
@@ -60,6 +64,7 @@ public static class ShopPages
                   <ul class="grid" role="list">{endedCards}</ul>
                 </section>
                 """))}
+            </div>
             """);
         return Layout.Page(context, "Shop", main);
     }
@@ -124,7 +129,7 @@ public static class ShopPages
                 <p class="price big">{Format.Money(sale.Price, sale.Currency)}</p>
                 <p><span class="badge {Format.StatusCode(status)}" data-role="status">{Format.Status(status)}</span>
                    <span class="countdown" data-role="countdown" role="timer" aria-live="off">{Format.Countdown(sale, now)}</span></p>
-                <p class="muted small">Opens {Format.Utc(sale.StartsAt)} · closes {Format.Utc(sale.EndsAt)} · limit {sale.PerUserLimit} per buyer</p>
+                <p class="muted small">Opens <span data-role="opens">{Format.Utc(sale.StartsAt)}</span> · closes <span data-role="closes">{Format.Utc(sale.EndsAt)}</span> · limit {sale.PerUserLimit} per buyer</p>
                 {StockBar(sale.Id, stock)}
                 <p class="sr-only" aria-live="polite" data-role="announce"></p>
                 {BuyForm(context, sale, status, held, stock.Remaining)}

@@ -25,6 +25,16 @@
 
   function part(root, role) { return root.querySelector('[data-role="' + role + '"]'); }
 
+  var months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+  // As the server writes a time (Format.Utc): "6 Dec 2026, 05:58 UTC".
+  function utc(ms) {
+    var d = new Date(ms);
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+    return d.getUTCDate() + " " + months[d.getUTCMonth()] + " " + d.getUTCFullYear() + ", "
+      + two(d.getUTCHours()) + ":" + two(d.getUTCMinutes()) + " UTC";
+  }
+
   // One sale on the page: a card on the home page or the product page.
   function Sale(root) {
     this.root = root;
@@ -35,6 +45,11 @@
     this.remaining = remaining ? parseInt(remaining.textContent.replace(/\D/g, ""), 10) : 1;
     this.form = part(root, "buy");
     this.busy = false;
+    this.gone = false;
+    // Units sold as drawn, then as the feed says: fewer sold is a cancel, maybe of this buyer's order (refreshHeld).
+    var bar = part(root, "bar");
+    this.sold = bar ? parseInt(bar.getAttribute("max"), 10) - this.remaining : null;
+    this.buys = 0; // answers to this page's own purchases, so an older reading of the holding never overwrites one
   }
 
   Sale.prototype.status = function () {
@@ -46,6 +61,7 @@
   };
 
   Sale.prototype.render = function () {
+    if (this.gone) { return; }
     var status = this.status(), now = serverNow();
     var countdown = part(this.root, "countdown");
     if (countdown) {
@@ -82,16 +98,58 @@
     }
   };
 
+  // A state of the sale: the live feed's snapshot or change, or the home page's list item (the same members).
   Sale.prototype.apply = function (data) {
+    if (this.gone) { return; }
     syncClock(data.serverTime);
     this.startsAt = Date.parse(data.startsAt);
     this.endsAt = Date.parse(data.endsAt);
+    this.root.dataset.startsAt = data.startsAt;
+    this.root.dataset.endsAt = data.endsAt;
     this.serverStatus = data.status;
     this.remaining = data.remainingStock;
     var remaining = part(this.root, "remaining"), bar = part(this.root, "bar");
     if (remaining) { remaining.textContent = data.remainingStock.toLocaleString("en-US"); }
     if (bar) { bar.max = data.totalStock; bar.value = data.remainingStock; }
+    // The window as the server has it now: an early end or a changed window moves these too, not only the countdown.
+    var opens = part(this.root, "opens"), closes = part(this.root, "closes");
+    if (opens) { opens.textContent = utc(this.startsAt); }
+    if (closes) { closes.textContent = utc(this.endsAt); }
+    var cancelled = typeof data.sold === "number" && this.sold !== null && data.sold < this.sold;
+    if (typeof data.sold === "number") { this.sold = data.sold; }
     this.render();
+    if (cancelled) { this.refreshHeld(); }
+  };
+
+  // Fewer units sold than before is a cancel, perhaps of this buyer's order: "You hold X of Y" and the button changed
+  // only with the buyer's own answers, so a cancelled buyer read "You hold 1 of 1" beside a disabled button until a
+  // reload. The holding is read again from the API (a GET: no CSRF header needed, the cookie signs it in).
+  Sale.prototype.refreshHeld = function () {
+    var self = this, form = this.form;
+    if (!form || !window.fetch) { return; }
+    var buys = this.buys;
+    fetch("/api/v1/sales/" + this.root.dataset.sale + "/purchases/me", {
+      credentials: "same-origin", headers: { "Accept": "application/json" }
+    }).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (body) {
+      // A purchase of this page answered meanwhile is newer than this reading.
+      if (!body || typeof body.quantity !== "number" || self.buys !== buys || self.busy) { return; }
+      form.dataset.held = body.quantity;
+      if (typeof body.perUserLimit === "number") { form.dataset.limit = body.perUserLimit; }
+      self.render();
+    }).catch(function () { /* the next cancel or the buyer's next answer tells */ });
+  };
+
+  // A card whose sale is no longer in the shop's list: deleted (or wiped). It says so and stops counting down.
+  Sale.prototype.remove = function () {
+    if (this.gone) { return; }
+    this.gone = true;
+    this.root.dataset.status = "gone";
+    this.root.classList.add("gone");
+    var badge = part(this.root, "status"), countdown = part(this.root, "countdown");
+    if (badge) { badge.className = "badge gone"; badge.textContent = "Removed"; }
+    if (countdown) { countdown.textContent = "This sale has been removed."; }
   };
 
   // The browser reconnects a dropped stream by itself, but gives up for good when an attempt is answered with anything
@@ -195,6 +253,7 @@
           return null;
         }
         return response.json().catch(function () { return {}; }).then(function (body) {
+          self.buys++;
           if (response.status === 201 || response.status === 202) {
             form.dataset.held = (parseInt(form.dataset.held, 10) || 0) + body.quantity;
             message("bought");
@@ -227,16 +286,68 @@
     });
   };
 
+  // The home page's cards: one request for all of them every few seconds, the public list (GET /api/v1/sales, the
+  // sales with their live status, stock and window), not a stream per card: a browser holds six connections per
+  // host, and a shop of a dozen sales would take them all. The list is read from memory (the sale list the store
+  // remembers, every card's stock in one ledger batch), so a poll costs the server about what a page of the feed does,
+  // and a proxy may cache it for a second or two. Only while the page is seen (a hidden tab asks nothing); an error,
+  // 429 or 503 waits longer (Retry-After when given, else doubling up to a minute). A card whose sale is no longer
+  // listed says it was removed; a new sale is only announced, with a link to reload (drawing a card needs the page).
+  function poll(root, sales) {
+    var every = 5000, most = 60000, wait = every, timer = null, asking = false, byId = {};
+    sales.forEach(function (sale) { byId[sale.root.dataset.sale] = sale; });
+    function later(ms) { clearTimeout(timer); timer = setTimeout(tick, ms); }
+    function refused(response) {
+      var after = response ? parseInt(response.headers.get("Retry-After"), 10) : NaN;
+      wait = after > 0 ? Math.min(Math.max(after * 1000, every), 10 * most) : Math.min(wait * 2, most);
+    }
+    function take(body) {
+      var listed = {}, fresh = false;
+      (body.items || []).forEach(function (item) {
+        listed[item.id] = true;
+        var sale = byId[item.id];
+        if (sale) { sale.apply(item); } else if (item.status !== "ended") { fresh = true; }
+      });
+      // Absent from a complete list is deleted; past a first page of 1,000 absence says nothing.
+      if (!body.nextCursor) {
+        sales.forEach(function (sale) { if (!listed[sale.root.dataset.sale]) { sale.remove(); } });
+      }
+      var note = part(root, "new-sales");
+      if (note && fresh) { note.hidden = false; }
+    }
+    function tick() {
+      timer = null;
+      if (document.hidden) { return; } // resumed by visibilitychange
+      asking = true;
+      fetch(root.dataset.poll, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (response) {
+          if (!response.ok) { refused(response); return null; }
+          return response.json().then(function (body) { wait = every; take(body); });
+        })
+        .catch(function () { refused(null); })
+        .then(function () {
+          asking = false;
+          if (!document.hidden) { later(wait); }
+        });
+    }
+    document.addEventListener("visibilitychange", function () {
+      if (!document.hidden && !asking && timer === null) { tick(); }
+    });
+    later(every);
+  }
+
   function start() {
     var roots = document.querySelectorAll("[data-starts-at]");
-    if (roots.length === 0) { return; }
-    syncClock(roots[0].dataset.serverTime);
+    var list = document.querySelector("[data-poll]");
+    if (roots.length === 0 && !list) { return; }
+    if (roots.length > 0) { syncClock(roots[0].dataset.serverTime); }
     var sales = Array.prototype.map.call(roots, function (root) { return new Sale(root); });
     sales.forEach(function (sale) {
       if (sale.root.dataset.live && window.EventSource) { sale.listen(sale.root.dataset.live); }
       sale.enableBuy();
       sale.render();
     });
+    if (list && window.fetch) { poll(list, sales); }
     setInterval(function () { sales.forEach(function (sale) { sale.render(); }); }, 250);
   }
 

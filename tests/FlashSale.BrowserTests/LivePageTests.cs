@@ -1,0 +1,143 @@
+using System.Net;
+using System.Net.Http.Json;
+using FlashSale.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace FlashSale.BrowserTests;
+
+/// <summary>
+/// What an open page shows after a change made elsewhere, without a reload: the home page's cards (one list request
+/// for all of them every few seconds), the sale page's window line, and a buyer's holding after an admin's cancel.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class LivePageTests(BrowserFixture fixture) : IAsyncLifetime
+{
+    // A poll every 5 s: a change shows on the next one, generously within three.
+    private static readonly LocatorAssertionsToHaveTextOptions Soon = new() { Timeout = 15_000 };
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => fixture.CloseContextsAsync();
+
+    [Fact]
+    public async Task HomeCards_FollowAnEarlyEnd_ASellOut_ADeletion_AndAnnounceANewSale()
+    {
+        var ending = await CreateSaleAsync(stock: 6000);
+        var selling = await CreateSaleAsync(stock: 1);
+        var deleting = await CreateSaleAsync(stock: 5);
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/");
+        await Expect(Badge(page, ending)).ToHaveTextAsync("On sale");
+        await Expect(Card(page, selling).Locator("[data-role=remaining]")).ToHaveTextAsync("1");
+        await Expect(page.Locator("[data-role=new-sales]")).ToBeHiddenAsync();
+
+        await Api.EnsureAsync(await fixture.Admin.SendAsync(HttpMethod.Post, $"/api/v1/admin/sales/{ending}/end"), HttpStatusCode.OK);
+        using (var bought = await fixture.Admin.WithToken((await fixture.Admin.MintBuyersAsync(1))[0].Token).PurchaseAsync(selling))
+        {
+            await Api.EnsureAsync(bought, HttpStatusCode.Created);
+        }
+
+        await Api.EnsureAsync(await fixture.Admin.SendAsync(HttpMethod.Delete, $"/api/v1/admin/sales/{deleting}"), HttpStatusCode.NoContent);
+        await CreateSaleAsync(stock: 3);
+
+        // Before, the cards kept what they were drawn with: "On sale · Ends in 59 min", "1 of 1 left · On sale".
+        await Expect(Badge(page, ending)).ToHaveTextAsync("Ended", Soon);
+        await Expect(Card(page, ending).Locator("[data-role=countdown]")).ToHaveTextAsync("Ended");
+        await Expect(Badge(page, selling)).ToHaveTextAsync("Sold out", Soon);
+        await Expect(Card(page, selling).Locator("[data-role=remaining]")).ToHaveTextAsync("0");
+        await Expect(Badge(page, deleting)).ToHaveTextAsync("Removed", Soon);
+        await Expect(Card(page, deleting).Locator("[data-role=countdown]")).ToHaveTextAsync("This sale has been removed.");
+        await Expect(page.Locator("[data-role=new-sales]")).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-role=new-sales]")).ToContainTextAsync("Reload the page");
+    }
+
+    [Fact]
+    public async Task HomePage_AsksNothingWhileHidden_AndAgainOnceSeen()
+    {
+        var saleId = await CreateSaleAsync(stock: 4);
+        var page = await fixture.NewPageAsync();
+        var polls = 0;
+        page.Request += (_, request) => polls += request.Url.Contains("/api/v1/sales?", StringComparison.Ordinal) ? 1 : 0;
+        await page.GotoAsync("/");
+        await page.EvaluateAsync("""
+            () => {
+              Object.defineProperty(document, "hidden", { configurable: true, get: () => true });
+              document.dispatchEvent(new Event("visibilitychange"));
+            }
+            """);
+        var before = polls;
+        await Task.Delay(12_000);
+        Assert.InRange(polls - before, 0, 1); // at most the one already due when the page was hidden
+
+        using (var bought = await fixture.Admin.WithToken((await fixture.Admin.MintBuyersAsync(1))[0].Token).PurchaseAsync(saleId))
+        {
+            await Api.EnsureAsync(bought, HttpStatusCode.Created);
+        }
+
+        await page.EvaluateAsync("""
+            () => {
+              Object.defineProperty(document, "hidden", { configurable: true, get: () => false });
+              document.dispatchEvent(new Event("visibilitychange"));
+            }
+            """);
+        await Expect(Card(page, saleId).Locator("[data-role=remaining]")).ToHaveTextAsync("3", new() { Timeout = 3_000 });
+    }
+
+    [Fact]
+    public async Task ProductPage_TheWindowLine_FollowsAnEarlyEnd()
+    {
+        var saleId = await CreateSaleAsync(stock: 5);
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync($"/sales/{saleId}");
+        var closes = page.Locator(".product [data-role=closes]");
+        var drawn = await closes.InnerTextAsync();
+        await Expect(Pages.Status(page)).ToHaveTextAsync("On sale");
+
+        using var ended = await fixture.Admin.SendAsync(HttpMethod.Post, $"/api/v1/admin/sales/{saleId}/end");
+        await Api.EnsureAsync(ended, HttpStatusCode.OK);
+        var endsAt = (await ended.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["endsAt"]!.GetValue<DateTimeOffset>();
+
+        await Expect(Pages.Status(page)).ToHaveTextAsync("Ended", Soon);
+        // Before, "closes" kept the original end, an hour after the sale had ended.
+        var expected = endsAt.UtcDateTime.ToString("d MMM yyyy, HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+        await Expect(closes).ToHaveTextAsync(expected);
+        Assert.NotEqual(drawn, expected);
+    }
+
+    [Fact]
+    public async Task BuyersOrderCancelledByTheAdmin_ThePageOffersTheUnitAgain_WithoutReload()
+    {
+        var saleId = await CreateSaleAsync(stock: 5);
+        var page = await fixture.NewPageAsync();
+        await Pages.RegisterAsync(page, Pages.NewUsername());
+        await page.GotoAsync($"/sales/{saleId}");
+        await Pages.BuyButton(page).ClickAsync();
+        await Expect(Pages.Flash(page)).ToContainTextAsync("You got it");
+        var held = page.Locator("[data-role=held]");
+        await Expect(held).ToHaveTextAsync("You hold 1 of 1.");
+        await Expect(Pages.BuyButton(page)).ToBeDisabledAsync();
+
+        var orderId = (await fixture.Admin.AllOrdersAsync(saleId)).Single()["orderId"]!.GetValue<string>();
+        using (var cancelled = await fixture.Admin.SendAsync(HttpMethod.Post, $"/api/v1/admin/orders/{orderId}/cancel"))
+        {
+            await Api.EnsureAsync(cancelled, HttpStatusCode.OK);
+        }
+
+        // Before, "You hold 1 of 1" and a disabled button stayed until a reload.
+        await Expect(Pages.Remaining(page)).ToHaveTextAsync("5", Soon);
+        await Expect(Pages.BuyButton(page)).ToBeEnabledAsync(new() { Timeout = 10_000 });
+        await Expect(held).ToBeHiddenAsync();
+
+        await Pages.BuyButton(page).ClickAsync();
+        await Expect(Pages.Flash(page)).ToContainTextAsync("You got it");
+        await Expect(held).ToHaveTextAsync("You hold 1 of 1.");
+    }
+
+    private async Task<string> CreateSaleAsync(int stock) =>
+        (await fixture.Admin.CreateSaleAsync(stock))["id"]!.GetValue<string>();
+
+    private static ILocator Card(IPage page, string saleId) => page.Locator($"li.card[data-sale='{saleId}']");
+
+    private static ILocator Badge(IPage page, string saleId) => Card(page, saleId).Locator("[data-role=status]");
+}
