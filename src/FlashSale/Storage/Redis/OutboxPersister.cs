@@ -205,8 +205,9 @@ public sealed partial class OutboxPersister(
         {
             await Task.WhenAll(lengths);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or TaskCanceledException)
+        catch (Exception ex) when (RedisFailure.Is(ex) || ex is TimeoutException or TaskCanceledException)
         {
+            // (RedisFailure: a connection reset under the XLENs fails them with the socket's own error; it failed the pass.)
             // One sale's XLEN failing (a key of another type, a Cluster shard down) skips that sale this sweep, not the
             // sweep: the failure used to fail the whole pass, again every second, and with it the woken sales' pumps.
             LogSweepIncomplete(lengths.Count(l => !l.IsCompletedSuccessfully), ex.Message);

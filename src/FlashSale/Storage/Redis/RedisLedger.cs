@@ -69,12 +69,12 @@ public sealed partial class RedisLedger(
                 {
                     reply = (string[])(await RunPurchaseAsync(attempt, nowMs, orderId))!;
                 }
-                catch (Exception ex) when (ex is RedisTimeoutException or TaskCanceledException || RedisFailure.IsBrokenWrite(ex))
+                catch (Exception ex) when (ex is RedisTimeoutException or TaskCanceledException || RedisFailure.IsBrokenConnection(ex))
                 {
                     // Sent but unanswered: the script may have run. Its order, if any, reaches the record.
-                    // (StackExchange.Redis cancels commands outstanding on a connection that dies, or fails them from
-                    // its broken write path: the same unknown outcome as a timeout. Nothing else cancels here: ct is not
-                    // passed to Redis.)
+                    // (StackExchange.Redis cancels commands outstanding on a connection that dies, or fails them with
+                    // the raw error of its broken write path or read loop, a reset socket's: the same unknown outcome as
+                    // a timeout. Nothing else cancels here: ct is not passed to Redis.)
                     LogRedisFailed(attempt.SaleId, ex.Message);
                     return await ResolveUnansweredAsync(orderId, committed, ct);
                 }
