@@ -26,7 +26,7 @@ public sealed class FlashSaleMetrics
     {
         var meter = meters.Create(MeterName);
         _purchases = meter.CreateCounter<long>("flashsale.purchases", "{attempt}",
-            "Purchase attempts by outcome (created, pending, sold_out, limit_reached, ...).");
+            "Purchase attempts by outcome (created, pending, replayed: a retry answered with its key's earlier order, sold_out, limit_reached, ...).");
         _decision = meter.CreateHistogram<double>("flashsale.purchase.duration", "s",
             "Time from a validated attempt to its answer, including the durable commit.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });

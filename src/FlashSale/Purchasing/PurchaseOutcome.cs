@@ -7,6 +7,15 @@ public abstract record PurchaseOutcome
 {
     private PurchaseOutcome() { }
 
+    /// <summary>
+    /// The answer to a retry with an <c>Idempotency-Key</c> the ledger had already decided: the first outcome again, no
+    /// new decision. Counted apart in the metrics (<c>outcome="replayed"</c> for an order), so a retried purchase is one.
+    /// </summary>
+    public bool IsReplay { get; init; }
+
+    /// <summary>This outcome marked as the answer to a retry (<see cref="IsReplay"/>).</summary>
+    public PurchaseOutcome AsReplay() => IsReplay ? this : this with { IsReplay = true };
+
     /// <summary>Decided and committed to the system of record (201).</summary>
     public sealed record Confirmed(Order Order) : PurchaseOutcome;
 

@@ -64,9 +64,13 @@ public static class PurchaseResults
 
     private static object Boxed(int count) => (uint)count < (uint)SmallCounts.Length ? SmallCounts[count] : count;
 
-    /// <summary>The outcome as a metric tag: the reason for rejections, else created/pending/unavailable.</summary>
+    /// <summary>
+    /// The outcome as a metric tag: the reason for rejections, else created/pending/unavailable; <c>replayed</c> for a
+    /// retry answered with its key's earlier order (201 or 202 again), so <c>created</c> counts each order once.
+    /// </summary>
     public static string OutcomeName(PurchaseOutcome outcome) => outcome switch
     {
+        PurchaseOutcome.Confirmed or PurchaseOutcome.Pending when outcome.IsReplay => "replayed",
         PurchaseOutcome.Confirmed => "created",
         PurchaseOutcome.Pending => "pending",
         PurchaseOutcome.Unavailable => Reasons.Unavailable,

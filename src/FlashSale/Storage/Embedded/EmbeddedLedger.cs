@@ -53,7 +53,7 @@ public sealed partial class EmbeddedLedger(
                 case BookDecision.Final final:
                     return final.Outcome;
                 case BookDecision.Replay replay:
-                    outcome = replay.Entry.Outcome ?? LoadPersistedAsync(replay.Entry, ct);
+                    outcome = ReplayAsync(replay.Entry.Outcome ?? LoadPersistedAsync(replay.Entry, ct));
                     break;
                 case BookDecision.Reserve reserve:
                     outcome = CommitAsync(book, reserve.Order);
@@ -70,6 +70,9 @@ public sealed partial class EmbeddedLedger(
 
         return await outcome;
     }
+
+    /// <summary>The key's first outcome, marked as a replay: its order was bought by the first attempt, not this one.</summary>
+    private static async Task<PurchaseOutcome> ReplayAsync(Task<PurchaseOutcome> first) => (await first).AsReplay();
 
     private async Task<PurchaseOutcome> CommitAsync(SaleBook book, Order order)
     {

@@ -150,7 +150,7 @@ public sealed partial class RedisLedger(
                 notifier.StockChanged(attempt.SaleId);
                 return await AwaitRecordAsync(order, committed, checkFirst: false, ct);
             case "replay":
-                return await ReplayAsync(attempt, reply[1], ct);
+                return (await ReplayAsync(attempt, reply[1], ct)).AsReplay();
             case "quantity":
                 return Reject(PurchaseRejection.QuantityOutOfRange, $"Quantity must be between 1 and {reply[1]} for this sale.");
             case "not_started":
