@@ -24,9 +24,8 @@ public sealed record CreateSaleRequest(
         .Text(ProductName, "productName", 1, 200)
         .Text(DescriptionText, "description", 0, 4000, required: false, lineBreaks: true)
         .Require(Price >= 0 && Price <= 1_000_000_000m, "price", "must be between 0 and 1,000,000,000.")
-        .Require(decimal.Round(Price, 2) == Price, "price", "must have at most two decimals.")
-        .Require(Currency is null || (Currency.Length == 3 && Currency.All(char.IsAsciiLetterUpper)), "currency",
-            "must be a three-letter ISO 4217 code such as USD.")
+        .Require(Money.FitsPrice(Price, PriceCurrency), "price", PriceDecimalsMessage)
+        .Require(IsCurrencyCode, "currency", "must be a three-letter ISO 4217 code such as USD.")
         .Text(ImageUrl, "imageUrl", 1, 2000, required: false)
         .Require(ImageUrl is null || IsImageUrl(ImageUrl), "imageUrl", "must be an absolute http(s) URL or a path starting with '/'.")
         .Require(TotalStock is >= 1 and <= MaxStock, "totalStock", $"must be between 1 and {MaxStock}.")
@@ -64,6 +63,21 @@ public sealed record CreateSaleRequest(
     public static string? NormalizeLineBreaks(string? text) => text?.Replace("\r\n", "\n", StringComparison.Ordinal);
 
     private string? DescriptionText => NormalizeLineBreaks(Description);
+
+    private string CurrencyCode => Currency ?? "USD";
+
+    private bool IsCurrencyCode => Currency is null || (Currency.Length == 3 && Currency.All(char.IsAsciiLetterUpper));
+
+    /// <summary>
+    /// A price has at most its currency's minor units of decimals (ISO 4217: none in JPY, two in USD), and at most
+    /// two in any (the record keeps hundredths): 100.55 JPY is not a price.
+    /// </summary>
+    private string PriceDecimalsMessage => Money.PriceDecimals(PriceCurrency) == 0
+        ? $"must be a whole amount in {PriceCurrency}, which has no minor unit."
+        : "must have at most two decimals.";
+
+    /// <summary>The currency the price's decimals are checked against: two decimals while the currency is not a code.</summary>
+    private string PriceCurrency => IsCurrencyCode ? CurrencyCode : "USD";
 
     private static bool IsImageUrl(string url) =>
         (url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal))

@@ -1,8 +1,36 @@
+using System.Collections.Frozen;
+
 namespace FlashSale.Common;
 
 public static class Money
 {
+    /// <summary>The record keeps amounts in hundredths (cents): no price has more decimals than this.</summary>
+    public const int StoredDecimals = 2;
+
     /// <summary>Rounded to cents, without trailing zeros: the form the record stores and reads back.</summary>
     public static decimal Normalize(decimal amount) =>
         (long)decimal.Round(amount * 100m, 0, MidpointRounding.ToEven) / 100m;
+
+    /// <summary>
+    /// ISO 4217 minor units of the currencies that do not have two (the rest have two): yen, won and the like have
+    /// none, the dinars and rial three. .NET's culture data is not used: it is keyed by region, not currency, and a
+    /// culture's NumberFormat can differ from ISO 4217 by platform and ICU version.
+    /// </summary>
+    private static readonly FrozenDictionary<string, int> NotTwo = new Dictionary<string, int>(StringComparer.Ordinal)
+    {
+        ["BIF"] = 0, ["CLP"] = 0, ["DJF"] = 0, ["GNF"] = 0, ["ISK"] = 0, ["JPY"] = 0, ["KMF"] = 0, ["KRW"] = 0,
+        ["PYG"] = 0, ["RWF"] = 0, ["UGX"] = 0, ["UYI"] = 0, ["VND"] = 0, ["VUV"] = 0, ["XAF"] = 0, ["XOF"] = 0,
+        ["XPF"] = 0,
+        ["BHD"] = 3, ["IQD"] = 3, ["JOD"] = 3, ["KWD"] = 3, ["LYD"] = 3, ["OMR"] = 3, ["TND"] = 3,
+        ["CLF"] = 4, ["UYW"] = 4,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>The currency's ISO 4217 minor units: the decimals an amount in it is written with (JPY 0, USD 2, KWD 3).</summary>
+    public static int MinorUnits(string currency) => NotTwo.TryGetValue(currency, out var units) ? units : 2;
+
+    /// <summary>The decimals a price in <paramref name="currency"/> may have: its minor units, at most <see cref="StoredDecimals"/>.</summary>
+    public static int PriceDecimals(string currency) => Math.Min(MinorUnits(currency), StoredDecimals);
+
+    /// <summary>Whether <paramref name="amount"/> has no more decimals than a price in <paramref name="currency"/> may.</summary>
+    public static bool FitsPrice(decimal amount, string currency) => decimal.Round(amount, PriceDecimals(currency)) == amount;
 }

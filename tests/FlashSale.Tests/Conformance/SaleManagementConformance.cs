@@ -217,6 +217,8 @@ public abstract class SaleManagementConformance(StorageKind kind) : AdminAppTest
     [InlineData("""{"productName":""}""", "validation_failed")]
     [InlineData("""{"endsAt":"2000-01-01T00:00:00Z"}""", "validation_failed")]
     [InlineData("""{"currency":"usd"}""", "validation_failed")]
+    [InlineData("""{"currency":"JPY","price":100.55}""", "validation_failed")]   // the yen has no minor unit
+    [InlineData("""{"price":0.5,"currency":"KRW"}""", "validation_failed")]
     [InlineData("""{"totalStock":"7"}""", "invalid_json")]
     [InlineData("""{"createdAt":"2000-01-01T00:00:00Z"}""", "invalid_json")]
     [InlineData("""[]""", "invalid_json")]
@@ -233,6 +235,41 @@ public abstract class SaleManagementConformance(StorageKind kind) : AdminAppTest
         after.Remove("serverTime");
         before.Remove("serverTime");
         Assert.Equal(before.ToJsonString(), after.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("JPY", "100.55")]
+    [InlineData("JPY", "100.5")]
+    [InlineData("KRW", "1000.10")]
+    [InlineData("USD", "1.234")]
+    [InlineData("KWD", "1.234")]   // three minor units, but the record keeps hundredths
+    public async Task Create_APriceWithMoreDecimalsThanItsCurrencyHas_Is400NamingThePrice_AndCreatesNothing(string currency, string price)
+    {
+        var before = (await Admin.GetJsonAsync("/api/v1/admin/sales?limit=1000"))["items"]!.AsArray().Count;
+
+        var problem = await Api.ExpectProblemAsync(Admin.PostJsonAsync("/api/v1/admin/sales", $$"""
+            {"sku":"MINOR-{{Guid.NewGuid():N}}","productName":"Minor units","price":{{price}},"currency":"{{currency}}","totalStock":5,
+             "startsAt":"{{Now.AddMinutes(-1):O}}","endsAt":"{{Now.AddHours(1):O}}"}
+            """), HttpStatusCode.BadRequest, "validation_failed");
+
+        Assert.Equal(["price"], problem["errors"]!.AsObject().Select(e => e.Key));
+        Assert.Equal(before, (await Admin.GetJsonAsync("/api/v1/admin/sales?limit=1000"))["items"]!.AsArray().Count);
+    }
+
+    [Theory]
+    [InlineData("JPY", "100", 100)]
+    [InlineData("JPY", "100.00", 100)]
+    [InlineData("EUR", "100.55", 100.55)]
+    [InlineData("BHD", "1.25", 1.25)]
+    public async Task Create_APriceInItsCurrencysMinorUnits_IsAccepted(string currency, string price, decimal stored)
+    {
+        using var response = await Admin.PostJsonAsync("/api/v1/admin/sales", $$"""
+            {"sku":"MINOR-{{Guid.NewGuid():N}}","productName":"Minor units","price":{{price}},"currency":"{{currency}}","totalStock":5,
+             "startsAt":"{{Now.AddMinutes(-1):O}}","endsAt":"{{Now.AddHours(1):O}}"}
+            """);
+
+        await Api.EnsureAsync(response, HttpStatusCode.Created);
+        Assert.Equal(stored, (await response.ReadJsonAsync())["price"]!.GetValue<decimal>());
     }
 
     [Fact]
