@@ -11,7 +11,8 @@ namespace FlashSale.Admin;
 public interface IStatsStore
 {
     /// <summary>Totals, every sale's totals (sales without orders included, with zeros), and the UTC days
-    /// <paramref name="firstDay"/>..<paramref name="lastDay"/> that have confirmed orders (missing days have none).</summary>
+    /// <paramref name="firstDay"/>..<paramref name="lastDay"/> that have confirmed orders, per currency, by day then
+    /// currency (missing days have none).</summary>
     Task<StatsData> GetAsync(DateOnly firstDay, DateOnly lastDay, CancellationToken ct);
 
     /// <summary>One sale's totals (zeros without orders), or null when the sale does not exist. O(1).</summary>
@@ -31,10 +32,11 @@ public sealed record SellPoint(DateTimeOffset At, int UnitsSold);
 
 public sealed record StatsData(StatsTotals Totals, IReadOnlyList<SaleTotals> Sales, IReadOnlyList<DayTotals> Days);
 
-/// <summary>Revenue is the sum of quantity × unit price over confirmed orders, in the sales' currencies.</summary>
-public sealed record StatsTotals(decimal Revenue, long Units, long Orders, long UniqueBuyers);
+/// <summary>Counts over every confirmed order; revenue is per currency, in <see cref="SaleTotals"/> and <see cref="DayTotals"/>.</summary>
+public sealed record StatsTotals(long Units, long Orders, long UniqueBuyers);
 
 /// <summary><paramref name="LastPurchasedAt"/>: the latest confirmed purchase; the sell-out moment when Units equals the stock.</summary>
 public sealed record SaleTotals(Sale Sale, int Units, decimal Revenue, int Orders, DateTimeOffset? LastPurchasedAt);
 
-public sealed record DayTotals(DateOnly Day, decimal Revenue, long Units, long Orders);
+/// <summary>One UTC day's confirmed orders in one currency (the sale's): a day with orders in two currencies has two.</summary>
+public sealed record DayTotals(DateOnly Day, string Currency, decimal Revenue, long Units, long Orders);

@@ -18,32 +18,48 @@ public static class StatsReport
     public static StatsResponse Build(StatsData data, DateOnly firstDay, DateTimeOffset now)
     {
         var sold = data.Sales.Where(s => s.Units > 0).ToList();
-        var byUnits = sold.OrderByDescending(s => s.Units).ThenByDescending(s => s.Revenue).ThenBy(s => s.Sale.Sku, StringComparer.Ordinal);
-        var byRevenue = sold.OrderByDescending(s => s.Revenue).ThenByDescending(s => s.Units).ThenBy(s => s.Sale.Sku, StringComparer.Ordinal);
-        var days = data.Days.ToDictionary(d => d.Day);
+        // Units compare across currencies; revenue only within one (ties broken without it).
+        var byUnits = sold.OrderByDescending(s => s.Units).ThenBy(s => s.Sale.Sku, StringComparer.Ordinal);
+        var byRevenue = sold.GroupBy(s => s.Sale.Currency, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new CurrencyRankingResponse(g.Key, Rank(g.OrderByDescending(s => s.Revenue).ThenByDescending(s => s.Units)
+                .ThenBy(s => s.Sale.Sku, StringComparer.Ordinal))))
+            .ToList();
+        var days = data.Days.ToLookup(d => d.Day);
         var revenueByDay = Enumerable.Range(0, Days).Select(i => firstDay.AddDays(i)).Select(day =>
-            days.TryGetValue(day, out var d)
-                ? new DayRevenueResponse(day, d.Revenue, d.Units, d.Orders)
-                : new DayRevenueResponse(day, 0m, 0, 0)).ToList();
+        {
+            var lines = days[day].ToList();
+            return new DayRevenueResponse(day, PerCurrency(lines.Select(d => (d.Currency, d.Revenue))),
+                lines.Sum(d => d.Units), lines.Sum(d => d.Orders));
+        }).ToList();
 
         return new StatsResponse(
             now,
-            new StatsTotalsResponse(data.Totals.Revenue, data.Totals.Units, data.Totals.Orders, data.Totals.UniqueBuyers),
-            new TopProductsResponse(Rank(byUnits), Rank(byRevenue)),
+            new StatsTotalsResponse(PerCurrency(sold.Select(s => (s.Sale.Currency, s.Revenue))), data.Totals.Units, data.Totals.Orders,
+                data.Totals.UniqueBuyers),
+            new TopProductsResponse(Rank(byUnits), byRevenue),
             revenueByDay,
             data.Sales.Select(s => PerSale(s, now)).ToList());
     }
 
+    /// <summary>One amount per currency, by ISO code: amounts are only ever added within a currency.</summary>
+    private static List<CurrencyAmount> PerCurrency(IEnumerable<(string Currency, decimal Amount)> amounts) =>
+        amounts.GroupBy(a => a.Currency, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new CurrencyAmount(g.Key, g.Sum(a => a.Amount))).ToList();
+
     private static List<ProductRankResponse> Rank(IEnumerable<SaleTotals> ordered) =>
         ordered.Take(TopProducts).Select((s, i) =>
             new ProductRankResponse(i + 1, s.Sale.Id, s.Sale.Sku, s.Sale.ProductName, s.Units, s.Revenue, s.Sale.Currency)).ToList();
+
+    /// <summary>Sold / stock × 100 rounded <em>down</em> to two decimals: 100 only when every unit is sold.</summary>
+    public static decimal SellThrough(int sold, int totalStock) =>
+        totalStock <= 0 ? 0m : decimal.Floor(sold * 10_000m / totalStock) / 100m;
 
     public static SaleStatsResponse PerSale(SaleTotals s, DateTimeOffset now)
     {
         var sale = s.Sale;
         var remaining = sale.TotalStock - s.Units;
         var soldOutAt = remaining <= 0 ? s.LastPurchasedAt : null;
-        var sellThrough = sale.TotalStock == 0 ? 0m : decimal.Round(s.Units * 100m / sale.TotalStock, 2);
+        var sellThrough = SellThrough(s.Units, sale.TotalStock);
         return new SaleStatsResponse(sale.Id, sale.Sku, sale.ProductName, sale.StatusAt(now, remaining), sale.TotalStock,
             s.Units, remaining, sellThrough, s.Revenue, s.Orders, sale.Currency, sale.StartsAt, soldOutAt,
             soldOutAt is { } at ? (at - sale.StartsAt).TotalSeconds : null);

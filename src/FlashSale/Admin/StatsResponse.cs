@@ -10,16 +10,31 @@ public sealed record StatsResponse(
     IReadOnlyList<DayRevenueResponse> RevenueByDay,
     IReadOnlyList<SaleStatsResponse> Sales);
 
-public sealed record StatsTotalsResponse(decimal Revenue, long Units, long Orders, long UniqueBuyers);
+/// <summary>
+/// <c>revenue</c>: one amount per currency with confirmed orders, by ISO code (empty without orders); units, orders
+/// and buyers count every currency.
+/// </summary>
+public sealed record StatsTotalsResponse(IReadOnlyList<CurrencyAmount> Revenue, long Units, long Orders, long UniqueBuyers);
 
-public sealed record TopProductsResponse(IReadOnlyList<ProductRankResponse> ByUnits, IReadOnlyList<ProductRankResponse> ByRevenue);
+/// <summary>
+/// <c>byUnits</c>: the most units of any currency; <c>byRevenue</c>: one ranking per currency (by ISO code), since
+/// amounts in two currencies do not compare.
+/// </summary>
+public sealed record TopProductsResponse(IReadOnlyList<ProductRankResponse> ByUnits, IReadOnlyList<CurrencyRankingResponse> ByRevenue);
+
+/// <summary>The sales in one currency with the most revenue, ranked from 1.</summary>
+public sealed record CurrencyRankingResponse(string Currency, IReadOnlyList<ProductRankResponse> Products);
 
 public sealed record ProductRankResponse(int Rank, Guid SaleId, string Sku, string ProductName, int Units, decimal Revenue, string Currency);
 
-public sealed record DayRevenueResponse(DateOnly Date, decimal Revenue, long Units, long Orders);
+/// <summary>One UTC day: <c>revenue</c> per currency with orders that day, by ISO code (empty without orders).</summary>
+public sealed record DayRevenueResponse(DateOnly Date, IReadOnlyList<CurrencyAmount> Revenue, long Units, long Orders);
+
+/// <summary>An amount in one currency (ISO 4217 code): amounts in different currencies are never added together.</summary>
+public sealed record CurrencyAmount(string Currency, decimal Amount);
 
 /// <summary>
-/// One sale from the record: <c>sellThroughPercent</c> = sold / stock × 100 (two decimals);
+/// One sale from the record: <c>sellThroughPercent</c> = sold / stock × 100, rounded down to two decimals (100 only when sold out);
 /// <c>soldOutAt</c> and <c>timeToSellOutSeconds</c> (from <c>startsAt</c>) are null unless it is sold out now.
 /// </summary>
 public sealed record SaleStatsResponse(

@@ -31,15 +31,16 @@ public static class AdminPages
 
         var stats = await data.GetStatsAsync(olderThan, ct);
         var report = stats.Report;
-        var currency = stats.Revenue.OrderByDescending(r => r.Amount).FirstOrDefault()?.Currency ?? "USD";
-        var revenue = stats.Revenue.Count == 0 ? Format.Money(0, "USD")
-            : string.Join(" + ", stats.Revenue.Select(r => Format.Money(r.Amount, r.Currency)));
-        // Days with orders only: an empty bar says nothing a missing one does not.
-        var days = report.RevenueByDay.Where(d => d.Orders > 0)
-            .Select(d => (d.Date.ToString("d MMM", CultureInfo.InvariantCulture), d.Revenue)).ToList();
-        var top = report.TopProducts.ByRevenue.Select(p => H($"""
+        // Amounts in two currencies are never added: the KPI lists each currency, the chart is one per currency.
+        var revenue = report.Totals.Revenue.Count == 0 ? Format.Money(0, "USD")
+            : string.Join(" + ", report.Totals.Revenue.Select(r => Format.Money(r.Amount, r.Currency)));
+        var rankings = report.TopProducts.ByRevenue;
+        var top = Join(rankings.Select(ranking => H($"""
+            {When(rankings.Count > 1, H($"""<h3 class="small">{ranking.Currency}</h3>"""))}
+            <ol class="top" data-currency="{ranking.Currency}">{Join(ranking.Products.Select(p => H($"""
             <li><span><a href="/admin/sales/{p.SaleId}">{p.ProductName}</a> <span class="muted small">{Format.Number(p.Units)} units</span></span> <strong>{Format.Money(p.Revenue, p.Currency)}</strong></li>
-            """)).ToList();
+            """)))}</ol>
+            """)));
         var main = H($"""
             <div class="page-head">
               <h1>Dashboard</h1>
@@ -57,11 +58,11 @@ public static class AdminPages
             <div class="two">
               <section class="panel" aria-labelledby="rev-h">
                 <h2 id="rev-h">Revenue by day <span class="muted small">(last {StatsReport.Days} UTC days)</span></h2>
-                {Charts.Bars("revenue-chart", "Revenue by day", days, v => Format.Money(v, currency), v => Format.Compact(v, currency))}
+                <div id="revenue-chart">{RevenueCharts(report)}</div>
               </section>
               <section class="panel" aria-labelledby="top-h">
                 <h2 id="top-h">Top products</h2>
-                {(top.Count == 0 ? H($"""<p class="empty">Nothing sold yet.</p>""") : H($"""<ol class="top">{top}</ol>"""))}
+                {(rankings.Count == 0 ? H($"""<p class="empty">Nothing sold yet.</p>""") : top)}
               </section>
             </div>
             <section class="panel" aria-labelledby="sales-h">
@@ -71,6 +72,29 @@ public static class AdminPages
             </section>
             """);
         return Layout.Page(context, "Dashboard", main, AdminFlash(m));
+    }
+
+    /// <summary>
+    /// Revenue by day, one chart per currency (by ISO code), each with the days that have orders in it: an empty bar
+    /// says nothing a missing one does not, and a bar never adds two currencies.
+    /// </summary>
+    private static Html RevenueCharts(StatsResponse report)
+    {
+        var currencies = report.RevenueByDay.SelectMany(d => d.Revenue).Select(r => r.Currency).Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal).ToList();
+        if (currencies.Count == 0)
+        {
+            return Charts.Bars("revenue-chart-none", "Revenue by day", [], v => Format.Money(v, "USD"), v => Format.Compact(v, "USD"));
+        }
+
+        return Join(currencies.Select(currency =>
+        {
+            var bars = report.RevenueByDay.SelectMany(d => d.Revenue.Where(r => r.Currency == currency)
+                .Select(r => (d.Date.ToString("d MMM", CultureInfo.InvariantCulture), r.Amount))).ToList();
+            var chart = Charts.Bars($"revenue-chart-{currency.ToLowerInvariant()}", $"Revenue by day in {currency}", bars,
+                v => Format.Money(v, currency), v => Format.Compact(v, currency));
+            return currencies.Count == 1 ? chart : H($"""<h3 class="small">{currency}</h3>{chart}""");
+        }));
     }
 
     private static Html SalesTable(IReadOnlyList<SaleRow> rows, DateTimeOffset now)

@@ -44,7 +44,7 @@ public static class AdminSalePage
               <div><dt>Revenue</dt><dd data-kpi="revenue">{Format.Money(stats.Revenue, sale.Currency)}</dd></div>
               <div><dt>Units sold</dt><dd data-kpi="units">{Format.Number(insight.Row.Stock.Sold)} / {Format.Number(sale.TotalStock)}</dd></div>
               <div><dt>Orders</dt><dd data-kpi="orders">{Format.Number(stats.Orders)}</dd></div>
-              <div><dt>Sell-through</dt><dd data-kpi="sell-through">{stats.SellThroughPercent.ToString("0.#", CultureInfo.InvariantCulture)} %{SoldOutIn(stats)}</dd></div>
+              <div><dt>Sell-through</dt><dd data-kpi="sell-through">{Format.Percent(stats.SellThroughPercent)} %{SoldOutIn(stats)}</dd></div>
             </dl>
             <div class="two">
               <section class="panel" aria-labelledby="curve-h">

@@ -36,10 +36,7 @@ public sealed class DashboardData(IStatsStore stats, IOrderStore orders, IPurcha
         }
 
         var older = page.Count > SalesPerPage ? SalePosition.Of(shown[^1].Sale).ToCursor() : null;
-
-        var revenue = data.Sales.Where(s => s.Revenue != 0).GroupBy(s => s.Sale.Currency, StringComparer.Ordinal)
-            .Select(g => new CurrencyAmount(g.Key, g.Sum(s => s.Revenue))).ToList();
-        return new DashboardStats(rows, older, revenue, report);
+        return new DashboardStats(rows, older, report);
     }
 
     public async Task<SaleRow?> GetRowAsync(Guid saleId, CancellationToken ct) =>

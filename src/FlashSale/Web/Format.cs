@@ -7,18 +7,28 @@ public static class Format
 {
     private static readonly CultureInfo Culture = CultureInfo.InvariantCulture;
 
-    public static string Money(decimal amount, string currency) => currency == "USD"
-        ? "$" + amount.ToString("#,0.00", Culture)
-        : amount.ToString("#,0.00", Culture) + " " + currency;
+    /// <summary>
+    /// An amount with its ISO 4217 code after it, in the currency's minor units: <c>6,016.99 USD</c>, <c>999.00 EUR</c>,
+    /// <c>100 JPY</c>. The code for every currency: a symbol is ambiguous (<c>$</c> is USD, CAD, AUD…) and would be for
+    /// some currencies only.
+    /// </summary>
+    public static string Money(decimal amount, string currency) =>
+        amount.ToString("#,0." + new string('0', Common.Money.MinorUnits(currency)), Culture).TrimEnd('.') + " " + currency;
 
-    /// <summary>Axis labels: $3.1k rather than $3,123.50.</summary>
+    /// <summary>Axis labels: 3.1k USD rather than 3,123.50 USD.</summary>
     public static string Compact(decimal amount, string currency)
     {
         var text = amount >= 1_000_000 ? (amount / 1_000_000).ToString("0.#", Culture) + "M"
             : amount >= 1_000 ? (amount / 1_000).ToString("0.#", Culture) + "k"
             : amount.ToString("0.##", Culture);
-        return currency == "USD" ? "$" + text : text + " " + currency;
+        return text + " " + currency;
     }
+
+    /// <summary>
+    /// A percentage with at most one decimal, rounded <em>down</em>: 5,999 of 6,000 (99.98) reads 99.9, never 100 while a
+    /// unit is left.
+    /// </summary>
+    public static string Percent(decimal percent) => (decimal.Floor(percent * 10m) / 10m).ToString("0.#", Culture);
 
     /// <summary>Short UTC time for tables: the year only when it is not <paramref name="now"/>'s (UTC).</summary>
     public static string Short(DateTimeOffset at, DateTimeOffset now) =>

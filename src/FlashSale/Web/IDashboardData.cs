@@ -17,12 +17,8 @@ public interface IDashboardData
     Task<SaleInsight?> GetSaleAsync(Guid saleId, CancellationToken ct);
 }
 
-/// <summary>
-/// <see cref="Revenue"/> per currency (the report's totals add currencies together); <see cref="Sales"/> is a page of
-/// the table, <see cref="OlderCursor"/> the next one's (null on the last).
-/// </summary>
-public sealed record DashboardStats(IReadOnlyList<SaleRow> Sales, string? OlderCursor, IReadOnlyList<CurrencyAmount> Revenue,
-    StatsResponse Report);
+/// <summary><see cref="Sales"/> is a page of the table, <see cref="OlderCursor"/> the next one's (null on the last).</summary>
+public sealed record DashboardStats(IReadOnlyList<SaleRow> Sales, string? OlderCursor, StatsResponse Report);
 
 /// <summary>
 /// A sale with its live stock (the ledger's) and its confirmed orders (the record's); <see cref="HasOrders"/>: any order
@@ -36,8 +32,6 @@ public sealed record SaleRow(Sale Sale, StockLevel Stock, SaleStatus Status, int
     /// <summary>What the admin API's delete allows: no order at all, confirmed or cancelled.</summary>
     public bool CanDelete => !HasOrders;
 }
-
-public sealed record CurrencyAmount(string Currency, decimal Amount);
 
 public sealed record SaleInsight(
     SaleRow Row,

@@ -63,7 +63,7 @@ public abstract class StatsAndLeaderboardConformance(StorageKind kind) : AdminAp
         var stats = await Admin.GetJsonAsync("/api/v1/admin/stats");
 
         var totals = stats["totals"]!;
-        Assert.Equal(all.Sum(o => o["total"]!.GetValue<decimal>()), totals["revenue"]!.GetValue<decimal>());
+        Assert.Equal([("USD", all.Sum(o => o["total"]!.GetValue<decimal>()))], Amounts(totals["revenue"]));
         Assert.Equal(all.Sum(o => o["quantity"]!.GetValue<int>()), totals["units"]!.GetValue<long>());
         Assert.Equal(all.Count, totals["orders"]!.GetValue<long>());
         Assert.Equal(all.Select(o => o["userId"]!.GetValue<string>()).Distinct().Count(), totals["uniqueBuyers"]!.GetValue<long>());
@@ -76,7 +76,7 @@ public abstract class StatsAndLeaderboardConformance(StorageKind kind) : AdminAp
             var sold = confirmed.Sum(o => o["quantity"]!.GetValue<int>());
             Assert.Equal(sold, line.Int("sold"));
             Assert.Equal(total - sold, line.Int("remaining"));
-            Assert.Equal(decimal.Round(sold * 100m / total, 2), line["sellThroughPercent"]!.GetValue<decimal>());
+            Assert.Equal(decimal.Floor(sold * 10_000m / total) / 100m, line["sellThroughPercent"]!.GetValue<decimal>());
             Assert.Equal(confirmed.Sum(o => o["total"]!.GetValue<decimal>()), line["revenue"]!.GetValue<decimal>());
             Assert.Equal(confirmed.Count, line.Int("orders"));
             var stock = await Admin.StockAsync(id);
@@ -102,8 +102,10 @@ public abstract class StatsAndLeaderboardConformance(StorageKind kind) : AdminAp
             .Select(o => (Id: o.Key, Units: o.Value.Sum(x => x["quantity"]!.GetValue<int>()), Revenue: o.Value.Sum(x => x["total"]!.GetValue<decimal>())))
             .ToList();
         var byUnits = stats["topProducts"]!["byUnits"]!.AsArray().Select(p => p!["saleId"]!.GetValue<string>()).ToList();
-        var byRevenue = stats["topProducts"]!["byRevenue"]!.AsArray().Select(p => p!["saleId"]!.GetValue<string>()).ToList();
-        Assert.Equal(expectedByUnits.OrderByDescending(s => s.Units).ThenByDescending(s => s.Revenue).Select(s => s.Id), byUnits);
+        var ranking = Assert.Single(stats["topProducts"]!["byRevenue"]!.AsArray())!;
+        Assert.Equal("USD", ranking["currency"]!.GetValue<string>());
+        var byRevenue = ranking["products"]!.AsArray().Select(p => p!["saleId"]!.GetValue<string>()).ToList();
+        Assert.Equal(expectedByUnits.OrderByDescending(s => s.Units).Select(s => s.Id), byUnits);
         Assert.Equal(expectedByUnits.OrderByDescending(s => s.Revenue).ThenByDescending(s => s.Units).Select(s => s.Id), byRevenue);
         Assert.DoesNotContain(untouched, byUnits);
 
@@ -111,7 +113,8 @@ public abstract class StatsAndLeaderboardConformance(StorageKind kind) : AdminAp
         Assert.Equal(7, days.Count);
         Assert.Equal(DateOnly.FromDateTime(stats["serverTime"]!.GetValue<DateTimeOffset>().UtcDateTime),
             DateOnly.Parse(days[^1]!["date"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal(totals["revenue"]!.GetValue<decimal>(), days.Sum(d => d!["revenue"]!.GetValue<decimal>()));
+        Assert.Equal(Amounts(totals["revenue"]), days.SelectMany(d => Amounts(d!["revenue"])).GroupBy(a => a.Currency)
+            .Select(g => (g.Key, g.Sum(a => a.Amount))));
         Assert.Equal(all.Count, days.Sum(d => d!["orders"]!.GetValue<long>()));
 
         var leaderboard = await Admin.Anonymous().GetJsonAsync($"/api/v1/sales/{b}/leaderboard?limit=100");
@@ -136,10 +139,71 @@ public abstract class StatsAndLeaderboardConformance(StorageKind kind) : AdminAp
         var stats = await Admin.GetJsonAsync("/api/v1/admin/stats");
 
         Assert.Equal(0, stats["totals"]!["orders"]!.GetValue<long>());
-        Assert.Equal(0m, stats["totals"]!["revenue"]!.GetValue<decimal>());
+        Assert.Empty(stats["totals"]!["revenue"]!.AsArray());
+        Assert.Empty(stats["topProducts"]!["byRevenue"]!.AsArray());
+        Assert.All(stats["revenueByDay"]!.AsArray(), d => Assert.Empty(d!["revenue"]!.AsArray()));
         Assert.Empty(stats["topProducts"]!["byUnits"]!.AsArray());
         Assert.Equal(7, stats["revenueByDay"]!.AsArray().Count);
     }
+
+    [Fact]
+    public async Task Stats_InTwoCurrencies_NeverAddThemTogether()
+    {
+        // The demo's sales are in dollars and the drill's in euros: the audit saw 6,016.99 USD + 999.00 EUR drawn as one $7,015.99 bar.
+        var dollars = (await Admin.CreateSaleAsync(stock: 10, perUserLimit: 5, price: 30m, currency: "USD")).Id();
+        var euros = (await Admin.CreateSaleAsync(stock: 10, perUserLimit: 5, price: 999m, currency: "EUR")).Id();
+        var small = (await Admin.CreateSaleAsync(stock: 10, perUserLimit: 5, price: 1m, currency: "EUR")).Id();
+        var buyer = (await Admin.MintBuyersAsync(1))[0];
+        foreach (var (sale, quantity) in new[] { (dollars, 3), (euros, 1), (small, 5) })
+        {
+            using var response = await Admin.WithToken(buyer.Token).PurchaseAsync(sale, quantity);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+
+        var stats = await Admin.GetJsonAsync("/api/v1/admin/stats");
+
+        Assert.Equal([("EUR", 1004m), ("USD", 90m)], Amounts(stats["totals"]!["revenue"]));
+        Assert.Equal(9, stats["totals"]!["units"]!.GetValue<long>());
+        var today = stats["revenueByDay"]!.AsArray()[^1]!;
+        Assert.Equal([("EUR", 1004m), ("USD", 90m)], Amounts(today["revenue"]));
+        Assert.Equal(3, today["orders"]!.GetValue<long>());
+        // Revenue is ranked within a currency: 90 USD is not "less" than 1,004 EUR or "more" than 5 EUR.
+        var rankings = stats["topProducts"]!["byRevenue"]!.AsArray();
+        Assert.Equal(["EUR", "USD"], rankings.Select(r => r!["currency"]!.GetValue<string>()));
+        Assert.Equal([(1, euros), (2, small)], Ranked(rankings[0]!));
+        Assert.Equal([(1, dollars)], Ranked(rankings[1]!));
+        Assert.All(rankings, r => Assert.All(r!["products"]!.AsArray(),
+            p => Assert.Equal(r["currency"]!.GetValue<string>(), p!["currency"]!.GetValue<string>())));
+        // Units do compare across currencies.
+        Assert.Equal([small, dollars, euros], stats["topProducts"]!["byUnits"]!.AsArray().Select(p => p!["saleId"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task SellThrough_IsRoundedDown_InTheApiAndOnThePage_So100MeansSoldOut()
+    {
+        // 19,999 of 20,000: 99.995 %, which rounded to two decimals read 100.00 in the API and to one 100 on the page.
+        var almost = (await Admin.CreateSaleAsync(stock: 20_000, perUserLimit: 1000)).Id();
+        var buyers = await Admin.MintBuyersAsync(20);
+        for (var i = 0; i < buyers.Count; i++)
+        {
+            using var response = await Admin.WithToken(buyers[i].Token).PurchaseAsync(almost, i == 0 ? 999 : 1000);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+
+        var line = (await Admin.GetJsonAsync("/api/v1/admin/stats"))["sales"]!.AsArray().Single(s => s!["saleId"]!.GetValue<string>() == almost)!;
+        using var page = await Admin.GetAsync($"/admin/sales/{almost}");
+        var html = await page.Content.ReadAsStringAsync();
+
+        Assert.Equal(1, line.Int("remaining"));
+        Assert.Equal(99.99m, line["sellThroughPercent"]!.GetValue<decimal>());
+        Assert.Contains("""data-kpi="sell-through">99.9 %""", html, StringComparison.Ordinal);
+    }
+
+    private static List<(string Currency, decimal Amount)> Amounts(JsonNode? amounts) =>
+        amounts!.AsArray().Select(a => (a!["currency"]!.GetValue<string>(), a["amount"]!.GetValue<decimal>())).ToList();
+
+    private static List<(int Rank, string SaleId)> Ranked(JsonNode ranking) =>
+        ranking["products"]!.AsArray().Select(p => (p.Int("rank"), p!["saleId"]!.GetValue<string>())).ToList();
 
     [Theory]
     [InlineData("limit=0")]

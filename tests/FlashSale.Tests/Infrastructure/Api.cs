@@ -59,7 +59,7 @@ public sealed class Api(HttpClient http, string? token = null)
     }
 
     public async Task<JsonObject> CreateSaleAsync(int stock, int perUserLimit = 1, DateTimeOffset? startsAt = null,
-        DateTimeOffset? endsAt = null, decimal price = 10m)
+        DateTimeOffset? endsAt = null, decimal price = 10m, string currency = "USD")
     {
         var now = DateTimeOffset.UtcNow;
         using var response = await PostAsJsonAsync("/api/v1/admin/sales", new
@@ -67,6 +67,7 @@ public sealed class Api(HttpClient http, string? token = null)
             sku = $"TEST-{Guid.NewGuid():N}",
             productName = "Test product",
             price,
+            currency,
             totalStock = stock,
             perUserLimit,
             startsAt = startsAt ?? now.AddMinutes(-1),

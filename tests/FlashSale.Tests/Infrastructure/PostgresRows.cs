@@ -8,9 +8,9 @@ internal static class PostgresRows
         "id, sale_id, user_id, username, quantity, unit_price, currency, purchased_at, remaining_after, idempotency_key, limit_one";
 
     /// <summary>An INSERT of an open sale (2026) in EUR.</summary>
-    public static string Sale(Guid id, decimal price, int totalStock, int perUserLimit) =>
+    public static string Sale(Guid id, decimal price, int totalStock, int perUserLimit, string currency = "EUR") =>
         $"""
         INSERT INTO sales (id, sku, product_name, description, price, currency, total_stock, per_user_limit, starts_at, ends_at, created_at)
-        VALUES ('{id}', 'sku-{id:N}', 'Product', '', {price.ToString(System.Globalization.CultureInfo.InvariantCulture)}, 'EUR', {totalStock}, {perUserLimit}, '2026-01-01', '2027-01-01', now())
+        VALUES ('{id}', 'sku-{id:N}', 'Product', '', {price.ToString(System.Globalization.CultureInfo.InvariantCulture)}, '{currency}', {totalStock}, {perUserLimit}, '2026-01-01', '2027-01-01', now())
         """;
 }

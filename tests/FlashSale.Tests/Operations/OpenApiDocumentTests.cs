@@ -68,6 +68,21 @@ public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
     }
 
     [Fact]
+    public async Task TheStats_DescribeRevenuePerCurrency_NeverOneSum()
+    {
+        var schemas = (await DocumentAsync())["components"]!["schemas"]!;
+
+        static string ItemsOf(JsonNode schema, string property) => schema["properties"]![property]!["items"]!["$ref"]!.GetValue<string>();
+        Assert.Equal("#/components/schemas/CurrencyAmount", ItemsOf(schemas["StatsTotalsResponse"]!, "revenue"));
+        Assert.Equal("#/components/schemas/CurrencyAmount", ItemsOf(schemas["DayRevenueResponse"]!, "revenue"));
+        Assert.Equal("#/components/schemas/CurrencyRankingResponse", ItemsOf(schemas["TopProductsResponse"]!, "byRevenue"));
+        Assert.Equal(["currency", "amount"], schemas["CurrencyAmount"]!["properties"]!.AsObject().Select(p => p.Key));
+        Assert.Contains("never added", schemas["CurrencyAmount"]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("per currency", schemas["StatsTotalsResponse"]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("rounded down", schemas["SaleStatsResponse"]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SummariesAndDescriptions_ReadAsApiDocs_NotAsCSharp()
     {
         var document = await DocumentAsync();

@@ -136,6 +136,36 @@ public sealed class PostgresStatsPendingTests : RecordDatabaseTest
         await AssertMatchesScanAsync("upgraded, caught up");
     }
 
+    [Fact]
+    public async Task UpgradeToDayTotalsPerCurrency_SplitsTheDays_WithBatchesPendingAcrossIt()
+    {
+        // A record of version 7 (one day total for every currency), with batches folded and batches pending ...
+        await PostgresMigrations.ApplyAsync(Db, NullLogger.Instance, upTo: 7, CancellationToken.None);
+        await AddSalesAsync();
+        var random = new Random(8);
+        for (var i = 0; i < 20; i++)
+        {
+            await InsertBatchAsync(random, 3);
+        }
+
+        await ExecuteAsync("SELECT stats_catch_up(12)");
+        await ExecuteAsync("UPDATE orders SET status = 2 WHERE id = (SELECT id FROM orders ORDER BY seq LIMIT 1)");
+        Assert.True(await Storage.ScalarAsync("SELECT count(*) FROM stats_pending") > 0, "batches should be pending across the upgrade");
+
+        // ... then version 8: each day per currency, what was pending still pending and counted once.
+        await PostgresMigrations.ApplyAsync(Db, NullLogger.Instance, CancellationToken.None);
+        await AssertMatchesScanAsync("just upgraded");
+        Assert.True(await Storage.ScalarAsync("SELECT count(DISTINCT currency) FROM daily_totals") == 2, "both currencies have day totals");
+        await InsertBatchAsync(random, 3);
+        await ExecuteAsync("UPDATE orders SET status = 2 WHERE id = (SELECT id FROM orders WHERE status = 0 ORDER BY seq DESC LIMIT 1)");
+        await AssertMatchesScanAsync("upgraded, batches pending");
+        await ExecuteAsync("SELECT stats_catch_up(1000)");
+        await AssertMatchesScanAsync("upgraded, caught up");
+    }
+
+    /// <summary>The first sale sells in euros, the second in dollars: the day totals are kept per currency.</summary>
+    private string Currency(Guid sale) => sale == _sales[0] ? "EUR" : "USD";
+
     private static string MigrationFile(string name)
     {
         var folder = AppContext.BaseDirectory;
@@ -151,7 +181,7 @@ public sealed class PostgresStatsPendingTests : RecordDatabaseTest
     {
         foreach (var id in _sales)
         {
-            await ExecuteAsync(PostgresRows.Sale(id, price: 12.34m, totalStock: 100000, perUserLimit: 100));
+            await ExecuteAsync(PostgresRows.Sale(id, price: 12.34m, totalStock: 100000, perUserLimit: 100, currency: Currency(id)));
         }
     }
 
@@ -162,8 +192,9 @@ public sealed class PostgresStatsPendingTests : RecordDatabaseTest
         {
             var n = ++_orders;
             var at = new DateTimeOffset(2026, 3, 1 + random.Next(3), random.Next(24), 0, 0, TimeSpan.Zero);
-            return $"('{Guid.CreateVersion7()}', '{_sales[random.Next(2)]}', '{Users[random.Next(Users.Length)]}', 'Buyer', " +
-                   $"{random.Next(1, 4)}, {random.Next(1, 5000) / 100m}, 'EUR', '{at:O}', {100000 - n}, NULL, false)";
+            var sale = _sales[random.Next(2)];
+            return $"('{Guid.CreateVersion7()}', '{sale}', '{Users[random.Next(Users.Length)]}', 'Buyer', " +
+                   $"{random.Next(1, 4)}, {random.Next(1, 5000) / 100m}, '{Currency(sale)}', '{at:O}', {100000 - n}, NULL, false)";
         });
         await ExecuteAsync($"INSERT INTO orders ({PostgresRows.OrderColumns}) VALUES " + string.Join(", ", rows));
     }
@@ -186,18 +217,20 @@ public sealed class PostgresStatsPendingTests : RecordDatabaseTest
         }
 
         await using (var days = new NpgsqlCommand("""
-            SELECT (purchased_at AT TIME ZONE 'UTC')::date, SUM(quantity * unit_price), SUM(quantity)::bigint, COUNT(*)
-            FROM orders WHERE status = 0 GROUP BY 1 ORDER BY 1
+            SELECT (purchased_at AT TIME ZONE 'UTC')::date, currency, SUM(quantity * unit_price), SUM(quantity)::bigint, COUNT(*)
+            FROM orders WHERE status = 0 GROUP BY 1, 2 ORDER BY 1, currency COLLATE "C"
             """, connection))
         await using (var reader = await days.ExecuteReaderAsync())
         {
             var scanned = new List<DayTotals>();
             while (await reader.ReadAsync())
             {
-                scanned.Add(new DayTotals(reader.GetFieldValue<DateOnly>(0), reader.GetDecimal(1), reader.GetInt64(2), reader.GetInt64(3)));
+                scanned.Add(new DayTotals(reader.GetFieldValue<DateOnly>(0), reader.GetString(1), reader.GetDecimal(2), reader.GetInt64(3),
+                    reader.GetInt64(4)));
             }
 
-            Assert.True(scanned.SequenceEqual(stats.Days), $"{when}: days differ from the scan");
+            Assert.True(scanned.SequenceEqual(stats.Days),
+                $"{when}: days differ from the scan: {string.Join(", ", scanned)} vs {string.Join(", ", stats.Days)}");
         }
 
         await using var buyers = new NpgsqlCommand("SELECT COUNT(DISTINCT user_id) FROM orders WHERE status = 0", connection);

@@ -183,9 +183,44 @@ public sealed class RecordTotalsTests : IDisposable
             Assert.Equal(shown, await new SqliteStatsStore(_db).GetSaleAsync(sale, CancellationToken.None));
         }
 
+        // Each day's totals per currency: the two sales sell in two currencies, and no total adds them together.
+        var scanned = Rows("""
+            SELECT purchased_at / 86400000, currency, SUM(quantity * unit_price_minor), SUM(quantity), COUNT(*) FROM orders
+            WHERE status = 0 GROUP BY 1, 2 ORDER BY 1, 2
+            """).Select(r => (Day: (int)(long)r[0], Currency: (string)r[1], Minor: (long)r[2], Units: (long)r[3], Orders: (long)r[4]));
+        var epoch = new DateOnly(1970, 1, 1).DayNumber;
+        var shownDays = stats.Days.Select(d => (Day: d.Day.DayNumber - epoch, d.Currency, Minor: (long)(d.Revenue * 100), d.Units, d.Orders));
+        Assert.True(scanned.SequenceEqual(shownDays), $"{when}: the days differ from a scan: {string.Join(", ", shownDays)}");
         Assert.Equal(Scalar("SELECT COUNT(*) FROM orders WHERE status = 0"), stats.Days.Sum(d => d.Orders));
         Assert.Equal(Scalar("SELECT COALESCE(SUM(quantity), 0) FROM orders WHERE status = 0"), stats.Days.Sum(d => d.Units));
         Assert.All(stats.Days, d => Assert.True(d.Orders > 0, $"{when}: a day without orders is listed"));
+    }
+
+    [Fact]
+    public async Task MigrationToDayTotalsPerCurrency_SplitsTheCountedDays_AndKeepsThoseBeyondTheMarkForTheCatchUp()
+    {
+        SqliteMigrations.Apply(_writer, upTo: 3);
+        AddSales();
+        Order("user-00", _sales[0]);
+        Order("user-01", _sales[1]);
+        Order("user-02", _sales[1]);
+        SqliteMigrations.Apply(_writer, upTo: 5);   // the last schema with one day total for every currency; all three counted
+        Execute("UPDATE orders SET status = 2 WHERE user_id = 'user-02'");   // counted, then cancelled
+        Order("user-03", _sales[0]);   // past the mark
+        Assert.Equal(1, Scalar("SELECT COUNT(*) FROM daily_totals"));   // one day, both currencies added together
+
+        SqliteMigrations.Apply(_writer);
+
+        Assert.Equal(2, Scalar("SELECT COUNT(*) FROM daily_totals"));
+        Assert.Equal(1999, Scalar("SELECT revenue_minor FROM daily_totals WHERE currency = 'EUR'"));   // the order past the mark is not in it
+        Assert.Equal(2500, Scalar("SELECT revenue_minor FROM daily_totals WHERE currency = 'USD'"));
+        await AssertMatchesScanAsync("after the migration");
+        RecordTotals.CatchUp(_writer);
+        Execute("UPDATE orders SET status = 2 WHERE user_id = 'user-01'");
+        Execute("DELETE FROM orders WHERE user_id = 'user-00'");
+        await AssertMatchesScanAsync("after a catch-up, a cancel and a delete on the new schema");
+        Assert.Equal(1999, Scalar("SELECT revenue_minor FROM daily_totals WHERE currency = 'EUR'"));
+        Assert.Equal(0, Scalar("SELECT revenue_minor FROM daily_totals WHERE currency = 'USD'"));
     }
 
     private void AddSales()
@@ -193,10 +228,11 @@ public sealed class RecordTotalsTests : IDisposable
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         foreach (var sale in _sales)
         {
+            var (price, currency) = Price(sale);
             Execute($"""
                 INSERT INTO sales (id, sku, product_name, description, price_minor, currency, image_url, total_stock,
                                    per_user_limit, starts_at, ends_at, created_at)
-                VALUES ('{sale:D}', 'sku-{sale:N}', 'Unit', '', 1999, 'EUR', NULL, 1000000, 1000, {now - 60_000}, {now + 3_600_000}, {now})
+                VALUES ('{sale:D}', 'sku-{sale:N}', 'Unit', '', {price}, '{currency}', NULL, 1000000, 1000, {now - 60_000}, {now + 3_600_000}, {now})
                 """);
         }
     }
@@ -205,12 +241,32 @@ public sealed class RecordTotalsTests : IDisposable
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         _orders++;
+        var (price, currency) = Price(sale);
         Execute($"""
             INSERT INTO orders (id, sale_id, user_id, username, quantity, unit_price_minor, currency, purchased_at, remaining_after, status)
-            VALUES ('{Guid.CreateVersion7():D}', '{sale:D}', '{user}', '{user}', 1, 1999, 'EUR', {now}, {1_000_000 - _orders}, 0)
+            VALUES ('{Guid.CreateVersion7():D}', '{sale:D}', '{user}', '{user}', 1, {price}, '{currency}', {now}, {1_000_000 - _orders}, 0)
             """);
         // What the group committer does after the commit.
         _buyers.Add(user, Scalar("SELECT MAX(seq) FROM orders"));
+    }
+
+    /// <summary>The first sale sells in euros, the second in dollars: the day totals are kept per currency.</summary>
+    private (long PriceMinor, string Currency) Price(Guid sale) => sale == _sales[0] ? (1999, "EUR") : (2500, "USD");
+
+    private List<object[]> Rows(string sql)
+    {
+        using var command = _writer.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<object[]>();
+        while (reader.Read())
+        {
+            var row = new object[reader.FieldCount];
+            reader.GetValues(row);
+            rows.Add(row);
+        }
+
+        return rows;
     }
 
     private void Execute(string sql)

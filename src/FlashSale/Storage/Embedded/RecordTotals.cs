@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace FlashSale.Storage.Embedded;
 
 /// <summary>
-/// The aggregates of the embedded record — per-sale and per-day totals, each buyer's order count,
+/// The aggregates of the embedded record — per-sale and per-day (and currency) totals, each buyer's order count,
 /// the unique buyer count — kept in bulk (migrations 3 and 4). A trigger per order cost a trip
 /// through three more tables and a statement journal on every durable purchase, and put each new
 /// buyer's row in a different page; instead the group committer adds every confirmed order past
@@ -48,15 +48,18 @@ internal static class RecordTotals
         GROUP BY sale_id
         """;
 
-    /// <summary>Each day's totals from $first to $last (unix days): counted plus past the mark; days left empty by cancels are skipped.</summary>
+    /// <summary>
+    /// Each day's totals per currency from $first to $last (unix days): counted plus past the mark; days left
+    /// empty by cancels are skipped.
+    /// </summary>
     public const string DayTotals = $"""
-        SELECT day, SUM(revenue_minor), SUM(units), SUM(orders)
+        SELECT day, currency, SUM(revenue_minor), SUM(units), SUM(orders)
         FROM (
-            SELECT day, revenue_minor, units, orders FROM daily_totals WHERE day BETWEEN $first AND $last
+            SELECT day, currency, revenue_minor, units, orders FROM daily_totals WHERE day BETWEEN $first AND $last
             UNION ALL
-            SELECT purchased_at / 86400000, quantity * unit_price_minor, quantity, 1 FROM orders
+            SELECT purchased_at / 86400000, currency, quantity * unit_price_minor, quantity, 1 FROM orders
             WHERE seq > {Mark} AND status = 0 AND purchased_at / 86400000 BETWEEN $first AND $last)
-        GROUP BY day HAVING SUM(orders) > 0 ORDER BY day
+        GROUP BY day, currency HAVING SUM(orders) > 0 ORDER BY day, currency
         """;
 
     private const string CatchUpSql = """
@@ -74,10 +77,10 @@ internal static class RecordTotals
             ON CONFLICT (sale_id) DO UPDATE SET units = units + excluded.units,
                 revenue_minor = revenue_minor + excluded.revenue_minor, orders = orders + excluded.orders,
                 last_purchased_at = MAX(last_purchased_at, excluded.last_purchased_at);
-        INSERT INTO daily_totals (day, units, revenue_minor, orders)
-            SELECT purchased_at / 86400000, SUM(quantity), SUM(quantity * unit_price_minor), COUNT(*)
-            FROM orders WHERE seq > $from AND seq <= $to AND status = 0 GROUP BY purchased_at / 86400000
-            ON CONFLICT (day) DO UPDATE SET units = units + excluded.units,
+        INSERT INTO daily_totals (day, currency, units, revenue_minor, orders)
+            SELECT purchased_at / 86400000, currency, SUM(quantity), SUM(quantity * unit_price_minor), COUNT(*)
+            FROM orders WHERE seq > $from AND seq <= $to AND status = 0 GROUP BY purchased_at / 86400000, currency
+            ON CONFLICT (day, currency) DO UPDATE SET units = units + excluded.units,
                 revenue_minor = revenue_minor + excluded.revenue_minor, orders = orders + excluded.orders;
         UPDATE totals_mark SET seq = $to WHERE id = 1;
         """;

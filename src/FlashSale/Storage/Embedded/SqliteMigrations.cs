@@ -26,12 +26,23 @@ internal static class SqliteMigrations
             orders = orders - 1 WHERE day = OLD.purchased_at / 86400000;
         """;
 
-    /// <summary>A confirmed order leaves the aggregates, whether it is cancelled or deleted (migration 2's triggers).</summary>
-    private const string SubtractConfirmedOrder = SubtractFromSaleAndDayTotals + "\n" + """
+    /// <summary>A confirmed order leaves the buyer counts.</summary>
+    private const string SubtractBuyer = """
         UPDATE buyer_totals SET orders = orders - 1 WHERE user_id = OLD.user_id;
         UPDATE stats_counters SET unique_buyers = unique_buyers - 1
         WHERE id = 1 AND EXISTS (SELECT 1 FROM buyer_totals WHERE user_id = OLD.user_id AND orders = 0);
         """;
+
+    /// <summary>A confirmed order leaves the aggregates, whether it is cancelled or deleted (migration 2's triggers).</summary>
+    private const string SubtractConfirmedOrder = SubtractFromSaleAndDayTotals + "\n" + SubtractBuyer;
+
+    /// <summary>The per-currency step's version (the last below): the day totals are kept per currency.</summary>
+    private const string SubtractConfirmedOrderPerCurrency = """
+        UPDATE sale_totals SET units = units - OLD.quantity, revenue_minor = revenue_minor - OLD.quantity * OLD.unit_price_minor,
+            orders = orders - 1 WHERE sale_id = OLD.sale_id;
+        UPDATE daily_totals SET units = units - OLD.quantity, revenue_minor = revenue_minor - OLD.quantity * OLD.unit_price_minor,
+            orders = orders - 1 WHERE day = OLD.purchased_at / 86400000 AND currency = OLD.currency;
+        """ + "\n" + SubtractBuyer;
 
     /// <summary>
     /// Migration 3's version: the buyer counts hold only orders up to the buyer mark, so a cancelled or
@@ -222,6 +233,39 @@ internal static class SqliteMigrations
         ALTER TABLE accounts ADD COLUMN credential_stamp TEXT NOT NULL DEFAULT '';
         UPDATE accounts SET credential_stamp = lower(hex(randomblob(16)));
         CREATE INDEX ix_accounts_non_buyers ON accounts (role) WHERE role <> 'buyer';
+        """,
+
+        // The day totals are kept per currency, so no figure of the stats adds two currencies together
+        // (docs/api.md, "Stats"): daily_totals is keyed by day and the order's currency, rebuilt from the
+        // orders up to the totals mark (those past it are added by the stats and the catch-up, RecordTotals.cs).
+        $$"""
+        DROP TRIGGER orders_confirmed_cancel;
+        DROP TRIGGER orders_confirmed_delete;
+        DROP TABLE daily_totals;
+        CREATE TABLE daily_totals (
+            day             INTEGER NOT NULL,      -- unix day (UTC) of purchased_at
+            currency        TEXT NOT NULL,         -- the order's (its sale's) ISO 4217 code
+            units           INTEGER NOT NULL,
+            revenue_minor   INTEGER NOT NULL,
+            orders          INTEGER NOT NULL,
+            PRIMARY KEY (day, currency)
+        ) WITHOUT ROWID;
+        INSERT INTO daily_totals (day, currency, units, revenue_minor, orders)
+            SELECT purchased_at / 86400000, currency, SUM(quantity), SUM(quantity * unit_price_minor), COUNT(*)
+            FROM orders WHERE status = 0 AND seq <= (SELECT seq FROM totals_mark WHERE id = 1)
+            GROUP BY purchased_at / 86400000, currency;
+
+        CREATE TRIGGER orders_confirmed_cancel AFTER UPDATE OF status ON orders
+        WHEN OLD.status = 0 AND NEW.status <> 0 AND OLD.seq <= (SELECT seq FROM totals_mark WHERE id = 1)
+        BEGIN
+            {{SubtractConfirmedOrderPerCurrency}}
+        END;
+
+        CREATE TRIGGER orders_confirmed_delete AFTER DELETE ON orders
+        WHEN OLD.status = 0 AND OLD.seq <= (SELECT seq FROM totals_mark WHERE id = 1)
+        BEGIN
+            {{SubtractConfirmedOrderPerCurrency}}
+        END;
         """,
     ];
 

@@ -35,8 +35,8 @@ public sealed class SqliteStatsStore(SqliteDatabase db) : IStatsStore
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                days.Add(new DayTotals(DateOnly.FromDayNumber(Epoch + reader.GetInt32(0)), FromMinor(reader.GetInt64(1)),
-                    reader.GetInt64(2), reader.GetInt64(3)));
+                days.Add(new DayTotals(DateOnly.FromDayNumber(Epoch + reader.GetInt32(0)), reader.GetString(1),
+                    FromMinor(reader.GetInt64(2)), reader.GetInt64(3), reader.GetInt64(4)));
             }
         }
 
@@ -49,7 +49,7 @@ public sealed class SqliteStatsStore(SqliteDatabase db) : IStatsStore
         }
 
         tx.Commit();
-        var totals = new StatsTotals(sales.Sum(s => s.Revenue), sales.Sum(s => (long)s.Units), sales.Sum(s => (long)s.Orders), buyers);
+        var totals = new StatsTotals(sales.Sum(s => (long)s.Units), sales.Sum(s => (long)s.Orders), buyers);
         return Task.FromResult(new StatsData(totals, sales, days));
     }
 

@@ -3,7 +3,7 @@ using FlashSale.Admin;
 namespace FlashSale.Storage.Postgres;
 
 /// <summary>
-/// Stats from the aggregates the order triggers maintain (migrations 0002, 0003): the folded totals plus the
+/// Stats from the aggregates the order triggers maintain (migrations 0002, 0003, 0008): the folded totals plus the
 /// batches still pending, through the <c>*_now</c> views. No order is read.
 /// </summary>
 public sealed class PostgresStatsStore(PostgresRequests db) : IStatsStore
@@ -32,8 +32,8 @@ public sealed class PostgresStatsStore(PostgresRequests db) : IStatsStore
 
         var days = new List<DayTotals>();
         await using (var command = db.CreateCommand("""
-            SELECT day, revenue, units, orders FROM daily_totals_now
-            WHERE day BETWEEN $1 AND $2 AND orders > 0 ORDER BY day
+            SELECT day, currency, revenue, units, orders FROM daily_totals_now
+            WHERE day BETWEEN $1 AND $2 AND orders > 0 ORDER BY day, currency COLLATE "C"
             """, connection, tx))
         {
             command.Parameters.AddWithValue(firstDay);
@@ -41,8 +41,8 @@ public sealed class PostgresStatsStore(PostgresRequests db) : IStatsStore
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                days.Add(new DayTotals(reader.GetFieldValue<DateOnly>(0), PgValues.Money(reader.GetDecimal(1)),
-                    reader.GetInt64(2), reader.GetInt64(3)));
+                days.Add(new DayTotals(reader.GetFieldValue<DateOnly>(0), reader.GetString(1), PgValues.Money(reader.GetDecimal(2)),
+                    reader.GetInt64(3), reader.GetInt64(4)));
             }
         }
 
@@ -53,7 +53,7 @@ public sealed class PostgresStatsStore(PostgresRequests db) : IStatsStore
         }
 
         await tx.CommitAsync(ct);
-        var totals = new StatsTotals(sales.Sum(s => s.Revenue), sales.Sum(s => (long)s.Units), sales.Sum(s => (long)s.Orders), buyers);
+        var totals = new StatsTotals(sales.Sum(s => (long)s.Units), sales.Sum(s => (long)s.Orders), buyers);
         return new StatsData(totals, sales, days);
     }
 
