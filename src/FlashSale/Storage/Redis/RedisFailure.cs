@@ -39,4 +39,30 @@ internal static class RedisFailure
     public static bool IsBrokenConnection(Exception ex) =>
         ex is InvalidOperationException or IOException or SocketException
         && ex.StackTrace?.Contains("at StackExchange.Redis.", StringComparison.Ordinal) == true;
+
+    /// <summary>
+    /// Redis refused the command before running it: a cluster slot in migration (TRYAGAIN: a multi-key command with a
+    /// key missing, for the whole migration; ASK, MOVED), keys in different slots (CROSSSLOT), a script not loaded
+    /// (NOSCRIPT), the server loading its data, a replica without its master, a replica asked to write (READONLY: a
+    /// failover under way), the cluster down, a script busy. Whatever the command was (a purchase script), it did
+    /// nothing. An error raised while a script ran (Redis appends "script: …" to it) is not one: the script may have
+    /// written before it.
+    /// </summary>
+    public static bool IsRefusedBeforeRunning(Exception ex) =>
+        ex is RedisServerException server
+        && NotRunPrefixes.Any(prefix => server.Message.StartsWith(prefix, StringComparison.Ordinal))
+        && !server.Message.Contains("script:", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Of those, the refusals that pass by themselves in a moment (a migration's TRYAGAIN, a failover, a load): worth a
+    /// short retry before answering 503.
+    /// </summary>
+    public static bool IsRefusedForAMoment(Exception ex) =>
+        IsRefusedBeforeRunning(ex) && ((RedisServerException)ex).Message is var message
+        && RetryablePrefixes.Any(prefix => message.StartsWith(prefix, StringComparison.Ordinal));
+
+    private static readonly string[] NotRunPrefixes =
+        ["TRYAGAIN", "ASK ", "MOVED ", "CROSSSLOT", "NOSCRIPT", "LOADING", "MASTERDOWN", "READONLY", "CLUSTERDOWN", "BUSY "];
+
+    private static readonly string[] RetryablePrefixes = ["TRYAGAIN", "ASK ", "MOVED ", "LOADING", "MASTERDOWN", "READONLY", "CLUSTERDOWN"];
 }

@@ -33,6 +33,16 @@ public sealed partial class RedisLedger(
 {
     private const string RecordDown = "Orders cannot be recorded right now; nothing was bought. Try again shortly.";
     private const string LedgerDown = "The purchase ledger is unreachable; if this attempt carried an Idempotency-Key, retry with the same key to learn its outcome.";
+    private const string LedgerRefused = "The purchase ledger refused this attempt before deciding it (Redis is moving or restoring this sale's data); nothing was bought. Try again shortly.";
+
+    /// <summary>
+    /// How long a purchase retries a refusal that passes by itself (<see cref="RedisFailure.IsRefusedForAMoment"/>: a slot
+    /// migration's TRYAGAIN, a failover) before it answers 503 "nothing was bought", and the first wait between tries
+    /// (doubled each time: 25, 50, 100, 200, 400 ms).
+    /// </summary>
+    internal static readonly TimeSpan RefusedRetryBudget = TimeSpan.FromSeconds(1);
+
+    private static readonly TimeSpan RefusedFirstBackoff = TimeSpan.FromMilliseconds(25);
     private readonly ConcurrentDictionary<Guid, SoldOutMark> _soldOut = new();
     private readonly DistributedOptions _options = options.Value;
 
@@ -58,7 +68,10 @@ public sealed partial class RedisLedger(
 
         try
         {
-            for (var attemptNo = 0; ; attemptNo++)
+            var rebuilt = false;
+            var firstTry = Stopwatch.GetTimestamp();
+            var backoff = RefusedFirstBackoff;
+            while (true)
             {
                 // Version 7: time-ordered keys append to the record's primary key index; unguessable (OrderIds.cs).
                 var orderId = OrderIds.New(now);
@@ -78,6 +91,18 @@ public sealed partial class RedisLedger(
                     LogRedisFailed(attempt.SaleId, ex.Message);
                     return await ResolveUnansweredAsync(orderId, committed, ct);
                 }
+                catch (Exception ex) when (RedisFailure.IsRefusedForAMoment(ex)
+                    && Stopwatch.GetElapsedTime(firstTry) + backoff <= RefusedRetryBudget)
+                {
+                    // Refused before the script ran (a slot in migration answers TRYAGAIN for as long as it moves, a failover
+                    // READONLY or CLUSTERDOWN): nothing was decided. Tried again shortly, decided at the time it then runs (G6).
+                    waiters.Forget(orderId);
+                    await Task.Delay(backoff, ct);
+                    backoff *= 2;
+                    now = clock.GetUtcNow();
+                    nowMs = now.ToUnixTimeMilliseconds();
+                    continue;
+                }
                 catch
                 {
                     waiters.Forget(orderId);
@@ -89,8 +114,9 @@ public sealed partial class RedisLedger(
                     waiters.Forget(orderId);
                 }
 
-                if (reply[0] == "missing" && attemptNo == 0)
+                if (reply[0] == "missing" && !rebuilt)
                 {
+                    rebuilt = true;
                     if (!await state.EnsureAsync(attempt.SaleId, ct))
                     {
                         return new PurchaseOutcome.Rejected(PurchaseRejection.SaleNotFound, "No sale has this id.");
@@ -105,6 +131,13 @@ public sealed partial class RedisLedger(
 
                 return await ActOnAsync(attempt, reply, orderId, committed, nowMs, ct);
             }
+        }
+        catch (Exception ex) when (RedisFailure.IsRefusedBeforeRunning(ex))
+        {
+            // The script never ran (still refused after the retries): nothing was bought, and the buyer may simply try again.
+            // Until 2026-12-06 this answered "outcome unknown": a 16.6 s slot migration gave 40,041 such 503s and no 201.
+            LogRedisFailed(attempt.SaleId, ex.Message);
+            return new PurchaseOutcome.Unavailable(LedgerRefused);
         }
         catch (Exception ex) when (RedisFailure.Is(ex) || ex is TaskCanceledException && !ct.IsCancellationRequested)
         {
