@@ -22,6 +22,12 @@ namespace FlashSale.Storage.Redis;
 /// hand still spend it, then one request probes. A call answered after its bound is not lost: whatever it counted is
 /// given back once the answer arrives (<see cref="GiveBackLateAsync"/>), the lease itself never sees it.
 /// </para>
+/// <para>
+/// On a Cluster there is one breaker per node (the master that owns the key's slot, <see cref="BreakerFor"/>): the rules'
+/// keys are spread over every slot, so a master down opens the breaker of its keys only, and the subjects whose keys live
+/// on the other masters are served as ever. Until 2026-12-06 one breaker served the instance: a request whose key was on
+/// a dead master refused everyone's (an audit killed a master not owning the sale's slot: 32,016 × 503 in ~9 s).
+/// </para>
 /// </summary>
 public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
 {
@@ -37,6 +43,7 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
     private readonly TimeSpan _timeout;
     private readonly TimeSpan _breakFor;
     private readonly CircuitBreaker _breaker;
+    private readonly ConcurrentDictionary<System.Net.EndPoint, CircuitBreaker> _nodeBreakers = new();
     private int _sweeping;
     private long _roundTrips;
 
@@ -211,7 +218,8 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
     private async Task<(int Refused, RateLimitDecision Decision)> RunAsync(
         IReadOnlyList<RateLimitCheck> checks, RateLimitLease[] leases, IReadOnlyList<int> indexes)
     {
-        if (!_breaker.TryEnter(out var probe))
+        var breaker = BreakerFor(leases[indexes[0]].Key);
+        if (!breaker.TryEnter(out var probe))
         {
             throw new RateLimitStoreUnavailableException("The rate limiter's Redis failed a moment ago; not asked again yet.");
         }
@@ -219,7 +227,7 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
         try
         {
             var decided = await CallAsync(checks, leases, indexes);
-            if (_breaker.Succeeded(probe) && _log is not null)
+            if (breaker.Succeeded(probe) && _log is not null)
             {
                 LogStoreRecovered(_log);
             }
@@ -228,7 +236,7 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
         }
         catch (Exception ex) when (ex is TimeoutException or TaskCanceledException || RedisFailure.IsOutage(ex))
         {
-            if (_breaker.Failed(probe) && _log is not null)
+            if (breaker.Failed(probe) && _log is not null)
             {
                 LogStoreFailed(_log, ex, (long)_timeout.TotalMilliseconds, (long)_breakFor.TotalMilliseconds);
             }
@@ -238,9 +246,41 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
         catch
         {
             // An error of the call's own (a script error, keys in different slots): Redis answered; the next call probes.
-            _breaker.Release(probe);
+            breaker.Release(probe);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The breaker of the node a key lives on: on a Cluster, the master owning its slot as the connection's slot map has
+    /// it (no round trip); on a single Redis, or a slot not mapped yet, the instance's one.
+    /// </summary>
+    private CircuitBreaker BreakerFor(RedisKey key)
+    {
+        if (!IsCluster)
+        {
+            return _breaker;
+        }
+
+        // The slot's owner by the cluster's own map (CLUSTER NODES as the connection last read it: local, no round trip),
+        // whether or not that node is reachable. The connection's routing would not do: for a node it cannot reach it picks
+        // another, whose breaker the dead node's failures would then open.
+        System.Net.EndPoint? node = null;
+        foreach (var server in _redis.GetServers())
+        {
+            if (server.IsConnected && server.ClusterConfiguration?.GetBySlot(key)?.EndPoint is { } owner)
+            {
+                node = owner;
+                break;
+            }
+        }
+
+        if (node is null)
+        {
+            return _breaker;
+        }
+
+        return _nodeBreakers.GetOrAdd(node, static (_, self) => new CircuitBreaker(self._breakFor, self._time), this);
     }
 
     private async Task<(int Refused, RateLimitDecision Decision)> CallAsync(
@@ -384,10 +424,25 @@ public sealed partial class RedisRateLimiter : IRateLimiter, IDisposable
             }
 
             var batch = new List<RateLimitGiveBack>();
-            // Redis failed a moment ago (the breaker refuses): the give-backs wait in the queue rather than fail and be dropped.
-            while (!_breaker.Refusing && _giveBacks.TryDequeue(out var giveBack))
+            List<RateLimitGiveBack>? waiting = null;
+            // Their Redis failed a moment ago (its breaker refuses): those give-backs wait in the queue rather than fail and be
+            // dropped; the other nodes' go now.
+            var count = _giveBacks.Count;
+            for (var i = 0; i < count && _giveBacks.TryDequeue(out var giveBack); i++)
             {
-                batch.Add(giveBack);
+                if (BreakerFor(giveBack.Key).Refusing)
+                {
+                    (waiting ??= []).Add(giveBack);
+                }
+                else
+                {
+                    batch.Add(giveBack);
+                }
+            }
+
+            foreach (var giveBack in waiting ?? [])
+            {
+                _giveBacks.Enqueue(giveBack);
             }
 
             if (batch.Count > 0)
