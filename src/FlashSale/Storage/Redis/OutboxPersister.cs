@@ -29,6 +29,9 @@ public sealed partial class OutboxPersister(
         ?? $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
     private IReadOnlyList<Guid> _sales = [];
     private DateTime _salesRead = DateTime.MinValue;
+    private Task? _salesReading;
+    private int _registryFailing;
+    private static readonly TimeSpan RegistryWait = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan PingBound = TimeSpan.FromSeconds(2);
     private const int LingerBelow = 64;
 
@@ -219,16 +222,62 @@ public sealed partial class OutboxPersister(
     /// <summary>XREADGROUP calls made since start (tests: an idle sweep reads nothing).</summary>
     internal long Reads => Interlocked.Read(ref _reads);
 
+    /// <summary>
+    /// The registered sales, read again at most once a second. The registry is one key, so on a Cluster one shard: that
+    /// shard down (or stalled) leaves the last list known, logged once (event 4231, 4232 when it answers again), and the
+    /// pass goes on with it: the woken sales and the other shards' outboxes are recorded as ever. Until 2026-12-06 its
+    /// failure ended every pass, the woken sales' pumps with it. A read that takes long is waited for
+    /// <see cref="RegistryWait"/> at most once a list is known, and lands for a later pass.
+    /// </summary>
     private async Task<IReadOnlyList<Guid>> SalesAsync()
     {
-        if (DateTime.UtcNow - _salesRead > TimeSpan.FromSeconds(1))
+        if (_salesReading is null && DateTime.UtcNow - _salesRead > TimeSpan.FromSeconds(1))
         {
-            var members = await redis.GetDatabase().SetMembersAsync(RedisKeys.Registry(_options.Namespace));
-            _sales = RedisKeys.SaleIds(members).ToList();
-            _salesRead = DateTime.UtcNow;
+            _salesReading = ReadSalesAsync();
+        }
+
+        if (_salesReading is { } reading)
+        {
+            if (_sales.Count == 0)
+            {
+                await reading;
+            }
+            else
+            {
+                await Task.WhenAny(reading, Task.Delay(RegistryWait, CancellationToken.None));
+            }
+
+            if (reading.IsCompleted)
+            {
+                _salesReading = null;
+            }
         }
 
         return _sales;
+    }
+
+    private async Task ReadSalesAsync()
+    {
+        try
+        {
+            var members = await redis.GetDatabase().SetMembersAsync(RedisKeys.Registry(_options.Namespace));
+            _sales = RedisKeys.SaleIds(members).ToList();
+            if (Interlocked.Exchange(ref _registryFailing, 0) == 1)
+            {
+                LogRegistryBack(_sales.Count);
+            }
+        }
+        catch (Exception ex) when (RedisFailure.Is(ex) || ex is TaskCanceledException)
+        {
+            if (Interlocked.Exchange(ref _registryFailing, 1) == 0)
+            {
+                LogRegistryFailed(_sales.Count, ex.Message);
+            }
+        }
+        finally
+        {
+            _salesRead = DateTime.UtcNow;
+        }
     }
 
     private async Task PumpAsync(Guid saleId, bool claim, CancellationToken ct)
@@ -291,7 +340,21 @@ public sealed partial class OutboxPersister(
                     return;
                 }
 
-                if (!await PersistAsync(db, key, saleId, entries, ct))
+                bool persisted;
+                try
+                {
+                    persisted = await PersistAsync(db, key, saleId, entries, ct);
+                }
+                catch
+                {
+                    // Delivered to this consumer and not acknowledged (the record's write or the acknowledgement failed: after
+                    // a failover the MULTI's EXECABORT): the next pass reads them again from "0-0". Until 2026-12-06 they waited
+                    // for XAUTOCLAIM's idle claim (ClaimIdle, 15 s and more), logged as left by another instance.
+                    stream.OwnPending = true;
+                    throw;
+                }
+
+                if (!persisted)
                 {
                     stream.OwnPending = true;
                     return;
@@ -614,6 +677,12 @@ public sealed partial class OutboxPersister(
 
     [LoggerMessage(EventId = 4206, Level = LogLevel.Warning, Message = "Stats catch-up failed ({Error}); the stats stay exact and it is tried again")]
     private partial void LogCatchUpFailed(string error);
+
+    [LoggerMessage(EventId = 4231, Level = LogLevel.Warning, Message = "Persister: the registry of sales cannot be read ({Error}); the {Count} sales last read are swept until it can")]
+    private partial void LogRegistryFailed(int count, string error);
+
+    [LoggerMessage(EventId = 4232, Level = LogLevel.Information, Message = "Persister: the registry of sales is read again ({Count} sales)")]
+    private partial void LogRegistryBack(int count);
 
     [LoggerMessage(EventId = 4207, Level = LogLevel.Error, Message = "Persister: a pass failed unexpectedly; the next one starts in 1 s")]
     private partial void LogPassFailed(Exception ex);
