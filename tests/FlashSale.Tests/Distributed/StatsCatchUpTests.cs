@@ -24,7 +24,9 @@ public sealed class StatsCatchUpTests() : AdminAppTest(new TestApp(kind: Storage
         var stats = await Admin.GetJsonAsync("/api/v1/admin/stats");
         var totals = stats["totals"]!;
         Assert.Equal(24, totals["units"]!.GetValue<long>());
-        Assert.Equal(180m, totals["revenue"]!.GetValue<decimal>());
+        // One currency, one amount (revenue is per currency since 2026-12-06).
+        var revenue = Assert.Single(totals["revenue"]!.AsArray())!;
+        Assert.Equal(180m, revenue["amount"]!.GetValue<decimal>());
         Assert.Equal(12, totals["uniqueBuyers"]!.GetValue<long>());
 
         long pending = -1;
