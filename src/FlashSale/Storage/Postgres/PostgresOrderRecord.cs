@@ -8,26 +8,52 @@ namespace FlashSale.Storage.Postgres;
 public sealed class PostgresOrderRecord(NpgsqlDataSource db, SaleChangeListener? saleChanges = null)
 {
     /// <summary>
-    /// Inserts a batch in one statement and one transaction. A row already there (a redelivered
-    /// outbox entry) changes nothing. Returns, per order id, whether it is now in the record;
-    /// false means a unique constraint refused it (the ledger and the record disagree).
+    /// Inserts a batch in one transaction (one round trip: the sale's row lock, then <see cref="InsertSql"/>). A row
+    /// already there (a redelivered outbox entry) changes nothing and counts as present. Returns, per order id, whether
+    /// it is now in the record; false means the record refused it: a unique constraint, or (<see cref="BatchOutcome.Overdrawn"/>)
+    /// the sale's stock or a buyer's limit, which the ledger that decided it did not know had been reached (G1, G2).
     /// </summary>
-    public async Task<Dictionary<Guid, bool>> InsertBatchAsync(IReadOnlyList<DecidedOrder> batch, CancellationToken ct)
+    public async Task<BatchOutcome> InsertBatchAsync(IReadOnlyList<DecidedOrder> batch, CancellationToken ct)
     {
-        await using var command = db.CreateCommand(InsertSql);
-        AddInsertParameters(command.Parameters, batch);
+        // The lock in a statement of its own, before the insert's: in READ COMMITTED each statement reads the rows
+        // committed when it starts, and the insert's look at the buyers' confirmed orders must see every batch of the
+        // sale that committed before this one took the lock (another instance's, which waited for it or held it). The
+        // stock needs no such care (the insert reads the sale's row as locked, its latest version), the limit does.
+        await using var command = db.CreateBatch();
+        var lockSale = new NpgsqlBatchCommand("SELECT 1 FROM sales WHERE id = $1 FOR NO KEY UPDATE");
+        lockSale.Parameters.Add(new NpgsqlParameter { Value = batch[0].Order.SaleId, NpgsqlDbType = NpgsqlDbType.Uuid });
+        var insert = new NpgsqlBatchCommand(InsertSql);
+        AddInsertParameters(insert.Parameters, batch);
+        command.BatchCommands.Add(lockSale);
+        command.BatchCommands.Add(insert);
 
         // The rows this statement inserted; a redelivered entry's row is already there and is looked up below.
         var present = new HashSet<Guid>();
+        var overdrawn = new Dictionary<Guid, string>();
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
+            await reader.NextResultAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                present.Add(reader.GetGuid(0));
+                var id = reader.GetGuid(0);
+                switch (reader.GetInt16(1))
+                {
+                    case Inserted:
+                        present.Add(id);
+                        break;
+                    case OverStock:
+                        overdrawn[id] = $"over the stock: the record holds confirmed orders for the sale's {reader.GetInt32(2)} units, " +
+                            "and this one would exceed it (the ledger that decided it had not counted them all: a failover to a lagging replica?)";
+                        break;
+                    case OverLimit:
+                        overdrawn[id] = $"over the per-user limit: the buyer's confirmed units in the record would exceed {reader.GetInt32(3)} " +
+                            "(the ledger that decided it had not counted them all: a failover to a lagging replica?)";
+                        break;
+                }
             }
         }
 
-        var missing = batch.Select(b => b.Order.Id).Where(id => !present.Contains(id)).ToArray();
+        var missing = batch.Select(b => b.Order.Id).Where(id => !present.Contains(id) && !overdrawn.ContainsKey(id)).ToArray();
         if (missing.Length > 0)
         {
             // Rows already there (a redelivery, or another persister's commit during this statement, which its
@@ -41,12 +67,17 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db, SaleChangeListener?
             }
         }
 
-        return batch.ToDictionary(b => b.Order.Id, b => present.Contains(b.Order.Id));
+        return new BatchOutcome(batch.ToDictionary(b => b.Order.Id, b => present.Contains(b.Order.Id)), overdrawn);
     }
+
+    private const short Inserted = 0;
+    private const short OverStock = 1;
+    private const short OverLimit = 2;
 
     /// <summary>
     /// The persister's batch insert. The sale's row is locked FOR NO KEY UPDATE for the transaction, before any row takes
-    /// its <c>seq</c>:
+    /// its <c>seq</c> (<see cref="InsertBatchAsync"/> takes it one statement earlier; the CTE keeps the statement safe on
+    /// its own):
     /// <list type="bullet">
     /// <item>Batches of one sale commit one after another, in <c>seq</c> order, so the orders of a sale any statement sees
     /// are the first ones by <c>seq</c> and a keyset cursor over <c>(sale_id, seq)</c> never passes an order that commits
@@ -59,25 +90,63 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db, SaleChangeListener?
     /// <item>Only orders decided under the sale's current ledger epoch (migration 6) are recorded: a rebuild advancing the
     /// epoch (FOR UPDATE) waits for this statement to commit before it reads the orders, or this statement waits for the
     /// rebuild and reads the new epoch. An entry of no epoch (written before version 6) is not fenced.</item>
+    /// <item>G1 and G2 hold here whatever the ledger decided (migration 8): Redis's replication is asynchronous, and a
+    /// replica promoted by a failover sold again units the record already held. Entries are taken in the batch's
+    /// (the stream's) order: an entry is refused when the buyer's confirmed units in the sale (one index lookup per
+    /// buyer of the batch, <c>ix_orders_user</c>) plus theirs earlier in the batch would exceed the per-user limit, or
+    /// when the sale's confirmed units (<c>sales.confirmed_units</c>, kept by triggers on orders) plus the batch's
+    /// earlier entries within their limit would exceed the stock; once one does not fit, no later one does (no later
+    /// buyer passes an earlier one). An entry already recorded (a redelivery) is left out of both sums, and is present.
+    /// Each entry decided here comes back with its verdict (0 inserted, 1 over the stock, 2 over the limit, 3 left out
+    /// by a unique constraint), with the sale's stock and limit; an entry of another epoch or already present does
+    /// not come back.</item>
     /// </list>
     /// The lock is a CTE joined to every row (LEFT JOIN: a sale the record lacks still leaves the foreign key to refuse
-    /// an unfenced entry), not a subquery in WHERE: <c>epoch IS NULL OR …</c> would skip the subquery, and its lock, for
-    /// unfenced entries.
+    /// an unfenced entry, its stock and limit unknown and not checked), not a subquery in WHERE: <c>epoch IS NULL OR …</c>
+    /// would skip the subquery, and its lock, for unfenced entries.
     /// </summary>
     internal const string InsertSql = """
-        WITH sale AS (SELECT ledger_epoch FROM sales WHERE id = $13 FOR NO KEY UPDATE)
-        INSERT INTO orders (id, sale_id, user_id, username, quantity, unit_price, currency, purchased_at,
-                            remaining_after, idempotency_key, limit_one)
-        SELECT id, sale_id, user_id, username, quantity, unit_price, currency, purchased_at, remaining_after,
-               idempotency_key, limit_one
-        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::numeric[], $7::text[],
-                    $8::timestamptz[], $9::int[], $10::text[], $11::boolean[], $12::bigint[])
-             AS d(id, sale_id, user_id, username, quantity, unit_price, currency, purchased_at, remaining_after,
-                  idempotency_key, limit_one, epoch)
-             LEFT JOIN sale ON true
-        WHERE d.epoch IS NULL OR d.epoch = sale.ledger_epoch
-        ON CONFLICT DO NOTHING
-        RETURNING id
+        WITH sale AS (SELECT ledger_epoch, total_stock, per_user_limit, confirmed_units FROM sales WHERE id = $13 FOR NO KEY UPDATE),
+        fresh AS (
+            SELECT d.*, sale.total_stock, sale.per_user_limit, sale.confirmed_units
+            FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::numeric[], $7::text[],
+                        $8::timestamptz[], $9::int[], $10::text[], $11::boolean[], $12::bigint[]) WITH ORDINALITY
+                 AS d(id, sale_id, user_id, username, quantity, unit_price, currency, purchased_at, remaining_after,
+                      idempotency_key, limit_one, epoch, n)
+                 LEFT JOIN sale ON true
+            WHERE (d.epoch IS NULL OR d.epoch = sale.ledger_epoch)
+              AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = d.id)
+        ),
+        held AS (
+            SELECT b.user_id, h.units
+            FROM (SELECT DISTINCT user_id FROM fresh) b,
+                 LATERAL (SELECT COALESCE(SUM(o.quantity), 0) AS units FROM orders o
+                          WHERE o.user_id = b.user_id AND o.sale_id = $13 AND o.status = 0) h
+        ),
+        within_limit AS (
+            SELECT f.*, h.units + SUM(f.quantity) OVER (PARTITION BY f.user_id ORDER BY f.n) <= f.per_user_limit AS fits_limit
+            FROM fresh f JOIN held h USING (user_id)
+        ),
+        judged AS (
+            SELECT w.*, w.confirmed_units + SUM(w.quantity) FILTER (WHERE w.fits_limit IS NOT FALSE) OVER (ORDER BY w.n)
+                        <= w.total_stock AS fits_stock
+            FROM within_limit w
+        ),
+        inserted AS (
+            INSERT INTO orders (id, sale_id, user_id, username, quantity, unit_price, currency, purchased_at,
+                                remaining_after, idempotency_key, limit_one)
+            SELECT id, sale_id, user_id, username, quantity, unit_price, currency, purchased_at, remaining_after,
+                   idempotency_key, limit_one
+            FROM judged
+            WHERE fits_limit IS NOT FALSE AND fits_stock IS NOT FALSE
+            ORDER BY n
+            ON CONFLICT DO NOTHING
+            RETURNING id
+        )
+        SELECT j.id,
+               (CASE WHEN i.id IS NOT NULL THEN 0 WHEN NOT j.fits_limit THEN 2 WHEN NOT j.fits_stock THEN 1 ELSE 3 END)::smallint,
+               j.total_stock, j.per_user_limit
+        FROM judged j LEFT JOIN inserted i ON i.id = j.id
         """;
 
     /// <summary>The batch as <see cref="InsertSql"/>'s parameters, one array per column.</summary>
@@ -231,3 +300,10 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db, SaleChangeListener?
 /// decided under (null in entries written before migration 6).
 /// </summary>
 public sealed record DecidedOrder(Order Order, bool LimitOne, long? Epoch = null);
+
+/// <summary>
+/// What <see cref="PostgresOrderRecord.InsertBatchAsync"/> did with a batch: per order id, whether it is now in the record;
+/// and, among those that are not, the ones refused because recording them would exceed the sale's stock or the buyer's
+/// limit (G1, G2), with why. Such a refusal means the ledger that decided them disagrees with the record.
+/// </summary>
+public sealed record BatchOutcome(Dictionary<Guid, bool> Present, Dictionary<Guid, string> Overdrawn);

@@ -410,6 +410,7 @@ public sealed partial class OutboxPersister(
         var unreadable = new List<Guid>();
         var batch = new List<DecidedOrder>(entries.Length);
         var entryOf = new Dictionary<Guid, RedisValue>(entries.Length);
+        var overdrawn = new HashSet<Guid>();
         foreach (var entry in entries)
         {
             try
@@ -438,7 +439,7 @@ public sealed partial class OutboxPersister(
         Dictionary<Guid, bool> stored;
         try
         {
-            stored = batch.Count == 0 ? [] : await InsertAsync(batch, entryOf, refused, saleId, ct);
+            stored = batch.Count == 0 ? [] : await InsertAsync(batch, entryOf, refused, overdrawn, saleId, ct);
             await NameStaleAsync(batch, stored, entryOf, refused, saleId, ct);
         }
         catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
@@ -454,7 +455,14 @@ public sealed partial class OutboxPersister(
                 // Not inserted and no exception: ON CONFLICT met a unique constraint (a second limit-one order).
                 var why = refused.TryGetValue(entryOf[orderId], out var reason) ? reason : "a unique constraint of the record: the ledger disagreed with it";
                 refused[entryOf[orderId]] = why;
-                LogRefused(orderId, saleId, why);
+                if (overdrawn.Contains(orderId))
+                {
+                    LogOverdrawn(orderId, saleId, why);
+                }
+                else
+                {
+                    LogRefused(orderId, saleId, why);
+                }
             }
         }
 
@@ -478,10 +486,16 @@ public sealed partial class OutboxPersister(
         // for the record and answered 202 pending, every time).
         var released = batch.Where(o => o.Order.IdempotencyKey is not null && !stored[o.Order.Id])
             .Select(o => done.KeyDeleteAsync(RedisKeys.Idempotency(saleId, o.Order.UserId, o.Order.IdempotencyKey!))).ToList();
+        // Over the stock or a buyer's limit in the record: the state that decided it is not the record's (a failover to a
+        // lagging replica: its stock, holds and keys older than the orders recorded), and would go on selling what the
+        // record holds. It goes, as a lost state does, in the same MULTI; the next purchase or read rebuilds it from the
+        // record under a new ledger epoch, which fences out the rest of its outbox (refused as stale, 503).
+        var dropped = overdrawn.Count == 0 ? Task.FromResult(0L)
+            : done.KeyDeleteAsync([RedisKeys.Meta(saleId), RedisKeys.Stock(saleId), RedisKeys.Buyers(saleId), RedisKeys.Cancelled(saleId)]);
         var acknowledged = done.StreamAcknowledgeAsync(key, RedisKeys.PersisterGroup, ids);
         var deleted = done.StreamDeleteAsync(key, ids);
         await done.ExecuteAsync();
-        await Task.WhenAll([acknowledged, deleted, .. kept, .. released]);
+        await Task.WhenAll([acknowledged, deleted, dropped, .. kept, .. released]);
 
         // Announced to the other instances only for the orders no purchase here was waiting for: an order is
         // nearly always persisted by the instance that decided it, and then nobody else waits. (A retry of the
@@ -510,11 +524,11 @@ public sealed partial class OutboxPersister(
     /// here; anything else (an outage) is thrown, and the batch stays in the outbox to be written again.
     /// </summary>
     private async Task<Dictionary<Guid, bool>> InsertAsync(List<DecidedOrder> batch, Dictionary<Guid, RedisValue> entryOf,
-        Dictionary<RedisValue, string> refused, Guid saleId, CancellationToken ct)
+        Dictionary<RedisValue, string> refused, HashSet<Guid> overdrawn, Guid saleId, CancellationToken ct)
     {
         try
         {
-            return await record.InsertBatchAsync(batch, ct);
+            return Overdrawn(await record.InsertBatchAsync(batch, ct), entryOf, refused, overdrawn);
         }
         catch (Npgsql.PostgresException ex) when (ex.SqlState == Npgsql.PostgresErrorCodes.ForeignKeyViolation)
         {
@@ -538,7 +552,7 @@ public sealed partial class OutboxPersister(
             {
                 try
                 {
-                    stored[decided.Order.Id] = (await record.InsertBatchAsync([decided], ct))[decided.Order.Id];
+                    stored[decided.Order.Id] = Overdrawn(await record.InsertBatchAsync([decided], ct), entryOf, refused, overdrawn)[decided.Order.Id];
                 }
                 catch (Npgsql.PostgresException one) when (IsRefusedData(one))
                 {
@@ -549,6 +563,19 @@ public sealed partial class OutboxPersister(
 
             return stored;
         }
+    }
+
+    /// <summary>The orders the record refused for its stock or a buyer's limit (G1, G2), with why.</summary>
+    private static Dictionary<Guid, bool> Overdrawn(BatchOutcome outcome, Dictionary<Guid, RedisValue> entryOf,
+        Dictionary<RedisValue, string> refused, HashSet<Guid> overdrawn)
+    {
+        foreach (var (orderId, why) in outcome.Overdrawn)
+        {
+            refused[entryOf[orderId]] = why;
+            overdrawn.Add(orderId);
+        }
+
+        return outcome.Present;
     }
 
     /// <summary>
@@ -665,6 +692,9 @@ public sealed partial class OutboxPersister(
 
     [LoggerMessage(EventId = 4205, Level = LogLevel.Error, Message = "Order {OrderId} of sale {SaleId} was refused by the record ({Reason}); it is kept in the sale's :refused stream, and reconciliation will report the drift")]
     private partial void LogRefused(Guid orderId, Guid saleId, string reason);
+
+    [LoggerMessage(EventId = 4211, Level = LogLevel.Error, Message = "Order {OrderId} of sale {SaleId} was refused by the record ({Reason}): Redis's state of the sale disagrees with the record, and is rebuilt from it; the order is kept in the sale's :refused stream")]
+    private partial void LogOverdrawn(Guid orderId, Guid saleId, string reason);
 
     [LoggerMessage(EventId = 4210, Level = LogLevel.Warning, Message = "Persister: {Count} outboxes could not be measured this sweep ({Error}); they are tried again at the next")]
     private partial void LogSweepIncomplete(int count, string error);
