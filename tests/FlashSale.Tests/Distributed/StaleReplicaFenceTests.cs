@@ -132,7 +132,7 @@ public sealed class StaleReplicaFenceTests() : AdminAppTest(new TestApp(kind: St
         var recorded = (await Admin.AllOrdersAsync(sale)).Where(o => o["status"]!.GetValue<string>() == "confirmed")
             .Select(o => o["orderId"]!.GetValue<string>()).Order().ToList();
         Assert.Equal(confirmed.Order().ToList(), recorded);
-        Assert.Equal(confirmed.Count, await App.Storage.ScalarAsync($"SELECT confirmed_units FROM sales WHERE id = '{sale}'"));
+        Assert.Equal(confirmed.Count, await App.Storage.ScalarAsync($"SELECT confirmed FROM sale_units WHERE sale_id = '{sale}'"));
     }
 
     private Task<long> ConfirmedAsync(string sale) =>

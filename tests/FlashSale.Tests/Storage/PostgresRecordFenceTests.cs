@@ -128,14 +128,17 @@ public sealed class PostgresRecordFenceTests : RecordDatabaseTest
     }
 
     /// <summary>
-    /// Another instance's batch of the same sale commits while this one waits for the sale's lock: this batch's look at
-    /// its buyers' confirmed orders must see that batch (a statement reads what was committed when it started, so the
-    /// lock is taken by a statement of its own first). A limit above 1, where no unique index is a backstop.
+    /// Another instance's batch of the same sale commits while this one waits for the sale's lock: this batch must count
+    /// its units and see its buyers' orders. The statement's snapshot is taken before the lock: the stock is read from the
+    /// sale's count as locked (its latest version), the buyers' orders with a snapshot taken after it (sale_buyers_units).
+    /// A limit above 1, where no unique index is a backstop.
     /// </summary>
-    [Fact]
-    public async Task ABatchWaitingForAnotherInstancesBatch_SeesItsOrders_ForTheLimit()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ABatchWaitingForAnotherInstancesBatch_SeesWhatItCommitted(bool forTheStock)
     {
-        await OpenSaleAsync(totalStock: 100, perUserLimit: 2);
+        await OpenSaleAsync(totalStock: forTheStock ? 3 : 100, perUserLimit: 2);
         var epoch = await _record.LedgerEpochAsync(_sale, CancellationToken.None);
         Task<BatchOutcome> waiting;
         await using (var otherInstance = await Db.OpenConnectionAsync())
@@ -147,15 +150,17 @@ public sealed class PostgresRecordFenceTests : RecordDatabaseTest
                 await insert.ExecuteNonQueryAsync();
             }
 
-            waiting = _record.InsertBatchAsync([Decided("buyer", epoch: epoch)], CancellationToken.None);
+            waiting = _record.InsertBatchAsync([Decided(forTheStock ? "other" : "buyer", quantity: forTheStock ? 2 : 1, epoch: epoch)],
+                CancellationToken.None);
             await Task.Delay(300);
             Assert.False(waiting.IsCompleted, "the batch did not wait for the sale's lock");
             await tx.CommitAsync();
         }
 
         var outcome = await waiting;
-        Assert.Single(outcome.Overdrawn);
-        Assert.Equal(2, await Storage.ScalarAsync($"SELECT SUM(quantity) FROM orders WHERE sale_id = '{_sale}' AND user_id = 'buyer'"));
+        Assert.StartsWith(forTheStock ? "over the stock" : "over the per-user limit", Assert.Single(outcome.Overdrawn).Value, StringComparison.Ordinal);
+        Assert.Equal(2, await ConfirmedUnitsAsync());
+        Assert.Equal(2, await CountedUnitsAsync());
     }
 
     private DecidedOrder Decided(string user, int quantity = 1, bool limitOne = false, long? epoch = null) => new(new Order
@@ -172,7 +177,7 @@ public sealed class PostgresRecordFenceTests : RecordDatabaseTest
     }, limitOne, epoch);
 
     /// <summary>The sale's count (migration 8).</summary>
-    private Task<long> CountedUnitsAsync() => Storage.ScalarAsync($"SELECT confirmed_units FROM sales WHERE id = '{_sale}'");
+    private Task<long> CountedUnitsAsync() => Storage.ScalarAsync($"SELECT confirmed FROM sale_units WHERE sale_id = '{_sale}'");
 
     /// <summary>The sale's confirmed units, summed from its orders.</summary>
     private Task<long> ConfirmedUnitsAsync() =>

@@ -8,31 +8,21 @@ namespace FlashSale.Storage.Postgres;
 public sealed class PostgresOrderRecord(NpgsqlDataSource db, SaleChangeListener? saleChanges = null)
 {
     /// <summary>
-    /// Inserts a batch in one transaction (one round trip: the sale's row lock, then <see cref="InsertSql"/>). A row
+    /// Inserts a batch in one statement and one transaction (<see cref="InsertSql"/>). A row
     /// already there (a redelivered outbox entry) changes nothing and counts as present. Returns, per order id, whether
     /// it is now in the record; false means the record refused it: a unique constraint, or (<see cref="BatchOutcome.Overdrawn"/>)
     /// the sale's stock or a buyer's limit, which the ledger that decided it did not know had been reached (G1, G2).
     /// </summary>
     public async Task<BatchOutcome> InsertBatchAsync(IReadOnlyList<DecidedOrder> batch, CancellationToken ct)
     {
-        // The lock in a statement of its own, before the insert's: in READ COMMITTED each statement reads the rows
-        // committed when it starts, and the insert's look at the buyers' confirmed orders must see every batch of the
-        // sale that committed before this one took the lock (another instance's, which waited for it or held it). The
-        // stock needs no such care (the insert reads the sale's row as locked, its latest version), the limit does.
-        await using var command = db.CreateBatch();
-        var lockSale = new NpgsqlBatchCommand("SELECT 1 FROM sales WHERE id = $1 FOR NO KEY UPDATE");
-        lockSale.Parameters.Add(new NpgsqlParameter { Value = batch[0].Order.SaleId, NpgsqlDbType = NpgsqlDbType.Uuid });
-        var insert = new NpgsqlBatchCommand(InsertSql);
-        AddInsertParameters(insert.Parameters, batch);
-        command.BatchCommands.Add(lockSale);
-        command.BatchCommands.Add(insert);
+        await using var command = db.CreateCommand(InsertSql);
+        AddInsertParameters(command.Parameters, batch);
 
         // The rows this statement inserted; a redelivered entry's row is already there and is looked up below.
         var present = new HashSet<Guid>();
         var overdrawn = new Dictionary<Guid, string>();
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
-            await reader.NextResultAsync(ct);
             while (await reader.ReadAsync(ct))
             {
                 var id = reader.GetGuid(0);
@@ -76,8 +66,7 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db, SaleChangeListener?
 
     /// <summary>
     /// The persister's batch insert. The sale's row is locked FOR NO KEY UPDATE for the transaction, before any row takes
-    /// its <c>seq</c> (<see cref="InsertBatchAsync"/> takes it one statement earlier; the CTE keeps the statement safe on
-    /// its own):
+    /// its <c>seq</c>:
     /// <list type="bullet">
     /// <item>Batches of one sale commit one after another, in <c>seq</c> order, so the orders of a sale any statement sees
     /// are the first ones by <c>seq</c> and a keyset cursor over <c>(sale_id, seq)</c> never passes an order that commits
@@ -93,8 +82,10 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db, SaleChangeListener?
     /// <item>G1 and G2 hold here whatever the ledger decided (migration 8): Redis's replication is asynchronous, and a
     /// replica promoted by a failover sold again units the record already held. Entries are taken in the batch's
     /// (the stream's) order: an entry is refused when the buyer's confirmed units in the sale (one index lookup per
-    /// buyer of the batch, <c>ix_orders_user</c>) plus theirs earlier in the batch would exceed the per-user limit, or
-    /// when the sale's confirmed units (<c>sales.confirmed_units</c>, kept by triggers on orders) plus the batch's
+    /// buyer of the batch, <c>ix_orders_user</c>, read by <c>sale_buyers_units</c> with a snapshot taken after the lock:
+    /// the statement's own, taken before, missed a batch another instance committed while this one waited) plus theirs earlier in the batch would exceed the per-user limit, or
+    /// when the sale's confirmed units (<c>sale_units</c>, kept by triggers on orders, its row locked with the sale's:
+    /// read as locked, its latest version) plus the batch's
     /// earlier entries within their limit would exceed the stock; once one does not fit, no later one does (no later
     /// buyer passes an earlier one). An entry already recorded (a redelivery) is left out of both sums, and is present.
     /// Each entry decided here comes back with its verdict (0 inserted, 1 over the stock, 2 over the limit, 3 left out
@@ -106,7 +97,9 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db, SaleChangeListener?
     /// would skip the subquery, and its lock, for unfenced entries.
     /// </summary>
     internal const string InsertSql = """
-        WITH sale AS (SELECT ledger_epoch, total_stock, per_user_limit, confirmed_units FROM sales WHERE id = $13 FOR NO KEY UPDATE),
+        WITH sale AS (SELECT s.ledger_epoch, s.total_stock, s.per_user_limit, u.confirmed AS confirmed_units
+                      FROM sales s JOIN sale_units u ON u.sale_id = s.id WHERE s.id = $13
+                      FOR NO KEY UPDATE OF s FOR UPDATE OF u),
         fresh AS (
             SELECT d.*, sale.total_stock, sale.per_user_limit, sale.confirmed_units
             FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::numeric[], $7::text[],
@@ -118,10 +111,7 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db, SaleChangeListener?
               AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = d.id)
         ),
         held AS (
-            SELECT b.user_id, h.units
-            FROM (SELECT DISTINCT user_id FROM fresh) b,
-                 LATERAL (SELECT COALESCE(SUM(o.quantity), 0) AS units FROM orders o
-                          WHERE o.user_id = b.user_id AND o.sale_id = $13 AND o.status = 0) h
+            SELECT buyer AS user_id, units FROM sale_buyers_units($13, ARRAY(SELECT DISTINCT user_id FROM fresh))
         ),
         within_limit AS (
             SELECT f.*, h.units + SUM(f.quantity) OVER (PARTITION BY f.user_id ORDER BY f.n) <= f.per_user_limit AS fits_limit
@@ -281,7 +271,7 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db, SaleChangeListener?
     public async Task WipeAsync(CancellationToken ct)
     {
         await using var command = db.CreateCommand(
-            "TRUNCATE orders, sales, sale_totals, daily_totals, buyer_totals, stats_pending; UPDATE stats_counters SET unique_buyers = 0;");
+            "TRUNCATE orders, sale_units, sales, sale_totals, daily_totals, buyer_totals, stats_pending; UPDATE stats_counters SET unique_buyers = 0;");
         try
         {
             await command.ExecuteNonQueryAsync(ct);
