@@ -8,7 +8,7 @@ using StackExchange.Redis;
 namespace FlashSale.Tests.Distributed;
 
 /// <summary>
-/// G1 and G2 across a failover to a lagging replica (migration 8). Redis replicates asynchronously: the replica a
+/// G1 and G2 across a failover to a lagging replica (migration 9). Redis replicates asynchronously: the replica a
 /// failover promotes can hold a sale's stock, buyers' holds and Idempotency-Keys as they were before orders the
 /// persister had already recorded, and it sells those units again. The audit's run on a Cluster: 14 confirmed orders
 /// for a stock of 10, buyers holding 2 with a limit of 1, and reconciliation "repairing" it on every call. Here the

@@ -7,7 +7,7 @@ using Npgsql;
 namespace FlashSale.Tests.Storage;
 
 /// <summary>
-/// The persister's batch insert holds G1 and G2 itself (migration 8, <see cref="PostgresOrderRecord.InsertSql"/>):
+/// The persister's batch insert holds G1 and G2 itself (migration 9, <see cref="PostgresOrderRecord.InsertSql"/>):
 /// whatever the ledger decided (a Redis replica promoted by a failover decides on an older stock, older holds), the
 /// record never confirms more units than the sale's stock, nor more to one buyer than the sale's limit. Entries are
 /// taken in the batch's order; a redelivered entry already recorded is present, not refused, and takes nothing twice;
@@ -176,7 +176,7 @@ public sealed class PostgresRecordFenceTests : RecordDatabaseTest
         RemainingAfter = 0,
     }, limitOne, epoch);
 
-    /// <summary>The sale's count (migration 8).</summary>
+    /// <summary>The sale's count (migration 9).</summary>
     private Task<long> CountedUnitsAsync() => Storage.ScalarAsync($"SELECT confirmed FROM sale_units WHERE sale_id = '{_sale}'");
 
     /// <summary>The sale's confirmed units, summed from its orders.</summary>

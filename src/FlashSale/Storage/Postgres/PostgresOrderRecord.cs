@@ -79,7 +79,7 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db, SaleChangeListener?
     /// <item>Only orders decided under the sale's current ledger epoch (migration 6) are recorded: a rebuild advancing the
     /// epoch (FOR UPDATE) waits for this statement to commit before it reads the orders, or this statement waits for the
     /// rebuild and reads the new epoch. An entry of no epoch (written before version 6) is not fenced.</item>
-    /// <item>G1 and G2 hold here whatever the ledger decided (migration 8): Redis's replication is asynchronous, and a
+    /// <item>G1 and G2 hold here whatever the ledger decided (migration 9): Redis's replication is asynchronous, and a
     /// replica promoted by a failover sold again units the record already held. Entries are taken in the batch's
     /// (the stream's) order: an entry is refused when the buyer's confirmed units in the sale (one index lookup per
     /// buyer of the batch, <c>ix_orders_user</c>, read by <c>sale_buyers_units</c> with a snapshot taken after the lock:
