@@ -176,8 +176,17 @@ public sealed class PostgresRecordFenceTests : RecordDatabaseTest
         RemainingAfter = 0,
     }, limitOne, epoch);
 
-    /// <summary>The sale's count (migration 9).</summary>
-    private Task<long> CountedUnitsAsync() => Storage.ScalarAsync($"SELECT confirmed FROM sale_units WHERE sale_id = '{_sale}'");
+    /// <summary>The sale's count (migration 9), after checking each buyer's count against their confirmed orders.</summary>
+    private async Task<long> CountedUnitsAsync()
+    {
+        Assert.Equal(0, await Storage.ScalarAsync($"""
+            SELECT count(*)
+            FROM (SELECT user_id, SUM(quantity) AS units FROM orders WHERE sale_id = '{_sale}' AND status = 0 GROUP BY user_id) o
+            FULL JOIN (SELECT user_id, confirmed FROM sale_buyer_units WHERE sale_id = '{_sale}' AND confirmed <> 0) b USING (user_id)
+            WHERE o.units IS DISTINCT FROM b.confirmed
+            """));
+        return await Storage.ScalarAsync($"SELECT confirmed FROM sale_units WHERE sale_id = '{_sale}'");
+    }
 
     /// <summary>The sale's confirmed units, summed from its orders.</summary>
     private Task<long> ConfirmedUnitsAsync() =>

@@ -81,8 +81,8 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db, SaleChangeListener?
     /// rebuild and reads the new epoch. An entry of no epoch (written before version 6) is not fenced.</item>
     /// <item>G1 and G2 hold here whatever the ledger decided (migration 9): Redis's replication is asynchronous, and a
     /// replica promoted by a failover sold again units the record already held. Entries are taken in the batch's
-    /// (the stream's) order: an entry is refused when the buyer's confirmed units in the sale (one index lookup per
-    /// buyer of the batch, <c>ix_orders_user</c>, read by <c>sale_buyers_units</c> with a snapshot taken after the lock:
+    /// (the stream's) order: an entry is refused when the buyer's confirmed units in the sale (<c>sale_buyer_units</c>, one
+    /// primary-key lookup per buyer of the batch, read by <c>sale_buyers_units</c> with a snapshot taken after the lock:
     /// the statement's own, taken before, missed a batch another instance committed while this one waited) plus theirs earlier in the batch would exceed the per-user limit, or
     /// when the sale's confirmed units (<c>sale_units</c>, kept by triggers on orders, its row locked with the sale's:
     /// read as locked, its latest version) plus the batch's
@@ -271,7 +271,7 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db, SaleChangeListener?
     public async Task WipeAsync(CancellationToken ct)
     {
         await using var command = db.CreateCommand(
-            "TRUNCATE orders, sale_units, sales, sale_totals, daily_totals, buyer_totals, stats_pending; UPDATE stats_counters SET unique_buyers = 0;");
+            "TRUNCATE orders, sale_units, sale_buyer_units, sales, sale_totals, daily_totals, buyer_totals, stats_pending; UPDATE stats_counters SET unique_buyers = 0;");
         try
         {
             await command.ExecuteNonQueryAsync(ct);
