@@ -13,7 +13,10 @@ public static class Format
     /// some currencies only.
     /// </summary>
     public static string Money(decimal amount, string currency) =>
-        amount.ToString("#,0." + new string('0', Common.Money.MinorUnits(currency)), Culture).TrimEnd('.') + " " + currency;
+        amount.ToString(MoneyFormats[Common.Money.MinorUnits(currency)], Culture) + " " + currency;
+
+    // By minor units (ISO 4217 has 0 to 4): one format each, not one built per amount.
+    private static readonly string[] MoneyFormats = ["#,0", "#,0.0", "#,0.00", "#,0.000", "#,0.0000"];
 
     /// <summary>Axis labels: 3.1k USD rather than 3,123.50 USD.</summary>
     public static string Compact(decimal amount, string currency)
