@@ -41,6 +41,16 @@ internal static class RedisFailure
         && ex.StackTrace?.Contains("at StackExchange.Redis.", StringComparison.Ordinal) == true;
 
     /// <summary>
+    /// The client never sent the command: no connection to the node was up when it was issued (the connection fails fast,
+    /// <c>BacklogPolicy.FailFast</c>, with "No connection is available to service this operation", and the command still
+    /// waiting to be written). Redis never saw it, so a purchase script bought nothing. A command written before its
+    /// connection failed carries <see cref="CommandStatus.Sent"/> (or comes as the socket's raw error,
+    /// <see cref="IsBrokenConnection"/>): its outcome stays unknown.
+    /// </summary>
+    public static bool IsNeverSent(Exception ex) =>
+        ex is RedisConnectionException { CommandStatus: CommandStatus.WaitingToBeSent };
+
+    /// <summary>
     /// Redis refused the command before running it: a cluster slot in migration (TRYAGAIN: a multi-key command with a
     /// key missing, for the whole migration; ASK, MOVED), keys in different slots (CROSSSLOT), a script not loaded
     /// (NOSCRIPT), the server loading its data, a replica without its master, a replica asked to write (READONLY: a

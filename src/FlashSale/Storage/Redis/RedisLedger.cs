@@ -33,6 +33,7 @@ public sealed partial class RedisLedger(
 {
     private const string RecordDown = "Orders cannot be recorded right now; nothing was bought. Try again shortly.";
     private const string LedgerDown = "The purchase ledger is unreachable; if this attempt carried an Idempotency-Key, retry with the same key to learn its outcome.";
+    private const string LedgerUnreachable = "The purchase ledger is unreachable; this attempt was not sent to it, so nothing was bought. Try again shortly.";
     private const string LedgerRefused = "The purchase ledger refused this attempt before deciding it (Redis is moving or restoring this sale's data); nothing was bought. Try again shortly.";
 
     /// <summary>
@@ -138,6 +139,13 @@ public sealed partial class RedisLedger(
             // Until 2026-12-06 this answered "outcome unknown": a 16.6 s slot migration gave 40,041 such 503s and no 201.
             LogRedisFailed(attempt.SaleId, ex.Message);
             return new PurchaseOutcome.Unavailable(LedgerRefused);
+        }
+        catch (Exception ex) when (RedisFailure.IsNeverSent(ex))
+        {
+            // No connection was up, so the script was never written: nothing was bought. Until 2026-12-06 this answered
+            // "outcome unknown", and a client retried a key that could not have bought anything.
+            LogRedisFailed(attempt.SaleId, ex.Message);
+            return new PurchaseOutcome.Unavailable(LedgerUnreachable);
         }
         catch (Exception ex) when (RedisFailure.Is(ex) || ex is TaskCanceledException && !ct.IsCancellationRequested)
         {
