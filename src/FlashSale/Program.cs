@@ -41,6 +41,7 @@ try
     builder.Services.AddSingleton<AccountService>();
     builder.Services.AddSingleton<PurchaseAdmission>();
     builder.Services.AddSingleton<SaleCommands>();
+    builder.Services.AddFlashSaleSales();
     builder.Services.AddFlashSaleOperations();
     builder.Services.AddFlashSaleWeb();
     builder.Services.AddFlashSaleOpenApi();

@@ -1,5 +1,4 @@
 using System.Globalization;
-using FlashSale.Purchasing;
 
 namespace FlashSale.Sales;
 
@@ -8,6 +7,8 @@ namespace FlashSale.Sales;
 /// cursor. The cursor is the position of the last sale of the previous page, not an offset, so a sale created or
 /// deleted between two requests neither repeats nor skips another. Stock is read only for the sales a page can
 /// hold: a list of every sale ever read the stock of each (after a Redis loss, a rebuild of each from the record).
+/// Where the stock comes from is the caller's (the public list: <see cref="ListStockCache"/>); the status, the filter
+/// and the paging are always this request's, at <c>now</c>.
 /// </summary>
 internal static class SalePage
 {
@@ -16,10 +17,12 @@ internal static class SalePage
 
     /// <summary>
     /// Up to <paramref name="size"/> sales after <paramref name="after"/> with status <paramref name="wanted"/> (any
-    /// when null), and the cursor of the next page (null when this is the last).
+    /// when null), and the cursor of the next page (null when this is the last). <paramref name="readStocks"/> gives
+    /// the stock of several sales, in their order.
     /// </summary>
     public static async Task<(List<SaleResponse> Items, string? NextCursor)> ReadAsync(IReadOnlyList<Sale> all,
-        SalePosition? after, SaleStatus? wanted, int size, IPurchaseLedger ledger, DateTimeOffset now, CancellationToken ct)
+        SalePosition? after, SaleStatus? wanted, int size,
+        Func<IReadOnlyList<Sale>, CancellationToken, Task<IReadOnlyList<StockLevel>>> readStocks, DateTimeOffset now, CancellationToken ct)
     {
         // The window decides every status but active vs sold_out, so only sales that can match need their stock.
         var candidates = all.Where(s => (after is null || SalePosition.Of(s).CompareTo(after.Value) > 0) && CanHave(s, wanted, now))
@@ -30,7 +33,7 @@ internal static class SalePage
         for (var start = 0; start < candidates.Count; start += size + 1)
         {
             var chunk = candidates.GetRange(start, Math.Min(size + 1, candidates.Count - start));
-            var stocks = await ledger.GetStocksAsync(chunk, ct);
+            var stocks = await readStocks(chunk, ct);
             for (var i = 0; i < chunk.Count; i++)
             {
                 var response = SaleResponse.From(chunk[i], stocks[i], now);

@@ -12,6 +12,9 @@ public static class SalesApi
         var group = routes.MapGroup("/api/v1/sales").WithTags("Sales");
         group.MapGet("/", ListAsync).WithName("ListSales")
             .WithSummary("The sales with their live status and stock, a page at a time (cursor), optionally only those with one status.")
+            .WithDescription("The stock shown may be up to `Sales:ListStockMaxAge` old (1 s by default; it is kept per server "
+                + "instance); the status is worked out from that stock and the server's clock at the request (`serverTime`). "
+                + "A sale's own endpoints (`/api/v1/sales/{id}`, `/stock`, `/events`) and purchases are always exact.")
             .Refuses(StatusCodes.Status400BadRequest, Reasons.ValidationFailed);
         group.MapGet("/{id}", GetSale).WithName("GetSale").WithSummary("One sale, with remaining stock and the server's clock.")
             .Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound);
@@ -23,12 +26,23 @@ public static class SalesApi
     internal const string StatusFilter = "Only the sales with this status now: upcoming, active, sold_out or ended (400 otherwise). Every sale when absent.";
     internal const string LimitDoc = "Sales per page, 1-1000 (default 100).";
 
-    // A page of the sales, or of those with one status (as of now: Sale.StatusAt with the live stock), in start order;
-    // nextCursor fetches the next page (SalePage). Not an XML doc comment: the OpenAPI document would take it for the
-    // operation's summary, C# signatures included, over WithSummary.
-    internal static async Task<Results<Ok<SaleListResponse>, ProblemHttpResult>> ListAsync([Description(StatusFilter)] string? status,
+    // A page of the sales, or of those with one status (as of now: Sale.StatusAt with the stock of up to
+    // Sales:ListStockMaxAge ago, ListStockCache), in start order; nextCursor fetches the next page (SalePage). Not an
+    // XML doc comment: the OpenAPI document would take it for the operation's summary, C# signatures included, over
+    // WithSummary.
+    internal static Task<Results<Ok<SaleListResponse>, ProblemHttpResult>> ListAsync([Description(StatusFilter)] string? status,
         [Description(LimitDoc)] string? limit, [Description(QueryLimit.CursorDoc)] string? cursor,
-        ISaleStore sales, IPurchaseLedger ledger, TimeProvider clock, CancellationToken ct)
+        ISaleStore sales, ListStockCache stocks, TimeProvider clock, CancellationToken ct) =>
+        // The home page polls this list from every open tab: its stock comes from the per-instance cache.
+        ListPageAsync(status, limit, cursor, sales, stocks.GetStocksAsync, clock, ct);
+
+    /// <summary>
+    /// A page of a sale list with the stock from <paramref name="readStocks"/>: the public list's cached, the admin
+    /// list's exact. The sales are the store's and the status is worked out at this request's clock either way.
+    /// </summary>
+    internal static async Task<Results<Ok<SaleListResponse>, ProblemHttpResult>> ListPageAsync(string? status,
+        string? limit, string? cursor, ISaleStore sales,
+        Func<IReadOnlyList<Sale>, CancellationToken, Task<IReadOnlyList<StockLevel>>> readStocks, TimeProvider clock, CancellationToken ct)
     {
         if (!TryParseStatus(status, out var wanted))
         {
@@ -46,7 +60,7 @@ public static class SalesApi
         }
 
         var now = clock.GetUtcNow();
-        var (items, next) = await SalePage.ReadAsync(await sales.ListAsync(ct), after, wanted, size, ledger, now, ct);
+        var (items, next) = await SalePage.ReadAsync(await sales.ListAsync(ct), after, wanted, size, readStocks, now, ct);
         return TypedResults.Ok(new SaleListResponse(items, next, now));
     }
 
