@@ -74,7 +74,8 @@ public sealed class ListStockCache(IPurchaseLedger ledger, TimeProvider clock, I
 
         if (own is not null)
         {
-            await ReadAsync(missing!, now, own);
+            // Not awaited here: like every request joining it, this one waits below and may leave (ct) while it runs.
+            _ = ReadAsync(missing!, now, own);
         }
 
         foreach (var (index, read) in waits)
