@@ -13,6 +13,9 @@ namespace FlashSale.Tests.Sales;
 /// </summary>
 public sealed class ListStockCacheCoalescingTests
 {
+    /// <summary>Every wait is bounded: a cache that lost a read fails the test instead of hanging the run.</summary>
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+
     private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
     private readonly HeldLedger _ledger = new();
     private readonly ListStockCache _cache;
@@ -29,7 +32,7 @@ public sealed class ListStockCacheCoalescingTests
         Assert.Single(_ledger.Reads);
         Assert.All(waiting, w => Assert.False(w.IsCompleted));
         _ledger.Answer();
-        foreach (var levels in await Task.WhenAll(waiting))
+        foreach (var levels in await Task.WhenAll(waiting).WaitAsync(Bound))
         {
             Assert.Equal([new StockLevel(10, 10), new StockLevel(20, 20)], levels);
         }
@@ -39,7 +42,7 @@ public sealed class ListStockCacheCoalescingTests
         Assert.Equal(2, _ledger.Reads.Count);
         Assert.Equal([c.Id], _ledger.Reads[1].Select(s => s.Id));
         _ledger.Answer();
-        Assert.Equal([new StockLevel(10, 10), new StockLevel(30, 30), new StockLevel(20, 20)], await next);
+        Assert.Equal([new StockLevel(10, 10), new StockLevel(30, 30), new StockLevel(20, 20)], await next.WaitAsync(Bound));
     }
 
     [Fact]
@@ -49,13 +52,13 @@ public sealed class ListStockCacheCoalescingTests
         _ledger.Fail();
         foreach (var w in waiting)
         {
-            await Assert.ThrowsAsync<StoreUnavailableException>(() => w);
+            await Assert.ThrowsAsync<StoreUnavailableException>(() => w.WaitAsync(Bound));
         }
 
         var again = _cache.GetStocksAsync([_a], CancellationToken.None); // the clock has not moved
         Assert.Equal(2, _ledger.Reads.Count);
         _ledger.Answer();
-        Assert.Equal([new StockLevel(10, 10)], await again);
+        Assert.Equal([new StockLevel(10, 10)], await again.WaitAsync(Bound));
     }
 
     [Fact]
@@ -66,10 +69,10 @@ public sealed class ListStockCacheCoalescingTests
         var second = _cache.GetStocksAsync([_a], CancellationToken.None);
 
         await leaving.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.WaitAsync(Bound));
         _ledger.Answer();
 
-        Assert.Equal([new StockLevel(10, 10)], await second);
+        Assert.Equal([new StockLevel(10, 10)], await second.WaitAsync(Bound));
         Assert.Single(_ledger.Reads);
     }
 
