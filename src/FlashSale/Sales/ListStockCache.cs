@@ -42,9 +42,10 @@ public sealed class ListStockCache(IPurchaseLedger ledger, TimeProvider clock, I
             for (var i = 0; i < sales.Count; i++)
             {
                 var sale = sales[i];
+                // Stock kept for another total (an upcoming sale's stock edited since) is read again, never shown
+                // against the new total.
                 if (_kept.TryGetValue(sale.Id, out var kept) && IsFresh(kept, now) && kept.Level.TotalStock == sale.TotalStock)
                 {
-                    // A total changed since (an upcoming sale's stock edited) is read again, never shown against the new total.
                     levels[i] = kept.Level;
                     continue;
                 }
@@ -127,6 +128,7 @@ public sealed class ListStockCache(IPurchaseLedger ledger, TimeProvider clock, I
     /// <summary>Drops stock too old to be shown (a deleted sale's among it), at most once per max age.</summary>
     private void Sweep(DateTimeOffset now)
     {
+        // Skipped until a max age has passed since the last sweep, unless the clock went back past it.
         if (now < _nextSweep && now >= _nextSweep - _maxAge)
         {
             return;

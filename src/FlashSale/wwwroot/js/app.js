@@ -289,8 +289,8 @@
   // The home page's cards: one request for all of them every few seconds, the public list (GET /api/v1/sales, the
   // sales with their live status, stock and window), not a stream per card: a browser holds six connections per
   // host, and a shop of a dozen sales would take them all. The list is read from memory (the sale list the store
-  // remembers, every card's stock in one ledger batch), so a poll costs the server about what a page of the feed does,
-  // and a proxy may cache it for a second or two. Only while the page is seen (a hidden tab asks nothing); an error,
+  // remembers, every card's stock in one ledger batch that each instance keeps for Sales:ListStockMaxAge, 1 s, however
+  // many tabs poll), so a poll costs the server about what a page of the feed does. Only while the page is seen (a hidden tab asks nothing); an error,
   // 429 or 503 waits longer (Retry-After when given, else doubling up to a minute). A card whose sale is no longer
   // listed says it was removed; a new sale is only announced, with a link to reload (drawing a card needs the page).
   function poll(root, sales) {
