@@ -85,6 +85,50 @@ public sealed class LivePageTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HomePage_PollsOnlyTheSalesItCanShow_NotEverySaleEverRun()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var longAgo = (await fixture.Admin.CreateSaleAsync(5, startsAt: now.AddDays(-31), endsAt: now.AddDays(-30)))["id"]!.GetValue<string>();
+        // Six ended within the hour: the page's "Recently ended" holds these (or later ones), never the month-old sale.
+        for (var i = 0; i < 6; i++)
+        {
+            await fixture.Admin.CreateSaleAsync(5, startsAt: now.AddHours(-2), endsAt: now.AddMinutes(-50 + i));
+        }
+
+        var open = await CreateSaleAsync(stock: 5);
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/");
+        var poll = await page.WaitForResponseAsync(r => r.Url.Contains("/api/v1/sales?", StringComparison.Ordinal), new() { Timeout = 15_000 });
+        var listed = (await poll.JsonAsync())!.Value.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()).ToList();
+
+        Assert.Contains("endsAfter=", poll.Url, StringComparison.Ordinal);
+        Assert.Contains(open, listed);
+        Assert.DoesNotContain(longAgo, listed);
+        await Expect(Card(page, longAgo)).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task HomeCard_OfAnUpcomingSaleMovedIntoThePast_SaysEnded_NotRemoved()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var moved = (await fixture.Admin.CreateSaleAsync(5, startsAt: now.AddHours(1), endsAt: now.AddHours(2)))["id"]!.GetValue<string>();
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/");
+        await Expect(Badge(page, moved)).ToHaveTextAsync("Upcoming");
+
+        // Its window now ends before anything the page polls for: absent from the list, but not deleted.
+        using (var edited = await fixture.Admin.SendAsync(HttpMethod.Patch, $"/api/v1/admin/sales/{moved}",
+            JsonContent.Create(new { startsAt = now.AddDays(-40), endsAt = now.AddDays(-39) })))
+        {
+            await Api.EnsureAsync(edited, HttpStatusCode.OK);
+        }
+
+        await Expect(Badge(page, moved)).ToHaveTextAsync("Ended", Soon);
+        await Task.Delay(6_000); // another poll: still not taken for deleted
+        await Expect(Badge(page, moved)).ToHaveTextAsync("Ended");
+    }
+
+    [Fact]
     public async Task ProductPage_TheWindowLine_FollowsAnEarlyEnd()
     {
         var saleId = await CreateSaleAsync(stock: 5);

@@ -50,9 +50,9 @@ public static class AdminSalesApi
     // The public list's answer (status filter and paging included), behind the admin role: the dashboard's and the admin
     // tools' list. Its stock is read on every request, never the public list's cached (Sales:ListStockMaxAge).
     private static Task<Results<Ok<SaleListResponse>, ProblemHttpResult>> ListSales([Description(SalesApi.StatusFilter)] string? status,
-        [Description(SalesApi.LimitDoc)] string? limit, [Description(QueryLimit.CursorDoc)] string? cursor,
+        [Description(SalesApi.EndsAfterDoc)] string? endsAfter, [Description(SalesApi.LimitDoc)] string? limit, [Description(QueryLimit.CursorDoc)] string? cursor,
         ISaleStore sales, IPurchaseLedger ledger, TimeProvider clock, CancellationToken ct) =>
-        SalesApi.ListPageAsync(status, limit, cursor, sales, ledger.GetStocksAsync, clock, ct);
+        SalesApi.ListPageAsync(status, endsAfter, limit, cursor, sales, ledger.GetStocksAsync, clock, ct);
 
     private static async Task<Results<Ok<SaleResponse>, ProblemHttpResult>> GetSale(string id, ISaleStore sales,
         IPurchaseLedger ledger, TimeProvider clock, CancellationToken ct)

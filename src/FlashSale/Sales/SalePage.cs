@@ -16,16 +16,18 @@ internal static class SalePage
     public const int MaxSize = 1000;
 
     /// <summary>
-    /// Up to <paramref name="size"/> sales after <paramref name="after"/> with status <paramref name="wanted"/> (any
-    /// when null), and the cursor of the next page (null when this is the last). <paramref name="readStocks"/> gives
-    /// the stock of several sales, in their order.
+    /// Up to <paramref name="size"/> sales after <paramref name="after"/> that pass <paramref name="filter"/>, and the
+    /// cursor of the next page (null when this is the last). <paramref name="readStocks"/> gives the stock of several
+    /// sales, in their order.
     /// </summary>
     public static async Task<(List<SaleResponse> Items, string? NextCursor)> ReadAsync(IReadOnlyList<Sale> all,
-        SalePosition? after, SaleStatus? wanted, int size,
+        SalePosition? after, SaleFilter filter, int size,
         Func<IReadOnlyList<Sale>, CancellationToken, Task<IReadOnlyList<StockLevel>>> readStocks, DateTimeOffset now, CancellationToken ct)
     {
         // The window decides every status but active vs sold_out, so only sales that can match need their stock.
-        var candidates = all.Where(s => (after is null || SalePosition.Of(s).CompareTo(after.Value) > 0) && CanHave(s, wanted, now))
+        var wanted = filter.Status;
+        var candidates = all.Where(s => (after is null || SalePosition.Of(s).CompareTo(after.Value) > 0)
+                                        && (filter.EndsAfter is not { } endsAfter || s.EndsAt > endsAfter) && CanHave(s, wanted, now))
             .OrderBy(SalePosition.Of).ToList();
         var items = new List<SaleResponse>(Math.Min(size, candidates.Count));
         Sale? last = null;
@@ -61,6 +63,12 @@ internal static class SalePage
         _ => sale.IsOpenAt(now), // active or sold_out: the stock decides
     };
 }
+
+/// <summary>
+/// Which sales a list holds: those with one status now (any when null), and those ending after an instant (any when
+/// null; the home page's poll: its open cards and the recently ended ones it shows, not every sale ever run).
+/// </summary>
+public readonly record struct SaleFilter(SaleStatus? Status, DateTimeOffset? EndsAfter = null);
 
 /// <summary>Where a sale stands in a list: its start, its creation, its id (unique, so the order is total).</summary>
 public readonly record struct SalePosition(long StartsAtTicks, long CreatedAtTicks, Guid Id) : IComparable<SalePosition>

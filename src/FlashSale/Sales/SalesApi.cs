@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Globalization;
 using FlashSale.Common;
 using FlashSale.Purchasing;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -25,28 +26,35 @@ public static class SalesApi
 
     internal const string StatusFilter = "Only the sales with this status now: upcoming, active, sold_out or ended (400 otherwise). Every sale when absent.";
     internal const string LimitDoc = "Sales per page, 1-1000 (default 100).";
+    internal const string EndsAfterDoc = "Only the sales whose end is later than this instant (ISO 8601 with its offset, e.g. " +
+        "2026-12-06T08:00:00Z; 400 otherwise): every sale not yet ended and those ended since. Every sale when absent.";
 
     // A page of the sales, or of those with one status (as of now: Sale.StatusAt with the stock of up to
     // Sales:ListStockMaxAge ago, ListStockCache), in start order; nextCursor fetches the next page (SalePage). Not an
     // XML doc comment: the OpenAPI document would take it for the operation's summary, C# signatures included, over
     // WithSummary.
     internal static Task<Results<Ok<SaleListResponse>, ProblemHttpResult>> ListAsync([Description(StatusFilter)] string? status,
-        [Description(LimitDoc)] string? limit, [Description(QueryLimit.CursorDoc)] string? cursor,
+        [Description(EndsAfterDoc)] string? endsAfter, [Description(LimitDoc)] string? limit, [Description(QueryLimit.CursorDoc)] string? cursor,
         ISaleStore sales, ListStockCache stocks, TimeProvider clock, CancellationToken ct) =>
         // The home page polls this list from every open tab: its stock comes from the per-instance cache.
-        ListPageAsync(status, limit, cursor, sales, stocks.GetStocksAsync, clock, ct);
+        ListPageAsync(status, endsAfter, limit, cursor, sales, stocks.GetStocksAsync, clock, ct);
 
     /// <summary>
     /// A page of a sale list with the stock from <paramref name="readStocks"/>: the public list's cached, the admin
     /// list's exact. The sales are the store's and the status is worked out at this request's clock either way.
     /// </summary>
     internal static async Task<Results<Ok<SaleListResponse>, ProblemHttpResult>> ListPageAsync(string? status,
-        string? limit, string? cursor, ISaleStore sales,
+        string? endsAfter, string? limit, string? cursor, ISaleStore sales,
         Func<IReadOnlyList<Sale>, CancellationToken, Task<IReadOnlyList<StockLevel>>> readStocks, TimeProvider clock, CancellationToken ct)
     {
         if (!TryParseStatus(status, out var wanted))
         {
             return ApiProblem.Validation("status", "must be one of upcoming, active, sold_out, ended.");
+        }
+
+        if (!TryParseInstant(endsAfter, out var endingAfter))
+        {
+            return ApiProblem.Validation("endsAfter", "must be an ISO 8601 date and time with its offset, such as 2026-12-06T08:00:00Z.");
         }
 
         if (QueryLimit.TryParse(limit, SalePage.DefaultSize, SalePage.MaxSize, out var size) is { } badLimit)
@@ -60,8 +68,28 @@ public static class SalesApi
         }
 
         var now = clock.GetUtcNow();
-        var (items, next) = await SalePage.ReadAsync(await sales.ListAsync(ct), after, wanted, size, readStocks, now, ct);
+        var (items, next) = await SalePage.ReadAsync(await sales.ListAsync(ct), after, new SaleFilter(wanted, endingAfter), size, readStocks,
+            now, ct);
         return TypedResults.Ok(new SaleListResponse(items, next, now));
+    }
+
+    /// <summary>An optional instant: absent is none; false for anything but ISO 8601 with an offset (a local time would mean the server's zone).</summary>
+    private static bool TryParseInstant(string? raw, out DateTimeOffset? instant)
+    {
+        instant = null;
+        if (raw is null)
+        {
+            return true;
+        }
+
+        if (raw.Length is < 20 or > 40 || !(raw.EndsWith('Z') || raw[^6] is '+' or '-')
+            || !DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        {
+            return false;
+        }
+
+        instant = parsed;
+        return true;
     }
 
     private static bool TryParseStatus(string? raw, out SaleStatus? status)

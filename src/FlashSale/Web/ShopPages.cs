@@ -1,3 +1,4 @@
+using System.Globalization;
 using FlashSale.Accounts;
 using FlashSale.Common;
 using FlashSale.Operations;
@@ -49,9 +50,12 @@ public static class ShopPages
         var endedCards = ended.Select((sale, i) => Card(sale, stocks[open.Count + i], now)).ToList();
 
         // The cards follow the public list, read by the script every few seconds (docs/web.md: one request for every
-        // card, where a stream per card would take the browser's six connections per host).
+        // card, where a stream per card would take the browser's six connections per host). Only the sales that can be
+        // on this page: ending after the oldest card shown (open ones end later still; an early end moves an end to a
+        // later "now", never before it), not every sale the shop ever ran, which a tab sent for every 5 s.
+        var oldestShown = (ended.Count > 0 ? ended[^1].EndsAt : now).AddTicks(-1);
         var main = H($"""
-            <div class="shop" data-poll="/api/v1/sales?limit={SalePage.MaxSize}">
+            <div class="shop" data-poll="/api/v1/sales?limit={SalePage.MaxSize}&amp;endsAfter={oldestShown.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)}">
             <section class="hero">
               <h1>Flash sales</h1>
               <p>Limited stock, one moment. When a countdown reaches zero, the sale opens for everyone at once.</p>

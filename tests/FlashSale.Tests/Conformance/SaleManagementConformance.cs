@@ -88,6 +88,34 @@ public abstract class SaleManagementConformance(StorageKind kind) : AdminAppTest
     }
 
     [Theory]
+    [InlineData("/api/v1/admin/sales")]
+    [InlineData("/api/v1/sales")] // the home page's poll
+    public async Task List_EndsAfter_HoldsTheSalesEndingLater_OpenOrEndedSince_AndPagesThroughThem(string path)
+    {
+        var longAgo = (await Admin.CreateSaleAsync(5, startsAt: Now.AddDays(-3), endsAt: Now.AddDays(-2))).Id();
+        var lately = (await Admin.CreateSaleAsync(5, startsAt: Now.AddHours(-3), endsAt: Now.AddHours(-1))).Id();
+        var open = (await Admin.CreateSaleAsync(5, startsAt: Now.AddHours(-2))).Id();
+        var endedEarly = (await Admin.CreateSaleAsync(5, startsAt: Now.AddDays(-4), endsAt: Now.AddHours(5))).Id();
+        var upcoming = (await Admin.CreateSaleAsync(5, startsAt: Now.AddHours(1), endsAt: Now.AddHours(2))).Id();
+        var since = Now.AddDays(-1);
+        await Api.EnsureAsync(await Admin.PostEmptyAsync($"/api/v1/admin/sales/{endedEarly}/end"), HttpStatusCode.OK);
+
+        var query = $"{path}?endsAfter={Uri.EscapeDataString(since.ToString("O"))}";
+        var listed = (await Admin.GetJsonAsync(query))["items"]!.AsArray().Select(s => s!["id"]!.GetValue<string>()).ToList();
+
+        // In start order, as ever; the sale ended two days ago is left out, the one ended early (its end now) is in.
+        Assert.Equal([endedEarly, lately, open, upcoming], listed);
+        Assert.DoesNotContain(longAgo, listed);
+        var ended = (await Admin.GetJsonAsync($"{query}&status=ended"))["items"]!.AsArray().Select(s => s!["id"]!.GetValue<string>());
+        Assert.Equal(new[] { lately, endedEarly }.Order(), ended.Order()); // with a status: both filters
+        Assert.Equal(listed, (await ReadPagesAsync($"{query}&limit=1")).SelectMany(p => p));
+        Assert.Equal(5, (await Admin.GetJsonAsync(path))["items"]!.AsArray().Count);
+    }
+
+    [Theory]
+    [InlineData("?endsAfter=yesterday", "endsAfter")]
+    [InlineData("?endsAfter=2026-12-06T08:00:00", "endsAfter")] // no offset: whose clock?
+    [InlineData("?endsAfter=2026-13-06T08:00:00Z", "endsAfter")]
     [InlineData("?limit=0", "limit")]
     [InlineData("?limit=1001", "limit")]
     [InlineData("?limit=ten", "limit")]

@@ -308,12 +308,20 @@
         var sale = byId[item.id];
         if (sale) { sale.apply(item); } else if (item.status !== "ended") { fresh = true; }
       });
-      // Absent from a complete list is deleted; past a first page of 1,000 absence says nothing.
+      // Absent from a complete list is deleted, or moved out of the list's window (an upcoming sale's window edited
+      // into the past): the sale itself says which, 404 or its state. Past a first page of 1,000 absence says nothing.
       if (!body.nextCursor) {
-        sales.forEach(function (sale) { if (!listed[sale.root.dataset.sale]) { sale.remove(); } });
+        sales.forEach(function (sale) { if (!listed[sale.root.dataset.sale] && !sale.gone) { confirm(sale); } });
       }
       var note = part(root, "new-sales");
       if (note && fresh) { note.hidden = false; }
+    }
+    function confirm(sale) {
+      fetch("/api/v1/sales/" + sale.root.dataset.sale, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (response) {
+          if (response.status === 404) { sale.remove(); } else if (response.ok) { return response.json().then(function (item) { sale.apply(item); }); }
+        })
+        .catch(function () { /* the next poll asks again */ });
     }
     function tick() {
       timer = null;
