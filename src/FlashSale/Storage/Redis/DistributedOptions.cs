@@ -74,6 +74,23 @@ public sealed class DistributedOptions
     public TimeSpan DecisionTtl { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>
+    /// Retire ended sales' Redis state (<see cref="SaleRetirement"/>): without it every sale ever run keeps its keys in a
+    /// Redis that evicts nothing, and every persister sweep reads every one. Off: kept for good (to look at by hand).
+    /// </summary>
+    public bool RetireSales { get; set; } = true;
+
+    /// <summary>
+    /// How long after its end (the ledger's and the record's) a sale's Redis state is retired; zero: at the first sweep
+    /// after the end (tests). Until then its state answers retries and reads as during the sale.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
+    public TimeSpan RetireAfter { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often each instance looks for ended sales to retire (one pipelined read of the registered sales' ends).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "1.00:00:00")]
+    public TimeSpan RetireSweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// Remember the sales buyers read while PostgreSQL's notices of every write to sales reach this instance
     /// (<c>SaleChangeListener</c>); off: every read is a query. Turn off behind a pooler in transaction mode, where LISTEN does not hold.
     /// </summary>

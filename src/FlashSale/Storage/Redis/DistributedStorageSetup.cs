@@ -75,6 +75,7 @@ public static class DistributedStorageSetup
         services.AddSingleton<IStatsStore, PostgresStatsStore>();
         services.AddSingleton<IAccountStore, PostgresAccountStore>();
         services.AddSingleton<PostgresOrderRecord>();
+        services.AddSingleton<PostgresEndedSales>();
         services.AddSingleton<LedgerScripts>();
         services.AddSingleton<RecordHealth>();
         services.AddSingleton<CommitWaiters>();
@@ -82,6 +83,9 @@ public static class DistributedStorageSetup
         services.AddSingleton<OutboxPersister>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxPersister>());
         services.AddSingleton<IPurchaseLedger, RedisLedger>();
+        // Ended sales' Redis state dropped once recorded: Redis does not grow with every sale ever run.
+        services.AddSingleton<SaleRetirement>();
+        services.AddHostedService(sp => sp.GetRequiredService<SaleRetirement>());
         services.AddSingleton<IStoreInitializer, DistributedStoreInitializer>();
         // Admin changes one at a time across the instances, not only within each.
         services.AddSingleton<IAdminChangeLock, PostgresAdminChangeLock>();

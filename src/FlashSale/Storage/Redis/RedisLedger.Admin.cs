@@ -18,8 +18,9 @@ public sealed partial class RedisLedger
                 [RedisKeys.Meta(sale.Id), RedisKeys.Stock(sale.Id), RedisKeys.Outbox(sale.Id)], ["0"]);
             if (verdict == "missing" && attemptNo == 0)
             {
-                // No state (lost, or never built): build it from the record, then decide on it.
-                if (!await state.EnsureAsync(sale.Id, ct))
+                // No state (lost, or never built): build it from the record, then decide on it. An ended sale's is not
+                // rebuilt, and nothing can be bought in it: the record's own check (no orders) decides.
+                if (await state.EnsureAsync(sale.Id, ct) != LedgerState.Present)
                 {
                     return true;
                 }
@@ -59,13 +60,22 @@ public sealed partial class RedisLedger
     {
         var db = redis.GetDatabase();
         var id = sale.Id;
-        await state.EnsureAsync(id, ct);
+        if (await state.EnsureAsync(id, ct) == LedgerState.Ended)
+        {
+            return await SettledByTheRecordAsync(sale, ct);
+        }
+
         var started = Stopwatch.GetTimestamp();
         while (true)
         {
             var before = await MeasureAsync(db, id);
             var recordSold = await record.SoldAsync(id, ct);
             var after = await MeasureAsync(db, id);
+            if (after.Total < 0 && await state.EnsureAsync(id, ct) == LedgerState.Ended)
+            {
+                // Retired meanwhile: no drift to repair, and none to report (its outbox was empty).
+                return await SettledByTheRecordAsync(sale, ct);
+            }
             var settled = before == after && after.Unrecorded == 0 && after.Cancelling == 0;
             if (settled || Stopwatch.GetElapsedTime(started) >= ReconcileWait)
             {
@@ -95,6 +105,17 @@ public sealed partial class RedisLedger
 
             await Task.Delay(TimeSpan.FromMilliseconds(20), ct);
         }
+    }
+
+    /// <summary>
+    /// An ended sale without state (retired): the record is the only book, so it agrees with itself. Rebuilding it to
+    /// compare would bring back what retirement freed, for a sale that can no longer change but by a cancel, which
+    /// updates the record only.
+    /// </summary>
+    private async Task<SaleReconciliation> SettledByTheRecordAsync(Sale sale, CancellationToken ct)
+    {
+        var recordSold = await record.SoldAsync(sale.Id, ct);
+        return new SaleReconciliation(sale.Id, sale.Sku, sale.TotalStock, recordSold, recordSold, 0, Repaired: false, Busy: false);
     }
 
     private async Task<LedgerReading> MeasureAsync(IDatabase db, Guid id)

@@ -24,6 +24,7 @@ public sealed partial class RedisLedger(
     CommitWaiters waiters,
     RecordHealth health,
     PostgresOrderRecord record,
+    PostgresEndedSales ended,
     IOrderStore orders,
     ISaleStore sales,
     TimeProvider clock,
@@ -118,9 +119,12 @@ public sealed partial class RedisLedger(
                 if (reply[0] == "missing" && !rebuilt)
                 {
                     rebuilt = true;
-                    if (!await state.EnsureAsync(attempt.SaleId, ct))
+                    switch (await state.EnsureAsync(attempt.SaleId, ct))
                     {
-                        return new PurchaseOutcome.Rejected(PurchaseRejection.SaleNotFound, "No sale has this id.");
+                        case LedgerState.NoSale:
+                            return new PurchaseOutcome.Rejected(PurchaseRejection.SaleNotFound, "No sale has this id.");
+                        case LedgerState.Ended:
+                            return await AnswerEndedAsync(attempt, ct);
                     }
 
                     // Decided now, not when it arrived: waiting for another instance's rebuild can take up to RebuildWait,
@@ -340,10 +344,12 @@ public sealed partial class RedisLedger(
 
     /// <summary>
     /// The sales' counters in one pipelined batch (one round trip, not two per sale; a front page listing every sale
-    /// did 2N sequential ones). A sale whose state Redis lost is rebuilt from the record first. Redis failing, the
-    /// stock is not known: 503 (<see cref="StoreUnavailableException"/>). The record's count is no stand-in: orders
-    /// decided but still in Redis's outbox are not in it, so a sold-out sale read "active, N left" for the whole outage
-    /// (and the live feed sent that to its viewers) while no purchase could be made.
+    /// did 2N sequential ones). A sale whose state Redis lost is rebuilt from the record first, unless it has ended:
+    /// then the record's confirmed units answer, for all such sales in one query (a retired sale's state is gone for
+    /// good, <see cref="SaleRetirement"/>; its outbox was empty, so the record has every order). Redis failing, the
+    /// stock is not known: 503 (<see cref="StoreUnavailableException"/>). The record's count is no stand-in for a sale
+    /// with state: orders decided but still in Redis's outbox are not in it, so a sold-out sale read "active, N left"
+    /// for the whole outage (and the live feed sent that to its viewers) while no purchase could be made.
     /// </summary>
     public async Task<IReadOnlyList<StockLevel>> GetStocksAsync(IReadOnlyList<Sale> sales, CancellationToken ct)
     {
@@ -351,16 +357,38 @@ public sealed partial class RedisLedger(
         {
             var (stocks, totals) = await ReadCountersAsync(sales);
             var levels = new StockLevel[sales.Count];
+            List<int>? fromRecord = null;
             for (var i = 0; i < sales.Count; i++)
             {
                 var (stock, total) = (stocks[i], totals[i]);
-                if (stock.IsNull && await state.EnsureAsync(sales[i].Id, ct))
+                if (stock.IsNull)
                 {
-                    var (rebuilt, rebuiltTotal) = await ReadCountersAsync([sales[i]]);
-                    (stock, total) = (rebuilt[0], rebuiltTotal[0]);
+                    // Ended by the copy at hand: no lookup each (an ended sale's end never moves later).
+                    var found = state.HasEnded(sales[i]) ? LedgerState.Ended : await state.EnsureAsync(sales[i].Id, ct);
+                    if (found == LedgerState.Ended)
+                    {
+                        (fromRecord ??= []).Add(i);
+                        continue;
+                    }
+
+                    if (found == LedgerState.Present)
+                    {
+                        var (rebuilt, rebuiltTotal) = await ReadCountersAsync([sales[i]]);
+                        (stock, total) = (rebuilt[0], rebuiltTotal[0]);
+                    }
                 }
 
                 levels[i] = new StockLevel(total.IsNull ? sales[i].TotalStock : (int)total, stock.IsNull ? sales[i].TotalStock : (int)stock);
+            }
+
+            if (fromRecord is not null)
+            {
+                var units = await ended.ConfirmedUnitsAsync(fromRecord.Select(i => sales[i].Id).ToList(), ct);
+                foreach (var i in fromRecord)
+                {
+                    var total = sales[i].TotalStock;
+                    levels[i] = new StockLevel(total, Math.Max(0, total - units.GetValueOrDefault(sales[i].Id)));
+                }
             }
 
             return levels;
@@ -413,12 +441,15 @@ public sealed partial class RedisLedger(
 
             RedisKey[] keys = [RedisKeys.Meta(sale), RedisKeys.Stock(sale), RedisKeys.Buyers(sale), RedisKeys.Cancelled(sale), RedisKeys.Cancelling(sale)];
             RedisValue[] args = [orderId.ToString("D"), order.UserId, order.Quantity];
-            if ((string?)await scripts.Cancel.EvaluateAsync(db, keys, args) == "missing" && await state.EnsureAsync(sale, ct))
+            if ((string?)await scripts.Cancel.EvaluateAsync(db, keys, args) == "missing"
+                && await state.EnsureAsync(sale, ct) == LedgerState.Present)
             {
                 // No state: rebuilt (or being rebuilt) from the record, then the stock returned in it, as a purchase does.
                 // Left to the rebuild, a rebuild that had read the order before this cancel's record write (another
                 // instance's, under way) wrote it back as held: answered cancelled, the unit never came back and the buyer
                 // stayed at the limit until reconciliation. One that read it cancelled has it in :cancelled: 'already'.
+                // An ended sale without state is never rebuilt: the record's update above is the whole cancel, and its
+                // reads come from the record, which has it.
                 await scripts.Cancel.EvaluateAsync(db, keys, args);
             }
 

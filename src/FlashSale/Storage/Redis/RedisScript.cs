@@ -74,9 +74,11 @@ public sealed class LedgerScripts
 
     public RedisScript Measure { get; } = new("measure");
 
+    public RedisScript Retire { get; } = new("retire");
+
     public async Task LoadAsync(IConnectionMultiplexer redis)
     {
-        foreach (var script in new[] { Purchase, Cancel, Sale, Rebuild, Reset, Withdraw, Measure })
+        foreach (var script in new[] { Purchase, Cancel, Sale, Rebuild, Reset, Withdraw, Measure, Retire })
         {
             await script.LoadAsync(redis);
         }

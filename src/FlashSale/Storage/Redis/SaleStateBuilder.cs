@@ -11,27 +11,52 @@ namespace FlashSale.Storage.Redis;
 /// FLUSHALL, a new cluster): stock = total − confirmed, buyers' holds, stored orders' keys, under a new
 /// ledger epoch (migration 6) that fences out orders the lost state decided and never recorded. One
 /// instance rebuilds under a lock (SET NX); the others wait for it.
+/// An ended sale's missing state is never rebuilt: the record answers for it (<see cref="LedgerState.Ended"/>), so the
+/// retirement sweep (<see cref="SaleRetirement"/>) can drop an ended sale's state with no rebuild racing it.
 /// </summary>
 public sealed partial class SaleStateBuilder(
     IConnectionMultiplexer redis,
     LedgerScripts scripts,
     ISaleStore sales,
     PostgresOrderRecord record,
+    TimeProvider clock,
     IOptions<DistributedOptions> options,
     ILogger<SaleStateBuilder> log)
 {
     private static readonly TimeSpan LockTime = TimeSpan.FromSeconds(30);
 
-    /// <summary>Makes sure the sale's state exists in Redis; false when the record has no such sale.</summary>
-    public async Task<bool> EnsureAsync(Guid saleId, CancellationToken ct)
+    /// <summary>
+    /// Makes sure the sale's state exists in Redis, unless the sale has ended (its record's end at or before now, server
+    /// clock): then the state, if missing, stays missing and the caller answers from the record. An ended sale's end
+    /// never moves later (the admin changes a window only while the sale is upcoming, and ending an upcoming sale moves
+    /// its start to its end), so once this says <see cref="LedgerState.Ended"/> it always will.
+    /// </summary>
+    public async Task<LedgerState> EnsureAsync(Guid saleId, CancellationToken ct)
     {
         var db = redis.GetDatabase();
         var deadline = DateTime.UtcNow + options.Value.RebuildWait;
+        var recordRead = false;
         while (true)
         {
             if (await db.KeyExistsAsync(RedisKeys.Meta(saleId)))
             {
-                return true;
+                return LedgerState.Present;
+            }
+
+            if (!recordRead)
+            {
+                // Before the lock: a retired sale's purchases and reads come here each time, and need no lock to learn it.
+                recordRead = true;
+                var recorded = await sales.FindLatestAsync(saleId, ct);
+                if (recorded is null)
+                {
+                    return LedgerState.NoSale;
+                }
+
+                if (HasEnded(recorded))
+                {
+                    return LedgerState.Ended;
+                }
             }
 
             var token = Guid.NewGuid().ToString("N");
@@ -56,14 +81,23 @@ public sealed partial class SaleStateBuilder(
         }
     }
 
-    private async Task<bool> RebuildAsync(IDatabase db, Guid saleId, CancellationToken ct)
+    /// <summary>Whether the sale is past its end now: its missing state is then never rebuilt.</summary>
+    public bool HasEnded(Sale sale) => sale.EndsAt <= clock.GetUtcNow();
+
+    private async Task<LedgerState> RebuildAsync(IDatabase db, Guid saleId, CancellationToken ct)
     {
         // Never a remembered copy: the terms written to Redis are the record's now (an admin's change on another
         // instance a moment ago included), since they decide every purchase of the sale.
         var sale = await sales.FindLatestAsync(saleId, ct);
         if (sale is null)
         {
-            return false;
+            return LedgerState.NoSale;
+        }
+
+        if (HasEnded(sale))
+        {
+            // Ended while this waited for the lock: never rebuilt (see EnsureAsync).
+            return LedgerState.Ended;
         }
 
         // The epoch first, then the orders: every batch a persister read from the lost state either committed before
@@ -71,7 +105,7 @@ public sealed partial class SaleStateBuilder(
         // it, a batch in flight through the loss was recorded after this read and sold again by the stock built here.
         if (await record.AdvanceLedgerEpochAsync(saleId, ct) is not { } epoch)
         {
-            return false;
+            return LedgerState.NoSale;
         }
 
         var orders = await record.ListSaleOrdersAsync(saleId, ct);
@@ -106,7 +140,7 @@ public sealed partial class SaleStateBuilder(
             LogRebuilt(saleId, sale.TotalStock - sold, orders.Count);
         }
 
-        return true;
+        return LedgerState.Present;
     }
 
     /// <summary>
@@ -127,7 +161,7 @@ public sealed partial class SaleStateBuilder(
             // No state yet (a new sale, or a state lost): build it from the record, then apply these terms, which need not
             // be the record's. An admin's end closes the ledger before the record's write; rebuilt from the record alone,
             // the sale stayed open through that write and sold past its recorded end (G6).
-            if (await EnsureAsync(sale.Id, ct))
+            if (await EnsureAsync(sale.Id, ct) == LedgerState.Present)
             {
                 await scripts.Sale.EvaluateAsync(db, keys, args);
             }
@@ -147,6 +181,19 @@ public sealed partial class SaleStateBuilder(
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Sale {SaleId} rebuilt in Redis from PostgreSQL: {Remaining} left, {Orders} orders")]
     private partial void LogRebuilt(Guid saleId, int remaining, int orders);
+}
+
+/// <summary>What <see cref="SaleStateBuilder.EnsureAsync"/> found.</summary>
+public enum LedgerState
+{
+    /// <summary>The sale's state is in Redis (it was, or has just been rebuilt): Redis decides.</summary>
+    Present,
+
+    /// <summary>The record has no such sale.</summary>
+    NoSale,
+
+    /// <summary>The sale has ended and its state is not in Redis (retired, or lost): the record answers for it.</summary>
+    Ended,
 }
 
 /// <summary>

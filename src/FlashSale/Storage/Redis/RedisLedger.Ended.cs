@@ -1,0 +1,44 @@
+using FlashSale.Purchasing;
+
+namespace FlashSale.Storage.Redis;
+
+/// <summary>Purchases of an ended sale whose Redis state is gone (retired or lost): the record answers, never a rebuild.</summary>
+public sealed partial class RedisLedger
+{
+    /// <summary>
+    /// What <c>purchase.lua</c> would have answered with the sale's state, in its order (quantity range → key → window):
+    /// a retry with a key replays the order it bought as a replay from Redis does (201, the order as first answered,
+    /// even if since cancelled; 422 for another quantity), anything else is refused as ended (or not started, for an
+    /// upcoming sale ended early). Nothing is decided: the sale is over. A remembered rejection ('R|' key) is not in
+    /// the record and answers "ended" here; it would have expired after <c>DecisionTtl</c> anyway.
+    /// </summary>
+    private async Task<PurchaseOutcome> AnswerEndedAsync(PurchaseAttempt attempt, CancellationToken ct)
+    {
+        var sale = await sales.FindLatestAsync(attempt.SaleId, ct);
+        if (sale is null)
+        {
+            return Reject(PurchaseRejection.SaleNotFound, "No sale has this id.");
+        }
+
+        if (attempt.Quantity < 1 || attempt.Quantity > sale.PerUserLimit)
+        {
+            return Reject(PurchaseRejection.QuantityOutOfRange, $"Quantity must be between 1 and {sale.PerUserLimit} for this sale.");
+        }
+
+        if (attempt.IdempotencyKey is { } key && await ended.FindKeyedAsync(sale.Id, attempt.UserId, key, ct) is { } order)
+        {
+            if (order.Quantity != attempt.Quantity)
+            {
+                return Reject(PurchaseRejection.IdempotencyKeyMismatch, "This Idempotency-Key was used with another body.");
+            }
+
+            // Built as ReplayAsync builds it from the key's value (LedgerValues.KeyForOrder of this same order).
+            return new PurchaseOutcome.Confirmed(NewOrder(attempt, order.Id, order.PurchasedAt.ToUnixTimeMilliseconds(),
+                order.RemainingAfter, LedgerValues.Price(order.UnitPrice), order.Currency)).AsReplay();
+        }
+
+        return clock.GetUtcNow() < sale.StartsAt
+            ? Reject(PurchaseRejection.SaleNotStarted, $"The sale starts at {sale.StartsAt:O}.")
+            : Reject(PurchaseRejection.SaleEnded, $"The sale ended at {sale.EndsAt:O}.");
+    }
+}
