@@ -57,6 +57,9 @@ public sealed partial class SaleStateBuilder(
                 {
                     return LedgerState.Ended;
                 }
+
+                // Looked at again right before the lock: another rebuild may have finished while the record was read.
+                continue;
             }
 
             var token = Guid.NewGuid().ToString("N");
@@ -64,6 +67,14 @@ public sealed partial class SaleStateBuilder(
             {
                 try
                 {
+                    // And under the lock: a rebuild that finished and let go of it between the look and the lock was rebuilt
+                    // again, its epoch advanced past the orders the first had just decided, which the record then refused as
+                    // stale (503, nothing bought; LostStateFenceTests, once the record's read above widened that gap).
+                    if (await db.KeyExistsAsync(RedisKeys.Meta(saleId)))
+                    {
+                        return LedgerState.Present;
+                    }
+
                     return await RebuildAsync(db, saleId, ct);
                 }
                 finally
