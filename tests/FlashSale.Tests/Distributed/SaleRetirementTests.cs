@@ -131,6 +131,35 @@ public abstract partial class SaleRetirementTests : AdminAppTest
         Assert.False(await MetaExistsAsync(sale));
     }
 
+    /// <summary>
+    /// A sweep that stopped after retire.lua (the instance died before the keys and the registry): the keys left behind
+    /// change no answer (purchase.lua reads the meta first), and the next sweep finishes the job.
+    /// </summary>
+    [Fact]
+    public async Task ASweepThatStoppedHalfWay_IsFinishedByTheNext()
+    {
+        var (sale, buyers) = await SaleWithKeyedOrdersAsync(buyers: 2);
+        EndByClock();
+        var saleId = Guid.Parse(sale);
+        await using var redis = await RedisState.ConnectAsync(App.Storage);
+        var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+        await App.Services.GetRequiredService<LedgerScripts>().Retire.EvaluateAsync(redis.GetDatabase(),
+            [
+                RedisKeys.Meta(saleId), RedisKeys.Stock(saleId), RedisKeys.Buyers(saleId), RedisKeys.Cancelled(saleId),
+                RedisKeys.Outbox(saleId), RedisKeys.Cancelling(saleId), RedisKeys.RebuildLock(saleId),
+            ], [now, now]);
+        Assert.Contains(await KeysOfAsync(sale), k => k.Key.Contains(":key:", StringComparison.Ordinal) && !k.Expires);
+
+        using (var replay = await buyers[1].PurchaseAsync(sale, key: "key-1"))
+        {
+            Assert.Equal(HttpStatusCode.Created, replay.StatusCode);
+        }
+
+        Assert.Equal(1, await SweepAsync());
+        Assert.DoesNotContain(await KeysOfAsync(sale), k => !k.Expires);
+        Assert.DoesNotContain(saleId, await RegistryAsync());
+    }
+
     [Fact]
     public async Task ACancelInFlight_KeepsTheStateUntilItIsDone()
     {
