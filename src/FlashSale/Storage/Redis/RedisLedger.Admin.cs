@@ -76,6 +76,7 @@ public sealed partial class RedisLedger
                 // Retired meanwhile: no drift to repair, and none to report (its outbox was empty).
                 return await SettledByTheRecordAsync(sale, ct);
             }
+
             var settled = before == after && after.Unrecorded == 0 && after.Cancelling == 0;
             if (settled || Stopwatch.GetElapsedTime(started) >= ReconcileWait)
             {
