@@ -6,27 +6,37 @@ using System.Net.Sockets;
 namespace FlashSale.Tests.Infrastructure;
 
 /// <summary>
-/// A private Redis Cluster of <c>masters</c> masters without replicas, for tests that break it (kill a node, put a slot in
-/// migration); the shared cluster (7001-7003) stays up for everyone else. The slots are split evenly in node order;
-/// <c>cluster-require-full-coverage no</c>, so a killed master leaves the others serving their slots.
+/// A private Redis Cluster of <c>masters</c> masters, each with <c>replicasPerMaster</c> replicas (none unless asked), for
+/// tests that break it (kill a node, put a slot in migration, fail a master over to a replica that lags); the shared
+/// cluster (7001-7003) stays up for everyone else. Nodes 0..masters-1 are the masters, with the slots split evenly in
+/// node order; master m's replicas follow them (<see cref="ReplicaOf"/>). <c>cluster-require-full-coverage no</c>, so a
+/// killed master leaves the others serving their slots.
 /// </summary>
 public sealed class RedisClusterProcess : IAsyncDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "flashsale-tests", "cluster-" + Guid.NewGuid().ToString("N")[..8]);
     private readonly List<Node> _nodes = [];
+    private readonly int _masters;
+    private readonly int _replicasPerMaster;
 
-    public RedisClusterProcess(int masters)
+    public RedisClusterProcess(int masters, int replicasPerMaster = 0)
     {
-        for (var i = 0; i < masters; i++)
+        _masters = masters;
+        _replicasPerMaster = replicasPerMaster;
+        for (var i = 0; i < masters * (1 + replicasPerMaster); i++)
         {
             _nodes.Add(new Node(FreePort(), FreePort(), Path.Combine(_dir, i.ToString(CultureInfo.InvariantCulture))));
         }
     }
 
+    /// <summary>Every node, masters first: a client that starts while a master is down still finds the cluster.</summary>
     public IReadOnlyList<string> Addresses => _nodes.Select(n => $"127.0.0.1:{n.Port}").ToList();
 
     /// <summary>The seed list for the server's connection string.</summary>
     public string Configuration => string.Join(',', Addresses);
+
+    /// <summary>The node index of master <paramref name="master"/>'s replica number <paramref name="replica"/>.</summary>
+    public int ReplicaOf(int master, int replica = 0) => _masters + master * _replicasPerMaster + replica;
 
     public async Task StartAsync()
     {
@@ -51,26 +61,68 @@ public sealed class RedisClusterProcess : IAsyncDisposable
             await WaitListeningAsync(_nodes[i].Port);
         }
 
-        var per = 16384 / _nodes.Count;
-        for (var i = 0; i < _nodes.Count; i++)
+        var per = 16384 / _masters;
+        for (var i = 0; i < _masters; i++)
         {
             var first = i * per;
-            var last = i == _nodes.Count - 1 ? 16383 : first + per - 1;
+            var last = i == _masters - 1 ? 16383 : first + per - 1;
             await CliAsync(i, "CLUSTER", "ADDSLOTSRANGE", Text(first), Text(last));
-            if (i > 0)
+        }
+
+        for (var i = 1; i < _nodes.Count; i++)
+        {
+            await CliAsync(0, "CLUSTER", "MEET", "127.0.0.1", Text(_nodes[i].Port), Text(_nodes[i].BusPort));
+        }
+
+        await WaitClusterOkAsync(Enumerable.Range(0, _nodes.Count), knownNodes: _nodes.Count);
+        if (_replicasPerMaster == 0)
+        {
+            return;
+        }
+
+        for (var m = 0; m < _masters; m++)
+        {
+            var masterId = await IdAsync(m);
+            for (var r = 0; r < _replicasPerMaster; r++)
             {
-                await CliAsync(0, "CLUSTER", "MEET", "127.0.0.1", Text(_nodes[i].Port), Text(_nodes[i].BusPort));
+                // A node learns the others by gossip: REPLICATE is refused until this replica knows its master.
+                var replica = ReplicaOf(m, r);
+                for (var tries = 0; await CliAsync(replica, "CLUSTER", "REPLICATE", masterId) != "OK"; tries++)
+                {
+                    if (tries > 200)
+                    {
+                        throw new TimeoutException($"node {replica} did not become a replica of node {m}");
+                    }
+
+                    await Task.Delay(50);
+                }
             }
         }
 
-        for (var tries = 0; ; tries++)
+        for (var m = 0; m < _masters; m++)
+        {
+            for (var r = 0; r < _replicasPerMaster; r++)
+            {
+                await WaitInSyncAsync(ReplicaOf(m, r));
+            }
+        }
+
+        await WaitClusterOkAsync(Enumerable.Range(0, _nodes.Count), knownNodes: _nodes.Count);
+    }
+
+    /// <summary>Waits until each of <paramref name="nodes"/> answers <c>cluster_state:ok</c> (and knows that many nodes).</summary>
+    public async Task WaitClusterOkAsync(IEnumerable<int> nodes, int? knownNodes = null, TimeSpan? within = null)
+    {
+        var until = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(10));
+        var list = nodes.ToList();
+        while (true)
         {
             var ok = true;
-            for (var i = 0; i < _nodes.Count; i++)
+            foreach (var i in list)
             {
                 var info = await CliAsync(i, "CLUSTER", "INFO");
                 ok &= info.Contains("cluster_state:ok", StringComparison.Ordinal)
-                    && info.Contains($"cluster_known_nodes:{_nodes.Count}", StringComparison.Ordinal);
+                    && (knownNodes is not { } known || info.Contains($"cluster_known_nodes:{known}", StringComparison.Ordinal));
             }
 
             if (ok)
@@ -78,13 +130,96 @@ public sealed class RedisClusterProcess : IAsyncDisposable
                 return;
             }
 
-            if (tries > 200)
+            if (DateTime.UtcNow > until)
             {
                 throw new TimeoutException("the test cluster did not reach cluster_state:ok");
             }
 
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>One field of the node's <c>INFO replication</c> (role, master_repl_offset, slave_repl_offset, master_link_status…).</summary>
+    public async Task<string?> ReplicationAsync(int node, string field)
+    {
+        foreach (var line in (await CliAsync(node, "INFO", "replication")).Split('\n'))
+        {
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0 && line[..colon] == field)
+            {
+                return line[(colon + 1)..].Trim();
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Waits until the replica is linked to its master and has applied everything the master has written (its
+    /// <c>slave_repl_offset</c> equals the master's <c>master_repl_offset</c>, read after it).
+    /// </summary>
+    public async Task WaitInSyncAsync(int replica, TimeSpan? within = null)
+    {
+        var master = MasterOf(replica);
+        var until = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            if (await ReplicationAsync(replica, "master_link_status") == "up")
+            {
+                var written = await ReplicationAsync(master, "master_repl_offset");
+                if (written is not null && written == await ReplicationAsync(replica, "slave_repl_offset"))
+                {
+                    return;
+                }
+            }
+
+            if (DateTime.UtcNow > until)
+            {
+                throw new TimeoutException($"replica {replica} did not catch up with its master");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>
+    /// Closes the master's links to its replicas (<c>CLIENT KILL TYPE replica</c>): a replica that is stopped cannot
+    /// link again, so it misses every write from then on. Stopping it is not enough on its own: its kernel goes on
+    /// receiving the replication stream into the socket's buffer, and on SIGCONT it would apply all of it.
+    /// </summary>
+    public async Task CutReplicasAsync(int master) => await CliAsync(master, "CLIENT", "KILL", "TYPE", "replica");
+
+    /// <summary>SIGSTOP one node: it answers nothing (clients, replication, the cluster bus) until <see cref="ContinueAsync"/>.</summary>
+    public Task StopAsync(int node) => SignalAsync(node, "-STOP");
+
+    /// <summary>SIGCONT a node <see cref="StopAsync"/> stopped.</summary>
+    public Task ContinueAsync(int node) => SignalAsync(node, "-CONT");
+
+    /// <summary>
+    /// <c>CLUSTER FAILOVER TAKEOVER</c> on a replica (it takes its master's slots without any master's agreement, as an
+    /// operator forces it when the master is dead and no majority can vote), then waits until it is a master and its
+    /// cluster is ok.
+    /// </summary>
+    public async Task TakeOverAsync(int replica, TimeSpan? within = null)
+    {
+        var answer = await CliAsync(replica, "CLUSTER", "FAILOVER", "TAKEOVER");
+        if (answer != "OK")
+        {
+            throw new InvalidOperationException($"CLUSTER FAILOVER TAKEOVER on node {replica}: {answer}");
+        }
+
+        var until = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(10));
+        while (await ReplicationAsync(replica, "role") != "master")
+        {
+            if (DateTime.UtcNow > until)
+            {
+                throw new TimeoutException($"node {replica} did not become a master");
+            }
+
+            await Task.Delay(50);
+        }
+
+        await WaitClusterOkAsync([replica], within: until - DateTime.UtcNow);
     }
 
     /// <summary>One command to one node (redis-cli, not cluster-aware: CLUSTER SETSLOT and the like), its reply as text.</summary>
@@ -108,8 +243,22 @@ public sealed class RedisClusterProcess : IAsyncDisposable
     /// <summary>A key's hash slot (CLUSTER KEYSLOT).</summary>
     public async Task<int> SlotOfAsync(string key) => int.Parse(await CliAsync(0, "CLUSTER", "KEYSLOT", key), CultureInfo.InvariantCulture);
 
-    /// <summary>The node that owns a slot, by the even split.</summary>
-    public int OwnerOf(int slot) => Math.Min(slot / (16384 / _nodes.Count), _nodes.Count - 1);
+    /// <summary>The master that owns a slot, by the even split (before any failover).</summary>
+    public int OwnerOf(int slot) => Math.Min(slot / (16384 / _masters), _masters - 1);
+
+    private int MasterOf(int replica) => (replica - _masters) / _replicasPerMaster;
+
+    private async Task SignalAsync(int node, string signal)
+    {
+        var process = _nodes[node].Process ?? throw new InvalidOperationException($"node {node} was not started");
+        using var kill = Process.Start(new ProcessStartInfo("kill", [signal, Text(process.Id)]) { UseShellExecute = false })
+            ?? throw new InvalidOperationException("kill did not start");
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill {signal} {process.Id} failed ({kill.ExitCode})");
+        }
+    }
 
     /// <summary>SIGKILL one node.</summary>
     public async Task KillAsync(int node)

@@ -11,7 +11,8 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db, SaleChangeListener?
     /// Inserts a batch in one statement and one transaction (<see cref="InsertSql"/>). A row
     /// already there (a redelivered outbox entry) changes nothing and counts as present. Returns, per order id, whether
     /// it is now in the record; false means the record refused it: a unique constraint, or (<see cref="BatchOutcome.Overdrawn"/>)
-    /// the sale's stock or a buyer's limit, which the ledger that decided it did not know had been reached (G1, G2).
+    /// the sale's stock or a buyer's limit, which the ledger that decided it did not know had been reached (G1, G2), or a key
+    /// the record holds for another order, which it did not know (G5).
     /// </summary>
     public async Task<BatchOutcome> InsertBatchAsync(IReadOnlyList<DecidedOrder> batch, CancellationToken ct)
     {
@@ -21,6 +22,8 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db, SaleChangeListener?
         // The rows this statement inserted; a redelivered entry's row is already there and is looked up below.
         var present = new HashSet<Guid>();
         var overdrawn = new Dictionary<Guid, string>();
+        // Left out by a unique constraint (verdict 3): of the sale's current epoch, within its stock and limit.
+        var constrained = new HashSet<Guid>();
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -39,6 +42,9 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db, SaleChangeListener?
                         overdrawn[id] = $"over the per-user limit: the buyer's confirmed units in the record would exceed {reader.GetInt32(3)} " +
                             "(the ledger that decided it had not counted them all: a failover to a lagging replica?)";
                         break;
+                    default:
+                        constrained.Add(id);
+                        break;
                 }
             }
         }
@@ -48,16 +54,55 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db, SaleChangeListener?
         {
             // Rows already there (a redelivery, or another persister's commit during this statement, which its
             // snapshot could not see): a fresh statement sees them. Missing still means a constraint refused it.
-            await using var again = db.CreateCommand("SELECT id FROM orders WHERE id = ANY($1)");
-            again.Parameters.AddWithValue(missing);
-            await using var reader = await again.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
+            await using (var again = db.CreateCommand("SELECT id FROM orders WHERE id = ANY($1)"))
             {
-                present.Add(reader.GetGuid(0));
+                again.Parameters.AddWithValue(missing);
+                await using var reader = await again.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    present.Add(reader.GetGuid(0));
+                }
             }
+
+            await KeyRecordedAsync(batch.Where(b => constrained.Contains(b.Order.Id) && !present.Contains(b.Order.Id)).ToList(), overdrawn, ct);
         }
 
         return new BatchOutcome(batch.ToDictionary(b => b.Order.Id, b => present.Contains(b.Order.Id)), overdrawn);
+    }
+
+    /// <summary>
+    /// Among orders of the sale's current epoch a unique constraint left out, the ones whose buyer's Idempotency-Key the record already holds for
+    /// another order: the ledger that decided them did not know the key, and is as stale as one that did not know the
+    /// units (<see cref="BatchOutcome.Overdrawn"/>: its state is dropped and rebuilt, which replays the key). A failover to a
+    /// lagging replica: a lagged buyer's retry of a unit below the limit passes the stock and the limit, and only the key
+    /// tells it was bought. Until 2026-12-06 the key's unique index refused it silently, the stale state stayed, the key
+    /// was let go and decided afresh at each retry: answered 503, 503, then <c>limit_reached</c> instead of its order, the
+    /// stale holds under-selling the sale until a reconciliation (<c>LaggingReplicaFailoverTests</c>). Read only when a
+    /// constraint refused something, so the insert's statement pays nothing for it.
+    /// </summary>
+    private async Task KeyRecordedAsync(List<DecidedOrder> refused, Dictionary<Guid, string> overdrawn, CancellationToken ct)
+    {
+        var keyed = refused.Where(b => b.Order.IdempotencyKey is not null).ToList();
+        if (keyed.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = db.CreateCommand("""
+            SELECT k.n FROM unnest($2::text[], $3::text[], $4::uuid[]) WITH ORDINALITY AS k(user_id, idempotency_key, id, n)
+            WHERE EXISTS (SELECT 1 FROM orders o WHERE o.sale_id = $1 AND o.user_id = k.user_id
+                                                   AND o.idempotency_key = k.idempotency_key AND o.id <> k.id)
+            """);
+        command.Parameters.AddWithValue(keyed[0].Order.SaleId);
+        command.Parameters.AddWithValue(keyed.Select(b => b.Order.UserId).ToArray());
+        command.Parameters.AddWithValue(keyed.Select(b => b.Order.IdempotencyKey!).ToArray());
+        command.Parameters.AddWithValue(keyed.Select(b => b.Order.Id).ToArray());
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            overdrawn[keyed[(int)reader.GetInt64(0) - 1].Order.Id] = "Idempotency-Key already recorded: the record holds another order of " +
+                "this buyer under this key (the ledger that decided it did not know the key: a failover to a lagging replica?)";
+        }
     }
 
     private const short Inserted = 0;
@@ -294,6 +339,7 @@ public sealed record DecidedOrder(Order Order, bool LimitOne, long? Epoch = null
 /// <summary>
 /// What <see cref="PostgresOrderRecord.InsertBatchAsync"/> did with a batch: per order id, whether it is now in the record;
 /// and, among those that are not, the ones refused because recording them would exceed the sale's stock or the buyer's
-/// limit (G1, G2), with why. Such a refusal means the ledger that decided them disagrees with the record.
+/// limit (G1, G2), or because the buyer's Idempotency-Key already stands for another order (G5), with why. Such a refusal
+/// means the ledger that decided them disagrees with the record.
 /// </summary>
 public sealed record BatchOutcome(Dictionary<Guid, bool> Present, Dictionary<Guid, string> Overdrawn);

@@ -1,0 +1,332 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using FlashSale.Storage.Redis;
+using FlashSale.Tests.Admin;
+using FlashSale.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace FlashSale.Tests.Distributed;
+
+/// <summary>
+/// G1, G2, G3 and G5 across a real Redis Cluster failover to a replica that lags (migration 9's record fence, until now
+/// proven only on one Redis whose state was rewound by hand: <c>StaleReplicaFenceTests</c>). A cluster of its own: one
+/// master, one replica. Purchases are recorded while the replica is in sync; the replica is stopped and cut off from its
+/// master, more purchases are answered 201 and recorded; the master is killed (-9), the replica continues and is forced
+/// to take over (<c>CLUSTER FAILOVER TAKEOVER</c>: with its only master dead no majority can vote). The promoted
+/// master's stock, holds and Idempotency-Keys are older than the record (read from it before the flood: the lag is
+/// real). Then new buyers, retries of the earlier buyers' keys and the earlier buyers with new keys, all at once; then
+/// every 201's key again until it replays, and new buyers until the sale is sold out. Every answer is kept and judged.
+/// </summary>
+public sealed class LaggingReplicaFailoverTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly RedisClusterProcess _cluster = new(masters: 1, replicasPerMaster: 1);
+    private readonly List<Answer> _answers = [];
+    private TestStorage _storage = null!;
+    private TestApp _app = null!;
+    private Api _admin = null!;
+
+    private int Master => 0;
+
+    private int Replica => _cluster.ReplicaOf(0);
+
+    public async Task InitializeAsync()
+    {
+        await _cluster.StartAsync();
+        _storage = TestStorage.Create(StorageKind.RedisCluster, redisOverride: _cluster.Configuration);
+        _app = new TestApp(storage: _storage, settings: new Dictionary<string, string?>
+        {
+            // The flood is a crowd of buyers from one address in one second; this test is about the ledger and the record.
+            ["RateLimiting:Enabled"] = "false",
+            // PostgreSQL is up throughout: a 202 would only mean a host too busy to commit in time (two shared cores).
+            ["Distributed:CommitWait"] = "00:00:05",
+        });
+        _app.StartServer();
+        _admin = await Api.AsAdminAsync(_app.CreateClient());
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _storage.DisposeAsync();
+        await _cluster.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Limit 1, stock 10: four recorded in sync, four more while the replica is cut off. The promoted master holds 6 left
+    /// (the record: 2), knows four buyers and four keys of eight.
+    /// </summary>
+    [Fact]
+    public async Task LimitOne_NothingIsSoldTwice_AndEvery201Stays()
+    {
+        await FailOverAndFloodAsync(stock: 10, limit: 1,
+            inSync: [new(0, 1, "k-0"), new(1, 1, "k-1"), new(2, 1, "k-2"), new(3, 1, "k-3")],
+            lagged: [new(4, 1, "k-4"), new(5, 1, "k-5"), new(6, 1, "k-6"), new(7, 1, "k-7")]);
+    }
+
+    /// <summary>
+    /// Limit 2, quantities 1-2, stock 10: three units recorded in sync, four more while the replica is cut off, among them
+    /// buyer 1's second unit (at the limit in the record, at 1 in the promoted master) and buyer 3's single unit under
+    /// its key (a retry of that key passes the stock and the limit: only the key tells it was bought).
+    /// </summary>
+    [Fact]
+    public async Task LimitTwo_NoBuyerAboveTheLimit_AndEveryKeyReplays()
+    {
+        await FailOverAndFloodAsync(stock: 10, limit: 2,
+            inSync: [new(0, 2, "k-0"), new(1, 1, "k-1")],
+            lagged: [new(2, 2, "k-2"), new(3, 1, "k-3"), new(1, 1, "k-1b")]);
+    }
+
+    /// <summary>
+    /// The same sale, and first of all buyer 3 retries alone the key of its lagged unit: the promoted master does not
+    /// know the key and holds the buyer at 0, so it decides a second unit, which fits the stock and the limit of 2. Only
+    /// the key tells that it was bought. The retry must learn its order, not be sold a second unit nor be told
+    /// <c>limit_reached</c>.
+    /// </summary>
+    [Fact]
+    public async Task LimitTwo_ALaggedKeyRetriedAlone_ReplaysItsOrder()
+    {
+        await FailOverAndFloodAsync(stock: 10, limit: 2,
+            inSync: [new(0, 2, "k-0"), new(1, 1, "k-1")],
+            lagged: [new(2, 2, "k-2"), new(3, 1, "k-3"), new(1, 1, "k-1b")],
+            firstRetry: new(3, 1, "k-3"));
+    }
+
+    private async Task FailOverAndFloodAsync(int stock, int limit, Step[] inSync, Step[] lagged, Step? firstRetry = null)
+    {
+        var watch = Stopwatch.StartNew();
+        var sale = (await _admin.CreateSaleAsync(stock: stock, perUserLimit: limit)).Id();
+        var saleId = Guid.Parse(sale);
+        var buyers = await _admin.MintBuyersAsync(60);
+        var earlier = inSync.Concat(lagged).Select(s => s.Buyer).Distinct().ToList();
+        var nextBuyer = earlier.Max() + 1;
+
+        // In sync: recorded (201), acknowledged in the outbox, and every write applied by the replica.
+        foreach (var step in inSync)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await BuyAsync(buyers, sale, step, "before")).Status);
+        }
+
+        await _cluster.WaitInSyncAsync(Replica);
+        var staleSold = inSync.Sum(s => s.Quantity);
+
+        // The replica stops and loses its link: the master goes on alone, and each of these is a 201 in the record.
+        await _cluster.StopAsync(Replica);
+        await _cluster.CutReplicasAsync(Master);
+        foreach (var step in lagged)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await BuyAsync(buyers, sale, step, "before")).Status);
+        }
+
+        var recordSold = staleSold + lagged.Sum(s => s.Quantity);
+        Assert.Equal(recordSold, await ConfirmedUnitsAsync(sale));
+        Assert.Equal("0", await _cluster.ReplicationAsync(Master, "connected_slaves"));
+
+        // The master dies; the replica, which missed the lagged writes, takes its slots.
+        await _cluster.KillAsync(Master);
+        await _cluster.ContinueAsync(Replica);
+        await _cluster.TakeOverAsync(Replica);
+        output.WriteLine($"{watch.Elapsed}: replica promoted");
+
+        // The lag is real: the promoted master's stock counts only what it had, not what the record holds.
+        Assert.Equal(stock - staleSold, int.Parse(await _cluster.CliAsync(Replica, "GET", RedisKeys.Stock(saleId).ToString()),
+            System.Globalization.CultureInfo.InvariantCulture));
+
+        // Bounded: the server finds the new master (its stock read answers), and sees the stale count there.
+        var reached = Stopwatch.StartNew();
+        int? seen = null;
+        while (seen is null)
+        {
+            using var response = await _admin.GetAsync($"/api/v1/sales/{sale}/stock");
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                seen = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["remainingStock"]!.GetValue<int>();
+            }
+            else
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                Assert.True(reached.Elapsed < TimeSpan.FromSeconds(30), "the server did not reach the promoted master in 30 s");
+                await Task.Delay(100);
+            }
+        }
+
+        output.WriteLine($"{watch.Elapsed}: server reached the new master after {reached.Elapsed}, stock read {seen}");
+        Assert.Equal(stock - staleSold, seen);
+
+        // Alone first: a lagged buyer retries the key that was answered 201, the promoted master does not know it. The
+        // record refuses what it decides (503, nothing bought), the stale state goes, and the retry replays the order.
+        var original = _answers.SingleOrDefault(a => a.Phase == "before" && a.Step == firstRetry)?.OrderId;
+        for (var tries = 0; firstRetry is not null; tries++)
+        {
+            var again = await BuyAsync(buyers, sale, firstRetry, "first-retry");
+            output.WriteLine($"{watch.Elapsed}: first retry of {firstRetry.Key}: {(int)again.Status} {again.Reason} {again.OrderId}");
+            if (again.Status == HttpStatusCode.Created)
+            {
+                Assert.Equal(original, again.OrderId);
+                break;
+            }
+
+            Assert.True(again.Status == HttpStatusCode.ServiceUnavailable && tries < 10,
+                $"the retry of {firstRetry.Key} (201 {original}) was answered {(int)again.Status} {again.Reason}");
+        }
+
+        // The flood: every earlier key again, every earlier buyer with a new key, and new buyers, all at once.
+        var flood = new List<Task<Answer>>();
+        foreach (var step in inSync.Concat(lagged))
+        {
+            flood.Add(BuyAsync(buyers, sale, step, "retry"));
+        }
+
+        foreach (var buyer in earlier)
+        {
+            flood.Add(BuyAsync(buyers, sale, new Step(buyer, 1, $"again-{buyer}"), "again"));
+        }
+
+        for (var i = 0; i < 16; i++)
+        {
+            flood.Add(BuyAsync(buyers, sale, new Step(nextBuyer++, 1 + (i % limit), $"new-{i}"), "new"));
+        }
+
+        await Task.WhenAll(flood);
+        output.WriteLine($"{watch.Elapsed}: flood answered");
+
+        // Settled: every key that was answered 201 replays its order (a 503 meanwhile says nothing was bought: try again).
+        foreach (var first in _answers.Where(a => a.Status == HttpStatusCode.Created && a.Phase is "before" or "new" or "again").ToList())
+        {
+            for (var tries = 0; ; tries++)
+            {
+                var again = await BuyAsync(buyers, sale, first.Step, "settle-retry");
+                if (again.Status == HttpStatusCode.Created)
+                {
+                    break;
+                }
+
+                Assert.True(again.Status == HttpStatusCode.ServiceUnavailable && tries < 20,
+                    $"the key {first.Step.Key} of buyer {first.Step.Buyer} (201 {first.OrderId}) was answered {(int)again.Status} {again.Reason}");
+                await Task.Delay(250);
+            }
+        }
+
+        // What is left sells to new buyers, exactly, and then the sale is sold out.
+        for (var tries = 0; ; tries++)
+        {
+            Assert.True(tries < 40, "the sale did not sell out");
+            var last = await BuyAsync(buyers, sale, new Step(nextBuyer, 1, $"rest-{nextBuyer}"), "rest");
+            if (last.Status == HttpStatusCode.Created)
+            {
+                nextBuyer++;
+            }
+            else if (last.Reason == "sold_out")
+            {
+                break;
+            }
+            else
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, last.Status);
+                await Task.Delay(250);
+            }
+        }
+
+        output.WriteLine($"{watch.Elapsed}: sold out");
+        foreach (var group in _answers.GroupBy(a => (a.Phase, a.Status, a.Reason)).OrderBy(g => g.Key.Phase))
+        {
+            output.WriteLine($"  {group.Key.Phase,-12} {(int)group.Key.Status} {group.Key.Reason,-20} x{group.Count()}");
+        }
+
+        await AssertRecordAsync(sale, saleId, buyers, stock, limit);
+        output.WriteLine($"{watch.Elapsed}: done");
+    }
+
+    private async Task AssertRecordAsync(string sale, Guid saleId, List<(string UserId, string Token)> buyers, int stock, int limit)
+    {
+        // Every answer is a documented outcome, never a 500.
+        foreach (var a in _answers)
+        {
+            var documented = a.Status switch
+            {
+                HttpStatusCode.Created or HttpStatusCode.Accepted => a.OrderId is not null,
+                HttpStatusCode.Conflict => a.Reason is "sold_out" or "limit_reached" or "request_in_progress",
+                HttpStatusCode.ServiceUnavailable => a.Reason == "unavailable",
+                _ => false,
+            };
+            Assert.True(documented, $"{a.Phase} buyer {a.Step.Buyer} key {a.Step.Key}: {(int)a.Status} {a.Reason}");
+        }
+
+        var orders = (await _admin.AllOrdersAsync(sale)).Where(o => o["status"]!.GetValue<string>() == "confirmed").ToList();
+        var recorded = orders.ToDictionary(o => o["orderId"]!.GetValue<string>(), o => o);
+
+        // G1: the sale sold exactly its stock, no more.
+        Assert.Equal(stock, orders.Sum(o => o["quantity"]!.GetValue<int>()));
+        Assert.Equal(stock, await ConfirmedUnitsAsync(sale));
+        // G2: no buyer above the limit.
+        Assert.Equal(0, await _storage.ScalarAsync(
+            $"SELECT count(*) FROM (SELECT user_id FROM orders WHERE sale_id = '{sale}' AND status = 0 GROUP BY user_id HAVING SUM(quantity) > {limit}) x"));
+
+        // G3: every 201 (and every 202, PostgreSQL being up) is a confirmed order in the record, the buyer's, as answered.
+        foreach (var a in _answers.Where(a => a.Status is HttpStatusCode.Created or HttpStatusCode.Accepted))
+        {
+            Assert.True(recorded.TryGetValue(a.OrderId!, out var order), $"{a.Phase} {(int)a.Status} {a.OrderId} is not in the record");
+            Assert.Equal(buyers[a.Step.Buyer].UserId, order!["userId"]!.GetValue<string>());
+            Assert.Equal(a.Step.Quantity, order["quantity"]!.GetValue<int>());
+        }
+
+        // G5: a key answered 201 never stands for another order: each of its 201s and 202s names the first order. In the
+        // flood a retry can meet the promoted master before the record has refused anything it decided: a key it does
+        // not know is decided afresh, and answered 503 (the record refuses it: nothing more bought) or, when the stale
+        // state has no units left for it, 409 from that state (docs/distributed.md). Alone or settled, it replays.
+        foreach (var key in _answers.GroupBy(a => (a.Step.Buyer, a.Step.Key)))
+        {
+            var ids = key.Where(a => a.OrderId is not null).Select(a => a.OrderId).Distinct().ToList();
+            Assert.True(ids.Count <= 1, $"buyer {key.Key.Buyer} key {key.Key.Key} stood for {string.Join(", ", ids)}");
+            if (ids.Count == 1)
+            {
+                foreach (var stale in key.Where(a => a.Status == HttpStatusCode.Conflict))
+                {
+                    output.WriteLine($"stale answer to a bought key: {stale.Phase} buyer {stale.Step.Buyer} key {stale.Step.Key}: 409 {stale.Reason}");
+                    Assert.Equal("retry", stale.Phase);
+                }
+            }
+        }
+
+        // The record refused the promoted master's stale decisions (the fence did its job, not luck).
+        var refused = await _cluster.CliAsync(Replica, "XLEN", RedisKeys.Refused(saleId).ToString());
+        output.WriteLine($"refused by the record: {refused}");
+        Assert.NotEqual("0", refused);
+
+        // The ledger agrees with the record: stock 0, and reconciliation finds no drift, call after call.
+        Assert.Equal(0, (await _admin.StockAsync(sale)).Int("remainingStock"));
+        for (var call = 0; call < 2; call++)
+        {
+            using var response = await _admin.PostEmptyAsync("/api/v1/admin/reconcile");
+            await Api.EnsureAsync(response, HttpStatusCode.OK);
+            var line = (await response.ReadJsonAsync())["items"]!.AsArray().Single(i => i!["saleId"]!.GetValue<string>() == sale)!.AsObject();
+            output.WriteLine($"reconcile: {line.ToJsonString()}");
+            Assert.Equal(stock, line.Int("recordSold"));
+            Assert.Equal(stock, line.Int("ledgerSold"));
+            Assert.Equal(0, line.Int("drift"));
+            Assert.False(line["repaired"]!.GetValue<bool>());
+        }
+    }
+
+    private async Task<Answer> BuyAsync(List<(string UserId, string Token)> buyers, string sale, Step step, string phase)
+    {
+        using var response = await _admin.WithToken(buyers[step.Buyer].Token).PurchaseAsync(sale, step.Quantity, step.Key);
+        var text = await response.Content.ReadAsStringAsync();
+        var body = text.Length == 0 ? null : JsonNode.Parse(text);
+        var answer = new Answer(phase, step, response.StatusCode, body?["reason"]?.GetValue<string>(), body?["orderId"]?.GetValue<string>());
+        lock (_answers)
+        {
+            _answers.Add(answer);
+        }
+
+        return answer;
+    }
+
+    private Task<long> ConfirmedUnitsAsync(string sale) =>
+        _storage.ScalarAsync($"SELECT COALESCE(SUM(quantity), 0) FROM orders WHERE sale_id = '{sale}' AND status = 0");
+
+    /// <summary>One purchase: which buyer (index into the minted buyers), how many, under which Idempotency-Key.</summary>
+    private sealed record Step(int Buyer, int Quantity, string Key);
+
+    private sealed record Answer(string Phase, Step Step, HttpStatusCode Status, string? Reason, string? OrderId);
+}
