@@ -47,7 +47,9 @@ public sealed class RedisClusterProcess : IAsyncDisposable
                 ["--port", node.Port.ToString(CultureInfo.InvariantCulture), "--cluster-port", node.BusPort.ToString(CultureInfo.InvariantCulture),
                  "--bind", "127.0.0.1", "--dir", node.Dir, "--save", "", "--appendonly", "yes", "--appendfsync", "always",
                  "--maxmemory-policy", "noeviction", "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                 "--cluster-node-timeout", "5000", "--cluster-require-full-coverage", "no"])
+                 "--cluster-node-timeout", "5000", "--cluster-require-full-coverage", "no",
+                 // A replica's first full sync starts at once, not after the default 5 s wait for more replicas.
+                 "--repl-diskless-sync-delay", "0"])
             {
                 RedirectStandardOutput = true,
                 UseShellExecute = false,
