@@ -163,8 +163,35 @@ public sealed class PostgresRecordFenceTests : RecordDatabaseTest
         Assert.Equal(2, await CountedUnitsAsync());
     }
 
-    private DecidedOrder Decided(string user, int quantity = 1, bool limitOne = false, long? epoch = null) => new(new Order
+    /// <summary>
+    /// A second order under a buyer's recorded Idempotency-Key fits the stock and the limit, and only the key's unique
+    /// index leaves it out: the ledger that decided it did not know the key (a lagged replica promoted), so it is refused
+    /// as a disagreement, which has the persister drop and rebuild that state. A refusal by another constraint (a limit-one
+    /// buyer's second order under a new key is refused by the limit first; a duplicate under no key) is not.
+    /// </summary>
+    [Fact]
+    public async Task ASecondOrderUnderARecordedKey_IsRefusedAsADisagreement()
     {
+        await OpenSaleAsync(totalStock: 100, perUserLimit: 3);
+        var first = Decided("buyer", key: "k-1");
+        Assert.True((await _record.InsertBatchAsync([first], CancellationToken.None)).Present[first.Order.Id]);
+
+        var again = Decided("buyer", key: "k-1");
+        var other = Decided("buyer", key: "k-2");
+        var outcome = await _record.InsertBatchAsync([again, other, first], CancellationToken.None);
+
+        Assert.False(outcome.Present[again.Order.Id]);
+        Assert.StartsWith("Idempotency-Key already recorded", Assert.Single(outcome.Overdrawn, o => o.Key == again.Order.Id).Value, StringComparison.Ordinal);
+        Assert.True(outcome.Present[other.Order.Id]);
+        Assert.True(outcome.Present[first.Order.Id]);
+        Assert.Single(outcome.Overdrawn);
+        Assert.Equal(2, await ConfirmedUnitsAsync());
+        Assert.Equal(2, await CountedUnitsAsync());
+    }
+
+    private DecidedOrder Decided(string user, int quantity = 1, bool limitOne = false, long? epoch = null, string? key = null) => new(new Order
+    {
+        IdempotencyKey = key,
         Id = Guid.CreateVersion7(),
         SaleId = _sale,
         UserId = user,
