@@ -189,7 +189,19 @@ public sealed class RedisClusterProcess : IAsyncDisposable
     /// link again, so it misses every write from then on. Stopping it is not enough on its own: its kernel goes on
     /// receiving the replication stream into the socket's buffer, and on SIGCONT it would apply all of it.
     /// </summary>
-    public async Task CutReplicasAsync(int master) => await CliAsync(master, "CLIENT", "KILL", "TYPE", "replica");
+    public async Task CutReplicasAsync(int master)
+    {
+        await CliAsync(master, "CLIENT", "KILL", "TYPE", "replica");
+        for (var tries = 0; await ReplicationAsync(master, "connected_slaves") != "0"; tries++)
+        {
+            if (tries > 200)
+            {
+                throw new TimeoutException($"node {master} kept its replicas");
+            }
+
+            await Task.Delay(10);
+        }
+    }
 
     /// <summary>SIGSTOP one node: it answers nothing (clients, replication, the cluster bus) until <see cref="ContinueAsync"/>.</summary>
     public Task StopAsync(int node) => SignalAsync(node, "-STOP");
