@@ -43,24 +43,27 @@ public sealed class RedisClusterProcess : IAsyncDisposable
         foreach (var node in _nodes)
         {
             Directory.CreateDirectory(node.Dir);
-            var info = new ProcessStartInfo("redis-server",
-                ["--port", node.Port.ToString(CultureInfo.InvariantCulture), "--cluster-port", node.BusPort.ToString(CultureInfo.InvariantCulture),
-                 "--bind", "127.0.0.1", "--dir", node.Dir, "--save", "", "--appendonly", "yes", "--appendfsync", "always",
-                 "--maxmemory-policy", "noeviction", "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                 "--cluster-node-timeout", "5000", "--cluster-require-full-coverage", "no",
-                 // A replica's first full sync starts at once, not after the default 5 s wait for more replicas.
-                 "--repl-diskless-sync-delay", "0"])
-            {
-                RedirectStandardOutput = true,
-                UseShellExecute = false,
-            };
-            node.Process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start (is it installed?)");
-            node.Process.BeginOutputReadLine();
+            Launch(node);
         }
 
-        for (var i = 0; i < _nodes.Count; i++)
+        foreach (var node in _nodes)
         {
-            await WaitListeningAsync(_nodes[i].Port);
+            for (var attempt = 1; !await WaitListeningAsync(node); attempt++)
+            {
+                // It exited: its port (picked free, then let go) was taken before it could bind it, by another test's
+                // server or any outgoing connection's ephemeral port. Another pair of ports, a few times.
+                if (attempt == 5)
+                {
+                    throw new InvalidOperationException($"redis-server exited {attempt} times without listening (last port {node.Port})");
+                }
+
+                node.Process!.Dispose();
+                Directory.Delete(node.Dir, recursive: true);
+                Directory.CreateDirectory(node.Dir);
+                node.Port = FreePort();
+                node.BusPort = FreePort();
+                Launch(node);
+            }
         }
 
         var per = 16384 / _masters;
@@ -303,23 +306,46 @@ public sealed class RedisClusterProcess : IAsyncDisposable
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static async Task WaitListeningAsync(int port)
+    private static void Launch(Node node)
+    {
+        var info = new ProcessStartInfo("redis-server",
+            ["--port", node.Port.ToString(CultureInfo.InvariantCulture), "--cluster-port", node.BusPort.ToString(CultureInfo.InvariantCulture),
+             "--bind", "127.0.0.1", "--dir", node.Dir, "--save", "", "--appendonly", "yes", "--appendfsync", "always",
+             "--maxmemory-policy", "noeviction", "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+             "--cluster-node-timeout", "5000", "--cluster-require-full-coverage", "no",
+             // A replica's first full sync starts at once, not after the default 5 s wait for more replicas.
+             "--repl-diskless-sync-delay", "0"])
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        node.Process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start (is it installed?)");
+        node.Process.BeginOutputReadLine();
+    }
+
+    /// <summary>True once the node accepts connections; false when its process exited first (its port was taken).</summary>
+    private static async Task<bool> WaitListeningAsync(Node node)
     {
         for (var i = 0; i < 200; i++)
         {
             try
             {
                 using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return;
+                await client.ConnectAsync(IPAddress.Loopback, node.Port);
+                return true;
             }
             catch (SocketException)
             {
+                if (node.Process!.HasExited)
+                {
+                    return false;
+                }
+
                 await Task.Delay(50);
             }
         }
 
-        throw new TimeoutException($"redis-server did not listen on {port}");
+        throw new TimeoutException($"redis-server did not listen on {node.Port}");
     }
 
     private static int FreePort()
@@ -331,9 +357,9 @@ public sealed class RedisClusterProcess : IAsyncDisposable
 
     private sealed class Node(int port, int busPort, string dir)
     {
-        public int Port { get; } = port;
+        public int Port { get; set; } = port;
 
-        public int BusPort { get; } = busPort;
+        public int BusPort { get; set; } = busPort;
 
         public string Dir { get; } = dir;
 
