@@ -55,8 +55,17 @@ public sealed class LaggingReplicaFailoverTests(ITestOutputHelper output) : IAsy
 
     public async Task DisposeAsync()
     {
-        await _app.DisposeAsync();
-        await _storage.DisposeAsync();
+        // Whatever InitializeAsync got to: a cluster whose start failed still has nodes running.
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        if (_storage is not null)
+        {
+            await _storage.DisposeAsync();
+        }
+
         await _cluster.DisposeAsync();
     }
 
