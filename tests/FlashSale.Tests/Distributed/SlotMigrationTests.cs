@@ -31,8 +31,18 @@ public sealed class SlotMigrationTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await _app.DisposeAsync();
-        await _storage.DisposeAsync();
+        // Whatever InitializeAsync got to: a cluster whose start failed still has nodes running, which the null app's
+        // dispose left behind (redis-server processes outliving the run).
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        if (_storage is not null)
+        {
+            await _storage.DisposeAsync();
+        }
+
         await _cluster.DisposeAsync();
     }
 
