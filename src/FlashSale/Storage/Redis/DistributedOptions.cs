@@ -74,6 +74,16 @@ public sealed class DistributedOptions
     public TimeSpan DecisionTtl { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>
+    /// How long after the ledger's Redis connection failed, was restored or saw its topology change (a failover may have
+    /// promoted a replica that lags: <see cref="FailoverWatch"/>) a purchase with an Idempotency-Key that Redis answers
+    /// sold_out or limit_reached is first looked up in the record: a key the record holds an order for is answered with
+    /// that order (G5) and the sale's stale state is rebuilt. One PostgreSQL query per such rejection, only in this window;
+    /// zero: never (the stale state's "no" stands until the record refuses something it decided).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan FailoverSuspicion { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
     /// Retire ended sales' Redis state (<see cref="SaleRetirement"/>): without it every sale ever run keeps its keys in a
     /// Redis that evicts nothing, and every persister sweep reads every one. Off: kept for good (to look at by hand).
     /// </summary>

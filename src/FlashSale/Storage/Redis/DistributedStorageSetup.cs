@@ -79,6 +79,7 @@ public static class DistributedStorageSetup
         services.AddSingleton<LedgerScripts>();
         services.AddSingleton<RecordHealth>();
         services.AddSingleton<CommitWaiters>();
+        services.AddSingleton<FailoverWatch>();
         services.AddSingleton<SaleStateBuilder>();
         services.AddSingleton<OutboxPersister>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxPersister>());

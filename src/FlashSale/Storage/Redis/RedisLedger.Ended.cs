@@ -27,14 +27,7 @@ public sealed partial class RedisLedger
 
         if (attempt.IdempotencyKey is { } key && await ended.FindKeyedAsync(sale.Id, attempt.UserId, key, ct) is { } order)
         {
-            if (order.Quantity != attempt.Quantity)
-            {
-                return Reject(PurchaseRejection.IdempotencyKeyMismatch, "This Idempotency-Key was used with another body.");
-            }
-
-            // Built as ReplayAsync builds it from the key's value (LedgerValues.KeyForOrder of this same order).
-            return new PurchaseOutcome.Confirmed(NewOrder(attempt, order.Id, order.PurchasedAt.ToUnixTimeMilliseconds(),
-                order.RemainingAfter, LedgerValues.Price(order.UnitPrice), order.Currency)).AsReplay();
+            return ReplayFromRecord(attempt, order);
         }
 
         return clock.GetUtcNow() < sale.StartsAt

@@ -22,6 +22,7 @@ public sealed partial class RedisLedger(
     SaleStateBuilder state,
     OutboxPersister persister,
     CommitWaiters waiters,
+    FailoverWatch failover,
     RecordHealth health,
     PostgresOrderRecord record,
     PostgresEndedSales ended,
@@ -203,9 +204,22 @@ public sealed partial class RedisLedger(
             case "ended":
                 return Reject(PurchaseRejection.SaleEnded, $"The sale ended at {FromMs(reply[1]):O}.");
             case "limit_reached":
+                // Keyed and Redis may have failed over: the record first (RedisLedger.Failover.cs). The value is the 'R|' key
+                // purchase.lua just wrote, as it wrote it.
+                if (ChecksRejection(attempt)
+                    && await CheckRejectionAsync(attempt, $"R|{attempt.Quantity}|limit_reached|{reply[1]}|{reply[2]}", ct) is { } recordedOrNot)
+                {
+                    return recordedOrNot;
+                }
+
                 return LimitReached(reply[1], reply[2]);
             case "sold_out":
                 var remaining = LedgerValues.Int(reply[1]);
+                if (ChecksRejection(attempt) && await CheckRejectionAsync(attempt, $"R|{attempt.Quantity}|sold_out|{reply[1]}|", ct) is { } checkedOutcome)
+                {
+                    return checkedOutcome;
+                }
+
                 if (remaining == 0)
                 {
                     _soldOut[attempt.SaleId] = new SoldOutMark(LedgerValues.Long(reply[3]), LedgerValues.Int(reply[2]),
@@ -233,6 +247,13 @@ public sealed partial class RedisLedger(
 
         if (parts[0] == "R")
         {
+            // A rejection remembered by a state that may be stale (written in the window and not let go, or just before
+            // the event reached this process): the record first, as for a fresh one.
+            if (ChecksRejection(attempt) && await CheckRejectionAsync(attempt, stored, ct) is { } checkedOutcome)
+            {
+                return checkedOutcome;
+            }
+
             return parts[2] == "limit_reached" ? LimitReached(parts[3], parts[4]) : SoldOut(LedgerValues.Int(parts[3]));
         }
 

@@ -76,9 +76,11 @@ public sealed class LedgerScripts
 
     public RedisScript Retire { get; } = new("retire");
 
+    public RedisScript Stale { get; } = new("stale");
+
     public async Task LoadAsync(IConnectionMultiplexer redis)
     {
-        foreach (var script in new[] { Purchase, Cancel, Sale, Rebuild, Reset, Withdraw, Measure, Retire })
+        foreach (var script in new[] { Purchase, Cancel, Sale, Rebuild, Reset, Withdraw, Measure, Retire, Stale })
         {
             await script.LoadAsync(redis);
         }

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using FlashSale.Operations;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace FlashSale.Storage.Redis;
+
+/// <summary>
+/// Whether Redis may have failed over lately (<see cref="DistributedOptions.FailoverSuspicion"/>): the ledger's
+/// multiplexer lost or regained a connection, or saw the topology change. Replication is asynchronous, so a promoted
+/// replica can hold a sale's state older than the record, and while it does its "no" to a key it does not know is not
+/// to be trusted (<see cref="RedisLedger"/> asks the record first). Suspected only for a while after such an event:
+/// asking the record on every keyed rejection would cost a sold-out flood with keys one PostgreSQL query each. A
+/// connection blip raises the same events and costs the same few minutes of lookups: the events do not say which it
+/// was. A process that starts after a failover saw no event (its first connection raises none): the record's fence
+/// still holds G1 and G2 there, and the next refusal rebuilds the state.
+/// </summary>
+public sealed partial class FailoverWatch
+{
+    private readonly long _window;
+    private readonly ILogger<FailoverWatch> _log;
+    private readonly Counter<long> _checks;
+    private long _until = long.MinValue;
+    private long _checked;
+
+    public FailoverWatch(IConnectionMultiplexer redis, IOptions<DistributedOptions> options, IMeterFactory meters, ILogger<FailoverWatch> log)
+    {
+        _log = log;
+        _checks = meters.Create(FlashSaleMetrics.MeterName).CreateCounter<long>("flashsale.failover.rejection_checks", "{attempt}",
+            "Keyed sold_out / limit_reached answers looked up in the record while a failover was suspected, by outcome (recorded: the state was stale).");
+        _window = (long)(options.Value.FailoverSuspicion.TotalSeconds * Stopwatch.Frequency);
+        redis.ConnectionFailed += (_, e) => Suspect($"connection to {e.EndPoint} failed ({e.FailureType})");
+        redis.ConnectionRestored += (_, e) => Suspect($"connection to {e.EndPoint} restored");
+        redis.ConfigurationChanged += (_, e) => Suspect($"configuration of {e.EndPoint} changed");
+        redis.ConfigurationChangedBroadcast += (_, e) => Suspect($"configuration change of {e.EndPoint} broadcast");
+    }
+
+    /// <summary>True within the window after the last event: a keyed rejection is checked against the record.</summary>
+    public bool Suspected => _window > 0 && Stopwatch.GetTimestamp() < Volatile.Read(ref _until);
+
+    /// <summary>Record lookups of keyed rejections made since start (tests: none without a suspected failover).</summary>
+    internal long Checks => Interlocked.Read(ref _checked);
+
+    /// <summary>One keyed rejection looked up in the record: recorded (the state was stale), not_recorded, or unavailable.</summary>
+    public void Checked(string outcome)
+    {
+        Interlocked.Increment(ref _checked);
+        _checks.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+    }
+
+    /// <summary>An event that may be a failover: suspected from now until the window has passed (tests call it to simulate one).</summary>
+    internal void Suspect(string why)
+    {
+        if (_window <= 0)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _until, Stopwatch.GetTimestamp() + _window);
+        LogSuspected(why);
+    }
+
+    [LoggerMessage(EventId = 4251, Level = LogLevel.Warning, Message = "Redis may have failed over ({Why}): for Distributed:FailoverSuspicion, a keyed sold_out or limit_reached is checked against the record first")]
+    private partial void LogSuspected(string why);
+}
