@@ -64,21 +64,7 @@ public sealed class LaggingReplicaFailoverTests(ITestOutputHelper output) : IAsy
         output.WriteLine($"server up in {watch.Elapsed}");
     }
 
-    public async Task DisposeAsync()
-    {
-        // Whatever InitializeAsync got to: a cluster whose start failed still has nodes running.
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-
-        if (_storage is not null)
-        {
-            await _storage.DisposeAsync();
-        }
-
-        await _cluster.DisposeAsync();
-    }
+    public Task DisposeAsync() => _cluster.DisposeWithAsync(_app, _storage);
 
     /// <summary>
     /// Limit 1, stock 10: four recorded in sync, four more while the replica is cut off. The promoted master holds 6 left

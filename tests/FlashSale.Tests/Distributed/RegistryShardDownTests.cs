@@ -36,22 +36,7 @@ public sealed class RegistryShardDownTests : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
-    {
-        // Whatever InitializeAsync got to: a cluster whose start failed still has nodes running, which the null app's
-        // dispose left behind (redis-server processes outliving the run).
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-
-        if (_storage is not null)
-        {
-            await _storage.DisposeAsync();
-        }
-
-        await _cluster.DisposeAsync();
-    }
+    public Task DisposeAsync() => _cluster.DisposeWithAsync(_app, _storage);
 
     [Fact]
     public async Task TheRegistrysShardDown_TheOtherShardsSalesAreStillRecorded()

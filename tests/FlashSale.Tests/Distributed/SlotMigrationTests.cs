@@ -29,22 +29,7 @@ public sealed class SlotMigrationTests : IAsyncLifetime
         _app = new TestApp(storage: _storage);
     }
 
-    public async Task DisposeAsync()
-    {
-        // Whatever InitializeAsync got to: a cluster whose start failed still has nodes running, which the null app's
-        // dispose left behind (redis-server processes outliving the run).
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-
-        if (_storage is not null)
-        {
-            await _storage.DisposeAsync();
-        }
-
-        await _cluster.DisposeAsync();
-    }
+    public Task DisposeAsync() => _cluster.DisposeWithAsync(_app, _storage);
 
     [Fact]
     public async Task AMigrationThatLasts_IsAnswered503NothingWasBought_NotOutcomeUnknown()

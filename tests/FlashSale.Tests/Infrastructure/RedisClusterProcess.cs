@@ -287,6 +287,26 @@ public sealed class RedisClusterProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A test's teardown: the app and storage it built on this cluster, whichever its start got to (null when it failed
+    /// first: a cluster that did not come up still has nodes running, which a throwing dispose left behind), then the
+    /// cluster.
+    /// </summary>
+    public async Task DisposeWithAsync(TestApp? app, TestStorage? storage)
+    {
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+
+        if (storage is not null)
+        {
+            await storage.DisposeAsync();
+        }
+
+        await DisposeAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         for (var i = 0; i < _nodes.Count; i++)
