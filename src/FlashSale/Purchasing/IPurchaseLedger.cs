@@ -15,6 +15,13 @@ public interface IPurchaseLedger
     Task<StockLevel> GetStockAsync(Sale sale, CancellationToken ct);
 
     /// <summary>
+    /// Whether reading stock leaves the process (Redis): only then does the public list keep what it read for a moment
+    /// (<see cref="Sales.ListStockCache"/>). The embedded ledger's stock is in memory, and keeping it cost the list 15%
+    /// (docs/benchmarks.md, "Reads").
+    /// </summary>
+    bool ReadsStockRemotely => false;
+
+    /// <summary>
     /// The stock of several sales, in their order: what every list of sales (the shop's front page, the public and the
     /// admin lists) reads. A ledger that keeps stock remotely reads them together; this default asks one at a time.
     /// </summary>

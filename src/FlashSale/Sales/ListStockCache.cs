@@ -17,7 +17,9 @@ namespace FlashSale.Sales;
 /// </summary>
 public sealed class ListStockCache(IPurchaseLedger ledger, TimeProvider clock, IOptions<SalesOptions> options)
 {
-    private readonly TimeSpan _maxAge = options.Value.ListStockMaxAge;
+    // Only for a ledger that reads stock over the network: the embedded one reads memory, faster than this cache's own
+    // bookkeeping (its list served 39.6k/s uncached against 33.6k/s cached, bench/reads.sh).
+    private readonly TimeSpan _maxAge = ledger.ReadsStockRemotely ? options.Value.ListStockMaxAge : TimeSpan.Zero;
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, Kept> _kept = [];
     private readonly Dictionary<Guid, Task<Dictionary<Guid, StockLevel>>> _reading = [];

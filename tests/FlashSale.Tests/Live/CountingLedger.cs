@@ -12,6 +12,8 @@ public sealed class CountingLedger(IPurchaseLedger inner) : IPurchaseLedger
 
     public Task<PurchaseOutcome> PurchaseAsync(PurchaseAttempt attempt, CancellationToken ct) => inner.PurchaseAsync(attempt, ct);
 
+    public bool ReadsStockRemotely => inner.ReadsStockRemotely;
+
     public Task<StockLevel> GetStockAsync(Sale sale, CancellationToken ct)
     {
         Interlocked.Increment(ref _stockReads);

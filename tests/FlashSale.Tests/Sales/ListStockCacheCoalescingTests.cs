@@ -95,6 +95,8 @@ public sealed class ListStockCacheCoalescingTests
 
         public List<IReadOnlyList<Sale>> Reads => _reads.ConvertAll(r => r.Sales);
 
+        public bool ReadsStockRemotely => true; // as Redis's: the cache is for such ledgers only
+
         public Task<IReadOnlyList<StockLevel>> GetStocksAsync(IReadOnlyList<Sale> sales, CancellationToken ct)
         {
             var answer = new TaskCompletionSource<IReadOnlyList<StockLevel>>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -361,6 +361,9 @@ public sealed partial class RedisLedger(
         }
     }
 
+    /// <summary>Two Redis commands a sale: the public list keeps them for Sales:ListStockMaxAge.</summary>
+    public bool ReadsStockRemotely => true;
+
     public async Task<StockLevel> GetStockAsync(Sale sale, CancellationToken ct) => (await GetStocksAsync([sale], ct))[0];
 
     /// <summary>
