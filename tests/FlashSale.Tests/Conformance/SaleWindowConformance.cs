@@ -3,26 +3,16 @@ using FlashSale.Tests.Infrastructure;
 
 namespace FlashSale.Tests.Conformance;
 
-public sealed class SaleWindowOnEmbedded() : SaleWindowConformance(StorageKind.Embedded, SaleWindowConformance.OnAWholeMillisecond());
+public sealed class SaleWindowOnEmbedded() : SaleWindowConformance(StorageKind.Embedded, ManualClock.OnAWholeMillisecond());
 
-public sealed class SaleWindowOnRedis() : SaleWindowConformance(StorageKind.Redis, SaleWindowConformance.OnAWholeMillisecond());
+public sealed class SaleWindowOnRedis() : SaleWindowConformance(StorageKind.Redis, ManualClock.OnAWholeMillisecond());
 
-public sealed class SaleWindowOnRedisCluster() : SaleWindowConformance(StorageKind.RedisCluster, SaleWindowConformance.OnAWholeMillisecond());
+public sealed class SaleWindowOnRedisCluster() : SaleWindowConformance(StorageKind.RedisCluster, ManualClock.OnAWholeMillisecond());
 
 /// <summary>G6: nothing is confirmed outside [startsAt, endsAt), by the server's (fake) clock.</summary>
 public abstract class SaleWindowConformance(StorageKind kind, ManualClock clock) : ConformanceTest(kind, clock: clock)
 {
     private readonly ManualClock _clock = clock;
-
-    /// <summary>
-    /// A clock on a whole millisecond, as sale times are stored: a clock with sub-millisecond ticks is, at "endsAt",
-    /// already up to 1 ms past it, and an end that answers one instant late passed unseen.
-    /// </summary>
-    public static ManualClock OnAWholeMillisecond()
-    {
-        var now = DateTimeOffset.UtcNow;
-        return new ManualClock(new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero));
-    }
 
     /// <summary>The window is [startsAt, endsAt) to the millisecond: open at startsAt itself, closed at endsAt itself.</summary>
     [Fact]

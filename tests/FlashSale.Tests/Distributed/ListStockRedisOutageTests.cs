@@ -1,7 +1,6 @@
 using System.Net;
 using FlashSale.Tests.Admin;
 using FlashSale.Tests.Infrastructure;
-using FlashSale.Tests.Sales;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -14,7 +13,7 @@ namespace FlashSale.Tests.Distributed;
 public sealed class ListStockRedisOutageTests() : OwnRedisAppTest(_ => new() { ["RateLimiting:Enabled"] = "false" },
     services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)))
 {
-    private static readonly ManualClock Clock = ListStockCacheTests.SaleClock();
+    private static readonly ManualClock Clock = ManualClock.OnAWholeMillisecond();
 
     [Fact]
     public async Task AFailedReadIsNotKept_TheListAnswersAgainOnceRedisIsBack()

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FlashSale.Tests.Sales;
 
-public sealed class ListStockCacheOnRedis() : ListStockCacheTests(StorageKind.Redis, SaleClock());
+public sealed class ListStockCacheOnRedis() : ListStockCacheTests(StorageKind.Redis, ManualClock.OnAWholeMillisecond());
 
 /// <summary>
 /// Distributed: the public list's stock is kept per instance for <c>Sales:ListStockMaxAge</c> (1 s by default, ListStockCache): a
@@ -22,13 +22,6 @@ public abstract class ListStockCacheTests(StorageKind kind, ManualClock clock)
     private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(1); // the default
 
     private readonly ManualClock _clock = clock;
-
-    /// <summary>A clock on a whole millisecond, as sale times are stored (SaleWindowConformance.OnAWholeMillisecond).</summary>
-    public static ManualClock SaleClock()
-    {
-        var now = DateTimeOffset.UtcNow;
-        return new ManualClock(new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero));
-    }
 
     [Fact]
     public async Task WithinTheMaxAge_APurchaseLeavesTheListsStock_TheSalesOwnEndpointsShowIt_AndTheListOnceItHasPassed()
@@ -146,7 +139,7 @@ public sealed class ListStockOnEmbeddedTests() : ListStockExactTests(StorageKind
 
 /// <summary>A list whose stock is read at every request, exact like a sale's own endpoints, and nothing kept.</summary>
 public abstract class ListStockExactTests(StorageKind kind, Dictionary<string, string?> settings)
-    : AdminAppTest(new TestApp(kind: kind, clock: ListStockCacheTests.SaleClock(), settings: settings))
+    : AdminAppTest(new TestApp(kind: kind, clock: ManualClock.OnAWholeMillisecond(), settings: settings))
 {
     [Fact]
     public async Task TheListIsExactAtEveryRequest()
