@@ -82,13 +82,14 @@ public static class SalesApi
             return true;
         }
 
-        if (raw.Length is < 20 or > 40 || !(raw.EndsWith('Z') || raw[^6] is '+' or '-')
-            || !DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        // RoundtripKind leaves a time without an offset Unspecified, where DateTimeOffset.TryParse would take the server's zone.
+        if (!DateTime.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed)
+            || parsed.Kind == DateTimeKind.Unspecified)
         {
             return false;
         }
 
-        instant = parsed;
+        instant = new DateTimeOffset(parsed.ToUniversalTime());
         return true;
     }
 

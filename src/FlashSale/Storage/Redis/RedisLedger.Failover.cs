@@ -19,17 +19,16 @@ public sealed partial class RedisLedger
     private bool ChecksRejection(PurchaseAttempt attempt) => attempt.IdempotencyKey is not null && failover.Suspected;
 
     /// <summary>
-    /// The record's word on a keyed rejection the ledger answered (fresh, or replayed from an 'R|' key: <paramref name="remembered"/>,
-    /// the key's value as <c>purchase.lua</c> wrote it). Null: the record holds no order under the key, and the rejection
+    /// The record's word on a keyed rejection the ledger answered (fresh, or replayed from an 'R|' key). Null: the record holds no order under the key, and the rejection
     /// stands. An order: the state is stale, so the order is answered as a replay does (201 as first answered, 422 for
     /// another quantity) and the key is written back as the order's and the sale's state dropped, in one script
-    /// (<c>stale.lua</c>) that acts only while the key still has the rejection (a rebuild since wrote the order's, and its state is the
+    /// (<c>stale.lua</c>) that acts only while the key still holds a rejection (a rebuild since wrote the order's, and its state is the
     /// record's: kept), as the persister's fence drops a state over the stock: the next purchase or read rebuilds it from
     /// the record under a new ledger epoch, which refuses the rest of its outbox as stale (503). The record unreadable:
     /// 503 nothing bought, and the remembered rejection let go (the same script), or the retry would replay it from Redis
     /// without asking the record again once the window has passed.
     /// </summary>
-    private async Task<PurchaseOutcome?> CheckRejectionAsync(PurchaseAttempt attempt, string remembered, CancellationToken ct)
+    private async Task<PurchaseOutcome?> CheckRejectionAsync(PurchaseAttempt attempt, CancellationToken ct)
     {
         var sale = attempt.SaleId;
         var key = RedisKeys.Idempotency(sale, attempt.UserId, attempt.IdempotencyKey!);
@@ -44,7 +43,7 @@ public sealed partial class RedisLedger
             LogRejectionUnchecked(sale, ex.Message);
             try
             {
-                await RunStaleAsync(sale, key, remembered, "");
+                await RunStaleAsync(sale, key, "");
             }
             catch (Exception redisEx) when (RedisFailure.Is(redisEx) || redisEx is TaskCanceledException)
             {
@@ -66,7 +65,7 @@ public sealed partial class RedisLedger
         _soldOut.TryRemove(sale, out _);
         try
         {
-            await RunStaleAsync(sale, key, remembered, LedgerValues.KeyForOrder(order));
+            await RunStaleAsync(sale, key, LedgerValues.KeyForOrder(order));
         }
         catch (Exception ex) when (RedisFailure.Is(ex) || ex is TaskCanceledException)
         {
@@ -78,10 +77,10 @@ public sealed partial class RedisLedger
         return ReplayFromRecord(attempt, order);
     }
 
-    private Task<RedisResult> RunStaleAsync(Guid sale, RedisKey key, string remembered, string orderValue) =>
+    private Task<RedisResult> RunStaleAsync(Guid sale, RedisKey key, string orderValue) =>
         scripts.Stale.EvaluateAsync(redis.GetDatabase(),
             [key, RedisKeys.Meta(sale), RedisKeys.Stock(sale), RedisKeys.Buyers(sale), RedisKeys.Cancelled(sale)],
-            [remembered, orderValue]);
+            [orderValue]);
 
     /// <summary>A keyed order of the record answered as a replay from Redis's key answers it (201 as first answered, or 422).</summary>
     private static PurchaseOutcome ReplayFromRecord(PurchaseAttempt attempt, Order order)

@@ -204,10 +204,8 @@ public sealed partial class RedisLedger(
             case "ended":
                 return Reject(PurchaseRejection.SaleEnded, $"The sale ended at {FromMs(reply[1]):O}.");
             case "limit_reached":
-                // Keyed and Redis may have failed over: the record first (RedisLedger.Failover.cs). The value is the 'R|' key
-                // purchase.lua just wrote, as it wrote it.
-                if (ChecksRejection(attempt)
-                    && await CheckRejectionAsync(attempt, $"R|{attempt.Quantity}|limit_reached|{reply[1]}|{reply[2]}", ct) is { } recordedOrNot)
+                // Keyed and Redis may have failed over: the record first (RedisLedger.Failover.cs).
+                if (ChecksRejection(attempt) && await CheckRejectionAsync(attempt, ct) is { } recordedOrNot)
                 {
                     return recordedOrNot;
                 }
@@ -215,7 +213,7 @@ public sealed partial class RedisLedger(
                 return LimitReached(reply[1], reply[2]);
             case "sold_out":
                 var remaining = LedgerValues.Int(reply[1]);
-                if (ChecksRejection(attempt) && await CheckRejectionAsync(attempt, $"R|{attempt.Quantity}|sold_out|{reply[1]}|", ct) is { } checkedOutcome)
+                if (ChecksRejection(attempt) && await CheckRejectionAsync(attempt, ct) is { } checkedOutcome)
                 {
                     return checkedOutcome;
                 }
@@ -249,7 +247,7 @@ public sealed partial class RedisLedger(
         {
             // A rejection remembered by a state that may be stale (written in the window and not let go, or just before
             // the event reached this process): the record first, as for a fresh one.
-            if (ChecksRejection(attempt) && await CheckRejectionAsync(attempt, stored, ct) is { } checkedOutcome)
+            if (ChecksRejection(attempt) && await CheckRejectionAsync(attempt, ct) is { } checkedOutcome)
             {
                 return checkedOutcome;
             }
