@@ -4,7 +4,8 @@ namespace FlashSale.Storage.Postgres;
 
 /// <summary>
 /// The record answering for ended sales whose Redis state is gone (retired, <c>SaleRetirement</c>; or lost): their
-/// confirmed units, a keyed order to replay, and the keys a retirement frees. Bounded like every request's query.
+/// confirmed units, a keyed order to replay (also asked after a possible failover, RedisLedger.Failover.cs), and the keys
+/// a retirement frees. Bounded like every request's query.
 /// </summary>
 public sealed class PostgresEndedSales(PostgresRequests db)
 {
