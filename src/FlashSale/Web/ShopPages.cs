@@ -36,7 +36,7 @@ public static class ShopPages
     private static string RateLimitedBuy(HttpContext context, string reason) =>
         RouteIds.TryParse(context.Request.RouteValues["id"] as string, out var saleId) ? $"/sales/{saleId}?m={reason}" : "/";
 
-    private static async Task<ContentHttpResult> Home(HttpContext context, ISaleStore sales, IPurchaseLedger ledger,
+    private static async Task<ContentHttpResult> Home(HttpContext context, ISaleStore sales, ListStockCache stocks,
         TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -45,9 +45,11 @@ public static class ShopPages
         // run a sale a day for a year would otherwise open on hundreds of finished sales (and read each one's stock).
         var open = all.Where(s => s.EndsAt > now).OrderBy(s => s.StartsAt).ToList();
         var ended = all.Where(s => s.EndsAt <= now).OrderByDescending(s => s.EndsAt).Take(RecentlyEndedShown).ToList();
-        var stocks = await ledger.GetStocksAsync([.. open, .. ended], ct);
-        var openCards = open.Select((sale, i) => Card(sale, stocks[i], now)).ToList();
-        var endedCards = ended.Select((sale, i) => Card(sale, stocks[open.Count + i], now)).ToList();
+        // The stock the list the page then polls shows (distributed: kept up to Sales:ListStockMaxAge, shared with the
+        // list's pollers): every buyer lands here when a sale opens, and a card is never fresher than its next poll.
+        var levels = await stocks.GetStocksAsync([.. open, .. ended], ct);
+        var openCards = open.Select((sale, i) => Card(sale, levels[i], now)).ToList();
+        var endedCards = ended.Select((sale, i) => Card(sale, levels[open.Count + i], now)).ToList();
 
         // The cards follow the public list, read by the script every few seconds (docs/web.md: one request for every
         // card, where a stream per card would take the browser's six connections per host). Only the sales that can be

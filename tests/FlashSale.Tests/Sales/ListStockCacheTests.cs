@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using FlashSale.Sales;
 using FlashSale.Tests.Admin;
 using FlashSale.Tests.Infrastructure;
@@ -47,6 +48,27 @@ public abstract class ListStockCacheTests(StorageKind kind, ManualClock clock)
         listed = (await ListedAsync(sale))!;
         Assert.Equal(9, listed.Int("remainingStock"));
         Assert.Equal(1, listed.Int("sold"));
+    }
+
+    /// <summary>
+    /// The home page's cards show the stock the list they then poll shows, from the same kept read: every buyer lands on
+    /// the home page when a sale opens (a page a request read every sale's stock from Redis before).
+    /// </summary>
+    [Fact]
+    public async Task TheHomePagesCards_ShowTheListsKeptStock_UntilTheMaxAgeHasPassed()
+    {
+        var now = _clock.GetUtcNow();
+        var sale = (await Admin.CreateSaleAsync(stock: 10, startsAt: now.AddMinutes(-1), endsAt: now.AddHours(1))).Id();
+        Assert.Equal(10, await CardRemainingAsync(sale));
+
+        await BuyAsync(sale);
+
+        Assert.Equal(10, await CardRemainingAsync(sale));
+        Assert.Equal(10, (await ListedAsync(sale))!.Int("remainingStock")); // one kept read for both
+        Assert.Equal(9, (await Admin.StockAsync(sale)).Int("remainingStock"));
+
+        _clock.Advance(MaxAge);
+        Assert.Equal(9, await CardRemainingAsync(sale));
     }
 
     [Fact]
@@ -119,6 +141,8 @@ public abstract class ListStockCacheTests(StorageKind kind, ManualClock clock)
 
     private Task<JsonObject> ListAsync(string query) => Admin.Anonymous().GetJsonAsync($"/api/v1/sales{query}");
 
+    private Task<int> CardRemainingAsync(string sale) => HomePage.CardRemainingAsync(App, sale);
+
     private async Task<JsonObject?> ListedAsync(string sale) => Item(await ListAsync(""), sale);
 
     private static JsonObject? Item(JsonObject list, string sale) =>
@@ -154,6 +178,7 @@ public abstract class ListStockExactTests(StorageKind kind, Dictionary<string, s
         }
 
         Assert.Equal(8, await RemainingAsync(sale));
+        Assert.Equal(8, await HomePage.CardRemainingAsync(App, sale)); // the home page's cards too
         Assert.Equal(0, App.Services.GetRequiredService<ListStockCache>().Count);
     }
 
@@ -179,4 +204,17 @@ public sealed class ListStockMaxAgeSettingTests
     private static string Messages(Exception error) => error is AggregateException all
         ? string.Join(" | ", all.InnerExceptions.Select(Messages))
         : error.Message + (error.InnerException is { } inner ? " | " + Messages(inner) : "");
+}
+
+/// <summary>The home page's card of a sale, as a buyer's browser first gets it.</summary>
+internal static class HomePage
+{
+    /// <summary>The units its stock bar says are left.</summary>
+    public static async Task<int> CardRemainingAsync(TestApp app, string sale)
+    {
+        var page = await app.CreateClient().GetStringAsync("/");
+        var bar = Regex.Match(page, $"id=\"bar-{sale}\" max=\"\\d+\" value=\"(\\d+)\"");
+        Assert.True(bar.Success, $"no stock bar for sale {sale} on the home page");
+        return int.Parse(bar.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
 }
