@@ -84,6 +84,23 @@ public sealed class DistributedOptions
     public TimeSpan FailoverSuspicion { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
+    /// How many replicas of a sale's Redis master must hold an order before it is answered 202 pending (decided in Redis,
+    /// not yet in PostgreSQL: until the persister records it, a failover to a replica without it would lose a 2xx, G3).
+    /// -1 (default): one, if the master has a replica a failover could promote (connected to it, or in a cluster listed
+    /// for it and not failed; none: nothing to fail over to that lacks the order); 0: never
+    /// checked; N: at least N, or 503 with the outcome unknown (<see cref="PendingReplication"/>). A 201 never waits for it.
+    /// </summary>
+    [Range(-1, 16)]
+    public int PendingReplicas { get; set; } = -1;
+
+    /// <summary>
+    /// How long a 202 waits for the replicas to acknowledge its order (they do once a second) before it is answered 503,
+    /// outcome unknown, instead.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:30")]
+    public TimeSpan PendingReplicaWait { get; set; } = TimeSpan.FromSeconds(1.5);
+
+    /// <summary>
     /// Retire ended sales' Redis state (<see cref="SaleRetirement"/>): without it every sale ever run keeps its keys in a
     /// Redis that evicts nothing, and every persister sweep reads every one. Off: kept for good (to look at by hand).
     /// </summary>

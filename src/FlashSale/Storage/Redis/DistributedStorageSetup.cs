@@ -80,6 +80,7 @@ public static class DistributedStorageSetup
         services.AddSingleton<RecordHealth>();
         services.AddSingleton<CommitWaiters>();
         services.AddSingleton<FailoverWatch>();
+        services.AddSingleton<PendingReplication>();
         services.AddSingleton<SaleStateBuilder>();
         services.AddSingleton<OutboxPersister>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxPersister>());

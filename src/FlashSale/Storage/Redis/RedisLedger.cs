@@ -23,6 +23,7 @@ public sealed partial class RedisLedger(
     OutboxPersister persister,
     CommitWaiters waiters,
     FailoverWatch failover,
+    PendingReplication replication,
     RecordHealth health,
     PostgresOrderRecord record,
     PostgresEndedSales ended,
@@ -36,6 +37,7 @@ public sealed partial class RedisLedger(
     private const string RecordDown = "Orders cannot be recorded right now; nothing was bought. Try again shortly.";
     private const string LedgerDown = "The purchase ledger is unreachable; if this attempt carried an Idempotency-Key, retry with the same key to learn its outcome.";
     private const string LedgerUnreachable = "The purchase ledger is unreachable; this attempt was not sent to it, so nothing was bought. Try again shortly.";
+    private const string PendingUnreplicated = "The order was decided but is neither recorded yet nor confirmed on a Redis replica; if this attempt carried an Idempotency-Key, retry with the same key to learn its outcome.";
     private const string LedgerRefused = "The purchase ledger refused this attempt before deciding it (Redis is moving or restoring this sale's data); nothing was bought. Try again shortly.";
 
     /// <summary>
@@ -280,6 +282,12 @@ public sealed partial class RedisLedger(
                 var left = _options.CommitWait - Stopwatch.GetElapsedTime(started);
                 if (left <= TimeSpan.Zero)
                 {
+                    // Only in Redis until the persister records it: a 2xx needs it held where a failover would lead (G3).
+                    if (!await replication.HeldAsync(order.SaleId, started))
+                    {
+                        return new PurchaseOutcome.Unavailable(PendingUnreplicated, OutcomeUnknown: true);
+                    }
+
                     LogPending(order.SaleId, order.Id);
                     return new PurchaseOutcome.Pending(order);
                 }

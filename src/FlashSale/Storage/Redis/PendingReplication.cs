@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace FlashSale.Storage.Redis;
+
+/// <summary>
+/// Whether an order about to be answered 202 pending (decided in Redis, not yet in PostgreSQL) is held by a replica of
+/// its sale's Redis master. Until the persister records it, that order exists only in Redis; the master's AOF keeps it
+/// through a crash of the master (<c>appendfsync always</c>), but a failover promotes a replica, and replication is
+/// asynchronous: a replica that had not received the decision loses it, and with it a 2xx (G3). A 201 never depends on
+/// this (its order is in PostgreSQL).
+/// <para>
+/// Read from the master's <c>INFO replication</c>, never with <c>WAIT</c>: WAIT blocks the connection it is sent on,
+/// which is the one every purchase of this instance shares, for as long as a stopped replica does not answer. The master
+/// offset of a reading taken after the decision is at or past the decision's place in the replication stream; a replica
+/// whose acknowledged offset reaches it holds the decision. Replicas acknowledge once a second, and a 202 comes only after
+/// <see cref="DistributedOptions.CommitWait"/> (2 s), so a replica in sync has usually acknowledged it by the first
+/// reading; otherwise the readings are repeated (shared by every waiting answer of the same master, at most one per
+/// <see cref="Poll"/>) for up to <see cref="DistributedOptions.PendingReplicaWait"/>. Not confirmed in time, the master
+/// no longer a master (a failover under way), or Redis unreachable: the caller answers 503 with the outcome unknown.
+/// </para>
+/// </summary>
+public sealed partial class PendingReplication(IConnectionMultiplexer redis, IOptions<DistributedOptions> options,
+    ILogger<PendingReplication> log)
+{
+    /// <summary>How often the waiting answers of one master read its replication state again.</summary>
+    internal static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
+
+    private readonly DistributedOptions _options = options.Value;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<EndPoint, (long StartedAt, Task<ReplicationState> Read)> _latest = [];
+
+    /// <summary>
+    /// True when enough replicas hold everything the sale's master had applied when this was called, or none is
+    /// required (<see cref="DistributedOptions.PendingReplicas"/> 0, or -1 with no replica a failover could promote).
+    /// <paramref name="decidedBefore"/>: a <see cref="Stopwatch"/> timestamp taken after the order was decided (or replayed).
+    /// </summary>
+    public async Task<bool> HeldAsync(Guid saleId, long decidedBefore)
+    {
+        if (_options.PendingReplicas == 0)
+        {
+            return true;
+        }
+
+        try
+        {
+            var endpoint = await redis.GetDatabase().IdentifyEndpointAsync(RedisKeys.Meta(saleId))
+                ?? throw new RedisConnectionException(ConnectionFailureType.UnableToResolvePhysicalConnection, "No Redis node serves the sale's keys.");
+            var deadline = Stopwatch.GetTimestamp() + (long)(_options.PendingReplicaWait.TotalSeconds * Stopwatch.Frequency);
+            var reading = await ReadAfterAsync(endpoint, decidedBefore);
+            var target = reading.MasterOffset; // at or past the decision's place in the stream
+            while (true)
+            {
+                if (!reading.IsMaster)
+                {
+                    LogUnconfirmed(saleId, endpoint.ToString() ?? "?", "the node is no longer the sale's master");
+                    return false;
+                }
+
+                var required = reading.Required(_options.PendingReplicas);
+                if (reading.HoldingAtLeast(target) >= required)
+                {
+                    return true;
+                }
+
+                if (Stopwatch.GetTimestamp() >= deadline)
+                {
+                    LogUnconfirmed(saleId, endpoint.ToString() ?? "?",
+                        $"{reading.HoldingAtLeast(target)} of {required} replicas reached offset {target} in {_options.PendingReplicaWait}");
+                    return false;
+                }
+
+                await Task.Delay(Poll);
+                // Any reading begun within the last poll shows the replicas' progress since: shared, not one per answer.
+                reading = await ReadAfterAsync(endpoint, Stopwatch.GetTimestamp() - (long)(Poll.TotalSeconds * Stopwatch.Frequency));
+            }
+        }
+        catch (Exception ex) when (RedisFailure.Is(ex) || ex is TaskCanceledException)
+        {
+            LogUnconfirmed(saleId, "?", ex.Message);
+            return false;
+        }
+    }
+
+    /// <summary>A reading of the master's replication state begun at or after <paramref name="since"/>: the latest one if so, else a new one.</summary>
+    private Task<ReplicationState> ReadAfterAsync(EndPoint endpoint, long since)
+    {
+        lock (_gate)
+        {
+            if (_latest.TryGetValue(endpoint, out var latest) && latest.StartedAt >= since && !latest.Read.IsFaulted)
+            {
+                return latest.Read;
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            var read = ReadAsync(endpoint);
+            _latest[endpoint] = (started, read);
+            return read;
+        }
+    }
+
+    private async Task<ReplicationState> ReadAsync(EndPoint endpoint)
+    {
+        await Task.Yield(); // out of the lock
+        var server = redis.GetServer(endpoint);
+        // Plain commands: StackExchange.Redis refuses its InfoAsync and ClusterNodesAsync unless the whole connection
+        // allows admin commands (FLUSHALL and the like), which nothing else here needs.
+        var info = (string?)await server.ExecuteAsync("INFO", "replication") ?? "";
+        var nodes = server.ServerType == ServerType.Cluster ? (string?)await server.ExecuteAsync("CLUSTER", "NODES") : null;
+        return ReplicationState.Parse(info, nodes);
+    }
+
+    [LoggerMessage(EventId = 4261, Level = LogLevel.Warning, Message = "Sale {SaleId}: a pending order could not be confirmed on a replica of its Redis master {EndPoint} ({Why}); answered 503, outcome unknown")]
+    private partial void LogUnconfirmed(Guid saleId, string endPoint, string why);
+}
