@@ -34,6 +34,25 @@ public sealed class ReplicationStateTests
     }
 
     [Fact]
+    public void AMasterPromotedFromAReplica_SaysSo_ByTheOffsetWhereItsOldHistoryEnds()
+    {
+        Assert.False(ReplicationState.Parse(MasterWithOneReplica, null).WasPromoted);
+        Assert.True(ReplicationState.Parse("role:master\nconnected_slaves:0\nmaster_repl_offset:900\nsecond_repl_offset:812\n", null).WasPromoted);
+    }
+
+    /// <summary>A text this process does not control never throws, and confirms nothing it cannot read.</summary>
+    [Fact]
+    public void UnreadableFields_ConfirmNothing()
+    {
+        var state = ReplicationState.Parse("role:master\nconnected_slaves:x\nslave0:ip=1,port=2,state=online,offset=99,lag=0\nmaster_repl_offset:?\nsecond_repl_offset:\n", null);
+
+        Assert.Equal(0, state.HoldingAtLeast(state.MasterOffset));
+        Assert.False(state.WasPromoted);
+        Assert.Equal(0, ReplicationState.Parse("role:master\nslave0:ip=1,port=2,state=online,offset=99,lag=0\n", null).HoldingAtLeast(
+            ReplicationState.Parse("role:master\n", null).MasterOffset));
+    }
+
+    [Fact]
     public void AReplicasInfo_IsNotAMaster()
     {
         var state = ReplicationState.Parse("# Replication\nrole:slave\nmaster_host:127.0.0.1\nmaster_link_status:up\nslave_repl_offset:77\nconnected_slaves:0\nmaster_repl_offset:77\n", null);

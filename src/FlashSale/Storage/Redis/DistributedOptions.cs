@@ -74,8 +74,8 @@ public sealed class DistributedOptions
     public TimeSpan DecisionTtl { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>
-    /// How long after the ledger's Redis connection failed, was restored or saw its topology change (a failover may have
-    /// promoted a replica that lags: <see cref="FailoverWatch"/>) a purchase with an Idempotency-Key that Redis answers
+    /// How long after the ledger's Redis connection failed, was restored or saw its topology change, or after a start that
+    /// found a master promoted from a replica (a failover may have promoted a replica that lags: <see cref="FailoverWatch"/>) a purchase with an Idempotency-Key that Redis answers
     /// sold_out or limit_reached is first looked up in the record: a key the record holds an order for is answered with
     /// that order (G5) and the sale's stale state is rebuilt. One PostgreSQL query per such rejection, only in this window;
     /// zero: never (the stale state's "no" stands until the record refuses something it decided).

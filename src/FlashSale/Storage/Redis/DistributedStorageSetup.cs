@@ -154,6 +154,7 @@ internal sealed partial class DistributedStoreInitializer(
     SaleStateBuilder state,
     ISaleStore sales,
     IAdminChangeLock changing,
+    FailoverWatch failover,
     ILogger<DistributedStoreInitializer> log) : IStoreInitializer
 {
     /// <summary>Sales given the record's terms per hold of the admin lock: an admin's change waits for one chunk, not all.</summary>
@@ -170,6 +171,7 @@ internal sealed partial class DistributedStoreInitializer(
         try
         {
             await scripts.LoadAsync(redis);
+            await failover.CheckMastersAtStartAsync(redis);
             var ids = (await sales.ListAsync(ct)).Select(s => s.Id).ToList();
             foreach (var id in ids)
             {

@@ -6,9 +6,12 @@ namespace FlashSale.Storage.Redis;
 /// What a Redis node's <c>INFO replication</c> says (<see cref="PendingReplication"/>): whether it is a master, its
 /// offset in the replication stream, how many replicas are connected, and the offsets its online replicas acknowledged;
 /// in a cluster also how many replicas the cluster lists for it and does not hold failed (<paramref name="ClusterReplicas"/>:
-/// a replica cut off from its master is not connected, and can still be promoted).
+/// a replica cut off from its master is not connected, and can still be promoted), and whether it was promoted from a
+/// replica since it started (<paramref name="WasPromoted"/>: <c>second_repl_offset</c>, where the replication history it
+/// took over ends, is -1 on a master that never was a replica).
 /// </summary>
-internal sealed record ReplicationState(bool IsMaster, long MasterOffset, int Connected, IReadOnlyList<long> ReplicaOffsets, int ClusterReplicas)
+internal sealed record ReplicationState(bool IsMaster, long MasterOffset, int Connected, IReadOnlyList<long> ReplicaOffsets, int ClusterReplicas,
+    bool WasPromoted)
 {
     /// <summary>
     /// How many replicas must hold an order (<see cref="DistributedOptions.PendingReplicas"/>): the setting, or for -1
@@ -26,8 +29,9 @@ internal sealed record ReplicationState(bool IsMaster, long MasterOffset, int Co
     {
         var offsets = new List<long>();
         var master = false;
-        long masterOffset = 0;
+        long masterOffset = long.MaxValue; // none given: no replica can be shown to hold anything
         var connected = 0;
+        var promoted = false;
         foreach (var line in info.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             var colon = line.IndexOf(':', StringComparison.Ordinal);
@@ -42,11 +46,16 @@ internal sealed record ReplicationState(bool IsMaster, long MasterOffset, int Co
                 case "role":
                     master = value == "master";
                     break;
+                // Never a format exception from a text this process does not control: a field it cannot read stays as
+                // a master with nothing to show (no offset, no replica, not promoted), which confirms nothing.
                 case "master_repl_offset":
-                    masterOffset = long.Parse(value, CultureInfo.InvariantCulture);
+                    masterOffset = long.TryParse(value, CultureInfo.InvariantCulture, out var written) ? written : long.MaxValue;
                     break;
                 case "connected_slaves":
-                    connected = int.Parse(value, CultureInfo.InvariantCulture);
+                    connected = int.TryParse(value, CultureInfo.InvariantCulture, out var count) ? count : 0;
+                    break;
+                case "second_repl_offset":
+                    promoted = long.TryParse(value, CultureInfo.InvariantCulture, out var second) && second >= 0;
                     break;
                 default:
                     // slave0:ip=127.0.0.1,port=7004,state=online,offset=1234,lag=0
@@ -59,7 +68,8 @@ internal sealed record ReplicationState(bool IsMaster, long MasterOffset, int Co
             }
         }
 
-        return new ReplicationState(master, masterOffset, connected, offsets, clusterNodes is null ? 0 : ClusterReplicasOf(clusterNodes));
+        return new ReplicationState(master, masterOffset, connected, offsets, clusterNodes is null ? 0 : ClusterReplicasOf(clusterNodes),
+            promoted);
     }
 
     /// <summary>
