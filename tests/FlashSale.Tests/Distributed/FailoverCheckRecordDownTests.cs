@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json.Nodes;
 using FlashSale.Storage.Postgres;
@@ -41,7 +39,7 @@ public sealed class FailoverCheckRecordDownTests : IAsyncLifetime
     {
         var admin = await Api.AsAdminAsync(_record.App.CreateClient());
         var watch = _record.App.Services.GetRequiredService<FailoverWatch>();
-        using var checks = new RejectionChecks(_record.App);
+        using var checks = new CounterByTag("flashsale.failover.rejection_checks", "outcome", _record.App);
         var sale = (await admin.CreateSaleAsync(stock: 1))["id"]!.GetValue<string>();
         var saleId = Guid.Parse(sale);
         var buyers = await admin.MintBuyersAsync(2);
@@ -87,7 +85,7 @@ public sealed class FailoverCheckRecordDownTests : IAsyncLifetime
     {
         var admin = await Api.AsAdminAsync(_record.App.CreateClient());
         var watch = _record.App.Services.GetRequiredService<FailoverWatch>();
-        using var checks = new RejectionChecks(_record.App);
+        using var checks = new CounterByTag("flashsale.failover.rejection_checks", "outcome", _record.App);
         var sale = (await admin.CreateSaleAsync(stock: 1))["id"]!.GetValue<string>();
         var saleId = Guid.Parse(sale);
         var buyer = (await admin.MintBuyersAsync(1))[0];
@@ -199,39 +197,5 @@ public sealed class FailoverCheckRecordDownTests : IAsyncLifetime
         using var response = await admin.WithToken(buyer.Token).PurchaseAsync(sale, key: key);
         await Api.EnsureAsync(response, HttpStatusCode.Created);
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["orderId"]!.GetValue<string>();
-    }
-
-    /// <summary>flashsale.failover.rejection_checks of this server's meters only, by outcome.</summary>
-    private sealed class RejectionChecks : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private readonly ConcurrentDictionary<string, long> _counts = new();
-
-        public RejectionChecks(TestApp app)
-        {
-            var factory = app.Services.GetRequiredService<IMeterFactory>();
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Name == "flashsale.failover.rejection_checks" && ReferenceEquals(factory, instrument.Meter.Scope))
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-            {
-                foreach (var tag in tags)
-                {
-                    if (tag.Key == "outcome")
-                    {
-                        _counts.AddOrUpdate((string)tag.Value!, value, (_, n) => n + value);
-                    }
-                }
-            });
-            _listener.Start();
-        }
-
-        public long Of(string outcome) => _counts.GetValueOrDefault(outcome);
-
-        public void Dispose() => _listener.Dispose();
     }
 }

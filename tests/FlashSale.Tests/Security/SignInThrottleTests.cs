@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -42,7 +41,7 @@ public sealed class SignInThrottleTests
                 await Api.EnsureAsync(registered, HttpStatusCode.Created);
             }
 
-            using var failures = new FailureCounter(first, second);
+            using var failures = new CounterByTag("flashsale.sign_in_failures", "reason", first, second);
             for (var i = 0; i < 10; i++)
             {
                 foreach (var (name, net) in new[] { (victim, 1), (ghost, 2) })
@@ -224,39 +223,5 @@ public sealed class SignInThrottleTests
         public void Dispose()
         {
         }
-    }
-
-    /// <summary>flashsale.sign_in_failures of the given servers' meters only, by reason.</summary>
-    private sealed class FailureCounter : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private readonly ConcurrentDictionary<string, long> _counts = new();
-
-        public FailureCounter(params TestApp?[] apps)
-        {
-            var factories = apps.OfType<TestApp>().Select(a => a.Services.GetRequiredService<IMeterFactory>()).ToList();
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Name == "flashsale.sign_in_failures" && factories.Any(f => ReferenceEquals(f, instrument.Meter.Scope)))
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-            {
-                foreach (var tag in tags)
-                {
-                    if (tag.Key == "reason")
-                    {
-                        _counts.AddOrUpdate((string)tag.Value!, value, (_, n) => n + value);
-                    }
-                }
-            });
-            _listener.Start();
-        }
-
-        public long Of(string reason) => _counts.GetValueOrDefault(reason);
-
-        public void Dispose() => _listener.Dispose();
     }
 }
