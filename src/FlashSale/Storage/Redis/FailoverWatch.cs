@@ -67,8 +67,7 @@ public sealed partial class FailoverWatch
 
             try
             {
-                // A plain command: StackExchange.Redis refuses its InfoAsync unless the connection allows admin commands.
-                var info = ReplicationState.Parse((string?)await server.ExecuteAsync("INFO", "replication") ?? "", null);
+                var info = await ReplicationState.ReadAsync(server);
                 if (info.IsMaster && info.WasPromoted)
                 {
                     Suspect($"master {endpoint} was promoted from a replica before this process started");

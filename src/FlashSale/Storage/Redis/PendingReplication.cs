@@ -104,12 +104,7 @@ public sealed partial class PendingReplication(IConnectionMultiplexer redis, IOp
     private async Task<ReplicationState> ReadAsync(EndPoint endpoint)
     {
         await Task.Yield(); // out of the lock
-        var server = redis.GetServer(endpoint);
-        // Plain commands: StackExchange.Redis refuses its InfoAsync and ClusterNodesAsync unless the whole connection
-        // allows admin commands (FLUSHALL and the like), which nothing else here needs.
-        var info = (string?)await server.ExecuteAsync("INFO", "replication") ?? "";
-        var nodes = server.ServerType == ServerType.Cluster ? (string?)await server.ExecuteAsync("CLUSTER", "NODES") : null;
-        return ReplicationState.Parse(info, nodes);
+        return await ReplicationState.ReadAsync(redis.GetServer(endpoint));
     }
 
     [LoggerMessage(EventId = 4261, Level = LogLevel.Warning, Message = "Sale {SaleId}: a pending order could not be confirmed on a replica of its Redis master {EndPoint} ({Why}); answered 503, outcome unknown")]

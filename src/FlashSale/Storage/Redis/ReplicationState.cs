@@ -1,4 +1,5 @@
 using System.Globalization;
+using StackExchange.Redis;
 
 namespace FlashSale.Storage.Redis;
 
@@ -21,6 +22,17 @@ internal sealed record ReplicationState(bool IsMaster, long MasterOffset, int Co
 
     /// <summary>How many online replicas acknowledged at least <paramref name="offset"/>.</summary>
     public int HoldingAtLeast(long offset) => ReplicaOffsets.Count(acknowledged => acknowledged >= offset);
+
+    /// <summary>
+    /// The node's state now. Plain commands: StackExchange.Redis refuses its <c>InfoAsync</c> and <c>ClusterNodesAsync</c>
+    /// unless the whole connection allows admin commands (FLUSHALL and the like), which nothing else here needs.
+    /// </summary>
+    public static async Task<ReplicationState> ReadAsync(IServer server)
+    {
+        var info = (string?)await server.ExecuteAsync("INFO", "replication") ?? "";
+        var nodes = server.ServerType == ServerType.Cluster ? (string?)await server.ExecuteAsync("CLUSTER", "NODES") : null;
+        return Parse(info, nodes);
+    }
 
     /// <summary>
     /// From the node's <c>INFO replication</c> text and, in a cluster, its <c>CLUSTER NODES</c> text (null otherwise).
