@@ -80,7 +80,9 @@ public sealed class OutboxEntryTests : IAsyncLifetime
             [RedisKeys.Meta(_sale), RedisKeys.Stock(_sale), RedisKeys.Buyers(_sale), keyKey, RedisKeys.Outbox(_sale)],
             [userId, username, 1, now.ToUnixTimeMilliseconds(), orderId.ToString("D"), key is null ? 0 : 1, 60, key ?? ""]))!;
         Assert.Equal("ok", reply[0]);
-        return Assert.Single(await db.StreamRangeAsync(RedisKeys.Outbox(_sale)));
+        var entry = Assert.Single(await db.StreamRangeAsync(RedisKeys.Outbox(_sale)));
+        Assert.Equal(entry.Id.ToString(), reply[5]); // the entry's id, which a 202 pending checks first
+        return entry;
     }
 
     [Fact]

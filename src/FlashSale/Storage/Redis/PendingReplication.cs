@@ -33,19 +33,29 @@ public sealed partial class PendingReplication(IConnectionMultiplexer redis, IOp
     private readonly Dictionary<EndPoint, (long StartedAt, Task<ReplicationState> Read)> _latest = [];
 
     /// <summary>
-    /// True when enough replicas hold everything the sale's master had applied when this was called, or none is
-    /// required (<see cref="DistributedOptions.PendingReplicas"/> 0, or -1 with no replica a failover could promote).
-    /// <paramref name="decidedBefore"/>: a <see cref="Stopwatch"/> timestamp taken after the order was decided (or replayed).
+    /// True when the order's outbox entry (<paramref name="outboxEntry"/>, the stream id <c>purchase.lua</c> returned;
+    /// null for a replay, whose key stands for it) is still in the sale's outbox, and enough replicas hold everything the
+    /// sale's master had applied when this was called, or none is required (<see cref="DistributedOptions.PendingReplicas"/>
+    /// 0, or -1 with no replica a failover could promote). <paramref name="decidedBefore"/>: a <see cref="Stopwatch"/>
+    /// timestamp taken after the order was decided (or replayed).
     /// </summary>
-    public async Task<bool> HeldAsync(Guid saleId, long decidedBefore)
+    public async Task<bool> HeldAsync(Guid saleId, string? outboxEntry, long decidedBefore)
     {
-        if (_options.PendingReplicas == 0)
-        {
-            return true;
-        }
-
         try
         {
+            // Gone from the outbox and not in the record as far as this request knows: Redis lost it (a restart without
+            // its AOF, a flush) or the persister recorded it a moment ago. Either way no 2xx can say it will be an order.
+            if (outboxEntry is not null && (await redis.GetDatabase().StreamRangeAsync(RedisKeys.Outbox(saleId), outboxEntry, outboxEntry)).Length == 0)
+            {
+                LogUnconfirmed(saleId, $"its outbox entry {outboxEntry} is gone");
+                return false;
+            }
+
+            if (_options.PendingReplicas == 0)
+            {
+                return true;
+            }
+
             var endpoint = await redis.GetDatabase().IdentifyEndpointAsync(RedisKeys.Meta(saleId))
                 ?? throw new RedisConnectionException(ConnectionFailureType.UnableToResolvePhysicalConnection, "No Redis node serves the sale's keys.");
             var deadline = Stopwatch.GetTimestamp() + (long)(_options.PendingReplicaWait.TotalSeconds * Stopwatch.Frequency);
@@ -55,7 +65,7 @@ public sealed partial class PendingReplication(IConnectionMultiplexer redis, IOp
             {
                 if (!reading.IsMaster)
                 {
-                    LogUnconfirmed(saleId, endpoint.ToString() ?? "?", "the node is no longer the sale's master");
+                    LogUnconfirmed(saleId, $"{endpoint} is no longer the sale's master");
                     return false;
                 }
 
@@ -67,8 +77,8 @@ public sealed partial class PendingReplication(IConnectionMultiplexer redis, IOp
 
                 if (Stopwatch.GetTimestamp() >= deadline)
                 {
-                    LogUnconfirmed(saleId, endpoint.ToString() ?? "?",
-                        $"{reading.HoldingAtLeast(target)} of {required} replicas reached offset {target} in {_options.PendingReplicaWait}");
+                    LogUnconfirmed(saleId,
+                        $"{reading.HoldingAtLeast(target)} of {required} replicas of {endpoint} reached offset {target} in {_options.PendingReplicaWait}");
                     return false;
                 }
 
@@ -79,7 +89,7 @@ public sealed partial class PendingReplication(IConnectionMultiplexer redis, IOp
         }
         catch (Exception ex) when (RedisFailure.Is(ex) || ex is TaskCanceledException)
         {
-            LogUnconfirmed(saleId, "?", ex.Message);
+            LogUnconfirmed(saleId, ex.Message);
             return false;
         }
     }
@@ -107,6 +117,6 @@ public sealed partial class PendingReplication(IConnectionMultiplexer redis, IOp
         return await ReplicationState.ReadAsync(redis.GetServer(endpoint));
     }
 
-    [LoggerMessage(EventId = 4261, Level = LogLevel.Warning, Message = "Sale {SaleId}: a pending order could not be confirmed on a replica of its Redis master {EndPoint} ({Why}); answered 503, outcome unknown")]
-    private partial void LogUnconfirmed(Guid saleId, string endPoint, string why);
+    [LoggerMessage(EventId = 4261, Level = LogLevel.Warning, Message = "Sale {SaleId}: an order not recorded in time could not be confirmed safe in Redis ({Why}); answered 503, outcome unknown")]
+    private partial void LogUnconfirmed(Guid saleId, string why);
 }

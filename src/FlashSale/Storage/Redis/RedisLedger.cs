@@ -37,7 +37,7 @@ public sealed partial class RedisLedger(
     private const string RecordDown = "Orders cannot be recorded right now; nothing was bought. Try again shortly.";
     private const string LedgerDown = "The purchase ledger is unreachable; if this attempt carried an Idempotency-Key, retry with the same key to learn its outcome.";
     private const string LedgerUnreachable = "The purchase ledger is unreachable; this attempt was not sent to it, so nothing was bought. Try again shortly.";
-    private const string PendingUnreplicated = "The order was decided but is neither recorded yet nor confirmed on a Redis replica; if this attempt carried an Idempotency-Key, retry with the same key to learn its outcome.";
+    private const string PendingUnconfirmed = "The order was decided but is not recorded yet, and its safekeeping in Redis (its outbox entry, a replica's copy) could not be confirmed; if this attempt carried an Idempotency-Key, retry with the same key to learn its outcome.";
     private const string LedgerRefused = "The purchase ledger refused this attempt before deciding it (Redis is moving or restoring this sale's data); nothing was bought. Try again shortly.";
 
     /// <summary>
@@ -196,7 +196,7 @@ public sealed partial class RedisLedger(
                 var order = NewOrder(attempt, orderId, nowMs, LedgerValues.Int(reply[1]), reply[2], reply[3]);
                 persister.Wake(attempt.SaleId);
                 notifier.StockChanged(attempt.SaleId);
-                return await AwaitRecordAsync(order, committed, checkFirst: false, ct);
+                return await AwaitRecordAsync(order, committed, checkFirst: false, ct, outboxEntry: reply[5]);
             case "replay":
                 return (await ReplayAsync(attempt, reply[1], ct)).AsReplay();
             case "quantity":
@@ -267,7 +267,8 @@ public sealed partial class RedisLedger(
     /// (in process, or over pub/sub from another instance); a slow poll of the record covers a
     /// lost notice. Past <see cref="DistributedOptions.CommitWait"/> the answer is 202 pending.
     /// </summary>
-    private async Task<PurchaseOutcome> AwaitRecordAsync(Order order, Task<bool> committed, bool checkFirst, CancellationToken ct)
+    private async Task<PurchaseOutcome> AwaitRecordAsync(Order order, Task<bool> committed, bool checkFirst, CancellationToken ct,
+        string? outboxEntry = null)
     {
         var started = Stopwatch.GetTimestamp();
         try
@@ -282,10 +283,14 @@ public sealed partial class RedisLedger(
                 var left = _options.CommitWait - Stopwatch.GetElapsedTime(started);
                 if (left <= TimeSpan.Zero)
                 {
-                    // Only in Redis until the persister records it: a 2xx needs it held where a failover would lead (G3).
-                    if (!await replication.HeldAsync(order.SaleId, started))
+                    // Only in Redis until the persister records it: a 2xx needs it still there, and held where a failover
+                    // would lead (G3). A replay's entry is not known; its key is, and a key outlives its entry only in the record.
+                    if (!await replication.HeldAsync(order.SaleId, outboxEntry, started))
                     {
-                        return new PurchaseOutcome.Unavailable(PendingUnreplicated, OutcomeUnknown: true);
+                        // An entry gone may have been recorded a moment ago: the record has the last word if it answers at once.
+                        return !health.IsDown && await record.ExistsWithinAsync(order.Id, _options.CommitPoll)
+                            ? new PurchaseOutcome.Confirmed(order)
+                            : new PurchaseOutcome.Unavailable(PendingUnconfirmed, OutcomeUnknown: true);
                     }
 
                     LogPending(order.SaleId, order.Id);

@@ -65,10 +65,11 @@ if limit == 1 then limit_one = '1' end
 -- ledger epoch this state was rebuilt under (0 for a state older than it), which the persister checks against
 -- the record's, so an order decided by a state since lost and rebuilt is never recorded beside the rebuilt one's.
 local key_text = ARGV[8] or ''
-redis.call('XADD', KEYS[5], '*', 'e',
+local entry = redis.call('XADD', KEYS[5], '*', 'e',
   (meta[8] or '0') .. '|' .. ARGV[5] .. '|' .. ARGV[3] .. '|' .. ARGV[4] .. '|' .. remaining .. '|' .. meta[5] .. '|' .. meta[6]
   .. '|' .. limit_one .. '|' .. #ARGV[1] .. '|' .. #ARGV[2] .. '|' .. ARGV[1] .. ARGV[2] .. key_text)
 if has_key then
   redis.call('SET', KEYS[4], 'O|' .. qty .. '|' .. ARGV[5] .. '|' .. ARGV[4] .. '|' .. remaining .. '|' .. meta[5] .. '|' .. meta[6])
 end
-return {'ok', tostring(remaining), meta[5], meta[6], limit_one}
+-- The entry's id last: a purchase answered 202 pending first checks its entry is still there (PendingReplication).
+return {'ok', tostring(remaining), meta[5], meta[6], limit_one, entry}
