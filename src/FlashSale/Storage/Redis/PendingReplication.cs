@@ -6,11 +6,12 @@ using StackExchange.Redis;
 namespace FlashSale.Storage.Redis;
 
 /// <summary>
-/// Whether an order about to be answered 202 pending (decided in Redis, not yet in PostgreSQL) is held by a replica of
-/// its sale's Redis master. Until the persister records it, that order exists only in Redis; the master's AOF keeps it
-/// through a crash of the master (<c>appendfsync always</c>), but a failover promotes a replica, and replication is
-/// asynchronous: a replica that had not received the decision loses it, and with it a 2xx (G3). A 201 never depends on
-/// this (its order is in PostgreSQL).
+/// Whether an order about to be answered 202 pending (decided in Redis, not yet in PostgreSQL) is still in its sale's
+/// outbox and held by a replica of the sale's Redis master. Until the persister records it, that order exists only in
+/// Redis: a Redis that lost it (a restart without its AOF, a flush) has no entry left, and a failover promotes a replica,
+/// and replication is asynchronous: a replica that had not received the decision loses it, and with it a 2xx (G3). The
+/// master's AOF keeps it through a crash of the master alone (<c>appendfsync always</c>). A 201 never depends on this
+/// (its order is in PostgreSQL).
 /// <para>
 /// Read from the master's <c>INFO replication</c>, never with <c>WAIT</c>: WAIT blocks the connection it is sent on,
 /// which is the one every purchase of this instance shares, for as long as a stopped replica does not answer. The master
