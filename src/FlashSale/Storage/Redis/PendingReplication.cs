@@ -16,10 +16,13 @@ namespace FlashSale.Storage.Redis;
 /// Read from the master's <c>INFO replication</c>, never with <c>WAIT</c>: WAIT blocks the connection it is sent on,
 /// which is the one every purchase of this instance shares, for as long as a stopped replica does not answer. The master
 /// offset of a reading taken after the decision is at or past the decision's place in the replication stream; a replica
-/// whose acknowledged offset reaches it holds the decision. Replicas acknowledge once a second, and a 202 comes only after
-/// <see cref="DistributedOptions.CommitWait"/> (2 s), so a replica in sync has usually acknowledged it by the first
-/// reading; otherwise the readings are repeated (shared by every waiting answer of the same master, at most one per
-/// <see cref="Poll"/>) for up to <see cref="DistributedOptions.PendingReplicaWait"/>. Not confirmed in time, the master
+/// whose acknowledged offset reaches it holds the decision. The earlier that reading, the closer its offset to the
+/// decision's: a purchase that is slow to be recorded asks for one at its first poll (<see cref="Note"/>, ~250 ms after
+/// its decision, shared by the purchases decided before it began), so by <see cref="DistributedOptions.CommitWait"/>
+/// (2 s) a replica in sync, which acknowledges once a second, has acknowledged it; under a steady write load a reading
+/// taken only then would name an offset the replicas reach only at their next acknowledgement. Otherwise the readings are
+/// repeated (shared by every waiting answer of the same master, at most one per <see cref="Poll"/>) for up to
+/// <see cref="DistributedOptions.PendingReplicaWait"/>. Not confirmed in time, the master
 /// no longer a master (a failover under way), or Redis unreachable: the caller answers 503 with the outcome unknown.
 /// </para>
 /// </summary>
@@ -29,9 +32,42 @@ public sealed partial class PendingReplication(IConnectionMultiplexer redis, IOp
     /// <summary>How often the waiting answers of one master read its replication state again.</summary>
     internal static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
+    private static readonly long PollTicks = Stopwatch.Frequency / 10;
+
     private readonly DistributedOptions _options = options.Value;
     private readonly Lock _gate = new();
-    private readonly Dictionary<EndPoint, (long StartedAt, Task<ReplicationState> Read)> _latest = [];
+    private readonly Dictionary<EndPoint, List<(long StartedAt, Task<ReplicationState> Read)>> _readings = [];
+    private readonly long _kept = (long)((options.Value.CommitWait + options.Value.PendingReplicaWait).TotalSeconds * Stopwatch.Frequency)
+        + Stopwatch.Frequency;
+
+    /// <summary>
+    /// A purchase decided before <paramref name="decidedBefore"/> is slow to be recorded and may be answered 202: a
+    /// reading of its master now gives <see cref="HeldAsync"/> an offset close to its decision. Never throws.
+    /// </summary>
+    public void Note(Guid saleId, long decidedBefore)
+    {
+        if (_options.PendingReplicas == 0)
+        {
+            return;
+        }
+
+        _ = NoteAsync(saleId, decidedBefore);
+    }
+
+    private async Task NoteAsync(Guid saleId, long decidedBefore)
+    {
+        try
+        {
+            if (await redis.GetDatabase().IdentifyEndpointAsync(RedisKeys.Meta(saleId)) is { } endpoint)
+            {
+                await ReadAfterAsync(endpoint, decidedBefore);
+            }
+        }
+        catch (Exception ex) when (RedisFailure.Is(ex) || ex is TaskCanceledException)
+        {
+            // Only a head start: the answer reads again, and answers 503 if Redis is still out of reach.
+        }
+    }
 
     /// <summary>
     /// True when the order's outbox entry (<paramref name="outboxEntry"/>, the stream id <c>purchase.lua</c> returned;
@@ -60,8 +96,10 @@ public sealed partial class PendingReplication(IConnectionMultiplexer redis, IOp
             var endpoint = await redis.GetDatabase().IdentifyEndpointAsync(RedisKeys.Meta(saleId))
                 ?? throw new RedisConnectionException(ConnectionFailureType.UnableToResolvePhysicalConnection, "No Redis node serves the sale's keys.");
             var deadline = Stopwatch.GetTimestamp() + (long)(_options.PendingReplicaWait.TotalSeconds * Stopwatch.Frequency);
-            var reading = await ReadAfterAsync(endpoint, decidedBefore);
-            var target = reading.MasterOffset; // at or past the decision's place in the stream
+            // The replicas' progress from a reading begun within the last poll (and after the decision)...
+            var reading = await ReadAfterAsync(endpoint, Math.Max(decidedBefore, Stopwatch.GetTimestamp() - PollTicks));
+            // ...against an offset at or past the decision's place in the stream: the earliest reading begun after it (Note's, if any).
+            var target = EarliestAfter(endpoint, decidedBefore)?.MasterOffset ?? reading.MasterOffset;
             while (true)
             {
                 if (!reading.IsMaster)
@@ -85,7 +123,7 @@ public sealed partial class PendingReplication(IConnectionMultiplexer redis, IOp
 
                 await Task.Delay(Poll);
                 // Any reading begun within the last poll shows the replicas' progress since: shared, not one per answer.
-                reading = await ReadAfterAsync(endpoint, Stopwatch.GetTimestamp() - (long)(Poll.TotalSeconds * Stopwatch.Frequency));
+                reading = await ReadAfterAsync(endpoint, Stopwatch.GetTimestamp() - PollTicks);
             }
         }
         catch (Exception ex) when (RedisFailure.Is(ex) || ex is TaskCanceledException)
@@ -100,15 +138,33 @@ public sealed partial class PendingReplication(IConnectionMultiplexer redis, IOp
     {
         lock (_gate)
         {
-            if (_latest.TryGetValue(endpoint, out var latest) && latest.StartedAt >= since && !latest.Read.IsFaulted)
+            if (!_readings.TryGetValue(endpoint, out var readings))
             {
-                return latest.Read;
+                _readings[endpoint] = readings = [];
+            }
+
+            if (readings.Count > 0 && readings[^1].StartedAt >= since && !readings[^1].Read.IsFaulted)
+            {
+                return readings[^1].Read;
             }
 
             var started = Stopwatch.GetTimestamp();
             var read = ReadAsync(endpoint);
-            _latest[endpoint] = (started, read);
+            // Kept while an answer decided before it may still ask (EarliestAfter), in the order begun.
+            readings.RemoveAll(r => r.StartedAt < started - _kept);
+            readings.Add((started, read));
             return read;
+        }
+    }
+
+    /// <summary>The earliest reading begun at or after <paramref name="since"/> that has completed; null if none.</summary>
+    private ReplicationState? EarliestAfter(EndPoint endpoint, long since)
+    {
+        lock (_gate)
+        {
+            return _readings.TryGetValue(endpoint, out var readings)
+                ? readings.FirstOrDefault(r => r.StartedAt >= since && r.Read.IsCompletedSuccessfully).Read?.Result
+                : null;
         }
     }
 

@@ -271,6 +271,7 @@ public sealed partial class RedisLedger(
         string? outboxEntry = null)
     {
         var started = Stopwatch.GetTimestamp();
+        var noted = false;
         try
         {
             if (checkFirst && !health.IsDown && await record.ExistsWithinAsync(order.Id, _options.CommitWait))
@@ -306,7 +307,13 @@ public sealed partial class RedisLedger(
                 }
                 catch (TimeoutException)
                 {
-                    // No notice yet: look in the record itself.
+                    // No notice yet: look in the record itself. Slow, so it may end as a 202: its master's replication
+                    // offset now, close to its decision (once: a noted purchase's later polls share what it started).
+                    if (!noted)
+                    {
+                        noted = true;
+                        replication.Note(order.SaleId, started);
+                    }
                 }
 
                 // Bounded by what is left of CommitWait: a stalled PostgreSQL must not hold the answer past it.
