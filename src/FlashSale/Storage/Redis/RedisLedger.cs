@@ -196,7 +196,8 @@ public sealed partial class RedisLedger(
                 var order = NewOrder(attempt, orderId, nowMs, LedgerValues.Int(reply[1]), reply[2], reply[3]);
                 persister.Wake(attempt.SaleId);
                 notifier.StockChanged(attempt.SaleId);
-                return await AwaitRecordAsync(order, committed, checkFirst: false, ct, outboxEntry: reply[5]);
+                // The entry's id: a script of an earlier version (another instance's, during an upgrade) has none.
+                return await AwaitRecordAsync(order, committed, checkFirst: false, ct, outboxEntry: reply.Length > 5 ? reply[5] : null);
             case "replay":
                 return (await ReplayAsync(attempt, reply[1], ct)).AsReplay();
             case "quantity":
@@ -265,7 +266,9 @@ public sealed partial class RedisLedger(
     /// <summary>
     /// Waits until the order is in PostgreSQL: the persister that wrote it tells this process
     /// (in process, or over pub/sub from another instance); a slow poll of the record covers a
-    /// lost notice. Past <see cref="DistributedOptions.CommitWait"/> the answer is 202 pending.
+    /// lost notice. Past <see cref="DistributedOptions.CommitWait"/> the answer is 202 pending if Redis can be shown to keep
+    /// the order (<see cref="PendingReplication"/>: its outbox entry still there, a replica holding it), else 503 with the
+    /// outcome unknown.
     /// </summary>
     private async Task<PurchaseOutcome> AwaitRecordAsync(Order order, Task<bool> committed, bool checkFirst, CancellationToken ct,
         string? outboxEntry = null)
