@@ -196,7 +196,7 @@ public sealed partial class RedisLedger(
                 var order = NewOrder(attempt, orderId, nowMs, LedgerValues.Int(reply[1]), reply[2], reply[3]);
                 persister.Wake(attempt.SaleId);
                 notifier.StockChanged(attempt.SaleId);
-                // The entry's id: a script of an earlier version (another instance's, during an upgrade) has none.
+                // The entry's id; a shorter reply (a purchase.lua older than the check) is read as none, never an exception.
                 return await AwaitRecordAsync(order, committed, checkFirst: false, ct, outboxEntry: reply.Length > 5 ? reply[5] : null);
             case "replay":
                 return (await ReplayAsync(attempt, reply[1], ct)).AsReplay();
