@@ -27,11 +27,13 @@ public sealed class ProgressDisplayTests
 
         var lines = ProgressDisplay.WriteLinesAsync(writer, stats, options, done.Task, TimeSpan.FromSeconds(30));
         await Task.Delay(100, TestContext.Token);
-        stats.Phase = "flooding";
         stats.StartFlood();
         stats.AttemptStarted();
         stats.RequestStarted();
         stats.RequestFinished("201", 1500);
+        // The phase last: its change writes the line, which must find the counts above (set after it, a line written in
+        // between showed "1 attempt" without "201 1": CI, 2026-12-06).
+        stats.Phase = "flooding";
         await Task.Delay(1000, TestContext.Token);
         done.SetResult(7);
 
@@ -47,19 +49,38 @@ public sealed class ProgressDisplayTests
         Assert.DoesNotContain(written, l => l.Contains('\u001b', StringComparison.Ordinal) || l.Contains('╭', StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// With no phase change, a line every interval: at least three come (waited for, not slept on: a fixed 1.1 s gave 2
+    /// lines on a busy machine, 2026-12-06), and no more than the time taken allows.
+    /// </summary>
     [Fact]
     public async Task Lines_RepeatEveryInterval()
     {
         var stats = new LiveStats { Phase = "flooding" };
         var done = new TaskCompletionSource<int>();
-        using var writer = new StringWriter();
+        var text = new StringWriter();
+        var writer = TextWriter.Synchronized(text); // its writes lock the wrapper, so a read under that lock sees whole lines
+        var interval = TimeSpan.FromMilliseconds(200);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
 
-        var lines = ProgressDisplay.WriteLinesAsync(writer, stats, DrillOptions.ForPreset(Preset.Crowd), done.Task,
-            TimeSpan.FromMilliseconds(200));
-        await Task.Delay(1100, TestContext.Token);
+        var lines = ProgressDisplay.WriteLinesAsync(writer, stats, DrillOptions.ForPreset(Preset.Crowd), done.Task, interval);
+        while (Count() < 3 && watch.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(20, TestContext.Token);
+        }
+
+        var elapsed = watch.Elapsed;
         done.SetResult(0);
         await lines;
 
-        Assert.InRange(writer.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries).Length, 3, 7);
+        Assert.InRange(Count(), 3, (int)(elapsed / interval) + 2);
+
+        int Count()
+        {
+            lock (writer)
+            {
+                return text.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries).Length;
+            }
+        }
     }
 }
