@@ -21,7 +21,7 @@ public sealed class PendingReplicationTests(ITestOutputHelper output) : IAsyncLi
 {
     private readonly RedisClusterProcess _cluster = new(masters: 1, replicasPerMaster: 1);
     private TestStorage _storage = null!;
-    private TcpProxy _proxy = null!;
+    private TcpProxy _proxy = null!; // null if the cluster failed to start
     private TestApp _app = null!;
     private Api _admin = null!;
 
@@ -43,11 +43,15 @@ public sealed class PendingReplicationTests(ITestOutputHelper output) : IAsyncLi
         _admin = await Api.AsAdminAsync(_app.CreateClient());
     }
 
+    /// <summary>Whatever the start got to (a cluster that failed to start still has nodes running), then the cluster.</summary>
     public async Task DisposeAsync()
     {
-        _proxy.Resume();
+        _proxy?.Resume();
         await _cluster.DisposeWithAsync(_app, _storage);
-        await _proxy.DisposeAsync();
+        if (_proxy is not null)
+        {
+            await _proxy.DisposeAsync();
+        }
     }
 
     [Theory]
