@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
 using FlashSale.Storage.Redis;
 using FlashSale.Tests.Admin;
 using FlashSale.Tests.Infrastructure;
@@ -51,8 +49,8 @@ public sealed class FailoverBeforeStartTests : IAsyncLifetime
         var sale = (await admin.CreateSaleAsync(stock: 2, perUserLimit: 1)).Id();
         var saleId = Guid.Parse(sale);
         var buyers = await admin.MintBuyersAsync(2);
-        var bought = await BuyAsync(admin, buyers[0], sale, "a");
-        await BuyAsync(admin, buyers[1], sale, "b");
+        var bought = await admin.WithToken(buyers[0].Token).BoughtAsync(sale, "a");
+        await admin.WithToken(buyers[1].Token).BoughtAsync(sale, "b");
         await _cluster.WaitInSyncAsync(Replica);
 
         await _cluster.KillAsync(0);
@@ -69,15 +67,7 @@ public sealed class FailoverBeforeStartTests : IAsyncLifetime
         Assert.True(watch.Suspected, "an instance started after the failover did not suspect one");
 
         // The stale "no" is looked up in the record, which holds the order: replayed, not 409 sold_out.
-        Assert.Equal(bought, await BuyAsync(later, buyers[0], sale, "a"));
+        Assert.Equal(bought, await later.WithToken(buyers[0].Token).BoughtAsync(sale, "a"));
         Assert.Equal(1, watch.Checks);
-    }
-
-    /// <summary>A 201 with an order; its id.</summary>
-    private static async Task<string> BuyAsync(Api api, (string UserId, string Token) buyer, string sale, string key)
-    {
-        using var response = await api.WithToken(buyer.Token).PurchaseAsync(sale, key: key);
-        await Api.EnsureAsync(response, HttpStatusCode.Created);
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["orderId"]!.GetValue<string>();
     }
 }

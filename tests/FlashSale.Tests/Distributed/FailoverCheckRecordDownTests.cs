@@ -45,7 +45,7 @@ public sealed class FailoverCheckRecordDownTests : IAsyncLifetime
         var buyers = await admin.MintBuyersAsync(2);
         await using var redis = await RedisState.ConnectAsync(_record.Storage);
         var db = redis.GetDatabase();
-        var first = await BuyAsync(admin, buyers[0], sale, "first-" + Guid.NewGuid().ToString("N"));
+        var first = await admin.WithToken(buyers[0].Token).BoughtAsync(sale, "first-" + Guid.NewGuid().ToString("N"));
 
         watch.Suspect("test: a simulated failover");
         var key = "late-" + Guid.NewGuid().ToString("N");
@@ -94,7 +94,7 @@ public sealed class FailoverCheckRecordDownTests : IAsyncLifetime
         var db = redis.GetDatabase();
         var key = "bought-" + Guid.NewGuid().ToString("N");
         var remembered = RedisKeys.Idempotency(saleId, buyer.UserId, key);
-        var order = await BuyAsync(admin, buyer, sale, key);
+        var order = await admin.WithToken(buyer.Token).BoughtAsync(sale, key);
 
         // Stale: sold out, but the buyer's hold and key gone; its retry is answered sold_out and remembered, unchecked.
         await db.HashDeleteAsync(RedisKeys.Buyers(saleId), buyer.UserId);
@@ -189,13 +189,5 @@ public sealed class FailoverCheckRecordDownTests : IAsyncLifetime
             Assert.True(DateTime.UtcNow < deadline, failure);
             await Task.Delay(50);
         }
-    }
-
-    /// <summary>A 201 with an order; its id.</summary>
-    private static async Task<string> BuyAsync(Api admin, (string UserId, string Token) buyer, string sale, string key)
-    {
-        using var response = await admin.WithToken(buyer.Token).PurchaseAsync(sale, key: key);
-        await Api.EnsureAsync(response, HttpStatusCode.Created);
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["orderId"]!.GetValue<string>();
     }
 }

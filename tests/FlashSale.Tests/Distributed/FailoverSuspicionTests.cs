@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using FlashSale.Storage.Redis;
 using FlashSale.Tests.Admin;
 using FlashSale.Tests.Infrastructure;
@@ -27,8 +26,8 @@ public sealed class FailoverSuspicionTests() : AdminAppTest(new TestApp(kind: St
         var buyers = await Admin.MintBuyersAsync(4);
         await using var redis = await RedisState.ConnectAsync(App.Storage);
         var db = redis.GetDatabase();
-        var a = await BuyAsync(buyers[0], sale, "a");
-        var b = await BuyAsync(buyers[1], sale, "b");
+        var a = await Buyer(buyers[0]).BoughtAsync(sale, "a");
+        var b = await Buyer(buyers[1]).BoughtAsync(sale, "b");
 
         // Stale: the state sold out, but it lost buyer 0's key and hold (a lagging replica's, by hand).
         await ForgetAsync(db, saleId, buyers[0].UserId, "a");
@@ -43,19 +42,19 @@ public sealed class FailoverSuspicionTests() : AdminAppTest(new TestApp(kind: St
         // its order and the stale state dropped (rebuilt from the record by the next purchase).
         watch.Suspect("test: a simulated failover");
         Assert.True(watch.Suspected);
-        Assert.Equal(a, await BuyAsync(buyers[0], sale, "a"));
+        Assert.Equal(a, await Buyer(buyers[0]).BoughtAsync(sale, "a"));
         Assert.Equal(1, watch.Checks);
         Assert.False(await db.KeyExistsAsync(RedisKeys.Meta(saleId)), "the stale state was kept");
         Assert.StartsWith($"O|1|{a}|", (await db.StringGetAsync(RedisKeys.Idempotency(saleId, buyers[0].UserId, "a"))).ToString(), StringComparison.Ordinal);
 
         // Rebuilt from the record: the key replays from Redis, no lookup.
-        Assert.Equal(a, await BuyAsync(buyers[0], sale, "a"));
+        Assert.Equal(a, await Buyer(buyers[0]).BoughtAsync(sale, "a"));
         Assert.Equal(1, watch.Checks);
         Assert.True(await db.KeyExistsAsync(RedisKeys.Meta(saleId)));
 
         // A fresh "no" to a recorded key: the same.
         await ForgetAsync(db, saleId, buyers[1].UserId, "b");
-        Assert.Equal(b, await BuyAsync(buyers[1], sale, "b"));
+        Assert.Equal(b, await Buyer(buyers[1]).BoughtAsync(sale, "b"));
         Assert.Equal(2, watch.Checks);
         Assert.False(await db.KeyExistsAsync(RedisKeys.Meta(saleId)), "the stale state was kept");
 
@@ -86,8 +85,8 @@ public sealed class FailoverSuspicionTests() : AdminAppTest(new TestApp(kind: St
         var buyer = (await Admin.MintBuyersAsync(1))[0];
         await using var redis = await RedisState.ConnectAsync(App.Storage);
         var db = redis.GetDatabase();
-        await BuyAsync(buyer, sale, "d1");
-        var second = await BuyAsync(buyer, sale, "d2");
+        await Buyer(buyer).BoughtAsync(sale, "d1");
+        var second = await Buyer(buyer).BoughtAsync(sale, "d2");
         Assert.True(await db.KeyDeleteAsync(RedisKeys.Idempotency(saleId, buyer.UserId, "d2")));
 
         watch.Suspect("test: a simulated failover");
@@ -95,12 +94,12 @@ public sealed class FailoverSuspicionTests() : AdminAppTest(new TestApp(kind: St
         await Api.ExpectProblemAsync(Buyer(buyer).PurchaseAsync(sale, quantity: 2, key: "d2"), HttpStatusCode.UnprocessableEntity, "idempotency_key_mismatch");
         Assert.Equal(1, watch.Checks);
         Assert.False(await db.KeyExistsAsync(RedisKeys.Meta(saleId)), "the stale state was kept");
-        Assert.Equal(second, await BuyAsync(buyer, sale, "d2"));
+        Assert.Equal(second, await Buyer(buyer).BoughtAsync(sale, "d2"));
         Assert.Equal(1, watch.Checks);
 
         // Its fresh "no" too: stale again, the same key's retry is answered limit_reached by the state, the order here.
         Assert.True(await db.KeyDeleteAsync(RedisKeys.Idempotency(saleId, buyer.UserId, "d2")));
-        Assert.Equal(second, await BuyAsync(buyer, sale, "d2"));
+        Assert.Equal(second, await Buyer(buyer).BoughtAsync(sale, "d2"));
         Assert.Equal(2, watch.Checks);
         Assert.False(await db.KeyExistsAsync(RedisKeys.Meta(saleId)), "the stale state was kept");
         await Api.ExpectProblemAsync(Buyer(buyer).PurchaseAsync(sale, key: "d3"), HttpStatusCode.Conflict, "limit_reached");
@@ -121,14 +120,6 @@ public sealed class FailoverSuspicionTests() : AdminAppTest(new TestApp(kind: St
     }
 
     private Api Buyer((string UserId, string Token) buyer) => Admin.WithToken(buyer.Token);
-
-    /// <summary>A 201 with an order; its id.</summary>
-    private async Task<string> BuyAsync((string UserId, string Token) buyer, string sale, string key)
-    {
-        using var response = await Buyer(buyer).PurchaseAsync(sale, key: key);
-        await Api.EnsureAsync(response, HttpStatusCode.Created);
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["orderId"]!.GetValue<string>();
-    }
 
     /// <summary>The buyer's hold and key gone from the state, its stock left as it is (sold out): what a lagging replica lacks.</summary>
     private static async Task ForgetAsync(IDatabase db, Guid saleId, string userId, string key)

@@ -80,6 +80,14 @@ public sealed class Api(HttpClient http, string? token = null)
     public Task<HttpResponseMessage> PurchaseAsync(string saleId, int quantity = 1, string? key = null) =>
         PostJsonAsync($"/api/v1/sales/{saleId}/purchases", $$"""{"quantity":{{quantity}}}""", key);
 
+    /// <summary>A purchase that must be answered 201 (asserted): its order's id.</summary>
+    public async Task<string> BoughtAsync(string saleId, string? key = null, int quantity = 1)
+    {
+        using var response = await PurchaseAsync(saleId, quantity, key);
+        await EnsureAsync(response, HttpStatusCode.Created);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["orderId"]!.GetValue<string>();
+    }
+
     public Task<HttpResponseMessage> PostJsonAsync(string path, string json, string? idempotencyKey = null) =>
         SendAsync(HttpMethod.Post, path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"), request =>
         {

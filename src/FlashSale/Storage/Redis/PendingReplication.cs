@@ -32,7 +32,7 @@ public sealed partial class PendingReplication(IConnectionMultiplexer redis, IOp
     /// <summary>How often the waiting answers of one master read its replication state again.</summary>
     internal static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
-    private static readonly long PollTicks = Stopwatch.Frequency / 10;
+    private static readonly long PollTicks = (long)(Poll.TotalSeconds * Stopwatch.Frequency);
 
     private readonly DistributedOptions _options = options.Value;
     private readonly Lock _gate = new();

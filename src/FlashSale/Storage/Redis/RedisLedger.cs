@@ -197,7 +197,7 @@ public sealed partial class RedisLedger(
                 persister.Wake(attempt.SaleId);
                 notifier.StockChanged(attempt.SaleId);
                 // The entry's id; a shorter reply (a purchase.lua older than the check) is read as none, never an exception.
-                return await AwaitRecordAsync(order, committed, checkFirst: false, ct, outboxEntry: reply.Length > 5 ? reply[5] : null);
+                return await AwaitRecordAsync(order, committed, checkFirst: false, reply.Length > 5 ? reply[5] : null, ct);
             case "replay":
                 return (await ReplayAsync(attempt, reply[1], ct)).AsReplay();
             case "quantity":
@@ -260,7 +260,7 @@ public sealed partial class RedisLedger(
 
         var orderId = Guid.ParseExact(parts[2], "D");
         var order = NewOrder(attempt, orderId, LedgerValues.Long(parts[3]), LedgerValues.Int(parts[4]), parts[5], parts[6]);
-        return await AwaitRecordAsync(order, waiters.Register(orderId), checkFirst: true, ct);
+        return await AwaitRecordAsync(order, waiters.Register(orderId), checkFirst: true, outboxEntry: null, ct);
     }
 
     /// <summary>
@@ -270,8 +270,8 @@ public sealed partial class RedisLedger(
     /// the order (<see cref="PendingReplication"/>: its outbox entry still there, a replica holding it), else 503 with the
     /// outcome unknown.
     /// </summary>
-    private async Task<PurchaseOutcome> AwaitRecordAsync(Order order, Task<bool> committed, bool checkFirst, CancellationToken ct,
-        string? outboxEntry = null)
+    private async Task<PurchaseOutcome> AwaitRecordAsync(Order order, Task<bool> committed, bool checkFirst, string? outboxEntry,
+        CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         var noted = false;
