@@ -46,8 +46,10 @@ flashsale_env() { # data-dir
   # reach (a million per second): one address sends well over a million requests a minute once the
   # successful and sold-out scenarios share a server (a million per minute once turned part of a run into 429s).
   # The per-address connection cap (Limits:MaxConnectionsPerClient, 256) is off: every wrk or viewer connection is 127.0.0.1.
+  # A signing key of the run's own: a distributed server in Production refuses to start without one (docs/operations.md).
+  BENCH_SIGNING_KEY=${BENCH_SIGNING_KEY:-$(head -c 48 /dev/urandom | base64 -w0)}
   echo "Storage__DataPath=$1" "Storage__SeedDemoData=false" "Admin__Password=$ADMIN_PASSWORD" "Limits__MaxConnectionsPerClient=0" \
-    "Auth__SyntheticBuyers__Enabled=true" "Auth__TokenLifetime=02:00:00" \
+    "Auth__SigningKey=$BENCH_SIGNING_KEY" "Auth__SyntheticBuyers__Enabled=true" "Auth__TokenLifetime=02:00:00" \
     "RateLimiting__Rules__per-ip__PermitLimit=1000000" "RateLimiting__Rules__per-ip__Window=00:00:01" \
     "RateLimiting__Rules__purchase-per-user__PermitLimit=1000000" "RateLimiting__Rules__purchase-per-user__Window=00:00:01"
 }

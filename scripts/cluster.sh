@@ -8,7 +8,8 @@
 #
 # Knobs (environment):
 #   FLASHSALE_CLUSTER_REDIS     Redis seed list   (default 127.0.0.1:6390, started by services.sh)
-#   FLASHSALE_CLUSTER_POSTGRES  Npgsql connection (default Host=127.0.0.1;Port=25432;Username=postgres;Database=flashsale)
+#   FLASHSALE_CLUSTER_POSTGRES  Npgsql connection (default Host=127.0.0.1;Port=25432;Username=postgres;Database=flashsale;
+#                               the database must exist: the instances create its tables)
 #   FLASHSALE_ADMIN_PASSWORD    admin password    (default: generated once into .services/instances/admin-password)
 #   FLASHSALE_CLUSTER_SYNTHETIC_BUYERS  admin-only load-test tokens for the drill (default true: a local topology)
 # When neither of the first two is set, scripts/services.sh starts Redis and PostgreSQL.
@@ -30,10 +31,13 @@ die() { printf '[cluster] ERROR: %s\n' "$*" >&2; exit 1; }
 
 alive() { [[ -s $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-wait_http() { # url seconds
+wait_http() { # url seconds [pid file: give up as soon as that process has exited]
   local i
   for ((i = 0; i < $2 * 10; i++)); do
     curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    # An instance that could not start (a database that does not exist, a setting it refuses) exits within a second
+    # or two: until 2026-12-06 its failure was reported only after the whole minute of waiting.
+    [[ -n ${3:-} ]] && ! alive "$3" && return 1
     sleep 0.1
   done
   return 1
@@ -76,7 +80,7 @@ start() {
       echo $! >"$DIR/instance-$port.pid" )
   done
   for port in "${PORTS[@]}"; do
-    wait_http "http://127.0.0.1:$port/health/live" 60 || { tail -20 "$DIR/instance-$port/server.log"; die "instance $port did not come up"; }
+    wait_http "http://127.0.0.1:$port/health/live" 60 "$DIR/instance-$port.pid" || { tail -20 "$DIR/instance-$port/server.log"; die "instance $port did not come up"; }
     log "instance $port: up (log $DIR/instance-$port/server.log)"
   done
 

@@ -22,10 +22,21 @@ public static class DrillRunner
     /// <param name="cancellationToken">Aborts the run.</param>
     /// <exception cref="DrillSetupException">Invalid options, unreachable server, or the hard deadline passed.</exception>
     public static Task<DrillReport> RunAsync(DrillOptions options, HttpClient? http = null, CancellationToken cancellationToken = default) =>
-        RunAsync(options, http, new LiveStats(), cancellationToken);
+        RunAsync(options, http, new LiveStats(), CancellationToken.None, cancellationToken);
 
+    internal static Task<DrillReport> RunAsync(DrillOptions options, HttpClient? http, LiveStats stats,
+        CancellationToken cancellationToken) =>
+        RunAsync(options, http, stats, CancellationToken.None, cancellationToken);
+
+    /// <summary>
+    /// <paramref name="interrupt"/> is the operator's stop (SIGINT, SIGTERM): during the flood no new request is sent,
+    /// those in flight get <see cref="DrillOptions.StopGrace"/>, and what was done is
+    /// checked and reported as <see cref="DrillReport.Interrupted"/>. Before the flood it ends the run with an
+    /// <see cref="OperationCanceledException"/> (nothing was sent); after it, it changes nothing (the checking goes on).
+    /// <paramref name="cancellationToken"/> aborts the run at any point.
+    /// </summary>
     internal static async Task<DrillReport> RunAsync(DrillOptions options, HttpClient? http, LiveStats stats,
-        CancellationToken cancellationToken)
+        CancellationToken interrupt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = OptionsValidator.Validate(options);
@@ -52,7 +63,7 @@ public static class DrillRunner
                 phase ??= stats.Phase;
                 (stats.Phase, phase) = wait is null ? (phase, null) : ($"{phase} — waiting: {wait}", phase);
             };
-            return await RunCoreAsync(options, api, stats, deadline.Token);
+            return await RunCoreAsync(options, api, stats, interrupt, deadline.Token);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -65,19 +76,28 @@ public static class DrillRunner
         }
     }
 
-    private static async Task<DrillReport> RunCoreAsync(DrillOptions options, FlashSaleClient api, LiveStats stats, CancellationToken ct)
+    private static async Task<DrillReport> RunCoreAsync(DrillOptions options, FlashSaleClient api, LiveStats stats,
+        CancellationToken interrupt, CancellationToken ct)
     {
         var startedAt = DateTimeOffset.UtcNow;
         stats.Phase = "setting up: admin sign-in, sales, buyers";
-        var session = await DrillSetup.PrepareAsync(options, api, ct);
+        DrillSession session;
+        using (var setup = CancellationTokenSource.CreateLinkedTokenSource(ct, interrupt))
+        {
+            // Interrupted before the flood: nothing was sent, so there is nothing to check.
+            session = await DrillSetup.PrepareAsync(options, api, setup.Token);
+            setup.Token.ThrowIfCancellationRequested();
+        }
 
         stats.Phase = "flooding";
         var log = new ResponseLog();
         var plan = new FloodPlan([.. session.Sales.Select(s => s.Id)], session.Buyers, session.RunTag);
         var floodStartedAt = DateTimeOffset.UtcNow;
-        var flood = await LoadRunner.RunAsync(options, api, plan, log, stats, ct);
+        var flood = await LoadRunner.RunAsync(options, api, plan, log, stats, interrupt, ct);
 
-        stats.Phase = "checking: reading orders and stock";
+        stats.Phase = flood.Interrupted
+            ? "checking what was done before the interrupt: reading orders and stock — interrupt again to exit without a summary"
+            : "checking: reading orders and stock";
         var records = log.Snapshot();
         var evidence = await EvidenceCollector.CollectAsync(api, session, records, options.PendingWait, ct);
         var verdicts = InvariantChecker.Check(records, evidence, session.Expectation,
@@ -87,6 +107,7 @@ public static class DrillRunner
                 // The server's expiry against this machine's clock: a minute's slack for the two clocks' difference.
                 TokensValidFor = session.TokensExpireAt - floodStartedAt - TimeSpan.FromMinutes(1),
                 DrillUsers = session.Buyers.Select(b => b.UserId).ToHashSet(StringComparer.Ordinal),
+                Interrupted = flood.Interrupted,
             });
 
         var skus = session.Sales.ToDictionary(s => s.Id, s => s.Sku, StringComparer.Ordinal);
@@ -104,7 +125,8 @@ public static class DrillRunner
             }
         }
 
-        stats.Phase = report.Passed ? "done: all invariants hold" : "done: invariant violated";
+        stats.Phase = (report.Passed ? "done: all invariants hold" : "done: invariant violated") +
+                      (report.Interrupted ? " (interrupted: partial run)" : "");
         return report;
     }
 }

@@ -18,19 +18,31 @@ if (parsed.Options is not { } options)
     return 2;
 }
 
-using var interrupt = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    interrupt.Cancel();
-};
-
 var stats = new LiveStats();
+var mode = ProgressDisplay.Choose(options.Quiet, AnsiConsole.Profile.Capabilities.Interactive, Console.IsOutputRedirected);
+using var signals = new StopSignals(
+    signal =>
+    {
+        // The live panel shows the phase, which says the same; a line written under it would break its redraw.
+        if (mode != ProgressMode.LivePanel)
+        {
+            Console.Error.WriteLine(StopSignals.Notice(signal, stats, options.StopGrace));
+        }
+    },
+    signal =>
+    {
+        if (mode == ProgressMode.LivePanel)
+        {
+            AnsiConsole.Cursor.Show();
+        }
+
+        Console.Error.WriteLine($"drill: a second stop signal, {signal}: exiting at once, no summary (exit {StopSignals.ForcedExitCode}).");
+    });
+
 try
 {
-    var run = DrillRunner.RunAsync(options, null, stats, interrupt.Token);
+    var run = DrillRunner.RunAsync(options, null, stats, signals.Stop, CancellationToken.None);
     DrillReport report;
-    var mode = ProgressDisplay.Choose(options.Quiet, AnsiConsole.Profile.Capabilities.Interactive, Console.IsOutputRedirected);
     if (mode == ProgressMode.None)
     {
         report = await run;
@@ -62,8 +74,8 @@ catch (DrillSetupException e)
     await Console.Error.WriteLineAsync($"drill: {e.Message}");
     return 2;
 }
-catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+catch (OperationCanceledException) when (signals.Stopped)
 {
-    await Console.Error.WriteLineAsync("drill: interrupted.");
+    await Console.Error.WriteLineAsync("drill: interrupted before the flood began: no purchase was sent, nothing to check.");
     return 2;
 }

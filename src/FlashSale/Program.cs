@@ -8,6 +8,7 @@ using FlashSale.Purchasing;
 using FlashSale.Sales;
 using FlashSale.Storage;
 using FlashSale.Web;
+using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
 if (CommandLine.TryHandleInformational(args, Console.Out))
@@ -25,9 +26,10 @@ if (await CommandLine.TryHealthCheckAsync(args, Console.Out) is { } healthExit)
 WebApplication? app = null;
 try
 {
-    var builder = WebApplication.CreateBuilder(CommandLine.HostArguments(args));
+    CommandLine.EnsureUnderstood(args);
+    var builder = ContentRootCheck.CreateBuilder(CommandLine.HostArguments(args));
 
-    builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = builder.Configuration.GetValue("ShutdownTimeout", TimeSpan.FromSeconds(30)));
+    builder.Services.AddFlashSaleShutdownTimeout(builder.Configuration);
     builder.Logging.AddFlashSaleLogging(builder.Configuration);
 
     builder.Services.AddSingleton(TimeProvider.System);
@@ -56,8 +58,13 @@ try
     }
 
     ContentRootCheck.WarnIfMisplaced(app.Environment, app.Logger);
+    SigningKey.RequireSharedInProduction(app.Configuration, app.Services.GetRequiredService<IOptions<StorageOptions>>().Value, app.Environment);
 
-    // First: the client address (trusted proxies only), security headers on every answer, URL and header limits.
+    // HEAD runs as GET with its body dropped (HeadRequestsMiddleware): ahead of routing, which maps GET only.
+    app.UseMiddleware<HeadRequestsMiddleware>();
+    app.UseRouting();
+    app.Use(HeadRequestsMiddleware.AllowHeadOnMethodNotAllowed);
+    // Then: the client address (trusted proxies only), security headers on every answer, URL and header limits.
     app.UseFlashSaleEdge();
     app.UseExceptionHandler();
     app.UseStatusCodePages();
@@ -72,17 +79,19 @@ try
     app.MapScalarApiReference("/api-docs", o => o.WithTitle("FlashSale API"));
     app.MapOperations();
 
-    app.MapSales();
-    app.MapSaleEvents();
-    app.MapPurchases();
-    app.MapMyOrders();
-    app.MapAccounts();
-    app.MapLeaderboard();
-    app.MapAdminSales();
-    app.MapWebPages();
-    app.MapAdminOrders();
-    app.MapAdminStats();
-    app.MapAdminOps();
+    // The API and the pages: a query parameter given more than once is refused, naming it (SingleQueryValues).
+    var endpoints = app.MapGroup("").RefuseRepeatedQueryParameters();
+    endpoints.MapSales();
+    endpoints.MapSaleEvents();
+    endpoints.MapPurchases();
+    endpoints.MapMyOrders();
+    endpoints.MapAccounts();
+    endpoints.MapLeaderboard();
+    endpoints.MapAdminSales();
+    endpoints.MapWebPages();
+    endpoints.MapAdminOrders();
+    endpoints.MapAdminStats();
+    endpoints.MapAdminOps();
 
     OperationsSetup.ConnectCommitMetrics(app.Services);
     await Startup.PrepareAsync(app.Services, app.Lifetime.ApplicationStopping);

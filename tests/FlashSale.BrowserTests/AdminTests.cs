@@ -65,6 +65,34 @@ public sealed class AdminTests(BrowserFixture fixture) : IAsyncLifetime
         Assert.Equal(4, (await csv.TextAsync()).Trim().Split('\n').Length);
     }
 
+    [Theory]
+    [InlineData("999.99", "CHF", "0 CHF|250 CHF|500 CHF|750 CHF|1k CHF")]
+    [InlineData("88.88", "MWK", "0 MWK|22.22 MWK|44.44 MWK|66.66 MWK|88.88 MWK")]
+    public async Task RevenueChart_AxisLabels_AreNotCutOffAtTheLeft(string price, string currency, string expected)
+    {
+        // A day's revenue in a currency of its own (one chart, this test's alone). 999.99 CHF had an axis of "749.99 CHF"
+        // and "999.99 CHF", right-aligned 8 units from a 72-unit margin: they lost their first digit to the SVG's edge,
+        // and the admin read "49.99 CHF" for 749.99. Wide letters did the same to "88.88 MWK".
+        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 5, price: decimal.Parse(price, System.Globalization.CultureInfo.InvariantCulture),
+            currency: currency))["id"]!.GetValue<string>();
+        using (var bought = await fixture.Admin.WithToken((await fixture.Admin.MintBuyersAsync(1))[0].Token).PurchaseAsync(saleId))
+        {
+            await Api.EnsureAsync(bought, HttpStatusCode.Created);
+        }
+
+        var page = await fixture.NewPageAsync();
+        await Pages.SignInAsync(page, "admin", TestApp.AdminPassword);
+        var chart = $"#revenue-chart-{currency.ToLowerInvariant()}";
+        await Expect(page.Locator($"{chart} text.axis").First).ToBeVisibleAsync();
+        var clipped = await page.EvaluateAsync<string[]>(
+            "chart => Array.from(document.querySelectorAll(chart + ' text.axis')).filter(t => t.getBBox().x < 0).map(t => t.textContent)", chart);
+        Assert.Empty(clipped);
+        var values = await page.EvaluateAsync<string[]>(
+            "([chart, code]) => Array.from(document.querySelectorAll(chart + ' text.axis')).map(t => t.textContent).filter(t => t.endsWith(' ' + code))",
+            new[] { chart, currency });
+        Assert.Equal(expected.Split('|'), values);
+    }
+
     [Fact]
     public async Task Buyer_CannotOpenTheDashboard()
     {

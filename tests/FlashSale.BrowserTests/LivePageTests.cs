@@ -172,10 +172,108 @@ public sealed class LivePageTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(Pages.Remaining(page)).ToHaveTextAsync("5", Soon);
         await Expect(Pages.BuyButton(page)).ToBeEnabledAsync(new() { Timeout = 10_000 });
         await Expect(held).ToBeHiddenAsync();
+        // And the message says so: it kept "You got it! Your order is confirmed" beside the offer to buy again.
+        await Expect(Pages.Flash(page)).ToContainTextAsync("was cancelled by the shop");
+        await Expect(Pages.Flash(page)).Not.ToContainTextAsync("confirmed");
 
         await Pages.BuyButton(page).ClickAsync();
         await Expect(Pages.Flash(page)).ToContainTextAsync("You got it");
         await Expect(held).ToHaveTextAsync("You hold 1 of 1.");
+    }
+
+    [Fact]
+    public async Task ADeletedSale_ItsPageSaysRemoved_AndNeverOffersBuyNow_WhenItsStartComes()
+    {
+        var startsAt = DateTimeOffset.UtcNow.AddSeconds(6);
+        var saleId = (await fixture.Admin.CreateSaleAsync(5, startsAt: startsAt))["id"]!.GetValue<string>();
+        var page = await fixture.NewPageAsync();
+        await Pages.RegisterAsync(page, Pages.NewUsername());
+        await page.RunAndWaitForResponseAsync(() => page.GotoAsync($"/sales/{saleId}"), r => r.Url.EndsWith("/events", StringComparison.Ordinal));
+        await Expect(Pages.Status(page)).ToHaveTextAsync("Upcoming");
+
+        using (var deleted = await fixture.Admin.SendAsync(HttpMethod.Delete, $"/api/v1/admin/sales/{saleId}"))
+        {
+            await Api.EnsureAsync(deleted, HttpStatusCode.NoContent);
+        }
+
+        // Before, the feed's "gone" only showed a message: the countdown ran on to the start, then "On sale" and an
+        // enabled "Buy now" for a sale that no longer exists.
+        await Expect(Pages.Flash(page)).ToContainTextAsync("This sale has been removed.", new() { Timeout = 10_000 });
+        await Expect(Pages.Status(page)).ToHaveTextAsync("Removed");
+        var untilStarted = startsAt - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1.5);
+        if (untilStarted > TimeSpan.Zero)
+        {
+            await Task.Delay(untilStarted);
+        }
+
+        await Expect(Pages.Status(page)).ToHaveTextAsync("Removed");
+        await Expect(page.Locator(".product [data-role=countdown]")).ToHaveTextAsync("This sale has been removed.");
+        await Expect(Pages.BuyButton(page)).ToBeDisabledAsync();
+    }
+
+    [Fact]
+    public async Task ALimitChangedBeforeTheStart_ThePageOffersTheNewLimit_WithoutReload()
+    {
+        var startsAt = DateTimeOffset.UtcNow.AddSeconds(8);
+        var saleId = (await fixture.Admin.CreateSaleAsync(10, perUserLimit: 1, startsAt: startsAt))["id"]!.GetValue<string>();
+        var page = await fixture.NewPageAsync();
+        await Pages.RegisterAsync(page, Pages.NewUsername());
+        await page.RunAndWaitForResponseAsync(() => page.GotoAsync($"/sales/{saleId}"), r => r.Url.EndsWith("/events", StringComparison.Ordinal));
+        var limit = page.Locator(".product [data-role=limit]");
+        var quantity = page.Locator("#quantity");
+        await Expect(limit).ToHaveTextAsync("1");
+        await Expect(quantity).ToBeHiddenAsync();
+
+        using (var edited = await fixture.Admin.SendAsync(HttpMethod.Patch, $"/api/v1/admin/sales/{saleId}",
+            JsonContent.Create(new { perUserLimit = 3 })))
+        {
+            await Api.EnsureAsync(edited, HttpStatusCode.OK);
+        }
+
+        // Before, the page kept "limit 1 per buyer" and no quantity; after one unit, "You hold 1 of 1." and a disabled button.
+        await Expect(limit).ToHaveTextAsync("3", Soon);
+        await Expect(quantity).ToBeVisibleAsync();
+        await Expect(Pages.BuyButton(page)).ToBeEnabledAsync(new() { Timeout = 15_000 });
+        await quantity.FillAsync("2");
+        await Pages.BuyButton(page).ClickAsync();
+        await Expect(Pages.Flash(page)).ToContainTextAsync("You got it");
+        await Expect(page.Locator("[data-role=held]")).ToHaveTextAsync("You hold 2 of 3.");
+        await Expect(Pages.BuyButton(page)).ToBeEnabledAsync();
+        await Expect(quantity).ToHaveAttributeAsync("max", "1");
+    }
+
+    [Fact]
+    public async Task SixSalePagesOpen_TheHiddenOnesLetTheirStreamsGo_SoASeventhPageLoadsAndBuys()
+    {
+        var first = await fixture.NewPageAsync();
+        await Pages.RegisterAsync(first, Pages.NewUsername());
+        var tabs = new List<(IPage Page, string SaleId)>();
+        for (var i = 0; i < 6; i++)
+        {
+            var saleId = await CreateSaleAsync(stock: 5);
+            var tab = i == 0 ? first : await first.Context.NewPageAsync();
+            await tab.RunAndWaitForResponseAsync(() => tab.GotoAsync($"/sales/{saleId}"), r => r.Url.EndsWith("/events", StringComparison.Ordinal));
+            await Pages.SetHiddenAsync(tab, true); // the buyer moves on to another tab
+            tabs.Add((tab, saleId));
+        }
+
+        // Six streams took the browser's six connections to the host (HTTP/1.1): a seventh page never loaded, and a
+        // purchase from any page never left.
+        var seventh = await first.Context.NewPageAsync();
+        var last = await CreateSaleAsync(stock: 5);
+        await seventh.GotoAsync($"/sales/{last}", new() { Timeout = 10_000 });
+        await Pages.BuyButton(seventh).ClickAsync(new() { Timeout = 10_000 });
+        await Expect(Pages.Flash(seventh)).ToContainTextAsync("You got it", new() { Timeout = 10_000 });
+
+        // Seen again, a page opens its stream, whose snapshot says what changed while it was hidden.
+        var (back, backSale) = tabs[0];
+        using (var bought = await fixture.Admin.WithToken((await fixture.Admin.MintBuyersAsync(1))[0].Token).PurchaseAsync(backSale))
+        {
+            await Api.EnsureAsync(bought, HttpStatusCode.Created);
+        }
+
+        await Pages.SetHiddenAsync(back, false);
+        await Expect(Pages.Remaining(back)).ToHaveTextAsync("4", Soon);
     }
 
     private async Task<string> CreateSaleAsync(int stock) =>

@@ -50,6 +50,14 @@ public static class Pages
 
     public static ILocator Flash(IPage page) => page.Locator("#flash");
 
+    /// <summary>As the browser does when the user switches tabs: <c>document.hidden</c>, then <c>visibilitychange</c>.</summary>
+    public static Task SetHiddenAsync(IPage page, bool hidden) => page.EvaluateAsync("""
+        hidden => {
+          Object.defineProperty(document, "hidden", { configurable: true, get: () => hidden });
+          document.dispatchEvent(new Event("visibilitychange"));
+        }
+        """, hidden);
+
     /// <summary>Screenshots for the docs, only when FLASHSALE_SCREENSHOTS names a folder.</summary>
     public static async Task ScreenshotAsync(IPage page, string name)
     {

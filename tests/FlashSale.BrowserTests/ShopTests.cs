@@ -84,6 +84,56 @@ public sealed partial class ShopTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(quantity).ToBeEditableAsync();
     }
 
+    [Theory]
+    [InlineData(502)]
+    [InlineData(504)]
+    public async Task AProxysErrorPage_AfterThePurchaseWasSent_SaysItMayHaveGoneThrough_AndPressingAgainIsTheSamePurchase(int status)
+    {
+        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 3, perUserLimit: 2))["id"]!.GetValue<string>();
+        var page = await fixture.NewPageAsync();
+        await Pages.RegisterAsync(page, Pages.NewUsername());
+        await page.GotoAsync($"/sales/{saleId}");
+
+        // The load balancer sent the purchase to an instance, which bought it and then died (502) or was too slow (504):
+        // the answer is nginx's own page, not the API's problem. The page read it as the API's 503, "nothing was
+        // bought", took a fresh key, and the next press bought a second order.
+        await page.RouteAsync($"**/api/v1/sales/{saleId}/purchases", async route =>
+        {
+            await route.FetchAsync();
+            await route.FulfillAsync(new() { Status = status, ContentType = "text/html", Body = $"<html><body><h1>{status}</h1><hr>nginx</body></html>" });
+        }, new() { Times = 1 });
+        await Pages.BuyButton(page).ClickAsync();
+        await Expect(Pages.Flash(page)).ToContainTextAsync("it may have gone through");
+        await Expect(Pages.Flash(page)).Not.ToContainTextAsync("nothing was bought");
+        Assert.Single(await fixture.Admin.AllOrdersAsync(saleId));
+
+        await Pages.BuyButton(page).ClickAsync();
+        await Expect(Pages.Flash(page)).ToContainTextAsync("You got it");
+        Assert.Single(await fixture.Admin.AllOrdersAsync(saleId));
+    }
+
+    [Fact]
+    public async Task APendingOrder_IsToldTakenAndBeingRecorded_NotConfirmed()
+    {
+        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 3, perUserLimit: 2))["id"]!.GetValue<string>();
+        var page = await fixture.NewPageAsync();
+        await Pages.RegisterAsync(page, Pages.NewUsername());
+        await page.GotoAsync($"/sales/{saleId}");
+
+        // Distributed: the order was decided and kept in Redis, and the record had not written it yet (202 pending). The
+        // page said "Your order is confirmed" until 2026-12-06. The real answer's body, with the status a distributed
+        // server gives while PostgreSQL is slow.
+        await page.RouteAsync($"**/api/v1/sales/{saleId}/purchases", async route =>
+        {
+            var answer = await route.FetchAsync();
+            await route.FulfillAsync(new() { Status = 202, ContentType = "application/json", Body = await answer.TextAsync() });
+        }, new() { Times = 1 });
+        await Pages.BuyButton(page).ClickAsync();
+
+        await Expect(Pages.Flash(page)).ToContainTextAsync("You got it! Your order is taken and being recorded");
+        await Expect(Pages.Flash(page)).Not.ToContainTextAsync("confirmed");
+    }
+
     [Fact]
     public async Task TwoAskedWithOneLeft_SaysNotThatManyLeft_WithTheApisDetail_NotSoldOut()
     {
@@ -278,6 +328,51 @@ public sealed partial class ShopTests(BrowserFixture fixture) : IAsyncLifetime
         await Api.EnsureAsync(response, HttpStatusCode.Created);
         await Pages.BuyButton(other).ClickAsync();
         await Expect(Pages.Flash(other)).ToContainTextAsync("Sold out");
+    }
+
+    [Fact]
+    public async Task ANewBuyer_FromSignInToBuy_ThroughCreateAnAccount_ComesBackToTheSale()
+    {
+        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 3))["id"]!.GetValue<string>();
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync($"/sales/{saleId}");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in to buy" }).ClickAsync();
+
+        // No account yet: the sign-in page's "Create an account" led to a register form without the sale, and the new
+        // buyer landed on the front page.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Create an account" }).ClickAsync();
+        await page.GetByLabel("Username").FillAsync(Pages.NewUsername());
+        await page.GetByLabel("Password").FillAsync("correct-horse-1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create an account" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex($"/sales/{saleId}$"));
+        await Pages.BuyButton(page).ClickAsync();
+        await Expect(Pages.Flash(page)).ToContainTextAsync("You got it");
+    }
+
+    [Theory]
+    [InlineData("Register", "Create an account")]
+    [InlineData("Sign in", "Sign in")]
+    public async Task TheHeadersLink_FromASalePage_ComesBackToTheSale(string link, string button)
+    {
+        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 3))["id"]!.GetValue<string>();
+        var username = Pages.NewUsername();
+        if (link == "Sign in")
+        {
+            await Pages.RegisterAsync(await fixture.NewPageAsync(), username);
+        }
+
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync($"/sales/{saleId}");
+
+        // The header's links went to the forms without the page: signed in, the buyer was on the front page.
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = link, Exact = true }).ClickAsync();
+        await page.GetByLabel("Username").FillAsync(username);
+        await page.GetByLabel("Password").FillAsync("correct-horse-1");
+        await page.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex($"/sales/{saleId}$"));
+        await Expect(Pages.BuyButton(page)).ToBeEnabledAsync();
     }
 
     [Fact]

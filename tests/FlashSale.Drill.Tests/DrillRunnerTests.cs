@@ -190,6 +190,18 @@ public sealed class DrillRunnerTests
     }
 
     [Fact]
+    public async Task MintingMoreThanTheServerAllowsInOneCall_SaysWhatWasRefusedAndWhichSetting()
+    {
+        using var http = new HttpClient(new FakeFlashSaleServer(FakeServerBug.MintsAtMostAHundred));
+
+        var error = await Assert.ThrowsAsync<DrillSetupException>(() =>
+            DrillRunner.RunAsync(Seed with { Users = 200, Concurrency = 200, Requests = 200 }, http, TestContext.Token));
+
+        Assert.Contains("HTTP 400 validation_failed: count must be between 1 and 100.", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Auth:SyntheticBuyers:MaxPerRequest", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WrongAdminPassword_IsASetupError()
     {
         using var http = new HttpClient(new FakeFlashSaleServer());
@@ -198,6 +210,20 @@ public sealed class DrillRunnerTests
             DrillRunner.RunAsync(Seed with { AdminPassword = "nope" }, http, TestContext.Token));
 
         Assert.Contains("--admin-password", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AUrlWithoutTheApi_SaysToCheckTheUrl_NotThePassword()
+    {
+        using var http = new HttpClient(new FakeFlashSaleServer());
+
+        // The fake answers 404 not_found to every path it does not know, as the server does: here, /shop/api/v1/….
+        var error = await Assert.ThrowsAsync<DrillSetupException>(() =>
+            DrillRunner.RunAsync(Seed with { Url = new Uri("http://localhost:5000/shop") }, http, TestContext.Token));
+
+        Assert.Contains("HTTP 404", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Check --url: http://localhost:5000/shop/ must be the FlashSale server's base address", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("--admin-password", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

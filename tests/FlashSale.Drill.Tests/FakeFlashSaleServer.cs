@@ -18,11 +18,18 @@ internal sealed class FakeFlashSaleServer(FakeServerBug bug = FakeServerBug.None
     private bool _throttled;
     private readonly HashSet<string> _throttledPosts = [];
     private int _purchases;
+    private bool _hangNext;
+
+    /// <summary>How late <see cref="FakeServerBug.EveryFifthSaleAnswersLate"/> answers: past the drill's default stop grace (5 s).</summary>
+    private static readonly TimeSpan LateAnswer = TimeSpan.FromSeconds(6);
 
     public List<Uri> Requested { get; } = [];
 
     /// <summary>Called with each request's address before it is answered (e.g. to break something mid-run).</summary>
     public Action<Uri>? OnRequest { get; set; }
+
+    /// <summary>Called with each purchase's Idempotency-Key (null without one) before it is answered.</summary>
+    public Action<string?>? OnPurchase { get; set; }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -30,10 +37,27 @@ internal sealed class FakeFlashSaleServer(FakeServerBug bug = FakeServerBug.None
         var token = request.Headers.Authorization?.Parameter;
         var path = request.RequestUri!.AbsolutePath.TrimStart('/').Split('/');
         OnRequest?.Invoke(request.RequestUri);
+        if (request.RequestUri.AbsolutePath.EndsWith("/purchases", StringComparison.Ordinal))
+        {
+            OnPurchase?.Invoke(request.Headers.TryGetValues("Idempotency-Key", out var sent) ? sent.Single() : null);
+        }
+        var response = Answer(request, path, body, token, out var hang);
+        if (hang)
+        {
+            await Task.Delay(bug == FakeServerBug.EveryFifthSaleAnswersLate ? LateAnswer : Timeout.InfiniteTimeSpan, cancellationToken);
+        }
+
+        return response;
+    }
+
+    private HttpResponseMessage Answer(HttpRequestMessage request, string[] path, JsonNode? body, string? token, out bool hang)
+    {
         lock (_gate)
         {
-            Requested.Add(request.RequestUri);
-            if ((bug == FakeServerBug.ThrottlesTheFirstOrderListing && !_throttled && request.RequestUri.AbsolutePath.EndsWith("/orders", StringComparison.Ordinal))
+            hang = false;
+            var uri = request.RequestUri!;
+            Requested.Add(uri);
+            if ((bug == FakeServerBug.ThrottlesTheFirstOrderListing && !_throttled && uri.AbsolutePath.EndsWith("/orders", StringComparison.Ordinal))
                 || (bug == FakeServerBug.ThrottlesTheFirstOfEachPost && request.Method == HttpMethod.Post
                     && Template(path) is "auth/token" or "admin/tokens" or "admin/sales" && _throttledPosts.Add(Template(path))))
             {
@@ -47,8 +71,9 @@ internal sealed class FakeFlashSaleServer(FakeServerBug bug = FakeServerBug.None
                 return refused;
             }
 
-            var (status, json) = Route(request.Method.Method, path, request.RequestUri.Query, body, token,
+            var (status, json) = Route(request.Method.Method, path, uri.Query, body, token,
                 request.Headers.TryGetValues("Idempotency-Key", out var keys) ? keys.Single() : null);
+            (hang, _hangNext) = (_hangNext, false);
             var response = new HttpResponseMessage((HttpStatusCode)status)
             {
                 Content = new StringContent(json, Encoding.UTF8, status >= 400 ? "application/problem+json" : "application/json"),
@@ -110,6 +135,17 @@ internal sealed class FakeFlashSaleServer(FakeServerBug bug = FakeServerBug.None
         if (bug == FakeServerBug.SyntheticBuyersDisabled)
         {
             return Problem(404, "feature_disabled");
+        }
+
+        if (bug == FakeServerBug.MintsAtMostAHundred && count > 100)
+        {
+            // As the server writes it: the detail points at the errors.
+            return (400, new JsonObject
+            {
+                ["type"] = "https://flashsale.dev/problems/validation_failed", ["title"] = "The request is not valid.", ["status"] = 400,
+                ["detail"] = "See 'errors' for each field.", ["reason"] = "validation_failed",
+                ["errors"] = new JsonObject { ["count"] = new JsonArray("must be between 1 and 100.") },
+            }.ToJsonString());
         }
 
         var tokens = new JsonArray();
@@ -195,6 +231,7 @@ internal sealed class FakeFlashSaleServer(FakeServerBug bug = FakeServerBug.None
                 ["orderId"] = Guid.NewGuid().ToString(), ["saleId"] = saleId, ["userId"] = user, ["username"] = "b",
                 ["quantity"] = quantity, ["status"] = "confirmed", ["idempotencyKey"] = key,
             };
+            _hangNext = bug is FakeServerBug.EveryFifthSaleHangs or FakeServerBug.EveryFifthSaleAnswersLate && ++_purchases % 5 == 0;
             var third = bug is FakeServerBug.LoseEveryThirdOrder or FakeServerBug.BuysButAnswersNothingWasBought && ++_purchases % 3 == 0;
             if (!(third && bug == FakeServerBug.LoseEveryThirdOrder))
             {

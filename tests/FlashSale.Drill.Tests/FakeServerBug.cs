@@ -7,6 +7,9 @@ internal enum FakeServerBug
     LoseEveryThirdOrder,
     SyntheticBuyersDisabled,
 
+    /// <summary>Not a bug: a server with <c>Auth:SyntheticBuyers:MaxPerRequest=100</c> refuses to mint more in one call (400 validation_failed).</summary>
+    MintsAtMostAHundred,
+
     /// <summary>A created sale keeps a per-user limit of 5, whatever was asked (and says so in every answer).</summary>
     IgnoresCreateLimit,
 
@@ -37,4 +40,13 @@ internal enum FakeServerBug
     /// Retry-After: 1): not a bug, backpressure on the drill's own POSTs, which it must send again with their body.
     /// </summary>
     ThrottlesTheFirstOfEachPost,
+
+    /// <summary>
+    /// Not a bug: a slow server. Every fifth purchase that buys records its order and then never answers (until the client
+    /// gives up), as a request still in flight when the drill is interrupted.
+    /// </summary>
+    EveryFifthSaleHangs,
+
+    /// <summary>Not a bug: a slow server. Every fifth purchase that buys records its order and answers 6 s later.</summary>
+    EveryFifthSaleAnswersLate,
 }

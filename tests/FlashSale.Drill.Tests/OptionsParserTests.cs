@@ -1,3 +1,4 @@
+using FlashSale.Drill.Api;
 using FlashSale.Drill.Cli;
 
 namespace FlashSale.Drill.Tests;
@@ -76,7 +77,7 @@ public sealed class OptionsParserTests
         var o = Ok("custom --url http://127.0.0.1:8080 --admin-user root --admin-password secret --users 300 " +
                    "--concurrency 40 --requests 900 --duration 45s --ramp-up 5s --ramp-down 2s --think 10ms-20ms " +
                    "--stock 250 --limit 3 --quantity 1-3 --retries 4 --out /tmp/x --quiet --seed 7 --timeout 5s " +
-                   "--pending-wait 1m --deadline 10m --sales 2 --decision-ttl 90s");
+                   "--pending-wait 1m --deadline 10m --sales 2 --decision-ttl 90s --stop-grace 20s");
 
         Assert.Equal(new Uri("http://127.0.0.1:8080"), o.Url);
         Assert.Equal(("root", "secret"), (o.AdminUser, o.AdminPassword));
@@ -86,6 +87,7 @@ public sealed class OptionsParserTests
         Assert.Equal((TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(20)), (o.ThinkMin, o.ThinkMax));
         Assert.Equal(TimeSpan.FromMinutes(1), o.PendingWait);
         Assert.Equal(TimeSpan.FromSeconds(90), o.DecisionTtl);
+        Assert.Equal(TimeSpan.FromSeconds(20), o.StopGrace);
         Assert.Equal(TimeSpan.FromMinutes(10), o.EffectiveDeadline);
         Assert.Equal("/tmp/x", o.OutputDirectory);
         Assert.True(o.Quiet);
@@ -150,6 +152,43 @@ public sealed class OptionsParserTests
     public void InvalidOptions_GetAClearMessage(string args, string expected) =>
         Assert.Contains(expected, Error(args), StringComparison.Ordinal);
 
+    /// <summary>
+    /// An option where a value belongs is a forgotten value. Until 2026-12-06 <c>seed --out --quiet</c> wrote the report to
+    /// a folder named "--quiet" and showed the live display, and <c>custom --out --admin-password x</c> said "Unexpected
+    /// argument 'x'".
+    /// </summary>
+    [Theory]
+    [InlineData("seed --out --quiet", "--out needs a value, got the option --quiet. For a value that starts with --, write --out=--quiet.")]
+    [InlineData("custom --admin-password --users 5", "--admin-password needs a value, got the option --users. For a value that starts with --, write --admin-password=--users.")]
+    public void AnOptionWhereAValueBelongs_IsAMissingValue(string args, string expected) =>
+        Assert.Equal(expected, Error(args));
+
+    /// <summary>A typo says which option it likely meant; until 2026-12-06 only "Unknown option --user (see --help)".</summary>
+    [Theory]
+    [InlineData("seed --user 10", "Unknown option --user; did you mean --users? (see --help)")]
+    [InlineData("custom --concurency 10", "Unknown option --concurency; did you mean --concurrency? (see --help)")]
+    [InlineData("custom --timout 5s", "Unknown option --timout; did you mean --timeout? (see --help)")]
+    [InlineData("custom --stopgrace 5s", "Unknown option --stopgrace; did you mean --stop-grace? (see --help)")]
+    [InlineData("custom --frobnicate 1", "Unknown option --frobnicate. (see --help)")]
+    public void AnUnknownOption_NamesTheNearestKnownOne(string args, string expected) =>
+        Assert.Equal(expected, Error(args));
+
+    /// <summary>"localhost:5000" is a URL of scheme "localhost" to .NET; until 2026-12-06 the message did not say the scheme was missing.</summary>
+    [Theory]
+    [InlineData("seed --url localhost:5000", "--url 'localhost:5000' is not an absolute http(s) URL; did you mean http://localhost:5000?")]
+    [InlineData("seed --url 127.0.0.1:5000", "--url '127.0.0.1:5000' is not an absolute http(s) URL; did you mean http://127.0.0.1:5000?")]
+    [InlineData("seed --url ftp://localhost", "--url 'ftp://localhost' is not an absolute http(s) URL.")]
+    public void AUrlWithoutItsScheme_SaysWhichOneWasMeant(string args, string expected) =>
+        Assert.Equal(expected, Error(args));
+
+    [Fact]
+    public void AValueThatStartsWithDashes_IsTakenWhenWrittenInline()
+    {
+        var options = Ok("custom --admin-password=--not-an-option");
+
+        Assert.Equal("--not-an-option", options.AdminPassword);
+    }
+
     [Theory]
     [InlineData("seed --users 6000", "--concurrency must be 1..5000. (the seed preset sets --concurrency to --users (6000); pass --concurrency to set it apart)")]
     [InlineData("crowd --duration 15s", "--ramp-up plus --ramp-down must fit inside --duration. (--ramp-up 10s is the crowd preset's; --ramp-down 10s is the crowd preset's)")]
@@ -159,8 +198,47 @@ public sealed class OptionsParserTests
     [Theory]
     [InlineData("custom --concurrency 9000", "--concurrency must be 1..5000.")]
     [InlineData("custom --ramp-up 5s", "--ramp-up/--ramp-down need --duration.")]
+    [InlineData("custom --stop-grace 6m", "--stop-grace must be 0..5m.")]
     public void AProblemWithOnlyTypedOrUnsetOptions_IsUnchanged(string args, string expected) =>
         Assert.Equal(expected, Error(args));
+
+    /// <summary>
+    /// Times no drill can use are refused with the option's name. Until 2026-12-06 a duration past TimeSpan's end
+    /// (<c>--duration 1e300</c>) threw an OverflowException out of the parser, and a <c>--deadline</c> past a timer's ~49
+    /// days an ArgumentOutOfRangeException out of the run: a stack trace and exit 134 instead of exit 2 and a message.
+    /// </summary>
+    [Theory]
+    [InlineData("custom --duration 1e300", "--duration '1e300' is too long")]
+    [InlineData("custom --decision-ttl 1e20h", "--decision-ttl '1e20h' is too long")]
+    [InlineData("custom --timeout 1e300ms", "--timeout '1e300ms' is too long")]
+    [InlineData("custom --deadline 100h", "--deadline must be at most 48h.")]
+    [InlineData("custom --duration 24h --deadline 49h", "--deadline must be at most 48h.")]
+    public void TimesNoDrillCanUse_GetAClearMessage(string args, string expected) =>
+        Assert.Contains(expected, Error(args), StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData("seed --deadline 2m", 120)]
+    [InlineData("custom --requests 500 --deadline 90s", 90)]
+    public void ARunBoundedByItsAttempts_TakesADeadlineShorterThanTheFloodCap(string args, int seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), Ok(args).EffectiveDeadline);
+
+    [Fact]
+    public void AnEmptyOut_IsRefused() =>
+        Assert.Equal("--out must not be empty.", Assert.IsType<string>(OptionsParser.Parse(["custom", "--out", ""], _ => "pw").Error));
+
+    [Fact]
+    public void ADeadlineWithinTheDuration_IsRefused() =>
+        Assert.Equal("--deadline must be longer than the flood (--duration).", Error("custom --duration 1m --deadline 30s"));
+
+    [Fact]
+    public async Task ADeadlinePastATimersReach_IsAUsageError_NotACrash()
+    {
+        var options = DrillOptions.ForPreset(Preset.Seed) with { AdminPassword = "pw", Deadline = TimeSpan.FromDays(60) };
+
+        var error = await Assert.ThrowsAsync<DrillSetupException>(() => DrillRunner.RunAsync(options));
+
+        Assert.Contains("--deadline must be at most 48h.", error.Message, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void MissingPassword_SaysWhereToPutIt() =>

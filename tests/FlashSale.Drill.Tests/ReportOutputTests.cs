@@ -74,6 +74,27 @@ public sealed class ReportOutputTests : IDisposable
         Assert.Equal(2, Directory.GetFiles(directory).Length);
     }
 
+    /// <summary>
+    /// The JSON report lists the files the run wrote, itself included, and the failed run's responses CSV. Until
+    /// 2026-12-06 it was serialized before the list was made: every report file said <c>"files": []</c>.
+    /// </summary>
+    [Fact]
+    public async Task TheJsonReport_ListsTheFilesWritten()
+    {
+        var directory = Path.Combine(_root, "out");
+        using var http = new HttpClient(new FakeFlashSaleServer(FakeServerBug.Oversell));
+
+        var report = await DrillRunner.RunAsync(Seed with { OutputDirectory = directory }, http, TestContext.Token);
+
+        Assert.False(report.Passed);
+        var json = report.Files.Single(f => f.EndsWith(".json", StringComparison.Ordinal));
+        using var written = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(json, TestContext.Token));
+        var listed = written.RootElement.GetProperty("files").EnumerateArray().Select(f => f.GetString()!).ToList();
+        Assert.Equal(report.Files, listed);
+        Assert.Equal(3, listed.Count); // .json, .md, -responses.csv
+        Assert.Equal(listed.Order(StringComparer.Ordinal), Directory.GetFiles(directory).Order(StringComparer.Ordinal));
+    }
+
     internal static IAnsiConsole PlainConsole(TextWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings
     {
         Ansi = AnsiSupport.No,

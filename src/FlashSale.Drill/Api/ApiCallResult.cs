@@ -6,6 +6,11 @@ internal sealed record ApiCallResult<T>(int Status, T? Body, ProblemDto? Problem
 {
     public bool IsSuccess => Status is >= 200 and < 300 && Body is not null;
 
+    // A validation problem's detail is "See 'errors' for each field.": the errors themselves say what was refused (until
+    // 2026-12-06 a drill refused by the server's Auth:SyntheticBuyers:MaxPerRequest said only that).
     public string Describe() =>
-        Problem is null ? $"HTTP {Status}" : $"HTTP {Status} {Problem.Reason}: {Problem.Detail ?? Problem.Title}";
+        Problem is null ? $"HTTP {Status}"
+        : Problem.Errors is { Count: > 0 } errors
+            ? $"HTTP {Status} {Problem.Reason}: {string.Join("; ", errors.Select(e => $"{e.Key} {string.Join(" ", e.Value)}"))}"
+        : $"HTTP {Status} {Problem.Reason}: {Problem.Detail ?? Problem.Title}";
 }

@@ -21,4 +21,10 @@ internal sealed record RunFacts
     /// else is another shopper's, not a phantom.
     /// </summary>
     public IReadOnlySet<string>? DrillUsers { get; init; }
+
+    /// <summary>
+    /// The operator stopped the flood: the log is of a partial run. Requests cut off in flight are in it as
+    /// <see cref="Load.AttemptRecord.IsCutOff"/>; attempts never started are not. Exact counts (the seed preset's) cannot hold.
+    /// </summary>
+    public bool Interrupted { get; init; }
 }

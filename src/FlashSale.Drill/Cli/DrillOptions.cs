@@ -48,6 +48,13 @@ public sealed record DrillOptions
     public TimeSpan PendingWait { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// <c>--stop-grace</c>: how long an interrupt (Ctrl+C, SIGTERM) waits for the requests in flight before it gives up on
+    /// them (k6's gracefulStop, shorter by default: an operator pressing Ctrl+C wants the summary now, and a healthy server
+    /// answers in milliseconds; a server under a slow flood may need longer for its answers to count).
+    /// </summary>
+    public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// How long the server remembers a key's sold_out/limit_reached answer (its <c>Distributed:DecisionTtl</c>); a copy of
     /// the key sent later may be decided afresh. Copies of one key span at most retries × timeout, so only a shorter TTL matters.
     /// </summary>

@@ -15,20 +15,22 @@ internal static class DurationText
             return false;
         }
 
-        TimeSpan? parsed = unit switch
+        double? seconds = unit switch
         {
-            "ms" => TimeSpan.FromMilliseconds(amount),
-            "" or "s" => TimeSpan.FromSeconds(amount),
-            "m" => TimeSpan.FromMinutes(amount),
-            "h" => TimeSpan.FromHours(amount),
+            "ms" => amount / 1000,
+            "" or "s" => amount,
+            "m" => amount * 60,
+            "h" => amount * 3600,
             _ => null,
         };
-        if (parsed is null)
+        if (seconds is null)
         {
             return false;
         }
 
-        value = parsed.Value;
+        // Longer than a TimeSpan holds (1e300s) is "too long", which the options' ranges say, not an OverflowException:
+        // until 2026-12-06 --duration 1e300 ended the drill with a stack trace.
+        value = seconds.Value >= TimeSpan.MaxValue.TotalSeconds ? TimeSpan.MaxValue : TimeSpan.FromSeconds(seconds.Value);
         return true;
     }
 

@@ -42,7 +42,8 @@ internal static class HelpText
         Bounds and output
           --timeout <t>           per-request timeout (default 30s)
           --pending-wait <t>      how long a 202 pending may take to become an order (default 30s)
-          --deadline <t>          hard deadline for the whole run (default flood time + 3m)
+          --stop-grace <t>        on Ctrl+C, how long the requests in flight may take to be answered (default 5s)
+          --deadline <t>          hard deadline for the whole run (default flood time + 3m, at most 48h)
           --decision-ttl <t>      the server's Distributed:DecisionTtl (default 24h): a key's copy sent this
                                   long after its sold_out/limit_reached may be decided afresh
           --out <dir>             where summary JSON and Markdown go (default drill-results/)
@@ -52,7 +53,10 @@ internal static class HelpText
         Exit code: 0 every invariant holds (WARN: held, but says what the run could not prove), 1 an invariant
         is violated (also: a sale with stock sold nothing unexplained, or a refusal the drill's own well-formed
         attempts cannot get, such as 401, or 400/404/sale_ended on a sale it created), 2 usage or connection error
-        (also: an --out folder that cannot be written), 3 all invariants hold but the report files could not be written.
+        (also: an --out folder that cannot be written, or a second Ctrl+C), 3 all invariants hold but the report files
+        could not be written, 130 interrupted and every invariant holds on what was done.
+        Ctrl+C (or SIGTERM) stops the flood: no new requests, --stop-grace (5s) for those in flight, then the summary and reports of the
+        partial run, marked interrupted. Ctrl+C again exits at once, without them.
         The server must run with Auth__SyntheticBuyers__Enabled=true so the drill can mint buyers.
         """;
 }

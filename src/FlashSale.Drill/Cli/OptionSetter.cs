@@ -8,7 +8,7 @@ internal static class OptionSetter
         "--url", "--allow-remote", "--admin-user", "--admin-password", "--sale", "--sales", "--users",
         "--concurrency", "--requests", "--duration", "--ramp-up", "--ramp-down", "--think", "--stock", "--limit",
         "--quantity", "--retries", "--no-keys", "--seed", "--timeout", "--pending-wait", "--deadline", "--out",
-        "--quiet", "--decision-ttl",
+        "--quiet", "--decision-ttl", "--stop-grace",
     ];
 
     public static bool IsKnown(string name) => Known.Contains(name);
@@ -21,7 +21,9 @@ internal static class OptionSetter
         {
             "--url" => Uri.TryCreate(v, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
                 ? o with { Url = url }
-                : Fail(o, $"--url '{v}' is not an absolute http(s) URL.", out error),
+                : Fail(o, $"--url '{v}' is not an absolute http(s) URL" +
+                          // "localhost:5000" parses as a URL of scheme "localhost": the scheme was left out.
+                          (v.Contains("://", StringComparison.Ordinal) || v.Length == 0 ? "." : $"; did you mean http://{v}?"), out error),
             "--allow-remote" => o with { AllowRemote = true },
             "--admin-user" => o with { AdminUser = v },
             "--admin-password" => o with { AdminPassword = v },
@@ -39,6 +41,7 @@ internal static class OptionSetter
             "--ramp-down" => Time(name, v, out error) is { } t ? o with { RampDown = t } : o,
             "--timeout" => Time(name, v, out error) is { } t ? o with { RequestTimeout = t } : o,
             "--pending-wait" => Time(name, v, out error) is { } t ? o with { PendingWait = t } : o,
+            "--stop-grace" => Time(name, v, out error) is { } t ? o with { StopGrace = t } : o,
             "--deadline" => Time(name, v, out error) is { } t ? o with { Deadline = t } : o,
             "--decision-ttl" => Time(name, v, out error) is { } t ? o with { DecisionTtl = t } : o,
             "--quantity" => Range(name, v, out error) is var (lo, hi) && error is null
@@ -50,7 +53,7 @@ internal static class OptionSetter
             "--no-keys" => o with { NoKeys = true },
             "--out" => o with { OutputDirectory = v },
             "--quiet" => o with { Quiet = true },
-            _ => Fail(o, $"Unknown option {name} (see --help).", out error),
+            _ => Fail(o, $"Unknown option {name}{(Nearest(name) is { } near ? $"; did you mean {near}?" : ".")} (see --help)", out error),
         };
         return error;
     }
@@ -61,6 +64,32 @@ internal static class OptionSetter
         return o;
     }
 
+    /// <summary>The known option a typo most likely meant (--user, --concurency, --timout): at most two edits away.</summary>
+    private static string? Nearest(string name) => Known
+        .Select(known => (known, distance: EditDistance(name, known)))
+        .Where(p => p.distance <= 2)
+        .OrderBy(p => p.distance).ThenBy(p => p.known, StringComparer.Ordinal)
+        .Select(p => p.known)
+        .FirstOrDefault();
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
+    }
+
     private static int? Int(string name, string text, out string? error)
     {
         error = OptionsParser.TryParseInt(text, out var n) ? null : $"{name} expects a whole number, got '{text}'.";
@@ -69,11 +98,14 @@ internal static class OptionSetter
 
     private static TimeSpan? Time(string name, string text, out string? error)
     {
-        error = DurationText.TryParse(text, out var t)
-            ? null
-            : $"{name} expects a duration such as 500ms, 30s, 2m; got '{text}'.";
+        error = !DurationText.TryParse(text, out var t) ? $"{name} expects a duration such as 500ms, 30s, 2m; got '{text}'."
+            // Past every option's range, and far enough below TimeSpan's end that the checks' sums cannot overflow.
+            : t > LongestTime ? $"{name} '{text}' is too long: no drill time exceeds 720h."
+            : null;
         return error is null ? t : null;
     }
+
+    private static readonly TimeSpan LongestTime = TimeSpan.FromDays(30);
 
     private static (int, int) Range(string name, string text, out string? error)
     {

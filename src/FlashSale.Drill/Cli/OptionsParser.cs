@@ -15,7 +15,7 @@ internal static partial class OptionsParser
     [
         "--url", "--admin-user", "--admin-password", "--users", "--stock", "--concurrency", "--out", "--quiet",
         "--allow-remote", "--timeout", "--deadline", "--seed", "--pending-wait",
-        "--decision-ttl",
+        "--decision-ttl", "--stop-grace",
     ];
 
     public static ParseOutcome Parse(IReadOnlyList<string> args, Func<string, string?> environment)
@@ -58,6 +58,13 @@ internal static partial class OptionsParser
                 if (value is null)
                 {
                     return ParseOutcome.Fail($"{name} needs a value.");
+                }
+
+                // "--out --quiet" is a forgotten value, not a folder named "--quiet" (and a run that is not quiet).
+                if (inlineValue is null && value.StartsWith("--", StringComparison.Ordinal))
+                {
+                    return ParseOutcome.Fail($"{name} needs a value, got the option {value}. " +
+                                             $"For a value that starts with --, write {name}={value}.");
                 }
             }
             else if (inlineValue is not null)

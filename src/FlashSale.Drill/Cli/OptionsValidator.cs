@@ -3,6 +3,8 @@ namespace FlashSale.Drill.Cli;
 /// <summary>Every reason an options record cannot run, phrased for the person who typed it.</summary>
 public static class OptionsValidator
 {
+    private static readonly TimeSpan MaxDeadline = TimeSpan.FromHours(48);
+
     public static IReadOnlyList<string> Validate(DrillOptions o)
     {
         ArgumentNullException.ThrowIfNull(o);
@@ -23,6 +25,8 @@ public static class OptionsValidator
             $"An admin password is required: --admin-password or the {OptionsParser.PasswordVariable} environment variable.");
         Require(!string.IsNullOrWhiteSpace(o.AdminUser), "--admin-user must not be empty.");
         Require(o.SaleId is null || o.SaleId.Length > 0, "--sale must not be empty.");
+        // Until 2026-12-06: "--out '' cannot be written: The value cannot be an empty string. (Parameter 'path')".
+        Require(o.OutputDirectory is null || !string.IsNullOrWhiteSpace(o.OutputDirectory), "--out must not be empty.");
         Require(o.Sales is >= 1 and <= 10, "--sales must be 1..10.");
         Require(o.SaleId is null || o.Sales == 1, "--sale uses one existing sale; do not combine it with --sales.");
         Require(o.Users is >= 1 and <= 100_000, "--users must be 1..100000.");
@@ -47,10 +51,18 @@ public static class OptionsValidator
         Require(o.RequestTimeout >= TimeSpan.FromMilliseconds(100) && o.RequestTimeout <= TimeSpan.FromMinutes(5),
             "--timeout must be 100ms..5m.");
         Require(o.PendingWait >= TimeSpan.Zero && o.PendingWait <= TimeSpan.FromMinutes(10), "--pending-wait must be 0..10m.");
+        // A stop grace longer than --timeout waits for nothing more: each request gives up at its timeout anyway.
+        Require(o.StopGrace >= TimeSpan.Zero && o.StopGrace <= TimeSpan.FromMinutes(5), "--stop-grace must be 0..5m.");
         Require(o.DecisionTtl >= TimeSpan.FromSeconds(1) && o.DecisionTtl <= TimeSpan.FromDays(30),
             "--decision-ttl must be 1s..720h (the server's Distributed:DecisionTtl).");
         Require(o.MaxFlood > TimeSpan.Zero, "The flood must be bounded in time.");
-        Require(o.EffectiveDeadline > o.FloodLimit, "--deadline must be longer than the flood (--duration).");
+        // Only a --duration is a flood meant to run that long. A run bounded by its attempts has a 10-minute cap as a
+        // safety net, and a shorter --deadline bounds it tighter: until 2026-12-06 `seed --deadline 2m` was refused as
+        // "must be longer than the flood (--duration)", an option seed does not have.
+        Require(o.Duration is not { } flood || o.EffectiveDeadline > flood, "--deadline must be longer than the flood (--duration).");
+        // A timer runs out after ~49 days at most (CancelAfter): until 2026-12-06 --deadline 1200h ended the drill with an
+        // ArgumentOutOfRangeException. The longest flood (24h) has a day to be checked.
+        Require(o.EffectiveDeadline <= MaxDeadline, "--deadline must be at most 48h.");
         return problems;
     }
 }

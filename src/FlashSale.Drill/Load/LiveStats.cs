@@ -36,6 +36,10 @@ internal sealed class LiveStats
         : Interlocked.Read(ref _floodStart) is var start and > 0 ? Stopwatch.GetElapsedTime(start)
         : TimeSpan.Zero;
 
+    public bool FloodStarted => Interlocked.Read(ref _floodStart) > 0;
+
+    public bool FloodEnded => Interlocked.Read(ref _floodTicks) >= 0;
+
     public void StartFlood() => Interlocked.Exchange(ref _floodStart, Stopwatch.GetTimestamp());
 
     /// <summary>Freezes <see cref="FloodElapsed"/> at the flood's length, the one the summary reports.</summary>
@@ -51,6 +55,14 @@ internal sealed class LiveStats
         Interlocked.Increment(ref _completed);
         _outcomes.AddOrUpdate(outcome, 1, static (_, n) => n + 1);
         Latency.RecordValue(Math.Clamp(latencyMicros, 1, HighestMicros));
+    }
+
+    /// <summary>A request the drill gave up on at an interrupt: counted, but its cut-short wait is no latency.</summary>
+    public void RequestCutOff(string outcome)
+    {
+        Interlocked.Decrement(ref _inFlight);
+        Interlocked.Increment(ref _completed);
+        _outcomes.AddOrUpdate(outcome, 1, static (_, n) => n + 1);
     }
 
     public IReadOnlyList<KeyValuePair<string, long>> Outcomes() =>

@@ -5,8 +5,9 @@ namespace FlashSale.Drill.Load;
 /// <summary>One virtual user: waits for its ramp slot, then loops attempt → think until the budget, its slot or the flood ends.</summary>
 internal sealed class VirtualUser(int index, DrillOptions options, FloodPlan plan, AttemptBudget budget, AttemptSender sender)
 {
-    public async Task RunAsync(Func<TimeSpan> elapsed, CancellationToken stop, CancellationToken abort)
+    public async Task RunAsync(Func<TimeSpan> elapsed, FloodTokens tokens)
     {
+        var stop = tokens.Stop;
         var random = new Random(HashCode.Combine(options.Seed, index));
         var start = RampSchedule.StartOffset(index, options.Concurrency, options.RampUp);
         var leave = RampSchedule.StopOffset(index, options.Concurrency, options.Duration, options.RampDown);
@@ -25,8 +26,9 @@ internal sealed class VirtualUser(int index, DrillOptions options, FloodPlan pla
 
             var quantity = random.Next(options.QuantityMin, options.QuantityMax + 1);
             var key = options.NoKeys ? null : plan.KeyFor(attempt);
-            // In-flight requests finish even when the flood stops; only the hard deadline (abort) cuts them.
-            await sender.SendAsync(attempt, plan.BuyerFor(attempt), plan.SaleFor(attempt), quantity, key, options.Retries, abort);
+            // In-flight requests finish when the flood's time is up; an interrupt gives them a grace, the hard deadline none.
+            await sender.SendAsync(attempt, plan.BuyerFor(attempt), plan.SaleFor(attempt), quantity, key, options.Retries,
+                tokens.Interrupt, tokens.InFlight, tokens.Abort);
 
             var think = options.ThinkMin + (options.ThinkMax - options.ThinkMin) * random.NextDouble();
             if (!await DelayAsync(think, stop))

@@ -10,7 +10,12 @@ internal static class MarkdownReport
     {
         var md = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
-        md.AppendLine(inv, $"# FlashSale drill: {r.Preset} — {(r.Passed ? "PASS" : "FAIL")}").AppendLine();
+        md.AppendLine(inv, $"# FlashSale drill: {r.Preset} — {(r.Passed ? "PASS" : "FAIL")}{(r.Interrupted ? " (INTERRUPTED: partial run)" : "")}").AppendLine();
+        if (r.Interrupted)
+        {
+            md.AppendLine(inv, $"**Interrupted.** {SummaryRenderer.InterruptedNote(r)} Exit code {r.ExitCode}.").AppendLine();
+        }
+
         md.AppendLine(inv, $"Target {r.Url}, started {r.StartedAt:O}, {r.Users} users, concurrency {r.Concurrency}.").AppendLine();
         md.AppendLine("| metric | value |").AppendLine("|---|---|");
         md.AppendLine(inv, $"| flood | {r.FloodSeconds:0.0} s |");

@@ -6,9 +6,10 @@ namespace FlashSale.Drill.Reporting;
 
 internal static class ReportBuilder
 {
-    public static DrillReport Build(DrillOptions o, DateTimeOffset startedAt, TimeSpan flood, LiveStats stats,
+    public static DrillReport Build(DrillOptions o, DateTimeOffset startedAt, FloodResult result, LiveStats stats,
         IReadOnlyList<SaleEvidence> evidence, IReadOnlyDictionary<string, string> skus, IReadOnlyList<Verdict> verdicts)
     {
+        var flood = result.Length;
         var seconds = Math.Max(flood.TotalSeconds, 1e-6);
         return new DrillReport(
             o.Preset.ToString().ToLowerInvariant(),
@@ -24,6 +25,9 @@ internal static class ReportBuilder
             [.. stats.Outcomes().Select(p => new OutcomeCount(p.Key, p.Value))],
             [.. evidence.Select(e => new SaleSummary(e.Sale.SaleId, skus.GetValueOrDefault(e.Sale.SaleId), e.Stock.TotalStock,
                 e.Stock.Sold, e.Stock.RemainingStock, e.Sale.PerUserLimit, e.Orders.Count))],
-            verdicts);
+            verdicts)
+        {
+            Interrupted = result.Interrupted,
+        };
     }
 }

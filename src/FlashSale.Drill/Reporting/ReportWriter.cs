@@ -39,12 +39,12 @@ internal static class ReportWriter
         Directory.CreateDirectory(directory);
         var stem = Path.Combine(directory,
             $"drill-{report.Preset}-{report.StartedAt.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
-        var files = new List<string> { stem + ".json", stem + ".md" };
-        await File.WriteAllTextAsync(files[0], JsonSerializer.Serialize(report, ReportJsonContext.Default.DrillReport), ct);
+        List<string> files = report.Passed ? [stem + ".json", stem + ".md"] : [stem + ".json", stem + ".md", stem + "-responses.csv"];
+        // The JSON names the files with it (until 2026-12-06 it was written before the list was made: "files": []).
+        await File.WriteAllTextAsync(files[0], JsonSerializer.Serialize(report with { Files = files }, ReportJsonContext.Default.DrillReport), ct);
         await File.WriteAllTextAsync(files[1], MarkdownReport.Render(report), ct);
         if (!report.Passed)
         {
-            files.Add(stem + "-responses.csv");
             await File.WriteAllTextAsync(files[2], Csv(records), ct);
         }
 

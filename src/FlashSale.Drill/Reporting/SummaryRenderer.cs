@@ -9,6 +9,11 @@ internal static class SummaryRenderer
     public static void Write(IAnsiConsole console, DrillReport r)
     {
         var inv = CultureInfo.InvariantCulture;
+        if (r.Interrupted)
+        {
+            console.MarkupLine($"[yellow bold]INTERRUPTED — partial run.[/] {Markup.Escape(InterruptedNote(r))}");
+        }
+
         var load = new Table().Border(TableBorder.Rounded).Title("Load").AddColumn("metric").AddColumn("value");
         load.AddRow("flood", $"{r.FloodSeconds:0.0} s");
         load.AddRow("attempts / requests", $"{r.Attempts} / {r.Requests}");
@@ -28,11 +33,13 @@ internal static class SummaryRenderer
 
         console.Write(outcomes);
 
-        var sales = new Table().Border(TableBorder.Rounded).Title("Sales").AddColumns("sale", "sold", "remaining", "total", "limit", "orders");
+        // One cell per sale, its id whole on the first line (to copy into --sale or a curl) and its counters under it: in
+        // 80 columns a table column per counter left the id 32 characters wide, wrapped, and no number layout fits ids of 36.
+        var sales = new Table().Border(TableBorder.Rounded).ShowRowSeparators().Title("Sales").AddColumn("sale");
         foreach (var s in r.Sales)
         {
-            sales.AddRow(Markup.Escape(s.SaleId), s.Sold.ToString(inv), s.Remaining.ToString(inv), s.TotalStock.ToString(inv),
-                s.PerUserLimit.ToString(inv), s.Orders.ToString(inv));
+            sales.AddRow(new Markup($"{Markup.Escape(s.SaleId)}{(s.Sku is null ? "" : $" [grey]{Markup.Escape(s.Sku)}[/]")}\n" +
+                string.Create(inv, $"sold {s.Sold} · remaining {s.Remaining} · total {s.TotalStock} · limit {s.PerUserLimit} · orders {s.Orders}")));
         }
 
         console.Write(sales);
@@ -46,9 +53,10 @@ internal static class SummaryRenderer
 
         console.Write(verdicts);
         var warned = r.Verdicts.Count(v => v.Warned);
-        console.MarkupLine(!r.Passed ? "[red bold]Invariant violated.[/]"
-            : warned == 0 ? "[green bold]All invariants hold.[/]"
-            : $"[green bold]All invariants hold[/][yellow] — {warned} with warnings: read them.[/]");
+        var partial = r.Interrupted ? " on the partial run (interrupted)" : "";
+        console.MarkupLine(!r.Passed ? $"[red bold]Invariant violated{partial}.[/]"
+            : warned == 0 ? $"[green bold]All invariants hold{partial}.[/]"
+            : $"[green bold]All invariants hold{partial}[/][yellow] — {warned} with warnings: read them.[/]");
         foreach (var file in r.Files)
         {
             console.MarkupLine($"[grey]wrote {Markup.Escape(file)}[/]");
@@ -58,5 +66,20 @@ internal static class SummaryRenderer
         {
             console.MarkupLine($"[red bold]{Markup.Escape(writeError)}[/]");
         }
+
+        if (r.Interrupted)
+        {
+            console.MarkupLine($"[yellow]Exit code {r.ExitCode}: {(r.ExitCode == DrillReport.InterruptedExitCode ? "interrupted, every invariant held on what was done" : "see above")}.[/]");
+        }
+    }
+
+    /// <summary>What an interrupted run's verdicts cover, for the summary and the Markdown.</summary>
+    public static string InterruptedNote(DrillReport r)
+    {
+        var cutOff = r.Outcomes.Where(o => o.Outcome == Load.OutcomeKey.Of(0, null, Load.AttemptRecord.Interrupted)).Sum(o => o.Count);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"The flood was stopped after {r.FloodSeconds:0.0} s; the verdicts judge the {r.Attempts} attempts ({r.Requests} requests) made before the stop") +
+            (cutOff == 0 ? "." : string.Create(CultureInfo.InvariantCulture,
+                $", {cutOff} of them cut off in flight (outcome unknown, judged as possibly bought)."));
     }
 }

@@ -49,11 +49,14 @@ internal static class DrillSetup
     private static async Task<string> SignInAsync(DrillOptions o, FlashSaleClient api, CancellationToken ct)
     {
         var result = await api.SignInAsync(o.AdminUser, o.AdminPassword ?? "", ct);
+        // A 404 or 405 is no verdict on the credentials: the address has no FlashSale API (--url with a path, another
+        // server on that port). Until 2026-12-06 it too said to check --admin-user and --admin-password.
+        var hint = result.Status is 404 or 405
+            ? $"Check --url: {api.BaseUrl} must be the FlashSale server's base address (the API is under its api/v1/)."
+            : $"Check --admin-user and --admin-password (or {OptionsParser.PasswordVariable}).";
         return result.IsSuccess
             ? result.Body!.AccessToken
-            : throw new DrillSetupException(
-                $"Admin sign-in as '{o.AdminUser}' failed ({result.Describe()}). " +
-                $"Check --admin-user and --admin-password (or {OptionsParser.PasswordVariable}).");
+            : throw new DrillSetupException($"Admin sign-in as '{o.AdminUser}' failed ({result.Describe()}). {hint}");
     }
 
     private static async Task<SaleDto> GetSaleAsync(FlashSaleClient api, string saleId, CancellationToken ct)
@@ -99,7 +102,10 @@ internal static class DrillSetup
 
             if (!result.IsSuccess || result.Body!.Tokens.Count != batch)
             {
-                throw new DrillSetupException($"Minting {batch} buyers failed ({result.Describe()}).");
+                throw new DrillSetupException($"Minting {batch} buyers failed ({result.Describe()})." +
+                    (result.Status == 400 && result.Problem?.Errors?.ContainsKey("count") == true
+                        ? $" The server's Auth:SyntheticBuyers:MaxPerRequest caps one call; the drill mints up to {MintBatch:N0} at a time: raise it, or lower --users."
+                        : ""));
             }
 
             buyers.AddRange(result.Body.Tokens.Select(t => new Buyer(t.UserId, t.Username, t.AccessToken)));

@@ -21,7 +21,8 @@ public sealed class AccountService(IAccountStore accounts, PasswordHashing hashi
             return new RegisterResult(RegisterOutcome.Busy, RetryAfterSeconds: hashing.RetryAfterSeconds);
         }
 
-        var account = new Account(Guid.NewGuid(), username, hash, role, clock.GetUtcNow(), CredentialStamps.New());
+        // At the stores' precision (whole milliseconds, as sale times are), so the registration answers the createdAt every read gives back.
+        var account = new Account(Guid.NewGuid(), username, hash, role, Sales.SaleTime.Truncate(clock.GetUtcNow()), CredentialStamps.New());
         return await accounts.TryCreateAsync(account, ct)
             ? new RegisterResult(RegisterOutcome.Created, account)
             : new RegisterResult(RegisterOutcome.UsernameTaken);

@@ -1,11 +1,14 @@
 using System.Security.Cryptography;
+using FlashSale.Storage;
 using Microsoft.Extensions.Options;
 
 namespace FlashSale.Accounts;
 
 /// <summary>
-/// Makes sure an admin exists. The password comes from configuration (<c>Admin:Password</c>);
-/// without one, a random password is generated and printed once — it is never a default.
+/// Makes sure an admin exists. The password comes from configuration (<c>Admin:Password</c>); without one, a random
+/// password is generated — it is never a default. In Development it is printed once; elsewhere it is written to
+/// <c>admin-password</c> in the data folder, readable by the server's user only, and only that path is printed and
+/// logged: a production console is a log, shipped and kept, and a secret in it is a leak.
 /// </summary>
 /// <remarks>
 /// There is one admin: the account named <c>Admin:Username</c>. Any other admin account (the name was changed) is
@@ -62,18 +65,31 @@ public static partial class AdminAccount
 
         var password = options.Password;
         var generated = string.IsNullOrEmpty(password);
+        string? passwordFile = null;
         if (generated)
         {
             password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
+            if (!services.GetRequiredService<IHostEnvironment>().IsDevelopment())
+            {
+                // Before the account exists: a file that cannot be written stops the start with no admin made, rather
+                // than an admin whose password nobody has.
+                passwordFile = GeneratedPasswordFile.Write(services.GetRequiredService<IOptions<StorageOptions>>().Value.DataPath, password);
+            }
         }
 
         var registered = await accounts.RegisterAsync(options.Username, password!, Roles.Admin, ct);
+        var created = registered.Account;
+        if (created is null && passwordFile is not null)
+        {
+            // Not this password's account: the file must not tell anyone it is.
+            File.Delete(passwordFile);
+        }
+
         if (registered.Outcome == RegisterOutcome.Busy)
         {
             throw new InvalidOperationException("No password-hashing turn for the admin password; start again.");
         }
 
-        var created = registered.Account;
         if (created is null)
         {
             // Taken since the look-up: another instance starting made the admin, or a buyer registered the name.
@@ -83,16 +99,32 @@ public static partial class AdminAccount
             return taken;
         }
 
-        if (generated)
+        if (passwordFile is not null)
         {
-            // Printed, not logged: log sinks are kept and shipped; this line is for the person starting the server.
+            // Outside Development the console is a log: kept, shipped, read by more people than the admin. The password
+            // stays in a file only this user can read; the console and the log say where.
+            LogCreatedWithPasswordFile(log, options.Username, passwordFile);
+            Console.WriteLine($"""
+
+                ============================================================
+                 FlashSale admin account created
+                   username: {options.Username}
+                   password: in {passwordFile} (readable by this user only)
+                 Sign in, then delete the file. Set Admin__Password to choose your own.
+                ============================================================
+
+                """);
+        }
+        else if (generated)
+        {
+            // Development: printed for the person at the terminal, never logged.
             Console.WriteLine($"""
 
                 ============================================================
                  FlashSale admin account created
                    username: {options.Username}
                    password: {password}
-                 Shown once. Set Admin__Password to choose your own.
+                 Shown once (Development only). Set Admin__Password to choose your own.
                 ============================================================
 
                 """);
@@ -130,6 +162,10 @@ public static partial class AdminAccount
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Admin account {Username} created from configuration")]
     private static partial void LogCreated(ILogger log, string username);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Warning,
+        Message = "Admin account {Username} created with a generated password, written to {PasswordFile}: sign in, then delete the file, or set Admin:Password")]
+    private static partial void LogCreatedWithPasswordFile(ILogger log, string username, string passwordFile);
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning,
         Message = "Admin account {Username} retired: Admin:Username is now {Admin}; it can no longer sign in, and its tokens and cookies no longer work")]

@@ -37,6 +37,12 @@ public sealed class AuthOptions
     /// <summary>The audience the external provider's tokens must carry; required with <see cref="Authority"/>.</summary>
     public string? ExternalAudience { get; set; }
 
+    /// <summary>
+    /// The role that makes an external provider's user an admin here: a <c>role</c> or <c>roles</c> claim of its token
+    /// holding exactly this value. Unset (the default), the provider's tokens are buyers whatever roles they carry.
+    /// </summary>
+    public string? ExternalAdminRole { get; set; }
+
     public SyntheticBuyersOptions SyntheticBuyers { get; set; } = new();
 }
 

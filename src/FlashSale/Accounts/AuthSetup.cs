@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.ExceptionServices;
 using FlashSale.Common;
 using FlashSale.Storage;
@@ -22,19 +23,22 @@ public static class AuthSetup
     /// </summary>
     public static IServiceCollection AddFlashSaleAuth(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations()
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateSettings(AuthOptions.Section)
             .Validate(o => string.IsNullOrWhiteSpace(o.Authority) || !string.IsNullOrWhiteSpace(o.ExternalAudience),
                 "Auth:ExternalAudience is required with Auth:Authority: the audience the external provider's tokens must carry "
                 + "(without it they were silently held to Auth:Audience, this server's own, and the provider's tokens refused).")
+            .Validate(o => string.IsNullOrWhiteSpace(o.ExternalAdminRole) || !string.IsNullOrWhiteSpace(o.Authority),
+                "Auth:ExternalAdminRole is set without Auth:Authority: it names the role of an external provider's tokens that "
+                + "makes an admin, and no provider is configured.")
             .ValidateOnStart();
-        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations()
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateSettings(AdminOptions.Section)
             .Validate(o => CredentialsRequest.Check(o.Username, o.Password, passwordRequired: false).IsValid,
                 "Admin:Username must be 3–32 letters, digits, '_', '-' or '.', and Admin:Password, when set, 8–128 characters: "
                 + "the sign-in refuses anything else, so such an admin could never sign in.")
             .ValidateOnStart();
         services.AddSingleton<SigningKey>();
         services.AddSingleton<TokenIssuer>();
-        services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.Section).ValidateDataAnnotations()
+        services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.Section).ValidateSettings(PasswordHashingOptions.Section)
             .ValidateOnStart();
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton<SignInThrottle>();
@@ -61,7 +65,8 @@ public static class AuthSetup
                 o.Events.OnRedirectToLogin = ctx => ApiOrRedirect(ctx, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = ctx => ApiOrRedirect(ctx, StatusCodes.Status403Forbidden);
             });
-        services.AddSingleton(sp => new CachingTokenHandler(sp.GetRequiredService<ITokenRevocationCheck>()));
+        services.AddSingleton(sp => new CachingTokenHandler(sp.GetRequiredService<ITokenRevocationCheck>(),
+            new TokenIssuers(sp.GetRequiredService<IOptions<AuthOptions>>().Value, sp.GetRequiredService<SigningKey>().Key)));
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, ConfigureJwtBearer>();
 
         services.AddAuthorizationBuilder()
@@ -105,8 +110,29 @@ public static class AuthSetup
             return Task.CompletedTask;
         }
 
-        context.Response.Redirect(context.RedirectUri);
+        context.Response.Redirect(OnThisSite(context.RedirectUri));
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The path and query of the handler's redirect. It builds an absolute address from the request's Host header and
+    /// the scheme Kestrel saw: a forged Host named another site in the Location, and behind a TLS proxy not in
+    /// Network:TrustedProxies the browser was sent to plain http://, where the sign-in form would post the password.
+    /// </summary>
+    private static string OnThisSite(string redirectUri)
+    {
+        // Only an absolute http(s) address is cut: a relative one may hold "://" in its (escaped or not) query.
+        var absolute = redirectUri.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
+            || redirectUri.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+        var authority = absolute ? redirectUri.IndexOf("://", StringComparison.Ordinal) : -1;
+        if (authority < 0)
+        {
+            return redirectUri;
+        }
+
+        // Kestrel refuses a Host holding '/', so the first one after the authority starts the path.
+        var path = redirectUri.IndexOf('/', authority + 3);
+        return path < 0 ? "/" : redirectUri[path..];
     }
 
     private sealed class ConfigureJwtBearer(SigningKey key, IOptions<AuthOptions> auth, CachingTokenHandler tokens)
@@ -194,7 +220,24 @@ public static class AuthSetup
         {
             ctx.HandleResponse();
             http.Response.Headers.WWWAuthenticate = "Bearer";
-            await ApiProblem.Create(status, reason, title, ctx.ErrorDescription).ExecuteAsync(http);
+            // The handler describes only the failures it knows (bad signature, …); a token that is not a JWT at all, or lacks
+            // the claims this server's tokens carry, had an empty detail ("detail":""), and an expired or not yet valid one
+            // said when in the invariant culture's month/day order without a zone ('12/06/2026 12:15:19').
+            var detail = ctx.AuthenticateFailure switch
+            {
+                SecurityTokenExpiredException expired => string.Create(CultureInfo.InvariantCulture,
+                    $"The token expired at {expired.Expires:yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'}; sign in again for a new one."),
+                // As the expired one: the handler's own said "not valid before '12/06/2026 15:22:40'".
+                SecurityTokenNotYetValidException early => string.Create(CultureInfo.InvariantCulture,
+                    $"The token is not valid before {early.NotBefore:yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'}; check the client's clock."),
+                // The handler's said "The audience '(null)' is invalid" whatever audience the token named.
+                SecurityTokenInvalidAudienceException => "The token was issued for another audience, not this server's API.",
+                TokenRefusedException refused => refused.Message,
+                not null when ctx.ErrorDescription is { Length: > 0 } description => description,
+                not null => "The token is not valid.",
+                null => null,
+            };
+            await ApiProblem.Create(status, reason, title, detail).ExecuteAsync(http);
         }
 
         private static Task WriteForbidden(HttpContext http) =>

@@ -25,8 +25,9 @@ namespace FlashSale.Accounts;
 /// entries (tens of MiB) new tokens are validated without being remembered until some expire.
 /// <para>
 /// Beyond the signature and the claims the parameters check, a token is valid only with a non-empty <c>sub</c> (the
-/// caller is someone: every signed-in endpoint asks who) and while <see cref="ITokenRevocationCheck"/> does not
-/// find it revoked (its account's credentials changed). Both are decided here, before the token is remembered:
+/// caller is someone: every signed-in endpoint asks who), only with its own issuer's audience and key, an external
+/// provider's identity mapped into its own space (<see cref="TokenIssuers"/>), and while <see cref="ITokenRevocationCheck"/>
+/// does not find it revoked (its account's credentials changed). All are decided here, before the token is remembered:
 /// JwtBearer's own events would not see a remembered token again, as <see cref="RememberedTokenAuthentication"/>
 /// signs those in ahead of the framework. So a revoked token is refused by every instance within
 /// <see cref="MaxAge"/> plus the revocation check's own delay.
@@ -45,11 +46,14 @@ internal sealed class CachingTokenHandler : JsonWebTokenHandler
     private long _nextSweepTicks;
 
     private readonly ITokenRevocationCheck? _revocation;
+    private readonly TokenIssuers? _issuers;
 
     /// <param name="revocation">Asked once per full validation of an otherwise valid token; none in unit tests.</param>
-    public CachingTokenHandler(ITokenRevocationCheck? revocation = null)
+    /// <param name="issuers">Holds each issuer to its own audience and key and maps an external provider's identities; none in unit tests.</param>
+    public CachingTokenHandler(ITokenRevocationCheck? revocation = null, TokenIssuers? issuers = null)
     {
         _revocation = revocation;
+        _issuers = issuers;
         MapInboundClaims = false;
         _bySpan = _valid.GetAlternateLookup<ReadOnlySpan<char>>();
     }
@@ -118,7 +122,21 @@ internal sealed class CachingTokenHandler : JsonWebTokenHandler
             if (string.IsNullOrWhiteSpace(identity.FindFirst(AppClaims.Subject)?.Value))
             {
                 // Validly signed, but nobody: AppClaims.UserId would throw on every signed-in endpoint (a 500).
-                return Refused(new SecurityTokenValidationException("The token has no subject ('sub')."));
+                return Refused(new TokenRefusedException("The token has no subject ('sub')."));
+            }
+
+            if (_issuers is not null)
+            {
+                try
+                {
+                    identity = _issuers.Admit(identity, validated, result.Issuer);
+                }
+                catch (TokenRefusedException refused)
+                {
+                    return Refused(refused);
+                }
+
+                result.ClaimsIdentity = identity;
             }
 
             if (_revocation is not null)
@@ -127,8 +145,8 @@ internal sealed class CachingTokenHandler : JsonWebTokenHandler
                 {
                     if (await _revocation.IsRevokedAsync(identity, result.Issuer, CancellationToken.None))
                     {
-                        return Refused(new SecurityTokenValidationException(
-                            "The token was issued under credentials that have changed since (a new password or role)."));
+                        return Refused(new TokenRefusedException(
+                            "The token was issued under credentials that have changed since (a new password or role); sign in again."));
                     }
                 }
                 catch (Exception ex)

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 using FlashSale.Accounts;
 using FlashSale.Common;
@@ -28,7 +29,8 @@ public static class AdminOrdersApi
     }
 
     private static async Task<Results<Ok<AdminOrderPage>, ProblemHttpResult>> ListOrders(string id, ISaleStore sales,
-        IOrderStore orders, string? limit, string? cursor, string? order, CancellationToken ct)
+        IOrderStore orders, [Description("Orders per page, 1-1000 (default 100).")] string? limit,
+        [Description(QueryLimit.CursorDoc)] string? cursor, [Description(OrderDoc)] string? order, CancellationToken ct)
     {
         var sale = await SalesApi.FindAsync(id, sales, ct);
         if (sale is null)
@@ -57,7 +59,8 @@ public static class AdminOrdersApi
         return TypedResults.Ok(new AdminOrderPage(page.Items.Select(AdminOrderResponse.From).ToList(), page.NextCursor));
     }
 
-    private static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> ExportOrders(string id, string? order,
+    private static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> ExportOrders(string id,
+        [Description(OrderDoc)] string? order,
         ISaleStore sales, IOrderStore orders, CancellationToken ct)
     {
         var sale = await SalesApi.FindAsync(id, sales, ct);
@@ -98,6 +101,8 @@ public static class AdminOrdersApi
     /// nothing had changed.
     /// </summary>
     internal const string CancelUnfinished = "The cancel may not have completed. Try again: a retry finishes it and never returns the stock twice.";
+
+    private const string OrderDoc = "asc: purchase order (the default); desc: newest first (400 otherwise).";
 
     private static bool IsOrder(string? order) => order is null or "asc" or "desc";
 

@@ -13,7 +13,7 @@ public static class AdminSalesApi
     {
         var group = routes.MapGroup("/api/v1/admin/sales").WithTags("Admin").RequireAuthorization(AuthSetup.AdminPolicy);
         group.MapPost("/", CreateSale).WithName("CreateSale").WithSummary("Creates a sale.")
-            .Accepts<CreateSaleRequest>("application/json")
+            .ReadsJson<CreateSaleRequest>()
             .Refuses(StatusCodes.Status400BadRequest, Reasons.ValidationFailed).Refuses(StatusCodes.Status409Conflict, Reasons.SkuTaken);
         group.MapGet("/", ListSales).WithName("AdminListSales")
             .WithSummary("The sales, a page at a time (cursor), optionally only those with one status (upcoming, active, sold_out, ended).")
@@ -22,7 +22,7 @@ public static class AdminSalesApi
             .Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound);
         group.MapPatch("/{id}", UpdateSale).WithName("UpdateSale")
             .WithSummary("Changes a sale: stock, limit and window while upcoming; product fields before the first order.")
-            .Accepts<UpdateSaleRequest>("application/json")
+            .ReadsJson<UpdateSaleRequest>()
             .Refuses(StatusCodes.Status400BadRequest, Reasons.ValidationFailed).Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound)
             .Refuses(StatusCodes.Status409Conflict, Reasons.SaleNotUpcoming, Reasons.SaleHasOrders, Reasons.SkuTaken);
         group.MapPost("/{id}/end", EndSale).WithName("EndSale").WithSummary("Ends a sale now (endsAt = server time).")

@@ -22,12 +22,16 @@ public sealed record CreateSaleRequest(
         .Require(Sku is null || Sku.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'), "sku",
             "may contain only letters, digits, '-', '_' and '.'.")
         .Text(ProductName, "productName", 1, 200)
+        // Spaces alone are no name: the shop showed a card without one (the admin form trims them away, the API did not).
+        .Require(string.IsNullOrEmpty(ProductName) || !string.IsNullOrWhiteSpace(ProductName), "productName", "must not be blank.")
         .Text(DescriptionText, "description", 0, 4000, required: false, lineBreaks: true)
+        .NoBidiControls(ProductName, "productName")
+        .NoBidiControls(DescriptionText, "description")
         .Require(Price >= 0 && Price <= 1_000_000_000m, "price", "must be between 0 and 1,000,000,000.")
         .Require(Money.FitsPrice(Price, PriceCurrency), "price", PriceDecimalsMessage)
-        .Require(IsCurrencyCode, "currency", "must be a three-letter ISO 4217 code such as USD.")
+        .Require(IsCurrencyCode, "currency", "must be an ISO 4217 currency code such as USD, EUR or JPY.")
         .Text(ImageUrl, "imageUrl", 1, 2000, required: false)
-        .Require(ImageUrl is null || IsImageUrl(ImageUrl), "imageUrl", "must be an absolute http(s) URL or a path starting with '/'.")
+        .Require(ImageUrl is null || IsImageUrl(ImageUrl), "imageUrl", "must be an absolute https URL or a path starting with '/'.")
         .Require(TotalStock is >= 1 and <= MaxStock, "totalStock", $"must be between 1 and {MaxStock}.")
         .Require(PerUserLimit is >= 1 and <= 1000, "perUserLimit", "must be between 1 and 1000.")
         .Require(Ends > Starts, "endsAt", "must be after startsAt.");
@@ -66,7 +70,7 @@ public sealed record CreateSaleRequest(
 
     private string CurrencyCode => Currency ?? "USD";
 
-    private bool IsCurrencyCode => Currency is null || (Currency.Length == 3 && Currency.All(char.IsAsciiLetterUpper));
+    private bool IsCurrencyCode => Currency is null || Money.IsCurrency(Currency);
 
     /// <summary>
     /// A price has at most its currency's minor units of decimals (ISO 4217: none in JPY, two in USD), and at most
@@ -79,7 +83,12 @@ public sealed record CreateSaleRequest(
     /// <summary>The currency the price's decimals are checked against: two decimals while the currency is not a code.</summary>
     private string PriceCurrency => IsCurrencyCode ? CurrencyCode : "USD";
 
+    /// <summary>
+    /// A path on this site, or an https address: the shop's pages load images from nowhere else (their
+    /// Content-Security-Policy's <c>img-src 'self' data: https:</c>). An http address was taken until 2026-12-06 and the
+    /// shop showed an empty frame where the picture should be.
+    /// </summary>
     private static bool IsImageUrl(string url) =>
         (url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal))
-        || (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https");
+        || (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps);
 }

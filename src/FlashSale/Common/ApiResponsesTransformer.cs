@@ -9,6 +9,7 @@ namespace FlashSale.Common;
 /// <summary>
 /// The problems each API operation answers, in the OpenAPI document, each with its reasons: the endpoint's own
 /// (<see cref="ApiDocs.Refuses{TBuilder}"/>) and those every operation shares, read from its metadata: 400
+/// <c>validation_failed</c> when it reads query parameters (one given twice, <see cref="SingleQueryValues"/>); 400
 /// <c>invalid_json</c>, 413 and 415 when it reads a body (<see cref="StrictJson"/>); 401 when it needs a token, 403
 /// when it needs the admin role; 403 <c>csrf_check_failed</c> for an unsafe method (<see cref="CookieCsrfMiddleware"/>);
 /// 429, the per-ip rule counting every request; 503 when a store it needs is down or the rate limiter fails closed.
@@ -31,11 +32,21 @@ internal sealed class ApiResponsesTransformer : IOpenApiOperationTransformer
 
         var metadata = description.ActionDescriptor.EndpointMetadata;
         var problems = new SortedDictionary<int, Problem>();
+        // Every operation that reads the query refuses a parameter given twice (SingleQueryValues); first, so that its
+        // meaning is said even where the endpoint names validation_failed itself.
+        if (operation.Parameters?.Any(p => p.In == ParameterLocation.Query) == true)
+        {
+            Of(problems, StatusCodes.Status400BadRequest).Add(Reasons.ValidationFailed,
+                "a query parameter is not valid, or was given more than once; `errors` names it");
+        }
+
         foreach (var own in metadata.OfType<ProblemResponseMetadata>())
         {
             Of(problems, own.Status).AddOwn(own.Reasons, own.Note);
         }
 
+        // Any type is accepted only so that the endpoint answers 415 itself (ApiDocs.ReadsJson): the body is JSON.
+        operation.RequestBody?.Content?.Remove(ApiDocs.AnyBody);
         if (operation.RequestBody is not null)
         {
             Of(problems, StatusCodes.Status400BadRequest).Add(Reasons.InvalidJson, "the body is not JSON of this request's shape");

@@ -16,7 +16,7 @@ public static class HardeningSetup
     public static IServiceCollection AddFlashSaleHardening(this IServiceCollection services)
     {
         services.AddOptions<RequestLimitsOptions>().BindConfiguration(RequestLimitsOptions.Section)
-            .ValidateDataAnnotations().ValidateOnStart();
+            .ValidateSettings(RequestLimitsOptions.Section).ValidateOnStart();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<RequestLimitsOptions>>(ConfigureKestrel);
         // Every endpoint: those bound from urls / ASPNETCORE_URLS / Kestrel:Endpoints get the defaults as they bind.
         services.AddSingleton<ConnectionQuota>();

@@ -25,6 +25,31 @@ public static class Money
         ["CLF"] = 4, ["UYW"] = 4,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The ISO 4217 codes a price can be in: the standard's current currencies and funds (List One, with ANG and BGN, replaced
+    /// by XCG and the euro in 2025–26, kept while prices in them may still be set), without the codes that name no
+    /// currency (XXX), testing (XTS), precious metals (XAU, XAG, XPD, XPT) and units of account (XBA–XBD, XDR, XSU, XUA).
+    /// A code that merely looks like one (a typo such as UDS) is refused rather than shown to buyers. ISO changes the list
+    /// a few times a decade (a new code when a currency is redenominated): add the code here.
+    /// </summary>
+    private static readonly FrozenSet<string> Codes = new[]
+    {
+        "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN", "BHD", "BIF",
+        "BMD", "BND", "BOB", "BOV", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHE", "CHF", "CHW", "CLF",
+        "CLP", "CNY", "COP", "COU", "CRC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR",
+        "FJD", "FKP", "GBP", "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS",
+        "INR", "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT",
+        "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR",
+        "MWK", "MXN", "MXV", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK", "PHP",
+        "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLE",
+        "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY", "TTD", "TWD", "TZS",
+        "UAH", "UGX", "USD", "USN", "UYI", "UYU", "UYW", "UZS", "VED", "VES", "VND", "VUV", "WST", "XAF", "XCD", "XCG",
+        "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWG",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>Whether <paramref name="code"/> is an ISO 4217 currency code a price can be in (<see cref="Codes"/>).</summary>
+    public static bool IsCurrency(string code) => Codes.Contains(code);
+
     /// <summary>The currency's ISO 4217 minor units: the decimals an amount in it is written with (JPY 0, USD 2, KWD 3).</summary>
     public static int MinorUnits(string currency) => NotTwo.TryGetValue(currency, out var units) ? units : 2;
 

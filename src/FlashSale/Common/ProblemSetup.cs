@@ -25,5 +25,7 @@ public static class ProblemSetup
                 _ => status >= 500 ? Reasons.InternalError : Reasons.Conflict,
             });
             ctx.ProblemDetails.Extensions.Remove("exception");
-        });
+        })
+        // After the framework's writer: the API's problems for the clients it declines (Accept without JSON).
+        .AddSingleton<IProblemDetailsWriter, ApiProblemFallbackWriter>();
 }

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace FlashSale.Common;
 
 /// <summary>
-/// Reads request bodies strictly: unknown fields, duplicate properties, numbers as strings,
-/// missing required values and deep nesting are all 400s. Model binding in minimal APIs turns
+/// Reads request bodies strictly: unknown fields, duplicate properties, numbers as strings, decimals a decimal cannot hold exactly,
+/// missing required values, times without their offset and deep nesting are all 400s. Model binding in minimal APIs turns
 /// these into bare 400s (or exceptions in Development); reading here gives every caller the
 /// same problem+json with a reason, and the handler never sees a half-valid object.
 /// </summary>
@@ -20,6 +20,7 @@ public static class StrictJson
         RespectNullableAnnotations = true,
         RespectRequiredConstructorParameters = true,
         MaxDepth = 8,
+        Converters = { new InstantConverter(), new ExactDecimalConverter() },
     };
 
     public static async Task<BodyResult<T>> ReadAsync<T>(HttpRequest request, CancellationToken ct)
@@ -89,8 +90,8 @@ public static class StrictJson
             try
             {
                 return read.Buffer.IsSingleSegment
-                    ? JsonSerializer.Deserialize<T>(read.Buffer.FirstSpan, Options)
-                    : JsonSerializer.Deserialize<T>(System.Buffers.BuffersExtensions.ToArray(read.Buffer), Options);
+                    ? JsonSerializer.Deserialize<T>(WithoutByteOrderMark(read.Buffer.FirstSpan), Options)
+                    : JsonSerializer.Deserialize<T>(WithoutByteOrderMark(System.Buffers.BuffersExtensions.ToArray(read.Buffer)), Options);
             }
             finally
             {
@@ -98,6 +99,16 @@ public static class StrictJson
             }
         }
     }
+
+    /// <summary>
+    /// One leading UTF-8 byte-order mark is skipped, as the serializer's stream reader does and RFC 8259 §8.1 allows:
+    /// Windows PowerShell 5's <c>Invoke-RestMethod</c> with a UTF-8 file and .NET's default <c>UTF8Encoding</c> writers
+    /// send one, and the span parser refused it as invalid JSON. A second one, or one anywhere else, is still invalid.
+    /// </summary>
+    private static ReadOnlySpan<byte> WithoutByteOrderMark(ReadOnlySpan<byte> body) =>
+        body.StartsWith(Utf8Bom) ? body[Utf8Bom.Length..] : body;
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     private static ProblemHttpResult InvalidJson(string detail) =>
         ApiProblem.Create(StatusCodes.Status400BadRequest, Reasons.InvalidJson, "The body is not valid JSON for this request.", detail);

@@ -36,4 +36,15 @@ public sealed class Validation
             ? Require(!value.Any(c => char.IsControl(c) && c != '\n'), field, "must not contain control characters other than line breaks.")
             : Require(!value.Any(char.IsControl), field, "must not contain control characters.");
     }
+
+    /// <summary>
+    /// No bidirectional embedding, override or isolate controls (U+202A–U+202E, U+2066–U+2069) in text shown to buyers:
+    /// one reverses or reorders what follows it on the page ("Trojan Source", CVE-2021-42574), so a name can read as
+    /// another. Right-to-left scripts need none of them; the marks LRM and RLM (U+200E, U+200F) and joiners stay allowed.
+    /// </summary>
+    public Validation NoBidiControls(string? value, string field) =>
+        Require(value is null || !value.Any(IsBidiControl), field,
+            "must not contain bidirectional embedding, override or isolate controls (U+202A–U+202E, U+2066–U+2069).");
+
+    private static bool IsBidiControl(char c) => c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 }

@@ -4,7 +4,7 @@ namespace FlashSale.Common;
 
 /// <summary>
 /// A <see cref="TimeSpan"/> setting that is used counted in whole seconds (PostgreSQL's command timeout), so a part of
-/// a second would be silently rounded: such a value stops the start instead (with <c>ValidateDataAnnotations</c>).
+/// a second would be silently rounded: such a value stops the start instead (with <c>ValidateSettings</c>).
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class WholeSecondsAttribute : ValidationAttribute

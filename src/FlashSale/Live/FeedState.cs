@@ -48,12 +48,16 @@ public sealed class FeedState
     }
 }
 
-/// <summary>The payload of <c>snapshot</c> and <c>stock</c> events.</summary>
+/// <summary>
+/// The payload of <c>snapshot</c> and <c>stock</c> events. The limit per buyer too: it may change before the start, while
+/// buyers wait on the sale's page, and until 2026-12-06 their pages kept the limit they were drawn with.
+/// </summary>
 public sealed record LiveStock(
     Guid SaleId,
     int TotalStock,
     int RemainingStock,
     int Sold,
+    int PerUserLimit,
     SaleStatus Status,
     DateTimeOffset StartsAt,
     DateTimeOffset EndsAt,

@@ -50,10 +50,18 @@ public static class CommandLine
         }
 
         var url = args.Length > 1 ? args[1] : "http://localhost:8080/health/ready";
+        // A path alone (/health/ready is a file: URI on Unix) or another scheme: until 2026-12-06 the HttpClient's
+        // NotSupportedException ended the command with a stack trace and 134 instead of 1 and a line.
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            output.WriteLine($"{url}: not an absolute http(s) URL, e.g. http://localhost:8080/health/ready");
+            return 1;
+        }
+
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
         try
         {
-            using var response = await http.GetAsync(new Uri(url));
+            using var response = await http.GetAsync(uri);
             output.WriteLine($"{url}: {(int)response.StatusCode}");
             return response.IsSuccessStatusCode ? 0 : 1;
         }
@@ -65,6 +73,38 @@ public static class CommandLine
     }
 
     public static bool IsMigrate(string[] args) => args.Length > 0 && args[0] == "migrate";
+
+    private static readonly string[] Commands = ["serve", "migrate", "healthcheck"];
+
+    /// <summary>
+    /// Refuses a word the command line cannot mean: a command misspelt (<c>migarte</c>) or after the settings
+    /// (<c>--contentRoot /app migrate</c>). Until 2026-12-06 both were ignored and the server served: a migration job
+    /// never ended, and listened on the default address instead. Settings stay as the host reads them: <c>--Key=value</c>,
+    /// <c>--Key value</c>, <c>/Key value</c>, <c>Key=value</c>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Names the word and what was expected.</exception>
+    public static void EnsureUnderstood(string[] args)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            var word = args[i];
+            if (word.StartsWith('-') || word.StartsWith('/'))
+            {
+                i += word.Contains('=', StringComparison.Ordinal) ? 0 : 1; // its value follows
+                continue;
+            }
+
+            if (word.Contains('=', StringComparison.Ordinal) || (i == 0 && Commands.Contains(word)))
+            {
+                continue;
+            }
+
+            throw new InvalidOperationException(
+                Commands.Contains(word) ? $"The command '{word}' must come first: FlashSale {word} [--Key=Value ...]."
+                : i == 0 ? $"Unknown command '{word}': the commands are serve (the default), migrate and healthcheck (--help)."
+                : $"Unexpected argument '{word}': settings are --Section:Key=value (--help).");
+        }
+    }
 
     /// <summary>The arguments the host should see: the command word removed.</summary>
     public static string[] HostArguments(string[] args) =>

@@ -8,6 +8,26 @@ namespace FlashSale.Operations;
 /// </summary>
 public static partial class ContentRootCheck
 {
+    /// <summary>
+    /// The host's builder, or a start refused naming the content root when that folder does not exist. The host's own
+    /// error is a DirectoryNotFoundException whose message is the path alone: until 2026-12-06 a relative
+    /// <c>--contentRoot src/FlashSale</c> (taken from the app's folder) stopped the start with
+    /// "flashsale: /…/bin/Release/net10.0/src/FlashSale/" and nothing said what was wrong with it.
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        try
+        {
+            return WebApplication.CreateBuilder(args);
+        }
+        catch (DirectoryNotFoundException missing)
+        {
+            throw new InvalidOperationException(
+                $"The content root {missing.Message} does not exist. Pass --contentRoot the server's folder (the one with " +
+                "appsettings.json and wwwroot) as an absolute path: a relative one is taken from the app's folder.", missing);
+        }
+    }
+
     public static void WarnIfMisplaced(IWebHostEnvironment environment, ILogger logger)
     {
         var missing = new[] { "appsettings.json", "wwwroot" }

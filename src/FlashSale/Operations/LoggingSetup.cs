@@ -11,7 +11,16 @@ public static class LoggingSetup
     /// </summary>
     public static ILoggingBuilder AddFlashSaleLogging(this ILoggingBuilder logging, IConfiguration configuration)
     {
-        if (string.Equals(configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase))
+        // A misspelt format (jsno) stops the start: until 2026-12-06 it gave text lines without a word, to a log
+        // shipper that expects JSON.
+        var format = configuration["Logging:Format"];
+        if (!string.IsNullOrEmpty(format) && !format.Equals("json", StringComparison.OrdinalIgnoreCase)
+            && !format.Equals("text", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"Logging:Format must be json or text (unset: text), not '{format}'.");
+        }
+
+        if (string.Equals(format, "json", StringComparison.OrdinalIgnoreCase))
         {
             logging.ClearProviders();
             logging.AddJsonConsole(o =>

@@ -9,6 +9,22 @@ public static class OperationsSetup
 {
     public const string ReadyTag = "ready";
 
+    /// <summary>
+    /// <c>ShutdownTimeout</c>: how long a graceful stop waits for in-flight requests, 0 to 1 hour. Checked at start: the
+    /// host reads it only at the stop, where a negative one or one past a timer's ~49 days threw, and until 2026-12-06 a
+    /// SIGTERM then ended the server with an unhandled ArgumentOutOfRangeException (exit 134) instead of a graceful stop.
+    /// </summary>
+    public static IServiceCollection AddFlashSaleShutdownTimeout(this IServiceCollection services, IConfiguration configuration)
+    {
+        var timeout = configuration.GetValue("ShutdownTimeout", TimeSpan.FromSeconds(30));
+        if (timeout < TimeSpan.Zero || timeout > TimeSpan.FromHours(1))
+        {
+            throw new InvalidOperationException($"ShutdownTimeout must be from 00:00:00 to 01:00:00, not {timeout}.");
+        }
+
+        return services.Configure<HostOptions>(o => o.ShutdownTimeout = timeout);
+    }
+
     public static IServiceCollection AddFlashSaleOperations(this IServiceCollection services)
     {
         services.AddSingleton<FlashSaleMetrics>();

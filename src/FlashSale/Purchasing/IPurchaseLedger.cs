@@ -36,6 +36,13 @@ public interface IPurchaseLedger
         return levels;
     }
 
+    /// <summary>
+    /// The units <paramref name="userId"/> holds against the sale's limit per buyer, as the next decision counts them:
+    /// confirmed orders and, distributed, orders decided but not yet recorded (still in Redis's outbox: a 202 pending).
+    /// The store down, <see cref="Storage.StoreUnavailableException"/> (or another store failure): never a guess.
+    /// </summary>
+    Task<int> GetHeldAsync(Sale sale, string userId, CancellationToken ct);
+
     /// <summary>Makes a new or changed sale known to the ledger at once.</summary>
     Task SaleChangedAsync(Sale sale, CancellationToken ct);
 

@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using FlashSale.Common;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -13,6 +13,19 @@ public static class RateLimitingSetup
     public static IServiceCollection AddFlashSaleRateLimiting(this IServiceCollection services)
     {
         services.AddOptions<RateLimitingOptions>().BindConfiguration(RateLimitingOptions.Section)
+            // The binder skips a dictionary entry it cannot convert without a word: a rule with a bad value
+            // (RateLimiting__Rules__per-ip__Window=abc) was left out, and the server ran without that limit. Each rule
+            // is bound again on its own, where a bad value stops the start naming the setting.
+            .Configure<IConfiguration>((o, configuration) =>
+            {
+                foreach (var section in configuration.GetSection($"{RateLimitingOptions.Section}:{nameof(RateLimitingOptions.Rules)}").GetChildren())
+                {
+                    // A fresh rule: binding into the one already bound would append its Endpoints a second time.
+                    var rule = new RateLimitRuleOptions();
+                    section.Bind(rule);
+                    o.Rules[section.Key] = rule;
+                }
+            })
             .PostConfigure(o =>
             {
                 if (o.Rules.Count == 0)
@@ -71,11 +84,7 @@ public static class RateLimitingSetup
                     failures.Add($"RateLimiting:Rules:{ruleName}: the name must be 1–40 of [A-Za-z0-9_-].");
                 }
 
-                var results = new List<ValidationResult>();
-                if (!Validator.TryValidateObject(rule, new ValidationContext(rule), results, validateAllProperties: true))
-                {
-                    failures.AddRange(results.Select(r => $"RateLimiting:Rules:{ruleName}: {r.ErrorMessage}"));
-                }
+                failures.AddRange(SettingsValidation.Check(rule, $"{RateLimitingOptions.Section}:Rules:{ruleName}"));
             }
 
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

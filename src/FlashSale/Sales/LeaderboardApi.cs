@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using FlashSale.Common;
 using FlashSale.Orders;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,7 +19,8 @@ public static class LeaderboardApi
         return group;
     }
 
-    private static async Task<Results<Ok<LeaderboardResponse>, ProblemHttpResult>> GetLeaderboard(string id, string? limit,
+    private static async Task<Results<Ok<LeaderboardResponse>, ProblemHttpResult>> GetLeaderboard(string id,
+        [Description("Entries, 1-100 (default 10).")] string? limit,
         ISaleStore sales, IOrderStore orders, TimeProvider clock, CancellationToken ct)
     {
         if (QueryLimit.TryParse(limit, DefaultLimit, MaxLimit, out var size) is { } invalid)

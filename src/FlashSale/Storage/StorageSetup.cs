@@ -1,3 +1,4 @@
+using FlashSale.Common;
 using FlashSale.Live;
 using Microsoft.AspNetCore.DataProtection;
 using FlashSale.Storage.Embedded;
@@ -10,8 +11,8 @@ public static class StorageSetup
     /// <summary>Chooses the store implementations from <c>Storage:Mode</c>: a configuration switch, not a fork.</summary>
     public static IServiceCollection AddFlashSaleStorage(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateSettings(StorageOptions.Section).ValidateOnStart();
+        services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section).ValidateSettings(LiveOptions.Section).ValidateOnStart();
         services.AddSingleton<SaleFeedHub>();
         services.AddSingleton<StreamQuota>();
         services.AddSingleton<IStockNotifier>(sp => sp.GetRequiredService<SaleFeedHub>());

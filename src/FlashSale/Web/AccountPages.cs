@@ -15,13 +15,13 @@ public static class AccountPages
 {
     public static IEndpointRouteBuilder MapAccountPages(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/login", (HttpContext c, string? returnUrl, string? m) => Form(c, SignInMode, returnUrl, null, Notice(m)))
+        routes.MapGet("/login", (HttpContext c, [IgnoredWhenRepeated] string? returnUrl, [IgnoredWhenRepeated] string? m) => Form(c, SignInMode, returnUrl, null, Notice(m)))
             .ExcludeFromDescription();
         // Counted as the API's sign-in and registration by the rate-limit rules (auth-per-ip: 60 a minute per address).
         // Refused by a rule, the form comes back with its own message (docs/web.md), not the generic problem page.
         routes.MapPost("/login", SignIn).RateLimitedAs(AccountsApi.IssueTokenName)
             .RefusedWithRedirect((_, reason) => $"/login?m={reason}").ExcludeFromDescription();
-        routes.MapGet("/register", (HttpContext c, string? returnUrl, string? m) => Form(c, RegisterMode, returnUrl, null, Notice(m)))
+        routes.MapGet("/register", (HttpContext c, [IgnoredWhenRepeated] string? returnUrl, [IgnoredWhenRepeated] string? m) => Form(c, RegisterMode, returnUrl, null, Notice(m)))
             .ExcludeFromDescription();
         routes.MapPost("/register", Register).RateLimitedAs(AccountsApi.RegisterName)
             .RefusedWithRedirect((_, reason) => $"/register?m={reason}").ExcludeFromDescription();
@@ -152,9 +152,12 @@ public static class AccountPages
     {
         var register = mode == RegisterMode;
         var title = register ? "Create an account" : "Sign in";
+        // The other form keeps where the buyer was going: "Sign in to buy" on a sale, then "Create an account", went to
+        // the front page after registering, and a new buyer had to find the sale again while it sold out.
+        var back = string.IsNullOrEmpty(returnUrl) ? "" : "?returnUrl=" + Uri.EscapeDataString(returnUrl);
         var other = register
-            ? H($"""Already have an account? <a href="/login">Sign in</a>""")
-            : H($"""New here? <a href="/register">Create an account</a>""");
+            ? H($"""Already have an account? <a href="/login{back}">Sign in</a>""")
+            : H($"""New here? <a href="/register{back}">Create an account</a>""");
         var main = H($"""
             <section class="narrow">
               <h1>{title}</h1>

@@ -29,7 +29,7 @@ public static class AdminSaleForms
     /// an irreversible end or delete. Nothing when the admin API would refuse the action.
     /// </summary>
     internal static Html ActionLink(Sale sale, string action, string label, bool enabled) => enabled
-        ? H($"""<a href="/admin/sales/{sale.Id}/{action}"{(action == "delete" ? Raw(" class=\"link danger\"") : Html.Empty)}>{label}<span class="sr-only"> {sale.ProductName}</span>…</a>""")
+        ? H($"""<span data-action="{action}"><a href="/admin/sales/{sale.Id}/{action}"{(action == "delete" ? Raw(" class=\"link danger\"") : Html.Empty)}>{label}<span class="sr-only"> {sale.ProductName}</span>…</a></span>""")
         : Html.Empty;
 
     private sealed record ConfirmAction(string Name, string Verb, string Button, Func<SaleRow, bool> Allowed,

@@ -1,7 +1,5 @@
-using System.Globalization;
 using FlashSale.Admin;
 using FlashSale.Common;
-using FlashSale.Orders;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static FlashSale.Web.Html;
 
@@ -13,11 +11,12 @@ public static class AdminSalePage
     public static RouteGroupBuilder MapSalePage(this RouteGroupBuilder admin)
     {
         admin.MapGet("/sales/{id}", SaleDetail);
+        admin.MapSaleLive();
         return admin;
     }
 
-    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> SaleDetail(string id, string? m,
-        HttpContext context, IDashboardData data, CancellationToken ct)
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> SaleDetail(string id, [IgnoredWhenRepeated] string? m,
+        HttpContext context, IDashboardData data, TimeProvider clock, CancellationToken ct)
     {
         var insight = RouteIds.TryParse(id, out var saleId) ? await data.GetSaleAsync(saleId, ct) : null;
         if (insight is null)
@@ -26,68 +25,40 @@ public static class AdminSalePage
         }
 
         var sale = insight.Row.Sale;
-        var stats = insight.Stats;
-        var leaders = insight.Leaderboard.Select(l => H($"""
-            <li><span class="rank">{l.Rank}</span> {l.Buyer} <span class="muted small">× {l.Quantity} · <time datetime="{Format.Iso(l.PurchasedAt)}">{l.PurchasedAt.UtcDateTime.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)}</time></span></li>
-            """)).ToList();
+        var row = insight.Row;
+        var drawn = clock.GetUtcNow();
+        // The sale's root for the script (app.js, a Sale like the shop's): the units, what is left, the sell-through and the
+        // status follow the public live feed; the record's parts (data-part) are read again from data-refresh.
         var main = H($"""
+            <div class="admin-sale" data-sale="{sale.Id}" data-starts-at="{Format.Iso(sale.StartsAt)}" data-ends-at="{Format.Iso(sale.EndsAt)}" data-server-time="{Format.Iso(drawn)}" data-status="{Format.StatusCode(row.Status)}" data-live="/api/v1/sales/{sale.Id}/events" data-refresh="{AdminSaleLive.PathOf(sale.Id)}">
             <p><a href="/admin">← Dashboard</a></p>
             <div class="page-head">
               <h1>{sale.ProductName}</h1>
-              <span class="badge {Format.StatusCode(insight.Row.Status)}">{Format.Status(insight.Row.Status)}</span>
+              <span class="badge {Format.StatusCode(row.Status)}" data-role="status">{Format.Status(row.Status)}</span>
+              {Layout.LiveStatus}
               <a class="button" href="/sales/{sale.Id}">Shop page</a>
-              <a class="button" href="/admin/sales/{sale.Id}/edit">Edit</a>
-              {AdminSaleForms.ActionLink(sale, "end", "End now", insight.Row.CanEnd)}
-              {AdminSaleForms.ActionLink(sale, "delete", "Delete", insight.Row.CanDelete)}
+              <a class="button" href="/admin/sales/{sale.Id}/edit" data-action="edit">Edit</a>
+              {AdminSaleForms.ActionLink(sale, "end", "End now", row.CanEnd)}
+              {AdminSaleForms.ActionLink(sale, "delete", "Delete", row.CanDelete)}
             </div>
+            <p class="sr-only" aria-live="polite" data-role="announce"></p>
             <dl class="kpis">
-              <div><dt>Revenue</dt><dd data-kpi="revenue">{Format.Money(stats.Revenue, sale.Currency)}</dd></div>
-              <div><dt>Units sold</dt><dd data-kpi="units">{Format.Number(insight.Row.Stock.Sold)} / {Format.Number(sale.TotalStock)}</dd></div>
-              <div><dt>Orders</dt><dd data-kpi="orders">{Format.Number(stats.Orders)}</dd></div>
-              <div><dt>Sell-through</dt><dd data-kpi="sell-through">{Format.Percent(stats.SellThroughPercent)} %{SoldOutIn(stats)}</dd></div>
+              <div><dt>Revenue</dt>{AdminSaleView.Revenue(insight)}</div>
+              <div><dt>Units sold</dt><dd data-kpi="units"><span data-role="sold">{Format.Number(row.Stock.Sold)}</span> / <span data-role="total">{Format.Number(sale.TotalStock)}</span></dd>
+                <dd class="note"><span data-role="remaining">{Format.Number(row.Stock.Remaining)}</span> left</dd></div>
+              <div><dt>Orders</dt>{AdminSaleView.Orders(insight)}</div>
+              <div><dt>Sell-through</dt><dd data-role="sell-through" data-kpi="sell-through">{Format.Percent(StatsReport.SellThrough(row.Stock.Sold, sale.TotalStock))} %</dd>{AdminSaleView.SoldOutIn(insight)}</div>
             </dl>
-            <div class="two">
-              <section class="panel" aria-labelledby="curve-h">
-                <h2 id="curve-h">Units sold over time</h2>
-                {Charts.Steps("sellout-chart", "Units sold over time", insight.SellOutCurve, sale.TotalStock)}
-              </section>
-              <section class="panel" aria-labelledby="lead-h">
-                <h2 id="lead-h">Leaderboard</h2>
-                {(leaders.Count == 0 ? H($"""<p class="empty">No buyers yet.</p>""") : H($"""<ol class="leaders">{leaders}</ol>"""))}
-              </section>
-            </div>
+            <p class="muted small">Units sold, left, sell-through and status: the stock as sold. Revenue, orders, the chart, the
+              leaderboard and the latest orders: the orders recorded by {AdminSaleView.Recorded(insight, drawn)}.<span data-role="record-behind" hidden>
+              Units have been sold or returned since: they are counted here at the next read.</span></p>
+            {AdminSaleView.Panels(insight)}
             <section class="panel" aria-labelledby="orders-h">
               <div class="page-head"><h2 id="orders-h">Latest orders</h2><a class="button small" href="/api/v1/admin/sales/{sale.Id}/orders.csv" download>Export CSV</a></div>
-              {OrdersTable(insight.RecentOrders)}
+              {AdminSaleView.LatestOrders(insight)}
             </section>
+            </div>
             """);
         return Layout.Page(context, sale.ProductName, main, AdminPages.AdminFlash(m));
-    }
-
-    private static Html SoldOutIn(SaleStatsResponse stats) => stats.TimeToSellOutSeconds is { } seconds
-        ? H($"""<br><span class="muted small">sold out in {Format.Duration(TimeSpan.FromSeconds(seconds))}</span>""")
-        : Html.Empty;
-
-    private static Html OrdersTable(IReadOnlyList<Order> orders)
-    {
-        if (orders.Count == 0)
-        {
-            return H($"""<p class="empty">No orders yet.</p>""");
-        }
-
-        var rows = orders.Select(o => H($"""
-            <tr><td data-label="Buyer">{o.Username}</td><td data-label="Quantity" class="num">{o.Quantity}</td>
-            <td data-label="Total" class="num">{Format.Money(o.Total, o.Currency)}</td>
-            <td data-label="Bought"><time datetime="{Format.Iso(o.PurchasedAt)}">{Format.Utc(o.PurchasedAt)}</time></td>
-            <td data-label="Status"><span class="badge {o.Status.ToString().ToLowerInvariant()}">{o.Status.ToString()}</span></td>
-            <td data-label="Actions" class="actions">{When(o.Status == OrderStatus.Confirmed, H($"""<a href="/admin/orders/{o.Id}/cancel">Cancel order<span class="sr-only"> of {o.Username}</span>…</a>"""))}</td></tr>
-            """)).ToList();
-        return H($"""
-            <div class="table-wrap"><table class="table responsive">
-              <caption class="sr-only">The {DashboardData.RecentOrders} newest orders</caption>
-              <thead><tr><th scope="col">Buyer</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Total</th><th scope="col">Bought</th><th scope="col">Status</th><th scope="col">Actions</th></tr></thead>
-              <tbody>{rows}</tbody>
-            </table></div>
-            """);
     }
 }

@@ -1,5 +1,6 @@
 using FlashSale.Common;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlashSale.Web;
 
@@ -14,9 +15,10 @@ public static class AntiforgeryEndpoints
     public static RouteHandlerBuilder RequireAntiforgery(this RouteHandlerBuilder endpoint) => endpoint
         .WithMetadata(new RequireAntiforgeryTokenAttribute())
         .AddEndpointFilter(async (context, next) =>
-            context.HttpContext.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false }
-                ? ApiProblem.Create(StatusCodes.Status400BadRequest, Reasons.CsrfCheckFailed,
-                    "The form has expired or did not come from this site.",
-                    "Nothing was changed. Reload the page and try again.")
-                : await next(context));
+            context.HttpContext.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false } ? Refusal() : await next(context));
+
+    /// <summary>The refusal of a form whose token does not hold, bound or not (<see cref="FormTokenExceptionHandler"/>).</summary>
+    internal static ProblemHttpResult Refusal() => ApiProblem.Create(
+        StatusCodes.Status400BadRequest, Reasons.CsrfCheckFailed, "The form has expired or did not come from this site.",
+        "Nothing was changed. Reload the page and try again.");
 }

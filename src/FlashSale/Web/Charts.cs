@@ -9,7 +9,8 @@ public static class Charts
 {
     private const int Width = 640;
     private const int Height = 240;
-    private const int Left = 72;
+    // Room for the widest axis label, right-aligned 8 units from the plot: "88.88 MWK" (cut to "8.88 MWK" at 72).
+    private const int Left = 84;
     private const int Right = 16;
     private const int Top = 16;
     private const int Bottom = 36;

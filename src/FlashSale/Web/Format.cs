@@ -18,12 +18,16 @@ public static class Format
     // By minor units (ISO 4217 has 0 to 4): one format each, not one built per amount.
     private static readonly string[] MoneyFormats = ["#,0", "#,0.0", "#,0.00", "#,0.000", "#,0.0000"];
 
-    /// <summary>Axis labels: 3.1k USD rather than 3,123.50 USD.</summary>
+    /// <summary>
+    /// Axis labels: 3.1k USD rather than 3,123.50 USD, 750 USD rather than 749.99 USD. Whole from 100 up: a quarter of a day's
+    /// revenue has cents, and "749.99 CHF" was wider than the chart's margin, cut to "49.99 CHF" (Charts).
+    /// </summary>
     public static string Compact(decimal amount, string currency)
     {
-        var text = amount >= 1_000_000 ? (amount / 1_000_000).ToString("0.#", Culture) + "M"
-            : amount >= 1_000 ? (amount / 1_000).ToString("0.#", Culture) + "k"
-            : amount.ToString("0.##", Culture);
+        var value = amount >= 100 ? decimal.Round(amount) : amount;
+        var text = value >= 1_000_000 ? (value / 1_000_000).ToString("0.#", Culture) + "M"
+            : value >= 1_000 ? (value / 1_000).ToString("0.#", Culture) + "k"
+            : value.ToString("0.##", Culture);
         return text + " " + currency;
     }
 
@@ -42,6 +46,12 @@ public static class Format
     public static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", Culture);
 
     public static string Utc(DateTimeOffset at) => at.UtcDateTime.ToString("d MMM yyyy, HH:mm 'UTC'", Culture);
+
+    /// <summary>The time of day, to the second: "16:20:05 UTC", for a figure read just now.</summary>
+    public static string Clock(DateTimeOffset at) => at.UtcDateTime.ToString("HH:mm:ss 'UTC'", Culture);
+
+    /// <summary>An instant to the tick, for a query (<c>endsAfter=</c>) that must not round a time away.</summary>
+    public static string Instant(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", Culture);
 
     /// <summary>For <c>datetime-local</c> inputs, which the admin reads and writes as UTC.</summary>
     public static string Local(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm", Culture);

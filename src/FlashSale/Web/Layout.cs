@@ -36,8 +36,8 @@ public static class Layout
                 </form>
                 """)
             : H($"""
-                <a href="/login">Sign in</a>
-                <a href="/register" class="button small">Register</a>
+                <a href="/login{ComeBack(context.Request, status)}">Sign in</a>
+                <a href="/register{ComeBack(context.Request, status)}" class="button small">Register</a>
                 """);
         var page = H($"""
             <!doctype html>
@@ -73,12 +73,31 @@ public static class Layout
         return TypedResults.Content(page.Value, "text/html; charset=utf-8", statusCode: status);
     }
 
+    /// <summary>
+    /// The header's sign-in and register links bring the buyer back to the page they were on (a sale's, most often):
+    /// until 2026-12-06 they went to the front page, and a new buyer had to find the sale again while it sold out. Only
+    /// a page fetched with GET and shown (a form's result page or an error page is no address to return to), not the front
+    /// page nor the forms.
+    /// </summary>
+    private static string ComeBack(HttpRequest request, int status) =>
+        status < 400 && HttpMethods.IsGet(request.Method) && request.Path.Value is { Length: > 1 } path
+            && path is not ("/login" or "/register")
+            ? "?returnUrl=" + Uri.EscapeDataString(path)
+            : "";
+
     /// <summary>The hidden antiforgery field every form post carries.</summary>
     public static Html Antiforgery(HttpContext context)
     {
         var tokens = context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
         return H($"""<input type="hidden" name="{tokens.FormFieldName}" value="{tokens.RequestToken}">""");
     }
+
+    /// <summary>
+    /// Where the script says what keeps a page current is down (a sale page's stream, the list the home page and the
+    /// dashboard poll): "Live updates paused — reconnecting…", cleared when it is back; empty without the script. A status
+    /// region, so a screen reader hears it too.
+    /// </summary>
+    public static readonly Html LiveStatus = H($"""<span class="live-status" role="status" data-role="live"></span>""");
 
     public static Html FlashBox(Flash? flash) => flash is null
         ? H($"""<div id="flash" class="flash" role="status" aria-live="polite" hidden></div>""")

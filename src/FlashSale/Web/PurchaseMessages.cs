@@ -11,6 +11,12 @@ public static class PurchaseMessages
 {
     public const string Bought = "bought";
 
+    /// <summary>
+    /// A 202 (distributed): the order is decided and kept (in Redis, by a replica too), not yet in the record. It was told
+    /// "confirmed" until 2026-12-06, which the order is only once recorded.
+    /// </summary>
+    public const string Pending = "pending";
+
     /// <summary>A 503 that cannot say whether the order went through (<see cref="PurchaseOutcome.Unavailable.OutcomeUnknown"/>).</summary>
     public const string OutcomeUnknown = "outcome_unknown";
 
@@ -23,6 +29,7 @@ public static class PurchaseMessages
     public static readonly IReadOnlyDictionary<string, Flash> All = new Dictionary<string, Flash>(StringComparer.Ordinal)
     {
         [Bought] = Flash.Ok("You got it! Your order is confirmed — see My orders."),
+        [Pending] = Flash.Ok("You got it! Your order is taken and being recorded — it will be in My orders in a moment."),
         [Reasons.SoldOut] = Flash.Warn("Sold out — every unit has been taken. Sorry!"),
         [Reasons.LimitReached] = Flash.Warn("You already hold the most units one buyer may have in this sale."),
         [NotEnoughLeft] = Flash.Warn("Not that many units are left — choose a smaller quantity and try again."),
@@ -44,7 +51,8 @@ public static class PurchaseMessages
     /// </summary>
     public static string Code(PurchaseOutcome outcome, int quantity = 1) => outcome switch
     {
-        PurchaseOutcome.Confirmed or PurchaseOutcome.Pending => Bought,
+        PurchaseOutcome.Confirmed => Bought,
+        PurchaseOutcome.Pending => Pending,
         PurchaseOutcome.Unavailable { OutcomeUnknown: true } => OutcomeUnknown,
         PurchaseOutcome.Unavailable => Reasons.Unavailable,
         PurchaseOutcome.Rejected r => r.Reason switch

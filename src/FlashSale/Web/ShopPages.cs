@@ -1,8 +1,6 @@
-using System.Globalization;
 using FlashSale.Accounts;
 using FlashSale.Common;
 using FlashSale.Operations;
-using FlashSale.Orders;
 using FlashSale.Purchasing;
 using FlashSale.RateLimiting;
 using FlashSale.Sales;
@@ -57,9 +55,10 @@ public static class ShopPages
         // later "now", never before it), not every sale the shop ever ran, which a tab sent for every 5 s.
         var oldestShown = (ended.Count > 0 ? ended[^1].EndsAt : now).AddTicks(-1);
         var main = H($"""
-            <div class="shop" data-poll="/api/v1/sales?limit={SalePage.MaxSize}&amp;endsAfter={oldestShown.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)}">
+            <div class="shop" data-poll="/api/v1/sales?limit={SalePage.MaxSize}&amp;endsAfter={Format.Instant(oldestShown)}">
             <section class="hero">
               <h1>Flash sales</h1>
+              {Layout.LiveStatus}
               <p>Limited stock, one moment. When a countdown reaches zero, the sale opens for everyone at once.</p>
             </section>
             <p class="flash warn" role="status" data-role="new-sales" hidden>New sales have been added. <a href="/">Reload the page</a> to see them.</p>
@@ -105,8 +104,8 @@ public static class ShopPages
         </span>
         """);
 
-    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Product(string id, string? m,
-        HttpContext context, ISaleStore sales, IPurchaseLedger ledger, IOrderStore orders, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Product(string id, [IgnoredWhenRepeated] string? m,
+        HttpContext context, ISaleStore sales, IPurchaseLedger ledger, TimeProvider clock, CancellationToken ct)
     {
         var sale = await SalesApi.FindAsync(id, sales, ct);
         if (sale is null)
@@ -117,12 +116,9 @@ public static class ShopPages
         var stock = await ledger.GetStockAsync(sale, ct);
         var now = clock.GetUtcNow();
         var status = sale.StatusAt(now, stock.Remaining);
-        var held = 0;
-        if (context.User.Identity?.IsAuthenticated == true)
-        {
-            held = (await orders.ListByUserAndSaleAsync(context.User.UserId(), sale.Id, ct))
-                .Where(o => o.Status != OrderStatus.Cancelled).Sum(o => o.Quantity);
-        }
+        // What the ledger holds against the limit, as the API's purchases/me says: distributed, an order still pending
+        // (decided, not yet recorded) counts, where the record's orders left the buy button enabled for a sure refusal.
+        var held = context.User.Identity?.IsAuthenticated == true ? await ledger.GetHeldAsync(sale, context.User.UserId(), ct) : 0;
 
         var main = H($"""
             <article class="product" data-sale="{sale.Id}" data-starts-at="{Format.Iso(sale.StartsAt)}" data-ends-at="{Format.Iso(sale.EndsAt)}" data-server-time="{Format.Iso(now)}" data-status="{Format.StatusCode(status)}" data-live="/api/v1/sales/{sale.Id}/events">
@@ -134,8 +130,9 @@ public static class ShopPages
                 <p class="lead">{sale.Description}</p>
                 <p class="price big">{Format.Money(sale.Price, sale.Currency)}</p>
                 <p><span class="badge {Format.StatusCode(status)}" data-role="status">{Format.Status(status)}</span>
-                   <span class="countdown" data-role="countdown" role="timer" aria-live="off">{Format.Countdown(sale, now)}</span></p>
-                <p class="muted small">Opens <span data-role="opens">{Format.Utc(sale.StartsAt)}</span> · closes <span data-role="closes">{Format.Utc(sale.EndsAt)}</span> · limit {sale.PerUserLimit} per buyer</p>
+                   <span class="countdown" data-role="countdown" role="timer" aria-live="off">{Format.Countdown(sale, now)}</span>
+                   {Layout.LiveStatus}</p>
+                <p class="muted small">Opens <span data-role="opens">{Format.Utc(sale.StartsAt)}</span> · closes <span data-role="closes">{Format.Utc(sale.EndsAt)}</span> · limit <span data-role="limit">{sale.PerUserLimit}</span> per buyer</p>
                 {StockBar(sale.Id, stock)}
                 <p class="sr-only" aria-live="polite" data-role="announce"></p>
                 {BuyForm(context, sale, status, held, stock.Remaining)}
@@ -155,12 +152,13 @@ public static class ShopPages
         var messages = Join(PurchaseMessages.All.Select(p => H($""" data-msg-{p.Key.Replace('_', '-')}="{p.Value.Text}" """)));
         // No more than the buyer may still add, nor than are left (at least 1, so the field stays valid when none).
         var most = Math.Max(1, Math.Min(sale.PerUserLimit - held, remaining));
-        var quantity = sale.PerUserLimit == 1
-            ? H($"""<input type="hidden" name="quantity" value="1">""")
-            : H($"""
-                <label for="quantity">Quantity</label>
-                <input id="quantity" name="quantity" type="number" min="1" max="{most}" value="1" inputmode="numeric">
-                """);
+        // Hidden while the limit is 1 (nothing to choose), but there: the limit may change before the start, and the
+        // script then shows the field (docs/web.md).
+        var one = sale.PerUserLimit == 1 ? Raw(" hidden") : Html.Empty;
+        var quantity = H($"""
+            <label for="quantity" data-role="quantity"{one}>Quantity</label>
+            <input id="quantity" name="quantity" type="number" min="1" max="{most}" value="1" inputmode="numeric" data-role="quantity"{one}>
+            """);
         var disabled = status != SaleStatus.Active || held >= sale.PerUserLimit;
         return H($"""
             <form method="post" action="/sales/{sale.Id}/buy" class="buy" data-role="buy" data-held="{held}" data-limit="{sale.PerUserLimit}"{messages}>

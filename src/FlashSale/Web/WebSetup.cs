@@ -17,6 +17,8 @@ public static class WebSetup
         services.Configure<StaticFileOptions>(o => o.OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "no-cache");
         // Ahead of every other problem writer (ProblemJsonWriter is registered before this): browsers get pages.
         services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter, HtmlProblemWriter>());
+        // Ahead of BadRequestExceptionHandler, which would answer a bound form's refused token in the framework's words.
+        services.Insert(0, ServiceDescriptor.Singleton<Microsoft.AspNetCore.Diagnostics.IExceptionHandler, FormTokenExceptionHandler>());
         services.AddSingleton<IDashboardData, DashboardData>();
         services.AddSingleton<ISaleAdministration, SaleAdministration>();
         return services;

@@ -243,8 +243,14 @@ public abstract class SaleManagementConformance(StorageKind kind) : AdminAppTest
     [InlineData("""{"price":-1}""", "validation_failed")]
     [InlineData("""{"price":1.234}""", "validation_failed")]
     [InlineData("""{"productName":""}""", "validation_failed")]
+    [InlineData("""{"productName":"   "}""", "validation_failed")]   // blank: a card without a name (until 2026-12-06)
+    [InlineData("""{"productName":"\u3000\u2003"}""", "validation_failed")]
     [InlineData("""{"endsAt":"2000-01-01T00:00:00Z"}""", "validation_failed")]
     [InlineData("""{"currency":"usd"}""", "validation_failed")]
+    [InlineData("""{"imageUrl":"http://images.example/phone.png"}""", "validation_failed")]   // the pages load https only (until 2026-12-06 taken)
+    [InlineData("""{"imageUrl":"//images.example/phone.png"}""", "validation_failed")]
+    [InlineData("""{"currency":"UDS"}""", "validation_failed")]   // shaped like a code, none (until 2026-12-06 accepted)
+    [InlineData("""{"currency":"XXX"}""", "validation_failed")]   // ISO's "no currency"
     [InlineData("""{"currency":"JPY","price":100.55}""", "validation_failed")]   // the yen has no minor unit
     [InlineData("""{"price":0.5,"currency":"KRW"}""", "validation_failed")]
     [InlineData("""{"totalStock":"7"}""", "invalid_json")]
@@ -285,10 +291,44 @@ public abstract class SaleManagementConformance(StorageKind kind) : AdminAppTest
     }
 
     [Theory]
+    [InlineData("https://images.example/phone.png")]
+    [InlineData("/images/phone.svg")]
+    public async Task Update_AnImageTheShopCanLoad_IsTaken(string imageUrl)
+    {
+        var saleId = (await Admin.CreateSaleAsync(5, startsAt: Now.AddHours(1), endsAt: Now.AddHours(2))).Id();
+
+        using var response = await Admin.PatchJsonAsync($"/api/v1/admin/sales/{saleId}", $$"""{"imageUrl":"{{imageUrl}}"}""");
+
+        await Api.EnsureAsync(response, HttpStatusCode.OK);
+        Assert.Equal(imageUrl, (await Admin.GetJsonAsync($"/api/v1/admin/sales/{saleId}"))["imageUrl"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("UDS")]   // a typo of USD: three capitals, no currency (until 2026-12-06 a sale was created in it)
+    [InlineData("ZZZ")]
+    [InlineData("XAU")]   // gold, not a currency a price is in
+    [InlineData("XTS")]   // ISO's code for testing
+    public async Task Create_ACodeThatIsNoCurrency_Is400NamingTheCurrency_AndCreatesNothing(string currency)
+    {
+        var before = (await Admin.GetJsonAsync("/api/v1/admin/sales?limit=1000"))["items"]!.AsArray().Count;
+
+        var problem = await Api.ExpectProblemAsync(Admin.PostJsonAsync("/api/v1/admin/sales", $$"""
+            {"sku":"CODE-{{Guid.NewGuid():N}}","productName":"Currency","price":10,"currency":"{{currency}}","totalStock":5,
+             "startsAt":"{{Now.AddMinutes(-1):O}}","endsAt":"{{Now.AddHours(1):O}}"}
+            """), HttpStatusCode.BadRequest, "validation_failed");
+
+        Assert.Equal(["currency"], problem["errors"]!.AsObject().Select(e => e.Key));
+        Assert.Equal(before, (await Admin.GetJsonAsync("/api/v1/admin/sales?limit=1000"))["items"]!.AsArray().Count);
+    }
+
+    [Theory]
     [InlineData("JPY", "100", 100)]
     [InlineData("JPY", "100.00", 100)]
     [InlineData("EUR", "100.55", 100.55)]
     [InlineData("BHD", "1.25", 1.25)]
+    [InlineData("CHF", "749.99", 749.99)]
+    [InlineData("MWK", "1500", 1500)]
+    [InlineData("XCG", "10.50", 10.50)]   // the Caribbean guilder, new in 2025
     public async Task Create_APriceInItsCurrencysMinorUnits_IsAccepted(string currency, string price, decimal stored)
     {
         using var response = await Admin.PostJsonAsync("/api/v1/admin/sales", $$"""

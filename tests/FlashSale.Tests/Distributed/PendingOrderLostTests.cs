@@ -28,11 +28,7 @@ public sealed class PendingOrderLostTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        _record.Proxy.Resume();
-        await _record.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _record.DisposeAsync();
 
     [Fact]
     public async Task AnOrderRedisLostBeforeItWasRecorded_IsNeverAnswered202()

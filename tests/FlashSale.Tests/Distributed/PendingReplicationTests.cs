@@ -105,6 +105,9 @@ public sealed class PendingReplicationTests(ITestOutputHelper output) : IAsyncLi
         // Without a failover the master keeps it: recorded once PostgreSQL is back, and the key's retry learns it.
         await RecordedAsync(sale, 3);
         await _cluster.ContinueAsync(Replica);
+        // The persister's write can land before its ping (every 250 ms while the record is marked down) sees PostgreSQL
+        // answer; until then new attempts, this retry among them, are refused 503 before any decision (CI saw one).
+        await ReadyAsync();
         using var retried = await _admin.WithToken(buyers[2].Token).PurchaseAsync(sale, key: "k-2");
         await Api.EnsureAsync(retried, HttpStatusCode.Created);
         Assert.Equal(7, (await _admin.StockAsync(sale)).Int("remainingStock"));

@@ -35,6 +35,12 @@ public sealed class RebuildPendingTests() : AdminAppTest(new TestApp(kind: Stora
             Assert.Contains("nothing was bought", await Api.DetailAsync(waited), StringComparison.Ordinal);
         }
 
+        // A keyed attempt: the lost state took the key's decision with it, so its earlier outcome is not known until the
+        // rebuild (before 2026-12-06 it read "nothing was bought", as if of the key).
+        var keyed = await Api.ExpectProblemAsync(buyer.PurchaseAsync(stuck, 1, "bought-before-the-loss"), HttpStatusCode.ServiceUnavailable, "unavailable");
+        Assert.True(keyed["outcomeUnknown"]?.GetValue<bool>(), $"the problem was {keyed}");
+        Assert.Contains("retry with the same key", keyed["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+
         Assert.False(App.Services.GetRequiredService<RecordHealth>().IsDown);
         using (var elsewhere = await buyer.PurchaseAsync(other))
         {

@@ -7,7 +7,7 @@ namespace FlashSale.Tests.Infrastructure;
 /// The server's error logs (exceptions included), kept for a test to print when it fails: an unexpected 500 in a fault
 /// drill is otherwise only its status, and the test host's console is not in CI's log.
 /// </summary>
-public sealed class ErrorLog : ILoggerProvider, ILogger
+public sealed class ErrorLog(LogLevel minimum = LogLevel.Error) : ILoggerProvider, ILogger
 {
     private readonly ConcurrentQueue<string> _entries = new();
 
@@ -17,11 +17,11 @@ public sealed class ErrorLog : ILoggerProvider, ILogger
 
     public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
-    public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+    public bool IsEnabled(LogLevel logLevel) => logLevel >= minimum;
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        if (IsEnabled(logLevel) && _entries.Count < 50)
+        if (IsEnabled(logLevel) && _entries.Count < 200)
         {
             _entries.Enqueue($"{logLevel} {eventId.Id} {formatter(state, exception)}{(exception is null ? "" : "\n" + exception)}");
         }

@@ -5,10 +5,14 @@ namespace FlashSale.Tests.Infrastructure;
 
 /// <summary>
 /// The real server as a child process (the built FlashSale.dll), for tests that kill it: an
-/// in-process host cannot be SIGKILLed without killing the test run.
+/// in-process host cannot be SIGKILLed without killing the test run. Also compiled into the drill's tests (linked in
+/// their project file), which run the drill against it as a process: it depends on nothing else of this project.
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
+    /// <summary>The admin password every server process starts with (<c>TestApp</c>'s too).</summary>
+    public const string AdminPassword = "admin-test-password-1";
+
     private readonly Process _process;
     private readonly System.Text.StringBuilder _output = new();
 
@@ -63,9 +67,16 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <paramref name="timeout"/>, then kills it) and returns its exit code and what it wrote to stdout and to stderr.
     /// </summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunUntilExitAsync(string dataPath,
-        IDictionary<string, string>? environment = null, bool asImage = false, TimeSpan? timeout = null)
+        IDictionary<string, string>? environment = null, bool asImage = false, TimeSpan? timeout = null,
+        string[]? extraArguments = null)
     {
-        using var process = Process.Start(StartInfo(dataPath, environment, asImage))!;
+        var info = StartInfo(dataPath, environment, asImage);
+        foreach (var argument in extraArguments ?? [])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
@@ -101,7 +112,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
         info.Environment["Storage__DataPath"] = dataPath;
         info.Environment["Storage__SeedDemoData"] = "false";
-        info.Environment["Admin__Password"] = TestApp.AdminPassword;
+        info.Environment["Admin__Password"] = AdminPassword;
         info.Environment["Auth__SyntheticBuyers__Enabled"] = "true";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
@@ -211,7 +222,10 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>The server built in the same configuration as this test assembly.</summary>
-    public static string ServerDll()
+    public static string ServerDll() => BuiltDll(Path.Combine("src", "FlashSale"), "FlashSale.dll");
+
+    /// <summary>A project's build output in the configuration this test assembly was built in (bin/&lt;Configuration&gt;/net10.0).</summary>
+    public static string BuiltDll(string project, string file)
     {
         var testDir = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
         var configuration = testDir.Parent!.Name; // bin/<Configuration>/net10.0
@@ -221,7 +235,7 @@ public sealed class ServerProcess : IAsyncDisposable
             root = root.Parent;
         }
 
-        var dll = Path.Combine(root!.FullName, "src", "FlashSale", "bin", configuration, "net10.0", "FlashSale.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the server first.", dll);
+        var dll = Path.Combine(root!.FullName, project, "bin", configuration, "net10.0", file);
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build it first.", dll);
     }
 }

@@ -17,6 +17,7 @@ public sealed class TcpProxy : IAsyncDisposable
     private TcpListener? _listener;
     private CancellationTokenSource _cts = new();
     private volatile TaskCompletionSource _flowing = Flowing();
+    private CancellationTokenSource _existing = new();
     private Watch? _watch;
 
     public TcpProxy(string host, int port)
@@ -86,6 +87,12 @@ public sealed class TcpProxy : IAsyncDisposable
         return watch.Seen.Task.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>
+    /// The connections open now stop moving bytes for good, without a word (no reset, no close), while new ones flow: the
+    /// server they led to went away as after a failover to another host, a dead host or a dropped route.
+    /// </summary>
+    public void BlackHoleExisting() => Interlocked.Exchange(ref _existing, new CancellationTokenSource()).Cancel();
+
     /// <summary>Lets the held bytes and connections through.</summary>
     public void Resume() => _flowing.TrySetResult();
 
@@ -136,11 +143,12 @@ public sealed class TcpProxy : IAsyncDisposable
             return;
         }
 
-        _ = PipeAsync(inbound, outbound, ct);
-        _ = PipeAsync(outbound, inbound, ct);
+        var goneAway = Volatile.Read(ref _existing).Token;
+        _ = PipeAsync(inbound, outbound, goneAway, ct);
+        _ = PipeAsync(outbound, inbound, goneAway, ct);
     }
 
-    private async Task PipeAsync(TcpClient from, TcpClient to, CancellationToken ct)
+    private async Task PipeAsync(TcpClient from, TcpClient to, CancellationToken goneAway, CancellationToken ct)
     {
         var buffer = new byte[16 * 1024];
         try
@@ -162,8 +170,13 @@ public sealed class TcpProxy : IAsyncDisposable
                     watch.Seen.TrySetResult();
                 }
 
-                // Read during a stall: held here until it ends.
+                // Read during a stall: held here until it ends. Read after the server went away: held for good.
                 await _flowing.Task.WaitAsync(ct);
+                if (goneAway.IsCancellationRequested)
+                {
+                    await Task.Delay(Timeout.Infinite, ct);
+                }
+
                 await sink.WriteAsync(buffer.AsMemory(0, read), ct);
             }
         }

@@ -14,7 +14,7 @@ namespace FlashSale.Tests.Infrastructure;
 /// </summary>
 public sealed class TestApp : WebApplicationFactory<Program>
 {
-    public const string AdminPassword = "admin-test-password-1";
+    public const string AdminPassword = ServerProcess.AdminPassword;
 
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _ownsStorage;

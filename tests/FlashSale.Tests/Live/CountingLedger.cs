@@ -20,6 +20,8 @@ public sealed class CountingLedger(IPurchaseLedger inner) : IPurchaseLedger
         return inner.GetStockAsync(sale, ct);
     }
 
+    public Task<int> GetHeldAsync(Sale sale, string userId, CancellationToken ct) => inner.GetHeldAsync(sale, userId, ct);
+
     public Task SaleChangedAsync(Sale sale, CancellationToken ct) => inner.SaleChangedAsync(sale, ct);
 
     public Task<CancelOutcome> CancelAsync(Guid orderId, string cancelledBy, CancellationToken ct) =>

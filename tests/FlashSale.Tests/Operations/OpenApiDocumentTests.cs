@@ -48,6 +48,30 @@ public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
         Assert.Null(JsonNode.Parse(await second.Content.ReadAsStringAsync())!["servers"]);   // no host of anyone's in it
     }
 
+    /// <summary>
+    /// A query parameter says what it takes: read by hand as a string, its schema says nothing more. The admin order list's
+    /// limit, cursor and order, the CSV's order and the leaderboard's limit were bare names until 2026-12-06.
+    /// </summary>
+    [Fact]
+    public async Task EveryQueryParameter_SaysWhatItTakes()
+    {
+        var document = await DocumentAsync();
+
+        var bare = document["paths"]!.AsObject()
+            .SelectMany(path => path.Value!.AsObject().SelectMany(operation =>
+                (operation.Value!["parameters"]?.AsArray() ?? [])
+                .Where(p => p!["in"]!.GetValue<string>() == "query" && string.IsNullOrWhiteSpace(p["description"]?.GetValue<string>()))
+                .Select(p => $"{operation.Key} {path.Key} ?{p!["name"]}")))
+            .ToList();
+
+        Assert.True(bare.Count == 0, "without a description: " + string.Join(", ", bare));
+        var orders = Operation(document, "get", "/api/v1/admin/sales/{id}/orders")["parameters"]!.AsArray();
+        Assert.Contains("1-1000", Parameter(orders, "limit")["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("desc", Parameter(orders, "order")["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        var leaderboard = Operation(document, "get", "/api/v1/sales/{id}/leaderboard")["parameters"]!.AsArray();
+        Assert.Contains("1-100", Parameter(leaderboard, "limit")["description"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     private static JsonNode Parameter(JsonArray parameters, string name) =>
         Assert.Single(parameters, p => p!["name"]!.GetValue<string>() == name && p["in"]!.GetValue<string>() == "query")!;
 

@@ -42,13 +42,56 @@ public sealed class StartFailureTests : IDisposable
     [Theory]
     [InlineData("Admin__Password", "secret", "Admin:Password, when set, 8–128 characters")]
     [InlineData("Auth__SigningKey", "short", "Auth:SigningKey must be at least 32 random bytes in base64")]
-    [InlineData("Live__MinInterval", "00:01:00", "The field MinInterval must be between")]
-    [InlineData("Limits__MinRequestBodyGracePeriod", "00:00:01", "The field MinRequestBodyGracePeriod must be between")]
+    // Until 2026-12-06 a value out of range was "The field MinInterval must be between …": the C# name, not the key.
+    [InlineData("Live__MinInterval", "00:01:00",
+        "Live:MinInterval must be from 00:00:00.01 to 00:00:10, not 00:01:00 (environment variable Live__MinInterval).")]
+    [InlineData("Limits__MinRequestBodyGracePeriod", "00:00:01",
+        "Limits:MinRequestBodyGracePeriod must be from 00:00:02 to 00:05:00, not 00:00:01 (environment variable Limits__MinRequestBodyGracePeriod).")]
+    [InlineData("RateLimiting__Rules__per-ip__PermitLimit", "0",
+        "RateLimiting:Rules:per-ip:PermitLimit must be from 1 to 1000000, not 0 (environment variable RateLimiting__Rules__per-ip__PermitLimit).")]
+    [InlineData("ShutdownTimeout", "-00:00:05", "ShutdownTimeout must be from 00:00:00 to 01:00:00, not -00:00:05.")] // until 2026-12-06: 134 at SIGTERM
+    [InlineData("ShutdownTimeout", "60.00:00:00", "ShutdownTimeout must be from 00:00:00 to 01:00:00")]
+    [InlineData("Logging__Format", "jsno", "Logging:Format must be json or text (unset: text), not 'jsno'.")] // until 2026-12-06: text lines
     public async Task ASettingTheServerRefuses_IsNamedInOneLine_AndExits1(string key, string value, string cause)
     {
         var (exit, _, stderr) = await ServerProcess.RunUntilExitAsync(_dataPath, new Dictionary<string, string> { [key] = value });
 
         AssertOneLine(exit, stderr, cause);
+    }
+
+    /// <summary>
+    /// A data folder the server cannot create or write is named with the setting and why. Until 2026-12-06 one that
+    /// was a file said only "The file '…' already exists.", and one on a file system that refuses new files (/proc here,
+    /// a read-only mount in production) was said to be "in use by another process, most likely another FlashSale server".
+    /// </summary>
+    [Theory]
+    [InlineData("file")]
+    [InlineData("/proc")]
+    public async Task ADataFolderThatCannotBeWritten_IsNamedInOneLine_AndExits1(string kind)
+    {
+        Directory.CreateDirectory(_dataPath);
+        var folder = kind == "file" ? Path.Combine(_dataPath, "a-file") : kind;
+        if (kind == "file")
+        {
+            await File.WriteAllTextAsync(folder, "");
+        }
+
+        var (exit, _, stderr) = await ServerProcess.RunUntilExitAsync(folder);
+
+        AssertOneLine(exit, stderr, $"The data folder {folder} (Storage:DataPath) cannot be used: ");
+        Assert.DoesNotContain("in use by another process", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AContentRootThatDoesNotExist_IsNamedInOneLine_AndExits1()
+    {
+        var missing = Path.Combine(_dataPath, "no-such-folder");
+
+        var (exit, _, stderr) = await ServerProcess.RunUntilExitAsync(_dataPath,
+            new Dictionary<string, string> { ["ASPNETCORE_CONTENTROOT"] = missing });
+
+        // Until 2026-12-06 the line was the path alone: "flashsale: /tmp/…/no-such-folder/".
+        AssertOneLine(exit, stderr, $"The content root {missing}/ does not exist. Pass --contentRoot the server's folder");
     }
 
     [Fact]
@@ -57,12 +100,30 @@ public sealed class StartFailureTests : IDisposable
         var (exit, _, stderr) = await ServerProcess.RunUntilExitAsync(_dataPath, new Dictionary<string, string>
         {
             ["Storage__Mode"] = "Distributed",
+            ["Auth__SigningKey"] = Convert.ToBase64String(new byte[48]),
             ["ConnectionStrings__Redis"] = "127.0.0.1:1",
             ["ConnectionStrings__Postgres"] = "Host=127.0.0.1;Port=1;Username=none;Database=none",
         });
 
         // The inner exception's message adds the cause: "Failed to connect to 127.0.0.1:1: Connection refused".
         AssertOneLine(exit, stderr, "Failed to connect to 127.0.0.1:1: Connection refused");
+    }
+
+    /// <summary>
+    /// Distributed in Production without <c>Auth:SigningKey</c>: each instance generated its own key into its own data
+    /// folder, so a token signed by one was refused (401) by every other behind the load balancer (until 2026-12-06).
+    /// </summary>
+    [Fact]
+    public async Task ADistributedServerWithoutASigningKey_SaysSoInOneLine_AndExits1()
+    {
+        var (exit, _, stderr) = await ServerProcess.RunUntilExitAsync(_dataPath, new Dictionary<string, string>
+        {
+            ["Storage__Mode"] = "Distributed",
+            ["ConnectionStrings__Redis"] = "127.0.0.1:1",
+            ["ConnectionStrings__Postgres"] = "Host=127.0.0.1;Port=1;Username=none;Database=none",
+        });
+
+        AssertOneLine(exit, stderr, "Auth:SigningKey is required with Storage:Mode=Distributed");
     }
 
     private static void AssertOneLine(int exit, string stderr, string cause)

@@ -118,6 +118,8 @@ public sealed class ListStockCacheCoalescingTests
 
         public Task<PurchaseOutcome> PurchaseAsync(PurchaseAttempt attempt, CancellationToken ct) => throw new NotSupportedException();
 
+        public Task<int> GetHeldAsync(Sale sale, string userId, CancellationToken ct) => throw new NotSupportedException();
+
         public Task SaleChangedAsync(Sale sale, CancellationToken ct) => throw new NotSupportedException();
 
         public Task<CancelOutcome> CancelAsync(Guid orderId, string cancelledBy, CancellationToken ct) => throw new NotSupportedException();

@@ -160,7 +160,7 @@ public sealed class CachingTokenHandlerTests
         var result = await _handler.ValidateTokenAsync(token, Parameters);
 
         Assert.False(result.IsValid);
-        Assert.IsType<SecurityTokenValidationException>(result.Exception);
+        Assert.IsType<TokenRefusedException>(result.Exception);
         Assert.Equal(0, _handler.Count);
         Assert.False(_handler.TryRecall("Bearer " + token, out _, out _));
     }
@@ -178,7 +178,7 @@ public sealed class CachingTokenHandlerTests
         var refused = await handler.ValidateTokenAsync(revoked, Parameters);
 
         Assert.False(refused.IsValid);
-        Assert.IsType<SecurityTokenValidationException>(refused.Exception);
+        Assert.IsType<TokenRefusedException>(refused.Exception);
         Assert.Equal(1, handler.Count);
         Assert.False(handler.TryRecall("Bearer " + revoked, out _, out _));
         Assert.Equal(["kept", "revoked"], revocation.Asked);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using FlashSale.Common;
 using FlashSale.Storage.Redis;
 using FlashSale.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
@@ -93,6 +94,16 @@ public sealed class StartupConfigurationTests
         Assert.Contains("Auth:ExternalAudience is required with Auth:Authority", Messages(error), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AnExternalAdminRoleWithoutAProvider_StopsTheStart()
+    {
+        await using var app = new TestApp(settings: new Dictionary<string, string?> { ["Auth:ExternalAdminRole"] = "shop-admin" });
+
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains("Auth:ExternalAdminRole is set without Auth:Authority", Messages(error), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("short")] // not base64
     [InlineData("c2l4dGVlbi1ieXRlcy1rZQ==")] // base64 of 16 bytes
@@ -103,6 +114,25 @@ public sealed class StartupConfigurationTests
         var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
 
         Assert.Contains("Auth:SigningKey must be at least 32 random bytes in base64", Messages(error), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")] // made, then the first start stopped before writing it (a full disk)
+    [InlineData("not a key")]
+    [InlineData("c2l4dGVlbi1ieXRlcy1rZQ==")] // base64 of 16 bytes
+    public async Task ADataFoldersSigningKeyFileThatIsNoKey_StopsTheStart_NamingTheFile(string content)
+    {
+        await using var storage = TestStorage.Create(StorageKind.Embedded);
+        Directory.CreateDirectory(storage.DataPath);
+        var file = Path.Combine(storage.DataPath, "signing-key");
+        await File.WriteAllTextAsync(file, content);
+        await using var app = new TestApp(storage: storage);
+
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        // Was "Auth:SigningKey must be at least 32 random bytes…" (a setting nobody set) or a bare FormatException.
+        Assert.Contains($"The signing key in {file} is not base64 of at least 32 bytes", Messages(error), StringComparison.Ordinal);
+        Assert.Equal(content, await File.ReadAllTextAsync(file)); // left for the operator: tokens issued with it may be in use
     }
 
     [Theory]
@@ -117,10 +147,10 @@ public sealed class StartupConfigurationTests
     {
         var options = new DistributedOptions { RequestCommandTimeout = TimeSpan.Parse(timeout, System.Globalization.CultureInfo.InvariantCulture) };
 
-        // The validation the start runs (ValidateDataAnnotations on DistributedOptions).
-        var result = new DataAnnotationValidateOptions<DistributedOptions>(null).Validate(null, options);
+        // The validation the start runs (SettingsValidation on DistributedOptions).
+        var failures = SettingsValidation.Check(options, DistributedOptions.Section);
 
-        Assert.Equal(valid, result.Succeeded);
+        Assert.Equal(valid, !failures.Any());
     }
 
     [Fact]
@@ -139,6 +169,51 @@ public sealed class StartupConfigurationTests
         var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
 
         Assert.Contains("Distributed:RequestCommandTimeout must be whole seconds", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A value out of range is named as the operator sets it: the key, its environment variable and the value given.
+    /// Until 2026-12-06 the message named the C# property ("The field MaxPerRequest must be between 1 and 100000"), and
+    /// a nested group's values (<c>Auth:SyntheticBuyers</c>) were not checked at all.
+    /// </summary>
+    [Theory]
+    [InlineData("Auth:SyntheticBuyers:MaxPerRequest", "0",
+        "Auth:SyntheticBuyers:MaxPerRequest must be from 1 to 100000, not 0 (environment variable Auth__SyntheticBuyers__MaxPerRequest).")]
+    [InlineData("Auth:TokenLifetime", "00:00:30",
+        "Auth:TokenLifetime must be from 00:01:00 to 30.00:00:00, not 00:00:30 (environment variable Auth__TokenLifetime).")]
+    [InlineData("Auth:PasswordHashing:MaxWait", "00:01:00",
+        "Auth:PasswordHashing:MaxWait must be from 00:00:00.01 to 00:00:30, not 00:01:00 (environment variable Auth__PasswordHashing__MaxWait).")]
+    [InlineData("Auth:Issuer", "", "The Auth:Issuer field is required (environment variable Auth__Issuer).")]
+    [InlineData("Sales:ListStockMaxAge", "00:02:00", "Sales:ListStockMaxAge must be from 00:00:00 (off: exact on every request) to 00:01:00 (environment variable Sales__ListStockMaxAge).")]
+    public async Task AValueOutOfRange_StopsTheStart_NamingItsKeyAndEnvironmentVariable(string key, string value, string message)
+    {
+        await using var app = new TestApp(settings: new Dictionary<string, string?> { [key] = value });
+
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains(message, Messages(error), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ALeaseSettingOutOfRange_StopsTheStart_NamingItsKey()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Redis"] = "127.0.0.1:1", // never connected: the start stops before anything is
+            ["ConnectionStrings:Postgres"] = "Host=127.0.0.1;Port=1;Username=none;Database=none",
+            ["RateLimiting:Leases:MaxPermits"] = "0",
+            ["RateLimiting:Leases:MaxShare"] = "1.5",
+        }).Build();
+        using var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddDistributedStorage(configuration)
+            .BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("RateLimiting:Leases:MaxPermits must be from 1 to 100000, not 0 (environment variable RateLimiting__Leases__MaxPermits).",
+            error.Message, StringComparison.Ordinal);
+        Assert.Contains("RateLimiting:Leases:MaxShare must be from 0 to 1, not 1.5 (environment variable RateLimiting__Leases__MaxShare).",
+            error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("The field", error.Message, StringComparison.Ordinal);
     }
 
     private static async Task<HttpStatusCode> SignInAsync(TestApp app, string password, string username = "admin")

@@ -32,7 +32,7 @@ public sealed class TokenForgeryTests : IAsyncLifetime
 
     public static TheoryData<string> Forgeries() => new(
         "alg none", "alg none admin", "wrong key", "expired", "expired beyond the 30 s skew", "not yet valid", "wrong audience",
-        "wrong issuer", "HS512 with the right key", "no expiry", "payload changed after signing", "signature stripped");
+        "wrong issuer", "HS512 with the right key", "no expiry", "payload changed after signing", "signature stripped", "stale stamp");
 
     [Theory]
     [MemberData(nameof(Forgeries))]
@@ -69,6 +69,55 @@ public sealed class TokenForgeryTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, bought.StatusCode);
         Assert.Equal(HttpStatusCode.Created, skewed.StatusCode); // 10 s past expiry is inside the 30 s skew
         Assert.Equal(HttpStatusCode.OK, minted.StatusCode);
+    }
+
+    [Fact]
+    public async Task AnExpiredToken_SaysWhenItExpired_InUtc()
+    {
+        var problem = await Api.ExpectProblemAsync(_admin.WithToken(Forge("expired", Roles.Buyer)).GetAsync("/api/v1/me/orders"),
+            HttpStatusCode.Unauthorized, "unauthorized");
+
+        // Not the invariant culture's "12/06/2026 12:15:19": month/day order, no zone. The forger's "expired" is 5 minutes ago.
+        var detail = problem["detail"]!.GetValue<string>();
+        var at = System.Text.RegularExpressions.Regex.Match(detail, @"^The token expired at (\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z); sign in again");
+        Assert.True(at.Success, detail);
+        var expiredAt = DateTimeOffset.Parse(at.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(expiredAt, DateTimeOffset.UtcNow.AddMinutes(-6), DateTimeOffset.UtcNow.AddMinutes(-4));
+    }
+
+    [Fact]
+    public async Task ATokenNotYetValid_SaysFromWhen_InUtc()
+    {
+        var problem = await Api.ExpectProblemAsync(_admin.WithToken(Forge("not yet valid", Roles.Buyer)).GetAsync("/api/v1/me/orders"),
+            HttpStatusCode.Unauthorized, "unauthorized");
+
+        // Was "The token is not valid before '12/06/2026 15:22:40'": month/day order, no zone. The forger's is 5 minutes ahead.
+        var detail = problem["detail"]!.GetValue<string>();
+        var from = System.Text.RegularExpressions.Regex.Match(detail, @"^The token is not valid before (\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z);");
+        Assert.True(from.Success, detail);
+        var validFrom = DateTimeOffset.Parse(from.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(validFrom, DateTimeOffset.UtcNow.AddMinutes(4), DateTimeOffset.UtcNow.AddMinutes(6));
+    }
+
+    [Fact]
+    public async Task ATokenForAnotherAudience_SaysSo_WithoutANullAudience()
+    {
+        var problem = await Api.ExpectProblemAsync(_admin.WithToken(Forge("wrong audience", Roles.Buyer)).GetAsync("/api/v1/me/orders"),
+            HttpStatusCode.Unauthorized, "unauthorized");
+
+        // Was "The audience '(null)' is invalid", though the token named one ("another-api").
+        Assert.Equal("The token was issued for another audience, not this server's API.", problem["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ATokenOfChangedCredentials_SaysToSignInAgain()
+    {
+        var problem = await Api.ExpectProblemAsync(_admin.WithToken(Forge("stale stamp", Roles.Buyer)).GetAsync("/api/v1/me/orders"),
+            HttpStatusCode.Unauthorized, "unauthorized");
+
+        // Was "The token is not valid.", as for garbage: nothing told the client that signing in again would do.
+        Assert.Equal("The token was issued under credentials that have changed since (a new password or role); sign in again.",
+            problem["detail"]!.GetValue<string>());
     }
 
     public static TheoryData<string> Callers() => new("no token", "buyer token", "forged admin token");
@@ -133,7 +182,7 @@ public sealed class TokenForgeryTests : IAsyncLifetime
             [AppClaims.Name] = "forger",
             [AppClaims.Role] = role,
             // A synthetic buyer's claims (the admin's credential stamp): the token is what the server mints, but for its flaw.
-            [AppClaims.CredentialStamp] = AdminClaim(AppClaims.CredentialStamp),
+            [AppClaims.CredentialStamp] = flaw == "stale stamp" ? new string('0', 32) : AdminClaim(AppClaims.CredentialStamp),
             [AppClaims.MintedBy] = AdminClaim(AppClaims.Subject),
         };
         var descriptor = new SecurityTokenDescriptor

@@ -164,6 +164,44 @@ public sealed class PostgresRecordFenceTests : RecordDatabaseTest
     }
 
     /// <summary>
+    /// The same entries written by two persisters at once (a claim of entries whose first persister was slow, or two
+    /// instances under one consumer name): the second waits for the sale's lock while the first commits them. They are
+    /// present, not refused: its statement's snapshot, taken before the lock, does not see them, while the buyers' counts
+    /// read after it do, so each order was counted twice and refused as over the limit (or the stock) — an order in the
+    /// record answered as refused, and the sale's state dropped and rebuilt for nothing.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TheSameBatchWaitingForItsOwnCommit_IsPresent_NotOverdrawn(bool forTheStock)
+    {
+        await OpenSaleAsync(totalStock: forTheStock ? 2 : 100, perUserLimit: 1);
+        var epoch = await _record.LedgerEpochAsync(_sale, CancellationToken.None);
+        DecidedOrder[] batch = [Decided("a", epoch: epoch), Decided("b", epoch: epoch)];
+        Task<BatchOutcome> waiting;
+        await using (var firstPersister = await Db.OpenConnectionAsync())
+        {
+            await using var tx = await firstPersister.BeginTransactionAsync();
+            await using (var insert = new NpgsqlCommand(PostgresOrderRecord.InsertSql, firstPersister, tx))
+            {
+                PostgresOrderRecord.AddInsertParameters(insert.Parameters, batch);
+                await insert.ExecuteNonQueryAsync();
+            }
+
+            waiting = _record.InsertBatchAsync(batch, CancellationToken.None);
+            await Task.Delay(300);
+            Assert.False(waiting.IsCompleted, "the batch did not wait for the sale's lock");
+            await tx.CommitAsync();
+        }
+
+        var outcome = await waiting;
+        Assert.Empty(outcome.Overdrawn);
+        Assert.All(batch, o => Assert.True(outcome.Present[o.Order.Id]));
+        Assert.Equal(2, await ConfirmedUnitsAsync());
+        Assert.Equal(2, await CountedUnitsAsync());
+    }
+
+    /// <summary>
     /// A second order under a buyer's recorded Idempotency-Key fits the stock and the limit, and only the key's unique
     /// index leaves it out: the ledger that decided it did not know the key (a lagged replica promoted), so it is refused
     /// as a disagreement, which has the persister drop and rebuild that state. A refusal by another constraint (a limit-one

@@ -18,8 +18,10 @@ public sealed class AdminPagesBuyerRefusalTests() : AdminAppTest(new TestApp())
 
     [Theory]
     [InlineData("/admin")]
+    [InlineData("/admin/live")]
     [InlineData("/admin/sales/new")]
     [InlineData("/admin/sales/{sale}")]
+    [InlineData("/admin/sales/{sale}/live")]
     [InlineData("/admin/sales/{sale}/edit")]
     [InlineData("/admin/sales/{sale}/end")]
     [InlineData("/admin/sales/{unsold}/delete")]

@@ -45,13 +45,46 @@ public sealed partial class DashboardSalesTableTests() : AdminAppTest(new TestAp
     }
 
     [Theory]
-    [InlineData("x")]
-    [InlineData("1.2.3")]
-    public async Task AnOlderLinkThePageDidNotGive_Is400(string before)
+    [InlineData("/admin", "x")]
+    [InlineData("/admin", "1.2.3")]
+    [InlineData("/admin/live", "x")]
+    [InlineData("/admin/live", "1.2.3")]
+    public async Task AnOlderLinkThePageDidNotGive_Is400(string path, string before)
     {
-        using var response = await Admin.GetAsync($"/admin?before={before}");
+        using var response = await Admin.GetAsync($"{path}?before={before}");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task TheLiveParts_ListThePagesRows_InItsOrder_ForEachPage()
+    {
+        var now = DateTimeOffset.UtcNow;
+        for (var i = 0; i < PerPage + 2; i++)
+        {
+            await Admin.CreateSaleAsync(5, startsAt: now.AddHours(-i), endsAt: now.AddHours(-i + 48));
+        }
+
+        var first = await PageAsync("/admin");
+        var older = WebUtility.HtmlDecode(OlderLink().Match(first).Groups[1].Value);
+        var second = await PageAsync(older);
+
+        // What the script takes in (app.js: refresh): the page's parts, drawn from a fresh read, for the same page of the table.
+        var liveFirst = await PageAsync("/admin/live");
+        var liveSecond = await PageAsync(older.Replace("/admin?", "/admin/live?", StringComparison.Ordinal));
+
+        Assert.Equal(Rows(first), Rows(liveFirst));
+        Assert.Equal(Rows(second), Rows(liveSecond));
+        Assert.Equal(older, WebUtility.HtmlDecode(OlderLink().Match(liveFirst).Groups[1].Value));
+        Assert.Contains("Newest sales", liveSecond, StringComparison.Ordinal);
+        foreach (var part in new[] { "figures", "panels", "table", "pager" })
+        {
+            Assert.Contains($"data-part=\"{part}\"", first, StringComparison.Ordinal);
+            Assert.Contains($"data-part=\"{part}\"", liveFirst, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("<html", liveFirst, StringComparison.Ordinal);
+        Assert.Contains("data-refresh=\"/admin/live\"", first, StringComparison.Ordinal);
     }
 
     private async Task<string> PageAsync(string path)

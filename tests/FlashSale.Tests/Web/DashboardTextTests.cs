@@ -4,7 +4,7 @@ using FlashSale.Tests.Infrastructure;
 
 namespace FlashSale.Tests.Web;
 
-/// <summary>What the dashboard says: sale dates with the year when it is not this one; a bad link's error in words.</summary>
+/// <summary>What the dashboard says: sale dates with the year when it is not this one; "1 unit"; a bad link's error in words.</summary>
 public sealed class DashboardTextTests() : AdminAppTest(new TestApp())
 {
     [Fact]
@@ -22,6 +22,23 @@ public sealed class DashboardTextTests() : AdminAppTest(new TestApp())
         Assert.Contains($"4 Mar {now.Year + 1}, 10:00", page, StringComparison.Ordinal);
         Assert.Contains(thisYear.ToString("d MMM, 00:01", CultureInfo.InvariantCulture), page, StringComparison.Ordinal);
         Assert.DoesNotContain(thisYear.ToString($"d MMM '{now.Year}', 00:01", CultureInfo.InvariantCulture), page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TopProducts_SayOneUnit_NotOneUnits()
+    {
+        var one = (await Admin.CreateSaleAsync(5, currency: "SEK"))["id"]!.GetValue<string>();
+        var buyers = await Admin.MintBuyersAsync(1);
+        using (var bought = await Admin.WithToken(buyers[0].Token).PurchaseAsync(one))
+        {
+            await Api.EnsureAsync(bought, HttpStatusCode.Created);
+        }
+
+        using var response = await Admin.GetAsync("/admin");
+        var page = await response.Content.ReadAsStringAsync();
+
+        Assert.Contains("""<span class="muted small">1 unit</span>""", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("1 units", page, StringComparison.Ordinal);
     }
 
     [Fact]

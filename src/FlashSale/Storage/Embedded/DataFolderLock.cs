@@ -15,14 +15,27 @@ public sealed class DataFolderLock : IDisposable
 
     private DataFolderLock(FileStream held) => _held = held;
 
-    /// <summary>Takes the folder's lock, or throws naming the folder and what holds it.</summary>
+    /// <summary>
+    /// Creates the folder and takes its lock, or throws naming the folder and what is wrong: another process holds it,
+    /// or the folder cannot be created or written (a file of that name, a read-only file system, no permission).
+    /// </summary>
     public static DataFolderLock Take(string folder)
     {
         var path = Path.Combine(folder, FileName);
         FileStream held;
         try
         {
+            // Owner-only when this process makes it (DataFolder): it holds every password hash and the keys.
+            DataFolder.Create(folder);
             held = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && !Writable(folder))
+        {
+            // Until 2026-12-06 any IOException here was taken for another server's lock: a folder on a read-only file
+            // system was said to be "in use by another process", and one that could not be created named only the path.
+            throw new InvalidOperationException(
+                $"The data folder {folder} (Storage:DataPath) cannot be used: {e.Message} Give Storage:DataPath a folder this " +
+                "process can create and write.", e);
         }
         catch (IOException e)
         {
@@ -46,6 +59,23 @@ public sealed class DataFolderLock : IDisposable
         }
 
         return new DataFolderLock(held);
+    }
+
+    /// <summary>Whether a file can be created in <paramref name="folder"/>: when it can, the lock is another process's.</summary>
+    private static bool Writable(string folder)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+            var probe = Path.Combine(folder, $".flashsale-probe-{Guid.NewGuid():N}");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     public void Dispose() => _held.Dispose();

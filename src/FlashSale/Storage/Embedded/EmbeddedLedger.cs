@@ -135,6 +135,20 @@ public sealed partial class EmbeddedLedger(
             ? new StockLevel(book.Sale.TotalStock, book.Remaining)
             : new StockLevel(sale.TotalStock, sale.TotalStock));
 
+    /// <summary>The book's count, reservations awaiting their commit included: what the next decision counts.</summary>
+    public Task<int> GetHeldAsync(Sale sale, string userId, CancellationToken ct)
+    {
+        if (!_books.TryGetValue(sale.Id, out var book))
+        {
+            return Task.FromResult(0);
+        }
+
+        lock (book.Gate)
+        {
+            return Task.FromResult(book.HeldBy(userId));
+        }
+    }
+
     public Task SaleChangedAsync(Sale sale, CancellationToken ct)
     {
         var book = _books.GetOrAdd(sale.Id, _ => new SaleBook(sale, sale.TotalStock));

@@ -15,7 +15,6 @@ public sealed class SqliteDatabase : IDisposable
     public SqliteDatabase(IOptions<StorageOptions> options)
     {
         var folder = Path.GetFullPath(options.Value.DataPath);
-        Directory.CreateDirectory(folder);
         _folderLock = DataFolderLock.Take(folder);
         FilePath = Path.Combine(folder, "flashsale.db");
         _connectionString = new SqliteConnectionStringBuilder

@@ -132,7 +132,9 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db, SaleChangeListener?
     /// when the sale's confirmed units (<c>sale_units</c>, kept by triggers on orders, its row locked with the sale's:
     /// read as locked, its latest version) plus the batch's
     /// earlier entries within their limit would exceed the stock; once one does not fit, no later one does (no later
-    /// buyer passes an earlier one). An entry already recorded (a redelivery) is left out of both sums, and is present.
+    /// buyer passes an earlier one). An entry already recorded (a redelivery) is left out of both sums, and is present;
+    /// which are is read after the lock too (<c>orders_present</c>, migration 10): the same entries committed by another
+    /// persister while this one waited (a claim of a slow one's entries) were counted twice and refused until 2026-12-06.
     /// Each entry decided here comes back with its verdict (0 inserted, 1 over the stock, 2 over the limit, 3 left out
     /// by a unique constraint), with the sale's stock and limit; an entry of another epoch or already present does
     /// not come back.</item>
@@ -145,7 +147,7 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db, SaleChangeListener?
         WITH sale AS (SELECT s.ledger_epoch, s.total_stock, s.per_user_limit, u.confirmed AS confirmed_units
                       FROM sales s JOIN sale_units u ON u.sale_id = s.id WHERE s.id = $13
                       FOR NO KEY UPDATE OF s FOR UPDATE OF u),
-        fresh AS (
+        batch AS (
             SELECT d.*, sale.total_stock, sale.per_user_limit, sale.confirmed_units
             FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::numeric[], $7::text[],
                         $8::timestamptz[], $9::int[], $10::text[], $11::boolean[], $12::bigint[]) WITH ORDINALITY
@@ -153,7 +155,12 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db, SaleChangeListener?
                       idempotency_key, limit_one, epoch, n)
                  LEFT JOIN sale ON true
             WHERE (d.epoch IS NULL OR d.epoch = sale.ledger_epoch)
-              AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = d.id)
+        ),
+        recorded AS (
+            SELECT id FROM orders_present(ARRAY(SELECT id FROM batch))
+        ),
+        fresh AS (
+            SELECT b.* FROM batch b WHERE NOT EXISTS (SELECT 1 FROM recorded r WHERE r.id = b.id)
         ),
         held AS (
             SELECT buyer AS user_id, units FROM sale_buyers_units($13, ARRAY(SELECT DISTINCT user_id FROM fresh))
@@ -244,6 +251,9 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db, SaleChangeListener?
     /// else why not. The caller bounds the wait and does not start another while one is outstanding.
     /// </summary>
     public async Task<Exception?> PingUncancelledAsync() => (await Uncancelled("SELECT 1", null)).Failure;
+
+    /// <summary>Closes the pool's idle connections, and its busy ones as they are returned: the next open connects afresh.</summary>
+    public void ClearPool() => db.Clear();
 
     private async Task<(object? Answer, Exception? Failure)> Uncancelled(string sql, Guid? parameter)
     {

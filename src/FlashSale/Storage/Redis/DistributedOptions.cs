@@ -58,6 +58,20 @@ public sealed class DistributedOptions
     [Range(typeof(TimeSpan), "00:00:00.005", "00:00:10")]
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// How often each instance's persister pings PostgreSQL while the record answers (a ping unanswered in 2 s, or a failed
+    /// write, marks it down: new purchases are refused before any decision).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan RecordPing { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How often while it is marked down: the first answer marks it up again, as does any batch the persister commits
+    /// meanwhile (one written before the outage was noticed and held by it).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan RecordPingWhileDown { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Outbox entries delivered to a consumer and not acknowledged for this long are claimed by another (XAUTOCLAIM).</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan ClaimIdle { get; set; } = TimeSpan.FromSeconds(15);
@@ -123,7 +137,7 @@ public sealed class DistributedOptions
     /// </summary>
     public bool RememberSales { get; set; } = true;
 
-    /// <summary>This instance's consumer name in the outbox group; default host-pid-random.</summary>
+    /// <summary>This instance's consumer name in the outbox group; unset or blank: host-pid-random.</summary>
     public string? ConsumerName { get; set; }
 
     /// <summary>Test hook: the process kills itself after a PostgreSQL commit, before the XACK.</summary>

@@ -1,3 +1,4 @@
+using FlashSale.Common;
 using FlashSale.Accounts;
 using FlashSale.Admin;
 using FlashSale.Live;
@@ -61,7 +62,7 @@ public static class DistributedStorageSetup
                 "Storage:Mode=Distributed needs ConnectionStrings:Redis (host:port[,host:port…]) and ConnectionStrings:Postgres.");
         }
 
-        services.AddOptions<DistributedOptions>().BindConfiguration(DistributedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DistributedOptions>().BindConfiguration(DistributedOptions.Section).ValidateSettings(DistributedOptions.Section).ValidateOnStart();
         services.AddSingleton(_ => NpgsqlDataSource.Create(PostgresConnectionString(postgres)));
         services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(RedisConfiguration(redisConfig)));
         services.AddSingleton(sp => new PostgresRequests(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<RecordHealth>(),
@@ -107,7 +108,7 @@ public static class DistributedStorageSetup
         // Rate limits counted in Redis, shared by all instances, under this deployment's namespace.
         var ns = configuration[$"{DistributedOptions.Section}:{nameof(DistributedOptions.Namespace)}"] ?? new DistributedOptions().Namespace;
         services.AddOptions<RedisRateLimiterOptions>().Bind(configuration.GetSection(RedisRateLimiterOptions.LeasesSection))
-            .Configure(o => o.KeyPrefix = ns + ":").ValidateDataAnnotations().ValidateOnStart();
+            .Configure(o => o.KeyPrefix = ns + ":").ValidateSettings(RedisRateLimiterOptions.LeasesSection).ValidateOnStart();
         services.AddRedisRateLimiter();
 
         // Cookie and antiforgery keys shared by all instances: a cookie issued by one is read by every other.

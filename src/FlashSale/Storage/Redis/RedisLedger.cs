@@ -34,10 +34,10 @@ public sealed partial class RedisLedger(
     IOptions<DistributedOptions> options,
     ILogger<RedisLedger> log) : IPurchaseLedger
 {
-    private const string RecordDown = "Orders cannot be recorded right now; nothing was bought. Try again shortly.";
     private const string LedgerDown = "The purchase ledger is unreachable; if this attempt carried an Idempotency-Key, retry with the same key to learn its outcome.";
     private const string LedgerUnreachable = "The purchase ledger is unreachable; this attempt was not sent to it, so nothing was bought. Try again shortly.";
     private const string PendingUnconfirmed = "The order was decided but is not recorded yet, and its safekeeping in Redis (its outbox entry, a replica's copy) could not be confirmed; if this attempt carried an Idempotency-Key, retry with the same key to learn its outcome.";
+    private const string RebuildPendingKeyUnknown = "This sale is being rebuilt from the record by another instance; this attempt bought nothing, but this Idempotency-Key's earlier outcome cannot be looked up until it is: retry with the same key shortly to learn it.";
     private const string LedgerRefused = "The purchase ledger refused this attempt before deciding it (Redis is moving or restoring this sale's data); nothing was bought. Try again shortly.";
 
     /// <summary>
@@ -65,14 +65,17 @@ public sealed partial class RedisLedger(
             return PurchaseOutcome.Rejected.SoldOut(0);
         }
 
-        if (health.IsDown)
-        {
-            // Fail closed before deciding: nobody could record the order (G3, G7).
-            return new PurchaseOutcome.Unavailable(RecordDown);
-        }
-
         try
         {
+            if (health.IsDown)
+            {
+                // Fail closed before deciding: nobody could record the order (G3, G7). A keyed attempt is told what its
+                // key holds (RedisLedger.RecordDown.cs).
+                return attempt.IdempotencyKey is { } key
+                    ? await AnswerKeyedWhileRecordDownAsync(attempt, key, ct)
+                    : new PurchaseOutcome.Unavailable(RecordDown);
+            }
+
             var rebuilt = false;
             var firstTry = Stopwatch.GetTimestamp();
             var backoff = RefusedFirstBackoff;
@@ -162,12 +165,25 @@ public sealed partial class RedisLedger(
         catch (SaleRebuildPendingException ex)
         {
             // Not the record failing: this sale's state is being restored elsewhere. The record stays up for every other sale.
-            return new PurchaseOutcome.Unavailable(ex.Message);
+            // Nothing was decided; but the state's loss took the key's decision with it, so a keyed retry of an attempt
+            // that bought (its order in the record alone until the rebuild) must not read "nothing was bought" as the key's.
+            return attempt.IdempotencyKey is null
+                ? new PurchaseOutcome.Unavailable(ex.Message)
+                : new PurchaseOutcome.Unavailable(RebuildPendingKeyUnknown, OutcomeUnknown: true);
         }
-        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or StoreUnavailableException)
         {
-            health.MarkDown();
-            return new PurchaseOutcome.Unavailable(RecordDown);
+            // Only where the sale's state was missing (its rebuild, a retired sale's lookup): nothing was decided, and a
+            // key's earlier order, if any, is in the record alone, which did not answer. (StoreUnavailableException: the
+            // record's requests refused at once, marked down since this attempt passed the check above.)
+            if (ex is not StoreUnavailableException)
+            {
+                health.MarkDown();
+            }
+
+            return attempt.IdempotencyKey is null
+                ? new PurchaseOutcome.Unavailable(RecordDown)
+                : new PurchaseOutcome.Unavailable(RecordDownKeyUnknown, OutcomeUnknown: true);
         }
     }
 

@@ -78,9 +78,11 @@ public sealed class LedgerScripts
 
     public RedisScript Stale { get; } = new("stale");
 
+    public RedisScript Peek { get; } = new("peek");
+
     public async Task LoadAsync(IConnectionMultiplexer redis)
     {
-        foreach (var script in new[] { Purchase, Cancel, Sale, Rebuild, Reset, Withdraw, Measure, Retire, Stale })
+        foreach (var script in new[] { Purchase, Cancel, Sale, Rebuild, Reset, Withdraw, Measure, Retire, Stale, Peek })
         {
             await script.LoadAsync(redis);
         }

@@ -1,0 +1,41 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace FlashSale.Common;
+
+/// <summary>
+/// A request body's instants (a sale's <c>startsAt</c>, <c>endsAt</c>) as ISO 8601 with their offset (<c>Z</c> or
+/// <c>±hh:mm</c>), as the OpenAPI document's <c>date-time</c> says. The serializer's own reading takes a time without
+/// an offset, or a bare date, in the server's time zone: the same request made a different sale on a server set to
+/// another zone. Refused instead, like the lists' <c>endsAfter</c>.
+/// </summary>
+internal sealed class InstantConverter : JsonConverter<DateTimeOffset>
+{
+    public const string Expected = "Expected an ISO 8601 date and time with its offset, such as 2026-12-06T08:00:00Z.";
+
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.String || !reader.TryGetDateTimeOffset(out var instant) || !HasOffset(reader.GetString()!))
+        {
+            throw new JsonException(Expected);
+        }
+
+        return instant;
+    }
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value);
+
+    /// <summary>A time part (after the 'T') that ends in 'Z' or carries a '+' or '-' offset.</summary>
+    private static bool HasOffset(string text)
+    {
+        var t = text.IndexOf('T', StringComparison.Ordinal);
+        if (t <= 0)
+        {
+            return false;
+        }
+
+        var time = text.AsSpan(t + 1);
+        return time.EndsWith('Z') || time.IndexOfAny('+', '-') >= 0;
+    }
+}

@@ -1,0 +1,56 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using FlashSale.Tests.Admin;
+using FlashSale.Tests.Infrastructure;
+
+namespace FlashSale.Tests.Web;
+
+/// <summary>
+/// <c>GET /admin/sales/{id}/live</c>: the admin sale page's record parts drawn again from a fresh read (what its script
+/// takes in, app.js: Sale.record), the same parts as the page draws.
+/// </summary>
+public sealed class AdminSaleLiveTests() : AdminAppTest(new TestApp())
+{
+    private static readonly string[] Parts = ["revenue", "orders", "sold-out-in", "recorded", "panels", "latest-orders"];
+
+    [Fact]
+    public async Task TheLiveParts_AreThePagesRecordParts_FromAFreshRead()
+    {
+        var (saleId, _, _) = await Admin.SaleWithOrdersAsync(stock: 5, buyers: 1);
+        var page = await PageAsync($"/admin/sales/{saleId}");
+        Assert.Contains($"data-refresh=\"/admin/sales/{saleId}/live\"", page, StringComparison.Ordinal);
+
+        var buyer = (await Admin.MintBuyersAsync(1))[0];
+        await Admin.WithToken(buyer.Token).BoughtAsync(saleId);
+        var live = await PageAsync($"/admin/sales/{saleId}/live");
+
+        Assert.DoesNotContain("<html", live, StringComparison.Ordinal);
+        foreach (var part in Parts)
+        {
+            Assert.Single(PartTag(part).Matches(page));
+            Assert.Single(PartTag(part).Matches(live));
+        }
+
+        // The page as drawn had one order; the fresh read has the second.
+        Assert.Contains("data-part=\"revenue\">10.00 USD<", page, StringComparison.Ordinal);
+        Assert.Contains("data-part=\"revenue\">20.00 USD<", live, StringComparison.Ordinal);
+        Assert.Contains("data-part=\"orders\">2<", live, StringComparison.Ordinal);
+        Assert.Contains("data-record-sold=\"2\"", live, StringComparison.Ordinal);
+        Assert.Equal(2, Regex.Count(live, "/admin/orders/[0-9a-f-]{36}/cancel"));
+    }
+
+    [Theory]
+    [InlineData("00000000-0000-0000-0000-000000000001")]
+    [InlineData("not-an-id")]
+    public async Task AnUnknownSale_Is404SaleNotFound(string id) =>
+        await Api.ExpectProblemAsync(Admin.GetAsync($"/admin/sales/{id}/live"), HttpStatusCode.NotFound, "sale_not_found");
+
+    private async Task<string> PageAsync(string path)
+    {
+        using var response = await Admin.GetAsync(path);
+        await Api.EnsureAsync(response, HttpStatusCode.OK);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    private static Regex PartTag(string part) => new($"data-part=\"{Regex.Escape(part)}\"");
+}
