@@ -118,18 +118,27 @@ public sealed partial class OutboxPersister
         }
     }
 
-    /// <summary>Folds the pending stats changes of recorded batches into the aggregates (any instance's: SKIP LOCKED).</summary>
-    private async Task CatchUpStatsAsync(CancellationToken ct)
+    /// <summary>
+    /// Starts folding the pending stats changes of recorded batches into the aggregates (any instance's: SKIP LOCKED),
+    /// unless a catch-up of this instance is already at it. It runs beside the recording of orders, never in its way:
+    /// awaited by the loop that writes batches, a catch-up held up (on a connection whose server went silent it waits out
+    /// its 30 s command timeout) held every order decided meanwhile, answered 202 pending instead of 201.
+    /// </summary>
+    private void StartStatsCatchUp(CancellationToken ct)
     {
-        if (!await _catchUp.WaitAsync(0, ct))
-        {
-            return; // Another pump of this instance is at it.
-        }
-
-        try
+        if (_catchUp.Wait(0, CancellationToken.None))
         {
             Volatile.Write(ref _uncounted, 0);
             _lastCatchUp = Stopwatch.GetTimestamp();
+            _ = Task.Run(() => CatchUpStatsAsync(ct), CancellationToken.None);
+        }
+    }
+
+    /// <summary>The catch-up <see cref="StartStatsCatchUp"/> started, holding <see cref="_catchUp"/>.</summary>
+    private async Task CatchUpStatsAsync(CancellationToken ct)
+    {
+        try
+        {
             // A backlog (after an outage, or batches of instances that stopped) goes in bounded steps, a few per call.
             for (var round = 0; round < CatchUpMaxRounds && await record.CatchUpStatsAsync(CatchUpMaxBatches, ct) == CatchUpMaxBatches; round++)
             {
@@ -144,6 +153,11 @@ public sealed partial class OutboxPersister
         {
             // Nothing is lost: the pending rows stay, are counted by every stats read, and fold at the next catch-up.
             LogCatchUpFailed(ex.Message);
+        }
+        catch (Exception) when (ct.IsCancellationRequested)
+        {
+            // Stopping (cancelled, or the record disposed under it): the pending rows stay for the next start or another
+            // instance.
         }
         finally
         {

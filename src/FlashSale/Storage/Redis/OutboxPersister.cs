@@ -110,7 +110,7 @@ public sealed partial class OutboxPersister(
                 await Task.WhenAll(targets.Select(sale => PumpAsync(sale, claim, stoppingToken)));
                 if (Volatile.Read(ref _uncounted) > 0 && Stopwatch.GetElapsedTime(_lastCatchUp) >= CatchUpWhenIdle)
                 {
-                    await CatchUpStatsAsync(stoppingToken);
+                    StartStatsCatchUp(stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -309,7 +309,7 @@ public sealed partial class OutboxPersister(
 
                 if (Interlocked.Increment(ref _uncounted) >= CatchUpAfterBatches)
                 {
-                    await CatchUpStatsAsync(ct);
+                    StartStatsCatchUp(ct);
                 }
 
                 if (entries.Length < LingerBelow && _options.PersisterLinger > TimeSpan.Zero)
