@@ -159,6 +159,11 @@ public sealed partial class OutboxPersister
             // Stopping (cancelled, or the record disposed under it): the pending rows stay for the next start or another
             // instance.
         }
+        catch (Exception ex)
+        {
+            // A bug: logged whole, as no one awaits this task; the pending rows stay for the next catch-up.
+            LogCatchUpFailed(ex.ToString());
+        }
         finally
         {
             _catchUp.Release();
