@@ -54,7 +54,9 @@ public sealed class PostgresOrderRecord(NpgsqlDataSource db, SaleChangeListener?
         {
             // Rows already there (a redelivery, or another persister's commit during this statement, which its
             // snapshot could not see): a fresh statement sees them. Missing still means a constraint refused it.
-            await using (var again = db.CreateCommand("SELECT id FROM orders WHERE id = ANY($1)"))
+            // Through orders_present, planned at every call: this statement, auto-prepared on its connection, could
+            // keep a generic plan made while the table was small (a sequential scan), as that function's query did.
+            await using (var again = db.CreateCommand("SELECT id FROM orders_present($1)"))
             {
                 again.Parameters.AddWithValue(missing);
                 await using var reader = await again.ExecuteReaderAsync(ct);
