@@ -28,12 +28,16 @@ public static class Pages
     /// <summary>
     /// Waits for the form to send the browser on. A form that stays says why on the page (a refusal, a rate limit, a
     /// rejected antiforgery token): the failure carries that text, where a bare timeout told nothing.
+    /// The next page counts as reached once its document is parsed and app.js (deferred) has run, not at its load event,
+    /// and within 60 s: on a loaded CI machine a sign-in reached the dashboard, whose figures were on the page, after the
+    /// context's 30 s and failed as "still on /admin" (what follows waits for what it needs by itself).
     /// </summary>
     private static async Task LeftAsync(IPage page, string form)
     {
         try
         {
-            await page.WaitForURLAsync(url => !url.Contains(form, StringComparison.Ordinal));
+            await page.WaitForURLAsync(url => !url.Contains(form, StringComparison.Ordinal),
+                new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
         }
         catch (TimeoutException)
         {
