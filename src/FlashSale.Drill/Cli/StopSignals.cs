@@ -19,7 +19,11 @@ internal sealed class StopSignals : IDisposable
     private readonly Action<string> _onForcedExit;
     private int _received;
 
-    /// <param name="onStop">Told of the first signal (its name), after <see cref="Stop"/> is cancelled.</param>
+    /// <param name="onStop">
+    /// Told of the first signal (its name) just before <see cref="Stop"/> is cancelled, so that what it says is the phase
+    /// the signal found: told after, it could find the flood already ended by the cancellation itself, and said "the flood
+    /// is over" for a Ctrl+C that stopped it (seen in CI, <c>DrillProcessInterruptTests</c>).
+    /// </param>
     /// <param name="onForcedExit">Told of the second, just before the process exits.</param>
     public StopSignals(Action<string> onStop, Action<string> onForcedExit)
     {
@@ -51,8 +55,8 @@ internal sealed class StopSignals : IDisposable
         var name = context.Signal == PosixSignal.SIGINT ? "SIGINT (Ctrl+C)" : "SIGTERM";
         if (Interlocked.Increment(ref _received) == 1)
         {
-            _stop.Cancel();
             _onStop(name);
+            _stop.Cancel();
             return;
         }
 
