@@ -14,33 +14,23 @@ namespace FlashSale.Tests.Distributed;
 /// waits on the stalled insert; buyer 1's is decided after it and stays in the outbox, unread; the sale's state and
 /// outbox are lost; PostgreSQL comes back. Buyer 0's order, in the persister's hands, is recorded; buyer 1's never is.
 /// </summary>
-public sealed class PendingOrderLostTests : IAsyncLifetime
-{
-    private RecordBehindProxy _record = null!;
-
-    public Task InitializeAsync()
+public sealed class PendingOrderLostTests() : RecordBehindProxyTest(new Dictionary<string, string?>
     {
-        _record = RecordBehindProxy.Create(new Dictionary<string, string?>
-        {
-            ["RateLimiting:Enabled"] = "false",
-            ["Distributed:CommitWait"] = "00:00:01",
-        });
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _record.DisposeAsync();
-
+        ["RateLimiting:Enabled"] = "false",
+        ["Distributed:CommitWait"] = "00:00:01",
+    })
+{
     [Fact]
     public async Task AnOrderRedisLostBeforeItWasRecorded_IsNeverAnswered202()
     {
-        var admin = await Api.AsAdminAsync(_record.App.CreateClient());
+        var admin = await Api.AsAdminAsync(Record.App.CreateClient());
         var sale = (await admin.CreateSaleAsync(stock: 10, perUserLimit: 1)).Id();
         var saleId = Guid.Parse(sale);
         var buyers = await admin.MintBuyersAsync(2);
-        await using var redis = await RedisState.ConnectAsync(_record.Storage);
+        await using var redis = await RedisState.ConnectAsync(Record.Storage);
         var db = redis.GetDatabase();
 
-        _record.Proxy.Stall();
+        Record.Proxy.Stall();
         var first = admin.WithToken(buyers[0].Token).PurchaseAsync(sale, key: "k-0");
         // Read by the persister (delivered to it, not yet acknowledged), whose insert now waits on the stall.
         await UntilAsync(async () => await db.KeyExistsAsync(RedisKeys.Outbox(saleId))
@@ -48,7 +38,7 @@ public sealed class PendingOrderLostTests : IAsyncLifetime
         var second = admin.WithToken(buyers[1].Token).PurchaseAsync(sale, key: "k-1");
         await UntilAsync(async () => await db.StreamLengthAsync(RedisKeys.Outbox(saleId)) == 2);
 
-        await RedisState.LoseAsync(_record.Storage, saleId, outboxToo: true);
+        await RedisState.LoseAsync(Record.Storage, saleId, outboxToo: true);
 
         foreach (var (answer, buyer) in new[] { (second, 1), (first, 0) })
         {
@@ -59,12 +49,12 @@ public sealed class PendingOrderLostTests : IAsyncLifetime
         }
 
         // PostgreSQL back: the order the persister held is recorded, the other never is, and nobody was told it would be.
-        _record.Proxy.Resume();
-        await UntilAsync(async () => await _record.Storage.ScalarAsync($"SELECT count(*) FROM orders WHERE sale_id = '{sale}'") == 1);
+        Record.Proxy.Resume();
+        await UntilAsync(async () => await Record.Storage.ScalarAsync($"SELECT count(*) FROM orders WHERE sale_id = '{sale}'") == 1);
         await Task.Delay(1000);
-        Assert.Equal(1, await _record.Storage.ScalarAsync(
+        Assert.Equal(1, await Record.Storage.ScalarAsync(
             $"SELECT count(*) FROM orders WHERE sale_id = '{sale}' AND user_id = '{buyers[0].UserId}'"));
-        Assert.Equal(0, await _record.Storage.ScalarAsync(
+        Assert.Equal(0, await Record.Storage.ScalarAsync(
             $"SELECT count(*) FROM orders WHERE sale_id = '{sale}' AND user_id = '{buyers[1].UserId}'"));
     }
 

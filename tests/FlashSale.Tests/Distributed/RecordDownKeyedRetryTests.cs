@@ -16,27 +16,18 @@ namespace FlashSale.Tests.Distributed;
 /// before the persister's ping notices are kept in Redis. Before 2026-12-06 every attempt while the record was down was
 /// answered "nothing was bought", the pending order's key too.
 /// </summary>
-public sealed class RecordDownKeyedRetryTests : IAsyncLifetime
+public sealed class RecordDownKeyedRetryTests() : RecordBehindProxyTest(new Dictionary<string, string?>
+    {
+        ["RateLimiting:Enabled"] = "false",
+        ["Distributed:CommitWait"] = "00:00:01",
+    })
 {
     private const string NothingBought = "Orders cannot be recorded right now; nothing was bought. Try again shortly.";
-    private RecordBehindProxy _record = null!;
-
-    public Task InitializeAsync()
-    {
-        _record = RecordBehindProxy.Create(new Dictionary<string, string?>
-        {
-            ["RateLimiting:Enabled"] = "false",
-            ["Distributed:CommitWait"] = "00:00:01",
-        });
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _record.DisposeAsync();
 
     [Fact]
     public async Task AKeyedRetryWhileTheRecordIsDown_IsAnsweredWhatItsKeyHolds_AFreshKeyNothingBought()
     {
-        var admin = await Api.AsAdminAsync(_record.App.CreateClient());
+        var admin = await Api.AsAdminAsync(Record.App.CreateClient());
         var sale = (await admin.CreateSaleAsync(stock: 10, perUserLimit: 2)).Id();
         var lost = (await admin.CreateSaleAsync(stock: 10, perUserLimit: 1)).Id();
         var buyers = await admin.MintBuyersAsync(4);
@@ -49,7 +40,7 @@ public sealed class RecordDownKeyedRetryTests : IAsyncLifetime
         var lostOrder = await Buyer(2).BoughtAsync(lost, "b2-order");
 
         // Decided as the stall begins, before the ping notices it: kept in Redis, answered 202 pending.
-        _record.Proxy.Stall();
+        Record.Proxy.Stall();
         string pending;
         using (var decided = await Buyer(0).PurchaseAsync(sale, 1, "b0-pending"))
         {
@@ -84,7 +75,7 @@ public sealed class RecordDownKeyedRetryTests : IAsyncLifetime
         Assert.Equal(NothingBought, keyless["detail"]!.GetValue<string>());
 
         // A sale whose state Redis lost: its keys' orders are in the record alone, which cannot be read. Outcome unknown.
-        await RedisState.LoseAsync(_record.Storage, Guid.Parse(lost));
+        await RedisState.LoseAsync(Record.Storage, Guid.Parse(lost));
         var unknown = await Api.ExpectProblemAsync(Buyer(2).PurchaseAsync(lost, 1, "b2-order"), HttpStatusCode.ServiceUnavailable, "unavailable");
         Assert.True(unknown["outcomeUnknown"]?.GetValue<bool>(), $"the problem was {unknown}");
         Assert.Contains("retry with the same key", unknown["detail"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -92,16 +83,16 @@ public sealed class RecordDownKeyedRetryTests : IAsyncLifetime
             (await Api.ExpectProblemAsync(Buyer(2).PurchaseAsync(lost), HttpStatusCode.ServiceUnavailable, "unavailable"))["detail"]!.GetValue<string>());
 
         // Back: the pending key's retry answers its order, recorded once; the lost sale's key its recorded order.
-        _record.Proxy.Resume();
+        Record.Proxy.Resume();
         Assert.Equal(pending, await UntilConfirmedAsync(Buyer(0), sale, "b0-pending"));
         Assert.Equal(lostOrder, await UntilConfirmedAsync(Buyer(2), lost, "b2-order"));
-        Assert.Equal(1, await _record.Storage.ScalarAsync($"SELECT count(*) FROM orders WHERE sale_id = '{sale}' AND user_id = '{buyers[0].UserId}'"));
+        Assert.Equal(1, await Record.Storage.ScalarAsync($"SELECT count(*) FROM orders WHERE sale_id = '{sale}' AND user_id = '{buyers[0].UserId}'"));
     }
 
     /// <summary>Waits until the persister's ping has noticed the stall (its 2 s bound after the next ping).</summary>
     private async Task MarkedDownAsync()
     {
-        var health = _record.App.Services.GetRequiredService<RecordHealth>();
+        var health = Record.App.Services.GetRequiredService<RecordHealth>();
         var until = DateTime.UtcNow.AddSeconds(20);
         while (!health.IsDown)
         {

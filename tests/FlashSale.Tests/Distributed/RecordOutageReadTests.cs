@@ -11,25 +11,15 @@ namespace FlashSale.Tests.Distributed;
 /// read no longer than <c>Distributed:RequestCommandTimeout</c>, and once noticed none at all; all answer again once
 /// PostgreSQL is back.
 /// </summary>
-public sealed class RecordOutageReadTests : IAsyncLifetime
-{
-    private RecordBehindProxy _record = null!;
-
-    public Task InitializeAsync()
+public sealed class RecordOutageReadTests() : RecordBehindProxyTest(new Dictionary<string, string?>
     {
-        _record = RecordBehindProxy.Create(new Dictionary<string, string?>
-        {
-            ["Distributed:RequestCommandTimeout"] = "00:00:02",
-        });
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _record.DisposeAsync();
-
+        ["Distributed:RequestCommandTimeout"] = "00:00:02",
+    })
+{
     [Fact]
     public async Task ReadsFromARecordThatIsDown_Answer503WithRetryAfter_AndAnswerAgainWhenItIsBack()
     {
-        var admin = await Api.AsAdminAsync(_record.App.CreateClient());
+        var admin = await Api.AsAdminAsync(Record.App.CreateClient());
         var (saleId, buyers, _) = await admin.SaleWithOrdersAsync(stock: 10, buyers: 1);
         var buyer = admin.WithToken(buyers[0].Token);
 
@@ -47,7 +37,7 @@ public sealed class RecordOutageReadTests : IAsyncLifetime
             await Api.EnsureAsync(before, HttpStatusCode.OK);
         }
 
-        _record.Proxy.Cut();
+        Record.Proxy.Cut();
         try
         {
             foreach (var (caller, path) in reads)
@@ -61,7 +51,7 @@ public sealed class RecordOutageReadTests : IAsyncLifetime
         }
         finally
         {
-            _record.Proxy.Start();
+            Record.Proxy.Start();
         }
 
         // Back: the reads answer again once the persister's ping (every second) has seen the record answer; until then
@@ -91,14 +81,14 @@ public sealed class RecordOutageReadTests : IAsyncLifetime
     [Fact]
     public async Task ReadsDuringAStall_AreHeldNoLongerThanTheRequestTimeout_Then503AtOnce()
     {
-        var admin = await Api.AsAdminAsync(_record.App.CreateClient());
+        var admin = await Api.AsAdminAsync(Record.App.CreateClient());
         var buyer = admin.WithToken((await admin.MintBuyersAsync(1))[0].Token);
         using (var before = await buyer.GetAsync("/api/v1/me/orders"))
         {
             await Api.EnsureAsync(before, HttpStatusCode.OK);
         }
 
-        _record.Proxy.Stall();
+        Record.Proxy.Stall();
         try
         {
             // Before the record is noticed down: held by the request timeout (2 s here; 30 s and more before), then 503.
@@ -127,7 +117,7 @@ public sealed class RecordOutageReadTests : IAsyncLifetime
         }
         finally
         {
-            _record.Proxy.Resume();
+            Record.Proxy.Resume();
         }
 
         var back = DateTime.UtcNow.AddSeconds(15);

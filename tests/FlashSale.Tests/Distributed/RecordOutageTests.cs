@@ -10,25 +10,15 @@ namespace FlashSale.Tests.Distributed;
 /// G3/G7 with PostgreSQL gone: nothing is answered 201 that is not recorded; new attempts get 503
 /// (or 202 pending when decided just before the outage was noticed); pending orders land when it returns.
 /// </summary>
-public sealed class RecordOutageTests : IAsyncLifetime
-{
-    private RecordBehindProxy _record = null!;
-
-    public Task InitializeAsync()
+public sealed class RecordOutageTests() : RecordBehindProxyTest(new Dictionary<string, string?>
     {
-        _record = RecordBehindProxy.Create(new Dictionary<string, string?>
-        {
-            ["Distributed:CommitWait"] = "00:00:01",
-        });
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _record.DisposeAsync();
-
+        ["Distributed:CommitWait"] = "00:00:01",
+    })
+{
     [Fact]
     public async Task PostgresDown_Attempts503OrPending_PendingOrdersLandWhenItReturns()
     {
-        var admin = await Api.AsAdminAsync(_record.App.CreateClient());
+        var admin = await Api.AsAdminAsync(Record.App.CreateClient());
         var saleId = (await admin.CreateSaleAsync(stock: 50))["id"]!.GetValue<string>();
         var buyers = await admin.MintBuyersAsync(40);
         for (var i = 0; i < 3; i++)
@@ -37,7 +27,7 @@ public sealed class RecordOutageTests : IAsyncLifetime
             await Api.EnsureAsync(bought, HttpStatusCode.Created);
         }
 
-        _record.Proxy.Cut();
+        Record.Proxy.Cut();
 
         var pending = new ConcurrentBag<string>();
         var statuses = await Task.WhenAll(Enumerable.Range(3, 20).Select(async i =>
@@ -69,13 +59,13 @@ public sealed class RecordOutageTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         }
 
-        _record.Proxy.Start();
+        Record.Proxy.Start();
 
         var deadline = DateTime.UtcNow.AddSeconds(20);
         long stored = 0;
         while (DateTime.UtcNow < deadline)
         {
-            stored = await _record.Storage.ScalarAsync($"SELECT count(*) FROM orders WHERE sale_id = '{saleId}'");
+            stored = await Record.Storage.ScalarAsync($"SELECT count(*) FROM orders WHERE sale_id = '{saleId}'");
             if (stored == 3 + pending.Count)
             {
                 break;
@@ -87,7 +77,7 @@ public sealed class RecordOutageTests : IAsyncLifetime
         Assert.Equal(3 + pending.Count, stored);
         foreach (var id in pending)
         {
-            Assert.Equal(1, await _record.Storage.ScalarAsync($"SELECT count(*) FROM orders WHERE id = '{id}'"));
+            Assert.Equal(1, await Record.Storage.ScalarAsync($"SELECT count(*) FROM orders WHERE id = '{id}'"));
         }
 
         // Back to normal: a new attempt is confirmed, and the books balance.
