@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using FlashSale.Admin;
 using static FlashSale.Web.Html;
@@ -9,11 +10,12 @@ public static class Charts
 {
     private const int Width = 640;
     private const int Height = 240;
-    // Room for the widest axis label, right-aligned 8 units from the plot: "88.88 MWK" (cut to "8.88 MWK" at 72).
+    // Room for the widest axis label, right-aligned 8 units from the plot: "12.5k MWK" ("88.88 MWK" was cut to "8.88 MWK" at 72).
     private const int Left = 84;
     private const int Right = 16;
     private const int Top = 16;
     private const int Bottom = 36;
+    private const int MaxSteps = 5;
 
     public static Html Bars(string id, string title, IReadOnlyList<(string Label, decimal Value)> bars, Func<decimal, string> format,
         Func<decimal, string> axis)
@@ -23,16 +25,16 @@ public static class Charts
             return H($"""<p class="empty">No sales yet: the chart appears with the first order.</p>""");
         }
 
-        var max = Math.Max(bars.Max(b => b.Value), 1m);
+        var scale = Scale(Math.Max(bars.Max(b => b.Value), 1m), whole: false);
         var plotW = Width - Left - Right;
         var plotH = Height - Top - Bottom;
         var slot = (double)plotW / bars.Count;
         var barW = Math.Min(56, slot * 0.7);
-        var parts = new List<Html> { Grid(max, axis) };
+        var parts = new List<Html> { Grid(scale, axis) };
         for (var i = 0; i < bars.Count; i++)
         {
             var (label, value) = bars[i];
-            var h = (double)(value / max) * plotH;
+            var h = (double)(value / scale.Top) * plotH;
             var x = Left + (i * slot) + ((slot - barW) / 2);
             var y = Top + plotH - h;
             parts.Add(H($"""
@@ -55,11 +57,11 @@ public static class Charts
 
         var start = points[0].At;
         var span = Math.Max((points[^1].At - start).TotalSeconds, 1);
-        var max = Math.Max(totalStock, points[^1].UnitsSold);
+        var scale = Scale(Math.Max(totalStock, points[^1].UnitsSold), whole: true);
         var plotW = Width - Left - Right;
         var plotH = Height - Top - Bottom;
         double X(DateTimeOffset at) => Left + ((at - start).TotalSeconds / span * plotW);
-        double Y(int units) => Top + plotH - ((double)units / max * plotH);
+        double Y(int units) => Top + plotH - ((double)units / (double)scale.Top * plotH);
         var path = new System.Text.StringBuilder($"M{N(X(start))},{N(Y(0))}");
         var previous = 0;
         foreach (var point in points.Skip(1))
@@ -71,7 +73,7 @@ public static class Charts
         var stockY = Y(totalStock);
         var parts = new List<Html>
         {
-            Grid(max, v => Format.Number((long)v)),
+            Grid(scale, v => Format.Number((long)v)),
             H($"""<line class="limit" x1="{Left}" x2="{Width - Right}" y1="{N(stockY)}" y2="{N(stockY)}"/>"""),
             H($"""<text class="axis" x="{Width - Right}" y="{N(stockY - 6)}" text-anchor="end">stock {Format.Number(totalStock)}</text>"""),
             H($"""<path class="line" d="{path.ToString()}"/>"""),
@@ -85,21 +87,63 @@ public static class Charts
         return Svg(id, title, summary, parts);
     }
 
-    private static Html Grid(decimal max, Func<decimal, string> format)
+    /// <summary>
+    /// The value axis: gridlines a round step apart (1, 2, 2.5 or 5 times a power of ten; a whole number for counts), at
+    /// most <see cref="MaxSteps"/> of them, up to the first at or above <paramref name="max"/>. Until 2026-12-06 the
+    /// lines were a quarter of the largest value apart: revenue read "19.13 USD" and "57.38 USD", and a sell-out curve of
+    /// 10 units labelled its lines at 2.5 and 7.5 "2" and "7" (the admin read 3 units sold as under 3).
+    /// </summary>
+    internal static AxisScale Scale(decimal max, bool whole)
+    {
+        max = Math.Max(max, whole ? 1m : 0.01m);
+        var magnitude = 1m;
+        while (magnitude * MaxSteps > max)
+        {
+            magnitude /= 10;
+        }
+
+        while (magnitude * 10 * MaxSteps <= max)
+        {
+            magnitude *= 10;
+        }
+
+        // magnitude <= max / MaxSteps < 10 * magnitude, so a step of 10 * magnitude always fits.
+        foreach (var factor in (ReadOnlySpan<decimal>)[1m, 2m, 2.5m, 5m, 10m])
+        {
+            var step = factor * magnitude;
+            if (whole && (step < 1 || step != decimal.Truncate(step)))
+            {
+                continue;
+            }
+
+            var steps = (int)decimal.Ceiling(max / step);
+            if (steps <= MaxSteps)
+            {
+                return new AxisScale(steps * step, step, steps);
+            }
+        }
+
+        throw new UnreachableException($"No step for an axis up to {max}.");
+    }
+
+    private static Html Grid(AxisScale scale, Func<decimal, string> format)
     {
         var plotH = Height - Top - Bottom;
         var lines = new List<Html>();
-        for (var i = 0; i <= 4; i++)
+        for (var i = 0; i <= scale.Steps; i++)
         {
-            var y = Top + plotH - (plotH * i / 4.0);
+            var y = Top + plotH - (plotH * (double)i / scale.Steps);
             lines.Add(H($"""
                 <line class="grid" x1="{Left}" x2="{Width - Right}" y1="{N(y)}" y2="{N(y)}"/>
-                <text class="axis" x="{Left - 8}" y="{N(y + 4)}" text-anchor="end">{format(max * i / 4)}</text>
+                <text class="axis" x="{Left - 8}" y="{N(y + 4)}" text-anchor="end">{format(scale.Step * i)}</text>
                 """));
         }
 
         return Join(lines);
     }
+
+    /// <summary>An axis from 0 to <paramref name="Top"/> in <paramref name="Steps"/> gridlines <paramref name="Step"/> apart.</summary>
+    internal readonly record struct AxisScale(decimal Top, decimal Step, int Steps);
 
     private static Html Svg(string id, string title, string summary, IEnumerable<Html> parts) => H($"""
         <svg class="chart" id="{id}" viewBox="0 0 {Width} {Height}" role="img" aria-labelledby="{id}-title {id}-desc" preserveAspectRatio="xMidYMid meet">
