@@ -95,6 +95,25 @@ public sealed class TestStorage : IAsyncDisposable
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// The batches whose stats are still to be folded (<c>stats_pending</c>), polled every 100 ms until none is left or
+    /// <paramref name="within"/> has passed: the persister folds them beside its batches, so a test that reads the totals
+    /// waits for that first. Returns the last count (0 once caught up).
+    /// </summary>
+    public async Task<long> StatsPendingAfterCatchUpAsync(TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        long pending;
+        do
+        {
+            await Task.Delay(100);
+            pending = await ScalarAsync("SELECT count(*) FROM stats_pending");
+        }
+        while (pending != 0 && DateTime.UtcNow < deadline);
+
+        return pending;
+    }
+
     private static string Environment(string name)
     {
         var value = System.Environment.GetEnvironmentVariable(name);
