@@ -93,7 +93,7 @@ public static class DashboardView
               <td data-label="Product"><a href="/admin/sales/{r.Sale.Id}">{r.Sale.ProductName}</a><br><span class="muted small mono">{r.Sale.Sku}</span></td>
               <td data-label="Status"><span class="badge {Format.StatusCode(r.Status)}" data-role="status">{Format.Status(r.Status)}</span></td>
               <td data-label="Sold" class="num nowrap"><span data-role="sold">{Format.Number(r.Stock.Sold)}</span> / <span data-role="total">{Format.Number(r.Stock.TotalStock)}</span></td>
-              <td data-label="Price" class="num">{Format.Money(r.Sale.Price, r.Sale.Currency)}</td>
+              <td data-label="Price" class="num nowrap">{Format.Money(r.Sale.Price, r.Sale.Currency)}</td>
               <td data-label="Window (UTC)" class="nowrap">{Format.Short(r.Sale.StartsAt, now)} →<br>{Format.Short(r.Sale.EndsAt, now)}</td>
               <td data-label="Actions" class="actions">
                 <a href="/admin/sales/{r.Sale.Id}/edit" data-action="edit">Edit<span class="sr-only"> {r.Sale.ProductName}</span></a>
