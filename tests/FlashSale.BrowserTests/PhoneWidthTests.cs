@@ -50,4 +50,40 @@ public sealed class PhoneWidthTests(BrowserFixture fixture) : IAsyncLifetime
 
         Assert.True(wide.Count == 0, "wider than the phone: " + string.Join(", ", wide));
     }
+
+    [Fact]
+    public async Task TheStackedTables_KeepEachCellTogether_WithinThePhonesWidth()
+    {
+        // On a phone a table's rows stack into label / value lines. Laid out as flex boxes, every child of a cell was an
+        // item of its own: the dashboard's "0 / 20" spread across the row, and a badge, a price or a window ran past the
+        // cell's edge, cut off by the table's scroll box ("UPCOMIN", "549.00 US"); the page itself did not widen, so the
+        // test above passed.
+        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 20))["id"]!.GetValue<string>();
+        using (var bought = await fixture.Admin.WithToken((await fixture.Admin.MintBuyersAsync(1))[0].Token).PurchaseAsync(saleId))
+        {
+            await Api.EnsureAsync(bought, HttpStatusCode.Created);
+        }
+
+        var admin = await fixture.NewPageAsync(width: 375, height: 800);
+        await Pages.SignInAsync(admin, "admin", TestApp.AdminPassword);
+        foreach (var path in new[] { "/admin", $"/admin/sales/{saleId}" })
+        {
+            await admin.GotoAsync(path);
+            // A cell wider than its row, or a table wider than the box it scrolls in (its far side cut off on a phone).
+            var overflowing = await admin.EvaluateAsync<string[]>(
+                "() => Array.from(document.querySelectorAll('.table.responsive td')).filter(td => td.scrollWidth > td.clientWidth + 1)" +
+                ".map(td => td.dataset.label + ': ' + td.textContent.replace(/\\s+/g, ' ').trim() + ' (' + td.scrollWidth + ' of ' + td.clientWidth + ' px)')" +
+                ".concat(Array.from(document.querySelectorAll('.table.responsive')).map(t => t.parentElement)" +
+                ".filter(box => box.scrollWidth > box.clientWidth + 1).map(box => 'a table ' + box.scrollWidth + ' px wide in ' + box.clientWidth))");
+            Assert.True(overflowing.Length == 0, $"{path}: cells wider than the phone gives them: " + string.Join("; ", overflowing));
+        }
+
+        await admin.GotoAsync("/admin");
+        // "1 / 20" reads as one value: the total just after the units sold, not at the far end of the row.
+        var gap = await admin.EvaluateAsync<double>(
+            "id => { const row = document.querySelector('tr[data-row=\"' + id + '\"]');" +
+            " return row.querySelector('[data-role=total]').getBoundingClientRect().left - row.querySelector('[data-role=sold]').getBoundingClientRect().right; }",
+            saleId);
+        Assert.InRange(gap, 0, 24);
+    }
 }
