@@ -35,13 +35,22 @@ public sealed class AdminActionTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Admin_ChangesTheStockOfAStartedSale_SeesWhyNothingChanged()
+    public async Task Admin_ChangesTheStock_OfASaleThatStartsWhileTheFormIsOpen_SeesWhyNothingChanged()
     {
-        var saleId = await CreateSaleAsync(stock: 10);
+        // Drawn while upcoming, the stock can be typed; saved once the sale has started, it is refused.
+        var startsAt = Now.AddSeconds(8);
+        var saleId = await CreateSaleAsync(stock: 10, startsAt: startsAt);
         var page = await AdminPageAsync();
 
         await page.GotoAsync($"/admin/sales/{saleId}/edit");
-        await page.GetByLabel("Stock", new() { Exact = true }).FillAsync("50");
+        var stockField = page.GetByLabel("Stock", new() { Exact = true });
+        await stockField.FillAsync("50");
+        var untilStarted = startsAt - Now + TimeSpan.FromMilliseconds(500);
+        if (untilStarted > TimeSpan.Zero)
+        {
+            await Task.Delay(untilStarted);
+        }
+
         var response = await page.RunAndWaitForResponseAsync(
             () => page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync(),
             r => r.Url.EndsWith("/edit", StringComparison.Ordinal) && r.Request.Method == "POST");
@@ -49,6 +58,10 @@ public sealed class AdminActionTests(BrowserFixture fixture) : IAsyncLifetime
         Assert.Equal(409, response.Status);
         await Expect(Pages.Flash(page)).ToContainTextAsync("can change only before the sale starts");
         Assert.Equal(10, (await fixture.Admin.StockAsync(saleId))["totalStock"]!.GetValue<int>());
+        // Drawn again: the stock as the sale has it, read-only, and why (SaleEditState).
+        await Expect(stockField).ToHaveValueAsync("10");
+        await Expect(stockField).ToHaveAttributeAsync("readonly", "");
+        await Expect(page.Locator("#edit-note")).ToContainTextAsync("The sale has started: its stock, limit and window are fixed.");
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using FlashSale.Admin;
 using FlashSale.Common;
+using FlashSale.Purchasing;
 using FlashSale.Sales;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -13,7 +14,7 @@ public static class AdminSaleForms
 {
     public static RouteGroupBuilder MapSaleForms(this RouteGroupBuilder admin)
     {
-        admin.MapGet("/sales/new", (HttpContext c, TimeProvider clock) => Layout.Page(c, "New sale", SaleForm(c, null, Defaults(clock), null)));
+        admin.MapGet("/sales/new", (HttpContext c, TimeProvider clock) => Layout.Page(c, "New sale", SaleForm(c, null, Defaults(clock), null, SaleEditState.Open)));
         admin.MapPost("/sales", Create);
         admin.MapGet("/sales/{id}/edit", Edit);
         admin.MapPost("/sales/{id}/edit", Update);
@@ -105,24 +106,26 @@ public static class AdminSaleForms
         var result = errors.Count > 0 ? Unreadable(errors, request) : await admin.CreateAsync(request, ct);
         if (!result.Succeeded)
         {
-            return Layout.Page(context, "New sale", SaleForm(context, null, form, result), Flash.Error(result.Message), result.Status);
+            return Layout.Page(context, "New sale", SaleForm(context, null, form, result, SaleEditState.Open), Flash.Error(result.Message), result.Status);
         }
 
         return TypedResults.LocalRedirect($"/admin/sales/{result.SaleId}?m=created");
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Edit(string id, HttpContext context, ISaleStore sales,
-        CancellationToken ct)
+        IPurchaseLedger ledger, TimeProvider clock, CancellationToken ct)
     {
         var sale = await SalesApi.FindAsync(id, sales, ct);
         return sale is null
             ? ApiProblem.NotFound(Reasons.SaleNotFound, "No sale has this id.")
-            : Layout.Page(context, $"Edit {sale.ProductName}", SaleForm(context, sale, SaleFormValues.From(sale), null));
+            : Layout.Page(context, $"Edit {sale.ProductName}",
+                SaleForm(context, sale, SaleFormValues.From(sale), null, await SaleEditStates.OfAsync(sale, ledger, clock, ct)));
     }
 
     /// <summary>Sends only the fields the admin changed, as a PATCH would: an untouched window is no change to the window.</summary>
     private static async Task<Results<RedirectHttpResult, ContentHttpResult, ProblemHttpResult>> Update(string id,
-        [FromForm] SaleFormValues? posted, HttpContext context, ISaleStore sales, ISaleAdministration admin, CancellationToken ct)
+        [FromForm] SaleFormValues? posted, HttpContext context, ISaleStore sales, ISaleAdministration admin, IPurchaseLedger ledger,
+        TimeProvider clock, CancellationToken ct)
     {
         var form = posted ?? new SaleFormValues();
         var sale = await SalesApi.FindAsync(id, sales, ct);
@@ -147,10 +150,14 @@ public static class AdminSaleForms
             StartsAt: Changed(form.StartsAt, was.StartsAt) ? Time(form.StartsAt, "startsAt", errors) : null,
             EndsAt: Changed(form.EndsAt, was.EndsAt) ? Time(form.EndsAt, "endsAt", errors) : null);
         var result = errors.Count > 0 ? Unreadable(errors, edit.MergeInto(sale)) : await admin.UpdateAsync(sale.Id, edit, ct);
-        return result.Succeeded
-            ? TypedResults.LocalRedirect($"/admin/sales/{sale.Id}?m=saved")
-            : Layout.Page(context, $"Edit {sale.ProductName}", SaleForm(context, sale, form with { Sku = sale.Sku }, result),
-                Flash.Error(result.Message), result.Status);
+        if (result.Succeeded)
+        {
+            return TypedResults.LocalRedirect($"/admin/sales/{sale.Id}?m=saved");
+        }
+
+        var state = await SaleEditStates.OfAsync(sale, ledger, clock, ct);
+        return Layout.Page(context, $"Edit {sale.ProductName}",
+            SaleForm(context, sale, state.Shown(form with { Sku = sale.Sku }, was), result, state), Flash.Error(result.Message), result.Status);
     }
 
     /// <summary>
@@ -190,7 +197,11 @@ public static class AdminSaleForms
     internal static ContentHttpResult Refused(HttpContext context, AdminActionResult result, string back = "/admin") =>
         Layout.Refusal(context, "Nothing changed", result.Message, result.Reason, result.Status, back, "Back");
 
-    private static Html SaleForm(HttpContext context, Sale? editing, SaleFormValues v, AdminActionResult? result)
+    /// <summary>
+    /// The create or edit form. Editing, the fields <paramref name="state"/> fixes are read-only (still posted, unchanged,
+    /// so no change) and the note above says why; a sale with orders has no save button.
+    /// </summary>
+    private static Html SaleForm(HttpContext context, Sale? editing, SaleFormValues v, AdminActionResult? result, SaleEditState state)
     {
         var errors = result?.Errors ?? new Dictionary<string, string[]>();
         var id = editing?.Id;
@@ -200,7 +211,7 @@ public static class AdminSaleForms
             return H($"""
                 <div class="field{(error is null ? "" : " invalid")}">
                   <label for="f-{name}">{label}</label>
-                  <input id="f-{name}" name="{name}" type="{type}" value="{value ?? ""}"{Raw(extra)}{(error is null ? Html.Empty : H($" aria-invalid=\"true\" aria-describedby=\"e-{name}\""))}>
+                  <input id="f-{name}" name="{name}" type="{type}" value="{value ?? ""}"{Raw(extra)}{When(state.Fixes(name), H($" readonly"))}{(error is null ? Html.Empty : H($" aria-invalid=\"true\" aria-describedby=\"e-{name}\""))}>
                   {When(error is not null, H($"""<p class="field-error" id="e-{name}">{label} {error}</p>"""))}
                 </div>
                 """);
@@ -210,12 +221,12 @@ public static class AdminSaleForms
         return H($"""
             <p><a href="/admin">← Dashboard</a></p>
             <h1>{(id is null ? "New sale" : "Edit sale")}</h1>
-            {When(id is not null, H($"""<p class="muted">Stock, limit and window can change only before the sale starts; the product, price and image only before its first order.</p>"""))}
+            {When(id is not null, H($"""<p class="muted" id="edit-note">{state.Note()}</p>"""))}
             <form method="post" action="{action}" class="sale-form" novalidate>
               {Layout.Antiforgery(context)}
               {(id is null ? Field("sku", "SKU", v.Sku, extra: " required maxlength=\"64\"") : H($"""<input type="hidden" name="sku" value="{v.Sku ?? ""}">"""))}
               {Field("productName", "Product name", v.ProductName, extra: " required maxlength=\"200\"")}
-              {Description(v.Description, errors.TryGetValue("description", out var descriptionError) ? string.Join(" ", descriptionError) : null)}
+              {Description(v.Description, errors.TryGetValue("description", out var descriptionError) ? string.Join(" ", descriptionError) : null, state.Fixes("description"))}
               {Field("price", "Price", v.Price, "number", " step=\"0.01\" min=\"0\" required")}
               {Field("currency", "Currency", v.Currency, extra: " maxlength=\"3\" pattern=\"[A-Z]{3}\"")}
               {Field("totalStock", "Stock", v.TotalStock, "number", " min=\"1\" required")}
@@ -223,16 +234,18 @@ public static class AdminSaleForms
               {Field("startsAt", "Starts (UTC)", v.StartsAt, "datetime-local", " required")}
               {Field("endsAt", "Ends (UTC)", v.EndsAt, "datetime-local", " required")}
               {Field("imageUrl", "Image URL", v.ImageUrl, extra: " placeholder=\"/images/product.svg\"")}
-              <div class="field wide"><button type="submit" class="button primary">{(id is null ? "Create sale" : "Save changes")}</button></div>
+              <div class="field wide">{(state == SaleEditState.Sold
+                  ? H($"""<a class="button" href="/admin/sales/{editing!.Id}">Back to the sale</a>""")
+                  : H($"""<button type="submit" class="button primary">{(id is null ? "Create sale" : "Save changes")}</button>"""))}</div>
             </form>
             """);
     }
 
     /// <summary>The description's textarea, with its error under it as the other fields have (a tab is still refused).</summary>
-    private static Html Description(string? value, string? error) => H($"""
+    private static Html Description(string? value, string? error, bool fixedNow) => H($"""
         <div class="field wide{(error is null ? "" : " invalid")}">
           <label for="f-description">Description</label>
-          <textarea id="f-description" name="description" rows="3" maxlength="4000"{(error is null ? Html.Empty : H($" aria-invalid=\"true\" aria-describedby=\"e-description\""))}>{value ?? ""}</textarea>
+          <textarea id="f-description" name="description" rows="3" maxlength="4000"{When(fixedNow, H($" readonly"))}{(error is null ? Html.Empty : H($" aria-invalid=\"true\" aria-describedby=\"e-description\""))}>{value ?? ""}</textarea>
           {When(error is not null, H($"""<p class="field-error" id="e-description">Description {error}</p>"""))}
         </div>
         """);
