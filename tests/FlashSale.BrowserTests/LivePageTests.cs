@@ -209,6 +209,7 @@ public sealed class LivePageTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(Pages.Status(page)).ToHaveTextAsync("Removed");
         await Expect(page.Locator(".product [data-role=countdown]")).ToHaveTextAsync("This sale has been removed.");
         await Expect(Pages.BuyButton(page)).ToBeDisabledAsync();
+        await Expect(Pages.BuyButton(page)).ToHaveTextAsync("No longer on sale");
     }
 
     [Fact]

@@ -31,6 +31,7 @@ public sealed partial class ShopTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(Pages.Flash(page)).ToContainTextAsync("You got it");
         await Expect(Pages.Remaining(page)).ToHaveTextAsync("2");
         await Expect(Pages.BuyButton(page)).ToBeDisabledAsync();
+        await Expect(Pages.BuyButton(page)).ToHaveTextAsync("Limit reached");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "My orders" }).ClickAsync();
         var rows = page.Locator("table tbody tr");
@@ -276,6 +277,8 @@ public sealed partial class ShopTests(BrowserFixture fixture) : IAsyncLifetime
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"sold out shown after {clock.Elapsed}");
         await Expect(Pages.Remaining(page)).ToHaveTextAsync("0");
         await Expect(Pages.BuyButton(page)).ToBeDisabledAsync();
+        // It says why (BuyButtonLabels): a greyed "Buy now" told a buyer nothing.
+        await Expect(Pages.BuyButton(page)).ToHaveTextAsync("Sold out");
     }
 
     [Fact]
@@ -290,12 +293,14 @@ public sealed partial class ShopTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(Pages.Status(page)).ToHaveTextAsync("Upcoming");
         await Expect(page.Locator(".product [data-role=countdown]")).ToHaveTextAsync(StartsIn());
         await Expect(Pages.BuyButton(page)).ToBeDisabledAsync();
+        await Expect(Pages.BuyButton(page)).ToHaveTextAsync("Not open yet");
         var navigations = 0;
         page.FrameNavigated += (_, _) => navigations++;
 
         await Expect(Pages.BuyButton(page)).ToBeEnabledAsync(new() { Timeout = 8000 });
         Assert.True(DateTimeOffset.UtcNow >= startsAt.AddMilliseconds(-300), "enabled before the start");
         await Expect(Pages.Status(page)).ToHaveTextAsync("On sale");
+        await Expect(Pages.BuyButton(page)).ToHaveTextAsync("Buy now");
         Assert.Equal(0, navigations);
 
         await Pages.BuyButton(page).ClickAsync();

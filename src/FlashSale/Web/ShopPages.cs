@@ -161,11 +161,11 @@ public static class ShopPages
             """);
         var disabled = status != SaleStatus.Active || held >= sale.PerUserLimit;
         return H($"""
-            <form method="post" action="/sales/{sale.Id}/buy" class="buy" data-role="buy" data-held="{held}" data-limit="{sale.PerUserLimit}"{messages}>
+            <form method="post" action="/sales/{sale.Id}/buy" class="buy" data-role="buy" data-held="{held}" data-limit="{sale.PerUserLimit}"{messages}{BuyButtonLabels.Attributes()}>
               {Layout.Antiforgery(context)}
               <input type="hidden" name="key" value="{Guid.NewGuid():N}">
               {quantity}
-              <button type="submit" class="button primary" data-role="buy-button"{(disabled ? Raw(" disabled") : Html.Empty)}>Buy now</button>
+              <button type="submit" class="button primary" data-role="buy-button"{(disabled ? Raw(" disabled") : Html.Empty)}>{BuyButtonLabels.For(status, held, sale.PerUserLimit)}</button>
               <p class="muted small" data-role="held"{(held > 0 ? Html.Empty : Raw(" hidden"))}>You hold {held} of {sale.PerUserLimit}.</p>
             </form>
             """);

@@ -62,6 +62,30 @@ public sealed class BuyFormMessageTests() : AdminAppTest(new TestApp())
     }
 
     /// <summary>
+    /// The page as drawn (no script): the buy button says why it is off, as the badge beside it does (BuyButtonLabels).
+    /// It read a greyed "Buy now" for a sale not open yet, sold out, or whose limit the buyer already holds.
+    /// </summary>
+    [Fact]
+    public async Task TheBuyButton_AsDrawn_SaysWhyItIsOff()
+    {
+        var upcoming = (await Admin.CreateSaleAsync(stock: 2, startsAt: DateTimeOffset.UtcNow.AddHours(1), endsAt: DateTimeOffset.UtcNow.AddHours(2))).Id();
+        var soldOut = (await Admin.CreateSaleAsync(stock: 1)).Id();
+        await Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token).BoughtAsync(soldOut, "the-last-unit");
+        var open = (await Admin.CreateSaleAsync(stock: 5)).Id();
+        var browser = await SignedInBuyerAsync();
+
+        Assert.Contains(">Not open yet</button>", await browser.Http.GetStringAsync($"/sales/{upcoming}"), StringComparison.Ordinal);
+        Assert.Contains(">Sold out</button>", await browser.Http.GetStringAsync($"/sales/{soldOut}"), StringComparison.Ordinal);
+        Assert.Contains(">Buy now</button>", await browser.Http.GetStringAsync($"/sales/{open}"), StringComparison.Ordinal);
+        using (var bought = await BuyAsync(browser, open, 1))
+        {
+            Assert.EndsWith("?m=bought", bought.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        }
+
+        Assert.Contains(" disabled>Limit reached</button>", await browser.Http.GetStringAsync($"/sales/{open}"), StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// The same form (its key) posted again with another quantity: the API's 422 <c>idempotency_key_mismatch</c> proves
     /// the first post reached the server, so the page says it may have gone through. It said "That quantity is not
     /// allowed for this sale" until 2026-12-06.

@@ -109,6 +109,10 @@
         box.focus();
       }
       button.disabled = off;
+      // Why it is off, or "Buy now" (Web/BuyButtonLabels.cs): the status first, then the buyer's limit.
+      var why = status !== "active" ? status : held >= limit ? "held" : "active";
+      var label = this.form.getAttribute("data-label-" + why.replace(/_/g, "-"));
+      if (label && button.textContent !== label) { button.textContent = label; }
       // Busy is only marked: disabling the pressed button would drop its focus; a press while busy does nothing.
       if (this.busy) { button.setAttribute("aria-disabled", "true"); } else { button.removeAttribute("aria-disabled"); }
       var line = part(this.form, "held"), said = "You hold " + held + " of " + limit + ".";
@@ -225,6 +229,7 @@
       if (document.activeElement === button && box && !box.hidden) { box.tabIndex = -1; box.focus(); }
       button.disabled = true;
       button.removeAttribute("aria-disabled");
+      button.textContent = this.form.getAttribute("data-label-gone") || button.textContent;
     }
   };
 
