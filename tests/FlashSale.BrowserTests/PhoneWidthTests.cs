@@ -86,4 +86,37 @@ public sealed class PhoneWidthTests(BrowserFixture fixture) : IAsyncLifetime
             saleId);
         Assert.InRange(gap, 0, 24);
     }
+
+    [Fact]
+    public async Task TheCharts_OnAPhone_HaveLabelsLargeEnoughToRead_InsideTheChart()
+    {
+        // Drawn 640 units wide, a chart shows at half size on a phone: its labels were ~5 px high, and moved into the plot
+        // at a readable size, the top one and the stock line's ran off the chart's top edge.
+        // A currency of its own: each currency's revenue chart sums every sale of the day in it (AdminTests reads MWK's).
+        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 10, price: 12345m, currency: "KRW"))["id"]!.GetValue<string>();
+        foreach (var buyer in await fixture.Admin.MintBuyersAsync(3))
+        {
+            using var bought = await fixture.Admin.WithToken(buyer.Token).PurchaseAsync(saleId);
+            await Api.EnsureAsync(bought, HttpStatusCode.Created);
+        }
+
+        var admin = await fixture.NewPageAsync(width: 375, height: 800);
+        await Pages.SignInAsync(admin, "admin", TestApp.AdminPassword);
+        foreach (var (path, chart) in new[] { ($"/admin/sales/{saleId}", "#sellout-chart"), ("/admin", "#revenue-chart-krw") })
+        {
+            await admin.GotoAsync(path);
+            var labels = await admin.EvaluateAsync<string[]>(
+                "chart => { const svg = document.querySelector(chart), box = svg.getBoundingClientRect();" +
+                " return Array.from(svg.querySelectorAll('text')).filter(t => getComputedStyle(t).display !== 'none').map(t => {" +
+                " const r = t.getBoundingClientRect(); const inside = r.left >= box.left - 1 && r.right <= box.right + 1 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1;" +
+                " return t.textContent + ' ' + Math.round(r.height) + 'px' + (inside ? '' : ' outside'); }); }", chart);
+            Assert.NotEmpty(labels);
+            Assert.All(labels, label =>
+            {
+                Assert.DoesNotContain("outside", label, StringComparison.Ordinal);
+                Assert.True(int.Parse(label[(label.LastIndexOf(' ') + 1)..^2], System.Globalization.CultureInfo.InvariantCulture) >= 9,
+                    $"{path}: '{label}' is too small to read");
+            });
+        }
+    }
 }

@@ -30,7 +30,7 @@ public static class Charts
         var plotH = Height - Top - Bottom;
         var slot = (double)plotW / bars.Count;
         var barW = Math.Min(56, slot * 0.7);
-        var parts = new List<Html> { Grid(scale, axis) };
+        var parts = new List<Html> { Grid(scale) };
         for (var i = 0; i < bars.Count; i++)
         {
             var (label, value) = bars[i];
@@ -43,6 +43,7 @@ public static class Charts
                 """));
         }
 
+        parts.Add(Values(scale, axis));
         var summary = string.Join(", ", bars.Select(b => $"{b.Label}: {format(b.Value)}"));
         return Svg(id, title, summary, parts);
     }
@@ -73,12 +74,13 @@ public static class Charts
         var stockY = Y(totalStock);
         var parts = new List<Html>
         {
-            Grid(scale, v => Format.Number((long)v)),
+            Grid(scale),
             H($"""<line class="limit" x1="{Left}" x2="{Width - Right}" y1="{N(stockY)}" y2="{N(stockY)}"/>"""),
-            H($"""<text class="axis" x="{Width - Right}" y="{N(stockY - 6)}" text-anchor="end">stock {Format.Number(totalStock)}</text>"""),
+            H($"""<text class="axis stock" x="{Width - Right}" y="{N(stockY - 6)}" text-anchor="end">stock {Format.Number(totalStock)}</text>"""),
             H($"""<path class="line" d="{path.ToString()}"/>"""),
             H($"""<text class="axis" x="{Left}" y="{Height - 14}">{Format.Utc(start)}</text>"""),
             H($"""<text class="axis" x="{Width - Right}" y="{Height - 14}" text-anchor="end">+{Format.Duration(points[^1].At - start)}</text>"""),
+            Values(scale, v => Format.Number((long)v)),
         };
         // Each point is what was sold when its order was placed; a later cancel is not taken off (docs/web.md), so the
         // text says what the orders took, not what is sold now (the KPI beside it): "1,500 of 1,500 units sold" read
@@ -126,21 +128,22 @@ public static class Charts
         throw new UnreachableException($"No step for an axis up to {max}.");
     }
 
-    private static Html Grid(AxisScale scale, Func<decimal, string> format)
-    {
-        var plotH = Height - Top - Bottom;
-        var lines = new List<Html>();
-        for (var i = 0; i <= scale.Steps; i++)
-        {
-            var y = Top + plotH - (plotH * (double)i / scale.Steps);
-            lines.Add(H($"""
-                <line class="grid" x1="{Left}" x2="{Width - Right}" y1="{N(y)}" y2="{N(y)}"/>
-                <text class="axis" x="{Left - 8}" y="{N(y + 4)}" text-anchor="end">{format(scale.Step * i)}</text>
-                """));
-        }
+    private static Html Grid(AxisScale scale) =>
+        Join(Enumerable.Range(0, scale.Steps + 1).Select(i => H($"""
+            <line class="grid" x1="{Left}" x2="{Width - Right}" y1="{N(GridY(scale, i))}" y2="{N(GridY(scale, i))}"/>
+            """)));
 
-        return Join(lines);
-    }
+    /// <summary>
+    /// The gridlines' values, drawn after the data: in the left margin here, and on a phone (site.css) inside the plot
+    /// under their lines, larger, with a halo where they cross a bar (the 0 left out there: the x axis' labels are below it).
+    /// </summary>
+    private static Html Values(AxisScale scale, Func<decimal, string> format) => H($"""
+        <g class="values">{Join(Enumerable.Range(0, scale.Steps + 1).Select(i => H($"""
+            <text class="axis value" x="{Left - 8}" y="{N(GridY(scale, i) + 4)}" text-anchor="end">{format(scale.Step * i)}</text>
+            """)))}</g>
+        """);
+
+    private static double GridY(AxisScale scale, int i) => Top + (Height - Top - Bottom) * (1 - ((double)i / scale.Steps));
 
     /// <summary>An axis from 0 to <paramref name="Top"/> in <paramref name="Steps"/> gridlines <paramref name="Step"/> apart.</summary>
     internal readonly record struct AxisScale(decimal Top, decimal Step, int Steps);

@@ -91,7 +91,7 @@ public sealed partial class ChartScaleTests
         [.. GridLabel().Matches(svg).Select(m => (WebUtility.HtmlDecode(m.Groups[2].Value),
             double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) - 4))];
 
-    [GeneratedRegex("""<text class="axis" x="76" y="([0-9.]+)" text-anchor="end">([^<]*)</text>""")]
+    [GeneratedRegex("""<text class="axis value" x="76" y="([0-9.]+)" text-anchor="end">([^<]*)</text>""")]
     private static partial Regex GridLabel();
 
     [GeneratedRegex(""""<rect class="bar" [^>]*height="([0-9.]+)"""")]
