@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using FlashSale.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -37,14 +38,21 @@ public sealed class AdminActionTests(BrowserFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task Admin_ChangesTheStock_OfASaleThatStartsWhileTheFormIsOpen_SeesWhyNothingChanged()
     {
-        // Drawn while upcoming, the stock can be typed; saved once the sale has started, it is refused.
-        var startsAt = Now.AddSeconds(8);
-        var saleId = await CreateSaleAsync(stock: 10, startsAt: startsAt);
+        // Drawn while upcoming, the stock can be typed; saved once the sale has started, it is refused. The start is moved
+        // to a second from now only once the form is filled, however long the page took to load.
+        var saleId = await CreateSaleAsync(stock: 10, startsAt: Now.AddHours(1));
         var page = await AdminPageAsync();
 
         await page.GotoAsync($"/admin/sales/{saleId}/edit");
         var stockField = page.GetByLabel("Stock", new() { Exact = true });
         await stockField.FillAsync("50");
+        var startsAt = Now.AddSeconds(1);
+        using (var moved = await fixture.Admin.SendAsync(HttpMethod.Patch, $"/api/v1/admin/sales/{saleId}",
+            JsonContent.Create(new { startsAt })))
+        {
+            await Api.EnsureAsync(moved, HttpStatusCode.OK);
+        }
+
         var untilStarted = startsAt - Now + TimeSpan.FromMilliseconds(500);
         if (untilStarted > TimeSpan.Zero)
         {
