@@ -13,21 +13,25 @@ public static class BuyButtonLabels
 {
     private static readonly (string Key, string Text)[] All =
     [
-        ("active", "Buy now"), ("upcoming", "Not open yet"), ("sold-out", "Sold out"), ("ended", "Sale ended"),
+        (Active, "Buy now"), ("upcoming", "Not open yet"), ("sold-out", "Sold out"), ("ended", "Sale ended"),
         ("held", "Limit reached"), ("gone", "No longer on sale"),
     ];
 
-    /// <summary>The label for the page as drawn: the sale's status first, then the buyer's limit.</summary>
-    public static string For(SaleStatus status, int held, int limit) => Text(status switch
+    /// <summary>The reason the buyer can buy: the button is on with it, off with any other.</summary>
+    public const string Active = "active";
+
+    /// <summary>Why the button is off as the page is drawn (or <see cref="Active"/>): the sale's status first, then the buyer's limit.</summary>
+    public static string Why(SaleStatus status, int held, int limit) => status switch
     {
         SaleStatus.Upcoming => "upcoming",
         SaleStatus.SoldOut => "sold-out",
         SaleStatus.Ended => "ended",
-        _ => held >= limit ? "held" : "active",
-    });
+        _ => held >= limit ? "held" : Active,
+    };
+
+    /// <summary>What the button says for a reason of <see cref="Why"/>.</summary>
+    public static string Text(string why) => All.First(l => l.Key == why).Text;
 
     /// <summary>Every label as the form's <c>data-label-{key}</c> attributes, for the script.</summary>
     public static Html Attributes() => Join(All.Select(l => H($""" data-label-{l.Key}="{l.Text}" """)));
-
-    private static string Text(string key) => All.First(l => l.Key == key).Text;
 }

@@ -159,13 +159,13 @@ public static class ShopPages
             <label for="quantity" data-role="quantity"{one}>Quantity</label>
             <input id="quantity" name="quantity" type="number" min="1" max="{most}" value="1" inputmode="numeric" data-role="quantity"{one}>
             """);
-        var disabled = status != SaleStatus.Active || held >= sale.PerUserLimit;
+        var why = BuyButtonLabels.Why(status, held, sale.PerUserLimit);
         return H($"""
             <form method="post" action="/sales/{sale.Id}/buy" class="buy" data-role="buy" data-held="{held}" data-limit="{sale.PerUserLimit}"{messages}{BuyButtonLabels.Attributes()}>
               {Layout.Antiforgery(context)}
               <input type="hidden" name="key" value="{Guid.NewGuid():N}">
               {quantity}
-              <button type="submit" class="button primary" data-role="buy-button"{(disabled ? Raw(" disabled") : Html.Empty)}>{BuyButtonLabels.For(status, held, sale.PerUserLimit)}</button>
+              <button type="submit" class="button primary" data-role="buy-button"{(why == BuyButtonLabels.Active ? Html.Empty : Raw(" disabled"))}>{BuyButtonLabels.Text(why)}</button>
               <p class="muted small" data-role="held"{(held > 0 ? Html.Empty : Raw(" hidden"))}>You hold {held} of {sale.PerUserLimit}.</p>
             </form>
             """);

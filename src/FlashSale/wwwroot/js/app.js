@@ -101,7 +101,9 @@
     if (drop && this.sold > 0) { drop.hidden = true; }
     if (this.form) {
       var held = parseInt(this.form.dataset.held, 10) || 0, limit = parseInt(this.form.dataset.limit, 10) || 1;
-      var button = part(this.form, "buy-button"), off = status !== "active" || held >= limit;
+      // Why the button is off, or "active" (Web/BuyButtonLabels.cs): the status first, then the buyer's limit.
+      var why = status !== "active" ? status : held >= limit ? "held" : "active";
+      var button = part(this.form, "buy-button"), off = why !== "active";
       // A disabled button loses the focus (to <body>): one the buyer pressed hands it to the message, a live region.
       var box = document.getElementById("flash");
       if (off && !button.disabled && document.activeElement === button && box && !box.hidden) {
@@ -109,8 +111,6 @@
         box.focus();
       }
       button.disabled = off;
-      // Why it is off, or "Buy now" (Web/BuyButtonLabels.cs): the status first, then the buyer's limit.
-      var why = status !== "active" ? status : held >= limit ? "held" : "active";
       var label = this.form.getAttribute("data-label-" + why.replace(/_/g, "-"));
       if (label && button.textContent !== label) { button.textContent = label; }
       // Busy is only marked: disabling the pressed button would drop its focus; a press while busy does nothing.
