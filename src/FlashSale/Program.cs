@@ -9,7 +9,6 @@ using FlashSale.Sales;
 using FlashSale.Storage;
 using FlashSale.Web;
 using Microsoft.Extensions.Options;
-using Scalar.AspNetCore;
 
 if (CommandLine.TryHandleInformational(args, Console.Out))
 {
@@ -76,7 +75,6 @@ try
     app.UseAntiforgery();
 
     app.MapFlashSaleOpenApi();
-    app.MapScalarApiReference("/api-docs", o => o.WithTitle("FlashSale API"));
     app.MapOperations();
 
     // The API and the pages: a query parameter given more than once is refused, naming it (SingleQueryValues).

@@ -1,23 +1,31 @@
 using System.Text.Json.Serialization;
+using Scalar.AspNetCore;
 
 namespace FlashSale.Common;
 
-/// <summary>The OpenAPI document (<c>/openapi/v1.json</c>) and what it is generated from.</summary>
+/// <summary>The OpenAPI document (<c>/openapi/v1.json</c>), its reference UI, and what the document is generated from.</summary>
 public static class OpenApiSetup
 {
     private const string CachePolicy = "openapi";
+
+    /// <summary>
+    /// Where the API reference UI is served. A constant, not a setting: the security headers give this path the UI's
+    /// own policy and the HTML problem pages leave it alone, so they must name the path it is mapped at.
+    /// </summary>
+    public const string ReferencePath = "/api-docs";
 
     /// <summary>
     /// <c>/openapi/v1.json</c>, generated once an hour, not per request: generating it costs 6–25 ms of CPU and anyone
     /// may ask for it (the flood audit of 2026-12-06: two addresses within the per-IP rule could keep a core busy). The
     /// document names no server (its paths are relative to wherever it was fetched from), so one copy serves every host
     /// name: keyed by host, a client making one up per request was generated for every time (the session review). The
-    /// output cache runs for that path only, so no other request pays for it.
+    /// output cache runs for that path only, so no other request pays for it. The reference UI reads the document.
     /// </summary>
     public static void MapFlashSaleOpenApi(this WebApplication app)
     {
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase), b => b.UseOutputCache());
         app.MapOpenApi().CacheOutput(CachePolicy);
+        app.MapScalarApiReference(ReferencePath, o => o.WithTitle("FlashSale API"));
     }
 
     public static IServiceCollection AddFlashSaleOpenApi(this IServiceCollection services)

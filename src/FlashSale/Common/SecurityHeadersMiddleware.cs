@@ -70,6 +70,6 @@ public sealed class SecurityHeadersMiddleware
             return _options.OtherPolicy;
         }
 
-        return context.Request.Path.StartsWithSegments(_options.ApiDocsPath) ? _options.ApiDocsPolicy : _options.HtmlPolicy;
+        return context.Request.Path.StartsWithSegments(OpenApiSetup.ReferencePath) ? _options.ApiDocsPolicy : _options.HtmlPolicy;
     }
 }

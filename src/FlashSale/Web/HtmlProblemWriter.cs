@@ -11,7 +11,7 @@ namespace FlashSale.Web;
 /// </summary>
 internal sealed class HtmlProblemWriter : IProblemDetailsWriter
 {
-    private static readonly string[] MachinePaths = ["/api", "/health", "/metrics", "/openapi", "/api-docs"];
+    private static readonly string[] MachinePaths = ["/api", "/health", "/metrics", "/openapi", Common.OpenApiSetup.ReferencePath];
 
     public bool CanWrite(ProblemDetailsContext context)
     {

@@ -15,7 +15,7 @@ namespace FlashSale.Storage.Redis;
 /// So every instance together never admits more than the limit, and a busy subject costs a round trip per lease,
 /// not per request. A Redis failure propagates; the middleware answers 503 (fails closed).
 /// <para>
-/// A call is bounded by <see cref="DistributedOptions.RateLimitTimeout"/> (250 ms), not the connection's 5 s: a Redis
+/// A call is bounded by <see cref="DistributedOptions.RateLimitTimeout"/> (1 s), not the connection's 5 s: a Redis
 /// that stalls (reachable, not answering) answers 503 quickly instead of holding every request. A failure or timeout
 /// opens a <see cref="CircuitBreaker"/> for <see cref="DistributedOptions.RateLimitBreak"/>: requests that need Redis
 /// meanwhile get their 503 at once (<see cref="RateLimitStoreUnavailableException"/>), those with a leased permit at
