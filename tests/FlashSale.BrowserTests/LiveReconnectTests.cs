@@ -25,9 +25,11 @@ public sealed class LiveReconnectTests(BrowserFixture fixture)
         // The page's own stream is refused: the one this address may hold is taken.
         await using var context = await fixture.Browser.NewContextAsync(new() { BaseURL = http.BaseAddress!.ToString() });
         var page = await context.NewPageAsync();
+        var refused = page.WaitForResponseAsync(r => r.Url.Contains($"/api/v1/sales/{saleId}/events", StringComparison.Ordinal) && r.Status == 429);
         await page.GotoAsync($"/sales/{saleId}");
         await Expect(Pages.Remaining(page)).ToHaveTextAsync("5");
-        await Task.Delay(500);
+        // Seen refused, not assumed: a stream opened after the holder let go would test nothing.
+        await refused;
         await holder.DisposeAsync();
 
         using (var bought = await admin.WithToken((await admin.MintBuyersAsync(1))[0].Token).PurchaseAsync(saleId))

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using static Microsoft.Playwright.Assertions;
 
 namespace FlashSale.BrowserTests;
@@ -44,6 +43,5 @@ public sealed class ScreenshotTests(BrowserFixture fixture) : IAsyncLifetime
         var scrollWidth = await phone.EvaluateAsync<int>("document.documentElement.scrollWidth");
         Assert.True(scrollWidth <= 390, $"the page scrolls sideways on a phone ({scrollWidth}px)");
         await Pages.ScreenshotAsync(phone, "product-phone");
-        Assert.NotNull((JsonNode?)sales);
     }
 }

@@ -46,7 +46,7 @@ public sealed class ListStockRedisOutageTests() : OwnRedisAppTest(_ => new() { [
         }
 
         Assert.True(status == HttpStatusCode.OK, $"the list answered {(int)status} with Redis back: {body}");
+        // The clock was never moved, so no kept entry aged out: this read was made because the failure was not kept.
         Assert.Contains(sale, body, StringComparison.Ordinal);
-        Assert.Equal(Clock.GetUtcNow(), now); // the max age never passed
     }
 }

@@ -1,9 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using FlashSale.Storage.Postgres;
 using FlashSale.Tests.Admin;
 using FlashSale.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FlashSale.Tests.Distributed;
 
@@ -87,18 +85,6 @@ public sealed class RecordDownKeyedRetryTests() : RecordBehindProxyTest(new Dict
         Assert.Equal(pending, await UntilConfirmedAsync(Buyer(0), sale, "b0-pending"));
         Assert.Equal(lostOrder, await UntilConfirmedAsync(Buyer(2), lost, "b2-order"));
         Assert.Equal(1, await Record.Storage.ScalarAsync($"SELECT count(*) FROM orders WHERE sale_id = '{sale}' AND user_id = '{buyers[0].UserId}'"));
-    }
-
-    /// <summary>Waits until the persister's ping has noticed the stall (its 2 s bound after the next ping).</summary>
-    private async Task MarkedDownAsync()
-    {
-        var health = Record.App.Services.GetRequiredService<RecordHealth>();
-        var until = DateTime.UtcNow.AddSeconds(20);
-        while (!health.IsDown)
-        {
-            Assert.True(DateTime.UtcNow < until, "the record was not marked down during the stall");
-            await Task.Delay(50);
-        }
     }
 
     /// <summary>The key's retry until it answers 201 (503 or 202 while the record comes back): its order's id.</summary>

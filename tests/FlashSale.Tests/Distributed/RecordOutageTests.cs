@@ -53,7 +53,7 @@ public sealed class RecordOutageTests() : RecordBehindProxyTest(new Dictionary<s
         Assert.NotEmpty(pending);
 
         // Once the outage is known, attempts are refused before any decision.
-        await Task.Delay(1500);
+        await MarkedDownAsync();
         using (var refused = await admin.WithToken(buyers[30].Token).PurchaseAsync(saleId))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);

@@ -50,6 +50,23 @@ public sealed class UnrecordableOutboxEntryTests() : AdminAppTest(new TestApp(ki
             await Task.Delay(200);
         }
 
+        // Set aside and announced after the batch that read them: waited for, not assumed done after the purchases.
+        bool NoticesArrived()
+        {
+            lock (notices)
+            {
+                return notices.Any(n => n.Split(',').Contains("!" + unreadableOrder.ToString("N")))
+                    && notices.Any(n => n.Split(',').Contains("!" + badOrder.ToString("N")));
+            }
+        }
+
+        var until = DateTime.UtcNow.AddSeconds(15);
+        while ((await db.StreamLengthAsync(RedisKeys.Outbox(saleId)) > 0 || await db.StreamLengthAsync(RedisKeys.Refused(saleId)) < 2
+                   || !NoticesArrived()) && DateTime.UtcNow < until)
+        {
+            await Task.Delay(50);
+        }
+
         Assert.Equal(0, await db.StreamLengthAsync(RedisKeys.Outbox(saleId)));
         var kept = await db.StreamRangeAsync(RedisKeys.Refused(saleId));
         Assert.Equal(2, kept.Length);
