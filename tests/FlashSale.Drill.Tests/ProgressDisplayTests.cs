@@ -23,10 +23,11 @@ public sealed class ProgressDisplayTests
         var options = DrillOptions.ForPreset(Preset.Seed);
         var stats = new LiveStats { Phase = "setting up" };
         var done = new TaskCompletionSource<int>();
-        using var writer = new StringWriter();
+        using var text = new StringWriter();
+        var writer = TextWriter.Synchronized(text); // its writes lock the wrapper, so a read under that lock sees whole lines
 
         var lines = ProgressDisplay.WriteLinesAsync(writer, stats, options, done.Task, TimeSpan.FromSeconds(30));
-        await Task.Delay(100, TestContext.Token);
+        await UntilAsync(() => Written().Length >= 1, "the first line (setting up)");
         stats.StartFlood();
         stats.AttemptStarted();
         stats.RequestStarted();
@@ -34,11 +35,20 @@ public sealed class ProgressDisplayTests
         // The phase last: its change writes the line, which must find the counts above (set after it, a line written in
         // between showed "1 attempt" without "201 1": CI, 2026-12-06).
         stats.Phase = "flooding";
-        await Task.Delay(1000, TestContext.Token);
+        // Written at the next poll (250 ms): waited for, not slept on (a fixed 1 s left it to the machine's load).
+        await UntilAsync(() => Written().Any(l => l.Contains("flooding", StringComparison.Ordinal)), "the line of the phase change (flooding)");
+        // Then four more polls' time with nothing changed: a frame written every poll would show here. This only gives such
+        // a regression its chance; it cannot fail a display that writes one line per phase change.
+        var quiet = System.Diagnostics.Stopwatch.StartNew();
+        while (quiet.Elapsed < TimeSpan.FromSeconds(1) && Written().Length <= 2)
+        {
+            await Task.Delay(20, TestContext.Token);
+        }
+
         done.SetResult(7);
 
         Assert.Equal(7, await lines);
-        var written = writer.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        var written = Written();
         // Two phases within one interval: two lines, not a frame every 250 ms.
         Assert.Equal(2, written.Length);
         Assert.Contains("setting up", written[0], StringComparison.Ordinal);
@@ -47,6 +57,25 @@ public sealed class ProgressDisplayTests
         Assert.Contains("1 attempts / 1 requests", last, StringComparison.Ordinal);
         Assert.Contains("201 1", last, StringComparison.Ordinal);
         Assert.DoesNotContain(written, l => l.Contains('\u001b', StringComparison.Ordinal) || l.Contains('╭', StringComparison.Ordinal));
+
+        string[] Written()
+        {
+            lock (writer)
+            {
+                return text.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+            }
+        }
+    }
+
+    /// <summary>Polls <paramref name="condition"/> every 20 ms; fails naming <paramref name="what"/> after 10 s.</summary>
+    private static async Task UntilAsync(Func<bool> condition, string what)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"{what} was not written within 10 s");
+            await Task.Delay(20, TestContext.Token);
+        }
     }
 
     /// <summary>

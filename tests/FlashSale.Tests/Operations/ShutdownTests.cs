@@ -38,8 +38,11 @@ public sealed class ShutdownTests : IDisposable
                 }
             }).ToList();
 
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
             while (acknowledged.Count < 30)
             {
+                Assert.True(DateTime.UtcNow < deadline,
+                    $"only {acknowledged.Count} of the 30 purchases to stop under were acknowledged within 60 s ({attempts.Count(a => a.IsCompleted)} of {attempts.Count} attempts done)");
                 await Task.Delay(5);
             }
 

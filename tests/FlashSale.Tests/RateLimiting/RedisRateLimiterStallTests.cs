@@ -73,17 +73,24 @@ public sealed class RedisRateLimiterStallTests : IAsyncLifetime
         var deadline = Stopwatch.StartNew();
         while (true)
         {
+            string last;
             try
             {
-                if ((await limiter.AcquireAsync(rule, "s", CancellationToken.None)).Allowed)
+                var decision = await limiter.AcquireAsync(rule, "s", CancellationToken.None);
+                if (decision.Allowed)
                 {
                     break;
                 }
+
+                last = $"refused, retry after {decision.RetryAfter}";
             }
-            catch (RateLimitStoreUnavailableException) when (deadline.Elapsed < TimeSpan.FromSeconds(20))
+            catch (RateLimitStoreUnavailableException ex)
             {
-                await Task.Delay(100);
+                last = "503: " + ex.Message;
             }
+
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(20), $"not served again within 20 s of Redis answering (the last request: {last})");
+            await Task.Delay(100);
         }
 
         // Closed, not probing one request at a time: a burst goes through whole.

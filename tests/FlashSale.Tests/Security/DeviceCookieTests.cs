@@ -38,7 +38,7 @@ public sealed class DeviceCookieTests
             var device = await DeviceCookieAsync(one, victim);
             var bystanders = await DeviceCookieAsync(one, bystander);
             Assert.DoesNotContain(victim, device, StringComparison.OrdinalIgnoreCase);
-            await GivenBackAsync(kind);
+            await SignInThrottleTests.GivenBackAsync(first, victim);
 
             // The attacker, without a cookie, from both instances: ten failures, then the username's allowance is spent.
             for (var i = 0; i < 10; i++)
@@ -101,7 +101,7 @@ public sealed class DeviceCookieTests
         {
             using var signedIn = await SignInAsync(client, user, Password, device);
             await Api.EnsureAsync(signedIn, HttpStatusCode.OK);
-            await GivenBackAsync(kind);
+            await SignInThrottleTests.GivenBackAsync(app, user, IdOf(device));
         }
 
         for (var i = 0; i < 10; i++)
@@ -152,7 +152,7 @@ public sealed class DeviceCookieTests
         // A browser where only the bystander signed in.
         var (other, _) = OpenBrowser(app);
         await other.SignInAsync(bystander, Password);
-        await GivenBackAsync(kind);
+        await SignInThrottleTests.GivenBackAsync(app, victim);
 
         for (var i = 0; i < 10; i++)
         {
@@ -172,9 +172,6 @@ public sealed class DeviceCookieTests
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         Assert.Equal("/", signedIn.Headers.Location?.OriginalString);
     }
-
-    /// <summary>Distributed, a successful sign-in's give-back reaches Redis in the background (within 100 ms).</summary>
-    private static Task GivenBackAsync(StorageKind kind) => Task.Delay(kind == StorageKind.Embedded ? 0 : 150);
 
     /// <summary>The cookie as the API's sign-in sets it: HttpOnly, SameSite=Strict, the whole site, 180 days.</summary>
     private static async Task<string> DeviceCookieAsync(HttpClient client, string username)
