@@ -2,7 +2,10 @@ using System.Reflection;
 
 namespace FlashSale.Operations;
 
-/// <summary>The executable's own commands: <c>--help</c>, <c>--version</c>, <c>migrate</c>; anything else runs the server.</summary>
+/// <summary>
+/// The executable's own commands: <c>--help</c>, <c>--version</c>, <c>migrate</c>, <c>healthcheck</c>; <c>serve</c> (or
+/// no command) runs the server, and an unknown word stops the start (<see cref="EnsureUnderstood"/>).
+/// </summary>
 public static class CommandLine
 {
     public static string Version =>
@@ -58,12 +61,13 @@ public static class CommandLine
             return 1;
         }
 
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        // Redirects not followed: a health address that sends its caller elsewhere (a sign-in page's 200) is not healthy.
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(3) };
         try
         {
             using var response = await http.GetAsync(uri);
             output.WriteLine($"{url}: {(int)response.StatusCode}");
-            return response.IsSuccessStatusCode ? 0 : 1;
+            return response.StatusCode == System.Net.HttpStatusCode.OK ? 0 : 1;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or UriFormatException)
         {

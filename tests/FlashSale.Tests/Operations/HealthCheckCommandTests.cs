@@ -1,4 +1,5 @@
 using FlashSale.Operations;
+using FlashSale.Tests.Infrastructure;
 
 namespace FlashSale.Tests.Operations;
 
@@ -32,5 +33,23 @@ public sealed class HealthCheckCommandTests
 
         Assert.Equal(1, exit);
         Assert.StartsWith("http://127.0.0.1:1/health/ready: ", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AReadyServer_Exits0_AndAnAddressThatRedirects_Exits1()
+    {
+        await using var app = new TestApp(realSocket: true);
+        var server = app.CreateClient().BaseAddress!;
+        using var ready = new StringWriter();
+        using var redirected = new StringWriter();
+
+        var readyExit = await CommandLine.TryHealthCheckAsync(["healthcheck", new Uri(server, "/health/ready").ToString()], ready);
+        // The dashboard sends a caller without a session to the sign-in page, which answers 200: followed, that passed.
+        var redirectedExit = await CommandLine.TryHealthCheckAsync(["healthcheck", new Uri(server, "/admin").ToString()], redirected);
+
+        Assert.Equal(0, readyExit);
+        Assert.EndsWith(": 200", ready.ToString().TrimEnd(), StringComparison.Ordinal);
+        Assert.Equal(1, redirectedExit);
+        Assert.EndsWith(": 302", redirected.ToString().TrimEnd(), StringComparison.Ordinal);
     }
 }
