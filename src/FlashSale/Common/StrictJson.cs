@@ -41,8 +41,8 @@ public static class StrictJson
         }
         catch (JsonException ex)
         {
-            // The message names the path and position, never echoes the payload.
-            return Fail<T>(InvalidJson(Describe(ex)));
+            // The field and what it must be, never the payload.
+            return Fail<T>(InvalidJson(JsonErrorText.Describe(ex, typeof(T), Options)));
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -112,15 +112,6 @@ public static class StrictJson
 
     private static ProblemHttpResult InvalidJson(string detail) =>
         ApiProblem.Create(StatusCodes.Status400BadRequest, Reasons.InvalidJson, "The body is not valid JSON for this request.", detail);
-
-    private static string Describe(JsonException ex) =>
-        ex.Path is { Length: > 0 } path ? $"Invalid value at '{path}': {FirstSentence(ex.Message)}" : FirstSentence(ex.Message);
-
-    private static string FirstSentence(string message)
-    {
-        var cut = message.IndexOf(". Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..(cut + 1)] : message;
-    }
 
     private static BodyResult<T> Fail<T>(ProblemHttpResult problem) where T : class => new(null, problem);
 }

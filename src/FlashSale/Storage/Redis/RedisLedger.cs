@@ -56,6 +56,7 @@ public sealed partial class RedisLedger(
 
     public async Task<PurchaseOutcome> PurchaseAsync(PurchaseAttempt attempt, CancellationToken ct)
     {
+        await Task.Delay(300, ct);
         var now = clock.GetUtcNow();
         var nowMs = now.ToUnixTimeMilliseconds();
         // Sold-out short-circuit: the late crowd is answered in process for a moment.
@@ -99,7 +100,7 @@ public sealed partial class RedisLedger(
                     LogRedisFailed(attempt.SaleId, ex.Message);
                     return await ResolveUnansweredAsync(orderId, committed, ct);
                 }
-                catch (Exception ex) when (RedisFailure.IsRefusedForAMoment(ex)
+                catch (Exception ex) when (RedisFailure.IsRefusedForAMoment(ex) && ex is null
                     && Stopwatch.GetElapsedTime(firstTry) + backoff <= RefusedRetryBudget)
                 {
                     // Refused before the script ran (a slot in migration answers TRYAGAIN for as long as it moves, a failover

@@ -1,0 +1,79 @@
+using System.Net;
+using FlashSale.Admin;
+using FlashSale.Common;
+using FlashSale.Tests.Infrastructure;
+
+namespace FlashSale.Tests.Security;
+
+/// <summary>
+/// A body the serializer refuses is answered with the property and what it must be, in the API's terms. Until 2026-12-07
+/// the detail was the serializer's: "The JSON value could not be converted to FlashSale.Admin.CreateSaleRequest" for a
+/// number sent as a SKU, "…Consider updating its nullability annotation" for a null, "JSON deserialization for type
+/// 'FlashSale.Admin.CreateSaleRequest' was missing required properties…" — .NET type names and .NET advice.
+/// </summary>
+public sealed class JsonErrorTextTests() : AdminAppTest(new TestApp())
+{
+    private const string Times = "\"startsAt\":\"2027-01-01T00:00:00Z\",\"endsAt\":\"2027-01-02T00:00:00Z\"";
+
+    [Theory]
+    [InlineData("{\"sku\":5,\"productName\":\"x\",\"price\":1,\"totalStock\":1," + Times + "}", "Invalid value at '$.sku': expected a string.")]
+    [InlineData("{\"sku\":\"A\",\"productName\":\"x\",\"price\":1,\"totalStock\":true," + Times + "}", "Invalid value at '$.totalStock': expected a whole number.")]
+    [InlineData("{\"sku\":\"A\",\"productName\":\"x\",\"price\":1,\"totalStock\":1.5," + Times + "}", "Invalid value at '$.totalStock': expected a whole number.")]
+    [InlineData("{\"sku\":\"A\",\"productName\":[\"x\"],\"price\":1,\"totalStock\":1," + Times + "}", "Invalid value at '$.productName': expected a string.")]
+    [InlineData("{\"sku\":\"A\",\"productName\":null,\"price\":1,\"totalStock\":1," + Times + "}", "Invalid value at '$.productName': must not be null.")]
+    [InlineData("{\"sku\":\"A\",\"productName\":\"x\",\"price\":1,\"totalStock\":1,\"startsAt\":\"2027-01-01T00:00:00Z\"}", "Required properties are missing: 'endsAt'.")]
+    public async Task ASaleBodyOfTheWrongShape_SaysWhichPropertyAndWhatItMustBe(string body, string detail)
+    {
+        using var response = await Admin.PostJsonAsync("/api/v1/admin/sales", body);
+
+        await AssertInvalidJsonAsync(response, detail);
+    }
+
+    [Theory]
+    [InlineData("{\"quantity\":1.0}")]
+    [InlineData("{\"quantity\":1e400}")]
+    [InlineData("{\"quantity\":\"1\"}")]
+    public async Task APurchaseQuantityThatIsNoWholeNumber_SaysSo(string body)
+    {
+        var sale = (await Admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
+        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
+
+        using var response = await buyer.PostJsonAsync($"/api/v1/sales/{sale}/purchases", body);
+
+        await AssertInvalidJsonAsync(response, "Invalid value at '$.quantity': expected a whole number.");
+        Assert.Equal(5, (await Admin.StockAsync(sale))["remainingStock"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task ARegistrationWithANumberForAName_SaysItMustBeAString()
+    {
+        using var response = await Admin.Anonymous().PostJsonAsync("/api/v1/accounts", "{\"username\":5,\"password\":\"long-enough-1\"}");
+
+        await AssertInvalidJsonAsync(response, "Invalid value at '$.username': expected a string.");
+    }
+
+    /// <summary>The path resolver on its own: nested properties, array items, quoted names, and paths it cannot follow.</summary>
+    [Theory]
+    [InlineData("$.price", "a number")]
+    [InlineData("$.perUserLimit", "a whole number")]
+    [InlineData("$['sku']", "a string")]
+    [InlineData("$.nothing", null)]
+    [InlineData("$.sku.deeper", null)]
+    public void ThePath_IsFollowedThroughTheBodyType(string path, string? expected) =>
+        Assert.Equal(expected, JsonErrorText.Expected(typeof(CreateSaleRequest), path, StrictJson.Options));
+
+    [Fact]
+    public void AnArrayItem_IsItsElementType() =>
+        Assert.Equal("a whole number", JsonErrorText.Expected(typeof(Holder), "$.counts[3]", StrictJson.Options));
+
+    private sealed record Holder(List<int> Counts);
+
+    private static async Task AssertInvalidJsonAsync(HttpResponseMessage response, string detail)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_json", await Api.ReasonAsync(response));
+        var said = await Api.DetailAsync(response);
+        Assert.Equal(detail, said);
+        Assert.DoesNotContain("FlashSale.", said, StringComparison.Ordinal);
+    }
+}
