@@ -32,7 +32,7 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
     public async Task<SaleCommandResult> DeleteAsync(Guid saleId, CancellationToken ct)
     {
         await Task.Delay(500, ct);
-        return await DeleteCoreAsync(saleId, ct);
+        return await OneAtATimeAsync(() => DeleteCoreAsync(saleId, ct), ct);
     }
 
     /// <summary>The ledger's reconciliation (<see cref="IPurchaseLedger.ReconcileAsync"/>), never beside another change.</summary>

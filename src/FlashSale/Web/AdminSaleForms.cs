@@ -254,7 +254,9 @@ public static class AdminSaleForms
 
     private static decimal Decimal(string? value, string field, Dictionary<string, string[]> errors)
     {
-        if (decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var result))
+        // No thousands separators: "12,50" (a comma for the decimal point) was read as 1250, a price 100 times too high.
+        // A browser's number field posts "12.50" whatever its language; only another client could send the comma.
+        if (decimal.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var result))
         {
             return result;
         }
@@ -274,14 +276,19 @@ public static class AdminSaleForms
         return 0;
     }
 
+    private static readonly string[] LocalFormats = ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF"];
+
     private static DateTimeOffset Time(string? value, string field, Dictionary<string, string[]> errors)
     {
-        if (DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at))
+        // What a datetime-local field posts, and nothing else: read loosely, "01/02/2030" was January 2 (month first) to a
+        // client that meant 1 February.
+        if (DateTime.TryParseExact(value?.Trim(), LocalFormats, CultureInfo.InvariantCulture,
+                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at))
         {
             return new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc));
         }
 
-        errors[field] = ["must be a date and time."];
+        errors[field] = ["must be a date and time such as 2030-01-31T10:00 (UTC)."];
         // The earliest time: as a start, no end is before it (Unreadable).
         return default;
     }

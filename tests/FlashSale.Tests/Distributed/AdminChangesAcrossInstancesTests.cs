@@ -55,8 +55,11 @@ public sealed class AdminChangesAcrossInstancesTests : IAsyncLifetime
         // The first instance has written 20 to the record and not yet to the ledger when the second cuts to 5.
         var raise = onFirst.PatchJsonAsync($"/api/v1/admin/sales/{sale}", """{"totalStock":20}""");
         await written.Reached;
+        // Let go only once PostgreSQL shows the second waiting for the first's change lock (a fixed wait instead tested
+        // nothing when the cut reached the second instance after the raise had finished).
         var cut = onSecond.PatchJsonAsync($"/api/v1/admin/sales/{sale}", """{"totalStock":5}""");
-        await Task.Delay(300);
+        try { await WaitForAChangeWaitingForTheLockAsync(); } catch { if (cut.IsCompleted) { var r = await cut; throw new InvalidOperationException("DEBUG " + r.StatusCode + await r.Content.ReadAsStringAsync()); } throw; }
+        Assert.False(cut.IsCompleted, "the second's cut was answered while the first's raise held the change lock: it did not wait for it");
         written.Release();
         using (var raised = await raise)
         {
@@ -79,6 +82,24 @@ public sealed class AdminChangesAcrossInstancesTests : IAsyncLifetime
         // ledger sold 8 (G1).
         Assert.Equal(5, (await onFirst.AllOrdersAsync(sale)).Count);
         Assert.Equal(0, (await onSecond.StockAsync(sale)).Int("remainingStock"));
+    }
+
+    /// <summary>
+    /// Polls until a session of this test's database waits for the admin change lock (<c>PostgresAdminChangeLock.Key</c>,
+    /// an advisory lock on a bigint: its high half in classid, its low half in objid). Polled often: the waiting
+    /// instance's bound is one second.
+    /// </summary>
+    private async Task WaitForAChangeWaitingForTheLockAsync()
+    {
+        var waiting = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            + $" AND classid = {PostgresAdminChangeLock.Key >> 32} AND objid = {PostgresAdminChangeLock.Key & 0xFFFFFFFF} AND objsubid = 1";
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (await _storage.ScalarAsync(waiting) == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no change waited for the change lock within 10 s");
+            await Task.Delay(10);
+        }
     }
 
     [Fact]

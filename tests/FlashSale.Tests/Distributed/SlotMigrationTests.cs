@@ -61,8 +61,18 @@ public sealed class SlotMigrationTests : IAsyncLifetime
         var (admin, sale, buyer) = await SaleAsync();
         var (owner, slot) = await MigrateAsync(sale);
 
+        // The slot becomes stable only once its owner has refused the attempt (TRYAGAIN), while the attempt is still being
+        // tried again: a fixed wait instead tested nothing when the attempt reached Redis after the migration had ended.
+        var refusedBefore = await TryAgainsAsync(owner);
         var purchase = buyer.PurchaseAsync(sale);
-        await Task.Delay(150);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (await TryAgainsAsync(owner) == refusedBefore)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the slot's owner refused no attempt with TRYAGAIN within 10 s");
+            await Task.Delay(5);
+        }
+
+        Assert.False(purchase.IsCompleted, "the attempt was answered before the migration ended: it was not tried again past it");
         await StableAsync(owner, slot);
         using var response = await purchase;
 
@@ -113,6 +123,15 @@ public sealed class SlotMigrationTests : IAsyncLifetime
         var target = await _cluster.IdAsync(1 - owner);
         Assert.Equal("OK", await _cluster.CliAsync(owner, "CLUSTER", "SETSLOT", slot.ToString(CultureInfo.InvariantCulture), "MIGRATING", target));
         return (owner, slot);
+    }
+
+    /// <summary>How many commands the node has refused with TRYAGAIN (INFO errorstats; none yet: 0).</summary>
+    private async Task<long> TryAgainsAsync(int node)
+    {
+        const string field = "errorstat_TRYAGAIN:count=";
+        var line = (await _cluster.CliAsync(node, "INFO", "errorstats")).Split('\n')
+            .Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line[field.Length..], CultureInfo.InvariantCulture);
     }
 
     private async Task StableAsync(int owner, int slot) =>

@@ -46,6 +46,40 @@ public sealed partial class SaleFormErrorsTests() : AdminAppTest(new TestApp())
         Assert.DoesNotContain("must be after startsAt", page, StringComparison.Ordinal);
     }
 
+    /// <summary>Values a browser's fields never post, which a loose reading took as something else (a price 100× too high).</summary>
+    [Theory]
+    [InlineData("price", "12,50")]
+    [InlineData("price", "1,000")]
+    [InlineData("startsAt", "01/02/2030 10:00")]
+    [InlineData("startsAt", "2030-01-01")]
+    public async Task Create_WithAValueReadOnlyByGuessing_MarksIt_AndMakesNoSale(string field, string value)
+    {
+        var form = ValidForm();
+        form[field] = value;
+
+        var page = await RefusedAsync("/admin/sales/new", "/admin/sales", form);
+
+        Assert.Equal([field], Invalid(page));
+        using var sales = await Admin.GetAsync($"/api/v1/admin/sales?limit=1000");
+        Assert.DoesNotContain(form["sku"], await sales.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Create_WithWhatABrowserPosts_MakesTheSale()
+    {
+        var form = ValidForm();
+        form["price"] = "12.50";
+        form["startsAt"] = "2030-01-01T10:00:30";
+
+        var browser = await AdminBrowserAsync();
+        using var response = await browser.SubmitAsync("/admin/sales/new", "/admin/sales", form);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var sale = (await Admin.GetJsonAsync($"/api/v1/admin/sales?limit=1000"))["items"]!.AsArray().Single(s => s!["sku"]!.GetValue<string>() == form["sku"])!;
+        Assert.Equal(12.50m, sale["price"]!.GetValue<decimal>());
+        Assert.Equal(new DateTimeOffset(2030, 1, 1, 10, 0, 30, TimeSpan.Zero), sale["startsAt"]!.GetValue<DateTimeOffset>());
+    }
+
     [Fact]
     public async Task Edit_WithAnUnreadableStockAndNoName_MarksBoth()
     {

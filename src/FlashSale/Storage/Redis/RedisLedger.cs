@@ -100,7 +100,7 @@ public sealed partial class RedisLedger(
                     LogRedisFailed(attempt.SaleId, ex.Message);
                     return await ResolveUnansweredAsync(orderId, committed, ct);
                 }
-                catch (Exception ex) when (RedisFailure.IsRefusedForAMoment(ex) && ex is null
+                catch (Exception ex) when (RedisFailure.IsRefusedForAMoment(ex)
                     && Stopwatch.GetElapsedTime(firstTry) + backoff <= RefusedRetryBudget)
                 {
                     // Refused before the script ran (a slot in migration answers TRYAGAIN for as long as it moves, a failover
