@@ -18,22 +18,16 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
     public Task<SaleCommandResult> CreateAsync(CreateSaleRequest request, CancellationToken ct) =>
         OneAtATimeAsync(() => CreateCoreAsync(request, ct), ct);
 
-    public async Task<SaleCommandResult> UpdateAsync(Guid saleId, UpdateSaleRequest request, CancellationToken ct)
-    {
-        await Task.Delay(500, ct);
-        return await OneAtATimeAsync(() => UpdateCoreAsync(saleId, request, ct), ct);
-    }
+    public Task<SaleCommandResult> UpdateAsync(Guid saleId, UpdateSaleRequest request, CancellationToken ct) =>
+        OneAtATimeAsync(() => UpdateCoreAsync(saleId, request, ct), ct);
 
     /// <summary>Ends a sale now (an upcoming one never opens); allowed with orders, refused once it has ended.</summary>
     public Task<SaleCommandResult> EndAsync(Guid saleId, CancellationToken ct) =>
         OneAtATimeAsync(() => EndCoreAsync(saleId, ct), ct);
 
     /// <summary>Deletes a sale without orders; on success the result carries the sale as it was.</summary>
-    public async Task<SaleCommandResult> DeleteAsync(Guid saleId, CancellationToken ct)
-    {
-        await Task.Delay(500, ct);
-        return await OneAtATimeAsync(() => DeleteCoreAsync(saleId, ct), ct);
-    }
+    public Task<SaleCommandResult> DeleteAsync(Guid saleId, CancellationToken ct) =>
+        OneAtATimeAsync(() => DeleteCoreAsync(saleId, ct), ct);
 
     /// <summary>The ledger's reconciliation (<see cref="IPurchaseLedger.ReconcileAsync"/>), never beside another change.</summary>
     public Task<IReadOnlyList<SaleReconciliation>> ReconcileAsync(CancellationToken ct) =>

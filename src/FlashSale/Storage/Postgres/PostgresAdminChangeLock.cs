@@ -31,7 +31,7 @@ public sealed class PostgresAdminChangeLock(PostgresRequests requests) : IAdminC
             await using (var take = requests.CreateCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction))
             {
                 take.Parameters.AddWithValue("key", Key);
-                _ = take;
+                await take.ExecuteNonQueryAsync(ct);
             }
 
             return new Held(connection, transaction, local);

@@ -56,7 +56,6 @@ public sealed partial class RedisLedger(
 
     public async Task<PurchaseOutcome> PurchaseAsync(PurchaseAttempt attempt, CancellationToken ct)
     {
-        await Task.Delay(300, ct);
         var now = clock.GetUtcNow();
         var nowMs = now.ToUnixTimeMilliseconds();
         // Sold-out short-circuit: the late crowd is answered in process for a moment.
