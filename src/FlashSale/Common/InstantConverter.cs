@@ -23,6 +23,14 @@ internal sealed class InstantConverter : JsonConverter<DateTimeOffset>
         return instant;
     }
 
+    /// <summary>The same reading for a query parameter (the lists' <c>endsAfter</c>).</summary>
+    public static bool TryParse(string text, out DateTimeOffset instant)
+    {
+        var reader = new Utf8JsonReader(JsonSerializer.SerializeToUtf8Bytes(text));
+        instant = default;
+        return reader.Read() && reader.TryGetDateTimeOffset(out instant) && HasOffset(text);
+    }
+
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
         writer.WriteStringValue(value);
 

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 using FlashSale.Common;
 using FlashSale.Purchasing;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -82,14 +81,14 @@ public static class SalesApi
             return true;
         }
 
-        // RoundtripKind leaves a time without an offset Unspecified, where DateTimeOffset.TryParse would take the server's zone.
-        if (!DateTime.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed)
-            || parsed.Kind == DateTimeKind.Unspecified)
+        // As a body's instants are read: ISO 8601 with an offset, nothing guessed (until 2026-12-07 "01/02/2030 10:00Z" was
+        // 2 January, month first).
+        if (!InstantConverter.TryParse(raw, out var parsed))
         {
             return false;
         }
 
-        instant = new DateTimeOffset(parsed.ToUniversalTime());
+        instant = parsed.ToUniversalTime();
         return true;
     }
 
