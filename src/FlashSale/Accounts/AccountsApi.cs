@@ -13,7 +13,8 @@ public static class AccountsApi
 
     public const string IssueTokenName = "IssueToken";
 
-    private const string BusyNote = "password hashing is at its limit (`Auth:PasswordHashing`): no turn came in time";
+    private const string BusyNote = "a store or the rate limiter is down, or password hashing is at its limit (`Auth:PasswordHashing`: "
+        + "no turn came in time); nothing was created and no failure counted";
 
     public static RouteGroupBuilder MapAccounts(this IEndpointRouteBuilder routes)
     {
@@ -34,7 +35,8 @@ public static class AccountsApi
             .ReadsJson<CredentialsRequest>()
             .Refuses(StatusCodes.Status401Unauthorized, Reasons.InvalidCredentials)
             .ExplainsProblem(StatusCodes.Status429TooManyRequests,
-                $"`{RateLimiting.RateLimitingSetup.SignInThrottleRule}`: too many failed sign-ins for this username, from any address "
+                "the address's rules (`per-ip`, `auth-per-ip`) count every call, named in `rule`; "
+                + $"`{RateLimiting.RateLimitingSetup.SignInThrottleRule}`: too many failed sign-ins for this username, from any address "
                 + "(or, with a valid device cookie for it, from this device); every such sign-in is refused, the right password too, "
                 + "until the window slides")
             .ExplainsProblem(StatusCodes.Status503ServiceUnavailable, BusyNote);
@@ -42,6 +44,9 @@ public static class AccountsApi
             .WithSummary("Load testing only (Auth:SyntheticBuyers:Enabled): mints tokens for synthetic buyers.")
             .ReadsJson<SyntheticTokensRequest>()
             .Refuses(StatusCodes.Status400BadRequest, Reasons.ValidationFailed).Refuses(StatusCodes.Status404NotFound, Reasons.FeatureDisabled)
+            .ExplainsProblem(StatusCodes.Status403Forbidden,
+                "`forbidden`: the token is not an admin's, or is an external provider's admin (synthetic tokens are minted by this "
+                + "server's own admin account); `csrf_check_failed`: signed in by the site's cookie without X-Requested-With")
             .RequireAuthorization(AuthSetup.AdminPolicy).WithTags("Admin");
         return group;
     }

@@ -15,7 +15,8 @@ public static class AdminOpsApi
             .WithSummary("Recomputes every sale's sold units from the order records, reports drift and repairs the ledger.");
         group.MapPost("/reset", Reset).WithName("Reset")
             .WithSummary("Development only: wipes sales and orders and re-creates the demo sales.")
-            .ExplainsProblem(StatusCodes.Status404NotFound, "In any environment but Development, as if the route did not exist.")
+            .ExplainsProblem(StatusCodes.Status404NotFound,
+                "In any environment but Development, to the admin, as if the route did not exist (others get 401/403 first, as on every admin route).")
             .Refuses(StatusCodes.Status404NotFound, Reasons.NotFound);
         return group;
     }

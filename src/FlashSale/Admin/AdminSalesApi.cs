@@ -14,7 +14,8 @@ public static class AdminSalesApi
         var group = routes.MapGroup("/api/v1/admin/sales").WithTags("Admin").RequireAuthorization(AuthSetup.AdminPolicy);
         group.MapPost("/", CreateSale).WithName("CreateSale").WithSummary("Creates a sale.")
             .ReadsJson<CreateSaleRequest>()
-            .Refuses(StatusCodes.Status400BadRequest, Reasons.ValidationFailed).Refuses(StatusCodes.Status409Conflict, Reasons.SkuTaken);
+            .Refuses(StatusCodes.Status400BadRequest, Reasons.ValidationFailed).Refuses(StatusCodes.Status409Conflict, Reasons.SkuTaken)
+            .MayHaveWrittenOnStoreFailure(ApiDocs.SaleChangeUnfinished);
         group.MapGet("/", ListSales).WithName("AdminListSales")
             .WithSummary("The sales, a page at a time (cursor), optionally only those with one status (upcoming, active, sold_out, ended).")
             .Refuses(StatusCodes.Status400BadRequest, Reasons.ValidationFailed);
@@ -24,11 +25,14 @@ public static class AdminSalesApi
             .WithSummary("Changes a sale: stock, limit and window while upcoming; product fields before the first order.")
             .ReadsJson<UpdateSaleRequest>()
             .Refuses(StatusCodes.Status400BadRequest, Reasons.ValidationFailed).Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound)
-            .Refuses(StatusCodes.Status409Conflict, Reasons.SaleNotUpcoming, Reasons.SaleHasOrders, Reasons.SkuTaken);
+            .Refuses(StatusCodes.Status409Conflict, Reasons.SaleNotUpcoming, Reasons.SaleHasOrders, Reasons.SkuTaken)
+            .MayHaveWrittenOnStoreFailure(ApiDocs.SaleChangeUnfinished);
         group.MapPost("/{id}/end", EndSale).WithName("EndSale").WithSummary("Ends a sale now (endsAt = server time).")
-            .Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound).Refuses(StatusCodes.Status409Conflict, Reasons.SaleEnded);
+            .Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound).Refuses(StatusCodes.Status409Conflict, Reasons.SaleEnded)
+            .MayHaveWrittenOnStoreFailure(ApiDocs.SaleChangeUnfinished);
         group.MapDelete("/{id}", DeleteSale).WithName("DeleteSale").WithSummary("Deletes a sale that has no orders.")
-            .Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound).Refuses(StatusCodes.Status409Conflict, Reasons.SaleHasOrders);
+            .Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound).Refuses(StatusCodes.Status409Conflict, Reasons.SaleHasOrders)
+            .MayHaveWrittenOnStoreFailure(ApiDocs.SaleChangeUnfinished);
         return group;
     }
 

@@ -35,6 +35,20 @@ internal static class ApiDocs
     public static RouteHandlerBuilder ReadsJson<T>(this RouteHandlerBuilder builder) where T : notnull =>
         builder.Accepts<T>(JsonBody, AnyBody);
 
+    /// <summary>
+    /// A store failing under this endpoint may come after its write committed (a later step failing, or the store's answer
+    /// lost on the way back): its 503 says <paramref name="detail"/> instead of "nothing was changed", in the answer
+    /// (<see cref="Storage.StoreUnavailableExceptionHandler"/>) and in the document alike.
+    /// </summary>
+    public static TBuilder MayHaveWrittenOnStoreFailure<TBuilder>(this TBuilder builder, string detail)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new StoreFailureMetadata(detail), new ProblemResponseMetadata(StatusCodes.Status503ServiceUnavailable, [], detail));
+
+    /// <summary>What an admin's sale change answers when a store fails partway (<see cref="MayHaveWrittenOnStoreFailure"/>).</summary>
+    public const string SaleChangeUnfinished =
+        "A store was unavailable partway: the change may have been made. Read the sale before trying again " +
+        "(a retried create may answer sku_taken for the sale it made).";
+
     public const string JsonBody = "application/json";
 
     public const string AnyBody = "*/*";
@@ -63,3 +77,6 @@ internal sealed record RequestHeaderMetadata(string Name, string Description, st
 
 /// <summary>Problems with <see cref="Status"/> this endpoint answers: their reasons, or a note on what they mean.</summary>
 internal sealed record ProblemResponseMetadata(int Status, string[] Reasons, string? Note);
+
+/// <summary>The 503 detail for a store failure under this endpoint, which may have written (<see cref="ApiDocs.MayHaveWrittenOnStoreFailure"/>).</summary>
+internal sealed record StoreFailureMetadata(string Detail);

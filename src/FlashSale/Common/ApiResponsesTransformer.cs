@@ -50,6 +50,7 @@ internal sealed class ApiResponsesTransformer : IOpenApiOperationTransformer
         if (operation.RequestBody is not null)
         {
             Of(problems, StatusCodes.Status400BadRequest).Add(Reasons.InvalidJson, "the body is not JSON of this request's shape");
+            Of(problems, StatusCodes.Status408RequestTimeout).Add(Reasons.RequestTimeout, "the body arrived too slowly (`Limits:MinRequestBodyBytesPerSecond`)");
             Of(problems, StatusCodes.Status413PayloadTooLarge).Add(Reasons.PayloadTooLarge);
             Of(problems, StatusCodes.Status415UnsupportedMediaType).Add(Reasons.UnsupportedMediaType, "send Content-Type: application/json");
         }

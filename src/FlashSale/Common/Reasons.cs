@@ -13,7 +13,6 @@ public static class Reasons
     public const string LimitReached = "limit_reached";
     public const string SaleNotStarted = "sale_not_started";
     public const string SaleEnded = "sale_ended";
-    public const string RequestInProgress = "request_in_progress";
     public const string IdempotencyKeyMismatch = "idempotency_key_mismatch";
     public const string InvalidIdempotencyKey = "invalid_idempotency_key";
     public const string RateLimited = "rate_limited";

@@ -81,5 +81,4 @@ public enum PurchaseRejection
     /// <summary>Quantity outside 1..perUserLimit of this sale: a validation error (400).</summary>
     QuantityOutOfRange,
     IdempotencyKeyMismatch,
-    RequestInProgress,
 }

@@ -17,13 +17,15 @@ public static class PurchasesApi
         group.MapPost("/", Purchase).WithName(PurchaseName)
             .WithSummary("Buys units of a sale. Safe to retry with the same Idempotency-Key.")
             .ReadsJson<PurchaseRequest>()
-            .ReadsHeader(IdempotencyKeys.Header, "Makes the purchase safe to retry: a retry with the same key (and body) answers as the "
-                + "first attempt did and buys nothing more; the same key with another body is `idempotency_key_mismatch`. "
+            .ReadsHeader(IdempotencyKeys.Header, "Makes the purchase safe to retry: a retry with the same key (and body) never buys "
+                + "twice. It answers the key's order, or its `sold_out` / `limit_reached` refusal (kept `Distributed:DecisionTtl`, "
+                + "24 h, in distributed mode; until a restart in embedded mode); a refusal that can change (not started, ended, a "
+                + "quantity) is decided afresh, and a retry made while the first is still being decided waits for its answer. The "
+                + "same key with another body is `idempotency_key_mismatch`. "
                 + "1–100 letters, digits, '-' or '_' (else `invalid_idempotency_key`).", IdempotencyKeys.Pattern, IdempotencyKeys.MaxLength)
             .Refuses(StatusCodes.Status400BadRequest, Reasons.InvalidIdempotencyKey, Reasons.ValidationFailed)
             .Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound)
-            .Refuses(StatusCodes.Status409Conflict, Reasons.SoldOut, Reasons.LimitReached, Reasons.SaleNotStarted, Reasons.SaleEnded,
-                Reasons.RequestInProgress)
+            .Refuses(StatusCodes.Status409Conflict, Reasons.SoldOut, Reasons.LimitReached, Reasons.SaleNotStarted, Reasons.SaleEnded)
             .ExplainsProblem(StatusCodes.Status409Conflict,
                 "`sold_out` says how many units are left in `remaining`; `limit_reached` how many the buyer holds in `held`, of `limit` allowed.")
             .Refuses(StatusCodes.Status422UnprocessableEntity, Reasons.IdempotencyKeyMismatch)

@@ -14,7 +14,8 @@ public static class SalesApi
             .WithSummary("The sales with their live status and stock, a page at a time (cursor), optionally only those with one status.")
             .WithDescription("The stock shown may be up to `Sales:ListStockMaxAge` old (1 s by default; it is kept per server "
                 + "instance); the status is worked out from that stock and the server's clock at the request (`serverTime`). "
-                + "A sale's own endpoints (`/api/v1/sales/{id}`, `/stock`, `/events`) and purchases are always exact.")
+                + "A sale's own endpoints (`/api/v1/sales/{id}`, `/stock`) and purchases read the stock exact at the request; "
+                + "its live feed (`/events`) reads it exact once per update tick (200 ms or more, longer with many viewers).")
             .Refuses(StatusCodes.Status400BadRequest, Reasons.ValidationFailed);
         group.MapGet("/{id}", GetSale).WithName("GetSale").WithSummary("One sale, with remaining stock and the server's clock.")
             .Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound);

@@ -26,8 +26,12 @@ public sealed partial class StoreUnavailableExceptionHandler(ILogger<StoreUnavai
 
         LogStoreUnavailable(log, httpContext.Request.Method, httpContext.Request.Path.Value ?? "/", exception.GetType().Name, exception.Message);
         httpContext.Response.Clear();
-        await ApiProblem.Unavailable(httpContext, "A store this request needs is unavailable; nothing was changed. Try again shortly.",
-            RetryAfterSeconds).ExecuteAsync(httpContext);
+        // "Nothing was changed" unless the endpoint's write may have committed before the failure (an admin's sale change).
+        // The endpoint as the exception found it: the exception handler middleware clears the context's own.
+        var endpoint = httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? httpContext.GetEndpoint();
+        var detail = endpoint?.Metadata.GetMetadata<StoreFailureMetadata>()?.Detail
+            ?? "A store this request needs is unavailable; nothing was changed. Try again shortly.";
+        await ApiProblem.Unavailable(httpContext, detail, RetryAfterSeconds).ExecuteAsync(httpContext);
         return true;
     }
 

@@ -15,13 +15,13 @@ public static class AdminSaleForms
     public static RouteGroupBuilder MapSaleForms(this RouteGroupBuilder admin)
     {
         admin.MapGet("/sales/new", (HttpContext c, TimeProvider clock) => Layout.Page(c, "New sale", SaleForm(c, null, Defaults(clock), null, SaleEditState.Open)));
-        admin.MapPost("/sales", Create);
+        admin.MapPost("/sales", Create).MayHaveWrittenOnStoreFailure(ApiDocs.SaleChangeUnfinished);
         admin.MapGet("/sales/{id}/edit", Edit);
-        admin.MapPost("/sales/{id}/edit", Update);
+        admin.MapPost("/sales/{id}/edit", Update).MayHaveWrittenOnStoreFailure(ApiDocs.SaleChangeUnfinished);
         admin.MapGet("/sales/{id}/end", (string id, HttpContext c, IDashboardData d, CancellationToken ct) => Confirm(id, c, d, EndAction, ct));
-        admin.MapPost("/sales/{id}/end", End).RequireAntiforgery();
+        admin.MapPost("/sales/{id}/end", End).RequireAntiforgery().MayHaveWrittenOnStoreFailure(ApiDocs.SaleChangeUnfinished);
         admin.MapGet("/sales/{id}/delete", (string id, HttpContext c, IDashboardData d, CancellationToken ct) => Confirm(id, c, d, DeleteAction, ct));
-        admin.MapPost("/sales/{id}/delete", Delete).RequireAntiforgery();
+        admin.MapPost("/sales/{id}/delete", Delete).RequireAntiforgery().MayHaveWrittenOnStoreFailure(ApiDocs.SaleChangeUnfinished);
         return admin;
     }
 

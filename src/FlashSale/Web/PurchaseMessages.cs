@@ -39,7 +39,6 @@ public static class PurchaseMessages
         [Reasons.RateLimited] = Flash.Warn("Too many attempts — wait a moment and try again."),
         [Reasons.Unavailable] = Flash.Error("We could not take your order right now; nothing was bought. Please try again."),
         [OutcomeUnknown] = Flash.Error("We could not confirm your order right now — it may have gone through. Check My orders before you buy again."),
-        [Reasons.RequestInProgress] = Flash.Warn("Your purchase is still being processed — check My orders in a moment."),
         [Reasons.SaleNotFound] = Flash.Error("This sale no longer exists."),
         [Reasons.ValidationFailed] = Flash.Error("That quantity is not allowed for this sale."),
     };
@@ -63,7 +62,6 @@ public static class PurchaseMessages
             PurchaseRejection.IdempotencyKeyMismatch => OutcomeUnknown,
             PurchaseRejection.SaleNotStarted => Reasons.SaleNotStarted,
             PurchaseRejection.SaleEnded => Reasons.SaleEnded,
-            PurchaseRejection.RequestInProgress => Reasons.RequestInProgress,
             PurchaseRejection.SaleNotFound => Reasons.SaleNotFound,
             _ => Reasons.ValidationFailed,
         },

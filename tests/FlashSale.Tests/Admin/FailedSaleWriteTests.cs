@@ -23,7 +23,7 @@ public sealed class FailedSaleWriteTests() : AdminAppTest(FaultySaleStore.App())
 
         using (var failed = await Admin.PostEmptyAsync($"/api/v1/admin/sales/{sale}/end"))
         {
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+            await AssertMayHaveBeenMadeAsync(failed);
         }
 
         // The record has the end: purchases are refused as ended (the old sale put back sold on past it, G6), and a
@@ -50,12 +50,42 @@ public sealed class FailedSaleWriteTests() : AdminAppTest(FaultySaleStore.App())
 
         using (var failed = await Admin.SendAsync(HttpMethod.Delete, $"/api/v1/admin/sales/{sale}"))
         {
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+            await AssertMayHaveBeenMadeAsync(failed);
         }
 
         // Put back, the deleted sale sold again: an order for a sale the record no longer has.
         using var bought = await buyer.PurchaseAsync(sale);
         Assert.Equal(HttpStatusCode.NotFound, bought.StatusCode);
+    }
+
+    /// <summary>
+    /// A create the record committed before its write failed: the sale exists, so the 503 must not say nothing changed
+    /// (until 2026-12-07 it did, and the admin's retry then met sku_taken for a sale "never made").
+    /// </summary>
+    [Fact]
+    public async Task ACreateTheRecordCommittedBeforeItsWriteFailed_SaysItMayHaveBeenMade()
+    {
+        var sku = "LOST-" + Guid.NewGuid().ToString("N")[..8];
+        Store.FailAfterCreate = new SqliteException("disk I/O error", 10);
+        var body = $$"""{"sku":"{{sku}}","productName":"Lamp","price":10,"totalStock":5,"startsAt":"2030-01-01T00:00:00Z","endsAt":"2030-01-02T00:00:00Z"}""";
+
+        using (var failed = await Admin.PostJsonAsync("/api/v1/admin/sales", body))
+        {
+            await AssertMayHaveBeenMadeAsync(failed);
+        }
+
+        Store.FailAfterCreate = null;
+        using var again = await Admin.PostJsonAsync("/api/v1/admin/sales", body);
+        Assert.Equal("sku_taken", await Api.ReasonAsync(again));
+    }
+
+    /// <summary>Answers that do not tell the admin nothing changed when it may have: the read-first advice instead.</summary>
+    private static async Task AssertMayHaveBeenMadeAsync(HttpResponseMessage failed)
+    {
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+        var detail = await Api.DetailAsync(failed);
+        Assert.Equal(FlashSale.Common.ApiDocs.SaleChangeUnfinished, detail);
+        Assert.DoesNotContain("nothing was changed", detail, StringComparison.Ordinal);
     }
 
     [Fact]

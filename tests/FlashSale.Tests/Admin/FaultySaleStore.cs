@@ -7,7 +7,7 @@ namespace FlashSale.Tests.Admin;
 
 /// <summary>
 /// The record as it is, with a pause after a list or an update or before an end, a failure for a delete, a failure
-/// after an end or a delete the record has committed (a lost answer), and failing reads of the latest sale, when a test asks.
+/// after a create, an end or a delete the record has committed (a lost answer), and failing reads of the latest sale, when a test asks.
 /// </summary>
 public sealed class FaultySaleStore(ISaleStore inner) : ISaleStore
 {
@@ -29,6 +29,8 @@ public sealed class FaultySaleStore(ISaleStore inner) : ISaleStore
     public Func<Task>? BeforeEnd { get; set; }
 
     public Exception? FailDelete { get; set; }
+
+    public Exception? FailAfterCreate { get; set; }
 
     public Exception? FailAfterEnd { get; set; }
 
@@ -52,7 +54,11 @@ public sealed class FaultySaleStore(ISaleStore inner) : ISaleStore
     public Task<Sale?> FindLatestAsync(Guid id, CancellationToken ct) =>
         FailFindLatest is { } failure ? Task.FromException<Sale?>(failure) : inner.FindLatestAsync(id, ct);
 
-    public Task<bool> TryCreateAsync(Sale sale, CancellationToken ct) => inner.TryCreateAsync(sale, ct);
+    public async Task<bool> TryCreateAsync(Sale sale, CancellationToken ct)
+    {
+        var created = await inner.TryCreateAsync(sale, ct);
+        return FailAfterCreate is { } failure ? throw failure : created;
+    }
 
     public async Task<SaleWriteResult> TryUpdateAsync(Sale changed, CancellationToken ct)
     {

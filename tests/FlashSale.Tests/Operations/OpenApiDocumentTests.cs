@@ -135,7 +135,7 @@ public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
         Assert.All(new[] { "201", "202" }, created => Assert.NotNull(responses[created]!["headers"]?["Location"]));
         Assert.All(new[] { Reasons.InvalidIdempotencyKey, Reasons.InvalidJson, Reasons.ValidationFailed },
             reason => Assert.Contains($"`{reason}`", Description(responses["400"]!), StringComparison.Ordinal));
-        Assert.All(new[] { Reasons.SoldOut, Reasons.LimitReached, Reasons.SaleNotStarted, Reasons.SaleEnded, Reasons.RequestInProgress },
+        Assert.All(new[] { Reasons.SoldOut, Reasons.LimitReached, Reasons.SaleNotStarted, Reasons.SaleEnded },
             reason => Assert.Contains($"`{reason}`", Description(responses["409"]!), StringComparison.Ordinal));
         Assert.Contains("outcomeUnknown", Description(responses["503"]!), StringComparison.Ordinal);
         Assert.All(new[] { "`remaining`", "`held`", "`limit`" },

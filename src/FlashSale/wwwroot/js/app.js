@@ -481,9 +481,9 @@
             message(told[0], told[1]);
             if (told[0] === "sale_not_found") { self.remove(); }
           }
-          // A decided request gets a fresh key; a 503 or any other 5xx, one in progress or one whose key was used with
-          // another quantity keeps it (and its quantity) so the retry is the same purchase.
-          if (response.status >= 500 || body.reason === "request_in_progress" || body.reason === "idempotency_key_mismatch") {
+          // A decided request gets a fresh key; a 503 or any other 5xx, or one whose key was used with another quantity,
+          // keeps it (and its quantity) so the retry is the same purchase.
+          if (response.status >= 500 || body.reason === "idempotency_key_mismatch") {
             keep(asked);
           } else {
             decided();
