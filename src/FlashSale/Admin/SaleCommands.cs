@@ -59,7 +59,7 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
         var sale = request.ToSale(now);
         if (!await sales.TryCreateAsync(sale, ct))
         {
-            return SaleCommandResult.Refused(SaleRefusal.SkuTaken());
+            return SaleCommandResult.Refused(SaleRefusal.SkuTaken(await HolderOfAsync(sale.Sku, ct)));
         }
 
         return await ChangedAsync(sale, now, ct);
@@ -125,7 +125,7 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
 
         await ledger.SaleChangedAsync(sale, CancellationToken.None);
         return SaleCommandResult.Refused(written == SaleWriteResult.SkuTaken
-            ? SaleRefusal.SkuTaken()
+            ? SaleRefusal.SkuTaken(await HolderOfAsync(changed.Sku, CancellationToken.None))
             : ProductFixed());
     }
 
@@ -231,6 +231,20 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
         else
         {
             await ledger.SaleChangedAsync(recorded, CancellationToken.None);
+        }
+    }
+
+    /// <summary>The sale holding <paramref name="sku"/> (compared as the record does, ignoring case); null if none or unreadable.</summary>
+    private async Task<Sale?> HolderOfAsync(string sku, CancellationToken ct)
+    {
+        try
+        {
+            return (await sales.ListAsync(ct)).FirstOrDefault(s => string.Equals(s.Sku, sku, StringComparison.OrdinalIgnoreCase));
+        }
+        catch (Exception ex) when (Storage.StoreUnavailableExceptionHandler.IsStoreUnavailable(ex))
+        {
+            // The refusal stands without the id: the record said the SKU is taken.
+            return null;
         }
     }
 

@@ -1,4 +1,5 @@
 using FlashSale.Common;
+using FlashSale.Sales;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlashSale.Admin;
@@ -8,14 +9,19 @@ namespace FlashSale.Admin;
 /// and, for validation, the field errors. The admin API answers it as ProblemDetails, the dashboard as a message.
 /// </summary>
 public sealed record SaleRefusal(int Status, string Reason, string Title, string? Detail = null,
-    IDictionary<string, string[]>? Errors = null)
+    IDictionary<string, string[]>? Errors = null, Guid? SaleId = null)
 {
     public static SaleRefusal Invalid(IDictionary<string, string[]> errors) =>
         new(StatusCodes.Status400BadRequest, Reasons.ValidationFailed, "The request is not valid.", "See 'errors' for each field.", errors);
 
     public static SaleRefusal NotFound() => new(StatusCodes.Status404NotFound, Reasons.SaleNotFound, "No sale has this id.");
 
-    public static SaleRefusal SkuTaken() => new(StatusCodes.Status409Conflict, Reasons.SkuTaken, "A sale with this sku exists.");
+    /// <summary>
+    /// With the id of the sale that has the SKU, when it could be read: a create retried after a lost answer (a 503 that
+    /// says the change may have been made) finds the sale it made here, without listing every sale to look for it.
+    /// </summary>
+    public static SaleRefusal SkuTaken(Sale? holder) => new(StatusCodes.Status409Conflict, Reasons.SkuTaken, "A sale with this sku exists.",
+        holder is null ? null : $"Sale {holder.Id:D} has it.", SaleId: holder?.Id);
 
     public static SaleRefusal HasOrders(string title) => new(StatusCodes.Status409Conflict, Reasons.SaleHasOrders, title);
 
@@ -25,7 +31,19 @@ public sealed record SaleRefusal(int Status, string Reason, string Title, string
     public static SaleRefusal Ended(DateTimeOffset endedAt) => new(StatusCodes.Status409Conflict, Reasons.SaleEnded,
         "The sale has already ended.", $"It ended at {endedAt:O}.");
 
-    public ProblemHttpResult ToProblem() => Errors is not null
-        ? ApiProblem.Validation(Errors)
-        : ApiProblem.Create(Status, Reason, Title, Detail);
+    public ProblemHttpResult ToProblem()
+    {
+        if (Errors is not null)
+        {
+            return ApiProblem.Validation(Errors);
+        }
+
+        var problem = ApiProblem.Create(Status, Reason, Title, Detail);
+        if (SaleId is { } saleId)
+        {
+            problem.ProblemDetails.Extensions["saleId"] = saleId.ToString("D");
+        }
+
+        return problem;
+    }
 }

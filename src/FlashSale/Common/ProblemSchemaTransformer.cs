@@ -55,6 +55,12 @@ internal sealed class ProblemSchemaTransformer : IOpenApiSchemaTransformer
         schema.Properties["remaining"] = Count("A purchase's 409 `sold_out`: units left in the sale (0 when sold out; fewer than asked for).");
         schema.Properties["held"] = Count("A purchase's 409 `limit_reached`: units the buyer already holds in this sale.");
         schema.Properties["limit"] = Count("A purchase's 409 `limit_reached`: the sale's limit of units per buyer.");
+        schema.Properties["saleId"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.String,
+            Format = "uuid",
+            Description = "An admin's 409 `sku_taken`: the sale that has the SKU (a create retried after a lost answer finds its sale here).",
+        };
         schema.Required = new HashSet<string>(StringComparer.Ordinal) { "type", "title", "status", "reason", "traceId" };
         return Task.CompletedTask;
     }

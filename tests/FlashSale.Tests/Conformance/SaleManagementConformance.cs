@@ -197,6 +197,36 @@ public abstract class SaleManagementConformance(StorageKind kind) : AdminAppTest
         Assert.Equal(12.5m, (await bought.ReadJsonAsync())["unitPrice"]!.GetValue<decimal>());
     }
 
+    /// <summary>
+    /// A SKU belongs to one sale, compared ignoring case, on create and on rename; the refusal names the sale that has it
+    /// (a create retried after a lost answer finds its own sale there) and changes nothing.
+    /// </summary>
+    [Fact]
+    public async Task ASkuTaken_IgnoringCase_Is409_NamingTheSaleThatHasIt()
+    {
+        var holder = await Admin.CreateSaleAsync(5);
+        var sku = holder["sku"]!.GetValue<string>();
+        var other = (await Admin.CreateSaleAsync(5)).Id();
+
+        using var created = await Admin.PostJsonAsync("/api/v1/admin/sales", $$"""
+            {"sku":"{{sku.ToLowerInvariant()}}","productName":"Twin","price":1,"totalStock":5,
+             "startsAt":"{{Now.AddHours(1):O}}","endsAt":"{{Now.AddHours(2):O}}"}
+            """);
+        using var renamed = await Admin.PatchJsonAsync($"/api/v1/admin/sales/{other}", $$"""{"sku":"{{sku}}"}""");
+
+        foreach (var response in new[] { created, renamed })
+        {
+            Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+            var problem = await response.ReadJsonAsync();
+            Assert.Equal("sku_taken", problem["reason"]!.GetValue<string>());
+            Assert.Equal(holder.Id(), problem["saleId"]!.GetValue<string>());
+        }
+
+        Assert.NotEqual(sku, (await Admin.GetJsonAsync($"/api/v1/admin/sales/{other}"))["sku"]!.GetValue<string>());
+        var listed = (await Admin.GetJsonAsync("/api/v1/admin/sales?limit=1000"))["items"]!.AsArray();
+        Assert.Single(listed, s => string.Equals(s!["sku"]!.GetValue<string>(), sku, StringComparison.OrdinalIgnoreCase));
+    }
+
     [Fact]
     public async Task UpdateStockOrWindow_OnceActive_Is409()
     {
