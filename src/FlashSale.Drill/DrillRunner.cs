@@ -105,7 +105,8 @@ public static class DrillRunner
             {
                 DecisionTtl = options.DecisionTtl,
                 // The server's expiry against this machine's clock: a minute's slack for the two clocks' difference.
-                TokensValidFor = session.TokensExpireAt - floodStartedAt - TimeSpan.FromMinutes(1),
+                TokensValidFor = session.TokensExpireAt - floodStartedAt - RunFacts.ClockSlack,
+                FloodStartedAt = floodStartedAt,
                 DrillUsers = session.Buyers.Select(b => b.UserId).ToHashSet(StringComparer.Ordinal),
                 Interrupted = flood.Interrupted,
             });

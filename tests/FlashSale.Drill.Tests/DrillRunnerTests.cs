@@ -123,6 +123,64 @@ public sealed class DrillRunnerTests
     }
 
     [Fact]
+    public async Task AServerThatAcknowledgesOrdersToAnotherBuyer_Fails()
+    {
+        using var http = new HttpClient(new FakeFlashSaleServer(FakeServerBug.AcknowledgesAnotherBuyer));
+
+        var report = await DrillRunner.RunAsync(Seed, http, TestContext.Token);
+
+        var acks = Assert.Single(report.Verdicts, v => v.Id == "acks-are-orders");
+        Assert.False(acks.Passed);
+        Assert.Contains(acks.Examples, e => e.Contains("u-someone-else", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AServerThatKeepsTheLastUnit_Fails()
+    {
+        using var http = new HttpClient(new FakeFlashSaleServer(FakeServerBug.SoldOutOneUnitEarly));
+        var options = DrillOptions.ForPreset(Preset.Custom) with { AdminPassword = "pw", Quiet = true, Users = 20, Stock = 10 };
+
+        var report = await DrillRunner.RunAsync(options, http, TestContext.Token);
+
+        Assert.Equal(1, report.ExitCode);
+        Assert.Equal(["no-undersell"], report.Verdicts.Where(v => !v.Passed).Select(v => v.Id));
+    }
+
+    [Fact]
+    public async Task OrdersOfUnknownOutcomesListedLate_AreWaitedFor_AndThenPass()
+    {
+        // Distributed mode: an order answered 503 outcomeUnknown is in the stock counters at once, in the order list
+        // only once the outbox has recorded it.
+        using var http = new HttpClient(new FakeFlashSaleServer(FakeServerBug.UnknownOutcomesListedLate));
+        var options = DrillOptions.ForPreset(Preset.Custom) with { AdminPassword = "pw", Quiet = true, Users = 30 };
+
+        var report = await DrillRunner.RunAsync(options, http, TestContext.Token);
+
+        Assert.True(report.Passed, string.Join("\n", report.Verdicts.Select(v => $"{v.Id}: {v.Detail} {string.Join("; ", v.Examples)}")));
+        Assert.Contains(report.Outcomes, o => o is { Outcome: "503 unavailable", Count: 10 });
+    }
+
+    [Fact]
+    public async Task OrdersOfUnknownOutcomesNeverListed_AreWaitedForUpToThePendingWait_ThenFailTheAccounting()
+    {
+        var server = new FakeFlashSaleServer(FakeServerBug.UnknownOutcomesNeverListed);
+        using var http = new HttpClient(server);
+        var options = DrillOptions.ForPreset(Preset.Custom) with
+        {
+            AdminPassword = "pw", Quiet = true, Users = 30, PendingWait = TimeSpan.FromSeconds(1),
+        };
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var report = await DrillRunner.RunAsync(options, http, TestContext.Token);
+
+        Assert.InRange(started.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(15));
+        Assert.Equal(["accounting"], report.Verdicts.Where(v => !v.Passed).Select(v => v.Id));
+        var listings = server.Requested.Count(u => u.AbsolutePath.EndsWith("/orders", StringComparison.Ordinal)
+                                                   && !u.Query.Contains("cursor=", StringComparison.Ordinal));
+        Assert.True(listings > 2, $"the orders were listed {listings} times: not again while the counters were ahead of them");
+    }
+
+    [Fact]
     public async Task AServerWhose503sDoNotSayWhenToRetry_Fails()
     {
         using var http = new HttpClient(new FakeFlashSaleServer(FakeServerBug.NoRetryAfter));

@@ -14,6 +14,8 @@ internal sealed class FakeFlashSaleServer(FakeServerBug bug = FakeServerBug.None
     private readonly Dictionary<string, JsonObject> _sales = [];
     private readonly Dictionary<string, List<JsonObject>> _orders = [];
     private readonly Dictionary<string, (int Status, string Body)> _replays = [];
+    // Orders not yet listed (UnknownOutcomesListedLate): how many more listings of their sale they miss.
+    private readonly Dictionary<JsonObject, int> _unlisted = [];
     private int _users;
     private bool _throttled;
     private readonly HashSet<string> _throttledPosts = [];
@@ -215,13 +217,19 @@ internal sealed class FakeFlashSaleServer(FakeServerBug bug = FakeServerBug.None
         var held = _orders[saleId].Where(o => o["userId"]!.GetValue<string>() == user).Sum(o => o["quantity"]!.GetValue<int>());
         var remaining = sale["remainingStock"]!.GetValue<int>();
         (int, string) outcome;
-        if (held + quantity > sale["perUserLimit"]!.GetValue<int>())
+        var limit = sale["perUserLimit"]!.GetValue<int>();
+        if (held + quantity > limit)
         {
-            outcome = Problem(409, "limit_reached");
+            outcome = Problem(409, "limit_reached", numbers: new JsonObject { ["held"] = held, ["limit"] = limit });
         }
         else if ((remaining < quantity && bug != FakeServerBug.Oversell) || bug == FakeServerBug.SellsNothing)
         {
-            outcome = Problem(409, "sold_out");
+            // A server that sells nothing says there is nothing: its answers agree with themselves, not with the stock.
+            outcome = Problem(409, "sold_out", numbers: new JsonObject { ["remaining"] = bug == FakeServerBug.SellsNothing ? 0 : remaining });
+        }
+        else if (bug == FakeServerBug.SoldOutOneUnitEarly && remaining == quantity)
+        {
+            outcome = Problem(409, "sold_out", numbers: new JsonObject { ["remaining"] = remaining });
         }
         else
         {
@@ -232,15 +240,31 @@ internal sealed class FakeFlashSaleServer(FakeServerBug bug = FakeServerBug.None
                 ["quantity"] = quantity, ["status"] = "confirmed", ["idempotencyKey"] = key,
             };
             _hangNext = bug is FakeServerBug.EveryFifthSaleHangs or FakeServerBug.EveryFifthSaleAnswersLate && ++_purchases % 5 == 0;
-            var third = bug is FakeServerBug.LoseEveryThirdOrder or FakeServerBug.BuysButAnswersNothingWasBought && ++_purchases % 3 == 0;
+            var third = bug is FakeServerBug.LoseEveryThirdOrder or FakeServerBug.BuysButAnswersNothingWasBought
+                or FakeServerBug.UnknownOutcomesListedLate or FakeServerBug.UnknownOutcomesNeverListed && ++_purchases % 3 == 0;
+            var unknown = third && bug is FakeServerBug.UnknownOutcomesListedLate or FakeServerBug.UnknownOutcomesNeverListed;
             if (!(third && bug == FakeServerBug.LoseEveryThirdOrder))
             {
                 _orders[saleId].Add(order);
             }
 
+            if (unknown)
+            {
+                _unlisted[order] = bug == FakeServerBug.UnknownOutcomesListedLate ? 1 : int.MaxValue;
+            }
+
+            var told = (JsonObject)order.DeepClone();
+            if (bug == FakeServerBug.AcknowledgesAnotherBuyer)
+            {
+                told["userId"] = "u-someone-else";
+            }
+
             outcome = third && bug == FakeServerBug.BuysButAnswersNothingWasBought
                 ? Problem(503, "unavailable", "The record refused this order; nothing was bought.")
-                : (201, order.ToJsonString());
+                : unknown
+                    ? Problem(503, "unavailable", "The purchase ledger did not answer in time; retry with the same key to learn its outcome.",
+                        new JsonObject { ["outcomeUnknown"] = true })
+                    : (201, told.ToJsonString());
         }
 
         if (key is not null)
@@ -255,16 +279,32 @@ internal sealed class FakeFlashSaleServer(FakeServerBug bug = FakeServerBug.None
     {
         var cursor = query.Split('&').FirstOrDefault(q => q.StartsWith("cursor=", StringComparison.Ordinal))?["cursor=".Length..];
         var from = cursor is null ? 0 : int.Parse(cursor, System.Globalization.CultureInfo.InvariantCulture);
-        var all = _orders[saleId];
+        if (cursor is null)
+        {
+            // A new listing: the orders still in the "outbox" miss one more of them.
+            foreach (var (waiting, left) in _unlisted.Where(p => p.Key["saleId"]!.GetValue<string>() == saleId).ToList())
+            {
+                if (left == 0)
+                {
+                    _unlisted.Remove(waiting);
+                }
+                else
+                {
+                    _unlisted[waiting] = left == int.MaxValue ? left : left - 1;
+                }
+            }
+        }
+
+        var all = _orders[saleId].Where(o => !_unlisted.ContainsKey(o)).ToList();
         var page = all.Skip(from).Take(7).Select(o => (JsonNode)o.DeepClone()).ToArray();
         var next = from + page.Length < all.Count ? (from + page.Length).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
         if (bug == FakeServerBug.OtherShoppersBuy && next is null)
         {
             var sale = _sales[saleId];
             sale["remainingStock"] = sale["remainingStock"]!.GetValue<int>() - 1;
-            all.Add(new JsonObject
+            _orders[saleId].Add(new JsonObject
             {
-                ["orderId"] = Guid.NewGuid().ToString(), ["saleId"] = saleId, ["userId"] = $"stranger-{all.Count}",
+                ["orderId"] = Guid.NewGuid().ToString(), ["saleId"] = saleId, ["userId"] = $"stranger-{_orders[saleId].Count}",
                 ["username"] = "s", ["quantity"] = 1, ["status"] = "confirmed", ["idempotencyKey"] = null,
             });
         }
@@ -272,9 +312,18 @@ internal sealed class FakeFlashSaleServer(FakeServerBug bug = FakeServerBug.None
         return (200, new JsonObject { ["items"] = new JsonArray(page), ["nextCursor"] = next }.ToJsonString());
     }
 
-    private static (int, string) Problem(int status, string reason, string? detail = null) =>
-        (status, new JsonObject
+    // numbers: the problem's extension members (a sold_out's remaining, a limit_reached's held and limit, outcomeUnknown).
+    private static (int, string) Problem(int status, string reason, string? detail = null, JsonObject? numbers = null)
+    {
+        var problem = new JsonObject
         {
             ["type"] = "about:blank", ["title"] = reason, ["status"] = status, ["detail"] = detail, ["reason"] = reason,
-        }.ToJsonString());
+        };
+        foreach (var (name, value) in numbers ?? [])
+        {
+            problem[name] = value?.DeepClone();
+        }
+
+        return (status, problem.ToJsonString());
+    }
 }

@@ -49,4 +49,19 @@ internal enum FakeServerBug
 
     /// <summary>Not a bug: a slow server. Every fifth purchase that buys records its order and answers 6 s later.</summary>
     EveryFifthSaleAnswersLate,
+
+    /// <summary>Every 201's body names another buyer than the one who bought (the order itself is recorded right).</summary>
+    AcknowledgesAnotherBuyer,
+
+    /// <summary>Keeps the last unit: a purchase that would take it is refused 409 sold_out (whose remaining says 1 is left).</summary>
+    SoldOutOneUnitEarly,
+
+    /// <summary>
+    /// Not a bug: distributed mode's outbox. Every third purchase that buys is answered 503 with <c>outcomeUnknown: true</c>;
+    /// its units leave the stock counters at once, and its order is listed from the sale's second listing on.
+    /// </summary>
+    UnknownOutcomesListedLate,
+
+    /// <summary>As <see cref="UnknownOutcomesListedLate"/>, but those orders are never listed: the counters stay ahead.</summary>
+    UnknownOutcomesNeverListed,
 }

@@ -57,6 +57,30 @@ public sealed class PurchaseResponseParsingTests
         Assert.Null(result.OutcomeUnknown);
     }
 
+    [Fact]
+    public async Task A201_RecordsTheBuyerSaleAndUnitsItNames()
+    {
+        var result = await PurchaseAnsweredAsync(201,
+            """{"orderId":"o-1","saleId":"sale-9","userId":"u-7","quantity":2,"status":"confirmed"}""", "application/json");
+
+        Assert.Equal(("o-1", "confirmed"), (result.OrderId, result.OrderStatus));
+        Assert.Equal(("u-7", "sale-9", 2), (result.AckUserId, result.AckSaleId, result.AckQuantity));
+    }
+
+    [Fact]
+    public async Task A409_RecordsTheNumbersItCarries()
+    {
+        var soldOut = await PurchaseAnsweredAsync(409,
+            """{"status":409,"detail":"Only 2 left.","reason":"sold_out","remaining":2}""", "application/problem+json");
+        var limit = await PurchaseAnsweredAsync(409,
+            """{"status":409,"detail":"You hold 1 of the 3 allowed per buyer.","reason":"limit_reached","held":1,"limit":3}""",
+            "application/problem+json");
+
+        Assert.Equal(2, soldOut.Remaining);
+        Assert.Equal((1, 3), (limit.Held, limit.Limit));
+        Assert.Null(limit.Remaining);
+    }
+
     private static async Task<PurchaseResult> PurchaseAnsweredAsync(int status, string body, string contentType)
     {
         using var http = new HttpClient(new OneAnswer(status, body, contentType));

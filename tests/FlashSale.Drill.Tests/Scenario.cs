@@ -44,7 +44,13 @@ internal sealed class Scenario
         bool? outcomeUnknown = null) =>
         new(attempt * 10 + copy, attempt, copy, SaleId, user, key, quantity, status, reason, orderId,
             status switch { 201 => "confirmed", 202 => "pending", _ => null }, start, start + 5, error, detail,
-            OutcomeUnknown: outcomeUnknown);
+            OutcomeUnknown: outcomeUnknown)
+        {
+            // A 2xx's body names the order's buyer, sale and units, as the server's does.
+            AckUserId = status is 201 or 202 ? user : null,
+            AckSaleId = status is 201 or 202 ? SaleId : null,
+            AckQuantity = status is 201 or 202 ? quantity : null,
+        };
 
     /// <summary>
     /// The server's 503 details (RedisLedger, EmbeddedLedger): the first two come without <c>outcomeUnknown</c> (bought

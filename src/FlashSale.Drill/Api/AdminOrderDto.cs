@@ -9,4 +9,5 @@ internal sealed record AdminOrderDto(
     string? Username,
     int Quantity,
     string Status,
-    string? IdempotencyKey);
+    string? IdempotencyKey,
+    DateTimeOffset? PurchasedAt = null);

@@ -65,8 +65,12 @@ internal sealed class FlashSaleClient(HttpClient http, Uri baseUrl, TimeSpan req
             var body = await response.Content.ReadAsByteArrayAsync(timeout.Token);
             if (status is 201 or 202)
             {
+                // The whole order as told, not only its id: the checker holds the buyer, sale and units against the record.
                 var order = TryParse(body, DrillJsonContext.Default.PurchaseResponse);
-                return new PurchaseResult(status, order is null ? "unparseable_body" : null, order?.OrderId, order?.Status, null);
+                return new PurchaseResult(status, order is null ? "unparseable_body" : null, order?.OrderId, order?.Status, null)
+                {
+                    AckUserId = order?.UserId, AckSaleId = order?.SaleId, AckQuantity = order?.Quantity,
+                };
             }
 
             var problem = TryParse(body, DrillJsonContext.Default.ProblemDto);
@@ -76,7 +80,11 @@ internal sealed class FlashSaleClient(HttpClient http, Uri baseUrl, TimeSpan req
             // The detail is kept for 5xx only (few, and the report shows it); every 409's would cost memory for nothing.
             return new PurchaseResult(status, problem?.Reason, null, null, null, status >= 500 ? problem?.Detail : null,
                 status is 429 or 503 ? response.Headers.RetryAfter is not null : null,
-                status >= 500 && isProblem ? problem!.OutcomeUnknown == true : null);
+                status >= 500 && isProblem ? problem!.OutcomeUnknown == true : null)
+            {
+                // A refusal's numbers say what it was judged by; the checker holds them against the quantity asked.
+                Remaining = problem?.Remaining, Held = problem?.Held, Limit = problem?.Limit,
+            };
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

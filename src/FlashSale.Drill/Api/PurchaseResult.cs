@@ -7,6 +7,16 @@ namespace FlashSale.Drill.Api;
 /// <see cref="OutcomeUnknown"/>: for a 5xx whose body is an <c>application/problem+json</c> problem, whether it carries
 /// <c>"outcomeUnknown": true</c> (false when the field is absent); null for a 5xx without a problem body (a proxy's HTML
 /// 502/504, an unreadable body) and for every other answer. A purchase 503 problem with false bought nothing (docs/api.md).
+/// The rest is what the answer says in numbers and names, for the checker to hold against the attempt and the server:
+/// a 2xx's buyer, sale and units; a <c>sold_out</c>'s <c>remaining</c>, a <c>limit_reached</c>'s <c>held</c> and <c>limit</c>.
 /// </summary>
 internal sealed record PurchaseResult(int Status, string? Reason, string? OrderId, string? OrderStatus, string? Error,
-    string? Detail = null, bool? RetryAfter = null, bool? OutcomeUnknown = null);
+    string? Detail = null, bool? RetryAfter = null, bool? OutcomeUnknown = null)
+{
+    public string? AckUserId { get; init; }
+    public string? AckSaleId { get; init; }
+    public int? AckQuantity { get; init; }
+    public int? Remaining { get; init; }
+    public int? Held { get; init; }
+    public int? Limit { get; init; }
+}

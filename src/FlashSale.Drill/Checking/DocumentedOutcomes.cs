@@ -9,7 +9,7 @@ internal static class DocumentedOutcomes
     {
         [409] = ["sold_out", "limit_reached", "sale_not_started", "sale_ended", "request_in_progress"],
         [404] = ["sale_not_found"],
-        [400] = ["validation_failed", "invalid_json"],
+        [400] = ["validation_failed", "invalid_json", "invalid_idempotency_key"],
         [401] = null, // any reason: the contract names none
         [403] = null,
         [422] = ["idempotency_key_mismatch"],

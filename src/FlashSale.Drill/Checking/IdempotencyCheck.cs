@@ -8,7 +8,8 @@ namespace FlashSale.Drill.Checking;
 /// order or overlap its copies ran; once a key has an order, later replays get that order (not a rejection); the same
 /// body never gets 422. Answers that decide nothing (<c>request_in_progress</c>, 429, 503, <c>sale_not_started</c>, no
 /// answer) are not compared. A refusal's memory may expire (<see cref="RunFacts.DecisionTtl"/>): a different decision
-/// sent that long after it is allowed. An order's never expires.
+/// sent that long after it is allowed. An order's never expires: a copy sent once the key's order surely existed — told
+/// in a 2xx, or one no copy was told of (<see cref="OrderSurelyExisted"/>) — gets it again.
 /// </summary>
 internal static class IdempotencyCheck
 {
@@ -31,14 +32,14 @@ internal static class IdempotencyCheck
         {
             var records = group.OrderBy(r => r.StartMicros).ToList();
             replayed += records.Count > 1 ? 1 : 0;
-            CheckGroup(group.Key.IdempotencyKey!, records, ordersByKey.GetValueOrDefault(group.Key) ?? [], ttl, violations);
+            CheckGroup(group.Key.IdempotencyKey!, records, ordersByKey.GetValueOrDefault(group.Key) ?? [], ttl, c.Run, violations);
         }
 
         return Verdict.From("idempotent-replays", "G5", "Replays return the first outcome", violations,
             $"{replayed} keys sent more than once, every replay consistent");
     }
 
-    private static void CheckGroup(string key, List<AttemptRecord> records, List<ServerOrder> orders, long ttl,
+    private static void CheckGroup(string key, List<AttemptRecord> records, List<ServerOrder> orders, long ttl, RunFacts run,
         List<string> violations)
     {
         foreach (var mismatch in records.Where(r => r.Status == 422))
@@ -58,19 +59,53 @@ internal static class IdempotencyCheck
             violations.Add($"key {key}: {conflict}");
         }
 
-        if (acks.Count == 0)
+        if (OrderSurelyExisted(records, acks, orders, run) is not { } existing)
         {
             return;
         }
 
-        // Replays sent after the first order was answered must see that order again (sold_out and limit_reached are
-        // FirstConflict's; a key is looked up before the window, so sale_ended too).
-        var firstAnswered = acks.Min(r => r.EndMicros);
-        foreach (var later in records.Where(r => r.StartMicros >= firstAnswered && !r.IsSuccess && Remembered(r) is null &&
+        // Replays sent once the key's order surely existed must see that order again (sold_out and limit_reached are
+        // FirstConflict's; a key is looked up before the window, the sale and the body, so not sale_not_started,
+        // sale_ended, 404 or 400 either).
+        foreach (var later in records.Where(r => r.StartMicros >= existing.Since && !r.IsSuccess && Remembered(r) is null &&
                                                  DocumentedOutcomes.IsDecision(r.Status, r.Reason) && r.Status != 422))
         {
-            violations.Add($"key {key}: replay answered {later.Status} {later.Reason} after order {acks[0].OrderId}");
+            violations.Add($"key {key}: replay answered {later.Status} {later.Reason} after order {existing.OrderId}");
         }
+    }
+
+    /// <summary>
+    /// From when (the records' microseconds) the key's order surely existed, and which: the first 2xx's answer. An order no
+    /// copy was told of came from a copy whose outcome is unknown; it existed once every such copy was answered (a 503
+    /// with <c>outcomeUnknown</c>: the server was done with the attempt, whatever it did) — not while one is unanswered,
+    /// which may still be buying — or from its purchase time on the server, given the two clocks'
+    /// <see cref="RunFacts.ClockSlack"/>. Null when nothing says.
+    /// </summary>
+    private static (long Since, string OrderId)? OrderSurelyExisted(List<AttemptRecord> records, List<AttemptRecord> acks,
+        List<ServerOrder> orders, RunFacts run)
+    {
+        var known = new List<(long Since, string OrderId)>();
+        if (acks.MinBy(r => r.EndMicros) is { } firstAck)
+        {
+            known.Add((firstAck.EndMicros, firstAck.OrderId!));
+        }
+
+        var untold = records.Where(DocumentedOutcomes.MayHaveBoughtUntold).ToList();
+        foreach (var order in orders.Where(o => !acks.Any(r => r.OrderId == o.OrderId)))
+        {
+            if (untold.Count > 0 && untold.All(r => r.IsAnswered))
+            {
+                known.Add((untold.Max(r => r.EndMicros), order.OrderId));
+            }
+
+            if (order.PurchasedAt is { } at && run.FloodStartedAt is { } floodStart)
+            {
+                // The records' time 0 is a moment after floodStart: this errs late, never early.
+                known.Add(((long)(at - floodStart + RunFacts.ClockSlack).TotalMicroseconds, order.OrderId));
+            }
+        }
+
+        return known.Count == 0 ? null : known.MinBy(k => k.Since);
     }
 
     /// <summary>

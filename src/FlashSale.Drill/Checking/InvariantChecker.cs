@@ -25,7 +25,9 @@ internal static class InvariantChecker
             IdempotencyCheck.Run(context),
             AccountingCheck.Run(context),
             OversellCheck.Run(context),
+            UndersellCheck.Run(context),
             PerUserLimitCheck.Run(context),
+            WrongfulLimitCheck.Run(context),
             SomethingSoldCheck.Run(context),
             ThrottledCheck.Run(context),
         ];

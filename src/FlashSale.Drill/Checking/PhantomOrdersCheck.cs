@@ -6,9 +6,10 @@ namespace FlashSale.Drill.Checking;
 /// No order exists that no client attempted. An order nobody acknowledged is still accounted for when its user sent
 /// that key (or, without keys, a request) and at least one such request may have bought without being told: no answer,
 /// or a 5xx that does not say nothing was bought (a 503 problem with <c>outcomeUnknown: true</c>, another 5xx, a 5xx
-/// without a problem body) — the answer went missing, not the attempt. An order whose requests were all refused
-/// (409 sold_out, 400, 404, 429, a 503 problem without <c>outcomeUnknown</c>, …) is a "no" that bought
-/// (<see cref="DocumentedOutcomes.SaysNothingBought"/>).
+/// without a problem body) — the answer went missing, not the attempt. Such an order is that attempt's, so it holds the
+/// units the attempt asked for (its sale and user are those it was matched by): an order of other units is no purchase
+/// the buyer made. An order whose requests were all refused (409 sold_out, 400, 404, 429, a 503 problem without
+/// <c>outcomeUnknown</c>, …) is a "no" that bought (<see cref="DocumentedOutcomes.SaysNothingBought"/>).
 /// </summary>
 internal static class PhantomOrdersCheck
 {
@@ -20,8 +21,10 @@ internal static class PhantomOrdersCheck
         var keyless = c.Records.Where(r => r.IdempotencyKey is null)
             .GroupBy(r => (r.SaleId, r.UserId))
             .ToDictionary(g => g.Key, g => g.ToList());
-        // Keyless requests that may have bought untold, per sale and user: each may have bought once.
-        var unknownKeyless = keyless.ToDictionary(p => p.Key, p => p.Value.Count(DocumentedOutcomes.MayHaveBoughtUntold));
+        // Keyless requests that may have bought untold, per sale, user and units: each may have bought one order of its units.
+        var unknownKeyless = c.Records.Where(r => r.IdempotencyKey is null && DocumentedOutcomes.MayHaveBoughtUntold(r))
+            .GroupBy(r => (r.SaleId, r.UserId, r.Quantity))
+            .ToDictionary(g => g.Key, g => g.Count());
 
         var violations = new List<string>();
         var strangers = new List<string>();
@@ -32,10 +35,14 @@ internal static class PhantomOrdersCheck
             var sent = order.IdempotencyKey is { } key
                 ? keyed.GetValueOrDefault((order.SaleId, order.UserId, key))
                 : keyless.GetValueOrDefault((order.SaleId, order.UserId));
-            // A second order under a key that got a 2xx is idempotent-replays' finding (one key bought twice), not a phantom.
+            // The requests it may have come from. A second order under a key that got a 2xx is idempotent-replays'
+            // finding (one key bought twice), not a phantom.
+            var source = order.IdempotencyKey is not null
+                ? sent?.Where(r => r.IsSuccess || DocumentedOutcomes.MayHaveBoughtUntold(r)).ToList() ?? []
+                : sent?.Where(DocumentedOutcomes.MayHaveBoughtUntold).ToList() ?? [];
             var attempted = order.IdempotencyKey is not null
-                ? sent?.Any(r => r.IsSuccess || DocumentedOutcomes.MayHaveBoughtUntold(r)) == true
-                : TakeOne(unknownKeyless, (order.SaleId, order.UserId));
+                ? source.Any(r => r.Quantity == order.Quantity)
+                : TakeOne(unknownKeyless, (order.SaleId, order.UserId, order.Quantity));
             if (attempted)
             {
                 unacknowledged++;
@@ -43,6 +50,15 @@ internal static class PhantomOrdersCheck
             }
 
             var what = $"order {order.OrderId}: user {order.UserId}, key {order.IdempotencyKey ?? "none"}, {order.Status}";
+            if (source.Count > 0 && source.All(r => r.Quantity != order.Quantity))
+            {
+                // Its attempt may have bought, but not this: the server recorded other units than were asked for.
+                violations.Add($"{what} ×{order.Quantity} — not what its attempt asked for: " +
+                               string.Join(", ", source.Select(r => $"×{r.Quantity}").Distinct()) +
+                               (order.IdempotencyKey is null ? " (the keyless requests of that user that may have bought untold)" : ""));
+                continue;
+            }
+
             if (existing.Contains(order.SaleId) && !c.DrillUsers.Contains(order.UserId))
             {
                 // A live --sale sale: another shopper's order, placed while the drill ran.
@@ -69,7 +85,7 @@ internal static class PhantomOrdersCheck
         .GroupBy(r => r.Status == 503 && DocumentedOutcomes.SaysNothingBought(r) ? "503 nothing bought" : OutcomeKey.Of(r))
         .Select(g => $"{g.Key} ×{g.Count()}"));
 
-    private static bool TakeOne(Dictionary<(string, string), int> counts, (string, string) key)
+    private static bool TakeOne(Dictionary<(string, string, int), int> counts, (string, string, int) key)
     {
         if (!counts.TryGetValue(key, out var left) || left == 0)
         {

@@ -16,6 +16,15 @@ internal sealed record RunFacts
     /// </summary>
     public TimeSpan? TokensValidFor { get; init; }
 
+    /// <summary>How far this machine's clock and the server's may differ: the allowance wherever one is read against the other.</summary>
+    public static readonly TimeSpan ClockSlack = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// This machine's clock when the flood began (a moment before the records' time 0), to place the server's
+    /// <see cref="ServerOrder.PurchasedAt"/> among the records; null: the orders' times are not used.
+    /// </summary>
+    public DateTimeOffset? FloodStartedAt { get; init; }
+
     /// <summary>
     /// The buyers the drill minted; null: the users in the response log. On a <c>--sale</c> sale, an order of anyone
     /// else is another shopper's, not a phantom.

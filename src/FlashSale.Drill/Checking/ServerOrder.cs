@@ -5,6 +5,12 @@ internal sealed record ServerOrder(string OrderId, string SaleId, string UserId,
 {
     public const string Confirmed = "confirmed";
     public const string Pending = "pending";
+    public const string Cancelled = "cancelled";
+
+    /// <summary>When the server says it was bought (its clock); null when the listing did not say.</summary>
+    public DateTimeOffset? PurchasedAt { get; init; }
 
     public bool IsConfirmed => string.Equals(Status, Confirmed, StringComparison.OrdinalIgnoreCase);
+
+    public bool IsCancelled => string.Equals(Status, Cancelled, StringComparison.OrdinalIgnoreCase);
 }

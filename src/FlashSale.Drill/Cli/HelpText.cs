@@ -41,7 +41,8 @@ internal static class HelpText
 
         Bounds and output
           --timeout <t>           per-request timeout (default 30s)
-          --pending-wait <t>      how long a 202 pending may take to become an order (default 30s)
+          --pending-wait <t>      how long a 202 pending may take to become an order, and an order of an
+                                  unknown outcome to be listed (default 30s)
           --stop-grace <t>        on Ctrl+C, how long the requests in flight may take to be answered (default 5s)
           --deadline <t>          hard deadline for the whole run (default flood time + 3m, at most 48h)
           --decision-ttl <t>      the server's Distributed:DecisionTtl (default 24h): a key's copy sent this

@@ -31,6 +31,27 @@ internal sealed record AttemptRecord(
     /// <summary>The <see cref="Error"/> of a request cut off at an interrupt.</summary>
     public const string Interrupted = "interrupted";
 
+    /// <summary>
+    /// What a 2xx's body said the order is — its buyer, sale and units — to be held against the attempt and the record
+    /// (a 201 naming another buyer tells one buyer of another's order, G8). Null when not a 2xx or the body left it out.
+    /// </summary>
+    public string? AckUserId { get; init; }
+
+    /// <inheritdoc cref="AckUserId"/>
+    public string? AckSaleId { get; init; }
+
+    /// <inheritdoc cref="AckUserId"/>
+    public int? AckQuantity { get; init; }
+
+    /// <summary>A <c>409 sold_out</c>'s <c>remaining</c>: the units it says were left (docs/api.md). Null otherwise.</summary>
+    public int? Remaining { get; init; }
+
+    /// <summary>A <c>409 limit_reached</c>'s <c>held</c> and <c>limit</c>: the buyer's units and the limit it says it judged by.</summary>
+    public int? Held { get; init; }
+
+    /// <inheritdoc cref="Held"/>
+    public int? Limit { get; init; }
+
     public long LatencyMicros => EndMicros - StartMicros;
     public bool IsCutOff => Status == 0 && Error == Interrupted;
     public bool IsSuccess => Status is 201 or 202;

@@ -59,7 +59,11 @@ internal sealed class AttemptSender(FlashSaleClient api, ResponseLog log, LiveSt
         var end = NowMicros();
         var record = new AttemptRecord(log.NextSeq(), attempt, copy, saleId, buyer.UserId, key, quantity,
             result.Status, result.Reason, result.OrderId, result.OrderStatus, start, end, result.Error, result.Detail, result.RetryAfter,
-            result.OutcomeUnknown);
+            result.OutcomeUnknown)
+        {
+            AckUserId = result.AckUserId, AckSaleId = result.AckSaleId, AckQuantity = result.AckQuantity,
+            Remaining = result.Remaining, Held = result.Held, Limit = result.Limit,
+        };
         log.Add(record);
         stats.RequestFinished(OutcomeKey.Of(record), end - start);
     }

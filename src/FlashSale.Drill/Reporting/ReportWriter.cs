@@ -53,11 +53,15 @@ internal static class ReportWriter
 
     private static string Csv(IReadOnlyList<AttemptRecord> records)
     {
-        var csv = new StringBuilder("seq,attempt,copy,sale,user,key,quantity,status,reason,order,order_status,start_us,latency_us,error,detail,retry_after,outcome_unknown\n");
+        // The answer's own names and numbers last (a 2xx's buyer, sale, units; a 409's remaining, held, limit): what
+        // acks-are-orders, no-undersell and no-wrongful-limit judged.
+        var csv = new StringBuilder("seq,attempt,copy,sale,user,key,quantity,status,reason,order,order_status,start_us,latency_us,error,detail,retry_after,outcome_unknown," +
+                                    "ack_user,ack_sale,ack_quantity,remaining,held,limit\n");
         foreach (var r in records)
         {
             csv.AppendLine(CultureInfo.InvariantCulture,
-                $"{r.Seq},{r.AttemptId},{r.Copy},{r.SaleId},{r.UserId},{r.IdempotencyKey},{r.Quantity},{r.Status},{r.Reason},{r.OrderId},{r.OrderStatus},{r.StartMicros},{r.LatencyMicros},{r.Error},{Quoted(r.Detail)},{r.RetryAfter},{r.OutcomeUnknown}");
+                $"{r.Seq},{r.AttemptId},{r.Copy},{r.SaleId},{r.UserId},{r.IdempotencyKey},{r.Quantity},{r.Status},{r.Reason},{r.OrderId},{r.OrderStatus},{r.StartMicros},{r.LatencyMicros},{r.Error},{Quoted(r.Detail)},{r.RetryAfter},{r.OutcomeUnknown}," +
+                $"{r.AckUserId},{r.AckSaleId},{r.AckQuantity},{r.Remaining},{r.Held},{r.Limit}");
         }
 
         return csv.ToString();
