@@ -57,6 +57,30 @@ public abstract partial class SaleRetirementTests : AdminAppTest
         Assert.Equal(0, await SweepAsync());
     }
 
+    /// <summary>
+    /// A persister pass for the sale that runs after its retirement (one already under way between two reads, or woken by
+    /// a late notice) finds no outbox and ends: until 2026-12-07 it made the group again with MKSTREAM, leaving an empty
+    /// outbox with no expiry for good (a CI run caught one, between a pass's reads and the sweep).
+    /// </summary>
+    [Fact]
+    public async Task APersisterPassAfterRetirement_LeavesNoOutboxBehind()
+    {
+        var (sale, _) = await SaleWithKeyedOrdersAsync(buyers: 2);
+        await EndWhenRecordedAsync(sale);
+        Assert.Equal(1, await SweepAsync());
+
+        App.Services.GetRequiredService<OutboxPersister>().Wake(Guid.Parse(sale));
+
+        await using var redis = await RedisState.ConnectAsync(App.Storage);
+        var outbox = RedisKeys.Outbox(Guid.Parse(sale));
+        // The pass is asynchronous: the key must stay absent for a while, not only at one instant.
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.False(await redis.GetDatabase().KeyExistsAsync(outbox), "a pass after the retirement made the outbox again");
+            await Task.Delay(25);
+        }
+    }
+
     [Fact]
     public async Task AfterRetirement_ARetryReplaysItsOrder_AndANewAttemptIsRefusedAsEnded_AsBefore()
     {

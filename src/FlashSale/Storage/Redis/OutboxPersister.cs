@@ -241,7 +241,11 @@ public sealed partial class OutboxPersister(
             var key = RedisKeys.Outbox(saleId);
             if (!stream.GroupReady)
             {
-                await EnsureGroupAsync(db, key);
+                if (!await EnsureGroupAsync(db, key))
+                {
+                    return; // No outbox: nothing was ever decided here, or the sale was retired.
+                }
+
                 stream.GroupReady = true;
             }
 
@@ -259,8 +263,14 @@ public sealed partial class OutboxPersister(
                 }
                 catch (RedisServerException ex) when (ex.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
                 {
-                    // The stream was lost with Redis state (flush, new cluster) and rebuilt: new group.
-                    await EnsureGroupAsync(db, key);
+                    // The stream was lost with Redis state (flush, new cluster) and rebuilt: new group. Or it is gone,
+                    // deleted by the sale's retirement between two reads: then the pass ends.
+                    if (!await EnsureGroupAsync(db, key))
+                    {
+                        stream.GroupReady = false;
+                        return;
+                    }
+
                     continue;
                 }
 
@@ -336,14 +346,26 @@ public sealed partial class OutboxPersister(
         }
     }
 
-    private static async Task EnsureGroupAsync(IDatabase db, RedisKey key)
+    /// <summary>
+    /// The persister's group on the sale's outbox, if the outbox exists; false if it does not. Never creating the stream: the
+    /// first purchase's XADD makes it (the group then reads from its start, "0-0"), and a pass that recreated one the sale's
+    /// retirement had just deleted left an empty stream with no expiry behind, for good (SaleRetirementTests, a CI run of
+    /// 2026-12-07).
+    /// </summary>
+    private static async Task<bool> EnsureGroupAsync(IDatabase db, RedisKey key)
     {
         try
         {
-            await db.StreamCreateConsumerGroupAsync(key, RedisKeys.PersisterGroup, "0-0", createStream: true);
+            await db.StreamCreateConsumerGroupAsync(key, RedisKeys.PersisterGroup, "0-0", createStream: false);
+            return true;
         }
         catch (RedisServerException ex) when (ex.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
         {
+            return true;
+        }
+        catch (RedisServerException ex) when (ex.Message.Contains("requires the key to exist", StringComparison.Ordinal))
+        {
+            return false;
         }
     }
 
