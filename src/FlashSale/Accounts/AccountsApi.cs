@@ -13,8 +13,12 @@ public static class AccountsApi
 
     public const string IssueTokenName = "IssueToken";
 
-    private const string BusyNote = "a store or the rate limiter is down, or password hashing is at its limit (`Auth:PasswordHashing`: "
-        + "no turn came in time); nothing was created and no failure counted";
+    /// <summary>A store failing under a registration: the account's insert may have committed before (an answer lost).</summary>
+    internal const string RegistrationUnfinished =
+        "A store was unavailable partway: the account may have been created. Sign in with it before registering again.";
+
+    private const string BusyNote = "password hashing is at its limit (`Auth:PasswordHashing`: no turn came in time), or the rate "
+        + "limiter is down: nothing was created and no failure counted";
 
     public static RouteGroupBuilder MapAccounts(this IEndpointRouteBuilder routes)
     {
@@ -22,7 +26,8 @@ public static class AccountsApi
         group.MapPost("/accounts", Register).WithName(RegisterName)
             .WithSummary("Creates a buyer account.").ReadsJson<CredentialsRequest>()
             .Refuses(StatusCodes.Status400BadRequest, Reasons.ValidationFailed).Refuses(StatusCodes.Status409Conflict, Reasons.UsernameTaken)
-            .ExplainsProblem(StatusCodes.Status503ServiceUnavailable, BusyNote);
+            .ExplainsProblem(StatusCodes.Status503ServiceUnavailable, BusyNote)
+            .MayHaveWrittenOnStoreFailure(RegistrationUnfinished);
         group.MapGet("/accounts/{id}", GetAccount).WithName("GetAccount")
             .WithSummary("The caller's own account: where a registration's Location points. Any other id is 404.")
             .Refuses(StatusCodes.Status404NotFound, Reasons.NotFound).RequireAuthorization();
@@ -39,7 +44,8 @@ public static class AccountsApi
                 + $"`{RateLimiting.RateLimitingSetup.SignInThrottleRule}`: too many failed sign-ins for this username, from any address "
                 + "(or, with a valid device cookie for it, from this device); every such sign-in is refused, the right password too, "
                 + "until the window slides")
-            .ExplainsProblem(StatusCodes.Status503ServiceUnavailable, BusyNote);
+            .ExplainsProblem(StatusCodes.Status503ServiceUnavailable, BusyNote)
+            .ExplainsProblem(StatusCodes.Status503ServiceUnavailable, "a store is down: nothing was changed");
         group.MapPost("/admin/tokens", MintSyntheticBuyers).WithName("MintSyntheticBuyers")
             .WithSummary("Load testing only (Auth:SyntheticBuyers:Enabled): mints tokens for synthetic buyers.")
             .ReadsJson<SyntheticTokensRequest>()

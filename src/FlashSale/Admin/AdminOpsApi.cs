@@ -12,7 +12,8 @@ public static class AdminOpsApi
     {
         var group = routes.MapGroup("/api/v1/admin").WithTags("Admin").RequireAuthorization(AuthSetup.AdminPolicy);
         group.MapPost("/reconcile", Reconcile).WithName("Reconcile")
-            .WithSummary("Recomputes every sale's sold units from the order records, reports drift and repairs the ledger.");
+            .WithSummary("Recomputes every sale's sold units from the order records, reports drift and repairs the ledger.")
+            .MayHaveWrittenOnStoreFailure("A store was unavailable partway: some sales may have been repaired. Reconcile again: it is safe to repeat.");
         group.MapPost("/reset", Reset).WithName("Reset")
             .WithSummary("Development only: wipes sales and orders and re-creates the demo sales.")
             .ExplainsProblem(StatusCodes.Status404NotFound,

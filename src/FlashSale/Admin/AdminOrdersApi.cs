@@ -24,7 +24,7 @@ public static class AdminOrdersApi
         group.MapPost("/orders/{orderId}/cancel", CancelOrder).WithName("CancelOrder")
             .WithSummary("Cancels an order: its stock returns and the buyer may buy again. Idempotent.")
             .Refuses(StatusCodes.Status404NotFound, Reasons.OrderNotFound)
-            .ExplainsProblem(StatusCodes.Status503ServiceUnavailable, CancelUnfinished);
+            .MayHaveWrittenOnStoreFailure(CancelUnfinished);
         return group;
     }
 

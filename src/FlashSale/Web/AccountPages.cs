@@ -24,7 +24,8 @@ public static class AccountPages
         routes.MapGet("/register", (HttpContext c, [IgnoredWhenRepeated] string? returnUrl, [IgnoredWhenRepeated] string? m) => Form(c, RegisterMode, returnUrl, null, Notice(m)))
             .ExcludeFromDescription();
         routes.MapPost("/register", Register).RateLimitedAs(AccountsApi.RegisterName)
-            .RefusedWithRedirect((_, reason) => $"/register?m={reason}").ExcludeFromDescription();
+            .RefusedWithRedirect((_, reason) => $"/register?m={reason}").ExcludeFromDescription()
+            .MayHaveWrittenOnStoreFailure(AccountsApi.RegistrationUnfinished);
         routes.MapPost("/logout", SignOut).RequireAntiforgery().ExcludeFromDescription();
         return routes;
     }

@@ -14,7 +14,7 @@ public static class AdminOrderForms
     public static RouteGroupBuilder MapOrderForms(this RouteGroupBuilder admin)
     {
         admin.MapGet("/orders/{orderId}/cancel", ConfirmCancel);
-        admin.MapPost("/orders/{orderId}/cancel", Cancel).RequireAntiforgery();
+        admin.MapPost("/orders/{orderId}/cancel", Cancel).RequireAntiforgery().MayHaveWrittenOnStoreFailure(AdminOrdersApi.CancelUnfinished);
         return admin;
     }
 
