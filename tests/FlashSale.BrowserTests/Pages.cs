@@ -28,16 +28,17 @@ public static class Pages
     /// <summary>
     /// Waits for the form to send the browser on. A form that stays says why on the page (a refusal, a rate limit, a
     /// rejected antiforgery token): the failure carries that text, where a bare timeout told nothing.
-    /// The next page counts as reached once its document is parsed and app.js (deferred) has run, not at its load event,
-    /// and within 60 s: on a loaded CI machine a sign-in reached the dashboard, whose figures were on the page, after the
-    /// context's 30 s and failed as "still on /admin" (what follows waits for what it needs by itself).
+    /// The next page counts as reached once its navigation has committed (what follows waits for what it needs by
+    /// itself): on a loaded CI machine a page reached after a sign-in or registration, its content on the screen, twice
+    /// went 30 and 60 s without DOMContentLoaded (its deferred script not yet run), and failed as "still on /admin",
+    /// "still on /" — the form had done its work.
     /// </summary>
     private static async Task LeftAsync(IPage page, string form)
     {
         try
         {
             await page.WaitForURLAsync(url => !url.Contains(form, StringComparison.Ordinal),
-                new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
+                new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
         }
         catch (TimeoutException)
         {
