@@ -6,7 +6,7 @@ namespace FlashSale.Drill.Checking;
 /// G5: one key buys at most once; every decided answer for a key — an order (2xx, or the key's order on the server),
 /// <c>sold_out</c>, <c>limit_reached</c>, which both ledgers remember under the key — is the same outcome, in whatever
 /// order or overlap its copies ran; once a key has an order, later replays get that order (not a rejection); the same
-/// body never gets 422. Answers that decide nothing (<c>request_in_progress</c>, 429, 503, <c>sale_not_started</c>, no
+/// body never gets 422. Answers that decide nothing (429, 503, <c>sale_not_started</c>, no
 /// answer) are not compared. A refusal's memory may expire (<see cref="RunFacts.DecisionTtl"/>): a different decision
 /// sent that long after it is allowed. An order's never expires: a copy sent once the key's order surely existed — told
 /// in a 2xx, or one no copy was told of (<see cref="OrderSurelyExisted"/>) — gets it again.
@@ -68,7 +68,7 @@ internal static class IdempotencyCheck
         // FirstConflict's; a key is looked up before the window, the sale and the body, so not sale_not_started,
         // sale_ended, 404 or 400 either).
         foreach (var later in records.Where(r => r.StartMicros >= existing.Since && !r.IsSuccess && Remembered(r) is null &&
-                                                 DocumentedOutcomes.IsDecision(r.Status, r.Reason) && r.Status != 422))
+                                                 DocumentedOutcomes.IsDecision(r.Status) && r.Status != 422))
         {
             violations.Add($"key {key}: replay answered {later.Status} {later.Reason} after order {existing.OrderId}");
         }

@@ -4,7 +4,7 @@ namespace FlashSale.Drill.Checking;
 
 /// <summary>
 /// A sale the drill created with stock, attempted and sold nothing, proves no invariant — and is a bug unless every
-/// answer explains it: 429 rate_limited, 503 unavailable, request_in_progress, sale_not_started, or sold_out for a
+/// answer explains it: 429 rate_limited, 503 unavailable, sale_not_started, or sold_out for a
 /// quantity above the whole stock, or a request cut off at an interrupt (never answered). Then the run passes with a
 /// warning; otherwise it fails. An existing (<c>--sale</c>)
 /// sale may be sold out or closed already: nothing sold there is only a warning.
@@ -48,7 +48,7 @@ internal static class SomethingSoldCheck
     {
         { Status: 429 or 503 } => true,
         { IsCutOff: true } => true,
-        { Status: 409, Reason: "request_in_progress" or "sale_not_started" } => true,
+        { Status: 409, Reason: "sale_not_started" } => true,
         { Status: 409, Reason: "sold_out" } => r.Quantity > sale.TotalStock,
         _ => false,
     };

@@ -7,7 +7,7 @@ namespace FlashSale.Drill.Checking;
 /// active whose end lies past the run, with a quantity within the limit it asked for. So some documented answers can
 /// only be wrong for them: 401 or 403 while the tokens are valid (G8), and on a created sale 400, 404
 /// <c>sale_not_found</c> and 409 <c>sale_ended</c> (G7, G6). Every other documented answer stays possible: sold_out,
-/// limit_reached, request_in_progress, sale_not_started (instances' clocks differ by a little), 429, 503.
+/// limit_reached, sale_not_started (instances' clocks differ by a little), 429, 503.
 /// </summary>
 internal static class WrongfulRefusalsCheck
 {

@@ -5,8 +5,7 @@ namespace FlashSale.Drill.Load;
 
 /// <summary>
 /// Sends one attempt: one request, or with retries the same key 2–5 times — one after another on even
-/// attempts, all at once on odd ones (the server must answer the duplicates with the first outcome or
-/// <c>request_in_progress</c>).
+/// attempts, all at once on odd ones (the server must answer the duplicates with the first outcome).
 /// </summary>
 internal sealed class AttemptSender(FlashSaleClient api, ResponseLog log, LiveStats stats, long floodStart)
 {

@@ -294,7 +294,7 @@ public sealed class LaggingReplicaFailoverTests(ITestOutputHelper output) : IAsy
             var documented = a.Status switch
             {
                 HttpStatusCode.Created or HttpStatusCode.Accepted => a.OrderId is not null,
-                HttpStatusCode.Conflict => a.Reason is "sold_out" or "limit_reached" or "request_in_progress",
+                HttpStatusCode.Conflict => a.Reason is "sold_out" or "limit_reached",
                 HttpStatusCode.ServiceUnavailable => a.Reason == "unavailable",
                 _ => false,
             };

@@ -17,7 +17,7 @@ namespace FlashSale.Tests.Faults.Distributed;
 public sealed class DistributedAckLedger
 {
     private static readonly HashSet<string?> ConflictReasons =
-        ["sold_out", "limit_reached", "sale_not_started", "sale_ended", "request_in_progress"];
+        ["sold_out", "limit_reached", "sale_not_started", "sale_ended"];
 
     private readonly ConcurrentDictionary<string, Ack> _acks = new();
     private readonly ConcurrentDictionary<int, int> _statuses = new();
