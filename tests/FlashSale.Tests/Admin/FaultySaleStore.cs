@@ -7,7 +7,7 @@ namespace FlashSale.Tests.Admin;
 
 /// <summary>
 /// The record as it is, with a pause after a list or an update or before an end, a failure for a delete, a failure
-/// after a create, an end or a delete the record has committed (a lost answer), and failing reads of the latest sale, when a test asks.
+/// after a create, an end or a delete the record has committed (a lost answer), failing reads of the latest sale, and a call once one is read, when a test asks.
 /// </summary>
 public sealed class FaultySaleStore(ISaleStore inner) : ISaleStore
 {
@@ -38,6 +38,9 @@ public sealed class FaultySaleStore(ISaleStore inner) : ISaleStore
 
     public Exception? FailFindLatest { get; set; }
 
+    /// <summary>Called with the sale's id once its latest terms have been read, before they are returned.</summary>
+    public Func<Guid, Task>? AfterFindLatest { get; set; }
+
     public async Task<IReadOnlyList<Sale>> ListAsync(CancellationToken ct)
     {
         var listed = await inner.ListAsync(ct);
@@ -51,8 +54,21 @@ public sealed class FaultySaleStore(ISaleStore inner) : ISaleStore
 
     public Task<Sale?> FindAsync(Guid id, CancellationToken ct) => inner.FindAsync(id, ct);
 
-    public Task<Sale?> FindLatestAsync(Guid id, CancellationToken ct) =>
-        FailFindLatest is { } failure ? Task.FromException<Sale?>(failure) : inner.FindLatestAsync(id, ct);
+    public async Task<Sale?> FindLatestAsync(Guid id, CancellationToken ct)
+    {
+        if (FailFindLatest is { } failure)
+        {
+            throw failure;
+        }
+
+        var sale = await inner.FindLatestAsync(id, ct);
+        if (AfterFindLatest is { } read)
+        {
+            await read(id);
+        }
+
+        return sale;
+    }
 
     public async Task<bool> TryCreateAsync(Sale sale, CancellationToken ct)
     {

@@ -1,11 +1,9 @@
 using System.Net;
-using FlashSale.Sales;
 using FlashSale.Storage.Postgres;
 using FlashSale.Storage.Redis;
 using FlashSale.Tests.Admin;
 using FlashSale.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using StackExchange.Redis;
 
 namespace FlashSale.Tests.Distributed;
@@ -22,11 +20,8 @@ public sealed class RebuildWaitClockTests : IAsyncLifetime
     private readonly TestApp _app;
     private Api _admin = null!;
 
-    private SaleReads _sales = null!;
-
-    public RebuildWaitClockTests() => _app = new TestApp(kind: StorageKind.Redis, clock: _clock, services: services =>
-        services.Replace(ServiceDescriptor.Singleton<ISaleStore>(sp =>
-            _sales = new SaleReads(ActivatorUtilities.CreateInstance<PostgresSaleStore>(sp)))));
+    public RebuildWaitClockTests() =>
+        _app = new TestApp(kind: StorageKind.Redis, clock: _clock, services: FaultySaleStore.Wrap<PostgresSaleStore>);
 
     public async Task InitializeAsync()
     {
@@ -51,9 +46,18 @@ public sealed class RebuildWaitClockTests : IAsyncLifetime
         // Arrives a millisecond before the end and waits for the rebuild; the end passes meanwhile: only once it has read
         // the record and found the sale open (a fixed wait instead tested nothing when the request came late).
         _clock.Set(endsAt.AddMilliseconds(-1));
-        var recordRead = _sales.WatchAsync(saleId);
+        var recordRead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _app.Services.GetRequiredService<FaultySaleStore>().AfterFindLatest = id =>
+        {
+            if (id == saleId)
+            {
+                recordRead.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        };
         var purchase = buyer.PurchaseAsync(sale);
-        await recordRead.WaitAsync(TimeSpan.FromSeconds(20));
+        await recordRead.Task.WaitAsync(TimeSpan.FromSeconds(20));
         await Task.Delay(200);
         Assert.False(purchase.IsCompleted, "the purchase was answered before the end passed: it did not wait for the rebuild");
         _clock.Set(endsAt.AddSeconds(5));
@@ -63,43 +67,5 @@ public sealed class RebuildWaitClockTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Equal("sale_ended", await Api.ReasonAsync(response));
         Assert.Empty(await _admin.AllOrdersAsync(sale));
-    }
-
-    /// <summary>The record's sales, telling the test when a sale's latest terms have been read (and returned).</summary>
-    private sealed class SaleReads(ISaleStore inner) : ISaleStore
-    {
-        private volatile Watch? _watch;
-
-        public Task WatchAsync(Guid saleId)
-        {
-            var read = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _watch = new Watch(saleId, read);
-            return read.Task;
-        }
-
-        public async Task<Sale?> FindLatestAsync(Guid id, CancellationToken ct)
-        {
-            var sale = await inner.FindLatestAsync(id, ct);
-            if (_watch is { } watch && watch.Sale == id)
-            {
-                watch.Read.TrySetResult();
-            }
-
-            return sale;
-        }
-
-        public Task<IReadOnlyList<Sale>> ListAsync(CancellationToken ct) => inner.ListAsync(ct);
-
-        public Task<Sale?> FindAsync(Guid id, CancellationToken ct) => inner.FindAsync(id, ct);
-
-        public Task<bool> TryCreateAsync(Sale sale, CancellationToken ct) => inner.TryCreateAsync(sale, ct);
-
-        public Task<SaleWriteResult> TryUpdateAsync(Sale changed, CancellationToken ct) => inner.TryUpdateAsync(changed, ct);
-
-        public Task<Sale?> EndAsync(Guid id, DateTimeOffset at, CancellationToken ct) => inner.EndAsync(id, at, ct);
-
-        public Task<SaleWriteResult> TryDeleteAsync(Guid id, CancellationToken ct) => inner.TryDeleteAsync(id, ct);
-
-        private sealed record Watch(Guid Sale, TaskCompletionSource Read);
     }
 }
