@@ -21,6 +21,15 @@ public static class AdminOrdersApi
             .WithSummary("Every order of a sale as CSV, streamed row by row.")
             .Produces(StatusCodes.Status200OK, typeof(string), "text/csv")
             .Refuses(StatusCodes.Status400BadRequest, Reasons.ValidationFailed).Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound);
+        group.MapGet("/orders", ListBuyerOrders).WithName("ListBuyerOrders")
+            .WithSummary("One buyer's orders across every sale, newest first, a page at a time (cursor): what support looks up.")
+            .WithDescription("Give exactly one of `userId` (any buyer: an account's id, an external provider's subject, a "
+                + "synthetic buyer's id; what an order's `userId` says) or `username` (an account of this server; "
+                + "404 `not_found` when none has it). Orders keep the username they were bought under.")
+            .Refuses(StatusCodes.Status400BadRequest, Reasons.ValidationFailed).Refuses(StatusCodes.Status404NotFound, Reasons.NotFound);
+        group.MapGet("/orders/{orderId}", GetOrder).WithName("AdminGetOrder")
+            .WithSummary("One order of any buyer, with the buyer and the Idempotency-Key it was bought with.")
+            .Refuses(StatusCodes.Status404NotFound, Reasons.OrderNotFound);
         group.MapPost("/orders/{orderId}/cancel", CancelOrder).WithName("CancelOrder")
             .WithSummary("Cancels an order: its stock returns and the buyer may buy again. Idempotent.")
             .Refuses(StatusCodes.Status404NotFound, Reasons.OrderNotFound)
@@ -77,6 +86,67 @@ public static class AdminOrdersApi
         var write = await OrdersCsv.FirstReadAsync(orders.StreamBySaleAsync(sale.Id, order == "desc", ct), ct);
         return TypedResults.Stream(write, "text/csv; charset=utf-8", $"orders-{sale.Sku}.csv");
     }
+
+    private static async Task<Results<Ok<AdminOrderPage>, ProblemHttpResult>> ListBuyerOrders(IOrderStore orders,
+        IAccountStore accounts, [Description("The buyer's user id, as an order's `userId` gives it.")] string? userId,
+        [Description("The username of an account of this server.")] string? username,
+        [Description("Orders per page, 1-1000 (default 100).")] string? limit,
+        [Description(QueryLimit.CursorDoc)] string? cursor, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(userId) == string.IsNullOrEmpty(username))
+        {
+            return ApiProblem.Validation("userId", "give exactly one of userId and username.");
+        }
+
+        if (userId?.Length > MaxUserIdLength)
+        {
+            return ApiProblem.Validation("userId", $"must be at most {MaxUserIdLength} characters.");
+        }
+
+        if (QueryLimit.TryParse(limit, 100, 1000, out var size) is { } badLimit)
+        {
+            return badLimit;
+        }
+
+        Guid? after = null;
+        if (cursor is not null)
+        {
+            if (!Guid.TryParseExact(cursor, "D", out var id))
+            {
+                return ApiProblem.InvalidCursor();
+            }
+
+            after = id;
+        }
+
+        if (username is not null)
+        {
+            // Usernames are not ids: an account's is looked up (case-insensitive, as sign-in does) for the id its orders carry.
+            var account = await accounts.FindByUsernameAsync(username, ct);
+            if (account is null)
+            {
+                return ApiProblem.NotFound(Reasons.NotFound, "No account has this username.");
+            }
+
+            userId = account.Id.ToString("D");
+        }
+
+        // A cursor that is not one of this buyer's orders is refused like a malformed one, as on the buyer's own list.
+        var page = await orders.ListByUserAsync(userId!, size, after, ct);
+        return page is null
+            ? ApiProblem.InvalidCursor()
+            : TypedResults.Ok(new AdminOrderPage(page.Items.Select(AdminOrderResponse.From).ToList(), page.NextCursor));
+    }
+
+    private static async Task<Results<Ok<AdminOrderResponse>, ProblemHttpResult>> GetOrder(string orderId, IOrderStore orders,
+        CancellationToken ct)
+    {
+        var order = RouteIds.TryParse(orderId, out var id) ? await orders.FindAsync(id, ct) : null;
+        return order is null ? OrderNotFound() : TypedResults.Ok(AdminOrderResponse.From(order));
+    }
+
+    /// <summary>The longest user id a token of this server or of an external provider can carry.</summary>
+    private static readonly int MaxUserIdLength = TokenIssuers.ExternalSubjectPrefix.Length + TokenIssuers.MaxSubjectLength;
 
     private static async Task<Results<Ok<AdminOrderResponse>, ProblemHttpResult>> CancelOrder(string orderId,
         HttpContext context, IPurchaseLedger ledger)

@@ -20,6 +20,8 @@ public sealed class AdminAuthTests() : AdminAppTest(new TestApp())
         ("DELETE", $"/api/v1/admin/sales/{AnyId}", null),
         ("GET", $"/api/v1/admin/sales/{AnyId}/orders", null),
         ("GET", $"/api/v1/admin/sales/{AnyId}/orders.csv", null),
+        ("GET", $"/api/v1/admin/orders?userId={AnyId}", null),
+        ("GET", $"/api/v1/admin/orders/{AnyId}", null),
         ("POST", $"/api/v1/admin/orders/{AnyId}/cancel", null),
         ("GET", "/api/v1/admin/stats", null),
         ("POST", "/api/v1/admin/reconcile", null),
