@@ -17,7 +17,7 @@ public static class AdminSalesApi
             .Refuses(StatusCodes.Status400BadRequest, Reasons.ValidationFailed).Refuses(StatusCodes.Status409Conflict, Reasons.SkuTaken)
             .MayHaveWrittenOnStoreFailure(ApiDocs.SaleChangeUnfinished);
         group.MapGet("/", ListSales).WithName("AdminListSales")
-            .WithSummary("The sales, a page at a time (cursor), optionally only those with one status (upcoming, active, sold_out, ended).")
+            .WithSummary("The sales, a page at a time (cursor), optionally only those with one status (upcoming, active, sold_out, ended) or one SKU.")
             .Refuses(StatusCodes.Status400BadRequest, Reasons.ValidationFailed);
         group.MapGet("/{id}", GetSale).WithName("AdminGetSale").WithSummary("One sale with its live stock.")
             .Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound);
@@ -54,9 +54,10 @@ public static class AdminSalesApi
     // The public list's answer (status filter and paging included), behind the admin role: the dashboard's and the admin
     // tools' list. Its stock is read on every request, never the public list's cached (Sales:ListStockMaxAge).
     private static Task<Results<Ok<SaleListResponse>, ProblemHttpResult>> ListSales([Description(SalesApi.StatusFilter)] string? status,
-        [Description(SalesApi.EndsAfterDoc)] string? endsAfter, [Description(SalesApi.LimitDoc)] string? limit, [Description(QueryLimit.CursorDoc)] string? cursor,
+        [Description(SalesApi.EndsAfterDoc)] string? endsAfter, [Description(SalesApi.SkuFilter)] string? sku,
+        [Description(SalesApi.LimitDoc)] string? limit, [Description(QueryLimit.CursorDoc)] string? cursor,
         ISaleStore sales, IPurchaseLedger ledger, TimeProvider clock, CancellationToken ct) =>
-        SalesApi.ListPageAsync(status, endsAfter, limit, cursor, sales, ledger.GetStocksAsync, clock, ct);
+        SalesApi.ListPageAsync(new SaleListQuery(status, endsAfter, sku, limit, cursor), sales, ledger.GetStocksAsync, clock, ct);
 
     private static async Task<Results<Ok<SaleResponse>, ProblemHttpResult>> GetSale(string id, ISaleStore sales,
         IPurchaseLedger ledger, TimeProvider clock, CancellationToken ct)

@@ -27,7 +27,10 @@ internal static class SalePage
         // The window decides every status but active vs sold_out, so only sales that can match need their stock.
         var wanted = filter.Status;
         var candidates = all.Where(s => (after is null || SalePosition.Of(s).CompareTo(after.Value) > 0)
-                                        && (filter.EndsAfter is not { } endsAfter || s.EndsAt > endsAfter) && CanHave(s, wanted, now))
+                                        && (filter.EndsAfter is not { } endsAfter || s.EndsAt > endsAfter)
+                                        // As the stores hold SKUs unique: ignoring case (SKUs are ASCII).
+                                        && (filter.Sku is null || string.Equals(s.Sku, filter.Sku, StringComparison.OrdinalIgnoreCase))
+                                        && CanHave(s, wanted, now))
             .OrderBy(SalePosition.Of).ToList();
         var items = new List<SaleResponse>(Math.Min(size, candidates.Count));
         Sale? last = null;
@@ -66,9 +69,10 @@ internal static class SalePage
 
 /// <summary>
 /// Which sales a list holds: those with one status now (any when null), and those ending after an instant (any when
-/// null; the home page's poll: its open cards and the recently ended ones it shows, not every sale ever run).
+/// null; the home page's poll: its open cards and the recently ended ones it shows, not every sale ever run), and the one sale
+/// with a SKU (any when null).
 /// </summary>
-public readonly record struct SaleFilter(SaleStatus? Status, DateTimeOffset? EndsAfter = null);
+public readonly record struct SaleFilter(SaleStatus? Status, DateTimeOffset? EndsAfter = null, string? Sku = null);
 
 /// <summary>Where a sale stands in a list: its start, its creation, its id (unique, so the order is total).</summary>
 public readonly record struct SalePosition(long StartsAtTicks, long CreatedAtTicks, Guid Id) : IComparable<SalePosition>

@@ -25,6 +25,7 @@ public static class SalesApi
     }
 
     internal const string StatusFilter = "Only the sales with this status now: upcoming, active, sold_out or ended (400 otherwise). Every sale when absent.";
+    internal const string SkuFilter = "Only the sale with this SKU (any case; SKUs are unique, so at most one). Every sale when absent.";
     internal const string LimitDoc = "Sales per page, 1-1000 (default 100).";
     internal const string EndsAfterDoc = "Only the sales whose end is later than this instant (ISO 8601 with its offset, e.g. " +
         "2026-12-06T08:00:00Z; 400 otherwise): every sale not yet ended and those ended since. Every sale when absent.";
@@ -34,19 +35,19 @@ public static class SalesApi
     // XML doc comment: the OpenAPI document would take it for the operation's summary, C# signatures included, over
     // WithSummary.
     internal static Task<Results<Ok<SaleListResponse>, ProblemHttpResult>> ListAsync([Description(StatusFilter)] string? status,
-        [Description(EndsAfterDoc)] string? endsAfter, [Description(LimitDoc)] string? limit, [Description(QueryLimit.CursorDoc)] string? cursor,
-        ISaleStore sales, ListStockCache stocks, TimeProvider clock, CancellationToken ct) =>
+        [Description(EndsAfterDoc)] string? endsAfter, [Description(SkuFilter)] string? sku, [Description(LimitDoc)] string? limit,
+        [Description(QueryLimit.CursorDoc)] string? cursor, ISaleStore sales, ListStockCache stocks, TimeProvider clock, CancellationToken ct) =>
         // The home page polls this list from every open tab: its stock comes from the per-instance cache.
-        ListPageAsync(status, endsAfter, limit, cursor, sales, stocks.GetStocksAsync, clock, ct);
+        ListPageAsync(new SaleListQuery(status, endsAfter, sku, limit, cursor), sales, stocks.GetStocksAsync, clock, ct);
 
     /// <summary>
     /// A page of a sale list with the stock from <paramref name="readStocks"/>: the public list's cached, the admin
     /// list's exact. The sales are the store's and the status is worked out at this request's clock either way.
     /// </summary>
-    internal static async Task<Results<Ok<SaleListResponse>, ProblemHttpResult>> ListPageAsync(string? status,
-        string? endsAfter, string? limit, string? cursor, ISaleStore sales,
+    internal static async Task<Results<Ok<SaleListResponse>, ProblemHttpResult>> ListPageAsync(SaleListQuery query, ISaleStore sales,
         Func<IReadOnlyList<Sale>, CancellationToken, Task<IReadOnlyList<StockLevel>>> readStocks, TimeProvider clock, CancellationToken ct)
     {
+        var (status, endsAfter, sku, limit, cursor) = query;
         if (!TryParseStatus(status, out var wanted))
         {
             return ApiProblem.Validation("status", "must be one of upcoming, active, sold_out, ended.");
@@ -55,6 +56,11 @@ public static class SalesApi
         if (!TryParseInstant(endsAfter, out var endingAfter))
         {
             return ApiProblem.Validation("endsAfter", "must be an ISO 8601 date and time with its offset, such as 2026-12-06T08:00:00Z.");
+        }
+
+        if (sku is { Length: 0 or > MaxSkuLength })
+        {
+            return ApiProblem.Validation("sku", $"must be 1-{MaxSkuLength} characters when given.");
         }
 
         if (QueryLimit.TryParse(limit, SalePage.DefaultSize, SalePage.MaxSize, out var size) is { } badLimit)
@@ -68,10 +74,13 @@ public static class SalesApi
         }
 
         var now = clock.GetUtcNow();
-        var (items, next) = await SalePage.ReadAsync(await sales.ListAsync(ct), after, new SaleFilter(wanted, endingAfter), size, readStocks,
+        var (items, next) = await SalePage.ReadAsync(await sales.ListAsync(ct), after, new SaleFilter(wanted, endingAfter, sku), size, readStocks,
             now, ct);
         return TypedResults.Ok(new SaleListResponse(items, next, now));
     }
+
+    /// <summary>A sale's SKU is at most this long (<see cref="Admin.CreateSaleRequest"/>): a longer one names no sale.</summary>
+    private const int MaxSkuLength = 64;
 
     /// <summary>An optional instant: absent is none; false for anything but ISO 8601 with an offset (a local time would mean the server's zone).</summary>
     private static bool TryParseInstant(string? raw, out DateTimeOffset? instant)
@@ -140,3 +149,6 @@ public static class SalesApi
     internal static ProblemHttpResult SaleNotFound() =>
         ApiProblem.NotFound(Reasons.SaleNotFound, "No sale has this id.");
 }
+
+/// <summary>A sale list's query string, as the client sent it (validated by <see cref="SalesApi.ListPageAsync"/>).</summary>
+internal readonly record struct SaleListQuery(string? Status, string? EndsAfter, string? Sku, string? Limit, string? Cursor);

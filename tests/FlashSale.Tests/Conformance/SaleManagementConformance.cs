@@ -227,6 +227,31 @@ public abstract class SaleManagementConformance(StorageKind kind) : AdminAppTest
         Assert.Single(listed, s => string.Equals(s!["sku"]!.GetValue<string>(), sku, StringComparison.OrdinalIgnoreCase));
     }
 
+    [Theory]
+    [InlineData("/api/v1/sales")]
+    [InlineData("/api/v1/admin/sales")]
+    public async Task List_BySku_HoldsThatSaleOnly_IgnoringCase(string path)
+    {
+        var wanted = await Admin.CreateSaleAsync(5);
+        await Admin.CreateSaleAsync(5);
+        var sku = wanted["sku"]!.GetValue<string>();
+
+        foreach (var asked in new[] { sku, sku.ToLowerInvariant() })
+        {
+            var page = await Admin.GetJsonAsync($"{path}?sku={asked}");
+            var only = Assert.Single(page["items"]!.AsArray())!;
+            Assert.Equal(wanted.Id(), only["id"]!.GetValue<string>());
+            Assert.Null(page["nextCursor"]);
+        }
+
+        Assert.Empty((await Admin.GetJsonAsync($"{path}?sku=NO-SUCH-{Guid.NewGuid():N}"))["items"]!.AsArray());
+        Assert.Empty((await Admin.GetJsonAsync($"{path}?sku={sku}&status=upcoming"))["items"]!.AsArray());
+        foreach (var bad in new[] { "", new string('A', 65) })
+        {
+            await Api.ExpectProblemAsync(Admin.GetAsync($"{path}?sku={bad}"), HttpStatusCode.BadRequest, "validation_failed");
+        }
+    }
+
     [Fact]
     public async Task UpdateStockOrWindow_OnceActive_Is409()
     {
