@@ -5,9 +5,10 @@ using static FlashSale.Web.Html;
 namespace FlashSale.Web;
 
 /// <summary>
-/// What keeps the admin's open sale page current beside the public live feed (app.js): <c>GET /admin/sales/{id}/live</c>,
-/// the page's record parts (<see cref="AdminSaleView"/>) drawn again from a fresh read, as <c>GET /admin/live</c> does for
-/// the dashboard. The script reads it every 15 s while the page is seen, sooner when the feed shows units moved.
+/// What keeps the admin's open sale page current beside the public live feed (js/admin-sale-record.js):
+/// <c>GET /admin/sales/{id}/live</c>, the page's record parts (<see cref="AdminSaleView"/>) drawn again from a fresh read,
+/// as <c>GET /admin/live</c> does for the dashboard. The script reads it every 15 s while the page is seen, sooner when
+/// the feed shows units moved.
 /// </summary>
 public static class AdminSaleLive
 {

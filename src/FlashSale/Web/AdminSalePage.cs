@@ -27,8 +27,8 @@ public static class AdminSalePage
         var sale = insight.Row.Sale;
         var row = insight.Row;
         var drawn = clock.GetUtcNow();
-        // The sale's root for the script (app.js, a Sale like the shop's): the units, what is left, the sell-through and the
-        // status follow the public live feed; the record's parts (data-part) are read again from data-refresh.
+        // The sale's root for the script (js/sale.js, a Sale like the shop's): the units, what is left, the sell-through
+        // and the status follow the public live feed; the record's parts (data-part) are read again from data-refresh.
         var main = H($"""
             <div class="admin-sale" data-sale="{sale.Id}" data-starts-at="{Format.Iso(sale.StartsAt)}" data-ends-at="{Format.Iso(sale.EndsAt)}" data-server-time="{Format.Iso(drawn)}" data-status="{Format.StatusCode(row.Status)}" data-live="/api/v1/sales/{sale.Id}/events" data-refresh="{AdminSaleLive.PathOf(sale.Id)}">
             <p><a href="/admin">← Dashboard</a></p>

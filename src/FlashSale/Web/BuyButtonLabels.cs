@@ -6,8 +6,8 @@ namespace FlashSale.Web;
 /// <summary>
 /// What the sale page's buy button says: "Buy now" while the buyer can buy, and otherwise why not, as the badge and the
 /// countdown beside it do. Until 2026-12-06 a sold-out, upcoming or ended sale showed a greyed "Buy now", which a screen
-/// reader read as "Buy now, dimmed" with no reason. The script (app.js, <c>Sale.render</c>) keeps the label as the status
-/// changes, from the form's <c>data-label-*</c> attributes, so the wording lives here alone.
+/// reader read as "Buy now, dimmed" with no reason. The script (js/sale.js, <c>Sale.render</c>) keeps the label as the
+/// status changes, from the form's <c>data-label-*</c> attributes, so the wording lives here alone.
 /// </summary>
 public static class BuyButtonLabels
 {

@@ -6,8 +6,8 @@ using static FlashSale.Web.Html;
 namespace FlashSale.Web;
 
 /// <summary>
-/// What keeps an open dashboard current (app.js). The table's stock and status follow the public list every 5 s, read
-/// from memory; the record's parts (the figures, the chart, the top products, which sales the page lists and in which
+/// What keeps an open dashboard current (js/list-poll.js, js/dashboard.js). The table's stock and status follow the
+/// public list every 5 s, read from memory; the record's parts (the figures, the chart, the top products, which sales the page lists and in which
 /// order) come from <c>GET /admin/live</c>: the dashboard's own parts drawn again from a fresh read of the record, the
 /// same <see cref="Admin.StatsReport"/> read as <c>GET /api/v1/admin/stats</c>. Drawn here rather than from the API's
 /// JSON in the script: one code for the formats, the charts and the rows, which a page reload and the script agree on.

@@ -113,7 +113,7 @@ public static class DashboardView
             """);
     }
 
-    /// <summary>A row the script keeps current (a Sale in app.js): one whose sale had not ended when it was drawn.</summary>
+    /// <summary>A row the script keeps current (a Sale, js/sale.js): one whose sale had not ended when it was drawn.</summary>
     private static Html LiveRow(SaleRow r, DateTimeOffset now) => r.Status == SaleStatus.Ended ? Empty
         : H($""" data-sale="{r.Sale.Id}" data-starts-at="{Format.Iso(r.Sale.StartsAt)}" data-ends-at="{Format.Iso(r.Sale.EndsAt)}" data-server-time="{Format.Iso(now)}" data-status="{Format.StatusCode(r.Status)}" """);
 

@@ -48,7 +48,7 @@ public static class Layout
               <title>{title} · FlashSale</title>
               <link rel="stylesheet" href="/css/site.css">
               <link rel="icon" href="/images/favicon.svg" type="image/svg+xml">
-              <script src="/js/app.js" defer></script>
+              <script type="module" src="/js/app.js"></script>
             </head>
             <body>
               <a class="skip" href="#main">Skip to content</a>

@@ -7,7 +7,7 @@ namespace FlashSale.Tests.Web;
 
 /// <summary>
 /// <c>GET /admin/sales/{id}/live</c>: the admin sale page's record parts drawn again from a fresh read (what its script
-/// takes in, app.js: Sale.record), the same parts as the page draws.
+/// takes in, js/admin-sale-record.js: followRecord), the same parts as the page draws.
 /// </summary>
 public sealed class AdminSaleLiveTests() : AdminAppTest(new TestApp())
 {

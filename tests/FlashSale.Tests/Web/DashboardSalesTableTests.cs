@@ -69,7 +69,8 @@ public sealed partial class DashboardSalesTableTests() : AdminAppTest(new TestAp
         var older = WebUtility.HtmlDecode(OlderLink().Match(first).Groups[1].Value);
         var second = await PageAsync(older);
 
-        // What the script takes in (app.js: refresh): the page's parts, drawn from a fresh read, for the same page of the table.
+        // What the script takes in (js/dashboard.js: refresh): the page's parts, drawn from a fresh read, for the same
+        // page of the table.
         var liveFirst = await PageAsync("/admin/live");
         var liveSecond = await PageAsync(older.Replace("/admin?", "/admin/live?", StringComparison.Ordinal));
 
