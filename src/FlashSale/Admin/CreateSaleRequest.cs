@@ -1,3 +1,4 @@
+using System.Globalization;
 using FlashSale.Common;
 using FlashSale.Sales;
 
@@ -32,9 +33,10 @@ public sealed record CreateSaleRequest(
         .Require(IsCurrencyCode, "currency", "must be an ISO 4217 currency code such as USD, EUR or JPY.")
         .Text(ImageUrl, "imageUrl", 1, 2000, required: false)
         .Require(ImageUrl is null || IsImageUrl(ImageUrl), "imageUrl", "must be an absolute https URL or a path starting with '/'.")
-        .Require(TotalStock is >= 1 and <= MaxStock, "totalStock", $"must be between 1 and {MaxStock}.")
+        .Require(TotalStock is >= 1 and <= MaxStock, "totalStock", $"must be between 1 and {MaxStock.ToString("N0", CultureInfo.InvariantCulture)}.")
         .Require(PerUserLimit is >= 1 and <= 1000, "perUserLimit", "must be between 1 and 1000.")
-        .Require(Ends > Starts, "endsAt", "must be after startsAt.");
+        // Said of the start, not of "startsAt": the admin form shows it under "Ends (UTC)", where the API's name meant nothing.
+        .Require(Ends > Starts, "endsAt", "must be after the start.");
 
     public Sale ToSale(DateTimeOffset now) => new()
     {

@@ -20,7 +20,7 @@ public sealed record SaleRefusal(int Status, string Reason, string Title, string
     /// With the id of the sale that has the SKU, when it could be read: a create retried after a lost answer (a 503 that
     /// says the change may have been made) finds the sale it made here, without listing every sale to look for it.
     /// </summary>
-    public static SaleRefusal SkuTaken(Sale? holder) => new(StatusCodes.Status409Conflict, Reasons.SkuTaken, "A sale with this sku exists.",
+    public static SaleRefusal SkuTaken(Sale? holder) => new(StatusCodes.Status409Conflict, Reasons.SkuTaken, "A sale with this SKU exists.",
         holder is null ? null : $"Sale {holder.Id:D} has it.", SaleId: holder?.Id);
 
     public static SaleRefusal HasOrders(string title) => new(StatusCodes.Status409Conflict, Reasons.SaleHasOrders, title);

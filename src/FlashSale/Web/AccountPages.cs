@@ -162,7 +162,7 @@ public static class AccountPages
         var main = H($"""
             <section class="narrow">
               <h1>{title}</h1>
-              {When(error is not null, H($"""<p class="flash error" role="alert" id="form-error">{error}</p>"""))}
+              {When(error is not null, H($"""<p class="flash error" role="alert" tabindex="-1" autofocus id="form-error">{error}</p>"""))}
               <form method="post" action="/{mode}" class="stack">
                 {Layout.Antiforgery(context)}
                 <input type="hidden" name="returnUrl" value="{returnUrl ?? ""}">
@@ -176,7 +176,9 @@ public static class AccountPages
               <p>{other}</p>
             </section>
             """);
-        return Layout.Page(context, title, main, status: status);
+        // "Error: " first in the title, the message focused (autofocus, no script needed): a refused form is a new page, and
+        // a screen reader announced only its unchanged title, the alert having been there from its load.
+        return Layout.Page(context, error is null ? title : Layout.ErrorTitle(title), main, status: status);
     }
 
     private static string Capital(string field) => field.Length == 0 ? field : char.ToUpperInvariant(field[0]) + field[1..];

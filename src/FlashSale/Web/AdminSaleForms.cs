@@ -106,7 +106,7 @@ public static class AdminSaleForms
         var result = errors.Count > 0 ? Unreadable(errors, request) : await admin.CreateAsync(request, ct);
         if (!result.Succeeded)
         {
-            return Layout.Page(context, "New sale", SaleForm(context, null, form, result, SaleEditState.Open), Flash.Error(result.Message), result.Status);
+            return Layout.Page(context, Layout.ErrorTitle("New sale"), SaleForm(context, null, form, result, SaleEditState.Open), Flash.Error(result.Message), result.Status);
         }
 
         return TypedResults.LocalRedirect($"/admin/sales/{result.SaleId}?m=created");
@@ -156,7 +156,7 @@ public static class AdminSaleForms
         }
 
         var state = await SaleEditStates.OfAsync(sale, ledger, clock, ct);
-        return Layout.Page(context, $"Edit {sale.ProductName}",
+        return Layout.Page(context, Layout.ErrorTitle($"Edit {sale.ProductName}"),
             SaleForm(context, sale, state.Shown(form with { Sku = sale.Sku }, was), result, state), Flash.Error(result.Message), result.Status);
     }
 
@@ -205,13 +205,17 @@ public static class AdminSaleForms
     {
         var errors = result?.Errors ?? new Dictionary<string, string[]>();
         var id = editing?.Id;
+        // The first field in error takes the focus when the refused form is drawn (autofocus: no script needed), so a
+        // keyboard or screen reader user starts at what to fix, its error read with it (aria-describedby).
+        var first = FieldOrder.FirstOrDefault(errors.ContainsKey);
+        Html Focus(string name) => When(name == first, H($" autofocus"));
         Html Field(string name, string label, string? value, string type = "text", string extra = "")
         {
             var error = errors.TryGetValue(name, out var e) ? string.Join(" ", e) : null;
             return H($"""
                 <div class="field{(error is null ? "" : " invalid")}">
                   <label for="f-{name}">{label}</label>
-                  <input id="f-{name}" name="{name}" type="{type}" value="{value ?? ""}"{Raw(extra)}{When(state.Fixes(name), H($" readonly"))}{(error is null ? Html.Empty : H($" aria-invalid=\"true\" aria-describedby=\"e-{name}\""))}>
+                  <input id="f-{name}" name="{name}" type="{type}" value="{value ?? ""}"{Raw(extra)}{When(state.Fixes(name), H($" readonly"))}{(error is null ? Html.Empty : H($" aria-invalid=\"true\" aria-describedby=\"e-{name}\""))}{Focus(name)}>
                   {When(error is not null, H($"""<p class="field-error" id="e-{name}">{label} {error}</p>"""))}
                 </div>
                 """);
@@ -226,7 +230,7 @@ public static class AdminSaleForms
               {Layout.Antiforgery(context)}
               {(id is null ? Field("sku", "SKU", v.Sku, extra: " required maxlength=\"64\"") : H($"""<input type="hidden" name="sku" value="{v.Sku ?? ""}">"""))}
               {Field("productName", "Product name", v.ProductName, extra: " required maxlength=\"200\"")}
-              {Description(v.Description, errors.TryGetValue("description", out var descriptionError) ? string.Join(" ", descriptionError) : null, state.Fixes("description"))}
+              {Description(v.Description, errors.TryGetValue("description", out var descriptionError) ? string.Join(" ", descriptionError) : null, state.Fixes("description"), first == "description")}
               {Field("price", "Price", v.Price, "number", " step=\"0.01\" min=\"0\" required")}
               {Field("currency", "Currency", v.Currency, extra: " maxlength=\"3\" pattern=\"[A-Z]{3}\"")}
               {Field("totalStock", "Stock", v.TotalStock, "number", " min=\"1\" required")}
@@ -241,11 +245,15 @@ public static class AdminSaleForms
             """);
     }
 
+    /// <summary>The form's fields in the order it shows them: the first in error is focused.</summary>
+    private static readonly string[] FieldOrder =
+        ["sku", "productName", "description", "price", "currency", "totalStock", "perUserLimit", "startsAt", "endsAt", "imageUrl"];
+
     /// <summary>The description's textarea, with its error under it as the other fields have (a tab is still refused).</summary>
-    private static Html Description(string? value, string? error, bool fixedNow) => H($"""
+    private static Html Description(string? value, string? error, bool fixedNow, bool focus) => H($"""
         <div class="field wide{(error is null ? "" : " invalid")}">
           <label for="f-description">Description</label>
-          <textarea id="f-description" name="description" rows="3" maxlength="4000"{When(fixedNow, H($" readonly"))}{(error is null ? Html.Empty : H($" aria-invalid=\"true\" aria-describedby=\"e-description\""))}>{value ?? ""}</textarea>
+          <textarea id="f-description" name="description" rows="3" maxlength="4000"{When(fixedNow, H($" readonly"))}{(error is null ? Html.Empty : H($" aria-invalid=\"true\" aria-describedby=\"e-description\""))}{When(focus, H($" autofocus"))}>{value ?? ""}</textarea>
           {When(error is not null, H($"""<p class="field-error" id="e-description">Description {error}</p>"""))}
         </div>
         """);

@@ -22,6 +22,9 @@ public static class Layout
         return Page(context, heading, main, Flash.Error(message), status);
     }
 
+    /// <summary>The title of a form drawn again with its errors: what a screen reader announces first on the new page.</summary>
+    public static string ErrorTitle(string title) => "Error: " + title;
+
     public static ContentHttpResult Page(HttpContext context, string title, Html main, Flash? flash = null, int status = 200)
     {
         var user = context.User;

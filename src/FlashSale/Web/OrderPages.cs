@@ -20,6 +20,8 @@ public static class OrderPages
         // The newest 1,000 (the API pages further: GET /api/v1/me/orders?cursor=).
         var mine = (await orders.ListByUserAsync(context.User.UserId(), 1000, null, ct))!.Items;
         var names = (await sales.ListAsync(ct)).ToDictionary(s => s.Id, s => s.ProductName);
+        // The order's whole id, what support looks it up by (GET /api/v1/admin/orders/{id}): ids are time-ordered (UUIDv7), so
+        // until 2026-12-07 the 8 characters shown here were the same for every order bought within about a minute.
         var rows = mine.Select(o => H($"""
             <tr>
               <td data-label="Product"><a href="/sales/{o.SaleId}">{names.GetValueOrDefault(o.SaleId, "(removed sale)")}</a></td>
@@ -27,7 +29,7 @@ public static class OrderPages
               <td data-label="Total" class="num">{Format.Money(o.Total, o.Currency)}</td>
               <td data-label="Bought"><time datetime="{Format.Iso(o.PurchasedAt)}">{Format.Utc(o.PurchasedAt)}</time></td>
               <td data-label="Status"><span class="badge {o.Status.ToString().ToLowerInvariant()}">{o.Status.ToString()}</span></td>
-              <td data-label="Order" class="mono small">{o.Id.ToString("D")[..8]}</td>
+              <td data-label="Order" class="mono small">{o.Id.ToString("D")}</td>
             </tr>
             """)).ToList();
         var main = rows.Count == 0

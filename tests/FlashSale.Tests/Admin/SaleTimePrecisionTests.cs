@@ -74,7 +74,7 @@ public sealed class SaleTimePrecisionTests() : AdminAppTest(new TestApp())
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await response.ReadJsonAsync();
         Assert.Equal("validation_failed", problem["reason"]?.GetValue<string>());
-        Assert.Equal("must be after startsAt.", problem["errors"]?["endsAt"]?[0]?.GetValue<string>());
+        Assert.Equal("must be after the start.", problem["errors"]?["endsAt"]?[0]?.GetValue<string>());
     }
 
     private static string SaleJson(string startsAt, string endsAt) => $$"""

@@ -43,7 +43,31 @@ public sealed partial class SaleFormErrorsTests() : AdminAppTest(new TestApp())
         var page = await RefusedAsync("/admin/sales/new", "/admin/sales", form);
 
         Assert.Equal(["sku", "startsAt"], Invalid(page));
-        Assert.DoesNotContain("must be after startsAt", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("must be after the start", page, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A refused form is a new page: its title says so first, and the first field in error (in the form's order) takes
+    /// the focus, so a screen reader starts at what to fix. Until 2026-12-07 the title was unchanged and focus on the body.
+    /// </summary>
+    [Fact]
+    public async Task ARefusedForm_TitledError_FocusesItsFirstFieldInError()
+    {
+        var form = ValidForm();
+        form["imageUrl"] = "not a url";
+        form["totalStock"] = "0";
+        form["productName"] = "";
+
+        var page = await RefusedAsync("/admin/sales/new", "/admin/sales", form);
+
+        Assert.Contains("<title>Error: New sale · FlashSale</title>", page, StringComparison.Ordinal);
+        var focused = Assert.Single(Autofocused().Matches(page));
+        Assert.Equal("productName", focused.Groups[1].Value);
+
+        form["productName"] = "Lamp";
+        page = await RefusedAsync("/admin/sales/new", "/admin/sales", form);
+        Assert.Equal("totalStock", Assert.Single(Autofocused().Matches(page)).Groups[1].Value);
+        Assert.Contains("Stock must be between 1 and 10,000,000.", page, StringComparison.Ordinal);
     }
 
     /// <summary>Values a browser's fields never post, which a loose reading took as something else (a price 100× too high).</summary>
@@ -123,6 +147,9 @@ public sealed partial class SaleFormErrorsTests() : AdminAppTest(new TestApp())
 
     [GeneratedRegex("""name="([a-zA-Z]+)"[^>]*aria-invalid="true" aria-describedby="e-\1""")]
     private static partial Regex InvalidField();
+
+    [GeneratedRegex("""name="([a-zA-Z]+)"[^>]* autofocus>""")]
+    private static partial Regex Autofocused();
 
     [GeneratedRegex("""<input id="f-[a-zA-Z]+" name="([a-zA-Z]+)" type="[a-z-]+" value="([^"]*)""")]
     private static partial Regex InputValue();

@@ -65,5 +65,8 @@ public sealed class SignInFormRefusalTests() : AdminAppTest(new TestApp(settings
         var page = await response.Content.ReadAsStringAsync();
         Assert.Contains(message, page, StringComparison.Ordinal);
         Assert.Contains($"action=\"{action}\"", page, StringComparison.Ordinal);
+        // A new page for the refusal: its title says so first, its message takes the focus (read by a screen reader).
+        Assert.Matches("<title>Error: (Sign in|Create an account) · FlashSale</title>", page);
+        Assert.Contains("role=\"alert\" tabindex=\"-1\" autofocus id=\"form-error\">", page, StringComparison.Ordinal);
     }
 }
