@@ -67,6 +67,7 @@ try
     app.UseFlashSaleEdge();
     app.UseExceptionHandler();
     app.UseStatusCodePages();
+    ScriptModules.UseVersionedScript(app);
     app.UseStaticFiles();
     app.UseFlashSaleAuthentication();
     // After authentication (per-user rules need the user): rate limits, CSRF check for cookie-authenticated API calls.

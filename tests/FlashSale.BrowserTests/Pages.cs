@@ -54,7 +54,11 @@ public static class Pages
 
     public static ILocator Remaining(IPage page) => page.Locator(".product [data-role=remaining]");
 
-    public static ILocator Flash(IPage page) => page.Locator("#flash");
+    /// <summary>
+    /// The page's message: the script's answer under a sale's buy button, or the box above the content (a form post's
+    /// answer, other pages). The script hides the box when it answers under the button, so one of them shows at a time.
+    /// </summary>
+    public static ILocator Flash(IPage page) => page.Locator("[data-role=answer]:visible, #flash:visible");
 
     /// <summary>As the browser does when the user switches tabs: <c>document.hidden</c>, then <c>visibilitychange</c>.</summary>
     public static Task SetHiddenAsync(IPage page, bool hidden) => page.EvaluateAsync("""

@@ -253,7 +253,7 @@ public sealed partial class ShopTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(Pages.Flash(second)).ToContainTextAsync("most units");
         await Expect(Pages.BuyButton(second)).ToBeDisabledAsync();
         await Expect(second.Locator("[data-role=held]")).ToHaveTextAsync("You hold 1 of 1.");
-        Assert.True(await second.EvaluateAsync<bool>("document.activeElement === document.getElementById('flash')"),
+        Assert.True(await second.EvaluateAsync<bool>("document.activeElement.matches('[data-role=answer]')"),
             "the focus is on the message, not lost to <body>");
         Assert.Single(await fixture.Admin.AllOrdersAsync(saleId));
     }

@@ -51,7 +51,7 @@ public static class Layout
               <title>{title} · FlashSale</title>
               <link rel="stylesheet" href="/css/site.css">
               <link rel="icon" href="/images/favicon.svg" type="image/svg+xml">
-              <script type="module" src="/js/app.js"></script>
+              {context.RequestServices.GetRequiredService<ScriptModules>().Head}
             </head>
             <body>
               <a class="skip" href="#main">Skip to content</a>

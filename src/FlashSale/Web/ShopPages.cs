@@ -174,6 +174,7 @@ public static class ShopPages
               {quantity}
               <button type="submit" class="button primary" data-role="buy-button"{(why == BuyButtonLabels.Active ? Html.Empty : Raw(" disabled"))}>{BuyButtonLabels.Text(why)}</button>
               <p class="muted small" data-role="held"{(held > 0 ? Html.Empty : Raw(" hidden"))}>You hold {held} of {sale.PerUserLimit}.</p>
+              <p class="flash" data-role="answer" role="status" aria-live="polite" hidden></p>
             </form>
             """);
     }

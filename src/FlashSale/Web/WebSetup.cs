@@ -14,15 +14,13 @@ public static class WebSetup
         });
         // The stylesheet, script and images keep their names across releases: a browser may keep them but asks
         // again each time (a 304 by ETag), so a deploy is seen at once. Everything else is no-store (SecurityHeadersMiddleware).
-        // The script's modules (wwwroot/js: app.js imports the others by plain names) alike: each is asked again at
-        // every page load, so no module a browser kept from one release runs beside another's, and their names need no
-        // version. (While instances of two releases serve side by side, one page may get modules of both, as it may get
-        // one release's page with the other's script.)
+        // The pages load the script's modules under a path named by their content instead, kept for good (ScriptModules).
         services.Configure<StaticFileOptions>(o => o.OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "no-cache");
         // Ahead of every other problem writer (ProblemJsonWriter is registered before this): browsers get pages.
         services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter, HtmlProblemWriter>());
         // Ahead of BadRequestExceptionHandler, which would answer a bound form's refused token in the framework's words.
         services.Insert(0, ServiceDescriptor.Singleton<Microsoft.AspNetCore.Diagnostics.IExceptionHandler, FormTokenExceptionHandler>());
+        services.AddSingleton<ScriptModules>();
         services.AddSingleton<IDashboardData, DashboardData>();
         services.AddSingleton<ISaleAdministration, SaleAdministration>();
         return services;

@@ -8,12 +8,14 @@
 import { followRecord } from "./admin-sale-record.js";
 import { enableBuy } from "./buy.js";
 import { syncClock } from "./clock.js";
+import { forgetPostedMessage } from "./flash.js";
 import { refresh } from "./dashboard.js";
 import { poll } from "./list-poll.js";
 import { listen } from "./live-stream.js";
 import { Sale } from "./sale.js";
 
 function start() {
+  forgetPostedMessage();
   var roots = document.querySelectorAll("[data-starts-at]");
   var list = document.querySelector("[data-poll]");
   if (roots.length === 0 && !list) { return; }

@@ -1,9 +1,41 @@
-// The page's message (Layout.FlashBox, #flash): a status region, so what is written in it is read out too.
+// The page's message: on a sale's page with a buy button, the answer line under it (ShopPages.BuyForm,
+// data-role="answer"); elsewhere the message box above the content (Layout.FlashBox, #flash). Both are status regions,
+// so what is written in them is read out too.
+// Until 2026-12-07 a purchase's answer went to the box above the product: on a phone that was 177 px above the screen
+// while the buyer looked at the button, saw nothing happen, and pressed again (a second order, under a new key).
+
+function box() {
+  return document.querySelector('[data-role="answer"]') || document.getElementById("flash");
+}
 
 export function flash(kind, text) {
-  var box = document.getElementById("flash");
-  if (!box) { return; }
-  box.hidden = false;
-  box.className = "flash " + kind;
-  box.textContent = text;
+  var target = box(), top = document.getElementById("flash");
+  if (!target) { return; }
+  // The box above may hold an earlier purchase's answer (a form post's ?m=): not left standing beside this one.
+  if (top && top !== target) { top.hidden = true; }
+  target.hidden = false;
+  target.className = "flash " + kind;
+  target.textContent = text;
+}
+
+// A button about to be disabled drops the focus (to <body>): a buyer's on it goes to the message instead, which says
+// why. Its answer when there is one; when the sale changed under the button first (the live feed's last unit, often
+// ahead of the purchase's own answer), what the button will say. Until 2026-12-07 the focus was lost whenever no message
+// was showing yet (a keyboard user waiting on "Buy now" when another buyer took the last unit).
+export function keepFocus(button, reason) {
+  var target = box();
+  if (!target || document.activeElement !== button) { return; }
+  if (target.hidden) { flash("warn", reason); }
+  target.tabIndex = -1;
+  target.focus();
+}
+
+// A form post's answer comes as ?m= on the page it redirects to (a purchase, a sale created or saved): told once. The
+// address loses it, so a reload, a bookmark or the back button does not tell it again (until 2026-12-07 "You got it!"
+// came back with every reload, after later purchases too).
+export function forgetPostedMessage() {
+  if (!window.history || !history.replaceState || !/[?&]m=/.test(location.search)) { return; }
+  var url = new URL(location.href);
+  url.searchParams.delete("m");
+  history.replaceState(history.state, "", url.pathname + url.search + url.hash);
 }

@@ -3,11 +3,13 @@
 
 import { serverNow, syncClock } from "./clock.js";
 import { action, count, part } from "./dom.js";
-import { flash } from "./flash.js";
+import { flash, keepFocus } from "./flash.js";
 import { duration, number, percent, utc } from "./format.js";
 import { lookup } from "./sale-lookup.js";
 
 var labels = { upcoming: "Upcoming", active: "On sale", sold_out: "Sold out", ended: "Ended" };
+// Why the buy button is off (Web/BuyButtonLabels.cs), as the purchase's message for it says (the form's data-msg-*).
+var offMessage = { upcoming: "sale-not-started", sold_out: "sold-out", ended: "sale-ended", held: "limit-reached" };
 
 // One sale on the page: a card on the home page, the product page, the admin's sale page or a row of the dashboard's
 // table. Each shows what it has of the same state (the data-role parts it holds); the admin's add the units sold, the
@@ -44,8 +46,10 @@ Sale.prototype.render = function () {
   var status = this.status(), now = serverNow();
   var countdown = part(this.root, "countdown");
   if (countdown) {
-    countdown.textContent = status === "upcoming" ? "Starts in " + duration(this.startsAt - now)
+    var left = status === "upcoming" ? "Starts in " + duration(this.startsAt - now)
       : status === "ended" ? "Ended" : "Ends in " + duration(this.endsAt - now);
+    // Written only when it changes (4 renders a second): a rewrite each time can move a screen reader's reading place.
+    if (countdown.textContent !== left) { countdown.textContent = left; }
   }
   var badge = part(this.root, "status");
   if (badge && this.root.dataset.status !== status) {
@@ -60,19 +64,18 @@ Sale.prototype.render = function () {
   var end = action(this.root, "end"), drop = action(this.root, "delete");
   if (end && status === "ended") { end.hidden = true; }
   if (drop && this.sold > 0) { drop.hidden = true; }
+  // A visitor's "Sign in to buy" (ShopPages.BuyForm): while there is something to buy; a cancel brings a sold-out sale back.
+  var signIn = part(this.root, "sign-in");
+  if (signIn) { signIn.hidden = status === "sold_out" || status === "ended"; }
   if (this.form) {
     var held = parseInt(this.form.dataset.held, 10) || 0, limit = parseInt(this.form.dataset.limit, 10) || 1;
     // Why the button is off, or "active" (Web/BuyButtonLabels.cs): the status first, then the buyer's limit.
     var why = status !== "active" ? status : held >= limit ? "held" : "active";
     var button = part(this.form, "buy-button"), off = why !== "active";
-    // A disabled button loses the focus (to <body>): one the buyer pressed hands it to the message, a live region.
-    var box = document.getElementById("flash");
-    if (off && !button.disabled && document.activeElement === button && box && !box.hidden) {
-      box.tabIndex = -1;
-      box.focus();
-    }
-    button.disabled = off;
     var label = this.form.getAttribute("data-label-" + why.replace(/_/g, "-"));
+    // A disabled button loses the focus: the buyer's goes to the message, a live region.
+    if (off && !button.disabled) { keepFocus(button, this.form.getAttribute("data-msg-" + offMessage[why]) || label); }
+    button.disabled = off;
     if (label && button.textContent !== label) { button.textContent = label; }
     // Busy is only marked: disabling the pressed button would drop its focus; a press while busy does nothing.
     if (this.busy) { button.setAttribute("aria-disabled", "true"); } else { button.removeAttribute("aria-disabled"); }
@@ -184,13 +187,14 @@ Sale.prototype.remove = function () {
   this.gone = true;
   if (this.reader) { this.reader.stop(); }
   removedLook(this.root);
-  var button = this.form && part(this.form, "buy-button"), box = document.getElementById("flash");
+  var button = this.form && part(this.form, "buy-button");
   if (button) {
+    var label = this.form.getAttribute("data-label-gone") || button.textContent;
     // As render does: a disabled button drops the focus, so the buyer's goes to the message.
-    if (document.activeElement === button && box && !box.hidden) { box.tabIndex = -1; box.focus(); }
+    keepFocus(button, label);
     button.disabled = true;
     button.removeAttribute("aria-disabled");
-    button.textContent = this.form.getAttribute("data-label-gone") || button.textContent;
+    button.textContent = label;
   }
 };
 
