@@ -108,7 +108,7 @@ start_redis_node() { # port dir name [extra args...]
   local port=$1 dir=$2 name=$3
   shift 3
   if port_busy "$port"; then
-    die "$name: port $port is already in use by another process (not ours: no live pid file in $dir)"
+    die "$name: port $port is already in use by another process (not ours: no live pid file in $dir). Another checkout's services? Use them from there (scripts/cluster.sh: FLASHSALE_CLUSTER_REDIS / FLASHSALE_CLUSTER_POSTGRES), or stop them"
   fi
   mkdir -p "$dir"
   redis-server --port "$port" --bind 127.0.0.1 --protected-mode yes --dir "$dir" \

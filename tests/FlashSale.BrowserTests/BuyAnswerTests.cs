@@ -59,6 +59,34 @@ public sealed class BuyAnswerTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(answer).ToBeFocusedAsync();
     }
 
+    /// <summary>
+    /// While the purchase is in flight the button says "Buying…" (it was only dimmed); once the buyer holds the limit the
+    /// quantity is off with the button (it stayed editable beside "Limit reached").
+    /// </summary>
+    [Fact]
+    public async Task InFlight_TheButtonSaysBuying_AndAtTheLimit_TheQuantityIsOffWithIt()
+    {
+        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 10, perUserLimit: 2))["id"]!.GetValue<string>();
+        var page = await fixture.NewPageAsync();
+        await Pages.RegisterAsync(page, Pages.NewUsername());
+        await page.GotoAsync($"/sales/{saleId}");
+        var release = new TaskCompletionSource();
+        await page.RouteAsync($"**/api/v1/sales/{saleId}/purchases", async route =>
+        {
+            await release.Task;
+            await route.ContinueAsync();
+        }, new() { Times = 1 });
+
+        await page.Locator("#quantity").FillAsync("2");
+        await Pages.BuyButton(page).ClickAsync();
+        await Expect(Pages.BuyButton(page)).ToHaveTextAsync("Buying…");
+        release.SetResult();
+
+        await Expect(Pages.Flash(page)).ToContainTextAsync("You got it");
+        await Expect(Pages.BuyButton(page)).ToHaveTextAsync("Limit reached");
+        await Expect(page.Locator("#quantity")).ToBeDisabledAsync();
+    }
+
     /// <summary>A form post's answer (?m=) is shown, and the address loses it: a reload does not tell it again.</summary>
     [Fact]
     public async Task APostedAnswer_IsToldOnce_NotAgainOnReload()

@@ -67,6 +67,28 @@ public sealed class ProgressDisplayTests
         }
     }
 
+    /// <summary>
+    /// A short run (a <c>seed</c> of 0.3 s): every phase gets its line, the ones set between two polls and the last one
+    /// set as the run ends. Until 2026-12-07 a piped <c>seed</c> showed only "setting up", its flood and its end unwritten.
+    /// </summary>
+    [Fact]
+    public async Task Lines_ForEveryPhase_OfAShortRun_TheLastOneItsEnd()
+    {
+        var stats = new LiveStats { Phase = "setting up" };
+        var done = new TaskCompletionSource<int>();
+        using var text = new StringWriter();
+
+        stats.Phase = "flooding";
+        stats.Phase = "checking";
+        stats.Phase = "done: all invariants hold";
+        done.SetResult(3);
+        Assert.Equal(3, await ProgressDisplay.WriteLinesAsync(text, stats, DrillOptions.ForPreset(Preset.Seed), done.Task, TimeSpan.FromSeconds(30)));
+
+        var written = text.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["setting up", "flooding", "checking", "done: all invariants hold"],
+            written.Select(l => l.Split(" · ")[2]));
+    }
+
     /// <summary>Polls <paramref name="condition"/> every 20 ms; fails naming <paramref name="what"/> after 10 s.</summary>
     private static async Task UntilAsync(Func<bool> condition, string what)
     {

@@ -16,7 +16,7 @@ internal static class AnsweredCheck
     /// drill connection comes from this one address: the likely cause when the connections outnumber it.
     /// </summary>
     public const string ConnectionCapHint =
-        " — if --concurrency is above the server's Limits:MaxConnectionsPerClient (256 connections per address; a drill's all " +
+        " — if --concurrency × --retries (the connections a drill opens) is above the server's Limits:MaxConnectionsPerClient (256 per address; a drill's all " +
         "come from this machine), the server closed the extra connections unanswered: start it with Limits__MaxConnectionsPerClient=0";
 
     public static Verdict Run(CheckContext c)

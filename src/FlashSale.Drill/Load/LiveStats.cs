@@ -19,11 +19,31 @@ internal sealed class LiveStats
     public LongConcurrentHistogram Latency { get; } = new(1, HighestMicros, 3);
 
     private volatile string _phase = "starting";
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _phases = new();
 
     public string Phase
     {
         get => _phase;
-        set => _phase = value;
+        set
+        {
+            _phase = value;
+            _phases.Enqueue(value);
+        }
+    }
+
+    /// <summary>
+    /// The phases set since the last call, in order: the plain-line display writes a line for each, however short
+    /// (sampling <see cref="Phase"/> every 250 ms missed a <c>seed</c>'s flooding and end: 2026-12-07).
+    /// </summary>
+    public List<string> TakePhases()
+    {
+        var taken = new List<string>();
+        while (_phases.TryDequeue(out var phase))
+        {
+            taken.Add(phase);
+        }
+
+        return taken;
     }
 
     public long Completed => Interlocked.Read(ref _completed);

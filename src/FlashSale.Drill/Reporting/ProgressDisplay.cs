@@ -30,7 +30,9 @@ internal static class ProgressDisplay
         : ProgressMode.Lines;
 
     /// <summary>One line: elapsed, phase, attempts/requests, rate, p99 and the top outcomes.</summary>
-    public static string Line(LiveStats stats, DrillOptions options)
+    public static string Line(LiveStats stats, DrillOptions options) => Line(stats, options, stats.Phase);
+
+    private static string Line(LiveStats stats, DrillOptions options, string phase)
     {
         var inv = CultureInfo.InvariantCulture;
         var elapsed = stats.FloodElapsed;
@@ -38,31 +40,47 @@ internal static class ProgressDisplay
         var p99 = stats.Latency.TotalCount > 0 ? LatencySummary.Ms(stats.Latency.GetValueAtPercentile(99)) : "–";
         var outcomes = string.Join(", ", stats.Outcomes().Take(4).Select(p => $"{p.Key} {p.Value.ToString(inv)}"));
         return string.Create(inv,
-                   $"drill {options.Preset.ToString().ToLowerInvariant()} · {elapsed.TotalSeconds:0.0} s · {stats.Phase} · ") +
+                   $"drill {options.Preset.ToString().ToLowerInvariant()} · {elapsed.TotalSeconds:0.0} s · {phase} · ") +
                string.Create(inv, $"{stats.Attempts} attempts / {stats.Completed} requests · {rate:0.0} req/s · p99 {p99}") +
                (outcomes.Length > 0 ? $" · {outcomes}" : "");
     }
 
-    /// <summary>Writes a line when the phase changes and every <paramref name="interval"/> until <paramref name="run"/> ends.</summary>
+    /// <summary>
+    /// Writes a line for every phase (each one set, however short: <see cref="LiveStats.TakePhases"/>), and one every
+    /// <paramref name="interval"/> without a change, until <paramref name="run"/> ends; the phases set by then are written
+    /// too, so the last line is the run's end, as the summary says it.
+    /// </summary>
     public static async Task<T> WriteLinesAsync<T>(TextWriter writer, LiveStats stats, DrillOptions options, Task<T> run,
         TimeSpan interval)
     {
-        string? phase = null;
         var last = Stopwatch.GetTimestamp();
         var poll = TimeSpan.FromTicks(Math.Min(interval.Ticks, TimeSpan.FromMilliseconds(250).Ticks));
-        while (!run.IsCompleted)
+        while (true)
         {
-            if (stats.Phase != phase || Stopwatch.GetElapsedTime(last) >= interval)
+            var ended = run.IsCompleted;
+            var phases = stats.TakePhases();
+            if (phases.Count == 0 && !ended && Stopwatch.GetElapsedTime(last) >= interval)
             {
-                phase = stats.Phase;
+                phases.Add(stats.Phase);
+            }
+
+            foreach (var phase in phases)
+            {
+                await writer.WriteLineAsync(Line(stats, options, phase));
+            }
+
+            if (phases.Count > 0)
+            {
                 last = Stopwatch.GetTimestamp();
-                await writer.WriteLineAsync(Line(stats, options));
                 await writer.FlushAsync();
+            }
+
+            if (ended)
+            {
+                return await run;
             }
 
             await Task.WhenAny(run, Task.Delay(poll, CancellationToken.None));
         }
-
-        return await run;
     }
 }

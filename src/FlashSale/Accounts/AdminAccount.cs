@@ -58,6 +58,10 @@ public static partial class AdminAccount
                     ?? throw new InvalidOperationException("No password-hashing turn for the admin password; start again.");
                 await store.ChangePasswordAsync(existing.Id, hash, CredentialStamps.New(), ct);
                 LogRotated(log, options.Username);
+                if (GeneratedPasswordFile.RemoveStale(services.GetRequiredService<IOptions<StorageOptions>>().Value.DataPath) is { } stale)
+                {
+                    LogStaleFileRemoved(log, stale);
+                }
             }
 
             return existing;
@@ -176,4 +180,8 @@ public static partial class AdminAccount
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Admin account {Username}: password rotated from configuration")]
     private static partial void LogRotated(ILogger log, string username);
+
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Information,
+        Message = "Deleted {PasswordFile}: the generated admin password it held is no longer the admin's (rotated from Admin:Password)")]
+    private static partial void LogStaleFileRemoved(ILogger log, string passwordFile);
 }

@@ -38,4 +38,28 @@ public static class GeneratedPasswordFile
 
         return path;
     }
+
+    /// <summary>
+    /// Deletes the file, if there is one, once the password it holds is no longer the admin's (rotated from
+    /// configuration): until 2026-12-07 it stayed, and an operator who read it was refused with what it said. Returns the
+    /// path it deleted, or null. A file that cannot be deleted is left (the rotation stands either way).
+    /// </summary>
+    public static string? RemoveStale(string dataPath)
+    {
+        var path = Path.Combine(Path.GetFullPath(dataPath), FileName);
+        try
+        {
+            if (!File.Exists(path))
+            {
+                return null;
+            }
+
+            File.Delete(path);
+            return path;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 }

@@ -63,9 +63,15 @@ public static class SettingsValidation
     {
         // An attribute's own message already says what the key needs (Sales:ListStockMaxAge); the framework's says
         // "The field X must be between …": a range is said in our words, with the value that was given.
-        var what = attribute is RangeAttribute range && attribute.ErrorMessage is null
-            ? $"{key} must be from {Show(range.Minimum)} to {Show(range.Maximum)}, not {Show(value)}"
-            : (failure.ErrorMessage ?? $"{key} is not valid").TrimEnd('.');
+        var what = attribute switch
+        {
+            RangeAttribute range when attribute.ErrorMessage is null =>
+                $"{key} must be from {Show(range.Minimum)} to {Show(range.Maximum)}, not {Show(value)}",
+            // "The field Namespace must match the regular expression …" named neither the key nor the value given.
+            RegularExpressionAttribute pattern =>
+                $"{(attribute.ErrorMessage ?? $"{key} must match {pattern.Pattern}").TrimEnd('.')}, not '{Show(value)}'",
+            _ => (failure.ErrorMessage ?? $"{key} is not valid").TrimEnd('.'),
+        };
         return $"{what} (environment variable {EnvironmentVariable(key)}).";
     }
 

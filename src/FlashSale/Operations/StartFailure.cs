@@ -1,4 +1,7 @@
 using System.Reflection;
+using System.Text.RegularExpressions;
+using FlashSale.Common;
+using Npgsql;
 
 namespace FlashSale.Operations;
 
@@ -29,6 +32,25 @@ public static partial class StartFailure
     /// </summary>
     public static string Reason(Exception error)
     {
+        var chain = Chain(error).ToList();
+        if (chain.Select(e => ConversionFailure().Match(e.Message)).FirstOrDefault(m => m.Success) is { } conversion)
+        {
+            return Unconvertible(conversion.Groups["key"].Value, conversion.Groups["value"].Value, conversion.Groups["type"].Value);
+        }
+
+        // The record's own words name neither the setting nor what to do ("3D000: database \"x\" does not exist").
+        if (chain.OfType<PostgresException>().FirstOrDefault(e => e.SqlState == PostgresErrorCodes.InvalidCatalogName) is { } noDatabase)
+        {
+            return $"ConnectionStrings:Postgres names a database that does not exist ({noDatabase.MessageText}): create it " +
+                "(createdb, or CREATE DATABASE) and start again; the server creates its tables, not the database.";
+        }
+
+        var said = Said(error);
+        return chain.OfType<NpgsqlException>().Any() ? $"PostgreSQL (ConnectionStrings:Postgres): {said}" : said;
+    }
+
+    private static string Said(Exception error)
+    {
         var parts = new List<string>();
         foreach (var message in Messages(error))
         {
@@ -43,6 +65,36 @@ public static partial class StartFailure
     }
 
     public static void Log(ILogger logger, Exception error) => LogCouldNotStart(logger, error, Reason(error));
+
+    /// <summary>
+    /// A setting the configuration binder could not read as its type: "Failed to convert configuration value 'Embeded' at
+    /// 'Storage:Mode' to type 'FlashSale.Storage.StorageMode'" named the C# type, not what to write, nor the variable.
+    /// </summary>
+    private static string Unconvertible(string key, string value, string typeName)
+    {
+        var type = typeof(StartFailure).Assembly.GetType(typeName) ?? Type.GetType(typeName);
+        type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
+        var expected = type switch
+        {
+            { IsEnum: true } => "one of " + string.Join(", ", Enum.GetNames(type)),
+            _ when type == typeof(int) || type == typeof(long) => "a whole number",
+            _ when type == typeof(double) || type == typeof(decimal) => "a number",
+            _ when type == typeof(bool) => "true or false",
+            _ when type == typeof(TimeSpan) => "a time span such as 00:00:05",
+            _ => "a " + (type?.Name ?? typeName),
+        };
+        return $"{key} must be {expected}, not '{value}' (environment variable {SettingsValidation.EnvironmentVariable(key)}).";
+    }
+
+    private static IEnumerable<Exception> Chain(Exception error) => error switch
+    {
+        AggregateException all => all.InnerExceptions.SelectMany(Chain).Prepend(error),
+        { InnerException: { } inner } => Chain(inner).Prepend(error),
+        _ => [error],
+    };
+
+    [GeneratedRegex("^Failed to convert configuration value '(?<value>.*)' at '(?<key>[^']+)' to type '(?<type>[^']+)'")]
+    private static partial Regex ConversionFailure();
 
     private static IEnumerable<string> Messages(Exception error)
     {

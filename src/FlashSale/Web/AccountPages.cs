@@ -167,7 +167,8 @@ public static class AccountPages
                 {Layout.Antiforgery(context)}
                 <input type="hidden" name="returnUrl" value="{returnUrl ?? ""}">
                 <label for="username">Username</label>
-                <input id="username" name="username" autocomplete="username" required minlength="3" maxlength="32" value="{username ?? ""}"{(error is null ? Html.Empty : Raw(" aria-describedby=\"form-error\""))}>
+                <input id="username" name="username" autocomplete="username" required minlength="3" maxlength="32" value="{username ?? ""}"{UsernameDescribedBy(register, error is not null)}>
+                {When(register, H($"""<p id="username-hint" class="muted small">3–32 letters, digits, '_', '-' or '.'.</p>"""))}
                 <label for="password">Password</label>
                 <input id="password" name="password" type="password" autocomplete="{(register ? "new-password" : "current-password")}" required minlength="8" maxlength="128"{(register ? Raw(" aria-describedby=\"password-hint\"") : Html.Empty)}>
                 {When(register, H($"""<p id="password-hint" class="muted small">At least 8 characters.</p>"""))}
@@ -179,6 +180,14 @@ public static class AccountPages
         // "Error: " first in the title, the message focused (autofocus, no script needed): a refused form is a new page, and
         // a screen reader announced only its unchanged title, the alert having been there from its load.
         return Layout.Page(context, error is null ? title : Layout.ErrorTitle(title), main, status: status);
+    }
+
+    /// <summary>What describes the username field: the rule before a new account is asked for (it was learnt only from a
+    /// refusal), and the form's error after one.</summary>
+    private static Html UsernameDescribedBy(bool register, bool refused)
+    {
+        var ids = string.Join(' ', new[] { register ? "username-hint" : null, refused ? "form-error" : null }.OfType<string>());
+        return ids.Length == 0 ? Html.Empty : H($" aria-describedby=\"{ids}\"");
     }
 
     private static string Capital(string field) => field.Length == 0 ? field : char.ToUpperInvariant(field[0]) + field[1..];

@@ -102,7 +102,7 @@ public static class AdminSaleForms
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var request = new CreateSaleRequest(form.Sku ?? "", form.ProductName ?? "", Decimal(form.Price, "price", errors),
             Int(form.TotalStock, "totalStock", errors), Time(form.StartsAt, "startsAt", errors), Time(form.EndsAt, "endsAt", errors),
-            Blank(form.Description), Blank(form.Currency), Blank(form.ImageUrl), Int(form.PerUserLimit, "perUserLimit", errors));
+            Blank(form.Description), Code(form.Currency), Blank(form.ImageUrl), Int(form.PerUserLimit, "perUserLimit", errors));
         var result = errors.Count > 0 ? Unreadable(errors, request) : await admin.CreateAsync(request, ct);
         if (!result.Succeeded)
         {
@@ -143,7 +143,7 @@ public static class AdminSaleForms
             Description: Changed(CreateSaleRequest.NormalizeLineBreaks(form.Description), was.Description)
                 ? CreateSaleRequest.NormalizeLineBreaks(form.Description)?.Trim() ?? "" : null,
             Price: Changed(form.Price, was.Price) ? Decimal(form.Price, "price", errors) : null,
-            Currency: Changed(form.Currency, was.Currency) ? Blank(form.Currency) ?? "" : null,
+            Currency: Changed(Code(form.Currency), was.Currency) ? Code(form.Currency) ?? "" : null,
             ImageUrl: Changed(form.ImageUrl, was.ImageUrl) ? Blank(form.ImageUrl) ?? "" : null,
             TotalStock: Changed(form.TotalStock, was.TotalStock) ? Int(form.TotalStock, "totalStock", errors) : null,
             PerUserLimit: Changed(form.PerUserLimit, was.PerUserLimit) ? Int(form.PerUserLimit, "perUserLimit", errors) : null,
@@ -259,6 +259,9 @@ public static class AdminSaleForms
         """);
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    /// <summary>A currency as typed, in capitals: "usd" is USD to a person at a form (the API keeps ISO 4217's spelling).</summary>
+    private static string? Code(string? value) => Blank(value)?.ToUpperInvariant();
 
     private static decimal Decimal(string? value, string field, Dictionary<string, string[]> errors)
     {

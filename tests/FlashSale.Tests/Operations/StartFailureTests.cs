@@ -52,6 +52,10 @@ public sealed class StartFailureTests : IDisposable
     [InlineData("ShutdownTimeout", "-00:00:05", "ShutdownTimeout must be from 00:00:00 to 01:00:00, not -00:00:05.")] // until 2026-12-06: 134 at SIGTERM
     [InlineData("ShutdownTimeout", "60.00:00:00", "ShutdownTimeout must be from 00:00:00 to 01:00:00")]
     [InlineData("Logging__Format", "jsno", "Logging:Format must be json or text (unset: text), not 'jsno'.")] // until 2026-12-06: text lines
+    // Until 2026-12-07: "Failed to convert configuration value 'Embeded' at 'Storage:Mode' to type 'FlashSale.Storage.StorageMode'".
+    [InlineData("Storage__Mode", "Embeded", "Storage:Mode must be one of Embedded, Distributed, not 'Embeded' (environment variable Storage__Mode).")]
+    [InlineData("Limits__MaxConnectionsPerClient", "lots",
+        "Limits:MaxConnectionsPerClient must be a whole number, not 'lots' (environment variable Limits__MaxConnectionsPerClient).")]
     public async Task ASettingTheServerRefuses_IsNamedInOneLine_AndExits1(string key, string value, string cause)
     {
         var (exit, _, stderr) = await ServerProcess.RunUntilExitAsync(_dataPath, new Dictionary<string, string> { [key] = value });
@@ -105,8 +109,9 @@ public sealed class StartFailureTests : IDisposable
             ["ConnectionStrings__Postgres"] = "Host=127.0.0.1;Port=1;Username=none;Database=none",
         });
 
-        // The inner exception's message adds the cause: "Failed to connect to 127.0.0.1:1: Connection refused".
-        AssertOneLine(exit, stderr, "Failed to connect to 127.0.0.1:1: Connection refused");
+        // The inner exception's message adds the cause: "Failed to connect to 127.0.0.1:1: Connection refused"; the line
+        // names the setting (until 2026-12-07 it did not).
+        AssertOneLine(exit, stderr, "PostgreSQL (ConnectionStrings:Postgres): Failed to connect to 127.0.0.1:1: Connection refused");
     }
 
     /// <summary>

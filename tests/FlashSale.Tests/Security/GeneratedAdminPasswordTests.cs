@@ -45,6 +45,25 @@ public sealed partial class GeneratedAdminPasswordTests : IDisposable
         Assert.DoesNotContain("FlashSale admin account created", again.Output, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A password set later (the README's drill start on the same data folder) rotates the generated one: the file that
+    /// held it goes, rather than stay to be read and refused (until 2026-12-07).
+    /// </summary>
+    [Fact]
+    public async Task APasswordSetLater_DeletesTheGeneratedOnesFile()
+    {
+        var file = Path.Combine(_dataPath, GeneratedPasswordFile.FileName);
+        await using (await ServerProcess.StartAsync(_dataPath, new Dictionary<string, string> { ["Admin__Password"] = "" }))
+        {
+            Assert.True(File.Exists(file));
+        }
+
+        await using var rotated = await ServerProcess.StartAsync(_dataPath, new Dictionary<string, string> { ["Admin__Password"] = "drill-secret" });
+        Assert.False(File.Exists(file));
+        Assert.Contains($"[1009] Deleted {file}", await OutputWithAsync(rotated, "[1009]"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, await SignInAsync(rotated, "drill-secret"));
+    }
+
     [Fact]
     public async Task InDevelopment_ThePasswordIsPrinted_AndNoFileIsWritten()
     {

@@ -94,6 +94,7 @@ public sealed partial class SaleFormErrorsTests() : AdminAppTest(new TestApp())
         var form = ValidForm();
         form["price"] = "12.50";
         form["startsAt"] = "2030-01-01T10:00:30";
+        form["currency"] = "eur"; // as typed: a person means EUR
 
         var browser = await AdminBrowserAsync();
         using var response = await browser.SubmitAsync("/admin/sales/new", "/admin/sales", form);
@@ -101,6 +102,7 @@ public sealed partial class SaleFormErrorsTests() : AdminAppTest(new TestApp())
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var sale = (await Admin.GetJsonAsync($"/api/v1/admin/sales?limit=1000"))["items"]!.AsArray().Single(s => s!["sku"]!.GetValue<string>() == form["sku"])!;
         Assert.Equal(12.50m, sale["price"]!.GetValue<decimal>());
+        Assert.Equal("EUR", sale["currency"]!.GetValue<string>());
         Assert.Equal(new DateTimeOffset(2030, 1, 1, 10, 0, 30, TimeSpan.Zero), sale["startsAt"]!.GetValue<DateTimeOffset>());
     }
 

@@ -42,6 +42,18 @@ public sealed class ShopPagesForVisitorsTests() : AdminAppTest(new TestApp())
         Assert.DoesNotContain(SignIn, await visitor.GetStringAsync($"/sales/{ended}"), StringComparison.Ordinal);
     }
 
+    /// <summary>The registration says the username's rule before it is asked for (it was learnt only from a refusal).</summary>
+    [Fact]
+    public async Task TheRegisterPage_SaysTheUsernameRule_BeforeAsking()
+    {
+        var page = await Browser.Open(App).Http.GetStringAsync("/register");
+
+        Assert.Contains("""aria-describedby="username-hint">""", page, StringComparison.Ordinal);
+        Assert.Contains("""<p id="username-hint" class="muted small">3–32 letters, digits, '_', '-' or '.'.</p>""",
+            page, StringComparison.Ordinal);
+        Assert.DoesNotContain("username-hint", await Browser.Open(App).Http.GetStringAsync("/login"), StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// Each order's whole id, what support looks it up by. Ids are time-ordered, so the 8 characters shown until
     /// 2026-12-07 were the same for every order bought within about a minute.

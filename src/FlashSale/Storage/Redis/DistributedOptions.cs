@@ -8,7 +8,8 @@ public sealed class DistributedOptions
     public const string Section = "Distributed";
 
     /// <summary>Prefix of the deployment-wide Redis keys (sale registry, commit channel).</summary>
-    [Required, RegularExpression("^[A-Za-z0-9_.-]{1,64}$")]
+    [Required, RegularExpression("^[A-Za-z0-9_.-]{1,64}$",
+        ErrorMessage = "Distributed:Namespace must be 1-64 letters, digits, '_', '.' or '-' (it starts every Redis key of the deployment)")]
     public string Namespace { get; set; } = "flashsale";
 
     /// <summary>How long a decided purchase waits for its PostgreSQL commit before answering 202 pending.</summary>

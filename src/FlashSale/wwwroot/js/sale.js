@@ -76,7 +76,9 @@ Sale.prototype.render = function () {
     // A disabled button loses the focus: the buyer's goes to the message, a live region.
     if (off && !button.disabled) { keepFocus(button, this.form.getAttribute("data-msg-" + offMessage[why]) || label); }
     button.disabled = off;
-    if (label && button.textContent !== label) { button.textContent = label; }
+    // While the purchase is in flight the button says so: dimmed alone, a press seemed to do nothing.
+    var shown = this.busy && !off ? "Buying…" : label;
+    if (shown && button.textContent !== shown) { button.textContent = shown; }
     // Busy is only marked: disabling the pressed button would drop its focus; a press while busy does nothing.
     if (this.busy) { button.setAttribute("aria-disabled", "true"); } else { button.removeAttribute("aria-disabled"); }
     var line = part(this.form, "held"), said = "You hold " + held + " of " + limit + ".";
@@ -85,7 +87,11 @@ Sale.prototype.render = function () {
       if (line.textContent !== said) { line.textContent = said; }
     }
     var quantity = this.form.elements.namedItem("quantity");
-    if (quantity && quantity.type === "number") { quantity.max = Math.max(1, Math.min(limit - held, this.remaining)); }
+    if (quantity && quantity.type === "number") {
+      quantity.max = Math.max(1, Math.min(limit - held, this.remaining));
+      // Nothing to choose while the button is off ("Limit reached", "Sold out"): the field was left editable beside it.
+      quantity.disabled = off;
+    }
   }
 };
 
