@@ -87,6 +87,68 @@ public sealed class BuyAnswerTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(page.Locator("#quantity")).ToBeDisabledAsync();
     }
 
+    /// <summary>
+    /// The buyer's own purchase takes the last unit, and the live feed says "sold out" before the purchase's answer comes:
+    /// the page waits for its answer ("You got it"), which takes the focus, instead of saying "Sold out" first.
+    /// </summary>
+    [Fact]
+    public async Task TheLastUnitBoughtHere_IsToldAsBought_ThoughTheFeedSaysSoldOutFirst()
+    {
+        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 1))["id"]!.GetValue<string>();
+        var page = await fixture.NewPageAsync();
+        await Pages.RegisterAsync(page, Pages.NewUsername());
+        await page.GotoAsync($"/sales/{saleId}");
+        await page.WaitForTimeoutAsync(300); // the live feed is connected
+        var answered = new TaskCompletionSource<IAPIResponse>();
+        var deliver = new TaskCompletionSource();
+        await page.RouteAsync($"**/api/v1/sales/{saleId}/purchases", async route =>
+        {
+            var response = await route.FetchAsync(); // bought on the server, its answer held back
+            answered.SetResult(response);
+            await deliver.Task;
+            await route.FulfillAsync(new() { Response = response });
+        }, new() { Times = 1 });
+
+        await Pages.BuyButton(page).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        Assert.Equal(201, (await answered.Task).Status);
+        await Expect(Pages.Remaining(page)).ToHaveTextAsync("0"); // the feed came first
+        await Expect(Pages.BuyButton(page)).ToHaveTextAsync("Buying…");
+        await Expect(page.Locator("[data-role=answer]")).ToBeHiddenAsync();
+        deliver.SetResult();
+
+        var answer = page.Locator("[data-role=answer]");
+        await Expect(answer).ToContainTextAsync("You got it");
+        await Expect(answer).ToBeFocusedAsync();
+        await Expect(Pages.BuyButton(page)).ToBeDisabledAsync();
+    }
+
+    /// <summary>
+    /// The quantity is chosen while waiting for the start (it stays editable), and a buyer who presses Enter in it keeps
+    /// the focus with the answer when the button goes off (the focus was only kept from the button).
+    /// </summary>
+    [Fact]
+    public async Task TheQuantity_ChosenBeforeTheStart_AndEnterInIt_KeepsTheFocusWithTheAnswer()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 10, perUserLimit: 2, startsAt: now.AddSeconds(4), endsAt: now.AddHours(1)))["id"]!
+            .GetValue<string>();
+        var page = await fixture.NewPageAsync();
+        await Pages.RegisterAsync(page, Pages.NewUsername());
+        await page.GotoAsync($"/sales/{saleId}");
+        await Expect(Pages.BuyButton(page)).ToHaveTextAsync("Not open yet");
+
+        var quantity = page.Locator("#quantity");
+        await quantity.FillAsync("2");
+        await Expect(Pages.BuyButton(page)).ToBeEnabledAsync(new() { Timeout = 10_000 });
+        await quantity.PressAsync("Enter");
+
+        var answer = page.Locator("[data-role=answer]");
+        await Expect(answer).ToContainTextAsync("You got it");
+        await Expect(answer).ToBeFocusedAsync();
+        await Expect(quantity).ToBeDisabledAsync();
+    }
+
     /// <summary>A form post's answer (?m=) is shown, and the address loses it: a reload does not tell it again.</summary>
     [Fact]
     public async Task APostedAnswer_IsToldOnce_NotAgainOnReload()

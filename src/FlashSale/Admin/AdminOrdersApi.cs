@@ -90,39 +90,36 @@ public static class AdminOrdersApi
     private static async Task<Results<Ok<AdminOrderPage>, ProblemHttpResult>> ListBuyerOrders(IOrderStore orders,
         IAccountStore accounts, [Description("The buyer's user id, as an order's `userId` gives it.")] string? userId,
         [Description("The username of an account of this server.")] string? username,
-        [Description("Orders per page, 1-1000 (default 100).")] string? limit,
+        [Description(BuyerOrderPaging.LimitDoc)] string? limit,
         [Description(QueryLimit.CursorDoc)] string? cursor, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(userId) == string.IsNullOrEmpty(username))
+        // An empty value is no value (a form sending both fields, one blank, means the other).
+        userId = string.IsNullOrEmpty(userId) ? null : userId;
+        username = string.IsNullOrEmpty(username) ? null : username;
+        if ((userId is null) == (username is null))
         {
             return ApiProblem.Validation("userId", "give exactly one of userId and username.");
         }
 
-        if (userId?.Length > MaxUserIdLength)
+        // As a token's subject must be (TokenIssuers): no id this server knows is refused. A control character would
+        // also reach PostgreSQL, which refuses a NUL in text with an error that is no answer (a 500 until 2026-12-07).
+        if (userId is not null && (userId.Length > MaxUserIdLength || userId.Any(char.IsControl)))
         {
-            return ApiProblem.Validation("userId", $"must be at most {MaxUserIdLength} characters.");
+            return ApiProblem.Validation("userId", $"must be at most {MaxUserIdLength} characters, none of them control characters.");
         }
 
-        if (QueryLimit.TryParse(limit, 100, 1000, out var size) is { } badLimit)
+        if (BuyerOrderPaging.TryParse(limit, cursor, out var size, out var after) is { } badQuery)
         {
-            return badLimit;
-        }
-
-        Guid? after = null;
-        if (cursor is not null)
-        {
-            if (!Guid.TryParseExact(cursor, "D", out var id))
-            {
-                return ApiProblem.InvalidCursor();
-            }
-
-            after = id;
+            return badQuery;
         }
 
         if (username is not null)
         {
             // Usernames are not ids: an account's is looked up (case-insensitive, as sign-in does) for the id its orders carry.
-            var account = await accounts.FindByUsernameAsync(username, ct);
+            // A name no account can have (the sign-in's rule) is not asked of the store.
+            var account = CredentialsRequest.Check(username, null, passwordRequired: false).IsValid
+                ? await accounts.FindByUsernameAsync(username, ct)
+                : null;
             if (account is null)
             {
                 return ApiProblem.NotFound(Reasons.NotFound, "No account has this username.");

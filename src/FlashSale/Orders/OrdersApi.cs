@@ -18,23 +18,12 @@ public static class OrdersApi
     }
 
     private static async Task<Results<Ok<OrderListResponse>, ProblemHttpResult>> ListMine(HttpContext context, IOrderStore orders,
-        [Description("Orders per page, 1-1000 (default 100).")] string? limit,
+        [Description(BuyerOrderPaging.LimitDoc)] string? limit,
         [Description(QueryLimit.CursorDoc)] string? cursor, CancellationToken ct)
     {
-        if (QueryLimit.TryParse(limit, 100, 1000, out var size) is { } badLimit)
+        if (BuyerOrderPaging.TryParse(limit, cursor, out var size, out var after) is { } badQuery)
         {
-            return badLimit;
-        }
-
-        Guid? after = null;
-        if (cursor is not null)
-        {
-            if (!Guid.TryParseExact(cursor, "D", out var id))
-            {
-                return ApiProblem.InvalidCursor();
-            }
-
-            after = id;
+            return badQuery;
         }
 
         // A cursor that is not one of the caller's orders is refused like a malformed one (G8: nothing about others).

@@ -149,11 +149,9 @@ public static class ShopPages
             // Offered while there is something to buy: until 2026-12-07 a visitor read "Sign in to buy" beside SOLD OUT and
             // ENDED, signed in, and found a disabled "Sold out". An ended sale stays ended; a sold-out one may have units
             // again (a cancel), so its link is there, hidden, and the script shows it with the status (sale.js).
-            return status switch
-            {
-                SaleStatus.Ended => Html.Empty,
-                _ => H($"""<p data-role="sign-in"{(status == SaleStatus.SoldOut ? Raw(" hidden") : Html.Empty)}><a class="button primary" href="/login?returnUrl=/sales/{sale.Id}">Sign in to buy</a></p>"""),
-            };
+            return status == SaleStatus.Ended
+                ? Html.Empty
+                : H($"""<p data-role="sign-in"{When(status == SaleStatus.SoldOut, Raw(" hidden"))}><a class="button primary" href="/login?returnUrl=/sales/{sale.Id}">Sign in to buy</a></p>""");
         }
 
         var messages = Join(PurchaseMessages.All.Select(p => H($""" data-msg-{p.Key.Replace('_', '-')}="{p.Value.Text}" """)));

@@ -15,6 +15,7 @@ export function enableBuy(sale) {
     var text = form.getAttribute("data-msg-" + code.replace(/_/g, "-"));
     var kind = code === "bought" || code === "pending" ? "ok" : code === "unavailable" || code === "outcome_unknown" || code === "sale_not_found" ? "error" : "warn";
     flash(kind, (text || "Something went wrong. Please try again.") + (detail ? " " + detail : ""));
+    sale.answered = true;
   }
   // What a limit_reached says the buyer holds, of how many allowed (its held and limit members): [1, 3]; else null.
   function heldOf(body) {

@@ -18,14 +18,14 @@ export function flash(kind, text) {
   target.textContent = text;
 }
 
-// A button about to be disabled drops the focus (to <body>): a buyer's on it goes to the message instead, which says
-// why. Its answer when there is one; when the sale changed under the button first (the live feed's last unit, often
-// ahead of the purchase's own answer), what the button will say. Until 2026-12-07 the focus was lost whenever no message
-// was showing yet (a keyboard user waiting on "Buy now" when another buyer took the last unit).
-export function keepFocus(button, reason) {
+// A form whose button (and quantity) are about to be disabled drops the focus (to <body>): a buyer's in it goes to the
+// message instead, which says why: the answer to their purchase, just written (replace false), or else the reason the
+// button goes off (the live feed's last unit taken by another buyer) — written over an older answer, which would say
+// nothing about it. Until 2026-12-07 the focus was lost whenever no message was showing yet.
+export function keepFocus(within, reason, replace) {
   var target = box();
-  if (!target || document.activeElement !== button) { return; }
-  if (target.hidden) { flash("warn", reason); }
+  if (!target || !within.contains(document.activeElement)) { return; }
+  if (reason && (replace || target.hidden)) { flash("warn", reason); }
   target.tabIndex = -1;
   target.focus();
 }

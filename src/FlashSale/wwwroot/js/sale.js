@@ -29,6 +29,7 @@ export function Sale(root) {
   this.reader = null;
   this.form = part(root, "buy");
   this.busy = false;
+  this.answered = false; // the page's own purchase has just been answered (buy.js): its answer is what the focus finds
   this.gone = false;
   this.buys = 0; // answers to this page's own purchases, so an older reading of the holding never overwrites one
 }
@@ -73,11 +74,17 @@ Sale.prototype.render = function () {
     var why = status !== "active" ? status : held >= limit ? "held" : "active";
     var button = part(this.form, "buy-button"), off = why !== "active";
     var label = this.form.getAttribute("data-label-" + why.replace(/_/g, "-"));
+    // While the page's own purchase is in flight nothing is disabled (the button is only marked busy, below): the live
+    // feed's "sold out" often comes ahead of the answer that took the last unit, and must not speak for it.
+    var disable = off && !this.busy;
     // A disabled button loses the focus: the buyer's goes to the message, a live region.
-    if (off && !button.disabled) { keepFocus(button, this.form.getAttribute("data-msg-" + offMessage[why]) || label); }
-    button.disabled = off;
+    if (disable && !button.disabled) {
+      keepFocus(this.form, this.form.getAttribute("data-msg-" + offMessage[why]) || label, !this.answered);
+    }
+    if (!this.busy) { this.answered = false; }
+    button.disabled = disable;
     // While the purchase is in flight the button says so: dimmed alone, a press seemed to do nothing.
-    var shown = this.busy && !off ? "Buying…" : label;
+    var shown = this.busy ? "Buying…" : label;
     if (shown && button.textContent !== shown) { button.textContent = shown; }
     // Busy is only marked: disabling the pressed button would drop its focus; a press while busy does nothing.
     if (this.busy) { button.setAttribute("aria-disabled", "true"); } else { button.removeAttribute("aria-disabled"); }
@@ -90,7 +97,8 @@ Sale.prototype.render = function () {
     if (quantity && quantity.type === "number") {
       quantity.max = Math.max(1, Math.min(limit - held, this.remaining));
       // Nothing to choose while the button is off ("Limit reached", "Sold out"): the field was left editable beside it.
-      quantity.disabled = off;
+      // Not before the start: a buyer chooses while waiting, and presses at the opening.
+      quantity.disabled = disable && why !== "upcoming";
     }
   }
 };
@@ -196,8 +204,9 @@ Sale.prototype.remove = function () {
   var button = this.form && part(this.form, "buy-button");
   if (button) {
     var label = this.form.getAttribute("data-label-gone") || button.textContent;
-    // As render does: a disabled button drops the focus, so the buyer's goes to the message.
-    keepFocus(button, label);
+    // As render does: a disabled button drops the focus, so the buyer's goes to the message (as it stands, if it says
+    // anything: the feed's "removed", a purchase's 404).
+    keepFocus(this.form, label, false);
     button.disabled = true;
     button.removeAttribute("aria-disabled");
     button.textContent = label;
@@ -211,6 +220,8 @@ export function removedLook(root) {
   var badge = part(root, "status"), countdown = part(root, "countdown");
   if (badge) { badge.className = "badge gone"; badge.textContent = "Removed"; }
   if (countdown) { countdown.textContent = "This sale has been removed."; }
+  var signIn = part(root, "sign-in");
+  if (signIn) { signIn.hidden = true; } // a visitor signing in would find a 404
   Array.prototype.forEach.call(root.querySelectorAll("[data-action]"), function (link) { link.hidden = true; });
 }
 
