@@ -146,6 +146,7 @@ public sealed class OptionsParserTests
     [InlineData("custom --quantity 2 --limit 1", "exceed --limit")]
     [InlineData("custom --url ftp://localhost", "http(s)")]
     [InlineData("custom --frobnicate 1", "Unknown option")]
+    [InlineData("seed --bogus", "Unknown option --bogus")] // last on the line: it said "--bogus needs a value." until 2026-12-07
     [InlineData("custom --users 5 --users 6", "twice")]
     [InlineData("custom --quiet=yes", "flag")]
     [InlineData("custom --sale abc --sales 2", "--sale")]

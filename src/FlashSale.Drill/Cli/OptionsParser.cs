@@ -57,7 +57,9 @@ internal static partial class OptionsParser
                 value = inlineValue ?? (i + 1 < args.Count ? args[++i] : null);
                 if (value is null)
                 {
-                    return ParseOutcome.Fail($"{name} needs a value.");
+                    // An unknown option last on the line is unknown (its "did you mean"), not one missing its value.
+                    var unknown = OptionSetter.IsKnown(name) ? null : OptionSetter.Apply(ref options, name, null);
+                    return ParseOutcome.Fail(unknown ?? $"{name} needs a value.");
                 }
 
                 // "--out --quiet" is a forgotten value, not a folder named "--quiet" (and a run that is not quiet).

@@ -52,6 +52,13 @@ public static class CommandLine
             return null;
         }
 
+        if (args.Length > 2)
+        {
+            // As for the server's own command line: a word it cannot mean stops it, rather than be ignored.
+            output.WriteLine($"healthcheck takes one URL at most; unexpected '{args[2]}'. Usage: FlashSale healthcheck [URL]");
+            return 1;
+        }
+
         var url = args.Length > 1 ? args[1] : "http://localhost:8080/health/ready";
         // A path alone (/health/ready is a file: URI on Unix) or another scheme: until 2026-12-06 the HttpClient's
         // NotSupportedException ended the command with a stack trace and 134 instead of 1 and a line.

@@ -24,6 +24,18 @@ public sealed class HealthCheckCommandTests
         Assert.Equal($"{url}: not an absolute http(s) URL, e.g. http://localhost:8080/health/ready", output.ToString().TrimEnd());
     }
 
+    /// <summary>A word after the URL is refused, not ignored (until 2026-12-07 <c>healthcheck URL extra</c> checked URL).</summary>
+    [Fact]
+    public async Task AWordAfterTheUrl_Exits1_NamingIt()
+    {
+        using var output = new StringWriter();
+
+        var exit = await CommandLine.TryHealthCheckAsync(["healthcheck", "http://127.0.0.1:1/health/ready", "extra"], output);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("healthcheck takes one URL at most; unexpected 'extra'. Usage: FlashSale healthcheck [URL]", output.ToString().TrimEnd());
+    }
+
     [Fact]
     public async Task NothingListening_Exits1()
     {
