@@ -149,6 +149,25 @@ public sealed class BuyAnswerTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(quantity).ToBeDisabledAsync();
     }
 
+    /// <summary>
+    /// Without JavaScript the countdown stands still: the page reloads itself at the start, and its button is on without
+    /// the buyer guessing when to reload (it said "Not open yet" until they did).
+    /// </summary>
+    [Fact]
+    public async Task WithoutTheScript_AnUpcomingSalesPage_OpensByItselfAtTheStart()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 5, startsAt: now.AddSeconds(4), endsAt: now.AddHours(1)))["id"]!
+            .GetValue<string>();
+        var page = await fixture.NewPageAsync(javaScript: false);
+        await Pages.RegisterAsync(page, Pages.NewUsername());
+        await page.GotoAsync($"/sales/{saleId}");
+        await Expect(Pages.BuyButton(page)).ToHaveTextAsync("Not open yet");
+
+        await Expect(Pages.BuyButton(page)).ToHaveTextAsync("Buy now", new() { Timeout = 15_000 });
+        await Expect(Pages.BuyButton(page)).ToBeEnabledAsync();
+    }
+
     /// <summary>A form post's answer (?m=) is shown, and the address loses it: a reload does not tell it again.</summary>
     [Fact]
     public async Task APostedAnswer_IsToldOnce_NotAgainOnReload()

@@ -25,7 +25,9 @@ public static class Layout
     /// <summary>The title of a form drawn again with its errors: what a screen reader announces first on the new page.</summary>
     public static string ErrorTitle(string title) => "Error: " + title;
 
-    public static ContentHttpResult Page(HttpContext context, string title, Html main, Flash? flash = null, int status = 200)
+    // head: what the page adds to its head (a sale's page: its reload at the start without the script).
+    public static ContentHttpResult Page(HttpContext context, string title, Html main, Flash? flash = null, int status = 200,
+        Html? head = null)
     {
         var user = context.User;
         var signedIn = user.Identity?.IsAuthenticated == true;
@@ -52,6 +54,7 @@ public static class Layout
               <link rel="stylesheet" href="/css/site.css">
               <link rel="icon" href="/images/favicon.svg" type="image/svg+xml">
               {context.RequestServices.GetRequiredService<ScriptModules>().Head}
+              {head ?? Html.Empty}
             </head>
             <body>
               <a class="skip" href="#main">Skip to content</a>

@@ -139,7 +139,20 @@ public static class ShopPages
               </div>
             </article>
             """);
-        return Layout.Page(context, sale.ProductName, main, PurchaseMessages.Find(m));
+        return Layout.Page(context, sale.ProductName, main, PurchaseMessages.Find(m), head: ReloadAtTheStart(sale, now, status));
+    }
+
+    /// <summary>
+    /// Without the script a countdown stands still, and an upcoming sale's page still says "Not open yet" when it opens:
+    /// the browser reloads it at the start by itself (a refresh that only a browser without scripting reads), if that
+    /// is within the hour. With the script the page follows the start without a reload.
+    /// </summary>
+    private static Html ReloadAtTheStart(Sale sale, DateTimeOffset now, SaleStatus status)
+    {
+        var wait = sale.StartsAt - now;
+        return status == SaleStatus.Upcoming && wait <= TimeSpan.FromHours(1)
+            ? H($"""<noscript><meta http-equiv="refresh" content="{(int)Math.Ceiling(wait.TotalSeconds) + 1}"></noscript>""")
+            : Html.Empty;
     }
 
     private static Html BuyForm(HttpContext context, Sale sale, SaleStatus status, int held, int remaining)

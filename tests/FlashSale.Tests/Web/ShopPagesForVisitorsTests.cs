@@ -42,6 +42,27 @@ public sealed class ShopPagesForVisitorsTests() : AdminAppTest(new TestApp())
         Assert.DoesNotContain(SignIn, await visitor.GetStringAsync($"/sales/{ended}"), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Without the script, an upcoming sale's page reloads itself at the start (within the hour); an open one, or one
+    /// starting later, does not.
+    /// </summary>
+    [Fact]
+    public async Task AnUpcomingSalesPage_ReloadsItselfAtTheStart_WithoutTheScript()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var soon = (await Admin.CreateSaleAsync(stock: 5, startsAt: now.AddSeconds(90), endsAt: now.AddHours(1))).Id();
+        var later = (await Admin.CreateSaleAsync(stock: 5, startsAt: now.AddHours(2), endsAt: now.AddHours(3))).Id();
+        var open = (await Admin.CreateSaleAsync(stock: 5)).Id();
+        var visitor = Browser.Open(App).Http;
+
+        var refresh = System.Text.RegularExpressions.Regex.Match(await visitor.GetStringAsync($"/sales/{soon}"),
+            """<noscript><meta http-equiv="refresh" content="(\d+)"></noscript>""");
+        Assert.True(refresh.Success, "no reload at the start");
+        Assert.InRange(int.Parse(refresh.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 80, 92);
+        Assert.DoesNotContain("http-equiv=\"refresh\"", await visitor.GetStringAsync($"/sales/{later}"), StringComparison.Ordinal);
+        Assert.DoesNotContain("http-equiv=\"refresh\"", await visitor.GetStringAsync($"/sales/{open}"), StringComparison.Ordinal);
+    }
+
     /// <summary>The registration says the username's rule before it is asked for (it was learnt only from a refusal).</summary>
     [Fact]
     public async Task TheRegisterPage_SaysTheUsernameRule_BeforeAsking()
