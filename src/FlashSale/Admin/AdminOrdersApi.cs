@@ -93,19 +93,10 @@ public static class AdminOrdersApi
         [Description(BuyerOrderPaging.LimitDoc)] string? limit,
         [Description(QueryLimit.CursorDoc)] string? cursor, CancellationToken ct)
     {
-        // An empty value is no value (a form sending both fields, one blank, means the other).
-        userId = string.IsNullOrEmpty(userId) ? null : userId;
-        username = string.IsNullOrEmpty(username) ? null : username;
-        if ((userId is null) == (username is null))
+        var lookup = BuyerLookup.Of(userId, username);
+        if (lookup.Problem() is { } badBuyer)
         {
-            return ApiProblem.Validation("userId", "give exactly one of userId and username.");
-        }
-
-        // As a token's subject must be (TokenIssuers): no id this server knows is refused. A control character would
-        // also reach PostgreSQL, which refuses a NUL in text with an error that is no answer (a 500 until 2026-12-07).
-        if (userId is not null && (userId.Length > MaxUserIdLength || userId.Any(char.IsControl)))
-        {
-            return ApiProblem.Validation("userId", $"must be at most {MaxUserIdLength} characters, none of them control characters.");
+            return badBuyer;
         }
 
         if (BuyerOrderPaging.TryParse(limit, cursor, out var size, out var after) is { } badQuery)
@@ -113,23 +104,13 @@ public static class AdminOrdersApi
             return badQuery;
         }
 
-        if (username is not null)
+        if (await lookup.UserIdAsync(accounts, ct) is not { } buyer)
         {
-            // Usernames are not ids: an account's is looked up (case-insensitive, as sign-in does) for the id its orders carry.
-            // A name no account can have (the sign-in's rule) is not asked of the store.
-            var account = CredentialsRequest.Check(username, null, passwordRequired: false).IsValid
-                ? await accounts.FindByUsernameAsync(username, ct)
-                : null;
-            if (account is null)
-            {
-                return ApiProblem.NotFound(Reasons.NotFound, "No account has this username.");
-            }
-
-            userId = account.Id.ToString("D");
+            return BuyerLookup.NoSuchAccount();
         }
 
         // A cursor that is not one of this buyer's orders is refused like a malformed one, as on the buyer's own list.
-        var page = await orders.ListByUserAsync(userId!, size, after, ct);
+        var page = await orders.ListByUserAsync(buyer, size, after, ct);
         return page is null
             ? ApiProblem.InvalidCursor()
             : TypedResults.Ok(new AdminOrderPage(page.Items.Select(AdminOrderResponse.From).ToList(), page.NextCursor));
@@ -141,9 +122,6 @@ public static class AdminOrdersApi
         var order = RouteIds.TryParse(orderId, out var id) ? await orders.FindAsync(id, ct) : null;
         return order is null ? OrderNotFound() : TypedResults.Ok(AdminOrderResponse.From(order));
     }
-
-    /// <summary>The longest user id a token of this server or of an external provider can carry.</summary>
-    private static readonly int MaxUserIdLength = TokenIssuers.ExternalSubjectPrefix.Length + TokenIssuers.MaxSubjectLength;
 
     private static async Task<Results<Ok<AdminOrderResponse>, ProblemHttpResult>> CancelOrder(string orderId,
         HttpContext context, IPurchaseLedger ledger)

@@ -17,6 +17,7 @@ public static class AdminPages
         group.MapSalePage();
         group.MapSaleForms();
         group.MapOrderForms();
+        group.MapBuyerPage();
         return group;
     }
 
@@ -35,6 +36,7 @@ public static class AdminPages
             <div class="page-head">
               <h1>Dashboard</h1>
               {Layout.LiveStatus}
+              <a class="button" href="/admin/buyers">Find a buyer</a>
               <a class="button primary" href="/admin/sales/new">New sale</a>
             </div>
             {DashboardView.Figures(stats.Report, now)}

@@ -26,6 +26,8 @@ public sealed class AdminPagesBuyerRefusalTests() : AdminAppTest(new TestApp())
     [InlineData("/admin/sales/{sale}/end")]
     [InlineData("/admin/sales/{unsold}/delete")]
     [InlineData("/admin/orders/{order}/cancel")]
+    [InlineData("/admin/buyers")]
+    [InlineData("/admin/buyers?username=admin")]
     public async Task AnAdminPage_SendsASignedInBuyerToSignIn(string template)
     {
         var (sale, unsold, order) = await SalesAsync();
