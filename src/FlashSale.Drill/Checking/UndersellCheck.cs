@@ -14,26 +14,14 @@ internal static class UndersellCheck
 {
     public static Verdict Run(CheckContext c)
     {
-        var violations = new List<string>();
-        var warnings = new List<string>();
-        var bySale = c.Records.ToLookup(r => r.SaleId, StringComparer.Ordinal);
-        var refusals = 0;
-        foreach (var s in c.Sales)
+        var findings = new RefusalFindings("sold_out");
+        foreach (var (s, id, records, soldOuts) in findings.Sales(c))
         {
-            var records = bySale[s.Sale.SaleId].ToList();
-            var soldOuts = records.Where(r => r is { Status: 409, Reason: "sold_out" }).ToList();
-            refusals += soldOuts.Count;
-            if (soldOuts.Count == 0 || (s.Sale.CreatedByDrill && !records.Any(r => r.IsSuccess)))
-            {
-                continue;
-            }
-
-            var id = CheckContext.Short(s.Sale.SaleId);
             var contradicted = soldOuts.Where(r => r.Remaining >= r.Quantity).ToList();
             if (contradicted.Count > 0)
             {
                 var e = contradicted[0];
-                violations.Add($"sale {id}: sold_out × {contradicted.Count} whose own remaining could serve it " +
+                findings.Violations.Add($"sale {id}: sold_out × {contradicted.Count} whose own remaining could serve it " +
                                $"(e.g. user {e.UserId} asked ×{e.Quantity}, told remaining {e.Remaining})");
             }
 
@@ -44,20 +32,13 @@ internal static class UndersellCheck
             if (served.Count > 0)
             {
                 var e = served[0];
-                var what = $"sale {id}: sold_out × {served.Count} though {left} left at the end could serve it " +
-                           $"(e.g. user {e.UserId} ×{e.Quantity}, key {e.IdempotencyKey ?? "none"})";
-                if (s.Sale.CreatedByDrill)
-                {
-                    violations.Add(what);
-                }
-                else
-                {
-                    warnings.Add($"{what} — an existing sale: another shopper's cancelled order may have brought the units back");
-                }
+                findings.AtTheEnd(s, $"sale {id}: sold_out × {served.Count} though {left} left at the end could serve it " +
+                                     $"(e.g. user {e.UserId} ×{e.Quantity}, key {e.IdempotencyKey ?? "none"})",
+                    "another shopper's cancelled order may have brought the units back");
             }
         }
 
-        return Verdict.From("no-undersell", "G1", "No sold_out while units were left for it", violations,
-            $"{refusals} sold_out answers, none while the stock could serve it", warnings);
+        return Verdict.From("no-undersell", "G1", "No sold_out while units were left for it", findings.Violations,
+            $"{findings.Refusals} sold_out answers, none while the stock could serve it", findings.Warnings);
     }
 }

@@ -15,26 +15,14 @@ internal static class WrongfulLimitCheck
 {
     public static Verdict Run(CheckContext c)
     {
-        var violations = new List<string>();
-        var warnings = new List<string>();
-        var bySale = c.Records.ToLookup(r => r.SaleId, StringComparer.Ordinal);
-        var refusals = 0;
-        foreach (var s in c.Sales)
+        var findings = new RefusalFindings("limit_reached");
+        foreach (var (s, id, records, refused) in findings.Sales(c))
         {
-            var records = bySale[s.Sale.SaleId].ToList();
-            var refused = records.Where(r => r is { Status: 409, Reason: "limit_reached" }).ToList();
-            refusals += refused.Count;
-            if (refused.Count == 0 || (s.Sale.CreatedByDrill && !records.Any(r => r.IsSuccess)))
-            {
-                continue;
-            }
-
-            var id = CheckContext.Short(s.Sale.SaleId);
             var contradicted = refused.Where(r => r.Held + r.Quantity <= r.Limit).ToList();
             if (contradicted.Count > 0)
             {
                 var e = contradicted[0];
-                violations.Add($"sale {id}: limit_reached × {contradicted.Count} whose own numbers leave room " +
+                findings.Violations.Add($"sale {id}: limit_reached × {contradicted.Count} whose own numbers leave room " +
                                $"(e.g. user {e.UserId} asked ×{e.Quantity}, told held {e.Held} of limit {e.Limit})");
             }
 
@@ -47,16 +35,9 @@ internal static class WrongfulLimitCheck
             if (room.Count > 0)
             {
                 var e = room[0];
-                var what = $"sale {id}: limit_reached × {room.Count} for buyers with room under the limit of {limit} at the end " +
-                           $"(e.g. user {e.UserId} held {held.GetValueOrDefault(e.UserId)}, asked ×{e.Quantity}, key {e.IdempotencyKey ?? "none"})";
-                if (s.Sale.CreatedByDrill)
-                {
-                    violations.Add(what);
-                }
-                else
-                {
-                    warnings.Add($"{what} — an existing sale: a cancelled order may have lowered the holding");
-                }
+                findings.AtTheEnd(s, $"sale {id}: limit_reached × {room.Count} for buyers with room under the limit of {limit} at the end " +
+                                     $"(e.g. user {e.UserId} held {held.GetValueOrDefault(e.UserId)}, asked ×{e.Quantity}, key {e.IdempotencyKey ?? "none"})",
+                    "a cancelled order may have lowered the holding");
             }
 
             int ReleasedBy(AttemptRecord r)
@@ -70,8 +51,8 @@ internal static class WrongfulLimitCheck
             }
         }
 
-        return Verdict.From("no-wrongful-limit", "G2", "No limit_reached while the buyer had room", violations,
-            $"{refusals} limit_reached answers, none while the buyer had room", warnings);
+        return Verdict.From("no-wrongful-limit", "G2", "No limit_reached while the buyer had room", findings.Violations,
+            $"{findings.Refusals} limit_reached answers, none while the buyer had room", findings.Warnings);
     }
 
     /// <summary>Units per buyer at the end: their orders not cancelled, and any acknowledged order the listing lacks (a lost ack, acks-are-orders' finding).</summary>
