@@ -126,7 +126,9 @@ public static class DrillRunner
             }
         }
 
-        stats.Phase = (report.Passed ? "done: all invariants hold" : "done: invariant violated") +
+        stats.Phase = (!report.Passed ? "done: invariant violated"
+                          : report.ObjectivesMet ? "done: all invariants hold"
+                          : "done: all invariants hold, a latency objective missed") +
                       (report.Interrupted ? " (interrupted: partial run)" : "");
         return report;
     }

@@ -44,6 +44,16 @@ public sealed class OptionsParserTests
         Assert.Equal((80, 80, 20), (o.AttemptBudget, o.Concurrency, o.Stock));
     }
 
+    /// <summary>Latency objectives keep seed's exact assertion, so seed takes them (the CI gate a team would add).</summary>
+    [Fact]
+    public void LatencyObjectives_AreParsed_AndSeedTakesThem()
+    {
+        var o = Ok("seed --max-p50 2.5ms --max-p99=50ms");
+
+        Assert.Equal((TimeSpan.FromMilliseconds(2.5), TimeSpan.FromMilliseconds(50)), (o.MaxP50, o.MaxP99));
+        Assert.Equal((null, null), (Ok("seed").MaxP50, Ok("seed").MaxP99));
+    }
+
     [Fact]
     public void Seed_RefusesKnobsThatBreakItsAssertion() =>
         Assert.Contains("seed", Error("seed --retries 3"), StringComparison.Ordinal);
@@ -150,6 +160,10 @@ public sealed class OptionsParserTests
     [InlineData("custom --users 5 --users 6", "twice")]
     [InlineData("custom --quiet=yes", "flag")]
     [InlineData("custom --sale abc --sales 2", "--sale")]
+    [InlineData("seed --max-p99 0", "--max-p99 must be at least 0.001ms")]
+    [InlineData("seed --max-p99 31s", "and at most --timeout")]
+    [InlineData("seed --max-p50 20ms --max-p99 10ms", "--max-p50 must not be longer than --max-p99")]
+    [InlineData("seed --max-p99 fast", "--max-p99 expects a duration")]
     public void InvalidOptions_GetAClearMessage(string args, string expected) =>
         Assert.Contains(expected, Error(args), StringComparison.Ordinal);
 

@@ -71,6 +71,12 @@ public sealed record DrillOptions
 
     public bool Quiet { get; init; }
 
+    /// <summary><c>--max-p50</c>: the flood's median answer must come within this; null sets no objective.</summary>
+    public TimeSpan? MaxP50 { get; init; }
+
+    /// <summary><c>--max-p99</c>: the flood's 99th-percentile answer must come within this; null sets no objective.</summary>
+    public TimeSpan? MaxP99 { get; init; }
+
     /// <summary>The longest the flood may run.</summary>
     public TimeSpan FloodLimit => Duration ?? MaxFlood;
 

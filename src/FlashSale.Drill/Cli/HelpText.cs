@@ -47,6 +47,9 @@ internal static class HelpText
           --deadline <t>          hard deadline for the whole run (default flood time + 3m, at most 48h)
           --decision-ttl <t>      the server's Distributed:DecisionTtl (default 24h): a key's copy sent this
                                   long after its sold_out/limit_reached may be decided afresh
+          --max-p50 <t>           latency objective: the flood's median answer within this (e.g. 5ms)
+          --max-p99 <t>           latency objective: its 99th percentile within this (e.g. 50ms); a miss
+                                  is exit 4 (a violated invariant still exits 1)
           --out <dir>             where summary JSON and Markdown go (default drill-results/)
           --quiet                 no live display (CI, tests)
           --help                  this text
@@ -55,7 +58,8 @@ internal static class HelpText
         is violated (also: a sale with stock sold nothing unexplained, or a refusal the drill's own well-formed
         attempts cannot get, such as 401, or 400/404/sale_ended on a sale it created), 2 usage or connection error
         (also: an --out folder that cannot be written, or a second Ctrl+C), 3 all invariants hold but the report files
-        could not be written, 130 interrupted and every invariant holds on what was done.
+        could not be written, 4 all invariants hold but a latency objective (--max-p50, --max-p99) was missed,
+        130 interrupted and every invariant holds on what was done.
         Ctrl+C (or SIGTERM) stops the flood: no new requests, --stop-grace (5s) for those in flight, then the summary and reports of the
         partial run, marked interrupted. Ctrl+C again exits at once, without them.
         The server must run with Auth__SyntheticBuyers__Enabled=true so the drill can mint buyers.

@@ -8,7 +8,7 @@ internal static class OptionSetter
         "--url", "--allow-remote", "--admin-user", "--admin-password", "--sale", "--sales", "--users",
         "--concurrency", "--requests", "--duration", "--ramp-up", "--ramp-down", "--think", "--stock", "--limit",
         "--quantity", "--retries", "--no-keys", "--seed", "--timeout", "--pending-wait", "--deadline", "--out",
-        "--quiet", "--decision-ttl", "--stop-grace",
+        "--quiet", "--decision-ttl", "--stop-grace", "--max-p50", "--max-p99",
     ];
 
     public static bool IsKnown(string name) => Known.Contains(name);
@@ -44,6 +44,8 @@ internal static class OptionSetter
             "--stop-grace" => Time(name, v, out error) is { } t ? o with { StopGrace = t } : o,
             "--deadline" => Time(name, v, out error) is { } t ? o with { Deadline = t } : o,
             "--decision-ttl" => Time(name, v, out error) is { } t ? o with { DecisionTtl = t } : o,
+            "--max-p50" => Time(name, v, out error) is { } t ? o with { MaxP50 = t } : o,
+            "--max-p99" => Time(name, v, out error) is { } t ? o with { MaxP99 = t } : o,
             "--quantity" => Range(name, v, out error) is var (lo, hi) && error is null
                 ? o with { QuantityMin = lo, QuantityMax = hi }
                 : o,

@@ -15,7 +15,7 @@ internal static partial class OptionsParser
     [
         "--url", "--admin-user", "--admin-password", "--users", "--stock", "--concurrency", "--out", "--quiet",
         "--allow-remote", "--timeout", "--deadline", "--seed", "--pending-wait",
-        "--decision-ttl", "--stop-grace",
+        "--decision-ttl", "--stop-grace", "--max-p50", "--max-p99",
     ];
 
     public static ParseOutcome Parse(IReadOnlyList<string> args, Func<string, string?> environment)

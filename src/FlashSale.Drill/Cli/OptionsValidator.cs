@@ -55,6 +55,13 @@ public static class OptionsValidator
         Require(o.StopGrace >= TimeSpan.Zero && o.StopGrace <= TimeSpan.FromMinutes(5), "--stop-grace must be 0..5m.");
         Require(o.DecisionTtl >= TimeSpan.FromSeconds(1) && o.DecisionTtl <= TimeSpan.FromDays(30),
             "--decision-ttl must be 1s..720h (the server's Distributed:DecisionTtl).");
+        // Below HdrHistogram's 1 µs resolution nothing can be judged; past --timeout no answer can be that slow.
+        Require(o.MaxP50 is null || (o.MaxP50 >= TimeSpan.FromMicroseconds(1) && o.MaxP50 <= o.RequestTimeout),
+            "--max-p50 must be at least 0.001ms (the histogram's resolution) and at most --timeout.");
+        Require(o.MaxP99 is null || (o.MaxP99 >= TimeSpan.FromMicroseconds(1) && o.MaxP99 <= o.RequestTimeout),
+            "--max-p99 must be at least 0.001ms (the histogram's resolution) and at most --timeout.");
+        Require(o.MaxP50 is null || o.MaxP99 is null || o.MaxP50 <= o.MaxP99,
+            "--max-p50 must not be longer than --max-p99 (a median cannot be slower than the 99th percentile).");
         Require(o.MaxFlood > TimeSpan.Zero, "The flood must be bounded in time.");
         // Only a --duration is a flood meant to run that long. A run bounded by its attempts has a 10-minute cap as a
         // safety net, and a shorter --deadline bounds it tighter: until 2026-12-06 `seed --deadline 2m` was refused as

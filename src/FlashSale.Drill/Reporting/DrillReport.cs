@@ -22,15 +22,26 @@ public sealed record DrillReport(
     /// <summary>True when every invariant holds.</summary>
     public bool Passed => Verdicts.Count > 0 && Verdicts.All(v => v.Passed);
 
+    /// <summary>The latency objectives asked for (<c>--max-p50</c>, <c>--max-p99</c>), each judged; empty when none was.</summary>
+    public IReadOnlyList<LatencyObjective> Objectives { get; init; } = [];
+
+    /// <summary>True when every latency objective asked for was met (and when none was asked for).</summary>
+    public bool ObjectivesMet => Objectives.All(o => o.Met);
+
+    /// <summary>The exit code of a run whose invariants held but whose latency missed an objective.</summary>
+    public const int ObjectiveMissedExitCode = 4;
+
     /// <summary>The exit code of an interrupted run whose invariants held on what was done (128 + SIGINT, as shells report Ctrl+C).</summary>
     public const int InterruptedExitCode = 130;
 
     /// <summary>
-    /// 0 when every invariant holds, 1 when one is violated (interrupted or not), 3 when every invariant holds but the
-    /// report files could not be written (<see cref="WriteError"/>), <see cref="InterruptedExitCode"/> when every invariant
-    /// holds on a run the operator interrupted.
+    /// 0 when every invariant holds, 1 when one is violated (interrupted or not), <see cref="ObjectiveMissedExitCode"/> when
+    /// every invariant holds but a latency objective was missed, 3 when every invariant holds but the report files could
+    /// not be written (<see cref="WriteError"/>), <see cref="InterruptedExitCode"/> when every invariant holds on a run the
+    /// operator interrupted. A run that misses an objective and also has no files or was interrupted exits 4: the
+    /// objective is what a CI gate asked about (the summary says the rest).
     /// </summary>
-    public int ExitCode => !Passed ? 1 : WriteError is not null ? 3 : Interrupted ? InterruptedExitCode : 0;
+    public int ExitCode => !Passed ? 1 : !ObjectivesMet ? ObjectiveMissedExitCode : WriteError is not null ? 3 : Interrupted ? InterruptedExitCode : 0;
 
     /// <summary>
     /// The operator stopped the flood (SIGINT/SIGTERM): a partial run. The verdicts judge what was sent before the stop;

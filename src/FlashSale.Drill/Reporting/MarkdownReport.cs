@@ -10,7 +10,8 @@ internal static class MarkdownReport
     {
         var md = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
-        md.AppendLine(inv, $"# FlashSale drill: {r.Preset} — {(r.Passed ? "PASS" : "FAIL")}{(r.Interrupted ? " (INTERRUPTED: partial run)" : "")}").AppendLine();
+        var objective = r.Passed && !r.ObjectivesMet ? " (latency objective missed)" : "";
+        md.AppendLine(inv, $"# FlashSale drill: {r.Preset} — {(r.Passed ? "PASS" : "FAIL")}{objective}{(r.Interrupted ? " (INTERRUPTED: partial run)" : "")}").AppendLine();
         if (r.Interrupted)
         {
             md.AppendLine(inv, $"**Interrupted.** {SummaryRenderer.InterruptedNote(r)} Exit code {r.ExitCode}.").AppendLine();
@@ -22,6 +23,15 @@ internal static class MarkdownReport
         md.AppendLine(inv, $"| attempts / requests | {r.Attempts} / {r.Requests} |");
         md.AppendLine(inv, $"| throughput | {r.RequestsPerSecond:0.0} req/s |");
         md.AppendLine(inv, $"| latency p50 / p90 / p99 / max | {LatencySummary.Ms(r.Latency.P50Micros)} / {LatencySummary.Ms(r.Latency.P90Micros)} / {LatencySummary.Ms(r.Latency.P99Micros)} / {LatencySummary.Ms(r.Latency.MaxMicros)} |");
+        if (r.Objectives.Count > 0)
+        {
+            md.AppendLine().AppendLine("## Latency objectives").AppendLine().AppendLine("| objective | met |").AppendLine("|---|---|");
+            foreach (var o in r.Objectives)
+            {
+                md.AppendLine(inv, $"| {o.Describe()} | {(o.Met ? "yes" : "**no**")} |");
+            }
+        }
+
         md.AppendLine().AppendLine("## Outcomes").AppendLine().AppendLine("| outcome | count |").AppendLine("|---|---:|");
         foreach (var o in r.Outcomes)
         {

@@ -11,6 +11,7 @@ internal static class ReportBuilder
     {
         var flood = result.Length;
         var seconds = Math.Max(flood.TotalSeconds, 1e-6);
+        var latency = LatencySummary.From(stats.Latency);
         return new DrillReport(
             o.Preset.ToString().ToLowerInvariant(),
             o.Url.ToString(),
@@ -21,13 +22,14 @@ internal static class ReportBuilder
             stats.Attempts,
             stats.Completed,
             Math.Round(stats.Completed / seconds, 1),
-            LatencySummary.From(stats.Latency),
+            latency,
             [.. stats.Outcomes().Select(p => new OutcomeCount(p.Key, p.Value))],
             [.. evidence.Select(e => new SaleSummary(e.Sale.SaleId, skus.GetValueOrDefault(e.Sale.SaleId), e.Stock.TotalStock,
                 e.Stock.Sold, e.Stock.RemainingStock, e.Sale.PerUserLimit, e.Orders.Count))],
             verdicts)
         {
             Interrupted = result.Interrupted,
+            Objectives = LatencyObjective.Judge(o, latency),
         };
     }
 }

@@ -39,11 +39,14 @@ internal static class ReportWriter
         Directory.CreateDirectory(directory);
         var stem = Path.Combine(directory,
             $"drill-{report.Preset}-{report.StartedAt.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
-        List<string> files = report.Passed ? [stem + ".json", stem + ".md"] : [stem + ".json", stem + ".md", stem + "-responses.csv"];
+        // Every response as CSV when something needs digging into: a violated invariant, or a missed latency objective (its
+        // latency_us column finds the slow answers).
+        var dig = !report.Passed || !report.ObjectivesMet;
+        List<string> files = dig ? [stem + ".json", stem + ".md", stem + "-responses.csv"] : [stem + ".json", stem + ".md"];
         // The JSON names the files with it (until 2026-12-06 it was written before the list was made: "files": []).
         await File.WriteAllTextAsync(files[0], JsonSerializer.Serialize(report with { Files = files }, ReportJsonContext.Default.DrillReport), ct);
         await File.WriteAllTextAsync(files[1], MarkdownReport.Render(report), ct);
-        if (!report.Passed)
+        if (dig)
         {
             await File.WriteAllTextAsync(files[2], Csv(records), ct);
         }

@@ -52,11 +52,27 @@ internal static class SummaryRenderer
         }
 
         console.Write(verdicts);
+        if (r.Objectives.Count > 0)
+        {
+            var objectives = new Table().Border(TableBorder.Rounded).Title("Latency objectives").AddColumns("met", "objective");
+            foreach (var o in r.Objectives)
+            {
+                objectives.AddRow(o.Met ? "[green]MET[/]" : "[red bold]MISSED[/]", Markup.Escape(o.Describe()));
+            }
+
+            console.Write(objectives);
+        }
+
         var warned = r.Verdicts.Count(v => v.Warned);
         var partial = r.Interrupted ? " on the partial run (interrupted)" : "";
         console.MarkupLine(!r.Passed ? $"[red bold]Invariant violated{partial}.[/]"
             : warned == 0 ? $"[green bold]All invariants hold{partial}.[/]"
             : $"[green bold]All invariants hold{partial}[/][yellow] — {warned} with warnings: read them.[/]");
+        if (r.Passed && !r.ObjectivesMet)
+        {
+            console.MarkupLine($"[red bold]Latency objective missed (exit {DrillReport.ObjectiveMissedExitCode}):[/] {Markup.Escape(string.Join("; ", r.Objectives.Where(o => !o.Met).Select(o => o.Describe())))}.");
+        }
+
         foreach (var file in r.Files)
         {
             console.MarkupLine($"[grey]wrote {Markup.Escape(file)}[/]");

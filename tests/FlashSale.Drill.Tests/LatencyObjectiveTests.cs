@@ -1,0 +1,81 @@
+using FlashSale.Drill.Cli;
+using FlashSale.Drill.Reporting;
+
+namespace FlashSale.Drill.Tests;
+
+/// <summary>
+/// <c>--max-p50</c> and <c>--max-p99</c>: a latency objective judged on the flood's answers, its own exit code (4) that a
+/// violated invariant (1) wins over, the responses CSV written for digging, and the summary saying which one was missed.
+/// </summary>
+public sealed class LatencyObjectiveTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("drill-slo-").FullName;
+
+    private static DrillOptions Seed => DrillOptions.ForPreset(Preset.Seed) with { AdminPassword = "pw", Quiet = true };
+
+    // No answer, even from an in-memory server, comes within a microsecond (the histogram's floor): a sure miss.
+    private static readonly TimeSpan Impossible = TimeSpan.FromMicroseconds(1);
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public async Task AMissedObjective_ExitsFour_WritesTheResponses_AndSaysWhichOne()
+    {
+        var directory = Path.Combine(_root, "out");
+        using var http = new HttpClient(new FakeFlashSaleServer());
+
+        var report = await DrillRunner.RunAsync(Seed with { MaxP99 = Impossible, OutputDirectory = directory }, http, TestContext.Token);
+
+        Assert.True(report.Passed);
+        Assert.False(report.ObjectivesMet);
+        Assert.Equal(DrillReport.ObjectiveMissedExitCode, report.ExitCode);
+        var p99 = Assert.Single(report.Objectives);
+        Assert.Equal(("p99", 1L, report.Latency.P99Micros, 50L), (p99.Percentile, p99.LimitMicros, p99.MeasuredMicros, p99.Answers));
+        Assert.Contains(report.Files, f => f.EndsWith("-responses.csv", StringComparison.Ordinal));
+        var markdown = await File.ReadAllTextAsync(report.Files.Single(f => f.EndsWith(".md", StringComparison.Ordinal)), TestContext.Token);
+        Assert.Contains("PASS (latency objective missed)", markdown, StringComparison.Ordinal);
+        Assert.Contains($"| p99 {LatencySummary.Ms(p99.MeasuredMicros)} > 0.001 ms | **no** |", markdown, StringComparison.Ordinal);
+
+        using var text = new StringWriter();
+        SummaryRenderer.Write(ReportOutputTests.PlainConsole(text), report);
+        Assert.Contains("Latency objective missed (exit 4): p99 ", text.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MetObjectives_ExitZero()
+    {
+        using var http = new HttpClient(new FakeFlashSaleServer());
+
+        var report = await DrillRunner.RunAsync(Seed with { MaxP50 = TimeSpan.FromSeconds(30), MaxP99 = TimeSpan.FromSeconds(30) }, http,
+            TestContext.Token);
+
+        Assert.Equal(0, report.ExitCode);
+        Assert.Equal(["p50", "p99"], report.Objectives.Select(o => o.Percentile));
+        Assert.All(report.Objectives, o => Assert.True(o.Met, o.Describe()));
+    }
+
+    [Fact]
+    public async Task AViolatedInvariant_WinsOverAMissedObjective()
+    {
+        using var http = new HttpClient(new FakeFlashSaleServer(FakeServerBug.Oversell));
+
+        var report = await DrillRunner.RunAsync(Seed with { MaxP99 = Impossible }, http, TestContext.Token);
+
+        Assert.False(report.ObjectivesMet);
+        Assert.Equal(1, report.ExitCode);
+    }
+
+    [Fact]
+    public void AFloodWithNoAnswer_MeetsNoObjective()
+    {
+        var nothing = LatencyObjective.Judge(Seed with { MaxP99 = TimeSpan.FromSeconds(1) }, new LatencySummary(0, 0, 0, 0, 0, 0, 0));
+
+        var p99 = Assert.Single(nothing);
+        Assert.False(p99.Met);
+        Assert.Contains("no request was answered", p99.Describe(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NoObjectiveAskedFor_NoneIsJudged() =>
+        Assert.Empty(LatencyObjective.Judge(Seed, new LatencySummary(10, 1, 2, 3, 4, 5, 2)));
+}
