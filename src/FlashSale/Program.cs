@@ -35,6 +35,8 @@ try
     builder.Services.AddFlashSaleProblems();
     // Kestrel and request limits (Limits:*), trusted proxies, security headers, rate limits, CSRF: docs/security.md.
     builder.Services.AddFlashSaleHardening();
+    // Other origins' pages calling the API (Cors:AllowedOrigins; none by default): docs/security.md.
+    builder.Services.AddFlashSaleCrossOrigin();
     builder.Services.AddFlashSaleStorage(builder.Configuration);
     builder.Services.AddFlashSaleAuth(builder.Configuration);
     // Cookie and antiforgery keys: with the data (embedded) or in Redis (distributed: shared by every instance).
@@ -69,6 +71,8 @@ try
     app.UseStatusCodePages();
     ScriptModules.UseVersionedScript(app);
     app.UseStaticFiles();
+    // Before authentication and the rate limits: a preflight carries no token and is answered here.
+    app.UseFlashSaleCrossOrigin();
     app.UseFlashSaleAuthentication();
     // After authentication (per-user rules need the user): rate limits, CSRF check for cookie-authenticated API calls.
     app.UseFlashSaleRequestGuards();
