@@ -82,8 +82,9 @@ try
     app.MapFlashSaleOpenApi();
     app.MapOperations();
 
-    // The API and the pages: a query parameter given more than once is refused, naming it (SingleQueryValues).
-    var endpoints = app.MapGroup("").RefuseRepeatedQueryParameters();
+    // The API and the pages: a query parameter given more than once is refused, naming it (SingleQueryValues), and so
+    // is a form field (SingleFormValues).
+    var endpoints = app.MapGroup("").RefuseRepeatedQueryParameters().RefuseRepeatedFormFields();
     endpoints.MapSales();
     endpoints.MapSaleEvents();
     endpoints.MapPurchases();

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 using FlashSale.Accounts;
 using FlashSale.Common;
 using FlashSale.Orders;
@@ -59,7 +58,7 @@ public static class AdminOrdersApi
 
         // The cursor is a position (seq) the stores handed out: a non-negative long. Digits that overflow one would
         // read as "no cursor" in the stores and answer the first page again.
-        if (cursor is not null && !long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+        if (cursor is not null && !PlainNumber.TryParse(cursor, out long _))
         {
             return ApiProblem.InvalidCursor();
         }

@@ -9,13 +9,19 @@ namespace FlashSale.Common;
 /// What a body the serializer refused gets as its problem's detail: the field and what it must be, in the API's terms.
 /// The serializer's own messages name .NET types and give .NET advice ("could not be converted to
 /// FlashSale.Admin.CreateSaleRequest", "Consider updating its nullability annotation"), which tells a client nothing it
-/// can act on. Its other messages (syntax, a trailing comma, a duplicate property, our converters' own words) are clear
-/// and are passed on, cut at their first sentence. Never the payload itself.
+/// can act on; so do its words for a property given twice ("Duplicate property 'quantity' encountered during
+/// deserialization of type 'FlashSale.Purchasing.PurchaseRequest'") and one the body has no field for ("could not be
+/// mapped to any .NET member contained in type …"), which reached anonymous callers through registration until
+/// 2026-12-07. Its other messages (syntax, a trailing comma, our converters' own words) are clear and are passed on, cut
+/// at their first sentence; one that still names a type of ours is replaced. Never the payload itself.
 /// </summary>
 internal static class JsonErrorText
 {
     private const string WrongType = "The JSON value could not be converted to ";
     private const string MissingRequired = "was missing required properties including: ";
+    private const string Duplicate = "Duplicate property '";
+    private const string Unmapped = "The JSON property '";
+    private const string UnmappedEnd = "' could not be mapped to any .NET member";
 
     public static string Describe(JsonException ex, Type body, JsonSerializerOptions options)
     {
@@ -39,8 +45,56 @@ internal static class JsonErrorText
                 : $"Invalid value at '{path}': the value has the wrong type for this property.";
         }
 
-        return path is not null ? $"Invalid value at '{path}': {FirstSentence(message)}" : FirstSentence(message);
+        if (message.StartsWith(Duplicate, StringComparison.Ordinal))
+        {
+            return $"The property '{path ?? Quoted(message, Duplicate.Length)}' is given more than once; give each property once.";
+        }
+
+        if (message.StartsWith(Unmapped, StringComparison.Ordinal) && message.Contains(UnmappedEnd, StringComparison.Ordinal))
+        {
+            var name = Quoted(message, Unmapped.Length);
+            var fields = Fields(OwnerOf(body, path, options), options);
+            return $"Unknown property '{(path is not null && path.EndsWith(name, StringComparison.Ordinal) ? path : name)}'" +
+                   (fields.Count > 0 ? $"; the properties here are: {string.Join(", ", fields)}." : ".");
+        }
+
+        var said = path is not null ? $"Invalid value at '{path}': {FirstSentence(message)}" : FirstSentence(message);
+        // A message not foreseen above that names one of our types is no better than those: say only where.
+        return said.Contains(nameof(FlashSale) + ".", StringComparison.Ordinal)
+            ? path is not null ? $"Invalid value at '{path}'." : "The body does not match this request's shape."
+            : said;
     }
+
+    /// <summary>The text between the quote at <paramref name="start"/> and the next one.</summary>
+    private static string Quoted(string message, int start)
+    {
+        var end = message.IndexOf('\'', start);
+        return end > start ? message[start..end] : "";
+    }
+
+    /// <summary>The type holding the last property of <paramref name="path"/>: the body itself for a top-level one.</summary>
+    private static Type? OwnerOf(Type body, string? path, JsonSerializerOptions options)
+    {
+        var type = body;
+        var segments = path is null ? [] : Segments(path).ToList();
+        foreach (var segment in segments.Take(Math.Max(0, segments.Count - 1)))
+        {
+            type = segment is null ? ElementType(type) : Property(type, segment, options)?.PropertyType;
+            if (type is null)
+            {
+                return null;
+            }
+        }
+
+        return type;
+    }
+
+    /// <summary>The JSON names of <paramref name="type"/>'s properties, as a client writes them.</summary>
+    private static List<string> Fields(Type? type, JsonSerializerOptions options) => type is null || type == typeof(string)
+        ? []
+        : [.. type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.GetCustomAttribute<JsonIgnoreAttribute>() is null)
+            .Select(p => p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? options.PropertyNamingPolicy?.ConvertName(p.Name) ?? p.Name)];
 
     /// <summary>What the property at <paramref name="path"/> ($.a.b, $.items[0]) takes, in JSON's words; null if not found.</summary>
     internal static string? Expected(Type body, string path, JsonSerializerOptions options)
@@ -72,6 +126,7 @@ internal static class JsonErrorText
         : type == typeof(int) || type == typeof(long) || type == typeof(short) ? "a whole number"
         : type == typeof(decimal) || type == typeof(double) || type == typeof(float) ? "a number"
         : type == typeof(Guid) ? "an id (a string)"
+        : type == typeof(DateTimeOffset) || type == typeof(DateTime) ? "a date and time in ISO 8601 with its offset (a string)"
         : type.IsEnum ? "one of the documented strings"
         : ElementType(type) is not null ? "an array"
         : "an object";

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlashSale.Common;
@@ -20,7 +19,7 @@ public static class QueryLimit
             return null;
         }
 
-        return int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out limit) && limit >= 1 && limit <= max
+        return PlainNumber.TryParse(raw, out limit) && limit >= 1 && limit <= max
             ? null
             : ApiProblem.Validation("limit", $"must be a whole number between 1 and {max}.");
     }

@@ -73,7 +73,7 @@ public static class SaleEventsApi
         // land on any instance).
         var current = subscriber.Current;
         var sent = current.Version;
-        if (!long.TryParse(context.Request.Headers["Last-Event-ID"], NumberStyles.None, CultureInfo.InvariantCulture, out var last)
+        if (!PlainNumber.TryParse(context.Request.Headers["Last-Event-ID"].ToString(), out long last)
             || last != current.Version)
         {
             await body.WriteAsync(current.Snapshot(clock.GetUtcNow()), ct);

@@ -1,3 +1,4 @@
+using FlashSale.Common;
 using System.Globalization;
 
 namespace FlashSale.Sales;
@@ -111,8 +112,8 @@ public readonly record struct SalePosition(long StartsAtTicks, long CreatedAtTic
         position = default;
         var parts = raw.Length <= 80 ? raw.Split('.') : [];
         if (parts.Length == 3
-            && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var starts)
-            && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var created)
+            && PlainNumber.TryParse(parts[0], out long starts)
+            && PlainNumber.TryParse(parts[1], out long created)
             && starts <= DateTimeOffset.MaxValue.UtcTicks && created <= DateTimeOffset.MaxValue.UtcTicks
             && Guid.TryParseExact(parts[2], "N", out var id))
         {

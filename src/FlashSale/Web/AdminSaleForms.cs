@@ -267,7 +267,8 @@ public static class AdminSaleForms
     {
         // No thousands separators: "12,50" (a comma for the decimal point) was read as 1250, a price 100 times too high.
         // A browser's number field posts "12.50" whatever its language; only another client could send the comma.
-        if (decimal.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var result))
+        // No NUL either: .NET skips trailing ones ("5\0" read as 5).
+        if (value?.Contains('\0', StringComparison.Ordinal) != true && decimal.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var result))
         {
             return result;
         }
@@ -278,7 +279,7 @@ public static class AdminSaleForms
 
     private static int Int(string? value, string field, Dictionary<string, string[]> errors)
     {
-        if (int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var result))
+        if (value?.Contains('\0', StringComparison.Ordinal) != true && int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var result))
         {
             return result;
         }

@@ -42,8 +42,16 @@ public sealed partial class Browser(HttpClient http)
     public async Task<HttpResponseMessage> SubmitAsync(string page, string action, Dictionary<string, string> fields) =>
         await PostFormAsync(action, new Dictionary<string, string>(fields) { ["__af"] = await TokenAsync(page) });
 
+    /// <summary>As <see cref="SubmitAsync"/>, the fields in order as given: a name may come twice.</summary>
+    public async Task<HttpResponseMessage> SubmitFieldsAsync(string page, string action, IEnumerable<KeyValuePair<string, string>> fields) =>
+        await PostFieldsAsync(action, fields.Append(KeyValuePair.Create("__af", await TokenAsync(page))));
+
     /// <summary>A form post as it is: no token unless <paramref name="fields"/> has one.</summary>
-    public async Task<HttpResponseMessage> PostFormAsync(string action, Dictionary<string, string> fields, string? accept = HtmlAccept)
+    public Task<HttpResponseMessage> PostFormAsync(string action, Dictionary<string, string> fields, string? accept = HtmlAccept) =>
+        PostFieldsAsync(action, fields, accept);
+
+    /// <summary>As <see cref="PostFormAsync"/>, the fields in order as given: a name may come twice.</summary>
+    public async Task<HttpResponseMessage> PostFieldsAsync(string action, IEnumerable<KeyValuePair<string, string>> fields, string? accept = HtmlAccept)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, action) { Content = new FormUrlEncodedContent(fields) };
         if (accept is not null)

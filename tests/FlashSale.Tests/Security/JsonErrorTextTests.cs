@@ -44,6 +44,44 @@ public sealed class JsonErrorTextTests() : AdminAppTest(new TestApp())
         Assert.Equal(5, (await Admin.StockAsync(sale))["remainingStock"]!.GetValue<int>());
     }
 
+    /// <summary>
+    /// A property given twice, or one the body has no field for: the serializer's words named the request's .NET type
+    /// ("…during deserialization of type 'FlashSale.Purchasing.PurchaseRequest'") until 2026-12-07, to anonymous callers
+    /// too through registration. The purchase changes nothing.
+    /// </summary>
+    [Theory]
+    [InlineData("{\"quantity\":1,\"quantity\":1}", "The property '$.quantity' is given more than once; give each property once.")]
+    [InlineData("{\"quantity\":1,\"userId\":\"someone-else\"}", "Unknown property '$.userId'; the properties here are: quantity.")]
+    public async Task APurchaseWithARepeatedOrUnknownProperty_SaysSoInTheApisTerms(string body, string detail)
+    {
+        var sale = (await Admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
+        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
+
+        using var response = await buyer.PostJsonAsync($"/api/v1/sales/{sale}/purchases", body);
+
+        await AssertInvalidJsonAsync(response, detail);
+        Assert.Equal(5, (await Admin.StockAsync(sale))["remainingStock"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task ARegistrationWithAnUnknownProperty_NamesTheFields_NotATypeOfOurs()
+    {
+        using var response = await Admin.Anonymous().PostJsonAsync("/api/v1/accounts",
+            "{\"username\":\"zz1-role\",\"password\":\"correct horse battery\",\"role\":\"admin\"}");
+
+        await AssertInvalidJsonAsync(response, "Unknown property '$.role'; the properties here are: username, password.");
+    }
+
+    /// <summary>A string that is no text (reversed surrogates): it said "expected an object", having no word for a date.</summary>
+    [Fact]
+    public async Task ADateThatIsNoText_SaysADateIsExpected()
+    {
+        using var response = await Admin.PostJsonAsync("/api/v1/admin/sales",
+            "{\"sku\":\"A\",\"productName\":\"x\",\"price\":1,\"totalStock\":1,\"startsAt\":\"\\udc00\\ud800\",\"endsAt\":\"2027-01-02T00:00:00Z\"}");
+
+        await AssertInvalidJsonAsync(response, "Invalid value at '$.startsAt': expected a date and time in ISO 8601 with its offset (a string).");
+    }
+
     [Fact]
     public async Task ARegistrationWithANumberForAName_SaysItMustBeAString()
     {

@@ -1,3 +1,4 @@
+using FlashSale.Common;
 using System.Globalization;
 using FlashSale.Orders;
 using Microsoft.Data.Sqlite;
@@ -67,7 +68,7 @@ public sealed class SqliteOrderStore(SqliteDatabase db, BuyerOrders buyers) : IO
     public Task<OrderPage> ListBySaleAsync(Guid saleId, OrderPageRequest request, CancellationToken ct)
     {
         // Keyset pagination on seq: stable under concurrent inserts, O(page) at any depth.
-        long? after = long.TryParse(request.Cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var c) ? c : null;
+        long? after = PlainNumber.TryParse(request.Cursor, out long c) ? c : null;
         var comparison = request.NewestFirst ? "<" : ">";
         var direction = request.NewestFirst ? "DESC" : "ASC";
         var rows = Query($"""

@@ -1,3 +1,4 @@
+using FlashSale.Common;
 using System.Globalization;
 using FlashSale.Orders;
 using Npgsql;
@@ -53,7 +54,7 @@ public sealed class PostgresOrderStore(PostgresRequests db) : IOrderStore
         // Without that, two instances' batches of one sale committed out of seq order, and an order committed after a
         // page whose cursor had passed it was never listed (AdminOrderPagesAcrossInstancesTests). Newest first is safe
         // as the buyer's list is (ListByUserAsync).
-        long? after = long.TryParse(request.Cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var c) ? c : null;
+        long? after = PlainNumber.TryParse(request.Cursor, out long c) ? c : null;
         var comparison = request.NewestFirst ? "<" : ">";
         var direction = request.NewestFirst ? "DESC" : "ASC";
         var rows = after is null
