@@ -44,6 +44,7 @@ try
     builder.Services.AddSingleton<AccountService>();
     builder.Services.AddSingleton<PurchaseAdmission>();
     builder.Services.AddSingleton<SaleCommands>();
+    builder.Services.AddFlashSaleDriftWatch();
     builder.Services.AddFlashSaleSales();
     builder.Services.AddFlashSaleOperations();
     builder.Services.AddFlashSaleWeb();

@@ -11,6 +11,8 @@ public static class AdminOpsApi
     public static RouteGroupBuilder MapAdminOps(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/admin").WithTags("Admin").RequireAuthorization(AuthSetup.AdminPolicy);
+        group.MapGet("/reconcile", CheckDrift).WithName("CheckDrift")
+            .WithSummary("Compares every sale's sold units in the ledger with the order records and reports drift, changing nothing.");
         group.MapPost("/reconcile", Reconcile).WithName("Reconcile")
             .WithSummary("Recomputes every sale's sold units from the order records, reports drift and repairs the ledger.")
             .MayHaveWrittenOnStoreFailure("A store was unavailable partway: some sales may have been repaired. Reconcile again: it is safe to repeat.");
@@ -22,10 +24,20 @@ public static class AdminOpsApi
         return group;
     }
 
-    private static async Task<Ok<ReconcileResponse>> Reconcile(SaleCommands commands, TimeProvider clock)
+    private static async Task<Ok<ReconcileResponse>> Reconcile(SaleCommands commands, DriftWatch watch, TimeProvider clock)
     {
         // Carried through even if the client leaves: a half-done repair helps nobody.
-        var items = await commands.ReconcileAsync(CancellationToken.None);
+        return Report(await commands.ReconcileAsync(repair: true, CancellationToken.None), watch, clock);
+    }
+
+    /// <summary>The same comparison as the repair's, changing nothing: for a look before deciding, and for monitors.</summary>
+    private static async Task<Ok<ReconcileResponse>> CheckDrift(SaleCommands commands, DriftWatch watch, TimeProvider clock,
+        CancellationToken ct) =>
+        Report(await commands.ReconcileAsync(repair: false, ct), watch, clock);
+
+    private static Ok<ReconcileResponse> Report(IReadOnlyList<SaleReconciliation> items, DriftWatch watch, TimeProvider clock)
+    {
+        watch.Record(items);
         return TypedResults.Ok(new ReconcileResponse(clock.GetUtcNow(), items.Count, items.Count(i => i.Drift != 0),
             items.Count(i => i.Repaired), items));
     }

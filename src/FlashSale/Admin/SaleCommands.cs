@@ -29,9 +29,12 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
     public Task<SaleCommandResult> DeleteAsync(Guid saleId, CancellationToken ct) =>
         OneAtATimeAsync(() => DeleteCoreAsync(saleId, ct), ct);
 
-    /// <summary>The ledger's reconciliation (<see cref="IPurchaseLedger.ReconcileAsync"/>), never beside another change.</summary>
-    public Task<IReadOnlyList<SaleReconciliation>> ReconcileAsync(CancellationToken ct) =>
-        OneAtATimeAsync(() => ledger.ReconcileAsync(ct), ct);
+    /// <summary>
+    /// The ledger's reconciliation (<see cref="IPurchaseLedger.ReconcileAsync"/>), repairing or only comparing, never
+    /// beside another change (an admin's change of a sale's stock between its two readings would look like drift).
+    /// </summary>
+    public Task<IReadOnlyList<SaleReconciliation>> ReconcileAsync(bool repair, CancellationToken ct) =>
+        OneAtATimeAsync(() => ledger.ReconcileAsync(repair, ct), ct);
 
     /// <summary>Development only (the reset endpoint): wipes sales and orders and opens the demo sales again.</summary>
     public Task<bool> ResetAsync(CancellationToken ct) => OneAtATimeAsync(async () =>

@@ -22,7 +22,7 @@ public sealed class FlashSaleMetrics
     private readonly UpDownCounter<long> _sseClients;
 
     public FlashSaleMetrics(IMeterFactory meters, IOutboxLag? outbox = null, SaleFeedHub? feeds = null,
-        Storage.Postgres.SaleChangeListener? saleChanges = null)
+        Storage.Postgres.SaleChangeListener? saleChanges = null, Admin.DriftWatch? drift = null)
     {
         var meter = meters.Create(MeterName);
         _purchases = meter.CreateCounter<long>("flashsale.purchases", "{attempt}",
@@ -59,6 +59,17 @@ public sealed class FlashSaleMetrics
                 "Orders decided in Redis and not yet recorded in PostgreSQL, over all sales.");
             meter.CreateObservableGauge("flashsale.outbox.oldest_age", () => outbox.Current.OldestAge.TotalSeconds, "s",
                 "How long the oldest unrecorded order has waited for PostgreSQL (0 when none).");
+        }
+
+        if (drift is not null)
+        {
+            // G4 watched: nonzero means the ledger and the record disagree (Admin/DriftWatch.cs; alert on it).
+            meter.CreateObservableGauge("flashsale.ledger.drifted_sales", () => drift.Latest?.DriftedSales ?? 0, "{sale}",
+                "Sales whose ledger and order record disagreed on the units sold at the latest drift check (Reconciliation:CheckInterval, or GET/POST /api/v1/admin/reconcile).");
+            meter.CreateObservableGauge("flashsale.ledger.drift_units", () => drift.Latest?.DriftUnits ?? 0, "{unit}",
+                "Units by which the ledger and the record disagreed at the latest drift check, summed over sales (each |ledger - record|).");
+            meter.CreateObservableGauge("flashsale.ledger.drift_checked", () => drift.Latest?.CheckedAt.ToUnixTimeSeconds() ?? 0, "s",
+                "When the latest drift check ran (Unix time; 0: none yet). Older than two intervals: the checks are failing (event 4107).");
         }
 
         if (saleChanges is not null)

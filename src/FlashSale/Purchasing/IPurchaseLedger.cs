@@ -63,10 +63,12 @@ public interface IPurchaseLedger
     /// <summary>
     /// G4: for every sale in the record, compares the units the ledger counts as sold with the confirmed
     /// orders in the system of record, at a moment when no decision for that sale is in flight, and
-    /// repairs the ledger from the record (sold, remaining and each buyer's holding). The record is never
-    /// changed. A sale that stays busy is reported with <c>Busy</c> and not repaired.
+    /// repairs the ledger from the record (sold, remaining and each buyer's holding) when <paramref name="repair"/> is
+    /// true. The record is never changed. A sale that stays busy is reported with <c>Busy</c> and not repaired. Without
+    /// <paramref name="repair"/> it only compares (the drift check, <c>GET /api/v1/admin/reconcile</c>), and keeps no
+    /// sale's purchases waiting while it reads the record.
     /// </summary>
-    Task<IReadOnlyList<SaleReconciliation>> ReconcileAsync(CancellationToken ct);
+    Task<IReadOnlyList<SaleReconciliation>> ReconcileAsync(bool repair, CancellationToken ct);
 
     /// <summary>Development only: forgets every sale and order, in the ledger and in the record. Accounts stay.</summary>
     Task ResetAsync(CancellationToken ct);

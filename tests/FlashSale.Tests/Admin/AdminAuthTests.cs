@@ -24,6 +24,7 @@ public sealed class AdminAuthTests() : AdminAppTest(new TestApp())
         ("GET", $"/api/v1/admin/orders/{AnyId}", null),
         ("POST", $"/api/v1/admin/orders/{AnyId}/cancel", null),
         ("GET", "/api/v1/admin/stats", null),
+        ("GET", "/api/v1/admin/reconcile", null),
         ("POST", "/api/v1/admin/reconcile", null),
         ("POST", "/api/v1/admin/reset", null),
     ];

@@ -31,7 +31,7 @@ public sealed class CountingLedger(IPurchaseLedger inner) : IPurchaseLedger
 
     public Task SaleRemovedAsync(Guid saleId, CancellationToken ct) => inner.SaleRemovedAsync(saleId, ct);
 
-    public Task<IReadOnlyList<SaleReconciliation>> ReconcileAsync(CancellationToken ct) => inner.ReconcileAsync(ct);
+    public Task<IReadOnlyList<SaleReconciliation>> ReconcileAsync(bool repair, CancellationToken ct) => inner.ReconcileAsync(repair, ct);
 
     public Task ResetAsync(CancellationToken ct) => inner.ResetAsync(ct);
 }

@@ -128,7 +128,7 @@ public sealed class ListStockCacheCoalescingTests
 
         public Task SaleRemovedAsync(Guid saleId, CancellationToken ct) => throw new NotSupportedException();
 
-        public Task<IReadOnlyList<SaleReconciliation>> ReconcileAsync(CancellationToken ct) => throw new NotSupportedException();
+        public Task<IReadOnlyList<SaleReconciliation>> ReconcileAsync(bool repair, CancellationToken ct) => throw new NotSupportedException();
 
         public Task ResetAsync(CancellationToken ct) => throw new NotSupportedException();
     }

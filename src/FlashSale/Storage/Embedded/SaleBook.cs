@@ -15,6 +15,7 @@ internal sealed class SaleBook(Sale sale, int remaining)
     private readonly Dictionary<(string User, string Key), KeyEntry> _keys = [];
     private volatile int _remaining = remaining;
     private int _unsettled;
+    private int _changes;
 
     public Lock Gate { get; } = new();
 
@@ -37,7 +38,14 @@ internal sealed class SaleBook(Sale sale, int remaining)
     /// </summary>
     public int Unsettled => Volatile.Read(ref _unsettled);
 
-    public void BeginChange() => Interlocked.Increment(ref _unsettled);
+    /// <summary>Ledger changes begun since the book was made: equal before and after a read, none began in between.</summary>
+    public int Changes => Volatile.Read(ref _changes);
+
+    public void BeginChange()
+    {
+        Interlocked.Increment(ref _changes);
+        Interlocked.Increment(ref _unsettled);
+    }
 
     /// <summary>Called once the change is durable (or undone) and applied here; needs no lock.</summary>
     public void EndChange() => Interlocked.Decrement(ref _unsettled);

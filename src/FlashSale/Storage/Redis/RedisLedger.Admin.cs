@@ -45,18 +45,18 @@ public sealed partial class RedisLedger
     /// and unchanged across the record read. A drifting sale is rebuilt from the record; <c>reset.lua</c>
     /// re-checks the outbox atomically, so nothing decided and unrecorded is ever dropped.
     /// </summary>
-    public async Task<IReadOnlyList<SaleReconciliation>> ReconcileAsync(CancellationToken ct)
+    public async Task<IReadOnlyList<SaleReconciliation>> ReconcileAsync(bool repair, CancellationToken ct)
     {
         var report = new List<SaleReconciliation>();
         foreach (var sale in await sales.ListAsync(ct))
         {
-            report.Add(await ReconcileAsync(sale, ct));
+            report.Add(await ReconcileAsync(sale, repair, ct));
         }
 
         return report;
     }
 
-    private async Task<SaleReconciliation> ReconcileAsync(Sale sale, CancellationToken ct)
+    private async Task<SaleReconciliation> ReconcileAsync(Sale sale, bool repair, CancellationToken ct)
     {
         var db = redis.GetDatabase();
         var id = sale.Id;
@@ -69,6 +69,14 @@ public sealed partial class RedisLedger
         while (true)
         {
             var before = await MeasureAsync(db, id);
+            var timedOut = Stopwatch.GetElapsedTime(started) >= ReconcileWait;
+            if ((before.Unrecorded != 0 || before.Cancelling != 0) && before.Total >= 0 && !timedOut)
+            {
+                // Not a moment to compare at: PostgreSQL's sum of a selling sale is read once it is quiet, not every 20 ms.
+                await Task.Delay(TimeSpan.FromMilliseconds(20), ct);
+                continue;
+            }
+
             var recordSold = await record.SoldAsync(id, ct);
             var after = await MeasureAsync(db, id);
             if (after.Total < 0 && await state.EnsureAsync(id, ct) == LedgerState.Ended)
@@ -78,12 +86,12 @@ public sealed partial class RedisLedger
             }
 
             var settled = before == after && after.Unrecorded == 0 && after.Cancelling == 0;
-            if (settled || Stopwatch.GetElapsedTime(started) >= ReconcileWait)
+            if (settled || timedOut)
             {
                 var ledgerSold = after.Total < 0 || after.Stock < 0 ? 0 : after.Total - after.Stock;
                 var drift = ledgerSold - recordSold;
                 var repaired = false;
-                if (settled && drift != 0)
+                if (settled && drift != 0 && repair)
                 {
                     var reset = (long)await scripts.Reset.EvaluateAsync(db,
                         [RedisKeys.Meta(id), RedisKeys.Stock(id), RedisKeys.Buyers(id), RedisKeys.Cancelled(id), RedisKeys.Outbox(id)], []);

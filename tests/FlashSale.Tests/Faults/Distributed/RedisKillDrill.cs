@@ -127,7 +127,7 @@ public sealed class RedisKillDrill(ITestOutputHelper output) : OwnRedisAppTest(s
         }
 
         // The ledger's own check: Redis (restarted from its AOF) and the record agree on every sale, nothing to repair.
-        var report = await App.Services.GetRequiredService<IPurchaseLedger>().ReconcileAsync(CancellationToken.None);
+        var report = await App.Services.GetRequiredService<IPurchaseLedger>().ReconcileAsync(repair: true, CancellationToken.None);
         var drift = report.Where(l => l.Drift != 0 || l.Busy).ToList();
         Assert.True(drift.Count == 0, "Redis and the record disagreed after restarts from the AOF (repaired now): "
             + string.Join("; ", drift));

@@ -1,0 +1,98 @@
+using FlashSale.Purchasing;
+using Microsoft.Extensions.Options;
+
+namespace FlashSale.Admin;
+
+/// <summary>
+/// G4 watched, not only checked on demand: every <see cref="ReconciliationOptions.CheckInterval"/> the ledger is
+/// compared with the record, changing nothing (<see cref="IPurchaseLedger.ReconcileAsync"/> without repair), and the
+/// result is kept for <c>/metrics</c> (<c>flashsale_ledger_drifted_sales</c>, <c>flashsale_ledger_drift_units</c>) and
+/// logged: a warning naming the drifting sales at each check that finds them (event 4105), once when they are gone (4106). Repairing stays an
+/// operator's decision (<c>POST /api/v1/admin/reconcile</c>): drift means something went wrong, and what (a failover to a
+/// lagging replica, a restored backup) decides whether the record is the side to trust. Every check of any kind — this
+/// one, <c>GET</c> and <c>POST /api/v1/admin/reconcile</c> — updates what the gauges show.
+/// </summary>
+public sealed partial class DriftWatch(IServiceProvider services, IOptions<ReconciliationOptions> options, TimeProvider clock,
+    ILogger<DriftWatch> logger) : BackgroundService
+{
+    private volatile DriftReading? _latest;
+
+    /// <summary>The latest check's reading; null before the first.</summary>
+    public DriftReading? Latest => _latest;
+
+    /// <summary>
+    /// Keeps a check's result (a repair's too: what it repaired is drift no more) for the gauges; returns the drifting
+    /// sales. Only the periodic check logs them: a monitor polling <c>GET</c> would repeat the same warning every poll.
+    /// </summary>
+    public IReadOnlyList<SaleReconciliation> Record(IReadOnlyList<SaleReconciliation> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        // Busy sales are left out: their two readings were not of one moment, so their difference is not drift.
+        var drifting = items.Where(i => i is { Drift: not 0, Repaired: false, Busy: false }).ToList();
+        _latest = new DriftReading(clock.GetUtcNow(), drifting.Count, drifting.Sum(i => (long)Math.Abs(i.Drift)));
+        return drifting;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = options.Value.CheckInterval;
+        if (interval <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(interval, clock);
+        while (await WaitAsync(timer, stoppingToken))
+        {
+            try
+            {
+                var commands = services.GetRequiredService<SaleCommands>();
+                var wasDrifting = _latest is { DriftedSales: > 0 };
+                var drifting = Record(await commands.ReconcileAsync(repair: false, stoppingToken));
+                if (drifting.Count > 0)
+                {
+                    LogDrift(drifting.Count, string.Join(", ", drifting.Take(10).Select(i =>
+                        $"{i.SaleId} ({i.Sku}: ledger {i.LedgerSold}, record {i.RecordSold})")));
+                }
+                else if (wasDrifting)
+                {
+                    LogDriftGone();
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // A store down: the next check tries again; the gauges keep the last reading (with its time).
+                LogCheckFailed(ex);
+            }
+        }
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(ct);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(EventId = 4105, Level = LogLevel.Warning,
+        Message = "Drift: {Count} sale(s) whose ledger and record disagree on the units sold (nothing was repaired; POST /api/v1/admin/reconcile repairs the ledger from the record): {Sales}")]
+    private partial void LogDrift(int count, string sales);
+
+    [LoggerMessage(EventId = 4106, Level = LogLevel.Information, Message = "Drift gone: every sale's ledger agrees with the record again")]
+    private partial void LogDriftGone();
+
+    [LoggerMessage(EventId = 4107, Level = LogLevel.Warning, Message = "The drift check could not run; the next one tries again")]
+    private partial void LogCheckFailed(Exception error);
+}
+
+/// <summary>One drift check: when, how many sales drifted, and by how many units in all.</summary>
+public sealed record DriftReading(DateTimeOffset CheckedAt, int DriftedSales, long DriftUnits);
