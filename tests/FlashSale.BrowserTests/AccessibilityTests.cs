@@ -42,7 +42,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IAsyncLifetime
         var admin = await fixture.NewPageAsync();
         await Pages.SignInAsync(admin, "admin", TestApp.AdminPassword);
         await ScanAsync(admin, failures, "/admin", $"/admin/sales/{saleId}", "/admin/sales/new", $"/admin/sales/{saleId}/edit",
-            "/admin/buyers", "/admin/buyers?username=admin");
+            "/admin/buyers", "/admin/buyers?username=admin", "/admin/ledger");
 
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }

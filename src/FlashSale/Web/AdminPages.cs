@@ -1,4 +1,5 @@
 using FlashSale.Accounts;
+using FlashSale.Admin;
 using FlashSale.Common;
 using FlashSale.Sales;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,11 +19,12 @@ public static class AdminPages
         group.MapSaleForms();
         group.MapOrderForms();
         group.MapBuyerPage();
+        group.MapLedgerPage();
         return group;
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Dashboard(HttpContext context, IDashboardData data,
-        TimeProvider clock, [IgnoredWhenRepeated] string? m, string? before, CancellationToken ct)
+        DriftWatch drift, TimeProvider clock, [IgnoredWhenRepeated] string? m, string? before, CancellationToken ct)
     {
         if (!SalePosition.TryParseOptional(before, out var olderThan))
         {
@@ -37,6 +39,7 @@ public static class AdminPages
               <h1>Dashboard</h1>
               {Layout.LiveStatus}
               <a class="button" href="/admin/buyers">Find a buyer</a>
+              <a class="button" href="/admin/ledger">Ledger check</a>
               <a class="button primary" href="/admin/sales/new">New sale</a>
             </div>
             {DashboardView.Figures(stats.Report, now)}
@@ -48,8 +51,14 @@ public static class AdminPages
             </section>
             </div>
             """);
-        return Layout.Page(context, "Dashboard", main, AdminFlash(m));
+        return Layout.Page(context, "Dashboard", main, AdminFlash(m) ?? DriftFlash(drift.Latest));
     }
+
+    /// <summary>The latest drift check found sales whose ledger and record disagree: said on the dashboard until it is repaired.</summary>
+    private static Flash? DriftFlash(DriftReading? latest) => latest is { DriftedSales: > 0 } drift
+        ? Flash.Error($"The ledger and the order record disagree on {drift.DriftedSales} {(drift.DriftedSales == 1 ? "sale" : "sales")} " +
+                      $"(checked {Format.Utc(drift.CheckedAt)}). Open the ledger check to see which.")
+        : null;
 
     internal static Flash? AdminFlash(string? code) => code switch
     {

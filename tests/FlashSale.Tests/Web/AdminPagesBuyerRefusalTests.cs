@@ -28,6 +28,7 @@ public sealed class AdminPagesBuyerRefusalTests() : AdminAppTest(new TestApp())
     [InlineData("/admin/orders/{order}/cancel")]
     [InlineData("/admin/buyers")]
     [InlineData("/admin/buyers?username=admin")]
+    [InlineData("/admin/ledger")]
     public async Task AnAdminPage_SendsASignedInBuyerToSignIn(string template)
     {
         var (sale, unsold, order) = await SalesAsync();
@@ -48,6 +49,7 @@ public sealed class AdminPagesBuyerRefusalTests() : AdminAppTest(new TestApp())
     [InlineData("cancel")]
     [InlineData("edit")]
     [InlineData("create")]
+    [InlineData("repair")]
     public async Task AnAdminForm_PostedByASignedInBuyerWithAValidToken_ChangesNothing(string form)
     {
         var (sale, unsold, order) = await SalesAsync();
@@ -62,6 +64,7 @@ public sealed class AdminPagesBuyerRefusalTests() : AdminAppTest(new TestApp())
             "delete" => ($"/admin/sales/{unsold}/delete", []),
             "cancel" => ($"/admin/orders/{order}/cancel", []),
             "edit" => ($"/admin/sales/{unsold}/edit", await EditFormAsync(unsold)),
+            "repair" => ("/admin/ledger/repair", []),
             _ => ("/admin/sales", new()
             {
                 ["sku"] = "BUYER-MADE", ["productName"] = "A buyer's sale", ["price"] = "1", ["currency"] = "USD", ["totalStock"] = "1",
