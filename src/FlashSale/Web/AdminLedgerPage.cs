@@ -1,6 +1,7 @@
 using FlashSale.Admin;
 using FlashSale.Common;
 using FlashSale.Purchasing;
+using FlashSale.Sales;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static FlashSale.Web.Html;
 
@@ -24,10 +25,11 @@ public static class AdminLedgerPage
         return admin;
     }
 
-    private static async Task<ContentHttpResult> Show(HttpContext context, SaleCommands commands, DriftWatch watch, TimeProvider clock,
-        [IgnoredWhenRepeated] string? m, CancellationToken ct)
+    private static async Task<ContentHttpResult> Show(HttpContext context, SaleCommands commands, DriftWatch watch, ISaleStore sales,
+        TimeProvider clock, [IgnoredWhenRepeated] string? m, CancellationToken ct)
     {
         var items = await commands.ReconcileAsync(repair: false, ct);
+        var names = (await sales.ListAsync(ct)).ToDictionary(s => s.Id, s => s.ProductName);
         var drifting = watch.Record(items);
         var busy = items.Where(i => i.Busy).ToList();
         var checkedAt = clock.GetUtcNow();
@@ -41,18 +43,18 @@ public static class AdminLedgerPage
             order. They must agree on how many units each sale has sold. Checked <time datetime="{Format.Iso(checkedAt)}">{Format.Utc(checkedAt)}</time>,
             changing nothing; each server also checks by itself every few minutes.</p>
             {verdict}
-            {When(drifting.Count > 0, Drifting(context, drifting))}
+            {When(drifting.Count > 0, Drifting(context, drifting, names))}
             {When(busy.Count > 0, H($"""<p class="muted">{busy.Count} {(busy.Count == 1 ? "sale was" : "sales were")} selling too fast to compare at one moment: <a href="/admin/ledger">check again</a> when quieter.</p>"""))}
             """);
         var title = drifting.Count == 0 ? "Ledger check" : Layout.ErrorTitle("Ledger check");
         return Layout.Page(context, title, main, m == "repaired" ? Flash.Ok("The ledger was rebuilt from the order record for the sales that disagreed.") : null);
     }
 
-    private static Html Drifting(HttpContext context, IReadOnlyList<SaleReconciliation> drifting)
+    private static Html Drifting(HttpContext context, IReadOnlyList<SaleReconciliation> drifting, Dictionary<Guid, string> names)
     {
         var rows = drifting.Select(i => H($"""
             <tr>
-              <td data-label="Sale"><a href="/admin/sales/{i.SaleId}">{i.Sku}</a></td>
+              <td data-label="Sale"><a href="/admin/sales/{i.SaleId}">{names.GetValueOrDefault(i.SaleId, i.Sku)}</a> <span class="mono small muted">{i.Sku}</span></td>
               <td data-label="Ledger sold" class="num">{i.LedgerSold}</td>
               <td data-label="Record sold" class="num">{i.RecordSold}</td>
               <td data-label="Difference" class="num">{(i.Drift > 0 ? "+" : "")}{i.Drift}</td>

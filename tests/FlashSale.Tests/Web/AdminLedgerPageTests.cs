@@ -34,7 +34,7 @@ public sealed class AdminLedgerPageTests() : AdminAppTest(new TestApp())
         var page = await browser.Http.GetStringAsync("/admin/ledger");
         Assert.Contains("<title>Error: Ledger check", page, StringComparison.Ordinal);
         Assert.Contains("1 sale’s ledger disagrees with the order record.", page, StringComparison.Ordinal);
-        Assert.Contains($"""<a href="/admin/sales/{sale}">{sku}</a>""", page, StringComparison.Ordinal);
+        Assert.Contains($"""<a href="/admin/sales/{sale}">Test product</a> <span class="mono small muted">{sku}</span>""", page, StringComparison.Ordinal);
         Assert.Contains("""<td data-label="Ledger sold" class="num">3</td>""", page, StringComparison.Ordinal);
         Assert.Contains("""<td data-label="Record sold" class="num">2</td>""", page, StringComparison.Ordinal);
         // The encoder writes '+' as &#x2B;, which a browser shows as '+'.
