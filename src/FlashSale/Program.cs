@@ -72,8 +72,6 @@ try
     app.UseStatusCodePages();
     ScriptModules.UseVersionedScript(app);
     app.UseStaticFiles();
-    // Before authentication and the rate limits: a preflight carries no token and is answered here.
-    app.UseFlashSaleCrossOrigin();
     app.UseFlashSaleAuthentication();
     // After authentication (per-user rules need the user): rate limits, CSRF check for cookie-authenticated API calls.
     app.UseFlashSaleRequestGuards();

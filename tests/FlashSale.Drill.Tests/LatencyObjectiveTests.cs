@@ -1,5 +1,6 @@
 using FlashSale.Drill.Cli;
 using FlashSale.Drill.Reporting;
+using HdrHistogram;
 
 namespace FlashSale.Drill.Tests;
 
@@ -68,7 +69,7 @@ public sealed class LatencyObjectiveTests : IDisposable
     [Fact]
     public void AFloodWithNoAnswer_MeetsNoObjective()
     {
-        var nothing = LatencyObjective.Judge(Seed with { MaxP99 = TimeSpan.FromSeconds(1) }, new LatencySummary(0, 0, 0, 0, 0, 0, 0));
+        var nothing = LatencyObjective.Judge(Seed with { MaxP99 = TimeSpan.FromSeconds(1) }, new LongHistogram(1, 60_000_000, 3));
 
         var p99 = Assert.Single(nothing);
         Assert.False(p99.Met);
@@ -77,5 +78,39 @@ public sealed class LatencyObjectiveTests : IDisposable
 
     [Fact]
     public void NoObjectiveAskedFor_NoneIsJudged() =>
-        Assert.Empty(LatencyObjective.Judge(Seed, new LatencySummary(10, 1, 2, 3, 4, 5, 2)));
+        Assert.Empty(LatencyObjective.Judge(Seed, Histogram(10, 2_000)));
+
+    /// <summary>
+    /// Every answer within the limit meets it, though the histogram's percentile (the top of its bucket) reads above:
+    /// 49,990 µs read as 50,015 µs and missed a 50 ms objective until the review of 2026-12-07.
+    /// </summary>
+    [Fact]
+    public void AnswersJustWithinTheLimit_MeetIt_ThoughThePercentileReadsAbove()
+    {
+        var latency = Histogram(1_000, 49_990);
+
+        var p99 = Assert.Single(LatencyObjective.Judge(Seed with { MaxP99 = TimeSpan.FromMilliseconds(50) }, latency));
+
+        Assert.True(p99.MeasuredMicros > 50_000, $"the bucket's top, {p99.MeasuredMicros} µs");
+        Assert.True(p99.Met);
+    }
+
+    /// <summary>The share is counted: 98 of 100 within the limit miss a p99 objective and meet a p50 one.</summary>
+    [Fact]
+    public void TheShareWithinTheLimit_DecidesEachObjective()
+    {
+        var latency = Histogram(98, 1_000);
+        latency.RecordValueWithCount(200_000, 2);
+
+        var judged = LatencyObjective.Judge(Seed with { MaxP50 = TimeSpan.FromMilliseconds(10), MaxP99 = TimeSpan.FromMilliseconds(10) }, latency);
+
+        Assert.Equal([("p50", true), ("p99", false)], judged.Select(o => (o.Percentile, o.Met)));
+    }
+
+    private static LongHistogram Histogram(long count, long micros)
+    {
+        var histogram = new LongHistogram(1, 60_000_000, 3);
+        histogram.RecordValueWithCount(micros, count);
+        return histogram;
+    }
 }

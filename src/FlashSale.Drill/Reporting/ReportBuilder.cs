@@ -29,7 +29,7 @@ internal static class ReportBuilder
             verdicts)
         {
             Interrupted = result.Interrupted,
-            Objectives = LatencyObjective.Judge(o, latency),
+            Objectives = LatencyObjective.Judge(o, stats.Latency),
         };
     }
 }

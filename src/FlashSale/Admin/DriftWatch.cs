@@ -5,9 +5,11 @@ namespace FlashSale.Admin;
 
 /// <summary>
 /// G4 watched, not only checked on demand: every <see cref="ReconciliationOptions.CheckInterval"/> the ledger is
-/// compared with the record, changing nothing (<see cref="IPurchaseLedger.ReconcileAsync"/> without repair), and the
-/// result is kept for <c>/metrics</c> (<c>flashsale_ledger_drifted_sales</c>, <c>flashsale_ledger_drift_units</c>) and
-/// logged: a warning naming the drifting sales at each check that finds them (event 4105), once when they are gone (4106). Repairing stays an
+/// compared with the record, repairing nothing (<see cref="IPurchaseLedger.ReconcileAsync"/> without repair; in
+/// distributed mode a sale whose Redis state is missing is rebuilt first, as its next purchase would), and the result is
+/// kept for <c>/metrics</c> (<c>flashsale_ledger_drifted_sales</c>, <c>flashsale_ledger_drift_units</c>,
+/// <c>flashsale_ledger_unchecked_sales</c>) and logged: a warning naming the drifting sales at each check that finds them
+/// (event 4105), once when a check of this watch finds none and could compare every sale (4106). Repairing stays an
 /// operator's decision (<c>POST /api/v1/admin/reconcile</c>): drift means something went wrong, and what (a failover to a
 /// lagging replica, a restored backup) decides whether the record is the side to trust. Every check of any kind — this
 /// one, <c>GET</c> and <c>POST /api/v1/admin/reconcile</c> — updates what the gauges show.
@@ -16,6 +18,9 @@ public sealed partial class DriftWatch(IServiceProvider services, IOptions<Recon
     ILogger<DriftWatch> logger) : BackgroundService
 {
     private volatile DriftReading? _latest;
+
+    // Whether this watch's own last check logged drift: "gone" follows a "drift" this watch said, not a GET's reading.
+    private bool _saidDrift;
 
     /// <summary>The latest check's reading; null before the first.</summary>
     public DriftReading? Latest => _latest;
@@ -27,9 +32,11 @@ public sealed partial class DriftWatch(IServiceProvider services, IOptions<Recon
     public IReadOnlyList<SaleReconciliation> Record(IReadOnlyList<SaleReconciliation> items)
     {
         ArgumentNullException.ThrowIfNull(items);
-        // Busy sales are left out: their two readings were not of one moment, so their difference is not drift.
+        // Busy sales are counted apart: their two readings were not of one moment, so their difference is not drift, and
+        // their agreement is not known either.
         var drifting = items.Where(i => i is { Drift: not 0, Repaired: false, Busy: false }).ToList();
-        _latest = new DriftReading(clock.GetUtcNow(), drifting.Count, drifting.Sum(i => (long)Math.Abs(i.Drift)));
+        _latest = new DriftReading(clock.GetUtcNow(), drifting.Count, drifting.Sum(i => (long)Math.Abs(i.Drift)),
+            items.Count(i => i.Busy));
         return drifting;
     }
 
@@ -47,15 +54,16 @@ public sealed partial class DriftWatch(IServiceProvider services, IOptions<Recon
             try
             {
                 var commands = services.GetRequiredService<SaleCommands>();
-                var wasDrifting = _latest is { DriftedSales: > 0 };
                 var drifting = Record(await commands.ReconcileAsync(repair: false, stoppingToken));
                 if (drifting.Count > 0)
                 {
+                    _saidDrift = true;
                     LogDrift(drifting.Count, string.Join(", ", drifting.Take(10).Select(i =>
                         $"{i.SaleId} ({i.Sku}: ledger {i.LedgerSold}, record {i.RecordSold})")));
                 }
-                else if (wasDrifting)
+                else if (_saidDrift && _latest is { UncheckedSales: 0 })
                 {
+                    _saidDrift = false;
                     LogDriftGone();
                 }
             }
@@ -94,5 +102,8 @@ public sealed partial class DriftWatch(IServiceProvider services, IOptions<Recon
     private partial void LogCheckFailed(Exception error);
 }
 
-/// <summary>One drift check: when, how many sales drifted, and by how many units in all.</summary>
-public sealed record DriftReading(DateTimeOffset CheckedAt, int DriftedSales, long DriftUnits);
+/// <summary>
+/// One drift check: when, how many sales drifted and by how many units in all, and how many could not be compared (busy:
+/// selling too fast to read both sides at one moment).
+/// </summary>
+public sealed record DriftReading(DateTimeOffset CheckedAt, int DriftedSales, long DriftUnits, int UncheckedSales);

@@ -15,6 +15,9 @@ public sealed class ReconciliationOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The shortest interval but 0 (a timer cannot tick faster than a millisecond; a check takes longer anyway).</summary>
+    public static readonly TimeSpan ShortestInterval = TimeSpan.FromMilliseconds(100);
 }
 
 public static class DriftWatchSetup
@@ -23,7 +26,13 @@ public static class DriftWatchSetup
     public static IServiceCollection AddFlashSaleDriftWatch(this IServiceCollection services)
     {
         services.AddOptions<ReconciliationOptions>().BindConfiguration(ReconciliationOptions.Section)
-            .ValidateSettings(ReconciliationOptions.Section).ValidateOnStart();
+            .ValidateSettings(ReconciliationOptions.Section)
+            // Until 2026-12-07 00:00:00.0005 passed the range and stopped the start with "A task was canceled." (the timer's
+            // refusal), naming nothing.
+            .Validate(o => o.CheckInterval <= TimeSpan.Zero || o.CheckInterval >= ReconciliationOptions.ShortestInterval,
+                $"{ReconciliationOptions.Section}:CheckInterval must be 0 (never) or at least {ReconciliationOptions.ShortestInterval:c} " +
+                $"(environment variable {ReconciliationOptions.Section}__CheckInterval).")
+            .ValidateOnStart();
         services.AddSingleton<DriftWatch>();
         services.AddHostedService(sp => sp.GetRequiredService<DriftWatch>());
         return services;

@@ -30,11 +30,13 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
         OneAtATimeAsync(() => DeleteCoreAsync(saleId, ct), ct);
 
     /// <summary>
-    /// The ledger's reconciliation (<see cref="IPurchaseLedger.ReconcileAsync"/>), repairing or only comparing, never
-    /// beside another change (an admin's change of a sale's stock between its two readings would look like drift).
+    /// The ledger's reconciliation (<see cref="IPurchaseLedger.ReconcileAsync"/>). A repair runs never beside another
+    /// change. A check only compares, so it takes no turn: holding the admins' lock for a sweep that may wait up to 2 s on
+    /// every busy sale kept "End now" waiting on every instance's check (a sale changed between a check's two readings is
+    /// not settled, and is read again).
     /// </summary>
     public Task<IReadOnlyList<SaleReconciliation>> ReconcileAsync(bool repair, CancellationToken ct) =>
-        OneAtATimeAsync(() => ledger.ReconcileAsync(repair, ct), ct);
+        repair ? OneAtATimeAsync(() => ledger.ReconcileAsync(repair: true, ct), ct) : ledger.ReconcileAsync(repair: false, ct);
 
     /// <summary>Development only (the reset endpoint): wipes sales and orders and opens the demo sales again.</summary>
     public Task<bool> ResetAsync(CancellationToken ct) => OneAtATimeAsync(async () =>

@@ -8,7 +8,8 @@ namespace FlashSale.Common;
 /// CSRF defence in depth for the JSON API behind SameSite=Strict: an unsafe request to <c>/api</c>
 /// that would be authenticated by the sign-in cookie (no Authorization header) must carry
 /// <c>X-Requested-With</c> (a custom header no cross-site form can send and no cross-origin fetch
-/// can send without a CORS preflight, which this server never grants) or a valid antiforgery
+/// can send without a CORS preflight, which this server never grants: with Cors:AllowedOrigins set, a preflight allows
+/// neither that header nor credentials) or a valid antiforgery
 /// token. Bearer-token requests are not affected: a browser never attaches those by itself.
 /// </summary>
 public sealed class CookieCsrfMiddleware(RequestDelegate next)

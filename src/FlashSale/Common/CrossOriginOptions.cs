@@ -27,6 +27,17 @@ public sealed class CrossOriginOptions
             return $"'{entry}' is not an origin such as https://shop.example.com";
         }
 
+        if (uri.UserInfo.Length > 0)
+        {
+            return $"'{entry}' is not an origin as a browser sends it: an origin has no user part";
+        }
+
+        if (entry.Any(c => c > 127))
+        {
+            // Browsers send an international host in its ASCII form (punycode).
+            return $"'{entry}' is not an origin as a browser sends it: write the host as browsers send it, {uri.IdnHost}";
+        }
+
         // A browser's Origin is scheme://host[:port] and nothing more, so "https://shop.example.com/" never matches.
         var origin = uri.GetLeftPart(UriPartial.Authority);
         return string.Equals(origin, entry, StringComparison.OrdinalIgnoreCase)

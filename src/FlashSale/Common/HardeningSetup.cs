@@ -38,10 +38,15 @@ public static class HardeningSetup
         return services;
     }
 
-    /// <summary>First in the pipeline: the real client address, headers on every response, size limits.</summary>
+    /// <summary>
+    /// First in the pipeline: the real client address, headers on every response, cross-origin calls (when configured:
+    /// ahead of the size limits, so a storefront can read a 413/414/431 too, and of authentication and the rate limits, as
+    /// a preflight carries no token), size limits.
+    /// </summary>
     public static IApplicationBuilder UseFlashSaleEdge(this IApplicationBuilder app) =>
         app.UseForwardedHeaders()
             .UseMiddleware<SecurityHeadersMiddleware>()
+            .UseFlashSaleCrossOrigin()
             .UseMiddleware<RequestLimitsMiddleware>();
 
     /// <summary>After UseAuthentication, before UseAuthorization: rate limits, then the CSRF check.</summary>

@@ -68,6 +68,8 @@ public sealed class FlashSaleMetrics
                 "Sales whose ledger and order record disagreed on the units sold at the latest drift check (Reconciliation:CheckInterval, or GET/POST /api/v1/admin/reconcile).");
             meter.CreateObservableGauge("flashsale.ledger.drift_units", () => drift.Latest?.DriftUnits ?? 0, "{unit}",
                 "Units by which the ledger and the record disagreed at the latest drift check, summed over sales (each |ledger - record|).");
+            meter.CreateObservableGauge("flashsale.ledger.unchecked_sales", () => drift.Latest?.UncheckedSales ?? 0, "{sale}",
+                "Sales the latest drift check could not compare (selling too fast to read the ledger and the record at one moment): neither drifting nor known to agree.");
             meter.CreateObservableGauge("flashsale.ledger.drift_checked", () => drift.Latest?.CheckedAt.ToUnixTimeSeconds() ?? 0, "s",
                 "When the latest drift check ran (Unix time; 0: none yet). Older than two intervals: the checks are failing (event 4107).");
         }

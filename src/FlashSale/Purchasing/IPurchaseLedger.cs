@@ -65,8 +65,9 @@ public interface IPurchaseLedger
     /// orders in the system of record, at a moment when no decision for that sale is in flight, and
     /// repairs the ledger from the record (sold, remaining and each buyer's holding) when <paramref name="repair"/> is
     /// true. The record is never changed. A sale that stays busy is reported with <c>Busy</c> and not repaired. Without
-    /// <paramref name="repair"/> it only compares (the drift check, <c>GET /api/v1/admin/reconcile</c>), and keeps no
-    /// sale's purchases waiting while it reads the record.
+    /// <paramref name="repair"/> it only compares (the drift check, <c>GET /api/v1/admin/reconcile</c>; distributed, a sale
+    /// whose Redis state is missing is rebuilt from the record first, as its next purchase would), and keeps no sale's
+    /// purchases waiting while it reads the record.
     /// </summary>
     Task<IReadOnlyList<SaleReconciliation>> ReconcileAsync(bool repair, CancellationToken ct);
 

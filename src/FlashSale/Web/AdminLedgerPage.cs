@@ -33,9 +33,13 @@ public static class AdminLedgerPage
         var drifting = watch.Record(items);
         var busy = items.Where(i => i.Busy).ToList();
         var checkedAt = clock.GetUtcNow();
-        var verdict = drifting.Count == 0
-            ? H($"""<p class="flash ok" data-role="verdict">Every sale’s ledger agrees with the order record ({items.Count} {(items.Count == 1 ? "sale" : "sales")} checked).</p>""")
-            : H($"""<p class="flash error" data-role="verdict">{drifting.Count} {(drifting.Count == 1 ? "sale’s ledger disagrees" : "sales’ ledgers disagree")} with the order record.</p>""");
+        // A busy sale was not compared: "every sale agrees" would claim what was not seen.
+        var compared = items.Count - busy.Count;
+        var verdict = drifting.Count > 0
+            ? H($"""<p class="flash error" data-role="verdict">{drifting.Count} {(drifting.Count == 1 ? "sale’s ledger disagrees" : "sales’ ledgers disagree")} with the order record.</p>""")
+            : busy.Count == 0
+                ? H($"""<p class="flash ok" data-role="verdict">Every sale’s ledger agrees with the order record ({items.Count} {(items.Count == 1 ? "sale" : "sales")} checked).</p>""")
+                : H($"""<p class="flash warn" data-role="verdict">No difference in the {compared} {(compared == 1 ? "sale" : "sales")} compared; {busy.Count} could not be compared.</p>""");
         var main = H($"""
             <p><a href="/admin">← Dashboard</a></p>
             <h1>Ledger check</h1>

@@ -51,8 +51,9 @@ public sealed partial class EmbeddedLedger
     /// <summary>
     /// The drift check: the book's sold units against the record's, read outside the gate (a sale of millions of orders
     /// takes a while to sum, and purchases must not wait for a check). The book is read before and after; unchanged, with
-    /// nothing unsettled and no change begun in between, the two readings are of one moment. Changes nothing: a sale
-    /// the ledger lost is reported as selling nothing.
+    /// nothing unsettled and no change begun in between (a purchase or cancel, an admin's change of the sale, a repair:
+    /// each counts in <see cref="SaleBook.Changes"/>), the two readings are of one moment. It takes no admin turn
+    /// (SaleCommands). Changes nothing: a sale the ledger lost is reported as selling nothing.
     /// </summary>
     private async Task<SaleReconciliation> CheckAsync(Sale sale, CancellationToken ct)
     {
@@ -79,8 +80,8 @@ public sealed partial class EmbeddedLedger
             var settled = before == after && after.Unsettled == 0;
             if (settled || timedOut)
             {
-                var ledgerSold = book.Sale.TotalStock - after.Remaining;
-                return new SaleReconciliation(sale.Id, book.Sale.Sku, book.Sale.TotalStock, recordSold, ledgerSold,
+                var ledgerSold = after.Sale.TotalStock - after.Remaining;
+                return new SaleReconciliation(sale.Id, after.Sale.Sku, after.Sale.TotalStock, recordSold, ledgerSold,
                     ledgerSold - recordSold, Repaired: false, Busy: !settled);
             }
 
@@ -88,11 +89,12 @@ public sealed partial class EmbeddedLedger
         }
     }
 
-    private static (int Remaining, int Unsettled, int Changes) Reading(SaleBook book)
+    /// <summary>The book at one moment: its sale (an admin's change makes a new one), stock left, changes in flight and begun.</summary>
+    private static (Sale Sale, int Remaining, int Unsettled, int Changes) Reading(SaleBook book)
     {
         lock (book.Gate)
         {
-            return (book.Remaining, book.Unsettled, book.Changes);
+            return (book.Sale, book.Remaining, book.Unsettled, book.Changes);
         }
     }
 

@@ -38,7 +38,10 @@ internal sealed class SaleBook(Sale sale, int remaining)
     /// </summary>
     public int Unsettled => Volatile.Read(ref _unsettled);
 
-    /// <summary>Ledger changes begun since the book was made: equal before and after a read, none began in between.</summary>
+    /// <summary>
+    /// Changes begun since the book was made — purchases and cancels, an admin's change of the sale, a reconciliation's
+    /// rebuild: equal before and after a read, none began in between.
+    /// </summary>
     public int Changes => Volatile.Read(ref _changes);
 
     public void BeginChange()
@@ -175,6 +178,7 @@ internal sealed class SaleBook(Sale sale, int remaining)
     /// <summary>A changed sale (admin): stock follows the new total, minus what is sold.</summary>
     public void Update(Sale changed)
     {
+        Interlocked.Increment(ref _changes);
         var sold = Sale.TotalStock - _remaining;
         Sale = changed;
         Withdrawn = false;
@@ -214,7 +218,11 @@ internal sealed class SaleBook(Sale sale, int remaining)
     }
 
     /// <summary>Reconciliation: the record says this many units are sold.</summary>
-    public void SetSold(int sold) => _remaining = Sale.TotalStock - sold;
+    public void SetSold(int sold)
+    {
+        Interlocked.Increment(ref _changes);
+        _remaining = Sale.TotalStock - sold;
+    }
 
     public int HeldBy(string userId) => _heldByUser.GetValueOrDefault(userId);
 

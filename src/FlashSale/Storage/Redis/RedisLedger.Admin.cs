@@ -66,6 +66,7 @@ public sealed partial class RedisLedger
         }
 
         var started = Stopwatch.GetTimestamp();
+        int? seen = null;
         while (true)
         {
             var before = await MeasureAsync(db, id);
@@ -90,6 +91,16 @@ public sealed partial class RedisLedger
             {
                 var ledgerSold = after.Total < 0 || after.Stock < 0 ? 0 : after.Total - after.Stock;
                 var drift = ledgerSold - recordSold;
+                if (!repair && settled && drift != 0 && seen != drift && !timedOut)
+                {
+                    // A check reports drift only when a second settled reading finds the same: equal readings around the
+                    // record's read can still hide a purchase recorded and a cancel completed between them (Redis keeps no
+                    // change counter). A repair needs no second look: a needless rebuild from the record changes nothing.
+                    seen = drift;
+                    await Task.Delay(TimeSpan.FromMilliseconds(20), ct);
+                    continue;
+                }
+
                 var repaired = false;
                 if (settled && drift != 0 && repair)
                 {
