@@ -47,7 +47,7 @@ public static class OperationsSetup
     {
         // Live: the process answers. Ready: it can take purchases (its store answers).
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        var ready = new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadyTag),
             ResponseWriter = HealthResponse.WriteAsync,
@@ -57,7 +57,11 @@ public static class OperationsSetup
                 [HealthStatus.Degraded] = StatusCodes.Status200OK,
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
-        });
+        };
+        app.MapHealthChecks("/health/ready", ready);
+        // The address monitors and load balancers try first (a seed system's only one; it was a 404): readiness, as
+        // /health/ready answers it (the same shared result).
+        app.MapHealthChecks("/health", ready);
         app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }

@@ -45,6 +45,10 @@ public sealed class HealthTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.ServiceUnavailable, unready.StatusCode);
             Assert.NotNull(unready.Headers.RetryAfter);
             Assert.Equal("sqlite: unavailable", await StoreDescriptionAsync(unready));
+            // The bare address answers as readiness does (it was a 404 until 2026-12-07).
+            using var bare = await client.GetAsync("/health");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, bare.StatusCode);
+            Assert.Equal("sqlite: unavailable", await StoreDescriptionAsync(bare));
             using var live = await client.GetAsync("/health/live");
             Assert.Equal(HttpStatusCode.OK, live.StatusCode);
             tx.Rollback();
@@ -53,6 +57,8 @@ public sealed class HealthTests : IAsyncLifetime
         await Task.Delay(StoreHealthCheck.Fresh + TimeSpan.FromMilliseconds(50));
         using var again = await client.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        using var bareAgain = await client.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, bareAgain.StatusCode);
     }
 
     [Fact]
