@@ -112,7 +112,7 @@ public static class DrillRunner
             });
 
         var skus = session.Sales.ToDictionary(s => s.Id, s => s.Sku, StringComparer.Ordinal);
-        var report = ReportBuilder.Build(options, startedAt, flood, stats, evidence, skus, verdicts);
+        var report = ReportBuilder.Build(options, startedAt, flood, stats, evidence, skus, verdicts, records);
         if (options.OutputDirectory is { } directory)
         {
             try
@@ -128,7 +128,7 @@ public static class DrillRunner
 
         stats.Phase = (!report.Passed ? "done: invariant violated"
                           : report.ObjectivesMet ? "done: all invariants hold"
-                          : "done: all invariants hold, a latency objective missed") +
+                          : "done: invariants hold, latency objective missed") +
                       (report.Interrupted ? " (interrupted: partial run)" : "");
         return report;
     }

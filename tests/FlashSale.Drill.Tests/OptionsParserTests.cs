@@ -160,10 +160,11 @@ public sealed class OptionsParserTests
     [InlineData("custom --users 5 --users 6", "twice")]
     [InlineData("custom --quiet=yes", "flag")]
     [InlineData("custom --sale abc --sales 2", "--sale")]
-    [InlineData("seed --max-p99 0", "--max-p99 must be at least 0.001ms")]
+    [InlineData("seed --max-p99 0ms", "--max-p99 must be at least 0.001ms")]
     [InlineData("seed --max-p99 31s", "and at most --timeout")]
     [InlineData("seed --max-p50 20ms --max-p99 10ms", "--max-p50 must not be longer than --max-p99")]
     [InlineData("seed --max-p99 fast", "--max-p99 expects a duration")]
+    [InlineData("seed --max-p99 50", "--max-p99 '50' needs a unit: 50ms, or 50s if seconds are meant.")]
     public void InvalidOptions_GetAClearMessage(string args, string expected) =>
         Assert.Contains(expected, Error(args), StringComparison.Ordinal);
 

@@ -44,8 +44,8 @@ internal static class OptionSetter
             "--stop-grace" => Time(name, v, out error) is { } t ? o with { StopGrace = t } : o,
             "--deadline" => Time(name, v, out error) is { } t ? o with { Deadline = t } : o,
             "--decision-ttl" => Time(name, v, out error) is { } t ? o with { DecisionTtl = t } : o,
-            "--max-p50" => Time(name, v, out error) is { } t ? o with { MaxP50 = t } : o,
-            "--max-p99" => Time(name, v, out error) is { } t ? o with { MaxP99 = t } : o,
+            "--max-p50" => Objective(name, v, out error) is { } t ? o with { MaxP50 = t } : o,
+            "--max-p99" => Objective(name, v, out error) is { } t ? o with { MaxP99 = t } : o,
             "--quantity" => Range(name, v, out error) is var (lo, hi) && error is null
                 ? o with { QuantityMin = lo, QuantityMax = hi }
                 : o,
@@ -108,6 +108,21 @@ internal static class OptionSetter
     }
 
     private static readonly TimeSpan LongestTime = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// A latency objective, with its unit: a bare number is seconds in the other time options, and "--max-p99 50" read as
+    /// 50 s (refused as longer than --timeout without saying why; "--max-p99 5" taken as 5 s).
+    /// </summary>
+    private static TimeSpan? Objective(string name, string text, out string? error)
+    {
+        if (double.TryParse(text.Trim(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+        {
+            error = $"{name} '{text}' needs a unit: {text.Trim()}ms, or {text.Trim()}s if seconds are meant.";
+            return null;
+        }
+
+        return Time(name, text, out error);
+    }
 
     private static (int, int) Range(string name, string text, out string? error)
     {

@@ -7,7 +7,8 @@ namespace FlashSale.Drill.Reporting;
 internal static class ReportBuilder
 {
     public static DrillReport Build(DrillOptions o, DateTimeOffset startedAt, FloodResult result, LiveStats stats,
-        IReadOnlyList<SaleEvidence> evidence, IReadOnlyDictionary<string, string> skus, IReadOnlyList<Verdict> verdicts)
+        IReadOnlyList<SaleEvidence> evidence, IReadOnlyDictionary<string, string> skus, IReadOnlyList<Verdict> verdicts,
+        IReadOnlyList<AttemptRecord> records)
     {
         var flood = result.Length;
         var seconds = Math.Max(flood.TotalSeconds, 1e-6);
@@ -29,7 +30,8 @@ internal static class ReportBuilder
             verdicts)
         {
             Interrupted = result.Interrupted,
-            Objectives = LatencyObjective.Judge(o, stats.Latency),
+            // The requests the summary's latency rows count: all but those cut off at an interrupt (no latency of theirs).
+            Objectives = LatencyObjective.Judge(o, records.Where(r => !r.IsCutOff).Select(r => r.LatencyMicros)),
         };
     }
 }

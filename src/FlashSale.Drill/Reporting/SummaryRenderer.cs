@@ -70,7 +70,8 @@ internal static class SummaryRenderer
             : $"[green bold]All invariants hold{partial}[/][yellow] — {warned} with warnings: read them.[/]");
         if (r.Passed && !r.ObjectivesMet)
         {
-            console.MarkupLine($"[red bold]Latency objective missed (exit {DrillReport.ObjectiveMissedExitCode}):[/] {Markup.Escape(string.Join("; ", r.Objectives.Where(o => !o.Met).Select(o => o.Describe())))}.");
+            var missed = r.Objectives.Where(o => !o.Met).ToList();
+            console.MarkupLine($"[red bold]Latency objective{(missed.Count == 1 ? "" : "s")} missed (exit {DrillReport.ObjectiveMissedExitCode}):[/] {Markup.Escape(string.Join("; ", missed.Select(o => o.Describe())))}.");
         }
 
         foreach (var file in r.Files)

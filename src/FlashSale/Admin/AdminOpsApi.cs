@@ -12,7 +12,7 @@ public static class AdminOpsApi
     {
         var group = routes.MapGroup("/api/v1/admin").WithTags("Admin").RequireAuthorization(AuthSetup.AdminPolicy);
         group.MapGet("/reconcile", CheckDrift).WithName("CheckDrift")
-            .WithSummary("Compares every sale's sold units in the ledger with the order records and reports drift, changing nothing.");
+            .WithSummary("Compares every sale's sold units in the ledger with the order records and reports drift, repairing nothing (distributed: a sale whose Redis state is missing is rebuilt from the record first, as its next purchase would).");
         group.MapPost("/reconcile", Reconcile).WithName("Reconcile")
             .WithSummary("Recomputes every sale's sold units from the order records, reports drift and repairs the ledger.")
             .MayHaveWrittenOnStoreFailure("A store was unavailable partway: some sales may have been repaired. Reconcile again: it is safe to repeat.");
@@ -59,5 +59,11 @@ public static class AdminOpsApi
     }
 }
 
+/// <summary>A reconciliation's report.</summary>
+/// <param name="CheckedAt">When it ran.</param>
+/// <param name="Sales">Sales compared (busy ones included).</param>
+/// <param name="Drifted">Sales with a drift, busy ones included (theirs may be a reading of two moments; the drift gauge leaves them out).</param>
+/// <param name="Repaired">Sales whose ledger was rebuilt from the record: always 0 for GET, which only compares.</param>
+/// <param name="Items">One line per sale.</param>
 public sealed record ReconcileResponse(DateTimeOffset CheckedAt, int Sales, int Drifted, int Repaired,
     IReadOnlyList<SaleReconciliation> Items);

@@ -76,8 +76,17 @@ public interface IPurchaseLedger
 }
 
 /// <summary>One sale's line in a reconciliation: <c>drift = ledgerSold - recordSold</c>.</summary>
+/// <param name="SaleId">The sale.</param>
+/// <param name="Sku">Its SKU.</param>
+/// <param name="TotalStock">Its stock.</param>
+/// <param name="RecordSold">Units in its confirmed orders, in the order record (the system of record).</param>
+/// <param name="LedgerSold">Units the purchase ledger counts as sold (stock minus what it has left).</param>
+/// <param name="Drift">ledgerSold − recordSold: positive, units no order holds are kept off sale; negative, units the record has sold could be sold again.</param>
+/// <param name="Repaired">The ledger was rebuilt from the record (a POST reconcile only; a check never repairs).</param>
+/// <param name="Busy">Selling too fast to read both at one moment: not compared, not repaired; check again.</param>
+/// <param name="RecordOverStock">The record holds more units than the stock (G1 broken in the record itself): not repaired, since rebuilding from it would leave the stock below zero; cancel the orders in excess first.</param>
 public sealed record SaleReconciliation(Guid SaleId, string Sku, int TotalStock, int RecordSold, int LedgerSold,
-    int Drift, bool Repaired, bool Busy);
+    int Drift, bool Repaired, bool Busy, bool RecordOverStock = false);
 
 public abstract record CancelOutcome
 {

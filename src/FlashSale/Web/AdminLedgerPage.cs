@@ -2,16 +2,18 @@ using FlashSale.Admin;
 using FlashSale.Common;
 using FlashSale.Purchasing;
 using FlashSale.Sales;
+using FlashSale.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using static FlashSale.Web.Html;
 
 namespace FlashSale.Web;
 
 /// <summary>
 /// The drift check on the dashboard (<c>/admin/ledger</c>): every sale's units sold as the ledger counts them against the
-/// order record, compared as <c>GET /api/v1/admin/reconcile</c> compares them (nothing changed), the sales that disagree
-/// listed, and the repair (<c>POST /api/v1/admin/reconcile</c>'s) behind a button once the admin has seen them. Until
-/// 2026-12-07 drift could be seen and repaired through the API only.
+/// order record, compared as <c>GET /api/v1/admin/reconcile</c> compares them (nothing repaired), the sales that
+/// disagree listed with what a rebuild would do to each, and the repair (<c>POST /api/v1/admin/reconcile</c>'s) behind a
+/// button once the admin has seen them. Until 2026-12-07 drift could be seen and repaired through the API only.
 /// </summary>
 public static class AdminLedgerPage
 {
@@ -26,7 +28,7 @@ public static class AdminLedgerPage
     }
 
     private static async Task<ContentHttpResult> Show(HttpContext context, SaleCommands commands, DriftWatch watch, ISaleStore sales,
-        TimeProvider clock, [IgnoredWhenRepeated] string? m, CancellationToken ct)
+        IOptions<StorageOptions> storage, TimeProvider clock, [IgnoredWhenRepeated] string? repaired, CancellationToken ct)
     {
         var items = await commands.ReconcileAsync(repair: false, ct);
         var names = (await sales.ListAsync(ct)).ToDictionary(s => s.Id, s => s.ProductName);
@@ -47,14 +49,25 @@ public static class AdminLedgerPage
             order. They must agree on how many units each sale has sold. Checked <time datetime="{Format.Iso(checkedAt)}">{Format.Utc(checkedAt)}</time>,
             changing nothing; each server also checks by itself every few minutes.</p>
             {verdict}
-            {When(drifting.Count > 0, Drifting(context, drifting, names))}
+            {When(drifting.Count > 0, Drifting(context, drifting, names, storage.Value.Mode))}
             {When(busy.Count > 0, H($"""<p class="muted">{busy.Count} {(busy.Count == 1 ? "sale was" : "sales were")} selling too fast to compare at one moment: <a href="/admin/ledger">check again</a> when quieter.</p>"""))}
             """);
         var title = drifting.Count == 0 ? "Ledger check" : Layout.ErrorTitle("Ledger check");
-        return Layout.Page(context, title, main, m == "repaired" ? Flash.Ok("The ledger was rebuilt from the order record for the sales that disagreed.") : null);
+        // The repair's own count, passed over when it is not one (as a page passes over a message code it does not know).
+        return Layout.Page(context, title, main, RepairedFlash(PlainNumber.TryParse(repaired, out int n) ? n : null));
     }
 
-    private static Html Drifting(HttpContext context, IReadOnlyList<SaleReconciliation> drifting, Dictionary<Guid, string> names)
+    /// <summary>What the button did, counted by the repair itself: a second press from a page gone stale rebuilds nothing and says so.</summary>
+    private static Flash? RepairedFlash(int? repaired) => repaired switch
+    {
+        null or < 0 => null,
+        0 => Flash.Warn("Nothing was rebuilt: no sale disagreed when the button was pressed (another admin may have rebuilt it already)."),
+        1 => Flash.Ok("The ledger of 1 sale was rebuilt from the order record."),
+        var n => Flash.Ok($"The ledgers of {n} sales were rebuilt from the order record."),
+    };
+
+    private static Html Drifting(HttpContext context, IReadOnlyList<SaleReconciliation> drifting, Dictionary<Guid, string> names,
+        StorageMode mode)
     {
         var rows = drifting.Select(i => H($"""
             <tr>
@@ -62,29 +75,44 @@ public static class AdminLedgerPage
               <td data-label="Ledger sold" class="num">{i.LedgerSold}</td>
               <td data-label="Record sold" class="num">{i.RecordSold}</td>
               <td data-label="Difference" class="num">{(i.Drift > 0 ? "+" : "")}{i.Drift}</td>
+              <td data-label="A rebuild would">{Effect(i)}</td>
             </tr>
             """)).ToList();
+        var causes = mode == StorageMode.Distributed
+            ? "a Redis failover to a replica that lagged, or a PostgreSQL backup restored"
+            : "a hand edit of the data file (flashsale.db), or an older copy of it restored";
+        var repairable = drifting.Any(i => !i.RecordOverStock);
         return H($"""
             <div class="table-wrap"><table class="table responsive">
               <caption class="sr-only">Sales whose ledger and order record disagree</caption>
-              <thead><tr><th scope="col">Sale</th><th scope="col" class="num">Ledger sold</th><th scope="col" class="num">Record sold</th><th scope="col" class="num">Difference</th></tr></thead>
+              <thead><tr><th scope="col">Sale</th><th scope="col" class="num">Ledger sold</th><th scope="col" class="num">Record sold</th><th scope="col" class="num">Difference</th><th scope="col">A rebuild would</th></tr></thead>
               <tbody>{rows}</tbody>
             </table></div>
-            <p>A positive difference: the ledger counts units no confirmed order holds (buyers are refused stock that is free). A
-            negative one: confirmed orders the ledger does not count (it could sell those units again). Find out why first — a
-            Redis failover to a replica that lagged, a restored backup (docs/operations.md, “Drift”). The order record is the
-            system of record: if it is right, rebuild the ledger from it. The record is not changed.</p>
-            <form method="post" action="/admin/ledger/repair" class="inline">
-              {Layout.Antiforgery(context)}
-              <button type="submit" class="button danger">Rebuild the ledger from the record</button>
-            </form>
+            <p>Find out why first: the usual causes are {causes} (the operations guide, “Drift”). The order record is the
+            system of record, and every confirmed purchase is in it: if it is right, rebuild the ledger from it. The record is
+            not changed, and no order is.</p>
+            {When(repairable, H($"""
+                <form method="post" action="/admin/ledger/repair" class="inline">
+                  {Layout.Antiforgery(context)}
+                  <button type="submit" class="button danger">Rebuild the ledger from the record</button>
+                </form>
+                """))}
             """);
     }
+
+    /// <summary>What rebuilding this sale's ledger from the record changes for buyers.</summary>
+    private static string Effect(SaleReconciliation i) =>
+        i.RecordOverStock ? $"not be done: the record holds {i.RecordSold} units of a stock of {i.TotalStock}. Cancel the orders in excess first."
+        : i.Drift > 0 ? $"put {Units(i.Drift)} back on sale (no confirmed order holds {(i.Drift == 1 ? "it" : "them")})"
+        : $"take {Units(-i.Drift)} off sale (confirmed orders hold {(i.Drift == -1 ? "it" : "them")})";
+
+    private static string Units(int n) => n == 1 ? "1 unit" : $"{n} units";
 
     private static async Task<RedirectHttpResult> Repair(SaleCommands commands, DriftWatch watch)
     {
         // As the API: carried through even if the browser leaves; a half-done repair helps nobody.
-        watch.Record(await commands.ReconcileAsync(repair: true, CancellationToken.None));
-        return TypedResults.LocalRedirect("/admin/ledger?m=repaired");
+        var items = await commands.ReconcileAsync(repair: true, CancellationToken.None);
+        watch.Record(items);
+        return TypedResults.LocalRedirect($"/admin/ledger?repaired={items.Count(i => i.Repaired)}");
     }
 }

@@ -34,6 +34,7 @@ public static class AdminPages
         var now = clock.GetUtcNow();
         var stats = await data.GetStatsAsync(olderThan, ct);
         var main = H($"""
+            {DriftWarning(drift.Latest)}
             <div class="dashboard"{DashboardLive.Sources(before, now)}>
             <div class="page-head">
               <h1>Dashboard</h1>
@@ -51,14 +52,16 @@ public static class AdminPages
             </section>
             </div>
             """);
-        return Layout.Page(context, "Dashboard", main, AdminFlash(m) ?? DriftFlash(drift.Latest));
+        return Layout.Page(context, "Dashboard", main, AdminFlash(m));
     }
 
-    /// <summary>The latest drift check found sales whose ledger and record disagree: said on the dashboard until it is repaired.</summary>
-    private static Flash? DriftFlash(DriftReading? latest) => latest is { DriftedSales: > 0 } drift
-        ? Flash.Error($"The ledger and the order record disagree on {drift.DriftedSales} {(drift.DriftedSales == 1 ? "sale" : "sales")} " +
-                      $"(checked {Format.Utc(drift.CheckedAt)}). Open the ledger check to see which.")
-        : null;
+    /// <summary>
+    /// The latest drift check found sales whose ledger and record disagree: said on the dashboard, with the way to the
+    /// ledger check, until it is repaired — beside the flash of what the admin just did, not instead of it.
+    /// </summary>
+    private static Html DriftWarning(DriftReading? latest) => latest is { DriftedSales: > 0 } drift
+        ? H($"""<p class="flash error" data-role="drift">The ledger and the order record disagree on {drift.DriftedSales} {(drift.DriftedSales == 1 ? "sale" : "sales")} (checked {Format.Utc(drift.CheckedAt)}). <a href="/admin/ledger">See which in the ledger check</a>.</p>""")
+        : H($"");
 
     internal static Flash? AdminFlash(string? code) => code switch
     {

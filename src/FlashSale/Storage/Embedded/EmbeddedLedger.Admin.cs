@@ -60,7 +60,8 @@ public sealed partial class EmbeddedLedger
         if (!_books.TryGetValue(sale.Id, out var book))
         {
             var sold = RecordSold(sale.Id);
-            return new SaleReconciliation(sale.Id, sale.Sku, sale.TotalStock, sold, 0, -sold, Repaired: false, Busy: false);
+            return new SaleReconciliation(sale.Id, sale.Sku, sale.TotalStock, sold, 0, -sold, Repaired: false, Busy: false,
+                RecordOverStock: sold > sale.TotalStock);
         }
 
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -82,7 +83,7 @@ public sealed partial class EmbeddedLedger
             {
                 var ledgerSold = after.Sale.TotalStock - after.Remaining;
                 return new SaleReconciliation(sale.Id, after.Sale.Sku, after.Sale.TotalStock, recordSold, ledgerSold,
-                    ledgerSold - recordSold, Repaired: false, Busy: !settled);
+                    ledgerSold - recordSold, Repaired: false, Busy: !settled, RecordOverStock: recordSold > after.Sale.TotalStock);
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(5), ct);
@@ -124,7 +125,13 @@ public sealed partial class EmbeddedLedger
                     var recordSold = held.Values.Sum();
                     var ledgerSold = book.Sale.TotalStock - book.Remaining;
                     var drift = ledgerSold - recordSold;
-                    var repair = drift != 0 && !busy;
+                    var overStock = recordSold > book.Sale.TotalStock;
+                    var repair = drift != 0 && !busy && !overStock;
+                    if (overStock)
+                    {
+                        LogRecordOverStock(book.Sale.Id, recordSold, book.Sale.TotalStock);
+                    }
+
                     if (repair)
                     {
                         book.Rebuild(held);
@@ -135,7 +142,7 @@ public sealed partial class EmbeddedLedger
                     }
 
                     return new SaleReconciliation(book.Sale.Id, book.Sale.Sku, book.Sale.TotalStock, recordSold,
-                        ledgerSold, drift, repair, busy);
+                        ledgerSold, drift, repair, busy, overStock);
                 }
             }
 
@@ -213,6 +220,10 @@ public sealed partial class EmbeddedLedger
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Reconciliation repaired sale {SaleId}: ledger sold {LedgerSold}, record sold {RecordSold}")]
     private partial void LogRepaired(Guid saleId, int ledgerSold, int recordSold);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Error,
+        Message = "Reconciliation left sale {SaleId} as it was: its order record holds {RecordSold} units of a stock of {TotalStock} (oversold in the record itself); rebuilding from it would leave the stock below zero. Cancel the orders in excess, then reconcile")]
+    private partial void LogRecordOverStock(Guid saleId, int recordSold, int totalStock);
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Development reset: every sale and order was wiped")]
     private partial void LogReset();

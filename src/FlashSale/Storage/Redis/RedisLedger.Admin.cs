@@ -102,7 +102,13 @@ public sealed partial class RedisLedger
                 }
 
                 var repaired = false;
-                if (settled && drift != 0 && repair)
+                var overStock = recordSold > sale.TotalStock;
+                if (overStock && repair)
+                {
+                    LogRecordOverStock(id, recordSold, sale.TotalStock);
+                }
+
+                if (settled && drift != 0 && repair && !overStock)
                 {
                     var reset = (long)await scripts.Reset.EvaluateAsync(db,
                         [RedisKeys.Meta(id), RedisKeys.Stock(id), RedisKeys.Buyers(id), RedisKeys.Cancelled(id), RedisKeys.Outbox(id)], []);
@@ -120,7 +126,8 @@ public sealed partial class RedisLedger
                     }
                 }
 
-                return new SaleReconciliation(id, sale.Sku, sale.TotalStock, recordSold, ledgerSold, drift, repaired, Busy: !settled);
+                return new SaleReconciliation(id, sale.Sku, sale.TotalStock, recordSold, ledgerSold, drift, repaired, Busy: !settled,
+                    RecordOverStock: overStock);
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(20), ct);
@@ -182,6 +189,10 @@ public sealed partial class RedisLedger
 
     [LoggerMessage(EventId = 4103, Level = LogLevel.Warning, Message = "Reconciliation repaired sale {SaleId}: the ledger said {LedgerSold} sold, the record {RecordSold}")]
     private partial void LogRepaired(Guid saleId, int ledgerSold, int recordSold);
+
+    [LoggerMessage(EventId = 4108, Level = LogLevel.Error,
+        Message = "Reconciliation left sale {SaleId} as it was: its order record holds {RecordSold} units of a stock of {TotalStock} (oversold in the record itself); rebuilding from it would leave the stock below zero. Cancel the orders in excess, then reconcile")]
+    private partial void LogRecordOverStock(Guid saleId, int recordSold, int totalStock);
 
     [LoggerMessage(EventId = 4104, Level = LogLevel.Warning, Message = "Development reset: every sale and order was wiped")]
     private partial void LogReset();
