@@ -35,11 +35,17 @@ public static class CrossOriginSetup
     }
 
     /// <summary>The CORS middleware on the API's paths when origins are configured; nothing at all otherwise (no cost per request).</summary>
-    /// <remarks>A wrong origin fails here, as the pipeline is built: a start failure naming it (StartFailure).</remarks>
+    /// <remarks>
+    /// Asks the configuration whether any origin is set, not the options: their check runs as the host starts
+    /// (ValidateOnStart), a start failure naming the wrong origin (StartFailure). Checked here, as the pipeline is built,
+    /// a wrong origin failed the build instead, and a test host then saw "Cannot access a disposed object" now and then.
+    /// </remarks>
     public static IApplicationBuilder UseFlashSaleCrossOrigin(this IApplicationBuilder app)
     {
-        var origins = app.ApplicationServices.GetRequiredService<IOptions<CrossOriginOptions>>().Value.AllowedOrigins;
-        return origins.Length == 0
+        var configuration = app.ApplicationServices.GetRequiredService<IConfiguration>();
+        var configured = configuration.GetSection($"{CrossOriginOptions.Section}:{nameof(CrossOriginOptions.AllowedOrigins)}")
+            .GetChildren().Any(c => !string.IsNullOrEmpty(c.Value));
+        return !configured
             ? app
             : app.UseWhen(
                 context => context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) ||
