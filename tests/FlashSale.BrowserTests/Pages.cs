@@ -40,6 +40,11 @@ public static class Pages
             await page.WaitForURLAsync(url => !url.Contains(form, StringComparison.Ordinal),
                 new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
         }
+        catch (TimeoutException) when (!page.Url.Contains(form, StringComparison.Ordinal))
+        {
+            // Left after all: under CI load the wait once timed out with the page already on /admin, its content drawn
+            // (CI of a3079ce, DashboardLiveTests) — the URL is what this waits for, and it is there.
+        }
         catch (TimeoutException)
         {
             var text = await page.Locator("body").InnerTextAsync(new() { Timeout = 5000 });
