@@ -24,20 +24,18 @@ public static class AdminOpsApi
         return group;
     }
 
-    private static async Task<Ok<ReconcileResponse>> Reconcile(SaleCommands commands, DriftWatch watch, TimeProvider clock)
+    private static async Task<Ok<ReconcileResponse>> Reconcile(DriftWatch watch, TimeProvider clock)
     {
         // Carried through even if the client leaves: a half-done repair helps nobody.
-        return Report(await commands.ReconcileAsync(repair: true, CancellationToken.None), watch, clock);
+        return Report(await watch.ReconcileAsync(repair: true, CancellationToken.None), clock);
     }
 
     /// <summary>The same comparison as the repair's, changing nothing: for a look before deciding, and for monitors.</summary>
-    private static async Task<Ok<ReconcileResponse>> CheckDrift(SaleCommands commands, DriftWatch watch, TimeProvider clock,
-        CancellationToken ct) =>
-        Report(await commands.ReconcileAsync(repair: false, ct), watch, clock);
+    private static async Task<Ok<ReconcileResponse>> CheckDrift(DriftWatch watch, TimeProvider clock, CancellationToken ct) =>
+        Report(await watch.ReconcileAsync(repair: false, ct), clock);
 
-    private static Ok<ReconcileResponse> Report(IReadOnlyList<SaleReconciliation> items, DriftWatch watch, TimeProvider clock)
+    private static Ok<ReconcileResponse> Report(IReadOnlyList<SaleReconciliation> items, TimeProvider clock)
     {
-        watch.Record(items);
         return TypedResults.Ok(new ReconcileResponse(clock.GetUtcNow(), items.Count, items.Count(i => i.Drift != 0),
             items.Count(i => i.Repaired), items));
     }

@@ -26,19 +26,26 @@ public sealed partial class DriftWatch(IServiceProvider services, IOptions<Recon
     public DriftReading? Latest => _latest;
 
     /// <summary>
-    /// Keeps a check's result (a repair's too: what it repaired is drift no more) for the gauges; returns the drifting
-    /// sales. Only the periodic check logs them: a monitor polling <c>GET</c> would repeat the same warning every poll.
+    /// Every reconciliation — this watch's checks, the API's <c>GET</c> and <c>POST</c>, the ledger page and its button —
+    /// goes through here (<see cref="SaleCommands.ReconcileAsync"/>), so the gauges show the latest of any kind, a repair's
+    /// too (what it repaired is drift no more). Only the periodic check logs: a monitor polling <c>GET</c> would repeat the
+    /// same warning every poll.
     /// </summary>
-    public IReadOnlyList<SaleReconciliation> Record(IReadOnlyList<SaleReconciliation> items)
+    public async Task<IReadOnlyList<SaleReconciliation>> ReconcileAsync(bool repair, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(items);
-        // Busy sales are counted apart: their two readings were not of one moment, so their difference is not drift, and
-        // their agreement is not known either.
-        var drifting = items.Where(i => i is { Drift: not 0, Repaired: false, Busy: false }).ToList();
+        var items = await services.GetRequiredService<SaleCommands>().ReconcileAsync(repair, ct);
+        var drifting = Drifting(items);
         _latest = new DriftReading(clock.GetUtcNow(), drifting.Count, drifting.Sum(i => (long)Math.Abs(i.Drift)),
             items.Count(i => i.Busy));
-        return drifting;
+        return items;
     }
+
+    /// <summary>
+    /// The sales that drift and were left so. Busy sales are counted apart: their two readings were not of one moment, so
+    /// their difference is not drift, and their agreement is not known either.
+    /// </summary>
+    public static IReadOnlyList<SaleReconciliation> Drifting(IReadOnlyList<SaleReconciliation> items) =>
+        [.. items.Where(i => i is { Drift: not 0, Repaired: false, Busy: false })];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -53,8 +60,7 @@ public sealed partial class DriftWatch(IServiceProvider services, IOptions<Recon
         {
             try
             {
-                var commands = services.GetRequiredService<SaleCommands>();
-                var drifting = Record(await commands.ReconcileAsync(repair: false, stoppingToken));
+                var drifting = Drifting(await ReconcileAsync(repair: false, stoppingToken));
                 if (drifting.Count > 0)
                 {
                     _saidDrift = true;

@@ -80,11 +80,14 @@ public static class SingleQueryValues
                 }
 
                 (errors ??= new Dictionary<string, string[]>(StringComparer.Ordinal))[parameter.Name] =
-                    [$"was given {given} times; give it once."];
+                    GivenMoreThanOnce(given);
             }
 
             return errors is null ? next(context) : ValueTask.FromResult<object?>(ApiProblem.Validation(errors));
         };
+
+    /// <summary>The refusal of a value given more than once, as every such <c>errors</c> entry words it (query or form).</summary>
+    internal static string[] GivenMoreThanOnce(int times) => [$"was given {times} times; give it once."];
 
     private static bool IsSingleValue(Type type)
     {

@@ -27,12 +27,12 @@ public static class AdminLedgerPage
         return admin;
     }
 
-    private static async Task<ContentHttpResult> Show(HttpContext context, SaleCommands commands, DriftWatch watch, ISaleStore sales,
+    private static async Task<ContentHttpResult> Show(HttpContext context, DriftWatch watch, ISaleStore sales,
         IOptions<StorageOptions> storage, TimeProvider clock, [IgnoredWhenRepeated] string? repaired, CancellationToken ct)
     {
-        var items = await commands.ReconcileAsync(repair: false, ct);
+        var items = await watch.ReconcileAsync(repair: false, ct);
         var names = (await sales.ListAsync(ct)).ToDictionary(s => s.Id, s => s.ProductName);
-        var drifting = watch.Record(items);
+        var drifting = DriftWatch.Drifting(items);
         var busy = items.Where(i => i.Busy).ToList();
         var checkedAt = clock.GetUtcNow();
         // A busy sale was not compared: "every sale agrees" would claim what was not seen.
@@ -108,11 +108,10 @@ public static class AdminLedgerPage
 
     private static string Units(int n) => n == 1 ? "1 unit" : $"{n} units";
 
-    private static async Task<RedirectHttpResult> Repair(SaleCommands commands, DriftWatch watch)
+    private static async Task<RedirectHttpResult> Repair(DriftWatch watch)
     {
         // As the API: carried through even if the browser leaves; a half-done repair helps nobody.
-        var items = await commands.ReconcileAsync(repair: true, CancellationToken.None);
-        watch.Record(items);
+        var items = await watch.ReconcileAsync(repair: true, CancellationToken.None);
         return TypedResults.LocalRedirect($"/admin/ledger?repaired={items.Count(i => i.Repaired)}");
     }
 }

@@ -36,7 +36,7 @@ public static class SingleFormValues
         {
             if (values.Count > 1)
             {
-                (errors ??= new Dictionary<string, string[]>(StringComparer.Ordinal))[name] = [$"was given {values.Count} times; give it once."];
+                (errors ??= new Dictionary<string, string[]>(StringComparer.Ordinal))[name] = SingleQueryValues.GivenMoreThanOnce(values.Count);
             }
         }
 
