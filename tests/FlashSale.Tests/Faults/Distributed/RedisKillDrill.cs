@@ -45,7 +45,7 @@ public sealed class RedisKillDrill(ITestOutputHelper output) : OwnRedisAppTest(s
 
         for (var round = 0; round < rounds; round++)
         {
-            var saleId = (await admin.CreateSaleAsync(stock: Stock, perUserLimit: Limit))["id"]!.GetValue<string>();
+            var saleId = (await CreateSaleAsync(admin))["id"]!.GetValue<string>();
             sales.Add(saleId);
             var down = false;
             var confirmedWhileDown = 0;
@@ -139,6 +139,38 @@ public sealed class RedisKillDrill(ITestOutputHelper output) : OwnRedisAppTest(s
         foreach (var (check, i) in checks.Select((c, i) => (c, i)))
         {
             output.WriteLine($"sale {i + 1}: {check}");
+        }
+    }
+
+    /// <summary>
+    /// The next round's sale, made as an admin would after an outage: until the instance is ready again, and once more
+    /// after a 503. A create 300 ms after the first 201 of a restart once met a Redis connection not yet back (CI of
+    /// 9c211ca: 503 "a store was unavailable partway") — the server's answer was right; the drill's timing was not.
+    /// </summary>
+    private static async Task<System.Text.Json.Nodes.JsonObject> CreateSaleAsync(Api admin)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var ready = Stopwatch.StartNew();
+            while (ready.Elapsed < TimeSpan.FromSeconds(20))
+            {
+                using var health = await admin.Http.GetAsync("/health/ready");
+                if (health.IsSuccessStatusCode)
+                {
+                    break;
+                }
+
+                await Task.Delay(100);
+            }
+
+            try
+            {
+                return await admin.CreateSaleAsync(stock: Stock, perUserLimit: Limit);
+            }
+            catch (Exception e) when (attempt < 3 && e.Message.Contains("got 503", StringComparison.Ordinal))
+            {
+                await Task.Delay(1000);
+            }
         }
     }
 }
