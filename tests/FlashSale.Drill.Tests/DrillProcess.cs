@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using FlashSale.Tests.Infrastructure;
 
 namespace FlashSale.Drill.Tests;
 
@@ -32,7 +33,7 @@ internal sealed class DrillProcess : IAsyncDisposable
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
         info.Environment["FLASHSALE_ADMIN_PASSWORD"] = adminPassword;
-        var drill = new DrillProcess(Process.Start(info)!);
+        var drill = new DrillProcess(OwnProcesses.Track(Process.Start(info)!));
         drill._process.OutputDataReceived += (_, e) => drill.Append(drill._stdout, e.Data);
         drill._process.ErrorDataReceived += (_, e) => drill.Append(drill._stderr, e.Data);
         drill._process.BeginOutputReadLine();

@@ -44,7 +44,7 @@ public sealed partial class NginxProcess : IAsyncDisposable
         var confPath = Path.Combine(prefix, "nginx.conf");
         await File.WriteAllTextAsync(confPath, conf);
         var info = new ProcessStartInfo(nginx, ["-p", prefix, "-c", confPath, "-g", "daemon off;"]) { UseShellExecute = false };
-        var started = new NginxProcess(Process.Start(info)!, port);
+        var started = new NginxProcess(OwnProcesses.Track(Process.Start(info)!), port);
         for (var i = 0; i < 100; i++)
         {
             try

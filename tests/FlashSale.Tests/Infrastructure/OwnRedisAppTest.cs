@@ -22,10 +22,24 @@ public abstract class OwnRedisAppTest(Func<string, Dictionary<string, string?>>?
         App = new TestApp(storage: Storage, settings: settings?.Invoke(Redis.Address), services: services);
     }
 
+    // Null-safe and in a finally: when InitializeAsync failed half-way, the Redis it started is still stopped.
     public async Task DisposeAsync()
     {
-        await App.DisposeAsync();
-        await Storage.DisposeAsync();
-        await Redis.DisposeAsync();
+        try
+        {
+            if (App is not null)
+            {
+                await App.DisposeAsync();
+            }
+
+            if (Storage is not null)
+            {
+                await Storage.DisposeAsync();
+            }
+        }
+        finally
+        {
+            await Redis.DisposeAsync();
+        }
     }
 }

@@ -339,7 +339,7 @@ public sealed class RedisClusterProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        node.Process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start (is it installed?)");
+        node.Process = OwnProcesses.Track(Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start (is it installed?)"));
         node.Process.BeginOutputReadLine();
     }
 

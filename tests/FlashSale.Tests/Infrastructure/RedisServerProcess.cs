@@ -25,6 +25,9 @@ public sealed class RedisServerProcess : IAsyncDisposable
 
     public string Address => $"127.0.0.1:{Port}";
 
+    /// <summary>The server's pid once started.</summary>
+    public int? ProcessId => _process?.Id;
+
     public async Task StartAsync()
     {
         var info = new ProcessStartInfo("redis-server",
@@ -34,7 +37,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        _process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start (is it installed?)");
+        _process = OwnProcesses.Track(Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start (is it installed?)"));
         _process.BeginOutputReadLine();
         for (var i = 0; i < 100; i++)
         {

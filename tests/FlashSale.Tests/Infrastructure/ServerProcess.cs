@@ -42,7 +42,7 @@ public sealed class ServerProcess : IAsyncDisposable
     /// </param>
     public static async Task<ServerProcess> StartAsync(string dataPath, IDictionary<string, string>? environment = null, bool asImage = false)
     {
-        var process = Process.Start(StartInfo(dataPath, environment, asImage))!;
+        var process = OwnProcesses.Track(Process.Start(StartInfo(dataPath, environment, asImage))!);
         var server = new ServerProcess(process);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
