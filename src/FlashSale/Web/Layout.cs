@@ -107,12 +107,21 @@ public static class Layout
 
     public static Html FlashBox(Flash? flash) => flash is null
         ? H($"""<div id="flash" class="flash" role="status" aria-live="polite" hidden></div>""")
-        : H($"""<div id="flash" class="flash {flash.Kind}" role="status" aria-live="polite">{flash.Text}</div>""");
+        : H($"""<div id="flash" class="flash {flash.Kind}" role="status" aria-live="polite">{flash.Body}</div>""");
 }
 
 /// <summary>A one-line message after a redirect: <c>ok</c>, <c>warn</c> or <c>error</c>.</summary>
 public sealed record Flash(string Kind, string Text)
 {
+    /// <summary>The words of a message that name the buyer's orders page, a link to it wherever they are shown.</summary>
+    public const string OrdersLinkText = "My orders";
+
+    /// <summary>
+    /// The text, encoded, with <see cref="OrdersLinkText"/> a link to <c>/orders</c> (flash.js does the same for the
+    /// answers it writes): "see My orders" was plain text until 2026-12-07, the buyer left to find the header's link.
+    /// </summary>
+    public Html Body => Html.Raw(H($"{Text}").Value.Replace(OrdersLinkText, $"<a href=\"/orders\">{OrdersLinkText}</a>", StringComparison.Ordinal));
+
     public static Flash Ok(string text) => new("ok", text);
 
     public static Flash Warn(string text) => new("warn", text);

@@ -31,4 +31,12 @@ public sealed class PurchaseMessagesTests
     public void AConfirmedOrder_IsConfirmed() =>
         Assert.Contains("confirmed", PurchaseMessages.All[PurchaseMessages.Code(new PurchaseOutcome.Confirmed(AnOrder))].Text,
             StringComparison.Ordinal);
+
+    [Fact]
+    public void MyOrders_InAMessage_IsALinkToThem_AndTheRestStaysText()
+    {
+        Assert.Equal("""You got it! Your order is confirmed — see <a href="/orders">My orders</a>.""",
+            PurchaseMessages.All[PurchaseMessages.Bought].Body.Value);
+        Assert.Equal("&lt;b&gt;My&lt;/b&gt; &amp; <a href=\"/orders\">My orders</a>", Flash.Ok("<b>My</b> & My orders").Body.Value);
+    }
 }

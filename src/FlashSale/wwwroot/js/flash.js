@@ -15,7 +15,24 @@ export function flash(kind, text) {
   if (top && top !== target) { top.hidden = true; }
   target.hidden = false;
   target.className = "flash " + kind;
-  target.textContent = text;
+  write(target, text);
+}
+
+// The text, with the words "My orders" a link to the buyer's orders (as Layout.FlashBox renders a posted message): the
+// answer "You got it! … see My orders." pointed at a page without a way there but the header's link until 2026-12-07.
+// Built from text nodes, never parsed as HTML: a problem's detail shown in the message stays text.
+function write(target, text) {
+  var parts = text.split("My orders");
+  target.textContent = "";
+  parts.forEach(function (part, i) {
+    if (i > 0) {
+      var link = document.createElement("a");
+      link.href = "/orders";
+      link.textContent = "My orders";
+      target.appendChild(link);
+    }
+    target.appendChild(document.createTextNode(part));
+  });
 }
 
 // A form whose button (and quantity) are about to be disabled drops the focus (to <body>): a buyer's in it goes to the
