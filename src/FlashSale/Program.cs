@@ -82,8 +82,8 @@ try
     app.MapOperations();
 
     // The API and the pages: a query parameter given more than once is refused, naming it (SingleQueryValues), and so
-    // is a form field (SingleFormValues).
-    var endpoints = app.MapGroup("").RefuseRepeatedQueryParameters().RefuseRepeatedFormFields();
+    // is a form field given more than once or holding bytes that are not UTF-8 (StrictFormFields).
+    var endpoints = app.MapGroup("").RefuseRepeatedQueryParameters().RefuseMalformedFormFields();
     endpoints.MapSales();
     endpoints.MapSaleEvents();
     endpoints.MapPurchases();

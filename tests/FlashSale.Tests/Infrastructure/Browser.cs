@@ -62,6 +62,16 @@ public sealed partial class Browser(HttpClient http)
         return await Http.SendAsync(request);
     }
 
+    /// <summary>A form post of <paramref name="body"/>'s bytes as they are (they need not be UTF-8), with the page's token.</summary>
+    public async Task<HttpResponseMessage> SubmitRawAsync(string page, string action, byte[] body)
+    {
+        var content = new ByteArrayContent([.. body, .. System.Text.Encoding.ASCII.GetBytes($"&__af={Uri.EscapeDataString(await TokenAsync(page))}")]);
+        content.Headers.ContentType = new("application/x-www-form-urlencoded");
+        using var request = new HttpRequestMessage(HttpMethod.Post, action) { Content = content };
+        request.Headers.Accept.ParseAdd(HtmlAccept);
+        return await Http.SendAsync(request);
+    }
+
     [GeneratedRegex("name=\"__af\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
 }

@@ -6,7 +6,8 @@ namespace FlashSale.Tests.Web;
 
 /// <summary>
 /// A form field posted twice is refused naming it, and nothing is done. Until 2026-12-07 the first value was taken:
-/// <c>price=1.50&amp;price=900.00</c> made a sale at 1.50, <c>quantity=1&amp;quantity=5</c> bought one unit.
+/// <c>price=1.50&amp;price=900.00</c> made a sale at 1.50, <c>quantity=1&amp;quantity=5</c> bought one unit. So is a
+/// field whose bytes are not UTF-8, which was taken with U+FFFD in their place (<c>StrictFormFields</c>).
 /// </summary>
 public sealed class RepeatedFormFieldTests() : AdminAppTest(new TestApp())
 {
@@ -51,6 +52,47 @@ public sealed class RepeatedFormFieldTests() : AdminAppTest(new TestApp())
         using var once = await browser.SubmitFieldsAsync("/admin/sales/new", "/admin/sales", form.Where((f, i) => i != 4));
         Assert.Equal(HttpStatusCode.Redirect, once.StatusCode);
     }
+
+    [Fact]
+    public async Task TheNewSaleForm_WithANameThatIsNotUtf8_IsRefused_AndMakesNoSale()
+    {
+        var sku = "GARBLED-" + Guid.NewGuid().ToString("N")[..8];
+        var browser = await SignedInAsync("admin", TestApp.AdminPassword, register: false);
+        var fields = $"sku={sku}&description=&price=1.50&currency=USD&totalStock=5&perUserLimit=1"
+            + "&startsAt=2030-01-01T10%3A00&endsAt=2030-01-02T10%3A00&imageUrl=";
+
+        using var response = await browser.SubmitRawAsync("/admin/sales/new", "/admin/sales", [.. Ascii(fields + "&productName=Lamp"), 0xFF]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains("productName", page, StringComparison.Ordinal);
+        Assert.Contains("is not valid UTF-8 text", page, StringComparison.Ordinal);
+        using var sales = await Admin.GetAsync("/api/v1/admin/sales?limit=1000");
+        Assert.DoesNotContain(sku, await sales.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // The same form in UTF-8 (é as C3 A9) makes the sale: the refusal was the bytes.
+        using var utf8 = await browser.SubmitRawAsync("/admin/sales/new", "/admin/sales", [.. Ascii(fields + "&productName=Lamp"), 0xC3, 0xA9]);
+        Assert.Equal(HttpStatusCode.Redirect, utf8.StatusCode);
+        using var made = await Admin.GetAsync("/api/v1/admin/sales?limit=1000");
+        Assert.Contains("Lampé", await made.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheRegistrationForm_WithAPasswordThatIsNotUtf8_IsRefused_AndMakesNoAccount()
+    {
+        var browser = Browser.Open(App);
+        var username = "garbled" + Guid.NewGuid().ToString("N")[..8];
+
+        using var response = await browser.SubmitRawAsync("/register", "/register", [.. Ascii($"username={username}&password={Password}"), 0xFF]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("is not valid UTF-8 text", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // No account was made: the username is still free.
+        using var registered = await Admin.Anonymous().PostAsJsonAsync("/api/v1/accounts", new { username, password = Password });
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+    }
+
+    private static byte[] Ascii(string text) => System.Text.Encoding.ASCII.GetBytes(text);
 
     private async Task<Browser> SignedInAsync(string username, string password, bool register)
     {
