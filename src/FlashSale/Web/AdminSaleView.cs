@@ -34,7 +34,10 @@ public static class AdminSaleView
         <span data-part="recorded" data-record-sold="{insight.Stats.Sold}"><time data-role="recorded" datetime="{Format.Iso(now)}">{Format.Clock(now)}</time></span>
         """);
 
-    /// <summary>The sell-out curve and the leaderboard.</summary>
+    /// <summary>
+    /// The sell-out curve and the leaderboard — the public one (<see cref="Sales.LeaderboardApi"/>), masked, said so: beside
+    /// the orders table's full names it read as a mistake (until 2026-12-07).
+    /// </summary>
     public static Html Panels(SaleInsight insight)
     {
         var leaders = insight.Leaderboard.Select(l => H($"""
@@ -48,6 +51,7 @@ public static class AdminSaleView
               </section>
               <section class="panel" aria-labelledby="lead-h">
                 <h2 id="lead-h">Leaderboard</h2>
+                <p class="muted small">As buyers see it, names masked; the orders below name them.</p>
                 {(leaders.Count == 0 ? H($"""<p class="empty">No buyers yet.</p>""") : H($"""<ol class="leaders">{leaders}</ol>"""))}
               </section>
             </div>

@@ -39,6 +39,26 @@ public sealed class AdminSaleLiveTests() : AdminAppTest(new TestApp())
         Assert.Equal(2, Regex.Count(live, "/admin/orders/[0-9a-f-]{36}/cancel"));
     }
 
+    [Fact]
+    public async Task TheLeaderboard_IsThePublicOne_MaskedAndSaidSo_BesideTheOrdersFullNames()
+    {
+        var saleId = (await Admin.CreateSaleAsync(stock: 5)).Id();
+        var username = "leader" + Guid.NewGuid().ToString("N")[..8];
+        using (var registered = await Admin.Anonymous().PostAsJsonAsync("/api/v1/accounts", new { username, password = "leader-password-1" }))
+        {
+            await Api.EnsureAsync(registered, HttpStatusCode.Created);
+        }
+
+        await Admin.WithToken(await Admin.Anonymous().TokenAsync(username, "leader-password-1")).BoughtAsync(saleId);
+        var page = await PageAsync($"/admin/sales/{saleId}");
+
+        var leaders = Regex.Match(page, "<ol class=\"leaders\">(.*?)</ol>", RegexOptions.Singleline).Groups[1].Value;
+        Assert.Contains(FlashSale.Sales.NameMask.Mask(username), leaders, StringComparison.Ordinal);
+        Assert.DoesNotContain(username, leaders, StringComparison.Ordinal);
+        Assert.Contains("As buyers see it, names masked", page, StringComparison.Ordinal);
+        Assert.Contains($"<td data-label=\"Buyer\">{username}</td>", page, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("00000000-0000-0000-0000-000000000001")]
     [InlineData("not-an-id")]
