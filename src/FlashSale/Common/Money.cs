@@ -56,6 +56,17 @@ public static class Money
     /// <summary>The decimals a price in <paramref name="currency"/> may have: its minor units, at most <see cref="StoredDecimals"/>.</summary>
     public static int PriceDecimals(string currency) => Math.Min(MinorUnits(currency), StoredDecimals);
 
+    /// <summary>
+    /// An amount with its ISO 4217 code after it, in the currency's minor units: <c>6,016.99 USD</c>, <c>999.00 EUR</c>,
+    /// <c>100 JPY</c>. The code for every currency: a symbol is ambiguous (<c>$</c> is USD, CAD, AUD…) and would be for
+    /// some currencies only.
+    /// </summary>
+    public static string Text(decimal amount, string currency) =>
+        amount.ToString(TextFormats[MinorUnits(currency)], System.Globalization.CultureInfo.InvariantCulture) + " " + currency;
+
+    // By minor units (ISO 4217 has 0 to 4): one format each, not one built per amount.
+    private static readonly string[] TextFormats = ["#,0", "#,0.0", "#,0.00", "#,0.000", "#,0.0000"];
+
     /// <summary>Whether <paramref name="amount"/> has no more decimals than a price in <paramref name="currency"/> may.</summary>
     public static bool FitsPrice(decimal amount, string currency) => decimal.Round(amount, PriceDecimals(currency)) == amount;
 }

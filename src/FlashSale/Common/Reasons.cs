@@ -11,6 +11,7 @@ public static class Reasons
     public const string OrderNotFound = "order_not_found";
     public const string SoldOut = "sold_out";
     public const string LimitReached = "limit_reached";
+    public const string PriceChanged = "price_changed";
     public const string SaleNotStarted = "sale_not_started";
     public const string SaleEnded = "sale_ended";
     public const string IdempotencyKeyMismatch = "idempotency_key_mismatch";

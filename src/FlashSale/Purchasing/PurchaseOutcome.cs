@@ -25,8 +25,9 @@ public abstract record PurchaseOutcome
     /// <summary>
     /// Refused. A <c>sold_out</c> says how many units are left (<see cref="Remaining"/>), a <c>limit_reached</c> how many
     /// the buyer holds of how many allowed (<see cref="Held"/>, <see cref="Limit"/>): the 409's extension members
-    /// (docs/api.md), so clients read numbers, never the wording of <see cref="Detail"/>. Every such refusal is built by
-    /// <see cref="SoldOut"/> or <see cref="LimitReached"/>, which set them; other reasons leave them null.
+    /// (docs/api.md), so clients read numbers, never the wording of <see cref="Detail"/>; a <c>price_changed</c> the price
+    /// now (<see cref="UnitPrice"/>, <see cref="Currency"/>). Every such refusal is built by <see cref="SoldOut"/>,
+    /// <see cref="LimitReached"/> or <see cref="PriceChanged"/>, which set them; other reasons leave them null.
     /// </summary>
     public sealed record Rejected(PurchaseRejection Reason, string Detail) : PurchaseOutcome
     {
@@ -41,6 +42,12 @@ public abstract record PurchaseOutcome
 
         /// <summary><c>limit_reached</c>: the sale's limit per buyer.</summary>
         public int? Limit { get; private init; }
+
+        /// <summary><c>price_changed</c>: the sale's price now.</summary>
+        public decimal? UnitPrice { get; private init; }
+
+        /// <summary><c>price_changed</c>: the sale's currency now.</summary>
+        public string? Currency { get; private init; }
 
         /// <summary>
         /// A <c>sold_out</c> with units still left, or a <c>limit_reached</c> with units the buyer may still add — too
@@ -57,6 +64,19 @@ public abstract record PurchaseOutcome
         public static Rejected SoldOut(int remaining) => remaining <= 0
             ? NoneLeft
             : new(PurchaseRejection.SoldOut, $"Only {remaining} left.") { Remaining = remaining };
+
+        /// <summary>
+        /// A quantity outside 1..limit: the ledgers' one wording of it ("between 1 and 1" for a limit of one until 2026-12-07).
+        /// </summary>
+        public static Rejected QuantityOutOfRange(int limit) => new(PurchaseRejection.QuantityOutOfRange,
+            limit == 1 ? "Quantity must be 1 for this sale." : $"Quantity must be between 1 and {limit} for this sale.");
+
+        /// <summary>The sale's price is not the one the attempt expected: the ledgers' one wording of it.</summary>
+        public static Rejected PriceChanged(decimal price, string currency) =>
+            new(PurchaseRejection.PriceChanged, $"The price is now {Common.Money.Text(price, currency)}; nothing was bought.")
+            {
+                UnitPrice = price, Currency = currency,
+            };
 
         /// <summary>More units asked for than the buyer may still add: the ledgers' one wording of it.</summary>
         public static Rejected LimitReached(int held, int limit) =>
@@ -81,4 +101,6 @@ public enum PurchaseRejection
     /// <summary>Quantity outside 1..perUserLimit of this sale: a validation error (400).</summary>
     QuantityOutOfRange,
     IdempotencyKeyMismatch,
+    /// <summary>The sale's price or currency is not the one the buyer was shown (409 <c>price_changed</c>).</summary>
+    PriceChanged,
 }

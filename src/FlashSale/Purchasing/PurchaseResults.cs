@@ -30,11 +30,20 @@ public static class PurchaseResults
             "remaining", rejected.Remaining),
         PurchaseRejection.LimitReached => With(Conflict(Reasons.LimitReached, "You have reached this sale's limit per buyer.", rejected.Detail),
             "held", rejected.Held, "limit", rejected.Limit),
+        PurchaseRejection.PriceChanged => PriceChanged(rejected),
         PurchaseRejection.QuantityOutOfRange => ApiProblem.Validation("quantity", rejected.Detail),
         PurchaseRejection.IdempotencyKeyMismatch => ApiProblem.Create(StatusCodes.Status422UnprocessableEntity,
             Reasons.IdempotencyKeyMismatch, "This Idempotency-Key was used with a different request.", rejected.Detail),
         _ => throw new InvalidOperationException("Unknown rejection."),
     };
+
+    private static ProblemHttpResult PriceChanged(PurchaseOutcome.Rejected rejected)
+    {
+        var result = Conflict(Reasons.PriceChanged, "The price has changed.", rejected.Detail);
+        result.ProblemDetails.Extensions["unitPrice"] = rejected.UnitPrice;
+        result.ProblemDetails.Extensions["currency"] = rejected.Currency;
+        return result;
+    }
 
     private static ProblemHttpResult Conflict(string reason, string title, string detail) =>
         ApiProblem.Create(StatusCodes.Status409Conflict, reason, title, detail);
@@ -81,6 +90,7 @@ public static class PurchaseResults
             PurchaseRejection.SoldOut => Reasons.SoldOut,
             PurchaseRejection.LimitReached => Reasons.LimitReached,
             PurchaseRejection.IdempotencyKeyMismatch => Reasons.IdempotencyKeyMismatch,
+            PurchaseRejection.PriceChanged => Reasons.PriceChanged,
             _ => Reasons.ValidationFailed,
         },
         _ => "unknown",

@@ -25,9 +25,12 @@ public static class PurchasesApi
                 + "1–100 letters, digits, '-' or '_' (else `invalid_idempotency_key`).", IdempotencyKeys.Pattern, IdempotencyKeys.MaxLength)
             .Refuses(StatusCodes.Status400BadRequest, Reasons.InvalidIdempotencyKey, Reasons.ValidationFailed)
             .Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound)
-            .Refuses(StatusCodes.Status409Conflict, Reasons.SoldOut, Reasons.LimitReached, Reasons.SaleNotStarted, Reasons.SaleEnded)
+            .Refuses(StatusCodes.Status409Conflict, Reasons.SoldOut, Reasons.LimitReached, Reasons.SaleNotStarted, Reasons.SaleEnded,
+                Reasons.PriceChanged)
             .ExplainsProblem(StatusCodes.Status409Conflict,
-                "`sold_out` says how many units are left in `remaining`; `limit_reached` how many the buyer holds in `held`, of `limit` allowed.")
+                "`sold_out` says how many units are left in `remaining`; `limit_reached` how many the buyer holds in `held`, of `limit` allowed; "
+                + "`price_changed` (the body's `expectedUnitPrice` or `expectedCurrency` is not the sale's: nothing was bought) the price now in "
+                + "`unitPrice` and `currency`.")
             .Refuses(StatusCodes.Status422UnprocessableEntity, Reasons.IdempotencyKeyMismatch)
             .ExplainsProblem(StatusCodes.Status503ServiceUnavailable,
                 "Refused before anything was decided, nothing was bought; unless the problem says `outcomeUnknown: true`: "
@@ -64,6 +67,11 @@ public static class PurchasesApi
             return body.Problem;
         }
 
+        if (body.Value!.Problems() is { } problems)
+        {
+            return ApiProblem.Validation(problems);
+        }
+
         using var ticket = admission.TryEnter();
         if (ticket is null)
         {
@@ -72,7 +80,8 @@ public static class PurchasesApi
         }
 
         var user = context.User;
-        var attempt = new PurchaseAttempt(saleId, user.UserId(), user.DisplayName(), body.Value!.Quantity, key);
+        var attempt = new PurchaseAttempt(saleId, user.UserId(), user.DisplayName(), body.Value!.Quantity, key,
+            body.Value.ExpectedUnitPrice, body.Value.ExpectedCurrency);
         // No cancellation token past this point: a decision, once started, is carried through even if the client leaves.
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var outcome = await ledger.PurchaseAsync(attempt, CancellationToken.None);

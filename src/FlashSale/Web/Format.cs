@@ -7,16 +7,8 @@ public static class Format
 {
     private static readonly CultureInfo Culture = CultureInfo.InvariantCulture;
 
-    /// <summary>
-    /// An amount with its ISO 4217 code after it, in the currency's minor units: <c>6,016.99 USD</c>, <c>999.00 EUR</c>,
-    /// <c>100 JPY</c>. The code for every currency: a symbol is ambiguous (<c>$</c> is USD, CAD, AUD…) and would be for
-    /// some currencies only.
-    /// </summary>
-    public static string Money(decimal amount, string currency) =>
-        amount.ToString(MoneyFormats[Common.Money.MinorUnits(currency)], Culture) + " " + currency;
-
-    // By minor units (ISO 4217 has 0 to 4): one format each, not one built per amount.
-    private static readonly string[] MoneyFormats = ["#,0", "#,0.0", "#,0.00", "#,0.000", "#,0.0000"];
+    /// <summary>An amount with its ISO 4217 code after it, in the currency's minor units (<see cref="Common.Money.Text"/>).</summary>
+    public static string Money(decimal amount, string currency) => Common.Money.Text(amount, currency);
 
     /// <summary>
     /// Axis labels: 3.1k USD rather than 3,123.50 USD, 750 USD rather than 749.99 USD. Whole from 100 up: a quarter of a day's

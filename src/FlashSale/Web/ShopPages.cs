@@ -128,7 +128,7 @@ public static class ShopPages
                 <h1>{sale.ProductName}</h1>
                 <p class="muted">SKU {sale.Sku}</p>
                 <p class="lead">{sale.Description}</p>
-                <p class="price big">{Format.Money(sale.Price, sale.Currency)}</p>
+                <p class="price big" data-role="price">{Format.Money(sale.Price, sale.Currency)}</p>
                 <p><span class="badge {Format.StatusCode(status)}" data-role="status">{Format.Status(status)}</span>
                    <span class="countdown" data-role="countdown" role="timer" aria-live="off">{Format.Countdown(sale, now)}</span>
                    {Layout.LiveStatus}</p>
@@ -182,6 +182,8 @@ public static class ShopPages
             <form method="post" action="/sales/{sale.Id}/buy" class="buy" data-role="buy" data-held="{held}" data-limit="{sale.PerUserLimit}"{messages}{BuyButtonLabels.Attributes()}>
               {Layout.Antiforgery(context)}
               <input type="hidden" name="key" value="{Guid.NewGuid():N}">
+              <input type="hidden" name="expectedUnitPrice" value="{sale.Price.ToString(System.Globalization.CultureInfo.InvariantCulture)}">
+              <input type="hidden" name="expectedCurrency" value="{sale.Currency}">
               {quantity}
               <button type="submit" class="button primary" data-role="buy-button"{(why == BuyButtonLabels.Active ? Html.Empty : Raw(" disabled"))}>{BuyButtonLabels.Text(why)}</button>
               <p class="muted small" data-role="held"{(held > 0 ? Html.Empty : Raw(" hidden"))}>You hold {held} of {sale.PerUserLimit}.</p>
@@ -214,8 +216,16 @@ public static class ShopPages
             return TypedResults.LocalRedirect($"/sales/{saleId}?m={Reasons.Unavailable}");
         }
 
+        // The price the page showed, which the ledger holds the purchase to (price_changed): checked as the API checks it.
+        if (new PurchaseRequest(form.Quantity ?? 1, form.ExpectedUnitPrice, form.ExpectedCurrency).Problems() is { } problems)
+        {
+            return Layout.Refusal(context, "Nothing bought", string.Join(" ", problems.Select(p => $"{p.Key} {p.Value[0]}")),
+                Reasons.ValidationFailed, StatusCodes.Status400BadRequest, $"/sales/{saleId}", "Back to the sale");
+        }
+
         var user = context.User;
-        var attempt = new PurchaseAttempt(saleId, user.UserId(), user.DisplayName(), form.Quantity ?? 1, form.Key);
+        var attempt = new PurchaseAttempt(saleId, user.UserId(), user.DisplayName(), form.Quantity ?? 1, form.Key,
+            form.ExpectedUnitPrice, form.ExpectedCurrency);
         // As on the API: once started, a decision is carried through even if the browser leaves.
         // Counted as the API's are: the purchases metric and its alerts see every buyer, not only the script's.
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -240,4 +250,9 @@ public sealed record BuyForm
     public string? Key { get; init; }
 
     public int? Quantity { get; init; }
+
+    /// <summary>The price the page showed (a form drawn before 2026-12-07 has none: then not checked, as the API's).</summary>
+    public decimal? ExpectedUnitPrice { get; init; }
+
+    public string? ExpectedCurrency { get; init; }
 }

@@ -135,10 +135,10 @@ public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
         Assert.All(new[] { "201", "202" }, created => Assert.NotNull(responses[created]!["headers"]?["Location"]));
         Assert.All(new[] { Reasons.InvalidIdempotencyKey, Reasons.InvalidJson, Reasons.ValidationFailed },
             reason => Assert.Contains($"`{reason}`", Description(responses["400"]!), StringComparison.Ordinal));
-        Assert.All(new[] { Reasons.SoldOut, Reasons.LimitReached, Reasons.SaleNotStarted, Reasons.SaleEnded },
+        Assert.All(new[] { Reasons.SoldOut, Reasons.LimitReached, Reasons.SaleNotStarted, Reasons.SaleEnded, Reasons.PriceChanged },
             reason => Assert.Contains($"`{reason}`", Description(responses["409"]!), StringComparison.Ordinal));
         Assert.Contains("outcomeUnknown", Description(responses["503"]!), StringComparison.Ordinal);
-        Assert.All(new[] { "`remaining`", "`held`", "`limit`" },
+        Assert.All(new[] { "`remaining`", "`held`", "`limit`", "`unitPrice`", "`currency`", "`expectedUnitPrice`" },
             member => Assert.Contains(member, Description(responses["409"]!), StringComparison.Ordinal));
     }
 

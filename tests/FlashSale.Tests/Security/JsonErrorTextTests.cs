@@ -51,7 +51,7 @@ public sealed class JsonErrorTextTests() : AdminAppTest(new TestApp())
     /// </summary>
     [Theory]
     [InlineData("{\"quantity\":1,\"quantity\":1}", "The property '$.quantity' is given more than once; give each property once.")]
-    [InlineData("{\"quantity\":1,\"userId\":\"someone-else\"}", "Unknown property '$.userId'; the properties here are: quantity.")]
+    [InlineData("{\"quantity\":1,\"userId\":\"someone-else\"}", "Unknown property '$.userId'; the properties here are: quantity, expectedUnitPrice, expectedCurrency.")]
     public async Task APurchaseWithARepeatedOrUnknownProperty_SaysSoInTheApisTerms(string body, string detail)
     {
         var sale = (await Admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();

@@ -64,8 +64,7 @@ internal sealed class SaleBook(Sale sale, int remaining)
 
         if (attempt.Quantity < 1 || attempt.Quantity > sale.PerUserLimit)
         {
-            return Reject(PurchaseRejection.QuantityOutOfRange,
-                $"Quantity must be between 1 and {sale.PerUserLimit} for this sale.");
+            return new BookDecision.Final(PurchaseOutcome.Rejected.QuantityOutOfRange(sale.PerUserLimit));
         }
 
         // A retry of an earlier attempt answers as that attempt did, even after the sale closed.
@@ -90,6 +89,13 @@ internal sealed class SaleBook(Sale sale, int remaining)
         if (now >= sale.EndsAt)
         {
             return Reject(PurchaseRejection.SaleEnded, $"The sale ended at {sale.EndsAt:O}.");
+        }
+
+        // Before the buyer's hold and the stock, as purchase.lua does; never remembered for the key: a retry shown the new
+        // price may buy.
+        if (attempt.PriceDiffers(sale.Price, sale.Currency))
+        {
+            return new BookDecision.Final(PurchaseOutcome.Rejected.PriceChanged(sale.Price, sale.Currency));
         }
 
         var held = _heldByUser.GetValueOrDefault(attempt.UserId);

@@ -22,7 +22,7 @@ public sealed partial class RedisLedger
 
         if (attempt.Quantity < 1 || attempt.Quantity > sale.PerUserLimit)
         {
-            return Reject(PurchaseRejection.QuantityOutOfRange, $"Quantity must be between 1 and {sale.PerUserLimit} for this sale.");
+            return PurchaseOutcome.Rejected.QuantityOutOfRange(sale.PerUserLimit);
         }
 
         if (attempt.IdempotencyKey is { } key && await ended.FindKeyedAsync(sale.Id, attempt.UserId, key, ct) is { } order)

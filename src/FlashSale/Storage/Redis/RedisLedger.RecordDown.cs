@@ -47,7 +47,7 @@ public sealed partial class RedisLedger
         {
             "none" => new PurchaseOutcome.Unavailable(RecordDownKeyFree),
             "replay" => (await ReplayAsync(attempt, peek[1], ct)).AsReplay(),
-            "quantity" => Reject(PurchaseRejection.QuantityOutOfRange, $"Quantity must be between 1 and {peek[1]} for this sale."),
+            "quantity" => PurchaseOutcome.Rejected.QuantityOutOfRange(LedgerValues.Int(peek[1])),
             "withdrawn" => Reject(PurchaseRejection.SaleNotFound, "No sale has this id."),
             _ => new PurchaseOutcome.Unavailable(RecordDownKeyUnknown, OutcomeUnknown: true),
         };

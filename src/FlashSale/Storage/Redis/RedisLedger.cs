@@ -200,6 +200,7 @@ public sealed partial class RedisLedger(
             [
                 attempt.UserId, attempt.Username, attempt.Quantity, nowMs, orderId.ToString("D"), key is null ? 0 : 1,
                 (long)_options.DecisionTtl.TotalSeconds, key ?? "",
+                attempt.ExpectedUnitPrice is { } price ? LedgerValues.Price(price) : "", attempt.ExpectedCurrency ?? "",
             ]);
     }
 
@@ -217,7 +218,9 @@ public sealed partial class RedisLedger(
             case "replay":
                 return (await ReplayAsync(attempt, reply[1], ct)).AsReplay();
             case "quantity":
-                return Reject(PurchaseRejection.QuantityOutOfRange, $"Quantity must be between 1 and {reply[1]} for this sale.");
+                return PurchaseOutcome.Rejected.QuantityOutOfRange(LedgerValues.Int(reply[1]));
+            case "price_changed":
+                return PurchaseOutcome.Rejected.PriceChanged(LedgerValues.ParsePrice(reply[1]), reply[2]);
             case "not_started":
                 return Reject(PurchaseRejection.SaleNotStarted, $"The sale starts at {FromMs(reply[1]):O}.");
             case "ended":

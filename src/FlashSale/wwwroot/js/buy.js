@@ -1,5 +1,14 @@
 import { flash } from "./flash.js";
 
+// An amount as the server writes it (Common/Money.Text): grouped, the currency's decimals, its code after it.
+function money(amount, currency) {
+  var digits = 2;
+  try {
+    digits = new Intl.NumberFormat("en-US", { style: "currency", currency: currency }).resolvedOptions().maximumFractionDigits;
+  } catch (e) { /* an unknown code: two */ }
+  return amount.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }) + " " + currency;
+}
+
 function newKey() {
   var bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);
@@ -33,6 +42,7 @@ export function enableBuy(sale) {
     var held = heldOf(body);
     if (code === "sold_out" && asked > 1 && body.remaining > 0) { return ["not_enough_left", body.detail]; }
     if (code === "limit_reached" && asked > 1 && held && held[0] < held[1]) { return ["over_limit", body.detail]; }
+    if (code === "price_changed") { return [code, body.detail]; }
     return [code, null];
   }
   // A server error the API did not decide: a load balancer's 502 (the instance died with the purchase sent) or 504
@@ -44,6 +54,26 @@ export function enableBuy(sale) {
   }
   var quantityField = form.elements.namedItem("quantity");
   var keyField = form.elements.namedItem("key");
+  var priceField = form.elements.namedItem("expectedUnitPrice");
+  var currencyField = form.elements.namedItem("expectedCurrency");
+  // The price this page shows goes with the purchase: if the sale's is another by now, nothing is bought (409
+  // price_changed). A page drawn before the form had the fields sends none, and is not checked.
+  function purchase(asked) {
+    var body = { quantity: asked };
+    if (priceField && currencyField) {
+      body.expectedUnitPrice = Number(priceField.value);
+      body.expectedCurrency = currencyField.value;
+    }
+    return body;
+  }
+  // A price_changed: the price the ledger holds now, shown, and expected by the next press (the buyer has seen it).
+  function priceIs(amount, currency) {
+    if (!priceField || !currencyField) { return; }
+    priceField.value = String(amount);
+    currencyField.value = currency;
+    var shown = sale.root.querySelector('[data-role="price"]');
+    if (shown) { shown.textContent = money(amount, currency); }
+  }
   // While a key is kept (its purchase may have gone through), its quantity is kept too and the field is locked: the
   // same key with another quantity is refused (422), and a fresh key then would buy a second time.
   var pending = null;
@@ -71,7 +101,7 @@ export function enableBuy(sale) {
         // Cookie-authenticated API calls must say they come from script (CSRF check, docs/security.md).
         "X-Requested-With": "fetch"
       },
-      body: JSON.stringify({ quantity: asked })
+      body: JSON.stringify(purchase(asked))
     }).then(function (response) {
       if (response.status === 401) {
         window.location.href = "/login?returnUrl=" + encodeURIComponent(window.location.pathname);
@@ -90,6 +120,7 @@ export function enableBuy(sale) {
           // purchase made elsewhere (another tab, the API); a limit_reached without it holds the limit.
           var holds = heldOf(body);
           if (holds) { form.dataset.held = holds[0]; sale.limitIs(holds[1]); } else if (told[0] === "limit_reached") { form.dataset.held = form.dataset.limit; }
+          if (told[0] === "price_changed" && typeof body.unitPrice === "number" && typeof body.currency === "string") { priceIs(body.unitPrice, body.currency); }
           message(told[0], told[1]);
           if (told[0] === "sale_not_found") { sale.remove(); }
         }

@@ -1,8 +1,9 @@
 -- One purchase attempt, decided atomically on one sale's keys (all in the hash tag {sale:<id>}).
 -- KEYS: 1 meta (hash) · 2 stock · 3 buyers (hash user -> held) · 4 idempotency key (string) · 5 outbox (stream)
 -- ARGV: 1 user id · 2 username · 3 quantity · 4 server time (unix ms) · 5 new order id · 6 has key (1/0)
---       7 decision ttl (s) · 8 idempotency key text (or empty)
--- Order: quantity range -> idempotency key -> window -> user limit -> stock -> reserve + outbox entry,
+--       7 decision ttl (s) · 8 idempotency key text (or empty) · 9 expected price (or empty) · 10 expected currency
+--       (or empty)
+-- Order: quantity range -> idempotency key -> window -> price -> user limit -> stock -> reserve + outbox entry,
 -- the same rules as the embedded SaleBook. Every reply is an array of strings, the first the verdict.
 local meta = redis.call('HMGET', KEYS[1], 'total', 'limit', 'starts', 'ends', 'price', 'currency', 'withdrawn', 'epoch')
 if not meta[1] then
@@ -33,6 +34,15 @@ if now < tonumber(meta[3]) then
 end
 if now >= tonumber(meta[4]) then
   return {'ended', meta[4]}
+end
+
+-- The price the buyer was shown, if sent: a sale's price may change until its first order. Compared as numbers (both
+-- written by LedgerValues.Price); never remembered for the key, so a retry shown the new price may buy.
+local expected_price = ARGV[9] or ''
+local expected_currency = ARGV[10] or ''
+if (expected_price ~= '' and tonumber(expected_price) ~= tonumber(meta[5]))
+    or (expected_currency ~= '' and expected_currency ~= meta[6]) then
+  return {'price_changed', meta[5], meta[6]}
 end
 
 local ttl = tonumber(ARGV[7])
