@@ -13,7 +13,9 @@ namespace FlashSale.Common;
 /// deserialization of type 'FlashSale.Purchasing.PurchaseRequest'") and one the body has no field for ("could not be
 /// mapped to any .NET member contained in type …"), which reached anonymous callers through registration until
 /// 2026-12-07. Its other messages (syntax, a trailing comma, our converters' own words) are clear and are passed on, cut
-/// at their first sentence; one that still names a type of ours is replaced. Never the payload itself.
+/// at their first sentence; one that still names a type of ours is replaced. Never the payload itself. An empty body (or
+/// only whitespace) says so: until 2026-12-07 it read "The input does not contain any JSON tokens. Expected the input to
+/// start with a valid JSON token, when isFinalBlock is true.", the reader's words for the parser's state.
 /// </summary>
 internal static class JsonErrorText
 {
@@ -22,11 +24,20 @@ internal static class JsonErrorText
     private const string Duplicate = "Duplicate property '";
     private const string Unmapped = "The JSON property '";
     private const string UnmappedEnd = "' could not be mapped to any .NET member";
+    private const string NoTokens = "does not contain any JSON tokens";
 
     public static string Describe(JsonException ex, Type body, JsonSerializerOptions options)
     {
         var message = ex.Message;
         var path = ex.Path is { Length: > 0 } p ? p : null;
+        if (message.Contains(NoTokens, StringComparison.Ordinal))
+        {
+            // Every body here is an object: name what it holds, as an unknown property's answer does.
+            var fields = Fields(body, options);
+            return "The body is empty; send a JSON object" +
+                   (fields.Count > 0 ? $" (the properties here are: {string.Join(", ", fields)})." : ".");
+        }
+
         if (message.Contains(MissingRequired, StringComparison.Ordinal))
         {
             var names = FirstSentence(message[(message.IndexOf(MissingRequired, StringComparison.Ordinal) + MissingRequired.Length)..]);

@@ -90,6 +90,42 @@ public sealed class JsonErrorTextTests() : AdminAppTest(new TestApp())
         await AssertInvalidJsonAsync(response, "Invalid value at '$.username': expected a string.");
     }
 
+    /// <summary>
+    /// An empty body, or one of whitespace only, on every endpoint that reads JSON: said plainly, with what to send. Until
+    /// 2026-12-07 it was the reader's "The input does not contain any JSON tokens. Expected the input to start with a valid
+    /// JSON token, when isFinalBlock is true." Nothing is bought.
+    /// </summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData(" \r\n\t ")]
+    public async Task AnEmptyBody_SaysItIsEmpty_OnEveryJsonEndpoint(string body)
+    {
+        var sale = (await Admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
+        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
+
+        using (var response = await buyer.PostJsonAsync($"/api/v1/sales/{sale}/purchases", body))
+        {
+            await AssertInvalidJsonAsync(response, "The body is empty; send a JSON object (the properties here are: quantity).");
+        }
+
+        Assert.Equal(5, (await Admin.StockAsync(sale))["remainingStock"]!.GetValue<int>());
+        foreach (var (method, path, client) in new[]
+        {
+            (HttpMethod.Post, "/api/v1/admin/sales", Admin),
+            (HttpMethod.Patch, $"/api/v1/admin/sales/{sale}", Admin),
+            (HttpMethod.Post, "/api/v1/accounts", Admin.Anonymous()),
+            (HttpMethod.Post, "/api/v1/auth/token", Admin.Anonymous()),
+        })
+        {
+            using var response = await client.SendAsync(method, path, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("invalid_json", await Api.ReasonAsync(response));
+            var said = await Api.DetailAsync(response);
+            Assert.StartsWith("The body is empty; send a JSON object (the properties here are: ", said, StringComparison.Ordinal);
+            Assert.DoesNotContain("token", said, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
     /// <summary>The path resolver on its own: nested properties, array items, quoted names, and paths it cannot follow.</summary>
     [Theory]
     [InlineData("$.price", "a number")]
