@@ -49,7 +49,7 @@ public sealed class AdminTests(BrowserFixture fixture) : IAsyncLifetime
         Assert.True(units >= 3, $"units {units}");
         await Expect(page.Locator("#revenue-chart rect.bar").First).ToBeVisibleAsync();
         // One list of top products per currency: the sale's is the one with its name.
-        await Expect(page.Locator("ol.top", new() { HasText = name })).ToBeVisibleAsync();
+        await Expect(page.Locator("ol.top-products", new() { HasText = name })).ToBeVisibleAsync();
         await Expect(page.Locator("table", new() { HasText = name })).ToBeVisibleAsync();
         await Pages.ScreenshotAsync(page, "admin-dashboard");
 
@@ -63,6 +63,41 @@ public sealed class AdminTests(BrowserFixture fixture) : IAsyncLifetime
         var csv = await page.APIRequest.GetAsync(export!);
         Assert.Equal(200, csv.Status);
         Assert.Equal(4, (await csv.TextAsync()).Trim().Split('\n').Length);
+    }
+
+    /// <summary>
+    /// The dashboard's top products are a numbered list, its items left-aligned under one another, on a desktop and a
+    /// phone. Until 2026-12-07 the header's ".top" rule matched the list (then <c>ol.top</c>) and made it a centred,
+    /// wrapping flex box, and its items flex boxes: no rank numbers, rows at uneven indents.
+    /// </summary>
+    [Theory]
+    [InlineData(1280, 800)]
+    [InlineData(390, 844)]
+    public async Task TopProducts_ShowTheirRankNumbers_LeftAligned(int width, int height)
+    {
+        foreach (var stock in new[] { 3, 4 })
+        {
+            var saleId = (await fixture.Admin.CreateSaleAsync(stock))["id"]!.GetValue<string>();
+            using var bought = await fixture.Admin.WithToken((await fixture.Admin.MintBuyersAsync(1))[0].Token).PurchaseAsync(saleId);
+            await Api.EnsureAsync(bought, HttpStatusCode.Created);
+        }
+
+        var page = await fixture.NewPageAsync(width: width, height: height);
+        await Pages.SignInAsync(page, "admin", TestApp.AdminPassword);
+        await page.GotoAsync("/admin");
+        var list = page.Locator("ol.top-products[data-currency=USD]");
+        await Expect(list.Locator("li").Nth(1)).ToBeVisibleAsync();
+
+        var look = await list.EvaluateAsync<string>("""
+            ol => {
+              const items = [...ol.children];
+              const lefts = new Set(items.map(li => Math.round(li.getBoundingClientRect().left)));
+              return [getComputedStyle(ol).display, getComputedStyle(ol).listStyleType,
+                [...new Set(items.map(li => getComputedStyle(li).display))].join(","), lefts.size].join("|");
+            }
+            """);
+
+        Assert.Equal("block|decimal|list-item|1", look);
     }
 
     [Theory]

@@ -39,8 +39,8 @@ public static class DashboardView
         var rankings = report.TopProducts.ByRevenue;
         var top = Join(rankings.Select(ranking => H($"""
             {When(rankings.Count > 1, H($"""<h3 class="small">{ranking.Currency}</h3>"""))}
-            <ol class="top" data-currency="{ranking.Currency}">{Join(ranking.Products.Select(p => H($"""
-            <li><span><a href="/admin/sales/{p.SaleId}">{p.ProductName}</a> <span class="muted small">{Format.Number(p.Units)} {(p.Units == 1 ? "unit" : "units")}</span></span> <strong>{Format.Money(p.Revenue, p.Currency)}</strong></li>
+            <ol class="top-products" data-currency="{ranking.Currency}">{Join(ranking.Products.Select(p => H($"""
+            <li><div class="ranked"><span><a href="/admin/sales/{p.SaleId}">{p.ProductName}</a> <span class="muted small">{Format.Number(p.Units)} {(p.Units == 1 ? "unit" : "units")}</span></span> <strong>{Format.Money(p.Revenue, p.Currency)}</strong></div></li>
             """)))}</ol>
             """)));
         return H($"""

@@ -30,8 +30,8 @@ public sealed class DashboardMoneyTests() : AdminAppTest(new TestApp())
         Assert.Contains(": 999.00 EUR</title>", page, StringComparison.Ordinal);
         Assert.Contains(": 90.00 USD</title>", page, StringComparison.Ordinal);
         Assert.DoesNotContain("1,089", page, StringComparison.Ordinal);   // 999 + 90: no number adds the two
-        Assert.Contains("""<ol class="top" data-currency="EUR">""", page, StringComparison.Ordinal);
-        Assert.Contains("""<ol class="top" data-currency="USD">""", page, StringComparison.Ordinal);
+        Assert.Contains("""<ol class="top-products" data-currency="EUR">""", page, StringComparison.Ordinal);
+        Assert.Contains("""<ol class="top-products" data-currency="USD">""", page, StringComparison.Ordinal);
     }
 
     [Fact]
