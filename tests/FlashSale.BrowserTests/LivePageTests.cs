@@ -243,6 +243,34 @@ public sealed class LivePageTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(quantity).ToHaveAttributeAsync("max", "1");
     }
 
+    /// <summary>
+    /// The stock's total changed before the start (PATCH while upcoming): the sale page (the live feed) and the home page's
+    /// card (the list) read the new total. Until 2026-12-07 the total was static text: "3 of 5 left" beside a bar of 3.
+    /// </summary>
+    [Fact]
+    public async Task AStockChangedBeforeTheStart_TheStockLineReadsTheNewTotal_WithoutReload()
+    {
+        var saleId = (await fixture.Admin.CreateSaleAsync(5, startsAt: DateTimeOffset.UtcNow.AddHours(1), endsAt: DateTimeOffset.UtcNow.AddHours(3)))["id"]!.GetValue<string>();
+        var page = await fixture.NewPageAsync();
+        await page.RunAndWaitForResponseAsync(() => page.GotoAsync($"/sales/{saleId}"), r => r.Url.EndsWith("/events", StringComparison.Ordinal));
+        var home = await page.Context.NewPageAsync();
+        await home.GotoAsync("/");
+        var line = page.Locator(".product [data-role=left]");
+        var card = Card(home, saleId).Locator("[data-role=left]");
+        await Expect(line).ToHaveTextAsync("5 of 5 left");
+        await Expect(card).ToHaveTextAsync("5 of 5 left");
+
+        using (var edited = await fixture.Admin.SendAsync(HttpMethod.Patch, $"/api/v1/admin/sales/{saleId}",
+            JsonContent.Create(new { totalStock = 3 })))
+        {
+            await Api.EnsureAsync(edited, HttpStatusCode.OK);
+        }
+
+        await Expect(line).ToHaveTextAsync("3 of 3 left", Soon);
+        await Expect(card).ToHaveTextAsync("3 of 3 left", Soon);
+        await Expect(page.Locator(".product [data-role=bar]")).ToHaveAttributeAsync("max", "3");
+    }
+
     [Fact]
     public async Task SixSalePagesOpen_TheHiddenOnesLetTheirStreamsGo_SoASeventhPageLoadsAndBuys()
     {

@@ -97,10 +97,12 @@ public static class ShopPages
         ? H($"""<span class="{css} placeholder" aria-hidden="true">{sale.ProductName[..1]}</span>""")
         : H($"""<img class="{css}" src="{sale.ImageUrl}" alt="" width="320" height="240">""");
 
+    // The total is a part the script follows too (sale.js: figures): an admin may change the stock before the start, and
+    // until 2026-12-07 the line read "3 of 5 left" beside a bar of 3 after the total went from 5 to 3.
     internal static Html StockBar(Guid saleId, StockLevel stock) => H($"""
         <span class="stock">
           <progress id="bar-{saleId}" max="{stock.TotalStock}" value="{stock.Remaining}" data-role="bar" aria-label="Stock left"></progress>
-          <span data-role="left"><strong data-role="remaining">{Format.Number(stock.Remaining)}</strong> of {Format.Number(stock.TotalStock)} left</span>
+          <span data-role="left"><strong data-role="remaining">{Format.Number(stock.Remaining)}</strong> of <span data-role="total">{Format.Number(stock.TotalStock)}</span> left</span>
         </span>
         """);
 
