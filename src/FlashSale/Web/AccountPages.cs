@@ -15,7 +15,8 @@ public static class AccountPages
 {
     public static IEndpointRouteBuilder MapAccountPages(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/login", (HttpContext c, [IgnoredWhenRepeated] string? returnUrl, [IgnoredWhenRepeated] string? m) => Form(c, SignInMode, returnUrl, null, Notice(m)))
+        routes.MapGet("/login", (HttpContext c, [IgnoredWhenRepeated] string? returnUrl, [IgnoredWhenRepeated] string? m) =>
+                Form(c, SignInMode, returnUrl, null, Notice(m), note: NotAnAdmin(c.User, returnUrl)))
             .ExcludeFromDescription();
         // Counted as the API's sign-in and registration by the rate-limit rules (auth-per-ip: 60 a minute per address).
         // Refused by a rule, the form comes back with its own message (docs/web.md), not the generic problem page.
@@ -37,6 +38,24 @@ public static class AccountPages
         Reasons.Unavailable => "We cannot take sign-ins right now; nothing was changed. Please try again in a moment.",
         _ => null,
     };
+
+    /// <summary>
+    /// A signed-in buyer sent here from an admin page (the cookie scheme's access denied is this page: AuthSetup) is told
+    /// why: until 2026-12-07 they read a blank sign-in form under a header saying "Sign out (bob)", and nothing said the
+    /// account was not an admin's.
+    /// </summary>
+    private static Flash? NotAnAdmin(ClaimsPrincipal user, string? returnUrl)
+    {
+        if (user.Identity?.IsAuthenticated != true || user.IsInRole(Roles.Admin) || returnUrl is not { Length: > 0 })
+        {
+            return null;
+        }
+
+        var path = returnUrl.Split('?', '#')[0];
+        return path == "/admin" || path.StartsWith("/admin/", StringComparison.Ordinal)
+            ? Flash.Warn($"You are signed in as {user.DisplayName()}, which is not an admin account. Sign in with an admin account to open that page.")
+            : null;
+    }
 
     private const string SignInMode = "login";
     private const string RegisterMode = "register";
@@ -149,7 +168,7 @@ public static class AccountPages
             : account.Role == Roles.Admin ? "/admin" : "/";
 
     private static ContentHttpResult Form(HttpContext context, string mode, string? returnUrl, string? username,
-        string? error, int status = 200)
+        string? error, int status = 200, Flash? note = null)
     {
         var register = mode == RegisterMode;
         var title = register ? "Create an account" : "Sign in";
@@ -179,7 +198,7 @@ public static class AccountPages
             """);
         // "Error: " first in the title, the message focused (autofocus, no script needed): a refused form is a new page, and
         // a screen reader announced only its unchanged title, the alert having been there from its load.
-        return Layout.Page(context, error is null ? title : Layout.ErrorTitle(title), main, status: status);
+        return Layout.Page(context, error is null ? title : Layout.ErrorTitle(title), main, note, status);
     }
 
     /// <summary>What describes the username field: the rule before a new account is asked for (it was learnt only from a

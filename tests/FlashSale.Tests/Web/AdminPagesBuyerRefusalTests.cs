@@ -43,6 +43,35 @@ public sealed class AdminPagesBuyerRefusalTests() : AdminAppTest(new TestApp())
         AssertSentToSignIn(response, page);
     }
 
+    /// <summary>
+    /// Where the refusal lands, the sign-in page says why: until 2026-12-07 a signed-in buyer read a blank sign-in form
+    /// under "Sign out (bob)", and nothing said the account was not an admin's. A visitor signed out reads the plain form.
+    /// </summary>
+    [Fact]
+    public async Task TheSignInPage_TellsASignedInBuyerSentFromAnAdminPage_TheAccountIsNoAdmins()
+    {
+        var browser = await SignedInBuyerAsync();
+        var username = await UsernameAsync(browser);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/admin/sales/new");
+        request.Headers.Accept.ParseAdd(Browser.HtmlAccept);
+        using var refused = await browser.Http.SendAsync(request);
+
+        var page = await browser.Http.GetStringAsync(refused.Headers.Location!);
+
+        Assert.Contains($"""<div id="flash" class="flash warn" role="status" aria-live="polite">You are signed in as {username}, which is not an admin account. Sign in with an admin account to open that page.</div>""",
+            page, StringComparison.Ordinal);
+        var elsewhere = await browser.Http.GetStringAsync("/login?returnUrl=%2Forders");
+        Assert.DoesNotContain("not an admin account", elsewhere, StringComparison.Ordinal);
+        var signedOut = await Browser.Open(App).Http.GetStringAsync(refused.Headers.Location!);
+        Assert.DoesNotContain("not an admin account", signedOut, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> UsernameAsync(Browser browser)
+    {
+        var orders = await browser.Http.GetStringAsync("/orders");
+        return System.Text.RegularExpressions.Regex.Match(orders, @"Sign out <span class=""muted"">\(([^)]+)\)</span>").Groups[1].Value;
+    }
+
     [Theory]
     [InlineData("end")]
     [InlineData("delete")]
