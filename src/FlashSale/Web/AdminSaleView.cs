@@ -70,7 +70,7 @@ public static class AdminSaleView
         var rows = orders.Select(o => H($"""
             <tr><td data-label="Buyer">{o.Username}</td><td data-label="Quantity" class="num">{o.Quantity}</td>
             <td data-label="Total" class="num">{Format.Money(o.Total, o.Currency)}</td>
-            <td data-label="Bought"><time datetime="{Format.Iso(o.PurchasedAt)}">{Format.Utc(o.PurchasedAt)}</time></td>
+            <td data-label="Bought"><time datetime="{Format.Iso(o.PurchasedAt)}">{Format.UtcSeconds(o.PurchasedAt)}</time></td>
             <td data-label="Status"><span class="badge {o.Status.ToString().ToLowerInvariant()}">{o.Status.ToString()}</span></td>
             <td data-label="Actions" class="actions">{When(o.Status == OrderStatus.Confirmed, H($"""<a href="/admin/orders/{o.Id}/cancel">Cancel order<span class="sr-only"> of {o.Username}</span>…</a>"""))}</td></tr>
             """)).ToList();

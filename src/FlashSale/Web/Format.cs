@@ -39,6 +39,12 @@ public static class Format
 
     public static string Utc(DateTimeOffset at) => at.UtcDateTime.ToString("d MMM yyyy, HH:mm 'UTC'", Culture);
 
+    /// <summary>
+    /// <see cref="Utc"/> to the second, for orders of one flash sale: a sale that sells out in 2 s read "09:29 UTC" on every
+    /// row (until 2026-12-07) beside a leaderboard to the millisecond.
+    /// </summary>
+    public static string UtcSeconds(DateTimeOffset at) => at.UtcDateTime.ToString("d MMM yyyy, HH:mm:ss 'UTC'", Culture);
+
     /// <summary>The time of day, to the second: "16:20:05 UTC", for a figure read just now.</summary>
     public static string Clock(DateTimeOffset at) => at.UtcDateTime.ToString("HH:mm:ss 'UTC'", Culture);
 

@@ -59,6 +59,22 @@ public sealed class AdminSaleLiveTests() : AdminAppTest(new TestApp())
         Assert.Contains($"<td data-label=\"Buyer\">{username}</td>", page, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The latest orders' Bought column is to the second, as an order's moment is what tells a flash sale's orders apart:
+    /// until 2026-12-07 it was to the minute ("09:29 UTC" on every row of a sale sold out in 2 s).
+    /// </summary>
+    [Fact]
+    public async Task TheLatestOrders_ShowWhenEachWasBought_ToTheSecond()
+    {
+        var (saleId, _, _) = await Admin.SaleWithOrdersAsync(stock: 5, buyers: 1);
+        var bought = (await Admin.AllOrdersAsync(saleId))[0]["purchasedAt"]!.GetValue<DateTimeOffset>();
+
+        var page = await PageAsync($"/admin/sales/{saleId}");
+
+        var cell = Regex.Match(page, "<td data-label=\"Bought\"><time datetime=\"[^\"]+\">([^<]+)</time></td>").Groups[1].Value;
+        Assert.Equal(bought.UtcDateTime.ToString("d MMM yyyy, HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture), cell);
+    }
+
     [Theory]
     [InlineData("00000000-0000-0000-0000-000000000001")]
     [InlineData("not-an-id")]
