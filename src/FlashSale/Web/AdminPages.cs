@@ -63,9 +63,17 @@ public static class AdminPages
         ? H($"""<p class="flash error" data-role="drift">The ledger and the order record disagree on {drift.DriftedSales} {(drift.DriftedSales == 1 ? "sale" : "sales")} (checked {Format.Utc(drift.CheckedAt)}). <a href="/admin/ledger">See which in the ledger check</a>.</p>""")
         : H($"");
 
+    /// <summary>
+    /// The message code of a sale created with its whole window in the past: it is ended from the start. Its window can no
+    /// longer change (it has started: SaleEditState), so the way to run it is a new sale.
+    /// </summary>
+    internal const string CreatedEnded = "created_ended";
+
     internal static Flash? AdminFlash(string? code) => code switch
     {
         "created" => Flash.Ok("Sale created. It is on the shop page now."),
+        CreatedEnded => Flash.Warn("Sale created, but its window is already over: it shows as ended and nobody can buy it. "
+            + "Its dates can no longer change; to run it, delete it and create it again with dates to come."),
         "saved" => Flash.Ok("Changes saved."),
         "ended" => Flash.Ok("Sale ended: nobody can buy it any more."),
         "deleted" => Flash.Ok("Sale deleted."),

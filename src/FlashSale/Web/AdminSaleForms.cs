@@ -96,7 +96,7 @@ public static class AdminSaleForms
     }
 
     private static async Task<Results<RedirectHttpResult, ContentHttpResult>> Create([FromForm] SaleFormValues? posted,
-        HttpContext context, ISaleAdministration admin, CancellationToken ct)
+        HttpContext context, ISaleAdministration admin, TimeProvider clock, CancellationToken ct)
     {
         var form = posted ?? new SaleFormValues();
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -109,7 +109,10 @@ public static class AdminSaleForms
             return Layout.Page(context, Layout.ErrorTitle("New sale"), SaleForm(context, null, form, result, SaleEditState.Open), Flash.Error(result.Message), result.Status);
         }
 
-        return TypedResults.LocalRedirect($"/admin/sales/{result.SaleId}?m=created");
+        // A window already over is allowed (the API creates such sales too) but is no sale on the shop: the message says
+        // so, where until 2026-12-07 it said "It is on the shop page now" of a sale already ended.
+        var code = request.EndsAt <= clock.GetUtcNow() ? AdminPages.CreatedEnded : "created";
+        return TypedResults.LocalRedirect($"/admin/sales/{result.SaleId}?m={code}");
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Edit(string id, HttpContext context, ISaleStore sales,

@@ -106,6 +106,31 @@ public sealed partial class SaleFormErrorsTests() : AdminAppTest(new TestApp())
         Assert.Equal(new DateTimeOffset(2030, 1, 1, 10, 0, 30, TimeSpan.Zero), sale["startsAt"]!.GetValue<DateTimeOffset>());
     }
 
+    /// <summary>
+    /// A sale whose whole window is past is created (the API and tests rely on it), and the page says it is ended from the
+    /// start. Until 2026-12-07 it said "Sale created. It is on the shop page now." of a sale already under "Recently ended".
+    /// </summary>
+    [Fact]
+    public async Task Create_WithAWindowAlreadyOver_SaysTheSaleIsEnded()
+    {
+        var form = ValidForm();
+        form["startsAt"] = "2020-01-01T00:00";
+        form["endsAt"] = "2020-01-02T00:00";
+        var browser = await AdminBrowserAsync();
+
+        using var response = await browser.SubmitAsync("/admin/sales/new", "/admin/sales", form);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var page = await browser.Http.GetStringAsync(response.Headers.Location!);
+        Assert.Contains("""<div id="flash" class="flash warn" role="status" aria-live="polite">Sale created, but its window is already over: it shows as ended""", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("It is on the shop page now", page, StringComparison.Ordinal);
+
+        // A window to come keeps its message.
+        form = ValidForm();
+        using var upcoming = await browser.SubmitAsync("/admin/sales/new", "/admin/sales", form);
+        Assert.Contains("Sale created. It is on the shop page now.", await browser.Http.GetStringAsync(upcoming.Headers.Location!), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Edit_WithAnUnreadableStockAndNoName_MarksBoth()
     {
