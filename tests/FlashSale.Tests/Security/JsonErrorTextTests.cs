@@ -105,7 +105,7 @@ public sealed class JsonErrorTextTests() : AdminAppTest(new TestApp())
 
         using (var response = await buyer.PostJsonAsync($"/api/v1/sales/{sale}/purchases", body))
         {
-            await AssertInvalidJsonAsync(response, "The body is empty; send a JSON object (the properties here are: quantity).");
+            await AssertInvalidJsonAsync(response, "The body is empty; send a JSON object (the properties here are: quantity, expectedUnitPrice, expectedCurrency).");
         }
 
         Assert.Equal(5, (await Admin.StockAsync(sale))["remainingStock"]!.GetValue<int>());
