@@ -44,6 +44,25 @@ internal static class ApiDocs
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new StoreFailureMetadata(detail), new ProblemResponseMetadata(StatusCodes.Status503ServiceUnavailable, [], detail));
 
+    /// <summary>
+    /// A purchase refused by a store failure before it was decided — the account check of the caller's token or cookie,
+    /// on an instance that has not read that account yet, while PostgreSQL is down — decided nothing; but a retry that
+    /// carries a key (<paramref name="keyed"/>) asks what an earlier attempt did, and "nothing was changed" read as
+    /// "nothing was bought" then (a buyer or the shop's script would buy again under a new key) while the key's order
+    /// existed (found by a docs audit, 2026-12-07: a second instance answered so for a key the first had bought with).
+    /// Keyed, the 503 says the outcome is unknown (<c>outcomeUnknown: true</c>, as the ledger's own 503s do); keyless it
+    /// says nothing was bought, which it was not.
+    /// </summary>
+    public static TBuilder PurchaseOnStoreFailure<TBuilder>(this TBuilder builder, Func<HttpContext, bool> keyed)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new StoreFailureMetadata(PurchaseNotDecided, keyed));
+
+    public const string PurchaseNotDecided = "A store this purchase needs is unavailable; it was not decided and nothing was bought. Try again shortly.";
+
+    public const string KeyedPurchaseNotDecided =
+        "A store this purchase needs is unavailable; this attempt was not decided. Whether an earlier attempt with this " +
+        "Idempotency-Key bought is not known here: retry with the same key to learn it.";
+
     /// <summary>What an admin's sale change answers when a store fails partway (<see cref="MayHaveWrittenOnStoreFailure"/>).</summary>
     public const string SaleChangeUnfinished =
         "A store was unavailable partway: the change may have been made. Read the sale before trying again " +
@@ -78,5 +97,8 @@ internal sealed record RequestHeaderMetadata(string Name, string Description, st
 /// <summary>Problems with <see cref="Status"/> this endpoint answers: their reasons, or a note on what they mean.</summary>
 internal sealed record ProblemResponseMetadata(int Status, string[] Reasons, string? Note);
 
-/// <summary>The 503 detail for a store failure under this endpoint, which may have written (<see cref="ApiDocs.MayHaveWrittenOnStoreFailure"/>).</summary>
-internal sealed record StoreFailureMetadata(string Detail);
+/// <summary>
+/// The 503 detail for a store failure under this endpoint, which may have written (<see cref="ApiDocs.MayHaveWrittenOnStoreFailure"/>);
+/// or, for a purchase (<see cref="ApiDocs.PurchaseOnStoreFailure"/>), what a keyed one says, with <c>outcomeUnknown</c>.
+/// </summary>
+internal sealed record StoreFailureMetadata(string Detail, Func<HttpContext, bool>? Keyed = null);

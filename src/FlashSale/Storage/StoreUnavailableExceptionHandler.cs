@@ -29,11 +29,19 @@ public sealed partial class StoreUnavailableExceptionHandler(ILogger<StoreUnavai
         // "Nothing was changed" unless the endpoint's write may have committed before the failure (an admin's sale change).
         // The endpoint as the exception found it: the exception handler middleware clears the context's own.
         var endpoint = httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? httpContext.GetEndpoint();
-        var detail = endpoint?.Metadata.GetMetadata<StoreFailureMetadata>()?.Detail
-            ?? "A store this request needs is unavailable; nothing was changed. Try again shortly.";
+        var metadata = endpoint?.Metadata.GetMetadata<StoreFailureMetadata>();
+        if (metadata?.Keyed is { } keyed && keyed(httpContext))
+        {
+            await ApiProblem.Unavailable(httpContext, ApiDocs.KeyedPurchaseNotDecided, RetryAfterSeconds, OutcomeUnknown).ExecuteAsync(httpContext);
+            return true;
+        }
+
+        var detail = metadata?.Detail ?? "A store this request needs is unavailable; nothing was changed. Try again shortly.";
         await ApiProblem.Unavailable(httpContext, detail, RetryAfterSeconds).ExecuteAsync(httpContext);
         return true;
     }
+
+    private static readonly IDictionary<string, object?> OutcomeUnknown = new Dictionary<string, object?> { ["outcomeUnknown"] = true };
 
     /// <summary>True for failures of reaching a store; false for everything the code or the data caused.</summary>
     public static bool IsStoreUnavailable(Exception exception) => exception switch

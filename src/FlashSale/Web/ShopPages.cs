@@ -22,7 +22,10 @@ public static class ShopPages
         routes.MapGet("/sales/{id}", Product).ExcludeFromDescription();
         // Counted as the API's purchase by the rate-limit rules (purchase-per-user) and, below, by its admission limit.
         // Refused by a rule, the form goes back to the sale with the shop's message (docs/web.md), not a problem page.
+        // The form always carries its key (a hidden field): a store failure before the purchase is decided is answered as a
+        // keyed purchase's (ApiDocs.PurchaseOnStoreFailure).
         routes.MapPost("/sales/{id}/buy", Buy).RequireAuthorization().RateLimitedAs(PurchasesApi.PurchaseName)
+            .PurchaseOnStoreFailure(_ => true)
             .RefusedWithRedirect(RateLimitedBuy).ExcludeFromDescription();
         // A buyer signed out while on the page posts the form, signs in and is sent back to the form's address with a
         // GET: the sale page (it was a 405 "This request cannot be served" until 2026-12-06).
