@@ -7,7 +7,7 @@ namespace FlashSale.Tests.Distributed;
 
 /// <summary>
 /// Redis holds a sale the record does not (a PostgreSQL database restored from before the sale, or one this
-/// Redis was never meant to feed): its decided orders cannot be recorded (the orders' foreign key), and no retry
+/// Redis was never meant to feed): its decided orders cannot be recorded (the insert finds no sale, event 4208), and no retry
 /// changes that. They are refused — the waiting purchase answers 503, nothing was bought, the outbox lets them
 /// go — while every other sale goes on selling. Counted as an outage, that one sale's entries had every instance
 /// refuse every sale's purchases (503) for as long as they stayed, which was for ever.
@@ -53,6 +53,11 @@ public sealed class RecordWithoutSaleTests() : AdminAppTest(new TestApp(kind: St
 
         await using var redis = await RedisState.ConnectAsync(App.Storage);
         Assert.Equal(0, await redis.GetDatabase().StreamLengthAsync(RedisKeys.Outbox(Guid.Parse(lost))));
+        // Kept in the sale's :refused stream, saying why as the operator's restore procedure looks for it (event 4208):
+        // not "stale … (epoch )", which the insert's epoch join made of it until 2026-12-07.
+        var kept = await redis.GetDatabase().StreamRangeAsync(RedisKeys.Refused(Guid.Parse(lost)));
+        Assert.NotEmpty(kept);
+        Assert.All(kept, entry => Assert.Equal("the record has no such sale", entry["why"].ToString()));
         Assert.Equal(8, await App.Storage.ScalarAsync($"SELECT count(*) FROM orders WHERE sale_id = '{other}'"));
         Assert.Equal(0, await App.Storage.ScalarAsync($"SELECT count(*) FROM orders WHERE sale_id = '{lost}'"));
     }

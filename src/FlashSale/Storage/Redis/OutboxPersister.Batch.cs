@@ -207,6 +207,22 @@ public sealed partial class OutboxPersister
         }
 
         var current = await record.LedgerEpochAsync(saleId, ct);
+        if (current is null)
+        {
+            // No such sale (a record restored from before it): the insert, which joins the sale for its epoch, left
+            // every order out without the foreign key's error, so this is where it is said (event 4208, as the foreign
+            // key's path says it; until 2026-12-07 these were named "stale … (epoch )", which sent a restore's operator
+            // looking for a rebuild).
+            var missing = batch.Where(o => !stored[o.Order.Id]).ToList();
+            LogSaleNotInRecord(saleId, missing.Count);
+            foreach (var decided in missing)
+            {
+                refused[entryOf[decided.Order.Id]] = "the record has no such sale";
+            }
+
+            return;
+        }
+
         foreach (var decided in batch.Where(o => o.Epoch is { } epoch && epoch != current && !stored[o.Order.Id]))
         {
             refused[entryOf[decided.Order.Id]] = $"stale: decided under the sale's ledger epoch {decided.Epoch}, before its state was rebuilt " +
