@@ -26,8 +26,9 @@ public abstract record PurchaseOutcome
     /// Refused. A <c>sold_out</c> says how many units are left (<see cref="Remaining"/>), a <c>limit_reached</c> how many
     /// the buyer holds of how many allowed (<see cref="Held"/>, <see cref="Limit"/>): the 409's extension members
     /// (docs/api.md), so clients read numbers, never the wording of <see cref="Detail"/>; a <c>price_changed</c> the price
-    /// now (<see cref="UnitPrice"/>, <see cref="Currency"/>). Every such refusal is built by <see cref="SoldOut"/>,
-    /// <see cref="LimitReached"/> or <see cref="PriceChanged"/>, which set them; other reasons leave them null.
+    /// now (<see cref="UnitPrice"/>, <see cref="Currency"/>); a <c>sale_not_started</c> or <c>sale_ended</c> the time
+    /// (<see cref="StartsAt"/>, <see cref="EndsAt"/>). Every such refusal is built by its factory here, which sets them;
+    /// other reasons leave them null.
     /// </summary>
     public sealed record Rejected(PurchaseRejection Reason, string Detail) : PurchaseOutcome
     {
@@ -42,6 +43,12 @@ public abstract record PurchaseOutcome
 
         /// <summary><c>limit_reached</c>: the sale's limit per buyer.</summary>
         public int? Limit { get; private init; }
+
+        /// <summary><c>sale_not_started</c>: when it starts.</summary>
+        public DateTimeOffset? StartsAt { get; private init; }
+
+        /// <summary><c>sale_ended</c>: when it ended.</summary>
+        public DateTimeOffset? EndsAt { get; private init; }
 
         /// <summary><c>price_changed</c>: the sale's price now.</summary>
         public decimal? UnitPrice { get; private init; }
@@ -70,6 +77,20 @@ public abstract record PurchaseOutcome
         /// </summary>
         public static Rejected QuantityOutOfRange(int limit) => new(PurchaseRejection.QuantityOutOfRange,
             limit == 1 ? "Quantity must be 1 for this sale." : $"Quantity must be between 1 and {limit} for this sale.");
+
+        /// <summary>
+        /// Before the window: the ledgers' one wording of it, to the second in UTC, and the time itself for clients. Until
+        /// 2026-12-07 only the detail said it, as "2026-12-07T09:34:26.1090000+00:00".
+        /// </summary>
+        public static Rejected NotStarted(DateTimeOffset startsAt) =>
+            new(PurchaseRejection.SaleNotStarted, $"The sale starts at {Utc(startsAt)}.") { StartsAt = startsAt };
+
+        /// <summary>After the window: as <see cref="NotStarted"/>.</summary>
+        public static Rejected Ended(DateTimeOffset endsAt) =>
+            new(PurchaseRejection.SaleEnded, $"The sale ended at {Utc(endsAt)}.") { EndsAt = endsAt };
+
+        private static string Utc(DateTimeOffset at) =>
+            at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
 
         /// <summary>The sale's price is not the one the attempt expected: the ledgers' one wording of it.</summary>
         public static Rejected PriceChanged(decimal price, string currency) =>

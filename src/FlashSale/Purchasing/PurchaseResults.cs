@@ -24,8 +24,9 @@ public static class PurchaseResults
     private static ProblemHttpResult Rejected(PurchaseOutcome.Rejected rejected) => rejected.Reason switch
     {
         PurchaseRejection.SaleNotFound => ApiProblem.NotFound(Reasons.SaleNotFound, "No sale has this id."),
-        PurchaseRejection.SaleNotStarted => Conflict(Reasons.SaleNotStarted, "The sale has not started.", rejected.Detail),
-        PurchaseRejection.SaleEnded => Conflict(Reasons.SaleEnded, "The sale has ended.", rejected.Detail),
+        PurchaseRejection.SaleNotStarted => At(Conflict(Reasons.SaleNotStarted, "The sale has not started.", rejected.Detail),
+            "startsAt", rejected.StartsAt),
+        PurchaseRejection.SaleEnded => At(Conflict(Reasons.SaleEnded, "The sale has ended.", rejected.Detail), "endsAt", rejected.EndsAt),
         PurchaseRejection.SoldOut => With(Conflict(Reasons.SoldOut, "Sold out.", rejected.Detail),
             "remaining", rejected.Remaining),
         PurchaseRejection.LimitReached => With(Conflict(Reasons.LimitReached, "You have reached this sale's limit per buyer.", rejected.Detail),
@@ -36,6 +37,17 @@ public static class PurchaseResults
             Reasons.IdempotencyKeyMismatch, "This Idempotency-Key was used with a different request.", rejected.Detail),
         _ => throw new InvalidOperationException("Unknown rejection."),
     };
+
+    /// <summary>A window refusal's time as an extension member, written as the sale's own <c>startsAt</c> / <c>endsAt</c> are.</summary>
+    private static ProblemHttpResult At(ProblemHttpResult result, string name, DateTimeOffset? at)
+    {
+        if (at is { } value)
+        {
+            result.ProblemDetails.Extensions[name] = value;
+        }
+
+        return result;
+    }
 
     private static ProblemHttpResult PriceChanged(PurchaseOutcome.Rejected rejected)
     {

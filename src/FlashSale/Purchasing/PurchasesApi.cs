@@ -30,6 +30,7 @@ public static class PurchasesApi
                 Reasons.PriceChanged)
             .ExplainsProblem(StatusCodes.Status409Conflict,
                 "`sold_out` says how many units are left in `remaining`; `limit_reached` how many the buyer holds in `held`, of `limit` allowed; "
+                + "`sale_not_started` when it starts in `startsAt`, `sale_ended` when it ended in `endsAt`; "
                 + "`price_changed` (the body's `expectedUnitPrice` or `expectedCurrency` is not the sale's: nothing was bought) the price now in "
                 + "`unitPrice` and `currency`.")
             .Refuses(StatusCodes.Status422UnprocessableEntity, Reasons.IdempotencyKeyMismatch)

@@ -42,14 +42,17 @@ public static class ShopPages
     {
         var now = clock.GetUtcNow();
         var all = await sales.ListAsync(ct);
-        // On sale and coming, soonest first; of the ended ones only the latest few, newest first: a shop that has
+        // On sale and coming, soonest first (the sold-out ones after them, below); of the ended ones only the latest few, newest first: a shop that has
         // run a sale a day for a year would otherwise open on hundreds of finished sales (and read each one's stock).
         var open = all.Where(s => s.EndsAt > now).OrderBy(s => s.StartsAt).ToList();
         var ended = all.Where(s => s.EndsAt <= now).OrderByDescending(s => s.EndsAt).Take(RecentlyEndedShown).ToList();
         // The stock the list the page then polls shows (distributed: kept up to Sales:ListStockMaxAge, shared with the
         // list's pollers): every buyer lands here when a sale opens, and a card is never fresher than its next poll.
         var levels = await stocks.GetStocksAsync([.. open, .. ended], ct);
-        var openCards = open.Select((sale, i) => Card(sale, levels[i], now)).ToList();
+        // Those with units to buy before the sold-out ones (each soonest first): a sold-out sale started earlier took the
+        // first places ahead of the coming ones until 2026-12-07. A card that sells out while the page is open stays put.
+        var openCards = open.Select((sale, i) => (Sale: sale, Level: levels[i])).OrderBy(c => c.Level.Remaining == 0)
+            .Select(c => Card(c.Sale, c.Level, now)).ToList();
         var endedCards = ended.Select((sale, i) => Card(sale, levels[open.Count + i], now)).ToList();
 
         // The cards follow the public list, read by the script every few seconds (docs/web.md: one request for every

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using FlashSale.Tests.Admin;
 using FlashSale.Tests.Infrastructure;
@@ -75,6 +76,26 @@ public abstract class RefusalNumbersConformance(StorageKind kind) : ConformanceT
         var full = await LimitReachedAsync(buyer.PurchaseAsync(saleId));
         Assert.Equal(3, full.Int("held"));
         Assert.Equal(3, full.Int("limit"));
+    }
+
+    [Fact]
+    public async Task WindowRefusals_SayWhen_InStartsAtAndEndsAt_AsTheSaleWritesThem()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var upcoming = await Admin.CreateSaleAsync(stock: 3, startsAt: now.AddHours(1), endsAt: now.AddHours(2));
+        var ended = await Admin.CreateSaleAsync(stock: 3, startsAt: now.AddHours(-2), endsAt: now.AddHours(-1));
+        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
+
+        foreach (var (sale, reason, member) in new[] { (upcoming, "sale_not_started", "startsAt"), (ended, "sale_ended", "endsAt") })
+        {
+            using var response = await buyer.PurchaseAsync(sale["id"]!.GetValue<string>());
+            Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+            var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+            Assert.Equal(reason, problem["reason"]!.GetValue<string>());
+            var at = problem[member]!.GetValue<DateTimeOffset>();
+            Assert.Equal(sale[member]!.GetValue<DateTimeOffset>(), at);
+            Assert.EndsWith($" at {at.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC.", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
     }
 
     private static int Remaining(JsonObject problem) => problem.Int("remaining");

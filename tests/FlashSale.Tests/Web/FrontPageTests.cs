@@ -32,6 +32,20 @@ public sealed partial class FrontPageTests() : AdminAppTest(new TestApp())
     }
 
     [Fact]
+    public async Task SoldOutSales_ComeAfterTheOnesWithUnitsToBuy_ComingOnesIncluded()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var soldOut = (await Admin.CreateSaleAsync(1, startsAt: now.AddMinutes(-30))).Id();
+        var onSale = (await Admin.CreateSaleAsync(5)).Id();
+        var coming = (await Admin.CreateSaleAsync(5, startsAt: now.AddHours(2), endsAt: now.AddHours(3))).Id();
+        await Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token).BoughtAsync(soldOut);
+
+        var page = await App.CreateClient().GetStringAsync("/");
+
+        Assert.Equal([onSale, coming, soldOut], CardIds().Matches(page).Select(m => m.Groups[1].Value));
+    }
+
+    [Fact]
     public async Task WithOnlyEndedSales_SaysSo_AndStillShowsTheLatest()
     {
         var now = DateTimeOffset.UtcNow;

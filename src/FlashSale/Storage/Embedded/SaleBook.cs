@@ -83,12 +83,12 @@ internal sealed class SaleBook(Sale sale, int remaining)
 
         if (now < sale.StartsAt)
         {
-            return Reject(PurchaseRejection.SaleNotStarted, $"The sale starts at {sale.StartsAt:O}.");
+            return new BookDecision.Final(PurchaseOutcome.Rejected.NotStarted(sale.StartsAt));
         }
 
         if (now >= sale.EndsAt)
         {
-            return Reject(PurchaseRejection.SaleEnded, $"The sale ended at {sale.EndsAt:O}.");
+            return new BookDecision.Final(PurchaseOutcome.Rejected.Ended(sale.EndsAt));
         }
 
         // Before the buyer's hold and the stock, as purchase.lua does; never remembered for the key: a retry shown the new

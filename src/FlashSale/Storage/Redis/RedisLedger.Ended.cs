@@ -31,7 +31,7 @@ public sealed partial class RedisLedger
         }
 
         return clock.GetUtcNow() < sale.StartsAt
-            ? Reject(PurchaseRejection.SaleNotStarted, $"The sale starts at {sale.StartsAt:O}.")
-            : Reject(PurchaseRejection.SaleEnded, $"The sale ended at {sale.EndsAt:O}.");
+            ? PurchaseOutcome.Rejected.NotStarted(sale.StartsAt)
+            : PurchaseOutcome.Rejected.Ended(sale.EndsAt);
     }
 }

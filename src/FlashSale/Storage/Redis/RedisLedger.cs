@@ -222,9 +222,9 @@ public sealed partial class RedisLedger(
             case "price_changed":
                 return PurchaseOutcome.Rejected.PriceChanged(LedgerValues.ParsePrice(reply[1]), reply[2]);
             case "not_started":
-                return Reject(PurchaseRejection.SaleNotStarted, $"The sale starts at {FromMs(reply[1]):O}.");
+                return PurchaseOutcome.Rejected.NotStarted(FromMs(reply[1]));
             case "ended":
-                return Reject(PurchaseRejection.SaleEnded, $"The sale ended at {FromMs(reply[1]):O}.");
+                return PurchaseOutcome.Rejected.Ended(FromMs(reply[1]));
             case "limit_reached":
                 // Keyed and Redis may have failed over: the record first (RedisLedger.Failover.cs).
                 if (ChecksRejection(attempt) && await CheckRejectionAsync(attempt, ct) is { } recordedOrNot)
