@@ -69,12 +69,17 @@ public static class AdminPages
     /// </summary>
     internal const string CreatedEnded = "created_ended";
 
+    /// <summary>The message code of an upcoming sale's edit that moved its whole window into the past: as <see cref="CreatedEnded"/>.</summary>
+    internal const string SavedEnded = "saved_ended";
+
     internal static Flash? AdminFlash(string? code) => code switch
     {
         "created" => Flash.Ok("Sale created. It is on the shop page now."),
         CreatedEnded => Flash.Warn("Sale created, but its window is already over: it shows as ended and nobody can buy it. "
             + "Its dates can no longer change; to run it, delete it and create it again with dates to come."),
         "saved" => Flash.Ok("Changes saved."),
+        SavedEnded => Flash.Warn("Changes saved, but the window of this sale is now over: it shows as ended and nobody can buy it. "
+            + "Its dates can no longer change; to run it, create a new sale with dates to come."),
         "ended" => Flash.Ok("Sale ended: nobody can buy it any more."),
         "deleted" => Flash.Ok("Sale deleted."),
         "cancelled" => Flash.Ok("Order cancelled: its units are back in stock and the buyer may buy again."),

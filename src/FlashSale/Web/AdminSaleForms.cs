@@ -155,7 +155,10 @@ public static class AdminSaleForms
         var result = errors.Count > 0 ? Unreadable(errors, edit.MergeInto(sale)) : await admin.UpdateAsync(sale.Id, edit, ct);
         if (result.Succeeded)
         {
-            return TypedResults.LocalRedirect($"/admin/sales/{sale.Id}?m=saved");
+            // Said as a creation with a past window is: "Changes saved." alone read as if the sale would still run.
+            var now = clock.GetUtcNow();
+            var code = (edit.EndsAt ?? sale.EndsAt) <= now && sale.EndsAt > now ? AdminPages.SavedEnded : "saved";
+            return TypedResults.LocalRedirect($"/admin/sales/{sale.Id}?m={code}");
         }
 
         var state = await SaleEditStates.OfAsync(sale, ledger, clock, ct);

@@ -132,6 +132,39 @@ public sealed partial class SaleFormErrorsTests() : AdminAppTest(new TestApp())
     }
 
     [Fact]
+    public async Task Edit_MovingAnUpcomingSalesWindowIntoThePast_SaysTheSaleIsEnded()
+    {
+        var browser = await AdminBrowserAsync();
+        var past = await EditAsync(browser, form => { form["startsAt"] = "2020-01-01T00:00"; form["endsAt"] = "2020-01-02T00:00"; });
+        Assert.Contains("""<div id="flash" class="flash warn" role="status" aria-live="polite">Changes saved, but the window of this sale is now over""",
+            past, StringComparison.Ordinal);
+
+        // Another change to a sale to come keeps its message.
+        var renamed = await EditAsync(browser, form => form["productName"] = "Lamp, renamed");
+        Assert.Contains("Changes saved.</div>", renamed, StringComparison.Ordinal);
+    }
+
+    /// <summary>An upcoming sale's edit form as drawn, changed by <paramref name="change"/>, posted: the page it leads to.</summary>
+    private async Task<string> EditAsync(Browser browser, Action<Dictionary<string, string>> change)
+    {
+        var saleId = (await Admin.CreateSaleAsync(5, startsAt: DateTimeOffset.UtcNow.AddHours(1), endsAt: DateTimeOffset.UtcNow.AddHours(3))).Id();
+        var form = new Dictionary<string, string>();
+        using (var edit = await browser.Http.GetAsync($"/admin/sales/{saleId}/edit"))
+        {
+            foreach (Match field in InputValue().Matches(await edit.Content.ReadAsStringAsync()))
+            {
+                form[field.Groups[1].Value] = WebUtility.HtmlDecode(field.Groups[2].Value);
+            }
+        }
+
+        form.Remove("__af");
+        change(form);
+        using var response = await browser.SubmitAsync($"/admin/sales/{saleId}/edit", $"/admin/sales/{saleId}/edit", form);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return await browser.Http.GetStringAsync(response.Headers.Location!);
+    }
+
+    [Fact]
     public async Task Edit_WithAnUnreadableStockAndNoName_MarksBoth()
     {
         var saleId = (await Admin.CreateSaleAsync(5, startsAt: DateTimeOffset.UtcNow.AddHours(1), endsAt: DateTimeOffset.UtcNow.AddHours(3))).Id();
