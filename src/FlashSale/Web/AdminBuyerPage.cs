@@ -54,7 +54,7 @@ public static class AdminBuyerPage
               <td data-label="Product"><a href="/admin/sales/{o.SaleId}">{names.GetValueOrDefault(o.SaleId, "(removed sale)")}</a></td>
               <td data-label="Quantity" class="num">{o.Quantity}</td>
               <td data-label="Total" class="num">{Format.Money(o.Total, o.Currency)}</td>
-              <td data-label="Bought"><time datetime="{Format.Iso(o.PurchasedAt)}">{Format.Utc(o.PurchasedAt)}</time></td>
+              <td data-label="Bought"><time datetime="{Format.Iso(o.PurchasedAt)}">{Format.UtcSeconds(o.PurchasedAt)}</time></td>
               <td data-label="Status"><span class="badge {o.Status.ToString().ToLowerInvariant()}">{o.Status.ToString()}</span></td>
               <td data-label="Order" class="mono small">{o.Id.ToString("D")}</td>
               <td data-label="Actions" class="actions">{When(o.Status == OrderStatus.Confirmed, H($"""<a href="/admin/orders/{o.Id}/cancel">Cancel order<span class="sr-only"> {o.Id.ToString("D")}</span>…</a>"""))}</td>

@@ -69,11 +69,34 @@ public sealed class AdminSaleLiveTests() : AdminAppTest(new TestApp())
         var (saleId, _, _) = await Admin.SaleWithOrdersAsync(stock: 5, buyers: 1);
         var bought = (await Admin.AllOrdersAsync(saleId))[0]["purchasedAt"]!.GetValue<DateTimeOffset>();
 
-        var page = await PageAsync($"/admin/sales/{saleId}");
-
-        var cell = Regex.Match(page, "<td data-label=\"Bought\"><time datetime=\"[^\"]+\">([^<]+)</time></td>").Groups[1].Value;
-        Assert.Equal(bought.UtcDateTime.ToString("d MMM yyyy, HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture), cell);
+        Assert.Equal(ToTheSecond(bought), BoughtCell(await PageAsync($"/admin/sales/{saleId}")));
     }
+
+    /// <summary>As the sale's latest orders: support's page for the buyer and the buyer's own (to the minute until 2026-12-07).</summary>
+    [Fact]
+    public async Task TheBuyersOrders_ShowWhenEachWasBought_ToTheSecond_ForSupportAndForTheBuyer()
+    {
+        var saleId = (await Admin.CreateSaleAsync(stock: 5)).Id();
+        var username = "seconds" + Guid.NewGuid().ToString("N")[..8];
+        using (var registered = await Admin.Anonymous().PostAsJsonAsync("/api/v1/accounts", new { username, password = "seconds-password-1" }))
+        {
+            await Api.EnsureAsync(registered, HttpStatusCode.Created);
+        }
+
+        await Admin.WithToken(await Admin.Anonymous().TokenAsync(username, "seconds-password-1")).BoughtAsync(saleId);
+        var bought = (await Admin.AllOrdersAsync(saleId))[0]["purchasedAt"]!.GetValue<DateTimeOffset>();
+        var browser = Browser.Open(App);
+        await browser.SignInAsync(username, "seconds-password-1");
+
+        Assert.Equal(ToTheSecond(bought), BoughtCell(await browser.Http.GetStringAsync("/orders")));
+        Assert.Equal(ToTheSecond(bought), BoughtCell(await PageAsync($"/admin/buyers?username={username}")));
+    }
+
+    private static string ToTheSecond(DateTimeOffset at) =>
+        at.UtcDateTime.ToString("d MMM yyyy, HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string BoughtCell(string page) =>
+        Regex.Match(page, "<td data-label=\"Bought\"><time datetime=\"[^\"]+\">([^<]+)</time></td>").Groups[1].Value;
 
     [Theory]
     [InlineData("00000000-0000-0000-0000-000000000001")]
