@@ -68,6 +68,9 @@ try
     app.Use(HeadRequestsMiddleware.AllowHeadOnMethodNotAllowed);
     // Then: the client address (trusted proxies only), security headers on every answer, URL and header limits.
     app.UseFlashSaleEdge();
+    // A page's form body kept readable for StrictFormFields' check of its bytes: before anything reads it (the sign-in
+    // form's rate limit by username, antiforgery, the binder).
+    app.Use(StrictFormFields.BufferFormBodies);
     app.UseExceptionHandler();
     app.UseStatusCodePages();
     ScriptModules.UseVersionedScript(app);

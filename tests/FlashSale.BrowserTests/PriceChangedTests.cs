@@ -18,17 +18,21 @@ public sealed class PriceChangedTests(BrowserFixture fixture) : IAsyncLifetime
 
     public Task DisposeAsync() => fixture.CloseContextsAsync();
 
+    // HUF: ISO 4217 gives it 2 decimals, the browser's currency data 0 (the script wrote "1,235 HUF" beside an order at
+    // 1,234.50, found by a review): the page writes a new price as the server does.
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task ARepricedSale_IsNotBoughtAtThePriceThePageDidNotShow_ThenBoughtAtTheOneItShowsNow(bool javaScript)
+    [InlineData(true, "USD", "100.00 USD", "180.00 USD")]
+    [InlineData(false, "USD", "100.00 USD", "180.00 USD")]
+    [InlineData(true, "HUF", "100.00 HUF", "180.00 HUF")]
+    public async Task ARepricedSale_IsNotBoughtAtThePriceThePageDidNotShow_ThenBoughtAtTheOneItShowsNow(bool javaScript,
+        string currency, string before, string after)
     {
-        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 5, perUserLimit: 2, price: 100m))["id"]!.GetValue<string>();
+        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 5, perUserLimit: 2, price: 100m, currency: currency))["id"]!.GetValue<string>();
         var page = await fixture.NewPageAsync(javaScript: javaScript);
         await Pages.RegisterAsync(page, Pages.NewUsername());
         await page.GotoAsync($"/sales/{saleId}");
         var price = page.Locator(".product [data-role=price]");
-        await Expect(price).ToHaveTextAsync("100.00 USD");
+        await Expect(price).ToHaveTextAsync(before);
 
         using (var repriced = await fixture.Admin.SendAsync(HttpMethod.Patch, $"/api/v1/admin/sales/{saleId}", JsonContent.Create(new { price = 180m })))
         {
@@ -37,7 +41,7 @@ public sealed class PriceChangedTests(BrowserFixture fixture) : IAsyncLifetime
 
         await Pages.BuyButton(page).ClickAsync();
         await Expect(Pages.Flash(page)).ToContainTextAsync("The price changed since this page was shown, so nothing was bought.");
-        await Expect(price).ToHaveTextAsync("180.00 USD");
+        await Expect(price).ToHaveTextAsync(after);
         Assert.Empty(await fixture.Admin.AllOrdersAsync(saleId));
 
         await Pages.BuyButton(page).ClickAsync();

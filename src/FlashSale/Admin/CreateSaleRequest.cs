@@ -28,7 +28,7 @@ public sealed record CreateSaleRequest(
         .Text(DescriptionText, "description", 0, 4000, required: false, lineBreaks: true)
         .NoBidiControls(ProductName, "productName")
         .NoBidiControls(DescriptionText, "description")
-        .Require(Price >= 0 && Price <= 1_000_000_000m, "price", "must be between 0 and 1,000,000,000.")
+        .Require(Price >= 0 && Price <= Money.MaxPrice, "price", "must be between 0 and 1,000,000,000.")
         .Require(Money.FitsPrice(Price, PriceCurrency), "price", PriceDecimalsMessage)
         .Require(IsCurrencyCode, "currency", "must be an ISO 4217 currency code such as USD, EUR or JPY.")
         .Text(ImageUrl, "imageUrl", 1, 2000, required: false)

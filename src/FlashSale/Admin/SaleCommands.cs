@@ -113,7 +113,7 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
         // Held shut in the ledger while the record changes, and its count read again once shut: a purchase decided
         // between the check above and the ledger taking the new terms (buyers hammer a sale the moment it opens, and
         // admins fix stock at the last minute) was sold under the old terms, and a lower new total then ended below
-        // what was sold (G1). Shut, the ledger answers "not started" for the few milliseconds of the write.
+        // what was sold (G1). Shut, the ledger answers 503 "being changed" for the few milliseconds of the write.
         await ledger.SaleChangedAsync(sale with { StartsAt = sale.EndsAt }, ct);
         var written = await FollowingTheRecordOnFailureAsync(sale.Id, async () => (await ledger.GetStockAsync(sale, ct)).Sold > 0
             ? SaleWriteResult.HasOrders

@@ -53,7 +53,7 @@ internal static class ApiDocs
     /// Keyed, the 503 says the outcome is unknown (<c>outcomeUnknown: true</c>, as the ledger's own 503s do); keyless it
     /// says nothing was bought, which it was not.
     /// </summary>
-    public static TBuilder PurchaseOnStoreFailure<TBuilder>(this TBuilder builder, Func<HttpContext, bool> keyed)
+    public static TBuilder PurchaseOnStoreFailure<TBuilder>(this TBuilder builder, Func<HttpContext, ValueTask<bool>> keyed)
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new StoreFailureMetadata(PurchaseNotDecided, keyed));
 
@@ -101,4 +101,4 @@ internal sealed record ProblemResponseMetadata(int Status, string[] Reasons, str
 /// The 503 detail for a store failure under this endpoint, which may have written (<see cref="ApiDocs.MayHaveWrittenOnStoreFailure"/>);
 /// or, for a purchase (<see cref="ApiDocs.PurchaseOnStoreFailure"/>), what a keyed one says, with <c>outcomeUnknown</c>.
 /// </summary>
-internal sealed record StoreFailureMetadata(string Detail, Func<HttpContext, bool>? Keyed = null);
+internal sealed record StoreFailureMetadata(string Detail, Func<HttpContext, ValueTask<bool>>? Keyed = null);

@@ -4,6 +4,9 @@ namespace FlashSale.Common;
 
 public static class Money
 {
+    /// <summary>The highest price a sale may have (and a purchase may expect).</summary>
+    public const decimal MaxPrice = 1_000_000_000m;
+
     /// <summary>The record keeps amounts in hundredths (cents): no price has more decimals than this.</summary>
     public const int StoredDecimals = 2;
 
@@ -49,6 +52,14 @@ public static class Money
 
     /// <summary>Whether <paramref name="code"/> is an ISO 4217 currency code a price can be in (<see cref="Codes"/>).</summary>
     public static bool IsCurrency(string code) => Codes.Contains(code);
+
+    /// <summary>
+    /// The currencies whose minor units are not two, as JSON (<c>{"BHD":3,…,"JPY":0,…}</c>): the buy form gives it to its
+    /// script, which writes a new price as <see cref="Text"/> does. The browser's own currency data disagrees for many
+    /// (HUF, IDR, IQD…: 1,234.50 HUF read "1,235 HUF"), found by a review, 2026-12-07.
+    /// </summary>
+    public static readonly string MinorUnitsNotTwoJson = System.Text.Json.JsonSerializer.Serialize(
+        NotTwo.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary(c => c.Key, c => c.Value));
 
     /// <summary>The currency's ISO 4217 minor units: the decimals an amount in it is written with (JPY 0, USD 2, KWD 3).</summary>
     public static int MinorUnits(string currency) => NotTwo.TryGetValue(currency, out var units) ? units : 2;

@@ -94,7 +94,7 @@ public abstract record PurchaseOutcome
 
         /// <summary>The sale's price is not the one the attempt expected: the ledgers' one wording of it.</summary>
         public static Rejected PriceChanged(decimal price, string currency) =>
-            new(PurchaseRejection.PriceChanged, $"The price is now {Common.Money.Text(price, currency)}; nothing was bought.")
+            new(PurchaseRejection.PriceChanged, $"The price is now {Common.Money.Text(price, currency)}.")
             {
                 UnitPrice = price, Currency = currency,
             };
@@ -103,6 +103,15 @@ public abstract record PurchaseOutcome
         public static Rejected LimitReached(int held, int limit) =>
             new(PurchaseRejection.LimitReached, $"You hold {held} of the {limit} allowed per buyer.") { Held = held, Limit = limit };
     }
+
+    /// <summary>
+    /// What a purchase is told while the shop's change of the sale is written (the ledger holds the sale shut, its window
+    /// applied as <c>startsAt = endsAt</c>: SaleCommands.UpdateAsync): a few milliseconds, or until the record answers
+    /// again after a failed write. Until 2026-12-07 it was <c>sale_not_started</c>, with (since that day) a <c>startsAt</c>
+    /// that was the sale's end: a review found clients told to wait for the end of a sale on now.
+    /// </summary>
+    public static Unavailable BeingChanged { get; } =
+        new("The shop is changing this sale right now; nothing was bought. Try again in a moment.");
 
     /// <summary>
     /// 503. Usually nothing was decided (or the decision was rolled back): nothing was bought. With

@@ -12,7 +12,7 @@ public sealed record PurchaseRequest(int Quantity, decimal? ExpectedUnitPrice = 
     public Dictionary<string, string[]>? Problems()
     {
         Dictionary<string, string[]>? problems = null;
-        if (ExpectedUnitPrice is { } price && (price < 0 || price > 1_000_000_000m || Common.Money.Normalize(price) != price))
+        if (ExpectedUnitPrice is { } price && (price < 0 || price > Common.Money.MaxPrice || Common.Money.Normalize(price) != price))
         {
             (problems ??= [])["expectedUnitPrice"] = ["must be a price between 0 and 1,000,000,000 with at most 2 decimals."];
         }

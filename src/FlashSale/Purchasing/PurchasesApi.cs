@@ -15,7 +15,7 @@ public static class PurchasesApi
     {
         var group = routes.MapGroup("/api/v1/sales/{id}/purchases").WithTags("Purchasing").RequireAuthorization();
         group.MapPost("/", Purchase).WithName(PurchaseName)
-            .PurchaseOnStoreFailure(context => context.Request.Headers.ContainsKey(IdempotencyKeys.Header))
+            .PurchaseOnStoreFailure(context => ValueTask.FromResult(context.Request.Headers.ContainsKey(IdempotencyKeys.Header)))
             .WithSummary("Buys units of a sale. Safe to retry with the same Idempotency-Key.")
             .ReadsJson<PurchaseRequest>()
             .ReadsHeader(IdempotencyKeys.Header, "Makes the purchase safe to retry: a retry with the same key (and body) never buys "

@@ -30,7 +30,7 @@ public sealed partial class StoreUnavailableExceptionHandler(ILogger<StoreUnavai
         // The endpoint as the exception found it: the exception handler middleware clears the context's own.
         var endpoint = httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? httpContext.GetEndpoint();
         var metadata = endpoint?.Metadata.GetMetadata<StoreFailureMetadata>();
-        if (metadata?.Keyed is { } keyed && keyed(httpContext))
+        if (metadata?.Keyed is { } keyed && await keyed(httpContext))
         {
             await ApiProblem.Unavailable(httpContext, ApiDocs.KeyedPurchaseNotDecided, RetryAfterSeconds, OutcomeUnknown).ExecuteAsync(httpContext);
             return true;

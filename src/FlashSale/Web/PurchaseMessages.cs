@@ -34,7 +34,7 @@ public static class PurchaseMessages
         [Reasons.LimitReached] = Flash.Warn("You already hold the most units one buyer may have in this sale."),
         [NotEnoughLeft] = Flash.Warn("Not that many units are left — choose a smaller quantity and try again."),
         [OverLimit] = Flash.Warn("That many would take you over the limit per buyer — choose a smaller quantity and try again."),
-        [Reasons.PriceChanged] = Flash.Warn("The price changed since this page was shown, so nothing was bought. The price now is on the page: buy again if you still want it."),
+        [Reasons.PriceChanged] = Flash.Warn("The price changed since this page was shown, so nothing was bought. Buy again if you still want it at the price on the page now."),
         [Reasons.SaleNotStarted] = Flash.Warn("The sale has not started yet — wait for the countdown."),
         [Reasons.SaleEnded] = Flash.Warn("The sale has ended."),
         [Reasons.RateLimited] = Flash.Warn("Too many attempts — wait a moment and try again."),

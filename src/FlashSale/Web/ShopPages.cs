@@ -22,10 +22,21 @@ public static class ShopPages
         routes.MapGet("/sales/{id}", Product).ExcludeFromDescription();
         // Counted as the API's purchase by the rate-limit rules (purchase-per-user) and, below, by its admission limit.
         // Refused by a rule, the form goes back to the sale with the shop's message (docs/web.md), not a problem page.
-        // The form always carries its key (a hidden field): a store failure before the purchase is decided is answered as a
-        // keyed purchase's (ApiDocs.PurchaseOnStoreFailure).
+        // The shop's form carries its key (a hidden field; a hand-made post may not): a store failure before the purchase is
+        // decided is answered as a keyed purchase's when it has one (ApiDocs.PurchaseOnStoreFailure). Read from the body,
+        // which nothing read yet (the failure comes before binding); a body that cannot be read counts as keyed.
         routes.MapPost("/sales/{id}/buy", Buy).RequireAuthorization().RateLimitedAs(PurchasesApi.PurchaseName)
-            .PurchaseOnStoreFailure(_ => true)
+            .PurchaseOnStoreFailure(async c =>
+            {
+                try
+                {
+                    return !c.Request.HasFormContentType || (await c.Request.ReadFormAsync()).ContainsKey("key");
+                }
+                catch (Exception ex) when (ex is IOException or InvalidDataException or BadHttpRequestException)
+                {
+                    return true;
+                }
+            })
             .RefusedWithRedirect(RateLimitedBuy).ExcludeFromDescription();
         // A buyer signed out while on the page posts the form, signs in and is sent back to the form's address with a
         // GET: the sale page (it was a 405 "This request cannot be served" until 2026-12-06).
@@ -187,7 +198,7 @@ public static class ShopPages
             """);
         var why = BuyButtonLabels.Why(status, held, sale.PerUserLimit);
         return H($"""
-            <form method="post" action="/sales/{sale.Id}/buy" class="buy" data-role="buy" data-held="{held}" data-limit="{sale.PerUserLimit}"{messages}{BuyButtonLabels.Attributes()}>
+            <form method="post" action="/sales/{sale.Id}/buy" class="buy" data-role="buy" data-held="{held}" data-limit="{sale.PerUserLimit}" data-minor-units="{Money.MinorUnitsNotTwoJson}"{messages}{BuyButtonLabels.Attributes()}>
               {Layout.Antiforgery(context)}
               <input type="hidden" name="key" value="{Guid.NewGuid():N}">
               <input type="hidden" name="expectedUnitPrice" value="{sale.Price.ToString(System.Globalization.CultureInfo.InvariantCulture)}">
@@ -216,19 +227,19 @@ public static class ShopPages
             return KeyRefused(context, saleId);
         }
 
+        // The price the page showed, which the ledger holds the purchase to (price_changed): checked as the API checks it.
+        if (new PurchaseRequest(form.Quantity ?? 1, form.ExpectedUnitPrice, form.ExpectedCurrency).Problems() is not null)
+        {
+            return Layout.Refusal(context, "Nothing bought", "The price this page was drawn with could not be read; nothing was bought. Open the sale again and retry.",
+                Reasons.ValidationFailed, StatusCodes.Status400BadRequest, $"/sales/{saleId}", "Back to the sale");
+        }
+
         // The same bound on purchases in flight as the API's: a flood through the form must not grow the commit queue.
         using var ticket = admission.TryEnter();
         if (ticket is null)
         {
             metrics.Purchase("shed", TimeSpan.Zero);
             return TypedResults.LocalRedirect($"/sales/{saleId}?m={Reasons.Unavailable}");
-        }
-
-        // The price the page showed, which the ledger holds the purchase to (price_changed): checked as the API checks it.
-        if (new PurchaseRequest(form.Quantity ?? 1, form.ExpectedUnitPrice, form.ExpectedCurrency).Problems() is { } problems)
-        {
-            return Layout.Refusal(context, "Nothing bought", string.Join(" ", problems.Select(p => $"{p.Key} {p.Value[0]}")),
-                Reasons.ValidationFailed, StatusCodes.Status400BadRequest, $"/sales/{saleId}", "Back to the sale");
         }
 
         var user = context.User;

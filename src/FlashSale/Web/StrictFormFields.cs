@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Unicode;
 using FlashSale.Common;
 using Microsoft.AspNetCore.Http.Metadata;
 
@@ -12,34 +14,49 @@ namespace FlashSale.Web;
 /// JSON API refuses a property given twice and the query a parameter given twice (found by a fuzz of the forms,
 /// 2026-12-07).</item>
 /// <item>Text that is UTF-8. The form reader decodes raw bytes that are not (<c>productName=Lamp</c> and a byte 0xFF) as
-/// U+FFFD and the sale was made named "Lamp�", where the JSON API refuses such a body. (A percent-encoded one,
-/// <c>%FF</c>, is kept as those three characters: text, if odd.) The pages declare UTF-8, so a browser never
-/// sends such bytes; a U+FFFD typed or pasted is refused alike (it is what a garbled text shows).</item>
+/// U+FFFD and the sale was made named "Lamp�", where the JSON API refuses such a body; a percent-encoded one
+/// (<c>%FF</c>) it keeps as those three characters. Judged on the body's bytes (<see cref="BufferFormBodies"/> keeps
+/// them), not on U+FFFD in the values: a U+FFFD that is text (typed, or set through the API) is taken as the API takes
+/// it — refusing the character refused every save of an edit form that re-posts such a name (a review, 2026-12-07).
+/// The pages declare UTF-8, so a browser never sends such bytes.</item>
 /// </list>
 /// </summary>
 public static class StrictFormFields
 {
-    /// <summary>The replacement character: what the form reader makes of bytes that are not UTF-8.</summary>
-    private const char NotText = '\uFFFD';
-
-    public const string NotUtf8 = "is not valid UTF-8 text (it holds bytes that are not UTF-8, or U+FFFD); send it as UTF-8.";
+    public const string NotUtf8 = "is not valid UTF-8 text (it holds bytes that are not UTF-8); send it as UTF-8.";
 
     public static TBuilder RefuseMalformedFormFields<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
     {
         builder.Add(endpoint => endpoint.FilterFactories.Add((context, next) =>
             context.MethodInfo.GetParameters().Any(p => p.GetCustomAttributes(inherit: true).OfType<IFromFormMetadata>().Any())
-                ? invocation => RefuseMalformed(invocation, next)
+                ? invocation => RefuseMalformedAsync(invocation, next)
                 : next));
         return builder;
     }
 
-    private static ValueTask<object?> RefuseMalformed(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    /// <summary>
+    /// A page's form post keeps its body readable again (in memory, up to the framework's 30 KB, then a temporary file;
+    /// Kestrel's body limit bounds it), so the filter can judge its bytes after the binder has read the form. The API's
+    /// posts (JSON) are not touched.
+    /// </summary>
+    public static Task BufferFormBodies(HttpContext context, RequestDelegate next)
+    {
+        if (HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType
+            && !context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Request.EnableBuffering();
+        }
+
+        return next(context);
+    }
+
+    private static async ValueTask<object?> RefuseMalformedAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
         var request = invocation.HttpContext.Request;
         // Bound already (the binder read it), so this is the parsed form, not a second read of the body.
         if (!request.HasFormContentType)
         {
-            return next(invocation);
+            return await next(invocation);
         }
 
         Dictionary<string, string[]>? errors = null;
@@ -49,12 +66,68 @@ public static class StrictFormFields
             {
                 (errors ??= new Dictionary<string, string[]>(StringComparer.Ordinal))[name] = SingleQueryValues.GivenMoreThanOnce(values.Count);
             }
-            else if (values.ToString().Contains(NotText, StringComparison.Ordinal))
+        }
+
+        // Urlencoded, as the pages post; buffered by BufferFormBodies (a body that is not is not judged).
+        if (request.Body.CanSeek && request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            foreach (var name in await NotUtf8FieldsAsync(request.Body))
             {
                 (errors ??= new Dictionary<string, string[]>(StringComparer.Ordinal))[name] = [NotUtf8];
             }
         }
 
-        return errors is null ? next(invocation) : ValueTask.FromResult<object?>(ApiProblem.Validation(errors));
+        return errors is null ? await next(invocation) : ApiProblem.Validation(errors);
     }
+
+    /// <summary>The names of the urlencoded body's fields whose value, decoded to bytes, is not UTF-8.</summary>
+    private static async Task<List<string>> NotUtf8FieldsAsync(Stream body)
+    {
+        body.Position = 0;
+        using var copy = new MemoryStream();
+        await body.CopyToAsync(copy);
+        body.Position = 0;
+        var found = new List<string>();
+        var all = copy.ToArray();
+        foreach (var range in all.AsSpan().Split((byte)'&'))
+        {
+            var pair = all.AsSpan(range);
+            var equals = pair.IndexOf((byte)'=');
+            var value = equals < 0 ? [] : Decode(pair[(equals + 1)..]);
+            if (!Utf8.IsValid(value))
+            {
+                found.Add(Encoding.UTF8.GetString(Decode(equals < 0 ? pair : pair[..equals])));
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>application/x-www-form-urlencoded to bytes: '+' a space, %XX a byte, the rest as it is.</summary>
+    private static byte[] Decode(ReadOnlySpan<byte> encoded)
+    {
+        var bytes = new List<byte>(encoded.Length);
+        for (var i = 0; i < encoded.Length; i++)
+        {
+            if (encoded[i] == '+')
+            {
+                bytes.Add((byte)' ');
+            }
+            else if (encoded[i] == '%' && i + 2 < encoded.Length && IsHex(encoded[i + 1]) && IsHex(encoded[i + 2]))
+            {
+                bytes.Add((byte)((Hex(encoded[i + 1]) << 4) | Hex(encoded[i + 2])));
+                i += 2;
+            }
+            else
+            {
+                bytes.Add(encoded[i]);
+            }
+        }
+
+        return [.. bytes];
+    }
+
+    private static bool IsHex(byte b) => b is >= (byte)'0' and <= (byte)'9' or >= (byte)'a' and <= (byte)'f' or >= (byte)'A' and <= (byte)'F';
+
+    private static int Hex(byte b) => b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10;
 }

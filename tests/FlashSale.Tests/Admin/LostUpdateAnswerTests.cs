@@ -96,7 +96,10 @@ public abstract class LostUpdateAnswerConformance(StorageKind kind) : IAsyncLife
         // Whether the record took the edit is unknown: shut, never sold on terms the record may no longer have.
         using (var meanwhile = await buyer.PurchaseAsync(sale))
         {
-            Assert.Equal("sale_not_started", await Api.ReasonAsync(meanwhile));
+            // A moment to wait, not a start (sale_not_started, with the sale's end as its start, until 2026-12-07).
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, meanwhile.StatusCode);
+            Assert.Equal("unavailable", await Api.ReasonAsync(meanwhile));
+            Assert.NotNull(meanwhile.Headers.RetryAfter);
         }
 
         return (sale, buyer);

@@ -23,6 +23,16 @@ public static class OwnProcesses
         KillOrphanedRedis();
     }
 
+    /// <summary>
+    /// Marks <paramref name="dir"/> (an own server's folder under <see cref="Root"/>) as this host's: a server working
+    /// there is an orphan once this process is gone, whatever started it (a review found the parent's command line a
+    /// guess: other test runners are not named "testhost").
+    /// </summary>
+    public static void MarkOwned(string dir) =>
+        File.WriteAllText(Path.Combine(dir, OwnerFile), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+
+    private const string OwnerFile = "owner";
+
     /// <summary>Remembers a started server until it exits; returns it.</summary>
     public static Process Track(Process process)
     {
@@ -73,7 +83,7 @@ public static class OwnProcesses
                 var cwd = new DirectoryInfo(Path.Combine(dir, "cwd")).LinkTarget;
                 if (cwd is null || !cwd.StartsWith(Root + "/", StringComparison.Ordinal)
                     || !File.ReadAllText(Path.Combine(dir, "comm")).StartsWith("redis-server", StringComparison.Ordinal)
-                    || IsTestHost(ParentOf(File.ReadAllText(Path.Combine(dir, "stat")))))
+                    || (OwnerAlive(cwd) ?? IsTestHost(ParentOf(File.ReadAllText(Path.Combine(dir, "stat"))))))
                 {
                     continue;
                 }
@@ -89,6 +99,25 @@ public static class OwnProcesses
         }
 
         return killed;
+    }
+
+    /// <summary>
+    /// Whether the host that marked the server's folder (or the cluster folder above a node's) still runs; null when
+    /// neither is marked (a folder from before the mark), and the parent's command line decides.
+    /// </summary>
+    private static bool? OwnerAlive(string cwd)
+    {
+        foreach (var folder in new[] { cwd, Path.GetDirectoryName(cwd) })
+        {
+            var marker = folder is null ? null : Path.Combine(folder, OwnerFile);
+            if (marker is not null && File.Exists(marker)
+                && int.TryParse(File.ReadAllText(marker), NumberStyles.None, CultureInfo.InvariantCulture, out var owner))
+            {
+                return Directory.Exists($"/proc/{owner}");
+            }
+        }
+
+        return null;
     }
 
     // Orphans go to init, or to a subreaper where a supervisor set one: "not a test host" covers both.

@@ -40,6 +40,8 @@ public sealed class RedisClusterProcess : IAsyncDisposable
 
     public async Task StartAsync()
     {
+        Directory.CreateDirectory(_dir);
+        OwnProcesses.MarkOwned(_dir);
         foreach (var node in _nodes)
         {
             Directory.CreateDirectory(node.Dir);

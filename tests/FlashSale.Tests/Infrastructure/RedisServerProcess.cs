@@ -19,6 +19,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
         listener.Start();
         Port = ((IPEndPoint)listener.LocalEndpoint).Port;
         Directory.CreateDirectory(_dir);
+        OwnProcesses.MarkOwned(_dir);
     }
 
     public int Port { get; }

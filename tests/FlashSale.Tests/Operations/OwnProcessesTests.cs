@@ -5,7 +5,10 @@ using FlashSale.Tests.Infrastructure;
 
 namespace FlashSale.Tests.Operations;
 
-/// <summary>The safety net under the tests' own servers: a Redis left by a dead test host is stopped, a live host's is not.</summary>
+/// <summary>
+/// The safety net under the tests' own servers: a Redis left by a dead test host is stopped (its folder's owner gone),
+/// a live host's is not (its folder marked with this process).
+/// </summary>
 public sealed class OwnProcessesTests
 {
     [Fact]
@@ -17,6 +20,8 @@ public sealed class OwnProcessesTests
         // The orphan: started by a shell that exits at once, so the server is re-parented, as when a test host is killed.
         var dir = Path.Combine(OwnProcesses.Root, "orphan-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
+        // Marked by a host that is gone (a pid no process has: the kernel's pid_max is at most 2^22).
+        File.WriteAllText(Path.Combine(dir, "owner"), "9999999");
         var port = FreePort();
         using (var shell = Process.Start("sh", ["-c", $"redis-server --port {port} --bind 127.0.0.1 --dir '{dir}' --save '' > /dev/null 2>&1 &"]))
         {

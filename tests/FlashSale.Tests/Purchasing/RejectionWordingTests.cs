@@ -12,9 +12,9 @@ public sealed class RejectionWordingTests
         Assert.Equal(detail, PurchaseOutcome.Rejected.QuantityOutOfRange(limit).Detail);
 
     [Theory]
-    [InlineData("180", "USD", "The price is now 180.00 USD; nothing was bought.")]
-    [InlineData("1234.5", "EUR", "The price is now 1,234.50 EUR; nothing was bought.")]
-    [InlineData("5000", "JPY", "The price is now 5,000 JPY; nothing was bought.")]
+    [InlineData("180", "USD", "The price is now 180.00 USD.")]
+    [InlineData("1234.5", "EUR", "The price is now 1,234.50 EUR.")]
+    [InlineData("5000", "JPY", "The price is now 5,000 JPY.")]
     public void APriceChanged_SaysThePriceNow_InTheCurrencysDecimals(string price, string currency, string detail)
     {
         var rejected = PurchaseOutcome.Rejected.PriceChanged(decimal.Parse(price, System.Globalization.CultureInfo.InvariantCulture), currency);

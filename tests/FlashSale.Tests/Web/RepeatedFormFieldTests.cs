@@ -70,6 +70,19 @@ public sealed class RepeatedFormFieldTests() : AdminAppTest(new TestApp())
         using var sales = await Admin.GetAsync("/api/v1/admin/sales?limit=1000");
         Assert.DoesNotContain(sku, await sales.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
+        // Percent-encoded, the same byte is refused too (the reader kept it as the text "%FF").
+        using (var encoded = await browser.SubmitRawAsync("/admin/sales/new", "/admin/sales", Ascii(fields + "&productName=Lamp%FF")))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, encoded.StatusCode);
+        }
+
+        // U+FFFD as text (EF BF BD) is taken, as the API takes it: an edit form re-posting such a name must save.
+        var other = "REPLACEMENT-" + Guid.NewGuid().ToString("N")[..8];
+        using (var text = await browser.SubmitRawAsync("/admin/sales/new", "/admin/sales", Ascii(fields.Replace(sku, other) + "&productName=Lamp%EF%BF%BD")))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, text.StatusCode);
+        }
+
         // The same form in UTF-8 (é as C3 A9) makes the sale: the refusal was the bytes.
         using var utf8 = await browser.SubmitRawAsync("/admin/sales/new", "/admin/sales", [.. Ascii(fields + "&productName=Lamp"), 0xC3, 0xA9]);
         Assert.Equal(HttpStatusCode.Redirect, utf8.StatusCode);

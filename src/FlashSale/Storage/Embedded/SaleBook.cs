@@ -81,6 +81,11 @@ internal sealed class SaleBook(Sale sale, int remaining)
                 : new BookDecision.Replay(entry);
         }
 
+        if (now < sale.StartsAt && sale.StartsAt >= sale.EndsAt)
+        {
+            return new BookDecision.Final(PurchaseOutcome.BeingChanged);
+        }
+
         if (now < sale.StartsAt)
         {
             return new BookDecision.Final(PurchaseOutcome.Rejected.NotStarted(sale.StartsAt));

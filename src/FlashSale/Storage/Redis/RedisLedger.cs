@@ -222,7 +222,10 @@ public sealed partial class RedisLedger(
             case "price_changed":
                 return PurchaseOutcome.Rejected.PriceChanged(LedgerValues.ParsePrice(reply[1]), reply[2]);
             case "not_started":
-                return PurchaseOutcome.Rejected.NotStarted(FromMs(reply[1]));
+                // Held shut while the shop changes the sale (starts = ends, SaleCommands.UpdateAsync): a moment, not a start.
+                return reply.Length > 2 && reply[1] == reply[2]
+                    ? PurchaseOutcome.BeingChanged
+                    : PurchaseOutcome.Rejected.NotStarted(FromMs(reply[1]));
             case "ended":
                 return PurchaseOutcome.Rejected.Ended(FromMs(reply[1]));
             case "limit_reached":

@@ -1,11 +1,10 @@
 import { flash } from "./flash.js";
 
-// An amount as the server writes it (Common/Money.Text): grouped, the currency's decimals, its code after it.
-function money(amount, currency) {
-  var digits = 2;
-  try {
-    digits = new Intl.NumberFormat("en-US", { style: "currency", currency: currency }).resolvedOptions().maximumFractionDigits;
-  } catch (e) { /* an unknown code: two */ }
+// An amount as the server writes it (Common/Money.Text): grouped, the currency's ISO 4217 decimals from the form's
+// data-minor-units (the ones that are not two), its code after it. Not the browser's currency data, which disagrees
+// for many (HUF, IDR, IQD…): the page then showed a rounded price beside the exact one it would buy at.
+function money(amount, currency, notTwo) {
+  var digits = Object.prototype.hasOwnProperty.call(notTwo, currency) ? notTwo[currency] : 2;
   return amount.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }) + " " + currency;
 }
 
@@ -72,7 +71,9 @@ export function enableBuy(sale) {
     priceField.value = String(amount);
     currencyField.value = currency;
     var shown = sale.root.querySelector('[data-role="price"]');
-    if (shown) { shown.textContent = money(amount, currency); }
+    var notTwo = {};
+    try { notTwo = JSON.parse(form.getAttribute("data-minor-units") || "{}"); } catch (e) { /* none: two */ }
+    if (shown) { shown.textContent = money(amount, currency, notTwo); }
   }
   // While a key is kept (its purchase may have gone through), its quantity is kept too and the field is locked: the
   // same key with another quantity is refused (422), and a fresh key then would buy a second time.

@@ -30,7 +30,8 @@ end
 
 local now = tonumber(ARGV[4])
 if now < tonumber(meta[3]) then
-  return {'not_started', meta[3]}
+  -- The end too: a window held shut while the shop changes the sale (starts = ends) is told apart (RedisLedger.cs).
+  return {'not_started', meta[3], meta[4]}
 end
 if now >= tonumber(meta[4]) then
   return {'ended', meta[4]}
