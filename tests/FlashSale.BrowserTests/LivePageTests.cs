@@ -271,6 +271,41 @@ public sealed class LivePageTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(page.Locator(".product [data-role=bar]")).ToHaveAttributeAsync("max", "3");
     }
 
+    /// <summary>
+    /// A sale repriced before its first order: its page and its card show the new price without a reload, and the buy
+    /// form then expects it, so the next press buys at the price shown (until 2026-12-07 the page kept the price it was
+    /// drawn with until a purchase was refused price_changed).
+    /// </summary>
+    [Fact]
+    public async Task ARepricedSale_ShowsItsNewPriceWithoutReload_AndBuysAtIt()
+    {
+        var saleId = await CreateSaleAsync(stock: 5);
+        var page = await fixture.NewPageAsync();
+        await Pages.RegisterAsync(page, Pages.NewUsername());
+        await page.RunAndWaitForResponseAsync(() => page.GotoAsync($"/sales/{saleId}"), r => r.Url.EndsWith("/events", StringComparison.Ordinal));
+        var home = await page.Context.NewPageAsync();
+        await home.GotoAsync("/");
+        var price = page.Locator(".product [data-role=price]");
+        var card = Card(home, saleId).Locator("[data-role=price]");
+        await Expect(price).ToHaveTextAsync("10.00 USD");
+        await Expect(card).ToHaveTextAsync("10.00 USD");
+
+        using (var edited = await fixture.Admin.SendAsync(HttpMethod.Patch, $"/api/v1/admin/sales/{saleId}",
+            JsonContent.Create(new { price = 1234.5m, currency = "HUF" })))
+        {
+            await Api.EnsureAsync(edited, HttpStatusCode.OK);
+        }
+
+        await Expect(price).ToHaveTextAsync("1,234.50 HUF", Soon);
+        await Expect(card).ToHaveTextAsync("1,234.50 HUF", Soon);
+
+        await Pages.BuyButton(page).ClickAsync();
+        await Expect(Pages.Flash(page)).ToContainTextAsync("You got it");
+        var order = Assert.Single(await fixture.Admin.AllOrdersAsync(saleId));
+        Assert.Equal(1234.5m, order["unitPrice"]!.GetValue<decimal>());
+        Assert.Equal("HUF", order["currency"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task SixSalePagesOpen_TheHiddenOnesLetTheirStreamsGo_SoASeventhPageLoadsAndBuys()
     {

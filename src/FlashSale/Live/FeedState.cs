@@ -50,7 +50,9 @@ public sealed class FeedState
 
 /// <summary>
 /// The payload of <c>snapshot</c> and <c>stock</c> events. The limit per buyer too: it may change before the start, while
-/// buyers wait on the sale's page, and until 2026-12-06 their pages kept the limit they were drawn with.
+/// buyers wait on the sale's page, and until 2026-12-06 their pages kept the limit they were drawn with. The price and
+/// currency likewise (until the first order): until 2026-12-07 a page learned of a reprice only when a purchase was
+/// refused <c>price_changed</c>.
 /// </summary>
 public sealed record LiveStock(
     Guid SaleId,
@@ -58,6 +60,8 @@ public sealed record LiveStock(
     int RemainingStock,
     int Sold,
     int PerUserLimit,
+    decimal Price,
+    string Currency,
     SaleStatus Status,
     DateTimeOffset StartsAt,
     DateTimeOffset EndsAt,

@@ -212,7 +212,7 @@ internal sealed partial class SaleFeed
         _sale = sale;
         var stock = await _ledger.GetStockAsync(sale, stop);
         var now = _clock.GetUtcNow();
-        var live = new LiveStock(sale.Id, stock.TotalStock, stock.Remaining, stock.Sold, sale.PerUserLimit,
+        var live = new LiveStock(sale.Id, stock.TotalStock, stock.Remaining, stock.Sold, sale.PerUserLimit, sale.Price, sale.Currency,
             sale.StatusAt(now, stock.Remaining), sale.StartsAt, sale.EndsAt, now);
         if (Current is null || !Current.SameAs(live))
         {

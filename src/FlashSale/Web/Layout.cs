@@ -56,7 +56,7 @@ public static class Layout
               {context.RequestServices.GetRequiredService<ScriptModules>().Head}
               {head ?? Html.Empty}
             </head>
-            <body>
+            <body data-minor-units="{Money.MinorUnitsNotTwoJson}">
               <a class="skip" href="#main">Skip to content</a>
               <header class="top">
                 <a class="brand" href="/"><span aria-hidden="true">⚡</span> FlashSale</a>

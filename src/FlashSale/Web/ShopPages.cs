@@ -101,7 +101,7 @@ public static class ShopPages
                 <span class="card-body">
                   <span class="badge {Format.StatusCode(status)}" data-role="status">{Format.Status(status)}</span>
                   <span class="card-title">{sale.ProductName}</span>
-                  <span class="price">{Format.Money(sale.Price, sale.Currency)}</span>
+                  <span class="price" data-role="price">{Format.Money(sale.Price, sale.Currency)}</span>
                   <span class="countdown" data-role="countdown">{Format.Countdown(sale, now)}</span>
                   {StockBar(sale.Id, stock)}
                 </span>
@@ -198,7 +198,7 @@ public static class ShopPages
             """);
         var why = BuyButtonLabels.Why(status, held, sale.PerUserLimit);
         return H($"""
-            <form method="post" action="/sales/{sale.Id}/buy" class="buy" data-role="buy" data-held="{held}" data-limit="{sale.PerUserLimit}" data-minor-units="{Money.MinorUnitsNotTwoJson}"{messages}{BuyButtonLabels.Attributes()}>
+            <form method="post" action="/sales/{sale.Id}/buy" class="buy" data-role="buy" data-held="{held}" data-limit="{sale.PerUserLimit}"{messages}{BuyButtonLabels.Attributes()}>
               {Layout.Antiforgery(context)}
               <input type="hidden" name="key" value="{Guid.NewGuid():N}">
               <input type="hidden" name="expectedUnitPrice" value="{sale.Price.ToString(System.Globalization.CultureInfo.InvariantCulture)}">

@@ -1,13 +1,5 @@
 import { flash } from "./flash.js";
 
-// An amount as the server writes it (Common/Money.Text): grouped, the currency's ISO 4217 decimals from the form's
-// data-minor-units (the ones that are not two), its code after it. Not the browser's currency data, which disagrees
-// for many (HUF, IDR, IQD…): the page then showed a rounded price beside the exact one it would buy at.
-function money(amount, currency, notTwo) {
-  var digits = Object.prototype.hasOwnProperty.call(notTwo, currency) ? notTwo[currency] : 2;
-  return amount.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }) + " " + currency;
-}
-
 function newKey() {
   var bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);
@@ -65,16 +57,6 @@ export function enableBuy(sale) {
     }
     return body;
   }
-  // A price_changed: the price the ledger holds now, shown, and expected by the next press (the buyer has seen it).
-  function priceIs(amount, currency) {
-    if (!priceField || !currencyField) { return; }
-    priceField.value = String(amount);
-    currencyField.value = currency;
-    var shown = sale.root.querySelector('[data-role="price"]');
-    var notTwo = {};
-    try { notTwo = JSON.parse(form.getAttribute("data-minor-units") || "{}"); } catch (e) { /* none: two */ }
-    if (shown) { shown.textContent = money(amount, currency, notTwo); }
-  }
   // While a key is kept (its purchase may have gone through), its quantity is kept too and the field is locked: the
   // same key with another quantity is refused (422), and a fresh key then would buy a second time.
   var pending = null;
@@ -121,7 +103,7 @@ export function enableBuy(sale) {
           // purchase made elsewhere (another tab, the API); a limit_reached without it holds the limit.
           var holds = heldOf(body);
           if (holds) { form.dataset.held = holds[0]; sale.limitIs(holds[1]); } else if (told[0] === "limit_reached") { form.dataset.held = form.dataset.limit; }
-          if (told[0] === "price_changed" && typeof body.unitPrice === "number" && typeof body.currency === "string") { priceIs(body.unitPrice, body.currency); }
+          if (told[0] === "price_changed" && typeof body.unitPrice === "number" && typeof body.currency === "string") { sale.priceIs(body.unitPrice, body.currency); }
           message(told[0], told[1]);
           if (told[0] === "sale_not_found") { sale.remove(); }
         }

@@ -12,6 +12,18 @@ export function duration(ms) {
 
 export function number(n) { return n.toLocaleString("en-US"); }
 
+// An amount as the server writes it (Common/Money.Text): grouped, the currency's ISO 4217 decimals (the page's
+// data-minor-units lists the currencies that do not have two), its code after it. Not the browser's currency data,
+// which disagrees for many (HUF, IDR, IQD…): a page wrote 1,234.50 HUF as "1,235 HUF" (a review, 2026-12-07).
+var minorUnits = null;
+export function money(amount, currency) {
+  if (minorUnits === null) {
+    try { minorUnits = JSON.parse(document.body.getAttribute("data-minor-units") || "{}"); } catch (e) { minorUnits = {}; }
+  }
+  var digits = Object.prototype.hasOwnProperty.call(minorUnits, currency) ? minorUnits[currency] : 2;
+  return amount.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }) + " " + currency;
+}
+
 // Sold of the stock in %, rounded down to one decimal as the server writes it (Format.Percent): 100 only when sold out.
 export function percent(sold, total) { return total > 0 ? Math.floor(sold * 1000 / total) / 10 : 0; }
 

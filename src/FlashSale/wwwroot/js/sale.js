@@ -4,7 +4,7 @@
 import { serverNow, syncClock } from "./clock.js";
 import { action, count, part } from "./dom.js";
 import { flash, keepFocus } from "./flash.js";
-import { duration, number, percent, utc } from "./format.js";
+import { duration, money, number, percent, utc } from "./format.js";
 import { lookup } from "./sale-lookup.js";
 
 var labels = { upcoming: "Upcoming", active: "On sale", sold_out: "Sold out", ended: "Ended" };
@@ -122,12 +122,26 @@ Sale.prototype.apply = function (data) {
   if (opens) { opens.textContent = utc(this.startsAt); }
   if (closes) { closes.textContent = utc(this.endsAt); }
   if (typeof data.perUserLimit === "number") { this.limitIs(data.perUserLimit); }
+  if (typeof data.price === "number" && typeof data.currency === "string") { this.priceIs(data.price, data.currency); }
   var cancelled = typeof data.sold === "number" && this.sold !== null && data.sold < this.sold;
   var moved = typeof data.sold === "number" && this.sold !== null && data.sold !== this.sold;
   if (typeof data.sold === "number") { this.sold = data.sold; }
   this.render();
   if (cancelled) { this.refreshHeld(); }
   if (moved && this.moved) { this.moved(); }
+};
+
+// The price as the server has it now (the feed's and the list's price and currency; a price_changed's unitPrice): shown,
+// and what the buy form expects, so a press buys at the price the page shows and no other (docs/web.md).
+Sale.prototype.priceIs = function (amount, currency) {
+  var shown = part(this.root, "price");
+  if (shown) { shown.textContent = money(amount, currency); }
+  var form = this.form;
+  var price = form && form.elements.namedItem("expectedUnitPrice"), code = form && form.elements.namedItem("expectedCurrency");
+  if (price && code) {
+    price.value = String(amount);
+    code.value = currency;
+  }
 };
 
 // The admin's figures of a state: units sold of the total, the sell-through, and the record's figures (revenue, orders)
