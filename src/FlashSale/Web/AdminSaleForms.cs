@@ -227,6 +227,9 @@ public static class AdminSaleForms
                 """);
         }
 
+        // Text with a decimal keypad, not type=number: a browser empties a number field it cannot read ("12,50"), so the
+        // admin read "Price is required" under an empty field instead of what was wrong with what they typed.
+        var price = Field("price", "Price", v.Price, "text", " inputmode=\"decimal\" required");
         var action = id is null ? "/admin/sales" : $"/admin/sales/{id}/edit";
         return H($"""
             <p><a href="/admin">← Dashboard</a></p>
@@ -237,7 +240,7 @@ public static class AdminSaleForms
               {(id is null ? Field("sku", "SKU", v.Sku, extra: " required maxlength=\"64\"") : H($"""<input type="hidden" name="sku" value="{v.Sku ?? ""}">"""))}
               {Field("productName", "Product name", v.ProductName, extra: " required maxlength=\"200\"")}
               {Description(v.Description, errors.TryGetValue("description", out var descriptionError) ? string.Join(" ", descriptionError) : null, state.Fixes("description"), first == "description")}
-              {Field("price", "Price", v.Price, "number", " step=\"0.01\" min=\"0\" required")}
+              {price}
               {Field("currency", "Currency", v.Currency, extra: " maxlength=\"3\" pattern=\"[A-Z]{3}\"")}
               {Field("totalStock", "Stock", v.TotalStock, "number", " min=\"1\" required")}
               {Field("perUserLimit", "Limit per buyer", v.PerUserLimit, "number", " min=\"1\" max=\"1000\"")}
