@@ -251,10 +251,7 @@ public sealed class LivePageTests(BrowserFixture fixture) : IAsyncLifetime
     public async Task AStockChangedBeforeTheStart_TheStockLineReadsTheNewTotal_WithoutReload()
     {
         var saleId = (await fixture.Admin.CreateSaleAsync(5, startsAt: DateTimeOffset.UtcNow.AddHours(1), endsAt: DateTimeOffset.UtcNow.AddHours(3)))["id"]!.GetValue<string>();
-        var page = await fixture.NewPageAsync();
-        await page.RunAndWaitForResponseAsync(() => page.GotoAsync($"/sales/{saleId}"), r => r.Url.EndsWith("/events", StringComparison.Ordinal));
-        var home = await page.Context.NewPageAsync();
-        await home.GotoAsync("/");
+        var (page, home) = await SaleAndHomeAsync(saleId, registered: false);
         var line = page.Locator(".product [data-role=left]");
         var card = Card(home, saleId).Locator("[data-role=left]");
         await Expect(line).ToHaveTextAsync("5 of 5 left");
@@ -280,11 +277,7 @@ public sealed class LivePageTests(BrowserFixture fixture) : IAsyncLifetime
     public async Task ARepricedSale_ShowsItsNewPriceWithoutReload_AndBuysAtIt()
     {
         var saleId = await CreateSaleAsync(stock: 5);
-        var page = await fixture.NewPageAsync();
-        await Pages.RegisterAsync(page, Pages.NewUsername());
-        await page.RunAndWaitForResponseAsync(() => page.GotoAsync($"/sales/{saleId}"), r => r.Url.EndsWith("/events", StringComparison.Ordinal));
-        var home = await page.Context.NewPageAsync();
-        await home.GotoAsync("/");
+        var (page, home) = await SaleAndHomeAsync(saleId, registered: true);
         var price = page.Locator(".product [data-role=price]");
         var card = Card(home, saleId).Locator("[data-role=price]");
         await Expect(price).ToHaveTextAsync("10.00 USD");
@@ -338,6 +331,21 @@ public sealed class LivePageTests(BrowserFixture fixture) : IAsyncLifetime
 
         await Pages.SetHiddenAsync(back, false);
         await Expect(Pages.Remaining(back)).ToHaveTextAsync("4", Soon);
+    }
+
+    /// <summary>A sale's page, following its live feed, and the home page beside it in the same browser.</summary>
+    private async Task<(IPage Page, IPage Home)> SaleAndHomeAsync(string saleId, bool registered)
+    {
+        var page = await fixture.NewPageAsync();
+        if (registered)
+        {
+            await Pages.RegisterAsync(page, Pages.NewUsername());
+        }
+
+        await page.RunAndWaitForResponseAsync(() => page.GotoAsync($"/sales/{saleId}"), r => r.Url.EndsWith("/events", StringComparison.Ordinal));
+        var home = await page.Context.NewPageAsync();
+        await home.GotoAsync("/");
+        return (page, home);
     }
 
     private async Task<string> CreateSaleAsync(int stock) =>

@@ -19,7 +19,7 @@ public static class PurchaseResults
     };
 
     /// <summary>A 503 that cannot say whether anything was bought; without it, a purchase's 503 bought nothing (docs/api.md).</summary>
-    private static readonly IDictionary<string, object?> OutcomeUnknown = new Dictionary<string, object?> { ["outcomeUnknown"] = true };
+    internal static readonly IDictionary<string, object?> OutcomeUnknown = new Dictionary<string, object?> { ["outcomeUnknown"] = true };
 
     private static ProblemHttpResult Rejected(PurchaseOutcome.Rejected rejected) => rejected.Reason switch
     {

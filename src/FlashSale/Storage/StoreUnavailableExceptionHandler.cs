@@ -32,7 +32,7 @@ public sealed partial class StoreUnavailableExceptionHandler(ILogger<StoreUnavai
         var metadata = endpoint?.Metadata.GetMetadata<StoreFailureMetadata>();
         if (metadata?.Keyed is { } keyed && await keyed(httpContext))
         {
-            await ApiProblem.Unavailable(httpContext, ApiDocs.KeyedPurchaseNotDecided, RetryAfterSeconds, OutcomeUnknown).ExecuteAsync(httpContext);
+            await ApiProblem.Unavailable(httpContext, ApiDocs.KeyedPurchaseNotDecided, RetryAfterSeconds, Purchasing.PurchaseResults.OutcomeUnknown).ExecuteAsync(httpContext);
             return true;
         }
 
@@ -40,8 +40,6 @@ public sealed partial class StoreUnavailableExceptionHandler(ILogger<StoreUnavai
         await ApiProblem.Unavailable(httpContext, detail, RetryAfterSeconds).ExecuteAsync(httpContext);
         return true;
     }
-
-    private static readonly IDictionary<string, object?> OutcomeUnknown = new Dictionary<string, object?> { ["outcomeUnknown"] = true };
 
     /// <summary>True for failures of reaching a store; false for everything the code or the data caused.</summary>
     public static bool IsStoreUnavailable(Exception exception) => exception switch

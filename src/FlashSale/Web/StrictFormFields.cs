@@ -89,45 +89,24 @@ public static class StrictFormFields
         body.Position = 0;
         var found = new List<string>();
         var all = copy.ToArray();
-        foreach (var range in all.AsSpan().Split((byte)'&'))
+        foreach (var pair in all.AsSpan().Split((byte)'&'))
         {
-            var pair = all.AsSpan(range);
-            var equals = pair.IndexOf((byte)'=');
-            var value = equals < 0 ? [] : Decode(pair[(equals + 1)..]);
+            var equals = all.AsSpan(pair).IndexOf((byte)'=');
+            var (start, length) = pair.GetOffsetAndLength(all.Length);
+            var value = equals < 0 ? [] : Decode(all, (start + equals + 1)..(start + length));
             if (!Utf8.IsValid(value))
             {
-                found.Add(Encoding.UTF8.GetString(Decode(equals < 0 ? pair : pair[..equals])));
+                found.Add(Encoding.UTF8.GetString(Decode(all, equals < 0 ? pair : start..(start + equals))));
             }
         }
 
         return found;
     }
 
-    /// <summary>application/x-www-form-urlencoded to bytes: '+' a space, %XX a byte, the rest as it is.</summary>
-    private static byte[] Decode(ReadOnlySpan<byte> encoded)
+    private static byte[] Decode(byte[] body, Range range)
     {
-        var bytes = new List<byte>(encoded.Length);
-        for (var i = 0; i < encoded.Length; i++)
-        {
-            if (encoded[i] == '+')
-            {
-                bytes.Add((byte)' ');
-            }
-            else if (encoded[i] == '%' && i + 2 < encoded.Length && IsHex(encoded[i + 1]) && IsHex(encoded[i + 2]))
-            {
-                bytes.Add((byte)((Hex(encoded[i + 1]) << 4) | Hex(encoded[i + 2])));
-                i += 2;
-            }
-            else
-            {
-                bytes.Add(encoded[i]);
-            }
-        }
-
-        return [.. bytes];
+        var (offset, length) = range.GetOffsetAndLength(body.Length);
+        // '+' a space, %XX a byte, the rest as it is: the form encoding, decoded to bytes and not to text.
+        return System.Net.WebUtility.UrlDecodeToBytes(body, offset, length) ?? [];
     }
-
-    private static bool IsHex(byte b) => b is >= (byte)'0' and <= (byte)'9' or >= (byte)'a' and <= (byte)'f' or >= (byte)'A' and <= (byte)'F';
-
-    private static int Hex(byte b) => b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10;
 }

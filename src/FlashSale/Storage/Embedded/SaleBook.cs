@@ -81,14 +81,12 @@ internal sealed class SaleBook(Sale sale, int remaining)
                 : new BookDecision.Replay(entry);
         }
 
-        if (now < sale.StartsAt && sale.StartsAt >= sale.EndsAt)
-        {
-            return new BookDecision.Final(PurchaseOutcome.BeingChanged);
-        }
-
         if (now < sale.StartsAt)
         {
-            return new BookDecision.Final(PurchaseOutcome.Rejected.NotStarted(sale.StartsAt));
+            // A window shut (starts = ends) is the shop changing the sale (SaleCommands.UpdateAsync): a moment, not a start.
+            return new BookDecision.Final(sale.StartsAt >= sale.EndsAt
+                ? PurchaseOutcome.BeingChanged
+                : PurchaseOutcome.Rejected.NotStarted(sale.StartsAt));
         }
 
         if (now >= sale.EndsAt)
