@@ -38,13 +38,15 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    public async Task<IPage> NewPageAsync(bool javaScript = true, int width = 1280, int height = 900)
+    /// <summary>A page in a context of its own; its time zone UTC unless a test is about another, whatever the machine's.</summary>
+    public async Task<IPage> NewPageAsync(bool javaScript = true, int width = 1280, int height = 900, string timeZone = "UTC")
     {
         var context = await Browser.NewContextAsync(new()
         {
             BaseURL = BaseAddress.ToString(),
             JavaScriptEnabled = javaScript,
             ViewportSize = new() { Width = width, Height = height },
+            TimezoneId = timeZone,
         });
         // Generous: the machine is shared; the assertions that are about time say so themselves.
         context.SetDefaultTimeout(30_000);

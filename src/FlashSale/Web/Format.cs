@@ -45,6 +45,18 @@ public static class Format
     /// </summary>
     public static string UtcSeconds(DateTimeOffset at) => at.UtcDateTime.ToString("d MMM yyyy, HH:mm:ss 'UTC'", Culture);
 
+    /// <summary>
+    /// A time shown to a buyer: written in UTC (<see cref="Utc"/>, or <see cref="UtcSeconds"/> with
+    /// <paramref name="seconds"/>), shown in the buyer's own time zone once the page's script runs (local-time.js), the UTC
+    /// then its title. <paramref name="role"/> names it for the script that moves it (a sale's window, sale.js).
+    /// </summary>
+    public static Html LocalTime(DateTimeOffset at, bool seconds = false, string? role = null)
+    {
+        var named = role is null ? Html.Empty : Html.H($" data-role=\"{role}\"");
+        var text = seconds ? UtcSeconds(at) : Utc(at);
+        return Html.H($"""<time{named} data-local="{(seconds ? "seconds" : "minutes")}" datetime="{Iso(at)}">{text}</time>""");
+    }
+
     /// <summary>The time of day, to the second: "16:20:05 UTC", for a figure read just now.</summary>
     public static string Clock(DateTimeOffset at) => at.UtcDateTime.ToString("HH:mm:ss 'UTC'", Culture);
 

@@ -27,7 +27,7 @@ public static class OrderPages
               <td data-label="Product"><a href="/sales/{o.SaleId}">{names.GetValueOrDefault(o.SaleId, "(removed sale)")}</a></td>
               <td data-label="Quantity" class="num">{o.Quantity}</td>
               <td data-label="Total" class="num">{Format.Money(o.Total, o.Currency)}</td>
-              <td data-label="Bought"><time datetime="{Format.Iso(o.PurchasedAt)}">{Format.UtcSeconds(o.PurchasedAt)}</time></td>
+              <td data-label="Bought">{Format.LocalTime(o.PurchasedAt, seconds: true)}</td>
               <td data-label="Status"><span class="badge {o.Status.ToString().ToLowerInvariant()}">{o.Status.ToString()}</span></td>
               <td data-label="Order" class="mono small">{o.Id.ToString("D")}</td>
             </tr>

@@ -151,7 +151,7 @@ public static class ShopPages
                 <p><span class="badge {Format.StatusCode(status)}" data-role="status">{Format.Status(status)}</span>
                    <span class="countdown" data-role="countdown" role="timer" aria-live="off">{Format.Countdown(sale, now)}</span>
                    {Layout.LiveStatus}</p>
-                <p class="muted small">Opens <span data-role="opens">{Format.Utc(sale.StartsAt)}</span> · closes <span data-role="closes">{Format.Utc(sale.EndsAt)}</span> · limit <span data-role="limit">{sale.PerUserLimit}</span> per buyer</p>
+                <p class="muted small">Opens {Format.LocalTime(sale.StartsAt, role: "opens")} · closes {Format.LocalTime(sale.EndsAt, role: "closes")} · limit <span data-role="limit">{sale.PerUserLimit}</span> per buyer</p>
                 {StockBar(sale.Id, stock)}
                 <p class="sr-only" aria-live="polite" data-role="announce"></p>
                 {BuyForm(context, sale, status, held, stock.Remaining)}

@@ -12,10 +12,12 @@ import { forgetPostedMessage } from "./flash.js";
 import { refresh } from "./dashboard.js";
 import { poll } from "./list-poll.js";
 import { listen } from "./live-stream.js";
+import { localTimes } from "./local-time.js";
 import { Sale } from "./sale.js";
 
 function start() {
   forgetPostedMessage();
+  localTimes(document);
   var roots = document.querySelectorAll("[data-starts-at]");
   var list = document.querySelector("[data-poll]");
   if (roots.length === 0 && !list) { return; }

@@ -29,10 +29,27 @@ export function percent(sold, total) { return total > 0 ? Math.floor(sold * 1000
 
 var months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-// As the server writes a time (Format.Utc): "6 Dec 2026, 05:58 UTC".
-export function utc(ms) {
+function two(n) { return (n < 10 ? "0" : "") + n; }
+
+// As the server writes a time (Format.Utc, Format.UtcSeconds): "6 Dec 2026, 05:58 UTC", "6 Dec 2026, 05:58:03 UTC".
+export function utc(ms, seconds) {
   var d = new Date(ms);
-  function two(n) { return (n < 10 ? "0" : "") + n; }
   return d.getUTCDate() + " " + months[d.getUTCMonth()] + " " + d.getUTCFullYear() + ", "
-    + two(d.getUTCHours()) + ":" + two(d.getUTCMinutes()) + " UTC";
+    + two(d.getUTCHours()) + ":" + two(d.getUTCMinutes()) + (seconds ? ":" + two(d.getUTCSeconds()) : "") + " UTC";
+}
+
+// The same in this browser's time zone, named as the browser names it: "6 Dec 2026, 06:58 CET", "… 00:58 GMT-5"; in UTC
+// exactly what utc() writes. The fields from Intl, the month from the list above: Intl's en-GB writes September "Sept".
+var zoned = null;
+export function local(ms, seconds) {
+  try {
+    zoned = zoned || new Intl.DateTimeFormat("en-GB", { year: "numeric", month: "numeric", day: "numeric", hour: "2-digit",
+      minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZoneName: "short" });
+    var f = {};
+    zoned.formatToParts(new Date(ms)).forEach(function (p) { f[p.type] = p.value; });
+    return parseInt(f.day, 10) + " " + months[parseInt(f.month, 10) - 1] + " " + f.year + ", " + f.hour + ":" + f.minute
+      + (seconds ? ":" + f.second : "") + " " + f.timeZoneName;
+  } catch (e) {
+    return utc(ms, seconds); // no time zone data: the server's UTC, as drawn
+  }
 }

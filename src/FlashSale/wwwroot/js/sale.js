@@ -4,7 +4,8 @@
 import { serverNow, syncClock } from "./clock.js";
 import { action, count, part } from "./dom.js";
 import { flash, keepFocus } from "./flash.js";
-import { duration, money, number, percent, utc } from "./format.js";
+import { duration, money, number, percent } from "./format.js";
+import { showLocal } from "./local-time.js";
 import { lookup } from "./sale-lookup.js";
 
 var labels = { upcoming: "Upcoming", active: "On sale", sold_out: "Sold out", ended: "Ended" };
@@ -119,8 +120,8 @@ Sale.prototype.apply = function (data) {
   this.figures(data);
   // The window as the server has it now: an early end or a changed window moves these too, not only the countdown.
   var opens = part(this.root, "opens"), closes = part(this.root, "closes");
-  if (opens) { opens.textContent = utc(this.startsAt); }
-  if (closes) { closes.textContent = utc(this.endsAt); }
+  if (opens) { showLocal(opens, this.startsAt); }
+  if (closes) { showLocal(closes, this.endsAt); }
   if (typeof data.perUserLimit === "number") { this.limitIs(data.perUserLimit); }
   if (typeof data.price === "number" && typeof data.currency === "string") { this.priceIs(data.price, data.currency); }
   var cancelled = typeof data.sold === "number" && this.sold !== null && data.sold < this.sold;
