@@ -47,13 +47,19 @@ internal sealed class CachingTokenHandler : JsonWebTokenHandler
 
     private readonly ITokenRevocationCheck? _revocation;
     private readonly TokenIssuers? _issuers;
+    private readonly TimeProvider _clock;
 
     /// <param name="revocation">Asked once per full validation of an otherwise valid token; none in unit tests.</param>
     /// <param name="issuers">Holds each issuer to its own audience and key and maps an external provider's identities; none in unit tests.</param>
-    public CachingTokenHandler(ITokenRevocationCheck? revocation = null, TokenIssuers? issuers = null)
+    /// <param name="clock">
+    /// The clock a remembered token's expiry is read by: the system's, as the validation's; a unit test gives both the
+    /// same fake one (its parameters' <c>LifetimeValidator</c>).
+    /// </param>
+    public CachingTokenHandler(ITokenRevocationCheck? revocation = null, TokenIssuers? issuers = null, TimeProvider? clock = null)
     {
         _revocation = revocation;
         _issuers = issuers;
+        _clock = clock ?? TimeProvider.System;
         MapInboundClaims = false;
         _bySpan = _valid.GetAlternateLookup<ReadOnlySpan<char>>();
     }
@@ -92,7 +98,7 @@ internal sealed class CachingTokenHandler : JsonWebTokenHandler
         properties = null;
         if (authorization is null || !authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase)
             || !_bySpan.TryGetValue(authorization.AsSpan(BearerPrefix.Length).Trim(), out var known)
-            || DateTime.UtcNow >= known.Until)
+            || _clock.GetUtcNow().UtcDateTime >= known.Until)
         {
             return false;
         }
@@ -105,7 +111,7 @@ internal sealed class CachingTokenHandler : JsonWebTokenHandler
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
         // The validator checks lifetimes against the system clock, so the cache does too.
-        var now = DateTime.UtcNow;
+        var now = _clock.GetUtcNow().UtcDateTime;
         if (token is not null && _valid.TryGetValue(token, out var known))
         {
             if (now < known.Until)

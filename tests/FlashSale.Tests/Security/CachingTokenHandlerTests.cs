@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using FlashSale.Accounts;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -13,7 +14,11 @@ namespace FlashSale.Tests.Security;
 public sealed class CachingTokenHandlerTests
 {
     private readonly SymmetricSecurityKey _key = new(RandomNumberGenerator.GetBytes(32));
-    private readonly CachingTokenHandler _handler = new();
+    // The handler and the validation on one fake clock: a token's expiry is reached by advancing it, not by waiting.
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+    private readonly CachingTokenHandler _handler;
+
+    public CachingTokenHandlerTests() => _handler = new(clock: _clock);
 
     private TokenValidationParameters Parameters => new()
     {
@@ -23,6 +28,8 @@ public sealed class CachingTokenHandlerTests
         ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
         ClockSkew = TimeSpan.Zero,
         RequireExpirationTime = true,
+        // The lifetime on the fake clock too (the validator reads the system's).
+        LifetimeValidator = (notBefore, expires, _, _) => notBefore <= _clock.GetUtcNow().UtcDateTime && _clock.GetUtcNow().UtcDateTime < expires,
     };
 
     [Fact]
@@ -78,7 +85,7 @@ public sealed class CachingTokenHandlerTests
         var token = Issue(TimeSpan.FromSeconds(2));
         Assert.True((await _handler.ValidateTokenAsync(token, Parameters)).IsValid);
 
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        _clock.Advance(TimeSpan.FromSeconds(3));
 
         Assert.False((await _handler.ValidateTokenAsync(token, Parameters)).IsValid);
         Assert.Equal(0, _handler.Count);
@@ -111,7 +118,7 @@ public sealed class CachingTokenHandlerTests
         Assert.True(_handler.TryRecall("Bearer " + token, out var first, out var firstProperties));
         Assert.True(_handler.TryRecall("bearer  " + token + " ", out var second, out var secondProperties));
         Assert.Equal("user-1", first.FindFirst("sub")?.Value);
-        Assert.True(firstProperties.IssuedUtc < DateTimeOffset.UtcNow && firstProperties.ExpiresUtc > DateTimeOffset.UtcNow.AddMinutes(4));
+        Assert.True(firstProperties.IssuedUtc < _clock.GetUtcNow() && firstProperties.ExpiresUtc > _clock.GetUtcNow().AddMinutes(4));
 
         // Each request has its own principal and properties; the identity they share cannot change.
         Assert.NotSame(first, second);
@@ -144,7 +151,7 @@ public sealed class CachingTokenHandlerTests
         Assert.True((await _handler.ValidateTokenAsync(token, Parameters)).IsValid);
         Assert.True(_handler.TryRecall("Bearer " + token, out _, out _));
 
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        _clock.Advance(TimeSpan.FromSeconds(3));
 
         Assert.False(_handler.TryRecall("Bearer " + token, out _, out _));
     }
@@ -243,7 +250,7 @@ public sealed class CachingTokenHandlerTests
 
     private string Issue(TimeSpan lifetime, SymmetricSecurityKey? key = null, string? subject = "user-1")
     {
-        var now = DateTime.UtcNow;
+        var now = _clock.GetUtcNow().UtcDateTime;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = "flashsale",
