@@ -141,6 +141,7 @@ public static class AdminSaleForms
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         bool Changed(string? now, string? before) => !string.Equals(now?.Trim() ?? "", before ?? "", StringComparison.Ordinal);
         var edit = new UpdateSaleRequest(
+            Sku: Changed(form.Sku, was.Sku) ? form.Sku?.Trim() ?? "" : null,
             ProductName: Changed(form.ProductName, was.ProductName) ? form.ProductName?.Trim() ?? "" : null,
             // Posted with CRLF line breaks, kept with LF: an untouched multi-line description is no change.
             Description: Changed(CreateSaleRequest.NormalizeLineBreaks(form.Description), was.Description)
@@ -163,7 +164,7 @@ public static class AdminSaleForms
 
         var state = await SaleEditStates.OfAsync(sale, ledger, clock, ct);
         return Layout.Page(context, Layout.ErrorTitle($"Edit {sale.ProductName}"),
-            SaleForm(context, sale, state.Shown(form with { Sku = sale.Sku }, was), result, state), Flash.Error(result.Message), result.Status);
+            SaleForm(context, sale, state.Shown(form, was), result, state), Flash.Error(result.Message), result.Status);
     }
 
     /// <summary>
@@ -237,7 +238,7 @@ public static class AdminSaleForms
             {When(id is not null, H($"""<p class="muted" id="edit-note">{state.Note()}</p>"""))}
             <form method="post" action="{action}" class="sale-form" novalidate>
               {Layout.Antiforgery(context)}
-              {(id is null ? Field("sku", "SKU", v.Sku, extra: " required maxlength=\"64\"") : H($"""<input type="hidden" name="sku" value="{v.Sku ?? ""}">"""))}
+              {Field("sku", "SKU", v.Sku, extra: " required maxlength=\"64\"")}
               {Field("productName", "Product name", v.ProductName, extra: " required maxlength=\"200\"")}
               {Description(v.Description, errors.TryGetValue("description", out var descriptionError) ? string.Join(" ", descriptionError) : null, state.Fixes("description"), first == "description")}
               {price}

@@ -48,7 +48,7 @@ internal static class SaleEditStates
     public static string Note(this SaleEditState state) => state switch
     {
         SaleEditState.Sold => "This sale has orders: nothing about it can change any more. To stop selling, end it from the dashboard.",
-        SaleEditState.Started => "The sale has started: its stock, limit and window are fixed. The product, price and image can change until its first order.",
-        _ => "Stock, limit and window can change only before the sale starts; the product, price and image only before its first order.",
+        SaleEditState.Started => "The sale has started: its stock, limit and window are fixed. The SKU, product, price and image can change until its first order.",
+        _ => "Stock, limit and window can change only before the sale starts; the SKU, product, price and image only before its first order.",
     };
 }

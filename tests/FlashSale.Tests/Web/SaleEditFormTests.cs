@@ -52,10 +52,32 @@ public sealed partial class SaleEditFormTests() : AdminAppTest(new TestApp())
 
         var page = await EditPageAsync(saleId);
 
-        Assert.Equal(["currency", "description", "endsAt", "imageUrl", "perUserLimit", "price", "productName", "startsAt", "totalStock"],
+        Assert.Equal(["currency", "description", "endsAt", "imageUrl", "perUserLimit", "price", "productName", "sku", "startsAt", "totalStock"],
             ReadOnlyFields(page));
         Assert.DoesNotContain("Save changes", page, StringComparison.Ordinal);
         Assert.Contains("This sale has orders: nothing about it can change any more.", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheSku_CanBeChangedUntilTheFirstOrder_AndATakenOneIsSaidUnderItsField_AsTyped()
+    {
+        var other = await Admin.CreateSaleAsync(5);
+        var saleId = (await Admin.CreateSaleAsync(5)).Id();
+        var browser = await AdminBrowserAsync();
+        var form = Fields(await browser.Http.GetStringAsync($"/admin/sales/{saleId}/edit"));
+
+        // Until 2026-12-07 the edit form had no SKU field: a typo in it could be mended only through the API.
+        form["sku"] = other["sku"]!.GetValue<string>().ToLowerInvariant();
+        using var refused = await browser.SubmitAsync($"/admin/sales/{saleId}/edit", $"/admin/sales/{saleId}/edit", form);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var page = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("SKU is taken.", page, StringComparison.Ordinal);
+        Assert.Equal(form["sku"], Fields(page)["sku"]);
+
+        form["sku"] = "  RENAMED-" + saleId[..8] + " ";
+        using var saved = await browser.SubmitAsync($"/admin/sales/{saleId}/edit", $"/admin/sales/{saleId}/edit", form);
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Equal("RENAMED-" + saleId[..8], (await Admin.GetJsonAsync($"/api/v1/admin/sales/{saleId}"))["sku"]!.GetValue<string>());
     }
 
     private async Task<string> EditPageAsync(string saleId) =>
