@@ -18,22 +18,31 @@ public static class RateLimitingSetup
             // is bound again on its own, where a bad value stops the start naming the setting.
             .Configure<IConfiguration>((o, configuration) =>
             {
+                var defaults = DefaultRules();
                 foreach (var section in configuration.GetSection($"{RateLimitingOptions.Section}:{nameof(RateLimitingOptions.Rules)}").GetChildren())
                 {
-                    // A fresh rule: binding into the one already bound would append its Endpoints a second time.
-                    var rule = new RateLimitRuleOptions();
+                    // A default rule's settings over its defaults (RateLimiting__Rules__per-ip__PermitLimit alone keeps
+                    // per-ip's window and scope), any other over a fresh rule; never into the one already bound, which
+                    // would append its Endpoints a second time. Endpoints set replace the default's, as they would append.
+                    var rule = defaults.GetValueOrDefault(section.Key) ?? new RateLimitRuleOptions();
+                    if (section.GetSection(nameof(RateLimitRuleOptions.Endpoints)).Exists())
+                    {
+                        rule.Endpoints = [];
+                    }
+
                     section.Bind(rule);
                     o.Rules[section.Key] = rule;
                 }
             })
             .PostConfigure(o =>
             {
-                if (o.Rules.Count == 0)
+                // Every default rule the configuration does not name, whatever else it names: until 2026-12-07 they were
+                // added only when it named none, so one rule set without appsettings.json (an environment variable)
+                // left the server without the others, the sign-in throttle among them. A rule is turned off by its
+                // Enabled: false, not by leaving it out.
+                foreach (var (name, rule) in DefaultRules())
                 {
-                    foreach (var (name, rule) in DefaultRules())
-                    {
-                        o.Rules[name] = rule;
-                    }
+                    o.Rules.TryAdd(name, rule);
                 }
             })
             .ValidateOnStart();
@@ -60,6 +69,13 @@ public static class RateLimitingSetup
         ["auth-per-ip"] = new()
         {
             Scope = RateLimitScope.Ip, Endpoints = ["IssueToken", "Register"], PermitLimit = 60, Window = TimeSpan.FromMinutes(1),
+        },
+        // Accounts cost nothing else to make (no e-mail to confirm here): without this, one address made 3,600 buyers an
+        // hour within auth-per-ip, ready days ahead to take a sale's stock one per-user limit at a time (an audit,
+        // 2026-12-07). Thirty an hour still lets a household, an office or a small NAT sign up for a drop.
+        ["register-per-ip"] = new()
+        {
+            Scope = RateLimitScope.Ip, Endpoints = ["Register"], PermitLimit = 30, Window = TimeSpan.FromHours(1),
         },
         ["purchase-per-user"] = new()
         {

@@ -127,6 +127,50 @@ public sealed class RateLimitHttpTests
     }
 
     [Fact]
+    public async Task Registrations_AreLimitedPerAddress_AndSignInsAndOtherAddressesAreNot()
+    {
+        // Until 2026-12-07 only auth-per-ip (60 a minute, shared with sign-ins) counted them: one address made a buyer a
+        // second, and bought a sale's whole stock with them one unit each (an audit).
+        await using var app = new TestApp(settings: new Dictionary<string, string?>
+        {
+            ["RateLimiting:Rules:register-per-ip:PermitLimit"] = "3",
+            ["RateLimiting:Rules:auth-per-ip:PermitLimit"] = "100000",
+            ["RateLimiting:Rules:per-ip:PermitLimit"] = "100000",
+            ["Network:TrustedProxies:0"] = "127.0.0.1",
+            ["Network:TrustedProxies:1"] = "::1",
+        });
+        var api = new Api(app.CreateClient());
+        async Task<HttpResponseMessage> Register(string name, string from) =>
+            await api.SendAsync(HttpMethod.Post, "/api/v1/accounts",
+                System.Net.Http.Json.JsonContent.Create(new { username = name, password = "correct-horse-1" }),
+                r => r.Headers.Add("X-Forwarded-For", from));
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var response = await Register($"bulk-{i}", "203.0.113.7");
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                Assert.Equal("rate_limited", await Api.ReasonAsync(response));
+                Assert.Contains("register-per-ip", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+                Assert.InRange(response.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromMinutes(30), TimeSpan.FromHours(2));
+            }
+        }
+
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.TooManyRequests], statuses);
+        using (var elsewhere = await Register("bulk-elsewhere", "198.51.100.9"))
+        {
+            Assert.Equal(HttpStatusCode.Created, elsewhere.StatusCode);
+        }
+
+        using var signIn = await api.SendAsync(HttpMethod.Post, "/api/v1/auth/token",
+            System.Net.Http.Json.JsonContent.Create(new { username = "bulk-0", password = "correct-horse-1" }),
+            r => r.Headers.Add("X-Forwarded-For", "203.0.113.7"));
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+    }
+
+    [Fact]
     public async Task HealthProbes_AreNotCounted()
     {
         await using var app = PerIpApp(trustedProxies: null);

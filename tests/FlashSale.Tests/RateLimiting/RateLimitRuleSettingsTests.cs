@@ -45,6 +45,45 @@ public sealed class RateLimitRuleSettingsTests
         Assert.Equal(["IssueToken", "Register"], rules["auth-per-ip"].Endpoints);
     }
 
+    [Fact]
+    public void OneRuleSetAlone_KeepsItsOtherDefaults_AndEveryOtherDefaultRule()
+    {
+        // As an environment variable sets it on a server that has no appsettings.json: until 2026-12-07 the other rules,
+        // the sign-in throttle among them, were then left out altogether (an audit: 14 wrong passwords, no 429).
+        using var services = Services(new() { ["RateLimiting:Rules:per-ip:PermitLimit"] = "100000" });
+
+        var rules = services.GetRequiredService<IOptions<RateLimitingOptions>>().Value.Rules;
+
+        Assert.Equal(100_000, rules["per-ip"].PermitLimit);
+        Assert.Equal(TimeSpan.FromMinutes(1), rules["per-ip"].Window);
+        Assert.Equal(RateLimitScope.Ip, rules["per-ip"].Scope);
+        Assert.Equal(RateLimitingSetup.DefaultRules().Keys.Order(), rules.Keys.Order());
+        Assert.Equal(RateLimitScope.Account, rules[RateLimitingSetup.SignInThrottleRule].Scope);
+        Assert.Equal(["Register"], rules["register-per-ip"].Endpoints);
+        Assert.Equal(TimeSpan.FromHours(1), rules["register-per-ip"].Window);
+    }
+
+    [Fact]
+    public void ADefaultRule_IsTurnedOffByEnabledFalse_AndItsEndpointsReplacedNotAppended()
+    {
+        using var services = Services(new()
+        {
+            ["RateLimiting:Rules:register-per-ip:Enabled"] = "false",
+            ["RateLimiting:Rules:auth-per-ip:Endpoints:0"] = "IssueToken",
+            ["RateLimiting:Rules:extra:Endpoints:0"] = "Purchase",
+        });
+
+        var rules = services.GetRequiredService<IOptions<RateLimitingOptions>>().Value.Rules;
+
+        Assert.False(rules["register-per-ip"].Enabled);
+        Assert.Equal(30, rules["register-per-ip"].PermitLimit);
+        Assert.Equal(["IssueToken"], rules["auth-per-ip"].Endpoints);
+        Assert.Equal(TimeSpan.FromMinutes(1), rules["auth-per-ip"].Window);
+        // A rule of its own starts from the plain defaults, not from another's.
+        Assert.Equal(["Purchase"], rules["extra"].Endpoints);
+        Assert.Equal(100, rules["extra"].PermitLimit);
+    }
+
     private static ServiceProvider Services(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
