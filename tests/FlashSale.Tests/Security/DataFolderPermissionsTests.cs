@@ -32,4 +32,35 @@ public sealed class DataFolderPermissionsTests
         Assert.True(Directory.Exists(storage.DataPath));
         Assert.Equal(UnixFileMode.None, File.GetUnixFileMode(storage.DataPath) & GroupOrOthers);
     }
+
+    [Fact]
+    public async Task InAFolderTheOperatorMade_TheDatabasesFilesAreStillItsOwnersOnly_ThoseOfAnEarlierStartToo()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        await using var storage = TestStorage.Create(StorageKind.Embedded);
+        // As `install -d -m 755 /var/lib/flashsale` leaves it, with a database an earlier version left readable to all.
+        Directory.CreateDirectory(storage.DataPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        var database = Path.Combine(storage.DataPath, "flashsale.db");
+        await using (var first = new TestApp(storage: storage))
+        {
+            using var client = first.CreateClient();
+            using var health = await client.GetAsync("/health/ready");
+        }
+
+        File.SetUnixFileMode(database, File.GetUnixFileMode(database) | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        await using var app = new TestApp(storage: storage);
+        var admin = await Api.AsAdminAsync(app.CreateClient());
+        await admin.CreateSaleAsync(stock: 3);
+
+        foreach (var file in new[] { database, database + "-wal", database + "-shm" })
+        {
+            Assert.True(File.Exists(file), file);
+            Assert.Equal(UnixFileMode.None, File.GetUnixFileMode(file) & GroupOrOthers);
+        }
+    }
 }

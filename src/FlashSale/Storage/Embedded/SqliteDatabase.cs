@@ -17,6 +17,7 @@ public sealed class SqliteDatabase : IDisposable
         var folder = Path.GetFullPath(options.Value.DataPath);
         _folderLock = DataFolderLock.Take(folder);
         FilePath = Path.Combine(folder, "flashsale.db");
+        DataFolder.KeepDatabasePrivate(FilePath);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = FilePath,
