@@ -88,9 +88,10 @@ public sealed record CreateSaleRequest(
     /// <summary>
     /// A path on this site, or an https address: the shop's pages load images from nowhere else (their
     /// Content-Security-Policy's <c>img-src 'self' data: https:</c>). An http address was taken until 2026-12-06 and the
-    /// shop showed an empty frame where the picture should be.
+    /// shop showed an empty frame where the picture should be. Not <c>/\host</c> either: browsers read it as <c>//host</c>,
+    /// another site (taken as a path until 2026-12-07).
     /// </summary>
     private static bool IsImageUrl(string url) =>
-        (url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal))
+        (url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal))
         || (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps);
 }
