@@ -6,6 +6,9 @@ public sealed record CredentialsRequest(string Username, string Password)
 {
     public Validation Validate() => Check(Username, Password);
 
+    /// <summary>A registration's: <see cref="Validate"/>, and a password that is not among the first a guesser tries.</summary>
+    public Validation ValidateNewAccount() => Validate().CheckNewPassword(Username, Password);
+
     /// <summary>
     /// The rules every sign-in applies, also for credentials from elsewhere: the admin's from configuration
     /// (<see cref="AdminOptions"/>), which would otherwise make an account that can never sign in.

@@ -66,7 +66,7 @@ public static class AccountsApi
             return body.Problem;
         }
 
-        var validation = body.Value!.Validate();
+        var validation = body.Value!.ValidateNewAccount();
         if (!validation.IsValid)
         {
             return ApiProblem.Validation(validation.Errors);

@@ -89,7 +89,7 @@ public static class AccountPages
     {
         var form = posted ?? new CredentialsForm();
         var request = new CredentialsRequest(form.Username ?? "", form.Password ?? "");
-        var validation = request.Validate();
+        var validation = request.ValidateNewAccount();
         if (!validation.IsValid)
         {
             var errors = string.Join(" ", validation.Errors.Select(e => $"{Capital(e.Key)} {string.Join(" ", e.Value)}"));
