@@ -190,7 +190,7 @@ public static class AccountPages
                 {When(register, H($"""<p id="username-hint" class="muted small">3–32 letters, digits, '_', '-' or '.'.</p>"""))}
                 <label for="password">Password</label>
                 <input id="password" name="password" type="password" autocomplete="{(register ? "new-password" : "current-password")}" required minlength="8" maxlength="128"{(register ? Raw(" aria-describedby=\"password-hint\"") : Html.Empty)}>
-                {When(register, H($"""<p id="password-hint" class="muted small">At least 8 characters.</p>"""))}
+                {When(register, H($"""<p id="password-hint" class="muted small">At least 8 characters, and not one that is easy to guess (12345678, password1, your username).</p>"""))}
                 <button type="submit" class="button primary">{title}</button>
               </form>
               <p>{other}</p>
