@@ -73,6 +73,8 @@ try
     app.Use(StrictFormFields.BufferFormBodies);
     app.UseExceptionHandler();
     app.UseStatusCodePages();
+    // /metrics for the operator's scraper only (Network:MetricsClients): after the client address, answered as unknown.
+    app.UseMiddleware<MetricsAccess>();
     ScriptModules.UseVersionedScript(app);
     app.UseStaticFiles();
     app.UseFlashSaleAuthentication();

@@ -25,6 +25,7 @@ public static class HardeningSetup
 
         services.AddOptions<NetworkOptions>().BindConfiguration(NetworkOptions.Section)
             .Validate(o => o.TrustedProxies.All(IsAddressOrNetwork), "Network:TrustedProxies: each entry is an IP address or a CIDR network.")
+            .Validate(o => o.MetricsClients?.All(IsAddressOrNetwork) != false, "Network:MetricsClients: each entry is an IP address or a CIDR network.")
             .ValidateOnStart();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<NetworkOptions>>(ConfigureForwardedHeaders);
 

@@ -21,6 +21,20 @@ public sealed class NetworkOptions
     /// </summary>
     public IPNetwork[] TrustedNetworks() => [.. TrustedProxies.Select(Network)];
 
+    /// <summary>
+    /// Addresses and networks that may read <c>/metrics</c> (a Prometheus on the inside); any other client is answered
+    /// 404, as if there were none. Unset: loopback and the private networks (10/8, 172.16/12, 192.168/16, fc00::/7), so
+    /// a server on one machine with no proxy in front no longer shows how a sale sells, second by second, to everyone
+    /// (until 2026-12-07 only <c>deploy/nginx.conf</c> hid it). The client is the one <see cref="TrustedProxies"/> name.
+    /// </summary>
+    public string[]? MetricsClients { get; set; }
+
+    public static readonly string[] PrivateNetworks =
+        ["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"];
+
+    /// <summary><see cref="MetricsClients"/> as networks, as <see cref="TrustedNetworks"/> reads its entries.</summary>
+    public IPNetwork[] MetricsNetworks() => [.. (MetricsClients ?? PrivateNetworks).Select(Network)];
+
     private static IPNetwork Network(string entry)
     {
         if (entry.Contains('/', StringComparison.Ordinal))
