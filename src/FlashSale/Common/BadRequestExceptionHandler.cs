@@ -30,6 +30,12 @@ public sealed class BadRequestExceptionHandler : IExceptionHandler
         };
         var status = bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : StatusCodes.Status400BadRequest;
         httpContext.Response.Clear();
+        if (status == StatusCodes.Status413PayloadTooLarge)
+        {
+            await ApiProblem.BodyTooLarge(httpContext).ExecuteAsync(httpContext);
+            return true;
+        }
+
         // The framework's message names the parameter and the raw value; the value is truncated, not echoed whole.
         await ApiProblem.Create(status, reason, title, Truncate(bad.Message, 200)).ExecuteAsync(httpContext);
         return true;

@@ -64,14 +64,19 @@ public sealed class HeadRequestsMiddleware(RequestDelegate next)
         var response = (HttpResponse)state;
         if (response.StatusCode == StatusCodes.Status405MethodNotAllowed)
         {
-            var allowed = response.Headers.Allow.ToString().Split(',', StringSplitOptions.TrimEntries);
-            if (allowed.Contains(HttpMethods.Get) && !allowed.Contains(HttpMethods.Head))
-            {
-                response.Headers.Allow = string.Join(", ", [.. allowed, HttpMethods.Head]);
-            }
+            response.Headers.Allow = WithHead(response.Headers.Allow.ToString());
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>An <c>Allow</c> list with HEAD beside GET, as a 405 sends it (the problem's detail says the same).</summary>
+    public static string WithHead(string allow)
+    {
+        var allowed = allow.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return allowed.Contains(HttpMethods.Get) && !allowed.Contains(HttpMethods.Head)
+            ? string.Join(", ", [.. allowed, HttpMethods.Head])
+            : allow;
     }
 
     /// <summary>The response's headers go out as for GET; whatever the handler writes after them is dropped.</summary>

@@ -46,8 +46,7 @@ public static class StrictJson
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return Fail<T>(ApiProblem.Create(StatusCodes.Status413PayloadTooLarge, Reasons.PayloadTooLarge,
-                "The body is too large."));
+            return Fail<T>(ApiProblem.BodyTooLarge(request.HttpContext));
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status408RequestTimeout)
         {

@@ -51,6 +51,53 @@ public sealed class ProblemAcceptTests() : AdminAppTest(new TestApp())
     }
 
     [Fact]
+    public async Task TheFrameworksOwnProblems_HaveTheApisTypeAndADetail()
+    {
+        // Until 2026-12-07 an unknown address and a wrong method carried an RFC 9110 link for a type and no detail.
+        var client = App.CreateClient();
+        using var missing = await client.GetAsync("/api/v1/no-such-thing");
+        using var method = await client.DeleteAsync("/api/v1/sales");
+
+        var notFound = JsonNode.Parse(await missing.Content.ReadAsStringAsync())!.AsObject();
+        var notAllowed = JsonNode.Parse(await method.Content.ReadAsStringAsync())!.AsObject();
+        Assert.Equal("https://flashsale.dev/problems/not_found", notFound["type"]!.GetValue<string>());
+        Assert.Equal("Nothing is at this address.", notFound["detail"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, method.StatusCode);
+        Assert.Equal("https://flashsale.dev/problems/method_not_allowed", notAllowed["type"]!.GetValue<string>());
+        Assert.Equal($"This address does not take DELETE; it takes {string.Join(", ", method.Content.Headers.Allow)}.",
+            notAllowed["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ABodyTooLargeWithoutALength_SaysTheLimit_AsOneWithALengthDoes()
+    {
+        // Over a socket: the in-process server has no body limit of Kestrel's to meet.
+        await using var app = new TestApp(realSocket: true);
+        app.StartServer();
+        var admin = await Api.AsAdminAsync(app.CreateClient());
+        var buyer = admin.WithToken((await admin.MintBuyersAsync(1))[0].Token);
+        var saleId = (await admin.CreateSaleAsync(stock: 1))["id"]!.GetValue<string>();
+        var padding = new string(' ', 70_000);
+        using var sized = new StringContent("{\"quantity\":1" + padding + "}", System.Text.Encoding.UTF8, "application/json");
+        using var chunked = new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes("{\"quantity\":1" + padding + "}")));
+        chunked.Headers.ContentType = new("application/json");
+
+        using var first = await buyer.SendAsync(HttpMethod.Post, $"/api/v1/sales/{saleId}/purchases", sized);
+        using var second = await buyer.SendAsync(HttpMethod.Post, $"/api/v1/sales/{saleId}/purchases", chunked,
+            r => r.Headers.TransferEncodingChunked = true);
+
+        foreach (var response in new[] { first, second })
+        {
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+            var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+            Assert.Equal("payload_too_large", problem["reason"]!.GetValue<string>());
+            Assert.Matches(@"^At most \d+ bytes\.$", problem["detail"]!.GetValue<string>());
+        }
+
+        Assert.Equal(1, (await admin.StockAsync(saleId))["remainingStock"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task AStaleCookie_OnAnApiAddress_IsProblemJson_ForABrowser()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/me/orders");
