@@ -37,8 +37,9 @@ public static class AdminOrdersApi
     }
 
     private static async Task<Results<Ok<AdminOrderPage>, ProblemHttpResult>> ListOrders(string id, ISaleStore sales,
-        IOrderStore orders, [Description("Orders per page, 1-1000 (default 100).")] string? limit,
-        [Description(QueryLimit.CursorDoc)] string? cursor, [Description(OrderDoc)] string? order, CancellationToken ct)
+        IOrderStore orders,
+        [Description(BuyerOrderPaging.LimitDoc), WholeNumber(1, BuyerOrderPaging.MaxSize, BuyerOrderPaging.DefaultSize)] string? limit,
+        [Description(QueryLimit.CursorDoc)] string? cursor, [Description(OrderDoc), OneOf("asc,desc")] string? order, CancellationToken ct)
     {
         var sale = await SalesApi.FindAsync(id, sales, ct);
         if (sale is null)
@@ -46,7 +47,7 @@ public static class AdminOrdersApi
             return SalesApi.SaleNotFound();
         }
 
-        if (QueryLimit.TryParse(limit, 100, 1000, out var size) is { } invalid)
+        if (QueryLimit.TryParse(limit, BuyerOrderPaging.DefaultSize, BuyerOrderPaging.MaxSize, out var size) is { } invalid)
         {
             return invalid;
         }
@@ -68,7 +69,7 @@ public static class AdminOrdersApi
     }
 
     private static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> ExportOrders(string id,
-        [Description(OrderDoc)] string? order,
+        [Description(OrderDoc), OneOf("asc,desc")] string? order,
         ISaleStore sales, IOrderStore orders, CancellationToken ct)
     {
         var sale = await SalesApi.FindAsync(id, sales, ct);
@@ -89,7 +90,7 @@ public static class AdminOrdersApi
     private static async Task<Results<Ok<AdminOrderPage>, ProblemHttpResult>> ListBuyerOrders(IOrderStore orders,
         IAccountStore accounts, [Description("The buyer's user id, as an order's `userId` gives it.")] string? userId,
         [Description("The username of an account of this server.")] string? username,
-        [Description(BuyerOrderPaging.LimitDoc)] string? limit,
+        [Description(BuyerOrderPaging.LimitDoc), WholeNumber(1, BuyerOrderPaging.MaxSize, BuyerOrderPaging.DefaultSize)] string? limit,
         [Description(QueryLimit.CursorDoc)] string? cursor, CancellationToken ct)
     {
         var lookup = BuyerLookup.Of(userId, username);

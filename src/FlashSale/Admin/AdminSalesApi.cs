@@ -53,9 +53,9 @@ public static class AdminSalesApi
 
     // The public list's answer (status filter and paging included), behind the admin role: the dashboard's and the admin
     // tools' list. Its stock is read on every request, never the public list's cached (Sales:ListStockMaxAge).
-    private static Task<Results<Ok<SaleListResponse>, ProblemHttpResult>> ListSales([Description(SalesApi.StatusFilter)] string? status,
+    private static Task<Results<Ok<SaleListResponse>, ProblemHttpResult>> ListSales([Description(SalesApi.StatusFilter), OneOf(SalesApi.StatusWords)] string? status,
         [Description(SalesApi.EndsAfterDoc)] string? endsAfter, [Description(SalesApi.SkuFilter)] string? sku,
-        [Description(SalesApi.LimitDoc)] string? limit, [Description(QueryLimit.CursorDoc)] string? cursor,
+        [Description(SalesApi.LimitDoc), WholeNumber(1, SalePage.MaxSize, SalePage.DefaultSize)] string? limit, [Description(QueryLimit.CursorDoc)] string? cursor,
         ISaleStore sales, IPurchaseLedger ledger, TimeProvider clock, CancellationToken ct) =>
         SalesApi.ListPageAsync(new SaleListQuery(status, endsAfter, sku, limit, cursor), sales, ledger.GetStocksAsync, clock, ct);
 

@@ -55,6 +55,7 @@ public static class OpenApiSetup
             .AddOperationTransformer<BearerSecurityTransformer>()
             .AddOperationTransformer<ApiResponsesTransformer>()
             .AddOperationTransformer<RequestHeadersTransformer>()
+            .AddOperationTransformer<ParameterSchemaTransformer>()
             .AddSchemaTransformer<ProblemSchemaTransformer>());
     }
 }

@@ -11,11 +11,15 @@ public static class BuyerOrderPaging
 {
     public const string LimitDoc = "Orders per page, 1-1000 (default 100).";
 
+    public const int DefaultSize = 100;
+
+    public const int MaxSize = 1000;
+
     /// <summary>The page's size and the order it follows (none for the first page), or the problem with either.</summary>
     public static ProblemHttpResult? TryParse(string? limit, string? cursor, out int size, out Guid? after)
     {
         after = null;
-        if (QueryLimit.TryParse(limit, 100, 1000, out size) is { } badLimit)
+        if (QueryLimit.TryParse(limit, DefaultSize, MaxSize, out size) is { } badLimit)
         {
             return badLimit;
         }

@@ -18,7 +18,7 @@ public static class OrdersApi
     }
 
     private static async Task<Results<Ok<OrderListResponse>, ProblemHttpResult>> ListMine(HttpContext context, IOrderStore orders,
-        [Description(BuyerOrderPaging.LimitDoc)] string? limit,
+        [Description(BuyerOrderPaging.LimitDoc), WholeNumber(1, BuyerOrderPaging.MaxSize, BuyerOrderPaging.DefaultSize)] string? limit,
         [Description(QueryLimit.CursorDoc)] string? cursor, CancellationToken ct)
     {
         if (BuyerOrderPaging.TryParse(limit, cursor, out var size, out var after) is { } badQuery)

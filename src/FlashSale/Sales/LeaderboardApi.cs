@@ -20,7 +20,7 @@ public static class LeaderboardApi
     }
 
     private static async Task<Results<Ok<LeaderboardResponse>, ProblemHttpResult>> GetLeaderboard(string id,
-        [Description("Entries, 1-100 (default 10).")] string? limit,
+        [Description("Entries, 1-100 (default 10)."), WholeNumber(1, MaxLimit, DefaultLimit)] string? limit,
         ISaleStore sales, IOrderStore orders, TimeProvider clock, CancellationToken ct)
     {
         if (QueryLimit.TryParse(limit, DefaultLimit, MaxLimit, out var size) is { } invalid)

@@ -26,6 +26,9 @@ public static class SalesApi
 
     internal const string StatusFilter = "Only the sales with this status now: upcoming, active, sold_out or ended (400 otherwise). Every sale when absent.";
     internal const string SkuFilter = "Only the sale with this SKU (any case; SKUs are unique, so at most one). Every sale when absent.";
+    /// <summary>The <c>status</c> filter's words, as the sales' own <c>status</c> writes them.</summary>
+    internal const string StatusWords = "upcoming,active,sold_out,ended";
+
     internal const string LimitDoc = "Sales per page, 1-1000 (default 100).";
     internal const string EndsAfterDoc = "Only the sales whose end is later than this instant (ISO 8601 with its offset, e.g. " +
         "2026-12-06T08:00:00Z; 400 otherwise): every sale not yet ended and those ended since. Every sale when absent.";
@@ -34,8 +37,8 @@ public static class SalesApi
     // Sales:ListStockMaxAge ago, ListStockCache), in start order; nextCursor fetches the next page (SalePage). Not an
     // XML doc comment: the OpenAPI document would take it for the operation's summary, C# signatures included, over
     // WithSummary.
-    internal static Task<Results<Ok<SaleListResponse>, ProblemHttpResult>> ListAsync([Description(StatusFilter)] string? status,
-        [Description(EndsAfterDoc)] string? endsAfter, [Description(SkuFilter)] string? sku, [Description(LimitDoc)] string? limit,
+    internal static Task<Results<Ok<SaleListResponse>, ProblemHttpResult>> ListAsync([Description(StatusFilter), OneOf(StatusWords)] string? status,
+        [Description(EndsAfterDoc)] string? endsAfter, [Description(SkuFilter)] string? sku, [Description(LimitDoc), WholeNumber(1, SalePage.MaxSize, SalePage.DefaultSize)] string? limit,
         [Description(QueryLimit.CursorDoc)] string? cursor, ISaleStore sales, ListStockCache stocks, TimeProvider clock, CancellationToken ct) =>
         // The home page polls this list from every open tab: its stock comes from the per-instance cache.
         ListPageAsync(new SaleListQuery(status, endsAfter, sku, limit, cursor), sales, stocks.GetStocksAsync, clock, ct);

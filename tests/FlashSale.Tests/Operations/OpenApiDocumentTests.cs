@@ -72,6 +72,38 @@ public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
         Assert.Contains("1-100", Parameter(leaderboard, "limit")["description"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Read as text, documented as what they must be: until 2026-12-07 every limit, status, order and id was a bare
+    /// string, so a generated client typed them as text and checked nothing (an audit).
+    /// </summary>
+    [Fact]
+    public async Task Limits_Statuses_Orders_AndIds_AreDocumentedAsWhatTheyMustBe()
+    {
+        var document = await DocumentAsync();
+        var parameters = document["paths"]!.AsObject()
+            .SelectMany(path => path.Value!.AsObject().SelectMany(operation =>
+                (operation.Value!["parameters"]?.AsArray() ?? []).Select(p => (Where: $"{operation.Key} {path.Key}", Parameter: p!))))
+            .ToList();
+
+        var limits = parameters.Where(p => p.Parameter["name"]!.GetValue<string>() == "limit").ToList();
+        Assert.Equal(6, limits.Count);
+        Assert.All(limits, p =>
+        {
+            var schema = p.Parameter["schema"]!;
+            Assert.Equal("integer", schema["type"]!.GetValue<string>());
+            Assert.Equal(1, schema["minimum"]!.GetValue<int>());
+            Assert.Contains($"1-{schema["maximum"]}", p.Parameter["description"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.Contains($"(default {schema["default"]})", p.Parameter["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        });
+        Assert.All(parameters.Where(p => p.Parameter["name"]!.GetValue<string>() == "status"), p =>
+            Assert.Equal(["upcoming", "active", "sold_out", "ended"], p.Parameter["schema"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>())));
+        Assert.All(parameters.Where(p => p.Parameter["name"]!.GetValue<string>() == "order"), p =>
+            Assert.Equal(["asc", "desc"], p.Parameter["schema"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>())));
+        var ids = parameters.Where(p => p.Parameter["in"]!.GetValue<string>() == "path").ToList();
+        Assert.NotEmpty(ids);
+        Assert.All(ids, p => Assert.Equal("uuid", p.Parameter["schema"]!["format"]?.GetValue<string>()));
+    }
+
     private static JsonNode Parameter(JsonArray parameters, string name) =>
         Assert.Single(parameters, p => p!["name"]!.GetValue<string>() == name && p["in"]!.GetValue<string>() == "query")!;
 
