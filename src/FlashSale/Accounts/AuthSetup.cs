@@ -219,7 +219,9 @@ public static class AuthSetup
         private static async Task WriteProblem(HttpContext http, JwtBearerChallengeContext ctx, int status, string reason, string title)
         {
             ctx.HandleResponse();
-            http.Response.Headers.WWWAuthenticate = "Bearer";
+            // RFC 6750 3.1: a token sent and refused is invalid_token, so a client can tell it from one never sent (until
+            // 2026-12-07 both were a bare "Bearer").
+            http.Response.Headers.WWWAuthenticate = ctx.AuthenticateFailure is null ? "Bearer" : "Bearer error=\"invalid_token\"";
             // The handler describes only the failures it knows (bad signature, …); a token that is not a JWT at all, or lacks
             // the claims this server's tokens carry, had an empty detail ("detail":""), and an expired or not yet valid one
             // said when in the invariant culture's month/day order without a zone ('12/06/2026 12:15:19').
@@ -233,7 +235,8 @@ public static class AuthSetup
                 // The handler's said "The audience '(null)' is invalid" whatever audience the token named.
                 SecurityTokenInvalidAudienceException => "The token was issued for another audience, not this server's API.",
                 TokenRefusedException refused => refused.Message,
-                not null when ctx.ErrorDescription is { Length: > 0 } description => description,
+                // A sentence as the others are: the handler's lacks its full stop ("The signature is invalid").
+                not null when ctx.ErrorDescription is { Length: > 0 } description => description.EndsWith('.') ? description : description + ".",
                 not null => "The token is not valid.",
                 null => null,
             };

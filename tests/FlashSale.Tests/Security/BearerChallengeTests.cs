@@ -29,4 +29,19 @@ public sealed class BearerChallengeTests() : AdminAppTest(new TestApp())
 
         Assert.Null(problem["detail"]);
     }
+
+    /// <summary>RFC 6750 3.1: a refused token is invalid_token; none sent is a bare challenge (both bare until 2026-12-07).</summary>
+    [Fact]
+    public async Task ARefusedToken_IsChallengedAsInvalidToken_AndNoTokenBare()
+    {
+        var token = (await Admin.MintBuyersAsync(1))[0].Token;
+        using var forged = await Admin.WithToken(token[..^2] + (token[^2..] == "AA" ? "BB" : "AA")).GetAsync("/api/v1/me/orders");
+        using var none = await Admin.Anonymous().GetAsync("/api/v1/me/orders");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+        Assert.Equal("Bearer error=\"invalid_token\"", forged.Headers.WwwAuthenticate.ToString());
+        Assert.EndsWith(".", System.Text.Json.Nodes.JsonNode.Parse(await forged.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>(),
+            StringComparison.Ordinal);
+        Assert.Equal("Bearer", none.Headers.WwwAuthenticate.ToString());
+    }
 }
