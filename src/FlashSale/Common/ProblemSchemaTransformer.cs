@@ -11,7 +11,8 @@ namespace FlashSale.Common;
 /// and, always, a <c>reason</c> (one of <see cref="Reasons"/>) and a <c>traceId</c>; <c>errors</c> on
 /// <c>validation_failed</c>, <c>rule</c> and <c>retryAfter</c> on a rate-limit rule's 429, <c>outcomeUnknown</c> on a
 /// purchase's 503 that cannot tell whether it bought, <c>remaining</c> on its 409 <c>sold_out</c>, <c>held</c> and
-/// <c>limit</c> on its 409 <c>limit_reached</c>. Generated from <see cref="ProblemDetails"/>, it had none of them.
+/// <c>limit</c> on its 409 <c>limit_reached</c>, <c>unitPrice</c> and <c>currency</c> on its 409 <c>price_changed</c>,
+/// <c>startsAt</c> / <c>endsAt</c> on a window's 409. Generated from <see cref="ProblemDetails"/>, it had none of them.
 /// </summary>
 internal sealed class ProblemSchemaTransformer : IOpenApiSchemaTransformer
 {
@@ -61,9 +62,24 @@ internal sealed class ProblemSchemaTransformer : IOpenApiSchemaTransformer
             Format = "uuid",
             Description = "An admin's 409 `sku_taken`: the sale that has the SKU (a create retried after a lost answer finds its sale here).",
         };
+        schema.Properties["unitPrice"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Number,
+            Description = "A purchase's 409 `price_changed`: the sale's price now, in `currency`.",
+        };
+        schema.Properties["currency"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.String,
+            Description = "A purchase's 409 `price_changed`: the sale's currency now (ISO 4217).",
+        };
+        schema.Properties["startsAt"] = Instant("A 409 `sale_not_started` (a purchase): when the sale starts, as the sale's `startsAt` is written.");
+        schema.Properties["endsAt"] = Instant("A 409 `sale_ended` (a purchase): when the sale ended, as the sale's `endsAt` is written.");
         schema.Required = new HashSet<string>(StringComparer.Ordinal) { "type", "title", "status", "reason", "traceId" };
         return Task.CompletedTask;
     }
+
+    private static OpenApiSchema Instant(string description) =>
+        new() { Type = JsonSchemaType.String, Format = "date-time", Description = description };
 
     private static OpenApiSchema Count(string description) =>
         new() { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "0", Description = description };

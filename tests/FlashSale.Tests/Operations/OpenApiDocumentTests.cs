@@ -249,9 +249,16 @@ public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
         var reasons = typeof(Reasons).GetFields().Select(f => (string)f.GetRawConstantValue()!).Order(StringComparer.Ordinal);
         Assert.Equal(reasons, reason["enum"]!.AsArray().Select(r => r!.GetValue<string>()).Order(StringComparer.Ordinal));
         Assert.Contains("reason", problem["required"]!.AsArray().Select(r => r!.GetValue<string>()));
-        Assert.All(new[] { "errors", "traceId", "rule", "retryAfter", "outcomeUnknown", "remaining", "held", "limit" },
+        Assert.All(new[] { "errors", "traceId", "rule", "retryAfter", "outcomeUnknown", "remaining", "held", "limit", "saleId",
+                "unitPrice", "currency", "startsAt", "endsAt" },
             name => Assert.NotNull(problem["properties"]![name]));
         Assert.All(new[] { "remaining", "held", "limit" }, name => Assert.Equal("integer", problem["properties"]![name]!["type"]!.GetValue<string>()));
+        Assert.Equal("number", problem["properties"]!["unitPrice"]!["type"]!.GetValue<string>());
+        Assert.All(new[] { "startsAt", "endsAt" }, name =>
+        {
+            Assert.Equal("string", problem["properties"]![name]!["type"]!.GetValue<string>());
+            Assert.Equal("date-time", problem["properties"]![name]!["format"]!.GetValue<string>());
+        });
         var problems = ApiOperations(document).SelectMany(o => o.Operation["responses"]!.AsObject()
             .Where(r => r.Value!["content"]?["application/problem+json"] is not null)
             .Select(r => (Name: $"{o.Name} {r.Key}", Schema: r.Value!["content"]!["application/problem+json"]!["schema"]!))).ToList();
@@ -291,6 +298,9 @@ public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
         var buyers = await Admin.MintBuyersAsync(1);
         var buyer = Admin.WithToken(buyers[0].Token);
         var purchase = $"/api/v1/sales/{saleId}/purchases";
+        var upcomingId = (await Admin.CreateSaleAsync(stock: 1, startsAt: DateTimeOffset.UtcNow.AddHours(1),
+            endsAt: DateTimeOffset.UtcNow.AddHours(2)))["id"]!.GetValue<string>();
+        var pricedId = (await Admin.CreateSaleAsync(stock: 1, price: 180m))["id"]!.GetValue<string>();
         var checks = new List<(string Verb, string Template, HttpStatusCode Expected, Func<Task<HttpResponseMessage>> Call)>
         {
             ("post", "/api/v1/sales/{id}/purchases", HttpStatusCode.BadRequest, () => buyer.PurchaseAsync(saleId, key: "not a key!")),
@@ -311,6 +321,11 @@ public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
             ("get", "/api/v1/admin/sales/{id}/orders.csv", HttpStatusCode.OK, () => Admin.GetAsync($"/api/v1/admin/sales/{saleId}/orders.csv")),
             ("post", "/api/v1/admin/sales/{id}/end", HttpStatusCode.OK, () => Admin.SendAsync(HttpMethod.Post, $"/api/v1/admin/sales/{saleId}/end")),
             ("post", "/api/v1/admin/sales/{id}/end", HttpStatusCode.Conflict, () => Admin.SendAsync(HttpMethod.Post, $"/api/v1/admin/sales/{saleId}/end")),
+            // The window's and the price's refusals, with their members (startsAt, endsAt; unitPrice, currency).
+            ("post", "/api/v1/sales/{id}/purchases", HttpStatusCode.Conflict, () => buyer.PurchaseAsync(saleId)),
+            ("post", "/api/v1/sales/{id}/purchases", HttpStatusCode.Conflict, () => buyer.PurchaseAsync(upcomingId)),
+            ("post", "/api/v1/sales/{id}/purchases", HttpStatusCode.Conflict,
+                () => buyer.PostJsonAsync($"/api/v1/sales/{pricedId}/purchases", """{"quantity":1,"expectedUnitPrice":100}""")),
         };
 
         var failures = new List<string>();
@@ -338,7 +353,8 @@ public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
                 failures.Add($"{name} is {type}, declared as {string.Join(", ", declared["content"]?.AsObject().Select(c => c.Key) ?? [])}");
             }
 
-            // Every member a problem carries is in the problem schema (the 409 here is limit_reached: held, limit).
+            // Every member a problem carries is in the problem schema (the 409s here: limit_reached's held and limit,
+            // sku_taken's saleId, the window's startsAt and endsAt, price_changed's unitPrice and currency).
             if (type == "application/problem+json")
             {
                 var members = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject().Select(m => m.Key);
