@@ -46,7 +46,8 @@ public static class OperationsSetup
     public static WebApplication MapOperations(this WebApplication app)
     {
         // Live: the process answers. Ready: it can take purchases (its store answers).
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync })
+            .GetOnly();
         var ready = new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadyTag),
@@ -58,13 +59,20 @@ public static class OperationsSetup
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
         };
-        app.MapHealthChecks("/health/ready", ready);
+        app.MapHealthChecks("/health/ready", ready).GetOnly();
         // The address monitors and load balancers try first (a seed system's only one; it was a 404): readiness, as
         // /health/ready answers it (the same shared result).
-        app.MapHealthChecks("/health", ready);
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapHealthChecks("/health", ready).GetOnly();
+        app.MapPrometheusScrapingEndpoint("/metrics").GetOnly();
         return app;
     }
+
+    /// <summary>
+    /// A read like every other: GET (and so HEAD, HeadRequestsMiddleware), anything else the router's 405 with
+    /// <c>Allow</c>. Mapped without a method, health and metrics answered a DELETE or a POST 200 until 2026-12-07.
+    /// </summary>
+    private static void GetOnly(this IEndpointConventionBuilder endpoint) =>
+        endpoint.WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
 
     /// <summary>Wires the group committer's batches into the metrics once both exist.</summary>
     public static void ConnectCommitMetrics(IServiceProvider services)

@@ -87,6 +87,33 @@ public sealed class HeadRequestTests() : AdminAppTest(new TestApp(realSocket: tr
         Assert.Contains("HEAD", put.Headers["Allow"].Split(',', StringSplitOptions.TrimEntries));
     }
 
+    /// <summary>
+    /// Health and metrics are reads like every other: GET and HEAD, anything else 405 with Allow. Until 2026-12-07 they
+    /// answered any method (a DELETE of /metrics was a 200 with the metrics).
+    /// </summary>
+    [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/health/ready")]
+    [InlineData("/health")]
+    [InlineData("/metrics")]
+    public async Task HealthAndMetrics_AnswerGetAndHeadOnly(string path)
+    {
+        var get = await RawHttp.SendAsync(Server, "GET", path, []);
+        var head = await RawHttp.SendAsync(Server, "HEAD", path, []);
+
+        Assert.Equal(200, get.Status);
+        Assert.Equal(200, head.Status);
+        Assert.Equal("", head.Body);
+        foreach (var method in new[] { "POST", "PUT", "PATCH", "DELETE", "OPTIONS" })
+        {
+            var other = await RawHttp.SendAsync(Server, method, path, []);
+            Assert.True(other.Status == 405, $"{method} {path}: {other.Status} {other.Body}");
+            Assert.Equal("application/problem+json", other.MediaType);
+            Assert.Contains("\"reason\":\"method_not_allowed\"", other.Body, StringComparison.Ordinal);
+            Assert.Equal("GET, HEAD", other.Headers["Allow"]);
+        }
+    }
+
     /// <summary>HEAD has no place in the OpenAPI document: it is every GET's, not an operation of its own.</summary>
     [Fact]
     public async Task TheOpenApiDocument_ListsNoHeadOperations()
