@@ -6,6 +6,13 @@ namespace FlashSale.Common;
 /// </summary>
 public static class RouteIds
 {
-    public static bool TryParse(string? raw, out Guid id) =>
-        Guid.TryParseExact(raw, "D", out id) && id != Guid.Empty;
+    /// <summary>
+    /// An id in the D format, its 36 characters and nothing else: Guid parsing trims whitespace, so until 2026-12-07
+    /// <c>/api/v1/sales/%20{id}</c> or <c>{id}%0A</c> was the sale.
+    /// </summary>
+    public static bool TryParse(string? raw, out Guid id)
+    {
+        id = Guid.Empty;
+        return raw is { Length: 36 } && Guid.TryParseExact(raw, "D", out id) && id != Guid.Empty;
+    }
 }

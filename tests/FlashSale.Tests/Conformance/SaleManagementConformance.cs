@@ -166,8 +166,12 @@ public abstract class SaleManagementConformance(StorageKind kind) : AdminAppTest
         using var patch = await Admin.PatchJsonAsync($"/api/v1/admin/sales/{Guid.NewGuid()}", """{"productName":"x"}""");
         using var end = await Admin.PostEmptyAsync($"/api/v1/admin/sales/{Guid.NewGuid()}/end");
         using var delete = await Admin.SendAsync(HttpMethod.Delete, $"/api/v1/admin/sales/{Guid.NewGuid()}");
+        // A real sale's id with whitespace around it is not its id (D format: 36 characters); until 2026-12-07 it was.
+        var saleId = (await Admin.CreateSaleAsync(1)).Id();
+        using var spaced = await Admin.GetAsync($"/api/v1/admin/sales/%20{saleId}");
+        using var newline = await Admin.Anonymous().GetAsync($"/api/v1/sales/{saleId}%0A");
 
-        foreach (var response in new[] { unknown, malformed, patch, end, delete })
+        foreach (var response in new[] { unknown, malformed, patch, end, delete, spaced, newline })
         {
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
             Assert.Equal("sale_not_found", await Api.ReasonAsync(response));

@@ -72,6 +72,10 @@ public sealed class HostileInputTests(HostileInputFixture fixture) : IClassFixtu
         ["malformed sale id"] = Path(_ => "/api/v1/sales/not-a-sale/purchases", 404, "sale_not_found"),
         ["empty GUID sale id"] = Path(_ => $"/api/v1/sales/{Guid.Empty:D}/purchases", 404, "sale_not_found"),
         ["sale id in braces"] = Path(t => $"/api/v1/sales/%7B{t.SaleId}%7D/purchases", 404, "sale_not_found"),
+        // Guid parsing trims: until 2026-12-07 these bought in the sale.
+        ["sale id after a space"] = Path(t => $"/api/v1/sales/%20{t.SaleId}/purchases", 404, "sale_not_found"),
+        ["sale id before a line feed"] = Path(t => $"/api/v1/sales/{t.SaleId}%0A/purchases", 404, "sale_not_found"),
+        ["sale id before a tab"] = Path(t => $"/api/v1/sales/{t.SaleId}%09/purchases", 404, "sale_not_found"),
         ["SQL in the sale id"] = Path(_ => "/api/v1/sales/1'%20OR%20'1'%3D'1/purchases", 404, "sale_not_found"),
         // --- oversized URL and headers (soft limits: problem+json)
         ["oversized URL (5000 characters)"] = Path(t => $"{t.PurchasePath}?pad={new string('a', 5000)}", 414, "uri_too_long"),
