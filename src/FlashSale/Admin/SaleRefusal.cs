@@ -1,4 +1,5 @@
 using FlashSale.Common;
+using FlashSale.Purchasing;
 using FlashSale.Sales;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -9,7 +10,7 @@ namespace FlashSale.Admin;
 /// and, for validation, the field errors. The admin API answers it as ProblemDetails, the dashboard as a message.
 /// </summary>
 public sealed record SaleRefusal(int Status, string Reason, string Title, string? Detail = null,
-    IDictionary<string, string[]>? Errors = null, Guid? SaleId = null)
+    IDictionary<string, string[]>? Errors = null, Guid? SaleId = null, DateTimeOffset? StartsAt = null, DateTimeOffset? EndsAt = null)
 {
     public static SaleRefusal Invalid(IDictionary<string, string[]> errors) =>
         new(StatusCodes.Status400BadRequest, Reasons.ValidationFailed, "The request is not valid.", "See 'errors' for each field.", errors);
@@ -25,11 +26,17 @@ public sealed record SaleRefusal(int Status, string Reason, string Title, string
 
     public static SaleRefusal HasOrders(string title) => new(StatusCodes.Status409Conflict, Reasons.SaleHasOrders, title);
 
+    /// <summary>
+    /// The time as a purchase's window refusals give it: in <c>startsAt</c>, and in the detail to the second in UTC (until
+    /// 2026-12-07 the detail alone, as "2026-12-07T12:06:20.0000000+00:00").
+    /// </summary>
     public static SaleRefusal NotUpcoming(DateTimeOffset startedAt) => new(StatusCodes.Status409Conflict, Reasons.SaleNotUpcoming,
-        "Stock, limit and window can change only before the sale starts.", $"The sale started at {startedAt:O}.");
+        "Stock, limit and window can change only before the sale starts.",
+        $"The sale started at {PurchaseOutcome.Rejected.Utc(startedAt)}.", StartsAt: startedAt);
 
+    /// <summary>As <see cref="NotUpcoming"/>, in <c>endsAt</c>.</summary>
     public static SaleRefusal Ended(DateTimeOffset endedAt) => new(StatusCodes.Status409Conflict, Reasons.SaleEnded,
-        "The sale has already ended.", $"It ended at {endedAt:O}.");
+        "The sale has already ended.", $"The sale ended at {PurchaseOutcome.Rejected.Utc(endedAt)}.", EndsAt: endedAt);
 
     public ProblemHttpResult ToProblem()
     {
@@ -44,6 +51,6 @@ public sealed record SaleRefusal(int Status, string Reason, string Title, string
             problem.ProblemDetails.Extensions["saleId"] = saleId.ToString("D");
         }
 
-        return problem;
+        return PurchaseResults.At(PurchaseResults.At(problem, "startsAt", StartsAt), "endsAt", EndsAt);
     }
 }

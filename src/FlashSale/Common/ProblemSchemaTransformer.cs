@@ -12,7 +12,7 @@ namespace FlashSale.Common;
 /// <c>validation_failed</c>, <c>rule</c> and <c>retryAfter</c> on a rate-limit rule's 429, <c>outcomeUnknown</c> on a
 /// purchase's 503 that cannot tell whether it bought, <c>remaining</c> on its 409 <c>sold_out</c>, <c>held</c> and
 /// <c>limit</c> on its 409 <c>limit_reached</c>, <c>unitPrice</c> and <c>currency</c> on its 409 <c>price_changed</c>,
-/// <c>startsAt</c> / <c>endsAt</c> on a window's 409. Generated from <see cref="ProblemDetails"/>, it had none of them.
+/// <c>startsAt</c> / <c>endsAt</c> on a window's 409 (a purchase's or an admin's). Generated from <see cref="ProblemDetails"/>, it had none of them.
 /// </summary>
 internal sealed class ProblemSchemaTransformer : IOpenApiSchemaTransformer
 {
@@ -72,8 +72,10 @@ internal sealed class ProblemSchemaTransformer : IOpenApiSchemaTransformer
             Type = JsonSchemaType.String,
             Description = "A purchase's 409 `price_changed`: the sale's currency now (ISO 4217).",
         };
-        schema.Properties["startsAt"] = Instant("A 409 `sale_not_started` (a purchase): when the sale starts, as the sale's `startsAt` is written.");
-        schema.Properties["endsAt"] = Instant("A 409 `sale_ended` (a purchase): when the sale ended, as the sale's `endsAt` is written.");
+        schema.Properties["startsAt"] = Instant(
+            "A purchase's 409 `sale_not_started`, an admin's 409 `sale_not_upcoming`: the sale's start, as its `startsAt` is written.");
+        schema.Properties["endsAt"] = Instant(
+            "A 409 `sale_ended` (a purchase, or an admin's end of an ended sale): when the sale ended, as its `endsAt` is written.");
         schema.Required = new HashSet<string>(StringComparer.Ordinal) { "type", "title", "status", "reason", "traceId" };
         return Task.CompletedTask;
     }

@@ -89,7 +89,8 @@ public abstract record PurchaseOutcome
         public static Rejected Ended(DateTimeOffset endsAt) =>
             new(PurchaseRejection.SaleEnded, $"The sale ended at {Utc(endsAt)}.") { EndsAt = endsAt };
 
-        private static string Utc(DateTimeOffset at) =>
+        /// <summary>A window's time in a refusal's detail: the purchase's, and the admin's (SaleRefusal) since 2026-12-07.</summary>
+        internal static string Utc(DateTimeOffset at) =>
             at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
 
         /// <summary>The sale's price is not the one the attempt expected: the ledgers' one wording of it.</summary>

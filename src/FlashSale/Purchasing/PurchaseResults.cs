@@ -38,8 +38,11 @@ public static class PurchaseResults
         _ => throw new InvalidOperationException("Unknown rejection."),
     };
 
-    /// <summary>A window refusal's time as an extension member, written as the sale's own <c>startsAt</c> / <c>endsAt</c> are.</summary>
-    private static ProblemHttpResult At(ProblemHttpResult result, string name, DateTimeOffset? at)
+    /// <summary>
+    /// A window refusal's time as an extension member, written as the sale's own <c>startsAt</c> / <c>endsAt</c> are: a
+    /// purchase's, and the admin's (SaleRefusal).
+    /// </summary>
+    internal static ProblemHttpResult At(ProblemHttpResult result, string name, DateTimeOffset? at)
     {
         if (at is { } value)
         {

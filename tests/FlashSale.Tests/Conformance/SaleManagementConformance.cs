@@ -274,6 +274,30 @@ public abstract class SaleManagementConformance(StorageKind kind) : AdminAppTest
         Assert.Equal(5, (await Admin.StockAsync(saleId)).Int("totalStock"));
     }
 
+    /// <summary>
+    /// The admin's window refusals say when as a purchase's do: the time in <c>startsAt</c> / <c>endsAt</c>, written as the
+    /// sale writes it, and the detail to the second in UTC. Until 2026-12-07 only the detail said it, to the ten-millionth.
+    /// </summary>
+    [Fact]
+    public async Task WindowRefusals_SayWhen_InStartsAtAndEndsAt_AsAPurchasesDo()
+    {
+        var sale = await Admin.CreateSaleAsync(5);
+
+        var started = await Api.ExpectProblemAsync(Admin.PatchJsonAsync($"/api/v1/admin/sales/{sale.Id()}", """{"totalStock":50}"""),
+            HttpStatusCode.Conflict, "sale_not_upcoming");
+        using var end = await Admin.PostEmptyAsync($"/api/v1/admin/sales/{sale.Id()}/end");
+        await Api.EnsureAsync(end, HttpStatusCode.OK);
+        var endedSale = await end.ReadJsonAsync();
+        var ended = await Api.ExpectProblemAsync(Admin.PostEmptyAsync($"/api/v1/admin/sales/{sale.Id()}/end"), HttpStatusCode.Conflict, "sale_ended");
+
+        foreach (var (problem, member, source, words) in new[] { (started, "startsAt", sale, "The sale started at"), (ended, "endsAt", endedSale, "The sale ended at") })
+        {
+            Assert.Equal(source[member]!.ToJsonString(), problem[member]?.ToJsonString());
+            var at = source[member]!.GetValue<DateTimeOffset>();
+            Assert.Equal($"{words} {at.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC.", problem["detail"]!.GetValue<string>());
+        }
+    }
+
     [Fact]
     public async Task UpdateProduct_AllowedBeforeTheFirstOrder_RefusedAfter()
     {

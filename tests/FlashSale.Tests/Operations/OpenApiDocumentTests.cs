@@ -322,6 +322,8 @@ public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
             ("post", "/api/v1/admin/sales/{id}/end", HttpStatusCode.OK, () => Admin.SendAsync(HttpMethod.Post, $"/api/v1/admin/sales/{saleId}/end")),
             ("post", "/api/v1/admin/sales/{id}/end", HttpStatusCode.Conflict, () => Admin.SendAsync(HttpMethod.Post, $"/api/v1/admin/sales/{saleId}/end")),
             // The window's and the price's refusals, with their members (startsAt, endsAt; unitPrice, currency).
+            ("patch", "/api/v1/admin/sales/{id}", HttpStatusCode.Conflict,
+                () => Admin.SendAsync(HttpMethod.Patch, $"/api/v1/admin/sales/{saleId}", new StringContent("""{"totalStock":5}""", System.Text.Encoding.UTF8, "application/json"))),
             ("post", "/api/v1/sales/{id}/purchases", HttpStatusCode.Conflict, () => buyer.PurchaseAsync(saleId)),
             ("post", "/api/v1/sales/{id}/purchases", HttpStatusCode.Conflict, () => buyer.PurchaseAsync(upcomingId)),
             ("post", "/api/v1/sales/{id}/purchases", HttpStatusCode.Conflict,
