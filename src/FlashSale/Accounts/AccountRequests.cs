@@ -6,8 +6,11 @@ public sealed record CredentialsRequest(string Username, string Password)
 {
     public Validation Validate() => Check(Username, Password);
 
-    /// <summary>A registration's: <see cref="Validate"/>, and a password that is not among the first a guesser tries.</summary>
-    public Validation ValidateNewAccount() => Validate().CheckNewPassword(Username, Password);
+    /// <summary>
+    /// A registration's: <see cref="Validate"/>, a username outside the synthetic buyers' prefix
+    /// (<see cref="ReservedUsernames"/>), and a password that is not among the first a guesser tries.
+    /// </summary>
+    public Validation ValidateNewAccount() => Validate().NotReserved(Username).CheckNewPassword(Username, Password);
 
     /// <summary>
     /// The rules every sign-in applies, also for credentials from elsewhere: the admin's from configuration

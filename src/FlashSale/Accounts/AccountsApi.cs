@@ -187,7 +187,7 @@ public static class AccountsApi
         for (var i = 0; i < body.Value.Count; i++)
         {
             var userId = Guid.NewGuid().ToString("D");
-            var username = $"synthetic-{userId[..8]}";
+            var username = ReservedUsernames.Synthetic(userId);
             var token = tokens.Issue(userId, username, Roles.Buyer, adminStamp, mintedBy: adminId);
             expires = token.ExpiresAt;
             minted.Add(new SyntheticToken(userId, username, token.AccessToken));
