@@ -8,7 +8,8 @@ namespace FlashSale.Common;
 /// Reads request bodies strictly: unknown fields, duplicate properties, numbers as strings, decimals a decimal cannot hold exactly,
 /// missing required values, times without their offset and deep nesting are all 400s. Model binding in minimal APIs turns
 /// these into bare 400s (or exceptions in Development); reading here gives every caller the
-/// same problem+json with a reason, and the handler never sees a half-valid object.
+/// same problem+json with a reason, and the handler never sees a half-valid object. Property names are matched ignoring
+/// case (the web defaults; docs/api.md says so), so a property given in two cases is a duplicate.
 /// </summary>
 public static class StrictJson
 {

@@ -19,7 +19,8 @@ public static class PurchasesApi
             .WithSummary("Buys units of a sale. Safe to retry with the same Idempotency-Key.")
             .ReadsJson<PurchaseRequest>()
             .ReadsHeader(IdempotencyKeys.Header, "Makes the purchase safe to retry: a retry with the same key (and body) never buys "
-                + "twice. It answers the key's order, or its `sold_out` / `limit_reached` refusal (kept `Distributed:DecisionTtl`, "
+                + "twice. A key is scoped to (buyer, sale): the same key on another sale or from another buyer is a new purchase. "
+                + "It answers the key's order, or its `sold_out` / `limit_reached` refusal (kept `Distributed:DecisionTtl`, "
                 + "24 h, in distributed mode; until a restart in embedded mode); a refusal that can change (not started, ended, a "
                 + "quantity) is decided afresh, and a retry made while the first is still being decided waits for its answer. The "
                 + "same key with another body is `idempotency_key_mismatch`. "

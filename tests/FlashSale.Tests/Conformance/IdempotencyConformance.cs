@@ -74,6 +74,22 @@ public abstract class IdempotencyConformance(StorageKind kind) : ConformanceTest
         Assert.Equal(2, (await Admin.AllOrdersAsync(saleId)).Count);
     }
 
+    /// <summary>A key is the buyer's in one sale (docs/api.md): the same key on another sale is another purchase.</summary>
+    [Fact]
+    public async Task KeysAreScopedToTheSale()
+    {
+        var first = (await Admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
+        var second = (await Admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
+        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
+
+        var one = await buyer.BoughtAsync(first, key: "shared-key");
+        var other = await buyer.BoughtAsync(second, key: "shared-key");
+
+        Assert.NotEqual(one, other);
+        Assert.Single(await Admin.AllOrdersAsync(first));
+        Assert.Single(await Admin.AllOrdersAsync(second));
+    }
+
     [Fact]
     public async Task ReplayAfterRestart_ReturnsTheStoredOrder()
     {

@@ -183,6 +183,7 @@ public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
         Assert.False(key["required"]?.GetValue<bool>() ?? false);
         var pattern = new System.Text.RegularExpressions.Regex(key["schema"]!["pattern"]!.GetValue<string>());
         Assert.Equal(100, key["schema"]!["maxLength"]!.GetValue<int>());
+        Assert.Contains("scoped to (buyer, sale)", key["description"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.All(new[] { "a", "order-1_B", new string('x', 100), "", "with space", "ключ", new string('x', 101), "a/b" },
             sample => Assert.Equal(FlashSale.Purchasing.IdempotencyKeys.IsValid(sample), pattern.IsMatch(sample)));
         Assert.False(HeaderParameter(Operation(document, "get", "/api/v1/sales/{id}/events"), "Last-Event-ID")["required"]?.GetValue<bool>() ?? false);

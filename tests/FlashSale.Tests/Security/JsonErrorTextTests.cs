@@ -63,6 +63,26 @@ public sealed class JsonErrorTextTests() : AdminAppTest(new TestApp())
         Assert.Equal(5, (await Admin.StockAsync(sale))["remainingStock"]!.GetValue<int>());
     }
 
+    /// <summary>
+    /// Property names are matched ignoring case (the web defaults, kept: docs/api.md), so a name in another case is the
+    /// property itself, and given in two cases it is given twice.
+    /// </summary>
+    [Fact]
+    public async Task APropertyInAnotherCase_IsThatProperty()
+    {
+        var sale = (await Admin.CreateSaleAsync(stock: 5, perUserLimit: 2))["id"]!.GetValue<string>();
+        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
+
+        using (var bought = await buyer.PostJsonAsync($"/api/v1/sales/{sale}/purchases", "{\"QUANTITY\":2}"))
+        {
+            await Api.EnsureAsync(bought, HttpStatusCode.Created);
+        }
+
+        using var twice = await buyer.PostJsonAsync($"/api/v1/sales/{sale}/purchases", "{\"quantity\":1,\"Quantity\":1}");
+        await AssertInvalidJsonAsync(twice, "The property '$.Quantity' is given more than once; give each property once.");
+        Assert.Equal(3, (await Admin.StockAsync(sale))["remainingStock"]!.GetValue<int>());
+    }
+
     [Fact]
     public async Task ARegistrationWithAnUnknownProperty_NamesTheFields_NotATypeOfOurs()
     {
