@@ -12,8 +12,8 @@ namespace FlashSale.Common;
 /// can act on; so do its words for a property given twice ("Duplicate property 'quantity' encountered during
 /// deserialization of type 'FlashSale.Purchasing.PurchaseRequest'") and one the body has no field for ("could not be
 /// mapped to any .NET member contained in type …"), which reached anonymous callers through registration until
-/// 2026-12-07. Its other messages (syntax, a trailing comma, our converters' own words) are clear and are passed on, cut
-/// at their first sentence; one that still names a type of ours is replaced. Never the payload itself. An empty body (or
+/// 2026-12-07. Its other messages (syntax, our converters' own words) are clear and are passed on, cut at their first
+/// sentence; one that still names a type of ours is replaced. A trailing comma is said in these words too. Never the payload itself. An empty body (or
 /// only whitespace) says so: until 2026-12-07 it read "The input does not contain any JSON tokens. Expected the input to
 /// start with a valid JSON token, when isFinalBlock is true.", the reader's words for the parser's state.
 /// </summary>
@@ -25,6 +25,7 @@ internal static class JsonErrorText
     private const string Unmapped = "The JSON property '";
     private const string UnmappedEnd = "' could not be mapped to any .NET member";
     private const string NoTokens = "does not contain any JSON tokens";
+    private const string TrailingComma = "contains a trailing comma";
 
     public static string Describe(JsonException ex, Type body, JsonSerializerOptions options)
     {
@@ -36,6 +37,16 @@ internal static class JsonErrorText
             var fields = Fields(body, options);
             return "The body is empty; send a JSON object" +
                    (fields.Count > 0 ? $" (the properties here are: {string.Join(", ", fields)})." : ".");
+        }
+
+        // The reader's words end "…not supported in this mode. Change the reader options.": advice for this server's
+        // developer, not for a client (until 2026-12-07).
+        if (message.Contains(TrailingComma, StringComparison.Ordinal))
+        {
+            var array = message.Contains("JSON array", StringComparison.Ordinal);
+            // In an array the path is the item the comma promised ("$.counts[2]"): name the array.
+            var where = array && path is not null && path.EndsWith(']') ? path[..path.LastIndexOf('[')] : path ?? "$";
+            return $"A trailing comma is not allowed: remove the comma after the last {(array ? "item" : "property")} of '{where}'.";
         }
 
         if (message.Contains(MissingRequired, StringComparison.Ordinal))

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using FlashSale.Admin;
 using FlashSale.Common;
 using FlashSale.Tests.Infrastructure;
@@ -81,6 +82,34 @@ public sealed class JsonErrorTextTests() : AdminAppTest(new TestApp())
         using var twice = await buyer.PostJsonAsync($"/api/v1/sales/{sale}/purchases", "{\"quantity\":1,\"Quantity\":1}");
         await AssertInvalidJsonAsync(twice, "The property '$.Quantity' is given more than once; give each property once.");
         Assert.Equal(3, (await Admin.StockAsync(sale))["remainingStock"]!.GetValue<int>());
+    }
+
+    /// <summary>
+    /// A trailing comma is said in the API's words. Until 2026-12-07 it was the reader's "…which is not supported in this
+    /// mode. Change the reader options.", advice for the server's developer, not the client.
+    /// </summary>
+    [Theory]
+    [InlineData("{\"quantity\":1,}", "A trailing comma is not allowed: remove the comma after the last property of '$'.")]
+    [InlineData("{\"quantity\":1 ,\r\n }", "A trailing comma is not allowed: remove the comma after the last property of '$'.")]
+    public async Task ATrailingComma_SaysItIsNotAllowed_NotHowToConfigureAReader(string body, string detail)
+    {
+        var sale = (await Admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
+        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
+
+        using var response = await buyer.PostJsonAsync($"/api/v1/sales/{sale}/purchases", body);
+
+        await AssertInvalidJsonAsync(response, detail);
+        Assert.Equal(5, (await Admin.StockAsync(sale))["remainingStock"]!.GetValue<int>());
+    }
+
+    [Theory]
+    [InlineData("{\"counts\":[1,2,]}", "A trailing comma is not allowed: remove the comma after the last item of '$.counts'.")]
+    [InlineData("{\"counts\":[1],}", "A trailing comma is not allowed: remove the comma after the last property of '$'.")]
+    public void ATrailingCommaInAnArray_SaysItem(string body, string detail)
+    {
+        var refused = Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize<Holder>(body, StrictJson.Options));
+
+        Assert.Equal(detail, JsonErrorText.Describe(refused, typeof(Holder), StrictJson.Options));
     }
 
     [Fact]
