@@ -13,14 +13,21 @@ namespace FlashSale.Common;
 /// </summary>
 internal sealed class ExactDecimalConverter : JsonConverter<decimal>
 {
-    public const string Inexact = "The number cannot be held exactly: at most 28 significant digits, none smaller than 1e-28.";
+    /// <summary>Said after "Invalid value at '$.price': ", as every value's problem is (capitalised until 2026-12-07).</summary>
+    public const string Inexact = "cannot be held exactly (at most 28 significant digits, none smaller than 1e-28).";
 
     public override decimal Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            throw new JsonException(JsonErrorText.MustNotBeNull);
+        }
+
         if (reader.TokenType != JsonTokenType.Number)
         {
-            // As the strict number handling answers a number sent as a string.
-            throw new JsonException("Expected a JSON number.");
+            // The wrong type, said as every wrong type is ("expected a number."; it was "Expected a JSON number." until
+            // 2026-12-07): a JsonException without a message is the serializer's "could not be converted".
+            throw new JsonException();
         }
 
         if (!reader.TryGetDecimal(out var value))

@@ -11,10 +11,16 @@ namespace FlashSale.Common;
 /// </summary>
 internal sealed class InstantConverter : JsonConverter<DateTimeOffset>
 {
-    public const string Expected = "Expected an ISO 8601 date and time with its offset, such as 2026-12-06T08:00:00Z.";
+    /// <summary>Said after "Invalid value at '$.startsAt': ", as every value's problem is (capitalised until 2026-12-07).</summary>
+    public const string Expected = "expected an ISO 8601 date and time with its offset, such as 2026-12-06T08:00:00Z.";
 
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            throw new JsonException(JsonErrorText.MustNotBeNull);
+        }
+
         if (reader.TokenType != JsonTokenType.String || !reader.TryGetDateTimeOffset(out var instant) || !HasOffset(reader.GetString()!))
         {
             throw new JsonException(Expected);

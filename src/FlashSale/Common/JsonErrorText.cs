@@ -19,6 +19,9 @@ namespace FlashSale.Common;
 /// </summary>
 internal static class JsonErrorText
 {
+    /// <summary>A null where a value is required: our converters' words for it too, so every null is said alike.</summary>
+    public const string MustNotBeNull = "must not be null.";
+
     private const string WrongType = "The JSON value could not be converted to ";
     private const string MissingRequired = "was missing required properties including: ";
     private const string Duplicate = "Duplicate property '";
@@ -57,7 +60,7 @@ internal static class JsonErrorText
 
         if (path is not null && message.Contains("doesn't allow", StringComparison.Ordinal) && message.Contains("null values", StringComparison.Ordinal))
         {
-            return $"Invalid value at '{path}': must not be null.";
+            return $"Invalid value at '{path}': {MustNotBeNull}";
         }
 
         if (path is not null && message.StartsWith(WrongType, StringComparison.Ordinal))

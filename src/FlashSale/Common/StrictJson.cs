@@ -21,7 +21,7 @@ public static class StrictJson
         RespectNullableAnnotations = true,
         RespectRequiredConstructorParameters = true,
         MaxDepth = 8,
-        Converters = { new InstantConverter(), new ExactDecimalConverter() },
+        Converters = { new InstantConverter(), new ExactDecimalConverter(), new WholeNumberConverter() },
     };
 
     public static async Task<BodyResult<T>> ReadAsync<T>(HttpRequest request, CancellationToken ct)

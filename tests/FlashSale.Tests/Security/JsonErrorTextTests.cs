@@ -23,6 +23,18 @@ public sealed class JsonErrorTextTests() : AdminAppTest(new TestApp())
     [InlineData("{\"sku\":\"A\",\"productName\":[\"x\"],\"price\":1,\"totalStock\":1," + Times + "}", "Invalid value at '$.productName': expected a string.")]
     [InlineData("{\"sku\":\"A\",\"productName\":null,\"price\":1,\"totalStock\":1," + Times + "}", "Invalid value at '$.productName': must not be null.")]
     [InlineData("{\"sku\":\"A\",\"productName\":\"x\",\"price\":1,\"totalStock\":1,\"startsAt\":\"2027-01-01T00:00:00Z\"}", "Required properties are missing: 'endsAt'.")]
+    // Our converters' words in the same form (until 2026-12-07 "Expected a JSON number.", "Expected an ISO 8601…", "The
+    // number cannot…", capitalised mid-sentence), and every null "must not be null." (a number's was "expected a whole
+    // number." or "Expected a JSON number.", a string's "must not be null.").
+    [InlineData("{\"sku\":\"A\",\"productName\":\"x\",\"price\":\"10\",\"totalStock\":1," + Times + "}", "Invalid value at '$.price': expected a number.")]
+    [InlineData("{\"sku\":\"A\",\"productName\":\"x\",\"price\":1e-29,\"totalStock\":1," + Times + "}",
+        "Invalid value at '$.price': cannot be held exactly (at most 28 significant digits, none smaller than 1e-28).")]
+    [InlineData("{\"sku\":\"A\",\"productName\":\"x\",\"price\":1,\"totalStock\":1,\"startsAt\":\"2027-01-01T00:00:00\",\"endsAt\":\"2027-01-02T00:00:00Z\"}",
+        "Invalid value at '$.startsAt': expected an ISO 8601 date and time with its offset, such as 2026-12-06T08:00:00Z.")]
+    [InlineData("{\"sku\":\"A\",\"productName\":\"x\",\"price\":null,\"totalStock\":1," + Times + "}", "Invalid value at '$.price': must not be null.")]
+    [InlineData("{\"sku\":\"A\",\"productName\":\"x\",\"price\":1,\"totalStock\":null," + Times + "}", "Invalid value at '$.totalStock': must not be null.")]
+    [InlineData("{\"sku\":\"A\",\"productName\":\"x\",\"price\":1,\"totalStock\":1,\"startsAt\":null,\"endsAt\":\"2027-01-02T00:00:00Z\"}",
+        "Invalid value at '$.startsAt': must not be null.")]
     public async Task ASaleBodyOfTheWrongShape_SaysWhichPropertyAndWhatItMustBe(string body, string detail)
     {
         using var response = await Admin.PostJsonAsync("/api/v1/admin/sales", body);
@@ -43,6 +55,18 @@ public sealed class JsonErrorTextTests() : AdminAppTest(new TestApp())
 
         await AssertInvalidJsonAsync(response, "Invalid value at '$.quantity': expected a whole number.");
         Assert.Equal(5, (await Admin.StockAsync(sale))["remainingStock"]!.GetValue<int>());
+    }
+
+    /// <summary>A null quantity is said as any null is (until 2026-12-07 "expected a whole number.", as for 1.5).</summary>
+    [Fact]
+    public async Task ANullQuantity_MustNotBeNull()
+    {
+        var sale = (await Admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
+        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
+
+        using var response = await buyer.PostJsonAsync($"/api/v1/sales/{sale}/purchases", "{\"quantity\":null}");
+
+        await AssertInvalidJsonAsync(response, "Invalid value at '$.quantity': must not be null.");
     }
 
     /// <summary>
