@@ -57,6 +57,27 @@ public sealed class JsonErrorTextTests() : AdminAppTest(new TestApp())
         Assert.Equal(5, (await Admin.StockAsync(sale))["remainingStock"]!.GetValue<int>());
     }
 
+    /// <summary>
+    /// A whole number too large for any count here is one, out of range: said so, with the range a body's whole number
+    /// can have (until 2026-12-07 "expected a whole number.", which it is). The quantity's own range is the sale's limit,
+    /// checked after (<c>validation_failed</c>). Nothing is bought.
+    /// </summary>
+    [Theory]
+    [InlineData("{\"quantity\":99999999999999999999}")]
+    [InlineData("{\"quantity\":2147483648}")]
+    [InlineData("{\"quantity\":-2147483649}")]
+    public async Task AQuantityPastAWholeNumbersRange_SaysItIsOutOfRange(string body)
+    {
+        var sale = (await Admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
+        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
+
+        using var response = await buyer.PostJsonAsync($"/api/v1/sales/{sale}/purchases", body);
+
+        await AssertInvalidJsonAsync(response,
+            "Invalid value at '$.quantity': out of range; expected a whole number from -2,147,483,648 to 2,147,483,647.");
+        Assert.Equal(5, (await Admin.StockAsync(sale))["remainingStock"]!.GetValue<int>());
+    }
+
     /// <summary>A null quantity is said as any null is (until 2026-12-07 "expected a whole number.", as for 1.5).</summary>
     [Fact]
     public async Task ANullQuantity_MustNotBeNull()
