@@ -73,10 +73,12 @@ public abstract record PurchaseOutcome
             : new(PurchaseRejection.SoldOut, $"Only {remaining} left.") { Remaining = remaining };
 
         /// <summary>
-        /// A quantity outside 1..limit: the ledgers' one wording of it ("between 1 and 1" for a limit of one until 2026-12-07).
+        /// A quantity outside 1..limit: the ledgers' one wording of it ("between 1 and 1" for a limit of one until 2026-12-07),
+        /// the <c>errors</c> message of <c>quantity</c>, so it completes the field's name as every such message does (it
+        /// began "Quantity must…" until 2026-12-07).
         /// </summary>
         public static Rejected QuantityOutOfRange(int limit) => new(PurchaseRejection.QuantityOutOfRange,
-            limit == 1 ? "Quantity must be 1 for this sale." : $"Quantity must be between 1 and {limit} for this sale.");
+            limit == 1 ? "must be 1 for this sale." : $"must be between 1 and {limit} for this sale.");
 
         /// <summary>
         /// Before the window: the ledgers' one wording of it, to the second in UTC, and the time itself for clients. Until

@@ -5,9 +5,10 @@ namespace FlashSale.Tests.Purchasing;
 /// <summary>The ledgers' one wording of each refusal, read by buyers in the problem's detail.</summary>
 public sealed class RejectionWordingTests
 {
+    /// <summary>The <c>errors</c> message of <c>quantity</c>: it completes the field's name (it began "Quantity …" until 2026-12-07).</summary>
     [Theory]
-    [InlineData(1, "Quantity must be 1 for this sale.")]
-    [InlineData(3, "Quantity must be between 1 and 3 for this sale.")]
+    [InlineData(1, "must be 1 for this sale.")]
+    [InlineData(3, "must be between 1 and 3 for this sale.")]
     public void AQuantityOutOfRange_SaysWhatItMayBe(int limit, string detail) =>
         Assert.Equal(detail, PurchaseOutcome.Rejected.QuantityOutOfRange(limit).Detail);
 
