@@ -18,18 +18,8 @@ internal sealed class ExactDecimalConverter : JsonConverter<decimal>
 
     public override decimal Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            throw new JsonException(JsonErrorText.MustNotBeNull);
-        }
-
-        if (reader.TokenType != JsonTokenType.Number)
-        {
-            // The wrong type, said as every wrong type is ("expected a number."; it was "Expected a JSON number." until
-            // 2026-12-07): a JsonException without a message is the serializer's "could not be converted".
-            throw new JsonException();
-        }
-
+        // "expected a number." for another type, as every wrong type is ("Expected a JSON number." until 2026-12-07).
+        JsonErrorText.ThrowIfNotNumber(reader.TokenType);
         if (!reader.TryGetDecimal(out var value))
         {
             throw new JsonException(Inexact);

@@ -16,11 +16,7 @@ internal sealed class InstantConverter : JsonConverter<DateTimeOffset>
 
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            throw new JsonException(JsonErrorText.MustNotBeNull);
-        }
-
+        JsonErrorText.ThrowIfNull(reader.TokenType);
         if (reader.TokenType != JsonTokenType.String || !reader.TryGetDateTimeOffset(out var instant) || !HasOffset(reader.GetString()!))
         {
             throw new JsonException(Expected);

@@ -22,6 +22,28 @@ internal static class JsonErrorText
     /// <summary>A null where a value is required: our converters' words for it too, so every null is said alike.</summary>
     public const string MustNotBeNull = "must not be null.";
 
+    /// <summary>A converter's null (a value type's converter is handed it), said as every null is.</summary>
+    public static void ThrowIfNull(JsonTokenType token)
+    {
+        if (token == JsonTokenType.Null)
+        {
+            throw new JsonException(MustNotBeNull);
+        }
+    }
+
+    /// <summary>
+    /// A number converter's first checks: a null as every null, any other token as every wrong type ("expected a number.",
+    /// "expected a whole number."): a JsonException without a message is the serializer's "could not be converted".
+    /// </summary>
+    public static void ThrowIfNotNumber(JsonTokenType token)
+    {
+        ThrowIfNull(token);
+        if (token != JsonTokenType.Number)
+        {
+            throw new JsonException();
+        }
+    }
+
     private const string WrongType = "The JSON value could not be converted to ";
     private const string MissingRequired = "was missing required properties including: ";
     private const string Duplicate = "Duplicate property '";

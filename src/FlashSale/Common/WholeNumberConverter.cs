@@ -18,18 +18,7 @@ internal sealed class WholeNumberConverter : JsonConverter<int>
 
     public override int Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            throw new JsonException(JsonErrorText.MustNotBeNull);
-        }
-
-        if (reader.TokenType != JsonTokenType.Number)
-        {
-            // The wrong type, said as every wrong type is ("expected a whole number."): a JsonException without a message
-            // is the serializer's "could not be converted".
-            throw new JsonException();
-        }
-
+        JsonErrorText.ThrowIfNotNumber(reader.TokenType);
         if (reader.TryGetInt32(out var value))
         {
             return value;

@@ -46,16 +46,8 @@ public sealed class JsonErrorTextTests() : AdminAppTest(new TestApp())
     [InlineData("{\"quantity\":1.0}")]
     [InlineData("{\"quantity\":1e400}")]
     [InlineData("{\"quantity\":\"1\"}")]
-    public async Task APurchaseQuantityThatIsNoWholeNumber_SaysSo(string body)
-    {
-        var sale = (await Admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
-        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
-
-        using var response = await buyer.PostJsonAsync($"/api/v1/sales/{sale}/purchases", body);
-
-        await AssertInvalidJsonAsync(response, "Invalid value at '$.quantity': expected a whole number.");
-        Assert.Equal(5, (await Admin.StockAsync(sale))["remainingStock"]!.GetValue<int>());
-    }
+    public Task APurchaseQuantityThatIsNoWholeNumber_SaysSo(string body) =>
+        AssertPurchaseRefusedAsync(body, "Invalid value at '$.quantity': expected a whole number.");
 
     /// <summary>
     /// A whole number too large for any count here is one, out of range: said so, with the range a body's whole number
@@ -66,29 +58,13 @@ public sealed class JsonErrorTextTests() : AdminAppTest(new TestApp())
     [InlineData("{\"quantity\":99999999999999999999}")]
     [InlineData("{\"quantity\":2147483648}")]
     [InlineData("{\"quantity\":-2147483649}")]
-    public async Task AQuantityPastAWholeNumbersRange_SaysItIsOutOfRange(string body)
-    {
-        var sale = (await Admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
-        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
-
-        using var response = await buyer.PostJsonAsync($"/api/v1/sales/{sale}/purchases", body);
-
-        await AssertInvalidJsonAsync(response,
-            "Invalid value at '$.quantity': out of range; expected a whole number from -2,147,483,648 to 2,147,483,647.");
-        Assert.Equal(5, (await Admin.StockAsync(sale))["remainingStock"]!.GetValue<int>());
-    }
+    public Task AQuantityPastAWholeNumbersRange_SaysItIsOutOfRange(string body) =>
+        AssertPurchaseRefusedAsync(body, "Invalid value at '$.quantity': out of range; expected a whole number from -2,147,483,648 to 2,147,483,647.");
 
     /// <summary>A null quantity is said as any null is (until 2026-12-07 "expected a whole number.", as for 1.5).</summary>
     [Fact]
-    public async Task ANullQuantity_MustNotBeNull()
-    {
-        var sale = (await Admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
-        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
-
-        using var response = await buyer.PostJsonAsync($"/api/v1/sales/{sale}/purchases", "{\"quantity\":null}");
-
-        await AssertInvalidJsonAsync(response, "Invalid value at '$.quantity': must not be null.");
-    }
+    public Task ANullQuantity_MustNotBeNull() =>
+        AssertPurchaseRefusedAsync("{\"quantity\":null}", "Invalid value at '$.quantity': must not be null.");
 
     /// <summary>
     /// A property given twice, or one the body has no field for: the serializer's words named the request's .NET type
@@ -98,16 +74,8 @@ public sealed class JsonErrorTextTests() : AdminAppTest(new TestApp())
     [Theory]
     [InlineData("{\"quantity\":1,\"quantity\":1}", "The property '$.quantity' is given more than once; give each property once.")]
     [InlineData("{\"quantity\":1,\"userId\":\"someone-else\"}", "Unknown property '$.userId'; the properties here are: quantity, expectedUnitPrice, expectedCurrency.")]
-    public async Task APurchaseWithARepeatedOrUnknownProperty_SaysSoInTheApisTerms(string body, string detail)
-    {
-        var sale = (await Admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
-        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
-
-        using var response = await buyer.PostJsonAsync($"/api/v1/sales/{sale}/purchases", body);
-
-        await AssertInvalidJsonAsync(response, detail);
-        Assert.Equal(5, (await Admin.StockAsync(sale))["remainingStock"]!.GetValue<int>());
-    }
+    public Task APurchaseWithARepeatedOrUnknownProperty_SaysSoInTheApisTerms(string body, string detail) =>
+        AssertPurchaseRefusedAsync(body, detail);
 
     /// <summary>
     /// Property names are matched ignoring case (the web defaults, kept: docs/api.md), so a name in another case is the
@@ -136,16 +104,8 @@ public sealed class JsonErrorTextTests() : AdminAppTest(new TestApp())
     [Theory]
     [InlineData("{\"quantity\":1,}", "A trailing comma is not allowed: remove the comma after the last property of '$'.")]
     [InlineData("{\"quantity\":1 ,\r\n }", "A trailing comma is not allowed: remove the comma after the last property of '$'.")]
-    public async Task ATrailingComma_SaysItIsNotAllowed_NotHowToConfigureAReader(string body, string detail)
-    {
-        var sale = (await Admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
-        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
-
-        using var response = await buyer.PostJsonAsync($"/api/v1/sales/{sale}/purchases", body);
-
-        await AssertInvalidJsonAsync(response, detail);
-        Assert.Equal(5, (await Admin.StockAsync(sale))["remainingStock"]!.GetValue<int>());
-    }
+    public Task ATrailingComma_SaysItIsNotAllowed_NotHowToConfigureAReader(string body, string detail) =>
+        AssertPurchaseRefusedAsync(body, detail);
 
     [Theory]
     [InlineData("{\"counts\":[1,2,]}", "A trailing comma is not allowed: remove the comma after the last item of '$.counts'.")]
@@ -235,6 +195,18 @@ public sealed class JsonErrorTextTests() : AdminAppTest(new TestApp())
         Assert.Equal("a whole number", JsonErrorText.Expected(typeof(Holder), "$.counts[3]", StrictJson.Options));
 
     private sealed record Holder(List<int> Counts);
+
+    /// <summary>A purchase with <paramref name="body"/> is refused <c>invalid_json</c> with <paramref name="detail"/>, and buys nothing.</summary>
+    private async Task AssertPurchaseRefusedAsync(string body, string detail)
+    {
+        var sale = (await Admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
+        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
+
+        using var response = await buyer.PostJsonAsync($"/api/v1/sales/{sale}/purchases", body);
+
+        await AssertInvalidJsonAsync(response, detail);
+        Assert.Equal(5, (await Admin.StockAsync(sale))["remainingStock"]!.GetValue<int>());
+    }
 
     private static async Task AssertInvalidJsonAsync(HttpResponseMessage response, string detail)
     {
