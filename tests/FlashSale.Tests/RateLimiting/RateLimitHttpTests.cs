@@ -154,7 +154,8 @@ public sealed class RateLimitHttpTests
             {
                 Assert.Equal("rate_limited", await Api.ReasonAsync(response));
                 Assert.Contains("register-per-ip", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-                Assert.InRange(response.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromMinutes(30), TimeSpan.FromHours(2));
+                // Within the hour's window: how far within depends on where in it the test ran (a sliding window).
+                Assert.InRange(response.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromHours(2));
             }
         }
 

@@ -41,6 +41,13 @@ internal static class OutboxEntry
         return Guid.TryParseExact(end < 0 ? text : text[..end], "D", out var id) ? id : null;
     }
 
+    /// <summary>The ledger epoch an entry was decided under (the current form, epoch|order|...); null for the older forms.</summary>
+    public static long? TryReadEpoch(StreamEntry entry) =>
+        entry.Values is [{ Name: var name, Value: var value }] && name == "e" && value.ToString() is var text
+            && text.IndexOf('|') is var bar and > 0 && long.TryParse(text.AsSpan(0, bar), out var epoch)
+            ? epoch
+            : null;
+
     /// <summary>epoch|order|...: what follows the epoch.</summary>
     private static string AfterEpoch(string text) => text.IndexOf('|') is var bar and >= 0 ? text[(bar + 1)..] : "";
 

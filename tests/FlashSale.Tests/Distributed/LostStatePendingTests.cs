@@ -1,0 +1,76 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using FlashSale.Storage.Redis;
+using FlashSale.Tests.Admin;
+using FlashSale.Tests.Infrastructure;
+using Npgsql;
+
+namespace FlashSale.Tests.Distributed;
+
+/// <summary>
+/// G3 across a lost Redis state: a purchase still waiting for its order to be recorded when its sale's state is lost and
+/// rebuilt (its outbox entry left behind) must not be answered 202 pending, since the ledger epoch's fence will refuse
+/// that entry. Until 2026-12-07 only the entry's presence was checked: 202 for an order that never came
+/// (LostStateFenceTests met it under load, once its buyers' wait ran out before the scene ended).
+/// </summary>
+public sealed class LostStatePendingTests() : AdminAppTest(new TestApp(kind: StorageKind.Redis, settings: new Dictionary<string, string?>
+{
+    // The first buyer's wait runs out while the persister's insert is held: it is answered pending or not, then.
+    ["Distributed:CommitWait"] = "00:00:01",
+    ["Distributed:PendingReplicas"] = "0",
+}))
+{
+    [Fact]
+    public async Task APurchaseWaitingWhileItsStateIsRebuilt_IsNotAnswered202_ForAnOrderTheFenceRefuses()
+    {
+        var sale = (await Admin.CreateSaleAsync(stock: 5, perUserLimit: 5)).Id();
+        var saleId = Guid.Parse(sale);
+        var buyers = await Admin.MintBuyersAsync(6);
+        await using var redis = await RedisState.ConnectAsync(App.Storage);
+        var db = redis.GetDatabase();
+
+        HttpResponseMessage first;
+        List<HttpResponseMessage> second;
+        await using (var holding = App.Storage.OpenDatabase())
+        {
+            // Inserts into orders wait; reads (the rebuild's) do not.
+            await using var tx = await holding.BeginTransactionAsync();
+            await using (var lockOrders = new NpgsqlCommand("LOCK TABLE orders IN SHARE ROW EXCLUSIVE MODE", holding, tx))
+            {
+                await lockOrders.ExecuteNonQueryAsync();
+            }
+
+            var firstBuy = Admin.WithToken(buyers[0].Token).PurchaseAsync(sale, quantity: 5);
+            await UntilAsync(async () => await db.StreamLengthAsync(RedisKeys.Outbox(saleId)) == 1);
+
+            // The state goes, its outbox stays; the next purchases rebuild it from the record under a new epoch.
+            await RedisState.LoseAsync(App.Storage, saleId, outboxToo: false);
+            second = [.. await Task.WhenAll(buyers.Skip(1).Select(b => Admin.WithToken(b.Token).PurchaseAsync(sale)))];
+
+            // Answered while its insert is still held: its entry is in the outbox, but of the epoch before.
+            first = await firstBuy;
+            await tx.RollbackAsync();
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
+        Assert.True(JsonNode.Parse(await first.Content.ReadAsStringAsync())!["outcomeUnknown"]!.GetValue<bool>());
+        Assert.All(second, r => Assert.True((int)r.StatusCode is 201 or 202, r.StatusCode.ToString()));
+        await UntilAsync(async () => (await Admin.AllOrdersAsync(sale)).Count == 5);
+        await UntilAsync(async () => (await db.StreamRangeAsync(RedisKeys.Refused(saleId))).Length == 1);
+        Assert.Equal(5, await App.Storage.ScalarAsync($"SELECT COALESCE(SUM(quantity), 0) FROM orders WHERE sale_id = '{sale}' AND status = 0"));
+        foreach (var response in second.Append(first))
+        {
+            response.Dispose();
+        }
+    }
+
+    private static async Task UntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the scene did not reach its next step within 20 s");
+            await Task.Delay(20);
+        }
+    }
+}
