@@ -1,6 +1,7 @@
 using Deque.AxeCore.Playwright;
 using FlashSale.Tests.Infrastructure;
 using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
 namespace FlashSale.BrowserTests;
 
@@ -45,6 +46,36 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IAsyncLifetime
             "/admin/buyers", "/admin/buyers?username=admin", "/admin/ledger");
 
         Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    /// <summary>
+    /// A card's link focused from the keyboard shows a ring: drawn outside the link, it was clipped by the card's
+    /// <c>overflow: hidden</c>, and nothing showed where the focus was (WCAG 2.4.7).
+    /// </summary>
+    [Fact]
+    public async Task AHomeCard_FocusedByKeyboard_ShowsARingTheCardDoesNotClip()
+    {
+        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/");
+        var card = page.Locator($"li.card[data-sale='{saleId}']");
+        var link = card.Locator("a.card-link");
+        // By the keyboard, as a keyboard user gets there (:focus-visible).
+        await link.FocusAsync();
+        await page.Keyboard.PressAsync("Shift+Tab");
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(link).ToBeFocusedAsync();
+
+        // The card's own ring (its overflow clips only what is inside it), or the link's drawn inside the link.
+        var ring = await card.EvaluateAsync<string>("""
+            card => {
+              const style = getComputedStyle(card), link = getComputedStyle(card.querySelector("a.card-link"));
+              if (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) { return "card"; }
+              if (link.outlineStyle !== "none" && parseFloat(link.outlineWidth) > 0 && parseFloat(link.outlineOffset) < 0) { return "inset"; }
+              return "none (link: " + link.outlineStyle + " " + link.outlineWidth + " offset " + link.outlineOffset + ")";
+            }
+            """);
+        Assert.True(ring is "card" or "inset", "no focus ring the card does not clip: " + ring);
     }
 
     private static async Task ScanAsync(IPage page, List<string> failures, params string[] paths)
