@@ -213,6 +213,30 @@ public sealed class AdminLiveTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(Row(page, saleId).Locator("[data-role=status]")).ToHaveTextAsync("On sale");
     }
 
+    /// <summary>
+    /// The latest orders are drawn again when an order comes; a cancel link focused in them kept the focus in the old
+    /// markup, gone, and the browser put it on &lt;body&gt;: a keyboard or screen reader user was sent back to the top of the
+    /// page by every purchase (WCAG 2.4.3). The focus is now on the same link in the new part.
+    /// </summary>
+    [Fact]
+    public async Task SalePage_ALiveUpdateOfTheLatestOrders_KeepsTheFocusOnTheFocusedCancelLink()
+    {
+        var saleId = await CreateSaleAsync(stock: 5);
+        await BuyAsync(saleId, buyers: 1);
+        var page = await AdminPageAsync();
+        await page.RunAndWaitForResponseAsync(() => page.GotoAsync($"/admin/sales/{saleId}"), r => r.Url.EndsWith("/events", StringComparison.Ordinal));
+        var rows = page.Locator("[data-part=latest-orders] tbody tr");
+        await Expect(rows).ToHaveCountAsync(1);
+        var cancel = rows.First.GetByRole(AriaRole.Link, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Cancel order") });
+        var href = await cancel.GetAttributeAsync("href");
+        await cancel.FocusAsync();
+
+        await BuyAsync(saleId, buyers: 1);
+        await Expect(rows).ToHaveCountAsync(2, new() { Timeout = 40_000 });
+        Assert.Equal(href, await page.EvaluateAsync<string?>("document.activeElement.getAttribute('href')"));
+        Assert.True(await page.EvaluateAsync<bool>("document.activeElement.closest('[data-part=latest-orders]') !== null"), "the focus is in the new part");
+    }
+
     private static async Task<HttpResponseMessage> StreamAsync(HttpClient http, string saleId)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/sales/{saleId}/events");

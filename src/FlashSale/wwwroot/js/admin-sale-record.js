@@ -1,9 +1,10 @@
-import { part } from "./dom.js";
+import { part, swapKeepingFocus } from "./dom.js";
 import { reread } from "./record-reread.js";
 
 // The admin's sale page's record parts (Web/AdminSaleView.cs: revenue, orders, "sold out in", the time of the read, the
 // chart and leaderboard, the latest orders), read again (reread) every 15 s and soon after the feed shows units moved.
-// A part is replaced only when it changed (a focused cancel link is left alone otherwise). Until 2026-12-06 they stayed
+// A part is replaced only when it changed (a focused cancel link is left alone otherwise), and a focused link in it is
+// focused again in the new part (swapKeepingFocus). Until 2026-12-06 they stayed
 // as the page was drawn, only marked behind (AdminLiveTests.SalePage_ShowsAPurchase…).
 export function followRecord(sale, url) {
   function take(fresh) {
@@ -12,7 +13,10 @@ export function followRecord(sale, url) {
       return [sale.root.querySelector('[data-part="' + next.dataset.part + '"]'), next];
     });
     if (parts.length === 0 || pairs.some(function (pair) { return !pair[0]; })) { return false; }
-    pairs.forEach(function (pair) { if (pair[0].outerHTML !== pair[1].outerHTML) { pair[0].replaceWith(pair[1]); } });
+    pairs.forEach(function (pair) {
+      if (pair[0].outerHTML === pair[1].outerHTML) { return; }
+      swapKeepingFocus(pair[0], function () { pair[0].replaceWith(pair[1]); return pair[1]; });
+    });
     sale.behind(sale.sold);
     return true;
   }

@@ -1,4 +1,4 @@
-import { part } from "./dom.js";
+import { part, swapKeepingFocus } from "./dom.js";
 import { reread } from "./record-reread.js";
 import { removedLook, Sale } from "./sale.js";
 import { lookup } from "./sale-lookup.js";
@@ -17,7 +17,7 @@ export function refresh(root, sales, list) {
     if (!names.every(function (name) { return partOf(fresh, name) && partOf(root, name); })) { return false; }
     ["figures", "panels", "pager"].forEach(function (name) {
       var now = partOf(root, name), next = partOf(fresh, name);
-      if (now.innerHTML !== next.innerHTML) { now.innerHTML = next.innerHTML; }
+      if (now.innerHTML !== next.innerHTML) { swapKeepingFocus(now, function () { now.innerHTML = next.innerHTML; }); }
     });
     rows(partOf(root, "table"), partOf(fresh, "table"));
     return true;
@@ -42,7 +42,7 @@ export function refresh(root, sales, list) {
     if (!body) {
       // Drawn without a table (no sales yet): the first rows come with the whole part.
       if (freshBody) {
-        table.innerHTML = fresh.innerHTML;
+        swapKeepingFocus(table, function () { table.innerHTML = fresh.innerHTML; });
         Array.prototype.forEach.call(table.querySelectorAll("tr[data-row]"), adopt);
       }
       return;
@@ -55,7 +55,9 @@ export function refresh(root, sales, list) {
         // Followed by the list (its status, units and links); the rest as the server draws it now.
         ["Product", "Price", "Window (UTC)"].forEach(function (label) {
           var cell = '[data-label="' + label + '"]', mine = old.querySelector(cell), theirs = row.querySelector(cell);
-          if (mine && theirs && mine.innerHTML !== theirs.innerHTML) { mine.innerHTML = theirs.innerHTML; }
+          if (mine && theirs && mine.innerHTML !== theirs.innerHTML) {
+            swapKeepingFocus(mine, function () { mine.innerHTML = theirs.innerHTML; });
+          }
         });
         row = old;
       } else if (old && old.outerHTML === row.outerHTML) {
@@ -75,9 +77,10 @@ export function refresh(root, sales, list) {
       after = row;
       if (!row.classList.contains("gone")) { missing(row); }
     });
-    // In the page's order, moving only what is out of place (a moved row that holds the focus loses it).
+    // In the page's order, moving only what is out of place (a moved row that holds the focus would lose it: it is
+    // focused again, swapKeepingFocus).
     sequence.forEach(function (row, i) {
-      if (body.children[i] !== row) { body.insertBefore(row, body.children[i] || null); }
+      if (body.children[i] !== row) { swapKeepingFocus(row, function () { body.insertBefore(row, body.children[i] || null); }); }
     });
     while (body.children.length > sequence.length) { leave(body.children[sequence.length]); }
   }
