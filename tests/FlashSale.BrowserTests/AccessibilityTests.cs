@@ -78,6 +78,40 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IAsyncLifetime
         Assert.True(ring is "card" or "inset", "no focus ring the card does not clip: " + ring);
     }
 
+    /// <summary>
+    /// A page drawn with the answer to a form post focuses it (an error as an alert), as the sign-in form does its error:
+    /// the status box was in the page from its load, and nothing was read out after a purchase without the script, an end,
+    /// a cancel or a save; the buyer search's "No account has this username." was not tied to its field either.
+    /// </summary>
+    [Fact]
+    public async Task AMessageAfterAFormPost_IsFocused_AndAnUnknownUsernameIsTiedToItsField()
+    {
+        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
+        var noScript = await fixture.NewPageAsync(javaScript: false);
+        await Pages.RegisterAsync(noScript, Pages.NewUsername());
+        await ExpectFocusedMessageAsync(noScript, $"/sales/{saleId}?m=bought", "status", "You got it");
+        await ExpectFocusedMessageAsync(noScript, $"/sales/{saleId}?m=limit_reached", "status", "most units");
+
+        var admin = await fixture.NewPageAsync();
+        await Pages.SignInAsync(admin, "admin", TestApp.AdminPassword);
+        await ExpectFocusedMessageAsync(admin, "/admin?m=ended", "status", "Sale ended");
+        await ExpectFocusedMessageAsync(admin, $"/admin/sales/{saleId}?m=cancelled", "status", "Order cancelled");
+        await ExpectFocusedMessageAsync(admin, $"/admin/sales/{saleId}?m=saved", "status", "Changes saved.");
+        await ExpectFocusedMessageAsync(admin, "/admin/buyers?username=nobody-" + Guid.NewGuid().ToString("N")[..8], "alert", "No account has this username.");
+        var field = admin.GetByLabel("Username");
+        await Expect(field).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(field).ToHaveAttributeAsync("aria-describedby", "flash");
+    }
+
+    private static async Task ExpectFocusedMessageAsync(IPage page, string path, string role, string text)
+    {
+        await page.GotoAsync(path);
+        var message = page.Locator("#flash");
+        await Expect(message).ToContainTextAsync(text);
+        await Expect(message).ToHaveAttributeAsync("role", role);
+        await Expect(message).ToBeFocusedAsync();
+    }
+
     private static async Task ScanAsync(IPage page, List<string> failures, params string[] paths)
     {
         foreach (var path in paths)

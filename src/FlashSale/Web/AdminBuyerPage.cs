@@ -43,7 +43,7 @@ public static class AdminBuyerPage
         var page = buyer is null ? null : await orders.ListByUserAsync(buyer, PageSize, after, ct);
         if (page is null)
         {
-            return Layout.Page(context, Layout.ErrorTitle("Find a buyer"), Search(lookup),
+            return Layout.Page(context, Layout.ErrorTitle("Find a buyer"), Search(lookup, unknownUsername: buyer is null && lookup.Username is not null),
                 Flash.Error(buyer is null ? "No account has this username." : "That page of orders is not one this buyer has."), 404);
         }
 
@@ -82,13 +82,16 @@ public static class AdminBuyerPage
         return Layout.Page(context, $"{who} · buyer", main);
     }
 
-    /// <summary>The search form, as on the dashboard: a username, or a user id.</summary>
-    private static Html Search(BuyerLookup lookup) => H($"""
+    /// <summary>
+    /// The search form, as on the dashboard: a username, or a user id. A username no account has is marked on its field,
+    /// the message (the page's, focused) describing it.
+    /// </summary>
+    private static Html Search(BuyerLookup lookup, bool unknownUsername = false) => H($"""
         <p><a href="/admin">← Dashboard</a></p>
         <h1>Find a buyer</h1>
         <form method="get" action="/admin/buyers" class="buyer-search">
           <label for="buyer-username">Username</label>
-          <input id="buyer-username" name="username" value="{lookup.Username ?? ""}" autocomplete="off">
+          <input id="buyer-username" name="username" value="{lookup.Username ?? ""}" autocomplete="off"{When(unknownUsername, H($" aria-invalid=\"true\" aria-describedby=\"flash\""))}>
           <label for="buyer-id">or user id</label>
           <input id="buyer-id" name="userId" value="{lookup.UserId ?? ""}" autocomplete="off">
           <button type="submit" class="button primary">Find orders</button>

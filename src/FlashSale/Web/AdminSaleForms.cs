@@ -106,7 +106,7 @@ public static class AdminSaleForms
         var result = errors.Count > 0 ? Unreadable(errors, request) : await admin.CreateAsync(request, ct);
         if (!result.Succeeded)
         {
-            return Layout.Page(context, Layout.ErrorTitle("New sale"), SaleForm(context, null, form, result, SaleEditState.Open), Flash.Error(result.Message), result.Status);
+            return Layout.Page(context, Layout.ErrorTitle("New sale"), SaleForm(context, null, form, result, SaleEditState.Open), RefusedFlash(result), result.Status);
         }
 
         // A window already over is allowed (the API creates such sales too) but is no sale on the shop: the message says
@@ -164,7 +164,7 @@ public static class AdminSaleForms
 
         var state = await SaleEditStates.OfAsync(sale, ledger, clock, ct);
         return Layout.Page(context, Layout.ErrorTitle($"Edit {sale.ProductName}"),
-            SaleForm(context, sale, state.Shown(form, was), result, state), Flash.Error(result.Message), result.Status);
+            SaleForm(context, sale, state.Shown(form, was), result, state), RefusedFlash(result), result.Status);
     }
 
     /// <summary>
@@ -254,6 +254,10 @@ public static class AdminSaleForms
             </form>
             """);
     }
+
+    /// <summary>A refused form's message: focused, unless a field in error is (the first, by <see cref="SaleForm"/>).</summary>
+    private static Flash RefusedFlash(AdminActionResult result) =>
+        Flash.Error(result.Message) with { TakesFocus = !FieldOrder.Any(f => result.Errors?.ContainsKey(f) == true) };
 
     /// <summary>The form's fields in the order it shows them: the first in error is focused.</summary>
     private static readonly string[] FieldOrder =

@@ -105,14 +105,23 @@ public static class Layout
     /// </summary>
     public static readonly Html LiveStatus = H($"""<span class="live-status" role="status" data-role="live"></span>""");
 
+    /// <summary>
+    /// The message a page is drawn with (a form post's answer after its redirect, a refusal) is focused (autofocus, no
+    /// script needed), an error as an alert, as the sign-in form's is: a status region that is in the page from its load
+    /// is not read out, and until 2026-12-07 "Changes saved.", "Order cancelled" or "You got it!" after a post without the
+    /// script went unsaid. Not when the page focuses what to fix instead (<see cref="Flash.TakesFocus"/>).
+    /// </summary>
     public static Html FlashBox(Flash? flash) => flash is null
         ? H($"""<div id="flash" class="flash" role="status" aria-live="polite" hidden></div>""")
-        : H($"""<div id="flash" class="flash {flash.Kind}" role="status" aria-live="polite">{flash.Body}</div>""");
+        : H($"""<div id="flash" class="flash {flash.Kind}" {(flash.Kind == "error" ? H($"role=\"alert\"") : H($"role=\"status\" aria-live=\"polite\""))}{When(flash.TakesFocus, H($" tabindex=\"-1\" autofocus"))}>{flash.Body}</div>""");
 }
 
 /// <summary>A one-line message after a redirect: <c>ok</c>, <c>warn</c> or <c>error</c>.</summary>
 public sealed record Flash(string Kind, string Text)
 {
+    /// <summary>Whether the page drawn with it focuses it: not a form that focuses its first field in error instead.</summary>
+    public bool TakesFocus { get; init; } = true;
+
     /// <summary>The words of a message that name the buyer's orders page, a link to it wherever they are shown.</summary>
     public const string OrdersLinkText = "My orders";
 

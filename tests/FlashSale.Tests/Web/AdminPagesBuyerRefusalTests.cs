@@ -58,7 +58,7 @@ public sealed class AdminPagesBuyerRefusalTests() : AdminAppTest(new TestApp())
 
         var page = await browser.Http.GetStringAsync(refused.Headers.Location!);
 
-        Assert.Contains($"""<div id="flash" class="flash warn" role="status" aria-live="polite">You are signed in as {username}, which is not an admin account. Sign in with an admin account to open that page.</div>""",
+        Assert.Contains($"""<div id="flash" class="flash warn" role="status" aria-live="polite" tabindex="-1" autofocus>You are signed in as {username}, which is not an admin account. Sign in with an admin account to open that page.</div>""",
             page, StringComparison.Ordinal);
         var elsewhere = await browser.Http.GetStringAsync("/login?returnUrl=%2Forders");
         Assert.DoesNotContain("not an admin account", elsewhere, StringComparison.Ordinal);

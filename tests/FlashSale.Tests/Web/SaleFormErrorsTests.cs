@@ -122,7 +122,7 @@ public sealed partial class SaleFormErrorsTests() : AdminAppTest(new TestApp())
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var page = await browser.Http.GetStringAsync(response.Headers.Location!);
-        Assert.Contains("""<div id="flash" class="flash warn" role="status" aria-live="polite">Sale created, but its window is already over: it shows as ended""", page, StringComparison.Ordinal);
+        Assert.Contains("""<div id="flash" class="flash warn" role="status" aria-live="polite" tabindex="-1" autofocus>Sale created, but its window is already over: it shows as ended""", page, StringComparison.Ordinal);
         Assert.DoesNotContain("It is on the shop page now", page, StringComparison.Ordinal);
 
         // A window to come keeps its message.
@@ -136,7 +136,7 @@ public sealed partial class SaleFormErrorsTests() : AdminAppTest(new TestApp())
     {
         var browser = await AdminBrowserAsync();
         var past = await EditAsync(browser, form => { form["startsAt"] = "2020-01-01T00:00"; form["endsAt"] = "2020-01-02T00:00"; });
-        Assert.Contains("""<div id="flash" class="flash warn" role="status" aria-live="polite">Changes saved, but the window of this sale is now over""",
+        Assert.Contains("""<div id="flash" class="flash warn" role="status" aria-live="polite" tabindex="-1" autofocus>Changes saved, but the window of this sale is now over""",
             past, StringComparison.Ordinal);
 
         // Another change to a sale to come keeps its message.
