@@ -112,6 +112,41 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(message).ToBeFocusedAsync();
     }
 
+    /// <summary>
+    /// The buy form's answer line and the home page's new-sales note are live regions in the page from its load, not
+    /// hidden, and the script writes its text into them: a region hidden, then shown together with its text, is often not
+    /// read out at all.
+    /// </summary>
+    [Fact]
+    public async Task TheAnswerLine_AndTheNewSalesNote_AreLiveRegionsThereBeforeTheirText()
+    {
+        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
+        var page = await fixture.NewPageAsync();
+        await Pages.RegisterAsync(page, Pages.NewUsername());
+        await page.GotoAsync($"/sales/{saleId}");
+        var answer = page.Locator("form.buy [data-role=answer]");
+        await ExpectAWaitingLiveRegionAsync(answer);
+        await Pages.BuyButton(page).ClickAsync();
+        await Expect(answer).ToContainTextAsync("You got it");
+
+        await page.GotoAsync("/");
+        var news = page.Locator("[data-role=new-sales]");
+        await ExpectAWaitingLiveRegionAsync(news);
+        await fixture.Admin.CreateSaleAsync(stock: 3);
+        await Expect(news).ToContainTextAsync("New sales have been added.", new() { Timeout = 15_000 });
+        await Expect(news.GetByRole(AriaRole.Link, new() { Name = "Reload the page" })).ToBeVisibleAsync();
+    }
+
+    private static async Task ExpectAWaitingLiveRegionAsync(ILocator region)
+    {
+        await Expect(region).ToBeAttachedAsync();
+        await Expect(region).ToHaveAttributeAsync("role", "status");
+        Assert.Equal("", await region.EvaluateAsync<string>("""
+            e => e.closest("[hidden]") ? "hidden" : getComputedStyle(e).display === "none" ? "display: none"
+              : getComputedStyle(e).visibility !== "visible" ? "invisible" : e.textContent.trim()
+            """));
+    }
+
     private static async Task ScanAsync(IPage page, List<string> failures, params string[] paths)
     {
         foreach (var path in paths)

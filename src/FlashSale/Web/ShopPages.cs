@@ -78,7 +78,8 @@ public static class ShopPages
               {Layout.LiveStatus}
               <p>Limited stock, one moment. When a countdown reaches zero, the sale opens for everyone at once.</p>
             </section>
-            <p class="flash warn" role="status" data-role="new-sales" hidden>New sales have been added. <a href="/">Reload the page</a> to see them.</p>
+            <p class="flash warn" role="status" data-role="new-sales"></p>
+            <template data-role="new-sales-text">New sales have been added. <a href="/">Reload the page</a> to see them.</template>
             {(openCards.Count == 0 ? H($"""<p class="empty">No sales on now or coming up. Come back soon.</p>""") : H($"""<ul class="grid" role="list">{openCards}</ul>"""))}
             {Html.When(endedCards.Count > 0, H($"""
                 <section class="ended" aria-labelledby="recently-ended">
@@ -206,7 +207,7 @@ public static class ShopPages
               {quantity}
               <button type="submit" class="button primary" data-role="buy-button"{(why == BuyButtonLabels.Active ? Html.Empty : Raw(" disabled"))}>{BuyButtonLabels.Text(why)}</button>
               <p class="muted small" data-role="held"{(held > 0 ? Html.Empty : Raw(" hidden"))}>You hold {held} of {sale.PerUserLimit}.</p>
-              <p class="flash" data-role="answer" role="status" aria-live="polite" hidden></p>
+              <p class="flash" data-role="answer" role="status" aria-live="polite"></p>
             </form>
             """);
     }

@@ -8,6 +8,8 @@ function box() {
   return document.querySelector('[data-role="answer"]') || document.getElementById("flash");
 }
 
+// The answer line is never hidden, only empty (ShopPages.BuyForm): a status region shown together with its text is
+// often not read out (until 2026-12-07 it was hidden until its first answer).
 export function flash(kind, text) {
   var target = box(), top = document.getElementById("flash");
   if (!target) { return; }
@@ -42,7 +44,7 @@ function write(target, text) {
 export function keepFocus(within, reason, replace) {
   var target = box();
   if (!target || !within.contains(document.activeElement)) { return; }
-  if (reason && (replace || target.hidden)) { flash("warn", reason); }
+  if (reason && (replace || target.hidden || !target.textContent)) { flash("warn", reason); }
   target.tabIndex = -1;
   target.focus();
 }

@@ -40,8 +40,9 @@ export function poll(root, sales, moved) {
     if (!body.nextCursor) {
       sales.forEach(function (sale) { if (!listed[sale.root.dataset.sale] && !sale.gone) { confirm(sale); } });
     }
-    var news = part(root, "new-sales");
-    if (news && fresh) { news.hidden = false; }
+    // Written into a region that is there from the page's load, empty (a hidden one shown with its text is often not read out).
+    var news = part(root, "new-sales"), words = part(root, "new-sales-text");
+    if (news && words && fresh && !news.firstChild) { news.appendChild(words.content.cloneNode(true)); }
     if (changed && moved) { moved(); }
   }
   function confirm(sale) {
