@@ -147,6 +147,43 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IAsyncLifetime
             """));
     }
 
+    /// <summary>
+    /// A register form refused for both fields marks each (aria-invalid) and ties each to its own error line, the summary
+    /// staying on top; a wrong pair at sign-in marks both, described by the form's error. Until 2026-12-07 the combined
+    /// error was tied to the username alone, and no field was marked.
+    /// </summary>
+    [Fact]
+    public async Task ARefusedRegisterOrSignIn_TiesEachFieldToItsOwnError()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/register");
+        await page.GetByLabel("Username").FillAsync("ab cd");
+        await page.GetByLabel("Password").FillAsync("12345678");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create an account" }).ClickAsync();
+        await Expect(page.Locator("#form-error")).ToContainTextAsync("Password");
+        await ExpectInvalidAsync(page, "#username", "Username may contain only letters");
+        await ExpectInvalidAsync(page, "#password", "Password ");
+        Assert.DoesNotContain("Password", await DescriptionAsync(page, "#username"), StringComparison.Ordinal);
+        Assert.DoesNotContain("Username", await DescriptionAsync(page, "#password"), StringComparison.Ordinal);
+
+        await page.GotoAsync("/login");
+        await page.GetByLabel("Username").FillAsync(Pages.NewUsername());
+        await page.GetByLabel("Password").FillAsync("not-the-password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await ExpectInvalidAsync(page, "#username", "The username or password is wrong.");
+        await ExpectInvalidAsync(page, "#password", "The username or password is wrong.");
+    }
+
+    private static async Task ExpectInvalidAsync(IPage page, string field, string error)
+    {
+        await Expect(page.Locator(field)).ToHaveAttributeAsync("aria-invalid", "true");
+        Assert.Contains(error, await DescriptionAsync(page, field), StringComparison.Ordinal);
+    }
+
+    /// <summary>The text of the elements a field's aria-describedby names, as a screen reader reads it after the field.</summary>
+    private static Task<string> DescriptionAsync(IPage page, string field) => page.Locator(field).EvaluateAsync<string>(
+        "f => (f.getAttribute('aria-describedby') || '').split(' ').filter(Boolean).map(id => document.getElementById(id)?.textContent ?? '').join(' | ')");
+
     private static async Task ScanAsync(IPage page, List<string> failures, params string[] paths)
     {
         foreach (var path in paths)

@@ -76,7 +76,7 @@ public static class AccountPages
 
         if (result.Account is not { } account)
         {
-            return Form(context, SignInMode, form.ReturnUrl, form.Username, "The username or password is wrong.", 401);
+            return Form(context, SignInMode, form.ReturnUrl, form.Username, "The username or password is wrong.", 401, fields: WrongPair);
         }
 
         devices.Issue(context, account.Username, device);
@@ -93,7 +93,7 @@ public static class AccountPages
         if (!validation.IsValid)
         {
             var errors = string.Join(" ", validation.Errors.Select(e => $"{Capital(e.Key)} {string.Join(" ", e.Value)}"));
-            return Form(context, RegisterMode, form.ReturnUrl, form.Username, errors, 400);
+            return Form(context, RegisterMode, form.ReturnUrl, form.Username, errors, 400, fields: validation.Errors);
         }
 
         var registered = await accounts.RegisterAsync(request.Username, request.Password, Roles.Buyer, ct);
@@ -167,8 +167,14 @@ public static class AccountPages
             ? url
             : account.Role == Roles.Admin ? "/admin" : "/";
 
+    /// <summary>A wrong pair at sign-in: either field may be the wrong one, so both are marked, described by the form's error.</summary>
+    private static readonly Dictionary<string, string[]> WrongPair = new(StringComparer.Ordinal) { ["username"] = [], ["password"] = [] };
+
+    // fields: the fields in error, each with its own error line under it (register's rules), or none (WrongPair): then
+    // described by the form's error. Until 2026-12-07 the form's error was tied to the username alone, whichever field
+    // was wrong, and neither field was marked invalid.
     private static ContentHttpResult Form(HttpContext context, string mode, string? returnUrl, string? username,
-        string? error, int status = 200, Flash? note = null)
+        string? error, int status = 200, Flash? note = null, IDictionary<string, string[]>? fields = null)
     {
         var register = mode == RegisterMode;
         var title = register ? "Create an account" : "Sign in";
@@ -186,11 +192,13 @@ public static class AccountPages
                 {Layout.Antiforgery(context)}
                 <input type="hidden" name="returnUrl" value="{returnUrl ?? ""}">
                 <label for="username">Username</label>
-                <input id="username" name="username" autocomplete="username" required minlength="3" maxlength="32" value="{username ?? ""}"{UsernameDescribedBy(register, error is not null)}>
+                <input id="username" name="username" autocomplete="username" required minlength="3" maxlength="32" value="{username ?? ""}"{Described("username", register ? "username-hint" : null, error, fields)}>
                 {When(register, H($"""<p id="username-hint" class="muted small">3–32 letters, digits, '_', '-' or '.'.</p>"""))}
+                {ErrorLine("username", fields)}
                 <label for="password">Password</label>
-                <input id="password" name="password" type="password" autocomplete="{(register ? "new-password" : "current-password")}" required minlength="8" maxlength="128"{(register ? Raw(" aria-describedby=\"password-hint\"") : Html.Empty)}>
+                <input id="password" name="password" type="password" autocomplete="{(register ? "new-password" : "current-password")}" required minlength="8" maxlength="128"{Described("password", register ? "password-hint" : null, error, fields)}>
                 {When(register, H($"""<p id="password-hint" class="muted small">At least 8 characters, and not one that is easy to guess (12345678, password1, your username).</p>"""))}
+                {ErrorLine("password", fields)}
                 <button type="submit" class="button primary">{title}</button>
               </form>
               <p>{other}</p>
@@ -201,13 +209,25 @@ public static class AccountPages
         return Layout.Page(context, error is null ? title : Layout.ErrorTitle(title), main, note, status);
     }
 
-    /// <summary>What describes the username field: the rule before a new account is asked for (it was learnt only from a
-    /// refusal), and the form's error after one.</summary>
-    private static Html UsernameDescribedBy(bool register, bool refused)
+    /// <summary>
+    /// What describes a field: its rule before a new account is asked for (it was learnt only from a refusal), and after a
+    /// refusal its own error line, or the form's error (a field in error without a line of its own; the username for a
+    /// refusal that names no field, as the throttle's); a field in error is marked invalid.
+    /// </summary>
+    private static Html Described(string field, string? hint, string? error, IDictionary<string, string[]>? fields)
     {
-        var ids = string.Join(' ', new[] { register ? "username-hint" : null, refused ? "form-error" : null }.OfType<string>());
-        return ids.Length == 0 ? Html.Empty : H($" aria-describedby=\"{ids}\"");
+        string[]? own = null;
+        var invalid = fields?.TryGetValue(field, out own) == true;
+        var formError = error is not null && (invalid ? own!.Length == 0 : fields is null && field == "username");
+        var ids = string.Join(' ', new[] { hint, own is { Length: > 0 } ? field + "-error" : null, formError ? "form-error" : null }.OfType<string>());
+        return H($"{When(invalid, H($" aria-invalid=\"true\""))}{When(ids.Length > 0, H($" aria-describedby=\"{ids}\""))}");
     }
+
+    /// <summary>A field's own error under it (the summary above the form keeps them all).</summary>
+    private static Html ErrorLine(string field, IDictionary<string, string[]>? fields) =>
+        fields is not null && fields.TryGetValue(field, out var own) && own.Length > 0
+            ? H($"""<p class="field-error" id="{field}-error">{Capital(field)} {string.Join(" ", own)}</p>""")
+            : Html.Empty;
 
     private static string Capital(string field) => field.Length == 0 ? field : char.ToUpperInvariant(field[0]) + field[1..];
 }
