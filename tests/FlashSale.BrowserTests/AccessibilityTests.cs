@@ -184,6 +184,28 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IAsyncLifetime
     private static Task<string> DescriptionAsync(IPage page, string field) => page.Locator(field).EvaluateAsync<string>(
         "f => (f.getAttribute('aria-describedby') || '').split(' ').filter(Boolean).map(id => document.getElementById(id)?.textContent ?? '').join(' | ')");
 
+    /// <summary>
+    /// A home card's link is named by its product, and its title is a heading (h2 under the page's h1, h3 under "Recently
+    /// ended"); the stock bar is hidden from a screen reader, the line under it saying the same. Until 2026-12-07 the link
+    /// read "On sale Test product 10.00 USD Ends in … 5 5 of 5 left", and the cards had no headings.
+    /// </summary>
+    [Fact]
+    public async Task AHomeCard_IsNamedByItsProduct_AndHeadedByIt()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
+        var endedId = (await fixture.Admin.CreateSaleAsync(stock: 5, startsAt: now.AddHours(-1), endsAt: now.AddSeconds(-1)))["id"]!.GetValue<string>();
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/");
+        var card = page.Locator($"li.card[data-sale='{saleId}']");
+        await Expect(card.GetByRole(AriaRole.Link, new() { Name = "Test product", Exact = true })).ToHaveCountAsync(1);
+        await Expect(card.GetByRole(AriaRole.Heading, new() { Name = "Test product", Exact = true, Level = 2 })).ToHaveCountAsync(1);
+        await Expect(card.GetByRole(AriaRole.Progressbar)).ToHaveCountAsync(0);
+        await Expect(card.Locator("[data-role=left]")).ToHaveTextAsync("5 of 5 left");
+        var ended = page.Locator($"section.ended li.card[data-sale='{endedId}']");
+        await Expect(ended.GetByRole(AriaRole.Heading, new() { Name = "Test product", Exact = true, Level = 3 })).ToHaveCountAsync(1);
+    }
+
     private static async Task ScanAsync(IPage page, List<string> failures, params string[] paths)
     {
         foreach (var path in paths)
