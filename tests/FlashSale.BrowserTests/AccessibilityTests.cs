@@ -206,6 +206,36 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(ended.GetByRole(AriaRole.Heading, new() { Name = "Test product", Exact = true, Level = 3 })).ToHaveCountAsync(1);
     }
 
+    /// <summary>
+    /// Another buyer takes the last unit while this buyer's focus is on the button: the answer line says why the button
+    /// went off and takes the focus, and the status region says nothing more of it. "Sold out" was written to both live
+    /// regions, then read again with the focus: three times.
+    /// </summary>
+    [Fact]
+    public async Task LastUnitTakenByAnotherBuyer_SoldOutIsWrittenToOneLiveRegion()
+    {
+        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 1))["id"]!.GetValue<string>();
+        var page = await fixture.NewPageAsync();
+        await Pages.RegisterAsync(page, Pages.NewUsername());
+        await page.RunAndWaitForResponseAsync(() => page.GotoAsync($"/sales/{saleId}"), r => r.Url.EndsWith("/events", StringComparison.Ordinal));
+        await Pages.BuyButton(page).FocusAsync();
+
+        var other = (await fixture.Admin.MintBuyersAsync(1))[0];
+        using (var bought = await fixture.Admin.WithToken(other.Token).PurchaseAsync(saleId))
+        {
+            await Api.EnsureAsync(bought, System.Net.HttpStatusCode.Created);
+        }
+
+        await Expect(Pages.BuyButton(page)).ToBeDisabledAsync(new() { Timeout = 15_000 });
+        await Expect(page.Locator("[data-role=answer]")).ToBeFocusedAsync();
+        await page.WaitForTimeoutAsync(500); // a later render would have written it by now
+        var saying = await page.EvaluateAsync<string[]>("""
+            () => Array.from(document.querySelectorAll("[aria-live], [role=status], [role=alert]"))
+              .filter(e => e.getAttribute("aria-live") !== "off" && /sold out/i.test(e.textContent)).map(e => e.textContent)
+            """);
+        Assert.True(saying.Length == 1, "live regions saying sold out: " + string.Join(" | ", saying));
+    }
+
     private static async Task ScanAsync(IPage page, List<string> failures, params string[] paths)
     {
         foreach (var path in paths)

@@ -40,13 +40,16 @@ function write(target, text) {
 // A form whose button (and quantity) are about to be disabled drops the focus (to <body>): a buyer's in it goes to the
 // message instead, which says why: the answer to their purchase, just written (replace false), or else the reason the
 // button goes off (the live feed's last unit taken by another buyer) — written over an older answer, which would say
-// nothing about it. Until 2026-12-07 the focus was lost whenever no message was showing yet.
+// nothing about it. Until 2026-12-07 the focus was lost whenever no message was showing yet. Whether it wrote the reason
+// (the page then says no more of the same change: sale.js render).
 export function keepFocus(within, reason, replace) {
   var target = box();
-  if (!target || !within.contains(document.activeElement)) { return; }
-  if (reason && (replace || target.hidden || !target.textContent)) { flash("warn", reason); }
+  if (!target || !within.contains(document.activeElement)) { return false; }
+  var wrote = !!reason && (replace || target.hidden || !target.textContent);
+  if (wrote) { flash("warn", reason); }
   target.tabIndex = -1;
   target.focus();
+  return wrote;
 }
 
 // A form post's answer comes as ?m= on the page it redirects to (a purchase, a sale created or saved): told once. The

@@ -53,12 +53,11 @@ Sale.prototype.render = function () {
     // Written only when it changes (4 renders a second): a rewrite each time can move a screen reader's reading place.
     if (countdown.textContent !== left) { countdown.textContent = left; }
   }
-  var badge = part(this.root, "status");
+  var badge = part(this.root, "status"), announce = null, told = false;
   if (badge && this.root.dataset.status !== status) {
     badge.className = "badge " + status;
     badge.textContent = labels[status];
-    var announce = part(this.root, "announce");
-    if (announce) { announce.textContent = labels[status]; }
+    announce = part(this.root, "announce");
   }
   this.root.dataset.status = status;
   // The admin's links, as the admin API allows them: End until the sale has ended, Delete only while nothing is sold
@@ -80,7 +79,7 @@ Sale.prototype.render = function () {
     var disable = off && !this.busy;
     // A disabled button loses the focus: the buyer's goes to the message, a live region.
     if (disable && !button.disabled) {
-      keepFocus(this.form, this.form.getAttribute("data-msg-" + offMessage[why]) || label, !this.answered);
+      told = keepFocus(this.form, this.form.getAttribute("data-msg-" + offMessage[why]) || label, !this.answered);
     }
     if (!this.busy) { this.answered = false; }
     button.disabled = disable;
@@ -102,6 +101,9 @@ Sale.prototype.render = function () {
       quantity.disabled = disable && why !== "upcoming";
     }
   }
+  // The new status, said once: not when the answer line has just said why the button went off (keepFocus), which it
+  // reads out and takes the focus with. "Sold out" was said three times when another buyer took the last unit.
+  if (announce && !told) { announce.textContent = labels[status]; }
 };
 
 // A state of the sale: the live feed's snapshot or change, or the home page's list item (the same members).
