@@ -252,6 +252,29 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IAsyncLifetime
         Assert.Matches("""/\s*""$""", content);
     }
 
+    /// <summary>
+    /// The edit form of a sale with orders is read-only: the form says why (its description, the note above it) and its
+    /// heading names the sale. Until 2026-12-07 a screen reader met "Edit sale", read-only fields and no save button.
+    /// </summary>
+    [Fact]
+    public async Task TheReadOnlyEditForm_IsDescribedByWhyItIsReadOnly_AndNamesTheSale()
+    {
+        var saleId = (await fixture.Admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
+        var buyer = (await fixture.Admin.MintBuyersAsync(1))[0];
+        using (var bought = await fixture.Admin.WithToken(buyer.Token).PurchaseAsync(saleId))
+        {
+            await Api.EnsureAsync(bought, System.Net.HttpStatusCode.Created);
+        }
+
+        var page = await fixture.NewPageAsync();
+        await Pages.SignInAsync(page, "admin", TestApp.AdminPassword);
+        await page.GotoAsync($"/admin/sales/{saleId}/edit");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Edit Test product");
+        var form = page.GetByRole(AriaRole.Form, new() { Name = "Edit Test product" });
+        await Expect(form).ToHaveAccessibleDescriptionAsync(new System.Text.RegularExpressions.Regex("^This sale has orders: nothing about it can change"));
+        await Expect(form.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
+    }
+
     private static async Task ScanAsync(IPage page, List<string> failures, params string[] paths)
     {
         foreach (var path in paths)

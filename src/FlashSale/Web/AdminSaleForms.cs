@@ -206,7 +206,8 @@ public static class AdminSaleForms
 
     /// <summary>
     /// The create or edit form. Editing, the fields <paramref name="state"/> fixes are read-only (still posted, unchanged,
-    /// so no change) and the note above says why; a sale with orders has no save button.
+    /// so no change) and the note above says why, the form's description (a screen reader met read-only fields and no
+    /// save button without a word why until 2026-12-07); a sale with orders has no save button. The heading names the sale.
     /// </summary>
     private static Html SaleForm(HttpContext context, Sale? editing, SaleFormValues v, AdminActionResult? result, SaleEditState state)
     {
@@ -234,9 +235,9 @@ public static class AdminSaleForms
         var action = id is null ? "/admin/sales" : $"/admin/sales/{id}/edit";
         return H($"""
             <p><a href="/admin">← Dashboard</a></p>
-            <h1>{(id is null ? "New sale" : "Edit sale")}</h1>
+            <h1 id="sale-form-h">{(editing is null ? "New sale" : $"Edit {editing.ProductName}")}</h1>
             {When(id is not null, H($"""<p class="muted" id="edit-note">{state.Note()}</p>"""))}
-            <form method="post" action="{action}" class="sale-form" novalidate>
+            <form method="post" action="{action}" class="sale-form" novalidate aria-labelledby="sale-form-h"{When(id is not null, H($" aria-describedby=\"edit-note\""))}>
               {Layout.Antiforgery(context)}
               {Field("sku", "SKU", v.Sku, extra: " required maxlength=\"64\"")}
               {Field("productName", "Product name", v.ProductName, extra: " required maxlength=\"200\"")}
