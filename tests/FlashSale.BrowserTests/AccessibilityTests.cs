@@ -275,6 +275,26 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(form.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
     }
 
+    /// <summary>
+    /// The sale form says the format of its price, SKU and currency before any error (a hint each describes its field),
+    /// and an error and the hint both describe the field once refused. Until 2026-12-07 the format was learnt from a refusal.
+    /// </summary>
+    [Fact]
+    public async Task TheSaleForm_DescribesItsFieldsFormats_BeforeAndWithAnError()
+    {
+        var page = await fixture.NewPageAsync();
+        await Pages.SignInAsync(page, "admin", TestApp.AdminPassword);
+        await page.GotoAsync("/admin/sales/new");
+        await Expect(page.GetByLabel("Price")).ToHaveAccessibleDescriptionAsync("A number such as 19.99: a point for decimals, no thousands separator.");
+        await Expect(page.GetByLabel("SKU")).ToHaveAccessibleDescriptionAsync(new System.Text.RegularExpressions.Regex("^Up to 64 letters, digits"));
+        await Expect(page.GetByLabel("Currency")).ToHaveAccessibleDescriptionAsync(new System.Text.RegularExpressions.Regex("^3 letters"));
+
+        await page.GetByLabel("Price").FillAsync("25,50");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create sale" }).ClickAsync();
+        await Expect(page.GetByLabel("Price")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(page.GetByLabel("Price")).ToHaveAccessibleDescriptionAsync(new System.Text.RegularExpressions.Regex("^Price must be a number such as 19.99. A number such as 19.99: a point"));
+    }
+
     private static async Task ScanAsync(IPage page, List<string> failures, params string[] paths)
     {
         foreach (var path in paths)

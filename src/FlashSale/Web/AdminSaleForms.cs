@@ -217,13 +217,17 @@ public static class AdminSaleForms
         // keyboard or screen reader user starts at what to fix, its error read with it (aria-describedby).
         var first = FieldOrder.FirstOrDefault(errors.ContainsKey);
         Html Focus(string name) => When(name == first, H($" autofocus"));
-        Html Field(string name, string label, string? value, string type = "text", string extra = "")
+        // hint: the format the field takes, said before an error does (until 2026-12-07 it was learnt from the refusal);
+        // an error and the hint both describe the field, the error first.
+        Html Field(string name, string label, string? value, string type = "text", string extra = "", string? hint = null)
         {
             var error = errors.TryGetValue(name, out var e) ? string.Join(" ", e) : null;
+            var described = string.Join(' ', new[] { error is null ? null : "e-" + name, hint is null ? null : "h-" + name }.OfType<string>());
             return H($"""
                 <div class="field{(error is null ? "" : " invalid")}">
                   <label for="f-{name}">{label}</label>
-                  <input id="f-{name}" name="{name}" type="{type}" value="{value ?? ""}"{Raw(extra)}{When(state.Fixes(name), H($" readonly"))}{(error is null ? Html.Empty : H($" aria-invalid=\"true\" aria-describedby=\"e-{name}\""))}{Focus(name)}>
+                  <input id="f-{name}" name="{name}" type="{type}" value="{value ?? ""}"{Raw(extra)}{When(state.Fixes(name), H($" readonly"))}{When(error is not null, H($" aria-invalid=\"true\""))}{When(described.Length > 0, H($" aria-describedby=\"{described}\""))}{Focus(name)}>
+                  {When(hint is not null, H($"""<p class="field-hint muted small" id="h-{name}">{hint}</p>"""))}
                   {When(error is not null, H($"""<p class="field-error" id="e-{name}">{label} {error}</p>"""))}
                 </div>
                 """);
@@ -231,7 +235,8 @@ public static class AdminSaleForms
 
         // Text with a decimal keypad, not type=number: a browser empties a number field it cannot read ("12,50"), so the
         // admin read "Price is required" under an empty field instead of what was wrong with what they typed.
-        var price = Field("price", "Price", v.Price, "text", " inputmode=\"decimal\" required");
+        var price = Field("price", "Price", v.Price, "text", " inputmode=\"decimal\" required",
+            "A number such as 19.99: a point for decimals, no thousands separator.");
         var action = id is null ? "/admin/sales" : $"/admin/sales/{id}/edit";
         return H($"""
             <p><a href="/admin">← Dashboard</a></p>
@@ -239,11 +244,11 @@ public static class AdminSaleForms
             {When(id is not null, H($"""<p class="muted" id="edit-note">{state.Note()}</p>"""))}
             <form method="post" action="{action}" class="sale-form" novalidate aria-labelledby="sale-form-h"{When(id is not null, H($" aria-describedby=\"edit-note\""))}>
               {Layout.Antiforgery(context)}
-              {Field("sku", "SKU", v.Sku, extra: " required maxlength=\"64\"")}
+              {Field("sku", "SKU", v.Sku, extra: " required maxlength=\"64\"", hint: "Up to 64 letters, digits, '-', '_' or '.'.")}
               {Field("productName", "Product name", v.ProductName, extra: " required maxlength=\"200\"")}
               {Description(v.Description, errors.TryGetValue("description", out var descriptionError) ? string.Join(" ", descriptionError) : null, state.Fixes("description"), first == "description")}
               {price}
-              {Field("currency", "Currency", v.Currency, extra: " maxlength=\"3\" pattern=\"[A-Z]{3}\"")}
+              {Field("currency", "Currency", v.Currency, extra: " maxlength=\"3\" pattern=\"[A-Z]{3}\"", hint: "3 letters, the ISO 4217 code: USD, EUR, JPY.")}
               {Field("totalStock", "Stock", v.TotalStock, "number", " min=\"1\" required")}
               {Field("perUserLimit", "Limit per buyer", v.PerUserLimit, "number", " min=\"1\" max=\"1000\"")}
               {Field("startsAt", "Starts (UTC)", v.StartsAt, "datetime-local", " required")}
