@@ -2,7 +2,6 @@ using System.Net;
 using FlashSale.Storage.Redis;
 using FlashSale.Tests.Admin;
 using FlashSale.Tests.Infrastructure;
-using Npgsql;
 using StackExchange.Redis;
 
 namespace FlashSale.Tests.Distributed;
@@ -32,14 +31,8 @@ public sealed class LostStateFenceTests() : AdminAppTest(new TestApp(kind: Stora
 
         HttpResponseMessage first;
         List<HttpResponseMessage> second;
-        await using (var holding = App.Storage.OpenDatabase())
+        await using (var held = await HeldOrderInserts.BeginAsync(App.Storage))
         {
-            // Inserts into orders wait; reads (the rebuild's) do not.
-            await using var tx = await holding.BeginTransactionAsync();
-            await using (var lockOrders = new NpgsqlCommand("LOCK TABLE orders IN SHARE ROW EXCLUSIVE MODE", holding, tx))
-            {
-                await lockOrders.ExecuteNonQueryAsync();
-            }
 
             // The whole stock in one order (one outbox entry, so one batch), read by the persister, whose insert now waits.
             var firstBuy = Admin.WithToken(buyers[0].Token).PurchaseAsync(sale, quantity: 5);
@@ -50,7 +43,7 @@ public sealed class LostStateFenceTests() : AdminAppTest(new TestApp(kind: Stora
             var secondWave = buyers.Skip(1).Select(b => Admin.WithToken(b.Token).PurchaseAsync(sale)).ToList();
             await UntilAsync(async () => await db.StreamLengthAsync(RedisKeys.Outbox(saleId)) == (outboxLostToo ? 5 : 6));
 
-            await tx.RollbackAsync();
+            await held.ReleaseAsync();
             first = await firstBuy;
             second = [.. await Task.WhenAll(secondWave)];
         }

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using FlashSale.Storage.Redis;
 using FlashSale.Tests.Admin;
 using FlashSale.Tests.Infrastructure;
-using Npgsql;
 
 namespace FlashSale.Tests.Distributed;
 
@@ -31,14 +30,8 @@ public sealed class LostStatePendingTests() : AdminAppTest(new TestApp(kind: Sto
 
         HttpResponseMessage first;
         List<HttpResponseMessage> second;
-        await using (var holding = App.Storage.OpenDatabase())
+        await using (var held = await HeldOrderInserts.BeginAsync(App.Storage))
         {
-            // Inserts into orders wait; reads (the rebuild's) do not.
-            await using var tx = await holding.BeginTransactionAsync();
-            await using (var lockOrders = new NpgsqlCommand("LOCK TABLE orders IN SHARE ROW EXCLUSIVE MODE", holding, tx))
-            {
-                await lockOrders.ExecuteNonQueryAsync();
-            }
 
             var firstBuy = Admin.WithToken(buyers[0].Token).PurchaseAsync(sale, quantity: 5);
             await UntilAsync(async () => await db.StreamLengthAsync(RedisKeys.Outbox(saleId)) == 1);
@@ -49,7 +42,7 @@ public sealed class LostStatePendingTests() : AdminAppTest(new TestApp(kind: Sto
 
             // Answered while its insert is still held: its entry is in the outbox, but of the epoch before.
             first = await firstBuy;
-            await tx.RollbackAsync();
+            await held.ReleaseAsync();
         }
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);

@@ -1,7 +1,6 @@
 using System.Net;
 using FlashSale.Tests.Admin;
 using FlashSale.Tests.Infrastructure;
-using Npgsql;
 
 namespace FlashSale.Tests.Distributed;
 
@@ -23,12 +22,7 @@ public sealed class RedisDownStockTests() : OwnRedisAppTest(_ => new()
         var sale = (await admin.CreateSaleAsync(stock: 1)).Id();
         var buyer = admin.WithToken((await admin.MintBuyersAsync(1))[0].Token);
 
-        await using var holding = Storage.OpenDatabase();
-        await using var tx = await holding.BeginTransactionAsync();
-        await using (var lockOrders = new NpgsqlCommand("LOCK TABLE orders IN SHARE ROW EXCLUSIVE MODE", holding, tx))
-        {
-            await lockOrders.ExecuteNonQueryAsync();
-        }
+        await using var held = await HeldOrderInserts.BeginAsync(Storage);
 
         using (var bought = await buyer.PurchaseAsync(sale))
         {
@@ -47,6 +41,6 @@ public sealed class RedisDownStockTests() : OwnRedisAppTest(_ => new()
             Assert.NotNull(response.Headers.RetryAfter);
         }
 
-        await tx.RollbackAsync();
+        await held.ReleaseAsync();
     }
 }
