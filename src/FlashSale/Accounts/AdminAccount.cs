@@ -23,6 +23,12 @@ public static partial class AdminAccount
         var options = services.GetRequiredService<IOptions<AdminOptions>>().Value;
         var store = services.GetRequiredService<IAccountStore>();
         var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("FlashSale.Admin");
+        if (!string.IsNullOrEmpty(options.Password) && NewPasswordRules.IsGuessable(options.Password, options.Username))
+        {
+            // The most valuable account, set by the operator, not refused (an existing deployment keeps starting), but said
+            // at every start: a buyer could not register with it (a review, 2026-12-07).
+            LogGuessablePassword(log, options.Username);
+        }
 
         var admin = await EnsureConfiguredAsync(services, options, store, log, ct);
         foreach (var other in await store.FindNonBuyersAsync(ct))
@@ -163,6 +169,10 @@ public static partial class AdminAccount
                 + "it is left as it is. Choose another Admin:Username.");
         }
     }
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Warning,
+        Message = "Admin:Password for {Username} is easy to guess (a common password, a run such as 12345678, or the username); set another")]
+    private static partial void LogGuessablePassword(ILogger log, string username);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Admin account {Username} created from configuration")]
     private static partial void LogCreated(ILogger log, string username);

@@ -9,7 +9,7 @@ namespace FlashSale.Common;
 /// <summary>
 /// A query parameter read as text (so a bad value is a 400 naming it, not the binder's) documented as the number or word
 /// it must be: <c>limit</c> an integer with its range and default (<see cref="WholeNumberAttribute"/>), <c>status</c> and
-/// <c>order</c> their words (<see cref="OneOfAttribute"/>). Ids in paths and queries are UUIDs. Until 2026-12-07 every one
+/// <c>order</c> their words (<see cref="OneOfAttribute"/>). Ids in paths are UUIDs. Until 2026-12-07 every one
 /// was a bare string, so a generated client typed <c>limit</c> as text and checked nothing before sending (an audit).
 /// </summary>
 internal sealed class ParameterSchemaTransformer : IOpenApiOperationTransformer
@@ -40,10 +40,11 @@ internal sealed class ParameterSchemaTransformer : IOpenApiOperationTransformer
                     Enum = [.. words.Values.Select(w => (JsonNode)JsonValue.Create(w))],
                 };
             }
-            else if (parameter.In is ParameterLocation.Path or ParameterLocation.Query
+            else if (parameter.In is ParameterLocation.Path
                 && (parameter.Name == "id" || parameter.Name?.EndsWith("Id", StringComparison.Ordinal) == true))
             {
-                // Written in the D form (3f2504e0-4f89-41d3-9a0c-0305e82c3301); any other is answered as an unknown id.
+                // Written in the D form (3f2504e0-4f89-41d3-9a0c-0305e82c3301); any other is answered as an unknown id. Not
+                // the admin's ?userId=, which also takes an external provider's subject (ext:…).
                 parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid" };
             }
         }

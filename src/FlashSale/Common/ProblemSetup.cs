@@ -27,19 +27,20 @@ public static class ProblemSetup
             ctx.ProblemDetails.Extensions.Remove("exception");
             // The framework's own (an unknown address, a wrong method) carried an RFC 9110 link for a type and no detail,
             // unlike every other problem (until 2026-12-07).
+            // Only theirs: the API's own problems have their type, and their detail or none (a 404 of an unknown id says
+            // so in its title; "Nothing is at this address." would be wrong for it).
             if (ctx.ProblemDetails.Extensions["reason"] is string reason
                 && (ctx.ProblemDetails.Type is null || ctx.ProblemDetails.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal)))
             {
                 ctx.ProblemDetails.Type = ApiProblem.TypeOf(reason);
+                ctx.ProblemDetails.Detail ??= status switch
+                {
+                    StatusCodes.Status404NotFound => "Nothing is at this address.",
+                    StatusCodes.Status405MethodNotAllowed when ctx.HttpContext.Response.Headers.Allow.ToString() is { Length: > 0 } allowed =>
+                        $"This address does not take {ctx.HttpContext.Request.Method}; it takes {HeadRequestsMiddleware.WithHead(allowed)}.",
+                    _ => null,
+                };
             }
-
-            ctx.ProblemDetails.Detail ??= status switch
-            {
-                StatusCodes.Status404NotFound => "Nothing is at this address.",
-                StatusCodes.Status405MethodNotAllowed when ctx.HttpContext.Response.Headers.Allow.ToString() is { Length: > 0 } allowed =>
-                    $"This address does not take {ctx.HttpContext.Request.Method}; it takes {HeadRequestsMiddleware.WithHead(allowed)}.",
-                _ => null,
-            };
         })
         // After the framework's writer: the API's problems for the clients it declines (Accept without JSON).
         .AddSingleton<IProblemDetailsWriter, ApiProblemFallbackWriter>();

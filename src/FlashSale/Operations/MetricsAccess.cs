@@ -8,7 +8,8 @@ namespace FlashSale.Operations;
 /// <c>/metrics</c> for the clients <see cref="NetworkOptions.MetricsClients"/> names only; to any other a 404, what an
 /// address without an endpoint answers. The metrics tell how a sale sells, how many sign-ins fail and when the admin is
 /// at work: for the operator's scraper, not for competitors (an audit, 2026-12-07). After the forwarded headers, so the
-/// client behind a trusted proxy is the one judged; a request with no network peer (in-process) is local.
+/// client behind a trusted proxy is the one judged, and a request still carrying a forwarded header (an untrusted proxy
+/// in front) is refused; one with no network peer and no such header (in-process) is local.
 /// </summary>
 internal sealed class MetricsAccess(RequestDelegate next, IOptions<NetworkOptions> network)
 {
@@ -19,7 +20,7 @@ internal sealed class MetricsAccess(RequestDelegate next, IOptions<NetworkOption
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (context.Request.Path.StartsWithSegments(MetricsPath) && !Allowed(context.Connection.RemoteIpAddress))
+        if (context.Request.Path.StartsWithSegments(MetricsPath) && !Allowed(context))
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
@@ -28,8 +29,18 @@ internal sealed class MetricsAccess(RequestDelegate next, IOptions<NetworkOption
         return next(context);
     }
 
-    private bool Allowed(IPAddress? client)
+    private bool Allowed(HttpContext context)
     {
+        // A forwarded header left after the trusted proxies' were read came through a proxy this server does not trust
+        // (a load balancer on a private address, Network:TrustedProxies unset): its peer is the proxy, not the client,
+        // and an address of the proxy's own network said nothing of who asked (a review, 2026-12-07).
+        var headers = context.Request.Headers;
+        if (headers.ContainsKey("X-Forwarded-For") || headers.ContainsKey("Forwarded"))
+        {
+            return false;
+        }
+
+        var client = context.Connection.RemoteIpAddress;
         if (client is null)
         {
             return true;

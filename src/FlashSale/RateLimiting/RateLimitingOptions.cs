@@ -16,7 +16,8 @@ public sealed class RateLimitingOptions
     /// <summary>Paths (prefix match) no rule counts: probes must see the server, not the limiter.</summary>
     public string[] ExemptPaths { get; set; } = ["/health"];
 
-    public Dictionary<string, RateLimitRuleOptions> Rules { get; set; } = new(StringComparer.Ordinal);
+    /// <remarks>Names compared ignoring case, as configuration keys are: <c>Per-IP</c> is <c>per-ip</c>.</remarks>
+    public Dictionary<string, RateLimitRuleOptions> Rules { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
 public enum RateLimitScope

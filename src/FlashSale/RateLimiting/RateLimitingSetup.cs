@@ -56,14 +56,15 @@ public static class RateLimitingSetup
         app.UseMiddleware<RateLimitMiddleware>();
 
     /// <summary>
-    /// Used when configuration names no rule at all; appsettings.json spells out the same rules.
+    /// Every one applies unless configuration turns it off (Enabled: false) or changes it; appsettings.json spells out the
+    /// same rules.
     /// Per IP generous (one office or mobile NAT is many honest buyers), sign-in tighter (password
     /// hashing is the costliest thing an anonymous caller can ask for), purchases per user tight
     /// enough to stop a bot hammering with one account yet far above a person's clicks and retries.
     /// Failed sign-ins per account: ten in five minutes, whatever the addresses (a botnet spreading guesses under
     /// every per-IP rule gets ten per account, not sixty per address a minute).
     /// </summary>
-    public static Dictionary<string, RateLimitRuleOptions> DefaultRules() => new(StringComparer.Ordinal)
+    public static Dictionary<string, RateLimitRuleOptions> DefaultRules() => new(StringComparer.OrdinalIgnoreCase)
     {
         ["per-ip"] = new() { Scope = RateLimitScope.Ip, PermitLimit = 1200, Window = TimeSpan.FromMinutes(1) },
         ["auth-per-ip"] = new()
@@ -72,7 +73,8 @@ public static class RateLimitingSetup
         },
         // Accounts cost nothing else to make (no e-mail to confirm here): without this, one address made 3,600 buyers an
         // hour within auth-per-ip, ready days ahead to take a sale's stock one per-user limit at a time (an audit,
-        // 2026-12-07). Thirty an hour still lets a household, an office or a small NAT sign up for a drop.
+        // 2026-12-07). Thirty attempts an hour (refused ones count too, as every rule counts requests) still lets a
+        // household, an office or a small NAT sign up for a drop.
         ["register-per-ip"] = new()
         {
             Scope = RateLimitScope.Ip, Endpoints = ["Register"], PermitLimit = 30, Window = TimeSpan.FromHours(1),

@@ -57,6 +57,36 @@ public sealed class LostStatePendingTests() : AdminAppTest(new TestApp(kind: Sto
         }
     }
 
+    /// <summary>
+    /// A state built before the epoch existed (migration 6) has none, and its entries carry 0, which the record takes:
+    /// such a purchase is pending as any, not refused as if its state were lost (a review of the check, 2026-12-07).
+    /// </summary>
+    [Fact]
+    public async Task AStateWithoutAnEpoch_IsTakenAsEpochZero_AndItsPurchaseIsPending()
+    {
+        var sale = (await Admin.CreateSaleAsync(stock: 5, perUserLimit: 5)).Id();
+        var saleId = Guid.Parse(sale);
+        var buyer = (await Admin.MintBuyersAsync(1))[0];
+        await using var redis = await RedisState.ConnectAsync(App.Storage);
+        var db = redis.GetDatabase();
+        // As an older version left it: no epoch field, so purchase.lua writes 0 into the entry, and a record whose sale
+        // was never rebuilt, at epoch 0 as well.
+        await db.HashDeleteAsync(RedisKeys.Meta(saleId), "epoch");
+        Assert.Equal(1, await App.Storage.ScalarAsync(
+            $"WITH u AS (UPDATE sales SET ledger_epoch = 0 WHERE id = '{sale}' RETURNING 1) SELECT count(*) FROM u"));
+
+        HttpResponseMessage first;
+        await using (var held = await HeldOrderInserts.BeginAsync(App.Storage))
+        {
+            first = await Admin.WithToken(buyer.Token).PurchaseAsync(sale, quantity: 2);
+            await held.ReleaseAsync();
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        await UntilAsync(async () => (await Admin.AllOrdersAsync(sale)).Count == 1);
+        first.Dispose();
+    }
+
     private static async Task UntilAsync(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);

@@ -37,7 +37,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
             // busy host starves its thread pool past it (answers seen 1.5-2.7 s late) and would be refused 503. Tests of the
             // bound set their own (RateLimiterStallTests).
             ["Distributed:RateLimitTimeout"] = "00:00:05",
-            // Suites register more buyers from 127.0.0.1 than an address may in an hour; RegistrationRateTests has the rule.
+            // Suites register more buyers from 127.0.0.1 than an address may in an hour; RateLimitHttpTests.Registrations_… has the rule.
             ["RateLimiting:Rules:register-per-ip:PermitLimit"] = "1000000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

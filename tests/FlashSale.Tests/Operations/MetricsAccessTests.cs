@@ -57,6 +57,25 @@ public sealed class MetricsAccessTests
     }
 
     [Fact]
+    public async Task BehindAProxyThatIsNotTrusted_NobodyReadsTheMetrics()
+    {
+        // A load balancer on a private address in front, Network:TrustedProxies unset: every client's peer is private, but
+        // the forwarded header it added says the request came from elsewhere.
+        await using var app = new TestApp(settings: new Dictionary<string, string?> { ["RateLimiting:Enabled"] = "false" });
+        using var http = app.CreateClient();
+
+        using var forwarded = await GetAsync(http, "/metrics", "203.0.113.5");
+        var standard = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        standard.Headers.Add("Forwarded", "for=203.0.113.5");
+        using var rfc7239 = await http.SendAsync(standard);
+        using var direct = await http.GetAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.NotFound, forwarded.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, rfc7239.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, direct.StatusCode);
+    }
+
+    [Fact]
     public async Task AMetricsClientThatIsNoAddress_StopsTheStart_NamingTheSetting()
     {
         await using var app = BehindProxy(new() { ["Network:MetricsClients:0"] = "inside" });

@@ -102,6 +102,9 @@ public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
         var ids = parameters.Where(p => p.Parameter["in"]!.GetValue<string>() == "path").ToList();
         Assert.NotEmpty(ids);
         Assert.All(ids, p => Assert.Equal("uuid", p.Parameter["schema"]!["format"]?.GetValue<string>()));
+        // The admin's order lookup takes an external provider's subject (ext:…) as well as our ids.
+        var userId = Assert.Single(parameters, p => p.Parameter["name"]!.GetValue<string>() == "userId").Parameter;
+        Assert.Null(userId["schema"]!["format"]);
     }
 
     private static JsonNode Parameter(JsonArray parameters, string name) =>

@@ -84,6 +84,18 @@ public sealed class RateLimitRuleSettingsTests
         Assert.Equal(100, rules["extra"].PermitLimit);
     }
 
+    [Fact]
+    public void ARuleNamedInAnotherCase_IsThatRule_NotASecondOne()
+    {
+        using var services = Services(new() { ["RateLimiting:Rules:Per-IP:PermitLimit"] = "100000" });
+
+        var rules = services.GetRequiredService<IOptions<RateLimitingOptions>>().Value.Rules;
+
+        Assert.Equal(RateLimitingSetup.DefaultRules().Count, rules.Count);
+        Assert.Equal(100_000, rules["per-ip"].PermitLimit);
+        Assert.Empty(rules["per-ip"].Endpoints);
+    }
+
     private static ServiceProvider Services(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();

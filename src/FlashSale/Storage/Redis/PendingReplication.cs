@@ -111,6 +111,13 @@ public sealed partial class PendingReplication(IConnectionMultiplexer redis, IOp
                 var required = reading.Required(_options.PendingReplicas);
                 if (reading.HoldingAtLeast(target) >= required)
                 {
+                    // The wait may have been long enough for the state to be lost and rebuilt meanwhile: checked again.
+                    if (outboxEntry is not null && await OutboxEntryLostAsync(saleId, outboxEntry) is { } lostSince)
+                    {
+                        LogUnconfirmed(saleId, lostSince);
+                        return false;
+                    }
+
                     return true;
                 }
 
@@ -144,17 +151,24 @@ public sealed partial class PendingReplication(IConnectionMultiplexer redis, IOp
     {
         var batch = redis.GetDatabase().CreateBatch();
         var entries = batch.StreamRangeAsync(RedisKeys.Outbox(saleId), outboxEntry, outboxEntry);
-        var epoch = batch.HashGetAsync(RedisKeys.Meta(saleId), "epoch");
+        // The state's total says it is there; its epoch is absent in a state built before migration 6 and never rebuilt,
+        // whose entries carry 0 (purchase.lua), as the persister reads it.
+        var meta = batch.HashGetAsync(RedisKeys.Meta(saleId), ["total", "epoch"]);
         batch.Execute();
         if ((await entries).Length == 0)
         {
             return $"its outbox entry {outboxEntry} is gone";
         }
 
-        var decidedUnder = OutboxEntry.TryReadEpoch((await entries)[0]);
-        var now = await epoch;
-        return decidedUnder is { } under && (now.IsNull || !now.TryParse(out long current) || current != under)
-            ? $"its outbox entry {outboxEntry} was decided under the ledger epoch {under}, and the sale's state has {(now.IsNull ? "none" : now.ToString())} now"
+        if (OutboxEntry.TryReadEpoch((await entries)[0]) is not { } under)
+        {
+            return null;
+        }
+
+        var state = await meta;
+        var current = state[1].IsNull ? 0 : state[1].TryParse(out long epoch) ? epoch : -1;
+        return state[0].IsNull ? $"its outbox entry {outboxEntry} is of a sale whose state is gone (it will be rebuilt under a new epoch)"
+            : current != under ? $"its outbox entry {outboxEntry} was decided under the ledger epoch {under}, and the sale's state has {state[1]} now"
             : null;
     }
 

@@ -6,6 +6,13 @@ import { reread } from "./record-reread.js";
 // A part is replaced only when it changed (a focused cancel link is left alone otherwise), and a focused link in it is
 // focused again in the new part (swapKeepingFocus). Until 2026-12-06 they stayed
 // as the page was drawn, only marked behind (AdminLiveTests.SalePage_ShowsAPurchase…).
+function drawn(el) {
+  if (el.getAttribute("tabindex") !== "-1") { return el.outerHTML; }
+  var copy = el.cloneNode(true);
+  copy.removeAttribute("tabindex");
+  return copy.outerHTML;
+}
+
 export function followRecord(sale, url) {
   function take(fresh) {
     var parts = fresh.querySelectorAll("[data-part]");
@@ -14,7 +21,8 @@ export function followRecord(sale, url) {
     });
     if (parts.length === 0 || pairs.some(function (pair) { return !pair[0]; })) { return false; }
     pairs.forEach(function (pair) {
-      if (pair[0].outerHTML === pair[1].outerHTML) { return; }
+      // Compared as drawn: the tabindex the focus's fallback gave the part (dom.js) is no change to redraw it for.
+      if (drawn(pair[0]) === pair[1].outerHTML) { return; }
       swapKeepingFocus(pair[0], function () { pair[0].replaceWith(pair[1]); return pair[1]; });
     });
     sale.behind(sale.sold);
