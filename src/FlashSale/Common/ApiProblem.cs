@@ -44,9 +44,11 @@ public static class ApiProblem
     /// (RequestLimitsMiddleware): "At most 65536 bytes." Until 2026-12-07 the first had no detail.
     /// </summary>
     public static ProblemHttpResult BodyTooLarge(HttpContext context) =>
+        BodyTooLarge(context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize);
+
+    public static ProblemHttpResult BodyTooLarge(long? max) =>
         Create(StatusCodes.Status413PayloadTooLarge, Reasons.PayloadTooLarge, "The body is too large.",
-            context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } max
-                ? $"At most {max} bytes." : null);
+            max is { } bytes ? $"At most {bytes} bytes." : null);
 
     public static ProblemHttpResult Validation(IDictionary<string, string[]> errors) =>
         Create(StatusCodes.Status400BadRequest, Reasons.ValidationFailed, "The request is not valid.",

@@ -33,8 +33,7 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next, IOptions<Reque
             // Refused before anyone reads it, and the connection closes: a body Kestrel cannot drain
             // (it stops at the limit) would otherwise leave a kept-alive connection that dies under the next request.
             context.Response.Headers.Connection = "close";
-            return ApiProblem.Create(StatusCodes.Status413PayloadTooLarge, Reasons.PayloadTooLarge, "The body is too large.",
-                $"At most {_limits.MaxRequestBodySize} bytes.").ExecuteAsync(context);
+            return ApiProblem.BodyTooLarge(_limits.MaxRequestBodySize).ExecuteAsync(context);
         }
 
         return next(context);

@@ -36,12 +36,12 @@ public sealed class LostStateFenceTests() : AdminAppTest(new TestApp(kind: Stora
 
             // The whole stock in one order (one outbox entry, so one batch), read by the persister, whose insert now waits.
             var firstBuy = Admin.WithToken(buyers[0].Token).PurchaseAsync(sale, quantity: 5);
-            await UntilAsync(async () => await PendingAsync(db, saleId) == 1);
+            await SceneSteps.UntilAsync(async () => await PendingAsync(db, saleId) == 1, 10);
 
             // The state goes; the next purchase rebuilds it from the record, which holds no order yet: five units again.
             await RedisState.LoseAsync(App.Storage, saleId, outboxLostToo);
             var secondWave = buyers.Skip(1).Select(b => Admin.WithToken(b.Token).PurchaseAsync(sale)).ToList();
-            await UntilAsync(async () => await db.StreamLengthAsync(RedisKeys.Outbox(saleId)) == (outboxLostToo ? 5 : 6));
+            await SceneSteps.UntilAsync(async () => await db.StreamLengthAsync(RedisKeys.Outbox(saleId)) == (outboxLostToo ? 5 : 6), 10);
 
             await held.ReleaseAsync();
             first = await firstBuy;
@@ -73,16 +73,6 @@ public sealed class LostStateFenceTests() : AdminAppTest(new TestApp(kind: Stora
         catch (RedisServerException ex) when (ex.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
         {
             return 0;
-        }
-    }
-
-    private static async Task UntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the scene did not reach its next step within 10 s");
-            await Task.Delay(20);
         }
     }
 }

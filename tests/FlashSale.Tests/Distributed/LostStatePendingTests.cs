@@ -34,7 +34,7 @@ public sealed class LostStatePendingTests() : AdminAppTest(new TestApp(kind: Sto
         {
 
             var firstBuy = Admin.WithToken(buyers[0].Token).PurchaseAsync(sale, quantity: 5);
-            await UntilAsync(async () => await db.StreamLengthAsync(RedisKeys.Outbox(saleId)) == 1);
+            await SceneSteps.UntilAsync(async () => await db.StreamLengthAsync(RedisKeys.Outbox(saleId)) == 1, 20);
 
             // The state goes, its outbox stays; the next purchases rebuild it from the record under a new epoch.
             await RedisState.LoseAsync(App.Storage, saleId, outboxToo: false);
@@ -48,8 +48,8 @@ public sealed class LostStatePendingTests() : AdminAppTest(new TestApp(kind: Sto
         Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
         Assert.True(JsonNode.Parse(await first.Content.ReadAsStringAsync())!["outcomeUnknown"]!.GetValue<bool>());
         Assert.All(second, r => Assert.True((int)r.StatusCode is 201 or 202, r.StatusCode.ToString()));
-        await UntilAsync(async () => (await Admin.AllOrdersAsync(sale)).Count == 5);
-        await UntilAsync(async () => (await db.StreamRangeAsync(RedisKeys.Refused(saleId))).Length == 1);
+        await SceneSteps.UntilAsync(async () => (await Admin.AllOrdersAsync(sale)).Count == 5, 20);
+        await SceneSteps.UntilAsync(async () => (await db.StreamRangeAsync(RedisKeys.Refused(saleId))).Length == 1, 20);
         Assert.Equal(5, await App.Storage.ScalarAsync($"SELECT COALESCE(SUM(quantity), 0) FROM orders WHERE sale_id = '{sale}' AND status = 0"));
         foreach (var response in second.Append(first))
         {
@@ -83,17 +83,7 @@ public sealed class LostStatePendingTests() : AdminAppTest(new TestApp(kind: Sto
         }
 
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
-        await UntilAsync(async () => (await Admin.AllOrdersAsync(sale)).Count == 1);
+        await SceneSteps.UntilAsync(async () => (await Admin.AllOrdersAsync(sale)).Count == 1, 20);
         first.Dispose();
-    }
-
-    private static async Task UntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the scene did not reach its next step within 20 s");
-            await Task.Delay(20);
-        }
     }
 }

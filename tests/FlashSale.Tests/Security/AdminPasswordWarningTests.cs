@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using FlashSale.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -16,38 +15,13 @@ public sealed class AdminPasswordWarningTests
     [InlineData("correct horse battery", false)]
     public async Task AGuessableAdminPassword_IsWarnedAboutAtTheStart_AndStillSignsIn(string password, bool warned)
     {
-        var logs = new CapturedWarnings();
+        var logs = new ErrorLog(LogLevel.Warning);
         await using var app = new TestApp(services: s => s.AddSingleton<ILoggerProvider>(logs),
             settings: new Dictionary<string, string?> { ["Admin:Password"] = password });
 
         var token = await new Api(app.CreateClient()).TokenAsync("admin", password);
 
         Assert.False(string.IsNullOrEmpty(token));
-        Assert.Equal(warned, logs.Lines.Any(l => l.StartsWith("1010 Warning ", StringComparison.Ordinal)));
-    }
-
-    private sealed class CapturedWarnings : ILoggerProvider, ILogger
-    {
-        private readonly ConcurrentQueue<string> _lines = new();
-
-        public IEnumerable<string> Lines => _lines;
-
-        public ILogger CreateLogger(string categoryName) => categoryName == "FlashSale.Admin" ? this : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (IsEnabled(logLevel))
-            {
-                _lines.Enqueue($"{eventId.Id} {logLevel} {formatter(state, exception)}");
-            }
-        }
-
-        public void Dispose()
-        {
-        }
+        Assert.Equal(warned, logs.Entries.Any(l => l.StartsWith("Warning 1010 ", StringComparison.Ordinal)));
     }
 }
