@@ -35,7 +35,9 @@ public sealed partial class StoreHealthCheck(IEnumerable<IStoreProbe> probes, IL
             if (_last is null || (_last.IsCompleted && Stopwatch.GetElapsedTime(_lastStarted) >= Fresh))
             {
                 _lastStarted = Stopwatch.GetTimestamp();
-                _last = ProbeAllAsync();
+                // On the thread pool: a probe that blocks (SQLite's is synchronous) must not hold the gate, where every
+                // other readiness request would wait for it.
+                _last = Task.Run(ProbeAllAsync);
             }
 
             return _last.WaitAsync(cancellationToken);

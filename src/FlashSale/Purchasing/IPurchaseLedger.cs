@@ -96,5 +96,6 @@ public abstract record CancelOutcome
 
     public sealed record NotFound : CancelOutcome;
 
-    public sealed record Unavailable(string Detail) : CancelOutcome;
+    /// <summary>Not finished (the store failed); the order stands, a repeated cancel finishes it. The ledger logs why.</summary>
+    public sealed record Unavailable : CancelOutcome;
 }

@@ -28,7 +28,7 @@ public sealed class PersisterCrashTests : IAsyncLifetime
     public async Task KilledBetweenCommitAndAck_NoOrderLostNoneDuplicated()
     {
         var environment = InstanceEnvironment();
-        environment["Distributed__CrashAfterCommit"] = "true";
+        environment["FLASHSALE_TEST_CRASH_AFTER_COMMIT"] = "1";
         string saleId;
         List<(string UserId, string Token)> buyers;
         var confirmed = new ConcurrentBag<string>();

@@ -190,8 +190,10 @@ public sealed partial class EmbeddedLedger(
         }
         catch (Exception ex)
         {
+            // Whatever failed (the write, or the committer refusing it), the change ends and the order stands: a 503.
             book.EndChange();
-            return new CancelOutcome.Unavailable(ex.Message);
+            LogCancelUnfinished(order.SaleId, orderId, ex);
+            return new CancelOutcome.Unavailable();
         }
 
         // Only the cancel that changed the row returns the stock: concurrent cancels return it once.
@@ -264,10 +266,11 @@ public sealed partial class EmbeddedLedger(
         LogLoaded(_books.Count, count);
     }
 
-    internal bool TryGetBook(Guid saleId, out SaleBook book) => _books.TryGetValue(saleId, out book!);
-
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Reservation {OrderId} in sale {SaleId} released: the write failed ({Error})")]
     private partial void LogReleased(Guid saleId, Guid orderId, string error);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Cancel of order {OrderId} in sale {SaleId} not finished: the write failed; answered 503, the order stands")]
+    private partial void LogCancelUnfinished(Guid saleId, Guid orderId, Exception error);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Ledger rebuilt from the record: {Sales} sales, {Orders} orders")]
     private partial void LogLoaded(int sales, int orders);

@@ -15,8 +15,11 @@ internal sealed class SqliteProbe(SqliteDatabase db, WriteGate gate) : IStorePro
         }
 
         using var connection = db.Open();
-        // Fail fast: a probe that waits out the writers' 10 s busy timeout says nothing useful.
-        SqliteDatabase.Execute(connection, "PRAGMA busy_timeout = 1000;");
+        // Fail fast: a probe that waits out the writers' 10 s busy timeout says nothing useful. Both bounds: SQLite's
+        // own busy wait, and Microsoft.Data.Sqlite's retry of a busy BEGIN, which runs until the connection's
+        // DefaultTimeout (the busy_timeout alone left the probe waiting 10 s behind a held write lock).
+        connection.DefaultTimeout = 1;
+        SqliteDatabase.Execute(connection, "PRAGMA busy_timeout = 250;");
         using var tx = connection.BeginTransaction();
         using var command = connection.CreateCommand();
         command.Transaction = tx;

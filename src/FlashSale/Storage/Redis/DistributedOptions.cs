@@ -140,7 +140,4 @@ public sealed class DistributedOptions
 
     /// <summary>This instance's consumer name in the outbox group; unset or blank: host-pid-random.</summary>
     public string? ConsumerName { get; set; }
-
-    /// <summary>Test hook: the process kills itself after a PostgreSQL commit, before the XACK.</summary>
-    public bool CrashAfterCommit { get; set; }
 }

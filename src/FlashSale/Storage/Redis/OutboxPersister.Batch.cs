@@ -80,7 +80,7 @@ public sealed partial class OutboxPersister
             }
         }
 
-        if (_options.CrashAfterCommit)
+        if (CrashAfterCommit)
         {
             // Test hook: the worst moment to die — committed in PostgreSQL, not acknowledged in Redis.
             Environment.FailFast("CrashAfterCommit test hook: committed, not acknowledged.");

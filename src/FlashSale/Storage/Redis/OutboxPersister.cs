@@ -22,6 +22,13 @@ public sealed partial class OutboxPersister(
     ILogger<OutboxPersister> log) : BackgroundService
 {
     private readonly DistributedOptions _options = options.Value;
+
+    /// <summary>
+    /// Test hook (<c>PersisterCrashTests</c>): the process kills itself after a PostgreSQL commit, before the XACK. An
+    /// environment variable of its own, not a <c>Distributed:</c> setting, so no configuration template can switch it on
+    /// by accident; a server started with it says so in its log (event 4262).
+    /// </summary>
+    private static readonly bool CrashAfterCommit = Environment.GetEnvironmentVariable("FLASHSALE_TEST_CRASH_AFTER_COMMIT") == "1";
     private readonly SemaphoreSlim _wake = new(0);
     private readonly ConcurrentDictionary<Guid, byte> _hot = new();
     private readonly ConcurrentDictionary<Guid, StreamState> _streams = new();
@@ -31,14 +38,17 @@ public sealed partial class OutboxPersister(
         ? $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}"
         : options.Value.ConsumerName;
     private IReadOnlyList<Guid> _sales = [];
-    private DateTime _salesRead = DateTime.MinValue;
+    // Intervals here are measured on the monotonic clock (Stopwatch timestamps, null: never): on the wall clock a step back
+    // (an NTP correction, a VM resumed) stopped the sweeps, the claims of a crashed instance's entries and the registry's
+    // re-reads for as long as the step.
+    private long? _salesRead;
     private Task? _salesReading;
     private int _registryFailing;
     private static readonly TimeSpan RegistryWait = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan PingBound = TimeSpan.FromSeconds(2);
     private const int LingerBelow = 64;
 
-    private DateTime _lastClaim = DateTime.MinValue;
+    private long? _lastClaim;
 
     private long _reads;
 
@@ -64,10 +74,15 @@ public sealed partial class OutboxPersister(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (CrashAfterCommit)
+        {
+            LogCrashHookOn();
+        }
+
         await SubscribeAsync();
         // Watched on its own: a write that hangs on a stalled PostgreSQL must not also stop the ping that notices it.
         var watch = WatchRecordAsync(stoppingToken);
-        var lastSweep = DateTime.MinValue;
+        long? lastSweep = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -94,14 +109,14 @@ public sealed partial class OutboxPersister(
                     targets.Add(sale);
                 }
 
-                var now = DateTime.UtcNow;
-                if (now - lastSweep >= _options.SweepInterval)
+                var now = Stopwatch.GetTimestamp();
+                if (Due(lastSweep, _options.SweepInterval))
                 {
                     lastSweep = now;
                     targets.UnionWith(await WithEntriesAsync(await SalesAsync(), targets));
                 }
 
-                var claim = now - _lastClaim >= TimeSpan.FromTicks(Math.Max(_options.ClaimIdle.Ticks / 2, TimeSpan.FromMilliseconds(100).Ticks));
+                var claim = Due(_lastClaim, TimeSpan.FromTicks(Math.Max(_options.ClaimIdle.Ticks / 2, TimeSpan.FromMilliseconds(100).Ticks)));
                 if (claim)
                 {
                     _lastClaim = now;
@@ -178,7 +193,7 @@ public sealed partial class OutboxPersister(
     /// </summary>
     private async Task<IReadOnlyList<Guid>> SalesAsync()
     {
-        if (_salesReading is null && DateTime.UtcNow - _salesRead > TimeSpan.FromSeconds(1))
+        if (_salesReading is null && Due(_salesRead, TimeSpan.FromSeconds(1)))
         {
             _salesReading = ReadSalesAsync();
         }
@@ -203,6 +218,8 @@ public sealed partial class OutboxPersister(
         return _sales;
     }
 
+    private static bool Due(long? since, TimeSpan every) => since is not { } start || Stopwatch.GetElapsedTime(start) >= every;
+
     private async Task ReadSalesAsync()
     {
         try
@@ -223,7 +240,7 @@ public sealed partial class OutboxPersister(
         }
         finally
         {
-            _salesRead = DateTime.UtcNow;
+            _salesRead = Stopwatch.GetTimestamp();
         }
     }
 
@@ -404,6 +421,9 @@ public sealed partial class OutboxPersister(
         /// <summary>1 when this instance appended since the running pass's last read (a field for <see cref="Interlocked"/>).</summary>
         public int Dirty;
     }
+
+    [LoggerMessage(EventId = 4262, Level = LogLevel.Critical, Message = "FLASHSALE_TEST_CRASH_AFTER_COMMIT=1: this process kills itself after its first PostgreSQL commit (a test hook; never set it in service)")]
+    private partial void LogCrashHookOn();
 
     [LoggerMessage(EventId = 4201, Level = LogLevel.Warning, Message = "Persister: Redis failed ({Error})")]
     private partial void LogRedisFailed(string error);

@@ -527,7 +527,8 @@ public sealed partial class RedisLedger(
         catch (Exception ex) when (RedisFailure.Is(ex) || ex is Npgsql.NpgsqlException or TimeoutException
             or TaskCanceledException && !ct.IsCancellationRequested)
         {
-            return new CancelOutcome.Unavailable(ex.Message);
+            LogCancelUnfinished(orderId, ex);
+            return new CancelOutcome.Unavailable();
         }
     }
 
@@ -558,6 +559,9 @@ public sealed partial class RedisLedger(
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Purchase in sale {SaleId} refused: Redis failed ({Error})")]
     private partial void LogRedisFailed(Guid saleId, string error);
+
+    [LoggerMessage(EventId = 4213, Level = LogLevel.Warning, Message = "Cancel of order {OrderId} not finished: Redis or PostgreSQL failed; answered 503, a repeated cancel finishes it")]
+    private partial void LogCancelUnfinished(Guid orderId, Exception error);
 
     [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "Order {OrderId} in sale {SaleId} answered pending: not committed in time")]
     private partial void LogPending(Guid saleId, Guid orderId);

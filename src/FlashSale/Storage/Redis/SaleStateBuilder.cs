@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FlashSale.Orders;
 using FlashSale.Sales;
 using FlashSale.Storage.Postgres;
@@ -34,7 +35,7 @@ public sealed partial class SaleStateBuilder(
     public async Task<LedgerState> EnsureAsync(Guid saleId, CancellationToken ct)
     {
         var db = redis.GetDatabase();
-        var deadline = DateTime.UtcNow + options.Value.RebuildWait;
+        var started = Stopwatch.GetTimestamp(); // monotonic: a wall clock stepped back would stretch the wait
         var recordRead = false;
         while (true)
         {
@@ -83,7 +84,7 @@ public sealed partial class SaleStateBuilder(
                 }
             }
 
-            if (DateTime.UtcNow > deadline)
+            if (Stopwatch.GetElapsedTime(started) > options.Value.RebuildWait)
             {
                 throw new SaleRebuildPendingException(saleId);
             }
@@ -132,7 +133,8 @@ public sealed partial class SaleStateBuilder(
             RedisKeys.EndCap(saleId),
         };
         keys.AddRange(keyed.Select(o => RedisKeys.Idempotency(saleId, o.UserId, o.IdempotencyKey!)));
-        var args = new List<RedisValue>(LedgerValues.SaleTerms(sale)) { Math.Max(0, sale.TotalStock - sold), holds.Count };
+        var remaining = Math.Max(0, sale.TotalStock - sold);
+        var args = new List<RedisValue>(LedgerValues.SaleTerms(sale)) { remaining, holds.Count };
         foreach (var (user, held) in holds)
         {
             args.Add(user);
@@ -148,7 +150,12 @@ public sealed partial class SaleStateBuilder(
         await db.SetAddAsync(RedisKeys.Registry(options.Value.Namespace), saleId.ToString("D"));
         if (rebuilt == 1)
         {
-            LogRebuilt(saleId, sale.TotalStock - sold, orders.Count);
+            LogRebuilt(saleId, remaining, orders.Count);
+            if (sold > sale.TotalStock)
+            {
+                // The state says 0 left; the record's excess is the operator's to look at (reconciliation names it too).
+                LogRecordOverStock(saleId, sold, sale.TotalStock);
+            }
         }
 
         return LedgerState.Present;
@@ -189,6 +196,9 @@ public sealed partial class SaleStateBuilder(
     /// between (the ledger closed, the record not) stops closing later rebuilds soon after.
     /// </summary>
     private TimeSpan EndCapTime => options.Value.RebuildWait + options.Value.RequestCommandTimeout + TimeSpan.FromMinutes(1);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Error, Message = "Sale {SaleId} rebuilt in Redis from a record holding {Sold} units of a stock of {TotalStock}: 0 left")]
+    private partial void LogRecordOverStock(Guid saleId, int sold, int totalStock);
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Sale {SaleId} rebuilt in Redis from PostgreSQL: {Remaining} left, {Orders} orders")]
     private partial void LogRebuilt(Guid saleId, int remaining, int orders);
