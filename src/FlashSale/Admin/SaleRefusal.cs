@@ -15,7 +15,7 @@ public sealed record SaleRefusal(int Status, string Reason, string Title, string
     public static SaleRefusal Invalid(IDictionary<string, string[]> errors) =>
         new(StatusCodes.Status400BadRequest, Reasons.ValidationFailed, "The request is not valid.", "See 'errors' for each field.", errors);
 
-    public static SaleRefusal NotFound() => new(StatusCodes.Status404NotFound, Reasons.SaleNotFound, "No sale has this id.");
+    public static SaleRefusal NotFound() => new(StatusCodes.Status404NotFound, Reasons.SaleNotFound, ApiProblem.NoSuchSale);
 
     /// <summary>
     /// With the id of the sale that has the SKU, when it could be read: a create retried after a lost answer (a 503 that

@@ -63,6 +63,11 @@ public static class ApiProblem
     public static ProblemHttpResult NotFound(string reason, string title) =>
         Create(StatusCodes.Status404NotFound, reason, title);
 
+    /// <summary>The one wording of an unknown sale, for the API, the pages and the ledgers' refusals alike.</summary>
+    public const string NoSuchSale = "No sale has this id.";
+
+    public static ProblemHttpResult SaleNotFound() => NotFound(Reasons.SaleNotFound, NoSuchSale);
+
     /// <summary>503 failing closed; the caller sets Retry-After through <see cref="RetryAfter"/>.</summary>
     public static ProblemHttpResult Unavailable(HttpContext context, string detail, int retryAfterSeconds = 1,
         IDictionary<string, object?>? extensions = null)

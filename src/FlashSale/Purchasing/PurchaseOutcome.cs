@@ -68,6 +68,11 @@ public abstract record PurchaseOutcome
         };
 
         /// <summary>More units asked for than are left: the ledgers' one wording of it.</summary>
+        /// <summary>An unknown sale (or one being deleted): one shared refusal.</summary>
+        public static Rejected NoSuchSale() => Unknown;
+
+        private static readonly Rejected Unknown = new(PurchaseRejection.SaleNotFound, Common.ApiProblem.NoSuchSale);
+
         public static Rejected SoldOut(int remaining) => remaining <= 0
             ? NoneLeft
             : new(PurchaseRejection.SoldOut, $"Only {remaining} left.") { Remaining = remaining };

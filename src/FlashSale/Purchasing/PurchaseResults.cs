@@ -23,7 +23,7 @@ public static class PurchaseResults
 
     private static ProblemHttpResult Rejected(PurchaseOutcome.Rejected rejected) => rejected.Reason switch
     {
-        PurchaseRejection.SaleNotFound => ApiProblem.NotFound(Reasons.SaleNotFound, "No sale has this id."),
+        PurchaseRejection.SaleNotFound => ApiProblem.SaleNotFound(),
         PurchaseRejection.SaleNotStarted => At(Conflict(Reasons.SaleNotStarted, "The sale has not started.", rejected.Detail),
             "startsAt", rejected.StartsAt),
         PurchaseRejection.SaleEnded => At(Conflict(Reasons.SaleEnded, "The sale has ended.", rejected.Detail), "endsAt", rejected.EndsAt),

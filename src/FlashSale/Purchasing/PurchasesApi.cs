@@ -49,7 +49,7 @@ public static class PurchasesApi
     {
         if (!RouteIds.TryParse(id, out var saleId))
         {
-            return ApiProblem.NotFound(Reasons.SaleNotFound, "No sale has this id.");
+            return ApiProblem.SaleNotFound();
         }
 
         string? key = null;

@@ -150,7 +150,7 @@ public static class SalesApi
         RouteIds.TryParse(rawId, out var id) ? await sales.FindAsync(id, ct) : null;
 
     internal static ProblemHttpResult SaleNotFound() =>
-        ApiProblem.NotFound(Reasons.SaleNotFound, "No sale has this id.");
+        ApiProblem.SaleNotFound();
 }
 
 /// <summary>A sale list's query string, as the client sent it (validated by <see cref="SalesApi.ListPageAsync"/>).</summary>

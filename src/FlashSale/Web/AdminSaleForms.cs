@@ -53,7 +53,7 @@ public static class AdminSaleForms
         var row = RouteIds.TryParse(id, out var saleId) ? await data.GetRowAsync(saleId, ct) : null;
         if (row is null)
         {
-            return ApiProblem.NotFound(Reasons.SaleNotFound, "No sale has this id.");
+            return ApiProblem.SaleNotFound();
         }
 
         var sale = row.Sale;
@@ -120,7 +120,7 @@ public static class AdminSaleForms
     {
         var sale = await SalesApi.FindAsync(id, sales, ct);
         return sale is null
-            ? ApiProblem.NotFound(Reasons.SaleNotFound, "No sale has this id.")
+            ? ApiProblem.SaleNotFound()
             : Layout.Page(context, $"Edit {sale.ProductName}",
                 SaleForm(context, sale, SaleFormValues.From(sale), null, await SaleEditStates.OfAsync(sale, ledger, clock, ct)));
     }
@@ -134,7 +134,7 @@ public static class AdminSaleForms
         var sale = await SalesApi.FindAsync(id, sales, ct);
         if (sale is null)
         {
-            return ApiProblem.NotFound(Reasons.SaleNotFound, "No sale has this id.");
+            return ApiProblem.SaleNotFound();
         }
 
         var was = SaleFormValues.From(sale);
@@ -196,7 +196,7 @@ public static class AdminSaleForms
         Func<Guid, CancellationToken, Task<AdminActionResult>> action, string done, CancellationToken ct)
     {
         var result = RouteIds.TryParse(id, out var saleId) ? await action(saleId, ct)
-            : new AdminActionResult(false, "No sale has this id.", Reason: Reasons.SaleNotFound, Status: StatusCodes.Status404NotFound);
+            : new AdminActionResult(false, ApiProblem.NoSuchSale, Reason: Reasons.SaleNotFound, Status: StatusCodes.Status404NotFound);
         return result.Succeeded ? TypedResults.LocalRedirect($"/admin?m={done}") : Refused(context, result);
     }
 

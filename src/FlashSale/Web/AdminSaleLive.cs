@@ -23,7 +23,7 @@ public static class AdminSaleLive
         var insight = RouteIds.TryParse(id, out var saleId) ? await data.GetSaleAsync(saleId, ct) : null;
         if (insight is null)
         {
-            return ApiProblem.NotFound(Reasons.SaleNotFound, "No sale has this id.");
+            return ApiProblem.SaleNotFound();
         }
 
         var parts = H($"""

@@ -21,7 +21,7 @@ public static class AdminSalePage
         var insight = RouteIds.TryParse(id, out var saleId) ? await data.GetSaleAsync(saleId, ct) : null;
         if (insight is null)
         {
-            return ApiProblem.NotFound(Reasons.SaleNotFound, "No sale has this id.");
+            return ApiProblem.SaleNotFound();
         }
 
         var sale = insight.Row.Sale;

@@ -136,7 +136,7 @@ public static class ShopPages
         var sale = await SalesApi.FindAsync(id, sales, ct);
         if (sale is null)
         {
-            return ApiProblem.NotFound(Reasons.SaleNotFound, "No sale has this id.");
+            return ApiProblem.SaleNotFound();
         }
 
         var stock = await ledger.GetStockAsync(sale, ct);

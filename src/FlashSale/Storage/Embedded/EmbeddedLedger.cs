@@ -27,14 +27,13 @@ public sealed partial class EmbeddedLedger(
     {
         if (!_books.TryGetValue(attempt.SaleId, out var book))
         {
-            return new PurchaseOutcome.Rejected(PurchaseRejection.SaleNotFound, "No sale has this id.");
+            return PurchaseOutcome.Rejected.NoSuchSale();
         }
 
         var now = clock.GetUtcNow();
         // Sold-out short-circuit: the late crowd is answered without taking the lock. Attempts with
         // a key still go through the book, which may hold their earlier answer.
-        if (book.SoldOut && attempt.IdempotencyKey is null && book.Sale.IsOpenAt(now)
-            && attempt.Quantity >= 1 && attempt.Quantity <= book.Sale.PerUserLimit)
+        if (book.SoldOut && book.Sale.IsOpenAt(now) && attempt.FitsSoldOutShortCircuit(book.Sale.PerUserLimit))
         {
             return PurchaseOutcome.Rejected.SoldOut(0);
         }

@@ -59,7 +59,7 @@ internal sealed class SaleBook(Sale sale, int remaining)
         var sale = Sale;
         if (Withdrawn)
         {
-            return Reject(PurchaseRejection.SaleNotFound, "No sale has this id.");
+            return new BookDecision.Final(PurchaseOutcome.Rejected.NoSuchSale());
         }
 
         if (attempt.Quantity < 1 || attempt.Quantity > sale.PerUserLimit)

@@ -17,7 +17,7 @@ public sealed partial class RedisLedger
         var sale = await sales.FindLatestAsync(attempt.SaleId, ct);
         if (sale is null)
         {
-            return Reject(PurchaseRejection.SaleNotFound, "No sale has this id.");
+            return PurchaseOutcome.Rejected.NoSuchSale();
         }
 
         if (attempt.Quantity < 1 || attempt.Quantity > sale.PerUserLimit)

@@ -48,7 +48,7 @@ public sealed partial class RedisLedger
             "none" => new PurchaseOutcome.Unavailable(RecordDownKeyFree),
             "replay" => (await ReplayAsync(attempt, peek[1], ct)).AsReplay(),
             "quantity" => PurchaseOutcome.Rejected.QuantityOutOfRange(LedgerValues.Int(peek[1])),
-            "withdrawn" => Reject(PurchaseRejection.SaleNotFound, "No sale has this id."),
+            "withdrawn" => PurchaseOutcome.Rejected.NoSuchSale(),
             _ => new PurchaseOutcome.Unavailable(RecordDownKeyUnknown, OutcomeUnknown: true),
         };
     }

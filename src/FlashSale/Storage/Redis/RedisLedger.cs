@@ -59,8 +59,8 @@ public sealed partial class RedisLedger(
         var now = clock.GetUtcNow();
         var nowMs = now.ToUnixTimeMilliseconds();
         // Sold-out short-circuit: the late crowd is answered in process for a moment.
-        if (attempt.IdempotencyKey is null && _soldOut.TryGetValue(attempt.SaleId, out var mark)
-            && Stopwatch.GetTimestamp() < mark.Until && nowMs < mark.EndsMs && attempt.Quantity >= 1 && attempt.Quantity <= mark.Limit)
+        if (_soldOut.TryGetValue(attempt.SaleId, out var mark) && Stopwatch.GetTimestamp() < mark.Until && nowMs < mark.EndsMs
+            && attempt.FitsSoldOutShortCircuit(mark.Limit))
         {
             return PurchaseOutcome.Rejected.SoldOut(0);
         }
@@ -128,7 +128,7 @@ public sealed partial class RedisLedger(
                     switch (await state.EnsureAsync(attempt.SaleId, ct))
                     {
                         case LedgerState.NoSale:
-                            return new PurchaseOutcome.Rejected(PurchaseRejection.SaleNotFound, "No sale has this id.");
+                            return PurchaseOutcome.Rejected.NoSuchSale();
                         case LedgerState.Ended:
                             return await AnswerEndedAsync(attempt, ct);
                     }
@@ -251,7 +251,7 @@ public sealed partial class RedisLedger(
 
                 return SoldOut(remaining);
             case "withdrawn":
-                return Reject(PurchaseRejection.SaleNotFound, "No sale has this id.");
+                return PurchaseOutcome.Rejected.NoSuchSale();
             case "missing":
                 return new PurchaseOutcome.Unavailable("The sale's ledger state is being rebuilt; nothing was bought. Try again.");
             default:
