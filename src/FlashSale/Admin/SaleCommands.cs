@@ -1,3 +1,4 @@
+using FlashSale.Operations;
 using FlashSale.Purchasing;
 using FlashSale.Sales;
 
@@ -13,7 +14,8 @@ namespace FlashSale.Admin;
 /// and its record delete re-opened the sale being deleted, and two edits could reach the ledger in the opposite order
 /// to the record. Admin changes are rare and quick; purchases never wait on this.
 /// </summary>
-public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdminChangeLock changing, TimeProvider clock)
+public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdminChangeLock changing, TimeProvider clock,
+    IClockCheck? clockCheck = null)
 {
     public Task<SaleCommandResult> CreateAsync(CreateSaleRequest request, CancellationToken ct) =>
         OneAtATimeAsync(() => CreateCoreAsync(request, ct), ct);
@@ -46,6 +48,18 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
         return true;
     }, ct);
 
+    /// <summary>
+    /// A sale's window is set and judged on this instance's clock ("end now" writes it as the end): one out of step with
+    /// the other instances' (distributed: <see cref="IClockCheck"/>) changes nothing, 503.
+    /// </summary>
+    private void EnsureClockInStep()
+    {
+        if (clockCheck?.OffBy is not null)
+        {
+            throw new Storage.StoreUnavailableException("This instance's clock is out of step with Redis's (event 4271); the sale was not changed.");
+        }
+    }
+
     private async Task<T> OneAtATimeAsync<T>(Func<Task<T>> change, CancellationToken ct)
     {
         await using var held = await changing.AcquireAsync(ct);
@@ -54,6 +68,7 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
 
     private async Task<SaleCommandResult> CreateCoreAsync(CreateSaleRequest request, CancellationToken ct)
     {
+        EnsureClockInStep();
         var validation = request.Validate();
         if (!validation.IsValid)
         {
@@ -73,6 +88,7 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
     /// <summary>Trading fields (stock, limit, window) only while upcoming; any field only before the first order.</summary>
     private async Task<SaleCommandResult> UpdateCoreAsync(Guid saleId, UpdateSaleRequest request, CancellationToken ct)
     {
+        EnsureClockInStep();
         var sale = await sales.FindLatestAsync(saleId, ct);
         if (sale is null)
         {
@@ -136,6 +152,7 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
 
     private async Task<SaleCommandResult> EndCoreAsync(Guid saleId, CancellationToken ct)
     {
+        EnsureClockInStep();
         var sale = await sales.FindLatestAsync(saleId, ct);
         if (sale is null)
         {

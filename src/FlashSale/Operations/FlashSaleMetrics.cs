@@ -22,7 +22,8 @@ public sealed class FlashSaleMetrics
     private readonly UpDownCounter<long> _sseClients;
 
     public FlashSaleMetrics(IMeterFactory meters, IOutboxLag? outbox = null, SaleFeedHub? feeds = null,
-        Storage.Postgres.SaleChangeListener? saleChanges = null, Admin.DriftWatch? drift = null)
+        Storage.Postgres.SaleChangeListener? saleChanges = null, Admin.DriftWatch? drift = null,
+        Storage.Redis.ClockSkewWatch? clockWatch = null)
     {
         var meter = meters.Create(MeterName);
         _purchases = meter.CreateCounter<long>("flashsale.purchases", "{attempt}",
@@ -59,6 +60,13 @@ public sealed class FlashSaleMetrics
                 "Orders decided in Redis and not yet recorded in PostgreSQL, over all sales.");
             meter.CreateObservableGauge("flashsale.outbox.oldest_age", () => outbox.Current.OldestAge.TotalSeconds, "s",
                 "How long the oldest unrecorded order has waited for PostgreSQL (0 when none).");
+        }
+
+        if (clockWatch is not null)
+        {
+            // Distributed only: G6 needs the instances' clocks in step (Storage/Redis/ClockSkewWatch.cs).
+            meter.CreateObservableGauge("flashsale.clock.skew", () => clockWatch.LastSkew.TotalSeconds, "s",
+                "This instance's clock minus Redis's at the latest conclusive check (Distributed:ClockCheckInterval); beyond Distributed:MaxClockSkew either way the instance refuses purchases and turns unready.");
         }
 
         if (drift is not null)

@@ -10,7 +10,7 @@ namespace FlashSale.Tests.Distributed;
 /// A failed read of the public list's stock is not kept (ListStockCache): with Redis down the list answers 503, and once
 /// Redis is back the next request reads again, although the server's clock (frozen here) never lets the max age pass.
 /// </summary>
-public sealed class ListStockRedisOutageTests() : OwnRedisAppTest(_ => new() { ["RateLimiting:Enabled"] = "false" },
+public sealed class ListStockRedisOutageTests() : OwnRedisAppTest(_ => new() { ["RateLimiting:Enabled"] = "false", ["Distributed:MaxClockSkew"] = "00:00:00" },
     services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)))
 {
     private static readonly ManualClock Clock = ManualClock.OnAWholeMillisecond();

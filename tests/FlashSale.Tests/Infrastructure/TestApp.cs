@@ -40,6 +40,13 @@ public sealed class TestApp : WebApplicationFactory<Program>
             // Suites register more buyers from 127.0.0.1 than an address may in an hour; RateLimitHttpTests.Registrations_… has the rule.
             ["RateLimiting:Rules:register-per-ip:PermitLimit"] = "1000000",
         };
+        if (clock is not null)
+        {
+            // A test's clock is not Redis's (frozen, or set elsewhere): distributed mode would call it out of step and refuse
+            // purchases (ClockSkewWatch). ClockSkewTests turn the check on with a clock of their own.
+            _settings["Distributed:MaxClockSkew"] = "00:00:00";
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             _settings[key] = value;

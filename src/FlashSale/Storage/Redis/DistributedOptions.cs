@@ -116,6 +116,18 @@ public sealed class DistributedOptions
     public TimeSpan PendingReplicaWait { get; set; } = TimeSpan.FromSeconds(1.5);
 
     /// <summary>
+    /// How far this instance's clock may be from Redis's before it refuses purchases and sale changes and turns unready
+    /// (<see cref="ClockSkewWatch"/>): each instance decides sale windows on its own clock (G6). Zero: not checked (tests
+    /// that freeze the clock).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the clock is compared with Redis's (one TIME to one master).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan ClockCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// Retire ended sales' Redis state (<see cref="SaleRetirement"/>): without it every sale ever run keeps its keys in a
     /// Redis that evicts nothing, and every persister sweep reads every one. Off: kept for good (to look at by hand).
     /// </summary>

@@ -96,6 +96,11 @@ public static class DistributedStorageSetup
         // Readiness follows both stores; the outbox lag is a gauge.
         services.AddSingleton<IStoreProbe, RedisProbe>();
         services.AddSingleton<IStoreProbe, PostgresProbe>();
+        // Sale windows are decided on each instance's clock: one out of step with Redis's stops deciding them.
+        services.AddSingleton<ClockSkewWatch>();
+        services.AddSingleton<IClockCheck>(sp => sp.GetRequiredService<ClockSkewWatch>());
+        services.AddSingleton<IStoreProbe>(sp => sp.GetRequiredService<ClockSkewWatch>());
+        services.AddHostedService(sp => sp.GetRequiredService<ClockSkewWatch>());
         services.AddSingleton<OutboxLagMonitor>();
         services.AddSingleton<IOutboxLag>(sp => sp.GetRequiredService<OutboxLagMonitor>());
         services.AddHostedService(sp => sp.GetRequiredService<OutboxLagMonitor>());
