@@ -10,7 +10,7 @@ public static class AdminOpsApi
 {
     public static RouteGroupBuilder MapAdminOps(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/admin").WithTags("Admin").RequireAuthorization(AuthSetup.AdminPolicy);
+        var group = routes.MapGroup("/api/v1/admin").WithTags("Admin").RequireAuthorization(AuthSetup.AdminPolicy).AuditWrites();
         group.MapGet("/reconcile", CheckDrift).WithName("CheckDrift")
             .WithSummary("Compares every sale's sold units in the ledger with the order records and reports drift, repairing nothing (distributed: a sale whose Redis state is missing is rebuilt from the record first, as its next purchase would).");
         group.MapPost("/reconcile", Reconcile).WithName("Reconcile")

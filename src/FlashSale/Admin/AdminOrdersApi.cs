@@ -12,7 +12,7 @@ public static class AdminOrdersApi
 {
     public static RouteGroupBuilder MapAdminOrders(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/admin").WithTags("Admin").RequireAuthorization(AuthSetup.AdminPolicy);
+        var group = routes.MapGroup("/api/v1/admin").WithTags("Admin").RequireAuthorization(AuthSetup.AdminPolicy).AuditWrites();
         group.MapGet("/sales/{id}/orders", ListOrders).WithName("ListSaleOrders")
             .WithSummary("A sale's orders, a page at a time (cursor), in purchase order or newest first.")
             .Refuses(StatusCodes.Status400BadRequest, Reasons.ValidationFailed).Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound);

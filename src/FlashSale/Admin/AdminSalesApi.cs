@@ -11,7 +11,7 @@ public static class AdminSalesApi
 {
     public static RouteGroupBuilder MapAdminSales(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/admin/sales").WithTags("Admin").RequireAuthorization(AuthSetup.AdminPolicy);
+        var group = routes.MapGroup("/api/v1/admin/sales").WithTags("Admin").RequireAuthorization(AuthSetup.AdminPolicy).AuditWrites();
         group.MapPost("/", CreateSale).WithName("CreateSale").WithSummary("Creates a sale.")
             .ReadsJson<CreateSaleRequest>()
             .Refuses(StatusCodes.Status400BadRequest, Reasons.ValidationFailed).Refuses(StatusCodes.Status409Conflict, Reasons.SkuTaken)

@@ -15,7 +15,7 @@ namespace FlashSale.Admin;
 /// to the record. Admin changes are rare and quick; purchases never wait on this.
 /// </summary>
 public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdminChangeLock changing, TimeProvider clock,
-    IClockCheck? clockCheck = null)
+    ILogger<SaleCommands> log, IClockCheck? clockCheck = null)
 {
     public Task<SaleCommandResult> CreateAsync(CreateSaleRequest request, CancellationToken ct) =>
         OneAtATimeAsync(() => CreateCoreAsync(request, ct), ct);
@@ -82,6 +82,7 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
             return SaleCommandResult.Refused(SaleRefusal.SkuTaken(await HolderOfAsync(sale.Sku, ct)));
         }
 
+        AdminAudit.LogSaleChange(log, sale.Id, "created", AdminAudit.Terms(sale));
         return await ChangedAsync(sale, now, ct);
     }
 
@@ -138,6 +139,7 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
         switch (written)
         {
             case SaleWriteResult.Done:
+                AdminAudit.LogSaleChange(log, sale.Id, "changed", AdminAudit.Changes(sale, changed));
                 return await ChangedAsync(changed, now, ct);
             case SaleWriteResult.NotFound:
                 await ledger.SaleRemovedAsync(sale.Id, CancellationToken.None);
@@ -174,7 +176,13 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
         await ledger.SaleChangedAsync(sale with { EndsAt = end }, ct);
         var ended = await FollowingTheRecordOnFailureAsync(sale.Id, () => sales.EndAsync(sale.Id, end, ct));
 
-        return ended is null ? SaleCommandResult.Refused(SaleRefusal.NotFound()) : await ChangedAsync(ended, now, ct);
+        if (ended is null)
+        {
+            return SaleCommandResult.Refused(SaleRefusal.NotFound());
+        }
+
+        AdminAudit.LogSaleChange(log, sale.Id, "ended early", AdminAudit.Changes(sale, ended));
+        return await ChangedAsync(ended, now, ct);
     }
 
     private async Task<SaleCommandResult> DeleteCoreAsync(Guid saleId, CancellationToken ct)
@@ -198,6 +206,7 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
         switch (deleted)
         {
             case SaleWriteResult.Done:
+                AdminAudit.LogSaleChange(log, sale.Id, "deleted", AdminAudit.Terms(sale));
                 await ledger.SaleRemovedAsync(sale.Id, ct);
                 // Withdrawn means nothing was sold: the whole stock was left.
                 return SaleCommandResult.Done(SaleResponse.From(sale, new StockLevel(sale.TotalStock, sale.TotalStock), clock.GetUtcNow()));
