@@ -186,6 +186,11 @@ public sealed class OptionsParserTests
     [InlineData("custom --timout 5s", "Unknown option --timout; did you mean --timeout? (see --help)")]
     [InlineData("custom --stopgrace 5s", "Unknown option --stopgrace; did you mean --stop-grace? (see --help)")]
     [InlineData("custom --frobnicate 1", "Unknown option --frobnicate. (see --help)")]
+    // An unknown option before another is unknown, not one whose value is missing (until 2026-12-07: "--quite needs a
+    // value, got the option --url").
+    [InlineData("seed --quite --url http://127.0.0.1:5000", "Unknown option --quite; did you mean --quiet? (see --help)")]
+    [InlineData("custom --user --concurrency 5", "Unknown option --user; did you mean --users? (see --help)")]
+    [InlineData("seed --quite", "Unknown option --quite; did you mean --quiet? (see --help)")]
     public void AnUnknownOption_NamesTheNearestKnownOne(string args, string expected) =>
         Assert.Equal(expected, Error(args));
 
@@ -194,6 +199,10 @@ public sealed class OptionsParserTests
     [InlineData("seed --url localhost:5000", "--url 'localhost:5000' is not an absolute http(s) URL; did you mean http://localhost:5000?")]
     [InlineData("seed --url 127.0.0.1:5000", "--url '127.0.0.1:5000' is not an absolute http(s) URL; did you mean http://127.0.0.1:5000?")]
     [InlineData("seed --url ftp://localhost", "--url 'ftp://localhost' is not an absolute http(s) URL.")]
+    // A port past 65535 is what is wrong (until 2026-12-07: "not an absolute http(s) URL").
+    [InlineData("seed --url http://127.0.0.1:99999", "--url 'http://127.0.0.1:99999': port 99999 is out of range (1-65535).")]
+    [InlineData("seed --url http://[::1]:70000/", "--url 'http://[::1]:70000/': port 70000 is out of range (1-65535).")]
+    [InlineData("seed --url http://localhost:99999999999", "--url 'http://localhost:99999999999': port 99999999999 is out of range (1-65535).")]
     public void AUrlWithoutItsScheme_SaysWhichOneWasMeant(string args, string expected) =>
         Assert.Equal(expected, Error(args));
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace FlashSale.Drill.Cli;
 
 /// <summary>Applies one <c>--name value</c> to the options; returns an error message or null.</summary>
@@ -21,9 +23,11 @@ internal static class OptionSetter
         {
             "--url" => Uri.TryCreate(v, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
                 ? o with { Url = url }
-                : Fail(o, $"--url '{v}' is not an absolute http(s) URL" +
-                          // "localhost:5000" parses as a URL of scheme "localhost": the scheme was left out.
-                          (v.Contains("://", StringComparison.Ordinal) || v.Length == 0 ? "." : $"; did you mean http://{v}?"), out error),
+                : PortOutOfRange(v) is { } port
+                    ? Fail(o, $"--url '{v}': port {port} is out of range (1-65535).", out error)
+                    : Fail(o, $"--url '{v}' is not an absolute http(s) URL" +
+                              // "localhost:5000" parses as a URL of scheme "localhost": the scheme was left out.
+                              (v.Contains("://", StringComparison.Ordinal) || v.Length == 0 ? "." : $"; did you mean http://{v}?"), out error),
             "--allow-remote" => o with { AllowRemote = true },
             "--admin-user" => o with { AdminUser = v },
             "--admin-password" => o with { AdminPassword = v },
@@ -58,6 +62,35 @@ internal static class OptionSetter
             _ => Fail(o, $"Unknown option {name}{(Nearest(name) is { } near ? $"; did you mean {near}?" : ".")} (see --help)", out error),
         };
         return error;
+    }
+
+    /// <summary>
+    /// The port of a URL that did not parse, when that is why: .NET refuses a port above 65535 as it refuses a URL without
+    /// a scheme, and until 2026-12-07 "http://127.0.0.1:99999" was told it was "not an absolute http(s) URL".
+    /// </summary>
+    private static string? PortOutOfRange(string url)
+    {
+        var scheme = url.IndexOf("://", StringComparison.Ordinal);
+        if (scheme < 0)
+        {
+            return null;
+        }
+
+        var authority = url[(scheme + 3)..];
+        var end = authority.IndexOfAny(['/', '?', '#']);
+        authority = end < 0 ? authority : authority[..end];
+        var colon = authority.LastIndexOf(':');
+        // An IPv6 host's colons are inside its brackets; only one after the closing bracket starts a port.
+        if (colon < 0 || colon < authority.LastIndexOf(']'))
+        {
+            return null;
+        }
+
+        var port = authority[(colon + 1)..];
+        return port.Length > 0 && port.All(char.IsAsciiDigit) &&
+               (!int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n > 65535)
+            ? port
+            : null;
     }
 
     private static DrillOptions Fail(DrillOptions o, string message, out string error)
@@ -115,7 +148,7 @@ internal static class OptionSetter
     /// </summary>
     private static TimeSpan? Objective(string name, string text, out string? error)
     {
-        if (double.TryParse(text.Trim(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+        if (double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out _))
         {
             error = $"{name} '{text}' needs a unit: {text.Trim()}ms, or {text.Trim()}s if seconds are meant.";
             return null;

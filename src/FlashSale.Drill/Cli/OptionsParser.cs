@@ -51,15 +51,21 @@ internal static partial class OptionsParser
                 return ParseOutcome.Fail($"{name} given twice.");
             }
 
+            // An unknown option is unknown (with its "did you mean"), before any value is looked for: until 2026-12-07
+            // "--quite --url …" was told "--quite needs a value, got the option --url", and "seed --bogus" last on the line
+            // "--bogus needs a value".
+            if (!OptionSetter.IsKnown(name))
+            {
+                return ParseOutcome.Fail(OptionSetter.Apply(ref options, name, null)!);
+            }
+
             string? value = null;
             if (!Flags.Contains(name))
             {
                 value = inlineValue ?? (i + 1 < args.Count ? args[++i] : null);
                 if (value is null)
                 {
-                    // An unknown option last on the line is unknown (its "did you mean"), not one missing its value.
-                    var unknown = OptionSetter.IsKnown(name) ? null : OptionSetter.Apply(ref options, name, null);
-                    return ParseOutcome.Fail(unknown ?? $"{name} needs a value.");
+                    return ParseOutcome.Fail($"{name} needs a value.");
                 }
 
                 // "--out --quiet" is a forgotten value, not a folder named "--quiet" (and a run that is not quiet).
@@ -74,7 +80,7 @@ internal static partial class OptionsParser
                 return ParseOutcome.Fail($"{name} is a flag and takes no value.");
             }
 
-            if (preset == Preset.Seed && !SeedAllows.Contains(name) && OptionSetter.IsKnown(name))
+            if (preset == Preset.Seed && !SeedAllows.Contains(name))
             {
                 return ParseOutcome.Fail(
                     $"{name} cannot be changed for the seed preset (one attempt per buyer, quantity 1); use 'custom'.");
