@@ -1,4 +1,5 @@
 using FlashSale.Drill.Api;
+using FlashSale.Drill.Checking;
 using FlashSale.Drill.Cli;
 using FlashSale.Drill.Reporting;
 using Spectre.Console;
@@ -93,6 +94,30 @@ public sealed class ReportOutputTests : IDisposable
         Assert.Equal(report.Files, listed);
         Assert.Equal(3, listed.Count); // .json, .md, -responses.csv
         Assert.Equal(listed.Order(StringComparer.Ordinal), Directory.GetFiles(directory).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// Runs started in the same second (three <c>seed --out x</c> at once) each keep their files, the failed one's
+    /// responses CSV beside its own JSON. Until 2026-12-07 the names went to the second and were overwritten: one pair was left.
+    /// </summary>
+    [Fact]
+    public async Task RunsStartedTogether_EachKeepTheirFiles_TheCsvPairedWithItsJson()
+    {
+        var directory = Path.Combine(_root, "out");
+        var passed = SummaryRendererTests.Report();
+        var failed = passed with { Verdicts = [new Verdict("no-oversell", "G1", "No oversell", false, "1 violation(s)", ["x"])] };
+
+        var written = await Task.WhenAll(
+            ReportWriter.WriteAsync(directory, passed, [], TestContext.Token),
+            ReportWriter.WriteAsync(directory, passed, [], TestContext.Token),
+            ReportWriter.WriteAsync(directory, failed, [], TestContext.Token));
+
+        Assert.Equal(written.SelectMany(f => f).Order(StringComparer.Ordinal), Directory.GetFiles(directory).Order(StringComparer.Ordinal));
+        Assert.Equal(7, Directory.GetFiles(directory).Length); // two pairs and a triple
+        Assert.Equal(3, written.Select(f => f[0]).Distinct().Count());
+        var stem = written[2][0][..^".json".Length];
+        Assert.Equal([stem + ".json", stem + ".md", stem + "-responses.csv"], written[2]);
+        Assert.Matches(@"drill-soak-19700101-000000-000-[0-9a-f]{6}\.json$", written[0][0]);
     }
 
     internal static IAnsiConsole PlainConsole(TextWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings

@@ -6,7 +6,7 @@ namespace FlashSale.Drill.Tests;
 /// <summary>The printed summary in an 80-column console (a pipe, a CI log, a default terminal).</summary>
 public sealed class SummaryRendererTests
 {
-    private static DrillReport Report(params SaleSummary[] sales) => new(
+    internal static DrillReport Report(params SaleSummary[] sales) => new(
         "soak", "http://127.0.0.1:5000/", DateTimeOffset.UnixEpoch, 15, 500, 64, 100, 200, 13.3,
         new LatencySummary(200, 500, 900, 1_000, 1_200, 2_000, 600), [new OutcomeCount("201", 200)], sales,
         [new Verdict("accounting", "G4", "sold + remaining == total", true, "fine", [])]);

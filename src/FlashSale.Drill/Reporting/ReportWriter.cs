@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using FlashSale.Drill.Api;
@@ -37,21 +38,48 @@ internal static class ReportWriter
         IReadOnlyList<AttemptRecord> records, CancellationToken ct)
     {
         Directory.CreateDirectory(directory);
-        var stem = Path.Combine(directory,
-            $"drill-{report.Preset}-{report.StartedAt.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
         // Every response as CSV when something needs digging into: a violated invariant, or a missed latency objective (its
         // latency_us column finds the slow answers).
         var dig = !report.Passed || !report.ObjectivesMet;
-        List<string> files = dig ? [stem + ".json", stem + ".md", stem + "-responses.csv"] : [stem + ".json", stem + ".md"];
-        // The JSON names the files with it (until 2026-12-06 it was written before the list was made: "files": []).
-        await File.WriteAllTextAsync(files[0], JsonSerializer.Serialize(report with { Files = files }, ReportJsonContext.Default.DrillReport), ct);
-        await File.WriteAllTextAsync(files[1], MarkdownReport.Render(report), ct);
-        if (dig)
+        for (var attempt = 1; ; attempt++)
         {
-            await File.WriteAllTextAsync(files[2], Csv(records), ct);
-        }
+            var stem = Path.Combine(directory, Stem(report));
+            List<string> files = dig ? [stem + ".json", stem + ".md", stem + "-responses.csv"] : [stem + ".json", stem + ".md"];
+            try
+            {
+                // The JSON names the files with it (until 2026-12-06 it was written before the list was made: "files": []).
+                // Created new, never overwritten: the stem is taken by the run that creates its JSON first.
+                await WriteNewAsync(files[0], JsonSerializer.Serialize(report with { Files = files }, ReportJsonContext.Default.DrillReport), ct);
+            }
+            catch (IOException) when (attempt < 5 && File.Exists(files[0]))
+            {
+                continue;
+            }
 
-        return files;
+            await WriteNewAsync(files[1], MarkdownReport.Render(report), ct);
+            if (dig)
+            {
+                await WriteNewAsync(files[2], Csv(records), ct);
+            }
+
+            return files;
+        }
+    }
+
+    /// <summary>
+    /// <c>drill-&lt;preset&gt;-&lt;UTC start to the millisecond&gt;-&lt;6 random hex digits&gt;</c>: runs started together
+    /// (three <c>seed --out x</c> at once) each get files of their own. Until 2026-12-07 the name went to the second and the
+    /// files were overwritten: those three runs left one pair.
+    /// </summary>
+    internal static string Stem(DrillReport report) =>
+        $"drill-{report.Preset}-{report.StartedAt.UtcDateTime.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture)}-" +
+        Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
+
+    private static async Task WriteNewAsync(string path, string text, CancellationToken ct)
+    {
+        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        await using var writer = new StreamWriter(file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        await writer.WriteAsync(text.AsMemory(), ct);
     }
 
     private static string Csv(IReadOnlyList<AttemptRecord> records)
