@@ -18,6 +18,11 @@ if (parsed.Options is not { } options)
     return 2;
 }
 
+if (ConnectionCapWarning.For(options) is { } capWarning)
+{
+    await Console.Error.WriteLineAsync(capWarning);
+}
+
 var stats = new LiveStats();
 var mode = ProgressDisplay.Choose(options.Quiet, AnsiConsole.Profile.Capabilities.Interactive, Console.IsOutputRedirected);
 using var signals = new StopSignals(

@@ -52,7 +52,29 @@ public sealed class InvariantCheckerTests
         Assert.False(answered.Passed);
         var violation = Assert.Single(answered.Examples);
         Assert.StartsWith($"no answer ({error}) × 1", violation, StringComparison.Ordinal);
-        Assert.Equal(hinted, violation.Contains("Limits__MaxConnectionsPerClient=0", StringComparison.Ordinal));
+        // The setting is the verdict's hint, printed on a line of its own under the table (not wrapped inside its cell).
+        Assert.Equal(hinted, answered.Hint?.Split(Environment.NewLine).Contains("  Limits__MaxConnectionsPerClient=0") == true);
+        Assert.DoesNotContain("Limits__", violation, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The failure counts requests, not the groups of them by error: a crowd against a server's default connection cap had
+    /// 73 requests unanswered, and until 2026-12-07 the verdict said "1 violation(s)".
+    /// </summary>
+    [Fact]
+    public void UnansweredRequests_AreCountedAsRequests()
+    {
+        var s = Scenario.Clean();
+        for (var i = 0; i < 73; i++)
+        {
+            s.Records.Add(Scenario.Record(100 + i, $"user-{100 + i}", $"key-{100 + i}", 0, error: "ConnectionError", start: 500));
+        }
+
+        var answered = Assert.Single(s.Check(), v => v.Id == "all-answered");
+
+        Assert.False(answered.Passed);
+        Assert.Equal("73 of 88 requests unanswered", answered.Detail);
+        Assert.StartsWith("73 request(s) ended on a connection the server closed", answered.Hint, StringComparison.Ordinal);
     }
 
     [Fact]

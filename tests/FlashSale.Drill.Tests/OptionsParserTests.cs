@@ -285,4 +285,27 @@ public sealed class OptionsParserTests
         Assert.True(DurationText.TryParse(text, out var value));
         Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), value);
     }
+
+    /// <summary>
+    /// Before the flood, a run that opens more connections than a server lets one address hold (256) is told the setting
+    /// to raise, on a line of its own: until 2026-12-07 a crowd learnt it from a failed all-answered after the flood.
+    /// </summary>
+    [Theory]
+    [InlineData("crowd", true)]
+    [InlineData("seed", false)]
+    [InlineData("soak", false)]
+    [InlineData("custom --concurrency 128 --retries 2", false)]
+    [InlineData("custom --concurrency 129 --retries 2", true)]
+    [InlineData("custom --concurrency 257", true)]
+    public void ManyConnections_AreWarnedOfBeforeTheFlood_NamingTheServerSetting(string args, bool warned)
+    {
+        var warning = ConnectionCapWarning.For(Ok(args));
+
+        Assert.Equal(warned, warning is not null);
+        if (warning is not null)
+        {
+            Assert.Contains("  Limits__MaxConnectionsPerClient=0", warning.Split(Environment.NewLine));
+            Assert.Contains("Limits:MaxConnectionsPerClient", warning, StringComparison.Ordinal);
+        }
+    }
 }

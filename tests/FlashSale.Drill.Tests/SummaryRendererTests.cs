@@ -32,4 +32,45 @@ public sealed class SummaryRendererTests
         Assert.Contains(lines, l => l.Contains("sold 9999999 · remaining 1 · total 10000000 · limit 1000000 · orders 9999999", StringComparison.Ordinal));
         Assert.All(lines, l => Assert.True(l.TrimEnd().Length <= 80, $"wider than the console: {l}"));
     }
+
+    /// <summary>
+    /// The flood's length is precise enough to divide the requests by: a seed's 50 requests in 143 ms are 349.7 req/s, and
+    /// until 2026-12-07 its flood read "0.1 s" (500 req/s). Milliseconds under 10 s, tenths of a second above.
+    /// </summary>
+    [Theory]
+    [InlineData(0.143, "143 ms")]
+    [InlineData(0.0014, "1.4 ms")]
+    [InlineData(9.876, "9876 ms")]
+    [InlineData(12.34, "12.3 s")]
+    [InlineData(120, "120.0 s")]
+    public void TheFloodTime_IsPreciseEnoughToDivideBy(double seconds, string expected) =>
+        Assert.Equal(expected, SummaryRenderer.FloodTime(seconds));
+
+    [Fact]
+    public void AShortFlood_IsShownInMilliseconds_BesideItsThroughput()
+    {
+        using var text = new StringWriter();
+
+        SummaryRenderer.Write(ReportOutputTests.PlainConsole(text), Report() with { FloodSeconds = 0.143, Requests = 50, RequestsPerSecond = 349.7 });
+
+        Assert.Contains(text.ToString().Split('\n'), l => l.Contains("flood", StringComparison.Ordinal) && l.Contains("143 ms", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The server setting a failure names is printed whole on its own line, outside the table, so that it can be pasted;
+    /// until 2026-12-07 it was wrapped inside the all-answered cell.
+    /// </summary>
+    [Fact]
+    public void AVerdictsHint_IsPrintedOnLinesOfItsOwn_OutsideTheTable()
+    {
+        var verdict = new Verdict("all-answered", "G7", "Every request answered", false, "73 of 900 requests unanswered",
+            ["no answer (ConnectionError) × 73"]) { Hint = Checking.AnsweredCheck.ConnectionCapHint(73) };
+        using var text = new StringWriter();
+
+        SummaryRenderer.Write(ReportOutputTests.PlainConsole(text), Report() with { Verdicts = [verdict] });
+
+        var lines = text.ToString().Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        Assert.Contains("  Limits__MaxConnectionsPerClient=0", lines);
+        Assert.All(lines.Where(l => l.Contains("Limits__", StringComparison.Ordinal)), l => Assert.DoesNotContain("│", l, StringComparison.Ordinal));
+    }
 }

@@ -19,7 +19,7 @@ internal static class MarkdownReport
 
         md.AppendLine(inv, $"Target {r.Url}, started {r.StartedAt:O}, {r.Users} users, concurrency {r.Concurrency}.").AppendLine();
         md.AppendLine("| metric | value |").AppendLine("|---|---|");
-        md.AppendLine(inv, $"| flood | {r.FloodSeconds:0.0} s |");
+        md.AppendLine(inv, $"| flood | {SummaryRenderer.FloodTime(r.FloodSeconds)} |");
         md.AppendLine(inv, $"| attempts / requests | {r.Attempts} / {r.Requests} |");
         md.AppendLine(inv, $"| throughput | {r.RequestsPerSecond:0.0} req/s |");
         md.AppendLine(inv, $"| latency p50 / p90 / p99 / max | {LatencySummary.Ms(r.Latency.P50Micros)} / {LatencySummary.Ms(r.Latency.P90Micros)} / {LatencySummary.Ms(r.Latency.P99Micros)} / {LatencySummary.Ms(r.Latency.MaxMicros)} |");
@@ -51,6 +51,15 @@ internal static class MarkdownReport
         {
             var detail = string.Join("<br>", new[] { v.Detail }.Concat(v.Examples)).Replace("|", "\\|", StringComparison.Ordinal);
             md.AppendLine(inv, $"| {(v.Warned ? "PASS (warning)" : v.Passed ? "PASS" : "**FAIL**")} | {v.Guarantee} | {v.Title} | {detail} |");
+        }
+
+        foreach (var hint in r.Verdicts.Where(v => v.Hint is not null).Select(v => v.Hint!))
+        {
+            // Indented lines (the setting to paste) as a code block of their own, the rest as text.
+            foreach (var line in hint.Split(Environment.NewLine))
+            {
+                md.AppendLine().AppendLine(line.StartsWith("  ", StringComparison.Ordinal) ? $"```\n{line.Trim()}\n```" : line);
+            }
         }
 
         return md.ToString();

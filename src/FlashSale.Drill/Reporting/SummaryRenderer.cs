@@ -52,6 +52,12 @@ internal static class SummaryRenderer
         }
 
         console.Write(verdicts);
+        // Outside the table, whose cells wrap: a setting to paste stays whole on its line.
+        foreach (var hint in r.Verdicts.Where(v => v.Hint is not null).Select(v => v.Hint!))
+        {
+            console.WriteLine(hint);
+        }
+
         if (r.Objectives.Count > 0)
         {
             var objectives = new Table().Border(TableBorder.Rounded).Title("Latency objectives").AddColumns("met", "objective");
