@@ -108,6 +108,8 @@ public sealed class ProgressDisplayTests
     public async Task Lines_RepeatEveryInterval()
     {
         var stats = new LiveStats { Phase = "flooding" };
+        // A flood's elapsed time moves, so each interval's line says something new (an unchanged line is not repeated).
+        stats.StartFlood();
         var done = new TaskCompletionSource<int>();
         var text = new StringWriter();
         var writer = TextWriter.Synchronized(text); // its writes lock the wrapper, so a read under that lock sees whole lines
@@ -133,5 +135,34 @@ public sealed class ProgressDisplayTests
                 return text.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries).Length;
             }
         }
+    }
+
+    /// <summary>
+    /// Outside the flood nothing moves while the drill waits out a server's Retry-After: the wait's line once, not again
+    /// each interval. Until 2026-12-07 a 6 s wait printed "… waiting: … again in 6 s" twice in a row (a 5 s interval).
+    /// </summary>
+    [Fact]
+    public async Task AnUnchangedLine_IsNotRepeatedEachInterval()
+    {
+        var stats = new LiveStats();
+        stats.StartFlood();
+        stats.EndFlood(TimeSpan.FromSeconds(2));
+        stats.TakePhases();
+        stats.Phase = "checking — waiting: GET api/v1/admin/sales/1/orders: HTTP 429 rate_limited; again in 6 s";
+        var done = new TaskCompletionSource<int>();
+        var text = new StringWriter();
+        var writer = TextWriter.Synchronized(text);
+        var interval = TimeSpan.FromMilliseconds(10);
+
+        var lines = ProgressDisplay.WriteLinesAsync(writer, stats, DrillOptions.ForPreset(Preset.Crowd), done.Task, interval);
+        // Twenty intervals with nothing changed: each would have written the line again.
+        await Task.Delay(interval * 20, TestContext.Token);
+        stats.Phase = "checking";
+        done.SetResult(0);
+        await lines;
+
+        var written = text.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["checking — waiting: GET api/v1/admin/sales/1/orders: HTTP 429 rate_limited; again in 6 s", "checking"],
+            written.Select(l => l.Split(" · ")[2]));
     }
 }

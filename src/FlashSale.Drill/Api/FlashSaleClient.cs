@@ -122,7 +122,8 @@ internal sealed class FlashSaleClient(HttpClient http, Uri baseUrl, TimeSpan req
             var wait = retryAfter is { } asked ? TimeSpan.FromTicks(Math.Clamp(asked.Ticks, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(30).Ticks))
                 : TimeSpan.FromSeconds(1);
             waited += wait;
-            OnBackpressure?.Invoke($"{method} {path}: {result.Describe()}; again in {wait.TotalSeconds:0.#} s");
+            // The server's detail ends its sentence ("… Retry after 6 s."): "….; again in" read badly (2026-12-07).
+            OnBackpressure?.Invoke($"{method} {path}: {result.Describe().TrimEnd('.', ' ')}; again in {wait.TotalSeconds:0.#} s");
             await Task.Delay(wait, ct);
             OnBackpressure?.Invoke(null);
         }

@@ -54,22 +54,34 @@ internal static class ProgressDisplay
         TimeSpan interval)
     {
         var last = Stopwatch.GetTimestamp();
+        string? lastLine = null;
         var poll = TimeSpan.FromTicks(Math.Min(interval.Ticks, TimeSpan.FromMilliseconds(250).Ticks));
         while (true)
         {
             var ended = run.IsCompleted;
-            var phases = stats.TakePhases();
-            if (phases.Count == 0 && !ended && Stopwatch.GetElapsedTime(last) >= interval)
+            var lines = stats.TakePhases().Select(phase => Line(stats, options, phase)).ToList();
+            if (lines.Count == 0 && !ended && Stopwatch.GetElapsedTime(last) >= interval)
             {
-                phases.Add(stats.Phase);
+                // The interval's line only when something moved: outside the flood (a 6 s Retry-After wait) the same
+                // line came twice in a row (2026-12-07).
+                var line = Line(stats, options);
+                if (line == lastLine)
+                {
+                    last = Stopwatch.GetTimestamp();
+                }
+                else
+                {
+                    lines.Add(line);
+                }
             }
 
-            foreach (var phase in phases)
+            foreach (var line in lines)
             {
-                await writer.WriteLineAsync(Line(stats, options, phase));
+                await writer.WriteLineAsync(line);
+                lastLine = line;
             }
 
-            if (phases.Count > 0)
+            if (lines.Count > 0)
             {
                 last = Stopwatch.GetTimestamp();
                 await writer.FlushAsync();

@@ -15,7 +15,7 @@ internal static class SummaryRenderer
         }
 
         var load = new Table().Border(TableBorder.Rounded).Title("Load").AddColumn("metric").AddColumn("value");
-        load.AddRow("flood", $"{r.FloodSeconds:0.0} s");
+        load.AddRow("flood", FloodTime(r.FloodSeconds));
         load.AddRow("attempts / requests", $"{r.Attempts} / {r.Requests}");
         load.AddRow("throughput", $"{r.RequestsPerSecond:0.0} req/s");
         load.AddRow("latency p50", LatencySummary.Ms(r.Latency.P50Micros));
@@ -96,12 +96,21 @@ internal static class SummaryRenderer
         }
     }
 
+    /// <summary>
+    /// The flood's length, precise enough that the requests divided by it give the throughput printed beside it: in
+    /// milliseconds under 10 s. Until 2026-12-07 a seed's flood read "0.1 s" beside 349 req/s for 50 requests.
+    /// </summary>
+    public static string FloodTime(double seconds) =>
+        seconds >= 10 ? string.Create(CultureInfo.InvariantCulture, $"{seconds:0.0} s")
+        : seconds >= 0.01 ? string.Create(CultureInfo.InvariantCulture, $"{seconds * 1000:0} ms")
+        : string.Create(CultureInfo.InvariantCulture, $"{seconds * 1000:0.##} ms");
+
     /// <summary>What an interrupted run's verdicts cover, for the summary and the Markdown.</summary>
     public static string InterruptedNote(DrillReport r)
     {
         var cutOff = r.Outcomes.Where(o => o.Outcome == Load.OutcomeKey.Of(0, null, Load.AttemptRecord.Interrupted)).Sum(o => o.Count);
         return string.Create(CultureInfo.InvariantCulture,
-            $"The flood was stopped after {r.FloodSeconds:0.0} s; the verdicts judge the {r.Attempts} attempts ({r.Requests} requests) made before the stop") +
+            $"The flood was stopped after {FloodTime(r.FloodSeconds)}; the verdicts judge the {r.Attempts} attempts ({r.Requests} requests) made before the stop") +
             (cutOff == 0 ? "." : string.Create(CultureInfo.InvariantCulture,
                 $", {cutOff} of them cut off in flight (outcome unknown, judged as possibly bought)."));
     }
