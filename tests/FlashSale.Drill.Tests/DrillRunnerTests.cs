@@ -83,6 +83,45 @@ public sealed class DrillRunnerTests
         Assert.Equal(["something-sold"], report.Verdicts.Where(v => !v.Passed).Select(v => v.Id));
     }
 
+    /// <summary>
+    /// A --sale that has not started is refused with its start time (exit 2), nothing sent. Until 2026-12-07 the drill
+    /// flooded it, got sale_not_started only, and exited 0 saying "every attempted sale sold something; 1 warning(s): …
+    /// nothing sold".
+    /// </summary>
+    [Fact]
+    public async Task AnExistingSaleThatHasNotStarted_IsRefusedWithItsStartTime_NothingSent()
+    {
+        var server = new FakeFlashSaleServer();
+        using var http = new HttpClient(server);
+        var options = DrillOptions.ForPreset(Preset.Custom) with
+        {
+            AdminPassword = "pw", Quiet = true, Users = 20, SaleId = server.AddSale(stock: 1000, limit: 2, startsIn: TimeSpan.FromHours(1)),
+        };
+
+        var error = await Assert.ThrowsAsync<DrillSetupException>(() => DrillRunner.RunAsync(options, http, TestContext.Token));
+
+        Assert.Contains($"Sale {options.SaleId} has not started: it opens at ", error.Message, StringComparison.Ordinal);
+        Assert.Contains(" UTC (in 59m5", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(server.Requested, u => u.AbsolutePath.EndsWith("/purchases", StringComparison.Ordinal));
+    }
+
+    /// <summary>A --sale opening within the drill's own wait (15 s) is waited for, as the sales the drill creates are.</summary>
+    [Fact]
+    public async Task AnExistingSaleAboutToOpen_IsWaitedFor()
+    {
+        var server = new FakeFlashSaleServer();
+        using var http = new HttpClient(server);
+        var options = DrillOptions.ForPreset(Preset.Custom) with
+        {
+            AdminPassword = "pw", Quiet = true, Users = 20, SaleId = server.AddSale(stock: 1000, limit: 2, startsIn: TimeSpan.FromSeconds(1)),
+        };
+
+        var report = await DrillRunner.RunAsync(options, http, TestContext.Token);
+
+        Assert.True(report.Passed, string.Join("\n", report.Verdicts.Select(v => $"{v.Id}: {v.Detail} {string.Join("; ", v.Examples)}")));
+        Assert.Equal([new("201", 20)], report.Outcomes);
+    }
+
     [Fact]
     public async Task AnExistingSaleWithOtherShoppers_PassesWithWarnings()
     {

@@ -117,8 +117,8 @@ internal sealed class FakeFlashSaleServer(FakeServerBug bug = FakeServerBug.None
         return string.Join('/', rest);
     }
 
-    /// <summary>An active sale that exists before the drill runs (for <c>--sale</c>).</summary>
-    public string AddSale(int stock, int limit)
+    /// <summary>A sale that exists before the drill runs (for <c>--sale</c>): active, or opening in <paramref name="startsIn"/>.</summary>
+    public string AddSale(int stock, int limit, TimeSpan? startsIn = null)
     {
         lock (_gate)
         {
@@ -126,7 +126,7 @@ internal sealed class FakeFlashSaleServer(FakeServerBug bug = FakeServerBug.None
             var (_, json) = CreateSale(new JsonObject
             {
                 ["sku"] = "existing", ["totalStock"] = stock, ["perUserLimit"] = limit,
-                ["startsAt"] = now.AddMinutes(-1), ["endsAt"] = now.AddHours(1),
+                ["startsAt"] = now + (startsIn ?? TimeSpan.FromMinutes(-1)), ["endsAt"] = now.AddHours(2),
             });
             return JsonNode.Parse(json)!["id"]!.GetValue<string>();
         }
@@ -214,6 +214,11 @@ internal sealed class FakeFlashSaleServer(FakeServerBug bug = FakeServerBug.None
         }
 
         var sale = _sales[saleId];
+        if (DateTimeOffset.UtcNow < sale["startsAt"]!.GetValue<DateTimeOffset>())
+        {
+            return Problem(409, "sale_not_started");
+        }
+
         var held = _orders[saleId].Where(o => o["userId"]!.GetValue<string>() == user).Sum(o => o["quantity"]!.GetValue<int>());
         var remaining = sale["remainingStock"]!.GetValue<int>();
         (int, string) outcome;

@@ -20,7 +20,8 @@ internal static class HelpText
           --admin-password <pw>   admin password (default: env FLASHSALE_ADMIN_PASSWORD)
           --sale <id>             use this existing sale instead of creating fresh ones; on a live sale
                                   other shoppers' orders and counters that move while read are only
-                                  warnings, so the proof is weaker than on a fresh sale
+                                  warnings, so the proof is weaker than on a fresh sale; one that has
+                                  not started is refused (exit 2) unless it opens within 15 s
 
         Load
           --sales <n>             fresh sales to spread the load over (1..10)

@@ -14,7 +14,7 @@ internal static class DrillSetup
         var runTag = Guid.NewGuid().ToString("N")[..10];
         var admin = await SignInAsync(o, api, ct);
         var created = o.SaleId is null ? await CreateSalesAsync(o, api, admin, runTag, ct) : [];
-        var sales = o.SaleId is { } existing ? [await GetSaleAsync(api, existing, ct)] : created;
+        var sales = o.SaleId is { } existing ? [await GetExistingSaleAsync(api, existing, ct)] : created;
         var (buyers, expireAt) = await MintAsync(o.Users, api, admin, ct);
         var baseline = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
         foreach (var sale in sales)
@@ -24,7 +24,8 @@ internal static class DrillSetup
                 : (await EvidenceCollector.FetchOrdersAsync(api, admin, sale.Id, ct)).Select(x => x.OrderId).ToHashSet();
         }
 
-        if (o.SaleId is null)
+        // A --sale about to open is waited for as the drill's own sales are (GetExistingSaleAsync refused one further off).
+        if (o.SaleId is null || sales.Any(s => s.Status == Upcoming))
         {
             sales = await WaitUntilActiveAsync(api, sales, ct);
         }
@@ -64,6 +65,37 @@ internal static class DrillSetup
         var result = await api.GetSaleAsync(saleId, ct);
         return result.IsSuccess ? result.Body! : throw new DrillSetupException($"Sale {saleId} cannot be read ({result.Describe()}).");
     }
+
+    private const string Upcoming = "upcoming";
+
+    /// <summary>How long the drill waits for a sale to open: its own, created a second ahead, or a --sale about to.</summary>
+    private static readonly TimeSpan OpenWait = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// A --sale that has not started and does not open within <see cref="OpenWait"/> is a setup error (exit 2): every
+    /// attempt would be refused sale_not_started. Until 2026-12-07 the drill flooded it anyway and exited 0, with
+    /// "every attempted sale sold something; 1 warning(s): … nothing sold".
+    /// </summary>
+    private static async Task<SaleDto> GetExistingSaleAsync(FlashSaleClient api, string saleId, CancellationToken ct)
+    {
+        var sale = await GetSaleAsync(api, saleId, ct);
+        // The server's clock decides when it opens; this machine's only when the answer has none.
+        var opensIn = sale.StartsAt - (sale.ServerTime ?? DateTimeOffset.UtcNow);
+        return sale.Status != Upcoming || opensIn <= OpenWait
+            ? sale
+            : throw new DrillSetupException(
+                $"Sale {saleId} has not started: it opens at {sale.StartsAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC " +
+                $"(in {Roughly(opensIn)}), and every purchase before then is refused sale_not_started. " +
+                $"Run the drill once it is active (within {OpenWait.TotalSeconds:0} s of its start it waits), or without --sale " +
+                "for a fresh sale.");
+    }
+
+    // "59m59s", not "3599.99s".
+    private static string Roughly(TimeSpan t) =>
+        t >= TimeSpan.FromDays(1) ? $"{(int)t.TotalDays}d{t.Hours}h"
+        : t >= TimeSpan.FromHours(1) ? $"{(int)t.TotalHours}h{t.Minutes:00}m"
+        : t >= TimeSpan.FromMinutes(1) ? $"{t.Minutes}m{t.Seconds:00}s"
+        : $"{t.Seconds}s";
 
     private static async Task<IReadOnlyList<SaleDto>> CreateSalesAsync(DrillOptions o, FlashSaleClient api, string admin,
         string runTag, CancellationToken ct)
@@ -118,7 +150,7 @@ internal static class DrillSetup
     private static async Task<IReadOnlyList<SaleDto>> WaitUntilActiveAsync(FlashSaleClient api, IReadOnlyList<SaleDto> sales,
         CancellationToken ct)
     {
-        var waitUntil = DateTimeOffset.UtcNow.AddSeconds(15);
+        var waitUntil = DateTimeOffset.UtcNow + OpenWait;
         while (true)
         {
             var current = new List<SaleDto>();
