@@ -20,7 +20,10 @@ public static class DrillRunner
     /// <see cref="DrillOptions.Url"/>. When null the drill builds its own pooled HTTP/1.1 client.
     /// </param>
     /// <param name="cancellationToken">Aborts the run.</param>
-    /// <exception cref="DrillSetupException">Invalid options, unreachable server, or the hard deadline passed.</exception>
+    /// <exception cref="DrillSetupException">
+    /// Invalid options, unreachable server, or the hard deadline passed before the flood or during the check (one that
+    /// passes during the flood stops it, and the report says so: <see cref="DrillReport.DeadlineHit"/>).
+    /// </exception>
     public static Task<DrillReport> RunAsync(DrillOptions options, HttpClient? http = null, CancellationToken cancellationToken = default) =>
         RunAsync(options, http, new LiveStats(), CancellationToken.None, cancellationToken);
 
@@ -50,8 +53,7 @@ public static class DrillRunner
             ReportWriter.EnsureWritable(outputDirectory);
         }
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(options.EffectiveDeadline);
+        using var deadline = new CancellationTokenSource(options.EffectiveDeadline);
         var ownClient = http is null ? DrillHttp.CreateClient(options) : null;
         try
         {
@@ -63,7 +65,7 @@ public static class DrillRunner
                 phase ??= stats.Phase;
                 (stats.Phase, phase) = wait is null ? (phase, null) : ($"{phase} — waiting: {wait}", phase);
             };
-            return await RunCoreAsync(options, api, stats, interrupt, deadline.Token);
+            return await RunCoreAsync(options, api, stats, interrupt, deadline.Token, cancellationToken);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -76,13 +78,22 @@ public static class DrillRunner
         }
     }
 
+    /// <summary>
+    /// How long the check of a flood the hard deadline cut may take past the deadline (the default deadline's allowance
+    /// over the flood); past it the run ends without a verdict, as a deadline hit during setup or the check of a whole
+    /// flood does.
+    /// </summary>
+    public static readonly TimeSpan CheckAfterDeadline = TimeSpan.FromMinutes(3);
+
+    // deadline: the hard deadline's token. Before the flood it ends the run; during it, it stops the flood as an interrupt
+    // does and what was done is checked (within CheckAfterDeadline); during the check of a whole flood it ends the run.
     private static async Task<DrillReport> RunCoreAsync(DrillOptions options, FlashSaleClient api, LiveStats stats,
-        CancellationToken interrupt, CancellationToken ct)
+        CancellationToken interrupt, CancellationToken deadline, CancellationToken abort)
     {
         var startedAt = DateTimeOffset.UtcNow;
         stats.Phase = "setting up: admin sign-in, sales, buyers";
         DrillSession session;
-        using (var setup = CancellationTokenSource.CreateLinkedTokenSource(ct, interrupt))
+        using (var setup = CancellationTokenSource.CreateLinkedTokenSource(abort, deadline, interrupt))
         {
             // Interrupted before the flood: nothing was sent, so there is nothing to check.
             session = await DrillSetup.PrepareAsync(options, api, setup.Token);
@@ -93,11 +104,35 @@ public static class DrillRunner
         var log = new ResponseLog();
         var plan = new FloodPlan([.. session.Sales.Select(s => s.Id)], session.Buyers, session.RunTag);
         var floodStartedAt = DateTimeOffset.UtcNow;
-        var flood = await LoadRunner.RunAsync(options, api, plan, log, stats, interrupt, ct);
+        var flood = await LoadRunner.RunAsync(options, api, plan, log, stats, interrupt, deadline, abort);
 
-        stats.Phase = flood.Interrupted
-            ? "checking what was done before the interrupt: reading orders and stock — interrupt again to exit without a summary"
-            : "checking: reading orders and stock";
+        stats.Phase = flood.DeadlineHit ? "checking what was done before the deadline: reading orders and stock"
+            : flood.Interrupted
+                ? "checking what was done before the interrupt: reading orders and stock — interrupt again to exit without a summary"
+                : "checking: reading orders and stock";
+        using var check = flood.DeadlineHit
+            ? CancellationTokenSource.CreateLinkedTokenSource(abort)
+            : CancellationTokenSource.CreateLinkedTokenSource(abort, deadline);
+        if (flood.DeadlineHit)
+        {
+            check.CancelAfter(CheckAfterDeadline);
+        }
+
+        try
+        {
+            return await CheckAsync(options, api, stats, session, log, startedAt, flood, floodStartedAt, check.Token);
+        }
+        catch (OperationCanceledException) when (flood.DeadlineHit && check.IsCancellationRequested && !abort.IsCancellationRequested)
+        {
+            throw new DrillSetupException(
+                $"The drill's hard deadline of {DurationText.Format(options.EffectiveDeadline)} cut the flood, and the check of what was " +
+                $"done did not end within {DurationText.Format(CheckAfterDeadline)} after it (raise it with --deadline).");
+        }
+    }
+
+    private static async Task<DrillReport> CheckAsync(DrillOptions options, FlashSaleClient api, LiveStats stats, DrillSession session,
+        ResponseLog log, DateTimeOffset startedAt, FloodResult flood, DateTimeOffset floodStartedAt, CancellationToken ct)
+    {
         var records = log.Snapshot();
         var evidence = await EvidenceCollector.CollectAsync(api, session, records, options.PendingWait, ct);
         var verdicts = InvariantChecker.Check(records, evidence, session.Expectation,
@@ -129,7 +164,8 @@ public static class DrillRunner
         stats.Phase = (!report.Passed ? "done: invariant violated"
                           : report.ObjectivesMet ? "done: all invariants hold"
                           : "done: invariants hold, latency objective missed") +
-                      (report.Interrupted ? " (interrupted: partial run)" : "");
+                      (report.DeadlineHit ? " (the deadline cut the flood: partial run)"
+                          : report.Interrupted ? " (interrupted: partial run)" : "");
         return report;
     }
 }

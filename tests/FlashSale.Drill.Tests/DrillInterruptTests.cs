@@ -175,6 +175,38 @@ public sealed class DrillInterruptTests
         Assert.Equal(1, report.ExitCode);
     }
 
+    /// <summary>
+    /// The hard deadline passing during the flood stops it as Ctrl+C does, and what was done is checked and reported, the
+    /// deadline named and an exit code of its own. Until 2026-12-07 it threw every result away: exit 2, no summary.
+    /// </summary>
+    [Fact]
+    public async Task TheDeadlinePassingDuringTheFlood_StopsIt_AndChecksWhatWasDone_Exit5()
+    {
+        var server = new FakeFlashSaleServer();
+        using var http = new HttpClient(server);
+        // Bounded by its attempts (a million: the flood's own 10-minute cap), the deadline of 4 s cuts it: the setup takes
+        // about one (the sale opens a second after it is created).
+        var options = LongRun with { Duration = null, Requests = 1_000_000, Deadline = TimeSpan.FromSeconds(4) };
+
+        var report = await DrillRunner.RunAsync(options, http, new LiveStats(), CancellationToken.None, TestContext.Token);
+
+        Assert.True(report.Passed, Describe(report));
+        Assert.True(report.DeadlineHit);
+        Assert.False(report.Interrupted);
+        Assert.Equal(DrillReport.DeadlineExitCode, report.ExitCode);
+        Assert.Equal(Purchases(server), report.Requests);
+        Assert.InRange(report.Requests, 1, 999_999);
+        Assert.Contains(report.Outcomes, o => o.Outcome == "201");
+
+        using var text = new StringWriter();
+        SummaryRenderer.Write(ReportOutputTests.PlainConsole(text), report);
+        // Read as one line: the 80-column console wraps the long ones.
+        var summary = System.Text.RegularExpressions.Regex.Replace(text.ToString(), @"\s+", " ");
+        Assert.StartsWith("DEADLINE — partial run. The hard deadline (4s, --deadline) stopped the flood after", summary, StringComparison.Ordinal);
+        Assert.Contains("All invariants hold on the partial run (the --deadline of 4s cut the flood).", summary, StringComparison.Ordinal);
+        Assert.Contains("Exit code 5: the hard deadline cut the flood, every invariant held on what was done.", summary, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AnInterruptBeforeTheFlood_EndsTheRun_WithNoPurchaseSent()
     {

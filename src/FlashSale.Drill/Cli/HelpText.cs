@@ -45,7 +45,9 @@ internal static class HelpText
           --pending-wait <t>      how long a 202 pending may take to become an order, and an order of an
                                   unknown outcome to be listed (default 30s)
           --stop-grace <t>        on Ctrl+C, how long the requests in flight may take to be answered (default 5s)
-          --deadline <t>          hard deadline for the whole run (default flood time + 3m, at most 48h)
+          --deadline <t>          hard deadline for the whole run (default flood time + 3m, at most 48h);
+                                  passed during the flood it stops it as Ctrl+C does and checks what was
+                                  done (exit 5), passed before or while checking a whole flood exit 2
           --decision-ttl <t>      the server's Distributed:DecisionTtl (default 24h): a key's copy sent this
                                   long after its sold_out/limit_reached may be decided afresh
           --max-p50 <t>           latency objective: the flood's median answer within this (e.g. 5ms)
@@ -60,7 +62,8 @@ internal static class HelpText
         attempts cannot get, such as 401, or 400/404/sale_ended on a sale it created), 2 usage or connection error
         (also: an --out folder that cannot be written, or a second Ctrl+C), 3 all invariants hold but the report files
         could not be written, 4 all invariants hold but a latency objective (--max-p50, --max-p99) was missed,
-        130 interrupted and every invariant holds on what was done.
+        5 the --deadline cut the flood and every invariant holds on what was done, 130 interrupted and every
+        invariant holds on what was done.
         Ctrl+C (or SIGTERM) stops the flood: no new requests, --stop-grace (5s) for those in flight, then the summary and reports of the
         partial run, marked interrupted. Ctrl+C again exits at once, without them.
         The server must run with Auth__SyntheticBuyers__Enabled=true so the drill can mint buyers.

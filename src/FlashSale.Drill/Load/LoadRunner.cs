@@ -7,26 +7,31 @@ namespace FlashSale.Drill.Load;
 /// <summary>Runs the flood: <c>--concurrency</c> virtual users, bounded by the attempt budget and the flood time limit.</summary>
 internal static class LoadRunner
 {
-    // interrupt: the operator's stop — no new requests, --stop-grace for those in flight. abort: the hard deadline; it
-    // propagates.
+    // interrupt: the operator's stop — no new requests, --stop-grace for those in flight. deadline: the hard deadline,
+    // which stops the flood the same way (its results are checked, not thrown away: until 2026-12-07 it ended the run,
+    // exit 2, no summary). abort: the caller's; it propagates.
     public static async Task<FloodResult> RunAsync(DrillOptions options, FlashSaleClient api, FloodPlan plan, ResponseLog log,
-        LiveStats stats, CancellationToken interrupt, CancellationToken abort)
+        LiveStats stats, CancellationToken interrupt, CancellationToken deadline, CancellationToken abort)
     {
         var grace = options.StopGrace;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(abort, interrupt);
+        using var halt = CancellationTokenSource.CreateLinkedTokenSource(interrupt, deadline);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(abort, halt.Token);
         stop.CancelAfter(options.FloodLimit);
         using var inFlight = CancellationTokenSource.CreateLinkedTokenSource(abort);
-        using var onInterrupt = interrupt.Register(() =>
+        using var onHalt = halt.Token.Register(() =>
         {
-            stats.Phase = $"stopping (interrupted): no new requests; waiting up to {DurationText.Format(grace)} for " +
-                          $"{stats.InFlight} in flight — interrupt again to exit without a summary";
+            stats.Phase = (interrupt.IsCancellationRequested
+                              ? "stopping (interrupted): no new requests; "
+                              : $"stopping (the --deadline of {DurationText.Format(options.EffectiveDeadline)} passed): no new requests; ") +
+                          $"waiting up to {DurationText.Format(grace)} for {stats.InFlight} in flight" +
+                          (interrupt.IsCancellationRequested ? " — interrupt again to exit without a summary" : "");
             inFlight.CancelAfter(grace);
         });
         var floodStart = Stopwatch.GetTimestamp();
         stats.StartFlood();
         var budget = new AttemptBudget(options.AttemptBudget);
         var sender = new AttemptSender(api, log, stats, floodStart);
-        var tokens = new FloodTokens(stop.Token, interrupt, inFlight.Token, abort);
+        var tokens = new FloodTokens(stop.Token, halt.Token, inFlight.Token, abort);
         TimeSpan Elapsed() => Stopwatch.GetElapsedTime(floodStart);
 
         var users = new Task[options.Concurrency];
@@ -39,6 +44,7 @@ internal static class LoadRunner
         await Task.WhenAll(users);
         var flood = Elapsed();
         stats.EndFlood(flood);
-        return new FloodResult(flood, interrupt.IsCancellationRequested);
+        // The operator's stop names the run if it came first; the deadline only when it alone cut the flood.
+        return new FloodResult(flood, halt.IsCancellationRequested, deadline.IsCancellationRequested && !interrupt.IsCancellationRequested);
     }
 }

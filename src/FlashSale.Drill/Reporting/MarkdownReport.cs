@@ -11,10 +11,10 @@ internal static class MarkdownReport
         var md = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         var objective = r.Passed && !r.ObjectivesMet ? " (latency objective missed)" : "";
-        md.AppendLine(inv, $"# FlashSale drill: {r.Preset} — {(r.Passed ? "PASS" : "FAIL")}{objective}{(r.Interrupted ? " (INTERRUPTED: partial run)" : "")}").AppendLine();
-        if (r.Interrupted)
+        md.AppendLine(inv, $"# FlashSale drill: {r.Preset} — {(r.Passed ? "PASS" : "FAIL")}{objective}{(r.DeadlineHit ? " (DEADLINE: partial run)" : r.Interrupted ? " (INTERRUPTED: partial run)" : "")}").AppendLine();
+        if (r.Partial)
         {
-            md.AppendLine(inv, $"**Interrupted.** {SummaryRenderer.InterruptedNote(r)} Exit code {r.ExitCode}.").AppendLine();
+            md.AppendLine(inv, $"**{(r.DeadlineHit ? "Deadline" : "Interrupted")}.** {SummaryRenderer.InterruptedNote(r)} Exit code {r.ExitCode}.").AppendLine();
         }
 
         md.AppendLine(inv, $"Target {r.Url}, started {r.StartedAt:O}, {r.Users} users, concurrency {r.Concurrency}.").AppendLine();

@@ -29,7 +29,9 @@ internal static class ReportBuilder
                 e.Stock.Sold, e.Stock.RemainingStock, e.Sale.PerUserLimit, e.Orders.Count))],
             verdicts)
         {
-            Interrupted = result.Interrupted,
+            Interrupted = result.Interrupted && !result.DeadlineHit,
+            DeadlineHit = result.DeadlineHit,
+            DeadlineSeconds = o.EffectiveDeadline.TotalSeconds,
             // The requests the summary's latency rows count: all but those cut off at an interrupt (no latency of theirs).
             Objectives = LatencyObjective.Judge(o, records.Where(r => !r.IsCutOff).Select(r => r.LatencyMicros)),
         };

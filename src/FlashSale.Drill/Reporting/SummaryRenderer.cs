@@ -9,9 +9,9 @@ internal static class SummaryRenderer
     public static void Write(IAnsiConsole console, DrillReport r)
     {
         var inv = CultureInfo.InvariantCulture;
-        if (r.Interrupted)
+        if (r.Partial)
         {
-            console.MarkupLine($"[yellow bold]INTERRUPTED — partial run.[/] {Markup.Escape(InterruptedNote(r))}");
+            console.MarkupLine($"[yellow bold]{(r.DeadlineHit ? "DEADLINE" : "INTERRUPTED")} — partial run.[/] {Markup.Escape(InterruptedNote(r))}");
         }
 
         var load = new Table().Border(TableBorder.Rounded).Title("Load").AddColumn("metric").AddColumn("value");
@@ -70,7 +70,8 @@ internal static class SummaryRenderer
         }
 
         var warned = r.Verdicts.Count(v => v.Warned);
-        var partial = r.Interrupted ? " on the partial run (interrupted)" : "";
+        var partial = r.DeadlineHit ? $" on the partial run (the --deadline of {DeadlineText(r)} cut the flood)"
+            : r.Interrupted ? " on the partial run (interrupted)" : "";
         console.MarkupLine(!r.Passed ? $"[red bold]Invariant violated{partial}.[/]"
             : warned == 0 ? $"[green bold]All invariants hold{partial}.[/]"
             : $"[green bold]All invariants hold{partial}[/][yellow] — {warned} with warnings: read them.[/]");
@@ -90,9 +91,14 @@ internal static class SummaryRenderer
             console.MarkupLine($"[red bold]{Markup.Escape(writeError)}[/]");
         }
 
-        if (r.Interrupted)
+        if (r.Partial)
         {
-            console.MarkupLine($"[yellow]Exit code {r.ExitCode}: {(r.ExitCode == DrillReport.InterruptedExitCode ? "interrupted, every invariant held on what was done" : "see above")}.[/]");
+            console.MarkupLine($"[yellow]Exit code {r.ExitCode}: {r.ExitCode switch
+            {
+                DrillReport.InterruptedExitCode => "interrupted, every invariant held on what was done",
+                DrillReport.DeadlineExitCode => "the hard deadline cut the flood, every invariant held on what was done",
+                _ => "see above",
+            }}.[/]");
         }
     }
 
@@ -105,12 +111,15 @@ internal static class SummaryRenderer
         : seconds >= 0.01 ? string.Create(CultureInfo.InvariantCulture, $"{seconds * 1000:0} ms")
         : string.Create(CultureInfo.InvariantCulture, $"{seconds * 1000:0.##} ms");
 
+    private static string DeadlineText(DrillReport r) => Cli.DurationText.Format(TimeSpan.FromSeconds(r.DeadlineSeconds));
+
     /// <summary>What an interrupted run's verdicts cover, for the summary and the Markdown.</summary>
     public static string InterruptedNote(DrillReport r)
     {
         var cutOff = r.Outcomes.Where(o => o.Outcome == Load.OutcomeKey.Of(0, null, Load.AttemptRecord.Interrupted)).Sum(o => o.Count);
+        var by = r.DeadlineHit ? $"The hard deadline ({DeadlineText(r)}, --deadline) stopped the flood" : "The flood was stopped";
         return string.Create(CultureInfo.InvariantCulture,
-            $"The flood was stopped after {FloodTime(r.FloodSeconds)}; the verdicts judge the {r.Attempts} attempts ({r.Requests} requests) made before the stop") +
+            $"{by} after {FloodTime(r.FloodSeconds)}; the verdicts judge the {r.Attempts} attempts ({r.Requests} requests) made before the stop") +
             (cutOff == 0 ? "." : string.Create(CultureInfo.InvariantCulture,
                 $", {cutOff} of them cut off in flight (outcome unknown, judged as possibly bought)."));
     }
