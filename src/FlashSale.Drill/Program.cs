@@ -25,6 +25,7 @@ if (ConnectionCapWarning.For(options) is { } capWarning)
 
 var stats = new LiveStats();
 var mode = ProgressDisplay.Choose(options.Quiet, AnsiConsole.Profile.Capabilities.Interactive, Console.IsOutputRedirected);
+var redraw = new LiveRedraw();
 using var signals = new StopSignals(
     signal =>
     {
@@ -38,6 +39,8 @@ using var signals = new StopSignals(
     {
         if (mode == ProgressMode.LivePanel)
         {
+            // No redraw after this line: it would be written over (the process exits before the loop would stop).
+            redraw.Freeze();
             AnsiConsole.Cursor.Show();
         }
 
@@ -62,11 +65,21 @@ try
         {
             while (!run.IsCompleted)
             {
-                live.UpdateTarget(LiveView.Render(stats, options));
+                if (!redraw.TryRedraw(() => live.UpdateTarget(LiveView.Render(stats, options))))
+                {
+                    // Frozen by a second stop signal, whose handler is ending the process: neither redraw nor return (the
+                    // live display draws once more as it ends).
+                    await Task.Delay(Timeout.Infinite, CancellationToken.None);
+                }
+
                 await Task.WhenAny(run, Task.Delay(250, CancellationToken.None));
             }
 
-            live.UpdateTarget(LiveView.Render(stats, options));
+            if (!redraw.TryRedraw(() => live.UpdateTarget(LiveView.Render(stats, options))))
+            {
+                await Task.Delay(Timeout.Infinite, CancellationToken.None);
+            }
+
             return await run;
         });
     }
