@@ -51,6 +51,20 @@ internal sealed class DrillProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until stderr holds <paramref name="text"/> (polled every 20 ms).</summary>
+    public async Task WaitForStderrAsync(string text, CancellationToken ct)
+    {
+        while (!Stderr.Contains(text, StringComparison.Ordinal))
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The drill ended before it wrote '{text}':\n{Stdout}\n{Stderr}");
+            }
+
+            await Task.Delay(20, ct);
+        }
+    }
+
     /// <summary>Sends the signals (kill's names: INT, TERM) one right after the other, from one shell.</summary>
     public async Task SignalAsync(params string[] signals)
     {

@@ -6,7 +6,8 @@ namespace FlashSale.Drill.Cli;
 /// <summary>
 /// The operator's stop, as load tools do it (k6, vegeta): the first SIGINT (Ctrl+C) or SIGTERM stops the flood
 /// gracefully — <see cref="Stop"/> is cancelled and the run ends with the summary of what was done; a second one exits at
-/// once, without a summary (<see cref="ForcedExitCode"/>).
+/// once, without a summary (<see cref="ForcedExitCode"/>), unless it comes within <see cref="StopSignalCount.SameStop"/> of
+/// the first: then it is the same stop delivered twice (<see cref="StopSignalCount"/>).
 /// </summary>
 internal sealed class StopSignals : IDisposable
 {
@@ -17,7 +18,7 @@ internal sealed class StopSignals : IDisposable
     private readonly PosixSignalRegistration[] _registrations;
     private readonly Action<string> _onStop;
     private readonly Action<string> _onForcedExit;
-    private int _received;
+    private readonly StopSignalCount _count = new(TimeProvider.System);
 
     /// <param name="onStop">
     /// Told of the first signal (its name) just before <see cref="Stop"/> is cancelled, so that what it says is the phase
@@ -37,7 +38,7 @@ internal sealed class StopSignals : IDisposable
     /// <summary>What the first signal does, said when it comes: it depends on the phase the run is in.</summary>
     public static string Notice(string signal, LiveStats stats, TimeSpan grace)
     {
-        const string again = "Press Ctrl+C again (or send another SIGTERM) to exit at once without one.";
+        const string again = "Press Ctrl+C again (or send another SIGTERM, half a second or more later) to exit at once without one.";
         return !stats.FloodStarted
             ? $"drill: {signal}: stopping before the flood — no purchase is sent, nothing to check (exit {ForcedExitCode})."
             : !stats.FloodEnded
@@ -53,11 +54,14 @@ internal sealed class StopSignals : IDisposable
         // Not the runtime's default (SIGINT ends the process, SIGTERM begins a shutdown): the drill decides.
         context.Cancel = true;
         var name = context.Signal == PosixSignal.SIGINT ? "SIGINT (Ctrl+C)" : "SIGTERM";
-        if (Interlocked.Increment(ref _received) == 1)
+        switch (_count.Receive())
         {
-            _onStop(name);
-            _stop.Cancel();
-            return;
+            case StopSignalKind.First:
+                _onStop(name);
+                _stop.Cancel();
+                return;
+            case StopSignalKind.SameStop:
+                return;
         }
 
         _onForcedExit(name);
