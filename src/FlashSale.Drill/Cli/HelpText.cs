@@ -65,7 +65,10 @@ internal static class HelpText
         5 the --deadline cut the flood and every invariant holds on what was done, 130 interrupted and every
         invariant holds on what was done.
         Ctrl+C (or SIGTERM) stops the flood: no new requests, --stop-grace (5s) for those in flight, then the summary and reports of the
-        partial run, marked interrupted. Ctrl+C again exits at once, without them.
+        partial run, marked interrupted. Ctrl+C again exits at once, without them; a signal within half a second of the
+        first is the same stop (timeout and kill to the process group reach the drill twice).
+        Each run adds its sales and their orders to the server's shop: drill a server on a throwaway data folder
+        (Storage__DataPath).
         The server must run with Auth__SyntheticBuyers__Enabled=true so the drill can mint buyers.
         """;
 }
