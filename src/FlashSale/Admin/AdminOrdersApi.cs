@@ -83,7 +83,7 @@ public static class AdminOrdersApi
             return BadOrder();
         }
 
-        var write = await OrdersCsv.FirstReadAsync(orders.StreamBySaleAsync(sale.Id, order == "desc", ct), ct);
+        var write = await OrdersCsv.FirstReadAsync(sale, orders.StreamBySaleAsync(sale.Id, order == "desc", ct), ct);
         return TypedResults.Stream(write, "text/csv; charset=utf-8", $"orders-{sale.Sku}.csv");
     }
 

@@ -37,12 +37,18 @@ public static class AdminSalesApi
     }
 
     private static async Task<Results<Created<SaleResponse>, ProblemHttpResult>> CreateSale(HttpRequest request,
-        SaleCommands commands, CancellationToken ct)
+        SaleCommands commands, IWebHostEnvironment web, CancellationToken ct)
     {
         var body = await StrictJson.ReadAsync<CreateSaleRequest>(request, ct);
         if (body.Problem is not null)
         {
             return body.Problem;
+        }
+
+        // A site path with no file behind it: refused here, where the web root is known, with every other error at once.
+        if (web.WebRootFileProvider.HasNoFile(body.Value!.ImageUrl))
+        {
+            return SaleRefusal.Invalid(body.Value.Validate(web.WebRootFileProvider).Errors).ToProblem();
         }
 
         var result = await commands.CreateAsync(body.Value!, ct);
@@ -69,7 +75,7 @@ public static class AdminSalesApi
     }
 
     private static async Task<Results<Ok<SaleResponse>, ProblemHttpResult>> UpdateSale(string id, HttpRequest request,
-        SaleCommands commands, CancellationToken ct)
+        SaleCommands commands, ISaleStore sales, IWebHostEnvironment web, CancellationToken ct)
     {
         if (!RouteIds.TryParse(id, out var saleId))
         {
@@ -77,7 +83,19 @@ public static class AdminSalesApi
         }
 
         var body = await StrictJson.ReadAsync<UpdateSaleRequest>(request, ct);
-        return body.Problem ?? Answer(await commands.UpdateAsync(saleId, body.Value!, ct));
+        if (body.Problem is not null)
+        {
+            return body.Problem;
+        }
+
+        // Only an image being set is checked: a sale's stored image whose file a later deploy removed does not block its
+        // other edits. Refused with the merged sale's other errors, as the create is.
+        if (web.WebRootFileProvider.HasNoFile(body.Value!.ImageUrl) && await sales.FindAsync(saleId, ct) is { } sale)
+        {
+            return SaleRefusal.Invalid(body.Value.MergeInto(sale).Validate(web.WebRootFileProvider).Errors).ToProblem();
+        }
+
+        return Answer(await commands.UpdateAsync(saleId, body.Value, ct));
     }
 
     private static async Task<Results<Ok<SaleResponse>, ProblemHttpResult>> EndSale(string id, SaleCommands commands,

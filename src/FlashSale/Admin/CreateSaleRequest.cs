@@ -1,6 +1,7 @@
 using System.Globalization;
 using FlashSale.Common;
 using FlashSale.Sales;
+using Microsoft.Extensions.FileProviders;
 
 namespace FlashSale.Admin;
 
@@ -18,7 +19,12 @@ public sealed record CreateSaleRequest(
 {
     public const int MaxStock = 10_000_000;
 
-    public Validation Validate() => new Validation()
+    /// <summary>
+    /// The request's rules. With <paramref name="webRoot"/>, an image given as a path on this site must also be a file
+    /// there (<see cref="SiteImages"/>): the endpoints pass it (the API's and the form's), having the web root; without it
+    /// (a sale already stored, whose image a later deploy may have removed) only the address's form is checked.
+    /// </summary>
+    public Validation Validate(IFileProvider? webRoot = null) => new Validation()
         .Text(Sku, "sku", 1, 64)
         .Require(Sku is null || Sku.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'), "sku",
             "may contain only letters, digits, '-', '_' and '.'.")
@@ -33,6 +39,7 @@ public sealed record CreateSaleRequest(
         .Require(IsCurrencyCode, "currency", "must be an ISO 4217 currency code such as USD, EUR or JPY.")
         .Text(ImageUrl, "imageUrl", 1, 2000, required: false)
         .Require(ImageUrl is null || IsImageUrl(ImageUrl), "imageUrl", "must be an absolute https URL or a path starting with '/'.")
+        .Require(webRoot is null || ImageUrl is null || !IsImageUrl(ImageUrl) || !webRoot.HasNoFile(ImageUrl), "imageUrl", SiteImages.Missing)
         .Require(TotalStock is >= 1 and <= MaxStock, "totalStock", $"must be between 1 and {MaxStock.ToString("N0", CultureInfo.InvariantCulture)}.")
         .Require(PerUserLimit is >= 1 and <= 1000, "perUserLimit", "must be between 1 and 1000.")
         // Said of the start, not of "startsAt": the admin form shows it under "Ends (UTC)", where the API's name meant nothing.
@@ -92,6 +99,6 @@ public sealed record CreateSaleRequest(
     /// another site (taken as a path until 2026-12-07).
     /// </summary>
     private static bool IsImageUrl(string url) =>
-        (url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal))
+        SiteImages.IsSitePath(url)
         || (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps);
 }

@@ -16,7 +16,7 @@ public static class AccountPages
     public static IEndpointRouteBuilder MapAccountPages(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/login", (HttpContext c, [IgnoredWhenRepeated] string? returnUrl, [IgnoredWhenRepeated] string? m) =>
-                Form(c, SignInMode, returnUrl, null, Notice(m), note: NotAnAdmin(c.User, returnUrl)))
+                Form(c, SignInMode, returnUrl, null, Notice(m), note: NotAnAdmin(c.User, returnUrl) ?? SessionEnded(m)))
             .ExcludeFromDescription();
         // Counted as the API's sign-in and registration by the rate-limit rules (auth-per-ip: 60 a minute per address).
         // Refused by a rule, the form comes back with its own message (docs/web.md), not the generic problem page.
@@ -55,6 +55,41 @@ public static class AccountPages
         return path == "/admin" || path.StartsWith("/admin/", StringComparison.Ordinal)
             ? Flash.Warn($"You are signed in as {user.DisplayName()}, which is not an admin account. Sign in with an admin account to open that page.")
             : null;
+    }
+
+    /// <summary>The message code of a form posted after the session lapsed (<see cref="MarkLapsedFormPost"/>).</summary>
+    public const string SessionEndedCode = "session_ended";
+
+    /// <summary>
+    /// A form posted without a valid session (the cookie lapsed while the admin typed, or they signed out in another tab) is
+    /// sent here, and what was typed is gone: said so. Until 2026-12-07 the sign-in form came up without a word, and the
+    /// admin could believe the sale had been saved.
+    /// </summary>
+    private static Flash? SessionEnded(string? code) => code == SessionEndedCode
+        ? Flash.Warn("Your session ended; sign in again. Your changes were not saved.")
+        : null;
+
+    /// <summary>
+    /// The cookie scheme's sign-in redirect (<paramref name="loginUri"/>, <c>/login?ReturnUrl=…</c>) for
+    /// <paramref name="request"/>: a form's post (anything but GET and HEAD) gets <see cref="SessionEndedCode"/>, so the
+    /// sign-in page says the changes were lost, and the create form's post, whose address has no page, returns to the form.
+    /// For the cookie's <c>OnRedirectToLogin</c> (AuthSetup).
+    /// </summary>
+    public static string MarkLapsedFormPost(HttpRequest request, string loginUri)
+    {
+        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+        {
+            return loginUri;
+        }
+
+        // POST /admin/sales creates; sign-in would return a GET there, which is no page.
+        var uri = loginUri.Replace("ReturnUrl=%2Fadmin%2Fsales&", "ReturnUrl=%2Fadmin%2Fsales%2Fnew&", StringComparison.OrdinalIgnoreCase);
+        if (uri.EndsWith("ReturnUrl=%2Fadmin%2Fsales", StringComparison.OrdinalIgnoreCase))
+        {
+            uri += "%2Fnew";
+        }
+
+        return uri + (uri.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "m=" + SessionEndedCode;
     }
 
     private const string SignInMode = "login";

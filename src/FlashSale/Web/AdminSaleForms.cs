@@ -85,25 +85,32 @@ public static class AdminSaleForms
         return Layout.Page(context, title, main);
     }
 
+    /// <summary>
+    /// The new-sale form's values: only safe ones. Price and stock are empty (their examples are placeholders), so a field
+    /// the admin forgot is "required", not a sale published at someone else's number: until 2026-12-07 the form came
+    /// filled with 99.00 USD and a stock of 100. The limit of 1 is the cautious one; the window is shown in its fields.
+    /// </summary>
     private static SaleFormValues Defaults(TimeProvider clock)
     {
         var start = clock.GetUtcNow().AddMinutes(5);
         return new SaleFormValues
         {
-            Price = "99.00", Currency = "USD", TotalStock = "100", PerUserLimit = "1",
+            Currency = "USD", PerUserLimit = "1",
             StartsAt = Format.Local(start), EndsAt = Format.Local(start.AddDays(1)),
         };
     }
 
     private static async Task<Results<RedirectHttpResult, ContentHttpResult>> Create([FromForm] SaleFormValues? posted,
-        HttpContext context, ISaleAdministration admin, TimeProvider clock, CancellationToken ct)
+        HttpContext context, ISaleAdministration admin, TimeProvider clock, IWebHostEnvironment web, CancellationToken ct)
     {
         var form = posted ?? new SaleFormValues();
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var request = new CreateSaleRequest(form.Sku ?? "", form.ProductName ?? "", Decimal(form.Price, "price", errors),
             Int(form.TotalStock, "totalStock", errors), Time(form.StartsAt, "startsAt", errors), Time(form.EndsAt, "endsAt", errors),
             Blank(form.Description), Code(form.Currency), Blank(form.ImageUrl), Int(form.PerUserLimit, "perUserLimit", errors));
-        var result = errors.Count > 0 ? Unreadable(errors, request) : await admin.CreateAsync(request, ct);
+        var result = errors.Count > 0 || web.WebRootFileProvider.HasNoFile(request.ImageUrl)
+            ? Refused(errors, request, web)
+            : await admin.CreateAsync(request, ct);
         if (!result.Succeeded)
         {
             return Layout.Page(context, Layout.ErrorTitle("New sale"), SaleForm(context, null, form, result, SaleEditState.Open), RefusedFlash(result), result.Status);
@@ -118,26 +125,46 @@ public static class AdminSaleForms
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Edit(string id, HttpContext context, ISaleStore sales,
         IPurchaseLedger ledger, TimeProvider clock, CancellationToken ct)
     {
-        var sale = await SalesApi.FindAsync(id, sales, ct);
+        // Drawn from the record's latest, the version the save compares with (SaleFormVersion): a kept copy a write on
+        // another instance had outdated would make the form stale from the start.
+        var sale = RouteIds.TryParse(id, out var saleId) ? await sales.FindLatestAsync(saleId, ct) : null;
         return sale is null
             ? ApiProblem.SaleNotFound()
             : Layout.Page(context, $"Edit {sale.ProductName}",
                 SaleForm(context, sale, SaleFormValues.From(sale), null, await SaleEditStates.OfAsync(sale, ledger, clock, ct)));
     }
 
-    /// <summary>Sends only the fields the admin changed, as a PATCH would: an untouched window is no change to the window.</summary>
+    /// <summary>
+    /// Sends only the fields the admin changed, as a PATCH would: an untouched window is no change to the window. A form
+    /// drawn from values that have changed since (another tab's or admin's save: <see cref="SaleFormVersion"/>) saves
+    /// nothing and comes back with what the admin typed, the fields that differ from the saved sale marked with the saved
+    /// value, and the sale's current version, so saving again is a deliberate overwrite.
+    /// </summary>
     private static async Task<Results<RedirectHttpResult, ContentHttpResult, ProblemHttpResult>> Update(string id,
         [FromForm] SaleFormValues? posted, HttpContext context, ISaleStore sales, ISaleAdministration admin, IPurchaseLedger ledger,
-        TimeProvider clock, CancellationToken ct)
+        TimeProvider clock, IWebHostEnvironment web, CancellationToken ct)
     {
         var form = posted ?? new SaleFormValues();
-        var sale = await SalesApi.FindAsync(id, sales, ct);
+        // The latest the record holds, not the instance's kept copy: the version is compared with what the save would change.
+        var sale = RouteIds.TryParse(id, out var saleId) ? await sales.FindLatestAsync(saleId, ct) : null;
         if (sale is null)
         {
             return ApiProblem.SaleNotFound();
         }
 
         var was = SaleFormValues.From(sale);
+        if (SaleFormVersion.IsStale(form.Version, sale))
+        {
+            var now = await SaleEditStates.OfAsync(sale, ledger, clock, ct);
+            var shown = now.Shown(form, was);
+            var differing = FieldOrder.Where(f => Differs(f, shown, was)).ToList();
+            var message = StaleFormMessage + (differing.Count == 0 ? "" : " Differs from the saved sale: " + string.Join(", ", differing.Select(Label)) + ".");
+            var stale = new AdminActionResult(false, message, Reason: StaleFormReason, Status: StatusCodes.Status409Conflict);
+            return Layout.Page(context, Layout.ErrorTitle($"Edit {sale.ProductName}"),
+                SaleForm(context, sale, shown, stale, now, differing.ToDictionary(f => f, f => Value(f, was) ?? "")), Flash.Warn(message),
+                StatusCodes.Status409Conflict);
+        }
+
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         bool Changed(string? now, string? before) => !string.Equals(now?.Trim() ?? "", before ?? "", StringComparison.Ordinal);
         var edit = new UpdateSaleRequest(
@@ -153,7 +180,10 @@ public static class AdminSaleForms
             PerUserLimit: Changed(form.PerUserLimit, was.PerUserLimit) ? Int(form.PerUserLimit, "perUserLimit", errors) : null,
             StartsAt: Changed(form.StartsAt, was.StartsAt) ? Time(form.StartsAt, "startsAt", errors) : null,
             EndsAt: Changed(form.EndsAt, was.EndsAt) ? Time(form.EndsAt, "endsAt", errors) : null);
-        var result = errors.Count > 0 ? Unreadable(errors, edit.MergeInto(sale)) : await admin.UpdateAsync(sale.Id, edit, ct);
+        // Only an image being set is checked for its file: a stored one a later deploy removed does not block other edits.
+        var result = errors.Count > 0 || web.WebRootFileProvider.HasNoFile(edit.ImageUrl)
+            ? Refused(errors, edit.MergeInto(sale), edit.ImageUrl is null ? null : web)
+            : await admin.UpdateAsync(sale.Id, edit, ct);
         if (result.Succeeded)
         {
             // Said as a creation with a past window is: "Changes saved." alone read as if the sale would still run.
@@ -173,11 +203,13 @@ public static class AdminSaleForms
     /// <see cref="Time"/> return). A placeholder's own rules give way to its field's "cannot be read". The window's rule
     /// (endsAt after startsAt, endsAt's only one) never speaks for a placeholder: an unreadable end has its own error
     /// instead, and an unreadable start is the earliest time there is, so no end is before it. Until 2026-12-06 the
-    /// unreadable fields were all the page showed, and the other errors came only on the next submit.
+    /// unreadable fields were all the page showed, and the other errors came only on the next submit. With
+    /// <paramref name="web"/>, a site image path without a file is one of the errors (<see cref="SiteImages"/>): the
+    /// service's own validation cannot see the web root.
     /// </summary>
-    private static AdminActionResult Unreadable(Dictionary<string, string[]> unreadable, CreateSaleRequest withPlaceholders)
+    private static AdminActionResult Refused(Dictionary<string, string[]> unreadable, CreateSaleRequest withPlaceholders, IWebHostEnvironment? web)
     {
-        var errors = new Dictionary<string, string[]>(withPlaceholders.Validate().Errors, StringComparer.Ordinal);
+        var errors = new Dictionary<string, string[]>(withPlaceholders.Validate(web?.WebRootFileProvider).Errors, StringComparer.Ordinal);
         foreach (var (field, error) in unreadable)
         {
             errors[field] = error;
@@ -197,7 +229,34 @@ public static class AdminSaleForms
     {
         var result = RouteIds.TryParse(id, out var saleId) ? await action(saleId, ct)
             : new AdminActionResult(false, ApiProblem.NoSuchSale, Reason: Reasons.SaleNotFound, Status: StatusCodes.Status404NotFound);
-        return result.Succeeded ? TypedResults.LocalRedirect($"/admin?m={done}") : Refused(context, result);
+        return result.Succeeded ? TypedResults.LocalRedirect(DoneAddress(done, result)) : Refused(context, result);
+    }
+
+    /// <summary>
+    /// The dashboard after End or Delete, with the sale's name and SKU (<see cref="DoneFlash"/>): "Sale deleted." alone did
+    /// not say which, and after a delete the dashboard no longer shows it.
+    /// </summary>
+    internal static string DoneAddress(string done, AdminActionResult result) =>
+        $"/admin?m={done}"
+        + (result.ProductName is { } name ? "&name=" + Uri.EscapeDataString(name) : "")
+        + (result.Sku is { } sku ? "&sku=" + Uri.EscapeDataString(sku) : "");
+
+    /// <summary>
+    /// The dashboard's message after End or Delete naming the sale (<see cref="DoneAddress"/>), or null for any other code
+    /// (the dashboard's own <c>AdminPages.AdminFlash</c> then). The name and SKU come from the address, so they are only
+    /// text, HTML-encoded where the message is drawn (Flash.Body), and cut to the lengths a sale's may have.
+    /// </summary>
+    internal static Flash? DoneFlash(string? code, string? name, string? sku)
+    {
+        if (code is not ("ended" or "deleted") || string.IsNullOrWhiteSpace(name))
+        {
+            return null;
+        }
+
+        var sale = $"“{Cut(name, 200)}”" + (string.IsNullOrWhiteSpace(sku) ? "" : $" ({Cut(sku, 64)})");
+        return Flash.Ok(code == "ended" ? $"Sale {sale} ended: nobody can buy it any more." : $"Sale {sale} deleted.");
+
+        static string Cut(string text, int max) => text.Length <= max ? text : text[..max] + "…";
     }
 
     /// <summary>An admin action refused: <see cref="Layout.Refusal"/> with the admin API's reason.</summary>
@@ -208,10 +267,14 @@ public static class AdminSaleForms
     /// The create or edit form. Editing, the fields <paramref name="state"/> fixes are read-only (still posted, unchanged,
     /// so no change) and the note above says why, the form's description (a screen reader met read-only fields and no
     /// save button without a word why until 2026-12-07); a sale with orders has no save button. The heading names the sale.
+    /// On a stale form (<see cref="SaleFormVersion"/>), <c>saved</c> holds the fields whose typed value differs from the
+    /// saved sale's, each with the saved value, said under the field.
     /// </summary>
-    private static Html SaleForm(HttpContext context, Sale? editing, SaleFormValues v, AdminActionResult? result, SaleEditState state)
+    private static Html SaleForm(HttpContext context, Sale? editing, SaleFormValues v, AdminActionResult? result, SaleEditState state,
+        IReadOnlyDictionary<string, string>? saved = null)
     {
         var errors = result?.Errors ?? new Dictionary<string, string[]>();
+        saved ??= new Dictionary<string, string>();
         var id = editing?.Id;
         // The first field in error takes the focus when the refused form is drawn (autofocus: no script needed), so a
         // keyboard or screen reader user starts at what to fix, its error read with it (aria-describedby).
@@ -222,20 +285,23 @@ public static class AdminSaleForms
         Html Field(string name, string label, string? value, string type = "text", string extra = "", string? hint = null)
         {
             var error = errors.TryGetValue(name, out var e) ? string.Join(" ", e) : null;
-            var described = string.Join(' ', new[] { error is null ? null : "e-" + name, hint is null ? null : "h-" + name }.OfType<string>());
+            var now = saved.TryGetValue(name, out var s) ? s : null;
+            var described = string.Join(' ', new[] { error is null ? null : "e-" + name, now is null ? null : "s-" + name, hint is null ? null : "h-" + name }.OfType<string>());
             return H($"""
                 <div class="field{(error is null ? "" : " invalid")}">
                   <label for="f-{name}">{label}</label>
                   <input id="f-{name}" name="{name}" type="{type}" value="{value ?? ""}"{Raw(extra)}{When(state.Fixes(name), H($" readonly"))}{When(error is not null, H($" aria-invalid=\"true\""))}{When(described.Length > 0, H($" aria-describedby=\"{described}\""))}{Focus(name)}>
                   {When(hint is not null, H($"""<p class="field-hint muted small" id="h-{name}">{hint}</p>"""))}
-                  {When(error is not null, H($"""<p class="field-error" id="e-{name}">{label} {error}</p>"""))}
+                  {When(error is not null, H($"""<p class="field-error" id="e-{name}">{label} {error}{(name == "sku" ? SkuHolder(result) : Html.Empty)}</p>"""))}
+                  {(now is null ? Html.Empty : SavedValue(name, now))}
                 </div>
                 """);
         }
 
         // Text with a decimal keypad, not type=number: a browser empties a number field it cannot read ("12,50"), so the
         // admin read "Price is required" under an empty field instead of what was wrong with what they typed.
-        var price = Field("price", "Price", v.Price, "text", " inputmode=\"decimal\" required",
+        // Examples are placeholders, never values (a forgotten field was published at the example until 2026-12-07).
+        var price = Field("price", "Price", v.Price, "text", " inputmode=\"decimal\" required placeholder=\"19.99\"",
             "A number such as 19.99: a point for decimals, no thousands separator.");
         var action = id is null ? "/admin/sales" : $"/admin/sales/{id}/edit";
         return H($"""
@@ -244,16 +310,18 @@ public static class AdminSaleForms
             {When(id is not null, H($"""<p class="muted" id="edit-note">{state.Note()}</p>"""))}
             <form method="post" action="{action}" class="sale-form" novalidate aria-labelledby="sale-form-h"{When(id is not null, H($" aria-describedby=\"edit-note\""))}>
               {Layout.Antiforgery(context)}
-              {Field("sku", "SKU", v.Sku, extra: " required maxlength=\"64\"", hint: "Up to 64 letters, digits, '-', '_' or '.'.")}
-              {Field("productName", "Product name", v.ProductName, extra: " required maxlength=\"200\"")}
-              {Description(v.Description, errors.TryGetValue("description", out var descriptionError) ? string.Join(" ", descriptionError) : null, state.Fixes("description"), first == "description")}
+              {When(editing is not null, H($"""<input type="hidden" name="{SaleFormVersion.Field}" value="{(editing is null ? "" : SaleFormVersion.Of(editing))}">"""))}
+              {Field("sku", "SKU", v.Sku, extra: " required maxlength=\"64\" placeholder=\"PHONE-15-256\"", hint: "Up to 64 letters, digits, '-', '_' or '.'.")}
+              {Field("productName", "Product name", v.ProductName, extra: " required maxlength=\"200\" placeholder=\"Phone 15, 256 GB\"")}
+              {Description(v.Description, errors.TryGetValue("description", out var descriptionError) ? string.Join(" ", descriptionError) : null, state.Fixes("description"), first == "description", saved.GetValueOrDefault("description"))}
               {price}
               {Field("currency", "Currency", v.Currency, extra: " maxlength=\"3\" pattern=\"[A-Z]{3}\"", hint: "3 letters, the ISO 4217 code: USD, EUR, JPY.")}
-              {Field("totalStock", "Stock", v.TotalStock, "number", " min=\"1\" required")}
+              {Field("totalStock", "Stock", v.TotalStock, "number", " min=\"1\" required placeholder=\"500\"")}
               {Field("perUserLimit", "Limit per buyer", v.PerUserLimit, "number", " min=\"1\" max=\"1000\"")}
               {Field("startsAt", "Starts (UTC)", v.StartsAt, "datetime-local", " required")}
               {Field("endsAt", "Ends (UTC)", v.EndsAt, "datetime-local", " required")}
-              {Field("imageUrl", "Image URL", v.ImageUrl, extra: " placeholder=\"/images/product.svg\"")}
+              {Field("imageUrl", "Image URL", v.ImageUrl, extra: " placeholder=\"https://images.example.com/phone.png\"",
+                  hint: "Optional: an https address, or the path of a file on this site such as /images/iphone-15-pro.svg.")}
               <div class="field wide">{(state == SaleEditState.Sold
                   ? H($"""<a class="button" href="/admin/sales/{editing!.Id}">Back to the sale</a>""")
                   : H($"""<button type="submit" class="button primary">{(id is null ? "Create sale" : "Save changes")}</button>"""))}</div>
@@ -270,13 +338,69 @@ public static class AdminSaleForms
         ["sku", "productName", "description", "price", "currency", "totalStock", "perUserLimit", "startsAt", "endsAt", "imageUrl"];
 
     /// <summary>The description's textarea, with its error under it as the other fields have (a tab is still refused).</summary>
-    private static Html Description(string? value, string? error, bool fixedNow, bool focus) => H($"""
-        <div class="field wide{(error is null ? "" : " invalid")}">
-          <label for="f-description">Description</label>
-          <textarea id="f-description" name="description" rows="3" maxlength="4000"{When(fixedNow, H($" readonly"))}{(error is null ? Html.Empty : H($" aria-invalid=\"true\" aria-describedby=\"e-description\""))}{When(focus, H($" autofocus"))}>{value ?? ""}</textarea>
-          {When(error is not null, H($"""<p class="field-error" id="e-description">Description {error}</p>"""))}
-        </div>
-        """);
+    private static Html Description(string? value, string? error, bool fixedNow, bool focus, string? saved)
+    {
+        var described = string.Join(' ', new[] { error is null ? null : "e-description", saved is null ? null : "s-description" }.OfType<string>());
+        return H($"""
+            <div class="field wide{(error is null ? "" : " invalid")}">
+              <label for="f-description">Description</label>
+              <textarea id="f-description" name="description" rows="3" maxlength="4000"{When(fixedNow, H($" readonly"))}{When(error is not null, H($" aria-invalid=\"true\""))}{When(described.Length > 0, H($" aria-describedby=\"{described}\""))}{When(focus, H($" autofocus"))}>{value ?? ""}</textarea>
+              {When(error is not null, H($"""<p class="field-error" id="e-description">Description {error}</p>"""))}
+              {When(saved is not null, SavedValue("description", saved ?? ""))}
+            </div>
+            """);
+    }
+
+    /// <summary>Under a field of a stale form: the value the sale has now, which saving again would replace.</summary>
+    private static Html SavedValue(string name, string value) =>
+        H($"""<p class="field-saved" id="s-{name}">Saved now: {(value.Length == 0 ? "(empty)" : value)}</p>""");
+
+    /// <summary>A <c>sku_taken</c> refusal's link to the sale that has the SKU (the API's 409 carries its id).</summary>
+    private static Html SkuHolder(AdminActionResult? result) =>
+        result is { Reason: Reasons.SkuTaken, SaleId: { } holder }
+            ? H($""" <a href="/admin/sales/{holder:D}">See the sale that has it</a>.""")
+            : Html.Empty;
+
+    /// <summary>The stale form's message (<see cref="SaleFormVersion"/>); the fields that differ follow it.</summary>
+    internal const string StaleFormMessage = "This sale was changed since you opened this form — by another tab or admin. "
+        + "Nothing was saved. Check the current values below; save again to apply yours.";
+
+    /// <summary>The stale form's reason, as the API's would read (the page's own: the API has no form to be stale).</summary>
+    private const string StaleFormReason = "sale_changed";
+
+    /// <summary>A field's value as the form compares it: trimmed, the currency in capitals, the description's line breaks as LF.</summary>
+    private static string? Value(string field, SaleFormValues v) => field switch
+    {
+        "sku" => v.Sku?.Trim(),
+        "productName" => v.ProductName?.Trim(),
+        "description" => CreateSaleRequest.NormalizeLineBreaks(v.Description)?.Trim(),
+        "price" => v.Price?.Trim(),
+        "currency" => Code(v.Currency),
+        "imageUrl" => Blank(v.ImageUrl),
+        "totalStock" => v.TotalStock?.Trim(),
+        "perUserLimit" => v.PerUserLimit?.Trim(),
+        "startsAt" => v.StartsAt?.Trim(),
+        "endsAt" => v.EndsAt?.Trim(),
+        _ => null,
+    };
+
+    private static bool Differs(string field, SaleFormValues typed, SaleFormValues saved) =>
+        !string.Equals(Value(field, typed) ?? "", Value(field, saved) ?? "", StringComparison.Ordinal);
+
+    private static string Label(string field) => field switch
+    {
+        "sku" => "SKU",
+        "productName" => "Product name",
+        "description" => "Description",
+        "price" => "Price",
+        "currency" => "Currency",
+        "imageUrl" => "Image URL",
+        "totalStock" => "Stock",
+        "perUserLimit" => "Limit per buyer",
+        "startsAt" => "Starts",
+        "endsAt" => "Ends",
+        _ => field,
+    };
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
@@ -293,7 +417,8 @@ public static class AdminSaleForms
             return result;
         }
 
-        errors[field] = ["must be a number such as 19.99."];
+        // Left empty (the new-sale form has no price until one is typed): required, not "not a number".
+        errors[field] = [string.IsNullOrWhiteSpace(value) ? "is required." : "must be a number such as 19.99."];
         return 0;
     }
 
@@ -304,7 +429,7 @@ public static class AdminSaleForms
             return result;
         }
 
-        errors[field] = ["must be a whole number."];
+        errors[field] = [string.IsNullOrWhiteSpace(value) ? "is required." : "must be a whole number."];
         return 0;
     }
 
@@ -321,7 +446,7 @@ public static class AdminSaleForms
         }
 
         errors[field] = ["must be a date and time such as 2030-01-31T10:00 (UTC)."];
-        // The earliest time: as a start, no end is before it (Unreadable).
+        // The earliest time: as a start, no end is before it (Refused).
         return default;
     }
 }
@@ -352,6 +477,9 @@ public sealed record SaleFormValues
     public string? StartsAt { get; init; }
 
     public string? EndsAt { get; init; }
+
+    /// <summary>The edit form's version token (<see cref="SaleFormVersion"/>): which values the form was drawn from.</summary>
+    public string? Version { get; init; }
 
     /// <summary>A sale as the form shows it (times to the minute, UTC).</summary>
     public static SaleFormValues From(Sale sale) => new()

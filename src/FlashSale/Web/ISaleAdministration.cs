@@ -17,11 +17,18 @@ public interface ISaleAdministration
 
 /// <summary>
 /// What the page tells the admin. On a refusal, <see cref="Reason"/> is the admin API's stable reason
-/// (sale_not_upcoming, sale_has_orders, …) and <see cref="Status"/> its HTTP status.
+/// (sale_not_upcoming, sale_has_orders, …) and <see cref="Status"/> its HTTP status. <see cref="SaleId"/> is the sale
+/// changed, or on a <c>sku_taken</c> refusal the sale that holds the SKU (null if it could not be read).
 /// </summary>
 public sealed record AdminActionResult(bool Succeeded, string Message, Guid? SaleId = null,
     IDictionary<string, string[]>? Errors = null, string? Reason = null, int Status = StatusCodes.Status200OK)
 {
+    /// <summary>The sale's product name, on success: the dashboard's message after End or Delete names it.</summary>
+    public string? ProductName { get; init; }
+
+    /// <summary>The sale's SKU, on success, as <see cref="ProductName"/>.</summary>
+    public string? Sku { get; init; }
+
     public static AdminActionResult Ok(string message, Guid? saleId = null) => new(true, message, saleId);
 
     public static AdminActionResult Failed(string message, IDictionary<string, string[]>? errors = null) =>

@@ -22,7 +22,10 @@ public sealed class SaleAdministration(SaleCommands commands) : ISaleAdministrat
     {
         if (result.Refusal is not { } refusal)
         {
-            return AdminActionResult.Ok(done(result.Sale!.ProductName), result.Sale.Id);
+            return AdminActionResult.Ok(done(result.Sale!.ProductName), result.Sale.Id) with
+            {
+                ProductName = result.Sale.ProductName, Sku = result.Sale.Sku,
+            };
         }
 
         if (refusal.Errors is { } errors)
@@ -31,7 +34,8 @@ public sealed class SaleAdministration(SaleCommands commands) : ISaleAdministrat
         }
 
         var errorsForForm = refusal.Reason == Reasons.SkuTaken ? new Dictionary<string, string[]> { ["sku"] = ["is taken."] } : null;
-        return new AdminActionResult(false, Explain(refusal), null, errorsForForm, refusal.Reason, refusal.Status);
+        // sku_taken carries the sale holding the SKU (when it could be read): the form links to it.
+        return new AdminActionResult(false, Explain(refusal), refusal.SaleId, errorsForForm, refusal.Reason, refusal.Status);
     }
 
     /// <summary>The refusal in words; the times the API gives in ISO form, as the pages show times.</summary>

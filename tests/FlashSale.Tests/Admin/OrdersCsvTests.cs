@@ -31,7 +31,7 @@ public sealed class OrdersCsvTests() : AdminAppTest(new TestApp(realSocket: true
         Assert.Equal(OrdersCsv.Header, lines[0]);
         Assert.Equal(26, lines.Length);
         Assert.Equal(orderIds, lines.Skip(1).Select(l => l.Split(',')[0]));   // purchase order by default
-        Assert.All(lines.Skip(1), l => Assert.Equal(13, l.Split(',').Length));
+        Assert.All(lines.Skip(1), l => Assert.Equal(15, l.Split(',').Length));
         var cancelled = Assert.Single(lines, l => l.Contains(",cancelled,", StringComparison.Ordinal));
         Assert.StartsWith(orderIds[3], cancelled, StringComparison.Ordinal);
         Assert.Contains(",1,12.50,12.50,USD,", lines[1], StringComparison.Ordinal);

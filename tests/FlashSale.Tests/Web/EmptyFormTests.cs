@@ -192,12 +192,14 @@ public sealed class EmptyFormTests() : AdminAppTest(new TestApp())
     public async Task FormsWithNoFields_WithOnlyTheirToken_Act()
     {
         var (saleId, _, orderIds) = await Admin.SaleWithOrdersAsync(stock: 5, buyers: 1);
-        var spare = (await Admin.CreateSaleAsync(stock: 5)).Id();
+        var spareSale = await Admin.CreateSaleAsync(stock: 5);
+        var spare = spareSale.Id();
+        var sku = (await SaleAsync(saleId))["sku"]!.GetValue<string>();
         var browser = await SignedInAdminAsync();
 
         await AssertRedirectAsync(browser, $"/admin/orders/{orderIds[0]}/cancel", $"/admin/orders/{orderIds[0]}/cancel", $"/admin/sales/{saleId}?m=cancelled");
-        await AssertRedirectAsync(browser, "/admin", $"/admin/sales/{saleId}/end", "/admin?m=ended");
-        await AssertRedirectAsync(browser, "/admin", $"/admin/sales/{spare}/delete", "/admin?m=deleted");
+        await AssertRedirectAsync(browser, "/admin", $"/admin/sales/{saleId}/end", $"/admin?m=ended&name=Test%20product&sku={sku}");
+        await AssertRedirectAsync(browser, "/admin", $"/admin/sales/{spare}/delete", $"/admin?m=deleted&name=Test%20product&sku={spareSale["sku"]!.GetValue<string>()}");
         await AssertRedirectAsync(browser, "/admin", "/logout", "/");
 
         Assert.Equal("cancelled", Assert.Single(await Admin.AllOrdersAsync(saleId))["status"]!.GetValue<string>());
