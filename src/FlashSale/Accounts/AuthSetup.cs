@@ -62,7 +62,12 @@ public static class AuthSetup
                 o.Events.OnSigningIn = SignInCookie.SigningInAsync;
                 o.Events.OnValidatePrincipal = SignInCookie.ValidatePrincipalAsync;
                 // An API call with a stale cookie gets a status, not a redirect to an HTML page.
-                o.Events.OnRedirectToLogin = ctx => ApiOrRedirect(ctx, StatusCodes.Status401Unauthorized);
+                // A form posted after the session ended is lost: the sign-in page says so (AccountPages.MarkLapsedFormPost).
+                o.Events.OnRedirectToLogin = ctx =>
+                {
+                    ctx.RedirectUri = Web.AccountPages.MarkLapsedFormPost(ctx.Request, ctx.RedirectUri);
+                    return ApiOrRedirect(ctx, StatusCodes.Status401Unauthorized);
+                };
                 o.Events.OnRedirectToAccessDenied = ctx => ApiOrRedirect(ctx, StatusCodes.Status403Forbidden);
             });
         services.AddSingleton(sp => new CachingTokenHandler(sp.GetRequiredService<ITokenRevocationCheck>(),

@@ -105,6 +105,21 @@ public sealed partial class AdminFormAuditTests() : AdminAppTest(new TestApp())
         Assert.DoesNotContain("Your session ended", plain, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/admin/sales", "ReturnUrl=%2Fadmin%2Fsales%2Fnew")]
+    [InlineData("/admin/sales/0190a2b4-0000-7000-8000-000000000001/edit", "ReturnUrl=%2Fadmin%2Fsales%2F0190a2b4-0000-7000-8000-000000000001%2Fedit")]
+    public async Task AFormPostedWithoutASession_IsSentToSignInSayingSo(string path, string returnUrl)
+    {
+        var browser = Browser.Open(App);
+
+        using var posted = await browser.Http.PostAsync(path, new FormUrlEncodedContent([new("productName", "typed")]));
+
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        var location = posted.Headers.Location!.OriginalString;
+        Assert.Contains(returnUrl, location, StringComparison.Ordinal);
+        Assert.Contains("m=session_ended", location, StringComparison.Ordinal);
+    }
+
     // ---- 3. Image URL ----
 
     [Fact]
