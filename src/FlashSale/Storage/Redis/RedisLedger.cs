@@ -59,9 +59,8 @@ public sealed partial class RedisLedger(
     public async Task<PurchaseOutcome> PurchaseAsync(PurchaseAttempt attempt, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var nowMs = now.ToUnixTimeMilliseconds();
         // Sold-out short-circuit: the late crowd is answered in process for a moment.
-        if (_soldOut.TryGetValue(attempt.SaleId, out var mark) && Stopwatch.GetTimestamp() < mark.Until && nowMs < mark.EndsMs
+        if (_soldOut.TryGetValue(attempt.SaleId, out var mark) && Stopwatch.GetTimestamp() < mark.Until && now.ToUnixTimeMilliseconds() < mark.EndsMs
             && attempt.FitsSoldOutShortCircuit(mark.Limit))
         {
             return PurchaseOutcome.Rejected.SoldOut(0);
@@ -84,93 +83,125 @@ public sealed partial class RedisLedger(
                     : new PurchaseOutcome.Unavailable(RecordDown);
             }
 
-            var rebuilt = false;
-            var firstTry = Stopwatch.GetTimestamp();
-            var backoff = RefusedFirstBackoff;
-            while (true)
-            {
-                // Version 7: time-ordered keys append to the record's primary key index; unguessable (OrderIds.cs).
-                var orderId = OrderIds.New(now);
-                // Registered before deciding: this instance's persister may commit the order before the script's reply arrives.
-                var committed = waiters.Register(orderId);
-                string[] reply;
-                try
-                {
-                    reply = (string[])(await RunPurchaseAsync(attempt, nowMs, orderId))!;
-                }
-                catch (Exception ex) when (ex is RedisTimeoutException or TaskCanceledException || RedisFailure.IsBrokenConnection(ex))
-                {
-                    // Sent but unanswered: the script may have run. Its order, if any, reaches the record.
-                    // (StackExchange.Redis cancels commands outstanding on a connection that dies, or fails them with
-                    // the raw error of its broken write path or read loop, a reset socket's: the same unknown outcome as
-                    // a timeout. Nothing else cancels here: ct is not passed to Redis.)
-                    LogRedisFailed(attempt.SaleId, ex.Message);
-                    return await ResolveUnansweredAsync(orderId, committed, ct);
-                }
-                catch (Exception ex) when (RedisFailure.IsRefusedForAMoment(ex)
-                    && Stopwatch.GetElapsedTime(firstTry) + backoff <= RefusedRetryBudget)
-                {
-                    // Refused before the script ran (a slot in migration answers TRYAGAIN for as long as it moves, a failover
-                    // READONLY or CLUSTERDOWN): nothing was decided. Tried again shortly, decided at the time it then runs (G6).
-                    waiters.Forget(orderId);
-                    await Task.Delay(backoff, ct);
-                    backoff *= 2;
-                    now = clock.GetUtcNow();
-                    nowMs = now.ToUnixTimeMilliseconds();
-                    continue;
-                }
-                catch
-                {
-                    waiters.Forget(orderId);
-                    throw;
-                }
-
-                if (reply[0] != "ok")
-                {
-                    waiters.Forget(orderId);
-                }
-
-                if (reply[0] == "missing" && !rebuilt)
-                {
-                    rebuilt = true;
-                    switch (await state.EnsureAsync(attempt.SaleId, ct))
-                    {
-                        case LedgerState.NoSale:
-                            return PurchaseOutcome.Rejected.NoSuchSale();
-                        case LedgerState.Ended:
-                            return await AnswerEndedAsync(attempt, ct);
-                    }
-
-                    // Decided now, not when it arrived: waiting for another instance's rebuild can take up to RebuildWait,
-                    // past the sale's end or an admin's early end (G6).
-                    now = clock.GetUtcNow();
-                    nowMs = now.ToUnixTimeMilliseconds();
-                    continue;
-                }
-
-                return await ActOnAsync(attempt, reply, orderId, committed, nowMs, ct);
-            }
+            return await DecideAsync(attempt, now, ct);
         }
-        catch (Exception ex) when (RedisFailure.IsRefusedBeforeRunning(ex))
+        catch (Exception ex) when (IsStoreFailure(ex, ct))
+        {
+            return AnswerStoreFailure(ex, attempt);
+        }
+    }
+
+    /// <summary>
+    /// The decision: the script run (tried again for a moment when Redis refuses it before running it), the sale's state
+    /// rebuilt once from the record when missing, then the reply acted on.
+    /// </summary>
+    private async Task<PurchaseOutcome> DecideAsync(PurchaseAttempt attempt, DateTimeOffset now, CancellationToken ct)
+    {
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var rebuilt = false;
+        var firstTry = Stopwatch.GetTimestamp();
+        var backoff = RefusedFirstBackoff;
+        while (true)
+        {
+            // Version 7: time-ordered keys append to the record's primary key index; unguessable (OrderIds.cs).
+            var orderId = OrderIds.New(now);
+            // Registered before deciding: this instance's persister may commit the order before the script's reply arrives.
+            var committed = waiters.Register(orderId);
+            string[] reply;
+            try
+            {
+                reply = (string[])(await RunPurchaseAsync(attempt, nowMs, orderId))!;
+            }
+            catch (Exception ex) when (ex is RedisTimeoutException or TaskCanceledException || RedisFailure.IsBrokenConnection(ex))
+            {
+                // Sent but unanswered: the script may have run. Its order, if any, reaches the record.
+                // (StackExchange.Redis cancels commands outstanding on a connection that dies, or fails them with
+                // the raw error of its broken write path or read loop, a reset socket's: the same unknown outcome as
+                // a timeout. Nothing else cancels here: ct is not passed to Redis.)
+                LogRedisFailed(attempt.SaleId, ex.Message);
+                return await ResolveUnansweredAsync(orderId, committed, ct);
+            }
+            catch (Exception ex) when (RedisFailure.IsRefusedForAMoment(ex)
+                && Stopwatch.GetElapsedTime(firstTry) + backoff <= RefusedRetryBudget)
+            {
+                // Refused before the script ran (a slot in migration answers TRYAGAIN for as long as it moves, a failover
+                // READONLY or CLUSTERDOWN): nothing was decided. Tried again shortly, decided at the time it then runs (G6).
+                waiters.Forget(orderId);
+                await Task.Delay(backoff, ct);
+                backoff *= 2;
+                now = clock.GetUtcNow();
+                nowMs = now.ToUnixTimeMilliseconds();
+                continue;
+            }
+            catch
+            {
+                waiters.Forget(orderId);
+                throw;
+            }
+
+            if (reply[0] != "ok")
+            {
+                waiters.Forget(orderId);
+            }
+
+            if (reply[0] == "missing" && !rebuilt)
+            {
+                rebuilt = true;
+                switch (await state.EnsureAsync(attempt.SaleId, ct))
+                {
+                    case LedgerState.NoSale:
+                        return PurchaseOutcome.Rejected.NoSuchSale();
+                    case LedgerState.Ended:
+                        return await AnswerEndedAsync(attempt, ct);
+                }
+
+                // Decided now, not when it arrived: waiting for another instance's rebuild can take up to RebuildWait,
+                // past the sale's end or an admin's early end (G6).
+                now = clock.GetUtcNow();
+                nowMs = now.ToUnixTimeMilliseconds();
+                continue;
+            }
+
+            return await ActOnAsync(attempt, reply, orderId, committed, nowMs, ct);
+        }
+    }
+
+    /// <summary>Whether <paramref name="ex"/> is a store failing (answered by <see cref="AnswerStoreFailure"/>), not a bug.</summary>
+    private static bool IsStoreFailure(Exception ex, CancellationToken ct) =>
+        RedisFailure.Is(ex) || ex is TaskCanceledException && !ct.IsCancellationRequested
+        || ex is SaleRebuildPendingException or Npgsql.NpgsqlException or TimeoutException or StoreUnavailableException;
+
+    /// <summary>
+    /// A store's failure, answered. The arms' ORDER IS LOAD-BEARING: the narrower Redis kinds come before
+    /// <see cref="RedisFailure.Is"/>, and every Redis kind before the record's arm, because a <c>RedisTimeoutException</c>
+    /// and a <see cref="SaleRebuildPendingException"/> are both <see cref="TimeoutException"/>s, which the last arm would
+    /// take as PostgreSQL failing and mark the record down for every sale.
+    /// </summary>
+    private PurchaseOutcome AnswerStoreFailure(Exception ex, PurchaseAttempt attempt)
+    {
+        if (RedisFailure.IsRefusedBeforeRunning(ex))
         {
             // The script never ran (still refused after the retries): nothing was bought, and the buyer may simply try again.
             // Until 2026-12-06 this answered "outcome unknown": a 16.6 s slot migration gave 40,041 such 503s and no 201.
             LogRedisFailed(attempt.SaleId, ex.Message);
             return new PurchaseOutcome.Unavailable(LedgerRefused);
         }
-        catch (Exception ex) when (RedisFailure.IsNeverSent(ex))
+
+        if (RedisFailure.IsNeverSent(ex))
         {
             // No connection was up, so the script was never written: nothing was bought. Until 2026-12-06 this answered
             // "outcome unknown", and a client retried a key that could not have bought anything.
             LogRedisFailed(attempt.SaleId, ex.Message);
             return new PurchaseOutcome.Unavailable(LedgerUnreachable);
         }
-        catch (Exception ex) when (RedisFailure.Is(ex) || ex is TaskCanceledException && !ct.IsCancellationRequested)
+
+        if (RedisFailure.Is(ex) || ex is TaskCanceledException)
         {
             LogRedisFailed(attempt.SaleId, ex.Message);
             return new PurchaseOutcome.Unavailable(LedgerDown, OutcomeUnknown: true);
         }
-        catch (SaleRebuildPendingException ex)
+
+        if (ex is SaleRebuildPendingException)
         {
             // Not the record failing: this sale's state is being restored elsewhere. The record stays up for every other sale.
             // Nothing was decided; but the state's loss took the key's decision with it, so a keyed retry of an attempt
@@ -179,20 +210,19 @@ public sealed partial class RedisLedger(
                 ? new PurchaseOutcome.Unavailable(ex.Message)
                 : new PurchaseOutcome.Unavailable(RebuildPendingKeyUnknown, OutcomeUnknown: true);
         }
-        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or StoreUnavailableException)
-        {
-            // Only where the sale's state was missing (its rebuild, a retired sale's lookup): nothing was decided, and a
-            // key's earlier order, if any, is in the record alone, which did not answer. (StoreUnavailableException: the
-            // record's requests refused at once, marked down since this attempt passed the check above.)
-            if (ex is not StoreUnavailableException)
-            {
-                health.MarkDown();
-            }
 
-            return attempt.IdempotencyKey is null
-                ? new PurchaseOutcome.Unavailable(RecordDown)
-                : new PurchaseOutcome.Unavailable(RecordDownKeyUnknown, OutcomeUnknown: true);
+        // The record (NpgsqlException, TimeoutException, StoreUnavailableException), only where the sale's state was missing
+        // (its rebuild, a retired sale's lookup): nothing was decided, and a key's earlier order, if any, is in the record
+        // alone, which did not answer. (StoreUnavailableException: the record's requests refused at once, marked down since
+        // this attempt passed the check above.)
+        if (ex is not StoreUnavailableException)
+        {
+            health.MarkDown();
         }
+
+        return attempt.IdempotencyKey is null
+            ? new PurchaseOutcome.Unavailable(RecordDown)
+            : new PurchaseOutcome.Unavailable(RecordDownKeyUnknown, OutcomeUnknown: true);
     }
 
     private Task<RedisResult> RunPurchaseAsync(PurchaseAttempt attempt, long nowMs, Guid orderId)
