@@ -28,39 +28,45 @@ public sealed class DashboardLiveTests(BrowserFixture fixture) : IAsyncLifetime
     public async Task ASaleCreatedElsewhere_IsDrawnInThePagesOrder_AndADeletedOne_ReadsRemoved()
     {
         var now = DateTimeOffset.UtcNow;
-        // Starting later than any other test's sale: the first rows of the first page, newest start first.
-        var older = await CreateSaleAsync(now.AddDays(30), now.AddDays(31));
+        // Named for this test, and the page searched for that name: the server is shared, and whatever other tests leave
+        // (live sales come first, then upcoming ones soonest first, then ended ones) no other sale comes between these.
+        var tag = "dash-live-" + Guid.NewGuid().ToString("N")[..8];
+        var older = await CreateSaleAsync(now.AddDays(30), now.AddDays(31), tag);
         // Ended when the page is drawn, so the list the rows follow does not have it: only the record's parts tell.
-        var ended = await CreateSaleAsync(now.AddMinutes(-1), now.AddHours(1));
+        var ended = await CreateSaleAsync(now.AddMinutes(-1), now.AddHours(1), tag);
         await Api.EnsureAsync(await fixture.Admin.SendAsync(HttpMethod.Post, $"/api/v1/admin/sales/{ended}/end"), HttpStatusCode.OK);
         var page = await AdminPageAsync();
-        await page.GotoAsync("/admin");
+        await page.GotoAsync("/admin?q=" + tag);
         await Expect(Row(page, older).Locator("[data-role=status]")).ToHaveTextAsync("Upcoming");
         await Expect(Row(page, ended).Locator("[data-role=status]")).ToHaveTextAsync("Ended");
 
-        var created = await CreateSaleAsync(now.AddDays(30).AddHours(1), now.AddDays(31));
+        // Opening an hour sooner than the other upcoming one: drawn above it.
+        var created = await CreateSaleAsync(now.AddDays(30).AddHours(-1), now.AddDays(31), tag);
         await Api.EnsureAsync(await fixture.Admin.SendAsync(HttpMethod.Delete, $"/api/v1/admin/sales/{ended}"), HttpStatusCode.NoContent);
 
         // Before, a sale created in another tab appeared only with a reload, and a deleted ended sale kept its row.
         await Expect(Row(page, created).Locator("[data-role=status]")).ToHaveTextAsync("Upcoming", Soon);
         Assert.True(await page.EvaluateAsync<bool>(
             "([a, b]) => !!(document.querySelector(`tr[data-row='${a}']`).compareDocumentPosition(document.querySelector(`tr[data-row='${b}']`)) & Node.DOCUMENT_POSITION_FOLLOWING)",
-            new[] { created, older }), "the newer sale's row is drawn above the older one's, as the page orders them");
+            new[] { created, older }), "the sooner sale's row is drawn above the later one's, as the page orders them");
+        // The filters' counts are a live part too: three sales had the name, two upcoming.
+        await Expect(page.Locator(".filters a", new() { HasText = "Upcoming" })).ToHaveTextAsync("Upcoming 2", Soon);
         await Expect(Row(page, created).Locator("[data-action=end]")).ToBeVisibleAsync();
         await Expect(Row(page, created).Locator("[data-action=delete]")).ToBeVisibleAsync();
         await Expect(Row(page, ended).Locator("[data-role=status]")).ToHaveTextAsync("Removed", Soon);
         await Expect(Row(page, ended).Locator("[data-action=end]")).ToHaveCountAsync(0);
         await Expect(Row(page, ended).Locator("[data-action=delete]")).ToBeHiddenAsync();
 
-        // The new row follows the list as the rows drawn with the page do (its stock), and the record (its name).
+        // The new row follows the list as the rows drawn with the page do (its stock), and the record (its name, which
+        // the search still finds).
         using (var edited = await fixture.Admin.SendAsync(HttpMethod.Patch, $"/api/v1/admin/sales/{created}",
-            System.Net.Http.Json.JsonContent.Create(new { productName = "Renamed elsewhere", totalStock = 7 })))
+            System.Net.Http.Json.JsonContent.Create(new { productName = tag + " renamed elsewhere", totalStock = 7 })))
         {
             await Api.EnsureAsync(edited, HttpStatusCode.OK);
         }
 
         await Expect(Row(page, created).Locator("td[data-label=Sold]")).ToHaveTextAsync("0 / 7", Soon);
-        await Expect(Row(page, created).Locator("td[data-label=Product] a")).ToHaveTextAsync("Renamed elsewhere", Soon);
+        await Expect(Row(page, created).Locator("td[data-label=Product] a")).ToHaveTextAsync(tag + " renamed elsewhere", Soon);
         await Expect(page.Locator(".dashboard [data-role=live]")).ToHaveTextAsync("");
     }
 
@@ -85,7 +91,7 @@ public sealed class DashboardLiveTests(BrowserFixture fixture) : IAsyncLifetime
         await page.GotoAsync("/admin");
         var oldest = Row(page, ids[^1]);
         await Expect(oldest.Locator("[data-role=status]")).ToHaveTextAsync("On sale");
-        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Older sales →" })).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Next page →" })).ToHaveCountAsync(0);
 
         var newest = (await admin.CreateSaleAsync(stock: 5, startsAt: now, endsAt: now.AddHours(1)))["id"]!.GetValue<string>();
 
@@ -94,7 +100,7 @@ public sealed class DashboardLiveTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(oldest).ToHaveCountAsync(0, new() { Timeout = 15_000 });
         await Expect(page.Locator("tr[data-row]")).ToHaveCountAsync(DashboardData.SalesPerPage);
         Assert.Equal(newest, await page.Locator("tr[data-row]").First.GetAttributeAsync("data-row"));
-        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Older sales →" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Next page →" })).ToBeVisibleAsync();
         await Expect(page.Locator(".gone")).ToHaveCountAsync(0);
     }
 
@@ -230,6 +236,23 @@ public sealed class DashboardLiveTests(BrowserFixture fixture) : IAsyncLifetime
 
     private async Task<string> CreateSaleAsync(DateTimeOffset startsAt, DateTimeOffset endsAt) =>
         (await fixture.Admin.CreateSaleAsync(stock: 5, startsAt: startsAt, endsAt: endsAt))["id"]!.GetValue<string>();
+
+    /// <summary>A sale named <paramref name="name"/>, which the dashboard's search finds.</summary>
+    private async Task<string> CreateSaleAsync(DateTimeOffset startsAt, DateTimeOffset endsAt, string name)
+    {
+        using var response = await fixture.Admin.PostAsJsonAsync("/api/v1/admin/sales", new
+        {
+            sku = $"TEST-{Guid.NewGuid():N}",
+            productName = name,
+            price = 10m,
+            totalStock = 5,
+            startsAt,
+            endsAt,
+        });
+        await Api.EnsureAsync(response, HttpStatusCode.Created);
+        return (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>(response.Content))!["id"]!
+            .GetValue<string>();
+    }
 
     private async Task<IPage> AdminPageAsync()
     {

@@ -50,5 +50,16 @@ public sealed record BuyerLookup(string? UserId, string? Username)
         return account?.Id.ToString("D");
     }
 
+    /// <summary>
+    /// Whether a search's text is an order id (support is often given one: the buyer's receipt, a log line), trimmed of
+    /// the spaces a paste brings. Usernames are at most 32 characters of letters, digits, '_', '-' and '.', so an id as
+    /// orders are written (36 characters) is never one; its 32 hex digits alone could be, and are tried as a username first.
+    /// </summary>
+    public static bool TryOrderId(string? text, out Guid orderId)
+    {
+        orderId = Guid.Empty;
+        return text is not null && Guid.TryParse(text.AsSpan().Trim(), out orderId);
+    }
+
     public static ProblemHttpResult NoSuchAccount() => ApiProblem.NotFound(Reasons.NotFound, "No account has this username.");
 }

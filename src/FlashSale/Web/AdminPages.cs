@@ -1,7 +1,6 @@
 using FlashSale.Accounts;
 using FlashSale.Admin;
 using FlashSale.Common;
-using FlashSale.Sales;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static FlashSale.Web.Html;
 
@@ -24,18 +23,19 @@ public static class AdminPages
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Dashboard(HttpContext context, IDashboardData data,
-        DriftWatch drift, TimeProvider clock, [IgnoredWhenRepeated] string? m, string? before, CancellationToken ct)
+        DriftWatch drift, TimeProvider clock, [IgnoredWhenRepeated] string? m, string? status, string? q, string? after, string? before,
+        CancellationToken ct)
     {
-        if (!SalePosition.TryParseOptional(before, out var olderThan))
+        if (DashboardQuery.TryParse(status, q, after, before, out var query) is { } invalid)
         {
-            return ApiProblem.Validation("before", "is not a link this page gave.");
+            return invalid;
         }
 
         var now = clock.GetUtcNow();
-        var stats = await data.GetStatsAsync(olderThan, ct);
+        var stats = await data.GetStatsAsync(query, ct);
         var main = H($"""
             {DriftWarning(drift.Latest)}
-            <div class="dashboard"{DashboardLive.Sources(before, now)}>
+            <div class="dashboard"{DashboardLive.Sources(query, now)}>
             <div class="page-head">
               <h1>Dashboard</h1>
               {Layout.LiveStatus}
@@ -46,9 +46,10 @@ public static class AdminPages
             {DashboardView.Figures(stats.Report, now)}
             {DashboardView.Panels(stats.Report)}
             <section class="panel" aria-labelledby="sales-h">
-              <div class="page-head"><h2 id="sales-h">Sales</h2></div>
-              {DashboardView.SalesTable(stats.Sales, now)}
-              {DashboardView.SalesPager(before is not null, stats.OlderCursor)}
+              <div class="page-head"><h2 id="sales-h">Sales</h2>{DashboardView.Search(query)}</div>
+              {DashboardView.Filters(query, stats.Pages)}
+              {DashboardView.SalesTable(stats.Sales, now, query)}
+              {DashboardView.SalesPager(query, stats.Pages)}
             </section>
             </div>
             """);

@@ -14,13 +14,20 @@ public static class AdminSaleLive
 {
     public static RouteHandlerBuilder MapSaleLive(this RouteGroupBuilder admin) => admin.MapGet("/sales/{id}/live", Parts);
 
-    /// <summary>Where the page's script reads its record parts.</summary>
-    public static string PathOf(Guid saleId) => $"/admin/sales/{saleId}/live";
+    /// <summary>Where the page's script reads its record parts: for the same page of the orders (<paramref name="cursor"/>).</summary>
+    public static string PathOf(Guid saleId, string? cursor = null) =>
+        $"/admin/sales/{saleId}/live" + (cursor is null ? "" : "?cursor=" + Uri.EscapeDataString(cursor));
 
-    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Parts(string id, IDashboardData data, TimeProvider clock,
-        CancellationToken ct)
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Parts(string id, string? cursor, IDashboardData data,
+        TimeProvider clock, CancellationToken ct)
     {
-        var insight = RouteIds.TryParse(id, out var saleId) ? await data.GetSaleAsync(saleId, ct) : null;
+        if (AdminSaleView.CheckOrdersCursor(cursor) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var now = clock.GetUtcNow();
+        var insight = RouteIds.TryParse(id, out var saleId) ? await data.GetSaleAsync(saleId, cursor, ct) : null;
         if (insight is null)
         {
             return ApiProblem.SaleNotFound();
@@ -30,7 +37,8 @@ public static class AdminSaleLive
             {AdminSaleView.Revenue(insight)}
             {AdminSaleView.Orders(insight)}
             {AdminSaleView.SoldOutIn(insight)}
-            {AdminSaleView.Recorded(insight, clock.GetUtcNow())}
+            {AdminSaleView.Recorded(insight, now)}
+            {AdminSaleView.Terms(insight, now)}
             {AdminSaleView.Panels(insight)}
             {AdminSaleView.LatestOrders(insight)}
             """);

@@ -5,7 +5,10 @@ using static FlashSale.Web.Html;
 
 namespace FlashSale.Web;
 
-/// <summary>One sale in depth: figures, sell-out curve, leaderboard, latest orders (with cancel); the CSV is the admin API's.</summary>
+/// <summary>
+/// One sale in depth: its terms, figures, sell-out curve, leaderboard, its orders a page at a time (with cancel); the CSV
+/// is the admin API's.
+/// </summary>
 public static class AdminSalePage
 {
     public static RouteGroupBuilder MapSalePage(this RouteGroupBuilder admin)
@@ -16,9 +19,14 @@ public static class AdminSalePage
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> SaleDetail(string id, [IgnoredWhenRepeated] string? m,
-        HttpContext context, IDashboardData data, TimeProvider clock, CancellationToken ct)
+        string? cursor, HttpContext context, IDashboardData data, TimeProvider clock, CancellationToken ct)
     {
-        var insight = RouteIds.TryParse(id, out var saleId) ? await data.GetSaleAsync(saleId, ct) : null;
+        if (AdminSaleView.CheckOrdersCursor(cursor) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var insight = RouteIds.TryParse(id, out var saleId) ? await data.GetSaleAsync(saleId, cursor, ct) : null;
         if (insight is null)
         {
             return ApiProblem.SaleNotFound();
@@ -30,7 +38,7 @@ public static class AdminSalePage
         // The sale's root for the script (js/sale.js, a Sale like the shop's): the units, what is left, the sell-through
         // and the status follow the public live feed; the record's parts (data-part) are read again from data-refresh.
         var main = H($"""
-            <div class="admin-sale" data-sale="{sale.Id}" data-starts-at="{Format.Iso(sale.StartsAt)}" data-ends-at="{Format.Iso(sale.EndsAt)}" data-server-time="{Format.Iso(drawn)}" data-status="{Format.StatusCode(row.Status)}" data-live="/api/v1/sales/{sale.Id}/events" data-refresh="{AdminSaleLive.PathOf(sale.Id)}">
+            <div class="admin-sale" data-sale="{sale.Id}" data-starts-at="{Format.Iso(sale.StartsAt)}" data-ends-at="{Format.Iso(sale.EndsAt)}" data-server-time="{Format.Iso(drawn)}" data-status="{Format.StatusCode(row.Status)}" data-live="/api/v1/sales/{sale.Id}/events" data-refresh="{AdminSaleLive.PathOf(sale.Id, cursor)}">
             <p><a href="/admin">← Dashboard</a></p>
             <div class="page-head">
               <h1>{sale.ProductName}</h1>
@@ -41,7 +49,9 @@ public static class AdminSalePage
               {AdminSaleForms.ActionLink(sale, "end", "End now", row.CanEnd)}
               {AdminSaleForms.ActionLink(sale, "delete", "Delete", row.CanDelete)}
             </div>
+            <p class="countdown" data-role="countdown">{Format.Countdown(sale, drawn)}</p>
             <p class="sr-only" aria-live="polite" data-role="announce"></p>
+            {AdminSaleView.Terms(insight, drawn)}
             <dl class="kpis">
               <div><dt>Revenue</dt>{AdminSaleView.Revenue(insight)}</div>
               <div><dt>Units sold</dt><dd data-kpi="units"><span data-role="sold">{Format.Number(row.Stock.Sold)}</span> / <span data-role="total">{Format.Number(sale.TotalStock)}</span></dd>
@@ -50,11 +60,11 @@ public static class AdminSalePage
               <div><dt>Sell-through</dt><dd data-role="sell-through" data-kpi="sell-through">{Format.Percent(StatsReport.SellThrough(row.Stock.Sold, sale.TotalStock))} %</dd>{AdminSaleView.SoldOutIn(insight)}</div>
             </dl>
             <p class="muted small">Units sold, left, sell-through and status: the stock as sold. Revenue, orders, the chart, the
-              leaderboard and the latest orders: the orders recorded by {AdminSaleView.Recorded(insight, drawn)}.<span data-role="record-behind" hidden>
+              leaderboard and the orders: the orders recorded by {AdminSaleView.Recorded(insight, drawn)}.<span data-role="record-behind" hidden>
               Units have been sold or returned since: they are counted here at the next read.</span></p>
             {AdminSaleView.Panels(insight)}
             <section class="panel" aria-labelledby="orders-h">
-              <div class="page-head"><h2 id="orders-h">Latest orders</h2><a class="button small" href="/api/v1/admin/sales/{sale.Id}/orders.csv" download>Export CSV</a></div>
+              <div class="page-head"><h2 id="orders-h">{(insight.IsNewestOrders ? "Latest orders" : "Older orders")}</h2><a class="button small" href="/api/v1/admin/sales/{sale.Id}/orders.csv" download>Export CSV</a></div>
               {AdminSaleView.LatestOrders(insight)}
             </section>
             </div>

@@ -1,17 +1,56 @@
 using System.Globalization;
+using FlashSale.Common;
 using FlashSale.Orders;
+using Microsoft.AspNetCore.Http.HttpResults;
 using static FlashSale.Web.Html;
 
 namespace FlashSale.Web;
 
 /// <summary>
 /// The admin sale page's record parts, each an element marked <c>data-part</c>: revenue, orders, "sold out in", the time
-/// of the read, the chart and leaderboard, the latest orders. The page draws them, and <c>GET /admin/sales/{id}/live</c>
+/// of the read, the sale's terms, the chart and leaderboard, a page of the orders. The page draws them, and <c>GET /admin/sales/{id}/live</c>
 /// draws them again from a fresh read for the script to take in (<see cref="AdminSaleLive"/>): one code for a reload and
 /// an open page. The units, what is left and the sell-through are the ledger's and follow the live feed instead.
 /// </summary>
 public static class AdminSaleView
 {
+    /// <summary>
+    /// The sale's terms, as the shop sells it: price, SKU, window (UTC, as the admin's other pages and the sale form),
+    /// limit per buyer, stock, image and description. Until 2026-12-07 the page had its figures only, and checking what a
+    /// launching sale was set to meant opening its edit form. A part of the record: an edit made elsewhere shows at the
+    /// next read.
+    /// </summary>
+    public static Html Terms(SaleInsight insight, DateTimeOffset now)
+    {
+        var sale = insight.Row.Sale;
+        var image = sale.ImageUrl is null ? H($"""<span class="muted">None (the shop shows a placeholder)</span>""")
+            : H($"""<a href="{sale.ImageUrl}"><img class="terms-img" src="{sale.ImageUrl}" alt="The product's image" width="96" height="72"></a>""");
+        var description = string.IsNullOrWhiteSpace(sale.Description) ? H($"""<span class="muted">None</span>""")
+            : H($"""<span class="terms-description">{sale.Description}</span>""");
+        return H($"""
+            <section class="panel" aria-labelledby="terms-h" data-part="terms">
+              <h2 id="terms-h">Terms</h2>
+              <dl class="terms">
+                <div><dt>Price</dt><dd data-term="price">{Format.Money(sale.Price, sale.Currency)}</dd></div>
+                <div><dt>SKU</dt><dd class="mono" data-term="sku">{sale.Sku}</dd></div>
+                <div><dt>Opens</dt><dd data-term="opens"><time datetime="{Format.Iso(sale.StartsAt)}">{Format.Utc(sale.StartsAt)}</time></dd></div>
+                <div><dt>Closes</dt><dd data-term="closes"><time datetime="{Format.Iso(sale.EndsAt)}">{Format.Utc(sale.EndsAt)}</time></dd></div>
+                <div><dt>Limit per buyer</dt><dd data-term="limit">{Format.Number(sale.PerUserLimit)}</dd></div>
+                <div><dt>Stock</dt><dd data-term="stock">{Format.Number(sale.TotalStock)} {(sale.TotalStock == 1 ? "unit" : "units")}</dd></div>
+                <div><dt>Image</dt><dd data-term="image">{image}</dd></div>
+                <div class="wide"><dt>Description</dt><dd data-term="description">{description}</dd></div>
+              </dl>
+            </section>
+            """);
+    }
+
+    /// <summary>
+    /// A page of the orders is asked for by the store's cursor (a position the page's "Older orders" link gave): digits
+    /// only, as the admin API's orders pages check it, since a number that overflows would read as the first page.
+    /// </summary>
+    public static ProblemHttpResult? CheckOrdersCursor(string? cursor) =>
+        cursor is null || PlainNumber.TryParse(cursor, out long _) ? null : ApiProblem.Validation("cursor", "is not a link this page gave.");
+
     public static Html Revenue(SaleInsight insight) => H($"""
         <dd data-kpi="revenue" data-part="revenue">{Format.Money(insight.Stats.Revenue, insight.Row.Sale.Currency)}</dd>
         """);
@@ -58,13 +97,23 @@ public static class AdminSaleView
             """);
     }
 
-    /// <summary>The newest orders, each confirmed one with its cancel link.</summary>
+    /// <summary>
+    /// A page of the orders, newest first, each confirmed one with its cancel link, and the way to the older ones and back
+    /// to the newest (the pager is in the part: a new order on the first page moves its link). Until 2026-12-07 the page
+    /// showed the 50 newest and no more.
+    /// </summary>
     public static Html LatestOrders(SaleInsight insight)
     {
         var orders = insight.RecentOrders;
+        var saleId = insight.Row.Sale.Id;
+        var newest = When(!insight.IsNewestOrders, H($"""<a href="/admin/sales/{saleId}#orders-h">← Newest orders</a>"""));
+        var older = insight.OlderOrdersCursor is not { } cursor ? Empty
+            : H($"""<a href="/admin/sales/{saleId}?cursor={cursor}#orders-h" rel="next">Older orders →</a>""");
+        var pager = When(!insight.IsNewestOrders || insight.OlderOrdersCursor is not null,
+            H($"""<nav class="pager" aria-label="Pages of orders">{newest} {older}</nav>"""));
         if (orders.Count == 0)
         {
-            return H($"""<div data-part="latest-orders"><p class="empty">No orders yet.</p></div>""");
+            return H($"""<div data-part="latest-orders"><p class="empty">{(insight.IsNewestOrders ? "No orders yet." : "No older orders.")}</p>{pager}</div>""");
         }
 
         var rows = orders.Select(o => H($"""
@@ -74,12 +123,13 @@ public static class AdminSaleView
             <td data-label="Status"><span class="badge {o.Status.ToString().ToLowerInvariant()}">{o.Status.ToString()}</span></td>
             <td data-label="Actions" class="actions">{When(o.Status == OrderStatus.Confirmed, H($"""<a href="/admin/orders/{o.Id}/cancel">Cancel order<span class="sr-only"> of {o.Username}</span>…</a>"""))}</td></tr>
             """)).ToList();
+        var caption = insight.IsNewestOrders ? $"The {DashboardData.RecentOrders} newest orders" : "Older orders, newest first";
         return H($"""
             <div data-part="latest-orders"><div class="table-wrap"><table class="table responsive">
-              <caption class="sr-only">The {DashboardData.RecentOrders} newest orders</caption>
+              <caption class="sr-only">{caption}</caption>
               <thead><tr><th scope="col">Buyer</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Total</th><th scope="col">Bought</th><th scope="col">Status</th><th scope="col">Actions</th></tr></thead>
               <tbody>{rows}</tbody>
-            </table></div></div>
+            </table></div>{pager}</div>
             """);
     }
 }

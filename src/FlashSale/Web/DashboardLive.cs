@@ -1,4 +1,3 @@
-using FlashSale.Common;
 using FlashSale.Sales;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static FlashSale.Web.Html;
@@ -19,28 +18,29 @@ public static class DashboardLive
     /// <summary>
     /// The page's sources for the script: the list its rows follow (the sales not ended at the page's time: an early end
     /// moves an end later, never before it, and an ended sale's status is final; asked only while a row is followed) and
-    /// its parts, for the page's own page of the table (<paramref name="before"/>).
+    /// its parts, for the page's own filter, search and page of the table (<paramref name="query"/>).
     /// </summary>
-    public static Html Sources(string? before, DateTimeOffset now) => H($"""
-         data-poll="/api/v1/sales?limit={SalePage.MaxSize}&amp;endsAfter={Format.Instant(now)}" data-refresh="/admin/live{(before is null ? "" : "?before=" + Uri.EscapeDataString(before))}"
+    public static Html Sources(DashboardQuery query, DateTimeOffset now) => H($"""
+         data-poll="/api/v1/sales?limit={SalePage.MaxSize}&amp;endsAfter={Format.Instant(now)}" data-refresh="/admin/live{query.PageQueryString()}"
         """);
 
-    /// <summary>The dashboard's parts (<see cref="DashboardView"/>) for the page of the table that starts before <paramref name="before"/>.</summary>
+    /// <summary>The dashboard's parts (<see cref="DashboardView"/>) for the table's filter, search and page the query names.</summary>
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Parts(IDashboardData data, TimeProvider clock,
-        string? before, CancellationToken ct)
+        string? status, string? q, string? after, string? before, CancellationToken ct)
     {
-        if (!SalePosition.TryParseOptional(before, out var olderThan))
+        if (DashboardQuery.TryParse(status, q, after, before, out var query) is { } invalid)
         {
-            return ApiProblem.Validation("before", "is not a link this page gave.");
+            return invalid;
         }
 
         var now = clock.GetUtcNow();
-        var stats = await data.GetStatsAsync(olderThan, ct);
+        var stats = await data.GetStatsAsync(query, ct);
         var parts = H($"""
             {DashboardView.Figures(stats.Report, now)}
             {DashboardView.Panels(stats.Report)}
-            {DashboardView.SalesTable(stats.Sales, now)}
-            {DashboardView.SalesPager(before is not null, stats.OlderCursor)}
+            {DashboardView.Filters(query, stats.Pages)}
+            {DashboardView.SalesTable(stats.Sales, now, query)}
+            {DashboardView.SalesPager(query, stats.Pages)}
             """);
         return TypedResults.Content(parts.Value, "text/html; charset=utf-8");
     }

@@ -80,12 +80,49 @@ public static class DashboardView
         }));
     }
 
-    /// <summary>A page of the sales table, newest start first; each row names its sale (<c>data-row</c>).</summary>
-    public static Html SalesTable(IReadOnlyList<SaleRow> rows, DateTimeOffset now)
+    /// <summary>
+    /// The table's filters, as links with the current one marked (<c>aria-current</c>), each with how many sales it lists
+    /// (the search's, when there is one): on a launch day "Live 7" says at once what is on, whatever page is open.
+    /// </summary>
+    public static Html Filters(DashboardQuery query, DashboardPages pages)
+    {
+        var links = Enum.GetValues<DashboardFilter>().Select(filter => H($"""
+            <a href="/admin{query.QueryString(filter)}#sales-h"{When(filter == query.Filter, H($" aria-current=\"page\""))}>{FilterName(filter)} <span class="count">{Format.Number(pages.Counts[filter])}</span></a>
+            """));
+        return H($"""<nav class="filters" aria-label="Which sales" data-part="filters">{links}</nav>""");
+    }
+
+    /// <summary>
+    /// The search by SKU or product name, within the filter shown (a hidden field keeps it). Outside the live parts: an
+    /// open page's reads never touch what the admin is typing.
+    /// </summary>
+    public static Html Search(DashboardQuery query) => H($"""
+        <form method="get" action="/admin#sales-h" class="sale-search" role="search">
+          <label for="sales-q">Find a sale</label>
+          <input type="search" id="sales-q" name="q" value="{query.Search ?? ""}" maxlength="{DashboardQuery.MaxSearchLength}" placeholder="SKU or product name" autocomplete="off">
+          {When(query.Filter != DashboardFilter.All, H($"""<input type="hidden" name="status" value="{DashboardQuery.Word(query.Filter)}">"""))}
+          <button type="submit" class="button small">Search</button>
+          {When(query.Search is not null, H($"""<a href="/admin{(query with { Search = null }).QueryString()}#sales-h">Clear</a>"""))}
+        </form>
+        """);
+
+    private static string FilterName(DashboardFilter filter) => filter switch
+    {
+        DashboardFilter.Live => "Live",
+        DashboardFilter.Upcoming => "Upcoming",
+        DashboardFilter.Ended => "Ended",
+        _ => "All",
+    };
+
+    /// <summary>A page of the sales table in <see cref="DashboardPosition"/>'s order; each row names its sale (<c>data-row</c>).</summary>
+    public static Html SalesTable(IReadOnlyList<SaleRow> rows, DateTimeOffset now, DashboardQuery query)
     {
         if (rows.Count == 0)
         {
-            return H($"""<div data-part="table"><p class="empty">No sales yet. <a href="/admin/sales/new">Create the first one</a>.</p></div>""");
+            var empty = query.Search is not null ? H($"""No {FilterNoun(query.Filter)} matches “{query.Search}”.""")
+                : query.Filter != DashboardFilter.All ? H($"""No {FilterNoun(query.Filter)}s.""")
+                : H($"""No sales yet. <a href="/admin/sales/new">Create the first one</a>.""");
+            return H($"""<div data-part="table"><p class="empty">{empty}</p></div>""");
         }
 
         var body = rows.Select(r => H($"""
@@ -105,7 +142,7 @@ public static class DashboardView
         return H($"""
             <div data-part="table"><div class="table-wrap">
             <table class="table responsive">
-              <caption class="sr-only">Sales, newest first</caption>
+              <caption class="sr-only">{Caption(query)}</caption>
               <thead><tr><th scope="col">Product</th><th scope="col">Status</th><th scope="col" class="num">Sold</th><th scope="col" class="num">Price</th><th scope="col">Window (UTC)</th><th scope="col">Actions</th></tr></thead>
               <tbody>{body}</tbody>
             </table>
@@ -117,13 +154,33 @@ public static class DashboardView
     private static Html LiveRow(SaleRow r, DateTimeOffset now) => r.Status == SaleStatus.Ended ? Empty
         : H($""" data-sale="{r.Sale.Id}" data-starts-at="{Format.Iso(r.Sale.StartsAt)}" data-ends-at="{Format.Iso(r.Sale.EndsAt)}" data-server-time="{Format.Iso(now)}" data-status="{Format.StatusCode(r.Status)}" """);
 
-    /// <summary>Links between the table's pages (<see cref="DashboardData.SalesPerPage"/> sales each); empty when one page holds them all.</summary>
-    public static Html SalesPager(bool isOlderPage, string? olderCursor)
+    /// <summary>
+    /// Links between the table's pages (<see cref="DashboardData.SalesPerPage"/> sales each), both ways, keeping the filter
+    /// and the search; empty when one page holds them all.
+    /// </summary>
+    public static Html SalesPager(DashboardQuery query, DashboardPages pages)
     {
-        var newest = When(isOlderPage, H($"""<a href="/admin#sales-h">← Newest sales</a>"""));
-        var older = olderCursor is null ? Empty
-            : H($"""<a href="/admin?before={Uri.EscapeDataString(olderCursor)}#sales-h" rel="next">Older sales →</a>""");
-        var links = When(isOlderPage || olderCursor is not null, H($"""<nav class="pager" aria-label="Sales pages">{newest} {older}</nav>"""));
+        var previous = !pages.HasPrevious ? Empty
+            : H($"""<a href="/admin{query.QueryString(page: pages.PreviousBefore is { } before ? "before=" + before.ToCursor() : null)}#sales-h" rel="prev">← Previous page</a>""");
+        var next = pages.NextAfter is not { } after ? Empty
+            : H($"""<a href="/admin{query.QueryString(page: "after=" + after.ToCursor())}#sales-h" rel="next">Next page →</a>""");
+        var links = When(pages.HasPrevious || pages.NextAfter is not null, H($"""<nav class="pager" aria-label="Sales pages">{previous} {next}</nav>"""));
         return H($"""<div data-part="pager">{links}</div>""");
     }
+
+    private static string FilterNoun(DashboardFilter filter) => filter switch
+    {
+        DashboardFilter.Live => "live sale",
+        DashboardFilter.Upcoming => "upcoming sale",
+        DashboardFilter.Ended => "ended sale",
+        _ => "sale",
+    };
+
+    private static string Caption(DashboardQuery query) => query.Filter switch
+    {
+        DashboardFilter.Live => "Live sales, newest start first",
+        DashboardFilter.Upcoming => "Upcoming sales, soonest first",
+        DashboardFilter.Ended => "Ended sales, latest end first",
+        _ => "Sales: live ones first (newest start first), then upcoming ones (soonest first), then ended ones (latest end first)",
+    } + (query.Search is null ? "" : $", matching “{query.Search}”");
 }

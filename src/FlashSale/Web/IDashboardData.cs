@@ -7,18 +7,28 @@ namespace FlashSale.Web;
 /// <summary>What the admin dashboard shows, read from the admin stats (maintained aggregates) and the orders index.</summary>
 public interface IDashboardData
 {
-    /// <summary>The figures, and a page of the sales table: newest start first, those before <paramref name="before"/>.</summary>
-    Task<DashboardStats> GetStatsAsync(SalePosition? before, CancellationToken ct);
+    /// <summary>The figures, and the page of the sales table <paramref name="query"/> asks for (<see cref="DashboardPosition"/>'s order).</summary>
+    Task<DashboardStats> GetStatsAsync(DashboardQuery query, CancellationToken ct);
 
     /// <summary>One sale's row (live stock, status, orders), as the table has it; null when it does not exist.</summary>
     Task<SaleRow?> GetRowAsync(Guid saleId, CancellationToken ct);
 
-    /// <summary>One sale in depth; null when it does not exist.</summary>
-    Task<SaleInsight?> GetSaleAsync(Guid saleId, CancellationToken ct);
+    /// <summary>
+    /// One sale in depth, with a page of its orders, newest first: the first, or the one after
+    /// <paramref name="ordersCursor"/> (a store's cursor); null when the sale does not exist.
+    /// </summary>
+    Task<SaleInsight?> GetSaleAsync(Guid saleId, string? ordersCursor, CancellationToken ct);
 }
 
-/// <summary><see cref="Sales"/> is a page of the table, <see cref="OlderCursor"/> the next one's (null on the last).</summary>
-public sealed record DashboardStats(IReadOnlyList<SaleRow> Sales, string? OlderCursor, StatsResponse Report);
+/// <summary><see cref="Sales"/> is a page of the table, <see cref="Pages"/> the way to the others.</summary>
+public sealed record DashboardStats(IReadOnlyList<SaleRow> Sales, DashboardPages Pages, StatsResponse Report);
+
+/// <summary>
+/// The pages around a page of the table: a previous one (<see cref="PreviousBefore"/> its position, null when it is the
+/// first page), the next one's position (null on the last), and how many sales each filter lists with the same search.
+/// </summary>
+public sealed record DashboardPages(bool HasPrevious, DashboardPosition? PreviousBefore, DashboardPosition? NextAfter,
+    IReadOnlyDictionary<DashboardFilter, int> Counts);
 
 /// <summary>
 /// A sale with its live stock (the ledger's) and its confirmed orders (the record's); <see cref="HasOrders"/>: any order
@@ -38,4 +48,10 @@ public sealed record SaleInsight(
     SaleStatsResponse Stats,
     IReadOnlyList<SellPoint> SellOutCurve,
     IReadOnlyList<LeaderboardEntry> Leaderboard,
-    IReadOnlyList<Order> RecentOrders);
+    IReadOnlyList<Order> RecentOrders,
+    string? OrdersCursor = null,
+    string? OlderOrdersCursor = null)
+{
+    /// <summary>The first page of the orders, the newest: the one the page and its reads start on.</summary>
+    public bool IsNewestOrders => OrdersCursor is null;
+}

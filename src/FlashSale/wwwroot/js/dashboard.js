@@ -4,18 +4,18 @@ import { removedLook, Sale } from "./sale.js";
 import { lookup } from "./sale-lookup.js";
 
 // The dashboard's record parts (Web/DashboardView.cs: the figures and the time of their read, the chart, the top products,
-// the table's rows and its pager), read again (reread) when the list shows units moved or a new sale. A part is replaced
+// the table's filters with their counts, its rows and its pager), read again (reread) when the list shows units moved or a new sale. A part is replaced
 // only when it changed. The table keeps the rows it has (the list keeps them current) and
 // takes the page's order: a new sale's row is drawn where the server puts it, a row edited elsewhere takes its product,
 // price and window, an ended sale's row (which the list does not follow) is drawn again when it changed. A row no longer
 // on the page is looked up: deleted, it reads "Removed" where it is; still there (moved to an older page by newer
 // sales, or by an edited start), it leaves the table.
 export function refresh(root, sales, list) {
-  var names = ["figures", "panels", "table", "pager"];
+  var names = ["figures", "panels", "filters", "table", "pager"];
   function partOf(from, name) { return from.querySelector('[data-part="' + name + '"]'); }
   function take(fresh) {
     if (!names.every(function (name) { return partOf(fresh, name) && partOf(root, name); })) { return false; }
-    ["figures", "panels", "pager"].forEach(function (name) {
+    ["figures", "panels", "filters", "pager"].forEach(function (name) {
       var now = partOf(root, name), next = partOf(fresh, name);
       if (now.innerHTML !== next.innerHTML) { swapKeepingFocus(now, function () { now.innerHTML = next.innerHTML; }); }
     });
