@@ -11,7 +11,7 @@ public static class AdminPages
 {
     public static RouteGroupBuilder MapAdminPages(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/admin").RequireAuthorization(AuthSetup.AdminPolicy).ExcludeFromDescription();
+        var group = routes.MapGroup("/admin").RequireAuthorization(AuthSetup.AdminPolicy).ExcludeFromDescription().AuditWrites();
         group.MapGet("/", Dashboard);
         group.MapDashboardLive();
         group.MapSalePage();
@@ -23,7 +23,7 @@ public static class AdminPages
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Dashboard(HttpContext context, IDashboardData data,
-        DriftWatch drift, TimeProvider clock, [IgnoredWhenRepeated] string? m, string? status, string? q, string? after, string? before,
+        DriftWatch drift, TimeProvider clock, [IgnoredWhenRepeated] string? m, [IgnoredWhenRepeated] string? name, [IgnoredWhenRepeated] string? sku, string? status, string? q, string? after, string? before,
         CancellationToken ct)
     {
         if (DashboardQuery.TryParse(status, q, after, before, out var query) is { } invalid)
@@ -53,7 +53,8 @@ public static class AdminPages
             </section>
             </div>
             """);
-        return Layout.Page(context, "Dashboard", main, AdminFlash(m));
+        // After End or Delete, the message names the sale (the redirect carries its name and SKU).
+        return Layout.Page(context, "Dashboard", main, AdminSaleForms.DoneFlash(m, name, sku) ?? AdminFlash(m));
     }
 
     /// <summary>

@@ -59,4 +59,20 @@ public sealed class AdminAuditTests : IAsyncLifetime
 
         Assert.DoesNotContain(_log.Entries, l => l.Contains("8001 Admin admin: GET", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task TheDashboardsFormWrites_AreLoggedWithWho()
+    {
+        var admin = await Api.AsAdminAsync(_app.CreateClient());
+        var sale = (await admin.CreateSaleAsync(stock: 5)).Id();
+        var browser = Browser.Open(_app);
+        await browser.SignInAsync("admin", TestApp.AdminPassword);
+
+        using var end = await browser.SubmitAsync($"/admin/sales/{sale}/end", $"/admin/sales/{sale}/end", []);
+
+        Assert.Equal(HttpStatusCode.Redirect, end.StatusCode);
+        await SceneSteps.UntilAsync(() => Task.FromResult(_log.Entries.Any(l =>
+            l.Contains($"8001 Admin admin: POST /admin/sales/{sale}/end answered 302", StringComparison.Ordinal))), withinSeconds: 10);
+        Assert.Contains(_log.Entries, l => l.Contains($"8002 Sale {sale} ended early: endsAt ", StringComparison.Ordinal));
+    }
 }

@@ -212,6 +212,16 @@ public sealed partial class AdminFormAuditTests() : AdminAppTest(new TestApp())
     }
 
     [Fact]
+    public async Task TheDashboard_AfterADelete_NamesTheSale_Encoded()
+    {
+        var browser = await AdminBrowserAsync();
+
+        var page = await browser.Http.GetStringAsync("/admin?m=deleted&name=%3Cb%3ELamp%3C%2Fb%3E&sku=LAMP-1");
+
+        Assert.Contains("Sale “&lt;b&gt;Lamp&lt;/b&gt;” (LAMP-1) deleted.", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TheDoneMessage_NamesTheSale_AsText()
     {
         Assert.Equal("Sale “Lamp <b>” (LAMP-1) ended: nobody can buy it any more.", AdminSaleForms.DoneFlash("ended", "Lamp <b>", "LAMP-1")!.Text);

@@ -25,7 +25,7 @@ public sealed partial class AdminSaleTermsAndOrdersTests() : AdminAppTest(new Te
             description = "Two lines\nof description",
             price = 249.5m,
             currency = "EUR",
-            imageUrl = "/images/product.svg",
+            imageUrl = "/images/ipad-air.svg",
             totalStock = 1200,
             perUserLimit = 3,
             startsAt,
@@ -43,7 +43,7 @@ public sealed partial class AdminSaleTermsAndOrdersTests() : AdminAppTest(new Te
         Assert.Contains(">15 Jul 2031, 14:00 UTC</time>", terms, StringComparison.Ordinal);
         Assert.Contains("""<dd data-term="limit">3</dd>""", terms, StringComparison.Ordinal);
         Assert.Contains("""<dd data-term="stock">1,200 units</dd>""", terms, StringComparison.Ordinal);
-        Assert.Contains("<img class=\"terms-img\" src=\"/images/product.svg\"", terms, StringComparison.Ordinal);
+        Assert.Contains("<img class=\"terms-img\" src=\"/images/ipad-air.svg\"", terms, StringComparison.Ordinal);
         Assert.Contains("<span class=\"terms-description\">Two lines&#xA;of description</span>", terms, StringComparison.Ordinal);
         // Admin pages stay in UTC: the window is not handed to the buyer's-time-zone script.
         Assert.DoesNotContain("data-local", terms, StringComparison.Ordinal);
