@@ -64,7 +64,9 @@ public sealed class AdminActionTests(BrowserFixture fixture) : IAsyncLifetime
             r => r.Url.EndsWith("/edit", StringComparison.Ordinal) && r.Request.Method == "POST");
 
         Assert.Equal(409, response.Status);
-        await Expect(Pages.Flash(page)).ToContainTextAsync("can change only before the sale starts");
+        // The start moved since the form was drawn: the form is stale, and nothing is saved (SaleFormVersion); until
+        // 2026-12-07 the save went ahead and was refused as the sale had started.
+        await Expect(Pages.Flash(page)).ToContainTextAsync("This sale was changed since you opened this form");
         Assert.Equal(10, (await fixture.Admin.StockAsync(saleId))["totalStock"]!.GetValue<int>());
         // Drawn again: the stock as the sale has it, read-only, and why (SaleEditState).
         await Expect(stockField).ToHaveValueAsync("10");
@@ -84,7 +86,8 @@ public sealed class AdminActionTests(BrowserFixture fixture) : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "End this sale now" }).ClickAsync();
 
         await Expect(page).ToHaveURLAsync(new Regex("/admin$"));
-        await Expect(Pages.Flash(page)).ToContainTextAsync("Sale ended");
+        await Expect(Pages.Flash(page)).ToContainTextAsync("Sale “Test product” (TEST-");
+        await Expect(Pages.Flash(page)).ToContainTextAsync("ended: nobody can buy it any more.");
         Assert.Equal("ended", (await fixture.Admin.StockAsync(saleId))["status"]!.GetValue<string>());
         var buyer = (await fixture.Admin.MintBuyersAsync(1))[0];
         using var purchase = await fixture.Admin.WithToken(buyer.Token).PurchaseAsync(saleId);
@@ -129,7 +132,8 @@ public sealed class AdminActionTests(BrowserFixture fixture) : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "Delete this sale" }).ClickAsync();
 
         await Expect(page).ToHaveURLAsync(new Regex("/admin$"));
-        await Expect(Pages.Flash(page)).ToContainTextAsync("Sale deleted");
+        await Expect(Pages.Flash(page)).ToContainTextAsync("Sale “Test product” (TEST-");
+        await Expect(Pages.Flash(page)).ToContainTextAsync(") deleted.");
         using var gone = await fixture.Admin.GetAsync($"/api/v1/sales/{saleId}");
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
     }

@@ -59,13 +59,13 @@ public sealed class Api(HttpClient http, string? token = null)
     }
 
     public async Task<JsonObject> CreateSaleAsync(int stock, int perUserLimit = 1, DateTimeOffset? startsAt = null,
-        DateTimeOffset? endsAt = null, decimal price = 10m, string currency = "USD")
+        DateTimeOffset? endsAt = null, decimal price = 10m, string currency = "USD", string productName = "Test product")
     {
         var now = DateTimeOffset.UtcNow;
         using var response = await PostAsJsonAsync("/api/v1/admin/sales", new
         {
             sku = $"TEST-{Guid.NewGuid():N}",
-            productName = "Test product",
+            productName,
             price,
             currency,
             totalStock = stock,

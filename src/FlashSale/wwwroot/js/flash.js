@@ -59,5 +59,8 @@ export function forgetPostedMessage() {
   if (!window.history || !history.replaceState || !/[?&]m=/.test(location.search)) { return; }
   var url = new URL(location.href);
   url.searchParams.delete("m");
+  // The dashboard's message after End or Delete names the sale from these two; they go with it.
+  url.searchParams.delete("name");
+  url.searchParams.delete("sku");
   history.replaceState(history.state, "", url.pathname + url.search + url.hash);
 }
