@@ -7,7 +7,9 @@ public sealed class PostgresAccountStore(PostgresRequests db) : IAccountStore
 {
     private const string Columns = "id, username, password_hash, role, created_at, credential_stamp";
 
-    public async Task<bool> TryCreateAsync(Account account, CancellationToken ct)
+    public Task<bool> TryCreateAsync(Account account, CancellationToken ct) => db.RunAsync(c => TryCreateCore(account, c), ct);
+
+    private async Task<bool> TryCreateCore(Account account, CancellationToken ct)
     {
         await using var command = db.CreateCommand("""
             INSERT INTO accounts (id, username, password_hash, role, created_at, credential_stamp) VALUES ($1, $2, $3, $4, $5, $6)
@@ -22,7 +24,9 @@ public sealed class PostgresAccountStore(PostgresRequests db) : IAccountStore
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    public async Task<Account?> FindByUsernameAsync(string username, CancellationToken ct)
+    public Task<Account?> FindByUsernameAsync(string username, CancellationToken ct) => db.RunAsync(c => FindByUsernameCore(username, c), ct);
+
+    private async Task<Account?> FindByUsernameCore(string username, CancellationToken ct)
     {
         await using var command = db.CreateCommand($"SELECT {Columns} FROM accounts WHERE lower(username) = lower($1)");
         command.Parameters.AddWithValue(username);
@@ -30,14 +34,18 @@ public sealed class PostgresAccountStore(PostgresRequests db) : IAccountStore
         return await reader.ReadAsync(ct) ? Read(reader) : null;
     }
 
-    public async Task<string?> FindCredentialStampAsync(Guid id, CancellationToken ct)
+    public Task<string?> FindCredentialStampAsync(Guid id, CancellationToken ct) => db.RunAsync(c => FindCredentialStampCore(id, c), ct);
+
+    private async Task<string?> FindCredentialStampCore(Guid id, CancellationToken ct)
     {
         await using var command = db.CreateCommand("SELECT credential_stamp FROM accounts WHERE id = $1");
         command.Parameters.AddWithValue(id);
         return await command.ExecuteScalarAsync(ct) as string;
     }
 
-    public async Task<IReadOnlyList<Account>> FindNonBuyersAsync(CancellationToken ct)
+    public Task<IReadOnlyList<Account>> FindNonBuyersAsync(CancellationToken ct) => db.RunAsync(FindNonBuyersCore, ct);
+
+    private async Task<IReadOnlyList<Account>> FindNonBuyersCore(CancellationToken ct)
     {
         // The condition as the partial index ix_accounts_non_buyers states it.
         await using var command = db.CreateCommand($"SELECT {Columns} FROM accounts WHERE role <> 'buyer'");
@@ -51,7 +59,9 @@ public sealed class PostgresAccountStore(PostgresRequests db) : IAccountStore
         return accounts;
     }
 
-    public async Task UpdatePasswordHashAsync(Guid id, string passwordHash, CancellationToken ct)
+    public Task UpdatePasswordHashAsync(Guid id, string passwordHash, CancellationToken ct) => db.RunAsync(c => UpdatePasswordHashCore(id, passwordHash, c), ct);
+
+    private async Task UpdatePasswordHashCore(Guid id, string passwordHash, CancellationToken ct)
     {
         await using var command = db.CreateCommand("UPDATE accounts SET password_hash = $2 WHERE id = $1");
         command.Parameters.AddWithValue(id);
@@ -66,7 +76,9 @@ public sealed class PostgresAccountStore(PostgresRequests db) : IAccountStore
         SetWithNewStampAsync("role", id, role, credentialStamp, ct);
 
     /// <summary>A credential change: the column and the stamp in one write, so no token outlives the change unrevoked.</summary>
-    private async Task SetWithNewStampAsync(string column, Guid id, string value, string credentialStamp, CancellationToken ct)
+    private Task SetWithNewStampAsync(string column, Guid id, string value, string credentialStamp, CancellationToken ct) => db.RunAsync(c => SetWithNewStampCore(column, id, value, credentialStamp, c), ct);
+
+    private async Task SetWithNewStampCore(string column, Guid id, string value, string credentialStamp, CancellationToken ct)
     {
         // column is one of this class's own constants, never input.
         await using var command = db.CreateCommand($"UPDATE accounts SET {column} = $2, credential_stamp = $3 WHERE id = $1");

@@ -10,8 +10,8 @@ namespace FlashSale.Storage.Postgres;
 /// outlive the change). The waits in this process queue in memory first, so one change holds one connection.
 /// </summary>
 /// <remarks>
-/// The wait for another instance's change is bounded like every request's command (<c>Distributed:RequestCommandTimeout</c>):
-/// past it the admin gets 503 and tries again. PostgreSQL down: 503 at once, as for the record write the change needs.
+/// The wait for another instance's change is bounded like every request's work on PostgreSQL (<c>Distributed:RequestCommandTimeout</c>,
+/// <see cref="PostgresRequests.RunAsync{T}"/>): past it the admin gets 503 and tries again; a lock taken after it is let go at once. PostgreSQL down: 503 at once, as for the record write the change needs.
 /// </remarks>
 public sealed class PostgresAdminChangeLock(PostgresRequests requests) : IAdminChangeLock
 {
@@ -23,6 +23,22 @@ public sealed class PostgresAdminChangeLock(PostgresRequests requests) : IAdminC
     public async Task<IAsyncDisposable> AcquireAsync(CancellationToken ct)
     {
         var local = await _here.AcquireAsync(ct);
+        try
+        {
+            // Taken after the bound (PostgreSQL answered late): let go at once, the change was answered 503.
+            var (connection, transaction) = await requests.RunAsync(TakeAsync, ct,
+                abandoned: async late => await new Held(late.Connection, late.Transaction, NothingHeld.Instance).DisposeAsync());
+            return new Held(connection, transaction, local);
+        }
+        catch
+        {
+            await local.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task<(NpgsqlConnection Connection, NpgsqlTransaction Transaction)> TakeAsync(CancellationToken ct)
+    {
         NpgsqlConnection? connection = null;
         try
         {
@@ -34,7 +50,7 @@ public sealed class PostgresAdminChangeLock(PostgresRequests requests) : IAdminC
                 await take.ExecuteNonQueryAsync(ct);
             }
 
-            return new Held(connection, transaction, local);
+            return (connection, transaction);
         }
         catch
         {
@@ -43,9 +59,15 @@ public sealed class PostgresAdminChangeLock(PostgresRequests requests) : IAdminC
                 await connection.DisposeAsync();
             }
 
-            await local.DisposeAsync();
             throw;
         }
+    }
+
+    private sealed class NothingHeld : IAsyncDisposable
+    {
+        public static readonly NothingHeld Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private sealed class Held(NpgsqlConnection connection, NpgsqlTransaction transaction, IAsyncDisposable local) : IAsyncDisposable

@@ -10,7 +10,10 @@ public sealed class PostgresOrderStore(PostgresRequests db) : IOrderStore
     internal const string Columns =
         "seq, id, sale_id, user_id, username, quantity, unit_price, currency, purchased_at, remaining_after, idempotency_key, status, cancelled_at, cancelled_by";
 
-    public async Task<OrderPage?> ListByUserAsync(string userId, int limit, Guid? after, CancellationToken ct)
+    public Task<OrderPage?> ListByUserAsync(string userId, int limit, Guid? after, CancellationToken ct) =>
+        db.RunAsync(c => ListByUserCore(userId, limit, after, c), ct);
+
+    private async Task<OrderPage?> ListByUserCore(string userId, int limit, Guid? after, CancellationToken ct)
     {
         // Keyset on (user_id, seq), the index ix_orders_user; the cursor is the buyer's own order, looked up by id.
         // Newest first only, so seq taken at the insert, not at the commit, skips nothing here, although a buyer's orders
@@ -40,13 +43,16 @@ public sealed class PostgresOrderStore(PostgresRequests db) : IOrderStore
     }
 
     public async Task<IReadOnlyList<Order>> ListByUserAndSaleAsync(string userId, Guid saleId, CancellationToken ct) =>
-        (await QueryAsync($"SELECT {Columns} FROM orders WHERE user_id = $1 AND sale_id = $2 ORDER BY seq", ct, userId, saleId))
+        (await BoundQueryAsync($"SELECT {Columns} FROM orders WHERE user_id = $1 AND sale_id = $2 ORDER BY seq", ct, userId, saleId))
         .Select(r => r.Order).ToList();
 
     public async Task<Order?> FindAsync(Guid orderId, CancellationToken ct) =>
-        (await QueryAsync($"SELECT {Columns} FROM orders WHERE id = $1", ct, orderId)).Select(r => r.Order).FirstOrDefault();
+        (await BoundQueryAsync($"SELECT {Columns} FROM orders WHERE id = $1", ct, orderId)).Select(r => r.Order).FirstOrDefault();
 
-    public async Task<OrderPage> ListBySaleAsync(Guid saleId, OrderPageRequest request, CancellationToken ct)
+    public Task<OrderPage> ListBySaleAsync(Guid saleId, OrderPageRequest request, CancellationToken ct) =>
+        db.RunAsync(c => ListBySaleCore(saleId, request, c), ct);
+
+    private async Task<OrderPage> ListBySaleCore(Guid saleId, OrderPageRequest request, CancellationToken ct)
     {
         // Keyset pagination on seq, as the embedded store. Oldest first, a cursor passes for good every seq below it, so
         // this relies on a sale's orders committing in seq order: the persister's insert locks the sale's row for its
@@ -71,11 +77,12 @@ public sealed class PostgresOrderStore(PostgresRequests db) : IOrderStore
     public async IAsyncEnumerable<Order> StreamBySaleAsync(Guid saleId, bool newestFirst,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        // One reader over the index range, rows streamed as they arrive (the result is never buffered whole).
+        // One reader over the index range, rows streamed as they arrive (the result is never buffered whole). Its first
+        // answer is bounded like every request's read; a reader that comes after the bound is closed, its connection freed.
         await using var command = db.CreateCommand(
             $"SELECT {Columns} FROM orders WHERE sale_id = $1 ORDER BY seq {(newestFirst ? "DESC" : "ASC")}");
         command.Parameters.AddWithValue(saleId);
-        await using var reader = await command.ExecuteReaderAsync(ct);
+        await using var reader = await db.RunAsync(c => command.ExecuteReaderAsync(c), ct, abandoned: late => late.DisposeAsync());
         while (await reader.ReadAsync(ct))
         {
             yield return Read(reader);
@@ -85,8 +92,12 @@ public sealed class PostgresOrderStore(PostgresRequests db) : IOrderStore
     public async Task<IReadOnlyList<Order>> FirstConfirmedAsync(Guid saleId, int limit, CancellationToken ct) =>
         // A range scan of (sale, seq), filtered on status. The sale's orders commit in seq order (ListBySaleAsync), so a
         // buyer shown here is never later pushed down by an order committed after it with a lower seq.
-        (await QueryAsync($"SELECT {Columns} FROM orders WHERE sale_id = $1 AND status = 0 ORDER BY seq LIMIT $2", ct, saleId, limit))
+        (await BoundQueryAsync($"SELECT {Columns} FROM orders WHERE sale_id = $1 AND status = 0 ORDER BY seq LIMIT $2", ct, saleId, limit))
         .Select(r => r.Order).ToList();
+
+    /// <summary>One query as a request's whole read (<see cref="PostgresRequests.RunAsync{T}"/>).</summary>
+    private Task<List<(long Seq, Order Order)>> BoundQueryAsync(string sql, CancellationToken ct, params object[] args) =>
+        db.RunAsync(c => QueryAsync(sql, c, args), ct);
 
     private async Task<List<(long Seq, Order Order)>> QueryAsync(string sql, CancellationToken ct, params object[] args)
     {

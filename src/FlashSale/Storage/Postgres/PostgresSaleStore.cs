@@ -24,6 +24,11 @@ public sealed class PostgresSaleStore(PostgresRequests db, SaleChangeListener ch
         }
 
         var readAt = changes.Rows.Version;
+        return changes.Rows.RememberList(await db.RunAsync(ReadListAsync, ct), readAt);
+    }
+
+    private async Task<List<Sale>> ReadListAsync(CancellationToken ct)
+    {
         await using var command = db.CreateCommand($"SELECT {Columns} FROM sales ORDER BY starts_at, created_at");
         await using var reader = await command.ExecuteReaderAsync(ct);
         var sales = new List<Sale>();
@@ -32,7 +37,7 @@ public sealed class PostgresSaleStore(PostgresRequests db, SaleChangeListener ch
             sales.Add(Read(reader));
         }
 
-        return changes.Rows.RememberList(sales, readAt);
+        return sales;
     }
 
     public async Task<Sale?> FindAsync(Guid id, CancellationToken ct)
@@ -52,7 +57,9 @@ public sealed class PostgresSaleStore(PostgresRequests db, SaleChangeListener ch
         return sale;
     }
 
-    public async Task<Sale?> FindLatestAsync(Guid id, CancellationToken ct)
+    public Task<Sale?> FindLatestAsync(Guid id, CancellationToken ct) => db.RunAsync(c => FindLatestCore(id, c), ct);
+
+    private async Task<Sale?> FindLatestCore(Guid id, CancellationToken ct)
     {
         await using var command = db.CreateCommand($"SELECT {Columns} FROM sales WHERE id = $1");
         command.Parameters.AddWithValue(id);
@@ -60,7 +67,7 @@ public sealed class PostgresSaleStore(PostgresRequests db, SaleChangeListener ch
         return await reader.ReadAsync(ct) ? Read(reader) : null;
     }
 
-    public Task<bool> TryCreateAsync(Sale sale, CancellationToken ct) => Written(TryCreateCore(sale, ct));
+    public Task<bool> TryCreateAsync(Sale sale, CancellationToken ct) => Written(db.RunAsync(c => TryCreateCore(sale, c), ct));
 
     private async Task<bool> TryCreateCore(Sale sale, CancellationToken ct)
     {
@@ -72,7 +79,7 @@ public sealed class PostgresSaleStore(PostgresRequests db, SaleChangeListener ch
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    public Task<SaleWriteResult> TryUpdateAsync(Sale changed, CancellationToken ct) => Written(TryUpdateCore(changed, ct));
+    public Task<SaleWriteResult> TryUpdateAsync(Sale changed, CancellationToken ct) => Written(db.RunAsync(c => TryUpdateCore(changed, c), ct));
 
     private async Task<SaleWriteResult> TryUpdateCore(Sale changed, CancellationToken ct)
     {
@@ -95,7 +102,7 @@ public sealed class PostgresSaleStore(PostgresRequests db, SaleChangeListener ch
         }
     }
 
-    public Task<Sale?> EndAsync(Guid id, DateTimeOffset at, CancellationToken ct) => Written(EndCore(id, at, ct));
+    public Task<Sale?> EndAsync(Guid id, DateTimeOffset at, CancellationToken ct) => Written(db.RunAsync(c => EndCore(id, at, c), ct));
 
     private async Task<Sale?> EndCore(Guid id, DateTimeOffset at, CancellationToken ct)
     {
@@ -109,7 +116,7 @@ public sealed class PostgresSaleStore(PostgresRequests db, SaleChangeListener ch
         return await reader.ReadAsync(ct) ? Read(reader) : null;
     }
 
-    public Task<SaleWriteResult> TryDeleteAsync(Guid id, CancellationToken ct) => Written(TryDeleteCore(id, ct));
+    public Task<SaleWriteResult> TryDeleteAsync(Guid id, CancellationToken ct) => Written(db.RunAsync(c => TryDeleteCore(id, c), ct));
 
     private async Task<SaleWriteResult> TryDeleteCore(Guid id, CancellationToken ct)
     {

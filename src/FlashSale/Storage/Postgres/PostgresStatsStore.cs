@@ -8,7 +8,10 @@ namespace FlashSale.Storage.Postgres;
 /// </summary>
 public sealed class PostgresStatsStore(PostgresRequests db) : IStatsStore
 {
-    public async Task<StatsData> GetAsync(DateOnly firstDay, DateOnly lastDay, CancellationToken ct)
+    public Task<StatsData> GetAsync(DateOnly firstDay, DateOnly lastDay, CancellationToken ct) =>
+        db.RunAsync(c => GetCore(firstDay, lastDay, c), ct);
+
+    private async Task<StatsData> GetCore(DateOnly firstDay, DateOnly lastDay, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         // One snapshot: the three reads see the same commits.
@@ -57,7 +60,9 @@ public sealed class PostgresStatsStore(PostgresRequests db) : IStatsStore
         return new StatsData(totals, sales, days);
     }
 
-    public async Task<SaleTotals?> GetSaleAsync(Guid saleId, CancellationToken ct)
+    public Task<SaleTotals?> GetSaleAsync(Guid saleId, CancellationToken ct) => db.RunAsync(c => GetSaleCore(saleId, c), ct);
+
+    private async Task<SaleTotals?> GetSaleCore(Guid saleId, CancellationToken ct)
     {
         await using var command = db.CreateCommand($"""
             SELECT {PostgresSaleStore.QualifiedColumns("s")},
@@ -73,9 +78,14 @@ public sealed class PostgresStatsStore(PostgresRequests db) : IStatsStore
             : null;
     }
 
-    public async Task<IReadOnlyList<SellPoint>> GetSellCurveAsync(Guid saleId, int maxPoints, CancellationToken ct)
+    public Task<IReadOnlyList<SellPoint>> GetSellCurveAsync(Guid saleId, int maxPoints, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPoints, 2);
+        return db.RunAsync(c => GetSellCurveCore(saleId, maxPoints, c), ct);
+    }
+
+    private async Task<IReadOnlyList<SellPoint>> GetSellCurveCore(Guid saleId, int maxPoints, CancellationToken ct)
+    {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         // The stock, the first and last order, and whether there are more orders than points: index seeks only.

@@ -20,7 +20,8 @@ public sealed partial class SaleChangeListener(string connectionString, bool ena
     /// <summary>How long a listening connection may stay quiet before it is pinged.</summary>
     public static readonly TimeSpan PingAfter = TimeSpan.FromSeconds(1);
 
-    private const int PingTimeoutSeconds = 2;
+    /// <summary>How long a ping may go unanswered before the connection counts as broken.</summary>
+    internal static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
 
     /// <summary>A failure to listen was logged and no LISTEN has held since (one warning per outage, not one per retry).</summary>
@@ -72,8 +73,10 @@ public sealed partial class SaleChangeListener(string connectionString, bool ena
 
     private async Task ListenAsync(CancellationToken stop)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        var connection = new NpgsqlConnection(connectionString);
         connection.Notification += (_, _) => Rows.Invalidate();
+        // A ping given up on, still running on the connection: the connection is disposed once it ends.
+        Task? unanswered = null;
         try
         {
             await connection.OpenAsync(stop);
@@ -94,15 +97,46 @@ public sealed partial class SaleChangeListener(string connectionString, bool ena
             {
                 if (!await connection.WaitAsync(PingAfter, stop))
                 {
-                    await using var ping = new NpgsqlCommand("SELECT 1", connection) { CommandTimeout = PingTimeoutSeconds };
-                    await ping.ExecuteScalarAsync(stop);
+                    var ping = PingAsync(connection);
+                    try
+                    {
+                        await ping.WaitAsync(PingTimeout, stop);
+                    }
+                    catch (Exception ex) when (ex is TimeoutException or OperationCanceledException && !ping.IsCompleted)
+                    {
+                        unanswered = ping;
+                        stop.ThrowIfCancellationRequested();
+                        throw new TimeoutException($"PostgreSQL did not answer a ping in {PingTimeout.TotalSeconds:F0} s", ex);
+                    }
                 }
             }
         }
         finally
         {
             Rows.Suspend();
+            if (unanswered is null)
+            {
+                await connection.DisposeAsync();
+            }
+            else
+            {
+                _ = unanswered.ContinueWith(static (_, c) => ((NpgsqlConnection)c!).DisposeAsync().AsTask(), connection,
+                    CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).Unwrap()
+                    .ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            }
         }
+    }
+
+    /// <summary>
+    /// A <c>SELECT 1</c> on the listening connection, waited for <see cref="PingTimeout"/> at most. Past it the ping is
+    /// abandoned, not cancelled: Npgsql's cancel of a timed-out command first sends PostgreSQL a cancel request on a new
+    /// connection, which a frozen server holds for twice the connection string's <c>Timeout</c> (the listener noticed a
+    /// SIGSTOPped PostgreSQL after 32 s, not 2 s). Its command timeout breaks the connection in the end.
+    /// </summary>
+    private static async Task PingAsync(NpgsqlConnection connection)
+    {
+        await using var ping = new NpgsqlCommand("SELECT 1", connection) { CommandTimeout = (int)PingTimeout.TotalSeconds };
+        await ping.ExecuteScalarAsync(CancellationToken.None);
     }
 
     [LoggerMessage(EventId = 3010, Level = LogLevel.Warning,
