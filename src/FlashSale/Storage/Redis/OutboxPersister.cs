@@ -273,7 +273,7 @@ public sealed partial class OutboxPersister(
                 Interlocked.Exchange(ref stream.Dirty, 0);
                 try
                 {
-                    // After a failed write, our own delivered-but-unacknowledged entries come first ("0").
+                    // After a failed read or write, our own delivered-but-unacknowledged entries come first ("0").
                     Interlocked.Increment(ref _reads);
                     entries = await db.StreamReadGroupAsync(key, RedisKeys.PersisterGroup, _consumer,
                         stream.OwnPending ? "0-0" : StreamPosition.NewMessages, _options.PersisterBatchSize);
@@ -290,6 +290,15 @@ public sealed partial class OutboxPersister(
 
                     continue;
                 }
+                catch
+                {
+                    // The reply lost (a timeout, the connection failing under it, Redis paused): Redis may have delivered the
+                    // entries to this consumer all the same, and then only a read from "0-0" finds them. Until 2026-12-07 the
+                    // next pass read new entries only, and they waited for XAUTOCLAIM's idle claim (ClaimIdle, 15 s), logged
+                    // by whichever instance claimed them as left by another instance.
+                    stream.OwnPending = true;
+                    throw;
+                }
 
                 if (entries.Length == 0 && stream.OwnPending)
                 {
@@ -300,8 +309,19 @@ public sealed partial class OutboxPersister(
                 if (entries.Length == 0 && claim)
                 {
                     claim = false;
-                    var claimed = await db.StreamAutoClaimAsync(key, RedisKeys.PersisterGroup, _consumer,
-                        (long)_options.ClaimIdle.TotalMilliseconds, "0-0", _options.PersisterBatchSize);
+                    StreamAutoClaimResult claimed;
+                    try
+                    {
+                        claimed = await db.StreamAutoClaimAsync(key, RedisKeys.PersisterGroup, _consumer,
+                            (long)_options.ClaimIdle.TotalMilliseconds, "0-0", _options.PersisterBatchSize);
+                    }
+                    catch
+                    {
+                        // As a lost read's: what it claimed is this consumer's now, idle again from zero.
+                        stream.OwnPending = true;
+                        throw;
+                    }
+
                     entries = claimed.ClaimedEntries;
                     if (entries.Length > 0)
                     {
@@ -415,7 +435,7 @@ public sealed partial class OutboxPersister(
 
         public bool GroupReady { get; set; }
 
-        /// <summary>True at start (a previous life of this consumer name) and after a failed write.</summary>
+        /// <summary>True at start (a previous life of this consumer name) and after a failed read, claim or write.</summary>
         public bool OwnPending { get; set; } = true;
 
         /// <summary>1 when this instance appended since the running pass's last read (a field for <see cref="Interlocked"/>).</summary>
