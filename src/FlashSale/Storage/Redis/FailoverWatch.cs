@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Net;
 using FlashSale.Operations;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -24,16 +25,22 @@ public sealed partial class FailoverWatch
     private long _until = long.MinValue;
     private long _checked;
 
+    /// <summary>At most one warning a second per endpoint (<see cref="SuspectAt"/>).</summary>
+    internal static readonly TimeSpan LogEvery = TimeSpan.FromSeconds(1);
+
+    /// <summary>Per endpoint (its text; "" for none): when its event was last logged, and its events since, not logged.</summary>
+    private readonly Dictionary<string, (long? At, int Unlogged)> _logged = [];
+
     public FailoverWatch(IConnectionMultiplexer redis, IOptions<DistributedOptions> options, IMeterFactory meters, ILogger<FailoverWatch> log)
     {
         _log = log;
         _checks = meters.Create(FlashSaleMetrics.MeterName).CreateCounter<long>("flashsale.failover.rejection_checks", "{attempt}",
             "Keyed sold_out / limit_reached answers looked up in the record while a failover was suspected, by outcome (recorded: the state was stale).");
         _window = (long)(options.Value.FailoverSuspicion.TotalSeconds * Stopwatch.Frequency);
-        redis.ConnectionFailed += (_, e) => Suspect($"connection to {e.EndPoint} failed ({e.FailureType})");
-        redis.ConnectionRestored += (_, e) => Suspect($"connection to {e.EndPoint} restored");
-        redis.ConfigurationChanged += (_, e) => Suspect($"configuration of {e.EndPoint} changed");
-        redis.ConfigurationChangedBroadcast += (_, e) => Suspect($"configuration change of {e.EndPoint} broadcast");
+        redis.ConnectionFailed += (_, e) => SuspectAt(e.EndPoint, $"connection to {e.EndPoint} failed ({e.FailureType})");
+        redis.ConnectionRestored += (_, e) => SuspectAt(e.EndPoint, $"connection to {e.EndPoint} restored");
+        redis.ConfigurationChanged += (_, e) => SuspectAt(e.EndPoint, $"configuration of {e.EndPoint} changed");
+        redis.ConfigurationChangedBroadcast += (_, e) => SuspectAt(e.EndPoint, $"configuration change of {e.EndPoint} broadcast");
     }
 
     /// <summary>True within the window after the last event: a keyed rejection is checked against the record.</summary>
@@ -70,7 +77,7 @@ public sealed partial class FailoverWatch
                 var info = await ReplicationState.ReadAsync(server);
                 if (info.IsMaster && info.WasPromoted)
                 {
-                    Suspect($"master {endpoint} was promoted from a replica before this process started");
+                    SuspectAt(endpoint, $"master {endpoint} was promoted from a replica before this process started");
                     return;
                 }
             }
@@ -82,17 +89,40 @@ public sealed partial class FailoverWatch
     }
 
     /// <summary>An event that may be a failover: suspected from now until the window has passed (tests call it to simulate one).</summary>
-    internal void Suspect(string why)
+    internal void Suspect(string why) => SuspectAt(null, why);
+
+    /// <summary>
+    /// An event of <paramref name="endpoint"/> that may be a failover: suspected from now until the window has passed, every
+    /// event. Logged at most once per <see cref="LogEvery"/> and endpoint, the next line counting the events not logged: a
+    /// reconnect raises an event per connection and attempt (138 lines in one second on one instance in an audit).
+    /// </summary>
+    internal void SuspectAt(EndPoint? endpoint, string why)
     {
         if (_window <= 0)
         {
             return;
         }
 
-        Volatile.Write(ref _until, Stopwatch.GetTimestamp() + _window);
-        LogSuspected(why);
+        var now = Stopwatch.GetTimestamp();
+        Volatile.Write(ref _until, now + _window);
+        int unlogged;
+        lock (_logged)
+        {
+            var key = endpoint?.ToString() ?? "";
+            var last = _logged.GetValueOrDefault(key);
+            if (last.At is { } at && Stopwatch.GetElapsedTime(at, now) < LogEvery)
+            {
+                _logged[key] = last with { Unlogged = last.Unlogged + 1 };
+                return;
+            }
+
+            unlogged = last.Unlogged;
+            _logged[key] = (now, 0);
+        }
+
+        LogSuspected(why, unlogged);
     }
 
-    [LoggerMessage(EventId = 4251, Level = LogLevel.Warning, Message = "Redis may have failed over ({Why}): for Distributed:FailoverSuspicion, a keyed sold_out or limit_reached is checked against the record first")]
-    private partial void LogSuspected(string why);
+    [LoggerMessage(EventId = 4251, Level = LogLevel.Warning, Message = "Redis may have failed over ({Why}): for Distributed:FailoverSuspicion, a keyed sold_out or limit_reached is checked against the record first ({Unlogged} more such events of this endpoint since its last warning, within a second of it, were not logged)")]
+    private partial void LogSuspected(string why, int unlogged);
 }
