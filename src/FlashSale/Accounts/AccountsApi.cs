@@ -1,3 +1,4 @@
+using FlashSale.Admin;
 using System.Globalization;
 using System.Security.Claims;
 using FlashSale.Common;
@@ -53,7 +54,7 @@ public static class AccountsApi
             .ExplainsProblem(StatusCodes.Status403Forbidden,
                 "`forbidden`: the token is not an admin's, or is an external provider's admin (synthetic tokens are minted by this "
                 + "server's own admin account); `csrf_check_failed`: signed in by the site's cookie without X-Requested-With")
-            .RequireAuthorization(AuthSetup.AdminPolicy).WithTags("Admin");
+            .RequireAuthorization(AuthSetup.AdminPolicy).WithTags("Admin").AuditWrites();
         return group;
     }
 

@@ -14,12 +14,18 @@ public static partial class AdminAudit
 {
     private const string Category = "FlashSale.Admin.Audit";
 
-    /// <summary>Logs the group's writes once answered (the status as sent, a 503 from the exception handler included).</summary>
-    public static RouteGroupBuilder AuditWrites(this RouteGroupBuilder group)
+    /// <summary>The audit trail's logger: one category, <c>FlashSale.Admin.Audit</c>, for both events.</summary>
+    public static ILogger Logger(ILoggerFactory loggers) => loggers.CreateLogger(Category);
+
+    /// <summary>
+    /// Logs the endpoints' writes once answered (the status as sent, a 503 from the exception handler included). Refusals
+    /// before an endpoint runs (authorization, antiforgery, a malformed form) do not reach it.
+    /// </summary>
+    public static TBuilder AuditWrites<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
     {
-        group.AddEndpointFilterFactory((factory, next) =>
+        builder.AddEndpointFilterFactory((factory, next) =>
         {
-            var log = factory.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(Category);
+            var log = Logger(factory.ApplicationServices.GetRequiredService<ILoggerFactory>());
             return invocation =>
             {
                 var http = invocation.HttpContext;
@@ -35,7 +41,7 @@ public static partial class AdminAudit
                 return next(invocation);
             };
         });
-        return group;
+        return builder;
     }
 
     /// <summary>The fields an admin's change moved, "price 549.00 → 600.00; totalStock 20 → 25"; empty when none did.</summary>

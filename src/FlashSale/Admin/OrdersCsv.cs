@@ -17,7 +17,7 @@ namespace FlashSale.Admin;
 public static class OrdersCsv
 {
     public const string Header =
-        "orderId,saleId,sku,productName,userId,username,quantity,unitPrice,total,currency,purchasedAt,status,idempotencyKey,cancelledAt,cancelledBy";
+        "orderId,saleId,userId,username,quantity,unitPrice,total,currency,purchasedAt,status,idempotencyKey,cancelledAt,cancelledBy,sku,productName";
 
     /// <summary>
     /// Reads the first order before anything is written, then hands back the writer of the whole file. A store that
@@ -67,7 +67,6 @@ public static class OrdersCsv
         var row = new StringBuilder(256);
         row.Append(o.Id.ToString("D")).Append(',')
             .Append(o.SaleId.ToString("D")).Append(',')
-            .Append(saleCells).Append(',')
             .Append(Cell(o.UserId)).Append(',')
             .Append(Cell(o.Username)).Append(',')
             .Append(o.Quantity.ToString(CultureInfo.InvariantCulture)).Append(',')
@@ -83,7 +82,9 @@ public static class OrdersCsv
             }).Append(',')
             .Append(Cell(o.IdempotencyKey)).Append(',')
             .Append(o.CancelledAt is { } at ? Time(at) : "").Append(',')
-            .Append(Cell(o.CancelledBy))
+            .Append(Cell(o.CancelledBy)).Append(',')
+            // Appended after the columns exports had before 2026-12-07, so a reader by position reads them as it did.
+            .Append(saleCells)
             .Append("\r\n");
         return row.ToString();
     }

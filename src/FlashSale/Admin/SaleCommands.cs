@@ -15,8 +15,10 @@ namespace FlashSale.Admin;
 /// to the record. Admin changes are rare and quick; purchases never wait on this.
 /// </summary>
 public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdminChangeLock changing, TimeProvider clock,
-    ILogger<SaleCommands> log, IClockCheck? clockCheck = null)
+    ILoggerFactory loggers, IClockCheck? clockCheck = null)
 {
+    private readonly ILogger _audit = AdminAudit.Logger(loggers);
+
     public Task<SaleCommandResult> CreateAsync(CreateSaleRequest request, CancellationToken ct) =>
         OneAtATimeAsync(() => CreateCoreAsync(request, ct), ct);
 
@@ -82,7 +84,7 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
             return SaleCommandResult.Refused(SaleRefusal.SkuTaken(await HolderOfAsync(sale.Sku, ct)));
         }
 
-        AdminAudit.LogSaleChange(log, sale.Id, "created", AdminAudit.Terms(sale));
+        AdminAudit.LogSaleChange(_audit, sale.Id, "created", AdminAudit.Terms(sale));
         return await ChangedAsync(sale, now, ct);
     }
 
@@ -139,7 +141,7 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
         switch (written)
         {
             case SaleWriteResult.Done:
-                AdminAudit.LogSaleChange(log, sale.Id, "changed", AdminAudit.Changes(sale, changed));
+                AdminAudit.LogSaleChange(_audit, sale.Id, "changed", AdminAudit.Changes(sale, changed));
                 return await ChangedAsync(changed, now, ct);
             case SaleWriteResult.NotFound:
                 await ledger.SaleRemovedAsync(sale.Id, CancellationToken.None);
@@ -181,7 +183,7 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
             return SaleCommandResult.Refused(SaleRefusal.NotFound());
         }
 
-        AdminAudit.LogSaleChange(log, sale.Id, "ended early", AdminAudit.Changes(sale, ended));
+        AdminAudit.LogSaleChange(_audit, sale.Id, "ended early", AdminAudit.Changes(sale, ended));
         return await ChangedAsync(ended, now, ct);
     }
 
@@ -206,7 +208,7 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
         switch (deleted)
         {
             case SaleWriteResult.Done:
-                AdminAudit.LogSaleChange(log, sale.Id, "deleted", AdminAudit.Terms(sale));
+                AdminAudit.LogSaleChange(_audit, sale.Id, "deleted", AdminAudit.Terms(sale));
                 await ledger.SaleRemovedAsync(sale.Id, ct);
                 // Withdrawn means nothing was sold: the whole stock was left.
                 return SaleCommandResult.Done(SaleResponse.From(sale, new StockLevel(sale.TotalStock, sale.TotalStock), clock.GetUtcNow()));

@@ -25,6 +25,13 @@ public static class SiteImages
         }
 
         var path = url.Split('?', '#')[0];
+        if (path.Contains("%2F", StringComparison.OrdinalIgnoreCase) || path.Contains("%5C", StringComparison.OrdinalIgnoreCase))
+        {
+            // An encoded slash is not a folder to the server (Kestrel keeps %2F as it is in the path): the file the decoded
+            // path names would never be served at this address, and the shop would show a broken image.
+            return true;
+        }
+
         try
         {
             // As the static files middleware reads the address: %20 is a space in the file's name.

@@ -62,8 +62,9 @@ public sealed class FlashSaleMetrics
                 "How long the oldest unrecorded order has waited for PostgreSQL (0 when none).");
         }
 
-        if (clockWatch is not null)
+        if (clockWatch is { Enabled: true })
         {
+            // Not with the check off: a gauge stuck at 0 would read as "in step".
             // Distributed only: G6 needs the instances' clocks in step (Storage/Redis/ClockSkewWatch.cs).
             meter.CreateObservableGauge("flashsale.clock.skew", () => clockWatch.LastSkew.TotalSeconds, "s",
                 "This instance's clock minus Redis's at the latest conclusive check (Distributed:ClockCheckInterval); beyond Distributed:MaxClockSkew either way the instance refuses purchases and turns unready.");

@@ -67,11 +67,12 @@ public abstract record PurchaseOutcome
             _ => false,
         };
 
-        /// <summary>More units asked for than are left: the ledgers' one wording of it.</summary>
         /// <summary>An unknown sale (or one being deleted): one shared refusal.</summary>
         public static Rejected NoSuchSale() => Unknown;
 
         private static readonly Rejected Unknown = new(PurchaseRejection.SaleNotFound, Common.ApiProblem.NoSuchSale);
+
+        /// <summary>More units asked for than are left: the ledgers' one wording of it.</summary>
 
         public static Rejected SoldOut(int remaining) => remaining <= 0
             ? NoneLeft

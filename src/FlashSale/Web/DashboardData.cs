@@ -32,6 +32,13 @@ public sealed class DashboardData(IStatsStore stats, IOrderStore orders, IPurcha
         var start = query.After is { } after ? listed.Count(m => m.Position.CompareTo(after) <= 0)
             : query.Before is { } before ? Math.Max(0, listed.Count(m => m.Position.CompareTo(before) < 0) - SalesPerPage)
             : 0;
+        if (start >= listed.Count && start > 0)
+        {
+            // A cursor at or past the last sale (the sales after it ended, or were deleted, since its page was drawn): the
+            // last page, not an empty one (whose "previous" link read past the list: a 500).
+            start = Math.Max(0, listed.Count - SalesPerPage);
+        }
+
         var shown = listed.Skip(start).Take(SalesPerPage).ToList();
         // A page of the table, its stock read in one batch: a row per sale ever, each with its own stock read (a Redis
         // round trip in distributed mode), made the dashboard slower with every sale the shop ran.

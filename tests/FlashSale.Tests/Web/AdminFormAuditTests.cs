@@ -143,6 +143,9 @@ public sealed partial class AdminFormAuditTests() : AdminAppTest(new TestApp())
         // Not a way out of the web root either.
         await Api.ExpectProblemAsync(Admin.PostJsonAsync("/api/v1/admin/sales", CreateJson("/../appsettings.json")),
             HttpStatusCode.BadRequest, "validation_failed");
+        // Nor a file named through an encoded slash, which the server never serves at that address.
+        await Api.ExpectProblemAsync(Admin.PostJsonAsync("/api/v1/admin/sales", CreateJson("/images%2Fairpods-pro.svg")),
+            HttpStatusCode.BadRequest, "validation_failed");
 
         var saleId = (await Admin.CreateSaleAsync(5, startsAt: DateTimeOffset.UtcNow.AddHours(1), endsAt: DateTimeOffset.UtcNow.AddHours(2))).Id();
         await Api.ExpectProblemAsync(Admin.PatchJsonAsync($"/api/v1/admin/sales/{saleId}", """{"imageUrl":"/images/nope.svg"}"""),
@@ -262,7 +265,8 @@ public sealed partial class AdminFormAuditTests() : AdminAppTest(new TestApp())
 
         var cells = OrdersCsv.Row(order, "SKU-1,Lamp").TrimEnd('\r', '\n').Split(',');
 
-        Assert.Equal(["SKU-1", "Lamp", "u1", "alice", "2", unit, total, currency], cells[2..10]);
+        Assert.Equal(["u1", "alice", "2", unit, total, currency], cells[2..8]);
+        Assert.Equal(["SKU-1", "Lamp"], cells[^2..]);
     }
 
     [Fact]
@@ -279,8 +283,8 @@ public sealed partial class AdminFormAuditTests() : AdminAppTest(new TestApp())
         using var response = await Admin.GetAsync($"/api/v1/admin/sales/{sale.Id()}/orders.csv");
         var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
 
-        Assert.Equal("orderId,saleId,sku,productName,userId,username,quantity,unitPrice,total,currency,purchasedAt,status,idempotencyKey,cancelledAt,cancelledBy", lines[0]);
-        Assert.Contains($",{sale.Id()},{sale["sku"]!.GetValue<string>()},\"'=cmd, \"\"quoted\"\"\",", lines[1], StringComparison.Ordinal);
+        Assert.Equal("orderId,saleId,userId,username,quantity,unitPrice,total,currency,purchasedAt,status,idempotencyKey,cancelledAt,cancelledBy,sku,productName", lines[0]);
+        Assert.EndsWith($",{sale["sku"]!.GetValue<string>()},\"'=cmd, \"\"quoted\"\"\"", lines[1], StringComparison.Ordinal);
         Assert.Contains(",1,12800,12800,JPY,", lines[1], StringComparison.Ordinal);
     }
 

@@ -7,7 +7,7 @@ public sealed class PostgresAccountStore(PostgresRequests db) : IAccountStore
 {
     private const string Columns = "id, username, password_hash, role, created_at, credential_stamp";
 
-    public Task<bool> TryCreateAsync(Account account, CancellationToken ct) => db.RunAsync(c => TryCreateCore(account, c), ct);
+    public Task<bool> TryCreateAsync(Account account, CancellationToken ct) => TryCreateCore(account, ct);
 
     private async Task<bool> TryCreateCore(Account account, CancellationToken ct)
     {
@@ -59,7 +59,7 @@ public sealed class PostgresAccountStore(PostgresRequests db) : IAccountStore
         return accounts;
     }
 
-    public Task UpdatePasswordHashAsync(Guid id, string passwordHash, CancellationToken ct) => db.RunAsync(c => UpdatePasswordHashCore(id, passwordHash, c), ct);
+    public Task UpdatePasswordHashAsync(Guid id, string passwordHash, CancellationToken ct) => UpdatePasswordHashCore(id, passwordHash, ct);
 
     private async Task UpdatePasswordHashCore(Guid id, string passwordHash, CancellationToken ct)
     {
@@ -76,7 +76,7 @@ public sealed class PostgresAccountStore(PostgresRequests db) : IAccountStore
         SetWithNewStampAsync("role", id, role, credentialStamp, ct);
 
     /// <summary>A credential change: the column and the stamp in one write, so no token outlives the change unrevoked.</summary>
-    private Task SetWithNewStampAsync(string column, Guid id, string value, string credentialStamp, CancellationToken ct) => db.RunAsync(c => SetWithNewStampCore(column, id, value, credentialStamp, c), ct);
+    private Task SetWithNewStampAsync(string column, Guid id, string value, string credentialStamp, CancellationToken ct) => SetWithNewStampCore(column, id, value, credentialStamp, ct);
 
     private async Task SetWithNewStampCore(string column, Guid id, string value, string credentialStamp, CancellationToken ct)
     {

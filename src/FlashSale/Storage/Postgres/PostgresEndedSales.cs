@@ -5,7 +5,8 @@ namespace FlashSale.Storage.Postgres;
 /// <summary>
 /// The record answering for ended sales whose Redis state is gone (retired, <c>SaleRetirement</c>; or lost): their
 /// confirmed units, a keyed order to replay (also asked after a possible failover, RedisLedger.Failover.cs), and the keys
-/// a retirement frees. Bounded like every request's query.
+/// a retirement frees. The first two serve requests and are bounded like their other reads (<see cref="PostgresRequests.RunAsync{T}"/>);
+/// the retirement's list of keys is a background sweep's, bounded by its command timeout.
 /// </summary>
 public sealed class PostgresEndedSales(PostgresRequests db)
 {
@@ -14,7 +15,10 @@ public sealed class PostgresEndedSales(PostgresRequests db)
     /// 9): the home page lists up to 1,000 sales, and one query each was a round trip per ended sale. A sale without a
     /// row counts 0.
     /// </summary>
-    public async Task<Dictionary<Guid, int>> ConfirmedUnitsAsync(IReadOnlyCollection<Guid> saleIds, CancellationToken ct)
+    public Task<Dictionary<Guid, int>> ConfirmedUnitsAsync(IReadOnlyCollection<Guid> saleIds, CancellationToken ct) =>
+        db.RunAsync(c => ConfirmedUnitsCore(saleIds, c), ct);
+
+    private async Task<Dictionary<Guid, int>> ConfirmedUnitsCore(IReadOnlyCollection<Guid> saleIds, CancellationToken ct)
     {
         await using var command = db.CreateCommand("SELECT sale_id, confirmed FROM sale_units WHERE sale_id = ANY($1)");
         command.Parameters.AddWithValue(saleIds.ToArray());
@@ -29,7 +33,10 @@ public sealed class PostgresEndedSales(PostgresRequests db)
     }
 
     /// <summary>The buyer's order placed with this Idempotency-Key in the sale, if any (the unique index on the three).</summary>
-    public async Task<Order?> FindKeyedAsync(Guid saleId, string userId, string key, CancellationToken ct)
+    public Task<Order?> FindKeyedAsync(Guid saleId, string userId, string key, CancellationToken ct) =>
+        db.RunAsync(c => FindKeyedCore(saleId, userId, key, c), ct);
+
+    private async Task<Order?> FindKeyedCore(Guid saleId, string userId, string key, CancellationToken ct)
     {
         await using var command = db.CreateCommand(
             $"SELECT {PostgresOrderStore.Columns} FROM orders WHERE sale_id = $1 AND user_id = $2 AND idempotency_key = $3");

@@ -79,13 +79,22 @@ public sealed class PostgresOrderStore(PostgresRequests db) : IOrderStore
     {
         // One reader over the index range, rows streamed as they arrive (the result is never buffered whole). Its first
         // answer is bounded like every request's read; a reader that comes after the bound is closed, its connection freed.
-        await using var command = db.CreateCommand(
-            $"SELECT {Columns} FROM orders WHERE sale_id = $1 ORDER BY seq {(newestFirst ? "DESC" : "ASC")}");
-        command.Parameters.AddWithValue(saleId);
-        await using var reader = await db.RunAsync(c => command.ExecuteReaderAsync(c), ct, abandoned: late => late.DisposeAsync());
-        while (await reader.ReadAsync(ct))
+        // The command is made inside the bounded work, so a late one is disposed with its reader, never under it.
+        var (command, reader) = await db.RunAsync(async c =>
         {
-            yield return Read(reader);
+            var made = db.CreateCommand($"SELECT {Columns} FROM orders WHERE sale_id = $1 ORDER BY seq {(newestFirst ? "DESC" : "ASC")}");
+            made.Parameters.AddWithValue(saleId);
+            return (made, await made.ExecuteReaderAsync(c));
+        }, ct, abandoned: async late =>
+        {
+            await late.Item2.DisposeAsync();
+            await late.Item1.DisposeAsync();
+        });
+        await using var query = command;
+        await using var rows = reader;
+        while (await rows.ReadAsync(ct))
+        {
+            yield return Read(rows);
         }
     }
 

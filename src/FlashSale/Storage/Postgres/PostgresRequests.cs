@@ -20,6 +20,12 @@ namespace FlashSale.Storage.Postgres;
 /// the same wait, on the cancelling thread): it goes on in the background until its command timeout breaks its
 /// connection (Npgsql does not return a broken connection to the pool), or the server answers and the connection goes
 /// back healthy; what it yields then is disposed (<c>abandoned</c>).
+/// <para>
+/// Reads only. A write is never abandoned: its outcome must be known before it is answered, and before anything follows it.
+/// An admin's sale change abandoned at the bound read the sale back while the write still waited on a row lock, put the
+/// old terms back in the ledger, and the write then committed (a sale ended in the record selling on in Redis). Writes
+/// keep their command timeout (<see cref="CreateCommand(string)"/>).
+/// </para>
 /// </remarks>
 public sealed class PostgresRequests(NpgsqlDataSource db, RecordHealth health, TimeSpan requestCommandTimeout)
 {

@@ -67,7 +67,7 @@ public sealed class PostgresSaleStore(PostgresRequests db, SaleChangeListener ch
         return await reader.ReadAsync(ct) ? Read(reader) : null;
     }
 
-    public Task<bool> TryCreateAsync(Sale sale, CancellationToken ct) => Written(db.RunAsync(c => TryCreateCore(sale, c), ct));
+    public Task<bool> TryCreateAsync(Sale sale, CancellationToken ct) => Written(TryCreateCore(sale, ct));
 
     private async Task<bool> TryCreateCore(Sale sale, CancellationToken ct)
     {
@@ -79,7 +79,7 @@ public sealed class PostgresSaleStore(PostgresRequests db, SaleChangeListener ch
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    public Task<SaleWriteResult> TryUpdateAsync(Sale changed, CancellationToken ct) => Written(db.RunAsync(c => TryUpdateCore(changed, c), ct));
+    public Task<SaleWriteResult> TryUpdateAsync(Sale changed, CancellationToken ct) => Written(TryUpdateCore(changed, ct));
 
     private async Task<SaleWriteResult> TryUpdateCore(Sale changed, CancellationToken ct)
     {
@@ -102,7 +102,7 @@ public sealed class PostgresSaleStore(PostgresRequests db, SaleChangeListener ch
         }
     }
 
-    public Task<Sale?> EndAsync(Guid id, DateTimeOffset at, CancellationToken ct) => Written(db.RunAsync(c => EndCore(id, at, c), ct));
+    public Task<Sale?> EndAsync(Guid id, DateTimeOffset at, CancellationToken ct) => Written(EndCore(id, at, ct));
 
     private async Task<Sale?> EndCore(Guid id, DateTimeOffset at, CancellationToken ct)
     {
@@ -116,7 +116,7 @@ public sealed class PostgresSaleStore(PostgresRequests db, SaleChangeListener ch
         return await reader.ReadAsync(ct) ? Read(reader) : null;
     }
 
-    public Task<SaleWriteResult> TryDeleteAsync(Guid id, CancellationToken ct) => Written(db.RunAsync(c => TryDeleteCore(id, c), ct));
+    public Task<SaleWriteResult> TryDeleteAsync(Guid id, CancellationToken ct) => Written(TryDeleteCore(id, ct));
 
     private async Task<SaleWriteResult> TryDeleteCore(Guid id, CancellationToken ct)
     {

@@ -29,6 +29,9 @@ public sealed partial class ClockSkewWatch(
 
     public TimeSpan? OffBy => Volatile.Read(ref _offTicks) is var ticks && ticks == long.MinValue ? null : TimeSpan.FromTicks(ticks);
 
+    /// <summary>Whether the clock is compared at all (<see cref="DistributedOptions.MaxClockSkew"/> above zero).</summary>
+    public bool Enabled => _options.MaxClockSkew > TimeSpan.Zero;
+
     /// <summary>The latest conclusive measurement (positive: this clock ahead of Redis's); for the metric.</summary>
     public TimeSpan LastSkew { get; private set; }
 
@@ -40,7 +43,7 @@ public sealed partial class ClockSkewWatch(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (_options.MaxClockSkew <= TimeSpan.Zero)
+        if (!Enabled)
         {
             return;
         }
