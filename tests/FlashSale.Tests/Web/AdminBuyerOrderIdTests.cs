@@ -38,22 +38,4 @@ public sealed class AdminBuyerOrderIdTests() : AdminAppTest(new TestApp())
         Assert.Contains("<tr class=\"found\">", page, StringComparison.Ordinal);
         Assert.Contains($"""<input id="buyer-order" name="orderId" value="{order}" """.TrimEnd(), page, StringComparison.Ordinal);
     }
-
-    [Theory]
-    [InlineData("?orderId=0190a1b2-0000-7000-8000-000000000000", HttpStatusCode.NotFound, "No order has this id.")]
-    [InlineData("?orderId=not-an-id", HttpStatusCode.BadRequest, "That is not an order id")]
-    [InlineData("?orderId=0190a1b2-0000-7000-8000-000000000000&username=bob", HttpStatusCode.BadRequest, "Give a username, or a user id")]
-    [InlineData("?username=0190a1b2-0000-7000-8000-000000000000", HttpStatusCode.NotFound, "No account has this username.")]
-    public async Task AnOrderIdNothingHas_IsSaidSo(string query, HttpStatusCode status, string says)
-    {
-        var admin = Browser.Open(App);
-        await admin.SignInAsync("admin", TestApp.AdminPassword);
-
-        using var response = await admin.Http.GetAsync("/admin/buyers" + query);
-
-        Assert.Equal(status, response.StatusCode);
-        var page = await response.Content.ReadAsStringAsync();
-        Assert.Contains(says, page, StringComparison.Ordinal);
-        Assert.Contains("""<form method="get" action="/admin/buyers" class="buyer-search">""", page, StringComparison.Ordinal);
-    }
 }

@@ -51,6 +51,11 @@ public sealed class AdminBuyerPageTests() : AdminAppTest(new TestApp())
     [InlineData("?userId=%00", HttpStatusCode.BadRequest, "Give a username, or a user id")]
     [InlineData("?username=a&userId=b", HttpStatusCode.BadRequest, "Give a username, or a user id")]
     [InlineData("?userId=someone&cursor=not-a-cursor", HttpStatusCode.BadRequest, "Give a username, or a user id")]
+    // An order id (AdminBuyerOrderIdTests): one nothing has, text that is not one, one beside a username, one in the username field.
+    [InlineData("?orderId=0190a1b2-0000-7000-8000-000000000000", HttpStatusCode.NotFound, "No order has this id.")]
+    [InlineData("?orderId=not-an-id", HttpStatusCode.BadRequest, "That is not an order id")]
+    [InlineData("?orderId=0190a1b2-0000-7000-8000-000000000000&username=bob", HttpStatusCode.BadRequest, "Give a username, or a user id")]
+    [InlineData("?username=0190a1b2-0000-7000-8000-000000000000", HttpStatusCode.NotFound, "No account has this username.")]
     public async Task TheSearch_AndWhatItCannotFind(string query, HttpStatusCode status, string says)
     {
         var admin = Browser.Open(App);
