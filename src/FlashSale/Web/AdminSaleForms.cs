@@ -166,20 +166,21 @@ public static class AdminSaleForms
         }
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        bool Changed(string? now, string? before) => !string.Equals(now?.Trim() ?? "", before ?? "", StringComparison.Ordinal);
+        // A field is sent only when it differs from the saved sale, read as the stale check reads it (Value: trimmed, line
+        // breaks as stored, the currency's code): an untouched multi-line description, posted with CRLF, is no change.
+        bool Edits(string field) => Differs(field, form, was);
+        string? Text(string field) => Edits(field) ? Value(field, form) ?? "" : null;
         var edit = new UpdateSaleRequest(
-            Sku: Changed(form.Sku, was.Sku) ? form.Sku?.Trim() ?? "" : null,
-            ProductName: Changed(form.ProductName, was.ProductName) ? form.ProductName?.Trim() ?? "" : null,
-            // Posted with CRLF line breaks, kept with LF: an untouched multi-line description is no change.
-            Description: Changed(CreateSaleRequest.NormalizeLineBreaks(form.Description), was.Description)
-                ? CreateSaleRequest.NormalizeLineBreaks(form.Description)?.Trim() ?? "" : null,
-            Price: Changed(form.Price, was.Price) ? Decimal(form.Price, "price", errors) : null,
-            Currency: Changed(Code(form.Currency), was.Currency) ? Code(form.Currency) ?? "" : null,
-            ImageUrl: Changed(form.ImageUrl, was.ImageUrl) ? Blank(form.ImageUrl) ?? "" : null,
-            TotalStock: Changed(form.TotalStock, was.TotalStock) ? Int(form.TotalStock, "totalStock", errors) : null,
-            PerUserLimit: Changed(form.PerUserLimit, was.PerUserLimit) ? Int(form.PerUserLimit, "perUserLimit", errors) : null,
-            StartsAt: Changed(form.StartsAt, was.StartsAt) ? Time(form.StartsAt, "startsAt", errors) : null,
-            EndsAt: Changed(form.EndsAt, was.EndsAt) ? Time(form.EndsAt, "endsAt", errors) : null);
+            Sku: Text("sku"),
+            ProductName: Text("productName"),
+            Description: Text("description"),
+            Price: Edits("price") ? Decimal(form.Price, "price", errors) : null,
+            Currency: Text("currency"),
+            ImageUrl: Text("imageUrl"),
+            TotalStock: Edits("totalStock") ? Int(form.TotalStock, "totalStock", errors) : null,
+            PerUserLimit: Edits("perUserLimit") ? Int(form.PerUserLimit, "perUserLimit", errors) : null,
+            StartsAt: Edits("startsAt") ? Time(form.StartsAt, "startsAt", errors) : null,
+            EndsAt: Edits("endsAt") ? Time(form.EndsAt, "endsAt", errors) : null);
         // Only an image being set is checked for its file: a stored one a later deploy removed does not block other edits.
         var result = errors.Count > 0 || web.WebRootFileProvider.HasNoFile(edit.ImageUrl)
             ? Refused(errors, edit.MergeInto(sale), edit.ImageUrl is null ? null : web)
