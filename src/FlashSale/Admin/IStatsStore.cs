@@ -35,8 +35,13 @@ public sealed record StatsData(StatsTotals Totals, IReadOnlyList<SaleTotals> Sal
 /// <summary>Counts over every confirmed order; revenue is per currency, in <see cref="SaleTotals"/> and <see cref="DayTotals"/>.</summary>
 public sealed record StatsTotals(long Units, long Orders, long UniqueBuyers);
 
-/// <summary><paramref name="LastPurchasedAt"/>: the latest confirmed purchase; the sell-out moment when Units equals the stock.</summary>
-public sealed record SaleTotals(Sale Sale, int Units, decimal Revenue, int Orders, DateTimeOffset? LastPurchasedAt);
+/// <summary>
+/// <paramref name="LastPurchasedAt"/>: the latest purchase (a cancel does not move it back). <paramref name="SoldOutAt"/>: the
+/// first moment the sale's sold units reached its stock, kept by the record as the order that did it was recorded, whatever
+/// was cancelled and sold again since; null while it never has. Until 2026-12-07 the last purchase stood for it, and a
+/// sale that sold out in 4 s showed 1 min 52 s once a cancelled unit sold again.
+/// </summary>
+public sealed record SaleTotals(Sale Sale, int Units, decimal Revenue, int Orders, DateTimeOffset? LastPurchasedAt, DateTimeOffset? SoldOutAt);
 
 /// <summary>One UTC day's confirmed orders in one currency (the sale's): a day with orders in two currencies has two.</summary>
 public sealed record DayTotals(DateOnly Day, string Currency, decimal Revenue, long Units, long Orders);

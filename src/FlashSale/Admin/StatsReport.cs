@@ -58,7 +58,9 @@ public static class StatsReport
     {
         var sale = s.Sale;
         var remaining = sale.TotalStock - s.Units;
-        var soldOutAt = remaining <= 0 ? s.LastPurchasedAt : null;
+        // The first sell-out, shown while it is sold out now: after a cancel and a re-sale, still the first. A sale sold out
+        // with no sell-out recorded (its units repaired by hand) shows its last purchase, as every sale did until 2026-12-07.
+        var soldOutAt = remaining <= 0 ? s.SoldOutAt ?? s.LastPurchasedAt : null;
         var sellThrough = SellThrough(s.Units, sale.TotalStock);
         return new SaleStatsResponse(sale.Id, sale.Sku, sale.ProductName, sale.StatusAt(now, remaining), sale.TotalStock,
             s.Units, remaining, sellThrough, s.Revenue, s.Orders, sale.Currency, sale.StartsAt, soldOutAt,

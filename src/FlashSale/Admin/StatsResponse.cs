@@ -35,7 +35,9 @@ public sealed record CurrencyAmount(string Currency, decimal Amount);
 
 /// <summary>
 /// One sale from the record: <c>sellThroughPercent</c> = sold / stock × 100, rounded down to two decimals (100 only when sold out);
-/// <c>soldOutAt</c> and <c>timeToSellOutSeconds</c> (from <c>startsAt</c>) are null unless it is sold out now.
+/// <c>soldOutAt</c>, the first moment its sold units reached its stock, and <c>timeToSellOutSeconds</c> (from <c>startsAt</c>)
+/// are null unless it is sold out now. After a cancel and a re-sale they stay the first sell-out (until 2026-12-07 the last
+/// confirmed purchase: the re-sale's).
 /// </summary>
 public sealed record SaleStatsResponse(
     Guid SaleId,

@@ -36,16 +36,29 @@ internal static class RecordTotals
         FROM stats_counters WHERE id = 1
         """;
 
-    /// <summary>Each sale's totals (sale_id, units, revenue_minor, orders, last_purchased_at): counted plus past the mark.</summary>
+    /// <summary>
+    /// Each sale's totals (sale_id, units, revenue_minor, orders, last_purchased_at, sold_out_at): counted plus past the
+    /// mark, read as the catch-up (<see cref="SaleTotalsPastTheMark"/>) will count them.
+    /// </summary>
     public const string SaleTotals = $"""
         SELECT sale_id, SUM(units) AS units, SUM(revenue_minor) AS revenue_minor, SUM(orders) AS orders,
-               MAX(last_purchased_at) AS last_purchased_at
+               MAX(last_purchased_at) AS last_purchased_at, MIN(sold_out_at) AS sold_out_at
         FROM (
-            SELECT sale_id, units, revenue_minor, orders, last_purchased_at FROM sale_totals
+            SELECT sale_id, units, revenue_minor, orders, last_purchased_at, sold_out_at FROM sale_totals
             UNION ALL
-            SELECT sale_id, quantity, quantity * unit_price_minor, 1, purchased_at FROM orders
-            WHERE seq > {Mark} AND status = 0)
+            SELECT {SaleTotalsPastTheMark} FROM orders WHERE seq > {Mark})
         GROUP BY sale_id
+        """;
+
+    /// <summary>
+    /// One order's share of its sale's totals. Cancelled orders too (they are rare): the first order that left no unit
+    /// (remaining_after = 0, the ledger's count as it decided it) is the moment the sale sold out, cancelled since or not,
+    /// and a cancel does not move the last purchase back once counted (the cancel trigger leaves it), so it does not
+    /// before either. Until 2026-12-07 the last purchase stood for the sell-out moment and counted to a re-sale after a cancel.
+    /// </summary>
+    private const string SaleTotalsPastTheMark = """
+        sale_id, IIF(status = 0, quantity, 0) AS units, IIF(status = 0, quantity * unit_price_minor, 0) AS revenue_minor,
+        status = 0 AS orders, purchased_at AS last_purchased_at, IIF(remaining_after = 0, purchased_at, NULL) AS sold_out_at
         """;
 
     /// <summary>
@@ -62,7 +75,7 @@ internal static class RecordTotals
         GROUP BY day, currency HAVING SUM(orders) > 0 ORDER BY day, currency
         """;
 
-    private const string CatchUpSql = """
+    private const string CatchUpSql = $"""
         UPDATE stats_counters SET unique_buyers = unique_buyers + (
             SELECT COUNT(DISTINCT o.user_id) FROM orders o
             WHERE o.seq > $from AND o.seq <= $to AND o.status = 0
@@ -71,12 +84,14 @@ internal static class RecordTotals
         INSERT INTO buyer_totals (user_id, orders)
             SELECT user_id, COUNT(*) FROM orders WHERE seq > $from AND seq <= $to AND status = 0 GROUP BY user_id
             ON CONFLICT (user_id) DO UPDATE SET orders = orders + excluded.orders;
-        INSERT INTO sale_totals (sale_id, units, revenue_minor, orders, last_purchased_at)
-            SELECT sale_id, SUM(quantity), SUM(quantity * unit_price_minor), COUNT(*), MAX(purchased_at)
-            FROM orders WHERE seq > $from AND seq <= $to AND status = 0 GROUP BY sale_id
+        INSERT INTO sale_totals (sale_id, units, revenue_minor, orders, last_purchased_at, sold_out_at)
+            SELECT sale_id, SUM(units), SUM(revenue_minor), SUM(orders), MAX(last_purchased_at), MIN(sold_out_at)
+            FROM (SELECT {SaleTotalsPastTheMark} FROM orders WHERE seq > $from AND seq <= $to)
+            GROUP BY sale_id
             ON CONFLICT (sale_id) DO UPDATE SET units = units + excluded.units,
                 revenue_minor = revenue_minor + excluded.revenue_minor, orders = orders + excluded.orders,
-                last_purchased_at = MAX(last_purchased_at, excluded.last_purchased_at);
+                last_purchased_at = MAX(last_purchased_at, excluded.last_purchased_at),
+                sold_out_at = COALESCE(sold_out_at, excluded.sold_out_at);
         INSERT INTO daily_totals (day, currency, units, revenue_minor, orders)
             SELECT purchased_at / 86400000, currency, SUM(quantity), SUM(quantity * unit_price_minor), COUNT(*)
             FROM orders WHERE seq > $from AND seq <= $to AND status = 0 GROUP BY purchased_at / 86400000, currency

@@ -267,6 +267,20 @@ internal static class SqliteMigrations
             {{SubtractConfirmedOrderPerCurrency}}
         END;
         """,
+
+        // The first moment each sale sold out (docs/api.md, "Stats"): the purchase of the first order that left no
+        // unit (remaining_after = 0, cancelled since or not), kept by the catch-up (RecordTotals.cs) and never moved by a
+        // cancel. The last purchase, which the stats showed until 2026-12-07, counted to a re-sale after a cancel. The
+        // orders already recorded tell it the same way; a sale sold out now without such an order (totals repaired by
+        // hand) keeps its last purchase, as before, since its first sell-out cannot be known.
+        """
+        ALTER TABLE sale_totals ADD COLUMN sold_out_at INTEGER;   -- unix ms; null: never sold out
+        INSERT INTO sale_totals (sale_id, units, revenue_minor, orders, last_purchased_at, sold_out_at)
+            SELECT sale_id, 0, 0, 0, MIN(purchased_at), MIN(purchased_at) FROM orders WHERE remaining_after = 0 GROUP BY sale_id
+            ON CONFLICT (sale_id) DO UPDATE SET sold_out_at = excluded.sold_out_at;
+        UPDATE sale_totals SET sold_out_at = last_purchased_at
+        WHERE sold_out_at IS NULL AND units > 0 AND units >= (SELECT total_stock FROM sales WHERE id = sale_totals.sale_id);
+        """,
     ];
 
     public static void Apply(SqliteConnection connection) => Apply(connection, Steps.Length);

@@ -135,13 +135,14 @@ public sealed class SqliteStatsStore(SqliteDatabase db) : IStatsStore
     private const string SaleTotalsQuery = $"""
         SELECT s.id, s.sku, s.product_name, s.description, s.price_minor, s.currency, s.image_url, s.total_stock,
                s.per_user_limit, s.starts_at, s.ends_at, s.created_at,
-               COALESCE(t.units, 0), COALESCE(t.revenue_minor, 0), COALESCE(t.orders, 0), t.last_purchased_at
+               COALESCE(t.units, 0), COALESCE(t.revenue_minor, 0), COALESCE(t.orders, 0), t.last_purchased_at,
+               t.sold_out_at
         FROM sales s LEFT JOIN ({RecordTotals.SaleTotals}) t ON t.sale_id = s.id
         """;
 
     private static SaleTotals ReadTotals(SqliteDataReader reader) =>
         new(SqliteSaleStore.Read(reader), reader.GetInt32(12), FromMinor(reader.GetInt64(13)),
-            reader.GetInt32(14), reader.IsDBNull(15) ? null : FromMs(reader.GetInt64(15)));
+            reader.GetInt32(14), NullableTime(reader, 15), NullableTime(reader, 16));
 
     /// <summary>The unix epoch as a <see cref="DateOnly.DayNumber"/>: stored days count from 1970-01-01.</summary>
     private static readonly int Epoch = new DateOnly(1970, 1, 1).DayNumber;

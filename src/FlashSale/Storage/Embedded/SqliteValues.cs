@@ -10,6 +10,9 @@ internal static class SqliteValues
 
     public static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
+    public static DateTimeOffset? NullableTime(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : FromMs(reader.GetInt64(ordinal));
+
     public static long ToMinor(decimal amount) => (long)decimal.Round(amount * 100m, 0, MidpointRounding.ToEven);
 
     public static decimal FromMinor(long minor) => minor / 100m;  // same form as Money.Normalize

@@ -1,9 +1,10 @@
 using FlashSale.Admin;
+using Npgsql;
 
 namespace FlashSale.Storage.Postgres;
 
 /// <summary>
-/// Stats from the aggregates the order triggers maintain (migrations 0002, 0003, 0008): the folded totals plus the
+/// Stats from the aggregates the order triggers maintain (migrations 0002, 0003, 0008, 0011): the folded totals plus the
 /// batches still pending, through the <c>*_now</c> views. No order is read.
 /// </summary>
 public sealed class PostgresStatsStore(PostgresRequests db) : IStatsStore
@@ -18,18 +19,12 @@ public sealed class PostgresStatsStore(PostgresRequests db) : IStatsStore
         await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
 
         var sales = new List<SaleTotals>();
-        await using (var command = db.CreateCommand($"""
-            SELECT {PostgresSaleStore.QualifiedColumns("s")},
-                   COALESCE(t.units, 0)::int, COALESCE(t.revenue, 0), COALESCE(t.orders, 0)::int, t.last_purchased_at
-            FROM sales s LEFT JOIN sale_totals_now t ON t.sale_id = s.id
-            ORDER BY s.starts_at, s.created_at
-            """, connection, tx))
+        await using (var command = db.CreateCommand($"{SaleTotalsQuery} ORDER BY s.starts_at, s.created_at", connection, tx))
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
             {
-                sales.Add(new SaleTotals(PostgresSaleStore.Read(reader), reader.GetInt32(12), PgValues.Money(reader.GetDecimal(13)),
-                    reader.GetInt32(14), PgValues.NullableTime(reader, 15)));
+                sales.Add(ReadTotals(reader));
             }
         }
 
@@ -64,19 +59,25 @@ public sealed class PostgresStatsStore(PostgresRequests db) : IStatsStore
 
     private async Task<SaleTotals?> GetSaleCore(Guid saleId, CancellationToken ct)
     {
-        await using var command = db.CreateCommand($"""
-            SELECT {PostgresSaleStore.QualifiedColumns("s")},
-                   COALESCE(t.units, 0)::int, COALESCE(t.revenue, 0), COALESCE(t.orders, 0)::int, t.last_purchased_at
-            FROM sales s LEFT JOIN sale_totals_now t ON t.sale_id = s.id
-            WHERE s.id = $1
-            """);
+        await using var command = db.CreateCommand($"{SaleTotalsQuery} WHERE s.id = $1");
         command.Parameters.AddWithValue(saleId);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct)
-            ? new SaleTotals(PostgresSaleStore.Read(reader), reader.GetInt32(12), PgValues.Money(reader.GetDecimal(13)),
-                reader.GetInt32(14), PgValues.NullableTime(reader, 15))
-            : null;
+        return await reader.ReadAsync(ct) ? ReadTotals(reader) : null;
     }
+
+    /// <summary>
+    /// Each sale with its totals as of now (folded plus pending) and its first sell-out, which the insert of the order that
+    /// reached the stock set in <c>sale_units</c> (migration 0011): one primary-key read per sale, no order read.
+    /// </summary>
+    private static readonly string SaleTotalsQuery = $"""
+        SELECT {PostgresSaleStore.QualifiedColumns("s")},
+               COALESCE(t.units, 0)::int, COALESCE(t.revenue, 0), COALESCE(t.orders, 0)::int, t.last_purchased_at, u.sold_out_at
+        FROM sales s LEFT JOIN sale_totals_now t ON t.sale_id = s.id LEFT JOIN sale_units u ON u.sale_id = s.id
+        """;
+
+    private static SaleTotals ReadTotals(NpgsqlDataReader reader) =>
+        new(PostgresSaleStore.Read(reader), reader.GetInt32(12), PgValues.Money(reader.GetDecimal(13)),
+            reader.GetInt32(14), PgValues.NullableTime(reader, 15), PgValues.NullableTime(reader, 16));
 
     public Task<IReadOnlyList<SellPoint>> GetSellCurveAsync(Guid saleId, int maxPoints, CancellationToken ct)
     {

@@ -156,7 +156,8 @@ Sale.prototype.figures = function (data) {
   if (soldPart) { soldPart.textContent = number(sold); }
   if (total) { total.textContent = number(data.totalStock); }
   if (through) { through.textContent = percent(sold, data.totalStock) + " %"; }
-  // "Sold out in 4 s" is the record's, of a sale sold out: not once a cancel has put units back.
+  // "Sold out in 4 s" is the record's, of a sale sold out: not once a cancel has put units back. Sold out again, the
+  // record's next read draws it again with the first sell-out (the re-sale's until 2026-12-07).
   var soldOutIn = part(this.root, "sold-out-in");
   if (soldOutIn && data.remainingStock > 0) { soldOutIn.hidden = true; }
   this.behind(sold);
