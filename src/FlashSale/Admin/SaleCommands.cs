@@ -56,9 +56,9 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
     /// </summary>
     private void EnsureClockInStep()
     {
-        if (clockCheck?.OffBy is not null)
+        if (clockCheck is { InStep: false })
         {
-            throw new Storage.StoreUnavailableException("This instance's clock is out of step with Redis's (event 4271); the sale was not changed.");
+            throw new Storage.StoreUnavailableException("This instance's clock is out of step with Redis's (event 4271), or not yet compared with it since start; the sale was not changed.");
         }
     }
 

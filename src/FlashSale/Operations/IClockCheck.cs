@@ -9,6 +9,9 @@ namespace FlashSale.Operations;
 /// </summary>
 public interface IClockCheck
 {
-    /// <summary>Null while the clock is in step; otherwise by how much it was last measured off (positive: ahead).</summary>
-    TimeSpan? OffBy { get; }
+    /// <summary>
+    /// True while the latest conclusive measurement found the clock in step (or the check is off). False while it is off,
+    /// and until a first measurement has succeeded: an unchecked clock is not trusted (fail closed).
+    /// </summary>
+    bool InStep { get; }
 }

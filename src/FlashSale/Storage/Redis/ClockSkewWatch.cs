@@ -17,6 +17,14 @@ namespace FlashSale.Storage.Redis;
 /// and in step only if it is within the bound even then. A slow round trip (a loaded host) decides nothing and the last
 /// verdict stands; so does a Redis that does not answer (its own checks cover that).
 /// </para>
+/// <para>
+/// Fail closed: until a first measurement has been conclusive the clock is unchecked and counts as not in step (the same
+/// 503s, readiness <c>clock: unavailable</c>). Until 2026-12-07 it counted as in step, and an instance 90 s off sold for as
+/// long as its first measurement took (longer with Redis slow or away at start). The start waits for that first
+/// measurement up to <see cref="FirstCheckWait"/>, so a healthy instance takes traffic already checked; until one
+/// succeeds the watch tries again every <see cref="UncheckedRetry"/> (or the interval, when shorter), not every interval.
+/// After a good one, a failed or inconclusive measurement leaves the last verdict standing, in step or off.
+/// </para>
 /// </summary>
 public sealed partial class ClockSkewWatch(
     IConnectionMultiplexer redis,
@@ -24,10 +32,22 @@ public sealed partial class ClockSkewWatch(
     IOptions<DistributedOptions> options,
     ILogger<ClockSkewWatch> log) : BackgroundService, IClockCheck, IStoreProbe
 {
+    /// <summary>How long the start waits for the first measurement (a TIME answers in a millisecond when Redis is well).</summary>
+    internal static readonly TimeSpan FirstCheckWait = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the clock is measured while no measurement has succeeded yet: an unchecked instance refuses purchases.</summary>
+    internal static readonly TimeSpan UncheckedRetry = TimeSpan.FromMilliseconds(250);
+
     private readonly DistributedOptions _options = options.Value;
     private long _offTicks = long.MinValue; // long.MinValue: in step
+    private volatile bool _checked;
+    private Task? _first;
 
+    /// <summary>By how much the clock was last measured off (positive: ahead); null while in step or not measured yet.</summary>
     public TimeSpan? OffBy => Volatile.Read(ref _offTicks) is var ticks && ticks == long.MinValue ? null : TimeSpan.FromTicks(ticks);
+
+    /// <inheritdoc />
+    public bool InStep => !Enabled || (_checked && OffBy is null);
 
     /// <summary>Whether the clock is compared at all (<see cref="DistributedOptions.MaxClockSkew"/> above zero).</summary>
     public bool Enabled => _options.MaxClockSkew > TimeSpan.Zero;
@@ -37,9 +57,32 @@ public sealed partial class ClockSkewWatch(
 
     string IStoreProbe.Name => "clock";
 
-    Task IStoreProbe.CheckAsync(CancellationToken ct) => OffBy is { } off
-        ? Task.FromException(new InvalidOperationException($"This instance's clock is {Describe(off)} Redis's."))
-        : Task.CompletedTask;
+    Task IStoreProbe.CheckAsync(CancellationToken ct) => this switch
+    {
+        { InStep: true } => Task.CompletedTask,
+        { OffBy: { } off } => Task.FromException(new InvalidOperationException($"This instance's clock is {Describe(off)} Redis's.")),
+        _ => Task.FromException(new InvalidOperationException(
+            "This instance's clock has not been compared with Redis's yet (no conclusive TIME since start: Redis away, or its answers too slow to tell).")),
+    };
+
+    /// <summary>The first measurement before the server takes traffic, waited for at most <see cref="FirstCheckWait"/>.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Enabled)
+        {
+            _first = MeasureAsync(CancellationToken.None);
+            try
+            {
+                await _first.WaitAsync(FirstCheckWait, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // Still unchecked: refused until the measurement, carried on by ExecuteAsync, succeeds.
+            }
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -48,20 +91,41 @@ public sealed partial class ClockSkewWatch(
             return;
         }
 
-        // On the real timer, whatever TimeProvider decides windows: a test's frozen clock must not stop the watch.
-        using var timer = new PeriodicTimer(_options.ClockCheckInterval);
-        do
+        if (_first is { } first)
         {
             try
             {
-                await CheckOnceAsync();
+                // Not measured twice at once; a TIME held to its timeout (5 s) does not hold the stop.
+                await first.WaitAsync(stoppingToken);
             }
-            catch (Exception ex) when (RedisFailure.Is(ex) || ex is TaskCanceledException && !stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException)
             {
-                // Redis away: the last verdict stands; readiness and the purchases' own failures say Redis is away.
+                return;
             }
         }
-        while (await WaitAsync(timer, stoppingToken));
+
+        // On the real timer, whatever TimeProvider decides windows: a test's frozen clock must not stop the watch.
+        var interval = _options.ClockCheckInterval;
+        var untilChecked = interval < UncheckedRetry ? interval : UncheckedRetry;
+        using var timer = new PeriodicTimer(_checked ? interval : untilChecked);
+        while (await WaitAsync(timer, stoppingToken))
+        {
+            await MeasureAsync(stoppingToken);
+            timer.Period = _checked ? interval : untilChecked;
+        }
+    }
+
+    private async Task MeasureAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await CheckOnceAsync();
+        }
+        catch (Exception ex) when (RedisFailure.Is(ex) || ex is TaskCanceledException && !stoppingToken.IsCancellationRequested)
+        {
+            // Redis away: the last verdict stands (none yet: unchecked, refused); readiness and the purchases' own
+            // failures say Redis is away.
+        }
     }
 
     /// <summary>One measurement and its verdict.</summary>
@@ -87,6 +151,8 @@ public sealed partial class ClockSkewWatch(
             {
                 LogOff(Describe(skew), _options.MaxClockSkew.TotalMilliseconds);
             }
+
+            _checked = true;
         }
         else if (distance + uncertainty <= _options.MaxClockSkew)
         {
@@ -95,6 +161,8 @@ public sealed partial class ClockSkewWatch(
             {
                 LogBack(Describe(skew));
             }
+
+            _checked = true;
         }
     }
 

@@ -39,8 +39,8 @@ public sealed partial class RedisLedger(
     private const string LedgerUnreachable = "The purchase ledger is unreachable; this attempt was not sent to it, so nothing was bought. Try again shortly.";
     private const string PendingUnconfirmed = "The order was decided but is not recorded yet, and its safekeeping in Redis (its outbox entry, a replica's copy) could not be confirmed; if this attempt carried an Idempotency-Key, retry with the same key to learn its outcome.";
     private const string RebuildPendingKeyUnknown = "This sale is being rebuilt from the record by another instance; this attempt bought nothing, but this Idempotency-Key's earlier outcome cannot be looked up until it is: retry with the same key shortly to learn it.";
-    private const string ClockOff = "This server's clock is out of step with the others', so it cannot tell whether the sale is open; nothing was bought. Try again shortly.";
-    private const string ClockOffKeyed = "This server's clock is out of step with the others', so this attempt was not decided; retry with the same Idempotency-Key shortly to learn the key's outcome.";
+    private const string ClockOff = "This server's clock is out of step with the others' (or not yet compared with them), so it cannot tell whether the sale is open; nothing was bought. Try again shortly.";
+    private const string ClockOffKeyed = "This server's clock is out of step with the others' (or not yet compared with them), so this attempt was not decided; retry with the same Idempotency-Key shortly to learn the key's outcome.";
     private const string LedgerRefused = "The purchase ledger refused this attempt before deciding it (Redis is moving or restoring this sale's data); nothing was bought. Try again shortly.";
 
     /// <summary>
@@ -67,9 +67,10 @@ public sealed partial class RedisLedger(
             return PurchaseOutcome.Rejected.SoldOut(0);
         }
 
-        if (clockWatch.OffBy is not null)
+        if (!clockWatch.InStep)
         {
-            // G6: this clock would open or close the sale at another moment than the other instances' (ClockSkewWatch).
+            // G6: this clock would open or close the sale at another moment than the other instances' (ClockSkewWatch), or
+            // may: not compared with Redis's yet.
             // A keyed retry is not told "nothing was bought": the key's first attempt may have bought (G5).
             return attempt.IdempotencyKey is null
                 ? new PurchaseOutcome.Unavailable(ClockOff)
