@@ -19,7 +19,8 @@ namespace FlashSale.Storage.Postgres;
 /// connection to it waits the whole <c>Timeout</c> (15 s). Work past the bound is abandoned, not cancelled (a cancel is
 /// the same wait, on the cancelling thread): it goes on in the background until its command timeout breaks its
 /// connection (Npgsql does not return a broken connection to the pool), or the server answers and the connection goes
-/// back healthy; what it yields then is disposed (<c>abandoned</c>).
+/// back healthy; what it yields then is disposed (<c>abandoned</c>). At most <see cref="AbandonedReads.CapFor"/> abandoned
+/// reads run at a time: past that a new read is answered 503 without being started (<see cref="AbandonedReads"/>).
 /// <para>
 /// Reads only. A write is never abandoned: its outcome must be known before it is answered, and before anything follows it.
 /// An admin's sale change abandoned at the bound read the sale back while the write still waited on a row lock, put the
@@ -27,10 +28,11 @@ namespace FlashSale.Storage.Postgres;
 /// keep their command timeout (<see cref="CreateCommand(string)"/>).
 /// </para>
 /// </remarks>
-public sealed class PostgresRequests(NpgsqlDataSource db, RecordHealth health, TimeSpan requestCommandTimeout)
+public sealed class PostgresRequests(NpgsqlDataSource db, RecordHealth health, TimeSpan requestCommandTimeout, ILogger<PostgresRequests>? log = null)
 {
     // Whole seconds, at least one: DistributedOptions validates the setting at start.
     private readonly int _timeoutSeconds = (int)requestCommandTimeout.TotalSeconds;
+    private readonly AbandonedReads _abandoned = new(AbandonedReads.CapFor(db), (ILogger?)log ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
     /// <summary>How long a request waits for its work on PostgreSQL: <c>Distributed:RequestCommandTimeout</c>.</summary>
     public TimeSpan Bound => requestCommandTimeout;
@@ -58,10 +60,12 @@ public sealed class PostgresRequests(NpgsqlDataSource db, RecordHealth health, T
     /// <paramref name="work"/> (everything a request does on PostgreSQL for one answer) within <see cref="Bound"/>: past it
     /// <see cref="StoreUnavailableException"/> (503) and the work is abandoned; a result it yields later is handed to
     /// <paramref name="abandoned"/> (a connection, a lock or a reader it holds, to be let go), its failure is observed.
+    /// While <see cref="AbandonedReads.Cap"/> abandoned reads still run, <see cref="StoreUnavailableException"/> at once.
     /// </summary>
     public async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken ct, Func<T, ValueTask>? abandoned = null)
     {
         ThrowIfDown();
+        _abandoned.ThrowIfFull();
         var running = work(ct);
         try
         {
@@ -94,25 +98,39 @@ public sealed class PostgresRequests(NpgsqlDataSource db, RecordHealth health, T
             return true;
         }, ct);
 
-    private static void Abandon<T>(Task<T> running, Func<T, ValueTask>? abandoned) =>
-        _ = running.ContinueWith(static async (t, state) =>
+    /// <summary>Abandoned reads still running (tests).</summary>
+    internal int AbandonedRunning => _abandoned.Outstanding;
+
+    /// <summary>The work goes on without the request: counted until it ends, what it yields late let go.</summary>
+    private void Abandon<T>(Task<T> running, Func<T, ValueTask>? abandoned)
+    {
+        _abandoned.Add();
+        _ = LetGoAsync(running, abandoned);
+    }
+
+    private async Task LetGoAsync<T>(Task<T> running, Func<T, ValueTask>? release)
+    {
+        try
         {
-            if (t.IsCompletedSuccessfully && state is Func<T, ValueTask> release)
+            await ((Task)running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (!running.IsCompletedSuccessfully)
             {
-                try
-                {
-                    await release(t.Result);
-                }
-                catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
-                {
-                    // Letting go of what a late answer holds: a connection that broke meanwhile has nothing left to release.
-                }
+                _ = running.Exception;
             }
-            else
+            else if (release is not null)
             {
-                _ = t.Exception;
+                await release(running.Result);
             }
-        }, abandoned, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            // Letting go of what a late answer holds: a connection that broke meanwhile has nothing left to release.
+        }
+        finally
+        {
+            _abandoned.Ended();
+        }
+    }
 
     private void ThrowIfDown()
     {

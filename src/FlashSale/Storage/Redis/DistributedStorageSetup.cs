@@ -66,7 +66,7 @@ public static class DistributedStorageSetup
         services.AddSingleton(_ => NpgsqlDataSource.Create(PostgresConnectionString(postgres)));
         services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(RedisConfiguration(redisConfig)));
         services.AddSingleton(sp => new PostgresRequests(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<RecordHealth>(),
-            sp.GetRequiredService<IOptions<DistributedOptions>>().Value.RequestCommandTimeout));
+            sp.GetRequiredService<IOptions<DistributedOptions>>().Value.RequestCommandTimeout, sp.GetRequiredService<ILogger<PostgresRequests>>()));
         // Sales read by buyers are remembered while PostgreSQL's notices of every write reach this instance.
         services.AddSingleton(sp => new SaleChangeListener(SaleChangeListenerConnectionString(postgres),
             sp.GetRequiredService<IOptions<DistributedOptions>>().Value.RememberSales, sp.GetRequiredService<ILogger<SaleChangeListener>>()));
