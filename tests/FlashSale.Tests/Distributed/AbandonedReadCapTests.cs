@@ -4,7 +4,6 @@ using FlashSale.Storage.Postgres;
 using FlashSale.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace FlashSale.Tests.Distributed;
 
@@ -18,44 +17,31 @@ namespace FlashSale.Tests.Distributed;
 public sealed class AbandonedReadCapTests : IAsyncLifetime
 {
     private readonly ErrorLog _logs = new(LogLevel.Warning, 3020);
-    private TestStorage _storage = null!;
-    private TcpProxy _proxy = null!;
-    private TestApp _app = null!;
+    private RecordBehindProxy _record = null!;
 
     public Task InitializeAsync()
     {
-        _storage = TestStorage.Create(StorageKind.Redis);
-        var target = new NpgsqlConnectionStringBuilder(_storage.PostgresConnectionString);
-        _proxy = new TcpProxy(target.Host!, target.Port);
         // A pool of 8: the cap is a quarter of it, 2. The connect Timeout as deployed (15 s): an abandoned read's cancel
         // request outlasts the test's freeze, so only the freeze's end lets them go.
-        var viaProxy = new NpgsqlConnectionStringBuilder(_storage.PostgresConnectionString) { Port = _proxy.Port, Timeout = 15, MaxPoolSize = 8 };
-        _app = new TestApp(storage: _storage, settings: new Dictionary<string, string?>
+        _record = RecordBehindProxy.Create(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Postgres"] = viaProxy.ConnectionString,
             ["Distributed:RequestCommandTimeout"] = "00:00:02",
             ["Distributed:RecordPing"] = "01:00:00",
-        }, services: s => s.AddSingleton<ILoggerProvider>(_logs));
+        }, s => s.AddSingleton<ILoggerProvider>(_logs), c => (c.Timeout, c.MaxPoolSize) = (15, 8));
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        _proxy.Resume();
-        await _app.DisposeAsync();
-        await _proxy.DisposeAsync();
-        await _storage.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _record.DisposeAsync();
 
     [Fact]
     public async Task AtTheCapOfAbandonedReads_ANewReadIsRefusedAtOnce_AndReadsWorkAgainAfterTheFreeze()
     {
-        var admin = await Api.AsAdminAsync(_app.CreateClient());
+        var admin = await Api.AsAdminAsync(_record.App.CreateClient());
         var buyer = admin.WithToken((await admin.MintBuyersAsync(1))[0].Token);
-        var requests = _app.Services.GetRequiredService<PostgresRequests>();
+        var requests = _record.App.Services.GetRequiredService<PostgresRequests>();
         await OrdersAnswerAsync(buyer, HttpStatusCode.OK);
 
-        _proxy.Stall();
+        _record.Proxy.Stall();
         // Two reads, the cap: each waits the 2 s bound, is answered 503 and goes on in the background, abandoned.
         await Task.WhenAll(OrdersAnswerAsync(buyer, HttpStatusCode.ServiceUnavailable), OrdersAnswerAsync(buyer, HttpStatusCode.ServiceUnavailable));
         var abandoned = requests.AbandonedRunning;
@@ -70,7 +56,7 @@ public sealed class AbandonedReadCapTests : IAsyncLifetime
         // One warning for both refusals (throttled).
         Assert.Contains("reads of PostgreSQL refused", Assert.Single(_logs.Entries), StringComparison.Ordinal);
 
-        _proxy.Resume();
+        _record.Proxy.Resume();
         await SceneSteps.UntilAsync(() => Task.FromResult(requests.AbandonedRunning == 0), withinSeconds: 20);
         await OrdersAnswerAsync(buyer, HttpStatusCode.OK);
     }

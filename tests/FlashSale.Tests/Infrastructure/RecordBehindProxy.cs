@@ -22,13 +22,18 @@ public sealed class RecordBehindProxy : IAsyncDisposable
 
     public TestApp App { get; }
 
-    /// <summary>The server's connection string points at the proxy (2 s connect timeout); <paramref name="settings"/> are added.</summary>
-    public static RecordBehindProxy Create(IDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
+    /// <summary>
+    /// The server's connection string points at the proxy (2 s connect timeout; <paramref name="connection"/> may change
+    /// it further); <paramref name="settings"/> are added.
+    /// </summary>
+    public static RecordBehindProxy Create(IDictionary<string, string?> settings, Action<IServiceCollection>? services = null,
+        Action<NpgsqlConnectionStringBuilder>? connection = null)
     {
         var storage = TestStorage.Create(StorageKind.Redis);
         var target = new NpgsqlConnectionStringBuilder(storage.PostgresConnectionString);
         var proxy = new TcpProxy(target.Host!, target.Port);
         var viaProxy = new NpgsqlConnectionStringBuilder(storage.PostgresConnectionString) { Port = proxy.Port, Timeout = 2 };
+        connection?.Invoke(viaProxy);
         var all = new Dictionary<string, string?>(settings) { ["ConnectionStrings:Postgres"] = viaProxy.ConnectionString };
         return new RecordBehindProxy(storage, proxy, new TestApp(storage: storage, settings: all, services: services));
     }
