@@ -66,7 +66,8 @@ public sealed class FlashSaleMetrics
         {
             // Not with the check off: a gauge stuck at 0 would read as "in step".
             // Distributed only: G6 needs the instances' clocks in step (Storage/Redis/ClockSkewWatch.cs).
-            meter.CreateObservableGauge("flashsale.clock.skew", () => clockWatch.LastSkew.TotalSeconds, "s",
+            meter.CreateObservableGauge("flashsale.clock.skew",
+                () => clockWatch.LastSkew is { } skew ? [new Measurement<double>(skew.TotalSeconds)] : Array.Empty<Measurement<double>>(), "s",
                 "This instance's clock minus Redis's at the latest conclusive check (Distributed:ClockCheckInterval); beyond Distributed:MaxClockSkew either way the instance refuses purchases and turns unready.");
         }
 

@@ -142,11 +142,14 @@ public abstract class ReconcileConformance(StorageKind kind) : AdminAppTest(new 
     /// <c>/metrics</c> text: OpenTelemetry listens to meters by name in the whole process, so beside the other test servers
     /// of this process an instrument name is exported for whichever server registered it first.
     /// </summary>
-    internal static long? Gauge(TestApp app, string instrument)
+    internal static long? Gauge(TestApp app, string instrument) => (long?)GaugeValue(app, instrument);
+
+    /// <summary>As <see cref="Gauge"/>, for a gauge of fractions too; null when the callback measured nothing.</summary>
+    internal static double? GaugeValue(TestApp app, string instrument)
     {
         var factory = app.Services.GetRequiredService<IMeterFactory>();
         _ = app.Services.GetRequiredService<FlashSaleMetrics>();
-        long? value = null;
+        double? value = null;
         using var listener = new MeterListener();
         listener.InstrumentPublished = (published, l) =>
         {
@@ -157,6 +160,7 @@ public abstract class ReconcileConformance(StorageKind kind) : AdminAppTest(new 
         };
         listener.SetMeasurementEventCallback<int>((_, measured, _, _) => value = measured);
         listener.SetMeasurementEventCallback<long>((_, measured, _, _) => value = measured);
+        listener.SetMeasurementEventCallback<double>((_, measured, _, _) => value = measured);
         listener.Start();
         listener.RecordObservableInstruments();
         return value;

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using FlashSale.Operations;
 using FlashSale.Storage.Redis;
 using FlashSale.Tests.Admin;
+using FlashSale.Tests.Conformance;
 using FlashSale.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -50,6 +51,8 @@ public sealed class ClockUncheckedTests
         }
 
         Assert.False(second.Services.GetRequiredService<ClockSkewWatch>().InStep);
+        // Nothing to export yet: a 0 would read as "in step" (until 2026-12-07 it did).
+        Assert.Null(ReconcileConformance.GaugeValue(second, "flashsale.clock.skew"));
 
         using (var keyed = await onSecond.WithToken(buyers[1].Token).PurchaseAsync(sale, key: "unchecked"))
         {
@@ -77,6 +80,7 @@ public sealed class ClockUncheckedTests
         // Compared, and found in step: it sells, and is ready.
         await second.Services.GetRequiredService<ClockSkewWatch>().CheckOnceAsync();
         await onSecond.WithToken(buyers[1].Token).BoughtAsync(sale, key: "unchecked");
+        Assert.InRange(ReconcileConformance.GaugeValue(second, "flashsale.clock.skew")!.Value, -1, 1);
         // Readiness shares a result for 250 ms: the next one says so.
         await SceneSteps.UntilAsync(async () =>
         {

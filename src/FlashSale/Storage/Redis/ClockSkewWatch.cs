@@ -52,8 +52,11 @@ public sealed partial class ClockSkewWatch(
     /// <summary>Whether the clock is compared at all (<see cref="DistributedOptions.MaxClockSkew"/> above zero).</summary>
     public bool Enabled => _options.MaxClockSkew > TimeSpan.Zero;
 
-    /// <summary>The latest conclusive measurement (positive: this clock ahead of Redis's); for the metric.</summary>
-    public TimeSpan LastSkew { get; private set; }
+    /// <summary>
+    /// The latest conclusive measurement (positive: this clock ahead of Redis's), null until the first; for the metric,
+    /// which exports nothing until then (a 0 would read as "in step" while purchases are refused as unchecked).
+    /// </summary>
+    public TimeSpan? LastSkew { get; private set; }
 
     string IStoreProbe.Name => "clock";
 
