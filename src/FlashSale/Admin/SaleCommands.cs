@@ -23,7 +23,16 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
         OneAtATimeAsync(() => CreateCoreAsync(request, ct), ct);
 
     public Task<SaleCommandResult> UpdateAsync(Guid saleId, UpdateSaleRequest request, CancellationToken ct) =>
-        OneAtATimeAsync(() => UpdateCoreAsync(saleId, request, ct), ct);
+        UpdateAsync(saleId, request, expected: null, ct);
+
+    /// <summary>
+    /// An update made against a sale as someone saw it: <paramref name="expected"/> is asked of the sale as read under the
+    /// admins' lock, the read the write starts from, and when it says no nothing is written (<see cref="SaleRefusal.Changed"/>).
+    /// Asked before the lock (the edit form did until 2026-12-07), a save landing between that read and the write was
+    /// written over.
+    /// </summary>
+    public Task<SaleCommandResult> UpdateAsync(Guid saleId, UpdateSaleRequest request, Func<Sale, bool>? expected, CancellationToken ct) =>
+        OneAtATimeAsync(() => UpdateCoreAsync(saleId, request, expected, ct), ct);
 
     /// <summary>Ends a sale now (an upcoming one never opens); allowed with orders, refused once it has ended.</summary>
     public Task<SaleCommandResult> EndAsync(Guid saleId, CancellationToken ct) =>
@@ -89,13 +98,19 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
     }
 
     /// <summary>Trading fields (stock, limit, window) only while upcoming; any field only before the first order.</summary>
-    private async Task<SaleCommandResult> UpdateCoreAsync(Guid saleId, UpdateSaleRequest request, CancellationToken ct)
+    private async Task<SaleCommandResult> UpdateCoreAsync(Guid saleId, UpdateSaleRequest request, Func<Sale, bool>? expected,
+        CancellationToken ct)
     {
         EnsureClockInStep();
         var sale = await sales.FindLatestAsync(saleId, ct);
         if (sale is null)
         {
             return SaleCommandResult.Refused(SaleRefusal.NotFound());
+        }
+
+        if (expected?.Invoke(sale) == false)
+        {
+            return SaleCommandResult.Refused(SaleRefusal.Changed());
         }
 
         var merged = request.MergeInto(sale);

@@ -24,6 +24,15 @@ public sealed record SaleRefusal(int Status, string Reason, string Title, string
     public static SaleRefusal SkuTaken(Sale? holder) => new(StatusCodes.Status409Conflict, Reasons.SkuTaken, "A sale with this SKU exists.",
         holder is null ? null : $"Sale {holder.Id:D} has it.", SaleId: holder?.Id);
 
+    /// <summary>
+    /// The reason of <see cref="Changed"/>. Not among <see cref="Reasons"/>, which the API documents: only the dashboard's
+    /// edit form says which sale it was typed over (its version), so the API never answers it.
+    /// </summary>
+    public const string ChangedReason = "sale_changed";
+
+    /// <summary>An update made against the sale as it was before another change (<see cref="SaleCommands.UpdateAsync(Guid, UpdateSaleRequest, Func{Sale, bool}?, CancellationToken)"/>).</summary>
+    public static SaleRefusal Changed() => new(StatusCodes.Status409Conflict, ChangedReason, "The sale was changed since this edit was made; nothing was saved.");
+
     public static SaleRefusal HasOrders(string title) => new(StatusCodes.Status409Conflict, Reasons.SaleHasOrders, title);
 
     /// <summary>

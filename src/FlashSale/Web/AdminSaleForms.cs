@@ -152,18 +152,14 @@ public static class AdminSaleForms
             return ApiProblem.SaleNotFound();
         }
 
-        var was = SaleFormValues.From(sale);
+        // Stale already as read: answered at once, before the typed values' errors. The check that decides is the write's own
+        // (Unchanged, below).
         if (SaleFormVersion.IsStale(form.Version, sale))
         {
-            var now = await SaleEditStates.OfAsync(sale, ledger, clock, ct);
-            var shown = now.Shown(form, was);
-            var differing = FieldOrder.Where(f => Differs(f, shown, was)).ToList();
-            var message = StaleFormMessage + (differing.Count == 0 ? "" : " Differs from the saved sale: " + string.Join(", ", differing.Select(Label)) + ".");
-            var stale = new AdminActionResult(false, message, Reason: StaleFormReason, Status: StatusCodes.Status409Conflict);
-            return Layout.Page(context, Layout.ErrorTitle($"Edit {sale.ProductName}"),
-                SaleForm(context, sale, shown, stale, now, differing.ToDictionary(f => f, f => Value(f, was) ?? "")), Flash.Warn(message),
-                StatusCodes.Status409Conflict);
+            return await StalePageAsync(context, form, sale, ledger, clock, ct);
         }
+
+        var was = SaleFormValues.From(sale);
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         // A field is sent only when it differs from the saved sale, read as the stale check reads it (Value: trimmed, line
@@ -184,7 +180,14 @@ public static class AdminSaleForms
         // Only an image being set is checked for its file: a stored one a later deploy removed does not block other edits.
         var result = errors.Count > 0 || web.WebRootFileProvider.HasNoFile(edit.ImageUrl)
             ? Refused(errors, edit.MergeInto(sale), edit.ImageUrl is null ? null : web)
-            : await admin.UpdateAsync(sale.Id, edit, ct);
+            : await admin.UpdateAsync(sale.Id, edit, Unchanged(SaleFormVersion.Of(sale)), ct);
+        if (result.Reason == SaleRefusal.ChangedReason)
+        {
+            // Another tab's or admin's save landed between the read above and the write: drawn from the sale as it is now.
+            var latest = await sales.FindLatestAsync(sale.Id, ct);
+            return latest is null ? ApiProblem.SaleNotFound() : await StalePageAsync(context, form, latest, ledger, clock, ct);
+        }
+
         if (result.Succeeded)
         {
             // Said as a creation with a past window is: "Changes saved." alone read as if the sale would still run.
@@ -196,6 +199,28 @@ public static class AdminSaleForms
         var state = await SaleEditStates.OfAsync(sale, ledger, clock, ct);
         return Layout.Page(context, Layout.ErrorTitle($"Edit {sale.ProductName}"),
             SaleForm(context, sale, state.Shown(form, was), result, state), RefusedFlash(result), result.Status);
+    }
+
+    /// <summary>
+    /// Whether the sale the write reads under the admins' lock is still the one this save was worked out against (the
+    /// fields it sends are those that differ from that one). Compared before the lock only, a save landing in between was
+    /// written over (until 2026-12-07).
+    /// </summary>
+    private static Func<Sale, bool> Unchanged(string version) => now => !SaleFormVersion.IsStale(version, now);
+
+    /// <summary>A stale form (<see cref="SaleFormVersion"/>): nothing saved, the differing fields named with the saved values.</summary>
+    private static async Task<ContentHttpResult> StalePageAsync(HttpContext context, SaleFormValues form, Sale sale,
+        IPurchaseLedger ledger, TimeProvider clock, CancellationToken ct)
+    {
+        var was = SaleFormValues.From(sale);
+        var now = await SaleEditStates.OfAsync(sale, ledger, clock, ct);
+        var shown = now.Shown(form, was);
+        var differing = FieldOrder.Where(f => Differs(f, shown, was)).ToList();
+        var message = StaleFormMessage + (differing.Count == 0 ? "" : " Differs from the saved sale: " + string.Join(", ", differing.Select(Label)) + ".");
+        var stale = new AdminActionResult(false, message, Reason: SaleRefusal.ChangedReason, Status: StatusCodes.Status409Conflict);
+        return Layout.Page(context, Layout.ErrorTitle($"Edit {sale.ProductName}"),
+            SaleForm(context, sale, shown, stale, now, differing.ToDictionary(f => f, f => Value(f, was) ?? "")), Flash.Warn(message),
+            StatusCodes.Status409Conflict);
     }
 
     /// <summary>
@@ -365,9 +390,6 @@ public static class AdminSaleForms
     /// <summary>The stale form's message (<see cref="SaleFormVersion"/>); the fields that differ follow it.</summary>
     internal const string StaleFormMessage = "This sale was changed since you opened this form — by another tab or admin. "
         + "Nothing was saved. Check the current values below; save again to apply yours.";
-
-    /// <summary>The stale form's reason, as the API's would read (the page's own: the API has no form to be stale).</summary>
-    private const string StaleFormReason = "sale_changed";
 
     /// <summary>A field's value as the form compares it: trimmed, the currency in capitals, the description's line breaks as LF.</summary>
     private static string? Value(string field, SaleFormValues v) => field switch

@@ -1,4 +1,5 @@
 using FlashSale.Admin;
+using FlashSale.Sales;
 
 namespace FlashSale.Web;
 
@@ -7,8 +8,11 @@ public interface ISaleAdministration
 {
     Task<AdminActionResult> CreateAsync(CreateSaleRequest request, CancellationToken ct);
 
-    /// <summary>A partial update: only the fields the admin changed are set.</summary>
-    Task<AdminActionResult> UpdateAsync(Guid saleId, UpdateSaleRequest edit, CancellationToken ct);
+    /// <summary>
+    /// A partial update: only the fields the admin changed are set, and only while <paramref name="expected"/> holds of the
+    /// sale as the write reads it (otherwise the reason is <see cref="SaleRefusal.ChangedReason"/> and nothing is written).
+    /// </summary>
+    Task<AdminActionResult> UpdateAsync(Guid saleId, UpdateSaleRequest edit, Func<Sale, bool> expected, CancellationToken ct);
 
     Task<AdminActionResult> EndAsync(Guid saleId, CancellationToken ct);
 

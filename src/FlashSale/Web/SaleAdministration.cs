@@ -1,5 +1,6 @@
 using FlashSale.Admin;
 using FlashSale.Common;
+using FlashSale.Sales;
 
 namespace FlashSale.Web;
 
@@ -9,8 +10,8 @@ public sealed class SaleAdministration(SaleCommands commands) : ISaleAdministrat
     public async Task<AdminActionResult> CreateAsync(CreateSaleRequest request, CancellationToken ct) =>
         Answer(await commands.CreateAsync(request, ct), name => $"Sale “{name}” created.");
 
-    public async Task<AdminActionResult> UpdateAsync(Guid saleId, UpdateSaleRequest edit, CancellationToken ct) =>
-        Answer(await commands.UpdateAsync(saleId, edit, ct), name => $"Changes to “{name}” saved.");
+    public async Task<AdminActionResult> UpdateAsync(Guid saleId, UpdateSaleRequest edit, Func<Sale, bool> expected, CancellationToken ct) =>
+        Answer(await commands.UpdateAsync(saleId, edit, expected, ct), name => $"Changes to “{name}” saved.");
 
     public async Task<AdminActionResult> EndAsync(Guid saleId, CancellationToken ct) =>
         Answer(await commands.EndAsync(saleId, ct), name => $"Sale “{name}” ended: nobody can buy it any more.");

@@ -6,6 +6,7 @@ using FlashSale.Tests.Admin;
 using FlashSale.Tests.Infrastructure;
 using FlashSale.Web;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlashSale.Tests.Web;
 
@@ -15,8 +16,11 @@ namespace FlashSale.Tests.Web;
 /// came filled with a price and stock, End and Delete did not say which sale, and the CSV wrote every amount with two
 /// decimals and did not name the sale.
 /// </summary>
-public sealed partial class AdminFormAuditTests() : AdminAppTest(new TestApp())
+public sealed partial class AdminFormAuditTests() : AdminAppTest(FaultySaleStore.App())
 {
+    /// <summary>The sale record as it is; a test may pause it after a read.</summary>
+    private FaultySaleStore Store => App.Services.GetRequiredService<FaultySaleStore>();
+
     // ---- 1. A stale edit form ----
 
     [Fact]
@@ -60,6 +64,40 @@ public sealed partial class AdminFormAuditTests() : AdminAppTest(new TestApp())
         sale = await Admin.GetJsonAsync($"/api/v1/admin/sales/{saleId}");
         Assert.Equal(7, sale.Int("totalStock"));
         Assert.Equal(10m, sale["price"]!.GetValue<decimal>());
+    }
+
+    [Fact]
+    public async Task ASaveLandingBetweenTheFormsReadAndItsWrite_IsNotOverwritten_TheFormIsStale()
+    {
+        var saleId = (await Admin.CreateSaleAsync(5, startsAt: DateTimeOffset.UtcNow.AddHours(1), endsAt: DateTimeOffset.UtcNow.AddHours(3))).Id();
+        var browser = await AdminBrowserAsync();
+        var edit = $"/admin/sales/{saleId}/edit";
+        var form = Fields(await browser.Http.GetStringAsync(edit));
+        form["price"] = "120.00";
+        form["__af"] = await browser.TokenAsync(edit);
+
+        // The save stops once it has read the sale, whose version is still the form's; another admin's change to the same
+        // field is written then (through the API, which takes the admins' lock the save has not reached yet).
+        var read = new Pause();
+        Store.AfterFindLatest = _ => read.HoldAsync();
+        var save = browser.PostFormAsync(edit, form);
+        await read.Reached;
+        using (var other = await Admin.PatchJsonAsync($"/api/v1/admin/sales/{saleId}", """{"price":150}"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        }
+
+        read.Release();
+        using var stale = await save;
+
+        // Compared before the lock only, the save went on and wrote 120.00 over the other admin's 150.
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        var page = await stale.Content.ReadAsStringAsync();
+        Assert.Contains(WebUtility.HtmlEncode(AdminSaleForms.StaleFormMessage), page, StringComparison.Ordinal);
+        Assert.Contains("Differs from the saved sale: Price.", page, StringComparison.Ordinal);
+        Assert.Contains("Saved now: 150.00", page, StringComparison.Ordinal);
+        Assert.Equal(150m, (await Admin.GetJsonAsync($"/api/v1/admin/sales/{saleId}"))["price"]!.GetValue<decimal>());
+        Assert.NotEqual(form["version"], Fields(page)["version"]);
     }
 
     [Fact]
