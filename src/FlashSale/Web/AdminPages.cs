@@ -22,13 +22,20 @@ public static class AdminPages
         return group;
     }
 
-    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Dashboard(HttpContext context, IDashboardData data,
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult, RedirectHttpResult>> Dashboard(HttpContext context, IDashboardData data,
         DriftWatch drift, TimeProvider clock, [IgnoredWhenRepeated] string? m, [IgnoredWhenRepeated] string? name, [IgnoredWhenRepeated] string? sku, string? status, string? q, string? after, string? before,
         CancellationToken ct)
     {
         if (DashboardQuery.TryParse(status, q, after, before, out var query) is { } invalid)
         {
             return invalid;
+        }
+
+        if (query.IsOldLink)
+        {
+            // An address the bookmark can be replaced with: the first page, keeping the filter and search, and why.
+            var kept = query.QueryString();
+            return TypedResults.LocalRedirect($"/admin{(kept.Length == 0 ? "?" : kept + "&")}m={OldPageLink}#sales-h");
         }
 
         var now = clock.GetUtcNow();
@@ -74,8 +81,13 @@ public static class AdminPages
     /// <summary>The message code of an upcoming sale's edit that moved its whole window into the past: as <see cref="CreatedEnded"/>.</summary>
     internal const string SavedEnded = "saved_ended";
 
+    /// <summary>The message code of a pager link of the table as it was listed until 2026-12-07 (<see cref="DashboardQuery.IsOldLink"/>).</summary>
+    internal const string OldPageLink = "old_page";
+
     internal static Flash? AdminFlash(string? code) => code switch
     {
+        OldPageLink => Flash.Warn("That link was to a page of the sales table as it was ordered before 7 December 2026, "
+            + "which no longer exists: here is the first page. Live sales are listed first now."),
         "created" => Flash.Ok("Sale created. It is on the shop page now."),
         CreatedEnded => Flash.Warn("Sale created, but its window is already over: it shows as ended and nobody can buy it. "
             + "Its dates can no longer change; to run it, delete it and create it again with dates to come."),

@@ -85,6 +85,13 @@ public readonly record struct DashboardPosition(int Group, long Ticks, long Crea
 /// </summary>
 public sealed record DashboardQuery(DashboardFilter Filter, string? Search, DashboardPosition? After, DashboardPosition? Before)
 {
+    /// <summary>
+    /// Asked with a pager link of the table as it was until 2026-12-07 (<c>before=</c> a <see cref="SalePosition"/>, newest
+    /// start first): that page is not one of the table's pages now, so the query is the first page (of its filter and
+    /// search), and the page says so. Until 2026-12-07 such a bookmark was a 400.
+    /// </summary>
+    public bool IsOldLink { get; private init; }
+
     /// <summary>A search longer than a SKU or product name can be finds nothing; a bound keeps the scan cheap.</summary>
     public const int MaxSearchLength = 200;
 
@@ -125,17 +132,24 @@ public sealed record DashboardQuery(DashboardFilter Filter, string? Search, Dash
             afterPosition = parsed;
         }
 
+        var oldLink = false;
         if (before is not null)
         {
-            if (!DashboardPosition.TryParse(before, out var parsed) || afterPosition is not null)
+            if (afterPosition is null && SalePosition.TryParse(before, out _))
+            {
+                oldLink = true;
+            }
+            else if (!DashboardPosition.TryParse(before, out var parsed) || afterPosition is not null)
             {
                 return ApiProblem.Validation("before", "is not a link this page gave.");
             }
-
-            beforePosition = parsed;
+            else
+            {
+                beforePosition = parsed;
+            }
         }
 
-        query = new DashboardQuery(filter.Value, search, afterPosition, beforePosition);
+        query = new DashboardQuery(filter.Value, search, afterPosition, beforePosition) { IsOldLink = oldLink };
         return null;
     }
 
