@@ -36,6 +36,14 @@ public static class AdminOrdersApi
         return group;
     }
 
+    /// <summary>
+    /// A sale's orders cursor, as this API's pages and the admin's sale page (its "Older orders" link) take it: a position
+    /// (seq) the stores handed out, a non-negative long. Digits that overflow one would read as "no cursor" in the stores
+    /// and answer the first page again. One check and one refusal for both (until 2026-12-07 the page said it its own way).
+    /// </summary>
+    internal static ProblemHttpResult? CheckSaleOrdersCursor(string? cursor) =>
+        cursor is null || PlainNumber.TryParse(cursor, out long _) ? null : ApiProblem.InvalidCursor();
+
     private static async Task<Results<Ok<AdminOrderPage>, ProblemHttpResult>> ListOrders(string id, ISaleStore sales,
         IOrderStore orders,
         [Description(BuyerOrderPaging.LimitDoc), WholeNumber(1, BuyerOrderPaging.MaxSize, BuyerOrderPaging.DefaultSize)] string? limit,
@@ -57,11 +65,9 @@ public static class AdminOrdersApi
             return BadOrder();
         }
 
-        // The cursor is a position (seq) the stores handed out: a non-negative long. Digits that overflow one would
-        // read as "no cursor" in the stores and answer the first page again.
-        if (cursor is not null && !PlainNumber.TryParse(cursor, out long _))
+        if (CheckSaleOrdersCursor(cursor) is { } badCursor)
         {
-            return ApiProblem.InvalidCursor();
+            return badCursor;
         }
 
         var page = await orders.ListBySaleAsync(sale.Id, new OrderPageRequest(size, cursor, order == "desc"), ct);

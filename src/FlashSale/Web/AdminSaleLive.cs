@@ -1,3 +1,4 @@
+using FlashSale.Admin;
 using FlashSale.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static FlashSale.Web.Html;
@@ -21,7 +22,7 @@ public static class AdminSaleLive
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Parts(string id, string? cursor, IDashboardData data,
         TimeProvider clock, CancellationToken ct)
     {
-        if (AdminSaleView.CheckOrdersCursor(cursor) is { } invalid)
+        if (AdminOrdersApi.CheckSaleOrdersCursor(cursor) is { } invalid)
         {
             return invalid;
         }

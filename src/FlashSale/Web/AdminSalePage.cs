@@ -21,7 +21,7 @@ public static class AdminSalePage
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> SaleDetail(string id, [IgnoredWhenRepeated] string? m,
         string? cursor, HttpContext context, IDashboardData data, TimeProvider clock, CancellationToken ct)
     {
-        if (AdminSaleView.CheckOrdersCursor(cursor) is { } invalid)
+        if (AdminOrdersApi.CheckSaleOrdersCursor(cursor) is { } invalid)
         {
             return invalid;
         }

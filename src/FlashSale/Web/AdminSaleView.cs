@@ -1,7 +1,5 @@
 using System.Globalization;
-using FlashSale.Common;
 using FlashSale.Orders;
-using Microsoft.AspNetCore.Http.HttpResults;
 using static FlashSale.Web.Html;
 
 namespace FlashSale.Web;
@@ -43,13 +41,6 @@ public static class AdminSaleView
             </section>
             """);
     }
-
-    /// <summary>
-    /// A page of the orders is asked for by the store's cursor (a position the page's "Older orders" link gave): digits
-    /// only, as the admin API's orders pages check it, since a number that overflows would read as the first page.
-    /// </summary>
-    public static ProblemHttpResult? CheckOrdersCursor(string? cursor) =>
-        cursor is null || PlainNumber.TryParse(cursor, out long _) ? null : ApiProblem.Validation("cursor", "is not a link this page gave.");
 
     public static Html Revenue(SaleInsight insight) => H($"""
         <dd data-kpi="revenue" data-part="revenue">{Format.Money(insight.Stats.Revenue, insight.Row.Sale.Currency)}</dd>

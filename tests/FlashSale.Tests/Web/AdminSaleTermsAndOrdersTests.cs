@@ -88,14 +88,39 @@ public sealed partial class AdminSaleTermsAndOrdersTests() : AdminAppTest(new Te
     [InlineData("?cursor=x")]
     [InlineData("/live?cursor=-1")]
     [InlineData("?cursor=99999999999999999999999")]
-    public async Task AnOrdersCursorThePageDidNotGive_Is400(string suffix)
+    public async Task AnOrdersCursorThePageDidNotGive_Is400_InTheAdminApisWords(string suffix)
     {
         var saleId = (await Admin.CreateSaleAsync(stock: 5)).Id();
+        var cursor = suffix[(suffix.IndexOf('=', StringComparison.Ordinal) + 1)..];
 
         using var response = await Admin.GetAsync($"/admin/sales/{saleId}{suffix}");
+        using var api = await Admin.GetAsync($"/api/v1/admin/sales/{saleId}/orders?cursor={cursor}");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, api.StatusCode);
+        // The same cursor, the same refusal: until 2026-12-07 the page said "is not a link this page gave.".
+        Assert.Equal(await CursorErrorAsync(api), await CursorErrorAsync(response));
     }
+
+    [Fact]
+    public async Task AnOrdersCursorThePageDidNotGive_ReadsOnThePage_AsTheAdminApiSaysIt()
+    {
+        var saleId = (await Admin.CreateSaleAsync(stock: 5)).Id();
+        using var api = await Admin.GetAsync($"/api/v1/admin/sales/{saleId}/orders?cursor=x");
+        var browser = Browser.Open(App);
+        await browser.SignInAsync("admin", TestApp.AdminPassword);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/admin/sales/{saleId}?cursor=x");
+        request.Headers.Accept.ParseAdd(Browser.HtmlAccept);
+        using var response = await browser.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains($"<code>cursor</code> {WebUtility.HtmlEncode(await CursorErrorAsync(api))}", await response.Content.ReadAsStringAsync(),
+            StringComparison.Ordinal);
+    }
+
+    private static async Task<string> CursorErrorAsync(HttpResponseMessage problem) =>
+        (await problem.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["cursor"]![0]!.GetValue<string>();
 
     private async Task<string> PageAsync(string path)
     {
