@@ -106,7 +106,7 @@ public static class AdminBuyerPage
     {
         var sale = await sales.FindAsync(order.SaleId, ct);
         var cancelled = order.Status == OrderStatus.Cancelled
-            ? H($"""<div><dt>Cancelled</dt><dd>{(order.CancelledAt is { } at ? Format.UtcSeconds(at) : "")}{(order.CancelledBy is null ? "" : " by " + order.CancelledBy)}</dd></div>""")
+            ? H($"""<div><dt>Cancelled</dt><dd>{(order.CancelledAt is { } at ? Format.LocalTime(at, seconds: true) : Html.Empty)}{(order.CancelledBy is null ? "" : " by " + order.CancelledBy)}</dd></div>""")
             : Empty;
         var buyerOrders = await orders.ListByUserAsync(order.UserId, PageSize, null, ct) ?? new OrderPage([], null);
         var panel = await OrdersPanelAsync(sales, order.Username, order.UserId, buyerOrders, "userId=" + Uri.EscapeDataString(order.UserId),
@@ -121,7 +121,7 @@ public static class AdminBuyerPage
                 <div><dt>Buyer</dt><dd><a href="/admin/buyers?userId={Uri.EscapeDataString(order.UserId)}">{order.Username}</a> <span class="muted small mono">{order.UserId}</span></dd></div>
                 <div><dt>Quantity</dt><dd>{order.Quantity}</dd></div>
                 <div><dt>Total</dt><dd>{Format.Money(order.Total, order.Currency)} <span class="muted small">({Format.Money(order.UnitPrice, order.Currency)} each)</span></dd></div>
-                <div><dt>Bought</dt><dd><time datetime="{Format.Iso(order.PurchasedAt)}">{Format.UtcSeconds(order.PurchasedAt)}</time></dd></div>
+                <div><dt>Bought</dt><dd>{Format.LocalTime(order.PurchasedAt, seconds: true)}</dd></div>
                 <div><dt>Status</dt><dd><span class="badge {order.Status.ToString().ToLowerInvariant()}">{order.Status.ToString()}</span></dd></div>
                 {cancelled}
                 <div><dt>Idempotency-Key</dt><dd class="mono small">{order.IdempotencyKey ?? "none"}</dd></div>
@@ -142,7 +142,7 @@ public static class AdminBuyerPage
               <td data-label="Product"><a href="/admin/sales/{o.SaleId}">{names.GetValueOrDefault(o.SaleId, "(removed sale)")}</a></td>
               <td data-label="Quantity" class="num">{o.Quantity}</td>
               <td data-label="Total" class="num">{Format.Money(o.Total, o.Currency)}</td>
-              <td data-label="Bought"><time datetime="{Format.Iso(o.PurchasedAt)}">{Format.UtcSeconds(o.PurchasedAt)}</time></td>
+              <td data-label="Bought">{Format.LocalTime(o.PurchasedAt, seconds: true)}</td>
               <td data-label="Status"><span class="badge {o.Status.ToString().ToLowerInvariant()}">{o.Status.ToString()}</span></td>
               <td data-label="Order" class="mono small">{o.Id.ToString("D")}{When(o.Id == found, H($"""<span class="sr-only"> (the order found)</span>"""))}</td>
               <td data-label="Actions" class="actions">{When(o.Status == OrderStatus.Confirmed, H($"""<a href="/admin/orders/{o.Id}/cancel">Cancel order<span class="sr-only"> {o.Id.ToString("D")}</span>…</a>"""))}</td>

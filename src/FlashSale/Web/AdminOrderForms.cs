@@ -34,7 +34,7 @@ public static class AdminOrderForms
             : H($"""
                 <p><a href="{back}">← Back to the sale</a></p>
                 <h1>Cancel {order.Username}’s order?</h1>
-                <p>{units} for {Format.Money(order.Total, order.Currency)}, bought {Format.Utc(order.PurchasedAt)}.</p>
+                <p>{units} for {Format.Money(order.Total, order.Currency)}, bought {Format.LocalTime(order.PurchasedAt)}.</p>
                 <p>Cancelling returns the {units} to stock and lets {order.Username} buy again. It cannot be undone.</p>
                 <form method="post" action="/admin/orders/{order.Id}/cancel" class="inline">
                   {Layout.Antiforgery(context)}

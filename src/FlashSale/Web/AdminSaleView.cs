@@ -31,8 +31,8 @@ public static class AdminSaleView
               <dl class="terms">
                 <div><dt>Price</dt><dd data-term="price">{Format.Money(sale.Price, sale.Currency)}</dd></div>
                 <div><dt>SKU</dt><dd class="mono" data-term="sku">{sale.Sku}</dd></div>
-                <div><dt>Opens</dt><dd data-term="opens"><time datetime="{Format.Iso(sale.StartsAt)}">{Format.Utc(sale.StartsAt)}</time></dd></div>
-                <div><dt>Closes</dt><dd data-term="closes"><time datetime="{Format.Iso(sale.EndsAt)}">{Format.Utc(sale.EndsAt)}</time></dd></div>
+                <div><dt>Opens</dt><dd data-term="opens">{Format.LocalTime(sale.StartsAt)}</dd></div>
+                <div><dt>Closes</dt><dd data-term="closes">{Format.LocalTime(sale.EndsAt)}</dd></div>
                 <div><dt>Limit per buyer</dt><dd data-term="limit">{Format.Number(sale.PerUserLimit)}</dd></div>
                 <div><dt>Stock</dt><dd data-term="stock">{Format.Number(sale.TotalStock)} {(sale.TotalStock == 1 ? "unit" : "units")}</dd></div>
                 <div><dt>Image</dt><dd data-term="image">{image}</dd></div>
@@ -61,7 +61,7 @@ public static class AdminSaleView
     /// behind while the feed's units differ (distributed mode records a batch behind the ledger; the next read is near).
     /// </summary>
     public static Html Recorded(SaleInsight insight, DateTimeOffset now) => H($"""
-        <span data-part="recorded" data-record-sold="{insight.Stats.Sold}"><time data-role="recorded" datetime="{Format.Iso(now)}">{Format.Clock(now)}</time></span>
+        <span data-part="recorded" data-record-sold="{insight.Stats.Sold}">{Format.LocalClock(now, "recorded")}</span>
         """);
 
     /// <summary>
@@ -110,7 +110,7 @@ public static class AdminSaleView
         var rows = orders.Select(o => H($"""
             <tr><td data-label="Buyer">{o.Username}</td><td data-label="Quantity" class="num">{o.Quantity}</td>
             <td data-label="Total" class="num">{Format.Money(o.Total, o.Currency)}</td>
-            <td data-label="Bought"><time datetime="{Format.Iso(o.PurchasedAt)}">{Format.UtcSeconds(o.PurchasedAt)}</time></td>
+            <td data-label="Bought">{Format.LocalTime(o.PurchasedAt, seconds: true)}</td>
             <td data-label="Status"><span class="badge {o.Status.ToString().ToLowerInvariant()}">{o.Status.ToString()}</span></td>
             <td data-label="Actions" class="actions">{When(o.Status == OrderStatus.Confirmed, H($"""<a href="/admin/orders/{o.Id}/cancel">Cancel order<span class="sr-only"> of {o.Username}</span>…</a>"""))}</td></tr>
             """)).ToList();

@@ -27,7 +27,7 @@ public static class DashboardView
                 <div><dt>Orders</dt><dd data-kpi="orders">{Format.Number(report.Totals.Orders)}</dd></div>
                 <div><dt>Buyers</dt><dd data-kpi="buyers">{Format.Number(report.Totals.UniqueBuyers)}</dd></div>
               </dl>
-              <p class="muted small">The figures, the chart and the top products: the orders recorded by <time data-role="recorded" datetime="{Format.Iso(now)}">{Format.Clock(now)}</time>.
+              <p class="muted small">The figures, the chart and the top products: the orders recorded by {Format.LocalClock(now, "recorded")}.
                 The table's units sold and status: the stock as sold.</p>
             </section>
             """);
@@ -131,7 +131,7 @@ public static class DashboardView
               <td data-label="Status"><span class="badge {Format.StatusCode(r.Status)}" data-role="status">{Format.Status(r.Status)}</span></td>
               <td data-label="Sold" class="num nowrap"><span data-role="sold">{Format.Number(r.Stock.Sold)}</span> / <span data-role="total">{Format.Number(r.Stock.TotalStock)}</span></td>
               <td data-label="Price" class="num nowrap">{Format.Money(r.Sale.Price, r.Sale.Currency)}</td>
-              <td data-label="Window (UTC)" class="nowrap">{Format.Short(r.Sale.StartsAt, now)} →<br>{Format.Short(r.Sale.EndsAt, now)}</td>
+              <td data-label="Window" class="nowrap">{Format.LocalShort(r.Sale.StartsAt, now)} →<br>{Format.LocalShort(r.Sale.EndsAt, now)}</td>
               <td data-label="Actions" class="actions">
                 <a href="/admin/sales/{r.Sale.Id}/edit" data-action="edit">Edit<span class="sr-only"> {r.Sale.ProductName}</span></a>
                 {AdminSaleForms.ActionLink(r.Sale, "end", "End now", r.CanEnd)}
@@ -143,7 +143,7 @@ public static class DashboardView
             <div data-part="table"><div class="table-wrap">
             <table class="table responsive">
               <caption class="sr-only">{Caption(query)}</caption>
-              <thead><tr><th scope="col">Product</th><th scope="col">Status</th><th scope="col" class="num">Sold</th><th scope="col" class="num">Price</th><th scope="col">Window (UTC)</th><th scope="col">Actions</th></tr></thead>
+              <thead><tr><th scope="col">Product</th><th scope="col">Status</th><th scope="col" class="num">Sold</th><th scope="col" class="num">Price</th><th scope="col">Window</th><th scope="col">Actions</th></tr></thead>
               <tbody>{body}</tbody>
             </table>
             </div></div>

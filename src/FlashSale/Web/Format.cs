@@ -46,15 +46,30 @@ public static class Format
     public static string UtcSeconds(DateTimeOffset at) => at.UtcDateTime.ToString("d MMM yyyy, HH:mm:ss 'UTC'", Culture);
 
     /// <summary>
-    /// A time shown to a buyer: written in UTC (<see cref="Utc"/>, or <see cref="UtcSeconds"/> with
-    /// <paramref name="seconds"/>), shown in the buyer's own time zone once the page's script runs (local-time.js), the UTC
-    /// then its title. <paramref name="role"/> names it for the script that moves it (a sale's window, sale.js).
+    /// A time shown to a buyer or an admin: written in UTC (<see cref="Utc"/>, or <see cref="UtcSeconds"/> with
+    /// <paramref name="seconds"/>), shown in the reader's own time zone once the page's script runs (local-time.js), the
+    /// UTC then its title. <paramref name="role"/> names it for the script that moves it (a sale's window, sale.js).
     /// </summary>
-    public static Html LocalTime(DateTimeOffset at, bool seconds = false, string? role = null)
+    public static Html LocalTime(DateTimeOffset at, bool seconds = false, string? role = null) =>
+        Zoned(at, seconds ? "seconds" : "minutes", seconds ? UtcSeconds(at) : Utc(at), role);
+
+    /// <summary>
+    /// <see cref="Clock"/> as <see cref="LocalTime"/> shows a time: "16:20:05 UTC", "17:20:05 CET" once the script runs.
+    /// The admin's pages were in UTC alone until 2026-12-07.
+    /// </summary>
+    public static Html LocalClock(DateTimeOffset at, string? role = null) => Zoned(at, "clock", Clock(at), role);
+
+    /// <summary>
+    /// <see cref="Short"/> as <see cref="LocalTime"/> shows a time, its zone named: "7 Dec, 18:23 UTC", "7 Dec, 19:23 CET"
+    /// once the script runs (the dashboard's table, whose column said "(UTC)" until 2026-12-07).
+    /// </summary>
+    public static Html LocalShort(DateTimeOffset at, DateTimeOffset now) => Zoned(at, "short", Short(at, now) + " UTC", null);
+
+    /// <summary>A time in UTC, with the form local-time.js writes it in (format.js <c>local</c>) in the reader's zone.</summary>
+    private static Html Zoned(DateTimeOffset at, string form, string utc, string? role)
     {
         var named = role is null ? Html.Empty : Html.H($" data-role=\"{role}\"");
-        var text = seconds ? UtcSeconds(at) : Utc(at);
-        return Html.H($"""<time{named} data-local="{(seconds ? "seconds" : "minutes")}" datetime="{Iso(at)}">{text}</time>""");
+        return Html.H($"""<time{named} data-local="{form}" datetime="{Iso(at)}">{utc}</time>""");
     }
 
     /// <summary>The time of day, to the second: "16:20:05 UTC", for a figure read just now.</summary>

@@ -53,7 +53,7 @@ export function refresh(root, sales, list) {
       var id = row.dataset.row, old = had[id];
       if (old && (old.dataset.sale || old.classList.contains("gone"))) {
         // Followed by the list (its status, units and links); the rest as the server draws it now.
-        ["Product", "Price", "Window (UTC)"].forEach(function (label) {
+        ["Product", "Price", "Window"].forEach(function (label) {
           var cell = '[data-label="' + label + '"]', mine = old.querySelector(cell), theirs = row.querySelector(cell);
           if (mine && theirs && mine.innerHTML !== theirs.innerHTML) {
             swapKeepingFocus(mine, function () { mine.innerHTML = theirs.innerHTML; });

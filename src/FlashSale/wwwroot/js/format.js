@@ -31,25 +31,42 @@ var months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oc
 
 function two(n) { return (n < 10 ? "0" : "") + n; }
 
-// As the server writes a time (Format.Utc, Format.UtcSeconds): "6 Dec 2026, 05:58 UTC", "6 Dec 2026, 05:58:03 UTC".
-export function utc(ms, seconds) {
+function utcFields(ms) {
   var d = new Date(ms);
-  return d.getUTCDate() + " " + months[d.getUTCMonth()] + " " + d.getUTCFullYear() + ", "
-    + two(d.getUTCHours()) + ":" + two(d.getUTCMinutes()) + (seconds ? ":" + two(d.getUTCSeconds()) : "") + " UTC";
+  return { day: d.getUTCDate(), month: d.getUTCMonth(), year: String(d.getUTCFullYear()), hour: two(d.getUTCHours()),
+    minute: two(d.getUTCMinutes()), second: two(d.getUTCSeconds()), zone: "UTC" };
 }
 
-// The same in this browser's time zone, named as the browser names it: "6 Dec 2026, 06:58 CET", "… 00:58 GMT-5"; in UTC
-// exactly what utc() writes. The fields from Intl, the month from the list above: Intl's en-GB writes September "Sept".
+// A time's fields in this browser's time zone, named as the browser names it (CET, GMT-5); throws without time zone data.
+// The fields from Intl, the month from the list above: Intl's en-GB writes September "Sept".
 var zoned = null;
-export function local(ms, seconds) {
+function zonedFields(ms) {
+  zoned = zoned || new Intl.DateTimeFormat("en-GB", { year: "numeric", month: "numeric", day: "numeric", hour: "2-digit",
+    minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZoneName: "short" });
+  var f = {};
+  zoned.formatToParts(new Date(ms)).forEach(function (p) { f[p.type] = p.value; });
+  return { day: parseInt(f.day, 10), month: parseInt(f.month, 10) - 1, year: f.year, hour: f.hour, minute: f.minute,
+    second: f.second, zone: f.timeZoneName };
+}
+
+// A time in one of the forms the server writes (Web/Format.cs): "minutes" (Utc: "6 Dec 2026, 05:58 UTC"), "seconds"
+// (UtcSeconds: "… 05:58:03 UTC"), "clock" (Clock: "05:58:03 UTC") or "short" (LocalShort: "6 Dec, 05:58 UTC", the year
+// when it is not this one's).
+function written(f, form, thisYear) {
+  var time = f.hour + ":" + f.minute + (form === "seconds" || form === "clock" ? ":" + f.second : "") + " " + f.zone;
+  if (form === "clock") { return time; }
+  return f.day + " " + months[f.month] + (form === "short" && f.year === thisYear ? "" : " " + f.year) + ", " + time;
+}
+
+// As the server writes a time (Format.Utc, Format.UtcSeconds): "6 Dec 2026, 05:58 UTC", "6 Dec 2026, 05:58:03 UTC".
+export function utc(ms, seconds) { return written(utcFields(ms), seconds ? "seconds" : "minutes"); }
+
+// The same in this browser's time zone (form as written() takes it): "6 Dec 2026, 06:58 CET", "… 00:58 GMT-5"; in UTC
+// exactly what the server writes. Without time zone data, the server's UTC, as drawn.
+export function local(ms, form) {
   try {
-    zoned = zoned || new Intl.DateTimeFormat("en-GB", { year: "numeric", month: "numeric", day: "numeric", hour: "2-digit",
-      minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZoneName: "short" });
-    var f = {};
-    zoned.formatToParts(new Date(ms)).forEach(function (p) { f[p.type] = p.value; });
-    return parseInt(f.day, 10) + " " + months[parseInt(f.month, 10) - 1] + " " + f.year + ", " + f.hour + ":" + f.minute
-      + (seconds ? ":" + f.second : "") + " " + f.timeZoneName;
+    return written(zonedFields(ms), form, zonedFields(Date.now()).year);
   } catch (e) {
-    return utc(ms, seconds); // no time zone data: the server's UTC, as drawn
+    return written(utcFields(ms), form, utcFields(Date.now()).year);
   }
 }

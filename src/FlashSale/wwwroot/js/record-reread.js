@@ -1,4 +1,5 @@
 import { livePaused, signedOut } from "./live-status.js";
+import { localTimes } from "./local-time.js";
 
 // Record parts drawn again by the server from a fresh read of the record (an admin page's data-refresh: the dashboard's
 // GET /admin/live, a sale's GET /admin/sales/{id}/live), taken in by take(fragment), which says whether the fragment
@@ -34,6 +35,9 @@ export function reread(note, url, take) {
         return response.text().then(function (text) {
           var fresh = document.createElement("template");
           fresh.innerHTML = text;
+          // Its times as the page shows them (in the reader's zone), so an unchanged part compares equal and a new one
+          // reads as the rest of the page.
+          localTimes(fresh.content);
           if (take(fresh.content)) { wait = every; livePaused(note, false, "record"); } else { refused(null); }
         });
       })
