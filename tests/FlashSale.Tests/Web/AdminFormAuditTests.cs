@@ -26,9 +26,7 @@ public sealed partial class AdminFormAuditTests() : AdminAppTest(FaultySaleStore
     [Fact]
     public async Task AStaleEditForm_SavesNothing_SaysWhichFieldsDiffer_AndASecondSaveIsADeliberateOverwrite()
     {
-        var saleId = (await Admin.CreateSaleAsync(5, startsAt: DateTimeOffset.UtcNow.AddHours(1), endsAt: DateTimeOffset.UtcNow.AddHours(3))).Id();
-        var browser = await AdminBrowserAsync();
-        var edit = $"/admin/sales/{saleId}/edit";
+        var (saleId, browser, edit) = await UpcomingSaleToEditAsync();
         var tabA = Fields(await browser.Http.GetStringAsync(edit));
         var tabB = Fields(await browser.Http.GetStringAsync(edit));
 
@@ -69,9 +67,7 @@ public sealed partial class AdminFormAuditTests() : AdminAppTest(FaultySaleStore
     [Fact]
     public async Task ASaveLandingBetweenTheFormsReadAndItsWrite_IsNotOverwritten_TheFormIsStale()
     {
-        var saleId = (await Admin.CreateSaleAsync(5, startsAt: DateTimeOffset.UtcNow.AddHours(1), endsAt: DateTimeOffset.UtcNow.AddHours(3))).Id();
-        var browser = await AdminBrowserAsync();
-        var edit = $"/admin/sales/{saleId}/edit";
+        var (saleId, browser, edit) = await UpcomingSaleToEditAsync();
         var form = Fields(await browser.Http.GetStringAsync(edit));
         form["price"] = "120.00";
         form["__af"] = await browser.TokenAsync(edit);
@@ -103,9 +99,7 @@ public sealed partial class AdminFormAuditTests() : AdminAppTest(FaultySaleStore
     [Fact]
     public async Task AnEditForm_UpToDate_SavesAsBefore()
     {
-        var saleId = (await Admin.CreateSaleAsync(5, startsAt: DateTimeOffset.UtcNow.AddHours(1), endsAt: DateTimeOffset.UtcNow.AddHours(3))).Id();
-        var browser = await AdminBrowserAsync();
-        var edit = $"/admin/sales/{saleId}/edit";
+        var (saleId, browser, edit) = await UpcomingSaleToEditAsync();
         var form = Fields(await browser.Http.GetStringAsync(edit));
         Assert.NotEmpty(form["version"]);
 
@@ -339,6 +333,13 @@ public sealed partial class AdminFormAuditTests() : AdminAppTest(FaultySaleStore
         ["price"] = "10.00", ["currency"] = "USD", ["totalStock"] = "5", ["perUserLimit"] = "1",
         ["startsAt"] = "2030-01-01T10:00", ["endsAt"] = "2030-01-02T10:00", ["imageUrl"] = "",
     };
+
+    /// <summary>An upcoming sale of 5 at 10.00, an admin's browser, and the address of the sale's edit form.</summary>
+    private async Task<(string SaleId, Browser Browser, string Edit)> UpcomingSaleToEditAsync()
+    {
+        var saleId = (await Admin.CreateSaleAsync(5, startsAt: DateTimeOffset.UtcNow.AddHours(1), endsAt: DateTimeOffset.UtcNow.AddHours(3))).Id();
+        return (saleId, await AdminBrowserAsync(), $"/admin/sales/{saleId}/edit");
+    }
 
     private async Task<Browser> AdminBrowserAsync()
     {
