@@ -32,10 +32,8 @@ public static class AuthSetup
                 + "makes an admin, and no provider is configured.")
             .ValidateOnStart();
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateSettings(AdminOptions.Section)
-            .Validate(o => CredentialsRequest.Check(o.Username, o.Password, passwordRequired: false).IsValid,
-                "Admin:Username must be 3–32 letters, digits, '_', '-' or '.', and Admin:Password, when set, 8–128 characters: "
-                + "the sign-in refuses anything else, so such an admin could never sign in.")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AdminOptions>, AdminCredentialsValidation>();
         services.AddSingleton<SigningKey>();
         services.AddSingleton<TokenIssuer>();
         services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.Section).ValidateSettings(PasswordHashingOptions.Section)

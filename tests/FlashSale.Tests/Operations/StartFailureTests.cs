@@ -40,7 +40,10 @@ public sealed class StartFailureTests : IDisposable
     }
 
     [Theory]
-    [InlineData("Admin__Password", "secret", "Admin:Password, when set, 8–128 characters")]
+    [InlineData("Admin__Password", "secret", "Admin:Password must be 8–128 characters: the sign-in refuses it")]
+    // Until 2026-12-07 both were refused as not "8–128 characters": one fixed message whatever was wrong.
+    [InlineData("Admin__Password", "GoodPassw0rd-long-k9\n", "Admin:Password must not contain control characters (a line break at its end")]
+    [InlineData("Admin__Username", "shop owner", "Admin:Username may contain only letters, digits, '_', '-' and '.': the sign-in refuses it")]
     [InlineData("Auth__SigningKey", "short", "Auth:SigningKey must be at least 32 random bytes in base64")]
     // Until 2026-12-06 a value out of range was "The field MinInterval must be between …": the C# name, not the key.
     [InlineData("Live__MinInterval", "00:01:00",
