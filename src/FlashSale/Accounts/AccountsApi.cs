@@ -124,10 +124,9 @@ public static class AccountsApi
         {
             case SignInOutcome.Throttled:
                 var rule = result.Rule!;
-                return ApiProblem.RateLimited(context, result.RetryAfterSeconds, "Too many sign-ins for this username.",
+                return ApiProblem.RateLimited(context, rule.Name, result.RetryAfterSeconds, "Too many sign-ins for this username.",
                     string.Create(CultureInfo.InvariantCulture,
-                        $"At most {rule.PermitLimit} failed sign-ins per {rule.Window} ('{rule.Name}'). Retry after {result.RetryAfterSeconds} s."),
-                    new Dictionary<string, object?> { ["rule"] = rule.Name, ["retryAfter"] = result.RetryAfterSeconds });
+                        $"At most {rule.PermitLimit} failed sign-ins per {rule.Window} ('{rule.Name}'). Retry after {result.RetryAfterSeconds} s."));
             case SignInOutcome.Busy:
                 return Busy(context, result.RetryAfterSeconds);
             case SignInOutcome.Unavailable:

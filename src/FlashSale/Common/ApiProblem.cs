@@ -77,12 +77,16 @@ public static class ApiProblem
             "The service cannot take this request right now.", detail, extensions);
     }
 
-    /// <summary>429 <c>rate_limited</c> with Retry-After: a rate-limit rule, or the live feed's streams per address.</summary>
-    public static ProblemHttpResult RateLimited(HttpContext context, int retryAfterSeconds, string title, string detail,
-        IDictionary<string, object?>? extensions = null)
+    /// <summary>
+    /// 429 <c>rate_limited</c> with Retry-After, naming the rule in <c>rule</c> and the wait in <c>retryAfter</c>: a
+    /// rate-limit rule, the sign-ins per account, or the live feed's streams per address (until 2026-12-07 the last
+    /// carried neither).
+    /// </summary>
+    public static ProblemHttpResult RateLimited(HttpContext context, string rule, int retryAfterSeconds, string title, string detail)
     {
         RetryAfter(context, retryAfterSeconds);
-        return Create(StatusCodes.Status429TooManyRequests, Reasons.RateLimited, title, detail, extensions);
+        return Create(StatusCodes.Status429TooManyRequests, Reasons.RateLimited, title, detail,
+            new Dictionary<string, object?> { ["rule"] = rule, ["retryAfter"] = retryAfterSeconds });
     }
 
     public static void RetryAfter(HttpContext context, int seconds) =>

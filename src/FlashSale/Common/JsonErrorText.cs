@@ -51,6 +51,8 @@ internal static class JsonErrorText
     private const string UnmappedEnd = "' could not be mapped to any .NET member";
     private const string NoTokens = "does not contain any JSON tokens";
     private const string TrailingComma = "contains a trailing comma";
+    private const string OpenAtEnd = "Expected depth to be zero at the end of the JSON payload";
+    private const string EndOfData = "reached end of data";
 
     public static string Describe(JsonException ex, Type body, JsonSerializerOptions options)
     {
@@ -72,6 +74,14 @@ internal static class JsonErrorText
             // In an array the path is the item the comma promised ("$.counts[2]"): name the array.
             var where = array && path is not null && path.EndsWith(']') ? path[..path.LastIndexOf('[')] : path ?? "$";
             return $"A trailing comma is not allowed: remove the comma after the last {(array ? "item" : "property")} of '{where}'.";
+        }
+
+        // A body cut short: the reader's words were passed on under the last property's path ("Invalid value at
+        // '$.quantity': Expected depth to be zero at the end of the JSON payload…", until 2026-12-07), which reads as
+        // a field's error when no value is wrong.
+        if (message.Contains(OpenAtEnd, StringComparison.Ordinal) || message.Contains(EndOfData, StringComparison.Ordinal))
+        {
+            return "The body ends before its JSON does: an object, array or string is not closed (a body cut short?).";
         }
 
         if (message.Contains(MissingRequired, StringComparison.Ordinal))

@@ -33,6 +33,14 @@ public static class StrictJson
                 "The body must be JSON.", "Send Content-Type: application/json."));
         }
 
+        if (!Utf8(request.ContentType))
+        {
+            // RFC 8259 8.1: JSON between systems is UTF-8, and the reader reads nothing else. Until 2026-12-07 another
+            // charset was read as UTF-8 anyway: a Latin-1 "Café" was refused as "expected a string", which it was.
+            return Fail<T>(ApiProblem.Create(StatusCodes.Status415UnsupportedMediaType, Reasons.UnsupportedMediaType,
+                "The body must be JSON in UTF-8.", "Send Content-Type: application/json, with charset=utf-8 or no charset."));
+        }
+
         try
         {
             var value = await DeserializeAsync<T>(request.BodyReader, ct);
@@ -109,6 +117,24 @@ public static class StrictJson
         body.StartsWith(Utf8Bom) ? body[Utf8Bom.Length..] : body;
 
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
+    /// <summary>No charset, or UTF-8's (<c>utf-8</c>, <c>utf8</c>, any case, quoted or not); parsed only when one is named.</summary>
+    internal static bool Utf8(string? contentType)
+    {
+        if (contentType is null || contentType.IndexOf("charset", StringComparison.OrdinalIgnoreCase) < 0)
+        {
+            return true;
+        }
+
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+            || mediaType.Charset.Value is not { } charset)
+        {
+            // "charset" in another parameter's value, or no value: HasJsonContentType has judged the type already.
+            return true;
+        }
+
+        return charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase);
+    }
 
     private static ProblemHttpResult InvalidJson(string detail) =>
         ApiProblem.Create(StatusCodes.Status400BadRequest, Reasons.InvalidJson, "The body is not valid JSON for this request.", detail);

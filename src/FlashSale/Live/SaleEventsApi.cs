@@ -39,7 +39,7 @@ public static class SaleEventsApi
         {
             // Counted with the rate-limit rules' refusals, so the operator sees an address at its cap.
             metrics.RateLimited(StreamQuota.RuleName);
-            return ApiProblem.RateLimited(context, (int)Math.Ceiling(hub.Options.Retry.TotalSeconds), "Too many live streams from this address.",
+            return ApiProblem.RateLimited(context, StreamQuota.RuleName, (int)Math.Ceiling(hub.Options.Retry.TotalSeconds), "Too many live streams from this address.",
                 string.Create(CultureInfo.InvariantCulture, $"At most {quota.Max} open at once (Live:MaxStreamsPerClient); close one and try again."));
         }
 

@@ -128,10 +128,9 @@ public sealed partial class RateLimitMiddleware(RequestDelegate next, IRateLimit
             return;
         }
 
-        await ApiProblem.RateLimited(context, seconds, "Too many requests.",
+        await ApiProblem.RateLimited(context, rule.Name, seconds, "Too many requests.",
             string.Create(CultureInfo.InvariantCulture,
-                $"At most {rule.PermitLimit} requests per {rule.Window} ('{rule.Name}'). Retry after {seconds} s."),
-            new Dictionary<string, object?> { ["rule"] = rule.Name, ["retryAfter"] = seconds }).ExecuteAsync(context);
+                $"At most {rule.PermitLimit} requests per {rule.Window} ('{rule.Name}'). Retry after {seconds} s.")).ExecuteAsync(context);
     }
 
     /// <summary>Fail closed: 503, nothing changed; a page's form goes back to its page with the message instead.</summary>

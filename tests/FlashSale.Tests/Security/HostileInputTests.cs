@@ -39,6 +39,9 @@ public sealed class HostileInputTests(HostileInputFixture fixture) : IClassFixtu
         ["text/plain"] = Json("""{"quantity":1}""", 415, "unsupported_media_type", contentType: "text/plain"),
         ["no content type"] = Json("""{"quantity":1}""", 415, "unsupported_media_type", contentType: null),
         ["form post"] = Json("quantity=1", 415, "unsupported_media_type", contentType: "application/x-www-form-urlencoded"),
+        // JSON is read as UTF-8 only (RFC 8259): until 2026-12-07 another charset was read as UTF-8 anyway.
+        ["Latin-1 charset"] = Json("""{"quantity":1}""", 415, "unsupported_media_type", contentType: "application/json; charset=iso-8859-1"),
+        ["UTF-16 charset"] = Json("""{"quantity":1}""", 415, "unsupported_media_type", contentType: "application/json; charset=\"utf-16\""),
         ["oversized body (70 KiB)"] = Json($$"""{"quantity":1,"pad":"{{new string('a', 70 * 1024)}}"}""", 413, "payload_too_large"),
         // --- quantity out of range or of the wrong type
         ["quantity 0"] = Json("""{"quantity":0}""", 400, "validation_failed"),

@@ -180,6 +180,24 @@ public sealed class JsonErrorTextTests() : AdminAppTest(new TestApp())
         }
     }
 
+    /// <summary>
+    /// A body cut short is said to be cut short, not an invalid value: until 2026-12-07 <c>{"quantity":</c> read "Invalid
+    /// value at '$.quantity': Expected depth to be zero at the end of the JSON payload.", a field's error for no value.
+    /// </summary>
+    [Theory]
+    [InlineData("{\"quantity\":")]
+    [InlineData("{\"quantity\":1,\"expectedCurrency\":\"US")]
+    public async Task ABodyCutShort_SaysSo_AndBuysNothing(string body)
+    {
+        var sale = (await Admin.CreateSaleAsync(stock: 5))["id"]!.GetValue<string>();
+        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
+
+        using var response = await buyer.PostJsonAsync($"/api/v1/sales/{sale}/purchases", body);
+
+        await AssertInvalidJsonAsync(response, "The body ends before its JSON does: an object, array or string is not closed (a body cut short?).");
+        Assert.Equal(5, (await Admin.StockAsync(sale))["remainingStock"]!.GetValue<int>());
+    }
+
     /// <summary>The path resolver on its own: nested properties, array items, quoted names, and paths it cannot follow.</summary>
     [Theory]
     [InlineData("$.price", "a number")]
