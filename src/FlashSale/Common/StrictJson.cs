@@ -126,14 +126,17 @@ public static class StrictJson
             return true;
         }
 
-        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
-            || mediaType.Charset.Value is not { } charset)
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var mediaType) || !mediaType.Charset.HasValue)
         {
             // "charset" in another parameter's value, or no value: HasJsonContentType has judged the type already.
             return true;
         }
 
-        return charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase);
+        // The parameter as written, quotes included (charset="utf-8" is charset=utf-8, RFC 9110 5.6.6). US-ASCII is UTF-8's
+        // subset.
+        var charset = Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(mediaType.Charset);
+        return charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase)
+            || charset.Equals("us-ascii", StringComparison.OrdinalIgnoreCase);
     }
 
     private static ProblemHttpResult InvalidJson(string detail) =>

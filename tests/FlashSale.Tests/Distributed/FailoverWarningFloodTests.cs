@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using FlashSale.Storage.Redis;
 using FlashSale.Tests.Infrastructure;
@@ -60,15 +61,19 @@ public sealed class FailoverWarningFloodTests
         var watch = app.Services.GetRequiredService<FailoverWatch>();
         var a = new DnsEndPoint("redis-a.test", 6379);
 
+        var sinceLogged = Stopwatch.StartNew();
         watch.SuspectAt(a, $"connection to {a} failed (SocketFailure)");
-        Assert.True(watch.Suspected);
         // The logged event's window (200 ms) is over; the next event comes well within the second of its warning.
         await Task.Delay(TimeSpan.FromMilliseconds(400));
         Assert.False(watch.Suspected);
 
         watch.SuspectAt(a, $"connection to {a} restored");
-        Assert.True(watch.Suspected, "an event that was not logged did not open the suspicion window");
-        Assert.Single(Warnings(logs, "redis-a.test"));
+        var suspected = watch.Suspected;
+        var withinTheSecond = sinceLogged.Elapsed < FailoverWatch.LogEvery;
+        Assert.True(suspected, "an event that was not logged did not open the suspicion window");
+        // Not logged: it came within the second of the first's warning. (A host so loaded that the 400 ms pause took past
+        // the second logs it; the window is asserted all the same.)
+        Assert.Equal(withinTheSecond ? 1 : 2, Warnings(logs, "redis-a.test").Count);
     }
 
     private static List<string> Warnings(ErrorLog logs, string endpoint) =>

@@ -1,7 +1,10 @@
+using System.Diagnostics;
+using FlashSale.Storage.Redis;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace FlashSale.Tests.Infrastructure;
 
@@ -85,6 +88,29 @@ public sealed class TestApp : WebApplicationFactory<Program>
         {
             builder.ConfigureServices(_services);
         }
+    }
+
+    /// <summary>
+    /// Distributed, the instance refuses purchases and sale changes until its clock has been compared with Redis's
+    /// (ClockSkewWatch fails closed). Its start waits up to a second for that; a test process starting several servers on
+    /// a busy host can take longer, and a test's first request would be refused 503. So the app is handed out once the
+    /// watch says in step, or after 10 s (a test whose Redis is away at start gets the instance as it is). Not with a
+    /// test's own clock (the check is off, or a clock test wants it off step), nor when a test holds the watch back.
+    /// </summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        if (Clock is null && host.Services.GetService<ClockSkewWatch>() is { Enabled: true } watch
+            && host.Services.GetServices<IHostedService>().Contains(watch))
+        {
+            var waited = Stopwatch.StartNew();
+            while (!watch.InStep && waited.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                Thread.Sleep(20);
+            }
+        }
+
+        return host;
     }
 
     public override async ValueTask DisposeAsync()

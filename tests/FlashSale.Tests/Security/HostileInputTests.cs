@@ -183,6 +183,26 @@ public sealed class HostileInputTests(HostileInputFixture fixture) : IClassFixtu
     private static Case Raw(Func<Target, IEnumerable<string>> headers, int status, string reason, string method = "POST") =>
         new(status, reason, t => RawHttp.SendAsync(t.Server, method, t.PurchasePath, headers(t), """{"quantity":1}"""u8.ToArray()));
 
+    /// <summary>
+    /// The other side of the charset cases above: UTF-8 however it is named, quoted too (RFC 9110: the same parameter), and
+    /// its subset US-ASCII, buys. The first cut of the charset check compared the quoted value as written and refused it.
+    /// </summary>
+    [Theory]
+    [InlineData("application/json; charset=utf-8")]
+    [InlineData("application/json; charset=\"UTF-8\"")]
+    [InlineData("application/json;charset=utf8")]
+    [InlineData("application/json; charset=us-ascii")]
+    public async Task AJsonBodyInUtf8_HoweverItsCharsetIsWritten_Buys(string contentType)
+    {
+        var saleId = (await fixture.Admin.CreateSaleAsync(stock: Stock))["id"]!.GetValue<string>();
+        var token = (await fixture.Admin.MintBuyersAsync(1))[0].Token;
+        var target = new Target(fixture.Server, saleId, token, fixture.Admin.WithToken(token));
+
+        var answer = await SendAsync(target, target.PurchasePath, new ByteArrayContent("""{"quantity":1}"""u8.ToArray()), contentType);
+
+        Assert.True(answer.Status == 201, $"{contentType}: {answer.Status} {Shorten(answer.Body)}");
+    }
+
     private static async Task<RawHttp.Answer> SendAsync(Target target, string path, HttpContent content, string? contentType)
     {
         content.Headers.ContentType = contentType is null ? null : MediaTypeHeaderValue.Parse(contentType);

@@ -4,7 +4,8 @@ using Npgsql;
 namespace FlashSale.Storage.Postgres;
 
 /// <summary>
-/// The reads <see cref="PostgresRequests"/> abandoned at their bound that are still running, and their cap. On a frozen
+/// The reads <see cref="PostgresRequests"/> abandoned that are still running, and their cap: at their bound, or when their
+/// request went away (on a healthy server such a read ends within milliseconds; on a frozen one it holds what the others do). On a frozen
 /// PostgreSQL (SIGSTOP) each holds a pooled connection, and once its command times out a thread-pool thread for Npgsql's
 /// cancel request, until it ends (its command timeout and the cancel's connect <c>Timeout</c>, twice: ~35 s by default) or
 /// the server answers. Until the ping marks the record down (~2 s) every new read would join them: a flood of reads took
@@ -52,13 +53,13 @@ internal sealed partial class AbandonedReads(int cap, ILogger log)
         }
 
         throw new StoreUnavailableException(
-            $"{outstanding} reads of PostgreSQL abandoned at Distributed:RequestCommandTimeout are still running, the most allowed ({cap}); this read was not started.");
+            $"{outstanding} reads of PostgreSQL abandoned (at Distributed:RequestCommandTimeout, or when their request went away) are still running, the most allowed ({cap}); this read was not started.");
     }
 
     public void Add() => Interlocked.Increment(ref _outstanding);
 
     public void Ended() => Interlocked.Decrement(ref _outstanding);
 
-    [LoggerMessage(EventId = 3020, Level = LogLevel.Warning, Message = "{Refused} reads of PostgreSQL refused (503) without being started since the last such line: {Outstanding} reads abandoned at Distributed:RequestCommandTimeout are still running, the most allowed ({Cap}: a quarter of the pool's Max Pool Size, at most 8). PostgreSQL is frozen or far too slow; they end at their command timeout or when it answers")]
+    [LoggerMessage(EventId = 3020, Level = LogLevel.Warning, Message = "{Refused} reads of PostgreSQL refused (503) without being started since the last such line: {Outstanding} reads abandoned (at Distributed:RequestCommandTimeout, or when their request went away) are still running, the most allowed ({Cap}: a quarter of the pool's Max Pool Size, at most 8). PostgreSQL is frozen or far too slow; they end at their command timeout or when it answers")]
     private partial void LogRefusing(int refused, int outstanding, int cap);
 }

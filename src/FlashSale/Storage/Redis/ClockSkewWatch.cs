@@ -33,7 +33,7 @@ public sealed partial class ClockSkewWatch(
     ILogger<ClockSkewWatch> log) : BackgroundService, IClockCheck, IStoreProbe
 {
     /// <summary>How long the start waits for the first measurement (a TIME answers in a millisecond when Redis is well).</summary>
-    internal static readonly TimeSpan FirstCheckWait = TimeSpan.FromSeconds(1);
+    internal TimeSpan FirstCheckWait { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How often the clock is measured while no measurement has succeeded yet: an unchecked instance refuses purchases.</summary>
     internal static readonly TimeSpan UncheckedRetry = TimeSpan.FromMilliseconds(250);
