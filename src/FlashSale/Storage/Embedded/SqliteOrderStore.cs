@@ -140,7 +140,7 @@ public sealed class SqliteOrderStore(SqliteDatabase db, BuyerOrders buyers) : IO
         RemainingAfter = r.GetInt32(9),
         IdempotencyKey = NullableString(r, 10),
         Status = (OrderStatus)r.GetInt32(11),
-        CancelledAt = r.IsDBNull(12) ? null : FromMs(r.GetInt64(12)),
+        CancelledAt = NullableTime(r, 12),
         CancelledBy = NullableString(r, 13),
     };
 }

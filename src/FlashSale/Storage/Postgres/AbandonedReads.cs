@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using FlashSale.Operations;
 using Npgsql;
 
 namespace FlashSale.Storage.Postgres;
@@ -22,8 +22,7 @@ internal sealed partial class AbandonedReads(int cap, ILogger log)
     internal static readonly TimeSpan LogEvery = TimeSpan.FromSeconds(10);
 
     private int _outstanding;
-    private int _refused;
-    private long _loggedAt = long.MinValue;
+    private readonly FloodWarning _refusals = new(LogEvery, TimeProvider.System);
 
     /// <summary>A quarter of the pool (the persister, the purchases' record lookups, the ping need the rest), 1 to 8: each may hold a thread too.</summary>
     public static int CapFor(NpgsqlDataSource db) =>
@@ -43,13 +42,9 @@ internal sealed partial class AbandonedReads(int cap, ILogger log)
             return;
         }
 
-        Interlocked.Increment(ref _refused);
-        var now = Stopwatch.GetTimestamp();
-        var last = Interlocked.Read(ref _loggedAt);
-        if ((last == long.MinValue || Stopwatch.GetElapsedTime(last, now) >= LogEvery)
-            && Interlocked.CompareExchange(ref _loggedAt, now, last) == last)
+        if (_refusals.Count() is > 0 and var refused)
         {
-            LogRefusing(Interlocked.Exchange(ref _refused, 0), outstanding, cap);
+            LogRefusing(refused, outstanding, cap);
         }
 
         throw new StoreUnavailableException(
@@ -61,5 +56,5 @@ internal sealed partial class AbandonedReads(int cap, ILogger log)
     public void Ended() => Interlocked.Decrement(ref _outstanding);
 
     [LoggerMessage(EventId = 3020, Level = LogLevel.Warning, Message = "{Refused} reads of PostgreSQL refused (503) without being started since the last such line: {Outstanding} reads abandoned (at Distributed:RequestCommandTimeout, or when their request went away) are still running, the most allowed ({Cap}: a quarter of the pool's Max Pool Size, at most 8). PostgreSQL is frozen or far too slow; they end at their command timeout or when it answers")]
-    private partial void LogRefusing(int refused, int outstanding, int cap);
+    private partial void LogRefusing(long refused, int outstanding, int cap);
 }

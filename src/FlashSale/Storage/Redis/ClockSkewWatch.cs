@@ -147,26 +147,24 @@ public sealed partial class ClockSkewWatch(
         var skew = before + roundTrip / 2 - redisNow;
         var uncertainty = roundTrip / 2;
         var distance = skew.Duration();
-        if (distance - uncertainty > _options.MaxClockSkew)
+        var off = distance - uncertainty > _options.MaxClockSkew;
+        if (!off && distance + uncertainty > _options.MaxClockSkew)
         {
-            LastSkew = skew;
-            if (Interlocked.Exchange(ref _offTicks, skew.Ticks) == long.MinValue)
-            {
-                LogOff(Describe(skew), _options.MaxClockSkew.TotalMilliseconds);
-            }
-
-            _checked = true;
+            return; // inconclusive: the round trip too slow to tell, the last verdict stands
         }
-        else if (distance + uncertainty <= _options.MaxClockSkew)
+
+        LastSkew = skew;
+        var wasOff = Interlocked.Exchange(ref _offTicks, off ? skew.Ticks : long.MinValue) != long.MinValue;
+        if (off && !wasOff)
         {
-            LastSkew = skew;
-            if (Interlocked.Exchange(ref _offTicks, long.MinValue) != long.MinValue)
-            {
-                LogBack(Describe(skew));
-            }
-
-            _checked = true;
+            LogOff(Describe(skew), _options.MaxClockSkew.TotalMilliseconds);
         }
+        else if (!off && wasOff)
+        {
+            LogBack(Describe(skew));
+        }
+
+        _checked = true;
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)

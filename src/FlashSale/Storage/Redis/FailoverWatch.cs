@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
@@ -28,8 +29,8 @@ public sealed partial class FailoverWatch
     /// <summary>At most one warning a second per endpoint (<see cref="SuspectAt"/>).</summary>
     internal static readonly TimeSpan LogEvery = TimeSpan.FromSeconds(1);
 
-    /// <summary>Per endpoint (its text; "" for none): when its event was last logged, and its events since, not logged.</summary>
-    private readonly Dictionary<string, (long? At, int Unlogged)> _logged = [];
+    /// <summary>Per endpoint (its text; "" for none): its events, logged at most once per <see cref="LogEvery"/>.</summary>
+    private readonly ConcurrentDictionary<string, FloodWarning> _warnings = new();
 
     public FailoverWatch(IConnectionMultiplexer redis, IOptions<DistributedOptions> options, IMeterFactory meters, ILogger<FailoverWatch> log)
     {
@@ -103,26 +104,15 @@ public sealed partial class FailoverWatch
             return;
         }
 
-        var now = Stopwatch.GetTimestamp();
-        Volatile.Write(ref _until, now + _window);
-        int unlogged;
-        lock (_logged)
+        Volatile.Write(ref _until, Stopwatch.GetTimestamp() + _window);
+        var warning = _warnings.GetOrAdd(endpoint?.ToString() ?? "", static _ => new FloodWarning(LogEvery, TimeProvider.System));
+        if (warning.Count() is > 0 and var events)
         {
-            var key = endpoint?.ToString() ?? "";
-            var last = _logged.GetValueOrDefault(key);
-            if (last.At is { } at && Stopwatch.GetElapsedTime(at, now) < LogEvery)
-            {
-                _logged[key] = last with { Unlogged = last.Unlogged + 1 };
-                return;
-            }
-
-            unlogged = last.Unlogged;
-            _logged[key] = (now, 0);
+            // This event and those not logged since the last warning: the line counts the others.
+            LogSuspected(why, events - 1);
         }
-
-        LogSuspected(why, unlogged);
     }
 
     [LoggerMessage(EventId = 4251, Level = LogLevel.Warning, Message = "Redis may have failed over ({Why}): for Distributed:FailoverSuspicion, a keyed sold_out or limit_reached is checked against the record first ({Unlogged} more such events of this endpoint since its last warning, within a second of it, were not logged)")]
-    private partial void LogSuspected(string why, int unlogged);
+    private partial void LogSuspected(string why, long unlogged);
 }

@@ -64,9 +64,10 @@ export function utc(ms, seconds) { return written(utcFields(ms), seconds ? "seco
 // The same in this browser's time zone (form as written() takes it): "6 Dec 2026, 06:58 CET", "… 00:58 GMT-5"; in UTC
 // exactly what the server writes. Without time zone data, the server's UTC, as drawn.
 export function local(ms, form) {
+  // Only the short form leaves out this year: the fields of now are read for it alone.
   try {
-    return written(zonedFields(ms), form, zonedFields(Date.now()).year);
+    return written(zonedFields(ms), form, form === "short" ? zonedFields(Date.now()).year : null);
   } catch (e) {
-    return written(utcFields(ms), form, utcFields(Date.now()).year);
+    return written(utcFields(ms), form, form === "short" ? utcFields(Date.now()).year : null);
   }
 }
