@@ -22,10 +22,15 @@ public static class AdminSalesApi
         group.MapGet("/{id}", GetSale).WithName("AdminGetSale").WithSummary("One sale with its live stock.")
             .Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound);
         group.MapPatch("/{id}", UpdateSale).WithName("UpdateSale")
-            .WithSummary("Changes a sale: stock, limit and window while upcoming; product fields before the first order.")
+            .WithSummary("Changes a sale: limit and start while upcoming; stock and end until it ends; product fields before the first order.")
             .ReadsJson<UpdateSaleRequest>()
             .Refuses(StatusCodes.Status400BadRequest, Reasons.ValidationFailed).Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound)
-            .Refuses(StatusCodes.Status409Conflict, Reasons.SaleNotUpcoming, Reasons.SaleHasOrders, Reasons.SkuTaken)
+            .Refuses(StatusCodes.Status409Conflict, Reasons.SaleNotUpcoming, Reasons.SaleHasOrders, Reasons.SkuTaken,
+                Reasons.SaleEnded, Reasons.StockBelowSold)
+            .ExplainsProblem(StatusCodes.Status409Conflict,
+                "`sale_not_upcoming` (the limit or the start of a started sale) carries the start in `startsAt`; `sale_ended` (the "
+                + "stock or end of an ended sale) the end in `endsAt`; `stock_below_sold` (a started sale's stock below the units sold or "
+                + "being sold) those units in `sold`.")
             .MayHaveWrittenOnStoreFailure(ApiDocs.SaleChangeUnfinished);
         group.MapPost("/{id}/end", EndSale).WithName("EndSale").WithSummary("Ends a sale now (endsAt = server time).")
             .Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound).Refuses(StatusCodes.Status409Conflict, Reasons.SaleEnded)

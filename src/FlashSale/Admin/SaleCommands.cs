@@ -97,7 +97,10 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
         return await ChangedAsync(sale, now, ct);
     }
 
-    /// <summary>Trading fields (stock, limit, window) only while upcoming; any field only before the first order.</summary>
+    /// <summary>
+    /// Limit and start only while upcoming; stock and end until the sale ends (<see cref="ChangeStockAsync"/> once it has
+    /// started); product fields only before the first order.
+    /// </summary>
     private async Task<SaleCommandResult> UpdateCoreAsync(Guid saleId, UpdateSaleRequest request, Func<Sale, bool>? expected,
         CancellationToken ct)
     {
@@ -135,7 +138,30 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
 
         if (trading && now >= sale.StartsAt)
         {
-            return SaleCommandResult.Refused(SaleRefusal.NotUpcoming(sale.StartsAt));
+            if (sale.StartsAt != changed.StartsAt || sale.PerUserLimit != changed.PerUserLimit)
+            {
+                return SaleCommandResult.Refused(SaleRefusal.NotUpcoming(sale.StartsAt));
+            }
+
+            if (now >= sale.EndsAt)
+            {
+                return SaleCommandResult.Refused(SaleRefusal.Ended(sale.EndsAt));
+            }
+
+            if (changed.EndsAt != sale.EndsAt && changed.EndsAt <= now)
+            {
+                return SaleCommandResult.Refused(SaleRefusal.Invalid(new Dictionary<string, string[]>
+                {
+                    ["endsAt"] = ["must be later than now: the sale has started. To stop it now, end it."],
+                }));
+            }
+
+            if (!UpdateSaleRequest.ChangesProduct(sale, changed))
+            {
+                return await ChangeStockAsync(sale, changed, now, ct);
+            }
+
+            // Product fields too: allowed only before the first order, as below, where the stock and end go with them.
         }
 
         // The ledger's count also sees a purchase not yet committed; the record's guard below sees the rest.
@@ -167,6 +193,46 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
         return SaleCommandResult.Refused(written == SaleWriteResult.SkuTaken
             ? SaleRefusal.SkuTaken(await HolderOfAsync(changed.Sku, CancellationToken.None))
             : ProductFixed());
+    }
+
+    /// <summary>
+    /// A started sale's stock or end (the terms a shop changes while it sells: more units found, demand that outlasts the
+    /// window, stock that must be held back). The ledger first takes the tighter of the old and new terms (the smaller
+    /// stock, the earlier end), refused atomically when more units are sold or being sold than the new stock; then the
+    /// record; then the ledger the new terms. So the ledger never sells what the record does not yet allow (a raise reaches
+    /// it after the record), and the record never holds terms the ledger has already sold past (a cut reaches the ledger
+    /// first). The sale keeps selling throughout: unlike a change before the start, it is not shut for the write.
+    /// </summary>
+    private async Task<SaleCommandResult> ChangeStockAsync(Sale sale, Sale changed, DateTimeOffset now, CancellationToken ct)
+    {
+        var tighter = sale with
+        {
+            TotalStock = Math.Min(sale.TotalStock, changed.TotalStock),
+            EndsAt = sale.EndsAt < changed.EndsAt ? sale.EndsAt : changed.EndsAt,
+        };
+        if (await ledger.TryChangeStockAsync(tighter, ct) is { } sold)
+        {
+            return SaleCommandResult.Refused(SaleRefusal.StockBelowSold(sold));
+        }
+
+        var written = await FollowingTheRecordOnFailureAsync(sale.Id,
+            () => sales.TryChangeStockAsync(sale.Id, changed.TotalStock, changed.EndsAt, now, ct));
+        switch (written)
+        {
+            case SaleWriteResult.Done:
+                AdminAudit.LogSaleChange(_audit, sale.Id, "changed", AdminAudit.Changes(sale, changed));
+                return await ChangedAsync(changed, now, ct);
+            case SaleWriteResult.NotFound:
+                await ledger.SaleRemovedAsync(sale.Id, CancellationToken.None);
+                return SaleCommandResult.Refused(SaleRefusal.NotFound());
+        }
+
+        // Refused by the record (ended meanwhile, or holding more confirmed units than the ledger counted): the ledger
+        // takes the record's terms back, which are no looser than before the tighter ones.
+        await FollowTheRecordAsync(sale.Id);
+        return SaleCommandResult.Refused(written == SaleWriteResult.Ended
+            ? SaleRefusal.Ended(sale.EndsAt)
+            : SaleRefusal.StockBelowSold(null));
     }
 
     private async Task<SaleCommandResult> EndCoreAsync(Guid saleId, CancellationToken ct)

@@ -10,7 +10,7 @@ namespace FlashSale.Admin;
 /// and, for validation, the field errors. The admin API answers it as ProblemDetails, the dashboard as a message.
 /// </summary>
 public sealed record SaleRefusal(int Status, string Reason, string Title, string? Detail = null,
-    IDictionary<string, string[]>? Errors = null, Guid? SaleId = null, DateTimeOffset? StartsAt = null, DateTimeOffset? EndsAt = null)
+    IDictionary<string, string[]>? Errors = null, Guid? SaleId = null, DateTimeOffset? StartsAt = null, DateTimeOffset? EndsAt = null, int? Sold = null)
 {
     public static SaleRefusal Invalid(IDictionary<string, string[]> errors) =>
         new(StatusCodes.Status400BadRequest, Reasons.ValidationFailed, "The request is not valid.", "See 'errors' for each field.", errors);
@@ -40,8 +40,21 @@ public sealed record SaleRefusal(int Status, string Reason, string Title, string
     /// 2026-12-07 the detail alone, as "2026-12-07T12:06:20.0000000+00:00").
     /// </summary>
     public static SaleRefusal NotUpcoming(DateTimeOffset startedAt) => new(StatusCodes.Status409Conflict, Reasons.SaleNotUpcoming,
-        "Stock, limit and window can change only before the sale starts.",
+        "The limit per buyer and the start can change only before the sale starts.",
         $"The sale started at {PurchaseOutcome.Rejected.Utc(startedAt)}.", StartsAt: startedAt);
+
+    /// <summary>
+    /// A started sale's stock lowered below the units sold or being sold (a decision not yet committed counts): what is
+    /// sold stays sold, so the stock can go down to <paramref name="sold"/> and no further, which <c>sold</c> says. Null
+    /// when the ledger's count allowed the stock and the order record's did not: the two disagree (G4), which the drift
+    /// check shows.
+    /// </summary>
+    public static SaleRefusal StockBelowSold(int? sold) => new(StatusCodes.Status409Conflict, Reasons.StockBelowSold,
+        "The stock cannot go below the units already sold.",
+        sold is { } n
+            ? $"{n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} units are sold or being sold: the stock can go down to that, no lower."
+            : "The order record holds more confirmed units than that, more than the purchase ledger counts: check the ledger (GET /api/v1/admin/reconcile).",
+        Sold: sold);
 
     /// <summary>As <see cref="NotUpcoming"/>, in <c>endsAt</c>.</summary>
     public static SaleRefusal Ended(DateTimeOffset endedAt) => new(StatusCodes.Status409Conflict, Reasons.SaleEnded,
@@ -58,6 +71,11 @@ public sealed record SaleRefusal(int Status, string Reason, string Title, string
         if (SaleId is { } saleId)
         {
             problem.ProblemDetails.Extensions["saleId"] = saleId.ToString("D");
+        }
+
+        if (Sold is { } sold)
+        {
+            problem.ProblemDetails.Extensions["sold"] = sold;
         }
 
         return PurchaseResults.At(PurchaseResults.At(problem, "startsAt", StartsAt), "endsAt", EndsAt);

@@ -32,6 +32,7 @@ public static class Reasons
     public const string SkuTaken = "sku_taken";
     public const string SaleNotUpcoming = "sale_not_upcoming";
     public const string SaleHasOrders = "sale_has_orders";
+    public const string StockBelowSold = "stock_below_sold";
     public const string FeatureDisabled = "feature_disabled";
     public const string Conflict = "conflict";
     public const string InternalError = "internal_error";

@@ -28,6 +28,17 @@ public interface ISaleStore
     Task<SaleWriteResult> TryUpdateAsync(Sale changed, CancellationToken ct);
 
     /// <summary>
+    /// A started sale's stock and end, the terms that may still change once it trades (SaleCommands): written only while
+    /// the sale has not ended at <paramref name="now"/>, in the same statement. Distributed, the same statement also holds
+    /// the stock at or above the record's confirmed units, under the lock the persister's insert takes; embedded, the
+    /// ledger is the record's only writer and its count (checked first, <c>IPurchaseLedger.TryChangeStockAsync</c>) is
+    /// exact, and summing a sale's orders there would hold the group commit.
+    /// </summary>
+    /// <returns><see cref="SaleWriteResult.Done"/>, <see cref="SaleWriteResult.NotFound"/>, <see cref="SaleWriteResult.Ended"/>
+    /// or <see cref="SaleWriteResult.StockBelowSold"/>.</returns>
+    Task<SaleWriteResult> TryChangeStockAsync(Guid id, int totalStock, DateTimeOffset endsAt, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>
     /// Ends a sale early: <c>ends_at = min(ends_at, at)</c> and <c>starts_at = min(starts_at, at)</c> (an upcoming
     /// sale ended early never opens). Allowed with orders. Returns the sale as stored afterwards, or null; read in the
     /// end's own statement or transaction, so nothing can fail once the end is committed.
@@ -48,4 +59,10 @@ public enum SaleWriteResult
     NotFound,
     HasOrders,
     SkuTaken,
+
+    /// <summary>The sale had ended (<see cref="ISaleStore.TryChangeStockAsync"/>).</summary>
+    Ended,
+
+    /// <summary>The record holds more confirmed units than the new stock (<see cref="ISaleStore.TryChangeStockAsync"/>).</summary>
+    StockBelowSold,
 }

@@ -6,8 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FlashSale.Tests.Admin;
 
 /// <summary>
-/// The record as it is, with a pause after a list or an update or before an end, a failure for a delete, a failure
-/// after a create, an end or a delete the record has committed (a lost answer), failing reads of the latest sale, and a call once one is read, when a test asks.
+/// The record as it is, with a pause after a list or an update or before an end or a stock change, a failure for a delete, a failure
+/// after a create, an end, a stock change or a delete the record has committed (a lost answer), failing reads of the latest sale, and a call once one is read, when a test asks.
 /// </summary>
 public sealed class FaultySaleStore(ISaleStore inner) : ISaleStore
 {
@@ -27,6 +27,12 @@ public sealed class FaultySaleStore(ISaleStore inner) : ISaleStore
     public Func<Task>? AfterUpdate { get; set; }
 
     public Func<Task>? BeforeEnd { get; set; }
+
+    /// <summary>Awaited before a started sale's stock or end is written (the ledger holds the tighter terms meanwhile).</summary>
+    public Func<Task>? BeforeStockChange { get; set; }
+
+    /// <summary>Thrown after a started sale's stock or end is written, whether it was or not (an answer lost).</summary>
+    public Exception? FailAfterStockChange { get; set; }
 
     public Exception? FailDelete { get; set; }
 
@@ -74,6 +80,18 @@ public sealed class FaultySaleStore(ISaleStore inner) : ISaleStore
     {
         var created = await inner.TryCreateAsync(sale, ct);
         return FailAfterCreate is { } failure ? throw failure : created;
+    }
+
+    public async Task<SaleWriteResult> TryChangeStockAsync(Guid id, int totalStock, DateTimeOffset endsAt, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        if (BeforeStockChange is { } pause)
+        {
+            await pause();
+        }
+
+        var written = await inner.TryChangeStockAsync(id, totalStock, endsAt, now, ct);
+        return FailAfterStockChange is { } failure ? throw failure : written;
     }
 
     public async Task<SaleWriteResult> TryUpdateAsync(Sale changed, CancellationToken ct)

@@ -160,6 +160,25 @@ public sealed partial class EmbeddedLedger(
         return Task.CompletedTask;
     }
 
+    public Task<int?> TryChangeStockAsync(Sale changed, CancellationToken ct)
+    {
+        var book = _books.GetOrAdd(changed.Id, _ => new SaleBook(changed, changed.TotalStock));
+        lock (book.Gate)
+        {
+            // Under the gate no decision is half made: every reservation is already off Remaining.
+            var sold = book.Sale.TotalStock - book.Remaining;
+            if (sold > changed.TotalStock)
+            {
+                return Task.FromResult<int?>(sold);
+            }
+
+            book.Update(changed);
+        }
+
+        notifier.StockChanged(changed.Id);
+        return Task.FromResult<int?>(null);
+    }
+
     public async Task<CancelOutcome> CancelAsync(Guid orderId, string cancelledBy, CancellationToken ct)
     {
         var order = await orders.FindAsync(orderId, ct);

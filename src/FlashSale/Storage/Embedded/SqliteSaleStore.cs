@@ -94,6 +94,20 @@ public sealed class SqliteSaleStore(SqliteDatabase db) : ISaleStore
         }
     }
 
+    public Task<SaleWriteResult> TryChangeStockAsync(Guid id, int totalStock, DateTimeOffset endsAt, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        using var connection = db.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE sales SET total_stock = $stock, ends_at = $ends WHERE id = $id AND ends_at > $now";
+        Add(command, "$id", Id(id));
+        Add(command, "$stock", totalStock);
+        Add(command, "$ends", ToMs(endsAt));
+        Add(command, "$now", ToMs(now));
+        return Task.FromResult(Write(command) == 1 ? SaleWriteResult.Done
+            : WhyNot(connection, id) == SaleWriteResult.NotFound ? SaleWriteResult.NotFound : SaleWriteResult.Ended);
+    }
+
     public Task<Sale?> EndAsync(Guid id, DateTimeOffset at, CancellationToken ct)
     {
         // The ended row comes back from the UPDATE, and the commit is the last step: once the end is committed nothing

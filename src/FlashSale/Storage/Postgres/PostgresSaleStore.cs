@@ -102,6 +102,38 @@ public sealed class PostgresSaleStore(PostgresRequests db, SaleChangeListener ch
         }
     }
 
+    public Task<SaleWriteResult> TryChangeStockAsync(Guid id, int totalStock, DateTimeOffset endsAt, DateTimeOffset now,
+        CancellationToken ct) => Written(TryChangeStockCore(id, totalStock, endsAt, now, ct));
+
+    private async Task<SaleWriteResult> TryChangeStockCore(Guid id, int totalStock, DateTimeOffset endsAt, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        // The sale's row and its confirmed count locked as the persister's insert locks them (PostgresOrderRecord.InsertSql,
+        // the same rows in the same order: no deadlock between the two), so no batch is judged against the old stock while
+        // this one compares the count with the new. Whether the sale was there, had ended or sold more is read in the same
+        // statement: asked afterwards, a batch or an end in between could give another answer than the one that refused.
+        await using var command = db.CreateCommand("""
+            WITH sale AS (SELECT s.id, s.ends_at, u.confirmed
+                          FROM sales s JOIN sale_units u ON u.sale_id = s.id WHERE s.id = $1
+                          FOR NO KEY UPDATE OF s FOR UPDATE OF u),
+            changed AS (
+                UPDATE sales SET total_stock = $2, ends_at = $3
+                FROM sale WHERE sales.id = sale.id AND sale.ends_at > $4 AND sale.confirmed <= $2
+                RETURNING sales.id)
+            SELECT (SELECT count(*) FROM changed), (SELECT ends_at > $4 FROM sale)
+            """);
+        command.Parameters.AddWithValue(id);
+        command.Parameters.AddWithValue(totalStock);
+        command.Parameters.AddWithValue(PgValues.Ms(endsAt));
+        command.Parameters.AddWithValue(PgValues.Ms(now));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return reader.GetInt64(0) == 1 ? SaleWriteResult.Done
+            : reader.IsDBNull(1) ? SaleWriteResult.NotFound
+            : reader.GetBoolean(1) ? SaleWriteResult.StockBelowSold
+            : SaleWriteResult.Ended;
+    }
+
     public Task<Sale?> EndAsync(Guid id, DateTimeOffset at, CancellationToken ct) => Written(EndCore(id, at, ct));
 
     private async Task<Sale?> EndCore(Guid id, DateTimeOffset at, CancellationToken ct)

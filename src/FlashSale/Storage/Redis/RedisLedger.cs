@@ -526,6 +526,18 @@ public sealed partial class RedisLedger(
         return state.SaleChangedAsync(sale, ct);
     }
 
+    public async Task<int?> TryChangeStockAsync(Sale changed, CancellationToken ct)
+    {
+        var sold = await state.TryChangeStockAsync(changed, ct);
+        if (sold is null)
+        {
+            _soldOut.TryRemove(changed.Id, out _);
+            notifier.StockChanged(changed.Id);
+        }
+
+        return sold;
+    }
+
     public async Task<CancelOutcome> CancelAsync(Guid orderId, string cancelledBy, CancellationToken ct)
     {
         try

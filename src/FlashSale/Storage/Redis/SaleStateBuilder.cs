@@ -168,26 +168,40 @@ public sealed partial class SaleStateBuilder(
     /// lock while this change waited for it) wrote the record's old end and sold past the recorded one (G6). The cap
     /// outlives this change's wait for a rebuild and its record write; the next change overwrites it.
     /// </summary>
-    public async Task SaleChangedAsync(Sale sale, CancellationToken ct)
+    public Task SaleChangedAsync(Sale sale, CancellationToken ct) => ApplyAsync(sale, strict: false, ct);
+
+    /// <summary>
+    /// As <see cref="SaleChangedAsync"/>, for a started sale's stock and end, unless more units are sold or being sold than
+    /// its new stock: then nothing changes and the answer is those units (null: taken, or no state to take them).
+    /// </summary>
+    public async Task<int?> TryChangeStockAsync(Sale sale, CancellationToken ct)
+    {
+        var taken = await ApplyAsync(sale, strict: true, ct);
+        return taken < 0 ? (int)(-1 - taken) : null;
+    }
+
+    private async Task<long> ApplyAsync(Sale sale, bool strict, CancellationToken ct)
     {
         var db = redis.GetDatabase();
         RedisKey[] keys = [RedisKeys.Meta(sale.Id), RedisKeys.Stock(sale.Id), RedisKeys.EndCap(sale.Id)];
-        RedisValue[] args = [.. LedgerValues.SaleTerms(sale), (long)EndCapTime.TotalMilliseconds];
-        var updated = (int)await scripts.Sale.EvaluateAsync(db, keys, args);
-        if (updated == 0)
+        RedisValue[] args = [.. LedgerValues.SaleTerms(sale), (long)EndCapTime.TotalMilliseconds, strict ? "1" : "0"];
+        var taken = (long)await scripts.Sale.EvaluateAsync(db, keys, args);
+        if (taken == 0)
         {
             // No state yet (a new sale, or a state lost): build it from the record, then apply these terms, which need not
             // be the record's. An admin's end closes the ledger before the record's write; rebuilt from the record alone,
             // the sale stayed open through that write and sold past its recorded end (G6).
             if (await EnsureAsync(sale.Id, ct) == LedgerState.Present)
             {
-                await scripts.Sale.EvaluateAsync(db, keys, args);
+                taken = (long)await scripts.Sale.EvaluateAsync(db, keys, args);
             }
         }
-        else
+        else if (taken > 0)
         {
             await db.SetAddAsync(RedisKeys.Registry(options.Value.Namespace), sale.Id.ToString("D"));
         }
+
+        return taken;
     }
 
     /// <summary>
