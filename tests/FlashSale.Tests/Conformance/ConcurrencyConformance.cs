@@ -1,4 +1,5 @@
 using System.Net;
+using FlashSale.Tests.Admin;
 using FlashSale.Tests.Infrastructure;
 
 namespace FlashSale.Tests.Conformance;
@@ -71,5 +72,56 @@ public abstract class ConcurrencyConformance(StorageKind kind) : ConformanceTest
         var stock = await Admin.StockAsync(saleId);
         Assert.Equal(0, stock["remainingStock"]!.GetValue<int>());
         Assert.Equal(100, stock["sold"]!.GetValue<int>() + stock["remainingStock"]!.GetValue<int>());
+    }
+
+    /// <summary>
+    /// G1 with the stock changed while buyers race for it: cut to 40 and raised to 70 in the middle of a flood of 150
+    /// buyers for 60 units. Whatever each change answered, nothing is sold past the stock the sale ends with, every unit of
+    /// it is sold (more buyers than units), and the ledger and the record agree.
+    /// </summary>
+    [Fact]
+    public async Task StockCutAndRaisedDuringAFlood_SellsExactlyTheFinalStock_AndTheBooksAgree()
+    {
+        var saleId = (await Admin.CreateSaleAsync(stock: 60)).Id();
+        var buyers = await Admin.MintBuyersAsync(150);
+
+        using var gate = new SemaphoreSlim(32);
+        async Task<HttpStatusCode> BuyAsync(string token)
+        {
+            await gate.WaitAsync();
+            try
+            {
+                using var response = await Admin.WithToken(token).PurchaseAsync(saleId);
+                return response.StatusCode;
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+
+        async Task<HttpStatusCode> ChangeStockAsync(int total, int afterMs)
+        {
+            await Task.Delay(afterMs);
+            using var response = await Admin.PatchJsonAsync($"/api/v1/admin/sales/{saleId}", $$"""{"totalStock":{{total}}}""");
+            Assert.True(response.StatusCode == HttpStatusCode.OK || await Api.ReasonAsync(response) == "stock_below_sold",
+                $"{total}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            return response.StatusCode;
+        }
+
+        var first = buyers.Take(100).Select(b => BuyAsync(b.Token)).ToList();
+        var cut = ChangeStockAsync(40, afterMs: 5);
+        await cut;
+        var raised = await ChangeStockAsync(70, afterMs: 0);
+        var answers = (await Task.WhenAll(first)).Concat(await Task.WhenAll(buyers.Skip(100).Select(b => BuyAsync(b.Token)))).ToList();
+
+        Assert.Equal(HttpStatusCode.OK, raised);
+        Assert.DoesNotContain(answers, a => (int)a >= 500);
+        var stock = await Admin.StockAsync(saleId);
+        Assert.Equal((70, 0, 70), (stock.Int("totalStock"), stock.Int("remainingStock"), stock.Int("sold")));
+        Assert.Equal(70, answers.Count(a => a == HttpStatusCode.Created));
+        Assert.Equal(70, (await Admin.AllOrdersAsync(saleId)).Count);
+        var check = (await Admin.GetJsonAsync("/api/v1/admin/reconcile"))["items"]!.AsArray().Single(i => i!["saleId"]!.GetValue<string>() == saleId)!;
+        Assert.Equal((70, 70, 0), (check.Int("recordSold"), check.Int("ledgerSold"), check.Int("drift")));
     }
 }

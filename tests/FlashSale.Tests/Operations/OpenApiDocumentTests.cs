@@ -281,7 +281,7 @@ public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
             StringComparison.Ordinal);
         Assert.NotNull(Operation(document, "post", "/api/v1/admin/sales")["responses"]!["201"]!["headers"]?["Location"]);
         var patch = Description(Operation(document, "patch", "/api/v1/admin/sales/{id}")["responses"]!["409"]!);
-        Assert.All(new[] { Reasons.SaleNotUpcoming, Reasons.SaleHasOrders, Reasons.SkuTaken },
+        Assert.All(new[] { Reasons.SaleNotUpcoming, Reasons.SaleHasOrders, Reasons.SkuTaken, Reasons.SaleEnded, Reasons.StockBelowSold },
             reason => Assert.Contains($"`{reason}`", patch, StringComparison.Ordinal));
         var events = Operation(document, "get", "/api/v1/sales/{id}/events")["responses"]!;
         Assert.Contains($"`{Reasons.SaleNotFound}`", Description(events["404"]!), StringComparison.Ordinal);
