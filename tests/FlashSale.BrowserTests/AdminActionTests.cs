@@ -68,10 +68,88 @@ public sealed class AdminActionTests(BrowserFixture fixture) : IAsyncLifetime
         // 2026-12-07 the save went ahead and was refused as the sale had started.
         await Expect(Pages.Flash(page)).ToContainTextAsync("This sale was changed since you opened this form");
         Assert.Equal(10, (await fixture.Admin.StockAsync(saleId))["totalStock"]!.GetValue<int>());
-        // Drawn again: the stock as the sale has it, read-only, and why (SaleEditState).
-        await Expect(stockField).ToHaveValueAsync("10");
-        await Expect(stockField).ToHaveAttributeAsync("readonly", "");
-        await Expect(page.Locator("#edit-note")).ToContainTextAsync("The sale has started: its stock, limit and window are fixed.");
+        // Drawn again as the sale is now (SaleEditState): started, so its limit and start are read-only, and why; its
+        // stock can still change until it ends (since 2026-12-07), so it keeps what was typed, and saving again saves it.
+        await Expect(page.GetByLabel("Limit per buyer")).ToHaveAttributeAsync("readonly", "");
+        await Expect(page.GetByLabel("Starts (UTC)")).ToHaveAttributeAsync("readonly", "");
+        await Expect(page.Locator("#edit-note")).ToContainTextAsync("The sale has started: its limit per buyer and start are fixed.");
+        await Expect(stockField).ToHaveValueAsync("50");
+        await Expect(stockField).Not.ToHaveAttributeAsync("readonly", "");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/admin/sales/{saleId}$"));
+        Assert.Equal(50, (await fixture.Admin.StockAsync(saleId))["totalStock"]!.GetValue<int>());
+    }
+
+    /// <summary>
+    /// A sale on sale with orders: more units found, and the demand outlasting the window. The form offers the stock and the
+    /// end, and only them (SaleEditState.Sold); the other fields are posted as drawn and change nothing. Until 2026-12-07
+    /// such a sale's form had every field read-only and no save button.
+    /// </summary>
+    [Fact]
+    public async Task Admin_RaisesTheStock_AndMovesTheEnd_OfASaleWithOrders()
+    {
+        var (saleId, page) = await EditFormOfASaleOnSaleAsync(stock: 3, sold: 2);
+        await Expect(page.Locator("#edit-note")).ToContainTextAsync("This sale has orders: only its stock and end can change");
+        foreach (var fixedField in new[] { "SKU", "Product name", "Price", "Limit per buyer", "Starts (UTC)" })
+        {
+            await Expect(page.GetByLabel(fixedField, new() { Exact = true })).ToHaveAttributeAsync("readonly", "");
+        }
+
+        var stockField = page.GetByLabel("Stock", new() { Exact = true });
+        var endField = page.GetByLabel("Ends (UTC)");
+        await Expect(stockField).Not.ToHaveAttributeAsync("readonly", "");
+        await Expect(endField).Not.ToHaveAttributeAsync("readonly", "");
+        var later = Now.AddHours(5); // to the minute, as the form's field takes it
+        var newEnd = new DateTimeOffset(later.Year, later.Month, later.Day, later.Hour, later.Minute, 0, TimeSpan.Zero);
+        await stockField.FillAsync("10");
+        await endField.FillAsync(newEnd.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm", System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex($"/admin/sales/{saleId}$"));
+        await Expect(Pages.Flash(page)).ToContainTextAsync("Changes saved");
+        await Expect(page.Locator("[data-kpi=units]")).ToHaveTextAsync("2 / 10");
+        await Expect(page.Locator("[data-term=closes]")).ToHaveTextAsync(
+            newEnd.UtcDateTime.ToString("d MMM yyyy, HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture));
+        var sale = await fixture.Admin.GetJsonAsync($"/api/v1/admin/sales/{saleId}");
+        Assert.Equal(10, sale["totalStock"]!.GetValue<int>());
+        Assert.Equal(newEnd, sale["endsAt"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(8, (await fixture.Admin.StockAsync(saleId))["remainingStock"]!.GetValue<int>());
+
+        // The shop's page of the sale shows the new stock and end too.
+        await page.GotoAsync($"/sales/{saleId}");
+        await Expect(page.Locator(".product [data-role=left]")).ToHaveTextAsync("8 of 10 left");
+        await Expect(page.Locator(".product [data-role=closes]")).ToHaveTextAsync(
+            newEnd.UtcDateTime.ToString("d MMM yyyy, HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// The stock of a sale on sale lowered below its units sold: refused (409 stock_below_sold), said with how many are sold
+    /// and under the stock field, and the sale keeps its stock; lowered to exactly the units sold, it is saved (sold out).
+    /// </summary>
+    [Fact]
+    public async Task Admin_LowersTheStockBelowTheUnitsSold_SeesHowManyAreSold_AndTheSaleKeepsItsStock()
+    {
+        var (saleId, page) = await EditFormOfASaleOnSaleAsync(stock: 5, sold: 3);
+        var stockField = page.GetByLabel("Stock", new() { Exact = true });
+        await stockField.FillAsync("2");
+        var response = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync(),
+            r => r.Url.EndsWith("/edit", StringComparison.Ordinal) && r.Request.Method == "POST");
+
+        Assert.Equal(409, response.Status);
+        await Expect(Pages.Flash(page)).ToContainTextAsync(
+            "The stock cannot go below the units already sold. 3 units are sold or being sold: the stock can go down to 3, no lower.");
+        await Expect(stockField).ToHaveAccessibleDescriptionAsync(new Regex("^Stock cannot be below the 3 units sold or being sold[.]"));
+        await Expect(stockField).ToBeFocusedAsync();
+        var stock = await fixture.Admin.StockAsync(saleId);
+        Assert.Equal(5, stock["totalStock"]!.GetValue<int>());
+        Assert.Equal(2, stock["remainingStock"]!.GetValue<int>());
+
+        await stockField.FillAsync("3");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/admin/sales/{saleId}$"));
+        await Expect(page.Locator("[data-kpi=units]")).ToHaveTextAsync("3 / 3");
+        Assert.Equal("sold_out", (await fixture.Admin.StockAsync(saleId))["status"]!.GetValue<string>());
     }
 
     [Fact]
@@ -208,6 +286,20 @@ public sealed class AdminActionTests(BrowserFixture fixture) : IAsyncLifetime
 
     private async Task<string> CreateSaleAsync(int stock, DateTimeOffset? startsAt = null) =>
         (await fixture.Admin.CreateSaleAsync(stock, startsAt: startsAt, endsAt: (startsAt ?? Now).AddHours(2)))["id"]!.GetValue<string>();
+
+    /// <summary>A sale on sale with <paramref name="sold"/> units sold (one to a buyer), its edit form open.</summary>
+    private async Task<(string SaleId, IPage Page)> EditFormOfASaleOnSaleAsync(int stock, int sold)
+    {
+        var saleId = await CreateSaleAsync(stock);
+        foreach (var buyer in await fixture.Admin.MintBuyersAsync(sold))
+        {
+            await fixture.Admin.WithToken(buyer.Token).BoughtAsync(saleId);
+        }
+
+        var page = await AdminPageAsync();
+        await page.GotoAsync($"/admin/sales/{saleId}/edit");
+        return (saleId, page);
+    }
 
     private async Task<IPage> AdminPageAsync()
     {

@@ -74,7 +74,7 @@ public static class AdminPages
 
     /// <summary>
     /// The message code of a sale created with its whole window in the past: it is ended from the start. Its window can no
-    /// longer change (it has started: SaleEditState), so the way to run it is a new sale.
+    /// longer change (it has ended: SaleEditState), so the way to run it is a new sale.
     /// </summary>
     internal const string CreatedEnded = "created_ended";
 

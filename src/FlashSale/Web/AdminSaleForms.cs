@@ -292,7 +292,8 @@ public static class AdminSaleForms
     /// <summary>
     /// The create or edit form. Editing, the fields <paramref name="state"/> fixes are read-only (still posted, unchanged,
     /// so no change) and the note above says why, the form's description (a screen reader met read-only fields and no
-    /// save button without a word why until 2026-12-07); a sale with orders has no save button. The heading names the sale.
+    /// save button without a word why until 2026-12-07); an ended sale with orders has no save button (until 2026-12-07
+    /// any sale with orders, whose stock and end can now change until it ends). The heading names the sale.
     /// On a stale form (<see cref="SaleFormVersion"/>), <c>saved</c> holds the fields whose typed value differs from the
     /// saved sale's, each with the saved value, said under the field.
     /// </summary>
@@ -348,7 +349,7 @@ public static class AdminSaleForms
               {Field("endsAt", "Ends (UTC)", v.EndsAt, "datetime-local", " required")}
               {Field("imageUrl", "Image URL", v.ImageUrl, extra: " placeholder=\"https://images.example.com/phone.png\"",
                   hint: "Optional: an https address, or the path of a file on this site such as /images/iphone-15-pro.svg.")}
-              <div class="field wide">{(state == SaleEditState.Sold
+              <div class="field wide">{(!state.CanSave()
                   ? H($"""<a class="button" href="/admin/sales/{editing!.Id}">Back to the sale</a>""")
                   : H($"""<button type="submit" class="button primary">{(id is null ? "Create sale" : "Save changes")}</button>"""))}</div>
             </form>
