@@ -269,6 +269,70 @@ public sealed class LivePageTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     /// <summary>
+    /// A sold-out sale topped up while it runs (more units found: PATCH totalStock, allowed since 2026-12-07 until it ends),
+    /// then given a later end: a buyer's open page goes from "Sold out" back to a "Buy now" with the new count left, and
+    /// its countdown and "closes" follow the new end, without a reload; so does the home page's card.
+    /// </summary>
+    [Fact]
+    public async Task ASoldOutSaleToppedUpAndExtended_ThePageOffersItAgain_WithTheNewEnd_WithoutReload()
+    {
+        var endsAt = DateTimeOffset.UtcNow.AddMinutes(50);
+        var saleId = (await fixture.Admin.CreateSaleAsync(1, endsAt: endsAt))["id"]!.GetValue<string>();
+        await fixture.Admin.WithToken((await fixture.Admin.MintBuyersAsync(1))[0].Token).BoughtAsync(saleId);
+        var (page, home) = await SaleAndHomeAsync(saleId, registered: true);
+        var line = page.Locator(".product [data-role=left]");
+        var countdown = page.Locator(".product [data-role=countdown]");
+        var closes = page.Locator(".product [data-role=closes]");
+        await Expect(Pages.Status(page)).ToHaveTextAsync("Sold out");
+        await Expect(Pages.BuyButton(page)).ToBeDisabledAsync();
+        await Expect(line).ToHaveTextAsync("0 of 1 left");
+        await Expect(Badge(home, saleId)).ToHaveTextAsync("Sold out");
+        await Expect(countdown).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^Ends in [0-9]+ min"));
+        // The admin's page of the sale, open beside it (its units follow the same feed).
+        var admin = await fixture.NewPageAsync();
+        await Pages.SignInAsync(admin, "admin", TestApp.AdminPassword);
+        await admin.GotoAsync($"/admin/sales/{saleId}");
+        await Expect(admin.Locator("[data-kpi=units]")).ToHaveTextAsync("1 / 1");
+        await Expect(admin.Locator(".admin-sale > .page-head > [data-role=status]")).ToHaveTextAsync("Sold out");
+
+        using (var topped = await fixture.Admin.SendAsync(HttpMethod.Patch, $"/api/v1/admin/sales/{saleId}",
+            JsonContent.Create(new { totalStock = 4 })))
+        {
+            await Api.EnsureAsync(topped, HttpStatusCode.OK);
+        }
+
+        await Expect(Pages.Status(page)).ToHaveTextAsync("On sale", Soon);
+        await Expect(line).ToHaveTextAsync("3 of 4 left");
+        await Expect(page.Locator(".product [data-role=bar]")).ToHaveAttributeAsync("max", "4");
+        await Expect(Pages.BuyButton(page)).ToBeEnabledAsync();
+        await Expect(Pages.BuyButton(page)).ToHaveTextAsync("Buy now");
+        await Expect(Badge(home, saleId)).ToHaveTextAsync("On sale", Soon);
+        await Expect(Card(home, saleId).Locator("[data-role=left]")).ToHaveTextAsync("3 of 4 left");
+        await Expect(admin.Locator("[data-kpi=units]")).ToHaveTextAsync("1 / 4", Soon);
+        await Expect(admin.Locator("[data-role=sell-through]")).ToHaveTextAsync("25 %");
+        await Expect(admin.Locator(".admin-sale > .page-head > [data-role=status]")).ToHaveTextAsync("On sale");
+
+        var later = endsAt.AddHours(3);
+        using (var extended = await fixture.Admin.SendAsync(HttpMethod.Patch, $"/api/v1/admin/sales/{saleId}",
+            JsonContent.Create(new { endsAt = later })))
+        {
+            await Api.EnsureAsync(extended, HttpStatusCode.OK);
+        }
+
+        await Expect(countdown).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^Ends in 3 h [0-9]+ min$"), Soon);
+        await Expect(closes).ToHaveTextAsync(
+            later.UtcDateTime.ToString("d MMM yyyy, HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(Card(home, saleId).Locator("[data-role=countdown]")).ToHaveTextAsync(
+            new System.Text.RegularExpressions.Regex("^Ends in 3 h [0-9]+ min$"), Soon);
+        await Expect(admin.Locator(".admin-sale > [data-role=countdown]")).ToHaveTextAsync(
+            new System.Text.RegularExpressions.Regex("^Ends in 3 h [0-9]+ min$"), Soon);
+
+        await Pages.BuyButton(page).ClickAsync();
+        await Expect(Pages.Flash(page)).ToContainTextAsync("You got it");
+        await Expect(line).ToHaveTextAsync("2 of 4 left");
+    }
+
+    /// <summary>
     /// A sale repriced before its first order: its page and its card show the new price without a reload, and the buy
     /// form then expects it, so the next press buys at the price shown (until 2026-12-07 the page kept the price it was
     /// drawn with until a purchase was refused price_changed).
