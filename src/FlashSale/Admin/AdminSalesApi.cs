@@ -30,7 +30,7 @@ public static class AdminSalesApi
             .ExplainsProblem(StatusCodes.Status409Conflict,
                 "`sale_not_upcoming` (the limit or the start of a started sale) carries the start in `startsAt`; `sale_ended` (the "
                 + "stock or end of an ended sale) the end in `endsAt`; `stock_below_sold` (a started sale's stock below the units sold or "
-                + "being sold) those units in `sold`.")
+                + "being sold) those units in `sold` (absent when the order record holds more than the ledger counts: check the ledger).")
             .MayHaveWrittenOnStoreFailure(ApiDocs.SaleChangeUnfinished);
         group.MapPost("/{id}/end", EndSale).WithName("EndSale").WithSummary("Ends a sale now (endsAt = server time).")
             .Refuses(StatusCodes.Status404NotFound, Reasons.SaleNotFound).Refuses(StatusCodes.Status409Conflict, Reasons.SaleEnded)

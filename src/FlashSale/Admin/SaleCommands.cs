@@ -158,12 +158,26 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
 
             if (!UpdateSaleRequest.ChangesProduct(sale, changed))
             {
-                return await ChangeStockAsync(sale, changed, now, ct);
+                return await ChangeStockAsync(sale, changed, ct);
             }
 
-            // Product fields too: allowed only before the first order, as below, where the stock and end go with them.
+            // Product fields too (only before the first order): the product first, on the sale's own stock and end, held
+            // shut as before the start; then the stock and end as on any started sale. Written in the one shut write, a
+            // sale that ended while the change waited (on a rebuild, say) was reopened by the end it carried, after
+            // buyers had been told it had ended. Should the second step be refused (a purchase in between sold more than
+            // the cut), the product change stands and the refusal says what was not taken.
+            var product = changed with { TotalStock = sale.TotalStock, EndsAt = sale.EndsAt };
+            var first = await ChangeBeforeFirstOrderAsync(sale, product, stock, now, ct);
+            return first.Refusal is not null ? first : await ChangeStockAsync(product, changed, ct);
         }
 
+        return await ChangeBeforeFirstOrderAsync(sale, changed, stock, now, ct);
+    }
+
+    /// <summary>Any field of a sale without orders, held shut in the ledger while the record changes.</summary>
+    private async Task<SaleCommandResult> ChangeBeforeFirstOrderAsync(Sale sale, Sale changed, StockLevel stock, DateTimeOffset now,
+        CancellationToken ct)
+    {
         // The ledger's count also sees a purchase not yet committed; the record's guard below sees the rest.
         if (stock.Sold > 0)
         {
@@ -203,25 +217,32 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
     /// it after the record), and the record never holds terms the ledger has already sold past (a cut reaches the ledger
     /// first). The sale keeps selling throughout: unlike a change before the start, it is not shut for the write.
     /// </summary>
-    private async Task<SaleCommandResult> ChangeStockAsync(Sale sale, Sale changed, DateTimeOffset now, CancellationToken ct)
+    private async Task<SaleCommandResult> ChangeStockAsync(Sale sale, Sale changed, CancellationToken ct)
     {
         var tighter = sale with
         {
             TotalStock = Math.Min(sale.TotalStock, changed.TotalStock),
             EndsAt = sale.EndsAt < changed.EndsAt ? sale.EndsAt : changed.EndsAt,
         };
-        if (await ledger.TryChangeStockAsync(tighter, ct) is { } sold)
+        var taken = await ledger.TryChangeStockAsync(tighter, ct);
+        switch (taken.Verdict)
         {
-            return SaleCommandResult.Refused(SaleRefusal.StockBelowSold(sold));
+            case StockChangeVerdict.BelowSold:
+                return SaleCommandResult.Refused(SaleRefusal.StockBelowSold(taken.Sold));
+            case StockChangeVerdict.Ended:
+                return SaleCommandResult.Refused(SaleRefusal.Ended(sale.EndsAt));
         }
 
+        // "Not ended" judged at the write, not when the change began: the ledger step may have waited (on another
+        // instance's rebuild, up to its RebuildWait), and a sale that had ended meanwhile, its buyers told so, was
+        // reopened by an end judged against the earlier time.
         var written = await FollowingTheRecordOnFailureAsync(sale.Id,
-            () => sales.TryChangeStockAsync(sale.Id, changed.TotalStock, changed.EndsAt, now, ct));
+            () => sales.TryChangeStockAsync(sale.Id, changed.TotalStock, changed.EndsAt, clock.GetUtcNow(), ct));
         switch (written)
         {
             case SaleWriteResult.Done:
                 AdminAudit.LogSaleChange(_audit, sale.Id, "changed", AdminAudit.Changes(sale, changed));
-                return await ChangedAsync(changed, now, ct);
+                return await ChangedAsync(changed, clock.GetUtcNow(), ct);
             case SaleWriteResult.NotFound:
                 await ledger.SaleRemovedAsync(sale.Id, CancellationToken.None);
                 return SaleCommandResult.Refused(SaleRefusal.NotFound());

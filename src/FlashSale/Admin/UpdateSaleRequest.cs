@@ -3,8 +3,8 @@ using FlashSale.Sales;
 namespace FlashSale.Admin;
 
 /// <summary>
-/// A partial update: absent (or null) fields stay as they are. Trading fields (stock, limit, window) may
-/// change only while the sale is upcoming; product fields only before its first order.
+/// A partial update: absent (or null) fields stay as they are. The limit and the start may change only while the sale
+/// is upcoming, the stock and the end until it ends, product fields only before its first order.
 /// </summary>
 public sealed record UpdateSaleRequest(
     string? Sku = null,

@@ -47,12 +47,13 @@ public interface IPurchaseLedger
     Task SaleChangedAsync(Sale sale, CancellationToken ct);
 
     /// <summary>
-    /// A started sale's new stock and end, taken atomically with its purchase decisions only if the units sold or being sold
-    /// (a decision not yet committed included) fit the new stock: null when taken; otherwise nothing changes and the answer
-    /// is those units. <see cref="SaleChangedAsync"/> takes any stock, leaving 0 when it is below what is sold, and a later
-    /// raise then counted the sold units from the lowered stock: units sold twice (G1).
+    /// A started sale's new stock and end, taken atomically with its purchase decisions only if the sale has not ended by
+    /// the ledger's clock (an ended sale is not reopened: buyers were already told so) and the units sold or being sold (a
+    /// decision not yet committed included) fit the new stock; otherwise nothing changes and the answer says why.
+    /// <see cref="SaleChangedAsync"/> takes any stock, leaving 0 when it is below what is sold, and a later raise then
+    /// counted the sold units from the lowered stock: units sold twice (G1).
     /// </summary>
-    Task<int?> TryChangeStockAsync(Sale changed, CancellationToken ct);
+    Task<StockChange> TryChangeStockAsync(Sale changed, CancellationToken ct);
 
     /// <summary>Cancels a confirmed order: its stock returns and the user may buy again. Idempotent.</summary>
     Task<CancelOutcome> CancelAsync(Guid orderId, string cancelledBy, CancellationToken ct);

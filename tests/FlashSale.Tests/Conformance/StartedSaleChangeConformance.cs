@@ -132,6 +132,30 @@ public abstract class StartedSaleChangeConformance(StorageKind kind, ManualClock
     }
 
     /// <summary>
+    /// Product fields with the stock and end, on a started sale: before its first order both are taken (the product
+    /// first, then the stock and end); after it, the product is fixed and nothing changes.
+    /// </summary>
+    [Fact]
+    public async Task ProductAndStockTogether_OnAStartedSale_AreTakenBeforeTheFirstOrder_AndNeitherAfter()
+    {
+        var endsAt = Now.AddHours(1);
+        var saleId = (await Admin.CreateSaleAsync(stock: 5, startsAt: Now.AddMinutes(-1), endsAt: endsAt)).Id();
+        var later = Now.AddHours(2);
+
+        var both = await PatchAsync(saleId, $$"""{"productName":"Renamed","totalStock":8,"endsAt":"{{later:O}}"}""", HttpStatusCode.OK);
+        Assert.Equal(("Renamed", 8, later), (both["productName"]!.GetValue<string>(), both.Int("totalStock"), both["endsAt"]!.GetValue<DateTimeOffset>()));
+        await AssertBooksAsync(saleId, total: 8, sold: 0);
+
+        var buyer = (await Admin.MintBuyersAsync(1))[0];
+        await Admin.WithToken(buyer.Token).BoughtAsync(saleId);
+        await Api.ExpectProblemAsync(Admin.PatchJsonAsync($"/api/v1/admin/sales/{saleId}", """{"productName":"Again","totalStock":9}"""),
+            HttpStatusCode.Conflict, "sale_has_orders");
+        var sale = await Admin.GetJsonAsync($"/api/v1/admin/sales/{saleId}");
+        Assert.Equal(("Renamed", 8), (sale["productName"]!.GetValue<string>(), sale.Int("totalStock")));
+        await AssertBooksAsync(saleId, total: 8, sold: 1);
+    }
+
+    /// <summary>
     /// The stats' sell-out after a top-up is still the first: the stock was gone then, and "sold out in" says how long the
     /// first stock lasted. A cut to what is sold has no order that took a last unit: the last purchase stands for it.
     /// </summary>

@@ -24,7 +24,7 @@ public sealed class CountingLedger(IPurchaseLedger inner) : IPurchaseLedger
 
     public Task SaleChangedAsync(Sale sale, CancellationToken ct) => inner.SaleChangedAsync(sale, ct);
 
-    public Task<int?> TryChangeStockAsync(Sale changed, CancellationToken ct) => inner.TryChangeStockAsync(changed, ct);
+    public Task<StockChange> TryChangeStockAsync(Sale changed, CancellationToken ct) => inner.TryChangeStockAsync(changed, ct);
 
     public Task<CancelOutcome> CancelAsync(Guid orderId, string cancelledBy, CancellationToken ct) =>
         inner.CancelAsync(orderId, cancelledBy, ct);

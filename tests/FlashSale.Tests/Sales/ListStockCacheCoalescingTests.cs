@@ -122,7 +122,7 @@ public sealed class ListStockCacheCoalescingTests
 
         public Task SaleChangedAsync(Sale sale, CancellationToken ct) => throw new NotSupportedException();
 
-        public Task<int?> TryChangeStockAsync(Sale changed, CancellationToken ct) => throw new NotSupportedException();
+        public Task<StockChange> TryChangeStockAsync(Sale changed, CancellationToken ct) => throw new NotSupportedException();
 
         public Task<CancelOutcome> CancelAsync(Guid orderId, string cancelledBy, CancellationToken ct) => throw new NotSupportedException();
 

@@ -129,10 +129,20 @@ public sealed partial class EmbeddedLedger(
         return reader.Read() ? new RecordedKey(SqliteValues.Guid(reader, 0), reader.GetInt32(1)) : null;
     }
 
-    public Task<StockLevel> GetStockAsync(Sale sale, CancellationToken ct) =>
-        Task.FromResult(_books.TryGetValue(sale.Id, out var book)
-            ? new StockLevel(book.Sale.TotalStock, book.Remaining)
-            : new StockLevel(sale.TotalStock, sale.TotalStock));
+    public Task<StockLevel> GetStockAsync(Sale sale, CancellationToken ct)
+    {
+        if (!_books.TryGetValue(sale.Id, out var book))
+        {
+            return Task.FromResult(new StockLevel(sale.TotalStock, sale.TotalStock));
+        }
+
+        // Both under the gate: a started sale's stock changes while it sells (SaleCommands), and read apart, a top-up
+        // from 2 to 5 with none left read as 5 sold, and a cut from 10 to 7 with 5 sold as 2 sold.
+        lock (book.Gate)
+        {
+            return Task.FromResult(new StockLevel(book.Sale.TotalStock, book.Remaining));
+        }
+    }
 
     /// <summary>The book's count, reservations awaiting their commit included: what the next decision counts.</summary>
     public Task<int> GetHeldAsync(Sale sale, string userId, CancellationToken ct)
@@ -160,23 +170,29 @@ public sealed partial class EmbeddedLedger(
         return Task.CompletedTask;
     }
 
-    public Task<int?> TryChangeStockAsync(Sale changed, CancellationToken ct)
+    public Task<StockChange> TryChangeStockAsync(Sale changed, CancellationToken ct)
     {
         var book = _books.GetOrAdd(changed.Id, _ => new SaleBook(changed, changed.TotalStock));
         lock (book.Gate)
         {
-            // Under the gate no decision is half made: every reservation is already off Remaining.
+            // Under the gate no decision is half made: every reservation is already off Remaining, and the end judged
+            // here is the one the next decision would judge by.
+            if (clock.GetUtcNow() >= book.Sale.EndsAt)
+            {
+                return Task.FromResult(StockChange.Ended);
+            }
+
             var sold = book.Sale.TotalStock - book.Remaining;
             if (sold > changed.TotalStock)
             {
-                return Task.FromResult<int?>(sold);
+                return Task.FromResult(StockChange.BelowSold(sold));
             }
 
             book.Update(changed);
         }
 
         notifier.StockChanged(changed.Id);
-        return Task.FromResult<int?>(null);
+        return Task.FromResult(StockChange.Taken);
     }
 
     public async Task<CancelOutcome> CancelAsync(Guid orderId, string cancelledBy, CancellationToken ct)

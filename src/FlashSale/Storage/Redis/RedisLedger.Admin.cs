@@ -35,7 +35,7 @@ public sealed partial class RedisLedger
     public async Task SaleRemovedAsync(Guid saleId, CancellationToken ct)
     {
         await ForgetAsync(redis.GetDatabase(), saleId);
-        _soldOut.TryRemove(saleId, out _);
+        ForgetSoldOut(saleId);
         notifier.StockChanged(saleId);
     }
 
@@ -115,7 +115,7 @@ public sealed partial class RedisLedger
                     if (reset == 1)
                     {
                         await state.EnsureAsync(id, ct);
-                        _soldOut.TryRemove(id, out _);
+                        ForgetSoldOut(id);
                         notifier.StockChanged(id);
                         LogRepaired(id, ledgerSold, recordSold);
                         repaired = true;

@@ -62,7 +62,7 @@ public sealed partial class RedisLedger
 
         failover.Checked("recorded");
         LogStaleRejection(sale, order.Id);
-        _soldOut.TryRemove(sale, out _);
+        ForgetSoldOut(sale);
         try
         {
             await RunStaleAsync(sale, key, LedgerValues.KeyForOrder(order));

@@ -52,6 +52,9 @@ public sealed partial class RedisLedger(
 
     private static readonly TimeSpan RefusedFirstBackoff = TimeSpan.FromMilliseconds(25);
     private readonly ConcurrentDictionary<Guid, SoldOutMark> _soldOut = new();
+
+    /// <summary>Stock changes begun on this instance (admin changes, cancels, repairs): see <see cref="ForgetSoldOut"/>.</summary>
+    private long _stockChanges;
     private readonly DistributedOptions _options = options.Value;
 
     /// <summary>How long a cancel may take between its record update and its ledger step before reconciliation stops waiting for it.</summary>
@@ -112,6 +115,7 @@ public sealed partial class RedisLedger(
             var orderId = OrderIds.New(now);
             // Registered before deciding: this instance's persister may commit the order before the script's reply arrives.
             var committed = waiters.Register(orderId);
+            var changesBefore = Volatile.Read(ref _stockChanges);
             string[] reply;
             try
             {
@@ -167,7 +171,7 @@ public sealed partial class RedisLedger(
                 continue;
             }
 
-            return await ActOnAsync(attempt, reply, orderId, committed, nowMs, ct);
+            return await ActOnAsync(attempt, reply, orderId, committed, nowMs, changesBefore, ct);
         }
     }
 
@@ -248,7 +252,7 @@ public sealed partial class RedisLedger(
     }
 
     private async Task<PurchaseOutcome> ActOnAsync(PurchaseAttempt attempt, string[] reply, Guid orderId, Task<bool> committed,
-        long nowMs, CancellationToken ct)
+        long nowMs, long changesBefore, CancellationToken ct)
     {
         switch (reply[0])
         {
@@ -286,7 +290,9 @@ public sealed partial class RedisLedger(
                     return checkedOutcome;
                 }
 
-                if (remaining == 0)
+                // Not from a decision that a stock change on this instance may have overtaken: its mark, set after the
+                // change forgot the sale's, refused every buyer here for half a second after a top-up.
+                if (remaining == 0 && Volatile.Read(ref _stockChanges) == changesBefore)
                 {
                     _soldOut[attempt.SaleId] = new SoldOutMark(LedgerValues.Long(reply[3]), LedgerValues.Int(reply[2]),
                         Stopwatch.GetTimestamp() + Stopwatch.Frequency / 2);
@@ -519,23 +525,40 @@ public sealed partial class RedisLedger(
         return (await Task.WhenAll(stocks), await Task.WhenAll(totals));
     }
 
-    public Task SaleChangedAsync(Sale sale, CancellationToken ct)
+    public async Task SaleChangedAsync(Sale sale, CancellationToken ct)
     {
-        _soldOut.TryRemove(sale.Id, out _);
-        notifier.StockChanged(sale.Id);
-        return state.SaleChangedAsync(sale, ct);
+        try
+        {
+            await state.SaleChangedAsync(sale, ct);
+        }
+        finally
+        {
+            ForgetSoldOut(sale.Id);
+            notifier.StockChanged(sale.Id);
+        }
     }
 
-    public async Task<int?> TryChangeStockAsync(Sale changed, CancellationToken ct)
+    public async Task<StockChange> TryChangeStockAsync(Sale changed, CancellationToken ct)
     {
-        var sold = await state.TryChangeStockAsync(changed, ct);
-        if (sold is null)
+        var change = await state.TryChangeStockAsync(changed, ct);
+        if (change.Verdict == StockChangeVerdict.Taken)
         {
-            _soldOut.TryRemove(changed.Id, out _);
+            ForgetSoldOut(changed.Id);
             notifier.StockChanged(changed.Id);
         }
 
-        return sold;
+        return change;
+    }
+
+    /// <summary>
+    /// After a change of the sale's stock in Redis: its sold-out mark goes, and no decision sent before this may set one
+    /// again (a sold-out reply decided under the old terms and arriving after the change refused every buyer of this
+    /// instance for half a second after a top-up or a cancel). Other instances keep theirs for at most that half second.
+    /// </summary>
+    private void ForgetSoldOut(Guid saleId)
+    {
+        Interlocked.Increment(ref _stockChanges);
+        _soldOut.TryRemove(saleId, out _);
     }
 
     public async Task<CancelOutcome> CancelAsync(Guid orderId, string cancelledBy, CancellationToken ct)
@@ -575,7 +598,7 @@ public sealed partial class RedisLedger(
                 await scripts.Cancel.EvaluateAsync(db, keys, args);
             }
 
-            _soldOut.TryRemove(sale, out _);
+            ForgetSoldOut(sale);
             notifier.StockChanged(sale);
             return new CancelOutcome.Cancelled(await orders.FindAsync(orderId, ct) ?? order);
         }

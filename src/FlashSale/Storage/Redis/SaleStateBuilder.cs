@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FlashSale.Orders;
+using FlashSale.Purchasing;
 using FlashSale.Sales;
 using FlashSale.Storage.Postgres;
 using Microsoft.Extensions.Options;
@@ -29,8 +30,9 @@ public sealed partial class SaleStateBuilder(
     /// <summary>
     /// Makes sure the sale's state exists in Redis, unless the sale has ended (its record's end at or before now, server
     /// clock): then the state, if missing, stays missing and the caller answers from the record. An ended sale's end
-    /// never moves later (the admin changes a window only while the sale is upcoming, and ending an upcoming sale moves
-    /// its start to its end), so once this says <see cref="LedgerState.Ended"/> it always will.
+    /// never moves later (the admin moves a started sale's end only while the record's own statement finds it not ended
+    /// at the moment of the write, and ending an upcoming sale moves its start to its end), so once this says
+    /// <see cref="LedgerState.Ended"/> it always will.
     /// </summary>
     public async Task<LedgerState> EnsureAsync(Guid saleId, CancellationToken ct)
     {
@@ -162,46 +164,59 @@ public sealed partial class SaleStateBuilder(
     }
 
     /// <summary>
-    /// A new or changed sale: its terms in Redis, stock following the new total. Its end also goes to the sale's end cap
-    /// (<see cref="RedisKeys.EndCap"/>), which every rebuild from the record applies: an admin's end closes the ledger
+    /// A new or changed sale: its terms in Redis, stock following the new total. Its end and stock also go to the sale's
+    /// cap (<see cref="RedisKeys.EndCap"/>), which every rebuild from the record applies: an admin's end closes the ledger
     /// before the record's write, and a rebuild in between (this instance's below, or another instance's that held the
-    /// lock while this change waited for it) wrote the record's old end and sold past the recorded one (G6). The cap
-    /// outlives this change's wait for a rebuild and its record write; the next change overwrites it.
+    /// lock while this change waited for it) wrote the record's old end and sold past the recorded one (G6); a started
+    /// sale's stock cut likewise (G1, G4). The cap outlives this change's wait for a rebuild and its record write; the next
+    /// change overwrites it.
     /// </summary>
     public Task SaleChangedAsync(Sale sale, CancellationToken ct) => ApplyAsync(sale, strict: false, ct);
 
     /// <summary>
-    /// As <see cref="SaleChangedAsync"/>, for a started sale's stock and end, unless more units are sold or being sold than
-    /// its new stock: then nothing changes and the answer is those units (null: taken, or no state to take them).
+    /// As <see cref="SaleChangedAsync"/>, for a started sale's stock and end, unless the sale has ended by this instance's
+    /// clock or more units are sold or being sold than its new stock: then nothing changes (the end cap included).
     /// </summary>
-    public async Task<int?> TryChangeStockAsync(Sale sale, CancellationToken ct)
-    {
-        var taken = await ApplyAsync(sale, strict: true, ct);
-        return taken < 0 ? (int)(-1 - taken) : null;
-    }
+    public Task<StockChange> TryChangeStockAsync(Sale sale, CancellationToken ct) => ApplyAsync(sale, strict: true, ct);
 
-    private async Task<long> ApplyAsync(Sale sale, bool strict, CancellationToken ct)
+    private async Task<StockChange> ApplyAsync(Sale sale, bool strict, CancellationToken ct)
     {
         var db = redis.GetDatabase();
         RedisKey[] keys = [RedisKeys.Meta(sale.Id), RedisKeys.Stock(sale.Id), RedisKeys.EndCap(sale.Id)];
-        RedisValue[] args = [.. LedgerValues.SaleTerms(sale), (long)EndCapTime.TotalMilliseconds, strict ? "1" : "0"];
-        var taken = (long)await scripts.Sale.EvaluateAsync(db, keys, args);
-        if (taken == 0)
+        RedisValue[] args =
+        [
+            .. LedgerValues.SaleTerms(sale), (long)EndCapTime.TotalMilliseconds, strict ? "1" : "0", clock.GetUtcNow().ToUnixTimeMilliseconds(),
+        ];
+        var answer = (long[])(await scripts.Sale.EvaluateAsync(db, keys, args))!;
+        if (answer[0] == 0)
         {
             // No state yet (a new sale, or a state lost): build it from the record, then apply these terms, which need not
             // be the record's. An admin's end closes the ledger before the record's write; rebuilt from the record alone,
-            // the sale stayed open through that write and sold past its recorded end (G6).
-            if (await EnsureAsync(sale.Id, ct) == LedgerState.Present)
+            // the sale stayed open through that write and sold past its recorded end (G6). An ended sale is not rebuilt:
+            // a strict change of it is refused as ended, as with its state.
+            var present = await EnsureAsync(sale.Id, ct);
+            if (present == LedgerState.Ended && strict)
             {
-                taken = (long)await scripts.Sale.EvaluateAsync(db, keys, args);
+                return StockChange.Ended;
+            }
+
+            if (present == LedgerState.Present)
+            {
+                args[^1] = clock.GetUtcNow().ToUnixTimeMilliseconds();
+                answer = (long[])(await scripts.Sale.EvaluateAsync(db, keys, args))!;
             }
         }
-        else if (taken > 0)
+        else if (answer[0] == 1)
         {
             await db.SetAddAsync(RedisKeys.Registry(options.Value.Namespace), sale.Id.ToString("D"));
         }
 
-        return taken;
+        return answer[0] switch
+        {
+            2 => StockChange.BelowSold((int)answer[1]),
+            3 => StockChange.Ended,
+            _ => StockChange.Taken,
+        };
     }
 
     /// <summary>
