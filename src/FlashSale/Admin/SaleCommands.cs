@@ -125,7 +125,6 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
 
         var now = clock.GetUtcNow();
         var changed = merged.ToSale(now) with { Id = sale.Id, CreatedAt = sale.CreatedAt };
-        var stock = await ledger.GetStockAsync(sale, ct);
         var trading = UpdateSaleRequest.ChangesTrading(sale, changed);
         if (!trading && !UpdateSaleRequest.ChangesProduct(sale, changed))
         {
@@ -167,19 +166,18 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
             // buyers had been told it had ended. Should the second step be refused (a purchase in between sold more than
             // the cut), the product change stands and the refusal says what was not taken.
             var product = changed with { TotalStock = sale.TotalStock, EndsAt = sale.EndsAt };
-            var first = await ChangeBeforeFirstOrderAsync(sale, product, stock, now, ct);
+            var first = await ChangeBeforeFirstOrderAsync(sale, product, now, ct);
             return first.Refusal is not null ? first : await ChangeStockAsync(product, changed, ct);
         }
 
-        return await ChangeBeforeFirstOrderAsync(sale, changed, stock, now, ct);
+        return await ChangeBeforeFirstOrderAsync(sale, changed, now, ct);
     }
 
     /// <summary>Any field of a sale without orders, held shut in the ledger while the record changes.</summary>
-    private async Task<SaleCommandResult> ChangeBeforeFirstOrderAsync(Sale sale, Sale changed, StockLevel stock, DateTimeOffset now,
-        CancellationToken ct)
+    private async Task<SaleCommandResult> ChangeBeforeFirstOrderAsync(Sale sale, Sale changed, DateTimeOffset now, CancellationToken ct)
     {
         // The ledger's count also sees a purchase not yet committed; the record's guard below sees the rest.
-        if (stock.Sold > 0)
+        if ((await ledger.GetStockAsync(sale, ct)).Sold > 0)
         {
             return SaleCommandResult.Refused(ProductFixed());
         }

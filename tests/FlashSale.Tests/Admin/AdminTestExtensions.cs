@@ -21,6 +21,14 @@ internal static class AdminTestExtensions
 
     public static int Int(this JsonNode? node, string name) => node![name]!.GetValue<int>();
 
+    /// <summary>The drift check's line for one sale (<c>GET /api/v1/admin/reconcile</c>: compares, changes nothing).</summary>
+    public static async Task<JsonNode> ReconcileLineAsync(this Api admin, string saleId) =>
+        (await admin.GetJsonAsync("/api/v1/admin/reconcile"))["items"]!.AsArray().Single(i => i!["saleId"]!.GetValue<string>() == saleId)!;
+
+    /// <summary>The admin stats' line for one sale.</summary>
+    public static async Task<JsonNode> StatsLineAsync(this Api admin, string saleId) =>
+        (await admin.GetJsonAsync("/api/v1/admin/stats"))["sales"]!.AsArray().Single(s => s!["saleId"]!.GetValue<string>() == saleId)!;
+
     /// <summary>Creates a sale and buys one unit for each of <paramref name="buyers"/> fresh synthetic buyers.</summary>
     public static async Task<(string SaleId, List<(string UserId, string Token)> Buyers, List<string> OrderIds)> SaleWithOrdersAsync(
         this Api admin, int stock, int buyers, decimal price = 10m)

@@ -30,11 +30,7 @@ public sealed class StartedSaleChangeOrderOnRedis() : StartedSaleChangeOrderTest
         Store.BeforeStockChange = async () =>
         {
             await RedisState.LoseAsync(App.Storage, Guid.Parse(sale));
-            foreach (var buyer in buyers.Skip(2))
-            {
-                using var bought = await Admin.WithToken(buyer.Token).PurchaseAsync(sale);
-                meanwhile.Add(bought.IsSuccessStatusCode ? "bought" : await Api.ReasonAsync(bought));
-            }
+            meanwhile.AddRange(await BuyEachAsync(sale, buyers.Skip(2)));
         };
 
         using (var cut = await Admin.PatchJsonAsync($"/api/v1/admin/sales/{sale}", """{"totalStock":3}"""))
@@ -45,7 +41,7 @@ public sealed class StartedSaleChangeOrderOnRedis() : StartedSaleChangeOrderTest
         Assert.Equal(["bought", "sold_out", "sold_out", "sold_out"], meanwhile);
         var stock = await Admin.StockAsync(sale);
         Assert.Equal((3, 0, 3), (stock.Int("totalStock"), stock.Int("remainingStock"), stock.Int("sold")));
-        var check = (await Admin.GetJsonAsync("/api/v1/admin/reconcile"))["items"]!.AsArray().Single(i => i!["saleId"]!.GetValue<string>() == sale)!;
+        var check = await Admin.ReconcileLineAsync(sale);
         Assert.Equal((3, 3, 0), (check.Int("recordSold"), check.Int("ledgerSold"), check.Int("drift")));
     }
 }
@@ -59,6 +55,19 @@ public abstract class StartedSaleChangeOrderTests(TestApp app, Exception storeFa
 {
     protected FaultySaleStore Store => App.Services.GetRequiredService<FaultySaleStore>();
 
+    /// <summary>One unit for each buyer in turn: "bought", or the refusal's reason.</summary>
+    protected async Task<List<string?>> BuyEachAsync(string sale, IEnumerable<(string UserId, string Token)> buyers)
+    {
+        var answers = new List<string?>();
+        foreach (var buyer in buyers)
+        {
+            using var bought = await Admin.WithToken(buyer.Token).PurchaseAsync(sale);
+            answers.Add(bought.IsSuccessStatusCode ? "bought" : await Api.ReasonAsync(bought));
+        }
+
+        return answers;
+    }
+
     [Theory]
     [InlineData(2, 5)] // a raise: the third unit is not sold before the record has it
     [InlineData(5, 2)] // a cut: nor after the ledger has taken it, while the record writes
@@ -68,14 +77,7 @@ public abstract class StartedSaleChangeOrderTests(TestApp app, Exception storeFa
         var buyers = await Admin.MintBuyersAsync(4);
         await Admin.WithToken(buyers[0].Token).BoughtAsync(sale);
         var meanwhile = new List<string?>();
-        Store.BeforeStockChange = async () =>
-        {
-            foreach (var buyer in buyers.Skip(1))
-            {
-                using var bought = await Admin.WithToken(buyer.Token).PurchaseAsync(sale);
-                meanwhile.Add(bought.IsSuccessStatusCode ? "bought" : await Api.ReasonAsync(bought));
-            }
-        };
+        Store.BeforeStockChange = async () => meanwhile.AddRange(await BuyEachAsync(sale, buyers.Skip(1)));
 
         using (var changed = await Admin.PatchJsonAsync($"/api/v1/admin/sales/{sale}", $$"""{"totalStock":{{after}}}"""))
         {

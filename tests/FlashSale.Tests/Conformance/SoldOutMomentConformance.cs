@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using FlashSale.Tests.Admin;
 using FlashSale.Tests.Infrastructure;
 
@@ -50,7 +49,7 @@ public abstract class SoldOutMomentConformance(StorageKind kind, ManualClock clo
 
     private async Task AssertSoldOutAsync(string saleId, DateTimeOffset at, string when)
     {
-        var line = await LineAsync(saleId);
+        var line = await Admin.StatsLineAsync(saleId);
         Assert.True(line["status"]!.GetValue<string>() == "sold_out", $"{when}: {line}");
         Assert.Equal(at, line["soldOutAt"]!.GetValue<DateTimeOffset>());
         Assert.Equal(4, line["timeToSellOutSeconds"]!.GetValue<double>(), 3);
@@ -58,12 +57,9 @@ public abstract class SoldOutMomentConformance(StorageKind kind, ManualClock clo
 
     private async Task AssertNotSoldOutAsync(string saleId, string when)
     {
-        var line = await LineAsync(saleId);
+        var line = await Admin.StatsLineAsync(saleId);
         Assert.True(line.Int("remaining") > 0, $"{when}: {line}");
         Assert.Null(line["soldOutAt"]);
         Assert.Null(line["timeToSellOutSeconds"]);
     }
-
-    private async Task<JsonNode> LineAsync(string saleId) =>
-        (await Admin.GetJsonAsync("/api/v1/admin/stats"))["sales"]!.AsArray().Single(s => s!["saleId"]!.GetValue<string>() == saleId)!;
 }
