@@ -155,26 +155,26 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
                 }));
             }
 
-            if (!UpdateSaleRequest.ChangesProduct(sale, changed))
-            {
-                return await ChangeStockAsync(sale, changed, ct);
-            }
-
-            // Product fields too (only before the first order): the product first, on the sale's own stock and end, held
-            // shut as before the start; then the stock and end as on any started sale. Written in the one shut write, a
-            // sale that ended while the change waited (on a rebuild, say) was reopened by the end it carried, after
-            // buyers had been told it had ended. Should the second step be refused (a purchase in between sold more than
-            // the cut), the product change stands and the refusal says what was not taken.
-            var product = changed with { TotalStock = sale.TotalStock, EndsAt = sale.EndsAt };
-            var first = await ChangeBeforeFirstOrderAsync(sale, product, now, ct);
-            return first.Refusal is not null ? first : await ChangeStockAsync(product, changed, ct);
+            // Product fields too (only before the first order): all in the one shut write, the record's own condition
+            // refusing a sale that has ended by then. Until 2026-12-08 this was two steps, the product on the old terms
+            // and then the stock and end, and a refused second step (a purchase in between, or the end passing) left the
+            // product changed under an answer that said nothing was saved.
+            return UpdateSaleRequest.ChangesProduct(sale, changed)
+                ? await ChangeBeforeFirstOrderAsync(sale, changed, now, ct, started: true)
+                : await ChangeStockAsync(sale, changed, ct);
         }
 
-        return await ChangeBeforeFirstOrderAsync(sale, changed, now, ct);
+        return await ChangeBeforeFirstOrderAsync(sale, changed, now, ct, started: false);
     }
 
-    /// <summary>Any field of a sale without orders, held shut in the ledger while the record changes.</summary>
-    private async Task<SaleCommandResult> ChangeBeforeFirstOrderAsync(Sale sale, Sale changed, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Any field of a sale without orders, held shut in the ledger while the record changes. A <paramref name="started"/>
+    /// sale's write is also refused once the sale has ended ("now" read at the write, after the ledger shut it): otherwise
+    /// a change that waited (on another instance's rebuild, say) past the end reopened the sale with the end it carried,
+    /// after buyers had been told it had ended.
+    /// </summary>
+    private async Task<SaleCommandResult> ChangeBeforeFirstOrderAsync(Sale sale, Sale changed, DateTimeOffset now, CancellationToken ct,
+        bool started)
     {
         // The ledger's count also sees a purchase not yet committed; the record's guard below sees the rest.
         if ((await ledger.GetStockAsync(sale, ct)).Sold > 0)
@@ -189,22 +189,25 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
         await ledger.SaleChangedAsync(sale with { StartsAt = sale.EndsAt }, ct);
         var written = await FollowingTheRecordOnFailureAsync(sale.Id, async () => (await ledger.GetStockAsync(sale, ct)).Sold > 0
             ? SaleWriteResult.HasOrders
-            : await sales.TryUpdateAsync(changed, ct));
+            : await sales.TryUpdateAsync(changed, started ? clock.GetUtcNow() : null, ct));
 
         switch (written)
         {
             case SaleWriteResult.Done:
                 AdminAudit.LogSaleChange(_audit, sale.Id, "changed", AdminAudit.Changes(sale, changed));
-                return await ChangedAsync(changed, now, ct);
+                return await ChangedAsync(changed, started ? clock.GetUtcNow() : now, ct);
             case SaleWriteResult.NotFound:
                 await ledger.SaleRemovedAsync(sale.Id, CancellationToken.None);
                 return SaleCommandResult.Refused(SaleRefusal.NotFound());
         }
 
         await ledger.SaleChangedAsync(sale, CancellationToken.None);
-        return SaleCommandResult.Refused(written == SaleWriteResult.SkuTaken
-            ? SaleRefusal.SkuTaken(await HolderOfAsync(changed.Sku, CancellationToken.None))
-            : ProductFixed());
+        return SaleCommandResult.Refused(written switch
+        {
+            SaleWriteResult.SkuTaken => SaleRefusal.SkuTaken(await HolderOfAsync(changed.Sku, CancellationToken.None)),
+            SaleWriteResult.Ended => SaleRefusal.Ended(sale.EndsAt),
+            _ => ProductFixed(),
+        });
     }
 
     /// <summary>

@@ -20,12 +20,14 @@ public interface ISaleStore
 
     /// <summary>
     /// Replaces every field of the sale with <paramref name="changed"/>'s (matched by id; <c>CreatedAt</c> is
-    /// kept) only while the sale has no order at all, confirmed or cancelled. The "no order" condition is
-    /// part of the same statement (<c>UPDATE … WHERE NOT EXISTS (orders of the sale)</c>), not a prior read.
+    /// kept) only while the sale has no order at all, confirmed or cancelled, and, when <paramref name="notEndedAt"/> is
+    /// given (a started sale's change), only while its recorded end is later than that. Both conditions are part of the
+    /// same statement (<c>UPDATE … WHERE NOT EXISTS (orders of the sale) AND ends_at > …</c>), not a prior read.
     /// </summary>
     /// <returns><see cref="SaleWriteResult.Done"/>, <see cref="SaleWriteResult.NotFound"/>,
-    /// <see cref="SaleWriteResult.HasOrders"/>, or <see cref="SaleWriteResult.SkuTaken"/> (unique constraint).</returns>
-    Task<SaleWriteResult> TryUpdateAsync(Sale changed, CancellationToken ct);
+    /// <see cref="SaleWriteResult.HasOrders"/>, <see cref="SaleWriteResult.Ended"/> (only with <paramref name="notEndedAt"/>;
+    /// orders are reported first), or <see cref="SaleWriteResult.SkuTaken"/> (unique constraint).</returns>
+    Task<SaleWriteResult> TryUpdateAsync(Sale changed, DateTimeOffset? notEndedAt, CancellationToken ct);
 
     /// <summary>
     /// A started sale's stock and end, the terms that may still change once it trades (SaleCommands): written only while
@@ -60,7 +62,7 @@ public enum SaleWriteResult
     HasOrders,
     SkuTaken,
 
-    /// <summary>The sale had ended (<see cref="ISaleStore.TryChangeStockAsync"/>).</summary>
+    /// <summary>The sale had ended (<see cref="ISaleStore.TryChangeStockAsync"/>, <see cref="ISaleStore.TryUpdateAsync"/>).</summary>
     Ended,
 
     /// <summary>The record holds more confirmed units than the new stock (<see cref="ISaleStore.TryChangeStockAsync"/>).</summary>

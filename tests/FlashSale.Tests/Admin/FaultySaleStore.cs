@@ -94,9 +94,9 @@ public sealed class FaultySaleStore(ISaleStore inner) : ISaleStore
         return FailAfterStockChange is { } failure ? throw failure : written;
     }
 
-    public async Task<SaleWriteResult> TryUpdateAsync(Sale changed, CancellationToken ct)
+    public async Task<SaleWriteResult> TryUpdateAsync(Sale changed, DateTimeOffset? notEndedAt, CancellationToken ct)
     {
-        var written = await inner.TryUpdateAsync(changed, ct);
+        var written = await inner.TryUpdateAsync(changed, notEndedAt, ct);
         if (AfterUpdate is { } pause)
         {
             await pause();

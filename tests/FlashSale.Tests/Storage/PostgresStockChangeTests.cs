@@ -45,6 +45,29 @@ public sealed class PostgresStockChangeTests : RecordDatabaseTest
         Assert.Equal(SaleWriteResult.NotFound, await ChangeAsync(Guid.CreateVersion7(), 20, RowsEnd, Now));
     }
 
+    /// <summary>
+    /// A started sale's product with its stock or end (before the first order) is one update, refused in the same statement
+    /// once the sale has ended (<see cref="ISaleStore.TryUpdateAsync"/> with its end condition); any order, cancelled ones too,
+    /// is reported first, and without the condition an ended sale without orders still changes (its product fields).
+    /// </summary>
+    [Fact]
+    public async Task AnUpdateWithItsEndCondition_IsRefusedOnceTheSaleHasEnded_OrdersReportedFirst()
+    {
+        var unsold = await SaleWithOrdersAsync(totalStock: 10, confirmed: 0, cancelled: 0);
+        var renamed = (await _sales.FindLatestAsync(unsold, CancellationToken.None))! with { ProductName = "Renamed", TotalStock = 12 };
+
+        Assert.Equal(SaleWriteResult.Ended, await _sales.TryUpdateAsync(renamed, RowsEnd, CancellationToken.None));
+        Assert.Equal((10, RowsEnd), await TermsAsync(unsold));
+        Assert.Equal(SaleWriteResult.Done, await _sales.TryUpdateAsync(renamed, Now, CancellationToken.None));
+        Assert.Equal((12, RowsEnd), await TermsAsync(unsold));
+        Assert.Equal(SaleWriteResult.Done, await _sales.TryUpdateAsync(renamed with { TotalStock = 13 }, null, CancellationToken.None));
+
+        var cancelledOnly = await SaleWithOrdersAsync(totalStock: 10, confirmed: 0, cancelled: 1);
+        var sale = (await _sales.FindLatestAsync(cancelledOnly, CancellationToken.None))! with { ProductName = "Renamed" };
+        Assert.Equal(SaleWriteResult.HasOrders, await _sales.TryUpdateAsync(sale, RowsEnd, CancellationToken.None));
+        Assert.Equal(SaleWriteResult.NotFound, await _sales.TryUpdateAsync(sale with { Id = Guid.CreateVersion7() }, Now, CancellationToken.None));
+    }
+
     private Task<SaleWriteResult> ChangeAsync(Guid sale, int totalStock, DateTimeOffset endsAt, DateTimeOffset now) =>
         _sales.TryChangeStockAsync(sale, totalStock, endsAt, now, CancellationToken.None);
 

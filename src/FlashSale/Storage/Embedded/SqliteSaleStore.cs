@@ -73,7 +73,7 @@ public sealed class SqliteSaleStore(SqliteDatabase db) : ISaleStore
         }
     }
 
-    public Task<SaleWriteResult> TryUpdateAsync(Sale changed, CancellationToken ct)
+    public Task<SaleWriteResult> TryUpdateAsync(Sale changed, DateTimeOffset? notEndedAt, CancellationToken ct)
     {
         using var connection = db.Open();
         using var command = connection.CreateCommand();
@@ -81,12 +81,13 @@ public sealed class SqliteSaleStore(SqliteDatabase db) : ISaleStore
             UPDATE sales SET sku = $sku, product_name = $name, description = $description, price_minor = $price,
                 currency = $currency, image_url = $image, total_stock = $stock, per_user_limit = $limit,
                 starts_at = $starts, ends_at = $ends
-            WHERE id = $id AND NOT EXISTS (SELECT 1 FROM orders WHERE sale_id = $id)
+            WHERE id = $id AND NOT EXISTS (SELECT 1 FROM orders WHERE sale_id = $id) AND ($now IS NULL OR ends_at > $now)
             """;
         Bind(command, changed);
+        Add(command, "$now", notEndedAt is { } now ? ToMs(now) : null);
         try
         {
-            return Task.FromResult(Write(command) == 1 ? SaleWriteResult.Done : WhyNot(connection, changed.Id));
+            return Task.FromResult(Write(command) == 1 ? SaleWriteResult.Done : WhyNotUpdated(connection, changed.Id));
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT: the sku */)
         {
@@ -163,6 +164,20 @@ public sealed class SqliteSaleStore(SqliteDatabase db) : ISaleStore
     }
 
     /// <summary>After a conditional write changed nothing: was the sale missing, or did it have orders?</summary>
+    /// <summary>After an update changed nothing: the sale missing, with orders, or (no order, so the end condition) ended.</summary>
+    private static SaleWriteResult WhyNotUpdated(SqliteConnection connection, Guid id)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM orders WHERE sale_id = $id) FROM sales WHERE id = $id";
+        Add(command, "$id", Id(id));
+        return command.ExecuteScalar() switch
+        {
+            null => SaleWriteResult.NotFound,
+            var orders when Int(orders) == 1 => SaleWriteResult.HasOrders,
+            _ => SaleWriteResult.Ended,
+        };
+    }
+
     private static SaleWriteResult WhyNot(SqliteConnection connection, Guid id)
     {
         using var command = connection.CreateCommand();

@@ -79,22 +79,25 @@ public sealed class PostgresSaleStore(PostgresRequests db, SaleChangeListener ch
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    public Task<SaleWriteResult> TryUpdateAsync(Sale changed, CancellationToken ct) => Written(TryUpdateCore(changed, ct));
+    public Task<SaleWriteResult> TryUpdateAsync(Sale changed, DateTimeOffset? notEndedAt, CancellationToken ct) =>
+        Written(TryUpdateCore(changed, notEndedAt, ct));
 
-    private async Task<SaleWriteResult> TryUpdateCore(Sale changed, CancellationToken ct)
+    private async Task<SaleWriteResult> TryUpdateCore(Sale changed, DateTimeOffset? notEndedAt, CancellationToken ct)
     {
-        // The "no order" condition is part of the statement. An order inserted meanwhile holds a key-share
-        // lock on the sale (its foreign key), so the update waits for it and then sees it.
+        // The "no order" and "not ended" conditions are part of the statement. An order inserted meanwhile holds a
+        // key-share lock on the sale (its foreign key), so the update waits for it and then sees it.
         await using var command = db.CreateCommand("""
             UPDATE sales SET sku = $2, product_name = $3, description = $4, price = $5, currency = $6, image_url = $7,
                 total_stock = $8, per_user_limit = $9, starts_at = $10, ends_at = $11
             WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM orders WHERE sale_id = $1)
+                AND ($12::timestamptz IS NULL OR ends_at > $12)
             """);
         Bind(command, changed);
         command.Parameters.RemoveAt(11); // created_at is kept
+        command.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.TimestampTz, notEndedAt is { } now ? PgValues.Ms(now) : (object)DBNull.Value);
         try
         {
-            return await command.ExecuteNonQueryAsync(ct) == 1 ? SaleWriteResult.Done : await WhyNotAsync(changed.Id, ct);
+            return await command.ExecuteNonQueryAsync(ct) == 1 ? SaleWriteResult.Done : await WhyNotUpdatedAsync(changed.Id, ct);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -176,6 +179,19 @@ public sealed class PostgresSaleStore(PostgresRequests db, SaleChangeListener ch
         {
             changes.Rows.Invalidate();
         }
+    }
+
+    /// <summary>After an update changed nothing: the sale missing, with orders, or (no order, so the end condition) ended.</summary>
+    private async Task<SaleWriteResult> WhyNotUpdatedAsync(Guid id, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT EXISTS (SELECT 1 FROM orders WHERE sale_id = $1) FROM sales WHERE id = $1");
+        command.Parameters.AddWithValue(id);
+        return await command.ExecuteScalarAsync(ct) switch
+        {
+            true => SaleWriteResult.HasOrders,
+            false => SaleWriteResult.Ended,
+            _ => SaleWriteResult.NotFound,
+        };
     }
 
     /// <summary>After a conditional write changed nothing: was the sale missing, or did it have orders?</summary>
