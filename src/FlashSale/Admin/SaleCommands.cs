@@ -156,7 +156,7 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
             }
 
             // Product fields too (only before the first order): all in the one shut write, the record's own condition
-            // refusing a sale that has ended by then. Until 2026-12-08 this was two steps, the product on the old terms
+            // refusing a sale that has ended by then. Until 2026-12-07 this was two steps, the product on the old terms
             // and then the stock and end, and a refused second step (a purchase in between, or the end passing) left the
             // product changed under an answer that said nothing was saved.
             return UpdateSaleRequest.ChangesProduct(sale, changed)

@@ -11,7 +11,7 @@ public sealed class StartedSaleProductChangeOnRedis() : StartedSaleProductChange
 
 /// <summary>
 /// A started sale's product changed with its stock or end (before the first order) is one write, held shut in the ledger:
-/// taken whole or not at all. Until 2026-12-08 it was two steps, the product on the sale's old terms and then the stock
+/// taken whole or not at all. Until 2026-12-07 it was two steps, the product on the sale's old terms and then the stock
 /// and end, and a second step refused (a purchase in between, the end passing) left the product changed under a 409 that
 /// said nothing was saved. The ledger's hook runs once the sale is shut, before the record's write.
 /// </summary>
