@@ -79,7 +79,8 @@ internal static class JsonErrorText
         // A body cut short: the reader's words were passed on under the last property's path ("Invalid value at
         // '$.quantity': Expected depth to be zero at the end of the JSON payload…", until 2026-12-07), which reads as
         // a field's error when no value is wrong.
-        if (message.Contains(OpenAtEnd, StringComparison.Ordinal) || message.Contains(EndOfData, StringComparison.Ordinal))
+        if (message.Contains(OpenAtEnd, StringComparison.Ordinal) || message.Contains(EndOfData, StringComparison.Ordinal)
+            || EndsInANumber(message))
         {
             return "The body ends before its JSON does: an object, array or string is not closed (a body cut short?).";
         }
@@ -121,6 +122,16 @@ internal static class JsonErrorText
             ? path is not null ? $"Invalid value at '{path}'." : "The body does not match this request's shape."
             : said;
     }
+
+    /// <summary>
+    /// The reader's words for a body that stops inside a number (<c>{"quantity":12</c>): "'2' is an invalid end of a
+    /// number. Expected a delimiter." A digit is never a wrong end of a number, so the only way it is named as one is that
+    /// nothing came after it (until 2026-12-07 that was passed on as the value's error). Another character ("'x' is an
+    /// invalid end…") is a wrong value and is said as one.
+    /// </summary>
+    private static bool EndsInANumber(string message) =>
+        message.Length > 3 && message[0] == '\'' && char.IsAsciiDigit(message[1]) && message[2] == '\''
+        && message.AsSpan(3).StartsWith(" is an invalid end of a number", StringComparison.Ordinal);
 
     /// <summary>The text between the quote at <paramref name="start"/> and the next one.</summary>
     private static string Quoted(string message, int start)

@@ -66,6 +66,11 @@ public sealed class JsonErrorTextTests() : AdminAppTest(new TestApp())
     public Task ANullQuantity_MustNotBeNull() =>
         AssertPurchaseRefusedAsync("{\"quantity\":null}", "Invalid value at '$.quantity': must not be null.");
 
+    /// <summary>A number followed by a character no number has is that value's error, not a body cut short.</summary>
+    [Fact]
+    public Task ANumberWithAStrayCharacter_IsTheValuesError() =>
+        AssertPurchaseRefusedAsync("{\"quantity\":1x}", "Invalid value at '$.quantity': 'x' is an invalid end of a number. Expected a delimiter.");
+
     /// <summary>
     /// A property given twice, or one the body has no field for: the serializer's words named the request's .NET type
     /// ("…during deserialization of type 'FlashSale.Purchasing.PurchaseRequest'") until 2026-12-07, to anonymous callers
@@ -182,10 +187,13 @@ public sealed class JsonErrorTextTests() : AdminAppTest(new TestApp())
 
     /// <summary>
     /// A body cut short is said to be cut short, not an invalid value: until 2026-12-07 <c>{"quantity":</c> read "Invalid
-    /// value at '$.quantity': Expected depth to be zero at the end of the JSON payload.", a field's error for no value.
+    /// value at '$.quantity': Expected depth to be zero at the end of the JSON payload.", a field's error for no value; and
+    /// <c>{"quantity":12</c> "Invalid value at '$.quantity': '2' is an invalid end of a number.", as if 12 were wrong.
     /// </summary>
     [Theory]
     [InlineData("{\"quantity\":")]
+    [InlineData("{\"quantity\":12")]
+    [InlineData("{\"expectedUnitPrice\":9.5")]
     [InlineData("{\"quantity\":1,\"expectedCurrency\":\"US")]
     public async Task ABodyCutShort_SaysSo_AndBuysNothing(string body)
     {
