@@ -287,6 +287,28 @@ public sealed class AdminActionTests(BrowserFixture fixture) : IAsyncLifetime
     private async Task<string> CreateSaleAsync(int stock, DateTimeOffset? startsAt = null) =>
         (await fixture.Admin.CreateSaleAsync(stock, startsAt: startsAt, endsAt: (startsAt ?? Now).AddHours(2)))["id"]!.GetValue<string>();
 
+    /// <summary>
+    /// A sold-out sale's page offers "Add units": the units typed are added to the stock the page shows, the figures follow,
+    /// and the shop's page of the sale can be bought again.
+    /// </summary>
+    [Fact]
+    public async Task Admin_AddsUnitsToASoldOutSale_AndTheShopSellsThem()
+    {
+        var (saleId, page) = await EditFormOfASaleOnSaleAsync(stock: 2, sold: 2);
+        await page.GotoAsync($"/admin/sales/{saleId}");
+        await Expect(page.Locator("[data-kpi=units]")).ToHaveTextAsync("2 / 2");
+
+        await page.GetByLabel("Add units").FillAsync("5");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add to the stock" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex($"/admin/sales/{saleId}$"));
+        await Expect(Pages.Flash(page)).ToContainTextAsync("Units added");
+        await Expect(page.Locator("[data-kpi=units]")).ToHaveTextAsync("2 / 7");
+        Assert.Equal(5, (await fixture.Admin.StockAsync(saleId))["remainingStock"]!.GetValue<int>());
+        await page.GotoAsync($"/sales/{saleId}");
+        await Expect(page.Locator(".product [data-role=left]")).ToHaveTextAsync("5 of 7 left");
+    }
+
     /// <summary>A sale on sale with <paramref name="sold"/> units sold (one to a buyer), its edit form open.</summary>
     private async Task<(string SaleId, IPage Page)> EditFormOfASaleOnSaleAsync(int stock, int sold)
     {

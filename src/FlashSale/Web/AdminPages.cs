@@ -16,6 +16,7 @@ public static class AdminPages
         group.MapDashboardLive();
         group.MapSalePage();
         group.MapSaleForms();
+        group.MapStockForm();
         group.MapOrderForms();
         group.MapBuyerPage();
         group.MapLedgerPage();
@@ -95,6 +96,7 @@ public static class AdminPages
         SavedEnded => Flash.Warn("Changes saved, but the window of this sale is now over: it shows as ended and nobody can buy it. "
             + "Its dates can no longer change; to run it, create a new sale with dates to come."),
         "ended" => Flash.Ok("Sale ended: nobody can buy it any more."),
+        AdminStockForm.Added => Flash.Ok("Units added: buyers can buy them now."),
         "deleted" => Flash.Ok("Sale deleted."),
         "cancelled" => Flash.Ok("Order cancelled: its units are back in stock and the buyer may buy again."),
         _ => null,

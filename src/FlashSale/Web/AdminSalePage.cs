@@ -59,6 +59,7 @@ public static class AdminSalePage
               <div><dt>Orders</dt>{AdminSaleView.Orders(insight)}</div>
               <div><dt>Sell-through</dt><dd data-role="sell-through" data-kpi="sell-through">{Format.Percent(StatsReport.SellThrough(row.Stock.Sold, sale.TotalStock))} %</dd>{AdminSaleView.SoldOutIn(insight)}</div>
             </dl>
+            {AdminStockForm.Form(context, row)}
             <p class="muted small">Units sold, left, sell-through and status: the stock as sold. Revenue, orders, the chart, the
               leaderboard and the orders: the orders recorded by {AdminSaleView.Recorded(insight, drawn)}.<span data-role="record-behind" hidden>
               Units have been sold or returned since: they are counted here at the next read.</span></p>

@@ -23,6 +23,14 @@ public sealed partial class Browser(HttpClient http)
         })
         : new(app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = app.ClientOptions.BaseAddress }));
 
+    /// <summary>A browser on the app signed in as its admin.</summary>
+    public static async Task<Browser> AdminAsync(TestApp app)
+    {
+        var browser = Open(app);
+        await browser.SignInAsync("admin", TestApp.AdminPassword);
+        return browser;
+    }
+
     /// <summary>Signs in through the sign-in form; the cookie stays with this browser.</summary>
     public async Task SignInAsync(string username, string password)
     {

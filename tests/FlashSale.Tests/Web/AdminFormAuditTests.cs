@@ -341,12 +341,7 @@ public sealed partial class AdminFormAuditTests() : AdminAppTest(FaultySaleStore
         return (saleId, await AdminBrowserAsync(), $"/admin/sales/{saleId}/edit");
     }
 
-    private async Task<Browser> AdminBrowserAsync()
-    {
-        var browser = Browser.Open(App);
-        await browser.SignInAsync("admin", TestApp.AdminPassword);
-        return browser;
-    }
+    private Task<Browser> AdminBrowserAsync() => Browser.AdminAsync(App);
 
     /// <summary>The sale form's fields as drawn, its hidden version included (when the page has one).</summary>
     private static Dictionary<string, string> Fields(string page)

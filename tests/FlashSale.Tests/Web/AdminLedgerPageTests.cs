@@ -91,10 +91,5 @@ public sealed class AdminLedgerPageTests() : AdminAppTest(new TestApp())
         Assert.Equal(1, (await Admin.StockAsync(sale)).Int("remainingStock"));
     }
 
-    private async Task<Browser> AdminBrowserAsync()
-    {
-        var browser = Browser.Open(App);
-        await browser.SignInAsync("admin", TestApp.AdminPassword);
-        return browser;
-    }
+    private Task<Browser> AdminBrowserAsync() => Browser.AdminAsync(App);
 }

@@ -188,12 +188,7 @@ public sealed partial class SaleEditFormTests() : AdminAppTest(new TestApp())
     private async Task<string> EditPageAsync(string saleId) =>
         await (await AdminBrowserAsync()).Http.GetStringAsync($"/admin/sales/{saleId}/edit");
 
-    private async Task<Browser> AdminBrowserAsync()
-    {
-        var browser = Browser.Open(App);
-        await browser.SignInAsync("admin", TestApp.AdminPassword);
-        return browser;
-    }
+    private Task<Browser> AdminBrowserAsync() => Browser.AdminAsync(App);
 
     private static List<string> ReadOnlyFields(string page) =>
         ReadOnlyField().Matches(page).Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal).ToList();

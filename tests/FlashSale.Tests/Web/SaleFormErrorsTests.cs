@@ -187,12 +187,7 @@ public sealed partial class SaleFormErrorsTests() : AdminAppTest(new TestApp())
         Assert.Equal(["productName", "totalStock"], Invalid(await response.Content.ReadAsStringAsync()));
     }
 
-    private async Task<Browser> AdminBrowserAsync()
-    {
-        var browser = Browser.Open(App);
-        await browser.SignInAsync("admin", TestApp.AdminPassword);
-        return browser;
-    }
+    private Task<Browser> AdminBrowserAsync() => Browser.AdminAsync(App);
 
     private async Task<string> RefusedAsync(string page, string action, Dictionary<string, string> form)
     {
