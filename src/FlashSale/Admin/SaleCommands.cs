@@ -276,9 +276,9 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
         // wrote (one durable commit; more under load) still passed the old end, and was confirmed after the sale's
         // recorded end (G6). The record's write failing leaves it as the record has it. Both take the end at the
         // record's precision: closed at a finer instant, the ledger let through a purchase timed earlier in the same
-        // millisecond, stored at the recorded end itself (outside [startsAt, endsAt)).
-        var end = SaleTime.Truncate(now);
-        await ledger.SaleChangedAsync(sale with { EndsAt = end }, ct);
+        // millisecond, stored at the recorded end itself (outside [startsAt, endsAt)). The ledger may take a later end
+        // than asked: just after a purchase it decided, timed at or after the one asked, before the end reached it.
+        var end = await ledger.EndAsync(sale, SaleTime.Truncate(now), ct);
         var ended = await FollowingTheRecordOnFailureAsync(sale.Id, () => sales.EndAsync(sale.Id, end, ct));
 
         if (ended is null)
@@ -287,7 +287,8 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
         }
 
         AdminAudit.LogSaleChange(_audit, sale.Id, "ended early", AdminAudit.Changes(sale, ended));
-        return await ChangedAsync(ended, now, ct);
+        // Answered as of the end at the earliest: the sale it describes has ended.
+        return await ChangedAsync(ended, now > ended.EndsAt ? now : ended.EndsAt, ct);
     }
 
     private async Task<SaleCommandResult> DeleteCoreAsync(Guid saleId, CancellationToken ct)

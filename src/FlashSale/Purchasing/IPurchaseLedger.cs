@@ -55,6 +55,16 @@ public interface IPurchaseLedger
     /// </summary>
     Task<StockChange> TryChangeStockAsync(Sale changed, CancellationToken ct);
 
+    /// <summary>
+    /// Ends the sale early ("end now"), atomically with its purchase decisions: at <paramref name="end"/> (a millisecond,
+    /// the record's precision), or, when a purchase already decided is timed at or after it, one millisecond after the
+    /// latest such purchase. Returns the end taken, for the record to write. A purchase decided while the end was asked
+    /// (its clock read, then its decision made before the end reached the ledger; or another instance's clock a little
+    /// ahead) was sold under the old end and stored at or after the one asked: until 2026-12-07 that end was written
+    /// anyway, and confirmed orders sat at or past the sale's recorded end (G6, an audit's flood against "end now").
+    /// </summary>
+    Task<DateTimeOffset> EndAsync(Sale sale, DateTimeOffset end, CancellationToken ct);
+
     /// <summary>Cancels a confirmed order: its stock returns and the user may buy again. Idempotent.</summary>
     Task<CancelOutcome> CancelAsync(Guid orderId, string cancelledBy, CancellationToken ct);
 

@@ -48,3 +48,66 @@ public sealed class EarlyEndPrecisionTests : AdminAppTest
         Assert.All(await Admin.AllOrdersAsync(sale), order => Assert.True(order["purchasedAt"]!.GetValue<DateTimeOffset>() < endsAt));
     }
 }
+
+public sealed class EarlyEndAfterALatePurchaseOnEmbedded() : EarlyEndAfterALatePurchaseTests(StorageKind.Embedded);
+
+public sealed class EarlyEndAfterALatePurchaseOnRedis() : EarlyEndAfterALatePurchaseTests(StorageKind.Redis);
+
+/// <summary>
+/// G6 when a purchase is decided while "end now" is asked: the purchase read its clock after the admin's (or on an instance
+/// whose clock is a little ahead) and was decided before the end reached the ledger, under the old end. Until 2026-12-07
+/// the end asked was written anyway, and the order was confirmed at or after the sale's recorded end (an audit's flood
+/// found 16 such orders in 6 runs). The ledger now ends the sale just after such a purchase: every confirmed order lies
+/// inside [startsAt, endsAt).
+/// </summary>
+public abstract class EarlyEndAfterALatePurchaseTests : AdminAppTest
+{
+    private readonly ManualClock _clock;
+
+    protected EarlyEndAfterALatePurchaseTests(StorageKind kind) : this(kind, ManualClock.OnAWholeMillisecond())
+    {
+    }
+
+    private EarlyEndAfterALatePurchaseTests(StorageKind kind, ManualClock clock) : base(new TestApp(kind: kind, clock: clock)) =>
+        _clock = clock;
+
+    [Theory]
+    [InlineData(0.5)] // in the millisecond the end is asked in
+    [InlineData(5.0)] // 5 ms after it: a clock ahead of the admin's
+    public async Task APurchaseTimedAtOrAfterTheEndAsked_MovesTheEndJustPastIt(double purchaseLaterMs)
+    {
+        var sale = (await Admin.CreateSaleAsync(stock: 100, perUserLimit: 10)).Id();
+        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
+        var asked = _clock.GetUtcNow().AddSeconds(1);
+
+        _clock.Set(asked.AddMilliseconds(purchaseLaterMs));
+        await buyer.BoughtAsync(sale);
+        _clock.Set(asked.AddTicks(3_000)); // the admin's clock: 0.3 ms into the millisecond asked
+        using var ended = await Admin.PostEmptyAsync($"/api/v1/admin/sales/{sale}/end");
+
+        Assert.Equal(HttpStatusCode.OK, ended.StatusCode);
+        var answer = await ended.ReadJsonAsync();
+        var endsAt = answer["endsAt"]!.GetValue<DateTimeOffset>();
+        var purchasedAt = Assert.Single(await Admin.AllOrdersAsync(sale))["purchasedAt"]!.GetValue<DateTimeOffset>();
+        Assert.Equal(SaleTime.Truncate(asked.AddMilliseconds(purchaseLaterMs)).AddMilliseconds(1), endsAt);
+        Assert.True(purchasedAt < endsAt, $"order at {purchasedAt:O}, sale ended at {endsAt:O}");
+        Assert.Equal("ended", answer["status"]!.GetValue<string>());
+        Assert.Equal(endsAt, (await Admin.GetJsonAsync($"/api/v1/admin/sales/{sale}"))["endsAt"]!.GetValue<DateTimeOffset>());
+        _clock.Set(endsAt);
+        await Api.ExpectProblemAsync(buyer.PurchaseAsync(sale), HttpStatusCode.Conflict, "sale_ended");
+    }
+
+    [Fact]
+    public async Task WithoutALatePurchase_TheEndIsTheMillisecondAsked()
+    {
+        var sale = (await Admin.CreateSaleAsync(stock: 100, perUserLimit: 10)).Id();
+        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
+        await buyer.BoughtAsync(sale);
+        var asked = _clock.GetUtcNow().AddSeconds(1).AddTicks(3_000);
+        _clock.Set(asked);
+
+        using var ended = await Admin.PostEmptyAsync($"/api/v1/admin/sales/{sale}/end");
+
+        Assert.Equal(SaleTime.Truncate(asked), (await ended.ReadJsonAsync())["endsAt"]!.GetValue<DateTimeOffset>());
+    }
+}

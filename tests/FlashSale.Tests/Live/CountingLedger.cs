@@ -53,6 +53,8 @@ public sealed class CountingLedger(IPurchaseLedger inner) : IPurchaseLedger
 
     public Task<StockChange> TryChangeStockAsync(Sale changed, CancellationToken ct) => inner.TryChangeStockAsync(changed, ct);
 
+    public Task<DateTimeOffset> EndAsync(Sale sale, DateTimeOffset end, CancellationToken ct) => inner.EndAsync(sale, end, ct);
+
     public Task<CancelOutcome> CancelAsync(Guid orderId, string cancelledBy, CancellationToken ct) =>
         inner.CancelAsync(orderId, cancelledBy, ct);
 

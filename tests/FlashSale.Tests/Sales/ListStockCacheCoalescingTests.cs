@@ -124,6 +124,8 @@ public sealed class ListStockCacheCoalescingTests
 
         public Task<StockChange> TryChangeStockAsync(Sale changed, CancellationToken ct) => throw new NotSupportedException();
 
+        public Task<DateTimeOffset> EndAsync(Sale sale, DateTimeOffset end, CancellationToken ct) => throw new NotSupportedException();
+
         public Task<CancelOutcome> CancelAsync(Guid orderId, string cancelledBy, CancellationToken ct) => throw new NotSupportedException();
 
         public Task<bool> TryWithdrawSaleAsync(Sale sale, CancellationToken ct) => throw new NotSupportedException();

@@ -195,6 +195,19 @@ public sealed partial class EmbeddedLedger(
         return Task.FromResult(StockChange.Taken);
     }
 
+    public Task<DateTimeOffset> EndAsync(Sale sale, DateTimeOffset end, CancellationToken ct)
+    {
+        var book = _books.GetOrAdd(sale.Id, _ => new SaleBook(sale, sale.TotalStock));
+        DateTimeOffset taken;
+        lock (book.Gate)
+        {
+            taken = book.EndAt(sale, end);
+        }
+
+        notifier.StockChanged(sale.Id);
+        return Task.FromResult(taken);
+    }
+
     public async Task<CancelOutcome> CancelAsync(Guid orderId, string cancelledBy, CancellationToken ct)
     {
         var order = await orders.FindAsync(orderId, ct);

@@ -136,6 +136,11 @@ internal sealed class SaleBook(Sale sale, int remaining)
             RemainingAfter = _remaining,
             IdempotencyKey = attempt.IdempotencyKey,
         };
+        if (order.PurchasedAt > LatestPurchaseAt)
+        {
+            LatestPurchaseAt = order.PurchasedAt;
+        }
+
         KeyEntry? newEntry = null;
         if (attempt.IdempotencyKey is { } newKey)
         {
@@ -183,6 +188,21 @@ internal sealed class SaleBook(Sale sale, int remaining)
 
     /// <summary>Rebuild at start: the sale had orders (perhaps all cancelled) whose keys still replay.</summary>
     public void MarkRecorded() => HasRecordedOrders = true;
+
+    /// <summary>
+    /// The time of the latest purchase this book has decided since the server started (the clock is read before the
+    /// gate, so decisions need not come in time order): an early end is never at or before it (<see cref="EndAt"/>).
+    /// </summary>
+    public DateTimeOffset LatestPurchaseAt { get; private set; } = DateTimeOffset.MinValue;
+
+    /// <summary>"End now": at <paramref name="end"/>, or just after the latest purchase decided, whichever is later; the end taken.</summary>
+    public DateTimeOffset EndAt(Sale sale, DateTimeOffset end)
+    {
+        var taken = LatestPurchaseAt >= end ? LatestPurchaseAt.AddMilliseconds(1) : end;
+        // An upcoming sale ended never opens: its start no later than its end, as the record writes it.
+        Update(sale with { EndsAt = taken, StartsAt = sale.StartsAt < taken ? sale.StartsAt : taken });
+        return taken;
+    }
 
     /// <summary>A changed sale (admin): stock follows the new total, minus what is sold.</summary>
     public void Update(Sale changed)

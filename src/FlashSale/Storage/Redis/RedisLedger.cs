@@ -538,6 +538,19 @@ public sealed partial class RedisLedger(
         }
     }
 
+    public async Task<DateTimeOffset> EndAsync(Sale sale, DateTimeOffset end, CancellationToken ct)
+    {
+        try
+        {
+            return await state.EndAsync(sale, end, ct);
+        }
+        finally
+        {
+            ForgetSoldOut(sale.Id);
+            notifier.StockChanged(sale.Id);
+        }
+    }
+
     public async Task<StockChange> TryChangeStockAsync(Sale changed, CancellationToken ct)
     {
         var change = await state.TryChangeStockAsync(changed, ct);

@@ -171,21 +171,38 @@ public sealed partial class SaleStateBuilder(
     /// sale's stock cut likewise (G1, G4). The cap outlives this change's wait for a rebuild and its record write; the next
     /// change overwrites it.
     /// </summary>
-    public Task SaleChangedAsync(Sale sale, CancellationToken ct) => ApplyAsync(sale, strict: false, ct);
+    public Task SaleChangedAsync(Sale sale, CancellationToken ct) => ApplyAsync(sale, Mode.Any, ct);
 
     /// <summary>
     /// As <see cref="SaleChangedAsync"/>, for a started sale's stock and end, unless the sale has ended by this instance's
     /// clock or more units are sold or being sold than its new stock: then nothing changes (the end cap included).
     /// </summary>
-    public Task<StockChange> TryChangeStockAsync(Sale sale, CancellationToken ct) => ApplyAsync(sale, strict: true, ct);
+    public async Task<StockChange> TryChangeStockAsync(Sale sale, CancellationToken ct) =>
+        (await ApplyAsync(sale, Mode.Strict, ct)).Change;
 
-    private async Task<StockChange> ApplyAsync(Sale sale, bool strict, CancellationToken ct)
+    /// <summary>
+    /// "End now" (<see cref="IPurchaseLedger.EndAsync"/>): <paramref name="end"/>, or one millisecond after the latest purchase
+    /// the state has decided (<c>purchase.lua</c> keeps its time in the sale's <c>last</c>), whichever is later.
+    /// </summary>
+    public async Task<DateTimeOffset> EndAsync(Sale sale, DateTimeOffset end, CancellationToken ct) =>
+        DateTimeOffset.FromUnixTimeMilliseconds((await ApplyAsync(sale with { EndsAt = end }, Mode.EndNow, ct)).EndsAtMs);
+
+    private enum Mode
+    {
+        Any,
+        Strict,
+        EndNow,
+    }
+
+    private async Task<(StockChange Change, long EndsAtMs)> ApplyAsync(Sale sale, Mode mode, CancellationToken ct)
     {
         var db = redis.GetDatabase();
+        var strict = mode == Mode.Strict;
         RedisKey[] keys = [RedisKeys.Meta(sale.Id), RedisKeys.Stock(sale.Id), RedisKeys.EndCap(sale.Id)];
         RedisValue[] args =
         [
-            .. LedgerValues.SaleTerms(sale), (long)EndCapTime.TotalMilliseconds, strict ? "1" : "0", clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            .. LedgerValues.SaleTerms(sale), (long)EndCapTime.TotalMilliseconds, mode switch { Mode.Strict => "1", Mode.EndNow => "2", _ => "0" },
+            clock.GetUtcNow().ToUnixTimeMilliseconds(),
         ];
         var answer = (long[])(await scripts.Sale.EvaluateAsync(db, keys, args))!;
         if (answer[0] == 0)
@@ -197,7 +214,7 @@ public sealed partial class SaleStateBuilder(
             var present = await EnsureAsync(sale.Id, ct);
             if (present == LedgerState.Ended && strict)
             {
-                return StockChange.Ended;
+                return (StockChange.Ended, 0);
             }
 
             if (present == LedgerState.Present)
@@ -211,12 +228,15 @@ public sealed partial class SaleStateBuilder(
             await db.SetAddAsync(RedisKeys.Registry(options.Value.Namespace), sale.Id.ToString("D"));
         }
 
-        return answer[0] switch
+        var change = answer[0] switch
         {
             2 => StockChange.BelowSold((int)answer[1]),
             3 => StockChange.Ended,
             _ => StockChange.Taken,
         };
+        // The end taken: the script's when it changed the state ("end now" may move it past the latest purchase), else the
+        // one asked (no state: nothing decided here to move it past).
+        return (change, answer[0] == 1 && answer.Length > 2 ? answer[2] : sale.EndsAt.ToUnixTimeMilliseconds());
     }
 
     /// <summary>

@@ -5,7 +5,7 @@
 --       (or empty)
 -- Order: quantity range -> idempotency key -> window -> price -> user limit -> stock -> reserve + outbox entry,
 -- the same rules as the embedded SaleBook. Every reply is an array of strings, the first the verdict.
-local meta = redis.call('HMGET', KEYS[1], 'total', 'limit', 'starts', 'ends', 'price', 'currency', 'withdrawn', 'epoch')
+local meta = redis.call('HMGET', KEYS[1], 'total', 'limit', 'starts', 'ends', 'price', 'currency', 'withdrawn', 'epoch', 'last')
 if not meta[1] then
   return {'missing'}
 end
@@ -65,6 +65,11 @@ end
 
 local remaining = redis.call('DECRBY', KEYS[2], qty)
 redis.call('HINCRBY', KEYS[3], ARGV[1], qty)
+-- The latest purchase's time: "end now" (sale.lua) ends no earlier than just after it. Instances' clocks differ a
+-- little and a decision is sent after its clock is read, so purchases need not arrive in time order.
+if now > tonumber(meta[9] or '0') then
+  redis.call('HSET', KEYS[1], 'last', ARGV[4])
+end
 local limit_one = '0'
 if limit == 1 then limit_one = '1' end
 
