@@ -29,8 +29,10 @@ public sealed record CreateSaleRequest(
         .Require(Sku is null || Sku.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'), "sku",
             "may contain only letters, digits, '-', '_' and '.'.")
         .Text(ProductName, "productName", 1, 200)
-        // Spaces alone are no name: the shop showed a card without one (the admin form trims them away, the API did not).
-        .Require(string.IsNullOrEmpty(ProductName) || !string.IsNullOrWhiteSpace(ProductName), "productName", "must not be blank.")
+        // Spaces alone are no name: the shop showed a card without one (the admin form trims them away, the API did not);
+        // nor are invisible characters alone (a zero-width space, a Hangul filler: until 2026-12-07 taken).
+        .Require(string.IsNullOrEmpty(ProductName) || Validation.HasVisibleCharacter(ProductName), "productName",
+            "must not be blank: spaces and invisible characters alone are no name.")
         .Text(DescriptionText, "description", 0, 4000, required: false, lineBreaks: true)
         .NoBidiControls(ProductName, "productName")
         .NoBidiControls(DescriptionText, "description")

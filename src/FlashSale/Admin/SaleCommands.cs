@@ -117,10 +117,10 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
         }
 
         var merged = request.MergeInto(sale);
-        var validation = merged.Validate();
-        if (!validation.IsValid)
+        var errors = request.ErrorsIn(merged.Validate());
+        if (errors.Count > 0)
         {
-            return SaleCommandResult.Refused(SaleRefusal.Invalid(validation.Errors));
+            return SaleCommandResult.Refused(SaleRefusal.Invalid(errors));
         }
 
         var now = clock.GetUtcNow();

@@ -31,6 +31,16 @@ public sealed record UpdateSaleRequest(
         ImageUrl ?? sale.ImageUrl,
         PerUserLimit ?? sale.PerUserLimit);
 
+    /// <summary>
+    /// The merged sale's errors this request answers for. The window's rule (the end after the start) only when it sends
+    /// the start or the end: an upcoming sale ended early keeps its start at its end (it never opens), and until
+    /// 2026-12-07 every update of it, <c>{}</c> included, was refused "endsAt must be after the start" for a window it did
+    /// not send. Every other rule stands whatever was sent (a new currency judges the recorded price, say).
+    /// </summary>
+    public IDictionary<string, string[]> ErrorsIn(Common.Validation merged) => StartsAt is not null || EndsAt is not null
+        ? merged.Errors
+        : merged.Errors.Where(e => e.Key != "endsAt").ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+
     public static bool ChangesTrading(Sale before, Sale after) =>
         before.TotalStock != after.TotalStock || before.PerUserLimit != after.PerUserLimit
         || before.StartsAt != after.StartsAt || before.EndsAt != after.EndsAt;

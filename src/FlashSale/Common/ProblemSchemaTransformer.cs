@@ -56,6 +56,8 @@ internal sealed class ProblemSchemaTransformer : IOpenApiSchemaTransformer
         schema.Properties["remaining"] = Count("A purchase's 409 `sold_out`: units left in the sale (0 when sold out; fewer than asked for).");
         schema.Properties["held"] = Count("A purchase's 409 `limit_reached`: units the buyer already holds in this sale.");
         schema.Properties["limit"] = Count("A purchase's 409 `limit_reached`: the sale's limit of units per buyer.");
+        schema.Properties["sold"] = Count("An admin's 409 `stock_below_sold`: the units sold or being sold, as low as the stock can go "
+            + "(absent when the order record holds more confirmed units than the ledger counts).");
         schema.Properties["saleId"] = new OpenApiSchema
         {
             Type = JsonSchemaType.String,

@@ -58,7 +58,9 @@ public static class SalesApi
 
         if (!TryParseInstant(endsAfter, out var endingAfter))
         {
-            return ApiProblem.Validation("endsAfter", "must be an ISO 8601 date and time with its offset, such as 2026-12-06T08:00:00Z.");
+            return ApiProblem.Validation("endsAfter", InstantConverter.IsOutOfRange(endsAfter!)
+                ? InstantConverter.OutOfRangeParameter
+                : "must be an ISO 8601 date and time with its offset, such as 2026-12-06T08:00:00Z.");
         }
 
         if (sku is { Length: 0 or > MaxSkuLength })

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using FlashSale.Storage.Redis;
 using FlashSale.Tests.Admin;
 using FlashSale.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlashSale.Tests.Distributed;
 
@@ -75,6 +77,28 @@ public sealed class ClockSkewTests : IAsyncLifetime
         await ReadyIsAsync(client, HttpStatusCode.OK);
         await admin.WithToken(buyers[1].Token).BoughtAsync(sale);
         Assert.Equal(3, (await admin.StockAsync(sale))["remainingStock"]!.GetValue<int>());
+    }
+
+    /// <summary>
+    /// "Ended an hour ago" is judged on the instance's clock, so an instance out of step retires nothing: until 2026-12-07
+    /// one two hours ahead retired the state of every sale ending within the next hour (an audit with libfaketime).
+    /// </summary>
+    [Fact]
+    public async Task AClockOutOfStep_RetiresNoSale()
+    {
+        var client = _app.CreateClient();
+        var admin = await Api.AsAdminAsync(client);
+        var sale = (await admin.CreateSaleAsync(stock: 5, endsAt: DateTimeOffset.UtcNow.AddMinutes(30))).Id();
+        await admin.WithToken((await admin.MintBuyersAsync(1))[0].Token).BoughtAsync(sale);
+        var retirement = _app.Services.GetRequiredService<SaleRetirement>();
+        Assert.Equal(0, await retirement.SweepAsync(CancellationToken.None));
+
+        _clock.Offset = TimeSpan.FromHours(2);
+        await ReadyIsAsync(client, HttpStatusCode.ServiceUnavailable);
+
+        Assert.Equal(0, await retirement.SweepAsync(CancellationToken.None));
+        await using var redis = await RedisState.ConnectAsync(_app.Storage);
+        Assert.True(await redis.GetDatabase().KeyExistsAsync(RedisKeys.Meta(Guid.Parse(sale))));
     }
 
     private static async Task<string> ReadyIsAsync(HttpClient client, HttpStatusCode expected)

@@ -253,10 +253,10 @@ public sealed class OpenApiDocumentTests() : AdminAppTest(new TestApp())
         var reasons = typeof(Reasons).GetFields().Select(f => (string)f.GetRawConstantValue()!).Order(StringComparer.Ordinal);
         Assert.Equal(reasons, reason["enum"]!.AsArray().Select(r => r!.GetValue<string>()).Order(StringComparer.Ordinal));
         Assert.Contains("reason", problem["required"]!.AsArray().Select(r => r!.GetValue<string>()));
-        Assert.All(new[] { "errors", "traceId", "rule", "retryAfter", "outcomeUnknown", "remaining", "held", "limit", "saleId",
+        Assert.All(new[] { "errors", "traceId", "rule", "retryAfter", "outcomeUnknown", "remaining", "held", "limit", "sold", "saleId",
                 "unitPrice", "currency", "startsAt", "endsAt" },
             name => Assert.NotNull(problem["properties"]![name]));
-        Assert.All(new[] { "remaining", "held", "limit" }, name => Assert.Equal("integer", problem["properties"]![name]!["type"]!.GetValue<string>()));
+        Assert.All(new[] { "remaining", "held", "limit", "sold" }, name => Assert.Equal("integer", problem["properties"]![name]!["type"]!.GetValue<string>()));
         Assert.Equal("number", problem["properties"]!["unitPrice"]!["type"]!.GetValue<string>());
         Assert.All(new[] { "startsAt", "endsAt" }, name =>
         {

@@ -66,6 +66,27 @@ public sealed class JsonErrorTextTests() : AdminAppTest(new TestApp())
     public Task ANullQuantity_MustNotBeNull() =>
         AssertPurchaseRefusedAsync("{\"quantity\":null}", "Invalid value at '$.quantity': must not be null.");
 
+    /// <summary>
+    /// An instant with its offset that only the offset takes past year 1 or 9999: said to be out of range, where until
+    /// 2026-12-07 it was told to carry the offset it had.
+    /// </summary>
+    [Theory]
+    [InlineData("0001-01-01T00:00:00+01:00", "startsAt")]
+    [InlineData("9999-12-31T23:59:59-01:00", "endsAt")]
+    public async Task AnInstantOutsideTheYearsKept_IsSaidToBeOutOfRange(string instant, string field)
+    {
+        var times = field == "startsAt"
+            ? $"\"startsAt\":\"{instant}\",\"endsAt\":\"2027-01-02T00:00:00Z\""
+            : $"\"startsAt\":\"2027-01-01T00:00:00Z\",\"endsAt\":\"{instant}\"";
+        using var response = await Admin.PostJsonAsync("/api/v1/admin/sales",
+            $"{{\"sku\":\"A\",\"productName\":\"x\",\"price\":1,\"totalStock\":1,{times}}}");
+
+        await AssertInvalidJsonAsync(response, $"Invalid value at '$.{field}': out of range; expected an instant between the years 0001 and 9999 in UTC.");
+        using var list = await Admin.GetAsync("/api/v1/sales?endsAfter=" + Uri.EscapeDataString(instant));
+        Assert.Equal(HttpStatusCode.BadRequest, list.StatusCode);
+        Assert.Contains("must be an instant between the years 0001 and 9999 in UTC.", await list.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     /// <summary>A number followed by a character no number has is that value's error, not a body cut short.</summary>
     [Fact]
     public Task ANumberWithAStrayCharacter_IsTheValuesError() =>
