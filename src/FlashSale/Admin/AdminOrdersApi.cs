@@ -49,12 +49,8 @@ public static class AdminOrdersApi
         [Description(BuyerOrderPaging.LimitDoc), WholeNumber(1, BuyerOrderPaging.MaxSize, BuyerOrderPaging.DefaultSize)] string? limit,
         [Description(QueryLimit.CursorDoc)] string? cursor, [Description(OrderDoc), OneOf("asc,desc")] string? order, CancellationToken ct)
     {
-        var sale = await SalesApi.FindAsync(id, sales, ct);
-        if (sale is null)
-        {
-            return SalesApi.SaleNotFound();
-        }
-
+        // The query first, then the sale, as the leaderboard and the lists check theirs: a malformed request is a 400
+        // whatever sale it names (until 2026-12-07 a 404 here and a 400 there for the same mistake).
         if (QueryLimit.TryParse(limit, BuyerOrderPaging.DefaultSize, BuyerOrderPaging.MaxSize, out var size) is { } invalid)
         {
             return invalid;
@@ -70,6 +66,12 @@ public static class AdminOrdersApi
             return badCursor;
         }
 
+        var sale = await SalesApi.FindAsync(id, sales, ct);
+        if (sale is null)
+        {
+            return SalesApi.SaleNotFound();
+        }
+
         var page = await orders.ListBySaleAsync(sale.Id, new OrderPageRequest(size, cursor, order == "desc"), ct);
         return TypedResults.Ok(new AdminOrderPage(page.Items.Select(AdminOrderResponse.From).ToList(), page.NextCursor));
     }
@@ -78,15 +80,15 @@ public static class AdminOrdersApi
         [Description(OrderDoc), OneOf("asc,desc")] string? order,
         ISaleStore sales, IOrderStore orders, CancellationToken ct)
     {
+        if (!IsOrder(order))
+        {
+            return BadOrder();
+        }
+
         var sale = await SalesApi.FindAsync(id, sales, ct);
         if (sale is null)
         {
             return SalesApi.SaleNotFound();
-        }
-
-        if (!IsOrder(order))
-        {
-            return BadOrder();
         }
 
         var write = await OrdersCsv.FirstReadAsync(sale, orders.StreamBySaleAsync(sale.Id, order == "desc", ct), ct);

@@ -54,6 +54,23 @@ public sealed class OrdersCsvTests() : AdminAppTest(new TestApp(realSocket: true
         Assert.Equal(HttpStatusCode.BadRequest, badOrder.StatusCode);
     }
 
+    /// <summary>
+    /// A malformed query is a 400 whatever sale it names, as the leaderboard's is: until 2026-12-07 the sale's orders, their
+    /// CSV and the leaderboard answered the same mistake on an unknown sale 404, 404 and 400.
+    /// </summary>
+    [Theory]
+    [InlineData("/api/v1/admin/sales/{0}/orders?limit=0")]
+    [InlineData("/api/v1/admin/sales/{0}/orders?cursor=x")]
+    [InlineData("/api/v1/admin/sales/{0}/orders.csv?order=x")]
+    [InlineData("/api/v1/sales/{0}/leaderboard?limit=0")]
+    public async Task AMalformedQuery_IsA400_OnAnUnknownSaleToo(string path)
+    {
+        using var response = await Admin.GetAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, path, Guid.NewGuid()));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("validation_failed", await Api.ReasonAsync(response));
+    }
+
     [Fact]
     public async Task Export_WhenTheRecordFailsOnTheFirstRead_Is503WithRetryAfter_NotABrokenCsv()
     {
