@@ -12,9 +12,9 @@ public static class AdminOpsApi
     {
         var group = routes.MapGroup("/api/v1/admin").WithTags("Admin").RequireAuthorization(AuthSetup.AdminPolicy).AuditWrites();
         group.MapGet("/reconcile", CheckDrift).WithName("CheckDrift")
-            .WithSummary("Compares every sale's sold units in the ledger with the order records and reports drift, repairing nothing (distributed: a sale whose Redis state is missing is rebuilt from the record first, as its next purchase would).");
+            .WithSummary("Compares every sale's sold units in the ledger with the order records and reports drift, and its terms in the ledger with the record's (termsDiffer), repairing nothing (distributed: a sale whose Redis state is missing is rebuilt from the record first, as its next purchase would).");
         group.MapPost("/reconcile", Reconcile).WithName("Reconcile")
-            .WithSummary("Recomputes every sale's sold units from the order records, reports drift and repairs the ledger.")
+            .WithSummary("Recomputes every sale's sold units from the order records, reports drift and repairs the ledger; a sale whose terms in the ledger differ from the record's is given the record's.")
             .MayHaveWrittenOnStoreFailure("A store was unavailable partway: some sales may have been repaired. Reconcile again: it is safe to repeat.");
         group.MapPost("/reset", Reset).WithName("Reset")
             .WithSummary("Development only: wipes sales and orders and re-creates the demo sales.")
@@ -37,7 +37,7 @@ public static class AdminOpsApi
     private static Ok<ReconcileResponse> Report(IReadOnlyList<SaleReconciliation> items, TimeProvider clock)
     {
         return TypedResults.Ok(new ReconcileResponse(clock.GetUtcNow(), items.Count, items.Count(i => i.Drift != 0),
-            items.Count(i => i.Repaired), items));
+            items.Count(i => i.Repaired), items.Count(i => i.TermsDiffer), items));
     }
 
     private static async Task<Results<Ok<SaleListResponse>, ProblemHttpResult>> Reset(IHostEnvironment environment,
@@ -62,6 +62,7 @@ public static class AdminOpsApi
 /// <param name="Sales">Sales compared (busy ones included).</param>
 /// <param name="Drifted">Sales with a drift, busy ones included (theirs may be a reading of two moments; the drift gauge leaves them out).</param>
 /// <param name="Repaired">Sales whose ledger was rebuilt from the record: always 0 for GET, which only compares.</param>
+/// <param name="TermsDiffered">Sales whose terms in the ledger differed from the record's (for POST, given the record's: <c>termsRepaired</c>).</param>
 /// <param name="Items">One line per sale.</param>
-public sealed record ReconcileResponse(DateTimeOffset CheckedAt, int Sales, int Drifted, int Repaired,
+public sealed record ReconcileResponse(DateTimeOffset CheckedAt, int Sales, int Drifted, int Repaired, int TermsDiffered,
     IReadOnlyList<SaleReconciliation> Items);

@@ -9,8 +9,9 @@ namespace FlashSale.Admin;
 /// distributed mode a sale whose Redis state is missing is rebuilt first, as its next purchase would), and the result is
 /// kept for <c>/metrics</c> (<c>flashsale_ledger_drifted_sales</c>, <c>flashsale_ledger_drift_units</c>,
 /// <c>flashsale_ledger_unchecked_sales</c>) and logged: a warning naming the drifting sales at each check that finds them
-/// (event 4105), once when a check of this watch finds none and could compare every sale (4106). Repairing stays an
-/// operator's decision (<c>POST /api/v1/admin/reconcile</c>): drift means something went wrong, and what (a failover to a
+/// (event 4105), once when a check of this watch finds none and could compare every sale (4106). A sale whose ledger holds
+/// other terms than the record's is given the record's at once, under the admins' lock (event 4109). Repairing sold units
+/// stays an operator's decision (<c>POST /api/v1/admin/reconcile</c>): drift means something went wrong, and what (a failover to a
 /// lagging replica, a restored backup) decides whether the record is the side to trust. Every check of any kind — this
 /// one, <c>GET</c> and <c>POST /api/v1/admin/reconcile</c> — updates what the gauges show.
 /// </summary>
@@ -60,7 +61,9 @@ public sealed partial class DriftWatch(IServiceProvider services, IOptions<Recon
         {
             try
             {
-                var drifting = Drifting(await ReconcileAsync(repair: false, stoppingToken));
+                var items = await ReconcileAsync(repair: false, stoppingToken);
+                await TakeRecordedTermsAsync(items, stoppingToken);
+                var drifting = Drifting(items);
                 if (drifting.Count > 0)
                 {
                     _saidDrift = true;
@@ -81,6 +84,23 @@ public sealed partial class DriftWatch(IServiceProvider services, IOptions<Recon
             {
                 // A store down: the next check tries again; the gauges keep the last reading (with its time).
                 LogCheckFailed(ex);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Terms, unlike sold units, are healed without an operator: the record's are the ones the admin was last answered
+    /// with or never told were lost, and a ledger left shut or ended by an interrupted change refuses every buyer of a sale
+    /// every view calls active, with nobody told. Only under the admins' lock, read again there (<see
+    /// cref="SaleCommands.TakeRecordedTermsAsync"/>): a change under way holds its sale apart from the record on purpose.
+    /// </summary>
+    private async Task TakeRecordedTermsAsync(IReadOnlyList<SaleReconciliation> items, CancellationToken ct)
+    {
+        foreach (var item in items.Where(i => i.TermsDiffer && !i.TermsRepaired))
+        {
+            if (await services.GetRequiredService<SaleCommands>().TakeRecordedTermsAsync(item.SaleId, ct) is { } taken)
+            {
+                RecordedTerms.LogTermsTaken(logger, item.SaleId, "the drift check", taken);
             }
         }
     }

@@ -51,6 +51,16 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
     public Task<IReadOnlyList<SaleReconciliation>> ReconcileAsync(bool repair, CancellationToken ct) =>
         repair ? OneAtATimeAsync(() => ledger.ReconcileAsync(repair: true, ct), ct) : ledger.ReconcileAsync(repair: false, ct);
 
+    /// <summary>
+    /// The sale's ledger takes the record's terms if they still differ once no admin change is under way (the admins'
+    /// turn held, both read again there): what differed ("ledger → record"), or null. The drift check calls this for a
+    /// sale it found with other terms than the record's: read without the lock, that may be a change between its steps,
+    /// shut on purpose, which this waits out; found again under the lock, it is one that stopped there (its instance
+    /// killed, or its failed write's read-back failed) and would stay shut, ended or cut until the admin's retry.
+    /// </summary>
+    public Task<string?> TakeRecordedTermsAsync(Guid saleId, CancellationToken ct) => OneAtATimeAsync(async () =>
+        await sales.FindLatestAsync(saleId, ct) is { } recorded ? await RecordedTerms.TakeAsync(ledger, recorded, ct) : null, ct);
+
     /// <summary>Development only (the reset endpoint): wipes sales and orders and opens the demo sales again.</summary>
     public Task<bool> ResetAsync(CancellationToken ct) => OneAtATimeAsync(async () =>
     {

@@ -47,6 +47,12 @@ public interface IPurchaseLedger
     Task SaleChangedAsync(Sale sale, CancellationToken ct);
 
     /// <summary>
+    /// The terms the ledger decides the sale's purchases by now; null when it holds no state for it (distributed: not
+    /// rebuilt yet, retired, lost; embedded: no book). Reconciliation compares them with the record's (<see cref="RecordedTerms"/>).
+    /// </summary>
+    Task<LedgerTerms?> GetTermsAsync(Guid saleId, CancellationToken ct);
+
+    /// <summary>
     /// A started sale's new stock and end, taken atomically with its purchase decisions only if the sale has not ended by
     /// the ledger's clock (an ended sale is not reopened: buyers were already told so) and the units sold or being sold (a
     /// decision not yet committed included) fit the new stock; otherwise nothing changes and the answer says why.
@@ -83,7 +89,8 @@ public interface IPurchaseLedger
     /// G4: for every sale in the record, compares the units the ledger counts as sold with the confirmed
     /// orders in the system of record, at a moment when no decision for that sale is in flight, and
     /// repairs the ledger from the record (sold, remaining and each buyer's holding) when <paramref name="repair"/> is
-    /// true. The record is never changed. A sale that stays busy is reported with <c>Busy</c> and not repaired. Without
+    /// true. It also compares the sale's terms in the ledger with the record's (<see cref="RecordedTerms"/>), and a repair
+    /// gives the ledger the record's terms. The record is never changed. A sale that stays busy is reported with <c>Busy</c> and not repaired. Without
     /// <paramref name="repair"/> it only compares (the drift check, <c>GET /api/v1/admin/reconcile</c>; distributed, a sale
     /// whose Redis state is missing is rebuilt from the record first, as its next purchase would), and keeps no sale's
     /// purchases waiting while it reads the record.
@@ -104,8 +111,12 @@ public interface IPurchaseLedger
 /// <param name="Repaired">The ledger was rebuilt from the record (a POST reconcile only; a check never repairs).</param>
 /// <param name="Busy">Selling too fast to read both at one moment: not compared, not repaired; check again.</param>
 /// <param name="RecordOverStock">The record holds more units than the stock (G1 broken in the record itself): not repaired, since rebuilding from it would leave the stock below zero; cancel the orders in excess first.</param>
+/// <param name="TermsDiffer">The ledger's terms of the sale (stock, limit per buyer, start, end, price, currency, or withdrawn for a delete) differed from the record's: an admin change interrupted between its steps, or one under way as it was read. Each instance's periodic check gives the ledger the record's terms by itself once no admin change is under way.</param>
+/// <param name="TermsDifference">What differed, each field as "ledger → record" (e.g. <c>totalStock 100 → 300</c>); null when nothing did.</param>
+/// <param name="TermsRepaired">The ledger was given the record's terms (a POST reconcile only).</param>
 public sealed record SaleReconciliation(Guid SaleId, string Sku, int TotalStock, int RecordSold, int LedgerSold,
-    int Drift, bool Repaired, bool Busy, bool RecordOverStock = false);
+    int Drift, bool Repaired, bool Busy, bool RecordOverStock = false, bool TermsDiffer = false, string? TermsDifference = null,
+    bool TermsRepaired = false);
 
 public abstract record CancelOutcome
 {

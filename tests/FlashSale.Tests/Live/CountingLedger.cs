@@ -51,6 +51,8 @@ public sealed class CountingLedger(IPurchaseLedger inner) : IPurchaseLedger
         }
     }
 
+    public Task<LedgerTerms?> GetTermsAsync(Guid saleId, CancellationToken ct) => inner.GetTermsAsync(saleId, ct);
+
     public Task<StockChange> TryChangeStockAsync(Sale changed, CancellationToken ct) => inner.TryChangeStockAsync(changed, ct);
 
     public Task<DateTimeOffset> EndAsync(Sale sale, DateTimeOffset end, CancellationToken ct) => inner.EndAsync(sale, end, ct);

@@ -122,6 +122,8 @@ public sealed class ListStockCacheCoalescingTests
 
         public Task SaleChangedAsync(Sale sale, CancellationToken ct) => throw new NotSupportedException();
 
+        public Task<LedgerTerms?> GetTermsAsync(Guid saleId, CancellationToken ct) => throw new NotSupportedException();
+
         public Task<StockChange> TryChangeStockAsync(Sale changed, CancellationToken ct) => throw new NotSupportedException();
 
         public Task<DateTimeOffset> EndAsync(Sale sale, DateTimeOffset end, CancellationToken ct) => throw new NotSupportedException();

@@ -34,18 +34,37 @@ public sealed partial class EmbeddedLedger
         var report = new List<SaleReconciliation>();
         foreach (var sale in await sales.ListAsync(ct))
         {
+            SaleReconciliation line;
             if (!repair)
             {
-                report.Add(await CheckAsync(sale, ct));
-                continue;
+                line = await CheckAsync(sale, ct);
+            }
+            else
+            {
+                // A sale the record has and the ledger lost is added first, then filled from the record below.
+                var book = _books.GetOrAdd(sale.Id, _ => new SaleBook(sale, sale.TotalStock));
+                line = await ReconcileAsync(book, ct);
             }
 
-            // A sale the record has and the ledger lost is added first, then filled from the record below.
-            var book = _books.GetOrAdd(sale.Id, _ => new SaleBook(sale, sale.TotalStock));
-            report.Add(await ReconcileAsync(book, ct));
+            report.Add(await RecordedTerms.CompareAsync(this, sales, line, sale, repair, log, ct));
         }
 
         return report;
+    }
+
+    public Task<LedgerTerms?> GetTermsAsync(Guid saleId, CancellationToken ct)
+    {
+        if (!_books.TryGetValue(saleId, out var book))
+        {
+            return Task.FromResult<LedgerTerms?>(null);
+        }
+
+        lock (book.Gate)
+        {
+            var sale = book.Sale;
+            return Task.FromResult<LedgerTerms?>(new LedgerTerms(sale.TotalStock, sale.PerUserLimit, sale.StartsAt, sale.EndsAt,
+                sale.Price, sale.Currency, book.Withdrawn));
+        }
     }
 
     /// <summary>

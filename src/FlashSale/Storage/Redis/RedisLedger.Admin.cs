@@ -50,10 +50,26 @@ public sealed partial class RedisLedger
         var report = new List<SaleReconciliation>();
         foreach (var sale in await sales.ListAsync(ct))
         {
-            report.Add(await ReconcileAsync(sale, repair, ct));
+            report.Add(await RecordedTerms.CompareAsync(this, sales, await ReconcileAsync(sale, repair, ct), sale, repair, log, ct));
         }
 
         return report;
+    }
+
+    /// <summary>The sale's meta as <c>sale.lua</c> and <c>rebuild.lua</c> write it; null without it (no state).</summary>
+    public async Task<LedgerTerms?> GetTermsAsync(Guid saleId, CancellationToken ct)
+    {
+        var values = await redis.GetDatabase().HashGetAsync(RedisKeys.Meta(saleId),
+            ["total", "limit", "starts", "ends", "price", "currency", "withdrawn"]);
+        if (values[0].IsNull)
+        {
+            return null;
+        }
+
+        return new LedgerTerms(LedgerValues.Int(values[0]!), LedgerValues.Int(values[1]!),
+            DateTimeOffset.FromUnixTimeMilliseconds(LedgerValues.Long(values[2]!)),
+            DateTimeOffset.FromUnixTimeMilliseconds(LedgerValues.Long(values[3]!)),
+            LedgerValues.ParsePrice(values[4]!), values[5].ToString(), Withdrawn: !values[6].IsNull);
     }
 
     private async Task<SaleReconciliation> ReconcileAsync(Sale sale, bool repair, CancellationToken ct)
