@@ -13,7 +13,8 @@ namespace FlashSale.Web;
 /// The drift check on the dashboard (<c>/admin/ledger</c>): every sale's units sold as the ledger counts them against the
 /// order record, compared as <c>GET /api/v1/admin/reconcile</c> compares them (nothing repaired), the sales that
 /// disagree listed with what a rebuild would do to each, and the repair (<c>POST /api/v1/admin/reconcile</c>'s) behind a
-/// button once the admin has seen them. Until 2026-12-07 drift could be seen and repaired through the API only.
+/// button once the admin has seen them; and the sales whose ledger holds other terms than the record's. Until 2026-12-07
+/// drift could be seen and repaired through the API only.
 /// </summary>
 public static class AdminLedgerPage
 {
@@ -33,12 +34,15 @@ public static class AdminLedgerPage
         var items = await watch.ReconcileAsync(repair: false, ct);
         var names = (await sales.ListAsync(ct)).ToDictionary(s => s.Id, s => s.ProductName);
         var drifting = DriftWatch.Drifting(items);
+        var termsApart = items.Where(i => i.TermsDiffer).ToList();
         var busy = items.Where(i => i.Busy).ToList();
         var checkedAt = clock.GetUtcNow();
         // A busy sale was not compared: "every sale agrees" would claim what was not seen.
         var compared = items.Count - busy.Count;
         var verdict = drifting.Count > 0
             ? H($"""<p class="flash error" data-role="verdict">{drifting.Count} {(drifting.Count == 1 ? "sale’s ledger disagrees" : "sales’ ledgers disagree")} with the order record.</p>""")
+            : termsApart.Count > 0
+                ? H($"""<p class="flash warn" data-role="verdict">{termsApart.Count} {(termsApart.Count == 1 ? "sale’s ledger holds" : "sales’ ledgers hold")} other terms than the order record.</p>""")
             : busy.Count == 0
                 ? H($"""<p class="flash ok" data-role="verdict">Every sale’s ledger agrees with the order record ({items.Count} {(items.Count == 1 ? "sale" : "sales")} checked).</p>""")
                 : H($"""<p class="flash warn" data-role="verdict">No difference in the {compared} {(compared == 1 ? "sale" : "sales")} compared; {busy.Count} could not be compared.</p>""");
@@ -50,9 +54,10 @@ public static class AdminLedgerPage
             changing nothing; each server also checks by itself every few minutes.</p>
             {verdict}
             {When(drifting.Count > 0, Drifting(context, drifting, names, storage.Value.Mode))}
+            {When(termsApart.Count > 0, TermsApart(context, termsApart, names, withButton: !drifting.Any(i => !i.RecordOverStock)))}
             {When(busy.Count > 0, H($"""<p class="muted">{busy.Count} {(busy.Count == 1 ? "sale was" : "sales were")} selling too fast to compare at one moment: <a href="/admin/ledger">check again</a> when quieter.</p>"""))}
             """);
-        var title = drifting.Count == 0 ? "Ledger check" : Layout.ErrorTitle("Ledger check");
+        var title = drifting.Count == 0 && termsApart.Count == 0 ? "Ledger check" : Layout.ErrorTitle("Ledger check");
         // The repair's own count, passed over when it is not one (as a page passes over a message code it does not know).
         return Layout.Page(context, title, main, RepairedFlash(PlainNumber.TryParse(repaired, out int n) ? n : null));
     }
@@ -100,6 +105,32 @@ public static class AdminLedgerPage
             """);
     }
 
+    /// <summary>
+    /// Sales whose ledger holds other terms than the record (an admin change stopped between its steps, or one under way as
+    /// the page read them). Each server gives the ledger the record's terms by itself at its next check; the repair does now.
+    /// </summary>
+    private static Html TermsApart(HttpContext context, IReadOnlyList<SaleReconciliation> apart, Dictionary<Guid, string> names,
+        bool withButton)
+    {
+        var rows = apart.Select(i => H($"""
+            <li><a href="/admin/sales/{i.SaleId}">{names.GetValueOrDefault(i.SaleId, i.Sku)}</a> <span class="mono small muted">{i.Sku}</span>:
+              <span class="mono small" data-role="terms-difference">{i.TermsDifference ?? ""}</span></li>
+            """)).ToList();
+        return H($"""
+            <h2>Terms apart (ledger → record)</h2>
+            <ul>{rows}</ul>
+            <p>A change of a sale that stopped between its steps leaves its ledger shut, ended or cut while the order record
+            says otherwise (or a change was under way as this page read them). Each server gives the ledger the record’s terms
+            by itself at its next check, once no change is under way; the repair does it now.</p>
+            {When(withButton, H($"""
+                <form method="post" action="/admin/ledger/repair" class="inline">
+                  {Layout.Antiforgery(context)}
+                  <button type="submit" class="button">Give the ledger the record’s terms</button>
+                </form>
+                """))}
+            """);
+    }
+
     /// <summary>What rebuilding this sale's ledger from the record changes for buyers.</summary>
     private static string Effect(SaleReconciliation i) =>
         i.RecordOverStock ? $"not be done: the record holds {i.RecordSold} units of a stock of {i.TotalStock}. Cancel the orders in excess first."
@@ -112,6 +143,6 @@ public static class AdminLedgerPage
     {
         // As the API: carried through even if the browser leaves; a half-done repair helps nobody.
         var items = await watch.ReconcileAsync(repair: true, CancellationToken.None);
-        return TypedResults.LocalRedirect($"/admin/ledger?repaired={items.Count(i => i.Repaired)}");
+        return TypedResults.LocalRedirect($"/admin/ledger?repaired={items.Count(i => i.Repaired || i.TermsRepaired)}");
     }
 }

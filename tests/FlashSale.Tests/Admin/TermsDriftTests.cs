@@ -103,6 +103,11 @@ public abstract class TermsDriftConformance(StorageKind kind)
             Assert.Equal("sale_ended", await Api.ReasonAsync(still));
         }
 
+        // The dashboard's ledger check names it too, and offers the repair.
+        var page = await (await Browser.AdminAsync(app)).Http.GetStringAsync("/admin/ledger");
+        Assert.Contains("1 sale’s ledger holds other terms than the order record.", page, StringComparison.Ordinal);
+        Assert.Contains("/admin/ledger/repair", page, StringComparison.Ordinal);
+
         var repaired = await RepairAsync(admin, sale);
         Assert.True(repaired["termsRepaired"]!.GetValue<bool>());
         Assert.Equal(0, repaired.Int("drift"));
