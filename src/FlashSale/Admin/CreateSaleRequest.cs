@@ -33,6 +33,8 @@ public sealed record CreateSaleRequest(
         // nor are invisible characters alone (a zero-width space, a Hangul filler: until 2026-12-07 taken).
         .Require(string.IsNullOrEmpty(ProductName) || Validation.HasVisibleCharacter(ProductName), "productName",
             "must not be blank: spaces and invisible characters alone are no name.")
+        // A name is one line: nor the Unicode line and paragraph separators (U+2028, U+2029; until 2026-12-07 taken).
+        .Require(ProductName is null || !ProductName.Any(c => c is '\u2028' or '\u2029'), "productName", "must not contain line breaks.")
         .Text(DescriptionText, "description", 0, 4000, required: false, lineBreaks: true)
         .NoBidiControls(ProductName, "productName")
         .NoBidiControls(DescriptionText, "description")

@@ -127,7 +127,7 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
         }
 
         var merged = request.MergeInto(sale);
-        var errors = request.ErrorsIn(merged.Validate());
+        var errors = request.ErrorsIn(merged.Validate(), sale);
         if (errors.Count > 0)
         {
             return SaleCommandResult.Refused(SaleRefusal.Invalid(errors));
@@ -242,6 +242,14 @@ public sealed class SaleCommands(ISaleStore sales, IPurchaseLedger ledger, IAdmi
                 return SaleCommandResult.Refused(SaleRefusal.StockBelowSold(taken.Sold));
             case StockChangeVerdict.Ended:
                 return SaleCommandResult.Refused(SaleRefusal.Ended(sale.EndsAt));
+        }
+
+        // An end moved to a moment from now is taken no earlier than just after the latest purchase the ledger decided: one
+        // decided while the change was asked may be timed at or after it (G6), as with "end now". The record writes the
+        // end the ledger took.
+        if (taken.EndsAt is { } endTaken && endTaken > tighter.EndsAt)
+        {
+            changed = changed with { EndsAt = endTaken };
         }
 
         // "Not ended" judged at the write, not when the change began: the ledger step may have waited (on another

@@ -32,14 +32,31 @@ public sealed record UpdateSaleRequest(
         PerUserLimit ?? sale.PerUserLimit);
 
     /// <summary>
-    /// The merged sale's errors this request answers for. The window's rule (the end after the start) only when it sends
-    /// the start or the end: an upcoming sale ended early keeps its start at its end (it never opens), and until
-    /// 2026-12-07 every update of it, <c>{}</c> included, was refused "endsAt must be after the start" for a window it did
-    /// not send. Every other rule stands whatever was sent (a new currency judges the recorded price, say).
+    /// The merged sale's errors this request answers for: those of the fields whose value it changes, each rule with the
+    /// fields it reads together (the price in its currency, the end after the start). A value the sale already has is not
+    /// judged again: an upcoming sale ended early keeps its start at its end (it never opens), and until 2026-12-07 every
+    /// update of it, <c>{}</c> and its own window sent back included, was refused "endsAt must be after the start"; a name
+    /// stored before a rule was tightened would likewise have frozen the stock and end of a sale with orders.
     /// </summary>
-    public IDictionary<string, string[]> ErrorsIn(Common.Validation merged) => StartsAt is not null || EndsAt is not null
-        ? merged.Errors
-        : merged.Errors.Where(e => e.Key != "endsAt").ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+    public IDictionary<string, string[]> ErrorsIn(Common.Validation merged, Sale sale)
+    {
+        var after = MergeInto(sale).ToSale(sale.CreatedAt);
+        bool Same(string? a, string? b) => string.Equals(a, b, StringComparison.Ordinal);
+        bool Changes(string field) => field switch
+        {
+            "sku" => !Same(after.Sku, sale.Sku),
+            "productName" => !Same(after.ProductName, sale.ProductName),
+            "description" => !Same(after.Description, sale.Description),
+            "imageUrl" => !Same(after.ImageUrl, sale.ImageUrl),
+            "currency" => !Same(after.Currency, sale.Currency),
+            "price" => after.Price != sale.Price || !Same(after.Currency, sale.Currency),
+            "totalStock" => after.TotalStock != sale.TotalStock,
+            "perUserLimit" => after.PerUserLimit != sale.PerUserLimit,
+            "endsAt" => after.StartsAt != sale.StartsAt || after.EndsAt != sale.EndsAt,
+            _ => true,
+        };
+        return merged.Errors.Where(e => Changes(e.Key)).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+    }
 
     public static bool ChangesTrading(Sale before, Sale after) =>
         before.TotalStock != after.TotalStock || before.PerUserLimit != after.PerUserLimit

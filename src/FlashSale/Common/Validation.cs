@@ -32,22 +32,22 @@ public sealed class Validation
         }
 
         Require(value.Length >= min && value.Length <= max, field, $"must be {min}–{max} characters.");
-        // A one-line text refuses the Unicode line and paragraph separators too (U+2028, U+2029: a break in a name, which
-        // until 2026-12-07 was taken); a text of several lines keeps LF as its one line break.
         return lineBreaks
             ? Require(!value.Any(c => char.IsControl(c) && c != '\n'), field, "must not contain control characters other than line breaks.")
-            : Require(!value.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029'), field, "must not contain control characters or line breaks.");
+            : Require(!value.Any(char.IsControl), field, "must not contain control characters.");
     }
 
     /// <summary>
     /// Whether the text has a character that shows: not only white space, format characters (zero-width space and joiners,
-    /// the word joiner, a byte-order mark), combining marks with nothing to combine with, or the blank letters of Hangul
-    /// and Braille (the fillers U+115F, U+1160, U+3164, U+FFA0 and U+2800), which render as nothing.
+    /// the word joiner, a byte-order mark, the tag characters), combining marks with nothing to combine with, unassigned
+    /// code points, or the blank letters of Hangul and Braille (the fillers U+115F, U+1160, U+3164, U+FFA0 and U+2800),
+    /// which render as nothing. Read by code point (a character beyond U+FFFF is two UTF-16 units, each a "surrogate").
     /// </summary>
-    public static bool HasVisibleCharacter(string text) => text.Any(c => !char.IsWhiteSpace(c)
-        && char.GetUnicodeCategory(c) is not (System.Globalization.UnicodeCategory.Format or System.Globalization.UnicodeCategory.Control
-            or System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.EnclosingMark)
-        && c is not ('\u115F' or '\u1160' or '\u3164' or '\uFFA0' or '\u2800'));
+    public static bool HasVisibleCharacter(string text) => text.EnumerateRunes().Any(r => !System.Text.Rune.IsWhiteSpace(r)
+        && System.Text.Rune.GetUnicodeCategory(r) is not (System.Globalization.UnicodeCategory.Format
+            or System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.NonSpacingMark
+            or System.Globalization.UnicodeCategory.EnclosingMark or System.Globalization.UnicodeCategory.OtherNotAssigned)
+        && r.Value is not (0x115F or 0x1160 or 0x3164 or 0xFFA0 or 0x2800));
 
     /// <summary>
     /// No bidirectional embedding, override or isolate controls (U+202A–U+202E, U+2066–U+2069) in text shown to buyers:

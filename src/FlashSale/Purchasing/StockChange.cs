@@ -15,9 +15,16 @@ public enum StockChangeVerdict
 
 /// <param name="Verdict">What the ledger did.</param>
 /// <param name="Sold">With <see cref="StockChangeVerdict.BelowSold"/>: the units sold or being sold.</param>
-public readonly record struct StockChange(StockChangeVerdict Verdict, int Sold = 0)
+/// <param name="EndsAt">
+/// With <see cref="StockChangeVerdict.Taken"/>, when the ledger said: the end it took. An end moved earlier is taken no
+/// earlier than just after the latest purchase the ledger decided (one timed by a clock read after the admin's, or on
+/// an instance a little ahead, was sold under the old end), as "end now" is (<see cref="IPurchaseLedger.EndAsync"/>).
+/// </param>
+public readonly record struct StockChange(StockChangeVerdict Verdict, int Sold = 0, DateTimeOffset? EndsAt = null)
 {
     public static readonly StockChange Taken = new(StockChangeVerdict.Taken);
+
+    public static StockChange TakenWithEnd(DateTimeOffset endsAt) => new(StockChangeVerdict.Taken, EndsAt: endsAt);
 
     public static readonly StockChange Ended = new(StockChangeVerdict.Ended);
 

@@ -96,7 +96,7 @@ public static class AdminPages
         SavedEnded => Flash.Warn("Changes saved, but the window of this sale is now over: it shows as ended and nobody can buy it. "
             + "Its dates can no longer change; to run it, create a new sale with dates to come."),
         "ended" => Flash.Ok("Sale ended: nobody can buy it any more."),
-        AdminStockForm.Added => Flash.Ok("Units added: buyers can buy them now."),
+        AdminStockForm.Added => Flash.Ok("Units added to the stock."),
         "deleted" => Flash.Ok("Sale deleted."),
         "cancelled" => Flash.Ok("Order cancelled: its units are back in stock and the buyer may buy again."),
         _ => null,

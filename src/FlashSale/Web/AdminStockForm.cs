@@ -34,7 +34,7 @@ public static class AdminStockForm
           <label for="add-units">Add units</label>
           <input id="add-units" name="units" type="text" inputmode="numeric" autocomplete="off" size="7" required aria-describedby="add-units-hint">
           <button type="submit" class="button small">Add to the stock</button>
-          <p class="muted small" id="add-units-hint">Adds to the stock of {Format.Number(row.Sale.TotalStock)} as this page shows it; buyers can buy them at once.</p>
+          <p class="muted small" id="add-units-hint">Adds to the stock of {Format.Number(row.Sale.TotalStock)} as this page shows it.</p>
         </form>
         """);
 

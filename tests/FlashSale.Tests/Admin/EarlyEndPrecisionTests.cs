@@ -97,6 +97,30 @@ public abstract class EarlyEndAfterALatePurchaseTests : AdminAppTest
         await Api.ExpectProblemAsync(buyer.PurchaseAsync(sale), HttpStatusCode.Conflict, "sale_ended");
     }
 
+    /// <summary>
+    /// The same race through an update: an end moved to a moment from now (after the admin's clock, as an update must be)
+    /// is taken no earlier than just after a purchase decided under the old end and timed after the new one (a review's
+    /// reproduction, 2026-12-07: the order was confirmed 3 ms after the recorded end).
+    /// </summary>
+    [Fact]
+    public async Task AnEndMovedToJustAfterNow_IsTakenJustPastALatePurchase()
+    {
+        var sale = (await Admin.CreateSaleAsync(stock: 100, perUserLimit: 10)).Id();
+        var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
+        var asked = _clock.GetUtcNow().AddSeconds(1);
+        _clock.Set(asked.AddMilliseconds(5)); // a purchase on an instance 5 ms ahead, decided before the change
+        await buyer.BoughtAsync(sale);
+        _clock.Set(asked); // the admin's clock
+
+        using var changed = await Admin.PatchJsonAsync($"/api/v1/admin/sales/{sale}", $$"""{"endsAt":"{{asked.AddMilliseconds(2):O}}"}""");
+
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        var endsAt = (await Admin.GetJsonAsync($"/api/v1/admin/sales/{sale}"))["endsAt"]!.GetValue<DateTimeOffset>();
+        var purchasedAt = Assert.Single(await Admin.AllOrdersAsync(sale))["purchasedAt"]!.GetValue<DateTimeOffset>();
+        Assert.Equal(purchasedAt.AddMilliseconds(1), endsAt);
+        Assert.Equal(endsAt, (await changed.ReadJsonAsync())["endsAt"]!.GetValue<DateTimeOffset>());
+    }
+
     [Fact]
     public async Task WithoutALatePurchase_TheEndIsTheMillisecondAsked()
     {

@@ -32,7 +32,7 @@ public sealed partial class AddUnitsFormTests() : AdminAppTest(new TestApp())
         var stock = await Admin.StockAsync(saleId);
         Assert.Equal((5, 3, "active"), (stock.Int("totalStock"), stock.Int("remainingStock"), stock["status"]!.GetValue<string>()));
         await Admin.WithToken(buyers[2].Token).BoughtAsync(saleId);
-        Assert.Contains("Units added: buyers can buy them now.", await browser.Http.GetStringAsync($"/admin/sales/{saleId}?m=units_added"),
+        Assert.Contains("Units added to the stock.", await browser.Http.GetStringAsync($"/admin/sales/{saleId}?m=units_added"),
             StringComparison.Ordinal);
 
         // The same form again (a second click, a resent post): it was drawn with a stock of 2, which the sale no longer has.

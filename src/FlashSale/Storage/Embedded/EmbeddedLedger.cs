@@ -173,6 +173,7 @@ public sealed partial class EmbeddedLedger(
     public Task<StockChange> TryChangeStockAsync(Sale changed, CancellationToken ct)
     {
         var book = _books.GetOrAdd(changed.Id, _ => new SaleBook(changed, changed.TotalStock));
+        DateTimeOffset end;
         lock (book.Gate)
         {
             // Under the gate no decision is half made: every reservation is already off Remaining, and the end judged
@@ -188,11 +189,12 @@ public sealed partial class EmbeddedLedger(
                 return Task.FromResult(StockChange.BelowSold(sold));
             }
 
-            book.Update(changed);
+            end = book.LatestPurchaseAt >= changed.EndsAt ? book.LatestPurchaseAt.AddMilliseconds(1) : changed.EndsAt;
+            book.Update(changed with { EndsAt = end });
         }
 
         notifier.StockChanged(changed.Id);
-        return Task.FromResult(StockChange.Taken);
+        return Task.FromResult(StockChange.TakenWithEnd(end));
     }
 
     public Task<DateTimeOffset> EndAsync(Sale sale, DateTimeOffset end, CancellationToken ct)

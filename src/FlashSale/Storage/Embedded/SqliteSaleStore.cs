@@ -87,7 +87,7 @@ public sealed class SqliteSaleStore(SqliteDatabase db) : ISaleStore
         Add(command, "$now", notEndedAt is { } now ? ToMs(now) : null);
         try
         {
-            return Task.FromResult(Write(command) == 1 ? SaleWriteResult.Done : WhyNotUpdated(connection, changed.Id));
+            return Task.FromResult(Write(command) == 1 ? SaleWriteResult.Done : WhyNotUpdated(connection, changed.Id, notEndedAt is not null));
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT: the sku */)
         {
@@ -163,9 +163,11 @@ public sealed class SqliteSaleStore(SqliteDatabase db) : ISaleStore
         }
     }
 
-    /// <summary>After a conditional write changed nothing: was the sale missing, or did it have orders?</summary>
-    /// <summary>After an update changed nothing: the sale missing, with orders, or (no order, so the end condition) ended.</summary>
-    private static SaleWriteResult WhyNotUpdated(SqliteConnection connection, Guid id)
+    /// <summary>
+    /// After an update changed nothing: the sale missing, with orders, or, without orders and with the end condition given
+    /// (<paramref name="endChecked"/>), ended.
+    /// </summary>
+    private static SaleWriteResult WhyNotUpdated(SqliteConnection connection, Guid id, bool endChecked)
     {
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT EXISTS (SELECT 1 FROM orders WHERE sale_id = $id) FROM sales WHERE id = $id";
@@ -173,11 +175,12 @@ public sealed class SqliteSaleStore(SqliteDatabase db) : ISaleStore
         return command.ExecuteScalar() switch
         {
             null => SaleWriteResult.NotFound,
-            var orders when Int(orders) == 1 => SaleWriteResult.HasOrders,
+            var orders when Int(orders) == 1 || !endChecked => SaleWriteResult.HasOrders,
             _ => SaleWriteResult.Ended,
         };
     }
 
+    /// <summary>After a conditional write changed nothing: was the sale missing, or did it have orders?</summary>
     private static SaleWriteResult WhyNot(SqliteConnection connection, Guid id)
     {
         using var command = connection.CreateCommand();

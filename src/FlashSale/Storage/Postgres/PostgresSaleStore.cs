@@ -97,7 +97,7 @@ public sealed class PostgresSaleStore(PostgresRequests db, SaleChangeListener ch
         command.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.TimestampTz, notEndedAt is { } now ? PgValues.Ms(now) : (object)DBNull.Value);
         try
         {
-            return await command.ExecuteNonQueryAsync(ct) == 1 ? SaleWriteResult.Done : await WhyNotUpdatedAsync(changed.Id, ct);
+            return await command.ExecuteNonQueryAsync(ct) == 1 ? SaleWriteResult.Done : await WhyNotUpdatedAsync(changed.Id, notEndedAt is not null, ct);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -181,15 +181,18 @@ public sealed class PostgresSaleStore(PostgresRequests db, SaleChangeListener ch
         }
     }
 
-    /// <summary>After an update changed nothing: the sale missing, with orders, or (no order, so the end condition) ended.</summary>
-    private async Task<SaleWriteResult> WhyNotUpdatedAsync(Guid id, CancellationToken ct)
+    /// <summary>
+    /// After an update changed nothing: the sale missing, with orders, or, without orders and with the end condition given
+    /// (<paramref name="endChecked"/>), ended.
+    /// </summary>
+    private async Task<SaleWriteResult> WhyNotUpdatedAsync(Guid id, bool endChecked, CancellationToken ct)
     {
         await using var command = db.CreateCommand("SELECT EXISTS (SELECT 1 FROM orders WHERE sale_id = $1) FROM sales WHERE id = $1");
         command.Parameters.AddWithValue(id);
         return await command.ExecuteScalarAsync(ct) switch
         {
             true => SaleWriteResult.HasOrders,
-            false => SaleWriteResult.Ended,
+            false => endChecked ? SaleWriteResult.Ended : SaleWriteResult.HasOrders,
             _ => SaleWriteResult.NotFound,
         };
     }

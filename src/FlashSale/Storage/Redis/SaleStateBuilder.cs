@@ -177,8 +177,11 @@ public sealed partial class SaleStateBuilder(
     /// As <see cref="SaleChangedAsync"/>, for a started sale's stock and end, unless the sale has ended by this instance's
     /// clock or more units are sold or being sold than its new stock: then nothing changes (the end cap included).
     /// </summary>
-    public async Task<StockChange> TryChangeStockAsync(Sale sale, CancellationToken ct) =>
-        (await ApplyAsync(sale, Mode.Strict, ct)).Change;
+    public async Task<StockChange> TryChangeStockAsync(Sale sale, CancellationToken ct)
+    {
+        var (change, endsAtMs) = await ApplyAsync(sale, Mode.Strict, ct);
+        return change.Verdict == StockChangeVerdict.Taken ? StockChange.TakenWithEnd(DateTimeOffset.FromUnixTimeMilliseconds(endsAtMs)) : change;
+    }
 
     /// <summary>
     /// "End now" (<see cref="IPurchaseLedger.EndAsync"/>): <paramref name="end"/>, or one millisecond after the latest purchase

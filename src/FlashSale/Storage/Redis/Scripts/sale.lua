@@ -2,7 +2,8 @@
 -- KEYS: 1 meta · 2 stock · 3 end cap
 -- ARGV: 1 total · 2 limit · 3 starts (ms) · 4 ends (ms) · 5 price · 6 currency · 7 end cap lifetime (ms)
 --       · 8 '1' for a started sale's stock and end (strict): refused, changing nothing, once the sale has ended by
---         ARGV[9] (now, ms) or when the sold units exceed the new total; otherwise a total below them leaves 0 in stock;
+--         ARGV[9] (now, ms) or when the sold units exceed the new total, and an end no earlier than just after the
+--         latest purchase decided here (the state's 'last'); otherwise a total below them leaves 0 in stock;
 --         '2' for "end now": the end is ARGV[4] or, if a purchase decided here is timed at or after it (the state's
 --         'last', purchase.lua), one millisecond after that purchase, and the start no later than the end
 -- Returns {1, 0, ends} taken (ends: the end taken, ms) · {0, 0} no state · {2, sold} refused, more sold than the new
@@ -26,7 +27,8 @@ end
 if strict and tonumber(redis.call('HGET', KEYS[1], 'ends')) <= tonumber(ARGV[9]) then
   return {3, 0}
 end
-if ARGV[8] == '2' then
+if strict or ARGV[8] == '2' then
+  -- An end moved earlier (strict) or to now ('2') is no earlier than just after the latest purchase decided here.
   local last = tonumber(redis.call('HGET', KEYS[1], 'last') or '0')
   if last >= tonumber(ends) then
     ends = tostring(last + 1)
