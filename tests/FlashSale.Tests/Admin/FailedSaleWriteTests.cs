@@ -98,11 +98,7 @@ public sealed class FailedSaleWriteTests() : AdminAppTest(FaultySaleStore.App())
         var sale = (await Admin.CreateSaleAsync(stock: 100, perUserLimit: 10)).Id();
         var buyer = Admin.WithToken((await Admin.MintBuyersAsync(1))[0].Token);
         var failure = new SqliteException("disk I/O error", 10);
-        Store.BeforeEnd = () =>
-        {
-            Store.FailFindLatest = failure;
-            return Task.FromException(failure);
-        };
+        Store.FailTheEndAndItsReadBack(failure);
 
         using (var failed = await Admin.PostEmptyAsync($"/api/v1/admin/sales/{sale}/end"))
         {
@@ -115,8 +111,7 @@ public sealed class FailedSaleWriteTests() : AdminAppTest(FaultySaleStore.App())
             Assert.Equal("sale_ended", await Api.ReasonAsync(meanwhile));
         }
 
-        Store.BeforeEnd = null;
-        Store.FailFindLatest = null;
+        Store.Heal();
         using (var retried = await Admin.PostEmptyAsync($"/api/v1/admin/sales/{sale}/end"))
         {
             Assert.Equal(HttpStatusCode.OK, retried.StatusCode);

@@ -47,6 +47,23 @@ public sealed class FaultySaleStore(ISaleStore inner) : ISaleStore
     /// <summary>Called with the sale's id once its latest terms have been read, before they are returned.</summary>
     public Func<Guid, Task>? AfterFindLatest { get; set; }
 
+    /// <summary>
+    /// The next end never reaches the record, and from then on the latest sale cannot be read either (so the change cannot
+    /// follow the record back: the ledger keeps the end it took first, fail closed) until <see cref="Heal"/>.
+    /// </summary>
+    public void FailTheEndAndItsReadBack(Exception failure) => BeforeEnd = () =>
+    {
+        FailFindLatest = failure;
+        return Task.FromException(failure);
+    };
+
+    /// <summary>The record answers again: no end fails, the latest sale reads.</summary>
+    public void Heal()
+    {
+        BeforeEnd = null;
+        FailFindLatest = null;
+    }
+
     public async Task<IReadOnlyList<Sale>> ListAsync(CancellationToken ct)
     {
         var listed = await inner.ListAsync(ct);

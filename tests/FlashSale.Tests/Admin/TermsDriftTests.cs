@@ -174,11 +174,7 @@ public abstract class TermsDriftConformance(StorageKind kind)
     {
         var store = app.Services.GetRequiredService<FaultySaleStore>();
         Exception failure = kind == StorageKind.Embedded ? new SqliteException("disk I/O error", 10) : new TimeoutException("injected");
-        store.BeforeEnd = () =>
-        {
-            store.FailFindLatest = failure;
-            return Task.FromException(failure);
-        };
+        store.FailTheEndAndItsReadBack(failure);
 
         using (var failed = await admin.PostEmptyAsync($"/api/v1/admin/sales/{sale}/end"))
         {
@@ -191,8 +187,7 @@ public abstract class TermsDriftConformance(StorageKind kind)
             Assert.Equal("sale_ended", await Api.ReasonAsync(meanwhile));
         }
 
-        store.BeforeEnd = null;
-        store.FailFindLatest = null;
+        store.Heal();
         Assert.Equal("active", (await admin.GetJsonAsync($"/api/v1/sales/{sale}"))["status"]!.GetValue<string>());
     }
 }
