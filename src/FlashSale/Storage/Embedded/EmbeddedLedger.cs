@@ -189,7 +189,7 @@ public sealed partial class EmbeddedLedger(
                 return Task.FromResult(StockChange.BelowSold(sold));
             }
 
-            end = book.LatestPurchaseAt >= changed.EndsAt ? book.LatestPurchaseAt.AddMilliseconds(1) : changed.EndsAt;
+            end = book.NoEarlierThanLatestPurchase(changed.EndsAt);
             book.Update(changed with { EndsAt = end });
         }
 

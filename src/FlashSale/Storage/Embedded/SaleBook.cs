@@ -195,10 +195,14 @@ internal sealed class SaleBook(Sale sale, int remaining)
     /// </summary>
     public DateTimeOffset LatestPurchaseAt { get; private set; } = DateTimeOffset.MinValue;
 
+    /// <summary><paramref name="end"/>, or just after the latest purchase decided, whichever is later: an end that sells nothing past it.</summary>
+    public DateTimeOffset NoEarlierThanLatestPurchase(DateTimeOffset end) =>
+        LatestPurchaseAt >= end ? LatestPurchaseAt.AddMilliseconds(1) : end;
+
     /// <summary>"End now": at <paramref name="end"/>, or just after the latest purchase decided, whichever is later; the end taken.</summary>
     public DateTimeOffset EndAt(Sale sale, DateTimeOffset end)
     {
-        var taken = LatestPurchaseAt >= end ? LatestPurchaseAt.AddMilliseconds(1) : end;
+        var taken = NoEarlierThanLatestPurchase(end);
         // An upcoming sale ended never opens: its start no later than its end, as the record writes it.
         Update(sale with { EndsAt = taken, StartsAt = sale.StartsAt < taken ? sale.StartsAt : taken });
         return taken;
